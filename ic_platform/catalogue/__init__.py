@@ -1,0 +1,85 @@
+"""The event catalogue: every event type we publish, its JSON Schema, who produces it and who subscribes.
+
+This is a public contract: other departments bind their own queues to the `ic.events` exchange and read the
+AsyncAPI document generated from here (`make catalogue`). Changing a payload incompatibly means a new version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from ic_platform.catalogue import events as _events
+from ic_platform.catalogue.fragments import ENVELOPE_SCHEMA
+
+EXCHANGE = "ic.events"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    type: str
+    version: int
+    producer: str
+    summary: str  # Chinese, for people reading the catalogue
+    payload: dict[str, Any]
+    subscribers: tuple[str, ...] = field(default=())
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.type, self.version)
+
+
+class UnknownEvent(LookupError):
+    pass
+
+
+class InvalidEvent(ValueError):
+    pass
+
+
+CATALOGUE: dict[tuple[str, int], EventSpec] = {
+    (spec["type"], spec["version"]): EventSpec(**spec) for spec in _events.SPECS
+}
+
+# Services that hear every event (the risk service files all of them on dossiers).
+WILDCARD_SUBSCRIBERS = ("risk",)
+
+
+def spec_for(type_: str, version: int = 1) -> EventSpec:
+    try:
+        return CATALOGUE[(type_, version)]
+    except KeyError:
+        raise UnknownEvent(f"{type_} v{version} is not in the event catalogue") from None
+
+
+def subscriptions(service: str) -> list[str]:
+    """Routing keys the service's queue is bound to."""
+    if service in WILDCARD_SUBSCRIBERS:
+        return ["#"]
+    return sorted({spec.type for spec in CATALOGUE.values() if service in spec.subscribers})
+
+
+def subscribing_services() -> list[str]:
+    named = {s for spec in CATALOGUE.values() for s in spec.subscribers}
+    return sorted(named | set(WILDCARD_SUBSCRIBERS))
+
+
+@cache
+def _validator(type_: str, version: int) -> jsonschema.protocols.Validator:
+    schema = dict(ENVELOPE_SCHEMA)
+    schema["properties"] = dict(schema["properties"], payload=spec_for(type_, version).payload)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def validate(envelope: dict[str, Any]) -> None:
+    """Producers call this before an event enters the outbox; a bad event is a bug, not a retry."""
+    validator = _validator(envelope.get("type", ""), envelope.get("version", 1))
+    errors = sorted(validator.iter_errors(envelope), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(root)"
+        raise InvalidEvent(f"{envelope.get('type')} at {where}: {first.message}")

@@ -1,0 +1,52 @@
+"""Schema pieces shared by many event types, so a document reference or an amount means one thing everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MONEY = {"type": "string", "pattern": r"^-?\d{1,13}(\.\d{2})$", "description": "yuan with exactly two decimals"}
+UUID = {"type": "string", "format": "uuid"}
+TIMESTAMP = {"type": "string", "format": "date-time"}
+USERNAME = {"type": "string", "minLength": 1, "maxLength": 64}
+
+DOCUMENT = {
+    "type": "object",
+    "description": "the business document an event is about",
+    "required": ["type", "id"],
+    "properties": {
+        "type": {"type": "string", "enum": [
+            "matter_application", "budget_adjustment", "procurement_plan", "contract", "payment_request",
+            "expense_claim"]},
+        "id": {"type": "string", "minLength": 1},
+        "no": {"type": "string", "description": "the number people see, e.g. SQ-2026-000001"},
+    },
+    "additionalProperties": False,
+}
+
+
+def obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    """A closed object: an unknown field in an event is a producer bug we want to hear about."""
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
+
+
+ENVELOPE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Event envelope",
+    "type": "object",
+    "required": ["event_id", "type", "version", "occurred_at", "org", "producer", "correlation_id", "payload"],
+    "properties": {
+        "event_id": UUID,
+        "type": {"type": "string", "pattern": r"^[a-z]+\.[a-z_]+$"},
+        "version": {"type": "integer", "minimum": 1},
+        "occurred_at": TIMESTAMP,
+        "org": {"type": "string", "minLength": 1},
+        "producer": {"type": "string"},
+        "actor": {"type": ["string", "null"]},
+        "subject": {"type": ["string", "null"], "description": "<document_type>/<id>"},
+        "correlation_id": {"type": "string"},
+        "causation_id": {"type": ["string", "null"]},
+        "traceparent": {"type": ["string", "null"], "pattern": r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},
+        "payload": {"type": "object"},
+    },
+    "additionalProperties": False,
+}

@@ -1,0 +1,44 @@
+"""Who is acting, for which org, in which story: carried by every RPC (nameko context data) and event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ic_platform.envelope import Envelope
+from ic_platform.tracing import current_traceparent
+
+
+@dataclass(frozen=True)
+class CallContext:
+    org: str
+    actor: str | None = None
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    idempotency_key: str | None = None
+    client_ip: str | None = None
+    user_agent: str | None = None
+
+    # nameko context data keys; the gateway sets them as `nameko.<key>` AMQP headers.
+    KEYS = ("org", "actor", "correlation_id", "causation_id", "idempotency_key", "client_ip", "user_agent")
+
+    @classmethod
+    def from_context_data(cls, data: dict[str, Any], default_org: str = "xinqiao") -> CallContext:
+        values = {k: data.get(k) for k in cls.KEYS}
+        values["org"] = values["org"] or default_org
+        return cls(**values)
+
+    @classmethod
+    def from_envelope(cls, envelope: Envelope) -> CallContext:
+        return cls(org=envelope.org, actor=envelope.actor, correlation_id=envelope.correlation_id,
+                   causation_id=envelope.event_id)
+
+    def as_context_data(self) -> dict[str, str]:
+        return {k: v for k in self.KEYS if (v := getattr(self, k)) is not None}
+
+    def event(self, type_: str, payload: dict[str, Any], *, producer: str, subject: str | None = None,
+              actor: str | None = None) -> Envelope:
+        return Envelope(type=type_, payload=payload, org=self.org, producer=producer,
+                        actor=actor or self.actor, subject=subject,
+                        correlation_id=self.correlation_id or "", causation_id=self.causation_id,
+                        traceparent=current_traceparent())

@@ -1,0 +1,210 @@
+"""The inbox: how a service hears events exactly once, retries failures with backoff, and parks the rest.
+
+A message is acked only after its inbox row is committed, so a crash before that means redelivery, and
+redelivery of a stored event is a no-op (primary key: event id + handler). The handler's work and the row's
+`done` mark commit in one transaction. A failing handler is retried from the database with exponential
+backoff, never by requeueing the message (nameko would ack it and lose it, or requeue it in a hot loop)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Engine
+
+from ic_platform import metrics
+from ic_platform.envelope import Envelope
+from ic_platform.storage import platform_tables
+from ic_platform.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+INBOX = platform_tables(sa.MetaData())["inbox"]
+
+Handler = Callable[[Envelope, UnitOfWork], None]
+# Receipt lease: a row received but not processed by its receiver (crash) is retried after this long.
+RECEIPT_LEASE = timedelta(seconds=5)
+
+
+class FaultInjected(RuntimeError):
+    """Raised only by the test-only fault switches below."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    base_delay_s: float = 0.5
+    max_delay_s: float = 30.0
+
+    def delay(self, attempts: int) -> float:
+        return min(self.max_delay_s, self.base_delay_s * 2 ** max(attempts - 1, 0))
+
+    @classmethod
+    def from_env(cls) -> RetryPolicy:
+        return cls(max_attempts=int(os.environ.get("IC_INBOX_MAX_ATTEMPTS", "5")),
+                   base_delay_s=float(os.environ.get("IC_INBOX_BASE_DELAY_S", "0.5")),
+                   max_delay_s=float(os.environ.get("IC_INBOX_MAX_DELAY_S", "30")))
+
+
+class Inbox:
+    def __init__(self, service: str, engine: Engine, handlers: dict[str, list[Handler]],
+                 uow_factory: Callable[[], UnitOfWork], policy: RetryPolicy | None = None):
+        self.service = service
+        self.engine = engine
+        self.handlers = handlers
+        self.uow_factory = uow_factory
+        self.policy = policy or RetryPolicy.from_env()
+        self._by_name = {handler_name(h): h for hs in handlers.values() for h in hs}
+        self._faults = _Faults.from_env()
+
+    def handlers_for(self, type_: str) -> list[Handler]:
+        return self.handlers.get(type_, []) + self.handlers.get("*", [])
+
+    def receive(self, data: dict[str, Any]) -> int:
+        """Store the event for each interested handler, then try each once. Returns rows newly stored.
+        Raising here means the message is not acked (the caller requeues it after a pause)."""
+        envelope = Envelope.from_dict(data)
+        names = [handler_name(h) for h in self.handlers_for(envelope.type)]
+        if not names:
+            return 0
+        with self.engine.begin() as conn:
+            stmt = pg_insert(INBOX).values([
+                dict(event_id=envelope.event_id, handler=name, type=envelope.type, envelope=data,
+                     next_attempt_at=sa.func.now() + RECEIPT_LEASE) for name in names
+            ]).on_conflict_do_nothing().returning(INBOX.c.handler)
+            stored = [r.handler for r in conn.execute(stmt)]
+        for name in names:
+            if name not in stored:
+                metrics.events_consumed.labels(self.service, name, "duplicate").inc()
+        for name in stored:
+            self.process(envelope.event_id, name)
+        self._faults.maybe_crash_before_ack()
+        return len(stored)
+
+    def process(self, event_id: str, name: str) -> str | None:
+        """Apply one stored event with one handler. Returns its status afterwards, None if not ours now."""
+        try:
+            with self.uow_factory() as uow:
+                row = uow.conn.execute(
+                    sa.select(INBOX.c.envelope, INBOX.c.attempts)
+                    .where(INBOX.c.event_id == event_id, INBOX.c.handler == name, INBOX.c.status == "pending")
+                    .with_for_update(skip_locked=True)).first()
+                if row is None:
+                    return None  # done already, dead, or another worker holds it right now
+                self._faults.maybe_fail(row.attempts)
+                self._by_name[name](Envelope.from_dict(row.envelope), uow)
+                uow.conn.execute(sa.update(INBOX).where(INBOX.c.event_id == event_id, INBOX.c.handler == name)
+                                 .values(status="done", processed_at=sa.func.now(),
+                                         attempts=INBOX.c.attempts + 1, last_error=None))
+                uow.commit()
+            metrics.events_consumed.labels(self.service, name, "applied").inc()
+            return "done"
+        except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then parked
+            return self._record_failure(event_id, name, exc)
+
+    def _record_failure(self, event_id: str, name: str, exc: Exception) -> str:
+        with self.engine.begin() as conn:
+            attempts = conn.execute(sa.select(INBOX.c.attempts).where(
+                INBOX.c.event_id == event_id, INBOX.c.handler == name)).scalar_one() + 1
+            dead = attempts >= self.policy.max_attempts
+            delay = self.policy.delay(attempts) * random.uniform(0.8, 1.2)
+            conn.execute(sa.update(INBOX).where(INBOX.c.event_id == event_id, INBOX.c.handler == name).values(
+                attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                status="dead" if dead else "pending",
+                next_attempt_at=sa.func.now() + timedelta(seconds=delay)))
+        if dead:
+            metrics.events_dead_lettered.labels(self.service, name).inc()
+            log.error("event %s parked after %d attempts in %s: %s", event_id, attempts, name, exc,
+                      extra={"event_id": event_id, "handler": name})
+            return "dead"
+        metrics.events_retried.labels(self.service, name).inc()
+        log.warning("event %s failed in %s (attempt %d), retry in %.1fs: %s", event_id, name, attempts,
+                    delay, exc, extra={"event_id": event_id, "handler": name})
+        return "pending"
+
+    def retry_due(self, limit: int = 100) -> int:
+        """Process rows whose retry time has come (or whose receiver died). Returns how many were tried."""
+        with self.engine.connect() as conn:
+            due = conn.execute(sa.select(INBOX.c.event_id, INBOX.c.handler)
+                               .where(INBOX.c.status == "pending", INBOX.c.next_attempt_at <= sa.func.now())
+                               .order_by(INBOX.c.next_attempt_at).limit(limit)).all()
+        for row in due:
+            self.process(str(row.event_id), row.handler)
+        self._sample()
+        return len(due)
+
+    def run_forever(self, stop: threading.Event, interval: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                self.retry_due()
+            except sa.exc.SQLAlchemyError as exc:
+                log.warning("inbox retry loop cannot reach the database: %s", exc)
+            stop.wait(interval)
+
+    # ── dead letters, for ops ──
+    def dead_letters(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(INBOX)
+                                 .where(INBOX.c.status == "dead")).scalar_one()
+            rows = conn.execute(sa.select(INBOX.c.event_id, INBOX.c.handler, INBOX.c.type, INBOX.c.attempts,
+                                          INBOX.c.last_error, INBOX.c.received_at, INBOX.c.envelope)
+                                .where(INBOX.c.status == "dead").order_by(INBOX.c.received_at)
+                                .limit(limit).offset(offset)).all()
+        items = [dict(event_id=str(r.event_id), handler=r.handler, type=r.type, attempts=r.attempts,
+                      last_error=r.last_error, received_at=r.received_at.isoformat(), envelope=r.envelope)
+                 for r in rows]
+        return {"total": total, "items": items, "limit": limit, "offset": offset}
+
+    def replay(self, event_id: str | None = None, handler: str | None = None) -> int:
+        """Send dead letters back for a fresh round of attempts (all of them when no id is given)."""
+        cond = [INBOX.c.status == "dead"]
+        if event_id:
+            cond.append(INBOX.c.event_id == event_id)
+        if handler:
+            cond.append(INBOX.c.handler == handler)
+        with self.engine.begin() as conn:
+            count = conn.execute(sa.update(INBOX).where(*cond).values(
+                status="pending", attempts=0, next_attempt_at=sa.func.now())).rowcount
+        metrics.events_replayed.labels(self.service).inc(count)
+        return count
+
+    def _sample(self) -> None:
+        with self.engine.connect() as conn:
+            # Two counts, each answered from its partial index; done rows are never scanned.
+            pending, dead = conn.execute(sa.text(
+                "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending'),"
+                " (SELECT count(*) FROM inbox WHERE status = 'dead')")).one()
+        metrics.inbox_pending.labels(self.service).set(pending)
+        metrics.inbox_dead.labels(self.service).set(dead)
+
+
+def handler_name(handler: Handler) -> str:
+    return f"{handler.__module__.rsplit('.', 1)[-1]}.{handler.__qualname__}"
+
+
+@dataclass(frozen=True)
+class _Faults:
+    """Test-only switches (off unless the environment sets them), used by the reliability tests to crash a
+    consumer between its commit and its ack, and to make a handler fail its first N attempts."""
+    crash_probability: float = 0.0
+    fail_first_attempts: int = 0
+
+    @classmethod
+    def from_env(cls) -> _Faults:
+        return cls(crash_probability=float(os.environ.get("IC_FAULT_CRASH_BEFORE_ACK", "0")),
+                   fail_first_attempts=int(os.environ.get("IC_FAULT_FAIL_FIRST_ATTEMPTS", "0")))
+
+    def maybe_crash_before_ack(self) -> None:
+        if self.crash_probability and random.random() < self.crash_probability:
+            os._exit(17)
+
+    def maybe_fail(self, attempts: int) -> None:
+        if attempts < self.fail_first_attempts:
+            raise FaultInjected(f"injected failure, attempt {attempts + 1}")

@@ -1,0 +1,54 @@
+"""Prometheus metrics every service exports under the same names, labelled by service."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+entrypoint_calls = Counter("ic_entrypoint_calls_total", "Entrypoint calls by outcome (ok, error, expected_error)",
+                           ["service", "entrypoint", "outcome"])
+entrypoint_duration = Histogram("ic_entrypoint_duration_seconds", "Entrypoint duration",
+                                ["service", "entrypoint"], buckets=LATENCY_BUCKETS)
+events_published = Counter("ic_events_published_total", "Events confirmed by the broker", ["service", "type"])
+events_unroutable = Counter("ic_events_unroutable_total", "Events the broker returned: no queue bound",
+                            ["service", "type"])
+events_consumed = Counter("ic_events_consumed_total", "Events handled, by outcome (applied, duplicate)",
+                          ["service", "handler", "outcome"])
+events_retried = Counter("ic_events_retried_total", "Handler failures scheduled for a retry",
+                         ["service", "handler"])
+events_dead_lettered = Counter("ic_events_dead_lettered_total", "Events parked after the last retry",
+                               ["service", "handler"])
+events_replayed = Counter("ic_events_replayed_total", "Dead letters sent back for another try", ["service"])
+outbox_backlog = Gauge("ic_outbox_backlog", "Events committed but not yet confirmed by the broker", ["service"])
+outbox_oldest_age = Gauge("ic_outbox_oldest_age_seconds", "Age of the oldest unpublished event", ["service"])
+inbox_pending = Gauge("ic_inbox_pending", "Received events waiting for (another) try", ["service"])
+inbox_dead = Gauge("ic_inbox_dead", "Dead-lettered events waiting for ops", ["service"])
+db_pool_checked_out = Gauge("ic_db_pool_checked_out", "Database connections in use", ["service"])
+db_pool_size = Gauge("ic_db_pool_size", "Database pool size", ["service"])
+sod_violations = Counter("ic_segregation_of_duties_violations_total",
+                         "Actions refused by a segregation-of-duties rule", ["service", "rule"])
+
+http_requests = Counter("ic_http_requests_total", "Gateway requests", ["method", "route", "status"])
+http_duration = Histogram("ic_http_request_duration_seconds", "Gateway request duration",
+                          ["method", "route"], buckets=LATENCY_BUCKETS)
+rpc_client_calls = Counter("ic_rpc_client_calls_total", "RPC calls made by the gateway",
+                           ["service", "method", "outcome"])
+
+
+def serve(port: int) -> None:
+    """Expose /metrics; a taken port is logged, not fatal: losing metrics beats losing the service."""
+    try:
+        start_http_server(port, addr=os.environ.get("IC_METRICS_ADDR", "127.0.0.1"))
+    except OSError as exc:
+        logging.getLogger(__name__).error("metrics port %s unavailable: %s", port, exc)
+
+
+def sample_pool(service: str, engine) -> None:  # noqa: ANN001 - a SQLAlchemy Engine
+    pool = engine.pool
+    if hasattr(pool, "checkedout"):
+        db_pool_checked_out.labels(service).set(pool.checkedout())
+        db_pool_size.labels(service).set(pool.size())

@@ -1,0 +1,167 @@
+"""The thin nameko layer every service shares: one dependency provider that owns the database engine, the
+outbox relay and the inbox; an entrypoint that consumes the service's event queue; metrics and spans around
+every worker. A service class only declares its entrypoints and calls its handlers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import eventlet
+from kombu import Exchange, Queue, binding
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+from nameko.rpc import rpc
+from opentelemetry import trace
+
+from ic_platform import catalogue, metrics, topology, tracing
+from ic_platform.config import settings
+from ic_platform.context import CallContext
+from ic_platform.db import make_engine
+from ic_platform.errors import DomainError
+from ic_platform.inbox import Handler, Inbox
+from ic_platform.outbox import OutboxRelay
+from ic_platform.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+# How long a consumer waits before handing back a message it could not even store (database down):
+# long enough that an outage is not a hot loop, short enough to recover quickly.
+REQUEUE_PAUSE_S = 2.0
+
+
+class EventConsumer(Consumer):
+    """Consumes `ic.<service>.events`. Acks only after the inbox stored the event; if storing fails the
+    message is requeued after a pause (requeue_on_error), never acked and lost."""
+
+    def __init__(self, routing_keys: list[str] | None = None, **kwargs: Any):
+        self.routing_keys = routing_keys
+        super().__init__(queue=None, requeue_on_error=True, **kwargs)
+
+    def setup(self) -> None:
+        service = self.container.service_name
+        keys = self.routing_keys if self.routing_keys is not None else catalogue.subscriptions(service)
+        exchange = Exchange(topology.EXCHANGE, type="topic", durable=True)
+        self.queue = Queue(topology.queue_name(service), durable=True,
+                           bindings=[binding(exchange, routing_key=k) for k in keys])
+        super().setup()
+
+
+consume_events = EventConsumer.decorator
+
+
+class WorkerPlatform:
+    """What one worker sees: a unit-of-work factory, the caller's context, the inbox."""
+
+    def __init__(self, provider: ServicePlatform, context_data: dict[str, Any]):
+        self._provider = provider
+        self.ctx = CallContext.from_context_data(context_data)
+        self.inbox = provider.inbox
+
+    def uow(self) -> UnitOfWork:
+        return self._provider.new_uow()
+
+
+class ServicePlatform(DependencyProvider):
+    def __init__(self, uow_class: type[UnitOfWork] = UnitOfWork,
+                 event_handlers: dict[str, list[Handler]] | None = None,
+                 extra_bindings: dict[str, list[str]] | None = None):
+        self.uow_class = uow_class
+        self.event_handlers = event_handlers or {}
+        self.extra_bindings = extra_bindings
+
+    def setup(self) -> None:
+        self.service = self.container.service_name
+        cfg = settings()
+        workers = self.container.config.get("max_workers", 10)
+        self.engine = make_engine(cfg.database_url(self.service), pool_size=workers + 2)
+        self.relay = OutboxRelay(self.service, self.engine, self.container.config["AMQP_URI"],
+                                 extra_bindings=self.extra_bindings)
+        self.inbox = Inbox(self.service, self.engine, self.event_handlers, self.new_uow)
+        self._stop = threading.Event()
+        self._spans: dict[Any, tuple] = {}
+
+    def start(self) -> None:
+        self.container.spawn_managed_thread(self.relay.run_forever, identifier="outbox-relay")
+        self.container.spawn_managed_thread(lambda: self.inbox.run_forever(self._stop), identifier="inbox")
+        self.container.spawn_managed_thread(self._sample_pool, identifier="pool-sampler")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.relay.stop()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def new_uow(self) -> UnitOfWork:
+        return self.uow_class(self.engine, on_commit=self.relay.wake)
+
+    def get_dependency(self, worker_ctx) -> WorkerPlatform:  # noqa: ANN001
+        return WorkerPlatform(self, worker_ctx.data)
+
+    # ── every worker gets a span, a duration and an outcome ──
+    def worker_setup(self, worker_ctx) -> None:  # noqa: ANN001
+        entrypoint = worker_ctx.entrypoint
+        if isinstance(entrypoint, EventConsumer):
+            body = worker_ctx.args[0] if worker_ctx.args else {}
+            parent, kind = body.get("traceparent"), trace.SpanKind.CONSUMER
+            name = f"{self.service} consume {body.get('type')}"
+        else:
+            parent, kind = worker_ctx.data.get("traceparent"), trace.SpanKind.SERVER
+            name = f"{self.service}.{entrypoint.method_name}"
+        cm = tracing.span(name, traceparent=parent, kind=kind)
+        current = cm.__enter__()
+        # Nested RPC calls forward context data: make them children of this span, not siblings.
+        worker_ctx.data["traceparent"] = tracing.current_traceparent()
+        self._spans[worker_ctx] = (cm, current, time.perf_counter())
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
+        started = self._spans.get(worker_ctx, (None, None, time.perf_counter()))[2]
+        method = worker_ctx.entrypoint.method_name
+        if exc_info is None:
+            outcome = "ok"
+        elif isinstance(exc_info[1], DomainError):
+            outcome = "expected_error"
+        else:
+            outcome = "error"
+        metrics.entrypoint_calls.labels(self.service, method, outcome).inc()
+        metrics.entrypoint_duration.labels(self.service, method).observe(time.perf_counter() - started)
+
+    def worker_teardown(self, worker_ctx) -> None:  # noqa: ANN001
+        entry = self._spans.pop(worker_ctx, None)
+        if entry:
+            entry[0].__exit__(None, None, None)
+
+    def _sample_pool(self) -> None:
+        while not self._stop.is_set():
+            metrics.sample_pool(self.service, self.engine)
+            self._stop.wait(5)
+
+
+class PlatformService:
+    """Base of every service class: liveness, dead-letter operations, and the event queue."""
+
+    name = "abstract"
+    platform: ServicePlatform
+
+    @rpc
+    def ping(self) -> dict[str, Any]:
+        return {"service": self.name, "ok": True}
+
+    @rpc
+    def dead_letters(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        return self.platform.inbox.dead_letters(limit=min(max(limit, 1), 500), offset=max(offset, 0))
+
+    @rpc
+    def replay_dead_letters(self, event_id: str | None = None, handler: str | None = None) -> dict[str, int]:
+        return {"replayed": self.platform.inbox.replay(event_id, handler)}
+
+    @consume_events()
+    def receive_event(self, body: dict[str, Any]) -> None:
+        try:
+            self.platform.inbox.receive(body)
+        except Exception:
+            log.exception("could not store event %s; handing it back", body.get("event_id"))
+            eventlet.sleep(REQUEUE_PAUSE_S)
+            raise

@@ -1,0 +1,61 @@
+"""Runs one service: `python -m ic_platform.runner budget`.
+
+psycopg's binary implementation blocks the whole eventlet hub (measured: 10 concurrent 0.3 s queries took
+3.2 s), so the pure-Python one is chosen before anything imports psycopg."""
+
+import os
+
+os.environ.setdefault("PSYCOPG_IMPL", "python")
+
+import warnings  # noqa: E402
+
+# nameko 2 is built on eventlet; its deprecation notice says nothing we can act on.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()
+
+import importlib  # noqa: E402
+import logging  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+from nameko.runners import ServiceRunner  # noqa: E402
+
+from ic_platform import metrics  # noqa: E402
+from ic_platform.config import settings  # noqa: E402
+from ic_platform.logs import setup_logging  # noqa: E402
+from ic_platform.tracing import flush, setup_tracing  # noqa: E402
+
+
+def service_class(name: str) -> type:
+    return importlib.import_module(f"services.{name}.service").SERVICE
+
+
+def main(name: str) -> None:
+    cfg = settings()
+    setup_logging(name, os.environ.get("IC_LOG_LEVEL", "INFO"))
+    setup_tracing(name, cfg.trace_file)
+    metrics.serve(int(os.environ.get("IC_METRICS_PORT", cfg.metrics_port(name))))
+    runner = ServiceRunner({
+        "AMQP_URI": cfg.amqp_uri,
+        "max_workers": int(os.environ.get("IC_MAX_WORKERS", "16")),
+        "serializer": "json",
+        "parent_calls_tracked": 10,
+    })
+    runner.add_service(service_class(name))
+
+    def shutdown(signum, frame):  # noqa: ANN001, ARG001
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    logging.getLogger(__name__).info("%s started", name)
+    runner.wait()
+    flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

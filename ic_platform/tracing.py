@@ -1,0 +1,93 @@
+"""OpenTelemetry spans across the gateway, RPC and events. nameko 2 has no OTel instrumentation, so the W3C
+traceparent travels by hand: in nameko's context data (an AMQP header) for RPC, and in the event envelope."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_propagator = TraceContextTextMapPropagator()
+_service = "unknown"
+
+
+class JsonLinesSpanExporter(SpanExporter):
+    """Appends finished spans to a file, one JSON object a line: enough to follow a trace across
+    processes on a machine without a collector. Production points an OTLP exporter elsewhere."""
+
+    def __init__(self, path: str):
+        self._path = path
+        self._lock = threading.Lock()
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        lines = []
+        for span in spans:
+            ctx = span.get_span_context()
+            lines.append(json.dumps({
+                "service": span.resource.attributes.get("service.name"),
+                "name": span.name,
+                "trace_id": f"{ctx.trace_id:032x}",
+                "span_id": f"{ctx.span_id:016x}",
+                "parent_id": f"{span.parent.span_id:016x}" if span.parent else None,
+                "start_ns": span.start_time, "end_ns": span.end_time,
+                "status": span.status.status_code.name,
+                "attributes": dict(span.attributes or {}),
+            }, ensure_ascii=False, default=str))
+        with self._lock, open(self._path, "a", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
+        return SpanExportResult.SUCCESS
+
+
+def setup_tracing(service: str, trace_file: str | None = None) -> None:
+    global _service
+    _service = service
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    path = trace_file or os.environ.get("IC_TRACE_FILE")
+    if path:
+        provider.add_span_processor(BatchSpanProcessor(JsonLinesSpanExporter(path), schedule_delay_millis=200))
+    trace.set_tracer_provider(provider)
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer("ic_platform")
+
+
+def current_traceparent() -> str | None:
+    ctx = trace.get_current_span().get_span_context()
+    if not ctx.is_valid:
+        return None
+    return f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{int(ctx.trace_flags):02x}"
+
+
+def current_trace_id() -> str | None:
+    ctx = trace.get_current_span().get_span_context()
+    return f"{ctx.trace_id:032x}" if ctx.is_valid else None
+
+
+@contextmanager
+def span(name: str, *, traceparent: str | None = None, kind: trace.SpanKind = trace.SpanKind.INTERNAL,
+         attributes: dict | None = None) -> Iterator[trace.Span]:
+    """A span that continues the remote trace named by `traceparent`, or the current one."""
+    parent = _propagator.extract({"traceparent": traceparent}) if traceparent else None
+    token = otel_context.attach(parent) if parent is not None else None
+    try:
+        with tracer().start_as_current_span(name, kind=kind, attributes=attributes or {}) as current:
+            yield current
+    finally:
+        if token is not None:
+            otel_context.detach(token)
+
+
+def flush() -> None:
+    provider = trace.get_tracer_provider()
+    if hasattr(provider, "force_flush"):
+        provider.force_flush()

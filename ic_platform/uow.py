@@ -1,0 +1,80 @@
+"""The unit of work: one database transaction holding a change and the events it causes (the outbox)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ic_platform import catalogue
+from ic_platform.envelope import Envelope
+from ic_platform.errors import Conflict
+from ic_platform.storage import platform_tables
+
+_T = platform_tables(sa.MetaData())
+OUTBOX, IDEMPOTENCY = _T["outbox"], _T["idempotency_key"]
+
+
+class UnitOfWork:
+    """Subclasses add repositories built on `self.conn`."""
+
+    def __init__(self, engine: Engine, on_commit: Callable[[], None] | None = None):
+        self.engine = engine
+        self._on_commit = on_commit
+        self.conn: Connection | None = None
+        self.published: list[Envelope] = []
+
+    def __enter__(self) -> UnitOfWork:
+        self.conn = self.engine.connect()
+        self._tx = self.conn.begin()
+        self.published = []
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            self.conn.close()
+
+    def commit(self) -> None:
+        self._tx.commit()
+        if self.published and self._on_commit:
+            self._on_commit()
+
+    def rollback(self) -> None:
+        self._tx.rollback()
+
+    def publish(self, envelope: Envelope) -> None:
+        """Validated now, stored in this transaction, sent by the relay after commit."""
+        data = envelope.as_dict()
+        catalogue.validate(data)
+        self.conn.execute(sa.insert(OUTBOX).values(event_id=envelope.event_id, type=envelope.type,
+                                                    envelope=data))
+        self.published.append(envelope)
+
+    # ── idempotency: the same key twice has one effect and one answer ──
+    def recall(self, scope: str, key: str, request: dict[str, Any]) -> dict[str, Any] | None:
+        """Serialises requests with the same key (advisory lock until commit), then returns the stored
+        answer if there is one. A key reused for a different request is a conflict, not a replay."""
+        self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{scope}:{key}"})
+        row = self.conn.execute(sa.select(IDEMPOTENCY.c.request_hash, IDEMPOTENCY.c.response)
+                                .where(IDEMPOTENCY.c.scope == scope, IDEMPOTENCY.c.key == key)).first()
+        if row is None:
+            return None
+        if row.request_hash != request_hash(request):
+            raise Conflict("idempotency_key_reused", "该幂等键已用于另一内容不同的请求",
+                           {"idempotency_key": key})
+        return row.response
+
+    def remember(self, scope: str, key: str, request: dict[str, Any], response: dict[str, Any]) -> None:
+        self.conn.execute(sa.insert(IDEMPOTENCY).values(scope=scope, key=key, response=response,
+                                                         request_hash=request_hash(request)))
+
+
+def request_hash(request: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,0 +1,63 @@
+"""The budget database's tables (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ic_platform.storage import platform_tables
+
+metadata = sa.MetaData()
+MONEY = sa.Numeric(15, 2)
+
+budget_line = sa.Table(
+    "budget_line", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("fiscal_year", sa.Integer, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("functional_class", sa.Text, nullable=False),
+    sa.Column("functional_class_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("economic_class", sa.Text, nullable=False),
+    sa.Column("economic_class_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("project", sa.Text),
+    sa.Column("expenditure_kind", sa.Text, nullable=False),
+    sa.Column("fund_source", sa.Text, nullable=False),
+    sa.Column("source_kind", sa.Text, nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("control_mode", sa.Text, nullable=False, server_default="block"),
+    sa.Column("tolerance", MONEY, nullable=False, server_default="0"),
+    sa.Column("pre_committed", MONEY, nullable=False, server_default="0"),
+    sa.Column("committed", MONEY, nullable=False, server_default="0"),
+    sa.Column("actual", MONEY, nullable=False, server_default="0"),
+    sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("amount >= 0 AND pre_committed >= 0 AND committed >= 0 AND actual >= 0",
+                       name="budget_line_non_negative"),
+    # The last word on overspending, whatever the code above it does.
+    sa.CheckConstraint("control_mode <> 'block' OR amount - pre_committed - committed - actual >= 0",
+                       name="budget_line_block_no_overspend"),
+    sa.CheckConstraint("expenditure_kind IN ('basic', 'project')", name="budget_line_expenditure_kind"),
+    sa.Index("budget_line_by_unit", "org", "fiscal_year", "unit"),
+)
+
+budget_move = sa.Table(
+    "budget_move", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("budget_line_id", sa.Text, sa.ForeignKey("budget_line.id"), nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("step", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("actor", sa.Text),
+    sa.Column("correlation_id", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("amount >= 0", name="budget_move_amount_non_negative"),
+    # A document's step moves money on a line once, however often it is asked.
+    sa.UniqueConstraint("budget_line_id", "document_type", "document_id", "step", name="budget_move_once"),
+    sa.Index("budget_move_by_document", "document_type", "document_id"),
+)
+
+platform = platform_tables(metadata)

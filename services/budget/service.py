@@ -1,0 +1,43 @@
+"""The budget service's transport: RPC entrypoints that parse a command and call a handler."""
+
+from __future__ import annotations
+
+from nameko.rpc import rpc
+
+from ic_platform.errors import DomainError
+from ic_platform.nameko_platform import PlatformService, ServicePlatform
+from services.budget.service_layer import commands, handlers
+from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
+
+
+class BudgetService(PlatformService):
+    name = "budget"
+    platform = ServicePlatform(BudgetUnitOfWork, handlers.EVENT_HANDLERS)
+
+    @rpc(expected_exceptions=DomainError)
+    def check_funds(self, **kwargs):
+        return handlers.check_funds(commands.CheckFunds.parse(kwargs), self.platform.uow())
+
+    @rpc(expected_exceptions=DomainError)
+    def reserve(self, **kwargs):
+        return handlers.reserve(commands.Reserve.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def release_document(self, **kwargs):
+        return handlers.release_document(commands.ReleaseDocument.parse(kwargs), self.platform.uow(),
+                                         self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def create_line(self, **kwargs):
+        return handlers.create_line(commands.CreateLine.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_line(self, budget_line_id: str):
+        return handlers.get_line(budget_line_id, self.platform.uow())
+
+    @rpc(expected_exceptions=DomainError)
+    def list_lines(self, **kwargs):
+        return handlers.list_lines(commands.ListLines.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+
+SERVICE = BudgetService
