@@ -2,6 +2,7 @@
 
   migrate [service ...]               create and upgrade the databases (all services by default)
   makemigration <service> <message>   autogenerate the next migration from the service's ORM metadata
+  seed                                load the demo organisation (units, users, budget lines)
   declare-topology                    declare the event exchange and every subscriber queue
   catalogue                           write docs/asyncapi.yaml from the event catalogue
 """
@@ -28,7 +29,8 @@ def makemigration(service: str, message: str) -> None:
     from alembic.config import Config
 
     from ic_platform.config import settings
-    from ic_platform.db import drop_database, migrate as run, migrations_dir
+    from ic_platform.db import drop_database, migrations_dir
+    from ic_platform.db import migrate as run
 
     cfg = settings()
     scratch = type(cfg)(**{**cfg.__dict__, "db_prefix": f"{cfg.db_prefix}_scratch"})
@@ -40,6 +42,13 @@ def makemigration(service: str, message: str) -> None:
     versions = sorted(p.name for p in (migrations_dir(service) / "versions").glob("[0-9]*.py"))
     command.revision(alembic_cfg, message=message, autogenerate=True, rev_id=f"{len(versions) + 1:04d}")
     drop_database(scratch.database_url(service))
+
+
+def seed() -> None:
+    from deploy.seed.load import seed as run
+
+    counts = run()
+    print("[seed] demo organisation: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
 def declare_topology() -> None:
@@ -71,6 +80,8 @@ def main(argv: list[str]) -> None:
         migrate(rest)
     elif command == "makemigration" and len(rest) == 2:
         makemigration(*rest)
+    elif command == "seed":
+        seed()
     elif command == "declare-topology":
         declare_topology()
     elif command == "catalogue":

@@ -6,7 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    StringConstraints,
+    ValidationError,
+)
 
 from ic_platform.errors import InvalidInput
 from ic_platform.money import MoneyError, money_str, parse_money

@@ -11,12 +11,13 @@ from typing import Any
 
 import eventlet
 from kombu import Exchange, Queue, binding
+from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.rpc import rpc
 from opentelemetry import trace
 
-from ic_platform import catalogue, metrics, topology, tracing
+from ic_platform import catalogue, errors, metrics, topology, tracing
 from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.db import make_engine
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 # How long a consumer waits before handing back a message it could not even store (database down):
 # long enough that an outage is not a hot loop, short enough to recover quickly.
 REQUEUE_PAUSE_S = 2.0
+
+# A refusal from one service reaches a calling service as the same DomainError, not a RemoteError.
+for _cls in (errors.DomainError, errors.NotFound, errors.Conflict, errors.InvalidInput, errors.Forbidden):
+    deserialize_to_instance(_cls)
 
 
 class EventConsumer(Consumer):

@@ -29,22 +29,29 @@ from ic_platform.logs import setup_logging  # noqa: E402
 from ic_platform.tracing import flush, setup_tracing  # noqa: E402
 
 
-def service_class(name: str) -> type:
-    return importlib.import_module(f"services.{name}.service").SERVICE
+def service_class(spec: str) -> type:
+    """`budget` runs services/budget; `package.module:Class` runs any other service class (tests use it)."""
+    if ":" in spec:
+        module, attr = spec.split(":")
+        return getattr(importlib.import_module(module), attr)
+    return importlib.import_module(f"services.{spec}.service").SERVICE
 
 
-def main(name: str) -> None:
+def main(spec: str) -> None:
+    cls = service_class(spec)
+    name = cls.name
     cfg = settings()
     setup_logging(name, os.environ.get("IC_LOG_LEVEL", "INFO"))
     setup_tracing(name, cfg.trace_file)
-    metrics.serve(int(os.environ.get("IC_METRICS_PORT", cfg.metrics_port(name))))
+    port = os.environ.get("IC_METRICS_PORT") or cfg.metrics_port(name)
+    metrics.serve(int(port))
     runner = ServiceRunner({
         "AMQP_URI": cfg.amqp_uri,
         "max_workers": int(os.environ.get("IC_MAX_WORKERS", "16")),
         "serializer": "json",
         "parent_calls_tracked": 10,
     })
-    runner.add_service(service_class(name))
+    runner.add_service(cls)
 
     def shutdown(signum, frame):  # noqa: ANN001, ARG001
         eventlet.spawn_n(runner.stop)

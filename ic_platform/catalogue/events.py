@@ -11,7 +11,19 @@ _ROUTE_STEP = obj(["step_no", "name", "approver_role", "assignee", "reason"],
                   step_no=_STEP, name={"type": "string"}, approver_role={"type": "string"},
                   assignee=USERNAME, reason={"type": "string"})
 
+_UNIT = obj(["code", "name", "kind"], code={"type": "string"}, name={"type": "string"},
+            kind={"enum": ["office", "community"]}, leader_in_charge={"type": ["string", "null"]},
+            responsible_for={"type": "array", "items": {"type": "string"}})
+_USER = obj(["username", "full_name", "unit", "roles"], username=USERNAME, full_name={"type": "string"},
+            unit={"type": "string"}, roles={"type": "array", "items": {"type": "string"}},
+            title={"type": "string"})
+
 SPECS = [
+    # ── org (组织机构: units, people, roles; the one owner of organisation data) ──
+    dict(type="org.unit_registered", version=1, producer="org", summary="单位（部门/社区）已登记或变更",
+         subscribers=("approval",), payload=obj(["unit"], unit=_UNIT)),
+    dict(type="org.user_registered", version=1, producer="org", summary="人员已登记或变更（所属单位、角色）",
+         subscribers=("approval",), payload=obj(["user"], user=_USER)),
     # ── payment (支出: matter applications, claims, payments) ──
     dict(type="payment.matter_application_submitted", version=1, producer="payment",
          summary="事前申请已提交，预算已预占，待审批",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ic_platform.errors import Conflict, DomainError, not_found
+from ic_platform.errors import Conflict, DomainError, Forbidden, not_found
 from ic_platform.money import money_str
 from services.budget.domain.model import FundsDecision
 
@@ -24,3 +24,8 @@ def insufficient_funds(decision: FundsDecision) -> DomainError:
 
 def line_not_found(line_id: str) -> DomainError:
     return not_found("budget_line", line_id, "预算指标")
+
+
+def line_of_other_unit(line_id: str, unit: str) -> DomainError:
+    return Forbidden("budget_line_other_unit", f"预算指标 {line_id} 不属于本单位，不能使用",
+                     {"budget_line_id": line_id, "unit": unit})

@@ -21,6 +21,7 @@ class Reserve(Command):
     amount: Money
     document: Document
     step: Code = "submit"
+    unit: Code | None = None  # when given, the line must belong to this unit
 
 
 class ReleaseDocument(Command):

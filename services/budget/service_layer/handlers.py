@@ -8,7 +8,7 @@ from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
-from services.budget.domain.errors import insufficient_funds, line_not_found
+from services.budget.domain.errors import insufficient_funds, line_not_found, line_of_other_unit
 from services.budget.domain.model import BudgetLine, ControlMode, DocumentRef, Move, MoveKind
 from services.budget.service_layer import commands
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
@@ -72,6 +72,8 @@ def reserve(cmd: commands.Reserve, uow: BudgetUnitOfWork, ctx: CallContext) -> d
         line = uow.lines.get(cmd.budget_line_id, for_update=True)
         if line is None:
             raise line_not_found(cmd.budget_line_id)
+        if cmd.unit and line.unit != cmd.unit:
+            raise line_of_other_unit(line.id, cmd.unit)
         earlier = uow.moves.find(line.id, document, cmd.step)
         if earlier is not None:
             return {**_replayed(line, earlier), "replayed": True}

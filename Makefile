@@ -1,0 +1,47 @@
+# Two commands matter: `make run` (the whole system with a demo organisation) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+export PYTHONPATH := $(CURDIR)
+export PSYCOPG_IMPL := python
+
+.PHONY: run test unit integration lint bench catalogue install infra clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (nameko 2.14 stack)"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+infra:
+	@bash scripts/ensure-infra.sh
+
+run: install infra
+	@mkdir -p var/log
+	$(PY) -m deploy.run
+
+test: install infra
+	$(PY) -m pytest -q -p no:cacheprovider
+
+unit: install
+	$(PY) -m pytest -q tests/unit
+
+integration: install infra
+	$(PY) -m pytest -q tests/integration
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install infra
+	$(PY) -m bench
+
+catalogue: install
+	$(PY) -m ic_platform.cli catalogue
+
+clean:
+	rm -rf var .pytest_cache

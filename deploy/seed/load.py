@@ -1,0 +1,47 @@
+"""Loads the demo organisation through the services' own handlers, so seeding obeys the same rules as the
+API and publishes the same events (via each service's outbox). Safe to run again: nothing changes twice."""
+
+from __future__ import annotations
+
+from ic_platform.config import Settings, settings
+from ic_platform.context import CallContext
+from ic_platform.db import make_engine
+from ic_platform.money import money_str
+
+
+def seed(cfg: Settings | None = None) -> dict[str, int]:
+    from deploy.seed import demo_org
+    from services.budget.service_layer import commands as budget_cmd
+    from services.budget.service_layer import handlers as budget
+    from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
+    from services.org.service_layer import commands as org_cmd
+    from services.org.service_layer import handlers as org
+    from services.org.service_layer.unit_of_work import OrgUnitOfWork
+
+    cfg = cfg or settings()
+    ctx = CallContext(org=demo_org.ORG_CODE, actor="system")
+    org_engine = make_engine(cfg.database_url("org"), pool_size=2)
+    budget_engine = make_engine(cfg.database_url("budget"), pool_size=2)
+    try:
+        for unit in demo_org.UNITS:
+            org.register_unit(org_cmd.RegisterUnit.parse({
+                "code": unit.code, "name": unit.name, "kind": unit.kind,
+                "leader_in_charge": unit.leader_in_charge, "responsible_for": list(unit.responsible_for)}),
+                OrgUnitOfWork(org_engine), ctx)
+        for user in demo_org.USERS:
+            org.register_user(org_cmd.RegisterUser.parse({
+                "username": user.username, "full_name": user.full_name, "unit": user.unit_code,
+                "roles": list(user.roles), "title": getattr(user, "title", ""),
+                "password": demo_org.DEMO_PASSWORD}), OrgUnitOfWork(org_engine), ctx)
+        for line in demo_org.BUDGET_LINES:
+            budget.create_line(budget_cmd.CreateLine.parse({
+                "id": line.code, "fiscal_year": demo_org.FISCAL_YEAR, "unit": line.unit_code,
+                "functional_class": line.functional_class, "functional_class_name": line.functional_class_name,
+                "economic_class": line.economic_class, "economic_class_name": line.economic_class_name,
+                "project": line.project, "expenditure_kind": line.expenditure_kind,
+                "fund_source": line.fund_source, "source_kind": line.source_kind,
+                "amount": money_str(line.amount)}), BudgetUnitOfWork(budget_engine), ctx)
+    finally:
+        org_engine.dispose()
+        budget_engine.dispose()
+    return {"units": len(demo_org.UNITS), "users": len(demo_org.USERS), "budget_lines": len(demo_org.BUDGET_LINES)}

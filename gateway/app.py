@@ -1,0 +1,68 @@
+"""The FastAPI application: `uvicorn gateway.app:app`; tests build their own with `create_app(rpc=fake)`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from gateway import errors
+from gateway.auth import check_secret
+from gateway.middleware import RequestMiddleware
+from gateway.routes import API_PREFIX, API_ROUTERS, ROOT_ROUTERS, TAGS
+from gateway.rpc import RpcClientLike
+from ic_platform.config import Settings
+from ic_platform.config import settings as load_settings
+from ic_platform.logs import setup_logging
+from ic_platform.rpc_client import RpcClient
+from ic_platform.tracing import setup_tracing
+
+TITLE = "内部控制管理系统 API"
+DESCRIPTION = ("街道办事处内部控制管理系统的对外接口：预算指标、事前申请、审批与关联查询。"
+               "除登录外，所有 /api 接口都需要 `Authorization: Bearer <访问令牌>`。"
+               "错误统一返回 `{\"error\": {\"code\", \"message\", \"details\"}}`。")
+
+_observability_ready = False
+
+
+def _setup_observability() -> None:
+    """Once per process: the tracer provider can be set only once, and logging owns the root logger."""
+    global _observability_ready
+    if not _observability_ready:
+        setup_logging("gateway")
+        setup_tracing("gateway")
+        _observability_ready = True
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    _setup_observability()
+    check_secret(app.state.settings)
+    rpc: RpcClientLike = app.state.rpc
+    # start() waits (bounded) for the first connection attempt; keep the event loop free meanwhile.
+    await asyncio.to_thread(rpc.start)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(rpc.stop)
+
+
+def create_app(rpc: RpcClientLike | None = None, settings: Settings | None = None) -> FastAPI:
+    cfg = settings or load_settings()
+    app = FastAPI(title=TITLE, description=DESCRIPTION, version="0.1.0", openapi_tags=TAGS,
+                  lifespan=_lifespan)
+    app.state.settings = cfg
+    app.state.rpc = rpc if rpc is not None else RpcClient(cfg.amqp_uri, name="gateway",
+                                                          default_timeout=cfg.rpc_timeout_s)
+    errors.install(app)
+    app.add_middleware(RequestMiddleware)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    for router in ROOT_ROUTERS:
+        app.include_router(router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,120 @@
+"""Every failure leaves the gateway as `{"error": {"code", "message", "details"}}` with a Chinese message.
+
+Domain errors raised by a service arrive as nameko RemoteErrors whose exc_args are DomainError's args
+(code, message, details, status), so they are rebuilt here without importing the service. Anything else
+that went wrong remotely is an internal error: its text stays in the log, the caller gets a trace id."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gateway.validation import describe
+from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
+from ic_platform.tracing import current_trace_id
+
+log = logging.getLogger(__name__)
+
+# exc_type (the class name nameko sends) → the status its class stands for, when exc_args lack one.
+DOMAIN_TYPES = {"DomainError": 400, "NotFound": 404, "Conflict": 409, "InvalidInput": 422, "Forbidden": 403}
+# Subclasses of DomainError declared by the services carry another class name; their module gives them away.
+_DOMAIN_MODULES = ("ic_platform.errors.", "services.")
+
+_HTTP = {404: ("not_found", "请求的资源不存在"), 405: ("method_not_allowed", "不支持该请求方法"),
+         401: ("unauthenticated", "请先登录"), 403: ("forbidden", "没有权限执行此操作")}
+
+
+class ApiError(Exception):
+    """An answer the gateway decides itself (auth, roles, unknown service, bad header)."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(code, message)
+        self.status, self.code, self.message = status, code, message
+        self.details = details or {}
+        self.headers = headers
+
+    def response(self) -> JSONResponse:
+        return error_response(self.status, self.code, self.message, self.details, self.headers)
+
+
+def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def internal_error(details: dict[str, Any] | None = None) -> ApiError:
+    return ApiError(500, "internal_error", "服务内部错误", {**(details or {}), "trace_id": current_trace_id()})
+
+
+def domain_error(exc: RemoteError) -> ApiError | None:
+    """The DomainError a service raised, or None when the remote failure was not a domain error."""
+    args = list(exc.exc_args)
+    shaped = len(args) == 4 and isinstance(args[0], str) and isinstance(args[1], str)
+    known = exc.exc_type in DOMAIN_TYPES
+    if not known and not (shaped and exc.exc_path.startswith(_DOMAIN_MODULES)):
+        return None
+    code, message, details, status = (args + [None] * 4)[:4]
+    if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599:
+        status = DOMAIN_TYPES.get(exc.exc_type, 400)
+    return ApiError(status, code if isinstance(code, str) and code else "domain_error",
+                    message if isinstance(message, str) and message else "请求未能完成",
+                    details if isinstance(details, dict) else {})
+
+
+def from_remote(exc: RemoteError) -> ApiError:
+    mapped = domain_error(exc)
+    if mapped is not None:
+        return mapped
+    # exc.value may hold internals (SQL, paths): it goes to the log only.
+    log.error("remote error %s (%s): %s", exc.exc_type, exc.exc_path, exc.value)
+    return internal_error({"exc_type": exc.exc_type})
+
+
+async def _on_api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    return exc.response()
+
+
+async def _on_remote(_request: Request, exc: RemoteError) -> JSONResponse:
+    return from_remote(exc).response()
+
+
+async def _on_timeout(_request: Request, exc: RpcTimeout) -> JSONResponse:
+    log.warning("rpc timeout: %s", exc)
+    return error_response(504, "upstream_timeout", "服务响应超时，请稍后重试", {"trace_id": current_trace_id()})
+
+
+async def _on_unavailable(_request: Request, exc: ServiceUnavailable) -> JSONResponse:
+    log.warning("service unavailable: %s", exc)
+    return error_response(503, "service_unavailable", "服务暂不可用，请稍后重试",
+                          {"trace_id": current_trace_id()})
+
+
+def invalid_input(fields: list[dict[str, str]]) -> ApiError:
+    """422 naming each field, worded like ic_platform.commands.invalid_input so both sides read alike."""
+    summary = "；".join(f"{f['field']}: {f['reason']}" for f in fields[:3])
+    return ApiError(422, "invalid_input", f"输入有误：{summary}", {"fields": fields})
+
+
+async def _on_validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    return invalid_input(describe(exc.errors())).response()
+
+
+async def _on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code, message = _HTTP.get(exc.status_code, (f"http_{exc.status_code}", "请求无法处理"))
+    return error_response(exc.status_code, code, message, {}, getattr(exc, "headers", None))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(RemoteError, _on_remote)
+    app.add_exception_handler(RpcTimeout, _on_timeout)
+    app.add_exception_handler(ServiceUnavailable, _on_unavailable)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)

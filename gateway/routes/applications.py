@@ -1,0 +1,63 @@
+"""事前申请 (matter applications), owned by the payment (支出) service."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+
+from gateway.auth import CurrentUser
+from gateway.errors import ApiError, domain_error
+from gateway.rpc import Rpc, UserRpc
+from gateway.schemas import Ident, MatterApplicationBody, Paging, optional, paging
+from ic_platform.rpc_client import RemoteError
+
+router = APIRouter(prefix="/matter-applications", tags=["matter_applications"])
+
+DOCUMENT_TYPE = "matter_application"
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                              description="幂等键：重复提交同一键只生效一次")]
+
+
+@router.post("", status_code=201, summary="提交事前申请（预占预算）")
+async def submit_matter_application(body: MatterApplicationBody, user: CurrentUser, rpc: UserRpc,
+                                    response: Response, idempotency_key: IdempotencyKey = None,
+                                    ) -> dict[str, Any]:
+    # The key itself travels in the context data (see gateway.rpc); it is declared here for the docs.
+    result = await rpc.call("payment", "submit_matter_application", body.rpc_kwargs(user.unit))
+    if isinstance(result, dict) and result.get("id"):
+        response.headers["Location"] = f"{router.prefix}/{result['id']}"
+    return result
+
+
+@router.get("", summary="我的事前申请")
+async def list_matter_applications(
+    rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
+    status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$", description="状态")] = None,
+) -> dict[str, Any]:
+    kwargs = {"mine": True, **optional(status=status), **page.kwargs()}
+    return await rpc.call("payment", "list_matter_applications", kwargs)
+
+
+@router.get("/{application_id}", summary="事前申请详情（含审批路线）")
+async def get_matter_application(application_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    application, route = await asyncio.gather(
+        rpc.call("payment", "get_matter_application", {"application_id": application_id}),
+        _route(rpc, application_id), return_exceptions=True)
+    for outcome in (application, route):  # the application's own failure comes first
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return {**application, "route": route}
+
+
+async def _route(rpc: Rpc, application_id: str) -> dict[str, Any] | None:
+    """The approval route, or None while the application has not been routed yet (approval says 404)."""
+    try:
+        return await rpc.call("approval", "get_route",
+                              {"document_type": DOCUMENT_TYPE, "document_id": application_id})
+    except RemoteError as exc:
+        mapped: ApiError | None = domain_error(exc)
+        if mapped is not None and mapped.status == 404:
+            return None
+        raise

@@ -1,0 +1,86 @@
+"""Request bodies and the paging parameters. Bodies refuse unknown fields; money is ic_platform's Money."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
+
+from ic_platform.commands import Money, Text
+from ic_platform.money import money_str
+from ic_platform.paging import MAX_PAGE_SIZE
+
+# Money as the API documents it: a decimal string with at most two places, or an integer; never a float.
+Amount = Annotated[Money, WithJsonSchema({
+    "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, {"type": "integer"}],
+    "description": "金额（元），字符串或整数，最多两位小数，必须大于零", "examples": ["1234.50"]})]
+
+# Identifiers in paths: letters, digits and a few separators, so nothing odd reaches a service.
+Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:\-]{1,100}$", description="标识")]
+DocumentType = Annotated[str, Path(pattern=r"^[a-z][a-z_]{0,63}$", description="单据类型，如 matter_application")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginBody(Body):
+    username: str = Field(min_length=1, max_length=64, description="用户名")
+    password: str = Field(min_length=1, max_length=200, description="密码")
+
+
+class MatterApplicationBody(Body):
+    title: Text = Field(description="事项名称")
+    purpose: str | None = Field(None, max_length=2000, description="事由 / 用途说明")
+    budget_line_id: str = Field(min_length=1, max_length=100, description="预算指标 ID")
+    amount: Amount
+    major_matter: bool = Field(False, description="是否“三重一大”事项（需集体决策）")
+
+    def rpc_kwargs(self, unit: str | None) -> dict[str, Any]:
+        return {"title": self.title, "purpose": self.purpose, "budget_line_id": self.budget_line_id,
+                "amount": money_str(self.amount), "major_matter": self.major_matter, "unit": unit}
+
+
+class DecisionBody(Body):
+    decision: Literal["approve", "reject"] = Field(description="approve 同意 / reject 驳回")
+    comment: str | None = Field(None, max_length=2000, validate_default=True, description="审批意见；驳回时必填")
+
+    @field_validator("comment")
+    @classmethod
+    def _reason_for_reject(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = value.strip() if value is not None else None
+        if info.data.get("decision") == "reject" and not value:
+            raise ValueError("驳回必须填写理由")
+        return value or None
+
+
+class ReplayBody(Body):
+    event_id: UUID | None = Field(None, description="只重放这一事件；不填则重放全部")
+    handler: str | None = Field(None, min_length=1, max_length=200, description="只重放这一处理器的死信")
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    page_size: int
+
+    def kwargs(self) -> dict[str, int]:
+        return {"page": self.page, "page_size": self.page_size}
+
+    def window(self) -> dict[str, int]:
+        """The limit/offset form of the platform's own list entrypoints (dead_letters)."""
+        return {"limit": self.page_size, "offset": (self.page - 1) * self.page_size}
+
+
+def paging(page: Annotated[int, Query(ge=1, le=1_000_000, description="页码，从 1 开始")] = 1,
+           page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数（1–200）")] = 20,
+           ) -> Paging:
+    return Paging(page, page_size)
+
+
+def optional(**kwargs: Any) -> dict[str, Any]:
+    """Keyword arguments the contract marks optional (`kind?`) are sent only when given."""
+    return {k: v for k, v in kwargs.items() if v is not None}

@@ -1,0 +1,100 @@
+"""The approval database's tables (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from ic_platform.storage import platform_tables
+
+metadata = sa.MetaData()
+MONEY = sa.Numeric(15, 2)
+
+
+def _now(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable, server_default=sa.func.now())
+
+
+# ── the org cache: the org service owns these facts; we keep the last version it announced ──
+org_unit = sa.Table(
+    "org_unit", metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("leader_in_charge", sa.Text),
+    sa.Column("responsible_for", ARRAY(sa.Text), nullable=False, server_default="{}"),
+    # When the org service announced this version: a late, older event must not overwrite a newer one.
+    sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
+    _now("updated_at"),
+)
+
+org_user = sa.Table(
+    "org_user", metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("username", sa.Text, primary_key=True),
+    sa.Column("full_name", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("roles", ARRAY(sa.Text), nullable=False, server_default="{}"),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
+    _now("updated_at"),
+    sa.Index("org_user_by_unit", "org", "unit"),
+)
+
+# ── routes, their frozen steps, and the tasks people act on ──
+approval_route = sa.Table(
+    "approval_route", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("initiator", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("definition_version", sa.Integer, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="in_progress"),
+    sa.Column("current_step", sa.Integer),
+    _now("created_at"),
+    sa.Column("completed_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("status IN ('in_progress', 'approved', 'rejected')", name="approval_route_status"),
+    sa.CheckConstraint("(status = 'in_progress') = (current_step IS NOT NULL)", name="approval_route_current"),
+    # One route per document, however often its submission is heard.
+    sa.UniqueConstraint("document_type", "document_id", name="approval_route_once"),
+)
+
+approval_step = sa.Table(
+    "approval_step", metadata,
+    sa.Column("route_id", sa.BigInteger, sa.ForeignKey("approval_route.id"), primary_key=True),
+    sa.Column("step_no", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("approver_role", sa.Text, nullable=False),
+    sa.Column("assignee", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.CheckConstraint("step_no >= 1", name="approval_step_no_positive"),
+)
+
+approval_task = sa.Table(
+    "approval_task", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("route_id", sa.BigInteger, nullable=False),
+    sa.Column("step_no", sa.Integer, nullable=False),
+    sa.Column("assignee", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="pending"),
+    sa.Column("decided_by", sa.Text),
+    sa.Column("comment", sa.Text),
+    _now("created_at"),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.ForeignKeyConstraint(["route_id", "step_no"], ["approval_step.route_id", "approval_step.step_no"],
+                            name="approval_task_step"),
+    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="approval_task_status"),
+    sa.CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="approval_task_decided_at"),
+    # The last word against two decisions both advancing a route: it holds one pending task at most.
+    sa.Index("approval_task_one_pending", "route_id", unique=True, postgresql_where=sa.text("status = 'pending'")),
+    sa.Index("approval_task_inbox", "assignee", "created_at", postgresql_where=sa.text("status = 'pending'")),
+    sa.Index("approval_task_by_decider", "decided_by", "decided_at"),
+)
+
+platform = platform_tables(metadata)

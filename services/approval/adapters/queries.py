@@ -1,0 +1,69 @@
+"""The read side: what people look at (my tasks, what I decided, where a document stands). Plain rows,
+shaped for the screens, read straight from the tables without loading aggregates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from services.approval.adapters.orm import approval_route, approval_step, approval_task, org_unit, org_user
+
+R, S, T = approval_route, approval_step, approval_task
+INITIATOR = org_user.alias("initiator_user")
+ASSIGNEE = org_user.alias("assignee_user")
+DECIDER = org_user.alias("decider_user")
+
+_TASK_COLUMNS = [
+    T.c.id.label("task_id"), T.c.step_no, T.c.status, T.c.comment, T.c.decided_by, T.c.created_at,
+    T.c.decided_at, S.c.name.label("step_name"), R.c.document_type, R.c.document_id, R.c.document_no,
+    R.c.title, R.c.amount, R.c.initiator, INITIATOR.c.full_name.label("initiator_name"), R.c.unit,
+    org_unit.c.name.label("unit_name"), R.c.status.label("route_status"),
+]
+
+
+def _task_rows() -> sa.Select:
+    joined = (T.join(R, R.c.id == T.c.route_id)
+              .join(S, sa.and_(S.c.route_id == T.c.route_id, S.c.step_no == T.c.step_no))
+              .outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org, INITIATOR.c.username == R.c.initiator))
+              .outerjoin(org_unit, sa.and_(org_unit.c.org == R.c.org, org_unit.c.code == R.c.unit)))
+    return sa.select(*_TASK_COLUMNS).select_from(joined)
+
+
+class ApprovalQueries:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def _page(self, query: sa.Select, order: list, limit: int, offset: int) -> tuple[int, list[Any]]:
+        total = self.conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+        rows = self.conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()
+        return total, rows
+
+    def pending_tasks(self, org: str, assignee: str, limit: int, offset: int) -> tuple[int, list[Any]]:
+        query = _task_rows().where(R.c.org == org, T.c.assignee == assignee, T.c.status == "pending")
+        return self._page(query, [T.c.created_at, T.c.id], limit, offset)  # oldest first: it waited longest
+
+    def decided_tasks(self, org: str, decided_by: str, limit: int, offset: int) -> tuple[int, list[Any]]:
+        query = _task_rows().where(R.c.org == org, T.c.decided_by == decided_by)
+        return self._page(query, [T.c.decided_at.desc(), T.c.id], limit, offset)
+
+    def route(self, org: str, document_type: str, document_id: str) -> tuple[Any, list[Any], list[Any]] | None:
+        """The route row, its steps (with the assignee's name) and its tasks, oldest first."""
+        head = self.conn.execute(
+            sa.select(R, INITIATOR.c.full_name.label("initiator_name"), org_unit.c.name.label("unit_name"))
+            .select_from(R.outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org,
+                                                        INITIATOR.c.username == R.c.initiator))
+                         .outerjoin(org_unit, sa.and_(org_unit.c.org == R.c.org, org_unit.c.code == R.c.unit)))
+            .where(R.c.org == org, R.c.document_type == document_type, R.c.document_id == document_id)).first()
+        if head is None:
+            return None
+        steps = self.conn.execute(
+            sa.select(S, ASSIGNEE.c.full_name.label("assignee_name"))
+            .select_from(S.outerjoin(ASSIGNEE, sa.and_(ASSIGNEE.c.org == org, ASSIGNEE.c.username == S.c.assignee)))
+            .where(S.c.route_id == head.id).order_by(S.c.step_no)).all()
+        tasks = self.conn.execute(
+            sa.select(T, DECIDER.c.full_name.label("decided_by_name"))
+            .select_from(T.outerjoin(DECIDER, sa.and_(DECIDER.c.org == org, DECIDER.c.username == T.c.decided_by)))
+            .where(T.c.route_id == head.id).order_by(T.c.created_at, T.c.id)).all()
+        return head, steps, tasks

@@ -1,0 +1,155 @@
+"""Reading and writing the org cache, routes and tasks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+
+from services.approval.adapters.orm import approval_route, approval_step, approval_task, org_unit, org_user
+from services.approval.domain.directory import Unit, User
+from services.approval.domain.model import DocumentRef, PlannedStep, Route, RouteStatus, Task, TaskStatus
+
+
+class DirectoryRepository:
+    """Upserts from `org.*` events, and one org's directory for route resolution."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def upsert_unit(self, org: str, unit: Unit, announced_at: datetime) -> None:
+        self._upsert(org_unit, ("org", "code"), dict(
+            org=org, code=unit.code, name=unit.name, kind=unit.kind, leader_in_charge=unit.leader_in_charge,
+            responsible_for=list(unit.responsible_for), announced_at=announced_at))
+
+    def upsert_user(self, org: str, user: User, announced_at: datetime) -> None:
+        self._upsert(org_user, ("org", "username"), dict(
+            org=org, username=user.username, full_name=user.full_name, unit=user.unit, roles=list(user.roles),
+            title=user.title, announced_at=announced_at))
+
+    def _upsert(self, table: sa.Table, key: tuple[str, ...], values: dict[str, Any]) -> None:
+        stmt = pg_insert(table).values(**values)
+        changed = {k: stmt.excluded[k] for k in values if k not in key}
+        # An event older than the stored version (a retry that overtook a newer one) changes nothing.
+        self.conn.execute(stmt.on_conflict_do_update(
+            index_elements=list(key), set_={**changed, "updated_at": sa.func.now()},
+            where=table.c.announced_at <= stmt.excluded.announced_at))
+
+    def of(self, org: str) -> SqlDirectory:
+        return SqlDirectory(self.conn, org)
+
+
+class SqlDirectory:
+    """The domain's `Directory`, answered from the cache tables of one org."""
+
+    def __init__(self, conn: Connection, org: str):
+        self.conn, self.org = conn, org
+
+    def unit(self, code: str) -> Unit | None:
+        row = self.conn.execute(sa.select(org_unit).where(org_unit.c.org == self.org,
+                                                          org_unit.c.code == code)).first()
+        return Unit(row.code, row.name, row.kind, row.leader_in_charge, tuple(row.responsible_for)) if row else None
+
+    def user(self, username: str) -> User | None:
+        row = self.conn.execute(sa.select(org_user).where(org_user.c.org == self.org,
+                                                          org_user.c.username == username)).first()
+        return _to_user(row) if row else None
+
+    def users_with_role(self, role: str, unit: str | None = None) -> list[User]:
+        cond = [org_user.c.org == self.org, org_user.c.roles.contains([role])]
+        if unit is not None:
+            cond.append(org_user.c.unit == unit)
+        rows = self.conn.execute(sa.select(org_user).where(*cond).order_by(org_user.c.username)).all()
+        return [_to_user(r) for r in rows]
+
+
+def _to_user(row: Any) -> User:
+    return User(row.username, row.full_name, row.unit, tuple(row.roles), row.title)
+
+
+class RouteRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, route: Route) -> bool:
+        """Store a new route and its frozen steps; False if the document already has one."""
+        stmt = pg_insert(approval_route).values(
+            org=route.org, document_type=route.document.type, document_id=route.document.id,
+            document_no=route.document.no, title=route.title, amount=route.amount, initiator=route.initiator,
+            unit=route.unit, definition_version=route.definition_version, status=route.status.value,
+            current_step=route.current_step).on_conflict_do_nothing().returning(approval_route.c.id)
+        route.id = self.conn.execute(stmt).scalar()
+        if route.id is None:
+            return False
+        self.conn.execute(sa.insert(approval_step), [dict(route_id=route.id, **s.as_dict()) for s in route.steps])
+        return True
+
+    def find(self, document_type: str, document_id: str) -> Route | None:
+        return self._load(sa.and_(approval_route.c.document_type == document_type,
+                                  approval_route.c.document_id == document_id))
+
+    def lock(self, route_id: int) -> Route:
+        """The route, its row locked until commit: decisions on one route queue up here."""
+        return self._load(approval_route.c.id == route_id, for_update=True)
+
+    def _load(self, where: Any, *, for_update: bool = False) -> Route | None:
+        query = sa.select(approval_route).where(where)
+        row = self.conn.execute(query.with_for_update() if for_update else query).first()
+        if row is None:
+            return None
+        steps = self.conn.execute(sa.select(approval_step).where(approval_step.c.route_id == row.id)
+                                  .order_by(approval_step.c.step_no)).all()
+        return Route(
+            id=row.id, org=row.org, document=DocumentRef(row.document_type, row.document_id, row.document_no),
+            title=row.title, amount=row.amount, initiator=row.initiator, unit=row.unit,
+            definition_version=row.definition_version, status=RouteStatus(row.status),
+            current_step=row.current_step,
+            steps=[PlannedStep(s.step_no, s.name, s.approver_role, s.assignee, s.reason) for s in steps])
+
+    def save_progress(self, route: Route) -> None:
+        completed = route.status is not RouteStatus.IN_PROGRESS
+        self.conn.execute(sa.update(approval_route).where(approval_route.c.id == route.id).values(
+            status=route.status.value, current_step=route.current_step,
+            completed_at=sa.func.now() if completed else None))
+
+
+class TaskRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, route_id: int, task: Task) -> None:
+        self.conn.execute(sa.insert(approval_task).values(
+            id=uuid.UUID(task.id), route_id=route_id, step_no=task.step_no, assignee=task.assignee,
+            status=task.status.value))
+
+    def route_of(self, task_id: str) -> int | None:
+        key = _uuid(task_id)
+        if key is None:
+            return None
+        return self.conn.execute(sa.select(approval_task.c.route_id).where(approval_task.c.id == key)).scalar()
+
+    def get(self, task_id: str) -> Task | None:
+        row = self.conn.execute(sa.select(approval_task).where(approval_task.c.id == _uuid(task_id))).first()
+        if row is None:
+            return None
+        return Task(id=str(row.id), step_no=row.step_no, assignee=row.assignee, status=TaskStatus(row.status),
+                    decided_by=row.decided_by, comment=row.comment)
+
+    def save_decision(self, task: Task) -> None:
+        done = self.conn.execute(sa.update(approval_task).where(
+            approval_task.c.id == uuid.UUID(task.id), approval_task.c.status == TaskStatus.PENDING.value)
+            .values(status=task.status.value, decided_by=task.decided_by, comment=task.comment,
+                    decided_at=sa.func.now())).rowcount
+        if done != 1:  # the route lock should make this impossible; refuse rather than decide twice
+            raise RuntimeError(f"task {task.id} was not pending when its decision was saved")
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

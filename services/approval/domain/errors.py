@@ -1,0 +1,81 @@
+"""The approval service's refusals, each with a stable code and a Chinese message."""
+
+from __future__ import annotations
+
+from ic_platform.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+
+
+class RouteRefused(DomainError):
+    """No route can be drawn for a document: the organisation data does not name an approver. Raised in an
+    event handler, so the inbox retries it (the org events may simply not have arrived yet) and then parks
+    it as a dead letter for ops to fix the data and replay."""
+
+    status = 409
+
+
+class SegregationOfDutiesViolation(Forbidden):
+    """不相容岗位相互分离: refused, and counted, because an auditor wants to see every attempt. The rule
+    is read from the code so the exception's args stay the four every DomainError carries over the wire."""
+
+    @property
+    def rule(self) -> str:
+        return self.code.removeprefix("sod_")
+
+
+def no_definition(document_type: str) -> RouteRefused:
+    return RouteRefused("approval_definition_missing", f"单据类型 {document_type} 没有配置审批流程",
+                        {"document_type": document_type})
+
+
+def unit_unknown(unit: str) -> RouteRefused:
+    return RouteRefused("approval_unit_unknown", f"单位 {unit} 未在组织机构中登记，无法确定审批人",
+                        {"unit": unit})
+
+
+def approver_missing(role_label: str, where: str, details: dict) -> RouteRefused:
+    return RouteRefused("approval_approver_missing", f"{where}没有登记{role_label}，无法确定审批人", details)
+
+
+def approver_ambiguous(role_label: str, where: str, candidates: list[str]) -> RouteRefused:
+    return RouteRefused("approval_approver_ambiguous",
+                        f"{where}登记了多名{role_label}（{'、'.join(candidates)}），无法确定审批人",
+                        {"candidates": candidates})
+
+
+def no_higher_authority(role_label: str, initiator: str) -> RouteRefused:
+    return RouteRefused("approval_no_higher_authority",
+                        f"申请人 {initiator} 即{role_label}，本人不能审批本人单据，且没有更高一级的审批人"
+                        "（应提交集体决策）", {"initiator": initiator})
+
+
+def self_approval(actor: str, document_no: str | None) -> SegregationOfDutiesViolation:
+    return SegregationOfDutiesViolation(
+        "sod_self_approval", f"不相容岗位相互分离：不能审批本人提交的单据 {document_no or ''}".rstrip(),
+        {"actor": actor, "document_no": document_no})
+
+
+def not_assignee(actor: str | None, assignee: str) -> DomainError:
+    return Forbidden("approval_not_assignee", "该审批任务未分配给您，不能处理",
+                     {"actor": actor, "assignee": assignee})
+
+
+def actor_required() -> DomainError:
+    return Forbidden("actor_required", "无法识别当前用户，请重新登录")
+
+
+def already_decided(task_id: str, status: str) -> DomainError:
+    return Conflict("approval_task_decided", "该审批任务已处理，不能重复审批",
+                    {"task_id": task_id, "status": status})
+
+
+def reason_required() -> DomainError:
+    return InvalidInput("approval_reason_required", "驳回必须填写理由", {"field": "comment"})
+
+
+def task_not_found(task_id: str) -> DomainError:
+    return NotFound("approval_task_not_found", f"审批任务不存在: {task_id}", {"task_id": task_id})
+
+
+def route_not_found(document_type: str, document_id: str) -> DomainError:
+    return NotFound("approval_route_not_found", "该单据尚未进入审批（或审批路径仍在生成中）",
+                    {"document_type": document_type, "document_id": document_id})

@@ -1,0 +1,144 @@
+"""Routes (审批路径), their steps (节点) and tasks (待办). Pure: no I/O, no frameworks.
+
+A route is drawn once, when the document enters approval, and frozen: later changes to the organisation or
+to the process definition do not move a document that is already on its way. Each step that is reached gets
+a task for its assignee; a task is decided once."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from services.approval.domain import errors
+
+
+class RouteStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class TaskStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Decision(StrEnum):
+    """What an approver says (imperative); the task's status records what it became."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    @property
+    def status(self) -> TaskStatus:
+        return TaskStatus.APPROVED if self is Decision.APPROVE else TaskStatus.REJECTED
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    type: str
+    id: str
+    no: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in (("type", self.type), ("id", self.id), ("no", self.no)) if v}
+
+    @property
+    def subject(self) -> str:
+        return f"{self.type}/{self.id}"
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    step_no: int
+    name: str  # what people see, e.g. 部门负责人审批
+    approver_role: str
+    assignee: str  # username, resolved when the route was drawn
+    reason: str  # why this step is on the route, in Chinese
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"step_no": self.step_no, "name": self.name, "approver_role": self.approver_role,
+                "assignee": self.assignee, "reason": self.reason}
+
+
+@dataclass
+class Task:
+    step_no: int
+    assignee: str
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    status: TaskStatus = TaskStatus.PENDING
+    decided_by: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    task: Task  # the task just decided
+    next_task: Task | None  # the next step's task, if the route goes on
+    outcome: RouteStatus | None  # set when the route completed
+    reason: str | None = None  # why it completed, for approval.completed
+
+
+@dataclass
+class Route:
+    document: DocumentRef
+    org: str
+    title: str
+    amount: Decimal
+    initiator: str
+    unit: str
+    definition_version: int
+    steps: list[PlannedStep]
+    status: RouteStatus = RouteStatus.IN_PROGRESS
+    current_step: int | None = None  # the step holding the document; None once completed
+    id: int | None = None  # given by storage
+
+    @classmethod
+    def start(cls, steps: list[PlannedStep], **fields: Any) -> tuple[Route, Task]:
+        """A new route, standing at its first step, and that step's task."""
+        if not steps:
+            raise ValueError("a route needs at least one step")
+        route = cls(steps=list(steps), current_step=steps[0].step_no, **fields)
+        return route, Task(step_no=steps[0].step_no, assignee=steps[0].assignee)
+
+    def step(self, step_no: int) -> PlannedStep:
+        return next(s for s in self.steps if s.step_no == step_no)
+
+    def _after(self, step_no: int) -> PlannedStep | None:
+        return next((s for s in self.steps if s.step_no > step_no), None)
+
+    def decide(self, task: Task, actor: str | None, decision: Decision, comment: str | None) -> DecisionResult:
+        """Record an approver's decision on the task that holds this route, and move the route on."""
+        self._check_may_decide(task, actor)
+        comment = (comment or "").strip()
+        if decision is Decision.REJECT and not comment:
+            raise errors.reason_required()
+        task.status, task.decided_by, task.comment = decision.status, actor, comment or None
+        if decision is Decision.REJECT:
+            return self._complete(task, RouteStatus.REJECTED, f"{self.step(task.step_no).name}驳回：{comment}")
+        following = self._after(task.step_no)
+        if following is None:
+            return self._complete(task, RouteStatus.APPROVED, f"{len(self.steps)} 个审批节点均已通过")
+        self.current_step = following.step_no
+        return DecisionResult(task, Task(step_no=following.step_no, assignee=following.assignee), None)
+
+    def _check_may_decide(self, task: Task, actor: str | None) -> None:
+        if not actor:
+            raise errors.actor_required()
+        if task.status is not TaskStatus.PENDING or self.status is not RouteStatus.IN_PROGRESS \
+                or task.step_no != self.current_step:
+            raise errors.already_decided(task.id, task.status.value)
+        # Checked before the assignee: the route never assigns the initiator, so this is the check that
+        # names the real problem when an initiator tries to approve their own document.
+        if actor == self.initiator:
+            raise errors.self_approval(actor, self.document.no)
+        if actor != task.assignee:
+            raise errors.not_assignee(actor, task.assignee)
+
+    def _complete(self, task: Task, outcome: RouteStatus, reason: str) -> DecisionResult:
+        self.status, self.current_step = outcome, None
+        return DecisionResult(task, None, outcome, reason)

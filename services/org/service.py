@@ -1,0 +1,42 @@
+"""The org service's transport."""
+
+from __future__ import annotations
+
+from nameko.rpc import rpc
+
+from ic_platform.errors import DomainError
+from ic_platform.nameko_platform import PlatformService, ServicePlatform
+from services.org.service_layer import commands, handlers
+from services.org.service_layer.unit_of_work import OrgUnitOfWork
+
+
+class OrgService(PlatformService):
+    name = "org"
+    platform = ServicePlatform(OrgUnitOfWork, handlers.EVENT_HANDLERS)
+
+    @rpc(expected_exceptions=DomainError)
+    def authenticate(self, **kwargs):
+        return handlers.authenticate(commands.Authenticate.parse(kwargs), self.platform.uow())
+
+    @rpc(expected_exceptions=DomainError)
+    def get_user(self, username: str):
+        return handlers.get_user(username, self.platform.uow())
+
+    @rpc(expected_exceptions=DomainError)
+    def list_units(self, **kwargs):
+        return handlers.list_units(commands.ListUnits.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_users(self, **kwargs):
+        return handlers.list_users(commands.ListUsers.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def register_unit(self, **kwargs):
+        return handlers.register_unit(commands.RegisterUnit.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def register_user(self, **kwargs):
+        return handlers.register_user(commands.RegisterUser.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+
+SERVICE = OrgService

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ic_platform.commands import Code, Command, Text
+
+
+class RegisterUnit(Command):
+    code: Code
+    name: Text
+    kind: Literal["office", "community"]
+    leader_in_charge: Code | None = None
+    responsible_for: tuple[Code, ...] = ()
+
+
+class RegisterUser(Command):
+    username: Code
+    full_name: Text
+    unit: Code
+    roles: tuple[Literal["clerk", "unit_head", "finance_reviewer", "leader_in_charge", "principal", "inspector",
+                         "auditor", "admin"], ...] = Field(min_length=1)
+    title: str = ""
+    password: str = Field(min_length=8, max_length=128)
+
+
+class Authenticate(Command):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class ListUnits(Command):
+    kind: Literal["office", "community"] | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+class ListUsers(Command):
+    unit: Code | None = None
+    role: Code | None = None
+    page: int = 1
+    page_size: int = 50

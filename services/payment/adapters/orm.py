@@ -1,0 +1,35 @@
+"""The payment (支出) database's tables."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ic_platform.storage import platform_tables
+
+metadata = sa.MetaData()
+
+# Numbers people see (SQ-2026-000001) come from a sequence: gaps are fine, duplicates are not.
+matter_application_no = sa.Sequence("matter_application_no_seq", metadata=metadata)
+
+matter_application = sa.Table(
+    "matter_application", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("no", sa.Text, nullable=False, unique=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("purpose", sa.Text, nullable=False, server_default=""),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("applicant", sa.Text, nullable=False),
+    sa.Column("budget_line_id", sa.Text, nullable=False),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("major_matter", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status_reason", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("amount > 0", name="matter_application_amount_positive"),
+    sa.Index("matter_application_by_applicant", "applicant", "created_at"),
+    sa.Index("matter_application_reserving", "updated_at", postgresql_where=sa.text("status = 'reserving'")),
+)
+
+platform = platform_tables(metadata)

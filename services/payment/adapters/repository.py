@@ -1,0 +1,63 @@
+"""Reading and writing matter applications."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+
+from services.payment.adapters.orm import matter_application as t
+from services.payment.adapters.orm import matter_application_no
+from services.payment.domain.model import MatterApplication, Status
+
+_FIELDS = [c.name for c in t.columns]
+
+
+def _to_app(row: Any) -> MatterApplication:
+    data = {k: getattr(row, k) for k in _FIELDS}
+    data["id"], data["status"] = str(data["id"]), Status(data["status"])
+    return MatterApplication(**data)
+
+
+class ApplicationRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def next_no(self, year: int) -> str:
+        return f"SQ-{year}-{self.conn.execute(matter_application_no.next_value()).scalar_one():06d}"
+
+    def add(self, app: MatterApplication) -> MatterApplication:
+        """Insert, or return the stored one when the id exists (a retried submission)."""
+        values = {k: getattr(app, k) for k in _FIELDS if k not in ("created_at", "updated_at")}
+        values["status"] = app.status.value
+        self.conn.execute(pg_insert(t).values(**values).on_conflict_do_nothing(index_elements=["id"]))
+        return self.get(app.id)
+
+    def get(self, app_id: str, *, for_update: bool = False) -> MatterApplication | None:
+        query = sa.select(t).where(t.c.id == app_id)
+        row = self.conn.execute(query.with_for_update() if for_update else query).first()
+        return _to_app(row) if row else None
+
+    def save_status(self, app: MatterApplication) -> None:
+        self.conn.execute(sa.update(t).where(t.c.id == app.id).values(
+            status=app.status.value, status_reason=app.status_reason, updated_at=sa.func.now()))
+
+    def page(self, *, org: str, applicant: str | None, status: str | None, limit: int,
+             offset: int) -> tuple[int, list[MatterApplication]]:
+        cond = [t.c.org == org]
+        if applicant:
+            cond.append(t.c.applicant == applicant)
+        if status:
+            cond.append(t.c.status == status)
+        total = self.conn.execute(sa.select(sa.func.count()).select_from(t).where(*cond)).scalar_one()
+        rows = self.conn.execute(sa.select(t).where(*cond).order_by(t.c.created_at.desc())
+                                 .limit(limit).offset(offset)).all()
+        return total, [_to_app(r) for r in rows]
+
+    def stuck_reserving(self, older_than: timedelta, limit: int = 50) -> list[str]:
+        rows = self.conn.execute(sa.select(t.c.id).where(
+            t.c.status == Status.RESERVING.value, t.c.updated_at < sa.func.now() - older_than).limit(limit)).all()
+        return [str(r.id) for r in rows]

@@ -1,0 +1,67 @@
+"""Spending documents (支出). For now the matter application (事前申请): permission to spend, which
+pre-commits budget when submitted and is then approved or rejected. Pure: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from ic_platform.errors import Conflict
+
+DOCUMENT_TYPE = "matter_application"
+
+
+class Status(StrEnum):
+    RESERVING = "reserving"  # stored, budget not yet answered (a crash here is redriven)
+    REFUSED = "refused"  # the budget service said no; nothing is reserved
+    SUBMITTED = "submitted"  # budget pre-committed, in approval
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+STATUS_LABELS = {Status.RESERVING: "预算校验中", Status.REFUSED: "预算不足未提交", Status.SUBMITTED: "审批中",
+                 Status.APPROVED: "已批准", Status.REJECTED: "已驳回"}
+
+_ALLOWED = {
+    Status.RESERVING: {Status.SUBMITTED, Status.REFUSED},
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED},
+}
+
+
+@dataclass
+class MatterApplication:
+    id: str
+    no: str
+    org: str
+    title: str
+    purpose: str
+    unit: str
+    applicant: str
+    budget_line_id: str
+    amount: Decimal
+    major_matter: bool = False
+    status: Status = Status.RESERVING
+    status_reason: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def document(self) -> dict[str, str]:
+        return {"type": DOCUMENT_TYPE, "id": self.id, "no": self.no}
+
+    @property
+    def subject(self) -> str:
+        return f"{DOCUMENT_TYPE}/{self.id}"
+
+    def move_to(self, status: Status, reason: str | None = None) -> bool:
+        """Advance the status; False when already there (a redelivered event), Conflict when not allowed."""
+        if status == self.status:
+            return False
+        if status not in _ALLOWED.get(self.status, set()):
+            now, then = STATUS_LABELS[self.status], STATUS_LABELS[status]
+            raise Conflict("invalid_status_transition", f"事前申请 {self.no} 当前为「{now}」，不能变为「{then}」",
+                           {"from": self.status.value, "to": status.value})
+        self.status, self.status_reason = status, reason
+        return True

@@ -1,0 +1,39 @@
+"""The payment (支出) service's transport."""
+
+from __future__ import annotations
+
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
+
+from ic_platform.context import CallContext
+from ic_platform.errors import DomainError
+from ic_platform.nameko_platform import PlatformService, ServicePlatform
+from services.payment.service_layer import commands, handlers
+from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
+
+
+class PaymentService(PlatformService):
+    name = "payment"
+    platform = ServicePlatform(PaymentUnitOfWork, handlers.EVENT_HANDLERS)
+    budget = RpcProxy("budget")
+
+    @rpc(expected_exceptions=DomainError)
+    def submit_matter_application(self, **kwargs):
+        return handlers.submit_matter_application(commands.SubmitMatterApplication.parse(kwargs),
+                                                  self.platform.uow(), self.platform.ctx, self.budget)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_matter_application(self, application_id: str):
+        return handlers.get_matter_application(application_id, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_matter_applications(self, **kwargs):
+        return handlers.list_matter_applications(commands.ListMatterApplications.parse(kwargs),
+                                                 self.platform.uow(), self.platform.ctx)
+
+    @timer(interval=15)
+    def redrive_reserving(self):
+        handlers.redrive_reserving(self.platform.uow(), CallContext(org="-"), self.budget)
+
+
+SERVICE = PaymentService

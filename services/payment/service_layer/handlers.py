@@ -1,0 +1,154 @@
+"""Matter application use cases.
+
+Submitting crosses two databases (ours and the budget's), so it is done in three steps that are each safe to
+repeat: store the application as `reserving`; ask the budget service to pre-commit (idempotent on the document);
+mark it `submitted` and publish. A crash between the steps leaves a `reserving` row that `redrive_reserving`
+finishes later, so a pre-commitment never outlives its document unnoticed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from ic_platform.context import CallContext
+from ic_platform.envelope import Envelope
+from ic_platform.errors import DomainError, Forbidden, not_found
+from ic_platform.money import money_str
+from ic_platform.paging import page_window, paged
+from services.payment.domain.model import DOCUMENT_TYPE, STATUS_LABELS, MatterApplication, Status
+from services.payment.service_layer import commands
+from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
+
+PRODUCER = "payment"
+SUBMIT_SCOPE = "submit_matter_application"
+# Ids derived from (applicant, idempotency key): a retried request finds the document it created before.
+_ID_NAMESPACE = uuid.UUID("6f0e3a52-3c1b-4d8e-9b0a-7d1f2c4e5a60")
+REDRIVE_AFTER = timedelta(seconds=30)
+
+
+class Budget(Protocol):
+    def reserve(self, **kwargs: Any) -> dict[str, Any]: ...
+
+
+def view(app: MatterApplication) -> dict[str, Any]:
+    return {"id": app.id, "no": app.no, "title": app.title, "purpose": app.purpose, "unit": app.unit,
+            "applicant": app.applicant, "budget_line_id": app.budget_line_id, "amount": money_str(app.amount),
+            "major_matter": app.major_matter, "status": app.status.value, "status_label": STATUS_LABELS[app.status],
+            "status_reason": app.status_reason, "document": app.document,
+            "created_at": app.created_at.isoformat() if app.created_at else None}
+
+
+def submit_matter_application(cmd: commands.SubmitMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext,
+                              budget: Budget) -> dict[str, Any]:
+    request = cmd.model_dump(mode="json")
+    key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
+    if key:
+        with uow:
+            stored = uow.recall(SUBMIT_SCOPE, key, request)
+        if stored is not None:
+            return stored
+    app_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
+    with uow:
+        app = uow.applications.add(MatterApplication(
+            id=app_id, no=uow.applications.next_no(datetime.now(UTC).year), org=ctx.org, title=cmd.title,
+            purpose=cmd.purpose, unit=cmd.unit, applicant=ctx.actor, budget_line_id=cmd.budget_line_id,
+            amount=cmd.amount, major_matter=cmd.major_matter))
+        uow.commit()
+    result = _reserve_and_submit(app, uow, ctx, budget)
+    if key:
+        with uow:
+            if uow.recall(SUBMIT_SCOPE, key, request) is None:
+                uow.remember(SUBMIT_SCOPE, key, request, result)
+            uow.commit()
+    return result
+
+
+def _reserve_and_submit(app: MatterApplication, uow: PaymentUnitOfWork, ctx: CallContext,
+                        budget: Budget) -> dict[str, Any]:
+    try:
+        decision = budget.reserve(budget_line_id=app.budget_line_id, amount=money_str(app.amount),
+                                  document=app.document, step="submit", unit=app.unit)
+    except DomainError as refusal:
+        with uow:
+            current = uow.applications.get(app.id, for_update=True)
+            current.move_to(Status.REFUSED, refusal.message)
+            uow.applications.save_status(current)
+            uow.commit()
+        raise
+    with uow:
+        current = uow.applications.get(app.id, for_update=True)
+        if current.move_to(Status.SUBMITTED):
+            uow.applications.save_status(current)
+            uow.publish(ctx.event("payment.matter_application_submitted", {
+                "document": current.document, "unit": current.unit, "applicant": current.applicant,
+                "budget_line_id": current.budget_line_id, "amount": money_str(current.amount),
+                "title": current.title, "purpose": current.purpose, "major_matter": current.major_matter,
+            }, producer=PRODUCER, subject=current.subject, actor=current.applicant))
+        uow.commit()
+    return {**view(current), "funds": decision}
+
+
+def redrive_reserving(uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget) -> int:
+    """Finish submissions interrupted between our commit and the budget's answer."""
+    with uow:
+        stuck = uow.applications.stuck_reserving(REDRIVE_AFTER)
+    for app_id in stuck:
+        with uow:
+            app = uow.applications.get(app_id)
+        try:
+            _reserve_and_submit(app, uow, CallContext(org=app.org, actor=app.applicant), budget)
+        except DomainError:
+            pass  # recorded as refused
+    return len(stuck)
+
+
+def get_matter_application(app_id: str, uow: PaymentUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    with uow:
+        app = uow.applications.get(app_id) if _is_uuid(app_id) else None
+    if app is None or app.org != ctx.org:
+        raise not_found("matter_application", app_id, "事前申请")
+    return view(app)
+
+
+def list_matter_applications(cmd: commands.ListMatterApplications, uow: PaymentUnitOfWork,
+                             ctx: CallContext) -> dict[str, Any]:
+    if not cmd.mine and ctx.actor is None:
+        raise Forbidden("forbidden", "无权查看全部事前申请")
+    limit, offset = page_window(cmd.page, cmd.page_size)
+    with uow:
+        total, apps = uow.applications.page(org=ctx.org, applicant=ctx.actor if cmd.mine else None,
+                                            status=cmd.status, limit=limit, offset=offset)
+    return paged([view(a) for a in apps], total, cmd.page, limit)
+
+
+def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
+    document = event.payload["document"]
+    if document["type"] != DOCUMENT_TYPE:
+        return
+    app = uow.applications.get(document["id"], for_update=True)
+    if app is None:
+        raise LookupError(f"matter application {document['id']} not found")  # retried, then parked
+    approved = event.payload["outcome"] == "approved"
+    reason = event.payload.get("reason")
+    if app.move_to(Status.APPROVED if approved else Status.REJECTED, reason):
+        uow.applications.save_status(app)
+        ctx = CallContext.from_envelope(event)
+        if approved:
+            uow.publish(ctx.event("payment.matter_application_approved", {"document": app.document},
+                                  producer=PRODUCER, subject=app.subject))
+        else:
+            uow.publish(ctx.event("payment.matter_application_rejected",
+                                  {"document": app.document, "reason": reason or "审批未通过"},
+                                  producer=PRODUCER, subject=app.subject))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+EVENT_HANDLERS = {"approval.completed": [on_approval_completed]}

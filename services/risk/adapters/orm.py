@@ -1,0 +1,53 @@
+"""The risk database's tables (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from ic_platform.storage import platform_tables
+
+metadata = sa.MetaData()
+
+# The dossier: one row per event about a document, whoever produced it. A projection, rebuilt by replaying
+# events, so it holds what the event said (payload) as well as the sentence people read (summary).
+dossier_entry = sa.Table(
+    "dossier_entry", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    # The inbox already applies an event once; this makes a second filing impossible even if it did not.
+    sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.Text),
+    sa.Column("producer", sa.Text, nullable=False),
+    sa.Column("correlation_id", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("payload", JSONB, nullable=False),
+    sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("dossier_entry_by_document", "document_type", "document_id", "occurred_at", "id"),
+    sa.Index("dossier_entry_by_story", "org", "correlation_id"),
+)
+
+# Documents that belong together. Stored in both directions, so a dossier finds its links with one lookup
+# on its own key; the first evidence found is kept (event_id, reason), later evidence adds nothing.
+document_link = sa.Table(
+    "document_link", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("linked_type", sa.Text, nullable=False),
+    sa.Column("linked_id", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("event_id", sa.Uuid, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("reason IN ('named', 'same_story')", name="document_link_reason"),
+    sa.CheckConstraint("(document_type, document_id) <> (linked_type, linked_id)", name="document_link_not_self"),
+    sa.UniqueConstraint("document_type", "document_id", "linked_type", "linked_id", name="document_link_once"),
+)
+
+platform = platform_tables(metadata)

@@ -1,0 +1,29 @@
+"""The risk service's transport: RPC entrypoints that parse a command and call a handler. Its event queue is
+bound to every routing key (catalogue.WILDCARD_SUBSCRIBERS); the handler under "*" hears them all."""
+
+from __future__ import annotations
+
+from nameko.rpc import rpc
+
+from ic_platform.errors import DomainError
+from ic_platform.nameko_platform import PlatformService, ServicePlatform
+from services.risk.service_layer import commands, handlers
+from services.risk.service_layer.unit_of_work import RiskUnitOfWork
+
+
+class RiskService(PlatformService):
+    name = "risk"
+    platform = ServicePlatform(RiskUnitOfWork, handlers.EVENT_HANDLERS)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_dossier(self, **kwargs):
+        return handlers.get_dossier(commands.DocumentQuery.parse(kwargs), self.platform.uow(),
+                                    self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def warnings_for(self, **kwargs):
+        return handlers.warnings_for(commands.DocumentQuery.parse(kwargs), self.platform.uow(),
+                                     self.platform.ctx)
+
+
+SERVICE = RiskService

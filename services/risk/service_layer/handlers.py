@@ -1,0 +1,63 @@
+"""Risk use cases: file every event on its document's dossier, and show a dossier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ic_platform.context import CallContext
+from ic_platform.envelope import Envelope
+from services.risk.domain.errors import dossier_not_found
+from services.risk.domain.model import (
+    LINK_LABELS,
+    DocumentRef,
+    DossierEntry,
+    LinkReason,
+    documents_named,
+    dossier_entry,
+)
+from services.risk.service_layer import commands
+from services.risk.service_layer.unit_of_work import RiskUnitOfWork
+
+
+def file_on_dossier(event: Envelope, uow: RiskUnitOfWork) -> None:
+    """Hears every event. Runs in the inbox's transaction, which commits it."""
+    entry = dossier_entry(event)
+    if entry is None:
+        return  # about no document (org.*): heard, nothing to file
+    uow.dossier.lock_story(entry.correlation_id)
+    if not uow.dossier.add(entry):
+        return
+    for other in uow.dossier.documents_in_story(entry.org, entry.correlation_id, entry.document):
+        uow.links.link(entry.document, other, LinkReason.SAME_STORY, entry.event_id)
+    for other in documents_named(event.payload, entry.document):
+        uow.links.link(entry.document, other, LinkReason.NAMED, entry.event_id)
+
+
+def get_dossier(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    document = DocumentRef(query.document_type, query.document_id)
+    with uow:
+        entries = uow.dossier.entries(ctx.org, document)
+        linked = uow.links.linked_to(document) if entries else []
+    if not entries:
+        raise dossier_not_found(document)
+    no = next((e.document.no for e in reversed(entries) if e.document.no), None)
+    return {
+        "document": {"type": document.type, "id": document.id, "no": no},
+        "entries": [entry_view(e) for e in entries],
+        "linked_documents": [{"type": d.type, "id": d.id, "no": d.no, "reason": r.value,
+                              "reason_label": LINK_LABELS[r]} for d, r in linked],
+    }
+
+
+def warnings_for(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    # The warning engine (风险预警: split purchases, overspending, segregation of duties...) is a later issue;
+    # until then the answer is honest and has the shape it will keep.
+    return {"items": [], "total": 0}
+
+
+def entry_view(entry: DossierEntry) -> dict[str, Any]:
+    return {"occurred_at": entry.occurred_at.isoformat(), "type": entry.type, "actor": entry.actor,
+            "summary": entry.summary, "producer": entry.producer, "event_id": entry.event_id}
+
+
+EVENT_HANDLERS = {"*": [file_on_dossier]}

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from ic_platform.uow import UnitOfWork
+from services.risk.adapters.repository import DossierRepository, LinkRepository
+
+
+class RiskUnitOfWork(UnitOfWork):
+    def __enter__(self) -> RiskUnitOfWork:
+        super().__enter__()
+        self.dossier = DossierRepository(self.conn)
+        self.links = LinkRepository(self.conn)
+        return self

@@ -1,0 +1,102 @@
+"""A fake RpcClient and an app built around it: the gateway's tests need no broker."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gateway.app import create_app
+from gateway.auth import User, issue_token
+from ic_platform.config import settings as load_settings
+from ic_platform.rpc_client import ServiceUnavailable
+
+SECRET = "test-secret-for-the-gateway-unit-tests-0123456789"
+CLERK = User(username="clerk", name="李晓敏", unit="dzb", roles=("clerk",), org="xinqiao")
+ADMIN = User(username="admin", name="系统管理员", unit="dzb", roles=("admin",), org="xinqiao")
+
+
+@dataclasses.dataclass
+class Call:
+    service: str
+    method: str
+    kwargs: dict[str, Any]
+    context: dict[str, Any]
+    timeout: float | None
+
+
+class FakeRpc:
+    """Records every call; answers from `on(...)`: a value, an exception to raise, or fn(kwargs).
+    A method nobody set up behaves like a service that is not deployed."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.answers: dict[tuple[str, str], Any] = {}
+        self.connected = True
+        self.started = self.stopped = 0
+
+    def start(self) -> None:
+        self.started += 1
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    def on(self, service: str, method: str, answer: Any) -> FakeRpc:
+        self.answers[(service, method)] = answer
+        return self
+
+    def calls_to(self, service: str, method: str) -> list[Call]:
+        return [c for c in self.calls if (c.service, c.method) == (service, method)]
+
+    async def call_async(self, service: str, method: str, kwargs: dict | None = None, *,
+                         args: list | None = None, timeout: float | None = None,
+                         context: dict | None = None) -> Any:
+        self.calls.append(Call(service, method, dict(kwargs or {}), dict(context or {}), timeout))
+        if (service, method) not in self.answers:
+            raise ServiceUnavailable(f"no consumer for {service}.{method}")
+        answer = self.answers[(service, method)]
+        if isinstance(answer, BaseException):
+            raise answer
+        if isinstance(answer, Callable):
+            answer = answer(kwargs or {})
+            if inspect.isawaitable(answer):
+                answer = await answer
+        return copy.deepcopy(answer)
+
+
+@pytest.fixture
+def cfg():
+    return dataclasses.replace(load_settings(), jwt_secret=SECRET, rpc_timeout_s=3.5, env_name="test")
+
+
+@pytest.fixture
+def fake() -> FakeRpc:
+    return FakeRpc()
+
+
+@pytest.fixture
+def client(fake, cfg):
+    with TestClient(create_app(rpc=fake, settings=cfg), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def bearer(user: User = CLERK, secret: str = SECRET) -> dict[str, str]:
+    cfg = dataclasses.replace(load_settings(), jwt_secret=secret)
+    return {"Authorization": f"Bearer {issue_token(user, cfg)}"}
+
+
+def assert_error(response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
+    return body["error"]
+
+
+def fields(response) -> dict[str, str]:
+    return {f["field"]: f["reason"] for f in response.json()["error"]["details"]["fields"]}
