@@ -14,7 +14,8 @@ class DomainError(Exception):
 
     def __init__(self, code: str, message: str, details: dict[str, Any] | None = None,
                  status: int | None = None):
-        super().__init__(code, message, details or {}, status or self.status)
+        # int(): nameko serialises exception args, and a status may come back across RPC as text.
+        super().__init__(code, message, details or {}, int(status or self.status))
 
     @property
     def code(self) -> str:

@@ -7,10 +7,12 @@ backoff, never by requeueing the message (nameko would ack it and lose it, or re
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,6 +33,7 @@ INBOX = platform_tables(sa.MetaData())["inbox"]
 Handler = Callable[[Envelope, UnitOfWork], None]
 # Receipt lease: a row received but not processed by its receiver (crash) is retried after this long.
 RECEIPT_LEASE = timedelta(seconds=5)
+UNREADABLE = "(unreadable)"  # the handler name under which unreadable messages are parked
 
 
 class FaultInjected(RuntimeError):
@@ -70,7 +73,12 @@ class Inbox:
     def receive(self, data: dict[str, Any]) -> int:
         """Store the event for each interested handler, then try each once. Returns rows newly stored.
         Raising here means the message is not acked (the caller requeues it after a pause)."""
-        envelope = Envelope.from_dict(data)
+        try:
+            envelope = Envelope.from_dict(data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # Redelivering what can never be read would loop forever: park it for ops instead.
+            self._park_unreadable(data, exc)
+            return 0
         names = [handler_name(h) for h in self.handlers_for(envelope.type)]
         if not names:
             return 0
@@ -87,6 +95,20 @@ class Inbox:
             self.process(envelope.event_id, name)
         self._faults.maybe_crash_before_ack()
         return len(stored)
+
+    def _park_unreadable(self, data: Any, exc: Exception) -> None:
+        body = data if isinstance(data, dict) else {"body": repr(data)}
+        try:
+            event_id = uuid.UUID(str(body.get("event_id")))
+        except ValueError:
+            event_id = uuid.uuid5(uuid.NAMESPACE_OID, json.dumps(body, sort_keys=True, default=str))
+        with self.engine.begin() as conn:
+            conn.execute(pg_insert(INBOX).values(
+                event_id=event_id, handler=UNREADABLE, type=str(body.get("type", "?"))[:200], envelope=body,
+                status="dead", last_error=f"unreadable envelope: {type(exc).__name__}: {exc}"[:2000],
+            ).on_conflict_do_nothing())
+        metrics.events_dead_lettered.labels(self.service, UNREADABLE).inc()
+        log.error("unreadable event parked: %s", exc)
 
     def process(self, event_id: str, name: str) -> str | None:
         """Apply one stored event with one handler. Returns its status afterwards, None if not ours now."""
@@ -164,7 +186,7 @@ class Inbox:
 
     def replay(self, event_id: str | None = None, handler: str | None = None) -> int:
         """Send dead letters back for a fresh round of attempts (all of them when no id is given)."""
-        cond = [INBOX.c.status == "dead"]
+        cond = [INBOX.c.status == "dead", INBOX.c.handler != UNREADABLE]
         if event_id:
             cond.append(INBOX.c.event_id == event_id)
         if handler:

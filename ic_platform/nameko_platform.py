@@ -50,7 +50,13 @@ class EventConsumer(Consumer):
         exchange = Exchange(topology.EXCHANGE, type="topic", durable=True)
         self.queue = Queue(topology.queue_name(service), durable=True,
                            bindings=[binding(exchange, routing_key=k) for k in keys])
-        super().setup()
+        self.listening = bool(keys) or self.routing_keys is not None
+        if self.listening:  # a service that subscribes to nothing gets no empty queue
+            super().setup()
+
+    def stop(self) -> None:
+        if self.listening:
+            super().stop()
 
 
 consume_events = EventConsumer.decorator

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from gateway.auth import CurrentUser
 from gateway.errors import ApiError, domain_error
@@ -22,12 +22,14 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 
 @router.post("", status_code=201, summary="提交事前申请（预占预算）")
 async def submit_matter_application(body: MatterApplicationBody, user: CurrentUser, rpc: UserRpc,
-                                    response: Response, idempotency_key: IdempotencyKey = None,
+                                    request: Request, response: Response,
+                                    idempotency_key: IdempotencyKey = None,
                                     ) -> dict[str, Any]:
     # The key itself travels in the context data (see gateway.rpc); it is declared here for the docs.
     result = await rpc.call("payment", "submit_matter_application", body.rpc_kwargs(user.unit))
     if isinstance(result, dict) and result.get("id"):
-        response.headers["Location"] = f"{router.prefix}/{result['id']}"
+        response.headers["Location"] = request.app.url_path_for("get_matter_application",
+                                                                application_id=str(result["id"]))
     return result
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import inspect
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -62,7 +61,7 @@ class FakeRpc:
         answer = self.answers[(service, method)]
         if isinstance(answer, BaseException):
             raise answer
-        if isinstance(answer, Callable):
+        if callable(answer):
             answer = answer(kwargs or {})
             if inspect.isawaitable(answer):
                 answer = await answer

@@ -1,0 +1,148 @@
+"""Approval use cases. Each takes a command (or an event), a unit of work and the caller's context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ic_platform import metrics
+from ic_platform.context import CallContext
+from ic_platform.envelope import Envelope
+from ic_platform.money import parse_money
+from ic_platform.paging import page_window, paged
+from services.approval.domain import definitions, errors
+from services.approval.domain.directory import Unit, User
+from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, Task
+from services.approval.service_layer import commands, views
+from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
+
+PRODUCER = "approval"
+
+
+# ── the org cache ──
+def on_unit_registered(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+    uow.directory.upsert_unit(event.org, Unit.from_payload(event.payload["unit"]), _announced(event))
+
+
+def on_user_registered(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+    uow.directory.upsert_user(event.org, User.from_payload(event.payload["user"]), _announced(event))
+
+
+def _announced(event: Envelope) -> datetime:
+    return datetime.fromisoformat(event.occurred_at)
+
+
+# ── a document enters approval ──
+def on_matter_application_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+    """Draw and freeze the route, open the first step's task.
+
+    If no approver can be named (RouteRefused: the unit or a person is missing from the org cache), this
+    raises: the inbox retries with backoff, which covers org events that are merely late, then parks the
+    event as a dead letter with the Chinese reason in `last_error`. Ops fix the org data and call
+    `replay_dead_letters`; until then the document has no route and `get_route` answers 404."""
+    p = event.payload
+    document = DocumentRef(**p["document"])
+    if uow.routes.find(document.type, document.id) is not None:
+        return  # heard before (a republished submission): one route per document
+    definition = definitions.current(document.type)
+    amount = parse_money(p["amount"])
+    attributes = {"amount": amount, "unit": p["unit"], "initiator": p["applicant"],
+                  "major_matter": p.get("major_matter", False)}
+    steps = definition.resolve(attributes, uow.directory.of(event.org))
+    route, task = Route.start(steps, document=document, org=event.org, title=p["title"], amount=amount,
+                              initiator=p["applicant"], unit=p["unit"], definition_version=definition.version)
+    if not uow.routes.add(route):
+        return  # a concurrent delivery of another submission event stored it first
+    uow.tasks.add(route.id, task)
+    ctx = CallContext.from_envelope(event)
+    uow.publish(ctx.event("approval.submitted", {
+        "document": document.as_dict(), "initiator": route.initiator,
+        "route": [s.as_dict() for s in route.steps]}, producer=PRODUCER, subject=document.subject))
+    _assigned(uow, ctx, route, task)
+
+
+# ── an approver decides ──
+def decide(cmd: commands.Decide, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Lock the route first, then read the task: two decisions on one route queue up on the lock, and the
+    second sees what the first left (a decided task), so only one can move the route on."""
+    if not ctx.actor:
+        raise errors.actor_required()
+    decision = Decision(cmd.decision)
+    with uow:
+        route_id = uow.tasks.route_of(cmd.task_id)
+        if route_id is None:
+            raise errors.task_not_found(cmd.task_id)
+        route = uow.routes.lock(route_id)
+        task = uow.tasks.get(cmd.task_id)
+        if task.decided_by == ctx.actor and task.status is decision.status:
+            return views.decision_result(route, task, replayed=True)  # a double click, answered again
+        try:
+            result = route.decide(task, ctx.actor, decision, cmd.comment)
+        except errors.SegregationOfDutiesViolation as exc:
+            metrics.sod_violations.labels(PRODUCER, exc.rule).inc()
+            raise
+        _record(uow, ctx, route, result)
+        uow.commit()
+    return views.decision_result(route, result.task, replayed=False)
+
+
+def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: DecisionResult) -> None:
+    task, document = result.task, route.document
+    uow.tasks.save_decision(task)
+    uow.routes.save_progress(route)
+    decided = {"document": document.as_dict(), "task_id": task.id, "step_no": task.step_no,
+               "decision": task.status.value, "decided_by": task.decided_by}
+    if task.comment:
+        decided["comment"] = task.comment
+    uow.publish(ctx.event("approval.step_decided", decided, producer=PRODUCER, subject=document.subject))
+    if result.next_task is not None:
+        uow.tasks.add(route.id, result.next_task)
+        _assigned(uow, ctx, route, result.next_task)
+    else:
+        uow.publish(ctx.event("approval.completed", {
+            "document": document.as_dict(), "outcome": result.outcome.value, "reason": result.reason},
+            producer=PRODUCER, subject=document.subject))
+
+
+def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Task) -> None:
+    uow.publish(ctx.event("approval.step_assigned", {
+        "document": route.document.as_dict(), "task_id": task.id, "step_no": task.step_no,
+        "step_name": route.step(task.step_no).name, "assignee": task.assignee},
+        producer=PRODUCER, subject=route.document.subject))
+
+
+# ── what people look at ──
+def my_tasks(cmd: commands.Page, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """The caller's pending tasks, the longest waiting first."""
+    if not ctx.actor:
+        raise errors.actor_required()
+    limit, offset = page_window(cmd.page, cmd.page_size)
+    with uow:
+        total, rows = uow.queries.pending_tasks(ctx.org, ctx.actor, limit, offset)
+    return paged([views.task_item(r) for r in rows], total, cmd.page, limit)
+
+
+def decided_by_me(cmd: commands.Page, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """What the caller decided, the latest first."""
+    if not ctx.actor:
+        raise errors.actor_required()
+    limit, offset = page_window(cmd.page, cmd.page_size)
+    with uow:
+        total, rows = uow.queries.decided_tasks(ctx.org, ctx.actor, limit, offset)
+    return paged([views.task_item(r) for r in rows], total, cmd.page, limit)
+
+
+def get_route(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Which step holds the document, and what happened at each one."""
+    with uow:
+        found = uow.queries.route(ctx.org, cmd.document_type, cmd.document_id)
+    if found is None:
+        raise errors.route_not_found(cmd.document_type, cmd.document_id)
+    return views.route_detail(*found)
+
+
+EVENT_HANDLERS = {
+    "org.unit_registered": [on_unit_registered],
+    "org.user_registered": [on_user_registered],
+    "payment.matter_application_submitted": [on_matter_application_submitted],
+}

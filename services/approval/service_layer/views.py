@@ -1,0 +1,67 @@
+"""How routes and tasks look to people and to the gateway: JSON-ready dictionaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ic_platform.money import money_str
+from services.approval.domain.model import Route, Task
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def document(row: Any) -> dict[str, str]:
+    return {k: v for k, v in (("type", row.document_type), ("id", row.document_id), ("no", row.document_no)) if v}
+
+
+def task_item(row: Any) -> dict[str, Any]:
+    """One line of a task list (my tasks, decided by me)."""
+    return {
+        "task_id": str(row.task_id), "document": document(row), "title": row.title,
+        "amount": money_str(row.amount), "initiator": row.initiator, "initiator_name": row.initiator_name,
+        "unit": row.unit, "unit_name": row.unit_name, "step_no": row.step_no, "step_name": row.step_name,
+        "status": row.status, "comment": row.comment, "created_at": iso(row.created_at),
+        "decided_at": iso(row.decided_at), "route_status": row.route_status,
+    }
+
+
+def route_detail(head: Any, steps: list[Any], tasks: list[Any]) -> dict[str, Any]:
+    """Where a document stands: every step of its frozen route, with what happened there."""
+    latest = {t.step_no: t for t in tasks}  # tasks come oldest first, so the last one per step wins
+    current = next((s.name for s in steps if s.step_no == head.current_step), None)
+    return {
+        "document": document(head), "title": head.title, "amount": money_str(head.amount),
+        "initiator": head.initiator, "initiator_name": head.initiator_name, "unit": head.unit,
+        "unit_name": head.unit_name, "definition_version": head.definition_version, "status": head.status,
+        "current_step": head.current_step, "current_step_name": current, "created_at": iso(head.created_at),
+        "completed_at": iso(head.completed_at),
+        "steps": [_step(s, latest.get(s.step_no), head.status) for s in steps],
+    }
+
+
+def _step(step: Any, task: Any | None, route_status: str) -> dict[str, Any]:
+    if task is not None:
+        status = task.status
+    else:  # never reached: still ahead, or the route ended before it
+        status = "waiting" if route_status == "in_progress" else "not_reached"
+    return {
+        "step_no": step.step_no, "name": step.name, "approver_role": step.approver_role,
+        "assignee": step.assignee, "assignee_name": step.assignee_name, "reason": step.reason,
+        "status": status, "task_id": str(task.id) if task is not None else None,
+        "decided_by": task.decided_by if task is not None else None,
+        "decided_by_name": task.decided_by_name if task is not None else None,
+        "comment": task.comment if task is not None else None,
+        "decided_at": iso(task.decided_at) if task is not None else None,
+    }
+
+
+def decision_result(route: Route, task: Task, *, replayed: bool) -> dict[str, Any]:
+    return {
+        "task_id": task.id, "step_no": task.step_no, "decision": task.status.value, "comment": task.comment,
+        "route": {"document": route.document.as_dict(), "status": route.status.value,
+                  "current_step": route.current_step},
+        "replayed": replayed,
+    }

@@ -1,0 +1,137 @@
+"""Every failure is `{"error": {code, message, details}}` with a Chinese message and the right status."""
+
+from __future__ import annotations
+
+import pytest
+
+from ic_platform.errors import Conflict, DomainError, NotFound, not_found
+from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
+
+from .conftest import assert_error, bearer, fields
+
+LINE = "/api/v1/budget-lines/0f6c1f0e-5b1a-4d7e-9a57-3d1c2b8e7a10"
+SUBMIT = "/api/v1/matter-applications"
+VALID = {"title": "购买办公用品", "budget_line_id": "line-1", "amount": "1234.50"}
+
+
+def remote(exc: DomainError, path: str | None = None) -> RemoteError:
+    name = type(exc).__name__
+    return RemoteError(name, path or f"ic_platform.errors.{name}", list(exc.args), str(exc))
+
+
+def test_a_domain_404_keeps_code_message_and_details(client, fake):
+    fake.on("budget", "get_line", remote(not_found("budget_line", "x-1", "预算指标")))
+    error = assert_error(client.get(LINE, headers=bearer()), 404, "budget_line_not_found")
+    assert error == {"code": "budget_line_not_found", "message": "预算指标不存在: x-1",
+                     "details": {"budget_line": "x-1"}}
+
+
+def test_a_conflict_is_409(client, fake):
+    fake.on("payment", "submit_matter_application",
+            remote(Conflict("insufficient_funds", "预算可用余额不足", {"available": "100.00"})))
+    error = assert_error(client.post(SUBMIT, json=VALID, headers=bearer()), 409, "insufficient_funds")
+    assert error["message"] == "预算可用余额不足" and error["details"] == {"available": "100.00"}
+
+
+def test_a_services_own_domain_error_subclass_is_rebuilt_too(client, fake):
+    exc = RemoteError("SegregationViolation", "services.approval.domain.errors.SegregationViolation",
+                      ["self_approval", "不能审批自己发起的单据", {}, 403], "...")
+    fake.on("budget", "get_line", exc)
+    assert assert_error(client.get(LINE, headers=bearer()), 403, "self_approval")["message"] == "不能审批自己发起的单据"
+
+
+def test_a_domain_error_without_a_usable_status_takes_its_class_status(client, fake):
+    fake.on("budget", "get_line", RemoteError("NotFound", "ic_platform.errors.NotFound", ["gone", "没了"], ""))
+    assert_error(client.get(LINE, headers=bearer()), 404, "gone")
+
+
+@pytest.mark.parametrize(("amount", "reason"), [
+    ("0", "金额必须大于零"), (0, "金额必须大于零"), (-1, "金额必须大于零"), ("-1", "金额必须大于零"),
+    ("1.234", "金额最多两位小数"), ("abc", "金额不是有效数字"), (12.5, "金额必须以字符串或整数提交"),
+    (True, "金额必须以字符串或整数提交"), (None, "金额不是有效数字"),
+])
+def test_a_bad_amount_is_refused_naming_the_field(client, fake, amount, reason):
+    response = client.post(SUBMIT, json={**VALID, "amount": amount}, headers=bearer())
+    error = assert_error(response, 422, "invalid_input")
+    assert error["details"]["fields"] == [{"field": "amount", "reason": reason}]
+    assert "amount" in error["message"]
+    assert fake.calls == []
+
+
+def test_a_float_amount_is_refused_even_when_it_is_whole(client):
+    response = client.post(SUBMIT, content=b'{"title": "t", "budget_line_id": "l", "amount": 12.0}',
+                           headers={**bearer(), "Content-Type": "application/json"})
+    assert fields(response) == {"amount": "金额必须以字符串或整数提交"}
+
+
+def test_missing_and_unknown_fields_are_named(client):
+    body = {"budget_line_id": "line-1", "amount": "10", "approver": "head"}
+    response = client.post(SUBMIT, json=body, headers=bearer())
+    assert_error(response, 422, "invalid_input")
+    assert fields(response) == {"title": "必填", "approver": "不允许的字段"}
+
+
+def test_a_blank_title_is_refused(client):
+    assert fields(client.post(SUBMIT, json={**VALID, "title": "   "}, headers=bearer())) == {"title": "不能为空"}
+
+
+def test_a_body_that_is_not_json_is_refused(client):
+    response = client.post(SUBMIT, content=b"{not json", headers={**bearer(), "Content-Type": "application/json"})
+    assert fields(response) == {"(body)": "请求体不是有效的 JSON"}
+
+
+def test_reject_without_a_comment_names_the_comment(client, fake):
+    url = "/api/v1/approval/tasks/t-1/decision"
+    for body in ({"decision": "reject"}, {"decision": "reject", "comment": "  "}):
+        response = client.post(url, json=body, headers=bearer())
+        assert_error(response, 422, "invalid_input")
+        assert fields(response) == {"comment": "驳回必须填写理由"}
+    response = client.post(url, json={"decision": "maybe"}, headers=bearer())
+    assert fields(response)["decision"].startswith("取值不在允许范围内")
+    assert fake.calls == []
+
+
+def test_a_timeout_is_504(client, fake):
+    fake.on("budget", "get_line", RpcTimeout("no reply from budget.get_line within 3.5s"))
+    error = assert_error(client.get(LINE, headers=bearer()), 504, "upstream_timeout")
+    assert error["message"] == "服务响应超时，请稍后重试"
+
+
+def test_an_unreachable_service_is_503(client, fake):
+    fake.on("budget", "get_line", ServiceUnavailable("no consumer for budget.get_line"))
+    error = assert_error(client.get(LINE, headers=bearer()), 503, "service_unavailable")
+    assert error["message"] == "服务暂不可用，请稍后重试"
+
+
+def test_any_other_remote_error_is_500_without_internals(client, fake):
+    secret_text = 'Traceback (most recent call last): psycopg.errors.UndefinedTable: relation "x"'
+    fake.on("budget", "get_line", RemoteError("ProgrammingError", "sqlalchemy.exc.ProgrammingError",
+                                              [secret_text], secret_text))
+    response = client.get(LINE, headers=bearer())
+    error = assert_error(response, 500, "internal_error")
+    assert error["message"] == "服务内部错误"
+    assert error["details"]["exc_type"] == "ProgrammingError" and "trace_id" in error["details"]
+    assert "Traceback" not in response.text and "psycopg" not in response.text
+
+
+def test_a_bug_in_the_gateway_is_a_json_500_too(client, fake):
+    fake.on("budget", "get_line", lambda kwargs: 1 / 0)
+    response = client.get(LINE, headers={**bearer(), "X-Correlation-Id": "bug-1"})
+    assert assert_error(response, 500, "internal_error")["message"] == "服务内部错误"
+    assert "ZeroDivisionError" not in response.text
+    assert response.headers["X-Correlation-Id"] == "bug-1"
+
+
+def test_unknown_routes_and_methods_answer_in_the_same_shape(client):
+    assert assert_error(client.get("/api/v1/nothing-here", headers=bearer()), 404, "not_found")["message"]
+    assert_error(client.get("/nothing"), 404, "not_found")
+    response = client.delete("/api/v1/budget-lines", headers=bearer())
+    assert_error(response, 405, "method_not_allowed")
+    assert "GET" in response.headers["Allow"]
+
+
+def test_an_odd_path_id_is_refused_before_any_call(client, fake):
+    response = client.get("/api/v1/budget-lines/a%20b", headers=bearer())
+    assert_error(response, 422, "invalid_input")
+    assert fields(response) == {"line_id": "格式不正确"}
+    assert fake.calls == []

@@ -1,0 +1,101 @@
+"""The shared mechanics, without a broker or a database."""
+
+from __future__ import annotations
+
+import importlib
+from decimal import Decimal
+
+import pytest
+
+from ic_platform import asyncapi, catalogue
+from ic_platform.commands import Command, Money
+from ic_platform.config import SERVICES
+from ic_platform.envelope import Envelope
+from ic_platform.errors import InvalidInput
+from ic_platform.inbox import RetryPolicy
+from ic_platform.money import MoneyError, money_str, parse_money
+
+
+@pytest.mark.parametrize("raw, expected", [("12", "12.00"), ("0.1", "0.10"), (7, "7.00"), ("1234567.89", "1234567.89")])
+def test_money_parses_exactly(raw, expected):
+    assert money_str(parse_money(raw)) == expected
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (0, "大于零"), ("-1", "大于零"), ("1.001", "两位小数"), ("abc", "有效数字"), (1.5, "字符串或整数"),
+    ("NaN", "有效数字"), (True, "字符串或整数"), ("1e20", "范围"),
+])
+def test_money_refuses_what_is_not_money(raw, reason):
+    with pytest.raises(MoneyError, match=reason):
+        parse_money(raw)
+
+
+class _Pay(Command):
+    amount: Money
+    title: str
+
+
+def test_commands_name_each_bad_field_in_chinese_and_refuse_unknown_ones():
+    with pytest.raises(InvalidInput) as caught:
+        _Pay.parse({"amount": "1.234", "surprise": 1})
+    fields = {f["field"]: f["reason"] for f in caught.value.details["fields"]}
+    assert fields == {"amount": "金额最多两位小数", "title": "必填", "surprise": "不允许的字段"}
+    assert caught.value.http_status == 422 and caught.value.message.startswith("输入有误")
+    assert _Pay.parse({"amount": "5", "title": "x"}).amount == Decimal("5.00")
+
+
+def test_envelope_types_are_domain_dot_past_tense_and_causes_chain():
+    with pytest.raises(ValueError):
+        Envelope(type="BudgetReserved", payload={}, org="o", producer="p")
+    first = Envelope(type="budget.pre_committed", payload={}, org="o", producer="budget", actor="clerk")
+    second = first.caused("approval.submitted", {}, producer="approval")
+    assert second.correlation_id == first.correlation_id == first.event_id
+    assert second.causation_id == first.event_id and second.actor == "clerk"
+    assert Envelope.from_dict(second.as_dict()) == second
+
+
+def _valid_event() -> dict:
+    return Envelope(type="budget.released", org="xinqiao", producer="budget", subject="matter_application/1",
+                    payload={"budget_line_id": "L1", "document": {"type": "matter_application", "id": "1"},
+                             "amount": "10.00", "available": "90.00", "reason": "驳回"}).as_dict()
+
+
+def test_catalogue_accepts_a_valid_event_and_names_what_is_wrong_with_a_bad_one():
+    catalogue.validate(_valid_event())
+    bad = _valid_event()
+    bad["payload"]["amount"] = "10.5"
+    with pytest.raises(catalogue.InvalidEvent, match="payload/amount"):
+        catalogue.validate(bad)
+    extra = _valid_event()
+    extra["payload"]["note"] = "x"
+    with pytest.raises(catalogue.InvalidEvent, match="Additional properties"):
+        catalogue.validate(extra)
+    with pytest.raises(catalogue.UnknownEvent):
+        catalogue.validate({**_valid_event(), "type": "budget.vanished"})
+
+
+def test_every_subscription_has_a_handler_and_every_handler_a_subscription():
+    for service in SERVICES:
+        handlers = importlib.import_module(f"services.{service}.service_layer.handlers").EVENT_HANDLERS
+        subscribed = set(catalogue.subscriptions(service))
+        handled = set(handlers)
+        if subscribed == {"#"}:
+            assert handled == {"*"}, service
+        else:
+            assert handled == subscribed, f"{service}: handlers {handled} vs catalogue subscriptions {subscribed}"
+
+
+def test_every_event_type_names_a_real_producer_and_real_subscribers():
+    for spec in catalogue.CATALOGUE.values():
+        assert spec.producer in SERVICES and spec.type.startswith(spec.producer + ".")
+        assert set(spec.subscribers) <= set(SERVICES)
+
+
+def test_the_published_asyncapi_document_is_current():
+    assert asyncapi.OUTPUT.read_text(encoding="utf-8") == asyncapi.render(), "run `make catalogue`"
+
+
+def test_retry_backoff_grows_and_is_bounded():
+    policy = RetryPolicy(max_attempts=10, base_delay_s=0.5, max_delay_s=30)
+    delays = [policy.delay(n) for n in range(1, 10)]
+    assert delays[:4] == [0.5, 1.0, 2.0, 4.0] and max(delays) == 30
