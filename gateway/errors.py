@@ -56,16 +56,20 @@ def internal_error(details: dict[str, Any] | None = None) -> ApiError:
 def domain_error(exc: RemoteError) -> ApiError | None:
     """The DomainError a service raised, or None when the remote failure was not a domain error."""
     args = list(exc.exc_args)
-    shaped = len(args) == 4 and isinstance(args[0], str) and isinstance(args[1], str)
-    known = exc.exc_type in DOMAIN_TYPES
-    if not known and not (shaped and exc.exc_path.startswith(_DOMAIN_MODULES)):
+    # DomainError's args are (code, message, details, status); a same-named class from elsewhere is not one.
+    shaped = len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str)
+    if not shaped or not (exc.exc_type in DOMAIN_TYPES or exc.exc_path.startswith(_DOMAIN_MODULES)):
         return None
     code, message, details, status = (args + [None] * 4)[:4]
-    if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599:
-        status = DOMAIN_TYPES.get(exc.exc_type, 400)
-    return ApiError(status, code if isinstance(code, str) and code else "domain_error",
-                    message if isinstance(message, str) and message else "请求未能完成",
+    status = _status(status) or DOMAIN_TYPES.get(exc.exc_type, 400)
+    return ApiError(status, code or "domain_error", message or "请求未能完成",
                     details if isinstance(details, dict) else {})
+
+
+def _status(value: Any) -> int | None:
+    """nameko sends every non-string arg as text, so the status arrives as "409", not 409."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return int(text) if text.isdigit() and 400 <= int(text) <= 599 else None
 
 
 def from_remote(exc: RemoteError) -> ApiError:

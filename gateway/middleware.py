@@ -8,7 +8,7 @@ import re
 import time
 import uuid
 
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,7 +24,7 @@ UNMATCHED = "(unmatched)"  # one label for every unknown path, so scanners canno
 
 def route_template(scope: Scope) -> str:
     route = scope.get("route")
-    return getattr(route, "path", None) or UNMATCHED
+    return getattr(route, "path_format", None) or getattr(route, "path", None) or UNMATCHED
 
 
 class RequestMiddleware:
@@ -64,7 +64,7 @@ class RequestMiddleware:
                 self._record(scope, span, method, status, time.perf_counter() - started, cid)
 
     @staticmethod
-    def _record(scope: Scope, span, method: str, status: int, elapsed: float, cid: str) -> None:  # noqa: ANN001
+    def _record(scope: Scope, span: Span, method: str, status: int, elapsed: float, cid: str) -> None:
         route = route_template(scope)
         span.update_name(f"{method} {route}")
         span.set_attribute("http.route", route)

@@ -29,32 +29,33 @@ class Body(BaseModel):
 
 class LoginBody(Body):
     username: str = Field(min_length=1, max_length=64, description="用户名")
-    password: str = Field(min_length=1, max_length=200, description="密码")
+    password: str = Field(min_length=1, max_length=128, description="密码")
 
 
 class MatterApplicationBody(Body):
     title: Text = Field(description="事项名称")
     purpose: str | None = Field(None, max_length=2000, description="事由 / 用途说明")
-    budget_line_id: str = Field(min_length=1, max_length=100, description="预算指标 ID")
+    budget_line_id: str = Field(min_length=1, max_length=64, description="预算指标 ID")
     amount: Amount
     major_matter: bool = Field(False, description="是否“三重一大”事项（需集体决策）")
 
     def rpc_kwargs(self, unit: str | None) -> dict[str, Any]:
-        return {"title": self.title, "purpose": self.purpose, "budget_line_id": self.budget_line_id,
+        # An absent purpose goes as "", the command's own default; null would be refused as "not text".
+        return {"title": self.title, "purpose": self.purpose or "", "budget_line_id": self.budget_line_id,
                 "amount": money_str(self.amount), "major_matter": self.major_matter, "unit": unit}
 
 
 class DecisionBody(Body):
     decision: Literal["approve", "reject"] = Field(description="approve 同意 / reject 驳回")
-    comment: str | None = Field(None, max_length=2000, validate_default=True, description="审批意见；驳回时必填")
+    comment: str | None = Field(None, max_length=500, validate_default=True, description="审批意见；驳回时必填")
 
     @field_validator("comment")
     @classmethod
-    def _reason_for_reject(cls, value: str | None, info: ValidationInfo) -> str | None:
-        value = value.strip() if value is not None else None
+    def _reason_for_reject(cls, value: str | None, info: ValidationInfo) -> str:
+        value = (value or "").strip()
         if info.data.get("decision") == "reject" and not value:
             raise ValueError("驳回必须填写理由")
-        return value or None
+        return value  # "" when none was given: what approval.decide takes for "no comment"
 
 
 class ReplayBody(Body):

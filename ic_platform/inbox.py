@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Engine
 
-from ic_platform import metrics
+from ic_platform import metrics, tracing
 from ic_platform.envelope import Envelope
 from ic_platform.storage import platform_tables
 from ic_platform.uow import UnitOfWork
@@ -121,7 +121,10 @@ class Inbox:
                 if row is None:
                     return None  # done already, dead, or another worker holds it right now
                 self._faults.maybe_fail(row.attempts)
-                self._by_name[name](Envelope.from_dict(row.envelope), uow)
+                # A retry runs outside the consumer's span: continue the event's own trace instead.
+                with tracing.span(f"{self.service} handle {row.envelope.get('type')}",
+                                  traceparent=row.envelope.get("traceparent")):
+                    self._by_name[name](Envelope.from_dict(row.envelope), uow)
                 uow.conn.execute(sa.update(INBOX).where(INBOX.c.event_id == event_id, INBOX.c.handler == name)
                                  .values(status="done", processed_at=sa.func.now(),
                                          attempts=INBOX.c.attempts + 1, last_error=None))

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from gateway.routes import applications, approval, auth, budget, dossiers, health, ops, org
 
-API_PREFIX = "/api/v1"
-
-API_ROUTERS = (auth.router, org.router, budget.router, applications.router, approval.router, dossiers.router,
-               ops.router)
-ROOT_ROUTERS = (health.router,)
+ROUTERS = (auth.router, org.router, budget.router, applications.router, approval.router, dossiers.router,
+           ops.router, health.router)
 
 TAGS = [
     {"name": "auth", "description": "认证：登录获取访问令牌、查看当前用户"},

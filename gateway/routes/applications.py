@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import Depends, Header, Query, Request, Response
 
 from gateway.auth import CurrentUser
 from gateway.errors import ApiError, domain_error
+from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
 from gateway.schemas import Ident, MatterApplicationBody, Paging, optional, paging
 from ic_platform.rpc_client import RemoteError
 
-router = APIRouter(prefix="/matter-applications", tags=["matter_applications"])
+router = api_router("matter_applications", "/matter-applications")
 
 DOCUMENT_TYPE = "matter_application"
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,

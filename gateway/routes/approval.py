@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
+from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import DecisionBody, DocumentType, Ident, Paging, paging
 
-router = APIRouter(tags=["approval"])
+router = api_router("approval")
 
 
 @router.get("/approval/tasks", summary="我的待办审批")

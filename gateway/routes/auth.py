@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from gateway.auth import TOKEN_TTL_S, CurrentUser, issue_token, user_from_org
 from gateway.errors import ApiError, domain_error
+from gateway.routes.base import api_router
 from gateway.rpc import AnonymousRpc
 from gateway.schemas import LoginBody
 from ic_platform.rpc_client import RemoteError
 
-router = APIRouter(tags=["auth"])
+router = api_router("auth")
 
 _BAD_LOGIN = ("invalid_credentials", "用户名或密码错误")
 
@@ -31,7 +32,10 @@ async def login(body: LoginBody, rpc: AnonymousRpc, request: Request) -> dict[st
         raise ApiError(401, *_BAD_LOGIN)
     user = user_from_org(answer, body.username, rpc.context["org"])
     token = issue_token(user, request.app.state.settings)
-    return {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_TTL_S, "user": user.view()}
+    # Display-only fields (职务, unit name) ride along in the answer, not in the token.
+    shown = {key: answer[key] for key in ("title", "unit_name") if key in answer}
+    return {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_TTL_S,
+            "user": {**user.view(), **shown}}
 
 
 @router.get("/me", summary="当前登录用户")

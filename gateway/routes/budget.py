@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
+from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Ident, Paging, optional, paging
 
-router = APIRouter(tags=["budget"])
+router = api_router("budget")
 
 
 @router.get("/budget-lines", summary="预算指标列表（可按单位、年度、关键字筛选）")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
+from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import DocumentType, Ident
 
-router = APIRouter(tags=["dossiers"])
+router = api_router("dossiers")
 
 
 @router.get("/dossiers/{document_type}/{document_id}", summary="单据关联查询（申请、审批、预算、支付全链条）")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 
 from gateway.auth import require_role
 from gateway.errors import ApiError
+from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Paging, ReplayBody, optional, paging
 from ic_platform.config import SERVICES
 
-router = APIRouter(prefix="/ops", tags=["ops"], dependencies=[Depends(require_role("admin"))])
+router = api_router("ops", "/ops", dependencies=[Depends(require_role("admin"))])
 
 ServiceName = Annotated[str, Path(max_length=64, description="服务名，如 budget、approval")]
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
+from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Paging, optional, paging
 
-router = APIRouter(tags=["org"])
+router = api_router("org")
 
 UnitKind = Annotated[Literal["office", "community"] | None,
                      Query(description="单位类别：office 机关单位 / community 社区")]

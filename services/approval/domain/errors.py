@@ -13,13 +13,15 @@ class RouteRefused(DomainError):
     status = 409
 
 
-class SegregationOfDutiesViolation(Forbidden):
-    """不相容岗位相互分离: refused, and counted, because an auditor wants to see every attempt. The rule
-    is read from the code so the exception's args stay the four every DomainError carries over the wire."""
+# Segregation-of-duties refusals are plain Forbidden errors whose code starts with this prefix: the class
+# name travels over nameko RPC and the gateway maps the four platform classes, so a subclass of our own
+# would lose its 403. The prefix is what the service layer counts in `metrics.sod_violations`.
+SOD_PREFIX = "sod_"
 
-    @property
-    def rule(self) -> str:
-        return self.code.removeprefix("sod_")
+
+def sod_rule(exc: DomainError) -> str | None:
+    """The segregation-of-duties rule an error enforces, or None if it is not such a refusal."""
+    return exc.code.removeprefix(SOD_PREFIX) if exc.code.startswith(SOD_PREFIX) else None
 
 
 def no_definition(document_type: str) -> RouteRefused:
@@ -48,10 +50,10 @@ def no_higher_authority(role_label: str, initiator: str) -> RouteRefused:
                         "（应提交集体决策）", {"initiator": initiator})
 
 
-def self_approval(actor: str, document_no: str | None) -> SegregationOfDutiesViolation:
-    return SegregationOfDutiesViolation(
-        "sod_self_approval", f"不相容岗位相互分离：不能审批本人提交的单据 {document_no or ''}".rstrip(),
-        {"actor": actor, "document_no": document_no})
+def self_approval(actor: str, document_no: str | None) -> DomainError:
+    return Forbidden(f"{SOD_PREFIX}self_approval",
+                     f"不相容岗位相互分离：不能审批本人提交的单据 {document_no or ''}".rstrip(),
+                     {"actor": actor, "document_no": document_no or ""})
 
 
 def not_assignee(actor: str | None, assignee: str) -> DomainError:

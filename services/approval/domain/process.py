@@ -142,7 +142,7 @@ class ProcessDefinition:
             user = directory.user(unit.leader_in_charge) if unit.leader_in_charge else None
             if user is None:
                 raise errors.approver_missing(authority.label, where, {
-                    "unit": unit.code, "role": authority.role, "leader_in_charge": unit.leader_in_charge})
+                    "unit": unit.code, "role": authority.role, "leader_in_charge": unit.leader_in_charge or ""})
             return user
         if authority.scope == "org":
             where, candidates = "本街道", directory.users_with_role(authority.role)

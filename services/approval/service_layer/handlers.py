@@ -8,6 +8,7 @@ from typing import Any
 from ic_platform import metrics
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
+from ic_platform.errors import DomainError
 from ic_platform.money import parse_money
 from ic_platform.paging import page_window, paged
 from services.approval.domain import definitions, errors
@@ -78,8 +79,9 @@ def decide(cmd: commands.Decide, uow: ApprovalUnitOfWork, ctx: CallContext) -> d
             return views.decision_result(route, task, replayed=True)  # a double click, answered again
         try:
             result = route.decide(task, ctx.actor, decision, cmd.comment)
-        except errors.SegregationOfDutiesViolation as exc:
-            metrics.sod_violations.labels(PRODUCER, exc.rule).inc()
+        except DomainError as exc:
+            if (rule := errors.sod_rule(exc)) is not None:
+                metrics.sod_violations.labels(PRODUCER, rule).inc()
             raise
         _record(uow, ctx, route, result)
         uow.commit()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from ic_platform.nameko_platform import PlatformService, ServicePlatform
+from ic_platform.nameko_platform import PlatformService, ServicePlatform, consume_events
 from ic_platform.storage import platform_tables
 
 EVENT_TYPE = "sink.pinged"
@@ -28,3 +28,8 @@ def on_ping(event, uow) -> None:  # noqa: ANN001
 class SinkService(PlatformService):
     name = "sink"
     platform = ServicePlatform(event_handlers={EVENT_TYPE: [on_ping]}, extra_bindings=BINDINGS)
+
+    # Not in the public catalogue, so the queue's bindings are named here.
+    @consume_events(routing_keys=BINDINGS["sink"])
+    def receive_event(self, body):  # noqa: ANN001
+        PlatformService.receive_event(self, body)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ic_platform.errors import DomainError, Forbidden
-from services.approval.domain.errors import SegregationOfDutiesViolation
+from services.approval.domain.errors import sod_rule
 from services.approval.domain.model import (
     Decision,
     DocumentRef,
@@ -80,9 +80,9 @@ def test_a_rejection_without_a_reason_is_refused_and_changes_nothing(comment):
 def test_the_initiator_cannot_approve_their_own_document():
     # A frozen route that names the initiator (it cannot be drawn so today, but data outlives rules).
     route, task = start([PlannedStep(1, "部门负责人审批", "unit_head", "clerk", "申请单位负责人审核")])
-    with pytest.raises(SegregationOfDutiesViolation) as refused:
+    with pytest.raises(Forbidden) as refused:
         route.decide(task, "clerk", Decision.APPROVE, "")
-    assert (refused.value.code, refused.value.rule, refused.value.http_status) == (
+    assert (refused.value.code, sod_rule(refused.value), refused.value.http_status) == (
         "sod_self_approval", "self_approval", 403)
     assert "SQ-2026-000001" in refused.value.message
     assert task.status is TaskStatus.PENDING
@@ -90,8 +90,9 @@ def test_the_initiator_cannot_approve_their_own_document():
 
 def test_the_initiator_is_told_about_segregation_not_about_assignment():
     route, task = start()
-    with pytest.raises(SegregationOfDutiesViolation):
+    with pytest.raises(Forbidden) as refused:
         route.decide(task, "clerk", Decision.APPROVE, "")
+    assert refused.value.code == "sod_self_approval"
 
 
 def test_only_the_assignee_may_decide():
@@ -99,7 +100,7 @@ def test_only_the_assignee_may_decide():
     with pytest.raises(Forbidden) as refused:
         route.decide(task, "leader", Decision.APPROVE, "")
     assert refused.value.code == "approval_not_assignee"
-    assert not isinstance(refused.value, SegregationOfDutiesViolation)
+    assert sod_rule(refused.value) is None
 
 
 def test_an_unknown_actor_is_refused():

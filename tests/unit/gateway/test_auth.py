@@ -12,7 +12,9 @@ from ic_platform.rpc_client import RemoteError
 
 from .conftest import SECRET, assert_error, bearer
 
-ORG_USER = {"username": "clerk", "full_name": "李晓敏", "unit": "dzb", "roles": ["clerk"]}
+# services/org's user_view
+ORG_USER = {"username": "clerk", "full_name": "李晓敏", "unit": "dzb", "roles": ["clerk"], "title": "",
+            "unit_name": "党政综合办公室"}
 
 
 def _remote(exc: DomainError) -> RemoteError:
@@ -27,7 +29,7 @@ def test_login_issues_a_token_with_the_users_claims(client, fake):
     body = response.json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 8 * 3600
     assert body["user"] == {"username": "clerk", "name": "李晓敏", "unit": "dzb", "roles": ["clerk"],
-                            "org": "xinqiao"}
+                            "org": "xinqiao", "title": "", "unit_name": "党政综合办公室"}
     claims = jwt.decode(body["access_token"], SECRET, algorithms=["HS256"])
     assert {k: claims[k] for k in ("sub", "name", "unit", "roles", "org")} == {
         "sub": "clerk", "name": "李晓敏", "unit": "dzb", "roles": ["clerk"], "org": "xinqiao"}
@@ -102,3 +104,17 @@ def test_a_token_signed_with_none_is_refused(client):
 def test_a_valid_token_passes(client):
     response = client.get("/api/v1/me", headers=bearer())
     assert response.status_code == 200 and response.json()["roles"] == ["clerk"]
+
+
+def test_every_api_route_but_login_needs_a_token(client, fake):
+    spec = client.get("/openapi.json").json()
+    checked = 0
+    for path, operations in spec["paths"].items():
+        if not path.startswith("/api/") or path == "/api/v1/auth/login":
+            continue
+        url = path.replace("{", "x").replace("}", "")  # any value fills a path parameter
+        for method in operations:
+            response = client.request(method.upper(), url, json={})
+            assert_error(response, 401, "unauthenticated")
+            checked += 1
+    assert checked >= 14 and fake.calls == []

@@ -22,7 +22,7 @@ def test_submit_sends_the_users_unit_and_a_money_string(client, fake):
     assert response.status_code == 201 and response.json() == APPLICATION
     assert response.headers["Location"] == "/api/v1/matter-applications/a-1"
     (call,) = fake.calls
-    assert call.kwargs == {"title": "购买办公用品", "purpose": None, "budget_line_id": "line-1",
+    assert call.kwargs == {"title": "购买办公用品", "purpose": "", "budget_line_id": "line-1",
                            "amount": "1234.00", "major_matter": True, "unit": "dzb"}
     assert call.timeout == 3.5
 
@@ -115,7 +115,7 @@ def test_list_and_read_routes_pass_kwargs_as_named(client, fake):
         ("approval", "decided_by_me"): {"page": 2, "page_size": 5},
         ("approval", "get_route"): {"document_type": "matter_application", "document_id": "a-1"},
         ("risk", "get_dossier"): {"document_type": "matter_application", "document_id": "a-1"},
-        ("approval", "decide"): {"task_id": "t-1", "decision": "approve", "comment": None},
+        ("approval", "decide"): {"task_id": "t-1", "decision": "approve", "comment": ""},
     }
     assert all(c.context["actor"] == "clerk" for c in fake.calls)
 
@@ -126,3 +126,10 @@ def test_a_bad_idempotency_key_is_refused(client, fake):
         assert response.status_code == 422, key
         assert [f["field"] for f in response.json()["error"]["details"]["fields"]] == ["Idempotency-Key"]
     assert fake.calls == []
+
+
+def test_a_rejection_sends_its_comment_trimmed(client, fake):
+    fake.on("approval", "decide", {"task_id": "t-1", "decision": "reject"})
+    body = {"decision": "reject", "comment": "  预算科目不符  "}
+    assert client.post("/api/v1/approval/tasks/t-1/decision", json=body, headers=bearer()).status_code == 200
+    assert fake.calls[0].kwargs == {"task_id": "t-1", "decision": "reject", "comment": "预算科目不符"}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from nameko.exceptions import serialize
 
-from ic_platform.errors import Conflict, DomainError, NotFound, not_found
+from ic_platform.errors import Conflict, not_found
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 
 from .conftest import assert_error, bearer, fields
@@ -14,9 +15,9 @@ SUBMIT = "/api/v1/matter-applications"
 VALID = {"title": "购买办公用品", "budget_line_id": "line-1", "amount": "1234.50"}
 
 
-def remote(exc: DomainError, path: str | None = None) -> RemoteError:
-    name = type(exc).__name__
-    return RemoteError(name, path or f"ic_platform.errors.{name}", list(exc.args), str(exc))
+def remote(exc: Exception) -> RemoteError:
+    """Exactly what reaches the gateway when a service raises `exc`: nameko's own serialisation."""
+    return RemoteError.from_payload(serialize(exc))
 
 
 def test_a_domain_404_keeps_code_message_and_details(client, fake):
@@ -33,11 +34,20 @@ def test_a_conflict_is_409(client, fake):
     assert error["message"] == "预算可用余额不足" and error["details"] == {"available": "100.00"}
 
 
-def test_a_services_own_domain_error_subclass_is_rebuilt_too(client, fake):
-    exc = RemoteError("SegregationViolation", "services.approval.domain.errors.SegregationViolation",
-                      ["self_approval", "不能审批自己发起的单据", {}, 403], "...")
+def test_the_status_survives_nameko_turning_it_into_text(client, fake):
+    exc = remote(Conflict("insufficient_funds", "预算可用余额不足", {}, status=422))
+    assert exc.exc_args[3] == "422"
     fake.on("budget", "get_line", exc)
-    assert assert_error(client.get(LINE, headers=bearer()), 403, "self_approval")["message"] == "不能审批自己发起的单据"
+    assert_error(client.get(LINE, headers=bearer()), 422, "insufficient_funds")
+
+
+def test_a_services_own_domain_error_subclass_is_rebuilt_too(client, fake):
+    # As nameko serialises services.approval.domain.errors.RouteRefused (a DomainError with status 409).
+    fake.on("budget", "get_line", RemoteError.from_payload({
+        "exc_type": "RouteRefused", "exc_path": "services.approval.domain.errors.RouteRefused",
+        "exc_args": ["approval_unit_unknown", "单位 x 未在组织机构中登记", {"unit": "x"}, "409"], "value": "..."}))
+    error = assert_error(client.get(LINE, headers=bearer()), 409, "approval_unit_unknown")
+    assert error == {"code": "approval_unit_unknown", "message": "单位 x 未在组织机构中登记", "details": {"unit": "x"}}
 
 
 def test_a_domain_error_without_a_usable_status_takes_its_class_status(client, fake):
@@ -89,6 +99,11 @@ def test_reject_without_a_comment_names_the_comment(client, fake):
     response = client.post(url, json={"decision": "maybe"}, headers=bearer())
     assert fields(response)["decision"].startswith("取值不在允许范围内")
     assert fake.calls == []
+
+
+def test_a_foreign_class_called_not_found_is_not_a_domain_error(client, fake):
+    fake.on("budget", "get_line", RemoteError("NotFound", "werkzeug.exceptions.NotFound", [], "404 Not Found"))
+    assert_error(client.get(LINE, headers=bearer()), 500, "internal_error")
 
 
 def test_a_timeout_is_504(client, fake):

@@ -1,0 +1,100 @@
+"""Prints the raw floor (a pika RPC echo round trip; a one-row PostgreSQL transaction) and the system's figures
+measured in the same run, each as a ratio to the floor. Targets for a 2-core machine are printed beside them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from bench.measure import Figures, concurrent, threaded
+from deploy.stack import ThrowawayStack
+from ic_platform.echo_server import EchoServer
+from ic_platform.rpc_client import RpcClient
+
+SECONDS = float(os.environ.get("IC_BENCH_SECONDS", "8"))
+LINE = "2026-DZB-30201-01"
+
+
+def floor(stack: ThrowawayStack) -> tuple[Figures, Figures, Figures]:
+    echo = EchoServer(stack.settings.amqp_uri).start()
+    client = RpcClient(stack.settings.amqp_uri, name="bench")
+    client.start()
+    try:
+        raw1 = threaded("raw pika RPC echo", 1, SECONDS / 2, lambda: client.call("echo", "ping", {"x": 1}))
+        raw4 = threaded("raw pika RPC echo", 4, SECONDS / 2, lambda: client.call("echo", "ping", {"x": 1}))
+    finally:
+        client.stop()
+        echo.stop()
+    dsn = stack.settings.database_url("payment").replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=False) as conn:
+        conn.execute("CREATE TEMP TABLE bench_row (id serial primary key, v int)")
+        conn.commit()
+
+        def one_row() -> None:
+            conn.execute("INSERT INTO bench_row (v) VALUES (1)")
+            conn.commit()
+
+        pg = threaded("PostgreSQL one-row transaction", 1, SECONDS / 2, one_row)
+    return raw1, raw4, pg
+
+
+def service_rpc(stack: ThrowawayStack) -> list[Figures]:
+    client = RpcClient(stack.settings.amqp_uri, name="bench")
+    client.start()
+    try:
+        ctx = {"org": "xinqiao", "actor": "clerk"}
+        return [threaded("gateway client → budget.ping (RPC)", n, SECONDS / 2,
+                         lambda: client.call("budget", "ping", {}, context=ctx)) for n in (1, 4)]
+    finally:
+        client.stop()
+
+
+async def submits(stack: ThrowawayStack, workers: int) -> Figures:
+    async with httpx.AsyncClient(base_url=stack.base_url, timeout=30,
+                                 limits=httpx.Limits(max_connections=workers + 4)) as http:
+        login = await http.post("/api/v1/auth/login", json={"username": "clerk", "password": "demo1234"})
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+        async def submit(_: int) -> bool:
+            response = await http.post("/api/v1/matter-applications", headers={
+                **headers, "Idempotency-Key": str(uuid.uuid4())},
+                json={"title": "压测", "budget_line_id": LINE, "amount": "1.00"})
+            return response.status_code == 201
+
+        return await concurrent("submit through the gateway", workers, SECONDS, submit)
+
+
+def main() -> int:
+    stack = ThrowawayStack()
+    log_dir = Path("var/bench-logs")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    print(f"[bench] starting a private copy of the system ({stack.name}); logs in {log_dir}/", flush=True)
+    with open(log_dir / "stack.log", "w", encoding="utf-8") as log:
+        stack.create()
+        try:
+            stack.start(stream=log)
+            raw1, raw4, pg = floor(stack)
+            print("\n== Floor (measured in this run) ==")
+            for f in (raw1, raw4, pg):
+                print(f.row())
+            print("\n== Gateway's RPC client → a nameko service ==  target: p50 within 3× the raw pika round trip")
+            for f in service_rpc(stack):
+                print(f.row(raw1 if f.workers == 1 else raw4))
+            print("\n== Walking skeleton: submit a matter application through the gateway ==  "
+                  "target at 32 clients: ≥150/s, p99 < 250 ms")
+            for workers in (1, 8, 32):
+                f = asyncio.run(submits(stack, workers))
+                print(f.row(raw1) + f"   (p50 = {f.p50 / pg.p50:.1f}× one PostgreSQL transaction)", flush=True)
+        finally:
+            stack.destroy()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
