@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 INBOX = platform_tables(sa.MetaData())["inbox"]
 
 Handler = Callable[[Envelope, UnitOfWork], None]
-# Receipt lease: a row received but not processed by its receiver (crash) is retried after this long.
-RECEIPT_LEASE = timedelta(seconds=5)
 UNREADABLE = "(unreadable)"  # the handler name under which unreadable messages are parked
 
 
@@ -82,19 +80,41 @@ class Inbox:
         names = [handler_name(h) for h in self.handlers_for(envelope.type)]
         if not names:
             return 0
-        with self.engine.begin() as conn:
-            stmt = pg_insert(INBOX).values([
-                dict(event_id=envelope.event_id, handler=name, type=envelope.type, envelope=data,
-                     next_attempt_at=sa.func.now() + RECEIPT_LEASE) for name in names
-            ]).on_conflict_do_nothing().returning(INBOX.c.handler)
-            stored = [r.handler for r in conn.execute(stmt)]
+        stored = 0
         for name in names:
-            if name not in stored:
-                metrics.events_consumed.labels(self.service, name, "duplicate").inc()
-        for name in stored:
-            self.process(envelope.event_id, name)
+            stored += self._apply_first_time(envelope, data, name)
         self._faults.maybe_crash_before_ack()
-        return len(stored)
+        return stored
+
+    def _apply_first_time(self, envelope: Envelope, data: dict[str, Any], name: str) -> int:
+        """The common case in one transaction: the inbox row (as done) and the handler's work commit together.
+        If the handler fails, the row is stored as pending instead, for the retry loop. If even that cannot
+        be stored, the error propagates and the message is not acked."""
+        try:
+            with self.uow_factory() as uow:
+                first = uow.conn.execute(pg_insert(INBOX).values(
+                    event_id=envelope.event_id, handler=name, type=envelope.type, envelope=data, status="done",
+                    attempts=1, processed_at=sa.func.now()).on_conflict_do_nothing().returning(INBOX.c.handler)).first()
+                if first is None:
+                    metrics.events_consumed.labels(self.service, name, "duplicate").inc()
+                    return 0
+                self._faults.maybe_fail(0)
+                self._by_name[name](envelope, uow)
+                uow.commit()
+            metrics.events_consumed.labels(self.service, name, "applied").inc()
+            return 1
+        except Exception as exc:  # noqa: BLE001 - the handler failed: keep the event for a retry
+            delay = self.policy.delay(1)
+            with self.engine.begin() as conn:
+                conn.execute(pg_insert(INBOX).values(
+                    event_id=envelope.event_id, handler=name, type=envelope.type, envelope=data, attempts=1,
+                    status="dead" if self.policy.max_attempts <= 1 else "pending",
+                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                    next_attempt_at=sa.func.now() + timedelta(seconds=delay)).on_conflict_do_nothing())
+            metrics.events_retried.labels(self.service, name).inc()
+            log.warning("event %s failed in %s (attempt 1), retry in %.1fs: %s", envelope.event_id, name, delay, exc,
+                        extra={"event_id": envelope.event_id, "handler": name})
+            return 1
 
     def _park_unreadable(self, data: Any, exc: Exception) -> None:
         body = data if isinstance(data, dict) else {"body": repr(data)}

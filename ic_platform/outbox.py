@@ -34,6 +34,7 @@ class OutboxRelay:
         self._stop = threading.Event()
         self._connection: pika.BlockingConnection | None = None
         self._channel = None
+        self._sampled_at = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -139,6 +140,11 @@ class OutboxRelay:
         self._connection = self._channel = None
 
     def _sample_backlog(self) -> None:
+        # At most every two seconds: under load the relay loops per commit, and this is a gauge, not a ledger.
+        now = time.monotonic()
+        if now - self._sampled_at < 2.0:
+            return
+        self._sampled_at = now
         with self.engine.connect() as conn:
             count, oldest = conn.execute(sa.text(
                 "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "

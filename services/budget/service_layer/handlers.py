@@ -74,13 +74,16 @@ def reserve(cmd: commands.Reserve, uow: BudgetUnitOfWork, ctx: CallContext) -> d
             raise line_not_found(cmd.budget_line_id)
         if cmd.unit and line.unit != cmd.unit:
             raise line_of_other_unit(line.id, cmd.unit)
-        earlier = uow.moves.find(line.id, document, cmd.step)
-        if earlier is not None:
-            return {**_replayed(line, earlier), "replayed": True}
         decision = line.decide(cmd.amount)
+        # Recording the move first doubles as the replay check (one statement, not two); a refusal below
+        # rolls it back with everything else.
+        if not uow.moves.add(Move(line.id, document, cmd.step, MoveKind.PRE_COMMIT, cmd.amount, ctx.actor),
+                             ctx.correlation_id):
+            return {**_replayed(line, uow.moves.find(line.id, document, cmd.step)), "replayed": True}
         if not decision.allowed:
             raise insufficient_funds(decision)
-        _move(uow, ctx, line, document, cmd.step, MoveKind.PRE_COMMIT, cmd.amount)
+        line.apply(MoveKind.PRE_COMMIT, cmd.amount)
+        uow.lines.save_balances(line)
         uow.publish(ctx.event("budget.pre_committed", {
             "budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(cmd.amount),
             "available": money_str(line.available)}, producer=PRODUCER, subject=document.subject))

@@ -33,8 +33,9 @@ class ApplicationRepository:
         """Insert, or return the stored one when the id exists (a retried submission)."""
         values = {k: getattr(app, k) for k in _FIELDS if k not in ("created_at", "updated_at")}
         values["status"] = app.status.value
-        self.conn.execute(pg_insert(t).values(**values).on_conflict_do_nothing(index_elements=["id"]))
-        return self.get(app.id)
+        row = self.conn.execute(pg_insert(t).values(**values).on_conflict_do_nothing(index_elements=["id"])
+                                .returning(*t.columns)).first()
+        return _to_app(row) if row else self.get(app.id)
 
     def get(self, app_id: str, *, for_update: bool = False) -> MatterApplication | None:
         query = sa.select(t).where(t.c.id == app_id)

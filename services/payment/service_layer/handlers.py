@@ -43,29 +43,20 @@ def submit_matter_application(cmd: commands.SubmitMatterApplication, uow: Paymen
                               budget: Budget) -> dict[str, Any]:
     request = cmd.model_dump(mode="json")
     key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
-    if key:
-        with uow:
-            stored = uow.recall(SUBMIT_SCOPE, key, request)
-        if stored is not None:
-            return stored
     app_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
     with uow:
+        if key and (stored := uow.recall(SUBMIT_SCOPE, key, request)) is not None:
+            return stored
         app = uow.applications.add(MatterApplication(
             id=app_id, no=uow.applications.next_no(datetime.now(UTC).year), org=ctx.org, title=cmd.title,
             purpose=cmd.purpose, unit=cmd.unit, applicant=ctx.actor, budget_line_id=cmd.budget_line_id,
             amount=cmd.amount, major_matter=cmd.major_matter))
         uow.commit()
-    result = _reserve_and_submit(app, uow, ctx, budget)
-    if key:
-        with uow:
-            if uow.recall(SUBMIT_SCOPE, key, request) is None:
-                uow.remember(SUBMIT_SCOPE, key, request, result)
-            uow.commit()
-    return result
+    return _reserve_and_submit(app, uow, ctx, budget, remember=(key, request) if key else None)
 
 
-def _reserve_and_submit(app: MatterApplication, uow: PaymentUnitOfWork, ctx: CallContext,
-                        budget: Budget) -> dict[str, Any]:
+def _reserve_and_submit(app: MatterApplication, uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget,
+                        remember: tuple[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     try:
         decision = budget.reserve(budget_line_id=app.budget_line_id, amount=money_str(app.amount),
                                   document=app.document, step="submit", unit=app.unit)
@@ -85,8 +76,12 @@ def _reserve_and_submit(app: MatterApplication, uow: PaymentUnitOfWork, ctx: Cal
                 "budget_line_id": current.budget_line_id, "amount": money_str(current.amount),
                 "title": current.title, "purpose": current.purpose, "major_matter": current.major_matter,
             }, producer=PRODUCER, subject=current.subject, actor=current.applicant))
+        result = {**view(current), "funds": decision}
+        # The answer is remembered in the same transaction, so a retry with the key gets exactly this answer.
+        if remember and uow.recall(SUBMIT_SCOPE, remember[0], remember[1]) is None:
+            uow.remember(SUBMIT_SCOPE, remember[0], remember[1], result)
         uow.commit()
-    return {**view(current), "funds": decision}
+    return result
 
 
 def redrive_reserving(uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget) -> int:
