@@ -108,7 +108,13 @@ class ThrowawayStack:
             migrate(service, self.settings)
         seed(self.settings)
 
+    @property
+    def trace_file(self) -> str | None:
+        return os.path.join(self.log_dir, "traces.jsonl") if self.log_dir else None
+
     def start(self, stream=None) -> None:  # noqa: ANN001
+        if self.trace_file:
+            self.env["IC_TRACE_FILE"] = self.trace_file
         self.supervisor = Supervisor(process_specs(self.env, service_env=self.service_env),
                                      log_stream=stream or sys.stderr, log_dir=self.log_dir)
         self.supervisor.start()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from ic_platform.documents import DocumentRef  # noqa: F401 - re-exported: part of this domain's language
 from services.approval.domain import errors
 
 
@@ -36,20 +37,6 @@ class Decision(StrEnum):
     @property
     def status(self) -> TaskStatus:
         return TaskStatus.APPROVED if self is Decision.APPROVE else TaskStatus.REJECTED
-
-
-@dataclass(frozen=True)
-class DocumentRef:
-    type: str
-    id: str
-    no: str | None = None
-
-    def as_dict(self) -> dict[str, str]:
-        return {k: v for k, v in (("type", self.type), ("id", self.id), ("no", self.no)) if v}
-
-    @property
-    def subject(self) -> str:
-        return f"{self.type}/{self.id}"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from ic_platform.documents import DocumentRef  # noqa: F401 - re-exported: part of this domain's language
 from ic_platform.money import money_str
 
 ZERO = Decimal("0.00")
@@ -41,20 +42,6 @@ class ControlMode(StrEnum):
     BLOCK = "block"  # refuse anything beyond the available balance
     WARN = "warn"  # allow, but say so
     TOLERANCE = "tolerance"  # allow up to a tolerance over budget, with a warning
-
-
-@dataclass(frozen=True)
-class DocumentRef:
-    type: str
-    id: str
-    no: str | None = None
-
-    def as_dict(self) -> dict[str, str]:
-        return {k: v for k, v in (("type", self.type), ("id", self.id), ("no", self.no)) if v}
-
-    @property
-    def subject(self) -> str:
-        return f"{self.type}/{self.id}"
 
 
 @dataclass(frozen=True)

@@ -10,26 +10,13 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from ic_platform.documents import DocumentRef  # noqa: F401 - re-exported: part of this domain's language
 from ic_platform.envelope import Envelope
 from services.risk.domain.summaries import summarise
 
 
 class InvalidSubject(ValueError):
     """An event's subject is not "<document_type>/<id>": a producer bug, parked as a dead letter for ops."""
-
-
-@dataclass(frozen=True)
-class DocumentRef:
-    type: str
-    id: str
-    no: str | None = None
-
-    @property
-    def subject(self) -> str:
-        return f"{self.type}/{self.id}"
-
-    def same_document(self, other: DocumentRef) -> bool:
-        return (self.type, self.id) == (other.type, other.id)
 
 
 class LinkReason(StrEnum):

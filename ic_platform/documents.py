@@ -1,0 +1,24 @@
+"""The reference to a business document that every service and event uses: `{"type", "id", "no"}`.
+One value type, so a matter application is named the same way by the budget, approval and risk services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    type: str
+    id: str
+    no: str | None = None  # the number people see, e.g. SQ-2026-000001
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in (("type", self.type), ("id", self.id), ("no", self.no)) if v}
+
+    @property
+    def subject(self) -> str:
+        """The event envelope's `subject`, on which dossiers are keyed."""
+        return f"{self.type}/{self.id}"
+
+    def same_document(self, other: DocumentRef) -> bool:
+        return (self.type, self.id) == (other.type, other.id)
