@@ -63,7 +63,7 @@ def login(stack: ThrowawayStack) -> Callable[[str], Api]:
     return _login
 
 
-def eventually(check: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1) -> Any:
+def eventually(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
     """Poll until `check` returns something truthy (events are asynchronous); fail with its last answer."""
     deadline, last = time.monotonic() + timeout, None
     while time.monotonic() < deadline:

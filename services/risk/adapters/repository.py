@@ -18,16 +18,21 @@ class DossierRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def add(self, entry: DossierEntry) -> bool:
-        """False when the event was filed already."""
+    def add(self, entry: DossierEntry) -> tuple[bool, bool]:
+        """(filed now, first entry of its document in this story), in one statement: the common case (a
+        document's later events) then needs nothing more. The EXISTS reads the snapshot before the insert."""
         doc = entry.document
-        stmt = pg_insert(dossier_entry).values(
+        inserted = pg_insert(dossier_entry).values(
             event_id=entry.event_id, org=entry.org, subject=doc.subject, document_type=doc.type,
             document_id=doc.id, document_no=doc.no, type=entry.type, occurred_at=entry.occurred_at,
             actor=entry.actor, producer=entry.producer, correlation_id=entry.correlation_id,
             summary=entry.summary, payload=entry.payload,
-        ).on_conflict_do_nothing(index_elements=["event_id"]).returning(E.id)
-        return self.conn.execute(stmt).first() is not None
+        ).on_conflict_do_nothing(index_elements=["event_id"]).returning(E.id).cte("inserted")
+        known = sa.exists().where(E.org == entry.org, E.document_type == doc.type, E.document_id == doc.id,
+                                  E.correlation_id == entry.correlation_id)
+        row = self.conn.execute(sa.select(sa.select(inserted.c.id).scalar_subquery().label("id"),
+                                          known.label("known"))).one()
+        return row.id is not None, not row.known
 
     def lock_story(self, correlation_id: str) -> None:
         """Until commit, be the only filer in this story. Without it two events of one story filed at once

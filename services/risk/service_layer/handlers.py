@@ -24,11 +24,15 @@ def file_on_dossier(event: Envelope, uow: RiskUnitOfWork) -> None:
     entry = dossier_entry(event)
     if entry is None:
         return  # about no document (org.*): heard, nothing to file
-    uow.dossier.lock_story(entry.correlation_id)
-    if not uow.dossier.add(entry):
+    filed, first_in_story = uow.dossier.add(entry)
+    if not filed:
         return
-    for other in uow.dossier.documents_in_story(entry.org, entry.correlation_id, entry.document):
-        uow.links.link(entry.document, other, LinkReason.SAME_STORY, entry.event_id)
+    if first_in_story:
+        # A document joining a story links to the others already in it (they link back). Its later events
+        # add no document, so they skip this; the lock makes two documents joining at once see each other.
+        uow.dossier.lock_story(entry.correlation_id)
+        for other in uow.dossier.documents_in_story(entry.org, entry.correlation_id, entry.document):
+            uow.links.link(entry.document, other, LinkReason.SAME_STORY, entry.event_id)
     for other in documents_named(event.payload, entry.document):
         uow.links.link(entry.document, other, LinkReason.NAMED, entry.event_id)
 
