@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from ic_platform import catalogue
@@ -72,8 +73,9 @@ class UnitOfWork:
         return row.response
 
     def remember(self, scope: str, key: str, request: dict[str, Any], response: dict[str, Any]) -> None:
-        self.conn.execute(sa.insert(IDEMPOTENCY).values(scope=scope, key=key, response=response,
-                                                         request_hash=request_hash(request)))
+        """Store the answer; the first answer stored for a key stays the answer."""
+        self.conn.execute(pg_insert(IDEMPOTENCY).values(scope=scope, key=key, response=response,
+                                                         request_hash=request_hash(request)).on_conflict_do_nothing())
 
 
 def request_hash(request: dict[str, Any]) -> str:

@@ -78,7 +78,7 @@ def _reserve_and_submit(app: MatterApplication, uow: PaymentUnitOfWork, ctx: Cal
             }, producer=PRODUCER, subject=current.subject, actor=current.applicant))
         result = {**view(current), "funds": decision}
         # The answer is remembered in the same transaction, so a retry with the key gets exactly this answer.
-        if remember and uow.recall(SUBMIT_SCOPE, remember[0], remember[1]) is None:
+        if remember:
             uow.remember(SUBMIT_SCOPE, remember[0], remember[1], result)
         uow.commit()
     return result
