@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -15,7 +17,7 @@ import psycopg
 from bench.measure import Figures, concurrent, threaded
 from deploy.stack import ThrowawayStack
 from ic_platform.echo_server import EchoServer
-from ic_platform.rpc_client import RpcClient
+from ic_platform.rpc_client import RemoteError, RpcClient
 
 SECONDS = float(os.environ.get("IC_BENCH_SECONDS", "8"))
 LINE = "2026-DZB-30201-01"
@@ -70,6 +72,53 @@ async def submits(stack: ThrowawayStack, workers: int) -> Figures:
         return await concurrent("submit through the gateway", workers, SECONDS, submit)
 
 
+def budget_reservations(stack: ThrowawayStack, workers: int = 32, seconds: float = 3.0) -> tuple[Figures, str]:
+    """Many reservations of 10.00 race for one 2,000.00 line (it runs out part-way): throughput, and the
+    overspend, which must be 0: the line's row lock serialises them and a CHECK backs it up."""
+    client = RpcClient(stack.settings.amqp_uri, name="bench")
+    client.start()
+    try:
+        ctx = {"org": "xinqiao", "actor": "clerk"}
+        line_id, amount, each = f"2026-BENCH-{uuid.uuid4().hex[:6]}", Decimal("2000.00"), Decimal("10.00")
+        client.call("budget", "create_line", {
+            "id": line_id, "fiscal_year": 2026, "unit": "dzb", "functional_class": "2010301",
+            "economic_class": "30201", "expenditure_kind": "basic", "fund_source": "general_public_budget",
+            "amount": str(amount)}, context=ctx)
+        outcomes = {"accepted": 0, "refused": 0}
+        lock = threading.Lock()
+
+        def reserve() -> None:
+            try:
+                client.call("budget", "reserve", {"budget_line_id": line_id, "amount": str(each), "document": {
+                    "type": "matter_application", "id": str(uuid.uuid4())}}, context=ctx, timeout=30)
+                outcome = "accepted"
+            except RemoteError as exc:
+                if exc.exc_args[0] != "budget_insufficient":
+                    raise
+                outcome = "refused"
+            with lock:
+                outcomes[outcome] += 1
+
+        figures = threaded("budget.reserve, one line (RPC)", workers, seconds, reserve)
+        line = client.call("budget", "get_line", {"budget_line_id": line_id}, context=ctx)
+        pre_committed = Decimal(line["pre_committed"])
+        overspend = max(Decimal("0.00"), pre_committed - amount)
+        unaccounted = pre_committed - outcomes["accepted"] * each  # money reserved that no accepted call asked
+        summary = (f"  accepted {outcomes['accepted']}, refused {outcomes['refused']} on a {amount} line; "
+                   f"pre-committed {pre_committed}; overspend {overspend:.2f} (must be 0.00); "
+                   f"unaccounted {unaccounted:.2f} (must be 0.00)")
+        return figures, summary
+    finally:
+        client.stop()
+
+
+def budget_section(stack: ThrowawayStack, floor: Figures | None = None) -> None:
+    print("\n== Budget: 32 concurrent reservations against one line ==  target: overspend 0", flush=True)
+    figures, summary = budget_reservations(stack)
+    print(figures.row(floor) + "   (reservations/s, accepted and refused)")
+    print(summary, flush=True)
+
+
 def main() -> int:
     stack = ThrowawayStack()
     log_dir = Path("var/bench-logs")
@@ -79,6 +128,9 @@ def main() -> int:
         stack.create()
         try:
             stack.start(stream=log)
+            if sys.argv[1:] == ["budget"]:  # `python -m bench budget`: only the budget section
+                budget_section(stack)
+                return 0
             raw1, raw4, pg = floor(stack)
             print("\n== Floor (measured in this run) ==")
             for f in (raw1, raw4, pg):
@@ -91,6 +143,7 @@ def main() -> int:
             for workers in (1, 8, 32):
                 f = asyncio.run(submits(stack, workers))
                 print(f.row(raw1) + f"   (p50 = {f.p50 / pg.p50:.1f}× one PostgreSQL transaction)", flush=True)
+            budget_section(stack, raw4)
         finally:
             stack.destroy()
     return 0

@@ -90,6 +90,9 @@ class ThrowawayStack:
             "IC_METRICS_PORT_BASE": str(20000 + (uuid.uuid4().int % 400) * 10),
             "IC_INBOX_BASE_DELAY_S": self.env.get("IC_INBOX_BASE_DELAY_S", "0.2"),
             "IC_LOG_LEVEL": "WARNING",
+            # Each service's pool follows its worker count; 8 keeps a whole copy of the system well under
+            # PostgreSQL's default 100 connections, beside the demo system and another test run.
+            "IC_MAX_WORKERS": self.env.get("IC_MAX_WORKERS", "8"),
         })
         self.settings = settings_from(self.env)
         self.supervisor: Supervisor | None = None
@@ -115,6 +118,8 @@ class ThrowawayStack:
     def start(self, stream=None) -> None:  # noqa: ANN001
         if self.trace_file:
             self.env["IC_TRACE_FILE"] = self.trace_file
+        if self.log_dir:  # a throwaway chain's anchors are thrown away with it
+            self.env["IC_TRAIL_ANCHOR_DIR"] = os.path.join(self.log_dir, "anchors")
         self.supervisor = Supervisor(process_specs(self.env, service_env=self.service_env),
                                      log_stream=stream or sys.stderr, log_dir=self.log_dir)
         self.supervisor.start()

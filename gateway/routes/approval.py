@@ -1,4 +1,4 @@
-"""审批: my tasks, what I decided, deciding, and a document's route."""
+"""审批: my tasks, what I decided, deciding, a document's route, and verifying the approval trail."""
 
 from __future__ import annotations
 
@@ -6,11 +6,24 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
+from gateway.auth import CurrentUser, User
+from gateway.errors import ApiError
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import DecisionBody, DocumentType, Ident, Paging, paging
 
 router = api_router("approval")
+
+# Who may verify the trail: audit verifies it (审计), discipline inspection reads everything (纪检监察), admins.
+TRAIL_VERIFIERS = ("auditor", "inspector", "admin")
+# Verification reads the whole chain: about 75 s for a million entries, far longer than an ordinary call.
+TRAIL_VERIFY_TIMEOUT_S = 300.0
+
+
+async def trail_verifier(user: CurrentUser) -> User:
+    if not set(TRAIL_VERIFIERS) & set(user.roles):
+        raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_roles": list(TRAIL_VERIFIERS)})
+    return user
 
 
 @router.get("/approval/tasks", summary="我的待办审批")
@@ -32,3 +45,15 @@ async def decide(task_id: Ident, body: DecisionBody, rpc: UserRpc) -> dict[str, 
 @router.get("/documents/{document_type}/{document_id}/route", summary="单据的审批路线（当前所在节点）")
 async def get_route(document_type: DocumentType, document_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("approval", "get_route", {"document_type": document_type, "document_id": document_id})
+
+
+@router.get("/approval/trail/verify", summary="校验审批留痕链（过程留痕）：重算哈希链并与链外锚点核对，指出第一处断点",
+            dependencies=[Depends(trail_verifier)])
+async def verify_trail(rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("approval", "verify_trail", {}, timeout=TRAIL_VERIFY_TIMEOUT_S)
+
+
+@router.get("/documents/{document_type}/{document_id}/trail", summary="单据的审批留痕（谁、何时、何处、做了什么）",
+            dependencies=[Depends(trail_verifier)])
+async def get_trail(document_type: DocumentType, document_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("approval", "get_trail", {"document_type": document_type, "document_id": document_id})

@@ -3,7 +3,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 
 from __future__ import annotations
 
-from ic_platform.catalogue.fragments import DOCUMENT, MONEY, USERNAME, UUID, obj
+from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, obj
 
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
 _STEP = {"type": "integer", "minimum": 1}
@@ -51,6 +51,37 @@ SPECS = [
          payload=obj(["budget_line_id", "document", "amount", "available", "reason"],
                      budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
                      reason={"type": "string"})),
+    dict(type="budget.committed", version=1, producer="budget",
+         summary="预算指标已承诺（合同占用）；如注明来源单据，其预占同时转入",
+         payload=obj(["budget_line_id", "document", "amount", "available", "released"],
+                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
+                     released={**MONEY, "description": "来源单据预占转入本次承诺的金额"},
+                     from_document=DOCUMENT)),
+    dict(type="budget.relieved", version=1, producer="budget",
+         summary="承诺（合同占用）已解除",
+         payload=obj(["budget_line_id", "document", "amount", "available", "reason"],
+                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
+                     reason={"type": "string"})),
+    dict(type="budget.actualized", version=1, producer="budget",
+         summary="预算指标已实际支出；如注明来源单据，其承诺（或预占）同时核销",
+         payload=obj(["budget_line_id", "document", "amount", "available", "relieved", "released"],
+                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
+                     relieved={**MONEY, "description": "来源单据承诺被本次支出核销的金额"},
+                     released={**MONEY, "description": "来源单据预占被本次支出核销的金额"},
+                     from_document=DOCUMENT)),
+    dict(type="budget.reversed", version=1, producer="budget",
+         summary="实际支出已冲销，金额退回可用余额",
+         payload=obj(["budget_line_id", "document", "amount", "available", "reason"],
+                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
+                     reason={"type": "string"})),
+    dict(type="budget.threshold_crossed", version=1, producer="budget",
+         summary="预算执行预警：指标消耗（预占+承诺+实际支出）向上越过预警线",
+         payload=obj(["budget_line_id", "level", "consumed", "amount", "rate"],
+                     budget_line_id=_LINE,
+                     level={"type": "integer", "minimum": 1, "description": "预警线，百分比"},
+                     consumed={**MONEY, "description": "预占+承诺+实际支出"}, amount=MONEY,
+                     rate={"type": "string", "pattern": r"^\d{1,13}\.\d{2}$",
+                           "description": "消耗占指标金额的百分比，两位小数"})),
     # ── approval (呈批分拨) ──
     dict(type="approval.submitted", version=1, producer="approval",
          summary="单据进入审批，路径已按规则确定并冻结",
@@ -70,4 +101,10 @@ SPECS = [
          subscribers=("budget", "payment"),
          payload=obj(["document", "outcome"], document=DOCUMENT,
                      outcome={"enum": ["approved", "rejected"]}, reason={"type": "string"})),
+    dict(type="approval.trail_anchored", version=1, producer="approval",
+         summary="审批留痕链的链头已锚定（链外记录，用于发现尾部截断或改写）",
+         payload=obj(["chain", "seq", "hash", "anchored_at"],
+                     chain={"type": "string", "minLength": 1, "description": "the chain: its database's name"},
+                     seq={"type": "integer", "minimum": 1}, hash={"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                     anchored_at=TIMESTAMP)),
 ]

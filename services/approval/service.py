@@ -3,17 +3,41 @@
 
 from __future__ import annotations
 
-from nameko.rpc import rpc
+import os
 
+import eventlet
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from ic_platform.config import settings
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
+from services.approval.adapters.trail import AnchorFile
 from services.approval.service_layer import commands, handlers
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
+
+# The trail's head is anchored outside the database every ANCHOR_INTERVAL_S, or sooner once ANCHOR_EVERY
+# entries were added; the timer looks every ANCHOR_TICK_S (only when the head moved does it write).
+ANCHOR_TICK_S = float(os.environ.get("IC_TRAIL_ANCHOR_TICK_S", "5"))
+ANCHOR_INTERVAL_S = float(os.environ.get("IC_TRAIL_ANCHOR_INTERVAL_S", "60"))
+ANCHOR_EVERY = int(os.environ.get("IC_TRAIL_ANCHOR_EVERY", "100"))
+
+
+class TrailAnchors(DependencyProvider):
+    """The anchor file of this service's chain (named after its database), shared by all workers."""
+
+    def setup(self) -> None:
+        self.anchors = AnchorFile.from_env(settings().database_name(self.container.service_name))
+
+    def get_dependency(self, worker_ctx) -> AnchorFile:  # noqa: ANN001
+        return self.anchors
 
 
 class ApprovalService(PlatformService):
     name = "approval"
     platform = ServicePlatform(ApprovalUnitOfWork, handlers.EVENT_HANDLERS)
+    anchors = TrailAnchors()
 
     @rpc(expected_exceptions=DomainError)
     def decide(self, **kwargs):
@@ -30,6 +54,26 @@ class ApprovalService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def get_route(self, **kwargs):
         return handlers.get_route(commands.GetRoute.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def verify_trail(self):
+        """Recompute the trail's hash chain and check it against its anchors; names the first broken link."""
+        return handlers.verify_trail(self.platform.uow(), self.anchors, pause=lambda: eventlet.sleep(0))
+
+    @rpc(expected_exceptions=DomainError)
+    def get_trail(self, **kwargs):
+        """One document's trail entries (who, acting for whom, when, what, from where, why)."""
+        return handlers.get_trail(commands.GetRoute.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def anchor_trail_now(self):
+        """Anchor the current head at once (ops, tests); None if it is already anchored."""
+        return handlers.anchor_trail(self.platform.uow(), self.anchors, self.platform.ctx, force=True)
+
+    @timer(interval=ANCHOR_TICK_S)
+    def anchor_trail(self):
+        handlers.anchor_trail(self.platform.uow(), self.anchors, self.platform.ctx,
+                              every_entries=ANCHOR_EVERY, every_seconds=ANCHOR_INTERVAL_S)
 
 
 SERVICE = ApprovalService

@@ -23,6 +23,22 @@ class BudgetService(PlatformService):
         return handlers.reserve(commands.Reserve.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
+    def commit(self, **kwargs):
+        return handlers.commit(commands.Commit.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def relieve(self, **kwargs):
+        return handlers.relieve(commands.Relieve.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def actual(self, **kwargs):
+        return handlers.actual(commands.Actual.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def reverse(self, **kwargs):
+        return handlers.reverse(commands.Reverse.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def release_document(self, **kwargs):
         return handlers.release_document(commands.ReleaseDocument.parse(kwargs), self.platform.uow(),
                                          self.platform.ctx)

@@ -98,3 +98,40 @@ approval_task = sa.Table(
 )
 
 platform = platform_tables(metadata)
+
+# ── the trail (过程留痕): an append-only hash chain of every approval action, see domain/trail.py ──
+audit_trail = sa.Table(
+    "audit_trail", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text),
+    sa.Column("acting_for", sa.Text),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("task_id", sa.Text),
+    sa.Column("assignee", sa.Text),
+    sa.Column("from_step", sa.Integer),
+    sa.Column("to_step", sa.Integer),
+    sa.Column("amount", MONEY),
+    sa.Column("comment", sa.Text),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("client_ip", sa.Text),
+    sa.Column("user_agent", sa.Text),
+    sa.Column("trace_id", sa.Text),
+    sa.Column("prev_hash", sa.Text, nullable=False),
+    sa.Column("hash", sa.Text, nullable=False),
+    sa.CheckConstraint("seq >= 1", name="audit_trail_seq_positive"),
+    sa.Index("audit_trail_by_document", "document_type", "document_id", "seq"),
+)
+
+# The chain's head, one row: appends lock it (SELECT … FOR UPDATE), so the chain never forks and seq has
+# no gaps (a rolled-back append leaves the head as it was, unlike a sequence).
+audit_trail_head = sa.Table(
+    "audit_trail_head", metadata,
+    sa.Column("chain", sa.Text, primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)

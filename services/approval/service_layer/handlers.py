@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from ic_platform import metrics
@@ -11,9 +13,12 @@ from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError
 from ic_platform.money import parse_money
 from ic_platform.paging import page_window, paged
+from ic_platform.tracing import current_trace_id
+from services.approval.adapters.trail import AnchorFile
 from services.approval.domain import definitions, errors
 from services.approval.domain.directory import Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, Task
+from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
 from services.approval.service_layer import commands, views
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
@@ -60,6 +65,9 @@ def on_matter_application_submitted(event: Envelope, uow: ApprovalUnitOfWork) ->
         "document": document.as_dict(), "initiator": route.initiator,
         "route": [s.as_dict() for s in route.steps]}, producer=PRODUCER, subject=document.subject))
     _assigned(uow, ctx, route, task)
+    trail = _Trail(uow, ctx, route, actor=event.actor or route.initiator, traceparent=event.traceparent)
+    trail.add(TrailAction.SUBMITTED, to_step=task.step_no)
+    trail.assigned(task, from_step=None)
 
 
 # ── an approver decides ──
@@ -92,6 +100,9 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
     task, document = result.task, route.document
     uow.tasks.save_decision(task)
     uow.routes.save_progress(route)
+    trail = _Trail(uow, ctx, route, actor=ctx.actor)
+    trail.add(TrailAction(task.status.value), task=task, from_step=task.step_no,
+              to_step=result.next_task.step_no if result.next_task else None, comment=task.comment)
     decided = {"document": document.as_dict(), "task_id": task.id, "step_no": task.step_no,
                "decision": task.status.value, "decided_by": task.decided_by}
     if task.comment:
@@ -100,10 +111,12 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
     if result.next_task is not None:
         uow.tasks.add(route.id, result.next_task)
         _assigned(uow, ctx, route, result.next_task)
+        trail.assigned(result.next_task, from_step=task.step_no)
     else:
         uow.publish(ctx.event("approval.completed", {
             "document": document.as_dict(), "outcome": result.outcome.value, "reason": result.reason},
             producer=PRODUCER, subject=document.subject))
+        trail.add(TrailAction.COMPLETED, from_step=task.step_no, comment=result.reason)
 
 
 def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Task) -> None:
@@ -111,6 +124,97 @@ def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Tas
         "document": route.document.as_dict(), "task_id": task.id, "step_no": task.step_no,
         "step_name": route.step(task.step_no).name, "assignee": task.assignee},
         producer=PRODUCER, subject=route.document.subject))
+
+
+class _Trail:
+    """Appends one action's entries to the trail, in the action's transaction (see domain/trail.py)."""
+
+    def __init__(self, uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, *, actor: str | None,
+                 traceparent: str | None = None):
+        self.uow, self.ctx, self.route, self.actor = uow, ctx, route, actor
+        self.at = datetime.now(UTC)  # one action, one moment
+        self.trace_id = current_trace_id() or _trace_id_of(traceparent)
+
+    def add(self, action: TrailAction, *, task: Task | None = None, assignee: str | None = None,
+            from_step: int | None = None, to_step: int | None = None, comment: str | None = None) -> None:
+        route, document = self.route, self.route.document
+        self.uow.trail.append(TrailDraft(
+            action=action.value, org=route.org, actor=self.actor, acting_for=None,
+            document_type=document.type, document_id=document.id, document_no=document.no,
+            task_id=task.id if task else None, assignee=assignee, from_step=from_step, to_step=to_step,
+            amount=route.amount, comment=comment, occurred_at=self.at, client_ip=self.ctx.client_ip,
+            user_agent=self.ctx.user_agent, trace_id=self.trace_id))
+
+    def assigned(self, task: Task, *, from_step: int | None) -> None:
+        self.add(TrailAction.STEP_ASSIGNED, task=task, assignee=task.assignee, from_step=from_step,
+                 to_step=task.step_no, comment=self.route.step(task.step_no).reason)
+
+
+def _trace_id_of(traceparent: str | None) -> str | None:
+    parts = (traceparent or "").split("-")
+    return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else None
+
+
+# ── the trail: anchoring its head outside the database, and verifying it ──
+def anchor_trail(uow: ApprovalUnitOfWork, anchors: AnchorFile, ctx: CallContext, *, every_entries: int = 100,
+                 every_seconds: float = 60.0, force: bool = False,
+                 now: datetime | None = None) -> dict[str, Any] | None:
+    """Record the committed head outside the approval database when it is due (it moved, and N entries were
+    added or the interval passed since the last anchor; `force`: whenever it moved). The file first (it is
+    what `verify` reads), then the event, for anyone else who wants a copy. None when nothing was due."""
+    now = now or datetime.now(UTC)
+    with uow:
+        head = uow.trail.head()
+    if head is None:
+        return None
+    last = anchors.last()
+    if force:
+        due = last is None or head[0] > last.seq
+    else:
+        due = anchor_due(head[0], last, now, every_entries=every_entries, every_seconds=every_seconds)
+    if not due:
+        return None
+    anchor = Anchor(head[0], head[1], now)
+    anchors.append(anchor)
+    record = anchor.as_dict(anchors.chain_name)
+    with uow:
+        uow.publish(ctx.event("approval.trail_anchored", record, producer=PRODUCER))
+        uow.commit()
+    return record
+
+
+def verify_trail(uow: ApprovalUnitOfWork, anchors: AnchorFile,
+                 pause: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Recompute the whole chain, streaming, and check it against the anchors and the chain-head row.
+    `pause` runs between batches (the service yields to other green threads there)."""
+    started = time.perf_counter()
+    # Anchors first: each one is of a head committed before the snapshot below starts, so a concurrent
+    # append can never make an anchor look "beyond the end".
+    recorded = anchors.read()
+    with uow.trail_snapshot() as trail:
+        verifier = ChainVerifier(recorded, trail.head())
+        for batch in trail.stream():
+            for entry in batch:
+                if verifier.feed(entry) is not None:
+                    break
+            if verifier.first_break is not None:
+                break
+            if pause is not None:
+                pause()
+        result = verifier.finish()
+    return {**result.as_dict(), "chain": anchors.chain_name,
+            "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def get_trail(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Every trail entry of one document, oldest first: who did what, when, from where, and why."""
+    with uow:
+        entries = uow.trail.for_document(cmd.document_type, cmd.document_id)
+    entries = [e for e in entries if e.org == ctx.org]
+    if not entries:
+        raise errors.route_not_found(cmd.document_type, cmd.document_id)
+    return {"document": {"type": cmd.document_type, "id": cmd.document_id, "no": entries[-1].document_no},
+            "entries": [e.as_dict() for e in entries]}
 
 
 # ── what people look at ──

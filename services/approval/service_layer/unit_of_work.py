@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from ic_platform.uow import UnitOfWork
 from services.approval.adapters.queries import ApprovalQueries
 from services.approval.adapters.repository import DirectoryRepository, RouteRepository, TaskRepository
+from services.approval.adapters.trail import TrailRepository
 
 
 class ApprovalUnitOfWork(UnitOfWork):
@@ -12,4 +16,13 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.routes = RouteRepository(self.conn)
         self.tasks = TaskRepository(self.conn)
         self.queries = ApprovalQueries(self.conn)
+        self.trail = TrailRepository(self.conn)
         return self
+
+    @contextmanager
+    def trail_snapshot(self) -> Iterator[TrailRepository]:
+        """The trail as of one moment (a read-only REPEATABLE READ transaction), however long reading takes."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                yield TrailRepository(conn)

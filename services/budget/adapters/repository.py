@@ -84,6 +84,19 @@ class MoveRepository:
             .order_by(budget_move.c.id)).all()
         return [_to_move(r) for r in rows]
 
+    def held(self, line_id: str, document: DocumentRef) -> dict[MoveKind, Decimal]:
+        """Sums per kind of one document's moves on one line (read under the line's lock)."""
+        rows = self.conn.execute(sa.select(budget_move.c.kind, sa.func.sum(budget_move.c.amount)).where(
+            budget_move.c.budget_line_id == line_id, budget_move.c.document_type == document.type,
+            budget_move.c.document_id == document.id).group_by(budget_move.c.kind)).all()
+        return {MoveKind(kind): total for kind, total in rows}
+
+    def lines_of(self, document: DocumentRef) -> list[str]:
+        """The lines a document has moved money on, in lock order."""
+        return list(self.conn.execute(sa.select(budget_move.c.budget_line_id).distinct().where(
+            budget_move.c.document_type == document.type, budget_move.c.document_id == document.id)
+            .order_by(budget_move.c.budget_line_id)).scalars())
+
     def sums(self, line_id: str) -> dict[MoveKind, Decimal]:
         rows = self.conn.execute(sa.select(budget_move.c.kind, sa.func.sum(budget_move.c.amount))
                                  .where(budget_move.c.budget_line_id == line_id)

@@ -1,7 +1,17 @@
 """Budget lines (预算指标) and the moves of the commitment ledger. Pure: no I/O, no frameworks.
 
 Money states on a line: available → pre_committed (预占) → committed (合同占用) → actual (实际支出).
-Balances are the sum of the moves; each move names its source document and step, and a step happens once."""
+Balances are the sum of the moves; each move names its source document and step, and a step happens once.
+
+The ledger's rules (docs/architecture.md, "The commitment ledger"):
+- reserve (预占) and commit (合同占用) and actual (实际支出) consume the line and are decided by its control mode;
+- a commit may name the document whose pre-commitment it consumes (a contract from an application), and an
+  actual the document it settles (a payment from a contract, or a claim from an application). That source's
+  open money on the same line is relieved first, up to the amount moved: commitment first, then
+  pre-commitment (`settle`). Only the part not so covered needs available money. Whatever the move does not
+  cover stays open on the source until it is released or relieved;
+- release, relieve and reverse give money back and never exceed what the document itself holds on the line;
+- a reversal returns paid money to available (a contract that still stands is committed again, as a new step)."""
 
 from __future__ import annotations
 
@@ -52,11 +62,12 @@ class FundsDecision:
     available: Decimal
     rule: str  # the rule that decided, stable code
     warning: str | None = None
+    covered: Decimal = ZERO  # part of `requested` covered by the source document's own open money
 
     def as_dict(self) -> dict:
         return {"allowed": self.allowed, "budget_line_id": self.budget_line_id,
                 "requested": money_str(self.requested), "available": money_str(self.available),
-                "rule": self.rule, "warning": self.warning}
+                "covered": money_str(self.covered), "rule": self.rule, "warning": self.warning}
 
 
 @dataclass
@@ -87,25 +98,33 @@ class BudgetLine:
         return self.amount - self.pre_committed - self.committed - self.actual
 
     @property
+    def consumed(self) -> Decimal:
+        """What early warnings watch: everything reserved, bound or paid."""
+        return self.pre_committed + self.committed + self.actual
+
+    @property
     def execution_rate(self) -> Decimal:
         if not self.amount:
             return ZERO
         return ((self.committed + self.actual) / self.amount * 100).quantize(Decimal("0.01"))
 
-    def decide(self, requested: Decimal) -> FundsDecision:
-        """May `requested` more be consumed from this line? The answer names the rule that decided."""
-        available = self.available
+    def decide(self, requested: Decimal, covered: Decimal = ZERO) -> FundsDecision:
+        """May `requested` more be consumed from this line, of which `covered` is money the source document
+        already holds on it (and gives up for this move)? The answer names the rule that decided; its
+        `available` is what this move may use: the line's available balance plus the covered part."""
+        available = self.available + covered
         if self.closed:
-            return FundsDecision(False, self.id, requested, available, "fiscal_year_closed")
-        if requested <= available:
-            return FundsDecision(True, self.id, requested, available, "within_available")
+            return FundsDecision(False, self.id, requested, available, "fiscal_year_closed", covered=covered)
+        if requested <= available or requested <= covered:
+            return FundsDecision(True, self.id, requested, available, "within_available", covered=covered)
         if self.control_mode is ControlMode.WARN:
             return FundsDecision(True, self.id, requested, available, "warn_over_budget",
-                                 warning=f"超出可用余额 {money_str(requested - available)} 元")
+                                 warning=f"超出可用余额 {money_str(requested - available)} 元", covered=covered)
         if self.control_mode is ControlMode.TOLERANCE and requested <= available + self.tolerance:
             return FundsDecision(True, self.id, requested, available, "within_tolerance",
-                                 warning=f"在容差内超支 {money_str(requested - available)} 元")
-        return FundsDecision(False, self.id, requested, available, f"{self.control_mode.value}_insufficient")
+                                 warning=f"在容差内超支 {money_str(requested - available)} 元", covered=covered)
+        return FundsDecision(False, self.id, requested, available, f"{self.control_mode.value}_insufficient",
+                             covered=covered)
 
     def apply(self, kind: MoveKind, amount: Decimal) -> None:
         """Change the balance a move affects. Refuses to take a stage below zero: you cannot release
@@ -127,3 +146,76 @@ class Move:
     kind: MoveKind
     amount: Decimal
     actor: str | None = None
+
+
+@dataclass(frozen=True)
+class Held:
+    """What one document holds on one line, from its own moves."""
+
+    pre_committed: Decimal = ZERO
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+
+    @classmethod
+    def from_sums(cls, sums: dict[MoveKind, Decimal]) -> Held:
+        def net(plus: MoveKind, minus: MoveKind) -> Decimal:
+            return sums.get(plus, ZERO) - sums.get(minus, ZERO)
+
+        return cls(net(MoveKind.PRE_COMMIT, MoveKind.RELEASE), net(MoveKind.COMMIT, MoveKind.RELIEVE),
+                   net(MoveKind.ACTUAL, MoveKind.REVERSAL))
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The source document's money a move takes over: relieved from its commitment, released from its
+    pre-commitment."""
+
+    relieved: Decimal = ZERO
+    released: Decimal = ZERO
+
+    @property
+    def covered(self) -> Decimal:
+        return self.relieved + self.released
+
+
+def settle(kind: MoveKind, amount: Decimal, source: Held) -> Settlement:
+    """How much of the source document's open money a commit or an actual of `amount` takes over.
+    A commit takes over a pre-commitment (a contract consuming its application); an actual takes over a
+    commitment first, then a pre-commitment (a payment settling a contract, or a claim settling an
+    application that had no contract). Never more than the move, never more than the source holds."""
+    if kind is MoveKind.COMMIT:
+        return Settlement(released=min(amount, source.pre_committed))
+    if kind is MoveKind.ACTUAL:
+        relieved = min(amount, source.committed)
+        return Settlement(relieved=relieved, released=min(amount - relieved, source.pre_committed))
+    raise ValueError(f"{kind.value} does not settle a source document")
+
+
+# ── early warnings (预算执行预警) ──
+DEFAULT_WARNING_LEVELS = (80, 95)
+
+
+def parse_warning_levels(text: str | None) -> tuple[int, ...]:
+    """`IC_BUDGET_WARNING_LEVELS`, e.g. "80,95": whole percentages, ascending, duplicates dropped."""
+    if not text or not text.strip():
+        return DEFAULT_WARNING_LEVELS
+    levels = sorted({int(part) for part in text.replace("，", ",").split(",") if part.strip()})
+    if not levels or levels[0] <= 0:
+        raise ValueError(f"warning levels must be positive whole percentages: {text!r}")
+    return tuple(levels)
+
+
+def consumption_rate(consumed: Decimal, amount: Decimal) -> Decimal:
+    """Consumed as a percentage of the line's amount, two places (0 for a line of no money)."""
+    if amount <= 0:
+        return ZERO
+    return (consumed / amount * 100).quantize(Decimal("0.01"))
+
+
+def crossed_levels(amount: Decimal, before: Decimal, after: Decimal, levels: tuple[int, ...]) -> list[int]:
+    """The warning levels that consumption crossed upward, from `before` to `after`: a level is crossed
+    when the rate was below it and is now at or above it. Falling back below a level and rising through it
+    again is a new crossing. A line of no money has no rate and crosses nothing."""
+    if amount <= 0 or after <= before:
+        return []
+    return [level for level in levels if before * 100 < level * amount <= after * 100]

@@ -24,9 +24,50 @@ class Reserve(Command):
     unit: Code | None = None  # when given, the line must belong to this unit
 
 
+class Commit(Command):
+    """合同占用: money bound by a signed contract; `from_document` is the document whose pre-commitment on the
+    same line it consumes (e.g. the matter application the contract was bought under)."""
+    budget_line_id: Code
+    amount: Money
+    document: Document
+    step: Code = "sign"
+    from_document: Document | None = None
+    unit: Code | None = None
+
+
+class Actual(Command):
+    """实际支出: money paid; `from_document` is the document whose commitment (or, lacking one, whose
+    pre-commitment) the payment settles (e.g. the contract)."""
+    budget_line_id: Code
+    amount: Money
+    document: Document
+    step: Code = "pay"
+    from_document: Document | None = None
+    unit: Code | None = None
+
+
+class Relieve(Command):
+    """解除承诺: give back part or all of a document's commitment on a line."""
+    budget_line_id: Code
+    amount: Money
+    document: Document
+    step: Code = "relieve"
+    reason: Text = "解除承诺"
+
+
+class Reverse(Command):
+    """冲销: undo part or all of a document's actual on a line; the money returns to available."""
+    budget_line_id: Code
+    amount: Money
+    document: Document
+    step: Code = "reverse"
+    reason: Text = "冲销实际支出"
+
+
 class ReleaseDocument(Command):
     document: Document
     reason: Text
+    step: Code = "release"
 
 
 class CreateLine(Command):

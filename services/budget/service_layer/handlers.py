@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import functools
+import os
+from decimal import Decimal
 from typing import Any
 
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
-from services.budget.domain.errors import insufficient_funds, line_not_found, line_of_other_unit
-from services.budget.domain.model import BudgetLine, ControlMode, DocumentRef, Move, MoveKind
+from ic_platform.retry import retry_transaction
+from services.budget.domain.errors import (
+    exceeds_document_balance,
+    insufficient_funds,
+    line_not_found,
+    line_of_other_unit,
+    step_reused,
+)
+from services.budget.domain.model import (
+    BudgetLine,
+    ControlMode,
+    DocumentRef,
+    Held,
+    Move,
+    MoveKind,
+    Settlement,
+    consumption_rate,
+    crossed_levels,
+    parse_warning_levels,
+    settle,
+)
 from services.budget.service_layer import commands
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -64,37 +86,58 @@ def check_funds(cmd: commands.CheckFunds, uow: BudgetUnitOfWork) -> dict[str, An
     return line.decide(cmd.amount).as_dict()
 
 
+# ── the commitment ledger ──
+# Every move locks its line's row first (so moves on one line queue up and each sees the balance the previous
+# one left), records itself (the unique (line, document, step) key doubles as the replay check: one statement,
+# not two) and only then decides; a refusal rolls the whole transaction back, the recorded move with it.
+# Use cases that take several lines lock them in id order, so two of them never deadlock each other.
+# Transient serialization failures and deadlocks re-run the whole use case (ic_platform.retry).
+
+
+@retry_transaction
 def reserve(cmd: commands.Reserve, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """Pre-commit money for a document. The line's row lock makes concurrent reservations queue up, so
-    each sees the balance the previous one left; asking again for the same document step changes nothing."""
-    document = DocumentRef(**cmd.document.model_dump())
-    with uow:
-        line = uow.lines.get(cmd.budget_line_id, for_update=True)
-        if line is None:
-            raise line_not_found(cmd.budget_line_id)
-        if cmd.unit and line.unit != cmd.unit:
-            raise line_of_other_unit(line.id, cmd.unit)
-        decision = line.decide(cmd.amount)
-        # Recording the move first doubles as the replay check (one statement, not two); a refusal below
-        # rolls it back with everything else.
-        if not uow.moves.add(Move(line.id, document, cmd.step, MoveKind.PRE_COMMIT, cmd.amount, ctx.actor),
-                             ctx.correlation_id):
-            return {**_replayed(line, uow.moves.find(line.id, document, cmd.step)), "replayed": True}
-        if not decision.allowed:
-            raise insufficient_funds(decision)
-        line.apply(MoveKind.PRE_COMMIT, cmd.amount)
-        uow.lines.save_balances(line)
-        uow.publish(ctx.event("budget.pre_committed", {
-            "budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(cmd.amount),
-            "available": money_str(line.available)}, producer=PRODUCER, subject=document.subject))
-        uow.commit()
-    return {**decision.as_dict(), "available_after": money_str(line.available), "replayed": False}
+    """Pre-commit (预占) money for a document, e.g. a submitted matter application."""
+    return _consume(uow, ctx, MoveKind.PRE_COMMIT, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
+                    unit=cmd.unit)
 
 
+@retry_transaction
+def commit(cmd: commands.Commit, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Commit (合同占用) money for a document, e.g. a signed contract; with `from_document`, the source's
+    pre-commitment on the line is released into it first (see model.settle)."""
+    return _consume(uow, ctx, MoveKind.COMMIT, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
+                    source=_doc(cmd.from_document) if cmd.from_document else None, unit=cmd.unit)
+
+
+@retry_transaction
+def actual(cmd: commands.Actual, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Record money paid (实际支出); with `from_document`, the commitment (then pre-commitment) the payment
+    settles is relieved into it first."""
+    return _consume(uow, ctx, MoveKind.ACTUAL, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
+                    source=_doc(cmd.from_document) if cmd.from_document else None, unit=cmd.unit)
+
+
+@retry_transaction
+def relieve(cmd: commands.Relieve, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Give back part or all of a document's commitment (a contract reduced or terminated)."""
+    return _give_back(uow, ctx, MoveKind.RELIEVE, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
+                      cmd.reason)
+
+
+@retry_transaction
+def reverse(cmd: commands.Reverse, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Undo part or all of a document's actual (a payment returned); the money goes back to available."""
+    return _give_back(uow, ctx, MoveKind.REVERSAL, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
+                      cmd.reason)
+
+
+@retry_transaction
 def release_document(cmd: commands.ReleaseDocument, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    document = DocumentRef(**cmd.document.model_dump())
+    """Release whatever a document still holds pre-committed, on every line. Idempotent on the step: a
+    document that reserves again after a release names a new step to release that too."""
+    document = _doc(cmd.document)
     with uow:
-        released = _release_open_pre_commitments(uow, ctx, document, cmd.reason)
+        released = _release_open_pre_commitments(uow, ctx, document, cmd.reason, cmd.step)
         uow.commit()
     return {"released": [money_str(a) for a in released]}
 
@@ -104,38 +147,134 @@ def on_approval_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     ctx = CallContext.from_envelope(event)
     document = DocumentRef(**event.payload["document"])
     if event.payload["outcome"] == "approved":
-        for move in _open_pre_commitments(uow, document):
-            line = uow.lines.get(move.budget_line_id, for_update=True)
-            if _move(uow, ctx, line, document, "approved", MoveKind.PRE_COMMIT_APPROVED, move.amount):
+        for line, held in _locked_holdings(uow, document):
+            if held.pre_committed > 0 and _move(uow, ctx, line, document, "approved", MoveKind.PRE_COMMIT_APPROVED,
+                                                held.pre_committed):
                 uow.publish(ctx.event("budget.pre_commitment_approved", {
                     "budget_line_id": line.id, "document": document.as_dict(),
-                    "amount": money_str(move.amount)}, producer=PRODUCER, subject=document.subject))
+                    "amount": money_str(held.pre_committed)}, producer=PRODUCER, subject=document.subject))
     else:
         _release_open_pre_commitments(uow, ctx, document, event.payload.get("reason") or "审批未通过")
 
 
-def _open_pre_commitments(uow: BudgetUnitOfWork, document: DocumentRef) -> list[Move]:
-    moves = uow.moves.for_document(document)
-    released = {(m.budget_line_id) for m in moves if m.kind is MoveKind.RELEASE}
-    return [m for m in moves if m.kind is MoveKind.PRE_COMMIT and m.budget_line_id not in released]
+def _doc(document: commands.Document) -> DocumentRef:
+    return DocumentRef(**document.model_dump())
+
+
+def _locked_line(uow: BudgetUnitOfWork, line_id: str, unit: str | None = None) -> BudgetLine:
+    line = uow.lines.get(line_id, for_update=True)
+    if line is None:
+        raise line_not_found(line_id)
+    if unit and line.unit != unit:
+        raise line_of_other_unit(line.id, unit)
+    return line
+
+
+def _locked_holdings(uow: BudgetUnitOfWork, document: DocumentRef) -> list[tuple[BudgetLine, Held]]:
+    """Each line the document has moves on, locked in id order, with what the document holds on it."""
+    out = []
+    for line_id in uow.moves.lines_of(document):
+        line = _locked_line(uow, line_id)
+        out.append((line, Held.from_sums(uow.moves.held(line.id, document))))
+    return out
+
+
+def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: str, amount: Decimal,
+             document: DocumentRef, step: str, *, source: DocumentRef | None = None,
+             unit: str | None = None) -> dict[str, Any]:
+    with uow:
+        line = _locked_line(uow, line_id, unit)
+        consumed_before = line.consumed
+        if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
+            return _replayed(uow, line, document, step, kind)
+        settlement = Settlement()
+        if source is not None:
+            settlement = settle(kind, amount, Held.from_sums(uow.moves.held(line.id, source)))
+        decision = line.decide(amount, covered=settlement.covered)
+        if not decision.allowed:
+            raise insufficient_funds(decision)
+        taken = f"{document.no or document.id}"
+        if settlement.relieved:
+            _move(uow, ctx, line, source, _source_step(MoveKind.RELIEVE, document, step), MoveKind.RELIEVE,
+                  settlement.relieved)
+            _publish_give_back(uow, ctx, MoveKind.RELIEVE, line, source, settlement.relieved,
+                               f"由 {taken} 实际支出核销")
+        if settlement.released:
+            _move(uow, ctx, line, source, _source_step(MoveKind.RELEASE, document, step), MoveKind.RELEASE,
+                  settlement.released)
+            _publish_give_back(uow, ctx, MoveKind.RELEASE, line, source, settlement.released,
+                               f"转入 {taken} 的{'承诺' if kind is MoveKind.COMMIT else '实际支出'}")
+        line.apply(kind, amount)
+        uow.lines.save_balances(line)
+        payload = {"budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(amount),
+                   "available": money_str(line.available)}
+        if kind is MoveKind.COMMIT:
+            payload["released"] = money_str(settlement.released)
+        elif kind is MoveKind.ACTUAL:
+            payload.update(relieved=money_str(settlement.relieved), released=money_str(settlement.released))
+        if source is not None:
+            payload["from_document"] = source.as_dict()
+        uow.publish(ctx.event(CONSUMED_EVENT[kind], payload, producer=PRODUCER, subject=document.subject))
+        _warn_on_thresholds(uow, ctx, line, consumed_before)
+        uow.commit()
+    return {**decision.as_dict(), "available_after": money_str(line.available), "replayed": False,
+            "relieved_from_source": money_str(settlement.relieved),
+            "released_from_source": money_str(settlement.released)}
+
+
+def _give_back(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: str, amount: Decimal,
+               document: DocumentRef, step: str, reason: str) -> dict[str, Any]:
+    with uow:
+        line = _locked_line(uow, line_id)
+        held = Held.from_sums(uow.moves.held(line.id, document))  # before this move is recorded
+        if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
+            return _replayed(uow, line, document, step, kind)
+        holding = {MoveKind.RELEASE: held.pre_committed, MoveKind.RELIEVE: held.committed,
+                   MoveKind.REVERSAL: held.paid}[kind]
+        if amount > holding:
+            raise exceeds_document_balance(kind, line.id, document, amount, holding)
+        line.apply(kind, amount)
+        uow.lines.save_balances(line)
+        _publish_give_back(uow, ctx, kind, line, document, amount, reason)
+        uow.commit()
+    return {"allowed": True, "budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(amount),
+            "held_before": money_str(holding), "available_after": money_str(line.available), "replayed": False}
+
+
+CONSUMED_EVENT = {MoveKind.PRE_COMMIT: "budget.pre_committed", MoveKind.COMMIT: "budget.committed",
+                  MoveKind.ACTUAL: "budget.actualized"}
+GIVEN_BACK_EVENT = {MoveKind.RELEASE: "budget.released", MoveKind.RELIEVE: "budget.relieved",
+                    MoveKind.REVERSAL: "budget.reversed"}
+
+
+def _publish_give_back(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line: BudgetLine,
+                       document: DocumentRef, amount: Decimal, reason: str) -> None:
+    uow.publish(ctx.event(GIVEN_BACK_EVENT[kind], {
+        "budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(amount),
+        "available": money_str(line.available), "reason": reason}, producer=PRODUCER, subject=document.subject))
+
+
+def _source_step(kind: MoveKind, document: DocumentRef, step: str) -> str:
+    """The step under which a move takes over a source document's money: named after the move that took it,
+    so it is recorded once with that move and never collides with the source's own steps."""
+    return f"{kind.value}:{document.type}/{document.id}/{step}"
 
 
 def _release_open_pre_commitments(uow: BudgetUnitOfWork, ctx: CallContext, document: DocumentRef,
-                                  reason: str) -> list:
+                                  reason: str, step: str = "release") -> list:
     released = []
-    for move in _open_pre_commitments(uow, document):
-        line = uow.lines.get(move.budget_line_id, for_update=True)
-        if _move(uow, ctx, line, document, "release", MoveKind.RELEASE, move.amount):
-            released.append(move.amount)
-            uow.publish(ctx.event("budget.released", {
-                "budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(move.amount),
-                "available": money_str(line.available), "reason": reason}, producer=PRODUCER,
-                subject=document.subject))
+    holdings = _locked_holdings(uow, document)
+    if any(m.step == step for m in uow.moves.for_document(document)):
+        return released  # this document's step was done before: a replay, even if it holds money again now
+    for line, held in holdings:
+        if held.pre_committed > 0 and _move(uow, ctx, line, document, step, MoveKind.RELEASE, held.pre_committed):
+            released.append(held.pre_committed)
+            _publish_give_back(uow, ctx, MoveKind.RELEASE, line, document, held.pre_committed, reason)
     return released
 
 
 def _move(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, document: DocumentRef, step: str,
-          kind: MoveKind, amount) -> bool:  # noqa: ANN001
+          kind: MoveKind, amount: Decimal) -> bool:
     """Record one ledger move and apply it to the line's balances; False if the step was done before."""
     if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
         return False
@@ -144,10 +283,34 @@ def _move(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, document: D
     return True
 
 
-def _replayed(line: BudgetLine, move: Move) -> dict[str, Any]:
+def _warn_on_thresholds(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, consumed_before: Decimal) -> None:
+    """Early warning (预警): one event per configured level that this move's consumption crossed upward."""
+    for level in crossed_levels(line.amount, consumed_before, line.consumed, warning_levels()):
+        uow.publish(ctx.event("budget.threshold_crossed", {
+            "budget_line_id": line.id, "level": level, "consumed": money_str(line.consumed),
+            "amount": money_str(line.amount), "rate": str(consumption_rate(line.consumed, line.amount))},
+            producer=PRODUCER, subject=f"budget_line/{line.id}"))
+
+
+def warning_levels() -> tuple[int, ...]:
+    return _parsed_levels(os.environ.get("IC_BUDGET_WARNING_LEVELS"))
+
+
+@functools.cache
+def _parsed_levels(text: str | None) -> tuple[int, ...]:
+    return parse_warning_levels(text)
+
+
+def _replayed(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, step: str,
+              kind: MoveKind) -> dict[str, Any]:
+    """The answer to a step asked again: what was recorded, and the balance now. The same step may not be
+    reused for a different kind of move."""
+    move = uow.moves.find(line.id, document, step)
+    if move.kind is not kind:
+        raise step_reused(line.id, document, step, move.kind, kind)
     return {"allowed": True, "budget_line_id": line.id, "requested": money_str(move.amount),
-            "available": money_str(line.available), "rule": "already_recorded", "warning": None,
-            "available_after": money_str(line.available)}
+            "available": money_str(line.available), "covered": "0.00", "rule": "already_recorded",
+            "warning": None, "available_after": money_str(line.available), "replayed": True}
 
 
 EVENT_HANDLERS = {"approval.completed": [on_approval_completed]}

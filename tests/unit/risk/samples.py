@@ -28,6 +28,18 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "budget.pre_commitment_approved": {"budget_line_id": LINE, "document": DOCUMENT, "amount": "12000.00"},
     "budget.released": {"budget_line_id": LINE, "document": DOCUMENT, "amount": "12000.00",
                         "available": "200000.00", "reason": "审批未通过"},
+    "budget.committed": {"budget_line_id": LINE, "document": {"type": "contract", "id": "c-1", "no": "HT-2026-000001"},
+                         "amount": "11800.00", "available": "188200.00", "released": "11800.00",
+                         "from_document": DOCUMENT},
+    "budget.relieved": {"budget_line_id": LINE, "document": DOCUMENT, "amount": "200.00",
+                        "available": "188400.00", "reason": "合同变更减少金额"},
+    "budget.actualized": {"budget_line_id": LINE, "document": {"type": "payment_request", "id": "p-1"},
+                          "amount": "11600.00", "available": "188400.00", "relieved": "11600.00",
+                          "released": "0.00", "from_document": DOCUMENT},
+    "budget.reversed": {"budget_line_id": LINE, "document": DOCUMENT, "amount": "11600.00",
+                        "available": "200000.00", "reason": "退票"},
+    "budget.threshold_crossed": {"budget_line_id": LINE, "level": 80, "consumed": "160000.00",
+                                 "amount": "200000.00", "rate": "80.00"},
     "approval.submitted": {"document": DOCUMENT, "initiator": "clerk", "route": [
         {"step_no": 1, "name": "部门负责人审批", "approver_role": "unit_head", "assignee": "head_dzb",
          "reason": "本单位负责人"},
@@ -38,6 +50,8 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "approval.step_decided": {"document": DOCUMENT, "task_id": TASK_ID, "step_no": 1, "decision": "approved",
                               "decided_by": "head_dzb"},
     "approval.completed": {"document": DOCUMENT, "outcome": "approved"},
+    "approval.trail_anchored": {"chain": "ic_approval", "seq": 42, "hash": "ab" * 32,
+                                "anchored_at": "2026-11-25T08:00:00.000000Z"},
 }
 
 
