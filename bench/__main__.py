@@ -119,6 +119,15 @@ def budget_section(stack: ThrowawayStack, floor: Figures | None = None) -> None:
     print(summary, flush=True)
 
 
+def approval_section() -> None:
+    from bench.approval import route_resolution, trail_verify
+
+    print("\n== Approval: route resolution at 32 concurrent callers; verify of the hash-chained trail ==",
+          flush=True)
+    print(route_resolution().row(), flush=True)
+    print(trail_verify(), flush=True)
+
+
 def main() -> int:
     stack = ThrowawayStack()
     log_dir = Path("var/bench-logs")
@@ -144,6 +153,7 @@ def main() -> int:
                 f = asyncio.run(submits(stack, workers))
                 print(f.row(raw1) + f"   (p50 = {f.p50 / pg.p50:.1f}× one PostgreSQL transaction)", flush=True)
             budget_section(stack, raw4)
+            approval_section()
         finally:
             stack.destroy()
     return 0
