@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import threading
+import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -112,7 +114,20 @@ def budget_reservations(stack: ThrowawayStack, workers: int = 32, seconds: float
         client.stop()
 
 
+def drain(stack: ThrowawayStack, timeout: float = 300) -> float:
+    """Wait until every event queue is empty, so one section's asynchronous tail doesn't load the next."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        out = subprocess.run(["rabbitmqctl", "-q", "list_queues", "-p", stack.name, "name", "messages"],
+                             capture_output=True, text=True, timeout=60).stdout
+        if all(int(line.split()[-1]) == 0 for line in out.splitlines() if line.strip().startswith("ic.")):
+            break
+        time.sleep(1)
+    return time.monotonic() - started
+
+
 def budget_section(stack: ThrowawayStack, floor: Figures | None = None) -> None:
+    print(f"\n(events from the submissions drained in {drain(stack):.0f}s)")
     print("\n== Budget: 32 concurrent reservations against one line ==  target: overspend 0", flush=True)
     figures, summary = budget_reservations(stack)
     print(figures.row(floor) + "   (reservations/s, accepted and refused)")
