@@ -45,16 +45,33 @@ class MatterApplicationBody(Body):
                 "amount": money_str(self.amount), "major_matter": self.major_matter, "unit": unit}
 
 
+class ResubmitBody(Body):
+    """Only the wording may change on a resubmission; amount and budget line stay as first submitted."""
+
+    title: Text | None = Field(None, description="事项名称（不填则不变）")
+    purpose: str | None = Field(None, max_length=2000, description="事由 / 用途说明（不填则不变）")
+
+    def rpc_kwargs(self, application_id: str) -> dict[str, Any]:
+        return {"application_id": application_id,
+                **{k: v for k, v in (("title", self.title), ("purpose", self.purpose)) if v is not None}}
+
+
+# The decisions that need a reason, and how its absence is told.
+REASON_REQUIRED = {"reject": "驳回必须填写理由", "return": "退回必须填写理由"}
+
+
 class DecisionBody(Body):
-    decision: Literal["approve", "reject"] = Field(description="approve 同意 / reject 驳回")
-    comment: str | None = Field(None, max_length=500, validate_default=True, description="审批意见；驳回时必填")
+    decision: Literal["approve", "reject", "return"] = Field(
+        description="approve 同意 / reject 驳回 / return 退回申请人修改")
+    comment: str | None = Field(None, max_length=500, validate_default=True,
+                                description="审批意见；驳回、退回时必填")
 
     @field_validator("comment")
     @classmethod
     def _reason_for_reject(cls, value: str | None, info: ValidationInfo) -> str:
         value = (value or "").strip()
-        if info.data.get("decision") == "reject" and not value:
-            raise ValueError("驳回必须填写理由")
+        if (message := REASON_REQUIRED.get(info.data.get("decision"))) and not value:
+            raise ValueError(message)
         return value  # "" when none was given: what approval.decide takes for "no comment"
 
 

@@ -11,7 +11,7 @@ from gateway.auth import CurrentUser
 from gateway.errors import ApiError, domain_error
 from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
-from gateway.schemas import Ident, MatterApplicationBody, Paging, optional, paging
+from gateway.schemas import Ident, MatterApplicationBody, Paging, ResubmitBody, optional, paging
 from ic_platform.rpc_client import RemoteError
 
 router = api_router("matter_applications", "/matter-applications")
@@ -32,6 +32,11 @@ async def submit_matter_application(body: MatterApplicationBody, user: CurrentUs
         response.headers["Location"] = request.app.url_path_for("get_matter_application",
                                                                 application_id=str(result["id"]))
     return result
+
+
+@router.post("/{application_id}/resubmit", summary="重新提交被退回的事前申请（仅申请人；金额与预算指标不可改）")
+async def resubmit_matter_application(application_id: Ident, body: ResubmitBody, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("payment", "resubmit_matter_application", body.rpc_kwargs(application_id))
 
 
 @router.get("", summary="我的事前申请")

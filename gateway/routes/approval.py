@@ -36,7 +36,8 @@ async def decided_by_me(rpc: UserRpc, page: Annotated[Paging, Depends(paging)]) 
     return await rpc.call("approval", "decided_by_me", page.kwargs())
 
 
-@router.post("/approval/tasks/{task_id}/decision", summary="审批决定：同意或驳回（驳回须填写理由）")
+@router.post("/approval/tasks/{task_id}/decision",
+             summary="审批决定：同意、驳回或退回申请人修改（驳回、退回须填写理由）")
 async def decide(task_id: Ident, body: DecisionBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"task_id": task_id, "decision": body.decision, "comment": body.comment}
     return await rpc.call("approval", "decide", kwargs)

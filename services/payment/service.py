@@ -23,6 +23,12 @@ class PaymentService(PlatformService):
                                                   self.platform.uow(), self.platform.ctx, self.budget)
 
     @rpc(expected_exceptions=DomainError)
+    def resubmit_matter_application(self, **kwargs):
+        """Resubmit a returned application (applicant only; title and purpose may change, money may not)."""
+        return handlers.resubmit_matter_application(commands.ResubmitMatterApplication.parse(kwargs),
+                                                    self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def get_matter_application(self, application_id: str):
         return handlers.get_matter_application(application_id, self.platform.uow(), self.platform.ctx)
 

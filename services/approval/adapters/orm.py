@@ -57,9 +57,11 @@ approval_route = sa.Table(
     sa.Column("definition_version", sa.Integer, nullable=False),
     sa.Column("status", sa.Text, nullable=False, server_default="in_progress"),
     sa.Column("current_step", sa.Integer),
+    # 1 for the first submission; a resubmission after a return draws the route again as the next round.
+    sa.Column("round", sa.Integer, nullable=False, server_default="1"),
     _now("created_at"),
     sa.Column("completed_at", sa.DateTime(timezone=True)),
-    sa.CheckConstraint("status IN ('in_progress', 'approved', 'rejected')", name="approval_route_status"),
+    sa.CheckConstraint("status IN ('in_progress', 'approved', 'rejected', 'returned')", name="approval_route_status"),
     sa.CheckConstraint("(status = 'in_progress') = (current_step IS NOT NULL)", name="approval_route_current"),
     # One route per document, however often its submission is heard.
     sa.UniqueConstraint("document_type", "document_id", name="approval_route_once"),
@@ -68,6 +70,8 @@ approval_route = sa.Table(
 approval_step = sa.Table(
     "approval_step", metadata,
     sa.Column("route_id", sa.BigInteger, sa.ForeignKey("approval_route.id"), primary_key=True),
+    # Each round keeps its own frozen steps, so earlier rounds stay visible after a resubmission.
+    sa.Column("round", sa.Integer, primary_key=True, server_default="1"),
     sa.Column("step_no", sa.Integer, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("approver_role", sa.Text, nullable=False),
@@ -80,6 +84,7 @@ approval_task = sa.Table(
     "approval_task", metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
     sa.Column("route_id", sa.BigInteger, nullable=False),
+    sa.Column("round", sa.Integer, nullable=False, server_default="1"),
     sa.Column("step_no", sa.Integer, nullable=False),
     sa.Column("assignee", sa.Text, nullable=False),
     sa.Column("status", sa.Text, nullable=False, server_default="pending"),
@@ -87,9 +92,10 @@ approval_task = sa.Table(
     sa.Column("comment", sa.Text),
     _now("created_at"),
     sa.Column("decided_at", sa.DateTime(timezone=True)),
-    sa.ForeignKeyConstraint(["route_id", "step_no"], ["approval_step.route_id", "approval_step.step_no"],
+    sa.ForeignKeyConstraint(["route_id", "round", "step_no"],
+                            ["approval_step.route_id", "approval_step.round", "approval_step.step_no"],
                             name="approval_task_step"),
-    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="approval_task_status"),
+    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'returned')", name="approval_task_status"),
     sa.CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="approval_task_decided_at"),
     # The last word against two decisions both advancing a route: it holds one pending task at most.
     sa.Index("approval_task_one_pending", "route_id", unique=True, postgresql_where=sa.text("status = 'pending'")),

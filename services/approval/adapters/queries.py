@@ -16,7 +16,7 @@ ASSIGNEE = org_user.alias("assignee_user")
 DECIDER = org_user.alias("decider_user")
 
 _TASK_COLUMNS = [
-    T.c.id.label("task_id"), T.c.step_no, T.c.status, T.c.comment, T.c.decided_by, T.c.created_at,
+    T.c.id.label("task_id"), T.c.round, T.c.step_no, T.c.status, T.c.comment, T.c.decided_by, T.c.created_at,
     T.c.decided_at, S.c.name.label("step_name"), R.c.document_type, R.c.document_id, R.c.document_no,
     R.c.title, R.c.amount, R.c.initiator, INITIATOR.c.full_name.label("initiator_name"), R.c.unit,
     org_unit.c.name.label("unit_name"), R.c.status.label("route_status"),
@@ -25,7 +25,7 @@ _TASK_COLUMNS = [
 
 def _task_rows() -> sa.Select:
     joined = (T.join(R, R.c.id == T.c.route_id)
-              .join(S, sa.and_(S.c.route_id == T.c.route_id, S.c.step_no == T.c.step_no))
+              .join(S, sa.and_(S.c.route_id == T.c.route_id, S.c.round == T.c.round, S.c.step_no == T.c.step_no))
               .outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org, INITIATOR.c.username == R.c.initiator))
               .outerjoin(org_unit, sa.and_(org_unit.c.org == R.c.org, org_unit.c.code == R.c.unit)))
     return sa.select(*_TASK_COLUMNS).select_from(joined)
@@ -49,7 +49,7 @@ class ApprovalQueries:
         return self._page(query, [T.c.decided_at.desc(), T.c.id], limit, offset)
 
     def route(self, org: str, document_type: str, document_id: str) -> tuple[Any, list[Any], list[Any]] | None:
-        """The route row, its steps (with the assignee's name) and its tasks, oldest first."""
+        """The route row, its steps of every round (with the assignee's name) and its tasks, oldest first."""
         head = self.conn.execute(
             sa.select(R, INITIATOR.c.full_name.label("initiator_name"), org_unit.c.name.label("unit_name"))
             .select_from(R.outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org,
@@ -61,7 +61,7 @@ class ApprovalQueries:
         steps = self.conn.execute(
             sa.select(S, ASSIGNEE.c.full_name.label("assignee_name"))
             .select_from(S.outerjoin(ASSIGNEE, sa.and_(ASSIGNEE.c.org == org, ASSIGNEE.c.username == S.c.assignee)))
-            .where(S.c.route_id == head.id).order_by(S.c.step_no)).all()
+            .where(S.c.route_id == head.id).order_by(S.c.round, S.c.step_no)).all()
         tasks = self.conn.execute(
             sa.select(T, DECIDER.c.full_name.label("decided_by_name"))
             .select_from(T.outerjoin(DECIDER, sa.and_(DECIDER.c.org == org, DECIDER.c.username == T.c.decided_by)))

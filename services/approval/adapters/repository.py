@@ -81,12 +81,23 @@ class RouteRepository:
             org=route.org, document_type=route.document.type, document_id=route.document.id,
             document_no=route.document.no, title=route.title, amount=route.amount, initiator=route.initiator,
             unit=route.unit, definition_version=route.definition_version, status=route.status.value,
-            current_step=route.current_step).on_conflict_do_nothing().returning(approval_route.c.id)
+            current_step=route.current_step, round=route.round).on_conflict_do_nothing().returning(approval_route.c.id)
         route.id = self.conn.execute(stmt).scalar()
         if route.id is None:
             return False
-        self.conn.execute(sa.insert(approval_step), [dict(route_id=route.id, **s.as_dict()) for s in route.steps])
+        self._add_steps(route)
         return True
+
+    def _add_steps(self, route: Route) -> None:
+        self.conn.execute(sa.insert(approval_step),
+                          [dict(route_id=route.id, round=route.round, **s.as_dict()) for s in route.steps])
+
+    def save_new_round(self, route: Route) -> None:
+        """A resubmission: the route row moves to its new round, whose steps are added beside the old ones."""
+        self.conn.execute(sa.update(approval_route).where(approval_route.c.id == route.id).values(
+            round=route.round, status=route.status.value, current_step=route.current_step, title=route.title,
+            definition_version=route.definition_version, completed_at=None))
+        self._add_steps(route)
 
     def find(self, document_type: str, document_id: str) -> Route | None:
         return self._load(sa.and_(approval_route.c.document_type == document_type,
@@ -101,13 +112,14 @@ class RouteRepository:
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
             return None
-        steps = self.conn.execute(sa.select(approval_step).where(approval_step.c.route_id == row.id)
+        steps = self.conn.execute(sa.select(approval_step).where(approval_step.c.route_id == row.id,
+                                                                 approval_step.c.round == row.round)
                                   .order_by(approval_step.c.step_no)).all()
         return Route(
             id=row.id, org=row.org, document=DocumentRef(row.document_type, row.document_id, row.document_no),
             title=row.title, amount=row.amount, initiator=row.initiator, unit=row.unit,
             definition_version=row.definition_version, status=RouteStatus(row.status),
-            current_step=row.current_step,
+            current_step=row.current_step, round=row.round,
             steps=[PlannedStep(s.step_no, s.name, s.approver_role, s.assignee, s.reason) for s in steps])
 
     def save_progress(self, route: Route) -> None:
@@ -123,7 +135,7 @@ class TaskRepository:
 
     def add(self, route_id: int, task: Task) -> None:
         self.conn.execute(sa.insert(approval_task).values(
-            id=uuid.UUID(task.id), route_id=route_id, step_no=task.step_no, assignee=task.assignee,
+            id=uuid.UUID(task.id), route_id=route_id, round=task.round, step_no=task.step_no, assignee=task.assignee,
             status=task.status.value))
 
     def route_of(self, task_id: str) -> int | None:
@@ -137,7 +149,7 @@ class TaskRepository:
         if row is None:
             return None
         return Task(id=str(row.id), step_no=row.step_no, assignee=row.assignee, status=TaskStatus(row.status),
-                    decided_by=row.decided_by, comment=row.comment)
+                    decided_by=row.decided_by, comment=row.comment, round=row.round)
 
     def save_decision(self, task: Task) -> None:
         done = self.conn.execute(sa.update(approval_task).where(

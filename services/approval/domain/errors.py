@@ -74,6 +74,15 @@ def reason_required() -> DomainError:
     return InvalidInput("approval_reason_required", "驳回必须填写理由", {"field": "comment"})
 
 
+def return_reason_required() -> DomainError:
+    return InvalidInput("approval_reason_required", "退回必须填写理由", {"field": "comment"})
+
+
+def not_returned(document_no: str | None, status: str) -> DomainError:
+    return Conflict("approval_route_not_returned", f"单据 {document_no or ''} 未被退回，不能重新提交",
+                    {"document_no": document_no or "", "status": status})
+
+
 def task_not_found(task_id: str) -> DomainError:
     return NotFound("approval_task_not_found", f"审批任务不存在: {task_id}", {"task_id": task_id})
 

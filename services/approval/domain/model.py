@@ -20,12 +20,14 @@ class RouteStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     APPROVED = "approved"
     REJECTED = "rejected"
+    RETURNED = "returned"  # sent back to the initiator to correct; a resubmission starts a new round
 
 
 class TaskStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    RETURNED = "returned"
 
 
 class Decision(StrEnum):
@@ -33,10 +35,12 @@ class Decision(StrEnum):
 
     APPROVE = "approve"
     REJECT = "reject"
+    RETURN = "return"  # 退回: back to the initiator, who may correct and resubmit (a new round)
 
     @property
     def status(self) -> TaskStatus:
-        return TaskStatus.APPROVED if self is Decision.APPROVE else TaskStatus.REJECTED
+        return {Decision.APPROVE: TaskStatus.APPROVED, Decision.REJECT: TaskStatus.REJECTED,
+                Decision.RETURN: TaskStatus.RETURNED}[self]
 
 
 @dataclass(frozen=True)
@@ -60,14 +64,15 @@ class Task:
     status: TaskStatus = TaskStatus.PENDING
     decided_by: str | None = None
     comment: str | None = None
+    round: int = 1  # which submission of the document the task belongs to
 
 
 @dataclass(frozen=True)
 class DecisionResult:
     task: Task  # the task just decided
     next_task: Task | None  # the next step's task, if the route goes on
-    outcome: RouteStatus | None  # set when the route completed
-    reason: str | None = None  # why it completed, for approval.completed
+    outcome: RouteStatus | None  # set when the route completed, or was returned to the initiator
+    reason: str | None = None  # why it completed (for approval.completed) or was returned
 
 
 @dataclass
@@ -81,7 +86,8 @@ class Route:
     definition_version: int
     steps: list[PlannedStep]
     status: RouteStatus = RouteStatus.IN_PROGRESS
-    current_step: int | None = None  # the step holding the document; None once completed
+    current_step: int | None = None  # the step holding the document; None once completed or returned
+    round: int = 1  # 1 for the first submission, +1 for each resubmission after a return
     id: int | None = None  # given by storage
 
     @classmethod
@@ -91,6 +97,18 @@ class Route:
             raise ValueError("a route needs at least one step")
         route = cls(steps=list(steps), current_step=steps[0].step_no, **fields)
         return route, Task(step_no=steps[0].step_no, assignee=steps[0].assignee)
+
+    def restart(self, steps: list[PlannedStep], definition_version: int, title: str) -> Task:
+        """A returned document was corrected and resubmitted: a new round on a freshly drawn route (from the
+        definition in force now), standing at its first step. Earlier rounds stay stored as they were."""
+        if self.status is not RouteStatus.RETURNED:
+            raise errors.not_returned(self.document.no, self.status.value)
+        if not steps:
+            raise ValueError("a route needs at least one step")
+        self.round += 1
+        self.steps, self.definition_version, self.title = list(steps), definition_version, title
+        self.status, self.current_step = RouteStatus.IN_PROGRESS, steps[0].step_no
+        return Task(step_no=steps[0].step_no, assignee=steps[0].assignee, round=self.round)
 
     def step(self, step_no: int) -> PlannedStep:
         return next(s for s in self.steps if s.step_no == step_no)
@@ -104,20 +122,25 @@ class Route:
         comment = (comment or "").strip()
         if decision is Decision.REJECT and not comment:
             raise errors.reason_required()
+        if decision is Decision.RETURN and not comment:
+            raise errors.return_reason_required()
         task.status, task.decided_by, task.comment = decision.status, actor, comment or None
         if decision is Decision.REJECT:
             return self._complete(task, RouteStatus.REJECTED, f"{self.step(task.step_no).name}驳回：{comment}")
+        if decision is Decision.RETURN:
+            return self._complete(task, RouteStatus.RETURNED, f"{self.step(task.step_no).name}退回：{comment}")
         following = self._after(task.step_no)
         if following is None:
             return self._complete(task, RouteStatus.APPROVED, f"{len(self.steps)} 个审批节点均已通过")
         self.current_step = following.step_no
-        return DecisionResult(task, Task(step_no=following.step_no, assignee=following.assignee), None)
+        return DecisionResult(task, Task(step_no=following.step_no, assignee=following.assignee, round=self.round),
+                              None)
 
     def _check_may_decide(self, task: Task, actor: str | None) -> None:
         if not actor:
             raise errors.actor_required()
         if task.status is not TaskStatus.PENDING or self.status is not RouteStatus.IN_PROGRESS \
-                or task.step_no != self.current_step:
+                or task.step_no != self.current_step or task.round != self.round:
             raise errors.already_decided(task.id, task.status.value)
         # Checked before the assignee: the route never assigns the initiator, so this is the check that
         # names the real problem when an initiator tries to approve their own document.

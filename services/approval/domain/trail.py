@@ -36,6 +36,8 @@ class TrailAction(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     COMPLETED = "completed"  # the route ended (approved or rejected); `comment` says why
+    RETURNED = "returned"  # an approver sent the document back to the initiator; `comment` is the reason
+    RESUBMITTED = "resubmitted"  # the initiator corrected a returned document; a new round's route was drawn
 
 
 @dataclass(frozen=True)

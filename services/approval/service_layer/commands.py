@@ -11,8 +11,8 @@ Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500
 
 class Decide(Command):
     task_id: Code
-    decision: Literal["approve", "reject"]
-    comment: Comment = ""  # required for a rejection; the domain says so, in Chinese
+    decision: Literal["approve", "reject", "return"]
+    comment: Comment = ""  # required for a rejection or a return; the domain says so, in Chinese
 
 
 class GetRoute(Command):

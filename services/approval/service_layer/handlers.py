@@ -17,7 +17,7 @@ from ic_platform.tracing import current_trace_id
 from services.approval.adapters.trail import AnchorFile
 from services.approval.domain import definitions, errors
 from services.approval.domain.directory import Unit, User
-from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, Task
+from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
 from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
 from services.approval.service_layer import commands, views
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
@@ -70,6 +70,32 @@ def on_matter_application_submitted(event: Envelope, uow: ApprovalUnitOfWork) ->
     trail.assigned(task, from_step=None)
 
 
+def on_matter_application_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+    """A returned document, corrected by its initiator, comes back: a new round. The route is drawn again from
+    the definition in force now (the organisation or the rules may have changed while it was being
+    corrected); the earlier rounds' steps and tasks stay stored, and `get_route` shows them."""
+    p = event.payload
+    document = DocumentRef(**p["document"])
+    found = uow.routes.find(document.type, document.id)
+    if found is None:
+        raise LookupError(f"no route for {document.subject}")  # retried, then parked for ops
+    route = uow.routes.lock(found.id)
+    if route.status is not RouteStatus.RETURNED:
+        return  # heard before: the new round is already under way
+    definition = definitions.current(document.type)
+    attributes = {"amount": route.amount, "unit": route.unit, "initiator": route.initiator,
+                  "major_matter": p.get("major_matter", False)}
+    steps = definition.resolve(attributes, uow.directory.of(event.org))
+    task = route.restart(steps, definition.version, p.get("title") or route.title)
+    uow.routes.save_new_round(route)
+    uow.tasks.add(route.id, task)
+    ctx = CallContext.from_envelope(event)
+    _assigned(uow, ctx, route, task)
+    trail = _Trail(uow, ctx, route, actor=event.actor or route.initiator, traceparent=event.traceparent)
+    trail.add(TrailAction.RESUBMITTED, to_step=task.step_no, comment=f"第 {route.round} 轮送审")
+    trail.assigned(task, from_step=None)
+
+
 # ── an approver decides ──
 def decide(cmd: commands.Decide, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Lock the route first, then read the task: two decisions on one route queue up on the lock, and the
@@ -103,6 +129,13 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
     trail = _Trail(uow, ctx, route, actor=ctx.actor)
     trail.add(TrailAction(task.status.value), task=task, from_step=task.step_no,
               to_step=result.next_task.step_no if result.next_task else None, comment=task.comment)
+    if result.outcome is RouteStatus.RETURNED:
+        # Back to the initiator, who is told which step returned it and why; not an end of approval.
+        uow.publish(ctx.event("approval.returned", {
+            "document": document.as_dict(), "task_id": task.id, "step_no": task.step_no,
+            "step_name": route.step(task.step_no).name, "returned_by": task.decided_by, "reason": task.comment,
+            "round": route.round}, producer=PRODUCER, subject=document.subject))
+        return
     decided = {"document": document.as_dict(), "task_id": task.id, "step_no": task.step_no,
                "decision": task.status.value, "decided_by": task.decided_by}
     if task.comment:
@@ -251,4 +284,5 @@ EVENT_HANDLERS = {
     "org.unit_registered": [on_unit_registered],
     "org.user_registered": [on_user_registered],
     "payment.matter_application_submitted": [on_matter_application_submitted],
+    "payment.matter_application_resubmitted": [on_matter_application_resubmitted],
 }

@@ -22,23 +22,41 @@ def task_item(row: Any) -> dict[str, Any]:
     return {
         "task_id": str(row.task_id), "document": document(row), "title": row.title,
         "amount": money_str(row.amount), "initiator": row.initiator, "initiator_name": row.initiator_name,
-        "unit": row.unit, "unit_name": row.unit_name, "step_no": row.step_no, "step_name": row.step_name,
+        "unit": row.unit, "unit_name": row.unit_name, "round": row.round, "step_no": row.step_no,
+        "step_name": row.step_name,
         "status": row.status, "comment": row.comment, "created_at": iso(row.created_at),
         "decided_at": iso(row.decided_at), "route_status": row.route_status,
     }
 
 
 def route_detail(head: Any, steps: list[Any], tasks: list[Any]) -> dict[str, Any]:
-    """Where a document stands: every step of its frozen route, with what happened there."""
-    latest = {t.step_no: t for t in tasks}  # tasks come oldest first, so the last one per step wins
-    current = next((s.name for s in steps if s.step_no == head.current_step), None)
+    """Where a document stands: every step of its frozen route (the current round), with what happened there,
+    and the earlier rounds (each returned to the initiator: by whom, at which step, why), oldest first."""
+    rounds = [_round(n, steps, tasks, head.status if n == head.round else "returned")
+              for n in range(1, head.round + 1)]
+    current = next((s.name for s in steps if s.round == head.round and s.step_no == head.current_step), None)
+    this = rounds[-1]
     return {
         "document": document(head), "title": head.title, "amount": money_str(head.amount),
         "initiator": head.initiator, "initiator_name": head.initiator_name, "unit": head.unit,
         "unit_name": head.unit_name, "definition_version": head.definition_version, "status": head.status,
         "current_step": head.current_step, "current_step_name": current, "created_at": iso(head.created_at),
-        "completed_at": iso(head.completed_at),
-        "steps": [_step(s, latest.get(s.step_no), head.status) for s in steps],
+        "completed_at": iso(head.completed_at), "round": head.round, "steps": this["steps"],
+        "returned": this["returned"], "earlier_rounds": rounds[:-1],
+    }
+
+
+def _round(number: int, steps: list[Any], tasks: list[Any], status: str) -> dict[str, Any]:
+    tasks = [t for t in tasks if t.round == number]
+    latest = {t.step_no: t for t in tasks}  # tasks come oldest first, so the last one per step wins
+    returned = next((t for t in tasks if t.status == "returned"), None)
+    return {
+        "round": number, "status": status,
+        "steps": [_step(s, latest.get(s.step_no), status) for s in steps if s.round == number],
+        "returned": None if returned is None else {
+            "step_no": returned.step_no, "returned_by": returned.decided_by,
+            "returned_by_name": returned.decided_by_name, "reason": returned.comment,
+            "returned_at": iso(returned.decided_at)},
     }
 
 
@@ -62,6 +80,6 @@ def decision_result(route: Route, task: Task, *, replayed: bool) -> dict[str, An
     return {
         "task_id": task.id, "step_no": task.step_no, "decision": task.status.value, "comment": task.comment,
         "route": {"document": route.document.as_dict(), "status": route.status.value,
-                  "current_step": route.current_step},
+                  "current_step": route.current_step, "round": route.round},
         "replayed": replayed,
     }

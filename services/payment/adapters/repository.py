@@ -46,6 +46,11 @@ class ApplicationRepository:
         self.conn.execute(sa.update(t).where(t.c.id == app.id).values(
             status=app.status.value, status_reason=app.status_reason, updated_at=sa.func.now()))
 
+    def save_resubmission(self, app: MatterApplication) -> None:
+        self.conn.execute(sa.update(t).where(t.c.id == app.id).values(
+            title=app.title, purpose=app.purpose, status=app.status.value, status_reason=app.status_reason,
+            updated_at=sa.func.now()))
+
     def page(self, *, org: str, applicant: str | None, status: str | None, limit: int,
              offset: int) -> tuple[int, list[MatterApplication]]:
         cond = [t.c.org == org]

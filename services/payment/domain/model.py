@@ -1,5 +1,6 @@
 """Spending documents (支出). For now the matter application (事前申请): permission to spend, which
-pre-commits budget when submitted and is then approved or rejected. Pure: no I/O."""
+pre-commits budget when submitted and is then approved or rejected, or returned to the applicant to correct
+and resubmit (the pre-commitment stays reserved meanwhile). Pure: no I/O."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from ic_platform.errors import Conflict
+from ic_platform.errors import Conflict, Forbidden
 
 DOCUMENT_TYPE = "matter_application"
 
@@ -19,14 +20,16 @@ class Status(StrEnum):
     SUBMITTED = "submitted"  # budget pre-committed, in approval
     APPROVED = "approved"
     REJECTED = "rejected"
+    RETURNED = "returned"  # sent back by an approver to correct; budget still pre-committed; may be resubmitted
 
 
 STATUS_LABELS = {Status.RESERVING: "预算校验中", Status.REFUSED: "预算不足未提交", Status.SUBMITTED: "审批中",
-                 Status.APPROVED: "已批准", Status.REJECTED: "已驳回"}
+                 Status.APPROVED: "已批准", Status.REJECTED: "已驳回", Status.RETURNED: "已退回"}
 
 _ALLOWED = {
     Status.RESERVING: {Status.SUBMITTED, Status.REFUSED},
-    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED},
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED},
+    Status.RETURNED: {Status.SUBMITTED},
 }
 
 
@@ -65,3 +68,22 @@ class MatterApplication:
                            {"from": self.status.value, "to": status.value})
         self.status, self.status_reason = status, reason
         return True
+
+    def resubmit(self, actor: str | None, title: str | None = None, purpose: str | None = None) -> None:
+        """The applicant corrects a returned application and sends it back into approval.
+
+        Only the title and the purpose may change in this version: the amount and the budget line are what
+        the pre-commitment was made for, and changing money needs the old pre-commitment released and a new
+        one reserved (two budget moves that must stay consistent with this document), left for later."""
+        if actor != self.applicant:
+            raise Forbidden("matter_application_not_applicant", f"只有申请人可以重新提交事前申请 {self.no}",
+                            {"applicant": self.applicant, "actor": actor or ""})
+        if self.status is not Status.RETURNED:
+            raise Conflict("matter_application_not_returned",
+                           f"事前申请 {self.no} 当前为「{STATUS_LABELS[self.status]}」，只有已退回的申请可以重新提交",
+                           {"status": self.status.value})
+        if title is not None:
+            self.title = title
+        if purpose is not None:
+            self.purpose = purpose
+        self.move_to(Status.SUBMITTED)

@@ -16,8 +16,16 @@ class SubmitMatterApplication(Command):
     unit: Code  # the applicant's unit, set by the gateway from the signed-in user
 
 
+class ResubmitMatterApplication(Command):
+    """Only the wording may change on a resubmission (see MatterApplication.resubmit)."""
+
+    application_id: Code
+    title: Text | None = None
+    purpose: str | None = Field(default=None, max_length=2000)
+
+
 class ListMatterApplications(Command):
     mine: bool = True
-    status: Literal["reserving", "refused", "submitted", "approved", "rejected"] | None = None
+    status: Literal["reserving", "refused", "submitted", "approved", "rejected", "returned"] | None = None
     page: int = 1
     page_size: int = 20

@@ -138,6 +138,42 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
                                   producer=PRODUCER, subject=app.subject))
 
 
+def on_approval_returned(event: Envelope, uow: PaymentUnitOfWork) -> None:
+    """An approver sent the application back: the applicant sees it as returned, with the reason. The budget
+    pre-commitment stays reserved while it is being corrected (nothing is released)."""
+    document = event.payload["document"]
+    if document["type"] != DOCUMENT_TYPE:
+        return
+    app = uow.applications.get(document["id"], for_update=True)
+    if app is None:
+        raise LookupError(f"matter application {document['id']} not found")  # retried, then parked
+    if app.status is not Status.SUBMITTED:
+        return  # heard before (already returned, or resubmitted since)
+    app.move_to(Status.RETURNED, event.payload["reason"])
+    uow.applications.save_status(app)
+
+
+def resubmit_matter_application(cmd: commands.ResubmitMatterApplication, uow: PaymentUnitOfWork,
+                                ctx: CallContext) -> dict[str, Any]:
+    """The applicant corrects a returned application (title, purpose) and sends it into a new approval round.
+    The amount and the budget line cannot change on a resubmission in this version: changing money needs the
+    pre-commitment released and reserved again, which is left for later. The pre-commitment made at the first
+    submission stays in force."""
+    with uow:
+        app = uow.applications.get(cmd.application_id, for_update=True) if _is_uuid(cmd.application_id) else None
+        if app is None or app.org != ctx.org:
+            raise not_found("matter_application", cmd.application_id, "事前申请")
+        app.resubmit(ctx.actor, title=cmd.title, purpose=cmd.purpose)
+        uow.applications.save_resubmission(app)
+        uow.publish(ctx.event("payment.matter_application_resubmitted", {
+            "document": app.document, "unit": app.unit, "applicant": app.applicant,
+            "budget_line_id": app.budget_line_id, "amount": money_str(app.amount), "title": app.title,
+            "purpose": app.purpose, "major_matter": app.major_matter,
+        }, producer=PRODUCER, subject=app.subject, actor=app.applicant))
+        uow.commit()
+    return view(app)
+
+
 def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -146,4 +182,4 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-EVENT_HANDLERS = {"approval.completed": [on_approval_completed]}
+EVENT_HANDLERS = {"approval.completed": [on_approval_completed], "approval.returned": [on_approval_returned]}

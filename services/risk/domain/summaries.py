@@ -17,6 +17,7 @@ LABELS: dict[str, str] = {
     "org.user_registered": "登记人员 {full_name}（{username}），所属单位 {user_unit}",
     "payment.matter_application_submitted":
         "{actor} 提交事前申请 {no}「{title}」，金额 {amount}，预算指标 {budget_line_id}{major_matter}",
+    "payment.matter_application_resubmitted": "{actor} 修改后重新提交事前申请 {no}「{title}」",
     "payment.matter_application_approved": "事前申请 {no} 审批通过",
     "payment.matter_application_rejected": "事前申请 {no} 被驳回：{reason}",
     "budget.pre_committed": "预算指标 {budget_line_id} 预占 {amount}，可用余额 {available}",
@@ -26,6 +27,7 @@ LABELS: dict[str, str] = {
     "approval.step_assigned": "分拨至 {assignee}（{step_name}）",
     "approval.step_decided": "{decided_by} 审批{decision}{remark}",
     "approval.completed": "审批结束：{outcome}{because}",
+    "approval.returned": "{returned_by} 退回申请人（{step_name}）：{reason}",
 }
 
 OUTCOMES = {"approved": "通过", "rejected": "驳回"}

@@ -21,6 +21,9 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "payment.matter_application_submitted": {
         "document": DOCUMENT, "unit": "dzb", "applicant": "clerk", "budget_line_id": LINE,
         "amount": "12000.00", "title": "购置办公桌椅", "purpose": "新进人员办公", "major_matter": False},
+    "payment.matter_application_resubmitted": {
+        "document": DOCUMENT, "unit": "dzb", "applicant": "clerk", "budget_line_id": LINE,
+        "amount": "12000.00", "title": "购置办公桌椅", "purpose": "新进人员办公，附采购清单", "major_matter": False},
     "payment.matter_application_approved": {"document": DOCUMENT},
     "payment.matter_application_rejected": {"document": DOCUMENT, "reason": "超出支出标准"},
     "budget.pre_committed": {"budget_line_id": LINE, "document": DOCUMENT, "amount": "12000.00",
@@ -50,6 +53,8 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "approval.step_decided": {"document": DOCUMENT, "task_id": TASK_ID, "step_no": 1, "decision": "approved",
                               "decided_by": "head_dzb"},
     "approval.completed": {"document": DOCUMENT, "outcome": "approved"},
+    "approval.returned": {"document": DOCUMENT, "task_id": TASK_ID, "step_no": 1, "step_name": "部门负责人审批",
+                          "returned_by": "head_dzb", "reason": "请补充采购清单", "round": 1},
     "approval.trail_anchored": {"chain": "ic_approval", "seq": 42, "hash": "ab" * 32,
                                 "anchored_at": "2026-11-25T08:00:00.000000Z"},
 }
