@@ -134,6 +134,106 @@ def budget_section(stack: ThrowawayStack, floor: Figures | None = None) -> None:
     print(summary, flush=True)
 
 
+REPORT_YEAR, REPORT_UNITS, LINES_PER_UNIT, REPORT_MOVES = 2030, 20, 20, 100_000
+_MOVES_SQL = """
+WITH lines AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM budget_line WHERE id LIKE %(prefix)s),
+     moves AS (SELECT g, (ARRAY['pre_commit', 'pre_commit', 'release', 'commit', 'commit', 'actual'])
+                         [1 + (g / %(lines)s) %% 6] AS kind FROM generate_series(0, %(moves)s - 1) g)
+INSERT INTO budget_move (budget_line_id, document_type, document_id, document_no, step, kind, amount, actor,
+                         correlation_id, created_at)
+SELECT l.id, 'matter_application', 'bench-' || g, 'SQ-BENCH-' || lpad(g::text, 6, '0'), 'submit', kind,
+       CASE WHEN kind = 'release' THEN 0.50 ELSE ((g %% 9000) + 100)::numeric / 100 END, 'bench', 'bench',
+       make_timestamptz(%(year)s, 1 + (g / 7) %% 12, 1 + g %% 28, 10, 0, 0, 'Asia/Shanghai')
+FROM moves JOIN lines l ON l.n = g %% %(lines)s
+"""
+# Each line's moves run pre-commit, pre-commit, release, commit, commit, actual, ...; a release gives back 0.50
+# and a pre-commit is at least 1.00, so no stage goes below zero. The line balances and the month rows are then
+# summed from exactly these moves, as the handlers would have kept them.
+_NET = """
+  COALESCE(SUM(amount) FILTER (WHERE kind = 'pre_commit'), 0)
+    - COALESCE(SUM(amount) FILTER (WHERE kind = 'release'), 0),
+  COALESCE(SUM(amount) FILTER (WHERE kind = 'commit'), 0) - COALESCE(SUM(amount) FILTER (WHERE kind = 'relieve'), 0),
+  COALESCE(SUM(amount) FILTER (WHERE kind = 'actual'), 0) - COALESCE(SUM(amount) FILTER (WHERE kind = 'reversal'), 0)
+"""
+_BALANCES_SQL = f"""
+UPDATE budget_line b SET pre_committed = s.pre, committed = s.com, actual = s.act
+FROM (SELECT budget_line_id, {_NET} FROM budget_move WHERE budget_line_id LIKE %(prefix)s GROUP BY 1)
+     AS s (budget_line_id, pre, com, act)
+WHERE b.id = s.budget_line_id
+"""
+_MONTHS_SQL = f"""
+INSERT INTO budget_line_month (budget_line_id, month, pre_committed, committed, actual)
+SELECT budget_line_id, date_trunc('month', timezone('Asia/Shanghai', created_at))::date, {_NET}
+FROM budget_move WHERE budget_line_id LIKE %(prefix)s GROUP BY 1, 2
+"""
+
+
+def seed_report_year(stack: ThrowawayStack) -> float:
+    """100,000 ledger moves on 400 lines of 20 units, written straight into the budget database in a few
+    statements (through the handlers it would take minutes), with balances and month rows that match them."""
+    started = time.monotonic()
+    dsn = stack.settings.database_url("budget").replace("postgresql+psycopg://", "postgresql://")
+    prefix = f"{REPORT_YEAR}-BENCH-"
+    args = {"prefix": prefix + "%", "year": REPORT_YEAR, "moves": REPORT_MOVES,
+            "lines": REPORT_UNITS * LINES_PER_UNIT}
+    with psycopg.connect(dsn) as conn:
+        conn.execute("""
+            INSERT INTO budget_line (id, org, fiscal_year, unit, functional_class, functional_class_name,
+                                     economic_class, economic_class_name, project, expenditure_kind, fund_source,
+                                     source_kind, amount, control_mode)
+            SELECT %(p)s || lpad(u::text, 2, '0') || '-' || lpad(l::text, 3, '0'), 'xinqiao', %(year)s,
+                   'bench' || lpad(u::text, 2, '0'), '20103' || lpad((l %% 4)::text, 2, '0'), '一般公共服务' || l %% 4,
+                   (30201 + l %% 10)::text, '经济分类' || l %% 10,
+                   CASE WHEN l %% 3 = 0 THEN '项目' || l %% 7 END, CASE WHEN l %% 3 = 0 THEN 'project' ELSE 'basic' END,
+                   'general_public_budget', 'initial', 10000000, 'block'
+            FROM generate_series(1, %(units)s) u, generate_series(1, %(per)s) l
+        """, {"p": prefix, "year": REPORT_YEAR, "units": REPORT_UNITS, "per": LINES_PER_UNIT})
+        conn.execute(_MOVES_SQL, args)
+        conn.execute(_BALANCES_SQL, args)
+        conn.execute(_MONTHS_SQL, args)
+        conn.execute("ANALYZE budget_line; ANALYZE budget_line_month; ANALYZE budget_move")
+        # Consistency, checked once here by a scan (the report itself never scans the ledger).
+        (bad,) = conn.execute(f"""
+            SELECT count(*) FROM budget_line b
+            JOIN (SELECT budget_line_id, {_NET} FROM budget_move GROUP BY 1) AS s (id, pre, com, act) USING (id)
+            WHERE (b.pre_committed, b.committed, b.actual) <> (s.pre, s.com, s.act) OR b.pre_committed < 0
+        """).fetchone()
+        assert bad == 0, f"{bad} seeded lines disagree with their moves"
+    return time.monotonic() - started
+
+
+def report_section(stack: ThrowawayStack, calls: int = 50) -> None:
+    print(f"\n== Budget execution report with {REPORT_MOVES:,} ledger moves ==  target: p50 and p99 < 100 ms",
+          flush=True)
+    print(f"  seeded {REPORT_MOVES:,} moves on {REPORT_UNITS * LINES_PER_UNIT} lines of {REPORT_UNITS} units, "
+          f"with balances and month rows, in {seed_report_year(stack):.1f}s", flush=True)
+    client = RpcClient(stack.settings.amqp_uri, name="bench")
+    client.start()
+    try:
+        ctx = {"org": "xinqiao", "actor": "bench"}
+        cases = [("execution_report group_by=unit", "execution_report",
+                  {"fiscal_year": REPORT_YEAR, "group_by": "unit", "page_size": 50}),
+                 ("execution_report group_by=line", "execution_report",
+                  {"fiscal_year": REPORT_YEAR, "group_by": "line", "page_size": 50}),
+                 ("execution_report line, one unit", "execution_report",
+                  {"fiscal_year": REPORT_YEAR, "group_by": "line", "unit": "bench07"}),
+                 ("execution_trend (12 months)", "execution_trend", {"fiscal_year": REPORT_YEAR})]
+        for label, method, kwargs in cases:
+            client.call("budget", method, kwargs, context=ctx, timeout=30)  # warm
+            latencies = []
+            for _ in range(calls):
+                started = time.perf_counter()
+                client.call("budget", method, kwargs, context=ctx, timeout=30)
+                latencies.append((time.perf_counter() - started) * 1000)
+            print(Figures(label, 1, calls, 0, sum(latencies) / 1000, latencies).row(), flush=True)
+        report = client.call("budget", "execution_report", cases[0][2], context=ctx)
+        print(f"  totals: amount {report['totals']['amount']}, pre-committed {report['totals']['pre_committed']}, "
+              f"committed {report['totals']['committed']}, actual {report['totals']['actual']}, "
+              f"rate {report['totals']['execution_rate']} %", flush=True)
+    finally:
+        client.stop()
+
+
 def approval_section() -> None:
     from bench.approval import route_resolution, trail_verify
 
@@ -154,6 +254,10 @@ def main() -> int:
             stack.start(stream=log)
             if sys.argv[1:] == ["budget"]:  # `python -m bench budget`: only the budget section
                 budget_section(stack)
+                report_section(stack)
+                return 0
+            if sys.argv[1:] == ["report"]:  # `python -m bench report`: only the execution report
+                report_section(stack)
                 return 0
             raw1, raw4, pg = floor(stack)
             print("\n== Floor (measured in this run) ==")
@@ -168,6 +272,7 @@ def main() -> int:
                 f = asyncio.run(submits(stack, workers))
                 print(f.row(raw1) + f"   (p50 = {f.p50 / pg.p50:.1f}× one PostgreSQL transaction)", flush=True)
             budget_section(stack, raw4)
+            report_section(stack)
             approval_section()
         finally:
             stack.destroy()

@@ -27,3 +27,9 @@ async def list_budget_lines(
 @router.get("/budget-lines/{line_id}", summary="预算指标详情（含可用余额）")
 async def get_budget_line(line_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("budget", "get_line", {"budget_line_id": line_id})
+
+
+@router.get("/budget-lines/{line_id}/moves", summary="预算指标执行明细（穿透到来源单据，最新在前）")
+async def list_budget_line_moves(line_id: Ident, rpc: UserRpc,
+                                 page: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
+    return await rpc.call("budget", "line_moves", {"budget_line_id": line_id, **page.kwargs()})

@@ -55,5 +55,24 @@ class BudgetService(PlatformService):
     def list_lines(self, **kwargs):
         return handlers.list_lines(commands.ListLines.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
+    @rpc(expected_exceptions=DomainError)
+    def execution_report(self, **kwargs):
+        return handlers.execution_report(commands.ExecutionReport.parse(kwargs), self.platform.uow(),
+                                         self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def execution_report_xlsx(self, **kwargs):
+        return handlers.execution_report_xlsx(commands.ExecutionReport.parse(kwargs), self.platform.uow(),
+                                              self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def execution_trend(self, **kwargs):
+        return handlers.execution_trend(commands.ExecutionTrend.parse(kwargs), self.platform.uow(),
+                                        self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def line_moves(self, **kwargs):
+        return handlers.line_moves(commands.LineMoves.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
 
 SERVICE = BudgetService

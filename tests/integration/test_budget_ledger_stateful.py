@@ -34,7 +34,7 @@ from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.errors import DomainError
 from ic_platform.money import money_str
 from ic_platform.storage import platform_tables
-from services.budget.adapters.orm import budget_move
+from services.budget.adapters.orm import budget_line_month, budget_move
 from services.budget.domain.model import MoveKind, crossed_levels
 from services.budget.service_layer import commands, handlers
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
@@ -229,6 +229,11 @@ class Ledger(RuleBasedStateMachine):
                     budget_move.c.document_type, budget_move.c.document_id, budget_move.c.step))))
                 .where(budget_move.c.budget_line_id == self.line_id)).one()
             held = {i: uow.moves.held(self.line_id, handlers.DocumentRef(**self.doc(i))) for i in self.held}
+            months = uow.conn.execute(sa.select(
+                sa.func.coalesce(sa.func.sum(budget_line_month.c.pre_committed), 0),
+                sa.func.coalesce(sa.func.sum(budget_line_month.c.committed), 0),
+                sa.func.coalesce(sa.func.sum(budget_line_month.c.actual), 0))
+                .where(budget_line_month.c.budget_line_id == self.line_id)).one()
             warnings = uow.conn.execute(sa.select(sa.func.count()).select_from(OUTBOX).where(
                 OUTBOX.c.type == "budget.threshold_crossed",
                 OUTBOX.c.envelope["payload"]["budget_line_id"].astext == self.line_id)).scalar_one()
@@ -243,6 +248,7 @@ class Ledger(RuleBasedStateMachine):
         assert stored == (net(MoveKind.PRE_COMMIT, MoveKind.RELEASE), net(MoveKind.COMMIT, MoveKind.RELIEVE),
                           net(MoveKind.ACTUAL, MoveKind.REVERSAL))  # balances are the sums of the moves
         assert stored == self.stages()  # ... and what the model expects
+        assert tuple(months) == stored  # the report's monthly projection adds up to the balances
         # Each (document, step) recorded once, and no more moves than the steps that moved money.
         assert per_step[0] == per_step[1] == self.moves, (per_step, self.moves)
         for i, sums_of_doc in held.items():

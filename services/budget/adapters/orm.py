@@ -60,4 +60,15 @@ budget_move = sa.Table(
     sa.Index("budget_move_by_document", "document_type", "document_id"),
 )
 
+# The execution report's monthly projection: each line's net change per stage per month (month of the move,
+# Asia/Shanghai), kept in the move's own transaction, so the trend never scans the ledger.
+budget_line_month = sa.Table(
+    "budget_line_month", metadata,
+    sa.Column("budget_line_id", sa.Text, sa.ForeignKey("budget_line.id"), primary_key=True),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("pre_committed", MONEY, nullable=False, server_default="0"),
+    sa.Column("committed", MONEY, nullable=False, server_default="0"),
+    sa.Column("actual", MONEY, nullable=False, server_default="0"),
+)
+
 platform = platform_tables(metadata)

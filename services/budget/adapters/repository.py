@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
-from services.budget.adapters.orm import budget_line, budget_move
-from services.budget.domain.model import BudgetLine, ControlMode, DocumentRef, Move, MoveKind
+from services.budget.adapters.orm import budget_line, budget_line_month, budget_move
+from services.budget.domain.model import EFFECT, BudgetLine, ControlMode, DocumentRef, Move, MoveKind
+from services.budget.domain.report import REPORT_TZ, ZERO, Figures
 
 _LINE_FIELDS = [c.name for c in budget_line.columns if c.name not in ("created_at", "updated_at")]
 
@@ -102,6 +103,87 @@ class MoveRepository:
                                  .where(budget_move.c.budget_line_id == line_id)
                                  .group_by(budget_move.c.kind)).all()
         return {MoveKind(kind): total for kind, total in rows}
+
+
+class MonthRepository:
+    """The monthly projection: a line's net change per stage in the month of the move."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, line_id: str, kind: MoveKind, amount: Decimal) -> None:
+        attr, sign = EFFECT[kind]
+        if attr is None:
+            return
+        month = sa.cast(sa.func.date_trunc("month", sa.func.timezone(REPORT_TZ, sa.func.now())), sa.Date)
+        stmt = pg_insert(budget_line_month).values(budget_line_id=line_id, month=month, **{attr: sign * amount})
+        self.conn.execute(stmt.on_conflict_do_update(
+            index_elements=[budget_line_month.c.budget_line_id, budget_line_month.c.month],
+            set_={attr: budget_line_month.c[attr] + stmt.excluded[attr]}))
+
+
+LINE_DIMENSIONS = ("unit", "functional_class", "functional_class_name", "economic_class", "economic_class_name",
+                   "project", "expenditure_kind")
+
+
+class ReportRepository:
+    """Reads for the execution report: sums over the line rows and month rows only."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    @staticmethod
+    def _lines_where(org: str, fiscal_year: int, unit: str | None, line_id: str | None = None) -> list:
+        cond = [budget_line.c.org == org, budget_line.c.fiscal_year == fiscal_year]
+        if unit:
+            cond.append(budget_line.c.unit == unit)
+        if line_id:
+            cond.append(budget_line.c.id == line_id)
+        return cond
+
+    def execution(self, *, org: str, fiscal_year: int, group_by: str, unit: str | None,
+                  limit: int | None, offset: int = 0) -> tuple[int, list[dict[str, Any]], Figures]:
+        """(number of groups, one page of groups, totals over every group)."""
+        c = budget_line.c
+        key = {"line": c.id, "unit": c.unit, "economic_class": c.economic_class,
+               "functional_class": c.functional_class, "project": sa.func.coalesce(c.project, ""),
+               "expenditure_kind": c.expenditure_kind}[group_by]
+        extra = []
+        if group_by == "line":
+            extra = [c[d] for d in LINE_DIMENSIONS]
+        elif group_by == "economic_class":
+            extra = [sa.func.max(c.economic_class_name).label("economic_class_name")]
+        elif group_by == "functional_class":
+            extra = [sa.func.max(c.functional_class_name).label("functional_class_name")]
+        cond = self._lines_where(org, fiscal_year, unit)
+        sums = [sa.func.sum(c.amount).label("amount"), sa.func.sum(c.pre_committed).label("pre_committed"),
+                sa.func.sum(c.committed).label("committed"), sa.func.sum(c.actual).label("actual")]
+        group_cols = [key, *extra] if group_by == "line" else [key]
+        query = (sa.select(key.label("key"), *extra, *sums, sa.func.count().label("lines"))
+                 .where(*cond).group_by(*group_cols).order_by(key))
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        rows = [dict(r._mapping) for r in self.conn.execute(query)]
+        total_row = self.conn.execute(sa.select(sa.func.count(sa.distinct(key)), *sums).where(*cond)).one()
+        groups, amount, pre, com, act = total_row
+        return groups, rows, Figures(amount or ZERO, pre or ZERO, com or ZERO, act or ZERO)
+
+    def monthly(self, *, org: str, fiscal_year: int, unit: str | None,
+                line_id: str | None) -> dict[Any, Figures]:
+        m = budget_line_month.c
+        query = (sa.select(m.month, sa.func.sum(m.pre_committed), sa.func.sum(m.committed), sa.func.sum(m.actual))
+                 .select_from(budget_line_month.join(budget_line, budget_line.c.id == m.budget_line_id))
+                 .where(*self._lines_where(org, fiscal_year, unit, line_id)).group_by(m.month))
+        return {month: Figures(ZERO, pre, com, act) for month, pre, com, act in self.conn.execute(query)}
+
+    def moves(self, line_id: str, *, limit: int, offset: int) -> tuple[int, list[Any]]:
+        mv = budget_move.c
+        total = self.conn.execute(sa.select(sa.func.count()).select_from(budget_move)
+                                  .where(mv.budget_line_id == line_id)).scalar_one()
+        rows = self.conn.execute(sa.select(budget_move).where(mv.budget_line_id == line_id)
+                                 .order_by(mv.id.desc()).limit(limit).offset(offset)).all()
+        return total, rows
+
 
 
 def _to_move(row: Any) -> Move:

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from ic_platform.documents import DocumentRef  # noqa: F401 - re-exported: part of this domain's language
 from ic_platform.money import money_str
+from services.budget.domain.report import execution_rate
 
 ZERO = Decimal("0.00")
 
@@ -104,9 +105,8 @@ class BudgetLine:
 
     @property
     def execution_rate(self) -> Decimal:
-        if not self.amount:
-            return ZERO
-        return ((self.committed + self.actual) / self.amount * 100).quantize(Decimal("0.01"))
+        """The same figure as the execution report's, so a line reads alike in both."""
+        return execution_rate(self.amount, self.committed, self.actual)
 
     def decide(self, requested: Decimal, covered: Decimal = ZERO) -> FundsDecision:
         """May `requested` more be consumed from this line, of which `covered` is money the source document

@@ -92,3 +92,27 @@ class ListLines(Command):
     q: str | None = None
     page: int = 1
     page_size: int = 20
+
+
+GroupBy = Literal["line", "unit", "economic_class", "functional_class", "project", "expenditure_kind"]
+
+
+class ExecutionReport(Command):
+    """预算执行情况表: one row per group (line, unit, class, project or expenditure kind) of a year."""
+    fiscal_year: int
+    group_by: GroupBy = "line"
+    unit: Code | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+class ExecutionTrend(Command):
+    fiscal_year: int
+    unit: Code | None = None
+    budget_line_id: Code | None = None
+
+
+class LineMoves(Command):
+    budget_line_id: Code
+    page: int = 1
+    page_size: int = 20

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 from decimal import Decimal
@@ -12,6 +13,8 @@ from ic_platform.envelope import Envelope
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.retry import retry_transaction
+from services.budget.adapters import excel
+from services.budget.domain import report
 from services.budget.domain.errors import (
     exceeds_document_balance,
     insufficient_funds,
@@ -204,8 +207,7 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
                   settlement.released)
             _publish_give_back(uow, ctx, MoveKind.RELEASE, line, source, settlement.released,
                                f"转入 {taken} 的{'承诺' if kind is MoveKind.COMMIT else '实际支出'}")
-        line.apply(kind, amount)
-        uow.lines.save_balances(line)
+        _apply(uow, line, kind, amount)
         payload = {"budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(amount),
                    "available": money_str(line.available)}
         if kind is MoveKind.COMMIT:
@@ -233,8 +235,7 @@ def _give_back(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id:
                    MoveKind.REVERSAL: held.paid}[kind]
         if amount > holding:
             raise exceeds_document_balance(kind, line.id, document, amount, holding)
-        line.apply(kind, amount)
-        uow.lines.save_balances(line)
+        _apply(uow, line, kind, amount)
         _publish_give_back(uow, ctx, kind, line, document, amount, reason)
         uow.commit()
     return {"allowed": True, "budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(amount),
@@ -278,9 +279,16 @@ def _move(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, document: D
     """Record one ledger move and apply it to the line's balances; False if the step was done before."""
     if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
         return False
+    _apply(uow, line, kind, amount)
+    return True
+
+
+def _apply(uow: BudgetUnitOfWork, line: BudgetLine, kind: MoveKind, amount: Decimal) -> None:
+    """The one place a recorded move changes balances: the line's stages and the line's month row (the
+    execution report's projection), in the move's own transaction."""
     line.apply(kind, amount)
     uow.lines.save_balances(line)
-    return True
+    uow.months.add(line.id, kind, amount)
 
 
 def _warn_on_thresholds(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, consumed_before: Decimal) -> None:
@@ -314,3 +322,51 @@ def _replayed(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, st
 
 
 EVENT_HANDLERS = {"approval.completed": [on_approval_completed]}
+
+
+# ── the execution report (预算执行情况表): reads of the maintained projections, never a scan of the ledger ──
+
+
+def execution_report(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    limit, offset = page_window(cmd.page, cmd.page_size)
+    with uow:
+        groups, rows, total = uow.reports.execution(org=ctx.org, fiscal_year=cmd.fiscal_year,
+                                                    group_by=cmd.group_by, unit=cmd.unit, limit=limit,
+                                                    offset=offset)
+    return {**paged([report.report_row(cmd.group_by, r) for r in rows], groups, cmd.page, limit),
+            "fiscal_year": cmd.fiscal_year, "group_by": cmd.group_by,
+            "group_label": report.GROUP_LABELS[cmd.group_by], "unit": cmd.unit, "totals": total.as_dict()}
+
+
+def execution_report_xlsx(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """The whole report (every group, not one page) as an Excel workbook, base64-encoded."""
+    with uow:
+        _, rows, total = uow.reports.execution(org=ctx.org, fiscal_year=cmd.fiscal_year, group_by=cmd.group_by,
+                                               unit=cmd.unit, limit=None)
+    content = excel.execution_workbook(cmd.fiscal_year, cmd.group_by, cmd.unit,
+                                       [report.report_row(cmd.group_by, r) for r in rows], total)
+    return {"filename": f"预算执行情况表-{cmd.fiscal_year}.xlsx", "rows": len(rows),
+            "content_base64": base64.b64encode(content).decode("ascii")}
+
+
+def execution_trend(cmd: commands.ExecutionTrend, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    with uow:
+        monthly = uow.reports.monthly(org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit,
+                                      line_id=cmd.budget_line_id)
+    return {"fiscal_year": cmd.fiscal_year, "unit": cmd.unit, "budget_line_id": cmd.budget_line_id,
+            "months": report.cumulative_trend(cmd.fiscal_year, monthly)}
+
+
+def line_moves(cmd: commands.LineMoves, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Drill-down (穿透查询): the ledger moves of one line with their source documents, newest first."""
+    limit, offset = page_window(cmd.page, cmd.page_size)
+    with uow:
+        line = uow.lines.get(cmd.budget_line_id)
+        if line is None or line.org != ctx.org:
+            raise line_not_found(cmd.budget_line_id)
+        total, rows = uow.reports.moves(line.id, limit=limit, offset=offset)
+    items = [{"id": r.id, "document": DocumentRef(r.document_type, r.document_id, r.document_no).as_dict(),
+              "kind": r.kind, "kind_name": report.MOVE_KIND_NAMES.get(r.kind, r.kind),
+              "amount": money_str(r.amount), "step": r.step, "actor": r.actor,
+              "at": r.created_at.isoformat()} for r in rows]
+    return {**paged(items, total, cmd.page, limit), "budget_line_id": line.id}

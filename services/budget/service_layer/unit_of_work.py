@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ic_platform.uow import UnitOfWork
-from services.budget.adapters.repository import LineRepository, MoveRepository
+from services.budget.adapters.repository import LineRepository, MonthRepository, MoveRepository, ReportRepository
 
 
 class BudgetUnitOfWork(UnitOfWork):
@@ -9,4 +9,6 @@ class BudgetUnitOfWork(UnitOfWork):
         super().__enter__()
         self.lines = LineRepository(self.conn)
         self.moves = MoveRepository(self.conn)
+        self.months = MonthRepository(self.conn)
+        self.reports = ReportRepository(self.conn)
         return self
