@@ -1,16 +1,103 @@
-"""预算指标."""
+"""预算指标, and their import from Excel.
+
+The import takes the workbook as the raw request body (Content-Type
+application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), not a multipart form: multipart needs
+python-multipart, which this gateway does not depend on. `dry_run` is a query parameter. E.g.
+    curl -X POST --data-binary @指标.xlsx -H "Authorization: Bearer …" \\
+         -H "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" \\
+         ".../api/v1/budget-lines/import?dry_run=true"
+"""
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
+from fastapi.responses import Response
 
+from gateway.auth import CurrentUser, User
+from gateway.errors import ApiError, from_remote
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Ident, Paging, optional, paging
+from ic_platform.rpc_client import RemoteError
 
 router = api_router("budget")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_ROLES = ("finance_reviewer", "admin")
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_TIMEOUT_S = 120.0
+
+
+async def budget_importer(user: CurrentUser) -> User:
+    """Who may import budget lines: a finance reviewer (财务审核) or an administrator."""
+    if not set(IMPORT_ROLES) & set(user.roles):
+        raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_role": list(IMPORT_ROLES)})
+    return user
+
+
+Importer = Annotated[User, Depends(budget_importer)]
+
+
+@router.get("/budget-lines/import-template.xlsx", summary="下载预算指标导入模板（Excel）", response_class=Response,
+            responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
+async def budget_lines_import_template(rpc: UserRpc, _: Importer) -> Response:
+    result = await rpc.call("budget", "import_template_xlsx", {})
+    chinese = quote("预算指标导入模板.xlsx")
+    return Response(base64.b64decode(result["content_base64"]), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"budget-lines-template.xlsx\"; filename*=UTF-8''{chinese}"})
+
+
+@router.post("/budget-lines/import", summary="从 Excel 导入预算指标（逐行校验，任何一行有误则全部不导入）",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+async def import_budget_lines(
+    request: Request, rpc: UserRpc, _: Importer,
+    dry_run: Annotated[bool, Query(description="只校验，不导入")] = False,
+) -> dict[str, Any]:
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != XLSX:
+        raise ApiError(415, "unsupported_media_type",
+                       f"请以 Content-Type: {XLSX} 上传 Excel 文件（.xlsx）正文", {"expected": XLSX})
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
+        raise _too_large()
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_IMPORT_BYTES:
+            raise _too_large()
+    if not body:
+        raise ApiError(422, "budget_import_unreadable", "文件为空")
+    try:
+        return await rpc.call("budget", "import_lines_xlsx",
+                              {"content_base64": base64.b64encode(bytes(body)).decode("ascii"), "dry_run": dry_run},
+                              timeout=IMPORT_TIMEOUT_S)
+    except RemoteError as exc:
+        raise _with_typed_row_errors(from_remote(exc)) from None
+
+
+def _with_typed_row_errors(error: ApiError) -> ApiError:
+    """nameko sends an exception's nested values as text: give the row errors their numbers back."""
+    details = error.details
+    if isinstance(details.get("errors"), list):
+        for item in details["errors"]:
+            if isinstance(item, dict) and str(item.get("row", "")).isdigit():
+                item["row"] = int(item["row"])
+        if str(details.get("error_count", "")).isdigit():
+            details["error_count"] = int(details["error_count"])
+        if "truncated" in details:
+            details["truncated"] = details["truncated"] in (True, "True")
+    return error
+
+
+def _too_large() -> ApiError:
+    return ApiError(413, "budget_import_too_large",
+                    f"文件超过 {MAX_IMPORT_BYTES // (1024 * 1024)} MB，请拆分后分批导入",
+                    {"max_bytes": MAX_IMPORT_BYTES})
 
 
 @router.get("/budget-lines", summary="预算指标列表（可按单位、年度、关键字筛选）")

@@ -48,6 +48,14 @@ class BudgetService(PlatformService):
         return handlers.create_line(commands.CreateLine.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
+    def import_template_xlsx(self):
+        return handlers.import_template_xlsx()
+
+    @rpc(expected_exceptions=DomainError)
+    def import_lines_xlsx(self, content_base64: str, dry_run: bool = False):
+        return handlers.import_lines_xlsx(content_base64, bool(dry_run), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def get_line(self, budget_line_id: str):
         return handlers.get_line(budget_line_id, self.platform.uow())
 

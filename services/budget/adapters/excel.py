@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from services.budget.domain.report import EXPENDITURE_KIND_NAMES, GROUP_LABELS, Figures
+from services.budget.service_layer.line_import import COLUMN_KEYS, EXAMPLE, header_key
+from services.budget.service_layer.line_import import HEADERS as IMPORT_HEADERS
 
 HEADERS = ["预算指标", "单位", "功能分类", "经济分类", "项目", "指标金额", "已安排事项", "支出计划/合同", "已支付",
            "可用余额", "执行率"]
@@ -68,3 +71,82 @@ def execution_workbook(fiscal_year: int, group_by: str, unit: str | None, rows: 
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# ── importing budget lines (预算指标导入): the template, and reading a filled-in workbook ──
+
+INSTRUCTIONS = [
+    "预算指标导入说明",
+    "1. 在“预算指标”工作表第 2 行起逐行填写，每行一个预算指标；第 1 行表头请勿修改，示例行请删除或改写。",
+    "2. 必填列：指标编码、年度、单位编码、功能分类编码、经济分类编码、支出类型、资金来源、金额(元)。",
+    "3. 指标编码全系统唯一，只能包含字母、数字和 _ . : -，不能与已有指标或文件中其他行重复。",
+    "4. 支出类型填“基本支出”或“项目支出”；指标来源填“年初/追加/调剂/结转”（空白视为年初）；"
+    "控制方式填“刚性/预警/容差”（空白视为刚性）。",
+    "5. 金额(元)须大于零，最多两位小数，建议设为数值或文本格式，不要使用公式。",
+    "6. 单位编码须为组织机构中已登记的单位代码（导入时不核对单位是否存在，请自行确认）。",
+    "7. 导入前系统逐行校验，任何一行有误则整个文件都不导入，并列出每处错误的行号、列名和原因；改正后重新导入即可。",
+    "8. 文件不超过 5 MB、不超过 5000 行。",
+]
+
+
+def import_template() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "预算指标"
+    ws.append(IMPORT_HEADERS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    ws.append(EXAMPLE)
+    for cell in ws[2]:
+        cell.number_format = "@" if cell.column != 12 else MONEY_FORMAT
+    ws.cell(2, 2).number_format = "0"
+    for index, width in enumerate((28, 8, 12, 14, 16, 14, 16, 20, 26, 18, 28, 16, 24), start=1):
+        ws.column_dimensions[ws.cell(1, index).column_letter].width = width
+    ws.freeze_panes = "A2"
+    notes = wb.create_sheet("填写说明")
+    for line in INSTRUCTIONS:
+        notes.append([line])
+    notes["A1"].font = Font(bold=True, size=14)
+    notes.column_dimensions["A"].width = 110
+    wb.properties.title = "预算指标导入模板"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+class UnreadableWorkbook(ValueError):
+    """The file cannot be read as budget lines; the message says why, in Chinese."""
+
+
+def read_import_rows(content: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
+    """The data rows of the first sheet as (Excel row number, {field: cell value}); blank rows skipped.
+    Columns are found by their header text (the hint in brackets may be left out)."""
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UnreadableWorkbook("文件不是有效的 Excel 工作簿（.xlsx）") from exc
+    try:
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        positions: dict[str, int] = {}
+        for index, text in enumerate(header):
+            column = COLUMN_KEYS.get(header_key(text))
+            if column is not None and column.field not in positions:
+                positions[column.field] = index
+        missing = [c.header for c in COLUMN_KEYS.values() if c.field not in positions]
+        if missing:
+            raise UnreadableWorkbook(f"表头缺少列：{'、'.join(missing)}（请使用导入模板）")
+        out = []
+        for row_no, values in enumerate(rows, start=2):
+            if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if len(out) >= max_rows:
+                raise UnreadableWorkbook(f"文件超过 {max_rows} 行，请拆分后分批导入")
+            out.append((row_no, {field: values[i] if i < len(values) else None for field, i in positions.items()}))
+        if not out:
+            raise UnreadableWorkbook("文件中没有预算指标数据")
+        return out
+    finally:
+        wb.close()

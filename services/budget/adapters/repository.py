@@ -39,6 +39,12 @@ class LineRepository:
         stmt = pg_insert(budget_line).values(**values).on_conflict_do_nothing().returning(budget_line.c.id)
         return self.conn.execute(stmt).first() is not None
 
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        """Which of these line ids are taken already (in any organisation: an id is unique system-wide)."""
+        if not ids:
+            return set()
+        return set(self.conn.execute(sa.select(budget_line.c.id).where(budget_line.c.id.in_(ids))).scalars())
+
     def save_balances(self, line: BudgetLine) -> None:
         self.conn.execute(sa.update(budget_line).where(budget_line.c.id == line.id).values(
             pre_committed=line.pre_committed, committed=line.committed, actual=line.actual,

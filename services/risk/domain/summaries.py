@@ -23,6 +23,7 @@ LABELS: dict[str, str] = {
     "budget.pre_committed": "预算指标 {budget_line_id} 预占 {amount}，可用余额 {available}",
     "budget.pre_commitment_approved": "预算指标 {budget_line_id} 预占 {amount} 随审批通过确认",
     "budget.released": "预算指标 {budget_line_id} 释放预占 {amount}{because}，可用余额 {available}",
+    "budget.line_created": "下达预算指标 {budget_line_id}（{fiscal_year} 年，单位 {unit}），金额 {amount}",
     "approval.submitted": "{initiator} 送审，审批路径：{route}",
     "approval.step_assigned": "分拨至 {assignee}（{step_name}）",
     "approval.step_decided": "{decided_by} 审批{decision}{remark}",

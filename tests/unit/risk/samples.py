@@ -41,6 +41,8 @@ PAYLOADS: dict[str, dict[str, Any]] = {
                           "released": "0.00", "from_document": DOCUMENT},
     "budget.reversed": {"budget_line_id": LINE, "document": DOCUMENT, "amount": "11600.00",
                         "available": "200000.00", "reason": "退票"},
+    "budget.line_created": {"budget_line_id": LINE, "fiscal_year": 2026, "unit": "dzb", "expenditure_kind": "basic",
+                            "source_kind": "initial", "amount": "200000.00", "via": "import"},
     "budget.threshold_crossed": {"budget_line_id": LINE, "level": 80, "consumed": "160000.00",
                                  "amount": "200000.00", "rate": "80.00"},
     "approval.submitted": {"document": DOCUMENT, "initiator": "clerk", "route": [
