@@ -102,32 +102,41 @@ OUTBOX = platform_tables(sa.MetaData())["outbox"]
 @pytest.fixture
 def bus() -> Iterator[Bus]:
     name = f"ic_rel{uuid.uuid4().hex[:8]}"
-    rabbitmqctl("add_vhost", name)
-    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
     urls = {db: f"{PG}/{name}_{db}" for db in ("producer", "sink")}
-    for url in urls.values():
-        ensure_database(url)
-    producer, sink_db = make_engine(urls["producer"], pool_size=2), make_engine(urls["sink"], pool_size=2)
-    platform_tables(meta := sa.MetaData())
-    meta.create_all(producer)
-    sink_service.metadata.create_all(sink_db)
-    relay = OutboxRelay("producer", producer, f"amqp://guest:guest@127.0.0.1:5672/{name}",
-                        extra_bindings=sink_service.BINDINGS, poll_interval=0.2)
-    relay.publish_pending()  # declares the topology before anything is published
-    thread = threading.Thread(target=relay.run_forever, daemon=True)
-    thread.start()
-    b = Bus(name, producer, sink_db, relay)
-    try:
+    engines: list[sa.Engine] = []
+    b = None
+    thread = None
+    try:  # everything below is undone in `finally`, even when setting up fails half-way
+        rabbitmqctl("add_vhost", name)
+        rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        for url in urls.values():
+            ensure_database(url)
+        producer, sink_db = make_engine(urls["producer"], pool_size=2), make_engine(urls["sink"], pool_size=2)
+        engines += [producer, sink_db]
+        platform_tables(meta := sa.MetaData())
+        meta.create_all(producer)
+        sink_service.metadata.create_all(sink_db)
+        relay = OutboxRelay("producer", producer, f"amqp://guest:guest@127.0.0.1:5672/{name}",
+                            extra_bindings=sink_service.BINDINGS, poll_interval=0.2)
+        relay.publish_pending()  # declares the topology before anything is published
+        thread = threading.Thread(target=relay.run_forever, daemon=True)
+        thread.start()
+        b = Bus(name, producer, sink_db, relay)
         yield b
     finally:
-        b.stop_sink()
-        relay.stop()
-        thread.join(10)
-        producer.dispose()
-        sink_db.dispose()
+        if b is not None:
+            b.stop_sink()
+            b.relay.stop()
+        if thread is not None:
+            thread.join(10)
+        for engine in engines:
+            engine.dispose()
         for url in urls.values():
             drop_database(url)
-        rabbitmqctl("delete_vhost", name)
+        try:
+            rabbitmqctl("delete_vhost", name)
+        except subprocess.CalledProcessError:
+            pass
 
 
 def test_consumer_killed_between_commit_and_ack_applies_each_event_once(bus):
