@@ -14,11 +14,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway.errors import ApiError
-from ic_platform.config import Settings
+from ic_platform.config import DEFAULT_ORG, Settings
 
 ALGORITHM = "HS256"
 TOKEN_TTL_S = 8 * 3600
-DEFAULT_ORG = "xinqiao"  # the one tenant until ic_platform.config names it; CallContext assumes it too
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 _bearer = HTTPBearer(auto_error=False, description="登录后获得的访问令牌")

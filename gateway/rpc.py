@@ -13,9 +13,10 @@ from typing import Annotated, Any, Protocol
 from fastapi import Depends, Request
 from opentelemetry.trace import SpanKind
 
-from gateway.auth import DEFAULT_ORG, CurrentUser, User
+from gateway.auth import CurrentUser, User
 from gateway.errors import domain_error, invalid_input
 from ic_platform import metrics, tracing
+from ic_platform.config import DEFAULT_ORG
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII: it travels as an AMQP header

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+# The tenant a call belongs to when it names none: one office per deployment for now (IC_DEFAULT_ORG).
+DEFAULT_ORG = os.environ.get("IC_DEFAULT_ORG", "xinqiao")
+
 # Every nameko service of the system, in start-up order. The gateway is not one of them.
 SERVICES: tuple[str, ...] = ("org", "budget", "approval", "procurement", "contract", "payment", "risk")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ic_platform.config import DEFAULT_ORG
 from ic_platform.envelope import Envelope
 from ic_platform.tracing import current_traceparent
 
@@ -23,7 +24,7 @@ class CallContext:
     KEYS = ("org", "actor", "correlation_id", "causation_id", "idempotency_key", "client_ip", "user_agent")
 
     @classmethod
-    def from_context_data(cls, data: dict[str, Any], default_org: str = "xinqiao") -> CallContext:
+    def from_context_data(cls, data: dict[str, Any], default_org: str = DEFAULT_ORG) -> CallContext:
         values = {k: data.get(k) for k in cls.KEYS}
         values["org"] = values["org"] or default_org
         return cls(**values)

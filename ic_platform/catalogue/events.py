@@ -6,6 +6,12 @@ from __future__ import annotations
 from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, obj
 
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
+
+
+def _budget_move(required: list[str], **extra: dict) -> dict:
+    """A ledger move's payload: the line, the document, the amount moved and what the line has left."""
+    return obj(["budget_line_id", "document", "amount", "available", *required],
+               budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY, **extra)
 _STEP = {"type": "integer", "minimum": 1}
 _ROUTE_STEP = obj(["step_no", "name", "approver_role", "assignee", "reason"],
                   step_no=_STEP, name={"type": "string"}, approver_role={"type": "string"},
@@ -47,40 +53,29 @@ SPECS = [
     # ── budget (预算指标与资金控制) ──
     dict(type="budget.pre_committed", version=1, producer="budget",
          summary="预算指标已预占（事前申请冻结）",
-         payload=obj(["budget_line_id", "document", "amount", "available"],
-                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY)),
+         payload=_budget_move([])),
     dict(type="budget.pre_commitment_approved", version=1, producer="budget",
          summary="预占额度随审批通过而确认",
          payload=obj(["budget_line_id", "document", "amount"],
                      budget_line_id=_LINE, document=DOCUMENT, amount=MONEY)),
     dict(type="budget.released", version=1, producer="budget",
          summary="预占额度已释放",
-         payload=obj(["budget_line_id", "document", "amount", "available", "reason"],
-                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
-                     reason={"type": "string"})),
+         payload=_budget_move(["reason"], reason={"type": "string"})),
     dict(type="budget.committed", version=1, producer="budget",
          summary="预算指标已承诺（合同占用）；如注明来源单据，其预占同时转入",
-         payload=obj(["budget_line_id", "document", "amount", "available", "released"],
-                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
-                     released={**MONEY, "description": "来源单据预占转入本次承诺的金额"},
-                     from_document=DOCUMENT)),
+         payload=_budget_move(["released"], from_document=DOCUMENT,
+                              released={**MONEY, "description": "来源单据预占转入本次承诺的金额"})),
     dict(type="budget.relieved", version=1, producer="budget",
          summary="承诺（合同占用）已解除",
-         payload=obj(["budget_line_id", "document", "amount", "available", "reason"],
-                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
-                     reason={"type": "string"})),
+         payload=_budget_move(["reason"], reason={"type": "string"})),
     dict(type="budget.actualized", version=1, producer="budget",
          summary="预算指标已实际支出；如注明来源单据，其承诺（或预占）同时核销",
-         payload=obj(["budget_line_id", "document", "amount", "available", "relieved", "released"],
-                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
-                     relieved={**MONEY, "description": "来源单据承诺被本次支出核销的金额"},
-                     released={**MONEY, "description": "来源单据预占被本次支出核销的金额"},
-                     from_document=DOCUMENT)),
+         payload=_budget_move(["relieved", "released"], from_document=DOCUMENT,
+                              relieved={**MONEY, "description": "来源单据承诺被本次支出核销的金额"},
+                              released={**MONEY, "description": "来源单据预占被本次支出核销的金额"})),
     dict(type="budget.reversed", version=1, producer="budget",
          summary="实际支出已冲销，金额退回可用余额",
-         payload=obj(["budget_line_id", "document", "amount", "available", "reason"],
-                     budget_line_id=_LINE, document=DOCUMENT, amount=MONEY, available=MONEY,
-                     reason={"type": "string"})),
+         payload=_budget_move(["reason"], reason={"type": "string"})),
     dict(type="budget.line_created", version=1, producer="budget",
          summary="预算指标已下达（新建，如由 Excel 导入）",
          payload=obj(["budget_line_id", "fiscal_year", "unit", "expenditure_kind", "source_kind", "amount"],

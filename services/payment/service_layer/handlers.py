@@ -117,13 +117,22 @@ def list_matter_applications(cmd: commands.ListMatterApplications, uow: PaymentU
     return paged([view(a) for a in apps], total, cmd.page, limit)
 
 
-def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
+def _application_in(event: Envelope, uow: PaymentUnitOfWork) -> MatterApplication | None:
+    """The matter application an approval event is about, locked; None when the event is about another
+    kind of document. A missing application raises, so the inbox retries and then parks the event."""
     document = event.payload["document"]
     if document["type"] != DOCUMENT_TYPE:
-        return
+        return None
     app = uow.applications.get(document["id"], for_update=True)
     if app is None:
-        raise LookupError(f"matter application {document['id']} not found")  # retried, then parked
+        raise LookupError(f"matter application {document['id']} not found")
+    return app
+
+
+def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
+    app = _application_in(event, uow)
+    if app is None:
+        return
     approved = event.payload["outcome"] == "approved"
     reason = event.payload.get("reason")
     if app.move_to(Status.APPROVED if approved else Status.REJECTED, reason):
@@ -141,12 +150,9 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
 def on_approval_returned(event: Envelope, uow: PaymentUnitOfWork) -> None:
     """An approver sent the application back: the applicant sees it as returned, with the reason. The budget
     pre-commitment stays reserved while it is being corrected (nothing is released)."""
-    document = event.payload["document"]
-    if document["type"] != DOCUMENT_TYPE:
-        return
-    app = uow.applications.get(document["id"], for_update=True)
+    app = _application_in(event, uow)
     if app is None:
-        raise LookupError(f"matter application {document['id']} not found")  # retried, then parked
+        return
     if app.status is not Status.SUBMITTED:
         return  # heard before (already returned, or resubmitted since)
     app.move_to(Status.RETURNED, event.payload["reason"])

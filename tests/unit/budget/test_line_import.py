@@ -52,7 +52,7 @@ def test_good_rows_become_create_line_commands_with_codes_for_the_chinese_labels
     ({"source_kind": "上年"}, "指标来源(年初/追加/调剂/结转)", "取值不在允许范围内，应为：年初/追加/调剂/结转"),
     ({"control_mode": "严格"}, "控制方式(刚性/预警/容差)", "取值不在允许范围内，应为：刚性/预警/容差"),
     ({"id": "2026 办公费"}, "指标编码", "指标编码只能包含字母、数字和 _ . : -，最长 64 位"),
-    ({"fund_source": "x" * 65}, "资金来源", "过长"),
+    ({"fund_source": "x" * 65}, "资金来源", "过长（最多 64 个字符）"),
 ])
 def test_each_bad_cell_is_named_by_row_column_and_reason(over, column, reason):
     assert errors_of((7, good(**over))) == [(7, column, reason)]
