@@ -3,7 +3,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 
 from __future__ import annotations
 
-from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, obj
+from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, approval_request, obj
 
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
 
@@ -34,17 +34,11 @@ SPECS = [
     dict(type="payment.matter_application_submitted", version=1, producer="payment",
          summary="事前申请已提交，预算已预占，待审批",
          subscribers=("approval",),
-         payload=obj(["document", "unit", "applicant", "budget_line_id", "amount", "title"],
-                     document=DOCUMENT, unit={"type": "string"}, applicant=USERNAME,
-                     budget_line_id=_LINE, amount=MONEY, title={"type": "string"},
-                     purpose={"type": "string"}, major_matter={"type": "boolean"})),
+         payload=approval_request(["budget_line_id"], budget_line_id=_LINE, purpose={"type": "string"})),
     dict(type="payment.matter_application_resubmitted", version=1, producer="payment",
          summary="被退回的事前申请经修改后重新提交，进入新一轮审批（金额与预算指标不变，预占保留）",
          subscribers=("approval",),
-         payload=obj(["document", "unit", "applicant", "budget_line_id", "amount", "title"],
-                     document=DOCUMENT, unit={"type": "string"}, applicant=USERNAME,
-                     budget_line_id=_LINE, amount=MONEY, title={"type": "string"},
-                     purpose={"type": "string"}, major_matter={"type": "boolean"})),
+         payload=approval_request(["budget_line_id"], budget_line_id=_LINE, purpose={"type": "string"})),
     dict(type="payment.matter_application_approved", version=1, producer="payment",
          summary="事前申请审批通过", payload=obj(["document"], document=DOCUMENT)),
     dict(type="payment.matter_application_rejected", version=1, producer="payment",

@@ -15,8 +15,8 @@ DOCUMENT = {
     "required": ["type", "id"],
     "properties": {
         "type": {"type": "string", "enum": [
-            "matter_application", "budget_adjustment", "procurement_plan", "contract", "payment_request",
-            "expense_claim"]},
+            "matter_application", "budget_adjustment", "budget_override", "fiscal_year_reopen",
+            "procurement_plan", "contract", "payment_request", "expense_claim"]},
         "id": {"type": "string", "minLength": 1},
         "no": {"type": "string", "description": "the number people see, e.g. SQ-2026-000001"},
     },
@@ -27,6 +27,16 @@ DOCUMENT = {
 def obj(required: list[str], **properties: Any) -> dict[str, Any]:
     """A closed object: an unknown field in an event is a producer bug we want to hear about."""
     return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
+
+
+def approval_request(required: list[str] = (), **properties: Any) -> dict[str, Any]:
+    """The payload of an event that puts a document into approval (or brings a returned one back): the fields
+    the approval service routes by, plus the producer's own. Every such event has this shape, so approval
+    takes documents from any domain the same way."""
+    return obj(["document", "unit", "applicant", "amount", "title", *required],
+               document=DOCUMENT, unit={"type": "string", "minLength": 1}, applicant=USERNAME, amount=MONEY,
+               title={"type": "string", "minLength": 1},
+               major_matter={"type": "boolean", "description": "三重一大事项：需主要领导审批"}, **properties)
 
 
 ENVELOPE_SCHEMA: dict[str, Any] = {

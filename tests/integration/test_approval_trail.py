@@ -84,7 +84,7 @@ def submit(db, amount="60000.00", applicant="clerk"):
         traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
     uow = uow_of(db)
     with uow:
-        handlers.on_matter_application_submitted(event, uow)
+        handlers.on_document_submitted(event, uow)
         uow.commit()
     return doc_id
 

@@ -39,7 +39,14 @@ def _announced(event: Envelope) -> datetime:
 
 
 # ── a document enters approval ──
-def on_matter_application_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+# The events that put a document into approval, and those that bring a returned one back, from whichever
+# service owns the document. Their payloads share the approval request's fields (see
+# `ic_platform.catalogue.fragments.approval_request`); the document's type picks the process definition.
+SUBMITTED = ("payment.matter_application_submitted",)
+RESUBMITTED = ("payment.matter_application_resubmitted",)
+
+
+def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     """Draw and freeze the route, open the first step's task.
 
     If no approver can be named (RouteRefused: the unit or a person is missing from the org cache), this
@@ -70,7 +77,7 @@ def on_matter_application_submitted(event: Envelope, uow: ApprovalUnitOfWork) ->
     trail.assigned(task, from_step=None)
 
 
-def on_matter_application_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     """A returned document, corrected by its initiator, comes back: a new round. The route is drawn again from
     the definition in force now (the organisation or the rules may have changed while it was being
     corrected); the earlier rounds' steps and tasks stay stored, and `get_route` shows them."""
@@ -283,6 +290,6 @@ def get_route(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext)
 EVENT_HANDLERS = {
     "org.unit_registered": [on_unit_registered],
     "org.user_registered": [on_user_registered],
-    "payment.matter_application_submitted": [on_matter_application_submitted],
-    "payment.matter_application_resubmitted": [on_matter_application_resubmitted],
+    **{event_type: [on_document_submitted] for event_type in SUBMITTED},
+    **{event_type: [on_document_resubmitted] for event_type in RESUBMITTED},
 }
