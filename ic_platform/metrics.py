@@ -23,6 +23,8 @@ events_retried = Counter("ic_events_retried_total", "Handler failures scheduled 
 events_dead_lettered = Counter("ic_events_dead_lettered_total", "Events parked after the last retry",
                                ["service", "handler"])
 events_replayed = Counter("ic_events_replayed_total", "Dead letters sent back for another try", ["service"])
+retention_pruned = Counter("ic_retention_pruned_total", "Rows deleted by retention (published outbox, done inbox, "
+                           "old idempotency keys)", ["service", "table"])
 outbox_backlog = Gauge("ic_outbox_backlog", "Events committed but not yet confirmed by the broker", ["service"])
 outbox_oldest_age = Gauge("ic_outbox_oldest_age_seconds", "Age of the oldest unpublished event", ["service"])
 inbox_pending = Gauge("ic_inbox_pending", "Received events waiting for (another) try", ["service"])

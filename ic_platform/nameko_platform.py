@@ -17,7 +17,7 @@ from nameko.messaging import Consumer
 from nameko.rpc import rpc
 from opentelemetry import trace
 
-from ic_platform import catalogue, errors, metrics, topology, tracing
+from ic_platform import catalogue, errors, metrics, retention, topology, tracing
 from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.db import make_engine
@@ -97,6 +97,9 @@ class ServicePlatform(DependencyProvider):
         self.container.spawn_managed_thread(self.relay.run_forever, identifier="outbox-relay")
         self.container.spawn_managed_thread(lambda: self.inbox.run_forever(self._stop), identifier="inbox")
         self.container.spawn_managed_thread(self._sample_pool, identifier="pool-sampler")
+        self.container.spawn_managed_thread(
+            lambda: retention.run_forever(self.engine, self.service, retention.RetentionPolicy.from_env(), self._stop),
+            identifier="retention")
 
     def stop(self) -> None:
         self._stop.set()
