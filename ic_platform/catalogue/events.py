@@ -27,7 +27,7 @@ _USER = obj(["username", "full_name", "unit", "roles"], username=USERNAME, full_
 SPECS = [
     # ── org (组织机构: units, people, roles; the one owner of organisation data) ──
     dict(type="org.unit_registered", version=1, producer="org", summary="单位（部门/社区）已登记或变更",
-         subscribers=("approval",), payload=obj(["unit"], unit=_UNIT)),
+         subscribers=("approval", "budget"), payload=obj(["unit"], unit=_UNIT)),
     dict(type="org.user_registered", version=1, producer="org", summary="人员已登记或变更（所属单位、角色）",
          subscribers=("approval",), payload=obj(["user"], user=_USER)),
     # ── payment (支出: matter applications, claims, payments) ──
@@ -84,6 +84,19 @@ SPECS = [
                      expenditure_kind={"enum": ["basic", "project"]},
                      source_kind={"enum": ["initial", "supplementary", "transfer", "carried_forward"]},
                      amount=MONEY, via={"enum": ["import", "api"], "description": "下达方式"})),
+    dict(type="budget.line_decomposed", version=1, producer="budget",
+         summary="预算指标已分解：上级指标的部分可用额度下达为各单位的子指标，上级指标金额相应减少",
+         payload=obj(["budget_line_id", "fiscal_year", "unit", "amount_before", "amount_after", "total",
+                      "children", "reason"],
+                     budget_line_id=_LINE, fiscal_year={"type": "integer", "minimum": 2000, "maximum": 2100},
+                     unit={"type": "string", "minLength": 1},
+                     amount_before={**MONEY, "description": "分解前上级指标金额"},
+                     amount_after={**MONEY, "description": "分解后上级指标金额"},
+                     total={**MONEY, "description": "本次分解合计"},
+                     children={"type": "array", "minItems": 1, "items": obj(
+                         ["budget_line_id", "unit", "amount"], budget_line_id=_LINE,
+                         unit={"type": "string", "minLength": 1}, amount=MONEY)},
+                     reason={"type": "string", "minLength": 1})),
     dict(type="budget.threshold_crossed", version=1, producer="budget",
          summary="预算执行预警：指标消耗（预占+承诺+实际支出）向上越过预警线",
          payload=obj(["budget_line_id", "level", "consumed", "amount", "rate"],
