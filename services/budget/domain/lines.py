@@ -174,7 +174,7 @@ class ControlSetting:
         if tolerance_rate is not None:
             if not ZERO < tolerance_rate <= MAX_RATE or tolerance_rate != tolerance_rate.quantize(Decimal("0.01")):
                 raise _control_input("tolerance_rate", "容差比例须大于 0、不超过 100，最多两位小数")
-            return cls(control, ZERO, tolerance_rate)
+            return cls(control, ZERO, tolerance_rate.quantize(Decimal("0.01")))  # as stored: "5" reads "5.00"
         if tolerance <= 0:
             raise _control_input("tolerance", "容差金额必须大于零")
         return cls(control, tolerance, None)

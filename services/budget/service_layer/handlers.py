@@ -55,7 +55,8 @@ def line_view(line: BudgetLine) -> dict[str, Any]:
         "amount": money_str(line.amount), "pre_committed": money_str(line.pre_committed),
         "committed": money_str(line.committed), "actual": money_str(line.actual),
         "available": money_str(line.available), "execution_rate": str(line.execution_rate),
-        "closed": line.closed,
+        "closed": line.closed, "parent_id": line.parent_id, "tolerance": money_str(line.tolerance),
+        "tolerance_rate": None if line.tolerance_rate is None else str(line.tolerance_rate),
     }
 
 
