@@ -265,3 +265,20 @@ def test_an_import_with_an_unknown_unit_code_lists_the_row_and_imports_nothing(f
     for code in codes:
         assert finance.get(f"/api/v1/budget-lines/{code}").status_code == 404
 
+
+
+def test_a_unit_the_cache_lost_is_refused_until_synced_from_org(finance, stack):
+    """A budget database older than its unit cache: the one-off sync fills it from org's list_units."""
+    from services.budget.units import sync
+
+    parent = new_line(finance)
+    engine = make_engine(stack.settings.database_url("budget"), pool_size=1)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM org_unit WHERE code = 'wtzx'"))
+    finally:
+        engine.dispose()
+    refused = decompose(finance, parent, [("wtzx", "10.00")])
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "unit_not_found"
+    assert sync("xinqiao", stack.settings) == 30
+    assert decompose(finance, parent, [("wtzx", "10.00")]).status_code == 200
