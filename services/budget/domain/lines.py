@@ -133,14 +133,17 @@ def child_of(parent: BudgetLine, line_id: str, part: Part) -> BudgetLine:
 
 
 MAX_ID = 64
+ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.:\-]")
 
 
 def child_id_candidates(parent_id: str, unit: str, start: int) -> Iterable[str]:
     """Ids for a child line: `<parent>-<UNIT>-<nn>`, readable next to its parent; counting on from `start`.
-    Too long for an id (64), the parent part is shortened from the left, keeping its distinctive end."""
+    Too long for an id (64), the parent part is shortened from the left, keeping its distinctive end. Only
+    the characters a line id may have are kept (the gateway addresses lines by id)."""
+    label = ID_UNSAFE.sub("", unit.upper())[:24] or "UNIT"
     n = start
     while True:
-        tail = f"-{unit.upper()}-{n:02d}"
+        tail = f"-{label}-{n:02d}"
         head = parent_id[-(MAX_ID - len(tail)):] if len(parent_id) + len(tail) > MAX_ID else parent_id
         yield f"{head}{tail}"
         n += 1

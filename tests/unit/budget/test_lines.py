@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -132,6 +133,8 @@ def test_child_ids_read_next_to_their_parent_and_fit_an_id():
         (0, "2026-CZB-30201-01-DZB-03"), (1, "2026-CZB-30201-01-DZB-04")]
     long_id = next(child_id_candidates("X" * 60 + "tail", "sq_xinqiao", 1))
     assert len(long_id) == 64 and long_id.endswith("tail-SQ_XINQIAO-01")
+    odd = next(child_id_candidates("P" * 64, "社区 a/b" + "x" * 80, 7))
+    assert len(odd) == 64 and re.fullmatch(r"[A-Za-z0-9_.:\-]+", odd) and odd.endswith("-AB" + "X" * 22 + "-07")
 
 
 # ── control settings and the tolerance check ──
