@@ -80,13 +80,12 @@ def decompose(api: Api, code: str, parts: list[tuple[str, str]], reason: str = "
                     json={"parts": [{"unit": u, "amount": a} for u, a in parts], "reason": reason})
 
 
-def decomposed_events(stack, code: str) -> list[dict]:
+def outbox(stack, type_: str, field: str, value: str) -> list[dict]:
     engine = make_engine(stack.settings.database_url("budget"), pool_size=1)
     try:
         with engine.connect() as conn:
             return [r["payload"] for r in conn.execute(sa.select(OUTBOX.c.envelope).where(
-                OUTBOX.c.type == "budget.line_decomposed",
-                OUTBOX.c.envelope["payload"]["budget_line_id"].astext == code)).scalars()]
+                OUTBOX.c.type == type_, OUTBOX.c.envelope["payload"][field].astext == value)).scalars()]
     finally:
         engine.dispose()
 
@@ -136,7 +135,7 @@ def test_decompose_then_children_are_listed_with_history_on_both_sides(finance, 
         ("decomposed_in", "年初指标分解", "30000.00", parent)]
     assert history(finance, parent, page=2, page_size=1)["items"][0]["kind"] == "created"
 
-    events = eventually(lambda: decomposed_events(stack, parent))
+    events = outbox(stack, "budget.line_decomposed", "budget_line_id", parent)
     assert len(events) == 1 and events[0]["total"] == "50000.50" and events[0]["reason"] == "年初指标分解"
     assert sorted((c["unit"], c["amount"]) for c in events[0]["children"]) == [
         ("dzb", "30000.00"), ("sq_xinqiao", "20000.50")]
@@ -184,7 +183,7 @@ def test_racing_decompositions_never_take_the_parent_below_zero(finance, stack):
     assert history(finance, parent)["total"] == 17
 
 
-def test_control_by_economic_class_changes_every_matching_line_of_the_year_with_history(finance):
+def test_control_by_economic_class_changes_every_matching_line_of_the_year_with_history(finance, stack):
     klass = f"9{uuid.uuid4().int % 10**6:06d}"
     codes = [new_line(finance, code=f"2031-T{uuid.uuid4().hex[:8]}", 年度=2031, 经济分类编码=f"{klass}{n}")
              for n in (1, 2)]
@@ -201,6 +200,8 @@ def test_control_by_economic_class_changes_every_matching_line_of_the_year_with_
         assert change["kind"] == "control_changed" and change["reason"].startswith("小额超支容差")
         assert (change["before"]["control_mode"], change["after"]["tolerance_rate"]) == ("block", "5.00")
     assert line(finance, other)["control_mode"] == "block"
+    (event,) = outbox(stack, "budget.control_changed", "economic_class", klass)
+    assert sorted(event["budget_line_ids"]) == sorted(codes) and event["tolerance_rate"] == "5.00"
     # The same setting again changes nothing and records nothing.
     assert finance.post("/api/v1/budget-lines/control", json=body).json()["changed"] == 0
     assert history(finance, codes[0])["total"] == 2
@@ -282,3 +283,16 @@ def test_a_unit_the_cache_lost_is_refused_until_synced_from_org(finance, stack):
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "unit_not_found"
     assert sync("xinqiao", stack.settings) == 30
     assert decompose(finance, parent, [("wtzx", "10.00")]).status_code == 200
+
+
+@pytest.mark.parametrize("statement", ["UPDATE budget_line_change SET reason = '改' WHERE budget_line_id = :code",
+                                       "DELETE FROM budget_line_change WHERE budget_line_id = :code"])
+def test_history_is_append_only_in_the_database_itself(finance, stack, statement):
+    code = new_line(finance)
+    engine = make_engine(stack.settings.database_url("budget"), pool_size=1)
+    try:
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(sa.text(statement), {"code": code})
+    finally:
+        engine.dispose()
+    assert history(finance, code)["items"][0]["reason"] == "Excel 导入"

@@ -124,6 +124,15 @@ def set_control(cmd: SetControl, uow: BudgetUnitOfWork, ctx: CallContext) -> dic
             record_change(uow, new, ChangeKind.CONTROL_CHANGED, ctx.actor, f"{cmd.reason}{scope}",
                           snapshot(line), snapshot(new), correlation_id=ctx.correlation_id)
             changed.append(new.id)
+        if changed:  # relaxing a control is a fact inspectors want on the record, not only in each line's history
+            payload = {"budget_line_ids": changed, "control_mode": setting.mode.value,
+                       "tolerance": money_str(setting.tolerance),
+                       "tolerance_rate": None if setting.tolerance_rate is None else str(setting.tolerance_rate),
+                       "reason": cmd.reason}
+            if cmd.economic_class:
+                payload.update(economic_class=cmd.economic_class, fiscal_year=cmd.fiscal_year)
+            uow.publish(ctx.event("budget.control_changed", payload, producer=PRODUCER,
+                                  subject=f"budget_line/{changed[0]}" if len(changed) == 1 else None))
         uow.commit()
     return {"control_mode": setting.mode.value, "control": setting.describe(),
             "tolerance": money_str(setting.tolerance),
