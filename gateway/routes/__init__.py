@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from gateway.routes import applications, approval, auth, budget, dossiers, health, ops, org, reports
+from gateway.routes import applications, approval, auth, budget, budget_lines, dossiers, health, ops, org, reports
 
-ROUTERS = (auth.router, org.router, budget.router, reports.router, applications.router, approval.router,
-           dossiers.router, ops.router, health.router)
+# budget_lines before budget: its fixed paths (export.xlsx) must win over budget's /budget-lines/{line_id}.
+ROUTERS = (auth.router, org.router, budget_lines.router, budget.router, reports.router, applications.router,
+           approval.router, dossiers.router, ops.router, health.router)
 
 TAGS = [
     {"name": "auth", "description": "认证：登录获取访问令牌、查看当前用户"},

@@ -6,7 +6,7 @@ from nameko.rpc import rpc
 
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.budget.service_layer import commands, handlers
+from services.budget.service_layer import commands, handlers, history, line_commands, register
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 
@@ -81,6 +81,25 @@ class BudgetService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def line_moves(self, **kwargs):
         return handlers.line_moves(commands.LineMoves.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    # ── the line register: history, decomposition, control settings, export ──
+    @rpc(expected_exceptions=DomainError)
+    def line_history(self, **kwargs):
+        return history.line_history(line_commands.LineHistory.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def decompose_line(self, **kwargs):
+        return register.decompose_line(line_commands.DecomposeLine.parse(kwargs), self.platform.uow(),
+                                       self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_control(self, **kwargs):
+        return register.set_control(line_commands.SetControl.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def export_lines_xlsx(self, **kwargs):
+        return register.export_lines_xlsx(line_commands.ExportLines.parse(kwargs), self.platform.uow(),
+                                          self.platform.ctx)
 
 
 SERVICE = BudgetService

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from ic_platform.storage import platform_tables
 
@@ -26,6 +27,10 @@ budget_line = sa.Table(
     sa.Column("amount", MONEY, nullable=False),
     sa.Column("control_mode", sa.Text, nullable=False, server_default="block"),
     sa.Column("tolerance", MONEY, nullable=False, server_default="0"),
+    # Tolerance as a percentage of the amount; when set it is used instead of the amount above.
+    sa.Column("tolerance_rate", sa.Numeric(5, 2)),
+    # 指标分解: the line this one was split from; the parent's amount was reduced by this line's.
+    sa.Column("parent_id", sa.Text, sa.ForeignKey("budget_line.id")),
     sa.Column("pre_committed", MONEY, nullable=False, server_default="0"),
     sa.Column("committed", MONEY, nullable=False, server_default="0"),
     sa.Column("actual", MONEY, nullable=False, server_default="0"),
@@ -38,7 +43,10 @@ budget_line = sa.Table(
     sa.CheckConstraint("control_mode <> 'block' OR amount - pre_committed - committed - actual >= 0",
                        name="budget_line_block_no_overspend"),
     sa.CheckConstraint("expenditure_kind IN ('basic', 'project')", name="budget_line_expenditure_kind"),
+    sa.CheckConstraint("tolerance >= 0 AND (tolerance_rate IS NULL OR tolerance_rate BETWEEN 0 AND 100)",
+                       name="budget_line_tolerance_range"),
     sa.Index("budget_line_by_unit", "org", "fiscal_year", "unit"),
+    sa.Index("budget_line_by_parent", "parent_id"),
 )
 
 budget_move = sa.Table(
@@ -69,6 +77,38 @@ budget_line_month = sa.Table(
     sa.Column("pre_committed", MONEY, nullable=False, server_default="0"),
     sa.Column("committed", MONEY, nullable=False, server_default="0"),
     sa.Column("actual", MONEY, nullable=False, server_default="0"),
+)
+
+# 变更记录: every change to a line (created, decomposed, control mode, amount adjusted…), append-only: the
+# migration adds a trigger that refuses UPDATE and DELETE. `kind` is free text so new kinds need no migration.
+budget_line_change = sa.Table(
+    "budget_line_change", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("budget_line_id", sa.Text, sa.ForeignKey("budget_line.id"), nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("reason", sa.Text),
+    sa.Column("before", JSONB),
+    sa.Column("after", JSONB),
+    sa.Column("document_type", sa.Text),
+    sa.Column("document_id", sa.Text),
+    sa.Column("document_no", sa.Text),
+    sa.Column("correlation_id", sa.Text),
+    sa.Index("budget_line_change_by_line", "budget_line_id", "id"),
+)
+
+# The budget service's copy of the organisation's units, from `org.unit_registered`: decomposition and import
+# refuse a unit code nobody registered, without asking the org service at run time.
+org_unit = sa.Table(
+    "org_unit", metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    # When the org service announced this version: a late, older event must not overwrite a newer one.
+    sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 
 platform = platform_tables(metadata)

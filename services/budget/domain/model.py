@@ -16,7 +16,7 @@ The ledger's rules (docs/architecture.md, "The commitment ledger"):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from ic_platform.documents import DocumentRef  # noqa: F401 - re-exported: part of this domain's language
@@ -88,6 +88,8 @@ class BudgetLine:
     project: str | None = None
     control_mode: ControlMode = ControlMode.BLOCK
     tolerance: Decimal = ZERO  # amount allowed over budget in tolerance mode
+    tolerance_rate: Decimal | None = None  # or a percentage of the amount (then the amount above is not used)
+    parent_id: str | None = None  # the line this one was decomposed from (指标分解)
     pre_committed: Decimal = ZERO
     committed: Decimal = ZERO
     actual: Decimal = ZERO
@@ -97,6 +99,14 @@ class BudgetLine:
     @property
     def available(self) -> Decimal:
         return self.amount - self.pre_committed - self.committed - self.actual
+
+    @property
+    def tolerance_allowance(self) -> Decimal:
+        """How far over budget tolerance mode lets this line go: a percentage of the amount (to the fen, rounded
+        down, so the allowance never exceeds the stated rate) when a rate is set, else the tolerance amount."""
+        if self.tolerance_rate is not None:
+            return (self.amount * self.tolerance_rate / 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        return self.tolerance
 
     @property
     def consumed(self) -> Decimal:
@@ -120,7 +130,7 @@ class BudgetLine:
         if self.control_mode is ControlMode.WARN:
             return FundsDecision(True, self.id, requested, available, "warn_over_budget",
                                  warning=f"超出可用余额 {money_str(requested - available)} 元", covered=covered)
-        if self.control_mode is ControlMode.TOLERANCE and requested <= available + self.tolerance:
+        if self.control_mode is ControlMode.TOLERANCE and requested <= available + self.tolerance_allowance:
             return FundsDecision(True, self.id, requested, available, "within_tolerance",
                                  warning=f"在容差内超支 {money_str(requested - available)} 元", covered=covered)
         return FundsDecision(False, self.id, requested, available, f"{self.control_mode.value}_insufficient",

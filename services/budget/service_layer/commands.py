@@ -84,6 +84,7 @@ class CreateLine(Command):
     source_kind: Literal["initial", "supplementary", "transfer", "carried_forward"] = "initial"
     amount: Money
     control_mode: Literal["block", "warn", "tolerance"] = "block"
+    reason: Text | None = None  # kept in the line's history (变更记录); an import says "Excel 导入"
 
 
 class ListLines(Command):

@@ -24,6 +24,7 @@ from services.budget.domain.errors import (
     line_of_other_unit,
     step_reused,
 )
+from services.budget.domain.lines import ChangeKind, snapshot
 from services.budget.domain.model import (
     BudgetLine,
     ControlMode,
@@ -37,7 +38,8 @@ from services.budget.domain.model import (
     parse_warning_levels,
     settle,
 )
-from services.budget.service_layer import commands, line_import
+from services.budget.service_layer import commands, line_import, register
+from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = "budget"
@@ -53,12 +55,13 @@ def line_view(line: BudgetLine) -> dict[str, Any]:
         "amount": money_str(line.amount), "pre_committed": money_str(line.pre_committed),
         "committed": money_str(line.committed), "actual": money_str(line.actual),
         "available": money_str(line.available), "execution_rate": str(line.execution_rate),
-        "closed": line.closed,
+        "closed": line.closed, "parent_id": line.parent_id, "tolerance": money_str(line.tolerance),
+        "tolerance_rate": None if line.tolerance_rate is None else str(line.tolerance_rate),
     }
 
 
 def _new_line(cmd: commands.CreateLine, ctx: CallContext) -> BudgetLine:
-    data = cmd.model_dump()
+    data = cmd.model_dump(exclude={"reason"})
     data["control_mode"] = ControlMode(data["control_mode"])
     return BudgetLine(org=ctx.org, **data)
 
@@ -67,6 +70,9 @@ def create_line(cmd: commands.CreateLine, uow: BudgetUnitOfWork, ctx: CallContex
     line = _new_line(cmd, ctx)
     with uow:
         created = uow.lines.add(line)
+        if created:
+            record_change(uow, line, ChangeKind.CREATED, ctx.actor, cmd.reason or "新建", None, snapshot(line),
+                          correlation_id=ctx.correlation_id)
         uow.commit()
     return {"created": created, "line": line_view(line)}
 
@@ -91,7 +97,8 @@ def import_lines_xlsx(content_base64: str, dry_run: bool, uow: BudgetUnitOfWork,
     codes = sorted({code for _, cells in rows if (code := line_import.cell_text(cells.get("id")))})
     with uow:
         existing = uow.lines.existing_ids(codes)
-    lines, errors = line_import.validate_rows(rows, existing)
+        lines, errors = line_import.validate_rows(rows, existing)
+        errors = register.with_unit_errors(uow, ctx.org, rows, errors)
     if errors:
         raise _import_refused(errors)
     if dry_run:
@@ -102,6 +109,8 @@ def import_lines_xlsx(content_base64: str, dry_run: bool, uow: BudgetUnitOfWork,
             if not uow.lines.add(line):  # created meanwhile by someone else: the whole file is refused
                 raise _import_refused([line_import.error(_row_of(rows, line.id), line_import.HEADERS[0],
                                                          "指标编码已存在，不能重复导入")])
+            record_change(uow, line, ChangeKind.CREATED, ctx.actor, "Excel 导入", None, snapshot(line),
+                          correlation_id=ctx.correlation_id)
             uow.publish(ctx.event("budget.line_created", {
                 "budget_line_id": line.id, "fiscal_year": line.fiscal_year, "unit": line.unit,
                 "expenditure_kind": line.expenditure_kind, "source_kind": line.source_kind,
@@ -401,7 +410,7 @@ def _replayed(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, st
             "warning": None, "available_after": money_str(line.available), "replayed": True}
 
 
-EVENT_HANDLERS = {"approval.completed": [on_approval_completed]}
+EVENT_HANDLERS = {"approval.completed": [on_approval_completed], **register.EVENT_HANDLERS}
 
 
 # ── the execution report (预算执行情况表): reads of the maintained projections, never a scan of the ledger ──

@@ -3,7 +3,8 @@
 Pure: rows in (already read from the workbook), `CreateLine` commands or errors out. Every row is checked
 against `CreateLine` itself plus what only a whole file can say: a code twice in the file, a code that already
 exists. Each error names the row (as Excel numbers it), the column (its header text) and the reason, in
-Chinese. The unit code is not checked against the organisation: the budget service does not own units."""
+Chinese. Unit codes are checked against the budget service's unit cache by the caller (`register.with_unit_errors`),
+since that needs the database."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ic_platform.uow import UnitOfWork
+from services.budget.adapters.register import ChangeRepository, RegisterLineRepository, UnitRepository
 from services.budget.adapters.repository import LineRepository, MonthRepository, MoveRepository, ReportRepository
 
 
@@ -11,4 +12,7 @@ class BudgetUnitOfWork(UnitOfWork):
         self.moves = MoveRepository(self.conn)
         self.months = MonthRepository(self.conn)
         self.reports = ReportRepository(self.conn)
+        self.changes = ChangeRepository(self.conn)
+        self.units = UnitRepository(self.conn)
+        self.register = RegisterLineRepository(self.conn)
         return self

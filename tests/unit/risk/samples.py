@@ -43,6 +43,12 @@ PAYLOADS: dict[str, dict[str, Any]] = {
                         "available": "200000.00", "reason": "退票"},
     "budget.line_created": {"budget_line_id": LINE, "fiscal_year": 2026, "unit": "dzb", "expenditure_kind": "basic",
                             "source_kind": "initial", "amount": "200000.00", "via": "import"},
+    "budget.control_changed": {"budget_line_ids": [LINE], "control_mode": "tolerance", "tolerance": "0.00",
+                               "tolerance_rate": "5.00", "reason": "小额超支容差"},
+    "budget.line_decomposed": {"budget_line_id": LINE, "fiscal_year": 2026, "unit": "czb",
+                               "amount_before": "200000.00", "amount_after": "150000.00", "total": "50000.00",
+                               "children": [{"budget_line_id": f"{LINE}-DZB-01", "unit": "dzb", "amount": "50000.00"}],
+                               "reason": "年初指标分解"},
     "budget.threshold_crossed": {"budget_line_id": LINE, "level": 80, "consumed": "160000.00",
                                  "amount": "200000.00", "rate": "80.00"},
     "approval.submitted": {"document": DOCUMENT, "initiator": "clerk", "route": [
