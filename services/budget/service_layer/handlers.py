@@ -17,6 +17,7 @@ from ic_platform.paging import page_window, paged
 from ic_platform.retry import retry_transaction
 from services.budget.adapters import excel
 from services.budget.domain import report
+from services.budget.domain.adjustments import BUDGET_DOCUMENT_TYPES
 from services.budget.domain.errors import (
     exceeds_document_balance,
     insufficient_funds,
@@ -37,7 +38,7 @@ from services.budget.domain.model import (
     parse_warning_levels,
     settle,
 )
-from services.budget.service_layer import commands, line_import
+from services.budget.service_layer import carried, commands, line_import, overrides
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = "budget"
@@ -53,7 +54,8 @@ def line_view(line: BudgetLine) -> dict[str, Any]:
         "amount": money_str(line.amount), "pre_committed": money_str(line.pre_committed),
         "committed": money_str(line.committed), "actual": money_str(line.actual),
         "available": money_str(line.available), "execution_rate": str(line.execution_rate),
-        "closed": line.closed,
+        "closed": line.closed, "overrun_allowance": money_str(line.overrun_allowance),
+        "carried_from": line.carried_from,
     }
 
 
@@ -164,9 +166,13 @@ def list_lines(cmd: commands.ListLines, uow: BudgetUnitOfWork, ctx: CallContext)
 def check_funds(cmd: commands.CheckFunds, uow: BudgetUnitOfWork) -> dict[str, Any]:
     with uow:
         line = uow.lines.get(cmd.budget_line_id)
-    if line is None:
-        raise line_not_found(cmd.budget_line_id)
-    return line.decide(cmd.amount).as_dict()
+        if line is None:
+            raise line_not_found(cmd.budget_line_id)
+        decision = line.decide(cmd.amount)
+        if not decision.allowed and cmd.override_id:  # 超预算审批, previewed: service_layer/overrides.py
+            decision = overrides.preview(uow, line, decision, _doc(cmd.document) if cmd.document else None,
+                                         cmd.override_id)
+    return decision.as_dict()
 
 
 # ── the commitment ledger ──
@@ -181,7 +187,7 @@ def check_funds(cmd: commands.CheckFunds, uow: BudgetUnitOfWork) -> dict[str, An
 def reserve(cmd: commands.Reserve, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Pre-commit (预占) money for a document, e.g. a submitted matter application."""
     return _consume(uow, ctx, MoveKind.PRE_COMMIT, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
-                    unit=cmd.unit)
+                    unit=cmd.unit, override_id=cmd.override_id)
 
 
 @retry_transaction
@@ -229,6 +235,8 @@ def on_approval_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     """An approved document keeps its pre-commitment, marked approved; a rejected one gives it back."""
     ctx = CallContext.from_envelope(event)
     document = DocumentRef(**event.payload["document"])
+    if document.type in BUDGET_DOCUMENT_TYPES:
+        return  # the budget's own documents: service_layer/control_events.py
     if event.payload["outcome"] == "approved":
         for line, held in _locked_holdings(uow, document):
             if held.pre_committed > 0 and _move(uow, ctx, line, document, "approved", MoveKind.PRE_COMMIT_APPROVED,
@@ -264,9 +272,10 @@ def _locked_holdings(uow: BudgetUnitOfWork, document: DocumentRef) -> list[tuple
 
 def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: str, amount: Decimal,
              document: DocumentRef, step: str, *, source: DocumentRef | None = None,
-             unit: str | None = None) -> dict[str, Any]:
+             unit: str | None = None, override_id: str | None = None) -> dict[str, Any]:
     with uow:
         line = _locked_line(uow, line_id, unit)
+        line = carried.redirect(uow, line, document, source)  # 结转: service_layer/carried.py
         consumed_before = line.consumed
         if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
             return _replayed(uow, line, document, step, kind)
@@ -274,6 +283,8 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
         if source is not None:
             settlement = settle(kind, amount, Held.from_sums(uow.moves.held(line.id, source)))
         decision = line.decide(amount, covered=settlement.covered)
+        if not decision.allowed and override_id:  # 超预算审批: service_layer/overrides.py
+            decision = overrides.apply(uow, ctx, line, decision, document, step, override_id)
         if not decision.allowed:
             raise insufficient_funds(decision)
         taken = f"{document.no or document.id}"
@@ -401,7 +412,22 @@ def _replayed(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, st
             "warning": None, "available_after": money_str(line.available), "replayed": True}
 
 
-EVENT_HANDLERS = {"approval.completed": [on_approval_completed]}
+def on_budget_document_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """Approval's end for the budget's own documents (adjustments, overrides, year reopenings). Imported
+    here, not at the top: those use cases build on this module's ledger moves."""
+    from services.budget.service_layer import control_events
+
+    control_events.on_completed(event, uow)
+
+
+def on_budget_document_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    from services.budget.service_layer import control_events
+
+    control_events.on_returned(event, uow)
+
+
+EVENT_HANDLERS = {"approval.completed": [on_approval_completed, on_budget_document_completed],
+                  "approval.returned": [on_budget_document_returned]}
 
 
 # ── the execution report (预算执行情况表): reads of the maintained projections, never a scan of the ledger ──
