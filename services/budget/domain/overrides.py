@@ -108,5 +108,10 @@ class Override:
                                f"（批准上限 {money_str(self.amount)} 元）")
 
     def use(self, overrun: Decimal, step: str, now: datetime) -> None:
+        """Once: a used override cannot be used again (moving to used twice is refused, not a no-op)."""
+        if self.status is not Status.APPROVED:
+            raise Conflict("budget_override_not_usable",
+                           f"{self.label} 当前为「{STATUS_LABELS[self.status]}」，不能使用",
+                           {"status": self.status.value})
         self.move_to(Status.USED)
         self.used_amount, self.used_step, self.used_at = overrun, step, now
