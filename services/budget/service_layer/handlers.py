@@ -473,6 +473,6 @@ def line_moves(cmd: commands.LineMoves, uow: BudgetUnitOfWork, ctx: CallContext)
         total, rows = uow.reports.moves(line.id, limit=limit, offset=offset)
     items = [{"id": r.id, "document": DocumentRef(r.document_type, r.document_id, r.document_no).as_dict(),
               "kind": r.kind, "kind_name": report.MOVE_KIND_NAMES.get(r.kind, r.kind),
-              "amount": money_str(r.amount), "step": r.step, "actor": r.actor,
+              "amount": money_str(r.amount), "step": r.step, "actor": r.actor, "override_no": r.override_no,
               "at": r.created_at.isoformat()} for r in rows]
     return {**paged(items, total, cmd.page, limit), "budget_line_id": line.id}

@@ -167,8 +167,10 @@ def request_reopen(cmd: cc.RequestReopen, uow: BudgetUnitOfWork, ctx: CallContex
                                 "fiscal_year": cmd.fiscal_year, "reason": cmd.reason, "initiator": ctx.actor,
                                 "unit": cmd.unit, "status": ye.ReopenStatus.SUBMITTED.value})
         document = _reopen_document(doc)
+        # What is at stake, as the amount approval shows (and must be > 0): the year's budget, as closed.
+        at_stake = (state.get("summary") or {}).get("amount_total", "0.01")
         uow.publish(ctx.event("budget.year_reopen_requested", {
-            "document": document, "unit": cmd.unit, "applicant": ctx.actor, "amount": "0.00",
+            "document": document, "unit": cmd.unit, "applicant": ctx.actor, "amount": at_stake,
             "title": f"重新开放 {cmd.fiscal_year} 年度预算", "fiscal_year": cmd.fiscal_year, "reason": cmd.reason},
             producer=PRODUCER, subject=f"{ye.REOPEN_DOCUMENT_TYPE}/{reopen_id}"))
         uow.commit()

@@ -77,7 +77,7 @@ PAYLOADS: dict[str, dict[str, Any]] = {
                            "amount_total": "9000000.00", "actual_total": "8000000.00", "reason": "年终结账",
                            "closed_by": "finance"},
     "budget.year_reopen_requested": {
-        "document": REOPEN, "unit": "czb", "applicant": "finance", "amount": "0.00",
+        "document": REOPEN, "unit": "czb", "applicant": "finance", "amount": "9000000.00",
         "title": "重新开放 2026 年度预算", "fiscal_year": 2026, "reason": "补记漏记支出"},
     "budget.year_reopened": {"document": REOPEN, "fiscal_year": 2026, "lines_reopened": 296},
     "approval.submitted": {"document": DOCUMENT, "initiator": "clerk", "route": [
