@@ -4,6 +4,7 @@ project transfers are refused by name; a return keeps the hold and a resubmissio
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -67,6 +68,18 @@ def test_a_transfer_approved_end_to_end_moves_the_amounts_and_the_report_shows_i
     eventually(dossier)
     mine = clerk.get(BASE, params={"page_size": 200}).json()
     assert any(a["id"] == adjustment["id"] for a in mine["items"]) and mine["page"] == 1
+
+
+def test_the_same_idempotency_key_twice_submits_and_holds_once(login, rpc):  # noqa: F811
+    clerk = login("clerk")
+    source, target = new_line(rpc, "1000.00"), new_line(rpc, "1000.00")
+    body = {"kind": "transfer", "from_budget_line_id": source, "to_budget_line_id": target, "amount": "100.00",
+            "reason": "调剂"}
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first, second = clerk.post(BASE, json=body, headers=key), clerk.post(BASE, json=body, headers=key)
+    assert first.status_code == 201 and second.status_code == 201
+    assert first.json()["no"] == second.json()["no"]
+    assert money(line(clerk, source)["pre_committed"]) == 100
 
 
 def test_basic_to_project_is_refused_by_its_rule_and_nothing_is_held(login, rpc):  # noqa: F811

@@ -45,6 +45,9 @@ def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_a
     approved = status_of(clerk, path, "approved")
     assert [s["assignee"] for s in approved["route"]["steps"]] == ["head", "principal"]
 
+    preview = rpc.call("budget", "check_funds", {"budget_line_id": line_id, "amount": "1200.00",
+                                                 "override_id": override["id"], "document": document}, context=CTX)
+    assert preview["allowed"] and preview["rule"] == "budget_override"
     assert reserve(rpc, line_id, "1200.00", other, override_id=override["id"])["refused"] == "budget_insufficient"
     too_much = reserve(rpc, line_id, "1300.01", document, override_id=override["id"])
     assert too_much["refused"] == "budget_insufficient"  # 300.01 over, 300.00 approved
@@ -78,3 +81,7 @@ def test_a_rejected_override_never_applies(login, rpc):  # noqa: F811
     bad = clerk.post("/api/v1/budget-overrides", json={
         "budget_line_id": line_id, "document": document, "amount": "50.00", "reason": ""})
     assert bad.status_code == 422
+    unknown = clerk.post("/api/v1/budget-overrides", json={
+        "budget_line_id": line_id, "document": {"type": "budget_override", "id": "x"}, "amount": "5.00",
+        "reason": "r"})
+    assert unknown.status_code == 422, unknown.text

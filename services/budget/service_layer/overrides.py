@@ -14,9 +14,10 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from ic_platform.catalogue.fragments import DOCUMENT
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
-from ic_platform.errors import Conflict, Forbidden, not_found
+from ic_platform.errors import Conflict, Forbidden, InvalidInput, not_found
 from ic_platform.money import money_str
 from services.budget.adapters.control import OverrideRepository, now
 from services.budget.domain import overrides as ovr
@@ -26,6 +27,8 @@ from services.budget.service_layer import control_commands as cc
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = "budget"
+# The documents the event contract can name (an override is for a spending document, not for itself).
+DOCUMENT_TYPES = tuple(t for t in DOCUMENT["properties"]["type"]["enum"] if t != ovr.DOCUMENT_TYPE)
 
 
 def ttl() -> timedelta:
@@ -60,6 +63,10 @@ def request_override(cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallCo
                            {"rule": "warn_mode_needs_no_override", "budget_line_id": line.id})
         repo = OverrideRepository(uow.conn)
         document = DocumentRef(**cmd.document.model_dump())
+        if document.type not in DOCUMENT_TYPES:
+            raise InvalidInput("invalid_input", "输入有误：document.type: 取值不在允许范围内",
+                               {"fields": [{"field": "document.type",
+                                            "reason": f"取值不在允许范围内（可选：{'、'.join(DOCUMENT_TYPES)}）"}]})
         o = repo.add(ovr.Override(id=str(uuid.uuid4()), no=repo.next_no(line.fiscal_year), org=ctx.org,
                                   budget_line_id=line.id, document=document, amount=cmd.amount, reason=cmd.reason,
                                   initiator=ctx.actor, unit=line.unit))
