@@ -120,6 +120,24 @@ def test_held_money_cannot_be_spent_while_the_transfer_is_in_approval(login, rpc
     assert (money(after["pre_committed"]), money(after["available"])) == (10000, 0)
 
 
+def test_a_transfer_racing_applications_for_one_line_never_overspends_it(login, rpc):  # noqa: F811
+    clerk = login("clerk")
+    source, target = new_line(rpc, "10000.00"), new_line(rpc, "1000.00")
+
+    def act(i: int) -> tuple[str, int]:
+        if i == 3:
+            return "transfer", transfer(clerk, source, target, "6000.00").status_code
+        return "application", clerk.post("/api/v1/matter-applications", json={
+            "title": "办公用品", "budget_line_id": source, "amount": "1000.00"}).status_code
+
+    with ThreadPoolExecutor(9) as pool:
+        outcomes = list(pool.map(act, range(9)))
+    won = sum(6000 if kind == "transfer" else 1000 for kind, status in outcomes if status == 201)
+    assert all(status in (201, 409) for _, status in outcomes), outcomes
+    after = line(clerk, source)
+    assert money(after["pre_committed"]) == won <= 10000 and money(after["available"]) == 10000 - won
+
+
 def test_a_returned_transfer_keeps_its_hold_and_a_resubmission_is_approved_in_a_new_round(login, rpc):  # noqa: F811
     clerk, head, leader = login("clerk"), login("head"), login("leader")
     source, target = new_line(rpc, "3000.00"), new_line(rpc, "1000.00")

@@ -83,11 +83,13 @@ def close_year(cmd: cc.CloseYear, uow: BudgetUnitOfWork, ctx: CallContext) -> di
         state = years.lock_state(ctx.org, cmd.fiscal_year)
         if state["status"] == ye.YearStatus.CLOSED:
             raise ye.already_closed(cmd.fiscal_year)
+        # The lines' locks first, then the count: a submission that held one of them has committed by now and
+        # is counted; one that comes after finds its lines closed.
+        lines = years.lines(ctx.org, cmd.fiscal_year, for_update=True)
         if pending := AdjustmentRepository(uow.conn).open_count(ctx.org, cmd.fiscal_year):
             raise Conflict("fiscal_year_has_open_adjustments",
                            f"{cmd.fiscal_year} 年度还有 {pending} 张预算调整单在审批中或已退回未处理，请先处理再结账",
                            {"fiscal_year": cmd.fiscal_year, "open_adjustments": pending})
-        lines = years.lines(ctx.org, cmd.fiscal_year, for_update=True)
         if not lines:
             raise Conflict("fiscal_year_has_no_lines", f"{cmd.fiscal_year} 年度没有预算指标，无需结账",
                            {"fiscal_year": cmd.fiscal_year})
