@@ -196,3 +196,16 @@ def test_another_units_line_cannot_be_transferred_from_and_unknown_ids_are_404(l
     assert clerk.get(f"{BASE}/00000000-0000-0000-0000-000000000000").status_code == 404
     assert clerk.get(BASE, params={"all": "true"}).status_code == 403
     assert login("finance").get(BASE, params={"all": "true"}).status_code == 200
+
+
+def test_a_returned_transfer_withdrawn_by_its_initiator_releases_the_hold(login, rpc):  # noqa: F811
+    clerk, head = login("clerk"), login("head")
+    source, target = new_line(rpc, "2000.00"), new_line(rpc, "1000.00")
+    adjustment = transfer(clerk, source, target, "500.00").json()
+    path = f"{BASE}/{adjustment['id']}"
+    assert clerk.post(f"{path}/withdraw").status_code == 409  # only a returned one
+    decide(head, adjustment["id"], "return", "不需要调剂")
+    status_of(clerk, path, "returned")
+    withdrawn = clerk.post(f"{path}/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn", withdrawn.text
+    assert money(line(clerk, source)["pre_committed"]) == 0 and money(line(clerk, source)["amount"]) == 2000
