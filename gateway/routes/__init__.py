@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from gateway.routes import applications, approval, auth, budget, budget_lines, dossiers, health, ops, org, reports
+from gateway.routes import (
+    applications,
+    approval,
+    auth,
+    budget,
+    budget_adjustments,
+    budget_lines,
+    budget_year_end,
+    dossiers,
+    health,
+    ops,
+    org,
+    reports,
+)
 
 # budget_lines before budget: its fixed paths (export.xlsx) must win over budget's /budget-lines/{line_id}.
-ROUTERS = (auth.router, org.router, budget_lines.router, budget.router, reports.router, applications.router,
-           approval.router, dossiers.router, ops.router, health.router)
+ROUTERS = (auth.router, org.router, budget_lines.router, budget.router, budget_adjustments.router,
+           budget_year_end.router, reports.router, applications.router, approval.router, dossiers.router,
+           ops.router, health.router)
 
 TAGS = [
     {"name": "auth", "description": "认证：登录获取访问令牌、查看当前用户"},
@@ -17,5 +31,7 @@ TAGS = [
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
     {"name": "ops", "description": "运维：死信查看与重放（仅系统管理员）"},
+    {"name": "budget_adjustments", "description": "预算调整与超预算审批：调剂、追加、超预算申请（均须审批）"},
+    {"name": "budget_year_end", "description": "决算与结转：决算表、年度结账、重新开放（须审批）"},
     {"name": "health", "description": "健康检查与监控指标"},
 ]

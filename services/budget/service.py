@@ -6,7 +6,17 @@ from nameko.rpc import rpc
 
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.budget.service_layer import commands, handlers, history, line_commands, register
+from services.budget.service_layer import (
+    adjustments,
+    commands,
+    handlers,
+    history,
+    line_commands,
+    overrides,
+    register,
+    year_end,
+)
+from services.budget.service_layer import control_commands as cc
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 
@@ -100,6 +110,63 @@ class BudgetService(PlatformService):
     def export_lines_xlsx(self, **kwargs):
         return register.export_lines_xlsx(line_commands.ExportLines.parse(kwargs), self.platform.uow(),
                                           self.platform.ctx)
+
+    # ── budget control documents: adjustments, overrides, final accounts, year close ──
+    @rpc(expected_exceptions=DomainError)
+    def submit_adjustment(self, **kwargs):
+        return adjustments.submit_adjustment(cc.SubmitAdjustment.parse(kwargs), self.platform.uow(),
+                                             self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def resubmit_adjustment(self, **kwargs):
+        return adjustments.resubmit_adjustment(cc.ResubmitAdjustment.parse(kwargs), self.platform.uow(),
+                                               self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def withdraw_adjustment(self, **kwargs):
+        return adjustments.withdraw_adjustment(cc.AdjustmentId.parse(kwargs), self.platform.uow(),
+                                               self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_adjustment(self, **kwargs):
+        return adjustments.get_adjustment(cc.AdjustmentId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_adjustments(self, **kwargs):
+        return adjustments.list_adjustments(cc.ListAdjustments.parse(kwargs), self.platform.uow(),
+                                            self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def request_override(self, **kwargs):
+        return overrides.request_override(cc.RequestOverride.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_override(self, **kwargs):
+        return overrides.get_override(cc.OverrideId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def final_accounts(self, **kwargs):
+        return year_end.final_accounts(cc.FinalAccounts.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def final_accounts_xlsx(self, **kwargs):
+        return year_end.final_accounts_xlsx(cc.FinalAccounts.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def fiscal_year_status(self, **kwargs):
+        return year_end.fiscal_year_status(cc.FiscalYearOf.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def close_year(self, **kwargs):
+        return year_end.close_year(cc.CloseYear.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def request_reopen(self, **kwargs):
+        return year_end.request_reopen(cc.RequestReopen.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_reopen(self, reopen_id: str):
+        return year_end.get_reopen(reopen_id, self.platform.uow(), self.platform.ctx)
 
 
 SERVICE = BudgetService

@@ -33,8 +33,45 @@ MATTER_APPLICATION_V1: dict[str, Any] = {
     ],
 }
 
+# The budget service's own documents. 财务审核 (finance_reviewer) is not a step of these yet: the demo
+# organisation has two finance reviewers in one unit, and no scope names one of them (`org` would be
+# ambiguous, `unit` looks in the document's unit); the unit head and the leaders carry the review meanwhile.
+BUDGET_ADJUSTMENT_V1: dict[str, Any] = {
+    "document_type": "budget_adjustment",
+    "version": 1,
+    "name": "预算调整（调剂/追加）审批",
+    "authorities": AUTHORITIES,
+    "thresholds": {"principal": "100000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "调出（追加）单位负责人审核"},
+        {"role": "leader_in_charge", "reason": "分管领导审核预算调整"},
+        {"role": "principal", "when": [{"amount_at_least": "principal"},
+                                       {"flag": "major_matter", "label": "跨单位调剂或三重一大事项"}]},
+    ],
+}
+
+BUDGET_OVERRIDE_V1: dict[str, Any] = {
+    "document_type": "budget_override",
+    "version": 1,
+    "name": "超预算审批",
+    "authorities": AUTHORITIES,
+    "steps": [
+        {"role": "unit_head", "reason": "申请单位负责人说明超支理由"},
+        {"role": "principal", "reason": "超出预算指标的支出须主要领导批准"},
+    ],
+}
+
+FISCAL_YEAR_REOPEN_V1: dict[str, Any] = {
+    "document_type": "fiscal_year_reopen",
+    "version": 1,
+    "name": "已结账年度重新开放审批",
+    "authorities": [AUTHORITIES[-1]],
+    "steps": [{"role": "principal", "reason": "重新开放已结账年度须主要领导批准"}],
+}
+
 DEFINITIONS: dict[str, ProcessDefinition] = {
-    d["document_type"]: ProcessDefinition.from_dict(d) for d in (MATTER_APPLICATION_V1,)
+    d["document_type"]: ProcessDefinition.from_dict(d)
+    for d in (MATTER_APPLICATION_V1, BUDGET_ADJUSTMENT_V1, BUDGET_OVERRIDE_V1, FISCAL_YEAR_REOPEN_V1)
 }
 
 

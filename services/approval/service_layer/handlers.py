@@ -42,8 +42,8 @@ def _announced(event: Envelope) -> datetime:
 # The events that put a document into approval, and those that bring a returned one back, from whichever
 # service owns the document. Their payloads share the approval request's fields (see
 # `ic_platform.catalogue.fragments.approval_request`); the document's type picks the process definition.
-SUBMITTED = ("payment.matter_application_submitted",)
-RESUBMITTED = ("payment.matter_application_resubmitted",)
+SUBMITTED = ("payment.matter_application_submitted", "budget.adjustment_submitted", "budget.override_requested", "budget.year_reopen_requested")  # noqa: E501
+RESUBMITTED = ("payment.matter_application_resubmitted", "budget.adjustment_resubmitted")
 
 
 def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:

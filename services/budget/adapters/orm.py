@@ -35,12 +35,18 @@ budget_line = sa.Table(
     sa.Column("committed", MONEY, nullable=False, server_default="0"),
     sa.Column("actual", MONEY, nullable=False, server_default="0"),
     sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
+    # 超预算审批: room over `amount` granted to single documents by approved overrides (see LEDGER.md).
+    sa.Column("overrun_allowance", MONEY, nullable=False, server_default="0"),
+    # 结转: the line of the closed year whose open commitments this line took over.
+    sa.Column("carried_from", sa.Text, sa.ForeignKey("budget_line.id"), unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.CheckConstraint("amount >= 0 AND pre_committed >= 0 AND committed >= 0 AND actual >= 0",
-                       name="budget_line_non_negative"),
-    # The last word on overspending, whatever the code above it does.
-    sa.CheckConstraint("control_mode <> 'block' OR amount - pre_committed - committed - actual >= 0",
+    sa.CheckConstraint("amount >= 0 AND pre_committed >= 0 AND committed >= 0 AND actual >= 0 "
+                       "AND overrun_allowance >= 0", name="budget_line_non_negative"),
+    # The last word on overspending, whatever the code above it does. Only an approved override (超预算审批)
+    # widens it, by raising overrun_allowance in the same transaction as the move it allows.
+    sa.CheckConstraint("control_mode <> 'block' "
+                       "OR amount + overrun_allowance - pre_committed - committed - actual >= 0",
                        name="budget_line_block_no_overspend"),
     sa.CheckConstraint("expenditure_kind IN ('basic', 'project')", name="budget_line_expenditure_kind"),
     sa.CheckConstraint("tolerance >= 0 AND (tolerance_rate IS NULL OR tolerance_rate BETWEEN 0 AND 100)",
@@ -61,6 +67,7 @@ budget_move = sa.Table(
     sa.Column("amount", MONEY, nullable=False),
     sa.Column("actor", sa.Text),
     sa.Column("correlation_id", sa.Text),
+    sa.Column("override_no", sa.Text),  # the approved override (超预算审批) that allowed this move, if any
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.CheckConstraint("amount >= 0", name="budget_move_amount_non_negative"),
     # A document's step moves money on a line once, however often it is asked.
@@ -109,6 +116,97 @@ org_unit = sa.Table(
     # When the org service announced this version: a late, older event must not overwrite a newer one.
     sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# ── budget control documents: adjustments (预算调整), overrides (超预算审批), year close (决算与结转) ──
+# Their numbers come from sequences: gaps are fine, duplicates are not.
+budget_adjustment_no = sa.Sequence("budget_adjustment_no_seq", metadata=metadata)
+budget_override_no = sa.Sequence("budget_override_no_seq", metadata=metadata)
+fiscal_year_reopen_no = sa.Sequence("fiscal_year_reopen_no_seq", metadata=metadata)
+
+_TIMES = ("created_at", "updated_at")
+
+
+def _times() -> list[sa.Column]:
+    return [sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+            for name in _TIMES]
+
+
+budget_adjustment = sa.Table(
+    "budget_adjustment", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("no", sa.Text, nullable=False, unique=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("fiscal_year", sa.Integer, nullable=False),
+    sa.Column("from_line_id", sa.Text, sa.ForeignKey("budget_line.id")),
+    sa.Column("to_line_id", sa.Text, sa.ForeignKey("budget_line.id"), nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("fund_source", sa.Text),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("initiator", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status_reason", sa.Text),
+    sa.Column("amounts", sa.JSON),  # the lines' amounts before and after, once applied
+    *_times(),
+    sa.CheckConstraint("amount > 0", name="budget_adjustment_amount_positive"),
+    sa.CheckConstraint("kind IN ('transfer', 'supplementary')", name="budget_adjustment_kind"),
+    sa.CheckConstraint("kind <> 'transfer' OR (from_line_id IS NOT NULL AND from_line_id <> to_line_id)",
+                       name="budget_adjustment_transfer_lines"),
+    sa.Index("budget_adjustment_by_initiator", "org", "initiator", "created_at"),
+    sa.Index("budget_adjustment_by_year", "org", "fiscal_year", "status"),
+)
+
+budget_override = sa.Table(
+    "budget_override", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("no", sa.Text, nullable=False, unique=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("budget_line_id", sa.Text, sa.ForeignKey("budget_line.id"), nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("initiator", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status_reason", sa.Text),
+    sa.Column("expires_at", sa.DateTime(timezone=True)),
+    sa.Column("used_amount", MONEY),
+    sa.Column("used_step", sa.Text),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+    *_times(),
+    sa.CheckConstraint("amount > 0", name="budget_override_amount_positive"),
+    sa.Index("budget_override_by_document", "document_type", "document_id"),
+)
+
+fiscal_year_state = sa.Table(
+    "fiscal_year_state", metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("fiscal_year", sa.Integer, primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("closes", sa.Integer, nullable=False, server_default="0"),  # how often it was closed
+    sa.Column("reason", sa.Text),
+    sa.Column("closed_by", sa.Text),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Column("reopened_at", sa.DateTime(timezone=True)),
+    sa.Column("summary", sa.JSON),
+)
+
+fiscal_year_reopen = sa.Table(
+    "fiscal_year_reopen", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("no", sa.Text, nullable=False, unique=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("fiscal_year", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("initiator", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status_reason", sa.Text),
+    *_times(),
 )
 
 platform = platform_tables(metadata)

@@ -94,11 +94,13 @@ class BudgetLine:
     committed: Decimal = ZERO
     actual: Decimal = ZERO
     closed: bool = False
+    overrun_allowance: Decimal = ZERO  # 超预算审批: room over `amount` granted by approved overrides
+    carried_from: str | None = None  # 结转: the closed year's line whose open commitments this one took over
     events: list = field(default_factory=list, repr=False)
 
     @property
     def available(self) -> Decimal:
-        return self.amount - self.pre_committed - self.committed - self.actual
+        return self.amount + self.overrun_allowance - self.pre_committed - self.committed - self.actual
 
     @property
     def tolerance_allowance(self) -> Decimal:

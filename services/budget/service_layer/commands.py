@@ -14,6 +14,8 @@ class Document(Command):
 class CheckFunds(Command):
     budget_line_id: Code
     amount: Money
+    override_id: Code | None = None  # 超预算审批: an approved override, previewed (not used)
+    document: Document | None = None
 
 
 class Reserve(Command):
@@ -22,6 +24,7 @@ class Reserve(Command):
     document: Document
     step: Code = "submit"
     unit: Code | None = None  # when given, the line must belong to this unit
+    override_id: Code | None = None  # 超预算审批: an approved override of this document, used once
 
 
 class Commit(Command):

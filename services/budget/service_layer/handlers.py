@@ -17,6 +17,7 @@ from ic_platform.paging import page_window, paged
 from ic_platform.retry import retry_transaction
 from services.budget.adapters import excel
 from services.budget.domain import report
+from services.budget.domain.adjustments import BUDGET_DOCUMENT_TYPES
 from services.budget.domain.errors import (
     exceeds_document_balance,
     insufficient_funds,
@@ -38,7 +39,7 @@ from services.budget.domain.model import (
     parse_warning_levels,
     settle,
 )
-from services.budget.service_layer import commands, line_import, register
+from services.budget.service_layer import carried, commands, line_import, overrides, register
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -57,6 +58,8 @@ def line_view(line: BudgetLine) -> dict[str, Any]:
         "available": money_str(line.available), "execution_rate": str(line.execution_rate),
         "closed": line.closed, "parent_id": line.parent_id, "tolerance": money_str(line.tolerance),
         "tolerance_rate": None if line.tolerance_rate is None else str(line.tolerance_rate),
+        "overrun_allowance": money_str(line.overrun_allowance),
+        "carried_from": line.carried_from,
     }
 
 
@@ -173,9 +176,13 @@ def list_lines(cmd: commands.ListLines, uow: BudgetUnitOfWork, ctx: CallContext)
 def check_funds(cmd: commands.CheckFunds, uow: BudgetUnitOfWork) -> dict[str, Any]:
     with uow:
         line = uow.lines.get(cmd.budget_line_id)
-    if line is None:
-        raise line_not_found(cmd.budget_line_id)
-    return line.decide(cmd.amount).as_dict()
+        if line is None:
+            raise line_not_found(cmd.budget_line_id)
+        decision = line.decide(cmd.amount)
+        if not decision.allowed and cmd.override_id:  # 超预算审批, previewed: service_layer/overrides.py
+            decision = overrides.preview(uow, line, decision, _doc(cmd.document) if cmd.document else None,
+                                         cmd.override_id)
+    return decision.as_dict()
 
 
 # ── the commitment ledger ──
@@ -190,7 +197,7 @@ def check_funds(cmd: commands.CheckFunds, uow: BudgetUnitOfWork) -> dict[str, An
 def reserve(cmd: commands.Reserve, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Pre-commit (预占) money for a document, e.g. a submitted matter application."""
     return _consume(uow, ctx, MoveKind.PRE_COMMIT, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
-                    unit=cmd.unit)
+                    unit=cmd.unit, override_id=cmd.override_id)
 
 
 @retry_transaction
@@ -238,6 +245,8 @@ def on_approval_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     """An approved document keeps its pre-commitment, marked approved; a rejected one gives it back."""
     ctx = CallContext.from_envelope(event)
     document = DocumentRef(**event.payload["document"])
+    if document.type in BUDGET_DOCUMENT_TYPES:
+        return  # the budget's own documents: service_layer/control_events.py
     if event.payload["outcome"] == "approved":
         for line, held in _locked_holdings(uow, document):
             if held.pre_committed > 0 and _move(uow, ctx, line, document, "approved", MoveKind.PRE_COMMIT_APPROVED,
@@ -273,9 +282,10 @@ def _locked_holdings(uow: BudgetUnitOfWork, document: DocumentRef) -> list[tuple
 
 def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: str, amount: Decimal,
              document: DocumentRef, step: str, *, source: DocumentRef | None = None,
-             unit: str | None = None) -> dict[str, Any]:
+             unit: str | None = None, override_id: str | None = None) -> dict[str, Any]:
     with uow:
         line = _locked_line(uow, line_id, unit)
+        line = carried.redirect(uow, line, document, source)  # 结转: service_layer/carried.py
         consumed_before = line.consumed
         if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
             return _replayed(uow, line, document, step, kind)
@@ -283,6 +293,8 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
         if source is not None:
             settlement = settle(kind, amount, Held.from_sums(uow.moves.held(line.id, source)))
         decision = line.decide(amount, covered=settlement.covered)
+        if not decision.allowed and override_id:  # 超预算审批: service_layer/overrides.py
+            decision = overrides.apply(uow, ctx, line, decision, document, step, override_id)
         if not decision.allowed:
             raise insufficient_funds(decision)
         taken = f"{document.no or document.id}"
@@ -410,7 +422,22 @@ def _replayed(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, st
             "warning": None, "available_after": money_str(line.available), "replayed": True}
 
 
-EVENT_HANDLERS = {"approval.completed": [on_approval_completed], **register.EVENT_HANDLERS}
+def on_budget_document_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """Approval's end for the budget's own documents (adjustments, overrides, year reopenings). Imported
+    here, not at the top: those use cases build on this module's ledger moves."""
+    from services.budget.service_layer import control_events
+
+    control_events.on_completed(event, uow)
+
+
+def on_budget_document_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    from services.budget.service_layer import control_events
+
+    control_events.on_returned(event, uow)
+
+
+EVENT_HANDLERS = {"approval.completed": [on_approval_completed, on_budget_document_completed],
+                  "approval.returned": [on_budget_document_returned], **register.EVENT_HANDLERS}
 
 
 # ── the execution report (预算执行情况表): reads of the maintained projections, never a scan of the ledger ──
@@ -456,6 +483,6 @@ def line_moves(cmd: commands.LineMoves, uow: BudgetUnitOfWork, ctx: CallContext)
         total, rows = uow.reports.moves(line.id, limit=limit, offset=offset)
     items = [{"id": r.id, "document": DocumentRef(r.document_type, r.document_id, r.document_no).as_dict(),
               "kind": r.kind, "kind_name": report.MOVE_KIND_NAMES.get(r.kind, r.kind),
-              "amount": money_str(r.amount), "step": r.step, "actor": r.actor,
+              "amount": money_str(r.amount), "step": r.step, "actor": r.actor, "override_no": r.override_no,
               "at": r.created_at.isoformat()} for r in rows]
     return {**paged(items, total, cmd.page, limit), "budget_line_id": line.id}

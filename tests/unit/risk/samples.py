@@ -13,6 +13,9 @@ TASK_ID = "0c7b1a52-3f0e-4c8e-b1a4-9d0d2e6c4b21"
 SUBJECT = f"matter_application/{APPLICATION_ID}"
 DOCUMENT = {"type": "matter_application", "id": APPLICATION_ID, "no": "SQ-2026-000001"}
 LINE = "2026-dzb-2010301-30201"
+ADJUSTMENT = {"type": "budget_adjustment", "id": "7a4e2c1b-0d3f-4e5a-9b8c-1f2e3d4c5b6a", "no": "TZ-2026-000001"}
+OVERRIDE = {"type": "budget_override", "id": "8b5f3d2c-1e4a-4f6b-8c9d-2a3b4c5d6e7f", "no": "CY-2026-000001"}
+REOPEN = {"type": "fiscal_year_reopen", "id": "9c6a4e3d-2f5b-4a7c-9d0e-3b4c5d6e7f80", "no": "CK-2026-000001"}
 
 PAYLOADS: dict[str, dict[str, Any]] = {
     "org.unit_registered": {"unit": {"code": "dzb", "name": "党政办公室", "kind": "office"}},
@@ -51,6 +54,38 @@ PAYLOADS: dict[str, dict[str, Any]] = {
                                "reason": "年初指标分解"},
     "budget.threshold_crossed": {"budget_line_id": LINE, "level": 80, "consumed": "160000.00",
                                  "amount": "200000.00", "rate": "80.00"},
+    # ── the budget's own documents (adjustments, overrides, year close) ──
+    "budget.adjustment_submitted": {
+        "document": ADJUSTMENT, "unit": "dzb", "applicant": "clerk", "amount": "5000.00",
+        "title": "预算调剂：2026-DZB-30201-01 → 2026-DZB-30211-01", "major_matter": False, "kind": "transfer",
+        "fiscal_year": 2026, "from_budget_line_id": LINE, "to_budget_line_id": "2026-DZB-30211-01",
+        "reason": "差旅费不足", "cross_unit": False},
+    "budget.adjustment_resubmitted": {
+        "document": ADJUSTMENT, "unit": "dzb", "applicant": "clerk", "amount": "5000.00",
+        "title": "预算追加：2026-DZB-30211-01", "kind": "supplementary", "fiscal_year": 2026,
+        "to_budget_line_id": "2026-DZB-30211-01", "fund_source": "general_public_budget",
+        "reason": "差旅费不足，附测算", "cross_unit": False},
+    "budget.adjusted": {"document": ADJUSTMENT, "kind": "transfer", "fiscal_year": 2026,
+                        "from_budget_line_id": LINE, "to_budget_line_id": "2026-DZB-30211-01", "amount": "5000.00",
+                        "lines": {LINE: {"before": "200000.00", "after": "195000.00"},
+                                  "2026-DZB-30211-01": {"before": "80000.00", "after": "85000.00"}}},
+    "budget.adjustment_rejected": {"document": ADJUSTMENT, "reason": "理由不充分"},
+    "budget.override_requested": {
+        "document": OVERRIDE, "unit": "dzb", "applicant": "clerk", "amount": "800.00",
+        "title": "超预算审批", "budget_line_id": LINE, "for_document": DOCUMENT, "reason": "会议规模扩大"},
+    "budget.override_decided": {"document": OVERRIDE, "outcome": "approved", "budget_line_id": LINE,
+                                "for_document": DOCUMENT, "amount": "800.00",
+                                "expires_at": "2026-12-25T08:00:00+00:00"},
+    "budget.override_used": {"document": OVERRIDE, "budget_line_id": LINE, "for_document": DOCUMENT,
+                             "step": "submit", "overrun": "500.00", "amount": "800.00"},
+    "budget.year_closed": {"fiscal_year": 2026, "lines_closed": 296, "lines_carried_forward": 3,
+                           "documents_carried_forward": 4, "carried_forward_total": "35000.00",
+                           "amount_total": "9000000.00", "actual_total": "8000000.00", "reason": "年终结账",
+                           "closed_by": "finance"},
+    "budget.year_reopen_requested": {
+        "document": REOPEN, "unit": "czb", "applicant": "finance", "amount": "9000000.00",
+        "title": "重新开放 2026 年度预算", "fiscal_year": 2026, "reason": "补记漏记支出"},
+    "budget.year_reopened": {"document": REOPEN, "fiscal_year": 2026, "lines_reopened": 296},
     "approval.submitted": {"document": DOCUMENT, "initiator": "clerk", "route": [
         {"step_no": 1, "name": "部门负责人审批", "approver_role": "unit_head", "assignee": "head_dzb",
          "reason": "本单位负责人"},

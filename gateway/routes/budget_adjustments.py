@@ -1,0 +1,130 @@
+"""预算调整 (调剂/追加) and 超预算审批: budget documents that go through approval, owned by the budget service."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, Query, Request, Response
+from pydantic import Field
+
+from gateway.auth import CurrentUser, User
+from gateway.errors import ApiError, domain_error
+from gateway.routes.base import api_router
+from gateway.rpc import Rpc, UserRpc
+from gateway.schemas import Amount, Body, Ident, Paging, optional, paging
+from ic_platform.commands import Text
+from ic_platform.money import money_str
+from ic_platform.rpc_client import RemoteError
+
+router = api_router("budget_adjustments")
+
+# Finance and administrators adjust any unit's lines and see every adjustment; others act for their own unit.
+FINANCE_ROLES = ("finance_reviewer", "admin")
+READ_ALL_ROLES = (*FINANCE_ROLES, "inspector", "auditor")
+LineId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="预算指标编号")]
+
+
+class AdjustmentBody(Body):
+    kind: Literal["transfer", "supplementary"] = Field(description="transfer 调剂 / supplementary 追加")
+    from_budget_line_id: LineId | None = Field(None, description="调出指标（调剂必填）")
+    to_budget_line_id: LineId = Field(description="调入（追加）指标")
+    amount: Amount
+    reason: Text = Field(description="调整理由（必填）")
+    fund_source: str | None = Field(None, min_length=1, max_length=64, description="资金来源（追加必填）")
+
+
+class ResubmitAdjustmentBody(Body):
+    reason: Text | None = Field(None, description="调整理由（不填则不变）")
+
+
+class DocumentBody(Body):
+    type: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z_]{0,63}$", description="单据类型")
+    id: str = Field(min_length=1, max_length=64, description="单据 ID")
+    no: str | None = Field(None, min_length=1, max_length=64, description="单据编号")
+
+
+class OverrideBody(Body):
+    budget_line_id: LineId
+    document: DocumentBody = Field(description="要超出指标的单据（如被拒绝预占的事前申请）")
+    amount: Amount = Field(description="申请超出可用余额的最高金额")
+    reason: Text = Field(description="超预算理由（必填）")
+
+
+def _own_unit(user: User) -> str | None:
+    """The unit whose lines the caller may adjust; None: any (finance, administrators)."""
+    return None if set(FINANCE_ROLES) & set(user.roles) else user.unit
+
+
+@router.post("/budget-adjustments", status_code=201, summary="提交预算调整（调剂冻结调出金额，进入审批）")
+async def submit_budget_adjustment(body: AdjustmentBody, user: CurrentUser, rpc: UserRpc, request: Request,
+                                   response: Response) -> dict[str, Any]:
+    kwargs = {**body.model_dump(exclude_none=True), "amount": money_str(body.amount), **optional(unit=_own_unit(user))}
+    result = await rpc.call("budget", "submit_adjustment", kwargs)
+    response.headers["Location"] = request.app.url_path_for("get_budget_adjustment", adjustment_id=result["id"])
+    return result
+
+
+@router.get("/budget-adjustments", summary="预算调整单列表（本人发起的；财务、纪检、审计可查看全部）")
+async def list_budget_adjustments(
+    user: CurrentUser, rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
+    status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$", description="状态")] = None,
+    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")] = None,
+    all: Annotated[bool, Query(description="查看全部（财务、纪检、审计、管理员）")] = False,  # noqa: A002
+) -> dict[str, Any]:
+    if all and not set(READ_ALL_ROLES) & set(user.roles):
+        raise ApiError(403, "forbidden", "没有权限查看全部预算调整单", {"required_role": list(READ_ALL_ROLES)})
+    kwargs = {"mine": not all, **optional(status=status, fiscal_year=fiscal_year), **page.kwargs()}
+    return await rpc.call("budget", "list_adjustments", kwargs)
+
+
+@router.get("/budget-adjustments/{adjustment_id}", summary="预算调整单详情（含审批路线）")
+async def get_budget_adjustment(adjustment_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await with_route(rpc, "budget_adjustment", adjustment_id,
+                            rpc.call("budget", "get_adjustment", {"adjustment_id": adjustment_id}))
+
+
+@router.post("/budget-adjustments/{adjustment_id}/resubmit", summary="重新提交被退回的预算调整（仅发起人）")
+async def resubmit_budget_adjustment(adjustment_id: Ident, body: ResubmitAdjustmentBody,
+                                     rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("budget", "resubmit_adjustment",
+                          {"adjustment_id": adjustment_id, **body.model_dump(exclude_none=True)})
+
+
+@router.post("/budget-adjustments/{adjustment_id}/withdraw", summary="撤回被退回的预算调整（释放冻结，仅发起人）")
+async def withdraw_budget_adjustment(adjustment_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("budget", "withdraw_adjustment", {"adjustment_id": adjustment_id})
+
+
+@router.post("/budget-overrides", status_code=201, summary="申请超预算审批（批准后该单据可一次性超出指标）")
+async def request_budget_override(body: OverrideBody, user: CurrentUser, rpc: UserRpc) -> dict[str, Any]:
+    kwargs = {"budget_line_id": body.budget_line_id, "document": body.document.model_dump(exclude_none=True),
+              "amount": money_str(body.amount), "reason": body.reason, **optional(unit=_own_unit(user))}
+    return await rpc.call("budget", "request_override", kwargs)
+
+
+@router.get("/budget-overrides/{override_id}", summary="超预算审批单详情（含审批路线）")
+async def get_budget_override(override_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await with_route(rpc, "budget_override", override_id,
+                            rpc.call("budget", "get_override", {"override_id": override_id}))
+
+
+async def with_route(rpc: Rpc, document_type: str, document_id: str, document_call: Any) -> dict[str, Any]:
+    """The document and its approval route, asked together; the document's own failure comes first."""
+    document, route = await asyncio.gather(document_call, _route(rpc, document_type, document_id),
+                                           return_exceptions=True)
+    for outcome in (document, route):
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return {**document, "route": route}
+
+
+async def _route(rpc: Rpc, document_type: str, document_id: str) -> dict[str, Any] | None:
+    """None while approval has not routed the document yet (it answers 404)."""
+    try:
+        return await rpc.call("approval", "get_route", {"document_type": document_type, "document_id": document_id})
+    except RemoteError as exc:
+        mapped: ApiError | None = domain_error(exc)
+        if mapped is not None and mapped.status == 404:
+            return None
+        raise

@@ -1,0 +1,32 @@
+"""Approval's answers about the budget service's own documents (adjustments, overrides, year reopenings),
+dispatched by document type; the ledger's generic handler leaves these types alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ic_platform.envelope import Envelope
+from services.budget.domain import adjustments as adj
+from services.budget.domain import overrides as ovr
+from services.budget.domain import year_end as ye
+from services.budget.service_layer import adjustments, overrides, year_end
+from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
+
+Handler = Callable[[Envelope, BudgetUnitOfWork], None]
+
+_COMPLETED: dict[str, Handler] = {adj.DOCUMENT_TYPE: adjustments.on_completed,
+                                  ovr.DOCUMENT_TYPE: overrides.on_completed,
+                                  ye.REOPEN_DOCUMENT_TYPE: year_end.on_reopen_completed}
+_RETURNED: dict[str, Handler] = {adj.DOCUMENT_TYPE: adjustments.on_returned,
+                                 ovr.DOCUMENT_TYPE: overrides.on_returned,
+                                 ye.REOPEN_DOCUMENT_TYPE: year_end.on_reopen_returned}
+
+
+def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    if (handler := _COMPLETED.get(event.payload["document"]["type"])) is not None:
+        handler(event, uow)
+
+
+def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    if (handler := _RETURNED.get(event.payload["document"]["type"])) is not None:
+        handler(event, uow)

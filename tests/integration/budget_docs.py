@@ -1,0 +1,57 @@
+"""Helpers shared by the budget documents' integration tests: lines made for one test, approvals by hand."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from ic_platform.rpc_client import RpcClient
+from tests.integration.conftest import eventually
+
+CTX = {"org": "xinqiao", "actor": "finance"}
+
+
+@pytest.fixture
+def rpc(stack):
+    client = RpcClient(stack.settings.amqp_uri, name="test")
+    client.start()
+    yield client
+    client.stop()
+
+
+def new_line(rpc, amount, *, year=2026, unit="dzb", kind="basic", mode="block", economic_class="30201") -> str:
+    line_id = f"{year}-T{uuid.uuid4().hex[:8]}-{economic_class}"
+    rpc.call("budget", "create_line", {
+        "id": line_id, "fiscal_year": year, "unit": unit, "functional_class": "2010301",
+        "economic_class": economic_class, "expenditure_kind": kind, "fund_source": "general_public_budget",
+        "amount": amount, "control_mode": mode}, context=CTX)
+    return line_id
+
+
+def line(api, line_id) -> dict:
+    response = api.get(f"/api/v1/budget-lines/{line_id}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def money(value) -> Decimal:
+    return Decimal(value)
+
+
+def task_for(api, document_id):
+    tasks = api.get("/api/v1/approval/tasks", params={"page_size": 200}).json()["items"]
+    return next((t for t in tasks if t["document"]["id"] == document_id), None)
+
+
+def decide(api, document_id, decision="approve", comment=None):
+    task = eventually(lambda: task_for(api, document_id))
+    body = {"decision": decision, **({"comment": comment} if comment else {})}
+    response = api.post(f"/api/v1/approval/tasks/{task['task_id']}/decision", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def status_of(api, path, expected):
+    return eventually(lambda: (body := api.get(path).json()).get("status") == expected and body)
