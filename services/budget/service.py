@@ -6,7 +6,8 @@ from nameko.rpc import rpc
 
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.budget.service_layer import commands, handlers
+from services.budget.service_layer import commands, handlers, standards, three_public
+from services.budget.service_layer import standards_commands as std_cmd
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 
@@ -81,6 +82,30 @@ class BudgetService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def line_moves(self, **kwargs):
         return handlers.line_moves(commands.LineMoves.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    # ── expenditure standards (支出标准) and 三公经费 caps: services/budget/STANDARDS.md ──
+
+    @rpc(expected_exceptions=DomainError)
+    def add_standard_version(self, **kwargs):
+        return standards.add_standard_version(std_cmd.AddStandardVersion.parse(kwargs), self.platform.uow(),
+                                              self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_standards(self, **kwargs):
+        return standards.list_standards(std_cmd.ListStandards.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def check_standard(self, **kwargs):
+        return standards.check_standard(std_cmd.CheckStandard.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_three_public_cap(self, **kwargs):
+        return three_public.set_cap(std_cmd.SetThreePublicCap.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def three_public_report(self, **kwargs):
+        return three_public.three_public_report(std_cmd.ThreePublicReport.parse(kwargs), self.platform.uow(),
+                                                self.platform.ctx)
 
 
 SERVICE = BudgetService

@@ -37,7 +37,7 @@ from services.budget.domain.model import (
     parse_warning_levels,
     settle,
 )
-from services.budget.service_layer import commands, line_import
+from services.budget.service_layer import commands, line_import, three_public
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = "budget"
@@ -266,6 +266,7 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
              document: DocumentRef, step: str, *, source: DocumentRef | None = None,
              unit: str | None = None) -> dict[str, Any]:
     with uow:
+        caps = three_public.lock_caps(uow, line_id)  # 三公经费 caps before the line: one lock order
         line = _locked_line(uow, line_id, unit)
         consumed_before = line.consumed
         if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
@@ -276,6 +277,7 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
         decision = line.decide(amount, covered=settlement.covered)
         if not decision.allowed:
             raise insufficient_funds(decision)
+        three_public.check_caps(uow, caps, amount - settlement.covered)
         taken = f"{document.no or document.id}"
         if settlement.relieved:
             _move(uow, ctx, line, source, _source_step(MoveKind.RELIEVE, document, step), MoveKind.RELIEVE,
