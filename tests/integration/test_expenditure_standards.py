@@ -128,6 +128,12 @@ def test_a_new_version_applies_only_to_expenses_dated_from_its_effective_date(lo
         "code": code, "limits": {"lodging": "200.00", "meals": "100.00", "transport": "80.00"},
         "action": "block", "effective_from": "2026-09-01"})
     assert too_early.status_code == 422 and "晚于" in too_early.json()["error"]["message"]
+    same_scope = finance.post("/api/v1/expenditure-standards", json={**first, "code": f"{code}-B"})
+    assert same_scope.status_code == 409 and same_scope.json()["error"]["code"] == "expenditure_standard_duplicate"
+    other_scope = finance.post("/api/v1/expenditure-standards", json={
+        **first, "key": {"city_tier": city, "rank": "厅局级"}, "effective_from": "2026-12-01"})
+    assert other_scope.status_code == 409
+    assert other_scope.json()["error"]["code"] == "expenditure_standard_key_changed"
 
     def check(on):
         response = clerk.post("/api/v1/expenditure-standards/check", json=trip("700.00", on=on, city=city))

@@ -85,6 +85,9 @@ class CapRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
+    def economic_class(self, line_id: str) -> str | None:
+        return self.conn.execute(sa.select(L.c.economic_class).where(L.c.id == line_id)).scalar()
+
     def lock_caps_of_line(self, line_id: str) -> list[Cap]:
         """The caps a line's consumption counts against (the organisation's, then its unit's), row-locked,
         in one statement. Empty when the line is not in a 三公 category or its category has no cap."""

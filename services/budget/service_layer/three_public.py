@@ -20,9 +20,25 @@ from services.budget.domain.three_public import ORG_WIDE, Cap, CapDecision, Cate
 from services.budget.service_layer.standards_commands import SetThreePublicCap, ThreePublicReport
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
+# Whether a line is in a 三公 category, by (database, line id): a line's economic class never changes, so
+# moves on the other lines (nearly all of them) cost no extra statement after the first.
+_TAGGED: dict[tuple[str, str], bool] = {}
+_TAGGED_MAX = 100_000
+
 
 def lock_caps(uow: BudgetUnitOfWork, line_id: str) -> list[Cap]:
-    return CapRepository(uow.conn).lock_caps_of_line(line_id)
+    repo = CapRepository(uow.conn)
+    key = (str(uow.engine.url), line_id)
+    tagged = _TAGGED.get(key)
+    if tagged is None:
+        economic_class = repo.economic_class(line_id)
+        if economic_class is None:
+            return []  # an unknown line: the ledger refuses it next
+        tagged = rules.category_of(economic_class) is not None
+        if len(_TAGGED) >= _TAGGED_MAX:
+            _TAGGED.clear()
+        _TAGGED[key] = tagged
+    return repo.lock_caps_of_line(line_id) if tagged else []
 
 
 def check_caps(uow: BudgetUnitOfWork, caps: list[Cap], asked: Decimal) -> None:
