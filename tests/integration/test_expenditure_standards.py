@@ -270,3 +270,34 @@ def test_racing_reserves_straight_to_the_budget_service_never_pass_the_cap(rpc):
     held = [Decimal(rpc.call("budget", "get_line", {"budget_line_id": x}, context=ctx)["pre_committed"])
             for x in lines]
     assert sum(held) == Decimal("20000.00") and all(h > 0 for h in held)
+
+
+def test_a_unit_cap_holds_for_that_units_lines_only(rpc):
+    year, tag = 2033, uuid.uuid4().hex[:6].upper()
+    ctx = {"org": "xinqiao", "actor": "finance"}
+    lines = {unit: f"{year}-{unit.upper()}-30231-{tag}" for unit in ("dzb", "czb")}
+    for unit, line_id in lines.items():
+        rpc.call("budget", "create_line", {
+            "id": line_id, "fiscal_year": year, "unit": unit, "functional_class": "2010301",
+            "economic_class": "30231", "expenditure_kind": "basic", "fund_source": "general_public_budget",
+            "amount": "50000.00"}, context=ctx)
+    rpc.call("budget", "set_three_public_cap", {"fiscal_year": year, "category": "official_vehicles",
+                                                "amount": "5000.00", "unit": "dzb"}, context=ctx)
+
+    def reserve(unit, amount):
+        return rpc.call("budget", "reserve", {"budget_line_id": lines[unit], "amount": amount, "document": {
+            "type": "matter_application", "id": str(uuid.uuid4())}}, context=ctx)
+
+    reserve("dzb", "3000.00")
+    with pytest.raises(RemoteError) as refused:
+        reserve("dzb", "2000.01")
+    assert refused.value.exc_args[0] == "three_public_cap_exceeded"
+    assert "单位 dzb公务用车购置及运行费年度控制数 5000.00 元，已使用 3000.00 元" in refused.value.exc_args[1]
+    reserve("dzb", "2000.00")
+    reserve("czb", "20000.00")  # no cap for czb, none for the street
+    report = rpc.call("budget", "three_public_report", {"fiscal_year": year, "unit": "dzb"}, context=ctx)
+    vehicles = next(r for r in report["items"] if r["category"] == "official_vehicles")
+    assert (vehicles["cap"], vehicles["consumed"], vehicles["rate"]) == ("5000.00", "5000.00", "100.00")
+    street = rpc.call("budget", "three_public_report", {"fiscal_year": year}, context=ctx)
+    vehicles = next(r for r in street["items"] if r["category"] == "official_vehicles")
+    assert (vehicles["cap"], vehicles["consumed"]) == (None, "25000.00")

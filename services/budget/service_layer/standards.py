@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from pydantic import ValidationError
 
 from ic_platform.commands import invalid_input
@@ -51,7 +52,12 @@ def add_standard_version(cmd: AddStandardVersion, uow: BudgetUnitOfWork, ctx: Ca
                        action=Action(cmd.action))
         if closed is not None:
             repo.close(closed)
-        repo.add(new, ctx.actor)
+        try:
+            repo.add(new, ctx.actor)
+        except sa.exc.IntegrityError:  # the same version added by someone else meanwhile
+            raise Conflict("expenditure_standard_changed_meanwhile",
+                           f"标准 {cmd.code} 刚被他人修改（第 {version} 版已存在），请刷新后重试",
+                           {"code": cmd.code, "version": version}) from None
         uow.commit()
     return {"standard": new.as_dict(), "superseded": closed.as_dict() if closed else None}
 
