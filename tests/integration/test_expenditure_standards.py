@@ -67,10 +67,14 @@ def test_a_meeting_over_a_block_standard_is_refused_citing_the_standard_and_its_
 def test_a_flag_standard_lets_the_application_through_and_the_excess_is_on_its_dossier(stack, login):
     clerk = login("clerk")
     # 一类城市 其余人员 lodging 450 元/天 (demo, flag): 2 days × 450 = 900; asking 1,200
-    response = apply(clerk, TRAVEL_LINE, "1560.00", trip("1200.00"), title="赴省城学习考察")
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = {"title": "赴省城学习考察", "budget_line_id": TRAVEL_LINE, "amount": "1560.00", "expense": trip("1200.00")}
+    response = clerk.post("/api/v1/matter-applications", json=body, headers=key)
     assert response.status_code == 201, response.text
     app = response.json()
     assert app["status"] == "submitted"
+    again = clerk.post("/api/v1/matter-applications", json=body, headers=key)  # a retry: the same answer
+    assert again.status_code == 201 and again.json()["id"] == app["id"]
 
     def exceeded():
         body = clerk.get(f"/api/v1/dossiers/matter_application/{app['id']}").json()
@@ -95,7 +99,8 @@ def test_a_flag_standard_lets_the_application_through_and_the_excess_is_on_its_d
 
 
 def published_payload(stack, type_, subject):
-    """The event as the payment service published it (its outbox row), for the fields a dossier does not show."""
+    """The event as the payment service published it (its outbox row), for the fields a dossier does not show;
+    exactly one such event (scalar_one)."""
     engine = sa.create_engine(stack.settings.database_url("payment"), poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
