@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -32,17 +33,36 @@ class LoginBody(Body):
     password: str = Field(min_length=1, max_length=128, description="密码")
 
 
+class ExpenseBody(Body):
+    """The spending a matter application asks for, measured as the expenditure standards measure it."""
+
+    kind: Literal["travel", "meeting", "training", "reception"] = Field(
+        description="费用类型：travel 差旅、meeting 会议、training 培训、reception 公务接待")
+    expense_date: date = Field(description="费用发生日期（按该日有效的支出标准校验）")
+    details: dict[str, Any] = Field(description=(
+        "明细。travel: city_tier(一类/二类/三类), city?, rank(省部级/厅局级/其余人员), persons, days, lodging, "
+        "meals, transport；meeting/training: category, persons, days, amount；reception: guests, accompany, "
+        "meals, amount。金额为字符串"))
+
+    def rpc_kwargs(self) -> dict[str, Any]:
+        return {"kind": self.kind, "expense_date": self.expense_date.isoformat(), "details": self.details}
+
+
 class MatterApplicationBody(Body):
     title: Text = Field(description="事项名称")
     purpose: str | None = Field(None, max_length=2000, description="事由 / 用途说明")
     budget_line_id: str = Field(min_length=1, max_length=64, description="预算指标 ID")
     amount: Amount
     major_matter: bool = Field(False, description="是否“三重一大”事项（需集体决策）")
+    expense: ExpenseBody | None = Field(None, description="费用明细（可选）：提交前按支出标准校验")
 
     def rpc_kwargs(self, unit: str | None) -> dict[str, Any]:
         # An absent purpose goes as "", the command's own default; null would be refused as "not text".
-        return {"title": self.title, "purpose": self.purpose or "", "budget_line_id": self.budget_line_id,
-                "amount": money_str(self.amount), "major_matter": self.major_matter, "unit": unit}
+        kwargs = {"title": self.title, "purpose": self.purpose or "", "budget_line_id": self.budget_line_id,
+                  "amount": money_str(self.amount), "major_matter": self.major_matter, "unit": unit}
+        if self.expense is not None:
+            kwargs["expense"] = self.expense.rpc_kwargs()
+        return kwargs
 
 
 class ResubmitBody(Body):

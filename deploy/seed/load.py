@@ -11,6 +11,7 @@ from ic_platform.money import money_str
 
 def seed(cfg: Settings | None = None) -> dict[str, int]:
     from deploy.seed import demo_org
+    from deploy.seed import standards as standards_seed
     from services.budget.service_layer import commands as budget_cmd
     from services.budget.service_layer import handlers as budget
     from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
@@ -41,7 +42,9 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
                 "project": line.project, "expenditure_kind": line.expenditure_kind,
                 "fund_source": line.fund_source, "source_kind": line.source_kind,
                 "amount": money_str(line.amount)}), BudgetUnitOfWork(budget_engine), ctx)
+        standards = standards_seed.load(budget_engine, demo_org.ORG_CODE, demo_org.FISCAL_YEAR)
     finally:
         org_engine.dispose()
         budget_engine.dispose()
-    return {"units": len(demo_org.UNITS), "users": len(demo_org.USERS), "budget_lines": len(demo_org.BUDGET_LINES)}
+    return {"units": len(demo_org.UNITS), "users": len(demo_org.USERS), "budget_lines": len(demo_org.BUDGET_LINES),
+            "expenditure_standards": len(standards_seed.STANDARDS), "new_expenditure_standards": standards["standards"]}

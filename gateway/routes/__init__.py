@@ -15,18 +15,20 @@ from gateway.routes import (
     ops,
     org,
     reports,
+    standards,
 )
 
 # budget_lines before budget: its fixed paths (export.xlsx) must win over budget's /budget-lines/{line_id}.
 ROUTERS = (auth.router, org.router, budget_lines.router, budget.router, budget_adjustments.router,
            budget_year_end.router, reports.router, applications.router, approval.router, dossiers.router,
-           ops.router, health.router)
+           ops.router, health.router, standards.router)
 
 TAGS = [
     {"name": "auth", "description": "认证：登录获取访问令牌、查看当前用户"},
     {"name": "org", "description": "组织机构：单位（部门、社区）"},
     {"name": "budget", "description": "预算指标：查询各单位的预算指标及可用余额"},
     {"name": "reports", "description": "报表：预算执行情况表、月度趋势与 Excel 导出"},
+    {"name": "expenditure_standards", "description": "支出标准（按生效日期分版本）与三公经费控制数"},
     {"name": "matter_applications", "description": "事前申请：提交与查询事项申请（提交即预占预算）"},
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},

@@ -14,9 +14,12 @@ from services.budget.service_layer import (
     line_commands,
     overrides,
     register,
+    standards,
+    three_public,
     year_end,
 )
 from services.budget.service_layer import control_commands as cc
+from services.budget.service_layer import standards_commands as std_cmd
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 
@@ -167,6 +170,30 @@ class BudgetService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def get_reopen(self, reopen_id: str):
         return year_end.get_reopen(reopen_id, self.platform.uow(), self.platform.ctx)
+
+    # ── expenditure standards (支出标准) and 三公经费 caps: services/budget/STANDARDS.md ──
+
+    @rpc(expected_exceptions=DomainError)
+    def add_standard_version(self, **kwargs):
+        return standards.add_standard_version(std_cmd.AddStandardVersion.parse(kwargs), self.platform.uow(),
+                                              self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_standards(self, **kwargs):
+        return standards.list_standards(std_cmd.ListStandards.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def check_standard(self, **kwargs):
+        return standards.check_standard(std_cmd.CheckStandard.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_three_public_cap(self, **kwargs):
+        return three_public.set_cap(std_cmd.SetThreePublicCap.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def three_public_report(self, **kwargs):
+        return three_public.three_public_report(std_cmd.ThreePublicReport.parse(kwargs), self.platform.uow(),
+                                                self.platform.ctx)
 
 
 SERVICE = BudgetService

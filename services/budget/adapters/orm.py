@@ -209,4 +209,48 @@ fiscal_year_reopen = sa.Table(
     *_times(),
 )
 
+# 支出标准: one keyed rate row per version; versions of a code follow each other without gaps or overlaps
+# (services/budget/domain/standards.py). Limits are JSON (money as two-place strings), as their fields differ
+# by kind.
+expenditure_standard = sa.Table(
+    "expenditure_standard", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("code", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("key", JSONB, nullable=False),
+    sa.Column("key_text", sa.Text, nullable=False),
+    sa.Column("limits", JSONB, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("effective_from", sa.Date, nullable=False),
+    sa.Column("effective_to", sa.Date),
+    sa.Column("created_by", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("kind IN ('travel', 'meeting', 'training', 'reception')", name="expenditure_standard_kind"),
+    sa.CheckConstraint("action IN ('block', 'flag')", name="expenditure_standard_action"),
+    sa.CheckConstraint("version >= 1", name="expenditure_standard_version_positive"),
+    sa.CheckConstraint("effective_to IS NULL OR effective_to >= effective_from",
+                       name="expenditure_standard_period"),
+    sa.UniqueConstraint("org", "code", "version", name="expenditure_standard_version_once"),
+    sa.Index("expenditure_standard_by_key", "org", "kind", "key_text", "effective_from"),
+)
+
+# 三公经费 annual caps; unit '' is the whole organisation. A reserve on a line of the category locks its cap
+# rows (before the line row: one lock order for everyone) and checks the category's consumption.
+three_public_cap = sa.Table(
+    "three_public_cap", metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("fiscal_year", sa.Integer, primary_key=True),
+    sa.Column("category", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True, server_default=""),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("updated_by", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("amount >= 0", name="three_public_cap_non_negative"),
+    sa.CheckConstraint("category IN ('overseas_trips', 'official_vehicles', 'official_reception')",
+                       name="three_public_cap_category"),
+)
+
 platform = platform_tables(metadata)

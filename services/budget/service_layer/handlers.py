@@ -39,7 +39,7 @@ from services.budget.domain.model import (
     parse_warning_levels,
     settle,
 )
-from services.budget.service_layer import carried, commands, line_import, overrides, register
+from services.budget.service_layer import carried, commands, line_import, overrides, register, three_public
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -284,6 +284,7 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
              document: DocumentRef, step: str, *, source: DocumentRef | None = None,
              unit: str | None = None, override_id: str | None = None) -> dict[str, Any]:
     with uow:
+        caps = three_public.lock_caps(uow, line_id)  # 三公经费 caps before the line: one lock order
         line = _locked_line(uow, line_id, unit)
         line = carried.redirect(uow, line, document, source)  # 结转: service_layer/carried.py
         consumed_before = line.consumed
@@ -297,6 +298,7 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
             decision = overrides.apply(uow, ctx, line, decision, document, step, override_id)
         if not decision.allowed:
             raise insufficient_funds(decision)
+        three_public.check_caps(uow, caps, amount - settlement.covered)
         taken = f"{document.no or document.id}"
         if settlement.relieved:
             _move(uow, ctx, line, source, _source_step(MoveKind.RELIEVE, document, step), MoveKind.RELIEVE,

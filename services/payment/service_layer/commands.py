@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from ic_platform.commands import Code, Command, Money, Text
+from services.payment.service_layer.standards import ExpenseSection
 
 
 class SubmitMatterApplication(Command):
@@ -14,6 +15,7 @@ class SubmitMatterApplication(Command):
     amount: Money
     major_matter: bool = False
     unit: Code  # the applicant's unit, set by the gateway from the signed-in user
+    expense: ExpenseSection | None = None  # checked against the expenditure standards before reserving
 
 
 class ResubmitMatterApplication(Command):

@@ -17,7 +17,7 @@ from ic_platform.errors import DomainError, Forbidden, not_found
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from services.payment.domain.model import DOCUMENT_TYPE, STATUS_LABELS, MatterApplication, Status
-from services.payment.service_layer import commands
+from services.payment.service_layer import commands, standards
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
 PRODUCER = "payment"
@@ -41,9 +41,11 @@ def view(app: MatterApplication) -> dict[str, Any]:
 
 def submit_matter_application(cmd: commands.SubmitMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext,
                               budget: Budget) -> dict[str, Any]:
-    request = cmd.model_dump(mode="json")
+    # Without an expense section the request reads as it did before sections existed (same idempotency hash).
+    request = cmd.model_dump(mode="json", exclude={"expense"} if cmd.expense is None else None)
     key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
     app_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
+    checked = standards.check_expense(cmd.expense, budget)  # over a block standard: refused, nothing stored
     with uow:
         if key and (stored := uow.recall(SUBMIT_SCOPE, key, request)) is not None:
             return stored
@@ -51,6 +53,7 @@ def submit_matter_application(cmd: commands.SubmitMatterApplication, uow: Paymen
             id=app_id, no=uow.applications.next_no(datetime.now(UTC).year), org=ctx.org, title=cmd.title,
             purpose=cmd.purpose, unit=cmd.unit, applicant=ctx.actor, budget_line_id=cmd.budget_line_id,
             amount=cmd.amount, major_matter=cmd.major_matter))
+        standards.publish_if_exceeded(uow, ctx, app, checked)
         uow.commit()
     return _reserve_and_submit(app, uow, ctx, budget, remember=(key, request) if key else None)
 

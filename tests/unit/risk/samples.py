@@ -29,6 +29,13 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "amount": "12000.00", "title": "购置办公桌椅", "purpose": "新进人员办公，附采购清单", "major_matter": False},
     "payment.matter_application_approved": {"document": DOCUMENT},
     "payment.matter_application_rejected": {"document": DOCUMENT, "reason": "超出支出标准"},
+    "payment.standard_exceeded": {
+        "document": DOCUMENT, "unit": "dzb", "applicant": "clerk", "kind": "travel", "expense_date": "2026-05-10",
+        "standard_code": "TRAVEL-T1-R3", "standard_version": 1,
+        "citation": "《差旅费开支标准（一类城市·其余人员）（演示）》（TRAVEL-T1-R3）第 1 版（生效日期 2026-01-01）",
+        "action": "flag", "excess_total": "300.00",
+        "items": [{"item": "lodging", "label": "住宿费（元/人·天）", "limit": "900.00", "asked": "1200.00",
+                   "excess": "300.00"}]},
     "budget.pre_committed": {"budget_line_id": LINE, "document": DOCUMENT, "amount": "12000.00",
                              "available": "188000.00"},
     "budget.pre_commitment_approved": {"budget_line_id": LINE, "document": DOCUMENT, "amount": "12000.00"},
