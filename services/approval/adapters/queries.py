@@ -16,7 +16,8 @@ ASSIGNEE = org_user.alias("assignee_user")
 DECIDER = org_user.alias("decider_user")
 
 _TASK_COLUMNS = [
-    T.c.id.label("task_id"), T.c.round, T.c.step_no, T.c.status, T.c.comment, T.c.decided_by, T.c.created_at,
+    T.c.id.label("task_id"), T.c.round, T.c.step_no, T.c.status, T.c.comment, T.c.decided_by, T.c.assignee,
+    T.c.acting_for, T.c.created_at,
     T.c.decided_at, S.c.name.label("step_name"), R.c.document_type, R.c.document_id, R.c.document_no,
     R.c.title, R.c.amount, R.c.initiator, INITIATOR.c.full_name.label("initiator_name"), R.c.unit,
     org_unit.c.name.label("unit_name"), R.c.status.label("route_status"),
@@ -40,8 +41,14 @@ class ApprovalQueries:
         rows = self.conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()
         return total, rows
 
-    def pending_tasks(self, org: str, assignee: str, limit: int, offset: int) -> tuple[int, list[Any]]:
-        query = _task_rows().where(R.c.org == org, T.c.assignee == assignee, T.c.status == "pending")
+    def pending_tasks(self, org: str, assignee: str, limit: int, offset: int,
+                      acting_for: tuple[str, ...] = ()) -> tuple[int, list[Any]]:
+        """The user's pending tasks, and those of the people they are the active delegate of (`acting_for`),
+        except on documents the user initiated: a delegate may not act on those."""
+        mine = T.c.assignee == assignee
+        if acting_for:
+            mine = sa.or_(mine, sa.and_(T.c.assignee.in_(acting_for), R.c.initiator != assignee))
+        query = _task_rows().where(R.c.org == org, mine, T.c.status == "pending")
         return self._page(query, [T.c.created_at, T.c.id], limit, offset)  # oldest first: it waited longest
 
     def decided_tasks(self, org: str, decided_by: str, limit: int, offset: int) -> tuple[int, list[Any]]:

@@ -129,6 +129,13 @@ class RouteRepository:
             completed_at=sa.func.now() if completed else None))
 
 
+    def save_assignee(self, route: Route, step_no: int) -> None:
+        """A reassignment (转办): the step of the current round is now held by its new assignee."""
+        self.conn.execute(sa.update(approval_step).where(
+            approval_step.c.route_id == route.id, approval_step.c.round == route.round,
+            approval_step.c.step_no == step_no).values(assignee=route.step(step_no).assignee))
+
+
 class TaskRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -148,16 +155,28 @@ class TaskRepository:
         row = self.conn.execute(sa.select(approval_task).where(approval_task.c.id == _uuid(task_id))).first()
         if row is None:
             return None
-        return Task(id=str(row.id), step_no=row.step_no, assignee=row.assignee, status=TaskStatus(row.status),
-                    decided_by=row.decided_by, comment=row.comment, round=row.round)
+        return _to_task(row)
+
+    def of_round(self, route_id: int, round_: int) -> list[Task]:
+        """Every task of one round of a route, oldest first."""
+        rows = self.conn.execute(sa.select(approval_task).where(
+            approval_task.c.route_id == route_id, approval_task.c.round == round_)
+            .order_by(approval_task.c.created_at, approval_task.c.id)).all()
+        return [_to_task(r) for r in rows]
 
     def save_decision(self, task: Task) -> None:
+        """A pending task closed: decided, or closed by another action (returned to a step, reassigned, …)."""
         done = self.conn.execute(sa.update(approval_task).where(
             approval_task.c.id == uuid.UUID(task.id), approval_task.c.status == TaskStatus.PENDING.value)
-            .values(status=task.status.value, decided_by=task.decided_by, comment=task.comment,
-                    decided_at=sa.func.now())).rowcount
+            .values(status=task.status.value, decided_by=task.decided_by, acting_for=task.acting_for,
+                    comment=task.comment, decided_at=sa.func.now())).rowcount
         if done != 1:  # the route lock should make this impossible; refuse rather than decide twice
             raise RuntimeError(f"task {task.id} was not pending when its decision was saved")
+
+
+def _to_task(row: Any) -> Task:
+    return Task(id=str(row.id), step_no=row.step_no, assignee=row.assignee, status=TaskStatus(row.status),
+                decided_by=row.decided_by, comment=row.comment, round=row.round, acting_for=row.acting_for)
 
 
 def _uuid(value: str) -> uuid.UUID | None:

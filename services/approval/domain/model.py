@@ -21,13 +21,22 @@ class RouteStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     RETURNED = "returned"  # sent back to the initiator to correct; a resubmission starts a new round
+    WITHDRAWN = "withdrawn"  # taken back by the initiator before anyone acted; may be resubmitted, a new round
+
+    @property
+    def resubmittable(self) -> bool:
+        return self in (RouteStatus.RETURNED, RouteStatus.WITHDRAWN)
 
 
 class TaskStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
-    RETURNED = "returned"
+    RETURNED = "returned"  # to the initiator
+    # Closed without a decision on the document; see domain/actions.py.
+    RETURNED_TO_STEP = "returned_to_step"  # sent back to an earlier step of the route
+    REASSIGNED = "reassigned"  # handed to another approver (转办), whose new task carries on
+    WITHDRAWN = "withdrawn"  # the initiator withdrew the document while the task was pending
 
 
 class Decision(StrEnum):
@@ -65,6 +74,7 @@ class Task:
     decided_by: str | None = None
     comment: str | None = None
     round: int = 1  # which submission of the document the task belongs to
+    acting_for: str | None = None  # 代理: the assignee the decider acted for, when it was their delegate
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,7 @@ class Route:
     def restart(self, steps: list[PlannedStep], definition_version: int, title: str) -> Task:
         """A returned document was corrected and resubmitted: a new round on a freshly drawn route (from the
         definition in force now), standing at its first step. Earlier rounds stay stored as they were."""
-        if self.status is not RouteStatus.RETURNED:
+        if not self.status.resubmittable:
             raise errors.not_returned(self.document.no, self.status.value)
         if not steps:
             raise ValueError("a route needs at least one step")
@@ -116,15 +126,18 @@ class Route:
     def _after(self, step_no: int) -> PlannedStep | None:
         return next((s for s in self.steps if s.step_no > step_no), None)
 
-    def decide(self, task: Task, actor: str | None, decision: Decision, comment: str | None) -> DecisionResult:
-        """Record an approver's decision on the task that holds this route, and move the route on."""
-        self._check_may_decide(task, actor)
+    def decide(self, task: Task, actor: str | None, decision: Decision, comment: str | None, *,
+               acting_for: str | None = None) -> DecisionResult:
+        """Record an approver's decision on the task that holds this route, and move the route on.
+        `acting_for`: the actor decides as the assignee's delegate (代理), see domain/delegation.py."""
+        self._check_may_decide(task, actor, acting_for)
         comment = (comment or "").strip()
         if decision is Decision.REJECT and not comment:
             raise errors.reason_required()
         if decision is Decision.RETURN and not comment:
             raise errors.return_reason_required()
         task.status, task.decided_by, task.comment = decision.status, actor, comment or None
+        task.acting_for = acting_for
         if decision is Decision.REJECT:
             return self._complete(task, RouteStatus.REJECTED, f"{self.step(task.step_no).name}驳回：{comment}")
         if decision is Decision.RETURN:
@@ -136,7 +149,7 @@ class Route:
         return DecisionResult(task, Task(step_no=following.step_no, assignee=following.assignee, round=self.round),
                               None)
 
-    def _check_may_decide(self, task: Task, actor: str | None) -> None:
+    def _check_may_decide(self, task: Task, actor: str | None, acting_for: str | None = None) -> None:
         if not actor:
             raise errors.actor_required()
         if task.status is not TaskStatus.PENDING or self.status is not RouteStatus.IN_PROGRESS \
@@ -146,8 +159,13 @@ class Route:
         # names the real problem when an initiator tries to approve their own document.
         if actor == self.initiator:
             raise errors.self_approval(actor, self.document.no)
-        if actor != task.assignee:
+        if (acting_for or actor) != task.assignee:
             raise errors.not_assignee(actor, task.assignee)
+        if acting_for is not None:
+            # A delegate acts as themself too: they may not hold a second step of the document that way.
+            held = next((s for s in self.steps if s.assignee == actor and s.step_no != task.step_no), None)
+            if held is not None:
+                raise errors.one_step_per_person(actor, self.document.no, held.name)
 
     def _complete(self, task: Task, outcome: RouteStatus, reason: str) -> DecisionResult:
         self.status, self.current_step = outcome, None

@@ -96,8 +96,10 @@ class ProcessDefinition:
 
         Nobody approves their own document: a step whose approver is the initiator is skipped, and the
         skip is told in the next step's reason. If nothing higher on the route covers the skipped
-        authority, the document goes to the next authority up instead. Raises RouteRefused when an
-        approver cannot be named."""
+        authority, the document goes to the next authority up instead. One person holds at most one step:
+        when the same person is named for two steps (a unit head who is also its leader in charge), they
+        approve once, at the higher step, whose reason says so. Raises RouteRefused when an approver cannot
+        be named."""
         initiator = attributes["initiator"]
         unit = directory.unit(attributes["unit"])
         if unit is None:
@@ -116,6 +118,7 @@ class ProcessDefinition:
         if skipped:  # the last required authority was the initiator's own: climb
             authority, approver = self._escalate(required[-1][0].role, unit, initiator, directory, skipped)
             planned.append((authority, approver.username, "；".join([*skipped, f"上报上一级：{authority.step_name}"])))
+        planned = _one_step_per_person(planned)
         return [PlannedStep(no, a.step_name, a.role, assignee, reason)
                 for no, (a, assignee, reason) in enumerate(planned, start=1)]
 
@@ -154,6 +157,22 @@ class ProcessDefinition:
             # Picking one silently would make the route depend on table order; ask for the data instead.
             raise errors.approver_ambiguous(authority.label, where, [u.username for u in candidates])
         return candidates[0]
+
+
+def _one_step_per_person(planned: list[tuple[Authority, str, str]]) -> list[tuple[Authority, str, str]]:
+    """Drop every step whose approver also holds a later (higher) one, telling it in the kept step's reason.
+    The higher authority covers the lower one, so the person decides once with the fuller authority."""
+    kept: list[tuple[Authority, str, str]] = []
+    for index, (authority, assignee, reason) in enumerate(planned):
+        if any(later == assignee for _, later, _ in planned[index + 1:]):
+            continue
+        merged = [a for a, who, _ in planned[:index] if who == assignee]
+        if merged:
+            labels = "、".join(a.label for a in merged)
+            note = f"{assignee} 同时为{labels}，同一人只承担一个审批节点，由其在{authority.step_name}一并审批"
+            reason = "；".join([note, reason])
+        kept.append((authority, assignee, reason))
+    return kept
 
 
 def _skip_note(authority: Authority) -> str:

@@ -17,9 +17,12 @@ def document(row: Any) -> dict[str, str]:
     return {k: v for k, v in (("type", row.document_type), ("id", row.document_id), ("no", row.document_no)) if v}
 
 
-def task_item(row: Any) -> dict[str, Any]:
-    """One line of a task list (my tasks, decided by me)."""
+def task_item(row: Any, viewer: str | None = None) -> dict[str, Any]:
+    """One line of a task list (my tasks, decided by me). `acting_for`: the person the viewer acts (or
+    acted) for on it, as their delegate (代理); None when it is the viewer's own task."""
+    delegated = row.assignee if viewer and row.assignee != viewer and row.status == "pending" else None
     return {
+        "assignee": row.assignee, "acting_for": row.acting_for or delegated,
         "task_id": str(row.task_id), "document": document(row), "title": row.title,
         "amount": money_str(row.amount), "initiator": row.initiator, "initiator_name": row.initiator_name,
         "unit": row.unit, "unit_name": row.unit_name, "round": row.round, "step_no": row.step_no,
@@ -32,7 +35,7 @@ def task_item(row: Any) -> dict[str, Any]:
 def route_detail(head: Any, steps: list[Any], tasks: list[Any]) -> dict[str, Any]:
     """Where a document stands: every step of its frozen route (the current round), with what happened there,
     and the earlier rounds (each returned to the initiator: by whom, at which step, why), oldest first."""
-    rounds = [_round(n, steps, tasks, head.status if n == head.round else "returned")
+    rounds = [_round(n, steps, tasks, head.status if n == head.round else _ended(n, tasks))
               for n in range(1, head.round + 1)]
     current = next((s.name for s in steps if s.round == head.round and s.step_no == head.current_step), None)
     this = rounds[-1]
@@ -42,14 +45,21 @@ def route_detail(head: Any, steps: list[Any], tasks: list[Any]) -> dict[str, Any
         "unit_name": head.unit_name, "definition_version": head.definition_version, "status": head.status,
         "current_step": head.current_step, "current_step_name": current, "created_at": iso(head.created_at),
         "completed_at": iso(head.completed_at), "round": head.round, "steps": this["steps"],
-        "returned": this["returned"], "earlier_rounds": rounds[:-1],
+        "returned": this["returned"], "withdrawn": this["withdrawn"], "earlier_rounds": rounds[:-1],
     }
+
+
+def _ended(number: int, tasks: list[Any]) -> str:
+    """How an earlier round ended: withdrawn by the initiator, or returned to them (nothing else starts a new
+    round)."""
+    return "withdrawn" if any(t.round == number and t.status == "withdrawn" for t in tasks) else "returned"
 
 
 def _round(number: int, steps: list[Any], tasks: list[Any], status: str) -> dict[str, Any]:
     tasks = [t for t in tasks if t.round == number]
     latest = {t.step_no: t for t in tasks}  # tasks come oldest first, so the last one per step wins
     returned = next((t for t in tasks if t.status == "returned"), None)
+    withdrawn = next((t for t in tasks if t.status == "withdrawn"), None)
     return {
         "round": number, "status": status,
         "steps": [_step(s, latest.get(s.step_no), status) for s in steps if s.round == number],
@@ -57,6 +67,9 @@ def _round(number: int, steps: list[Any], tasks: list[Any], status: str) -> dict
             "step_no": returned.step_no, "returned_by": returned.decided_by,
             "returned_by_name": returned.decided_by_name, "reason": returned.comment,
             "returned_at": iso(returned.decided_at)},
+        "withdrawn": None if withdrawn is None else {
+            "step_no": withdrawn.step_no, "withdrawn_by": withdrawn.decided_by, "reason": withdrawn.comment,
+            "withdrawn_at": iso(withdrawn.decided_at)},
     }
 
 
@@ -71,6 +84,7 @@ def _step(step: Any, task: Any | None, route_status: str) -> dict[str, Any]:
         "status": status, "task_id": str(task.id) if task is not None else None,
         "decided_by": task.decided_by if task is not None else None,
         "decided_by_name": task.decided_by_name if task is not None else None,
+        "acting_for": task.acting_for if task is not None else None,
         "comment": task.comment if task is not None else None,
         "decided_at": iso(task.decided_at) if task is not None else None,
     }
@@ -79,6 +93,7 @@ def _step(step: Any, task: Any | None, route_status: str) -> dict[str, Any]:
 def decision_result(route: Route, task: Task, *, replayed: bool) -> dict[str, Any]:
     return {
         "task_id": task.id, "step_no": task.step_no, "decision": task.status.value, "comment": task.comment,
+        "acting_for": task.acting_for,
         "route": {"document": route.document.as_dict(), "status": route.status.value,
                   "current_step": route.current_step, "round": route.round},
         "replayed": replayed,
