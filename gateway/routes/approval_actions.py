@@ -4,8 +4,8 @@ segregation-of-duties refusal comes back as 403 with the rule in its code (sod_<
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends
 from pydantic import AwareDatetime, Field
@@ -32,6 +32,14 @@ class ReturnToStepBody(Body):
 class ReassignBody(Body):
     assignee: Username = Field(description="转办给谁：须具有该节点的审批角色")
     reason: Text = Field(description="转办理由（必填）")
+
+
+class MeetingBody(Body):
+    meeting_date: date = Field(description="会议日期，如 2026-11-20")
+    attendees: list[Username] = Field(min_length=3, max_length=100, description="出席人员（用户名），不少于 3 人")
+    decision: Literal["approve", "reject"] = Field(description="会议决定：approve 同意 / reject 不同意")
+    minutes: str = Field(min_length=1, max_length=20000, description="会议纪要")
+    attachment: str | None = Field(None, max_length=500, description="会议纪要扫描件的存档编号或链接（可不填）")
 
 
 class DelegationBody(Body):
@@ -70,6 +78,15 @@ async def return_to_step(task_id: Ident, body: ReturnToStepBody, rpc: UserRpc) -
 async def reassign(task_id: Ident, body: ReassignBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"task_id": task_id, "assignee": body.assignee, "reason": body.reason}
     return await rpc.call("approval", "reassign", kwargs)
+
+
+@router.post("/approval/tasks/{task_id}/meeting",
+             summary="录入集体决策会议记录（三重一大：会议日期、出席人员、决定、纪要），完成集体决策节点")
+async def record_meeting(task_id: Ident, body: MeetingBody, rpc: UserRpc) -> dict[str, Any]:
+    kwargs = {"task_id": task_id, "meeting_date": body.meeting_date.isoformat(), "attendees": body.attendees,
+              "decision": body.decision, "minutes": body.minutes,
+              **({"attachment": body.attachment} if body.attachment else {})}
+    return await rpc.call("approval", "record_meeting", kwargs)
 
 
 @router.post("/approval/delegations", status_code=201, summary="设置审批代理（代理期间代理人可代为审批，留痕注明“代”）")

@@ -15,7 +15,11 @@ def _budget_move(required: list[str], **extra: dict) -> dict:
 _STEP = {"type": "integer", "minimum": 1}
 _ROUTE_STEP = obj(["step_no", "name", "approver_role", "assignee", "reason"],
                   step_no=_STEP, name={"type": "string"}, approver_role={"type": "string"},
-                  assignee=USERNAME, reason={"type": "string"})
+                  assignee=USERNAME, reason={"type": "string"},
+                  kind={"enum": ["single", "countersign", "any_one", "collective"],
+                        "description": "单人 / 会签（全部同意）/ 或签（一人即可）/ 集体决策；缺省为单人"},
+                  assignees={"type": "array", "items": USERNAME, "minItems": 1,
+                             "description": "会签、或签节点的全部审批人"})
 
 _UNIT = obj(["code", "name", "kind"], code={"type": "string"}, name={"type": "string"},
             kind={"enum": ["office", "community"]}, leader_in_charge={"type": ["string", "null"]},

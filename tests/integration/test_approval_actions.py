@@ -16,6 +16,7 @@ from tests.integration.test_walking_skeleton import OFFICE_LINE, application, li
 pytestmark = pytest.mark.integration
 
 APPROVAL = "/api/v1/approval"
+LABOUR_LINE = "2026-DZB-30226-01"  # 党政综合办公室 劳务费, 480,000.00: the ≥ 50,000 applications come from here
 
 
 def decide(api, task_id, decision, comment=None):
@@ -38,9 +39,9 @@ def sod_count(stack, rule: str) -> float:
     return sum(float(m) for m in re.findall(pattern, body, re.M))
 
 
-def at_leader(clerk, head, amount="60000.00"):
+def at_leader(clerk, head, amount="50000.00"):
     """An application of ≥ 50,000.00 元, approved by the head, now waiting for the leader in charge."""
-    app = submit(clerk, amount).json()
+    app = submit(clerk, amount, LABOUR_LINE).json()
     first = eventually(lambda: pending_task(head, app["id"]))
     assert decide(head, first["task_id"], "approve", "同意").status_code == 200
     return app, first

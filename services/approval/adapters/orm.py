@@ -78,6 +78,9 @@ approval_step = sa.Table(
     sa.Column("approver_role", sa.Text, nullable=False),
     sa.Column("assignee", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
+    # single | countersign (会签) | any_one (或签) | collective (集体决策); a parallel step's other assignees
+    sa.Column("kind", sa.Text, nullable=False, server_default="single"),
+    sa.Column("co_assignees", ARRAY(sa.Text), nullable=False, server_default="{}"),
     sa.CheckConstraint("step_no >= 1", name="approval_step_no_positive"),
 )
 
@@ -98,12 +101,33 @@ approval_task = sa.Table(
                             ["approval_step.route_id", "approval_step.round", "approval_step.step_no"],
                             name="approval_task_step"),
     sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'returned', 'returned_to_step', 'reassigned',"
-                       " 'withdrawn')", name="approval_task_status"),
+                       " 'withdrawn', 'skipped')", name="approval_task_status"),
     sa.CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="approval_task_decided_at"),
-    # The last word against two decisions both advancing a route: it holds one pending task at most.
-    sa.Index("approval_task_one_pending", "route_id", unique=True, postgresql_where=sa.text("status = 'pending'")),
+    # The last word against two decisions both advancing a route: it holds one pending task per person at most
+    # (a parallel step has one per assignee, and nobody holds two steps of a document).
+    sa.Index("approval_task_one_pending", "route_id", "assignee", unique=True,
+             postgresql_where=sa.text("status = 'pending'")),
     sa.Index("approval_task_inbox", "assignee", "created_at", postgresql_where=sa.text("status = 'pending'")),
     sa.Index("approval_task_by_decider", "decided_by", "decided_at"),
+)
+
+# ── collective decisions (集体决策): the meeting that completed a collective-decision step's task ──
+approval_meeting = sa.Table(
+    "approval_meeting", metadata,
+    sa.Column("task_id", sa.Uuid, sa.ForeignKey("approval_task.id"), primary_key=True),
+    sa.Column("route_id", sa.BigInteger, nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("step_no", sa.Integer, nullable=False),
+    sa.Column("meeting_date", sa.Date, nullable=False),
+    sa.Column("attendees", ARRAY(sa.Text), nullable=False),
+    sa.Column("decision", sa.Text, nullable=False),
+    sa.Column("minutes", sa.Text, nullable=False),
+    sa.Column("attachment", sa.Text),  # a reference to the signed minutes in the document store
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    _now("recorded_at"),
+    sa.CheckConstraint("decision IN ('approve', 'reject')", name="approval_meeting_decision"),
+    sa.CheckConstraint("cardinality(attendees) >= 3", name="approval_meeting_quorum"),
+    sa.Index("approval_meeting_by_route", "route_id"),
 )
 
 # ── delegation during absence (代理): kept forever, a revoked one included (the history) ──

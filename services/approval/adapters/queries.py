@@ -8,7 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.approval.adapters.orm import approval_route, approval_step, approval_task, org_unit, org_user
+from services.approval.adapters.orm import (
+    approval_meeting,
+    approval_route,
+    approval_step,
+    approval_task,
+    org_unit,
+    org_user,
+)
 
 R, S, T = approval_route, approval_step, approval_task
 INITIATOR = org_user.alias("initiator_user")
@@ -55,8 +62,10 @@ class ApprovalQueries:
         query = _task_rows().where(R.c.org == org, T.c.decided_by == decided_by)
         return self._page(query, [T.c.decided_at.desc(), T.c.id], limit, offset)
 
-    def route(self, org: str, document_type: str, document_id: str) -> tuple[Any, list[Any], list[Any]] | None:
-        """The route row, its steps of every round (with the assignee's name) and its tasks, oldest first."""
+    def route(self, org: str, document_type: str,
+              document_id: str) -> tuple[Any, list[Any], list[Any], dict[str, Any]] | None:
+        """The route row, its steps of every round (with the assignee's name), its tasks, oldest first, and the
+        meetings that decided its collective-decision steps (by task id)."""
         head = self.conn.execute(
             sa.select(R, INITIATOR.c.full_name.label("initiator_name"), org_unit.c.name.label("unit_name"))
             .select_from(R.outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org,
@@ -73,4 +82,5 @@ class ApprovalQueries:
             sa.select(T, DECIDER.c.full_name.label("decided_by_name"))
             .select_from(T.outerjoin(DECIDER, sa.and_(DECIDER.c.org == org, DECIDER.c.username == T.c.decided_by)))
             .where(T.c.route_id == head.id).order_by(T.c.created_at, T.c.id)).all()
-        return head, steps, tasks
+        meetings = self.conn.execute(sa.select(approval_meeting).where(approval_meeting.c.route_id == head.id)).all()
+        return head, steps, tasks, {str(m.task_id): m for m in meetings}

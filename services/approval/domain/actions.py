@@ -8,15 +8,17 @@ from dataclasses import dataclass, replace
 
 from services.approval.domain import errors
 from services.approval.domain.directory import User
-from services.approval.domain.model import Route, RouteStatus, Task, TaskStatus
+from services.approval.domain.model import Route, RouteStatus, Task, TaskStatus, skip
 
 
 @dataclass(frozen=True)
 class Handover:
-    """A task closed, and the task that carries the document on from it."""
+    """A task closed, the task that carries the document on from it, and the closed task's parallel tasks that
+    are no longer needed."""
 
     closed: Task
     opened: Task
+    skipped: tuple[Task, ...] = ()
 
 
 def _reason(text: str | None, message: str) -> str:
@@ -51,9 +53,11 @@ def withdraw(route: Route, actor: str | None, round_tasks: list[Task], reason: s
 
 
 def return_to_step(route: Route, task: Task, actor: str | None, to_step: int, reason: str | None, *,
-                   acting_for: str | None = None) -> Handover:
+                   acting_for: str | None = None, parallel: list[Task] = ()) -> Handover:
     """The approver holding the document sends it back to an earlier step k of the same round (退回指定节点);
-    that step's approver gets a new task and the route climbs again from there."""
+    that step's approver gets a new task and the route climbs again from there. On a parallel step this
+    decides the step: the other assignees' tasks (`parallel`) are skipped. Returning to a parallel step opens
+    the task of its first assignee only; use it for one-approver steps."""
     route._check_may_decide(task, actor, acting_for)
     comment = _reason(reason, "退回必须填写理由")
     current = route.current_step or task.step_no
@@ -62,7 +66,8 @@ def return_to_step(route: Route, task: Task, actor: str | None, to_step: int, re
     task.status, task.decided_by, task.comment, task.acting_for = (
         TaskStatus.RETURNED_TO_STEP, actor, comment, acting_for)
     route.current_step = to_step
-    return Handover(task, Task(step_no=to_step, assignee=route.step(to_step).assignee, round=route.round))
+    skipped = skip([t for t in parallel if t.id != task.id and t.status is TaskStatus.PENDING])
+    return Handover(task, Task(step_no=to_step, assignee=route.step(to_step).assignee, round=route.round), skipped)
 
 
 def reassign(route: Route, task: Task, actor: str | None, target: User | None, target_name: str,
@@ -83,15 +88,18 @@ def reassign(route: Route, task: Task, actor: str | None, target: User | None, t
     if target.username == task.assignee:
         raise errors.reassign_to_self(target.username)
     step = route.step(task.step_no)
-    if step.approver_role not in target.roles:
+    if not set(step.roles) & set(target.roles):
         raise errors.reassign_role_mismatch(target.username, step.name)
     if target.username == route.initiator:
         raise errors.self_approval(target.username, route.document.no)
-    held = next((s for s in route.steps if s.assignee == target.username and s.step_no != step.step_no), None)
+    # Another step, or a second signature on this parallel step.
+    held = next((s for s in route.steps if target.username in s.assignees), None)
     if held is not None:
         raise errors.one_step_per_person(target.username, route.document.no, held.name)
     task.status, task.decided_by, task.comment = TaskStatus.REASSIGNED, actor, comment
-    route.steps = [replace(s, assignee=target.username) if s.step_no == step.step_no else s for s in route.steps]
+    people = tuple(target.username if who == task.assignee else who for who in step.assignees)
+    route.steps = [replace(s, assignee=people[0], co_assignees=people[1:]) if s.step_no == step.step_no else s
+                   for s in route.steps]
     return Handover(task, Task(step_no=step.step_no, assignee=target.username, round=route.round))
 
 

@@ -33,9 +33,37 @@ MATTER_APPLICATION_V1: dict[str, Any] = {
     ],
 }
 
-DEFINITIONS: dict[str, ProcessDefinition] = {
-    d["document_type"]: ProcessDefinition.from_dict(d) for d in (MATTER_APPLICATION_V1,)
+# v2: large or major matters are countersigned by finance and discipline inspection (财务、纪检会签) before the
+# leadership decides; a major matter (三重一大) is decided collectively, at a meeting of the 党工委, whose record
+# the principal (the chair) enters. A principal who is also the meeting's chair decides once, at the meeting.
+MATTER_APPLICATION_V2: dict[str, Any] = {
+    "document_type": "matter_application",
+    "version": 2,
+    "name": "事前申请审批",
+    "authorities": [
+        *AUTHORITIES[:2],
+        {"role": "finance_inspection", "label": "财务审核与纪检监察", "step_name": "财务、纪检会签", "scope": "org",
+         "kind": "countersign", "roles": ["finance_reviewer", "inspector"]},
+        AUTHORITIES[2],
+        {"role": "collective_decision", "label": "党工委会议", "step_name": "集体决策（党工委会议）", "scope": "org",
+         "kind": "collective", "roles": ["principal"]},
+    ],
+    "thresholds": {"leader_in_charge": "50000.00", "principal": "200000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "申请单位负责人审核"},
+        {"role": "leader_in_charge", "when": [{"amount_at_least": "leader_in_charge"}]},
+        {"role": "finance_inspection", "when": [{"amount_at_least": "principal"},
+                                                {"flag": "major_matter", "label": "三重一大事项"}]},
+        {"role": "principal", "when": [{"amount_at_least": "principal"}]},
+        {"role": "collective_decision", "when": [{"flag": "major_matter", "label": "三重一大事项"}]},
+    ],
 }
+
+DEFINITIONS: dict[str, ProcessDefinition] = {
+    d["document_type"]: ProcessDefinition.from_dict(d) for d in (MATTER_APPLICATION_V2,)
+}
+# Earlier versions, kept loadable: routes drawn from them stay as they were drawn.
+EARLIER = {(d["document_type"], d["version"]): ProcessDefinition.from_dict(d) for d in (MATTER_APPLICATION_V1,)}
 
 
 def current(document_type: str) -> ProcessDefinition:

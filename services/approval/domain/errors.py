@@ -173,3 +173,14 @@ def delegation_not_yours(actor: str) -> DomainError:
 
 def delegation_ended(delegation_id: str) -> DomainError:
     return Conflict("approval_delegation_ended", "该代理已结束或已撤销", {"delegation_id": delegation_id})
+
+
+def meeting_required(step_name: str) -> DomainError:
+    return Conflict("approval_meeting_required",
+                    f"{step_name}须录入集体决策会议记录（会议日期、出席人员、决定、纪要）后完成",
+                    {"step_name": step_name})
+
+
+def not_collective(step_name: str) -> DomainError:
+    return Conflict("approval_not_collective", f"{step_name}不是集体决策节点，不能录入会议记录",
+                    {"step_name": step_name})

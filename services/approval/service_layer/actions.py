@@ -16,7 +16,7 @@ from services.approval.domain import actions, errors
 from services.approval.domain.model import Route, Task
 from services.approval.domain.trail import TrailAction
 from services.approval.service_layer import commands, delegation
-from services.approval.service_layer.handlers import PRODUCER, _assigned, _Trail
+from services.approval.service_layer.handlers import PRODUCER, _assigned, _Trail, record_skipped
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 
@@ -77,9 +77,10 @@ def return_to_step(cmd: commands.ReturnToStep, uow: ApprovalUnitOfWork, ctx: Cal
     with uow:
         route, task = _locked_task(uow, cmd.task_id)
         acting_for = delegation.acting_for_on(uow, ctx, task)
+        parallel = uow.tasks.pending_at(route.id, task.round, task.step_no)
         with sod_counted():
             handover = actions.return_to_step(route, task, ctx.actor, cmd.to_step, cmd.reason,
-                                              acting_for=acting_for)
+                                              acting_for=acting_for, parallel=parallel)
         closed, opened = handover.closed, handover.opened
         uow.tasks.save_decision(closed)
         uow.routes.save_progress(route)
@@ -94,6 +95,7 @@ def return_to_step(cmd: commands.ReturnToStep, uow: ApprovalUnitOfWork, ctx: Cal
         trail = _Trail(uow, ctx, route, actor=ctx.actor)
         trail.add(TrailAction.RETURNED_TO_STEP, task=closed, from_step=closed.step_no, to_step=opened.step_no,
                   comment=closed.comment, acting_for=acting_for)
+        record_skipped(uow, trail, handover.skipped)
         trail.assigned(opened, from_step=closed.step_no)
         uow.commit()
     return _outcome(route, task_id=closed.id, status=closed.status.value, next_task_id=opened.id,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints
@@ -56,3 +57,12 @@ class GrantDelegation(Command):
 
 class RevokeDelegation(Command):
     delegation_id: Code
+
+
+class RecordMeeting(Command):
+    task_id: Code
+    meeting_date: date
+    attendees: list[Code] = Field(max_length=100)
+    decision: Literal["approve", "reject"]
+    minutes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)] = ""  # required
+    attachment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None

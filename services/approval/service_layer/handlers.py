@@ -119,8 +119,9 @@ def decide(cmd: commands.Decide, uow: ApprovalUnitOfWork, ctx: CallContext) -> d
         if task.decided_by == ctx.actor and task.status is decision.status:
             return views.decision_result(route, task, replayed=True)  # a double click, answered again
         acting_for = delegation.acting_for_on(uow, ctx, task)
+        parallel = uow.tasks.pending_at(route.id, task.round, task.step_no)
         try:
-            result = route.decide(task, ctx.actor, decision, cmd.comment, acting_for=acting_for)
+            result = route.decide(task, ctx.actor, decision, cmd.comment, acting_for=acting_for, parallel=parallel)
         except DomainError as exc:
             if (rule := errors.sod_rule(exc)) is not None:
                 metrics.sod_violations.labels(PRODUCER, rule).inc()
@@ -138,6 +139,7 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
     trail.add(TrailAction(task.status.value), task=task, from_step=task.step_no,
               to_step=result.next_task.step_no if result.next_task else None, comment=task.comment,
               acting_for=task.acting_for)
+    record_skipped(uow, trail, result.skipped)
     if result.outcome is RouteStatus.RETURNED:
         # Back to the initiator, who is told which step returned it and why; not an end of approval.
         uow.publish(ctx.event("approval.returned", {
@@ -153,15 +155,26 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
     if task.acting_for:
         decided["acting_for"] = task.acting_for
     uow.publish(ctx.event("approval.step_decided", decided, producer=PRODUCER, subject=document.subject))
+    if result.waiting:
+        return  # a countersign step waits for its other assignees
     if result.next_task is not None:
-        uow.tasks.add(route.id, result.next_task)
-        _assigned(uow, ctx, route, result.next_task)
-        trail.assigned(result.next_task, from_step=task.step_no)
+        for opened in result.opened:
+            uow.tasks.add(route.id, opened)
+            _assigned(uow, ctx, route, opened)
+            trail.assigned(opened, from_step=task.step_no)
     else:
         uow.publish(ctx.event("approval.completed", {
             "document": document.as_dict(), "outcome": result.outcome.value, "reason": result.reason},
             producer=PRODUCER, subject=document.subject))
         trail.add(TrailAction.COMPLETED, from_step=task.step_no, comment=result.reason)
+
+
+def record_skipped(uow: ApprovalUnitOfWork, trail: _Trail, skipped: tuple[Task, ...]) -> None:
+    """A parallel step was decided: its other tasks are closed as not needed, each with a trail entry."""
+    for other in skipped:
+        uow.tasks.save_decision(other)
+        trail.add(TrailAction.SKIPPED, task=other, assignee=other.assignee, from_step=other.step_no,
+                  comment=other.comment)
 
 
 def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Task) -> None:

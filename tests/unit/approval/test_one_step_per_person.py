@@ -39,24 +39,26 @@ def test_a_unit_head_who_is_also_its_leader_in_charge_approves_once_at_the_highe
 
 def test_the_merge_keeps_the_steps_above_and_renumbers():
     steps = resolve(directory_where(dzb="head"), "250000.00")
-    assert [(s.step_no, s.assignee) for s in steps] == [(1, "head"), (2, "principal")]
-    assert len({s.assignee for s in steps}) == len(steps)
+    assert [(s.step_no, s.assignees) for s in steps] == [
+        (1, ("head",)), (2, ("finance", "finance2", "inspector")), (3, ("principal",))]
+    everyone = [who for s in steps for who in s.assignees]
+    assert len(set(everyone)) == len(everyone)
 
 
 def test_the_same_person_across_three_steps_keeps_only_the_top_one():
-    users = [u if u.username != "principal" else User("principal", "陈立群", "dzb", ("principal",)) for u in USERS]
-    users = [*[u for u in users if u.username != "head"],
-             User("head", "黄志强", "dzb", ("unit_head", "principal"), "主任")]
-    directory = InMemoryDirectory.of([Unit("dzb", "党政综合办公室", "office", "head")],
-                                     [u for u in users if u.username != "principal"])
+    # 黄志强 heads dzb, is its leader in charge and the principal: one step, the top one.
+    users = [u for u in USERS if u.username not in ("head", "principal")]
+    users.append(User("head", "黄志强", "dzb", ("unit_head", "principal"), "主任"))
+    directory = InMemoryDirectory.of([Unit("dzb", "党政综合办公室", "office", "head")], users)
     steps = resolve(directory, "250000.00")
-    assert [(s.step_no, s.approver_role, s.assignee) for s in steps] == [(1, "principal", "head")]
-    assert "部门负责人、分管领导" in steps[0].reason
+    assert [(s.step_no, s.approver_role, s.assignee) for s in steps] == [
+        (1, "finance_reviewer,inspector", "finance"), (2, "principal", "head")]
+    assert "部门负责人、分管领导" in steps[1].reason
 
 
 def test_distinct_people_are_untouched(directory):
     steps = resolve(directory, "250000.00")
-    assert [s.assignee for s in steps] == ["head", "leader", "principal"]
+    assert [s.assignee for s in steps] == ["head", "leader", "finance", "principal"]
     assert "同一人" not in "".join(s.reason for s in steps)
 
 

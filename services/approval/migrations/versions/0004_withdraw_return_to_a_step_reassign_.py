@@ -1,4 +1,4 @@
-"""withdraw, return to a step, reassign, delegation
+"""withdraw, return to a step, reassign, delegation, parallel steps, meetings
 
 Revision ID: 0004
 Revises: 0003
@@ -6,6 +6,7 @@ Revises: 0003
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0004"
 down_revision = "0003"
@@ -38,9 +39,45 @@ def upgrade() -> None:
     op.create_index(
         "approval_delegation_by_principal", "approval_delegation", ["org", "principal", "starts_at"], unique=False
     )
+    op.create_table(
+        "approval_meeting",
+        sa.Column("task_id", sa.Uuid(), nullable=False),
+        sa.Column("route_id", sa.BigInteger(), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("step_no", sa.Integer(), nullable=False),
+        sa.Column("meeting_date", sa.Date(), nullable=False),
+        sa.Column("attendees", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("decision", sa.Text(), nullable=False),
+        sa.Column("minutes", sa.Text(), nullable=False),
+        sa.Column("attachment", sa.Text(), nullable=True),
+        sa.Column("recorded_by", sa.Text(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint("decision IN ('approve', 'reject')", name="approval_meeting_decision"),
+        sa.CheckConstraint("cardinality(attendees) >= 3", name="approval_meeting_quorum"),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["approval_task.id"],
+        ),
+        sa.PrimaryKeyConstraint("task_id"),
+    )
+    op.create_index("approval_meeting_by_route", "approval_meeting", ["route_id"], unique=False)
+    op.add_column("approval_step", sa.Column("kind", sa.Text(), server_default="single", nullable=False))
+    op.add_column(
+        "approval_step", sa.Column("co_assignees", postgresql.ARRAY(sa.Text()), server_default="{}", nullable=False)
+    )
     op.add_column("approval_task", sa.Column("acting_for", sa.Text(), nullable=True))
-    # A route may be withdrawn; a task may be closed by a return to a step, a reassignment or a withdrawal
-    # (autogenerate does not see check constraints).
+    op.drop_index(
+        op.f("approval_task_one_pending"), table_name="approval_task", postgresql_where="(status = 'pending'::text)"
+    )
+    op.create_index(
+        "approval_task_one_pending",
+        "approval_task",
+        ["route_id", "assignee"],
+        unique=True,
+        postgresql_where=sa.text("status = 'pending'"),
+    )
+    # A route may be withdrawn; a task may be closed by a return to a step, a reassignment, a withdrawal, or
+    # skipped when another assignee of its parallel step decided it (autogenerate does not see check constraints).
     op.drop_constraint("approval_route_status", "approval_route", type_="check")
     op.create_check_constraint(
         "approval_route_status",
@@ -51,6 +88,7 @@ def upgrade() -> None:
     op.create_check_constraint(
         "approval_task_status",
         "approval_task",
-        "status IN ('pending', 'approved', 'rejected', 'returned', 'returned_to_step', 'reassigned', 'withdrawn')",
+        "status IN ('pending', 'approved', 'rejected', 'returned', 'returned_to_step', 'reassigned', 'withdrawn',"
+        " 'skipped')",
     )
     # ### end Alembic commands ###
