@@ -143,6 +143,17 @@ def test_reassign_to_another_approver_of_the_same_role(login):
     assert ("approved", "leader_urban", None) in actions
 
 
+def test_an_administrator_reassigns_a_task(login):
+    clerk, head, admin = login("clerk"), login("head"), login("admin")
+    app = submit(clerk, "1200.00").json()
+    task = eventually(lambda: pending_task(head, app["id"]))
+    moved = admin.post(f"{APPROVAL}/tasks/{task['task_id']}/reassign",
+                       json={"assignee": "head_djb", "reason": "部门负责人长期病休，由党建办负责人代为审核"})
+    assert moved.status_code == 200, moved.text
+    assert pending_task(head, app["id"]) is None
+    assert eventually(lambda: pending_task(login("head_djb"), app["id"]))["step_no"] == 1
+
+
 def test_a_delegate_acts_for_the_absent_approver_and_the_trail_says_so(login, stack):
     clerk, head, leader, auditor = login("clerk"), login("head"), login("leader"), login("auditor")
     deputy = login("leader_party")
@@ -203,4 +214,17 @@ def test_a_delegate_acts_for_the_absent_approver_and_the_trail_says_so(login, st
         assert sod_count(stack, "one_step_per_person") == before + 1
     finally:
         leader.http.delete(f"{APPROVAL}/delegations/{to_head.json()['id']}")
+
+    # Nor may a delegate act on a document they initiated: the clerk, as the leader's delegate, does not even
+    # see the task of their own application, and is refused if they try.
+    before = sod_count(stack, "self_approval")
+    to_clerk = leader.post(f"{APPROVAL}/delegations", json={**body, "delegate": "clerk"})
+    assert to_clerk.status_code == 201, to_clerk.text
+    try:
+        assert pending_task(clerk, again["id"]) is None
+        own = decide(clerk, pending_task(leader, again["id"])["task_id"], "approve")
+        assert own.status_code == 403 and own.json()["error"]["code"] == "sod_self_approval"
+        assert sod_count(stack, "self_approval") == before + 1
+    finally:
+        leader.http.delete(f"{APPROVAL}/delegations/{to_clerk.json()['id']}")
     assert decide(leader, pending_task(leader, again["id"])["task_id"], "approve").status_code == 200
