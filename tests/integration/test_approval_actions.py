@@ -210,6 +210,7 @@ def test_a_delegate_acts_for_the_absent_approver_and_the_trail_says_so(login, st
         refused = decide(head, task["task_id"], "approve")
         assert refused.status_code == 403, refused.text
         assert refused.json()["error"]["code"] == "sod_one_step_per_person"
+        assert refused.json()["error"]["details"]["rule"] == "one_step_per_person"
         assert "只能承担一个审批节点" in refused.json()["error"]["message"]
         assert sod_count(stack, "one_step_per_person") == before + 1
     finally:

@@ -53,7 +53,7 @@ def no_higher_authority(role_label: str, initiator: str) -> RouteRefused:
 def self_approval(actor: str, document_no: str | None) -> DomainError:
     return Forbidden(f"{SOD_PREFIX}self_approval",
                      f"不相容岗位相互分离：不能审批本人提交的单据 {document_no or ''}".rstrip(),
-                     {"actor": actor, "document_no": document_no or ""})
+                     {"actor": actor, "document_no": document_no or "", "rule": "self_approval"})
 
 
 def not_assignee(actor: str | None, assignee: str) -> DomainError:
@@ -96,7 +96,8 @@ def route_not_found(document_type: str, document_id: str) -> DomainError:
 def one_step_per_person(actor: str, document_no: str | None, held_step: str) -> DomainError:
     return Forbidden(f"{SOD_PREFIX}one_step_per_person",
                      f"不相容岗位相互分离：同一人在一份单据中只能承担一个审批节点，{actor} 已承担{held_step}",
-                     {"actor": actor, "document_no": document_no or "", "held_step": held_step})
+                     {"actor": actor, "document_no": document_no or "", "held_step": held_step,
+                      "rule": "one_step_per_person"})
 
 
 # ── withdraw, return to a step, reassign ──
