@@ -5,6 +5,7 @@ from __future__ import annotations
 from gateway.routes import (
     applications,
     approval,
+    approval_actions,
     auth,
     budget,
     budget_adjustments,
@@ -20,7 +21,8 @@ from gateway.routes import (
 
 # budget_lines before budget: its fixed paths (export.xlsx) must win over budget's /budget-lines/{line_id}.
 ROUTERS = (auth.router, org.router, budget_lines.router, budget.router, budget_adjustments.router,
-           budget_year_end.router, reports.router, applications.router, approval.router, dossiers.router,
+           budget_year_end.router, reports.router, applications.router, approval.router,
+           approval_actions.router, dossiers.router,
            ops.router, health.router, standards.router)
 
 TAGS = [
@@ -30,7 +32,7 @@ TAGS = [
     {"name": "reports", "description": "报表：预算执行情况表、月度趋势与 Excel 导出"},
     {"name": "expenditure_standards", "description": "支出标准（按生效日期分版本）与三公经费控制数"},
     {"name": "matter_applications", "description": "事前申请：提交与查询事项申请（提交即预占预算）"},
-    {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线"},
+    {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线；撤回、退回指定节点、转办、代理"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
     {"name": "ops", "description": "运维：死信查看与重放（仅系统管理员）"},
     {"name": "budget_adjustments", "description": "预算调整与超预算审批：调剂、追加、超预算申请（均须审批）"},

@@ -14,7 +14,7 @@ from ic_platform.config import settings
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.approval.adapters.trail import AnchorFile
-from services.approval.service_layer import commands, handlers
+from services.approval.service_layer import actions, commands, delegation, handlers, meeting
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 # The trail's head is anchored outside the database every ANCHOR_INTERVAL_S, or sooner once ANCHOR_EVERY
@@ -42,6 +42,36 @@ class ApprovalService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def decide(self, **kwargs):
         return handlers.decide(commands.Decide.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def withdraw(self, **kwargs):
+        """The initiator takes a document back before any approver acted on it (撤回)."""
+        return actions.withdraw(commands.Withdraw.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def return_to_step(self, **kwargs):
+        return actions.return_to_step(commands.ReturnToStep.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def reassign(self, **kwargs):
+        return actions.reassign(commands.Reassign.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def record_meeting(self, **kwargs):
+        """Complete a collective-decision step (集体决策) by recording the meeting that decided it."""
+        return meeting.record_meeting(commands.RecordMeeting.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def grant_delegation(self, **kwargs):
+        return delegation.grant(commands.GrantDelegation.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def revoke_delegation(self, **kwargs):
+        return delegation.revoke(commands.RevokeDelegation.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_delegations(self, **kwargs):
+        return delegation.list_mine(commands.Page.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def my_tasks(self, **kwargs):

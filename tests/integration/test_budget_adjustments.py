@@ -46,9 +46,12 @@ def test_a_transfer_approved_end_to_end_moves_the_amounts_and_the_report_shows_i
 
     path = f"{BASE}/{adjustment['id']}"
     routed = eventually(lambda: clerk.get(path).json()["route"])
-    assert [s["assignee"] for s in routed["steps"]] == ["head", "leader"]
+    assert [s["assignee"] for s in routed["steps"]] == ["head", "finance", "leader"]
+    review = routed["steps"][1]  # 财务审核 is any one of the finance reviewers (或签)
+    assert (review["kind"], sorted(review["assignees"])) == ("any_one", ["finance", "finance2"])
 
     decide(head, adjustment["id"])
+    decide(login("finance2"), adjustment["id"])  # the second reviewer decides for the step
     decide(leader, adjustment["id"])
     done = status_of(clerk, path, "approved")
     assert done["amounts"] == {source: {"before": "10000.00", "after": "7000.00"},
@@ -153,6 +156,7 @@ def test_a_returned_transfer_keeps_its_hold_and_a_resubmission_is_approved_in_a_
     assert again.status_code == 200, again.text
     eventually(lambda: (clerk.get(path).json().get("route") or {}).get("round") == 2)
     decide(head, adjustment["id"])
+    decide(login("finance"), adjustment["id"])
     decide(leader, adjustment["id"])
     status_of(clerk, path, "approved")
     assert money(line(clerk, source)["amount"]) == 2000 and money(line(clerk, target)["amount"]) == 2000
@@ -167,6 +171,7 @@ def test_a_supplementary_adds_new_money_when_approved(login, rpc):  # noqa: F811
     adjustment = clerk.post(BASE, json=body).json()
     assert money(line(clerk, target)["pre_committed"]) == 0  # new money holds nothing
     decide(head, adjustment["id"])
+    decide(login("finance"), adjustment["id"])
     decide(leader, adjustment["id"])
     status_of(clerk, f"{BASE}/{adjustment['id']}", "approved")
     assert money(line(clerk, target)["amount"]) == 3500

@@ -61,7 +61,8 @@ approval_route = sa.Table(
     sa.Column("round", sa.Integer, nullable=False, server_default="1"),
     _now("created_at"),
     sa.Column("completed_at", sa.DateTime(timezone=True)),
-    sa.CheckConstraint("status IN ('in_progress', 'approved', 'rejected', 'returned')", name="approval_route_status"),
+    sa.CheckConstraint("status IN ('in_progress', 'approved', 'rejected', 'returned', 'withdrawn')",
+                       name="approval_route_status"),
     sa.CheckConstraint("(status = 'in_progress') = (current_step IS NOT NULL)", name="approval_route_current"),
     # One route per document, however often its submission is heard.
     sa.UniqueConstraint("document_type", "document_id", name="approval_route_once"),
@@ -77,6 +78,9 @@ approval_step = sa.Table(
     sa.Column("approver_role", sa.Text, nullable=False),
     sa.Column("assignee", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
+    # single | countersign (会签) | any_one (或签) | collective (集体决策); a parallel step's other assignees
+    sa.Column("kind", sa.Text, nullable=False, server_default="single"),
+    sa.Column("co_assignees", ARRAY(sa.Text), nullable=False, server_default="{}"),
     sa.CheckConstraint("step_no >= 1", name="approval_step_no_positive"),
 )
 
@@ -89,18 +93,61 @@ approval_task = sa.Table(
     sa.Column("assignee", sa.Text, nullable=False),
     sa.Column("status", sa.Text, nullable=False, server_default="pending"),
     sa.Column("decided_by", sa.Text),
+    sa.Column("acting_for", sa.Text),  # 代理: decided_by acted for this user (the assignee)
     sa.Column("comment", sa.Text),
     _now("created_at"),
     sa.Column("decided_at", sa.DateTime(timezone=True)),
     sa.ForeignKeyConstraint(["route_id", "round", "step_no"],
                             ["approval_step.route_id", "approval_step.round", "approval_step.step_no"],
                             name="approval_task_step"),
-    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'returned')", name="approval_task_status"),
+    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'returned', 'returned_to_step', 'reassigned',"
+                       " 'withdrawn', 'skipped')", name="approval_task_status"),
     sa.CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="approval_task_decided_at"),
-    # The last word against two decisions both advancing a route: it holds one pending task at most.
-    sa.Index("approval_task_one_pending", "route_id", unique=True, postgresql_where=sa.text("status = 'pending'")),
+    # The last word against two decisions both advancing a route: it holds one pending task per person at most
+    # (a parallel step has one per assignee, and nobody holds two steps of a document).
+    sa.Index("approval_task_one_pending", "route_id", "assignee", unique=True,
+             postgresql_where=sa.text("status = 'pending'")),
     sa.Index("approval_task_inbox", "assignee", "created_at", postgresql_where=sa.text("status = 'pending'")),
     sa.Index("approval_task_by_decider", "decided_by", "decided_at"),
+)
+
+# ── collective decisions (集体决策): the meeting that completed a collective-decision step's task ──
+approval_meeting = sa.Table(
+    "approval_meeting", metadata,
+    sa.Column("task_id", sa.Uuid, sa.ForeignKey("approval_task.id"), primary_key=True),
+    sa.Column("route_id", sa.BigInteger, nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("step_no", sa.Integer, nullable=False),
+    sa.Column("meeting_date", sa.Date, nullable=False),
+    sa.Column("attendees", ARRAY(sa.Text), nullable=False),
+    sa.Column("decision", sa.Text, nullable=False),
+    sa.Column("minutes", sa.Text, nullable=False),
+    sa.Column("attachment", sa.Text),  # a reference to the signed minutes in the document store
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    _now("recorded_at"),
+    sa.CheckConstraint("decision IN ('approve', 'reject')", name="approval_meeting_decision"),
+    sa.CheckConstraint("cardinality(attendees) >= 3", name="approval_meeting_quorum"),
+    sa.Index("approval_meeting_by_route", "route_id"),
+)
+
+# ── delegation during absence (代理): kept forever, a revoked one included (the history) ──
+approval_delegation = sa.Table(
+    "approval_delegation", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("principal", sa.Text, nullable=False),
+    sa.Column("delegate", sa.Text, nullable=False),
+    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    _now("created_at"),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_by", sa.Text),
+    sa.CheckConstraint("ends_at > starts_at", name="approval_delegation_period"),
+    sa.CheckConstraint("principal <> delegate", name="approval_delegation_not_self"),
+    sa.Index("approval_delegation_by_principal", "org", "principal", "starts_at"),
+    sa.Index("approval_delegation_by_delegate", "org", "delegate", "ends_at"),
 )
 
 platform = platform_tables(metadata)

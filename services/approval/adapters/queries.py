@@ -8,7 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.approval.adapters.orm import approval_route, approval_step, approval_task, org_unit, org_user
+from services.approval.adapters.orm import (
+    approval_meeting,
+    approval_route,
+    approval_step,
+    approval_task,
+    org_unit,
+    org_user,
+)
 
 R, S, T = approval_route, approval_step, approval_task
 INITIATOR = org_user.alias("initiator_user")
@@ -16,7 +23,8 @@ ASSIGNEE = org_user.alias("assignee_user")
 DECIDER = org_user.alias("decider_user")
 
 _TASK_COLUMNS = [
-    T.c.id.label("task_id"), T.c.round, T.c.step_no, T.c.status, T.c.comment, T.c.decided_by, T.c.created_at,
+    T.c.id.label("task_id"), T.c.round, T.c.step_no, T.c.status, T.c.comment, T.c.decided_by, T.c.assignee,
+    T.c.acting_for, T.c.created_at,
     T.c.decided_at, S.c.name.label("step_name"), R.c.document_type, R.c.document_id, R.c.document_no,
     R.c.title, R.c.amount, R.c.initiator, INITIATOR.c.full_name.label("initiator_name"), R.c.unit,
     org_unit.c.name.label("unit_name"), R.c.status.label("route_status"),
@@ -40,16 +48,24 @@ class ApprovalQueries:
         rows = self.conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()
         return total, rows
 
-    def pending_tasks(self, org: str, assignee: str, limit: int, offset: int) -> tuple[int, list[Any]]:
-        query = _task_rows().where(R.c.org == org, T.c.assignee == assignee, T.c.status == "pending")
+    def pending_tasks(self, org: str, assignee: str, limit: int, offset: int,
+                      acting_for: tuple[str, ...] = ()) -> tuple[int, list[Any]]:
+        """The user's pending tasks, and those of the people they are the active delegate of (`acting_for`),
+        except on documents the user initiated: a delegate may not act on those."""
+        mine = T.c.assignee == assignee
+        if acting_for:
+            mine = sa.or_(mine, sa.and_(T.c.assignee.in_(acting_for), R.c.initiator != assignee))
+        query = _task_rows().where(R.c.org == org, mine, T.c.status == "pending")
         return self._page(query, [T.c.created_at, T.c.id], limit, offset)  # oldest first: it waited longest
 
     def decided_tasks(self, org: str, decided_by: str, limit: int, offset: int) -> tuple[int, list[Any]]:
         query = _task_rows().where(R.c.org == org, T.c.decided_by == decided_by)
         return self._page(query, [T.c.decided_at.desc(), T.c.id], limit, offset)
 
-    def route(self, org: str, document_type: str, document_id: str) -> tuple[Any, list[Any], list[Any]] | None:
-        """The route row, its steps of every round (with the assignee's name) and its tasks, oldest first."""
+    def route(self, org: str, document_type: str,
+              document_id: str) -> tuple[Any, list[Any], list[Any], dict[str, Any]] | None:
+        """The route row, its steps of every round (with the assignee's name), its tasks, oldest first, and the
+        meetings that decided its collective-decision steps (by task id)."""
         head = self.conn.execute(
             sa.select(R, INITIATOR.c.full_name.label("initiator_name"), org_unit.c.name.label("unit_name"))
             .select_from(R.outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org,
@@ -66,4 +82,5 @@ class ApprovalQueries:
             sa.select(T, DECIDER.c.full_name.label("decided_by_name"))
             .select_from(T.outerjoin(DECIDER, sa.and_(DECIDER.c.org == org, DECIDER.c.username == T.c.decided_by)))
             .where(T.c.route_id == head.id).order_by(T.c.created_at, T.c.id)).all()
-        return head, steps, tasks
+        meetings = self.conn.execute(sa.select(approval_meeting).where(approval_meeting.c.route_id == head.id)).all()
+        return head, steps, tasks, {str(m.task_id): m for m in meetings}

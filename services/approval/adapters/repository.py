@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from services.approval.adapters.orm import approval_route, approval_step, approval_task, org_unit, org_user
 from services.approval.domain.directory import Unit, User
-from services.approval.domain.model import DocumentRef, PlannedStep, Route, RouteStatus, Task, TaskStatus
+from services.approval.domain.model import DocumentRef, PlannedStep, Route, RouteStatus, StepKind, Task, TaskStatus
 
 
 class DirectoryRepository:
@@ -89,8 +89,10 @@ class RouteRepository:
         return True
 
     def _add_steps(self, route: Route) -> None:
-        self.conn.execute(sa.insert(approval_step),
-                          [dict(route_id=route.id, round=route.round, **s.as_dict()) for s in route.steps])
+        self.conn.execute(sa.insert(approval_step), [
+            dict(route_id=route.id, round=route.round, step_no=s.step_no, name=s.name, approver_role=s.approver_role,
+                 assignee=s.assignee, reason=s.reason, kind=s.kind.value, co_assignees=list(s.co_assignees))
+            for s in route.steps])
 
     def save_new_round(self, route: Route) -> None:
         """A resubmission: the route row moves to its new round, whose steps are added beside the old ones."""
@@ -120,13 +122,22 @@ class RouteRepository:
             title=row.title, amount=row.amount, initiator=row.initiator, unit=row.unit,
             definition_version=row.definition_version, status=RouteStatus(row.status),
             current_step=row.current_step, round=row.round,
-            steps=[PlannedStep(s.step_no, s.name, s.approver_role, s.assignee, s.reason) for s in steps])
+            steps=[PlannedStep(s.step_no, s.name, s.approver_role, s.assignee, s.reason, StepKind(s.kind),
+                               tuple(s.co_assignees)) for s in steps])
 
     def save_progress(self, route: Route) -> None:
         completed = route.status is not RouteStatus.IN_PROGRESS
         self.conn.execute(sa.update(approval_route).where(approval_route.c.id == route.id).values(
             status=route.status.value, current_step=route.current_step,
             completed_at=sa.func.now() if completed else None))
+
+
+    def save_assignee(self, route: Route, step_no: int) -> None:
+        """A reassignment (转办): the step of the current round is now held by its new assignee."""
+        self.conn.execute(sa.update(approval_step).where(
+            approval_step.c.route_id == route.id, approval_step.c.round == route.round,
+            approval_step.c.step_no == step_no).values(assignee=route.step(step_no).assignee,
+                                                       co_assignees=list(route.step(step_no).co_assignees)))
 
 
 class TaskRepository:
@@ -148,16 +159,36 @@ class TaskRepository:
         row = self.conn.execute(sa.select(approval_task).where(approval_task.c.id == _uuid(task_id))).first()
         if row is None:
             return None
-        return Task(id=str(row.id), step_no=row.step_no, assignee=row.assignee, status=TaskStatus(row.status),
-                    decided_by=row.decided_by, comment=row.comment, round=row.round)
+        return _to_task(row)
+
+    def of_round(self, route_id: int, round_: int) -> list[Task]:
+        """Every task of one round of a route, oldest first."""
+        rows = self.conn.execute(sa.select(approval_task).where(
+            approval_task.c.route_id == route_id, approval_task.c.round == round_)
+            .order_by(approval_task.c.created_at, approval_task.c.id)).all()
+        return [_to_task(r) for r in rows]
+
+    def pending_at(self, route_id: int, round_: int, step_no: int) -> list[Task]:
+        """The pending tasks of one step: several on a parallel step (会签/或签)."""
+        rows = self.conn.execute(sa.select(approval_task).where(
+            approval_task.c.route_id == route_id, approval_task.c.round == round_,
+            approval_task.c.step_no == step_no, approval_task.c.status == TaskStatus.PENDING.value)
+            .order_by(approval_task.c.created_at, approval_task.c.id)).all()
+        return [_to_task(r) for r in rows]
 
     def save_decision(self, task: Task) -> None:
+        """A pending task closed: decided, or closed by another action (returned to a step, reassigned, …)."""
         done = self.conn.execute(sa.update(approval_task).where(
             approval_task.c.id == uuid.UUID(task.id), approval_task.c.status == TaskStatus.PENDING.value)
-            .values(status=task.status.value, decided_by=task.decided_by, comment=task.comment,
-                    decided_at=sa.func.now())).rowcount
+            .values(status=task.status.value, decided_by=task.decided_by, acting_for=task.acting_for,
+                    comment=task.comment, decided_at=sa.func.now())).rowcount
         if done != 1:  # the route lock should make this impossible; refuse rather than decide twice
             raise RuntimeError(f"task {task.id} was not pending when its decision was saved")
+
+
+def _to_task(row: Any) -> Task:
+    return Task(id=str(row.id), step_no=row.step_no, assignee=row.assignee, status=TaskStatus(row.status),
+                decided_by=row.decided_by, comment=row.comment, round=row.round, acting_for=row.acting_for)
 
 
 def _uuid(value: str) -> uuid.UUID | None:

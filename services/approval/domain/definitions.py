@@ -33,17 +33,46 @@ MATTER_APPLICATION_V1: dict[str, Any] = {
     ],
 }
 
-# The budget service's own documents. 财务审核 (finance_reviewer) is not a step of these yet: the demo
-# organisation has two finance reviewers in one unit, and no scope names one of them (`org` would be
-# ambiguous, `unit` looks in the document's unit); the unit head and the leaders carry the review meanwhile.
+# v2: large or major matters are countersigned by finance and discipline inspection (财务、纪检会签) before the
+# leadership decides; a major matter (三重一大) is decided collectively, at a meeting of the 党工委, whose record
+# the principal (the chair) enters. A principal who is also the meeting's chair decides once, at the meeting.
+MATTER_APPLICATION_V2: dict[str, Any] = {
+    "document_type": "matter_application",
+    "version": 2,
+    "name": "事前申请审批",
+    "authorities": [
+        *AUTHORITIES[:2],
+        {"role": "finance_inspection", "label": "财务审核与纪检监察", "step_name": "财务、纪检会签", "scope": "org",
+         "kind": "countersign", "roles": ["finance_reviewer", "inspector"]},
+        AUTHORITIES[2],
+        {"role": "collective_decision", "label": "党工委会议", "step_name": "集体决策（党工委会议）", "scope": "org",
+         "kind": "collective", "roles": ["principal"]},
+    ],
+    "thresholds": {"leader_in_charge": "50000.00", "principal": "200000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "申请单位负责人审核"},
+        {"role": "leader_in_charge", "when": [{"amount_at_least": "leader_in_charge"}]},
+        {"role": "finance_inspection", "when": [{"amount_at_least": "principal"},
+                                                {"flag": "major_matter", "label": "三重一大事项"}]},
+        {"role": "principal", "when": [{"amount_at_least": "principal"}]},
+        {"role": "collective_decision", "when": [{"flag": "major_matter", "label": "三重一大事项"}]},
+    ],
+}
+
+# The budget service's own documents. 财务审核 is an any-one-of step (或签): the office has several finance
+# reviewers, and any one of them may review an adjustment for the finance office.
+FINANCE_REVIEW = {"role": "finance_review", "label": "财务审核", "step_name": "财务审核（或签）", "scope": "org",
+                  "kind": "any_one", "roles": ["finance_reviewer"]}
+
 BUDGET_ADJUSTMENT_V1: dict[str, Any] = {
     "document_type": "budget_adjustment",
     "version": 1,
     "name": "预算调整（调剂/追加）审批",
-    "authorities": AUTHORITIES,
+    "authorities": [*AUTHORITIES[:1], FINANCE_REVIEW, *AUTHORITIES[1:]],
     "thresholds": {"principal": "100000.00"},
     "steps": [
         {"role": "unit_head", "reason": "调出（追加）单位负责人审核"},
+        {"role": "finance_review", "reason": "财务部门审核预算调整"},
         {"role": "leader_in_charge", "reason": "分管领导审核预算调整"},
         {"role": "principal", "when": [{"amount_at_least": "principal"},
                                        {"flag": "major_matter", "label": "跨单位调剂或三重一大事项"}]},
@@ -71,8 +100,10 @@ FISCAL_YEAR_REOPEN_V1: dict[str, Any] = {
 
 DEFINITIONS: dict[str, ProcessDefinition] = {
     d["document_type"]: ProcessDefinition.from_dict(d)
-    for d in (MATTER_APPLICATION_V1, BUDGET_ADJUSTMENT_V1, BUDGET_OVERRIDE_V1, FISCAL_YEAR_REOPEN_V1)
+    for d in (MATTER_APPLICATION_V2, BUDGET_ADJUSTMENT_V1, BUDGET_OVERRIDE_V1, FISCAL_YEAR_REOPEN_V1)
 }
+# Earlier versions, kept loadable: routes drawn from them stay as they were drawn.
+EARLIER = {(d["document_type"], d["version"]): ProcessDefinition.from_dict(d) for d in (MATTER_APPLICATION_V1,)}
 
 
 def current(document_type: str) -> ProcessDefinition:

@@ -53,7 +53,7 @@ def no_higher_authority(role_label: str, initiator: str) -> RouteRefused:
 def self_approval(actor: str, document_no: str | None) -> DomainError:
     return Forbidden(f"{SOD_PREFIX}self_approval",
                      f"不相容岗位相互分离：不能审批本人提交的单据 {document_no or ''}".rstrip(),
-                     {"actor": actor, "document_no": document_no or ""})
+                     {"actor": actor, "document_no": document_no or "", "rule": "self_approval"})
 
 
 def not_assignee(actor: str | None, assignee: str) -> DomainError:
@@ -90,3 +90,98 @@ def task_not_found(task_id: str) -> DomainError:
 def route_not_found(document_type: str, document_id: str) -> DomainError:
     return NotFound("approval_route_not_found", "该单据尚未进入审批（或审批路径仍在生成中）",
                     {"document_type": document_type, "document_id": document_id})
+
+
+# ── segregation of duties beyond self-approval ──
+def one_step_per_person(actor: str, document_no: str | None, held_step: str) -> DomainError:
+    return Forbidden(f"{SOD_PREFIX}one_step_per_person",
+                     f"不相容岗位相互分离：同一人在一份单据中只能承担一个审批节点，{actor} 已承担{held_step}",
+                     {"actor": actor, "document_no": document_no or "", "held_step": held_step,
+                      "rule": "one_step_per_person"})
+
+
+# ── withdraw, return to a step, reassign ──
+def not_initiator(actor: str | None, initiator: str) -> DomainError:
+    return Forbidden("approval_not_initiator", "只有申请人本人可以撤回单据",
+                     {"actor": actor or "", "initiator": initiator})
+
+
+def withdraw_too_late(document_no: str | None, acted: str) -> DomainError:
+    return Conflict("approval_withdraw_too_late",
+                    f"单据 {document_no or ''} 已有审批人处理（{acted}），不能撤回；如需修改请联系审批人退回",
+                    {"document_no": document_no or "", "acted": acted})
+
+
+def not_in_progress(document_no: str | None, status: str) -> DomainError:
+    return Conflict("approval_route_not_in_progress", f"单据 {document_no or ''} 不在审批中，不能执行此操作",
+                    {"document_no": document_no or "", "status": status})
+
+
+def field_required(field: str, message: str) -> DomainError:
+    return InvalidInput("approval_reason_required", message, {"field": field})
+
+
+def no_earlier_step(to_step: int, current: int) -> DomainError:
+    return InvalidInput("approval_step_not_earlier", f"只能退回到当前节点（第 {current} 步）之前的审批节点",
+                        {"field": "to_step", "to_step": to_step, "current_step": current})
+
+
+def reassign_not_allowed(actor: str) -> DomainError:
+    return Forbidden("approval_reassign_forbidden", "只有该任务的审批人或系统管理员可以转办",
+                     {"actor": actor})
+
+
+def reassign_role_mismatch(target: str, role_label: str) -> DomainError:
+    return InvalidInput("approval_reassign_role",
+                        f"{target} 不具有该节点所需的审批角色（{role_label}），不能转办给其处理",
+                        {"field": "assignee", "assignee": target, "role": role_label})
+
+
+def user_unknown(username: str, field: str) -> DomainError:
+    return InvalidInput("approval_user_unknown", f"用户 {username} 不存在", {"field": field, "username": username})
+
+
+def reassign_to_self(target: str) -> DomainError:
+    return InvalidInput("approval_reassign_same", f"该任务已由 {target} 处理，无需转办",
+                        {"field": "assignee", "assignee": target})
+
+
+# ── delegation (代理) ──
+def delegation_period_invalid() -> DomainError:
+    return InvalidInput("approval_delegation_period", "代理结束时间必须晚于开始时间",
+                        {"field": "ends_at"})
+
+
+def delegation_to_self() -> DomainError:
+    return InvalidInput("approval_delegation_self", "不能委托本人代理", {"field": "delegate"})
+
+
+def delegation_overlaps(other_delegate: str, starts_at: str, ends_at: str) -> DomainError:
+    return Conflict("approval_delegation_overlap",
+                    f"该时段已委托 {other_delegate} 代理（{starts_at} 至 {ends_at}），同一时段只能有一名代理人",
+                    {"delegate": other_delegate, "starts_at": starts_at, "ends_at": ends_at})
+
+
+def delegation_not_found(delegation_id: str) -> DomainError:
+    return NotFound("approval_delegation_not_found", f"代理记录不存在: {delegation_id}",
+                    {"delegation_id": delegation_id})
+
+
+def delegation_not_yours(actor: str) -> DomainError:
+    return Forbidden("approval_delegation_forbidden", "只有委托人本人或系统管理员可以撤销代理",
+                     {"actor": actor})
+
+
+def delegation_ended(delegation_id: str) -> DomainError:
+    return Conflict("approval_delegation_ended", "该代理已结束或已撤销", {"delegation_id": delegation_id})
+
+
+def meeting_required(step_name: str) -> DomainError:
+    return Conflict("approval_meeting_required",
+                    f"{step_name}须录入集体决策会议记录（会议日期、出席人员、决定、纪要）后完成",
+                    {"step_name": step_name})
+
+
+def not_collective(step_name: str) -> DomainError:
+    return Conflict("approval_not_collective", f"{step_name}不是集体决策节点，不能录入会议记录",
+                    {"step_name": step_name})

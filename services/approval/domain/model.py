@@ -21,13 +21,23 @@ class RouteStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     RETURNED = "returned"  # sent back to the initiator to correct; a resubmission starts a new round
+    WITHDRAWN = "withdrawn"  # taken back by the initiator before anyone acted; may be resubmitted, a new round
+
+    @property
+    def resubmittable(self) -> bool:
+        return self in (RouteStatus.RETURNED, RouteStatus.WITHDRAWN)
 
 
 class TaskStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
-    RETURNED = "returned"
+    RETURNED = "returned"  # to the initiator
+    # Closed without a decision on the document; see domain/actions.py.
+    RETURNED_TO_STEP = "returned_to_step"  # sent back to an earlier step of the route
+    REASSIGNED = "reassigned"  # handed to another approver (转办), whose new task carries on
+    WITHDRAWN = "withdrawn"  # the initiator withdrew the document while the task was pending
+    SKIPPED = "skipped"  # a parallel task no longer needed: its step was decided by another assignee
 
 
 class Decision(StrEnum):
@@ -43,17 +53,45 @@ class Decision(StrEnum):
                 Decision.RETURN: TaskStatus.RETURNED}[self]
 
 
+class StepKind(StrEnum):
+    SINGLE = "single"  # one approver
+    COUNTERSIGN = "countersign"  # 会签: several in parallel, all must approve; any other decision decides the step
+    ANY_ONE = "any_one"  # 或签: several in parallel, the first to decide decides; the others are skipped
+    COLLECTIVE = "collective"  # 集体决策: one task, completed by recording the meeting (see domain/meeting.py)
+
+    @property
+    def parallel(self) -> bool:
+        return self in (StepKind.COUNTERSIGN, StepKind.ANY_ONE)
+
+
 @dataclass(frozen=True)
 class PlannedStep:
     step_no: int
     name: str  # what people see, e.g. 部门负责人审批
-    approver_role: str
-    assignee: str  # username, resolved when the route was drawn
+    approver_role: str  # for a parallel step: its roles, comma-separated
+    assignee: str  # username, resolved when the route was drawn; a parallel step's first assignee
     reason: str  # why this step is on the route, in Chinese
+    kind: StepKind = StepKind.SINGLE
+    co_assignees: tuple[str, ...] = ()  # a parallel step's other assignees
+
+    @property
+    def assignees(self) -> tuple[str, ...]:
+        return (self.assignee, *self.co_assignees)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(self.approver_role.split(","))
+
+    def tasks(self, round_: int) -> list[Task]:
+        """The step's tasks when it is reached: one per assignee."""
+        return [Task(step_no=self.step_no, assignee=who, round=round_) for who in self.assignees]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"step_no": self.step_no, "name": self.name, "approver_role": self.approver_role,
+        data = {"step_no": self.step_no, "name": self.name, "approver_role": self.approver_role,
                 "assignee": self.assignee, "reason": self.reason}
+        if self.kind is not StepKind.SINGLE:
+            data.update(kind=self.kind.value, assignees=list(self.assignees))
+        return data
 
 
 @dataclass
@@ -65,14 +103,22 @@ class Task:
     decided_by: str | None = None
     comment: str | None = None
     round: int = 1  # which submission of the document the task belongs to
+    acting_for: str | None = None  # 代理: the assignee the decider acted for, when it was their delegate
 
 
 @dataclass(frozen=True)
 class DecisionResult:
     task: Task  # the task just decided
-    next_task: Task | None  # the next step's task, if the route goes on
+    next_task: Task | None  # the next step's (first) task, if the route goes on
     outcome: RouteStatus | None  # set when the route completed, or was returned to the initiator
     reason: str | None = None  # why it completed (for approval.completed) or was returned
+    also_opened: tuple[Task, ...] = ()  # a parallel next step's other tasks
+    skipped: tuple[Task, ...] = ()  # the decided step's parallel tasks that are no longer needed
+    waiting: bool = False  # a countersign step still waits for other assignees
+
+    @property
+    def opened(self) -> tuple[Task, ...]:
+        return (self.next_task, *self.also_opened) if self.next_task else ()
 
 
 @dataclass
@@ -95,16 +141,18 @@ class Route:
         """A new route, standing at its first step, and that step's task."""
         if not steps:
             raise ValueError("a route needs at least one step")
+        if steps[0].kind.parallel:
+            raise ValueError("a route's first step has one approver")  # see ProcessDefinition._check
         route = cls(steps=list(steps), current_step=steps[0].step_no, **fields)
         return route, Task(step_no=steps[0].step_no, assignee=steps[0].assignee)
 
     def restart(self, steps: list[PlannedStep], definition_version: int, title: str) -> Task:
         """A returned document was corrected and resubmitted: a new round on a freshly drawn route (from the
         definition in force now), standing at its first step. Earlier rounds stay stored as they were."""
-        if self.status is not RouteStatus.RETURNED:
+        if not self.status.resubmittable:
             raise errors.not_returned(self.document.no, self.status.value)
-        if not steps:
-            raise ValueError("a route needs at least one step")
+        if not steps or steps[0].kind.parallel:
+            raise ValueError("a route needs at least one step, the first with one approver")
         self.round += 1
         self.steps, self.definition_version, self.title = list(steps), definition_version, title
         self.status, self.current_step = RouteStatus.IN_PROGRESS, steps[0].step_no
@@ -116,27 +164,42 @@ class Route:
     def _after(self, step_no: int) -> PlannedStep | None:
         return next((s for s in self.steps if s.step_no > step_no), None)
 
-    def decide(self, task: Task, actor: str | None, decision: Decision, comment: str | None) -> DecisionResult:
-        """Record an approver's decision on the task that holds this route, and move the route on."""
-        self._check_may_decide(task, actor)
+    def decide(self, task: Task, actor: str | None, decision: Decision, comment: str | None, *,
+               acting_for: str | None = None, parallel: list[Task] = (), by_meeting: bool = False,
+               ) -> DecisionResult:
+        """Record an approver's decision on the task that holds this route, and move the route on.
+        `acting_for`: the actor decides as the assignee's delegate (代理), see domain/delegation.py.
+        `parallel`: the other pending tasks of the same step (会签/或签). A countersign approval waits until
+        every assignee approved; any other decision there, and any decision on an any-one step, decides the
+        step and skips the others' tasks. A collective-decision step is decided only `by_meeting`: by
+        recording the meeting that decided it (see domain/meeting.py)."""
+        self._check_may_decide(task, actor, acting_for)
+        step = self.step(task.step_no)
+        if step.kind is StepKind.COLLECTIVE and not by_meeting:
+            raise errors.meeting_required(step.name)
         comment = (comment or "").strip()
         if decision is Decision.REJECT and not comment:
             raise errors.reason_required()
         if decision is Decision.RETURN and not comment:
             raise errors.return_reason_required()
         task.status, task.decided_by, task.comment = decision.status, actor, comment or None
+        task.acting_for = acting_for
+        others = [t for t in parallel if t.id != task.id and t.status is TaskStatus.PENDING]
+        if decision is Decision.APPROVE and step.kind is StepKind.COUNTERSIGN and others:
+            return DecisionResult(task, None, None, waiting=True)
+        skipped = skip(others)
         if decision is Decision.REJECT:
-            return self._complete(task, RouteStatus.REJECTED, f"{self.step(task.step_no).name}驳回：{comment}")
+            return self._complete(task, RouteStatus.REJECTED, f"{step.name}驳回：{comment}", skipped)
         if decision is Decision.RETURN:
-            return self._complete(task, RouteStatus.RETURNED, f"{self.step(task.step_no).name}退回：{comment}")
+            return self._complete(task, RouteStatus.RETURNED, f"{step.name}退回：{comment}", skipped)
         following = self._after(task.step_no)
         if following is None:
-            return self._complete(task, RouteStatus.APPROVED, f"{len(self.steps)} 个审批节点均已通过")
+            return self._complete(task, RouteStatus.APPROVED, f"{len(self.steps)} 个审批节点均已通过", skipped)
         self.current_step = following.step_no
-        return DecisionResult(task, Task(step_no=following.step_no, assignee=following.assignee, round=self.round),
-                              None)
+        first, *rest = following.tasks(self.round)
+        return DecisionResult(task, first, None, also_opened=tuple(rest), skipped=skipped)
 
-    def _check_may_decide(self, task: Task, actor: str | None) -> None:
+    def _check_may_decide(self, task: Task, actor: str | None, acting_for: str | None = None) -> None:
         if not actor:
             raise errors.actor_required()
         if task.status is not TaskStatus.PENDING or self.status is not RouteStatus.IN_PROGRESS \
@@ -146,9 +209,23 @@ class Route:
         # names the real problem when an initiator tries to approve their own document.
         if actor == self.initiator:
             raise errors.self_approval(actor, self.document.no)
-        if actor != task.assignee:
+        if (acting_for or actor) != task.assignee:
             raise errors.not_assignee(actor, task.assignee)
+        if acting_for is not None:
+            # A delegate acts as themself too: they may not hold a second step of the document that way, nor
+            # sign twice on one countersign step.
+            held = next((s for s in self.steps if actor in s.assignees), None)
+            if held is not None:
+                raise errors.one_step_per_person(actor, self.document.no, held.name)
 
-    def _complete(self, task: Task, outcome: RouteStatus, reason: str) -> DecisionResult:
+    def _complete(self, task: Task, outcome: RouteStatus, reason: str,
+                  skipped: tuple[Task, ...] = ()) -> DecisionResult:
         self.status, self.current_step = outcome, None
-        return DecisionResult(task, None, outcome, reason)
+        return DecisionResult(task, None, outcome, reason, skipped=skipped)
+
+
+def skip(tasks: list[Task]) -> tuple[Task, ...]:
+    """Close a step's other parallel tasks: the step was decided without them (不需处理)."""
+    for other in tasks:
+        other.status, other.comment = TaskStatus.SKIPPED, "本节点已有审批结果，无需处理"
+    return tuple(tasks)

@@ -12,7 +12,7 @@ from typing import Any
 
 from services.approval.domain import errors
 from services.approval.domain.directory import Directory, Unit, User
-from services.approval.domain.model import PlannedStep
+from services.approval.domain.model import PlannedStep, StepKind
 
 # Where an authority's holder is found: a role within the document's unit, the unit's leader in charge
 # (named on the unit itself), or the single holder of a role in the whole office.
@@ -21,10 +21,22 @@ SCOPES = ("unit", "unit_leader", "org")
 
 @dataclass(frozen=True)
 class Authority:
-    role: str
+    role: str  # the authority's key; for a single step also the role its holder has
     label: str  # 部门负责人
     step_name: str  # 部门负责人审批
     scope: str
+    kind: StepKind = StepKind.SINGLE
+    # Whose holders take the step, when not `role` itself: every holder of these roles in the scope for a
+    # parallel step (会签/或签), the one holder of the first for a collective decision (who records the meeting).
+    roles: tuple[str, ...] = ()
+
+    @property
+    def holder_roles(self) -> tuple[str, ...]:
+        return self.roles or (self.role,)
+
+
+# (authority, assignees, reason): a step of the route being drawn.
+_Planned = tuple[Authority, tuple[str, ...], str]
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,8 @@ class ProcessDefinition:
     def from_dict(cls, data: dict[str, Any]) -> ProcessDefinition:
         definition = cls(
             document_type=data["document_type"], version=int(data["version"]), name=data["name"],
-            authorities=tuple(Authority(**a) for a in data["authorities"]),
+            authorities=tuple(Authority(**{**a, "kind": StepKind(a.get("kind", "single")),
+                                           "roles": tuple(a.get("roles", ()))}) for a in data["authorities"]),
             thresholds={k: Decimal(v) for k, v in data.get("thresholds", {}).items()},
             steps=tuple(StepRule(role=s["role"], reason=s.get("reason", ""),
                                  when=tuple(Clause(**c) for c in s.get("when", ())))
@@ -82,6 +95,10 @@ class ProcessDefinition:
         ranks = [roles.index(s.role) if s.role in roles else -1 for s in self.steps]
         if not ranks or min(ranks) < 0 or ranks != sorted(set(ranks)):
             raise ValueError(f"{self.document_type} v{self.version}: steps must climb the authorities")
+        first = self.authority(self.steps[0].role)
+        if first.kind is not StepKind.SINGLE or self.steps[0].when:
+            # A route always starts with one task (Route.start): the first step is one approver, always there.
+            raise ValueError(f"{self.document_type} v{self.version}: the first step is a single, unconditional one")
         for clause in (c for s in self.steps for c in s.when):
             if bool(clause.amount_at_least) == bool(clause.flag):
                 raise ValueError("a clause is either amount_at_least or flag")
@@ -96,28 +113,38 @@ class ProcessDefinition:
 
         Nobody approves their own document: a step whose approver is the initiator is skipped, and the
         skip is told in the next step's reason. If nothing higher on the route covers the skipped
-        authority, the document goes to the next authority up instead. Raises RouteRefused when an
-        approver cannot be named."""
+        authority, the document goes to the next authority up instead. One person holds at most one step:
+        when the same person is named for two steps (a unit head who is also its leader in charge), they
+        approve once, at the higher step, whose reason says so. A parallel step (会签/或签) takes every holder
+        of its roles but the initiator and those holding another step; it covers no authority skipped before
+        it. Raises RouteRefused when an approver cannot be named."""
         initiator = attributes["initiator"]
         unit = directory.unit(attributes["unit"])
         if unit is None:
             raise errors.unit_unknown(attributes["unit"])
         required = [(rule, why) for rule in self.steps if (why := self._why(rule, attributes)) is not None]
-        planned: list[tuple[Authority, str, str]] = []
+        planned: list[_Planned] = []
         skipped: list[str] = []
+        last_skipped = None
         for rule, why in required:
             authority = self.authority(rule.role)
+            if authority.kind.parallel:
+                planned.append((authority, self._holders(authority, unit, directory, initiator), why))
+                continue
             approver = self._approver(authority, unit, directory)
             if approver.username != initiator:
-                planned.append((authority, approver.username, "；".join([*skipped, why])))
+                planned.append((authority, (approver.username,), "；".join([*skipped, why])))
                 skipped = []
                 continue
             skipped.append(_skip_note(authority))
-        if skipped:  # the last required authority was the initiator's own: climb
-            authority, approver = self._escalate(required[-1][0].role, unit, initiator, directory, skipped)
-            planned.append((authority, approver.username, "；".join([*skipped, f"上报上一级：{authority.step_name}"])))
-        return [PlannedStep(no, a.step_name, a.role, assignee, reason)
-                for no, (a, assignee, reason) in enumerate(planned, start=1)]
+            last_skipped = authority.role
+        if skipped:  # the last required single authority was the initiator's own: climb
+            authority, approver = self._escalate(last_skipped, unit, initiator, directory, skipped)
+            planned.append((authority, (approver.username,),
+                            "；".join([*skipped, f"上报上一级：{authority.step_name}"])))
+        planned = _one_step_per_person(planned, unit)
+        return [PlannedStep(no, a.step_name, ",".join(a.holder_roles), people[0], reason, a.kind, people[1:])
+                for no, (a, people, reason) in enumerate(planned, start=1)]
 
     def _why(self, rule: StepRule, attributes: dict[str, Any]) -> str | None:
         if not rule.when:
@@ -129,15 +156,32 @@ class ProcessDefinition:
                   skipped: list[str]) -> tuple[Authority, User]:
         roles = [a.role for a in self.authorities]
         for authority in self.authorities[roles.index(role) + 1:]:
+            if authority.kind is not StepKind.SINGLE:
+                continue  # a countersign or a meeting is no higher authority for one person's tier
             approver = self._approver(authority, unit, directory)
             if approver.username != initiator:
                 return authority, approver
             skipped.append(_skip_note(authority))
         # Only reached when the initiator holds the top authority themself.
-        raise errors.no_higher_authority(self.authorities[-1].label, initiator)
+        top = [a for a in self.authorities if a.kind is StepKind.SINGLE][-1]
+        raise errors.no_higher_authority(top.label, initiator)
+
+    def _holders(self, authority: Authority, unit: Unit, directory: Directory, initiator: str) -> tuple[str, ...]:
+        """Everyone holding one of a parallel step's roles in its scope, but the initiator."""
+        people: list[str] = []
+        for role in authority.holder_roles:
+            found = directory.users_with_role(role) if authority.scope == "org" \
+                else directory.users_with_role(role, unit.code)
+            people += [u.username for u in found if u.username != initiator and u.username not in people]
+        if not people:
+            where = "本街道" if authority.scope == "org" else f"单位 {unit.name}（{unit.code}）"
+            raise errors.approver_missing(authority.label, where, {"unit": unit.code,
+                                                                  "role": ",".join(authority.holder_roles)})
+        return tuple(people)
 
     def _approver(self, authority: Authority, unit: Unit, directory: Directory) -> User:
         where = f"单位 {unit.name}（{unit.code}）"
+        role = authority.holder_roles[0]
         if authority.scope == "unit_leader":
             user = directory.user(unit.leader_in_charge) if unit.leader_in_charge else None
             if user is None:
@@ -145,15 +189,46 @@ class ProcessDefinition:
                     "unit": unit.code, "role": authority.role, "leader_in_charge": unit.leader_in_charge or ""})
             return user
         if authority.scope == "org":
-            where, candidates = "本街道", directory.users_with_role(authority.role)
+            where, candidates = "本街道", directory.users_with_role(role)
         else:
-            candidates = directory.users_with_role(authority.role, unit.code)
+            candidates = directory.users_with_role(role, unit.code)
         if not candidates:
-            raise errors.approver_missing(authority.label, where, {"unit": unit.code, "role": authority.role})
+            raise errors.approver_missing(authority.label, where, {"unit": unit.code, "role": role})
         if len(candidates) > 1:
             # Picking one silently would make the route depend on table order; ask for the data instead.
             raise errors.approver_ambiguous(authority.label, where, [u.username for u in candidates])
         return candidates[0]
+
+
+def _one_step_per_person(planned: list[_Planned], unit: Unit) -> list[_Planned]:
+    """Drop every one-person step whose approver also holds a later (higher) one, telling it in the kept step's
+    reason: the higher authority covers the lower one, so the person decides once with the fuller authority.
+    A parallel step leaves out whoever holds a one-person step (they already decide once)."""
+    single = [(a, people[0], reason) for a, people, reason in planned if not a.kind.parallel]
+    holders = {who for _, who, _ in single}
+    kept: list[_Planned] = []
+    for authority, people, reason in planned:
+        if authority.kind.parallel:
+            others = tuple(p for p in people if p not in holders)
+            if not others:
+                raise errors.approver_missing(authority.label, f"单位 {unit.name}（{unit.code}）的审批路径上",
+                                              {"unit": unit.code, "role": ",".join(authority.holder_roles)})
+            if len(others) < len(people):
+                left_out = "、".join(p for p in people if p not in others)
+                reason = "；".join([reason, f"{left_out} 已承担其他审批节点，不参与本节点"])
+            kept.append((authority, others, reason))
+            continue
+        index = next(i for i, entry in enumerate(single) if entry[0] is authority)
+        assignee = people[0]
+        if any(later == assignee for _, later, _ in single[index + 1:]):
+            continue
+        merged = [a for a, who, _ in single[:index] if who == assignee]
+        if merged:
+            labels = "、".join(a.label for a in merged)
+            note = f"{assignee} 同时为{labels}，同一人只承担一个审批节点，由其在{authority.step_name}一并审批"
+            reason = "；".join([note, reason])
+        kept.append((authority, people, reason))
+    return kept
 
 
 def _skip_note(authority: Authority) -> str:

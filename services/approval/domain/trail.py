@@ -38,6 +38,11 @@ class TrailAction(StrEnum):
     COMPLETED = "completed"  # the route ended (approved or rejected); `comment` says why
     RETURNED = "returned"  # an approver sent the document back to the initiator; `comment` is the reason
     RESUBMITTED = "resubmitted"  # the initiator corrected a returned document; a new round's route was drawn
+    WITHDRAWN = "withdrawn"  # the initiator took the document back before any approver acted (撤回)
+    RETURNED_TO_STEP = "returned_to_step"  # an approver sent it back to an earlier step: from_step → to_step
+    REASSIGNED = "reassigned"  # a pending task was handed to another approver (转办); `assignee` is the new one
+    SKIPPED = "skipped"  # a parallel task closed unneeded: another assignee decided its step; `assignee` is its
+    MEETING_RECORDED = "meeting_recorded"  # a collective decision's meeting was recorded (date, attendees, minutes)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from ic_platform.commands import Code, Command
 
@@ -23,3 +24,45 @@ class GetRoute(Command):
 class Page(Command):
     page: int = 1
     page_size: int = 20
+
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+
+
+class Withdraw(Command):
+    document_type: Code
+    document_id: Code
+    reason: Reason = ""  # optional for a withdrawal
+
+
+class ReturnToStep(Command):
+    task_id: Code
+    to_step: int = Field(ge=1)
+    reason: Reason = ""  # required; the domain says so, in Chinese
+
+
+class Reassign(Command):
+    task_id: Code
+    assignee: Code
+    reason: Reason = ""  # required
+
+
+class GrantDelegation(Command):
+    delegate: Code
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    reason: Reason = ""  # required
+    principal: Code | None = None  # an administrator may record a delegation for someone; default: the caller
+
+
+class RevokeDelegation(Command):
+    delegation_id: Code
+
+
+class RecordMeeting(Command):
+    task_id: Code
+    meeting_date: date
+    attendees: list[Code] = Field(max_length=100)
+    decision: Literal["approve", "reject"]
+    minutes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)] = ""  # required
+    attachment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None

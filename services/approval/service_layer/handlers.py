@@ -19,7 +19,7 @@ from services.approval.domain import definitions, errors
 from services.approval.domain.directory import Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
 from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
-from services.approval.service_layer import commands, views
+from services.approval.service_layer import commands, delegation, views
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 PRODUCER = "approval"
@@ -78,8 +78,8 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
 
 
 def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
-    """A returned document, corrected by its initiator, comes back: a new round. The route is drawn again from
-    the definition in force now (the organisation or the rules may have changed while it was being
+    """A returned (or withdrawn) document, corrected by its initiator, comes back: a new round. The route is
+    drawn again from the definition in force now (the organisation or the rules may have changed while it was being
     corrected); the earlier rounds' steps and tasks stay stored, and `get_route` shows them."""
     p = event.payload
     document = DocumentRef(**p["document"])
@@ -87,7 +87,7 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     if found is None:
         raise LookupError(f"no route for {document.subject}")  # retried, then parked for ops
     route = uow.routes.lock(found.id)
-    if route.status is not RouteStatus.RETURNED:
+    if not route.status.resubmittable:
         return  # heard before: the new round is already under way
     definition = definitions.current(document.type)
     attributes = {"amount": route.amount, "unit": route.unit, "initiator": route.initiator,
@@ -118,8 +118,10 @@ def decide(cmd: commands.Decide, uow: ApprovalUnitOfWork, ctx: CallContext) -> d
         task = uow.tasks.get(cmd.task_id)
         if task.decided_by == ctx.actor and task.status is decision.status:
             return views.decision_result(route, task, replayed=True)  # a double click, answered again
+        acting_for = delegation.acting_for_on(uow, ctx, task)
+        parallel = uow.tasks.pending_at(route.id, task.round, task.step_no)
         try:
-            result = route.decide(task, ctx.actor, decision, cmd.comment)
+            result = route.decide(task, ctx.actor, decision, cmd.comment, acting_for=acting_for, parallel=parallel)
         except DomainError as exc:
             if (rule := errors.sod_rule(exc)) is not None:
                 metrics.sod_violations.labels(PRODUCER, rule).inc()
@@ -135,28 +137,44 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
     uow.routes.save_progress(route)
     trail = _Trail(uow, ctx, route, actor=ctx.actor)
     trail.add(TrailAction(task.status.value), task=task, from_step=task.step_no,
-              to_step=result.next_task.step_no if result.next_task else None, comment=task.comment)
+              to_step=result.next_task.step_no if result.next_task else None, comment=task.comment,
+              acting_for=task.acting_for)
+    record_skipped(uow, trail, result.skipped)
     if result.outcome is RouteStatus.RETURNED:
         # Back to the initiator, who is told which step returned it and why; not an end of approval.
         uow.publish(ctx.event("approval.returned", {
             "document": document.as_dict(), "task_id": task.id, "step_no": task.step_no,
             "step_name": route.step(task.step_no).name, "returned_by": task.decided_by, "reason": task.comment,
-            "round": route.round}, producer=PRODUCER, subject=document.subject))
+            "round": route.round, **({"acting_for": task.acting_for} if task.acting_for else {})},
+            producer=PRODUCER, subject=document.subject))
         return
     decided = {"document": document.as_dict(), "task_id": task.id, "step_no": task.step_no,
                "decision": task.status.value, "decided_by": task.decided_by}
     if task.comment:
         decided["comment"] = task.comment
+    if task.acting_for:
+        decided["acting_for"] = task.acting_for
     uow.publish(ctx.event("approval.step_decided", decided, producer=PRODUCER, subject=document.subject))
+    if result.waiting:
+        return  # a countersign step waits for its other assignees
     if result.next_task is not None:
-        uow.tasks.add(route.id, result.next_task)
-        _assigned(uow, ctx, route, result.next_task)
-        trail.assigned(result.next_task, from_step=task.step_no)
+        for opened in result.opened:
+            uow.tasks.add(route.id, opened)
+            _assigned(uow, ctx, route, opened)
+            trail.assigned(opened, from_step=task.step_no)
     else:
         uow.publish(ctx.event("approval.completed", {
             "document": document.as_dict(), "outcome": result.outcome.value, "reason": result.reason},
             producer=PRODUCER, subject=document.subject))
         trail.add(TrailAction.COMPLETED, from_step=task.step_no, comment=result.reason)
+
+
+def record_skipped(uow: ApprovalUnitOfWork, trail: _Trail, skipped: tuple[Task, ...]) -> None:
+    """A parallel step was decided: its other tasks are closed as not needed, each with a trail entry."""
+    for other in skipped:
+        uow.tasks.save_decision(other)
+        trail.add(TrailAction.SKIPPED, task=other, assignee=other.assignee, from_step=other.step_no,
+                  comment=other.comment)
 
 
 def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Task) -> None:
@@ -176,10 +194,11 @@ class _Trail:
         self.trace_id = current_trace_id() or _trace_id_of(traceparent)
 
     def add(self, action: TrailAction, *, task: Task | None = None, assignee: str | None = None,
-            from_step: int | None = None, to_step: int | None = None, comment: str | None = None) -> None:
+            from_step: int | None = None, to_step: int | None = None, comment: str | None = None,
+            acting_for: str | None = None) -> None:
         route, document = self.route, self.route.document
         self.uow.trail.append(TrailDraft(
-            action=action.value, org=route.org, actor=self.actor, acting_for=None,
+            action=action.value, org=route.org, actor=self.actor, acting_for=acting_for,
             document_type=document.type, document_id=document.id, document_no=document.no,
             task_id=task.id if task else None, assignee=assignee, from_step=from_step, to_step=to_step,
             amount=route.amount, comment=comment, occurred_at=self.at, client_ip=self.ctx.client_ip,
@@ -264,8 +283,9 @@ def my_tasks(cmd: commands.Page, uow: ApprovalUnitOfWork, ctx: CallContext) -> d
         raise errors.actor_required()
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
-        total, rows = uow.queries.pending_tasks(ctx.org, ctx.actor, limit, offset)
-    return paged([views.task_item(r) for r in rows], total, cmd.page, limit)
+        principals = delegation.principals_of(uow, ctx)
+        total, rows = uow.queries.pending_tasks(ctx.org, ctx.actor, limit, offset, acting_for=principals)
+    return paged([views.task_item(r, viewer=ctx.actor) for r in rows], total, cmd.page, limit)
 
 
 def decided_by_me(cmd: commands.Page, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ic_platform.uow import UnitOfWork
+from services.approval.adapters.delegation import DelegationRepository
+from services.approval.adapters.meeting import MeetingRepository
 from services.approval.adapters.queries import ApprovalQueries
 from services.approval.adapters.repository import DirectoryRepository, RouteRepository, TaskRepository
 from services.approval.adapters.trail import TrailRepository
@@ -17,6 +19,8 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.tasks = TaskRepository(self.conn)
         self.queries = ApprovalQueries(self.conn)
         self.trail = TrailRepository(self.conn)
+        self.delegations = DelegationRepository(self.conn)
+        self.meetings = MeetingRepository(self.conn)
         return self
 
     @contextmanager

@@ -21,15 +21,18 @@ class Status(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     RETURNED = "returned"  # sent back by an approver to correct; budget still pre-committed; may be resubmitted
+    WITHDRAWN = "withdrawn"  # taken back by the applicant before any approver acted; like a return otherwise
 
 
 STATUS_LABELS = {Status.RESERVING: "预算校验中", Status.REFUSED: "预算不足未提交", Status.SUBMITTED: "审批中",
-                 Status.APPROVED: "已批准", Status.REJECTED: "已驳回", Status.RETURNED: "已退回"}
+                 Status.APPROVED: "已批准", Status.REJECTED: "已驳回", Status.RETURNED: "已退回",
+                 Status.WITHDRAWN: "已撤回"}
 
 _ALLOWED = {
     Status.RESERVING: {Status.SUBMITTED, Status.REFUSED},
-    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED},
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED, Status.WITHDRAWN},
     Status.RETURNED: {Status.SUBMITTED},
+    Status.WITHDRAWN: {Status.SUBMITTED},
 }
 
 
@@ -70,7 +73,7 @@ class MatterApplication:
         return True
 
     def resubmit(self, actor: str | None, title: str | None = None, purpose: str | None = None) -> None:
-        """The applicant corrects a returned application and sends it back into approval.
+        """The applicant corrects a returned (or withdrawn) application and sends it back into approval.
 
         Only the title and the purpose may change in this version: the amount and the budget line are what
         the pre-commitment was made for, and changing money needs the old pre-commitment released and a new
@@ -78,9 +81,10 @@ class MatterApplication:
         if actor != self.applicant:
             raise Forbidden("matter_application_not_applicant", f"只有申请人可以重新提交事前申请 {self.no}",
                             {"applicant": self.applicant, "actor": actor or ""})
-        if self.status is not Status.RETURNED:
+        if self.status not in (Status.RETURNED, Status.WITHDRAWN):
             raise Conflict("matter_application_not_returned",
-                           f"事前申请 {self.no} 当前为「{STATUS_LABELS[self.status]}」，只有已退回的申请可以重新提交",
+                           f"事前申请 {self.no} 当前为「{STATUS_LABELS[self.status]}」，"
+                           "只有已退回或已撤回的申请可以重新提交",
                            {"status": self.status.value})
         if title is not None:
             self.title = title

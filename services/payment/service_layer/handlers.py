@@ -162,6 +162,18 @@ def on_approval_returned(event: Envelope, uow: PaymentUnitOfWork) -> None:
     uow.applications.save_status(app)
 
 
+def on_approval_withdrawn(event: Envelope, uow: PaymentUnitOfWork) -> None:
+    """The applicant withdrew the application from approval (撤回): like a return, they may correct and
+    resubmit it, and the budget pre-commitment stays reserved meanwhile."""
+    app = _application_in(event, uow)
+    if app is None:
+        return
+    if app.status is not Status.SUBMITTED:
+        return  # heard before (already withdrawn, or resubmitted since)
+    app.move_to(Status.WITHDRAWN, event.payload.get("reason") or "申请人已撤回")
+    uow.applications.save_status(app)
+
+
 def resubmit_matter_application(cmd: commands.ResubmitMatterApplication, uow: PaymentUnitOfWork,
                                 ctx: CallContext) -> dict[str, Any]:
     """The applicant corrects a returned application (title, purpose) and sends it into a new approval round.
@@ -191,4 +203,5 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-EVENT_HANDLERS = {"approval.completed": [on_approval_completed], "approval.returned": [on_approval_returned]}
+EVENT_HANDLERS = {"approval.completed": [on_approval_completed], "approval.returned": [on_approval_returned],
+                  "approval.withdrawn": [on_approval_withdrawn]}

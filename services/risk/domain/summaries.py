@@ -29,9 +29,11 @@ LABELS: dict[str, str] = {
     "approval.step_decided": "{decided_by} 审批{decision}{remark}",
     "approval.completed": "审批结束：{outcome}{because}",
     "approval.returned": "{returned_by} 退回申请人（{step_name}）：{reason}",
+    "approval.withdrawn": "{withdrawn_by} 撤回单据{because}",
+    "approval.task_reassigned": "{reassigned_by} 将{step_name}转办：{from_assignee} → {to_assignee}（{reason}）",
 }
 
-OUTCOMES = {"approved": "通过", "rejected": "驳回"}
+OUTCOMES = {"approved": "通过", "rejected": "驳回", "returned_to_step": "退回至前序节点"}
 MONEY_FIELDS = ("amount", "available")
 
 

@@ -22,6 +22,9 @@ USERS = [
     User("leader", "王建华", "dzb", ("leader_in_charge",), "常务副主任"),
     User("leader_fin", "赵振国", "dzb", ("leader_in_charge",)),
     User("leader_party", "刘秀英", "dzb", ("leader_in_charge",), "党工委副书记"),
+    User("finance", "何丽华", "czb", ("finance_reviewer",), "财务审核岗"),
+    User("finance2", "马晓峰", "czb", ("finance_reviewer",), "财务审核岗"),
+    User("inspector", "唐建新", "dzb", ("inspector",), "纪检监察员"),
 ]
 
 

@@ -10,6 +10,7 @@ import pytest
 from services.approval.domain.definitions import MATTER_APPLICATION_V1, current, resolve_route
 from services.approval.domain.directory import InMemoryDirectory, Unit, User
 from services.approval.domain.errors import RouteRefused
+from services.approval.domain.model import StepKind
 from services.approval.domain.process import ProcessDefinition
 
 
@@ -44,21 +45,46 @@ def test_the_leader_in_charge_is_the_one_named_on_the_unit(directory):
     assert steps[1].assignee == "leader_party"
 
 
-def test_from_two_hundred_thousand_the_principal_approves_last(directory):
+COUNTERSIGN = (3, "finance_reviewer,inspector", "finance")
+
+
+def test_from_two_hundred_thousand_finance_and_inspection_countersign_before_the_principal(directory):
     steps = route(directory, "200000.00")
-    assert who(steps) == [(1, "unit_head", "head"), (2, "leader_in_charge", "leader"), (3, "principal", "principal")]
-    assert steps[2].reason == "金额 ≥ 200,000.00 元 → 主要领导审批"
+    assert who(steps) == [(1, "unit_head", "head"), (2, "leader_in_charge", "leader"), COUNTERSIGN,
+                          (4, "principal", "principal")]
+    assert (steps[2].kind, steps[2].assignees) == (StepKind.COUNTERSIGN, ("finance", "finance2", "inspector"))
+    assert steps[2].name == "财务、纪检会签" and steps[2].reason == "金额 ≥ 200,000.00 元 → 财务、纪检会签"
+    assert steps[3].reason == "金额 ≥ 200,000.00 元 → 主要领导审批"
 
 
-def test_a_major_matter_goes_to_the_principal_whatever_the_amount(directory):
+def test_a_major_matter_is_countersigned_and_decided_collectively_whatever_the_amount(directory):
     steps = route(directory, "1000.00", major_matter=True)
-    assert who(steps) == [(1, "unit_head", "head"), (2, "principal", "principal")]
-    assert steps[1].reason == "三重一大事项 → 主要领导审批"
+    assert who(steps) == [(1, "unit_head", "head"), (2, "finance_reviewer,inspector", "finance"),
+                          (3, "principal", "principal")]
+    assert (steps[2].kind, steps[2].name) == (StepKind.COLLECTIVE, "集体决策（党工委会议）")
+    assert steps[2].reason == "三重一大事项 → 集体决策（党工委会议）"
 
 
 def test_every_reason_that_applies_is_told(directory):
     steps = route(directory, "300000.00", major_matter=True)
-    assert steps[2].reason == "金额 ≥ 200,000.00 元，三重一大事项 → 主要领导审批"
+    assert steps[2].reason == "金额 ≥ 200,000.00 元，三重一大事项 → 财务、纪检会签"
+    # The principal chairs the meeting: they decide once, there, and the reason says so.
+    assert [s.name for s in steps] == ["部门负责人审批", "分管领导审批", "财务、纪检会签", "集体决策（党工委会议）"]
+    assert steps[3].reason.startswith("principal 同时为主要领导，同一人只承担一个审批节点")
+    assert steps[3].reason.endswith("三重一大事项 → 集体决策（党工委会议）")
+
+
+def test_a_countersigner_who_initiated_the_document_is_left_out(directory):
+    steps = route(directory, "250000.00", initiator="finance2", unit="czb")
+    assert steps[2].assignees == ("finance", "inspector")
+
+
+def test_a_countersigner_holding_another_step_is_left_out(directory):
+    directory.users["inspector"] = User("inspector", "唐建新", "dzb", ("inspector", "unit_head"))
+    del directory.users["head"]
+    steps = route(directory, "250000.00")
+    assert steps[0].assignee == "inspector"
+    assert steps[2].assignees == ("finance", "finance2") and "inspector 已承担其他审批节点" in steps[2].reason
 
 
 def test_a_unit_head_does_not_approve_their_own_application_and_it_goes_up(directory):
@@ -139,13 +165,14 @@ def test_thresholds_are_data_of_a_versioned_definition():
         [Unit("dzb", "党政综合办公室", "office", "leader")],
         [User("head", "黄", "dzb", ("unit_head",)), User("leader", "王", "dzb", ("leader_in_charge",))])
     assert [s.assignee for s in definition.resolve(attributes, directory)] == ["head", "leader"]
-    assert current("matter_application").version == 1
+    assert current("matter_application").version == 2
 
 
 @pytest.mark.parametrize("change", [
     lambda d: d["steps"].reverse(),  # steps must climb the authorities
     lambda d: d["steps"][1]["when"][0].update(amount_at_least="nope"),  # unknown threshold
     lambda d: d["steps"].append({"role": "mayor"}),  # unknown authority
+    lambda d: d["steps"][0].update(when=[{"flag": "major_matter"}]),  # the first step is always there
 ])
 def test_a_bad_definition_is_refused_when_loaded(change):
     data = copy.deepcopy(MATTER_APPLICATION_V1)
