@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from gateway.routes import applications, approval, auth, budget, dossiers, health, ops, org, reports
+from gateway.routes import (
+    applications,
+    approval,
+    approval_watch,
+    auth,
+    budget,
+    dossiers,
+    health,
+    notifications,
+    ops,
+    org,
+    reports,
+)
 
 ROUTERS = (auth.router, org.router, budget.router, reports.router, applications.router, approval.router,
-           dossiers.router, ops.router, health.router)
+           dossiers.router, ops.router, health.router,
+           approval_watch.router, approval_watch.reports, notifications.router)  # approval-watch
 
 TAGS = [
     {"name": "auth", "description": "认证：登录获取访问令牌、查看当前用户"},
@@ -15,6 +28,7 @@ TAGS = [
     {"name": "matter_applications", "description": "事前申请：提交与查询事项申请（提交即预占预算）"},
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
+    {"name": "notifications", "description": "消息通知：待办分拨、退回、审批结束、催办与督办，可订阅推送（SSE）"},
     {"name": "ops", "description": "运维：死信查看与重放（仅系统管理员）"},
     {"name": "health", "description": "健康检查与监控指标"},
 ]

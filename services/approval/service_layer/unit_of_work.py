@@ -7,6 +7,7 @@ from ic_platform.uow import UnitOfWork
 from services.approval.adapters.queries import ApprovalQueries
 from services.approval.adapters.repository import DirectoryRepository, RouteRepository, TaskRepository
 from services.approval.adapters.trail import TrailRepository
+from services.approval.adapters.watch import WatchRepository
 
 
 class ApprovalUnitOfWork(UnitOfWork):
@@ -17,6 +18,7 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.tasks = TaskRepository(self.conn)
         self.queries = ApprovalQueries(self.conn)
         self.trail = TrailRepository(self.conn)
+        self.watch = WatchRepository(self.conn)  # approval-watch: warnings, due times, notifications
         return self
 
     @contextmanager
