@@ -29,6 +29,9 @@ LABELS: dict[str, str] = {
     "approval.step_decided": "{decided_by} 审批{decision}{remark}",
     "approval.completed": "审批结束：{outcome}{because}",
     "approval.returned": "{returned_by} 退回申请人（{step_name}）：{reason}",
+    "approval.task_overdue": "超过办理时限，催办 {assignee}（{step_name}）",
+    "approval.task_escalated": "超时未办，上报 {escalated_to} 督办（{step_name}，审批人 {assignee}）",
+    "risk.warning_raised": "风险预警：{message}",
 }
 
 OUTCOMES = {"approved": "通过", "rejected": "驳回"}
