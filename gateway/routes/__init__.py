@@ -18,7 +18,8 @@ from gateway.routes import (
 
 ROUTERS = (auth.router, org.router, budget.router, reports.router, applications.router, approval.router,
            dossiers.router, ops.router, health.router,
-           approval_watch.router, approval_watch.reports, notifications.router)  # approval-watch
+           # approval-watch: task detail with risk warnings, cycle-time report, notifications
+           approval_watch.router, approval_watch.reports, approval_watch.dossiers, notifications.router)
 
 TAGS = [
     {"name": "auth", "description": "认证：登录获取访问令牌、查看当前用户"},

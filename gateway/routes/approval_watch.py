@@ -11,10 +11,11 @@ from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
-from gateway.schemas import Ident, optional
+from gateway.schemas import DocumentType, Ident, optional
 
 router = api_router("approval")
 reports = api_router("reports", "/reports")
+dossiers = api_router("dossiers")
 
 # Who reads how long approvals take across the office: the leadership, audit and discipline inspection.
 CYCLE_READERS = ("principal", "leader_in_charge", "auditor", "inspector", "admin")
@@ -47,3 +48,8 @@ async def approval_cycle(rpc: UserRpc, document_type: DocumentTypeQuery = None,
     kwargs = optional(document_type=document_type, date_from=date_from and date_from.isoformat(),
                       date_to=date_to and date_to.isoformat())
     return await rpc.call("approval", "approval_cycle_report", kwargs)
+
+
+@dossiers.get("/documents/{document_type}/{document_id}/risk-warnings", summary="单据的风险预警（风险服务判定）")
+async def risk_warnings(document_type: DocumentType, document_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("risk", "warnings_for", {"document_type": document_type, "document_id": document_id})
