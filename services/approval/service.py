@@ -14,7 +14,15 @@ from ic_platform.config import settings
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.approval.adapters.trail import AnchorFile
-from services.approval.service_layer import commands, cycle, deadlines, handlers, notifications, warnings
+from services.approval.service_layer import (
+    commands,
+    conflicts,
+    cycle,
+    deadlines,
+    handlers,
+    notifications,
+    warnings,
+)
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 # The trail's head is anchored outside the database every ANCHOR_INTERVAL_S, or sooner once ANCHOR_EVERY
@@ -25,7 +33,10 @@ ANCHOR_EVERY = int(os.environ.get("IC_TRAIL_ANCHOR_EVERY", "100"))
 # How often overdue tasks are looked for (reminders, escalation); the periods themselves: domain/deadlines.py.
 DEADLINE_TICK_S = float(os.environ.get("IC_APPROVAL_DEADLINE_TICK_S", "60"))
 EVENT_HANDLERS = {**handlers.EVENT_HANDLERS, **notifications.EVENT_HANDLERS,
-                  "risk.warning_raised": [warnings.on_warning_raised]}
+                  "risk.warning_raised": [warnings.on_warning_raised],
+                  # the parties a submission names, for the incompatible-positions check (不相容岗位)
+                  **{t: [*handlers.EVENT_HANDLERS[t], conflicts.on_document_submitted]
+                     for t in (*handlers.SUBMITTED, *handlers.RESUBMITTED)}}
 
 
 class TrailAnchors(DependencyProvider):

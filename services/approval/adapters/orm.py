@@ -209,3 +209,13 @@ approval_notification = sa.Table(
     sa.UniqueConstraint("event_id", "recipient", name="approval_notification_once"),
     sa.Index("approval_notification_inbox", "org", "recipient", "id"),
 )
+
+# The parties a document names (不相容岗位): role → person, as its latest submission said.
+approval_document_party = sa.Table(
+    "approval_document_party", metadata,
+    sa.Column("document_type", sa.Text, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("role", sa.Text, primary_key=True),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("org", sa.Text, nullable=False),
+)

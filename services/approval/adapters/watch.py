@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from services.approval.adapters.orm import (
+    approval_document_party,
     approval_notification,
     approval_risk_warning,
     approval_route,
@@ -69,6 +70,23 @@ class WatchRepository:
         for r in rows:
             found.setdefault((r.document_type, r.document_id), []).append(r.severity)
         return found
+
+    # ── the parties a document names (不相容岗位) ──
+    def set_parties(self, org: str, document_type: str, document_id: str, parties: dict[str, str]) -> None:
+        """As the latest submission names them: a resubmission may name other people."""
+        P = approval_document_party.c
+        self.conn.execute(sa.delete(approval_document_party).where(
+            P.document_type == document_type, P.document_id == document_id))
+        if parties:
+            self.conn.execute(sa.insert(approval_document_party), [
+                dict(document_type=document_type, document_id=document_id, role=role, username=username, org=org)
+                for role, username in parties.items()])
+
+    def parties(self, document_type: str, document_id: str) -> dict[str, str]:
+        P = approval_document_party.c
+        rows = self.conn.execute(sa.select(P.role, P.username).where(
+            P.document_type == document_type, P.document_id == document_id)).all()
+        return {r.role: r.username for r in rows}
 
     # ── due times ──
     def add_deadline(self, task_id: str, route_id: int, assigned_at: datetime, due_at: datetime) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from ic_platform.context import CallContext
 from services.approval.domain.model import Decision, DecisionResult, Route, Task
-from services.approval.service_layer import commands, cycle, deadlines, warnings
+from services.approval.service_layer import commands, conflicts, cycle, deadlines, warnings
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 
 def on_decision(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: DecisionResult,
                 cmd: commands.Decide) -> None:
     """In the decision's transaction, after the domain accepted it and before it is recorded: a refusal here
-    (an unacknowledged high risk warning) rolls it all back."""
+    (an incompatible position, an unacknowledged high risk warning) rolls it all back."""
+    conflicts.check(uow, ctx, route)
     warnings.check_and_acknowledge(uow, ctx, route, result.task, Decision(cmd.decision), cmd)
     cycle.observe(uow, route, result)
 

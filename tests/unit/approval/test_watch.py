@@ -77,3 +77,34 @@ def test_escalation_goes_to_the_next_authority_up(later, leader, principals, exp
         assert target is None
     else:
         assert target.to == expected[0] and target.reason.startswith(expected[1])
+
+
+# ── incompatible positions (不相容岗位) ──
+from services.approval.domain.conflicts import conflict_of, refusal  # noqa: E402
+
+
+@pytest.mark.parametrize(("parties", "rule"), [
+    ({"supplier_registrar": "head"}, "payment_approver/supplier_registrar"),
+    ({"payment_executor": "head", "purchaser": "clerk"}, "payment_approver/payment_executor"),
+])
+def test_an_approver_holding_an_incompatible_position_is_named_with_the_rule(parties, rule):
+    conflict = conflict_of("head", "matter_application", parties)
+    assert conflict is not None and conflict.rule == rule
+    error = refusal(conflict, "head", "SQ-2026-000001")
+    assert error.code == "sod_incompatible_roles" and error.http_status == 403
+    assert "不相容岗位" in error.message and "付款审批" in error.message and error.details["rule"] == rule
+
+
+@pytest.mark.parametrize("parties", [
+    {},
+    {"supplier_registrar": "someone_else"},  # the position is held, but not by the approver
+    {"purchaser": "head"},  # purchasing and approving payment are not a pair in the matrix
+    {"purchaser": "head", "acceptor": "clerk"},
+])
+def test_no_conflict(parties):
+    assert conflict_of("head", "matter_application", parties) is None
+
+
+def test_the_pairs_are_data():
+    assert conflict_of("head", "matter_application", {"purchaser": "head"},
+                       pairs=(("purchaser", "payment_approver"),)) is not None
