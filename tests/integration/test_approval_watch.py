@@ -124,6 +124,8 @@ def test_a_split_purchase_must_be_acknowledged_before_approval(as_user):
     assert actions.index("risk_acknowledged") < actions.index("approved")
     ack = entries[actions.index("risk_acknowledged")]
     assert ack["actor"] == "head" and reason in ack["comment"] and f"#{warning['id']}" in ack["comment"]
+    verified = auditor.get("/api/v1/approval/trail/verify").json()
+    assert verified["ok"] is True and verified["first_break"] is None, verified
     seen = head.get(f"/api/v1/approval/tasks/{listed['task_id']}").json()
     assert seen["warnings"][0]["acknowledged"]["by"] == "head" and seen["unacknowledged_high"] == []
     assert "risk.warning_raised" in eventually(lambda: (t := dossier_types(clerk, third["id"])) and
