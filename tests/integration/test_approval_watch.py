@@ -181,6 +181,7 @@ def test_an_overdue_task_is_reminded_then_escalated_once_and_only_the_right_peop
     clerk, head, leader, principal = as_user("clerk"), as_user("head"), as_user("leader"), as_user("principal")
     app = submit(clerk, "300.00", title="会议茶歇")
     task = eventually(lambda: task_of(head, app["id"]))
+    assert task["due_at"]
 
     kinds = eventually(lambda: (k := [n["kind"] for n in notifications_about(head, app["id"])])
                        and "task_overdue" in k and k, timeout=DUE_S + 20)
@@ -194,6 +195,7 @@ def test_an_overdue_task_is_reminded_then_escalated_once_and_only_the_right_peop
     assert [n["kind"] for n in notifications_about(leader, app["id"])] == ["task_escalated"]
     assert notifications_about(clerk, app["id"]) == [] and notifications_about(principal, app["id"]) == []
     assert kinds[0] in ("step_assigned", "task_overdue")
+    assert task_of(head, app["id"])["overdue"] is True
     detail = head.get(f"/api/v1/approval/tasks/{task['task_id']}").json()
     assert detail["reminded_at"] and detail["escalated_at"] and detail["escalated_to"] == "leader"
 

@@ -119,6 +119,13 @@ class WatchRepository:
         return self.conn.execute(sa.update(approval_task_deadline).where(
             D.task_id == task_id, D.escalated_at.is_(None)).values(escalated_at=now, escalated_to=to)).rowcount == 1
 
+    def due_times(self, task_ids: list[str]) -> dict[str, datetime]:
+        if not task_ids:
+            return {}
+        rows = self.conn.execute(sa.select(D.task_id, D.due_at).where(
+            D.task_id.in_([uuid.UUID(t) for t in task_ids]))).all()
+        return {str(r.task_id): r.due_at for r in rows}
+
     def later_steps(self, route_id: int, round_: int, step_no: int) -> list[tuple[str, str]]:
         rows = self.conn.execute(sa.select(S.c.assignee, S.c.name).where(
             S.c.route_id == route_id, S.c.round == round_, S.c.step_no > step_no).order_by(S.c.step_no)).all()

@@ -93,13 +93,18 @@ def get_task(cmd: GetTask, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[st
 
 
 def annotate(page: dict[str, Any], uow: ApprovalUnitOfWork) -> dict[str, Any]:
-    """Task list items get their document's warning count and highest severity, in one query."""
+    """Task list items get their document's warning count and highest severity, and their due time."""
     keys = [(i["document"]["type"], i["document"]["id"]) for i in page["items"]]
     with uow:
         found = uow.watch.summaries(keys)
+        due = uow.watch.due_times([i["task_id"] for i in page["items"]])
+    now = datetime.now(UTC)
     for item, key in zip(page["items"], keys, strict=True):
         severities = found.get(key, [])
         item["warning_count"], item["max_severity"] = len(severities), max_severity(severities)
+        due_at = due.get(item["task_id"])
+        item["due_at"] = views.iso(due_at)
+        item["overdue"] = bool(due_at and item["status"] == "pending" and due_at <= now)
     return page
 
 
