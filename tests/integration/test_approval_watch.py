@@ -132,6 +132,23 @@ def test_a_split_purchase_must_be_acknowledged_before_approval(as_user):
                                                "risk.warning_raised" in t and t)
 
 
+def test_a_rejected_application_no_longer_adds_up_to_a_split(as_user):
+    clerk, head = as_user("clerk"), as_user("head")
+    line = "2026-DZB-30213-01"  # 党政综合办公室 维修(护)费, 260,000.00
+    rejected = submit(clerk, "30000.00", line, title="办公楼维修一期")
+    task = eventually(lambda: task_of(head, rejected["id"]))
+    assert head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision",
+                     json={"decision": "reject", "comment": "方案不全"}).status_code == 200
+    eventually(lambda: "payment.matter_application_rejected" in dossier_types(clerk, rejected["id"]))
+
+    second, third = (submit(clerk, "30000.00", line, title=f"办公楼维修{n}期") for n in ("二", "三"))
+    listed = eventually(lambda: (t := task_of(head, third["id"])) and t["warning_count"] and t)
+    [warning] = head.get(f"/api/v1/approval/tasks/{listed['task_id']}").json()["warnings"]
+    assert [o["document"]["id"] for o in warning["evidence"]["others"]] == [second["id"]]
+    assert warning["evidence"]["total"] == "60000.00"
+    assert task_of(head, second["id"])["warning_count"] == 0
+
+
 def test_a_line_nearly_exhausted_warns_medium_and_does_not_block(as_user):
     clerk, head = as_user("clerk"), as_user("head")
     app = submit(clerk, "76000.00", TRAVEL_LINE, title="年度差旅费预支")  # 95 % of the line

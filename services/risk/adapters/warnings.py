@@ -42,6 +42,9 @@ class WarningRepository:
             budget_line_id=spend.budget_line_id, amount=spend.amount, title=spend.title, submitted_at=spend.at,
         ).on_conflict_do_nothing())
 
+    def drop_spend(self, document_type: str, document_id: str) -> None:
+        self.conn.execute(sa.delete(risk_spend).where(SP.document_type == document_type, SP.document_id == document_id))
+
     def lock_line(self, org: str, unit: str, budget_line_id: str) -> None:
         """Until commit, be the only one judging this unit's line: two parts submitted at once would each miss
         the other's uncommitted row, and the split go unnoticed."""

@@ -33,6 +33,8 @@ from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 PRODUCER = "risk"
 # Spending documents entering approval: what the split-purchase rule looks back on.
 SPEND_SUBMITTED = ("payment.matter_application_submitted",)
+# Spending documents that will never spend: they no longer add up to a split.
+SPEND_WITHDRAWN = ("payment.matter_application_rejected",)
 # Budget moves that name the document which consumed money (and so may have crossed a warning line).
 BUDGET_MOVES = ("budget.pre_committed", "budget.committed", "budget.actualized")
 
@@ -46,6 +48,12 @@ def on_spend_submitted(event: Envelope, uow: RiskUnitOfWork) -> None:
     uow.warnings.add_spend(event.org, spend)
     earlier = uow.warnings.spends(event.org, spend.unit, spend.budget_line_id, spend.at - policy.window, spend.at)
     _raise(uow, event, split_purchase(spend, earlier, policy))
+
+
+def on_spend_withdrawn(event: Envelope, uow: RiskUnitOfWork) -> None:
+    """A rejected application leaves the split rule's history; a warning it already took part in stays."""
+    document = event.payload["document"]
+    uow.warnings.drop_spend(document["type"], document["id"])
 
 
 def on_budget_move(event: Envelope, uow: RiskUnitOfWork) -> None:
@@ -103,6 +111,7 @@ def _crossing(p: dict[str, Any]) -> Crossing:
 
 EVENT_HANDLERS = {
     **{t: [on_spend_submitted] for t in SPEND_SUBMITTED},
+    **{t: [on_spend_withdrawn] for t in SPEND_WITHDRAWN},
     **{t: [on_budget_move] for t in BUDGET_MOVES},
     "budget.threshold_crossed": [on_threshold_crossed],
 }
