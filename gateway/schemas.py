@@ -85,6 +85,8 @@ class DecisionBody(Body):
         description="approve 同意 / reject 驳回 / return 退回申请人修改")
     comment: str | None = Field(None, max_length=500, validate_default=True,
                                 description="审批意见；驳回、退回时必填")
+    acknowledge_warnings: list[int] | None = Field(
+        None, max_length=50, description="同意时确认的风险预警编号（高风险预警须确认并填写意见）")
 
     @field_validator("comment")
     @classmethod

@@ -34,6 +34,17 @@ db_pool_size = Gauge("ic_db_pool_size", "Database pool size", ["service"])
 sod_violations = Counter("ic_segregation_of_duties_violations_total",
                          "Actions refused by a segregation-of-duties rule", ["service", "rule"])
 
+# Approval cycle time (审批时效): from a step's assignment to its decision, and from submission to completion.
+# Approvals take minutes to days, so the buckets run from a minute to two weeks.
+APPROVAL_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 259200, 432000, 604800, 1209600)
+approval_step_seconds = Histogram("ic_approval_step_seconds", "Approval step time, assignment to decision",
+                                  ["document_type", "step_name", "decision"], buckets=APPROVAL_BUCKETS)
+approval_cycle_seconds = Histogram("ic_approval_cycle_seconds", "Approval cycle time, submission to completion",
+                                   ["document_type", "outcome"], buckets=APPROVAL_BUCKETS)
+approval_tasks_overdue = Counter("ic_approval_tasks_overdue_total", "Approval tasks past due: reminded, escalated",
+                                 ["stage"])
+risk_warnings_raised = Counter("ic_risk_warnings_raised_total", "Risk warnings raised", ["rule", "severity"])
+
 http_requests = Counter("ic_http_requests_total", "Gateway requests", ["method", "route", "status"])
 http_duration = Histogram("ic_http_request_duration_seconds", "Gateway request duration",
                           ["method", "route"], buckets=LATENCY_BUCKETS)

@@ -6,6 +6,7 @@ from gateway.routes import (
     applications,
     approval,
     approval_actions,
+    approval_watch,
     auth,
     budget,
     budget_adjustments,
@@ -13,6 +14,7 @@ from gateway.routes import (
     budget_year_end,
     dossiers,
     health,
+    notifications,
     ops,
     org,
     reports,
@@ -21,9 +23,9 @@ from gateway.routes import (
 
 # budget_lines before budget: its fixed paths (export.xlsx) must win over budget's /budget-lines/{line_id}.
 ROUTERS = (auth.router, org.router, budget_lines.router, budget.router, budget_adjustments.router,
-           budget_year_end.router, reports.router, applications.router, approval.router,
-           approval_actions.router, dossiers.router,
-           ops.router, health.router, standards.router)
+           budget_year_end.router, standards.router, reports.router, applications.router, approval.router,
+           approval_actions.router, approval_watch.router, approval_watch.reports, approval_watch.dossiers,
+           notifications.router, dossiers.router, ops.router, health.router)
 
 TAGS = [
     {"name": "auth", "description": "认证：登录获取访问令牌、查看当前用户"},
@@ -34,6 +36,7 @@ TAGS = [
     {"name": "matter_applications", "description": "事前申请：提交与查询事项申请（提交即预占预算）"},
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线；撤回、退回指定节点、转办、代理"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
+    {"name": "notifications", "description": "消息通知：待办分拨、退回、审批结束、催办与督办，可订阅推送（SSE）"},
     {"name": "ops", "description": "运维：死信查看与重放（仅系统管理员）"},
     {"name": "budget_adjustments", "description": "预算调整与超预算审批：调剂、追加、超预算申请（均须审批）"},
     {"name": "budget_year_end", "description": "决算与结转：决算表、年度结账、重新开放（须审批）"},

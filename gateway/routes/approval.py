@@ -40,6 +40,8 @@ async def decided_by_me(rpc: UserRpc, page: Annotated[Paging, Depends(paging)]) 
              summary="审批决定：同意、驳回或退回申请人修改（驳回、退回须填写理由）")
 async def decide(task_id: Ident, body: DecisionBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"task_id": task_id, "decision": body.decision, "comment": body.comment}
+    if body.acknowledge_warnings:
+        kwargs["acknowledge_warnings"] = body.acknowledge_warnings
     return await rpc.call("approval", "decide", kwargs)
 
 

@@ -24,6 +24,12 @@ DOCUMENT = {
 }
 
 
+# Who holds which position on the document (不相容岗位相互分离), e.g. {"purchaser": "clerk", "acceptor": "li"}.
+PARTIES = {"type": "object", "description": "单据当事人：岗位 → 用户名（如 purchaser 采购经办、acceptor 验收、"
+                                            "supplier_registrar 供应商登记、payment_executor 付款执行）",
+           "propertyNames": {"pattern": "^[a-z][a-z_]{0,63}$"}, "additionalProperties": USERNAME}
+
+
 def obj(required: list[str], **properties: Any) -> dict[str, Any]:
     """A closed object: an unknown field in an event is a producer bug we want to hear about."""
     return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
@@ -36,7 +42,8 @@ def approval_request(required: list[str] = (), **properties: Any) -> dict[str, A
     return obj(["document", "unit", "applicant", "amount", "title", *required],
                document=DOCUMENT, unit={"type": "string", "minLength": 1}, applicant=USERNAME, amount=MONEY,
                title={"type": "string", "minLength": 1},
-               major_matter={"type": "boolean", "description": "三重一大事项：需主要领导审批"}, **properties)
+               major_matter={"type": "boolean", "description": "三重一大事项：需主要领导审批"},
+               parties=PARTIES, **properties)
 
 
 ENVELOPE_SCHEMA: dict[str, Any] = {

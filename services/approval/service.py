@@ -14,7 +14,18 @@ from ic_platform.config import settings
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.approval.adapters.trail import AnchorFile
-from services.approval.service_layer import actions, commands, delegation, handlers, meeting
+from services.approval.service_layer import (
+    actions,
+    commands,
+    conflicts,
+    cycle,
+    deadlines,
+    delegation,
+    handlers,
+    meeting,
+    notifications,
+    warnings,
+)
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 # The trail's head is anchored outside the database every ANCHOR_INTERVAL_S, or sooner once ANCHOR_EVERY
@@ -22,6 +33,13 @@ from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 ANCHOR_TICK_S = float(os.environ.get("IC_TRAIL_ANCHOR_TICK_S", "5"))
 ANCHOR_INTERVAL_S = float(os.environ.get("IC_TRAIL_ANCHOR_INTERVAL_S", "60"))
 ANCHOR_EVERY = int(os.environ.get("IC_TRAIL_ANCHOR_EVERY", "100"))
+# How often overdue tasks are looked for (reminders, escalation); the periods themselves: domain/deadlines.py.
+DEADLINE_TICK_S = float(os.environ.get("IC_APPROVAL_DEADLINE_TICK_S", "60"))
+EVENT_HANDLERS = {**handlers.EVENT_HANDLERS, **notifications.EVENT_HANDLERS,
+                  "risk.warning_raised": [warnings.on_warning_raised],
+                  # the parties a submission names, for the incompatible-positions check (不相容岗位)
+                  **{t: [*handlers.EVENT_HANDLERS[t], conflicts.on_document_submitted]
+                     for t in (*handlers.SUBMITTED, *handlers.RESUBMITTED)}}
 
 
 class TrailAnchors(DependencyProvider):
@@ -36,12 +54,13 @@ class TrailAnchors(DependencyProvider):
 
 class ApprovalService(PlatformService):
     name = "approval"
-    platform = ServicePlatform(ApprovalUnitOfWork, handlers.EVENT_HANDLERS)
+    platform = ServicePlatform(ApprovalUnitOfWork, EVENT_HANDLERS)
     anchors = TrailAnchors()
 
     @rpc(expected_exceptions=DomainError)
     def decide(self, **kwargs):
-        return handlers.decide(commands.Decide.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        # warnings.Decide: the command plus `acknowledge_warnings` (risk warnings the approver acknowledges)
+        return handlers.decide(warnings.Decide.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def withdraw(self, **kwargs):
@@ -75,7 +94,36 @@ class ApprovalService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def my_tasks(self, **kwargs):
-        return handlers.my_tasks(commands.Page.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        page = handlers.my_tasks(commands.Page.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        return warnings.annotate(page, self.platform.uow())
+
+    @rpc(expected_exceptions=DomainError)
+    def get_task(self, **kwargs):
+        """One task with its document's risk warnings and due time: what the approver sees before deciding."""
+        return warnings.get_task(warnings.GetTask.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def approval_cycle_report(self, **kwargs):
+        """审批时效: per document type and step, count, mean, p50, p90, max and the share done within a day."""
+        return cycle.report(cycle.CycleReport.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def my_notifications(self, **kwargs):
+        return notifications.my_notifications(notifications.MyNotifications.parse(kwargs), self.platform.uow(),
+                                              self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def mark_notification_read(self, **kwargs):
+        return notifications.mark_read(notifications.MarkRead.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def sweep_deadlines_now(self):
+        """Remind and escalate overdue tasks at once (ops, tests); the timer does it every tick."""
+        return deadlines.sweep(self.platform.uow())
+
+    @timer(interval=DEADLINE_TICK_S)
+    def sweep_deadlines(self):
+        deadlines.sweep(self.platform.uow())
 
     @rpc(expected_exceptions=DomainError)
     def decided_by_me(self, **kwargs):

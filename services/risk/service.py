@@ -7,13 +7,13 @@ from nameko.rpc import rpc
 
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.risk.service_layer import commands, handlers
+from services.risk.service_layer import commands, handlers, warnings
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 
 class RiskService(PlatformService):
     name = "risk"
-    platform = ServicePlatform(RiskUnitOfWork, handlers.EVENT_HANDLERS)
+    platform = ServicePlatform(RiskUnitOfWork, {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS})
 
     @rpc(expected_exceptions=DomainError)
     def get_dossier(self, **kwargs):
@@ -22,7 +22,8 @@ class RiskService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def warnings_for(self, **kwargs):
-        return handlers.warnings_for(commands.DocumentQuery.parse(kwargs), self.platform.uow(),
+        """The document's risk warnings (风险预警), oldest first."""
+        return warnings.warnings_for(commands.DocumentQuery.parse(kwargs), self.platform.uow(),
                                      self.platform.ctx)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from ic_platform.storage import platform_tables
 
@@ -187,4 +187,82 @@ audit_trail_head = sa.Table(
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("hash", sa.Text, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+
+# ── approval-watch: risk warnings, due times, notifications (service_layer/warnings.py, deadlines.py,
+# notifications.py). Kept apart from the task tables so that each concern can grow on its own. ──
+# The risk service's warnings about documents in approval, as `risk.warning_raised` announced them.
+approval_risk_warning = sa.Table(
+    "approval_risk_warning", metadata,
+    sa.Column("warning_id", sa.BigInteger, primary_key=True, autoincrement=False),  # the risk service's id
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("severity", sa.Text, nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("evidence", JSONB, nullable=False, server_default="{}"),
+    sa.Column("raised_at", sa.DateTime(timezone=True)),
+    _now("received_at"),
+    sa.CheckConstraint("severity IN ('low', 'medium', 'high')", name="approval_risk_warning_severity"),
+    sa.Index("approval_risk_warning_by_document", "document_type", "document_id"),
+)
+
+# An approver's acknowledgement of a warning (知悉并说明), per task: each step's approver answers for themself.
+approval_warning_ack = sa.Table(
+    "approval_warning_ack", metadata,
+    sa.Column("warning_id", sa.BigInteger, primary_key=True),
+    sa.Column("task_id", sa.Uuid, primary_key=True),
+    sa.Column("acknowledged_by", sa.Text, nullable=False),
+    sa.Column("comment", sa.Text, nullable=False),
+    _now("acknowledged_at"),
+    sa.CheckConstraint("length(comment) > 0", name="approval_warning_ack_comment"),
+)
+
+# Each task's due time (办理时限), and when it was reminded and escalated: each at most once.
+approval_task_deadline = sa.Table(
+    "approval_task_deadline", metadata,
+    sa.Column("task_id", sa.Uuid, primary_key=True),
+    sa.Column("route_id", sa.BigInteger, nullable=False),
+    sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reminded_at", sa.DateTime(timezone=True)),
+    sa.Column("escalated_at", sa.DateTime(timezone=True)),
+    sa.Column("escalated_to", sa.Text),
+    sa.CheckConstraint("due_at >= assigned_at", name="approval_task_deadline_after_assignment"),
+    sa.Index("approval_task_deadline_to_remind", "due_at", postgresql_where=sa.text("reminded_at IS NULL")),
+    sa.Index("approval_task_deadline_to_escalate", "due_at",
+             postgresql_where=sa.text("reminded_at IS NOT NULL AND escalated_at IS NULL")),
+)
+
+# What a person is told (通知): only the person the event concerns, one row per (event, recipient).
+approval_notification = sa.Table(
+    "approval_notification", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("recipient", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("event_id", sa.Uuid, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("task_id", sa.Uuid),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    _now("created_at"),
+    sa.Column("read_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("event_id", "recipient", name="approval_notification_once"),
+    sa.Index("approval_notification_inbox", "org", "recipient", "id"),
+)
+
+# The parties a document names (不相容岗位): role → person, as its latest submission said.
+approval_document_party = sa.Table(
+    "approval_document_party", metadata,
+    sa.Column("document_type", sa.Text, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("role", sa.Text, primary_key=True),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("org", sa.Text, nullable=False),
 )

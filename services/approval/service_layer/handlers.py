@@ -19,7 +19,7 @@ from services.approval.domain import definitions, errors
 from services.approval.domain.directory import Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
 from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
-from services.approval.service_layer import commands, delegation, views
+from services.approval.service_layer import commands, delegation, views, watch
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 PRODUCER = "approval"
@@ -126,6 +126,7 @@ def decide(cmd: commands.Decide, uow: ApprovalUnitOfWork, ctx: CallContext) -> d
             if (rule := errors.sod_rule(exc)) is not None:
                 metrics.sod_violations.labels(PRODUCER, rule).inc()
             raise
+        watch.on_decision(uow, ctx, route, result, cmd)  # approval-watch: risk acknowledgement, cycle time
         _record(uow, ctx, route, result)
         uow.commit()
     return views.decision_result(route, result.task, replayed=False)
@@ -182,6 +183,7 @@ def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Tas
         "document": route.document.as_dict(), "task_id": task.id, "step_no": task.step_no,
         "step_name": route.step(task.step_no).name, "assignee": task.assignee},
         producer=PRODUCER, subject=route.document.subject))
+    watch.on_assigned(uow, route, task)  # approval-watch: the task's due time
 
 
 class _Trail:

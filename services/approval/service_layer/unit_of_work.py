@@ -9,6 +9,7 @@ from services.approval.adapters.meeting import MeetingRepository
 from services.approval.adapters.queries import ApprovalQueries
 from services.approval.adapters.repository import DirectoryRepository, RouteRepository, TaskRepository
 from services.approval.adapters.trail import TrailRepository
+from services.approval.adapters.watch import WatchRepository
 
 
 class ApprovalUnitOfWork(UnitOfWork):
@@ -21,6 +22,7 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.trail = TrailRepository(self.conn)
         self.delegations = DelegationRepository(self.conn)
         self.meetings = MeetingRepository(self.conn)
+        self.watch = WatchRepository(self.conn)  # approval-watch: warnings, due times, notifications
         return self
 
     @contextmanager

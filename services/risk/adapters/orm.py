@@ -50,4 +50,55 @@ document_link = sa.Table(
     sa.UniqueConstraint("document_type", "document_id", "linked_type", "linked_id", name="document_link_once"),
 )
 
+# ── risk warnings (风险预警), see domain/rules.py ──
+# One warning per (document, rule): a rule holding again for the same document raises nothing new.
+risk_warning = sa.Table(
+    "risk_warning", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("severity", sa.Text, nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("evidence", JSONB, nullable=False, server_default="{}"),
+    sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("severity IN ('low', 'medium', 'high')", name="risk_warning_severity"),
+    sa.UniqueConstraint("document_type", "document_id", "rule", name="risk_warning_once"),
+)
+
+# The facts the rules look back on. Spending documents as submitted (the split-purchase rule's history)...
+risk_spend = sa.Table(
+    "risk_spend", metadata,
+    sa.Column("document_type", sa.Text, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("document_no", sa.Text),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("budget_line_id", sa.Text, nullable=False),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("risk_spend_by_line", "org", "unit", "budget_line_id", "submitted_at"),
+)
+
+# ...and the budget moves and threshold crossings of one story (correlation id): a crossing names no document,
+# the move that caused it does, and either may be heard first.
+risk_budget_signal = sa.Table(
+    "risk_budget_signal", metadata,
+    sa.Column("event_id", sa.Uuid, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("correlation_id", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("budget_line_id", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text),
+    sa.Column("document_id", sa.Text),
+    sa.Column("document_no", sa.Text),
+    sa.Column("payload", JSONB, nullable=False),
+    sa.CheckConstraint("kind IN ('move', 'crossing')", name="risk_budget_signal_kind"),
+    sa.CheckConstraint("(kind = 'move') = (document_id IS NOT NULL)", name="risk_budget_signal_document"),
+    sa.Index("risk_budget_signal_by_story", "correlation_id", "budget_line_id"),
+)
+
 platform = platform_tables(metadata)

@@ -31,6 +31,9 @@ LABELS: dict[str, str] = {
     "approval.returned": "{returned_by} 退回申请人（{step_name}）：{reason}",
     "approval.withdrawn": "{withdrawn_by} 撤回单据{because}",
     "approval.task_reassigned": "{reassigned_by} 将{step_name}转办：{from_assignee} → {to_assignee}（{reason}）",
+    "approval.task_overdue": "超过办理时限，催办 {assignee}（{step_name}）",
+    "approval.task_escalated": "超时未办，上报 {escalated_to} 督办（{step_name}，审批人 {assignee}）",
+    "risk.warning_raised": "风险预警：{message}",
 }
 
 OUTCOMES = {"approved": "通过", "rejected": "驳回", "returned_to_step": "退回至前序节点"}

@@ -1,4 +1,4 @@
-"""Risk use cases: file every event on its document's dossier, and show a dossier."""
+"""Risk use cases: file every event on its document's dossier, and show a dossier. Warnings: warnings.py."""
 
 from __future__ import annotations
 
@@ -51,12 +51,6 @@ def get_dossier(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallCon
         "linked_documents": [{"type": d.type, "id": d.id, "no": d.no, "reason": r.value,
                               "reason_label": LINK_LABELS[r]} for d, r in linked],
     }
-
-
-def warnings_for(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    # The warning engine (风险预警: split purchases, overspending, segregation of duties...) is a later issue;
-    # until then the answer is honest and has the shape it will keep.
-    return {"items": [], "total": 0}
 
 
 def entry_view(entry: DossierEntry) -> dict[str, Any]:

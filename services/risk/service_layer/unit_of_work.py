@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ic_platform.uow import UnitOfWork
 from services.risk.adapters.repository import DossierRepository, LinkRepository
+from services.risk.adapters.warnings import WarningRepository
 
 
 class RiskUnitOfWork(UnitOfWork):
@@ -9,4 +10,5 @@ class RiskUnitOfWork(UnitOfWork):
         super().__enter__()
         self.dossier = DossierRepository(self.conn)
         self.links = LinkRepository(self.conn)
+        self.warnings = WarningRepository(self.conn)
         return self

@@ -118,6 +118,14 @@ PAYLOADS: dict[str, dict[str, Any]] = {
                                     "delegate": "leader_party", "revoked_by": "leader"},
     "approval.trail_anchored": {"chain": "ic_approval", "seq": 42, "hash": "ab" * 32,
                                 "anchored_at": "2026-11-25T08:00:00.000000Z"},
+    "approval.task_overdue": {"document": DOCUMENT, "task_id": TASK_ID, "step_no": 1, "step_name": "部门负责人审批",
+                              "assignee": "head_dzb", "due_at": "2026-11-26T08:00:00+00:00"},
+    "approval.task_escalated": {"document": DOCUMENT, "task_id": TASK_ID, "step_no": 1,
+                                "step_name": "部门负责人审批", "assignee": "head_dzb", "escalated_to": "leader",
+                                "due_at": "2026-11-26T08:00:00+00:00", "reason": "单位分管领导"},
+    "risk.warning_raised": {"warning_id": 7, "document": DOCUMENT, "rule": "split_purchase", "severity": "high",
+                            "message": "疑似拆分采购（化整为零）", "evidence": {"total": "60000.00"},
+                            "raised_at": "2026-11-25T08:00:00+00:00"},
 }
 
 

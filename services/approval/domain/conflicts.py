@@ -1,0 +1,62 @@
+"""Incompatible positions (不相容岗位相互分离) on one document. Pure: no I/O.
+
+A document may name its parties: who registered the supplier, who purchased, who will accept the goods, who
+executes the payment (`parties`: role → username, in its submission). Approving a document is itself a
+position (approving a spending document is 付款审批). An approver who holds, on this document, a position
+incompatible with the one approving amounts to is refused. The pairs are data: a new pair is a line here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ic_platform.errors import DomainError, Forbidden
+
+# Pairs of positions one person must not hold on the same document (order does not matter).
+INCOMPATIBLE: tuple[tuple[str, str], ...] = (
+    ("supplier_registrar", "payment_approver"),  # 供应商登记 × 付款审批
+    ("payment_approver", "payment_executor"),  # 付款审批 × 付款执行
+    ("purchaser", "acceptor"),  # 采购 × 验收
+)
+
+ROLE_LABELS = {
+    "supplier_registrar": "供应商登记", "payment_approver": "付款审批", "payment_executor": "付款执行",
+    "purchaser": "采购经办", "acceptor": "验收", "applicant": "申请经办",
+}
+
+# The position that approving a document of each type amounts to.
+APPROVING_AS: dict[str, str] = {
+    "matter_application": "payment_approver", "payment_request": "payment_approver",
+    "expense_claim": "payment_approver", "procurement_plan": "payment_approver", "contract": "payment_approver",
+}
+DEFAULT_APPROVING_AS = "payment_approver"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    held: str  # the position the approver holds on the document
+    acting: str  # the position approving amounts to
+
+    @property
+    def rule(self) -> str:
+        return "/".join(sorted((self.held, self.acting)))
+
+
+def conflict_of(approver: str, document_type: str, parties: Mapping[str, str],
+                pairs: tuple[tuple[str, str], ...] = INCOMPATIBLE) -> Conflict | None:
+    acting = APPROVING_AS.get(document_type, DEFAULT_APPROVING_AS)
+    incompatible = {frozenset(p) for p in pairs}
+    for held, username in sorted(parties.items()):
+        if username == approver and held != acting and frozenset((held, acting)) in incompatible:
+            return Conflict(held, acting)
+    return None
+
+
+def refusal(conflict: Conflict, approver: str, document_no: str | None) -> DomainError:
+    held, acting = (ROLE_LABELS.get(r, r) for r in (conflict.held, conflict.acting))
+    # The code starts with the segregation-of-duties prefix (errors.SOD_PREFIX), like the other such refusals.
+    return Forbidden("sod_incompatible_roles",
+                     f"不相容岗位相互分离：您在单据 {document_no or ''} 中担任{held}，不能同时{acting}"
+                     f"（规则：{held}与{acting}分离）",
+                     {"actor": approver, "rule": conflict.rule, "held_role": conflict.held,
+                      "acting_role": conflict.acting})
