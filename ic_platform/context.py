@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ic_platform.config import DEFAULT_ORG
@@ -33,6 +33,17 @@ class CallContext:
     def from_envelope(cls, envelope: Envelope) -> CallContext:
         return cls(org=envelope.org, actor=envelope.actor, correlation_id=envelope.correlation_id,
                    causation_id=envelope.event_id)
+
+    def client(self) -> dict[str, dict[str, str]]:
+        """The request's client (address, device) as an event payload field, for events that start an audited
+        story (a submission): the approval trail records where an action came from. Empty when unknown."""
+        client = {k: v for k, v in (("ip", self.client_ip), ("user_agent", self.user_agent)) if v}
+        return {"client": client} if client else {}
+
+    def with_client_of(self, payload: dict[str, Any]) -> CallContext:
+        """This context with the client a payload carries (see `client`)."""
+        client = payload.get("client") or {}
+        return replace(self, client_ip=client.get("ip"), user_agent=client.get("user_agent"))
 
     def as_context_data(self) -> dict[str, str]:
         return {k: v for k in self.KEYS if (v := getattr(self, k)) is not None}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends
+from fastapi import Depends, Query
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
@@ -34,6 +34,13 @@ async def my_tasks(rpc: UserRpc, page: Annotated[Paging, Depends(paging)]) -> di
 @router.get("/approval/decided", summary="我已审批的事项")
 async def decided_by_me(rpc: UserRpc, page: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
     return await rpc.call("approval", "decided_by_me", page.kwargs())
+
+
+@router.get("/approval/submissions", summary="我提交的单据：当前所在节点与办理人")
+async def my_submissions(rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
+                         status: Annotated[Literal["in_progress", "approved", "rejected", "returned", "withdrawn"]
+                                           | None, Query(description="审批状态")] = None) -> dict[str, Any]:
+    return await rpc.call("approval", "my_submissions", {**page.kwargs(), **({"status": status} if status else {})})
 
 
 @router.post("/approval/tasks/{task_id}/decision",

@@ -35,6 +35,10 @@ def obj(required: list[str], **properties: Any) -> dict[str, Any]:
     return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
 
 
+CLIENT = obj([], ip={"type": "string", "maxLength": 64}, user_agent={"type": "string", "maxLength": 256})
+CLIENT["description"] = "提交请求的客户端（地址、设备），记入审批留痕"
+
+
 def approval_request(required: list[str] = (), **properties: Any) -> dict[str, Any]:
     """The payload of an event that puts a document into approval (or brings a returned one back): the fields
     the approval service routes by, plus the producer's own. Every such event has this shape, so approval
@@ -43,7 +47,7 @@ def approval_request(required: list[str] = (), **properties: Any) -> dict[str, A
                document=DOCUMENT, unit={"type": "string", "minLength": 1}, applicant=USERNAME, amount=MONEY,
                title={"type": "string", "minLength": 1},
                major_matter={"type": "boolean", "description": "三重一大事项：需主要领导审批"},
-               parties=PARTIES, **properties)
+               parties=PARTIES, client=CLIENT, **properties)
 
 
 ENVELOPE_SCHEMA: dict[str, Any] = {

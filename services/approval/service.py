@@ -130,6 +130,10 @@ class ApprovalService(PlatformService):
         return handlers.decided_by_me(commands.Page.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
+    def my_submissions(self, **kwargs):
+        return handlers.my_submissions(commands.MySubmissions.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def get_route(self, **kwargs):
         return handlers.get_route(commands.GetRoute.parse(kwargs), self.platform.uow(), self.platform.ctx)
 

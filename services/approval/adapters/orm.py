@@ -66,6 +66,7 @@ approval_route = sa.Table(
     sa.CheckConstraint("(status = 'in_progress') = (current_step IS NOT NULL)", name="approval_route_current"),
     # One route per document, however often its submission is heard.
     sa.UniqueConstraint("document_type", "document_id", name="approval_route_once"),
+    sa.Index("approval_route_by_initiator", "org", "initiator", "created_at"),  # my submissions
 )
 
 approval_step = sa.Table(

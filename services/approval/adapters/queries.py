@@ -62,6 +62,28 @@ class ApprovalQueries:
         query = _task_rows().where(R.c.org == org, T.c.decided_by == decided_by)
         return self._page(query, [T.c.decided_at.desc(), T.c.id], limit, offset)
 
+    def submissions(self, org: str, initiator: str, status: str | None, limit: int,
+                    offset: int) -> tuple[int, list[Any]]:
+        """The documents the user submitted, the latest first, each with the step holding it (current round)
+        and who holds it now (every pending task's assignee: several on a countersign or any-one-of step)."""
+        pending, holder = T.alias("pending_task"), org_user.alias("holder_user")
+        holders = (sa.select(sa.func.array_agg(sa.func.coalesce(holder.c.full_name, pending.c.assignee)
+                                               + sa.literal("（") + pending.c.assignee + sa.literal("）")))
+                   .select_from(pending.outerjoin(holder, sa.and_(holder.c.org == org,
+                                                                   holder.c.username == pending.c.assignee)))
+                   .where(pending.c.route_id == R.c.id, pending.c.round == R.c.round, pending.c.status == "pending")
+                   .scalar_subquery())
+        current = S.alias("current_step")
+        query = (sa.select(R.c.document_type, R.c.document_id, R.c.document_no, R.c.title, R.c.amount, R.c.unit,
+                           R.c.status, R.c.round, R.c.current_step, R.c.created_at, R.c.completed_at,
+                           current.c.name.label("step_name"), holders.label("holders"))
+                 .select_from(R.outerjoin(current, sa.and_(current.c.route_id == R.c.id, current.c.round == R.c.round,
+                                                           current.c.step_no == R.c.current_step)))
+                 .where(R.c.org == org, R.c.initiator == initiator))
+        if status:
+            query = query.where(R.c.status == status)
+        return self._page(query, [R.c.created_at.desc(), R.c.id.desc()], limit, offset)
+
     def route(self, org: str, document_type: str,
               document_id: str) -> tuple[Any, list[Any], list[Any], dict[str, Any]] | None:
         """The route row, its steps of every round (with the assignee's name), its tasks, oldest first, and the

@@ -26,6 +26,10 @@ class Page(Command):
     page_size: int = 20
 
 
+class MySubmissions(Page):
+    status: Literal["in_progress", "approved", "rejected", "returned", "withdrawn"] | None = None
+
+
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 

@@ -67,7 +67,7 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     if not uow.routes.add(route):
         return  # a concurrent delivery of another submission event stored it first
     uow.tasks.add(route.id, task)
-    ctx = CallContext.from_envelope(event)
+    ctx = CallContext.from_envelope(event).with_client_of(p)  # the trail records where it came from
     uow.publish(ctx.event("approval.submitted", {
         "document": document.as_dict(), "initiator": route.initiator,
         "route": [s.as_dict() for s in route.steps]}, producer=PRODUCER, subject=document.subject))
@@ -96,7 +96,7 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     task = route.restart(steps, definition.version, p.get("title") or route.title)
     uow.routes.save_new_round(route)
     uow.tasks.add(route.id, task)
-    ctx = CallContext.from_envelope(event)
+    ctx = CallContext.from_envelope(event).with_client_of(p)  # the trail records where it came from
     _assigned(uow, ctx, route, task)
     trail = _Trail(uow, ctx, route, actor=event.actor or route.initiator, traceparent=event.traceparent)
     trail.add(TrailAction.RESUBMITTED, to_step=task.step_no, comment=f"第 {route.round} 轮送审")
@@ -288,6 +288,17 @@ def my_tasks(cmd: commands.Page, uow: ApprovalUnitOfWork, ctx: CallContext) -> d
         principals = delegation.principals_of(uow, ctx)
         total, rows = uow.queries.pending_tasks(ctx.org, ctx.actor, limit, offset, acting_for=principals)
     return paged([views.task_item(r, viewer=ctx.actor) for r in rows], total, cmd.page, limit)
+
+
+def my_submissions(cmd: commands.MySubmissions, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """What the caller submitted, the latest first: the step holding each document and who holds it, so an
+    initiator always sees where their document is."""
+    if not ctx.actor:
+        raise errors.actor_required()
+    limit, offset = page_window(cmd.page, cmd.page_size)
+    with uow:
+        total, rows = uow.queries.submissions(ctx.org, ctx.actor, cmd.status, limit, offset)
+    return paged([views.submission_item(r) for r in rows], total, cmd.page, limit)
 
 
 def decided_by_me(cmd: commands.Page, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -32,6 +32,21 @@ def task_item(row: Any, viewer: str | None = None) -> dict[str, Any]:
     }
 
 
+ROUTE_STATUS_LABELS = {"in_progress": "审批中", "approved": "已通过", "rejected": "已驳回", "returned": "已退回",
+                       "withdrawn": "已撤回"}
+
+
+def submission_item(row: Any) -> dict[str, Any]:
+    """One of my submissions: where it stands, and with whom."""
+    return {
+        "document": document(row), "title": row.title, "amount": money_str(row.amount), "unit": row.unit,
+        "status": row.status, "status_label": ROUTE_STATUS_LABELS.get(row.status, row.status),
+        "round": row.round, "current_step": row.current_step, "current_step_name": row.step_name,
+        "held_by": sorted(row.holders or []), "submitted_at": iso(row.created_at),
+        "completed_at": iso(row.completed_at),
+    }
+
+
 def route_detail(head: Any, steps: list[Any], tasks: list[Any], meetings: dict[str, Any] | None = None,
                  ) -> dict[str, Any]:
     """Where a document stands: every step of its frozen route (the current round), with what happened there,

@@ -85,7 +85,7 @@ def submit_adjustment(cmd: cc.SubmitAdjustment, uow: BudgetUnitOfWork, ctx: Call
                     "budget_line_id": source.id, "document": a.document.as_dict(), "amount": money_str(a.amount),
                     "available": money_str(source.available)}, producer=PRODUCER, subject=a.document.subject))
                 ledger._warn_on_thresholds(uow, ctx, source, consumed_before)
-        uow.publish(ctx.event("budget.adjustment_submitted", _approval_request(a, source, target),
+        uow.publish(ctx.event("budget.adjustment_submitted", {**_approval_request(a, source, target), **ctx.client()},
                               producer=PRODUCER, subject=a.document.subject))
         result = view(a)
         if key:
@@ -108,7 +108,7 @@ def resubmit_adjustment(cmd: cc.ResubmitAdjustment, uow: BudgetUnitOfWork, ctx: 
         AdjustmentRepository(uow.conn).save(a)
         source = uow.lines.get(a.from_line_id) if a.from_line_id else None
         uow.publish(ctx.event("budget.adjustment_resubmitted",
-                              _approval_request(a, source, uow.lines.get(a.to_line_id)),
+                              {**_approval_request(a, source, uow.lines.get(a.to_line_id)), **ctx.client()},
                               producer=PRODUCER, subject=a.document.subject))
         uow.commit()
     return view(a)

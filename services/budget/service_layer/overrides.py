@@ -73,7 +73,8 @@ def request_override(cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallCo
         uow.publish(ctx.event("budget.override_requested", {
             "document": o.own_document.as_dict(), "unit": o.unit, "applicant": o.initiator,
             "amount": money_str(o.amount), "title": f"超预算审批：{line.id}（{document.no or document.id}）",
-            "budget_line_id": line.id, "for_document": document.as_dict(), "reason": o.reason},
+            "budget_line_id": line.id, "for_document": document.as_dict(), "reason": o.reason,
+            **ctx.client()},
             producer=PRODUCER, subject=o.own_document.subject))
         uow.commit()
     return view(o)

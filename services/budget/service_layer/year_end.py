@@ -173,7 +173,8 @@ def request_reopen(cmd: cc.RequestReopen, uow: BudgetUnitOfWork, ctx: CallContex
         at_stake = (state.get("summary") or {}).get("amount_total", "0.01")
         uow.publish(ctx.event("budget.year_reopen_requested", {
             "document": document, "unit": cmd.unit, "applicant": ctx.actor, "amount": at_stake,
-            "title": f"重新开放 {cmd.fiscal_year} 年度预算", "fiscal_year": cmd.fiscal_year, "reason": cmd.reason},
+            "title": f"重新开放 {cmd.fiscal_year} 年度预算", "fiscal_year": cmd.fiscal_year, "reason": cmd.reason,
+            **ctx.client()},
             producer=PRODUCER, subject=f"{ye.REOPEN_DOCUMENT_TYPE}/{reopen_id}"))
         uow.commit()
     return _reopen_view(doc)

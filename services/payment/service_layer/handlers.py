@@ -78,6 +78,7 @@ def _reserve_and_submit(app: MatterApplication, uow: PaymentUnitOfWork, ctx: Cal
                 "document": current.document, "unit": current.unit, "applicant": current.applicant,
                 "budget_line_id": current.budget_line_id, "amount": money_str(current.amount),
                 "title": current.title, "purpose": current.purpose, "major_matter": current.major_matter,
+                **ctx.client(),
             }, producer=PRODUCER, subject=current.subject, actor=current.applicant))
         result = {**view(current), "funds": decision}
         # The answer is remembered in the same transaction, so a retry with the key gets exactly this answer.
@@ -189,7 +190,7 @@ def resubmit_matter_application(cmd: commands.ResubmitMatterApplication, uow: Pa
         uow.publish(ctx.event("payment.matter_application_resubmitted", {
             "document": app.document, "unit": app.unit, "applicant": app.applicant,
             "budget_line_id": app.budget_line_id, "amount": money_str(app.amount), "title": app.title,
-            "purpose": app.purpose, "major_matter": app.major_matter,
+            "purpose": app.purpose, "major_matter": app.major_matter, **ctx.client(),
         }, producer=PRODUCER, subject=app.subject, actor=app.applicant))
         uow.commit()
     return view(app)
