@@ -213,6 +213,25 @@ def test_control_by_economic_class_changes_every_matching_line_of_the_year_with_
     assert missing_reason.status_code == 422
 
 
+def test_a_class_setting_holds_for_lines_created_in_the_class_later(finance):
+    klass = f"8{uuid.uuid4().int % 10**6:06d}"
+    new_line(finance, code=f"2031-T{uuid.uuid4().hex[:8]}", 年度=2031, 经济分类编码=f"{klass}1")
+    for prefix, setting in ((klass, {"control_mode": "warn"}),
+                            (f"{klass}2", {"control_mode": "tolerance", "tolerance_rate": "3"})):
+        response = finance.post("/api/v1/budget-lines/control", json={
+            "economic_class": prefix, "fiscal_year": 2031, "reason": "按经济分类设置控制方式", **setting})
+        assert response.status_code == 200, response.text  # the narrower class has no line yet: kept anyway
+
+    later = {name: new_line(finance, code=f"2031-T{uuid.uuid4().hex[:8]}", 年度=2031, 经济分类编码=klass_code,
+                            控制方式=mode)
+             for name, klass_code, mode in (("plain", f"{klass}5", None), ("narrow", f"{klass}21", None),
+                                            ("explicit", f"{klass}5", "刚性"))}
+    assert line(finance, later["plain"])["control_mode"] == "warn"
+    narrow = line(finance, later["narrow"])  # the most specific class setting wins
+    assert (narrow["control_mode"], narrow["tolerance_rate"]) == ("tolerance", "3.00")
+    assert line(finance, later["explicit"])["control_mode"] == "block"  # a line's own setting is kept
+
+
 def test_export_reads_back_and_goes_in_again_as_new_lines(finance):
     unit = "tjz"
     year = 2032

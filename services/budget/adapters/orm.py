@@ -105,6 +105,21 @@ budget_line_change = sa.Table(
     sa.Index("budget_line_change_by_line", "budget_line_id", "id"),
 )
 
+# 控制方式 set for an economic class (a code prefix) of a year: applied to the class's lines when it is set, and
+# to lines created in the class later (by create_line or the import) that name no control mode of their own.
+budget_control_policy = sa.Table(
+    "budget_control_policy", metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("fiscal_year", sa.Integer, primary_key=True),
+    sa.Column("economic_class", sa.Text, primary_key=True),  # a prefix: 302 covers 30201, 30211, …
+    sa.Column("control_mode", sa.Text, nullable=False),
+    sa.Column("tolerance", MONEY, nullable=False, server_default="0"),
+    sa.Column("tolerance_rate", sa.Numeric(5, 2)),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("set_by", sa.Text),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
 # The budget service's copy of the organisation's units, from `org.unit_registered`: decomposition and import
 # refuse a unit code nobody registered, without asking the org service at run time.
 org_unit = sa.Table(

@@ -11,9 +11,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from ic_platform.documents import DocumentRef
-from services.budget.adapters.orm import budget_line, budget_line_change, org_unit
+from services.budget.adapters.orm import budget_control_policy, budget_line, budget_line_change, org_unit
 from services.budget.adapters.repository import _to_line
-from services.budget.domain.model import BudgetLine
+from services.budget.domain.lines import ControlSetting
+from services.budget.domain.model import BudgetLine, ControlMode
 
 
 class ChangeRepository:
@@ -81,6 +82,21 @@ class RegisterLineRepository:
     def children_count(self, parent_id: str) -> int:
         return self.conn.execute(sa.select(sa.func.count()).select_from(budget_line)
                                  .where(budget_line.c.parent_id == parent_id)).scalar_one()
+
+    def save_policy(self, org: str, fiscal_year: int, economic_class: str, setting: ControlSetting,
+                    actor: str | None, reason: str) -> None:
+        values = {"control_mode": setting.mode.value, "tolerance": setting.tolerance,
+                  "tolerance_rate": setting.tolerance_rate, "reason": reason, "set_by": actor, "set_at": sa.func.now()}
+        self.conn.execute(pg_insert(budget_control_policy).values(
+            org=org, fiscal_year=fiscal_year, economic_class=economic_class, **values)
+            .on_conflict_do_update(index_elements=["org", "fiscal_year", "economic_class"], set_=values))
+
+    def policies(self, org: str, fiscal_year: int) -> dict[str, ControlSetting]:
+        """The class settings of a year, by economic class prefix."""
+        rows = self.conn.execute(sa.select(budget_control_policy).where(
+            budget_control_policy.c.org == org, budget_control_policy.c.fiscal_year == fiscal_year))
+        return {r.economic_class: ControlSetting(ControlMode(r.control_mode), r.tolerance, r.tolerance_rate)
+                for r in rows}
 
     def of_class(self, org: str, fiscal_year: int, economic_class_prefix: str, *,
                  for_update: bool = False) -> list[BudgetLine]:

@@ -195,6 +195,12 @@ def _control_input(field: str, reason: str) -> InvalidInput:
                         {"fields": [{"field": field, "reason": reason}]})
 
 
+def class_setting(policies: dict[str, ControlSetting], economic_class: str) -> ControlSetting | None:
+    """The setting of the most specific class policy covering this economic class (30201 before 302), if any."""
+    matching = [prefix for prefix in policies if economic_class.startswith(prefix)]
+    return policies[max(matching, key=len)] if matching else None
+
+
 def with_control(line: BudgetLine, setting: ControlSetting) -> BudgetLine | None:
     """The line under the new setting, or None when nothing changes. A line already over budget (possible
     under warn or tolerance) cannot be made block: the money is spent, a block line can never show it."""

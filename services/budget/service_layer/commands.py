@@ -86,7 +86,8 @@ class CreateLine(Command):
     fund_source: Code
     source_kind: Literal["initial", "supplementary", "transfer", "carried_forward"] = "initial"
     amount: Money
-    control_mode: Literal["block", "warn", "tolerance"] = "block"
+    # None: the setting of the line's economic class if one was set for the year (set_control), else block
+    control_mode: Literal["block", "warn", "tolerance"] | None = None
     reason: Text | None = None  # kept in the line's history (变更记录); an import says "Excel 导入"
 
 

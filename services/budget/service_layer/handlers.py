@@ -6,6 +6,7 @@ import base64
 import binascii
 import functools
 import os
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,7 @@ from services.budget.domain.errors import (
     line_of_other_unit,
     step_reused,
 )
-from services.budget.domain.lines import ChangeKind, snapshot
+from services.budget.domain.lines import ChangeKind, class_setting, snapshot
 from services.budget.domain.model import (
     BudgetLine,
     ControlMode,
@@ -63,15 +64,22 @@ def line_view(line: BudgetLine) -> dict[str, Any]:
     }
 
 
-def _new_line(cmd: commands.CreateLine, ctx: CallContext) -> BudgetLine:
+def _new_line(cmd: commands.CreateLine, ctx: CallContext, uow: BudgetUnitOfWork) -> BudgetLine:
+    """A line as the command says; a line naming no control mode takes its economic class's setting for the
+    year (控制方式 by class), or block."""
     data = cmd.model_dump(exclude={"reason"})
-    data["control_mode"] = ControlMode(data["control_mode"])
-    return BudgetLine(org=ctx.org, **data)
+    line = BudgetLine(org=ctx.org, **{**data, "control_mode": ControlMode(data["control_mode"] or "block")})
+    if cmd.control_mode is None:
+        policy = class_setting(uow.register.policies(ctx.org, cmd.fiscal_year), cmd.economic_class)
+        if policy is not None:
+            line = replace(line, control_mode=policy.mode, tolerance=policy.tolerance,
+                           tolerance_rate=policy.tolerance_rate)
+    return line
 
 
 def create_line(cmd: commands.CreateLine, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    line = _new_line(cmd, ctx)
     with uow:
+        line = _new_line(cmd, ctx, uow)
         created = uow.lines.add(line)
         if created:
             record_change(uow, line, ChangeKind.CREATED, ctx.actor, cmd.reason or "新建", None, snapshot(line),
@@ -108,7 +116,7 @@ def import_lines_xlsx(content_base64: str, dry_run: bool, uow: BudgetUnitOfWork,
         return {"imported": 0, "valid": len(lines), "dry_run": True}
     with uow:
         for cmd in lines:
-            line = _new_line(cmd, ctx)
+            line = _new_line(cmd, ctx, uow)
             if not uow.lines.add(line):  # created meanwhile by someone else: the whole file is refused
                 raise _import_refused([line_import.error(_row_of(rows, line.id), line_import.HEADERS[0],
                                                          "指标编码已存在，不能重复导入")])

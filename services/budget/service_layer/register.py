@@ -9,7 +9,7 @@ from typing import Any
 
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
-from ic_platform.errors import Conflict, InvalidInput, NotFound
+from ic_platform.errors import Conflict, InvalidInput
 from ic_platform.money import money_str
 from ic_platform.retry import retry_transaction
 from services.budget.adapters import line_export
@@ -107,13 +107,12 @@ def set_control(cmd: SetControl, uow: BudgetUnitOfWork, ctx: CallContext) -> dic
                 raise line_not_found(cmd.budget_line_id)
             lines = [line]
         else:
+            # No line of the class yet is fine: the setting is kept for the lines created in it later.
             lines = uow.register.of_class(ctx.org, cmd.fiscal_year, cmd.economic_class, for_update=True)
-            if not lines:
-                raise NotFound("budget_line_not_found",
-                               f"{cmd.fiscal_year} 年度没有经济分类以 {cmd.economic_class} 开头的预算指标",
-                               {"economic_class": cmd.economic_class, "fiscal_year": cmd.fiscal_year})
         if setting.mode is ControlMode.BLOCK and (over := [x for x in lines if x.available < 0]):
             raise over_budget_for_block(over)
+        if cmd.economic_class:  # the class keeps the setting: lines created in it later follow it too
+            uow.register.save_policy(ctx.org, cmd.fiscal_year, cmd.economic_class, setting, ctx.actor, cmd.reason)
         changed = []
         for line in lines:
             new = with_control(line, setting)
