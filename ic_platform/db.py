@@ -14,7 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_engine(url: str, *, pool_size: int = 12) -> Engine:
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=8, pool_pre_ping=False,
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=4, pool_pre_ping=False,
                             pool_recycle=1800, future=True)
 
 

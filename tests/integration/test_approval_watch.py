@@ -33,6 +33,8 @@ def watch_stack() -> Iterator[ThrowawayStack]:
     s = ThrowawayStack(service_env={"approval": {
         "IC_APPROVAL_DUE_SECONDS": str(DUE_S), "IC_APPROVAL_ESCALATE_AFTER_S": str(ESCALATE_AFTER_S),
         "IC_APPROVAL_DEADLINE_TICK_S": str(TICK_S)}})
+    # A second copy of the system beside the session's: fewer workers keep both within PostgreSQL's connections.
+    s.env["IC_MAX_WORKERS"] = "4"
     s.log_dir = str(LOG_ROOT / s.name)
     os.makedirs(s.log_dir, exist_ok=True)
     with open(Path(s.log_dir) / "all.log", "w", encoding="utf-8") as log:

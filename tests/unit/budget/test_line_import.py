@@ -34,8 +34,9 @@ def test_good_rows_become_create_line_commands_with_codes_for_the_chinese_labels
     assert (first.id, first.economic_class, first.expenditure_kind, first.source_kind, first.control_mode) == (
         "2026-DZB-01", "30201", "basic", "supplementary", "warn")
     assert first.amount == Decimal("1234.50")
+    # No control mode in the file: the line takes its class's setting when it is created (else block).
     assert (second.expenditure_kind, second.source_kind, second.control_mode, second.amount) == (
-        "project", "initial", "block", Decimal("88.00"))
+        "project", "initial", None, Decimal("88.00"))
 
 
 @pytest.mark.parametrize(("over", "column", "reason"), [
