@@ -3,6 +3,7 @@ One value type, so a matter application is named the same way by the budget, app
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 
@@ -22,3 +23,13 @@ class DocumentRef:
 
     def same_document(self, other: DocumentRef) -> bool:
         return (self.type, self.id) == (other.type, other.id)
+
+
+def is_document_id(value: str) -> bool:
+    """Documents a service numbers itself have UUID ids: anything else names none of them, and is answered as
+    not found rather than sent to the database (where a uuid column would refuse it with an error)."""
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -17,7 +17,6 @@ from services.approval.adapters.trail import AnchorFile
 from services.approval.service_layer import (
     actions,
     commands,
-    conflicts,
     cycle,
     deadlines,
     delegation,
@@ -35,11 +34,7 @@ ANCHOR_INTERVAL_S = float(os.environ.get("IC_TRAIL_ANCHOR_INTERVAL_S", "60"))
 ANCHOR_EVERY = int(os.environ.get("IC_TRAIL_ANCHOR_EVERY", "100"))
 # How often overdue tasks are looked for (reminders, escalation); the periods themselves: domain/deadlines.py.
 DEADLINE_TICK_S = float(os.environ.get("IC_APPROVAL_DEADLINE_TICK_S", "60"))
-EVENT_HANDLERS = {**handlers.EVENT_HANDLERS, **notifications.EVENT_HANDLERS,
-                  "risk.warning_raised": [warnings.on_warning_raised],
-                  # the parties a submission names, for the incompatible-positions check (不相容岗位)
-                  **{t: [*handlers.EVENT_HANDLERS[t], conflicts.on_document_submitted]
-                     for t in (*handlers.SUBMITTED, *handlers.RESUBMITTED)}}
+EVENT_HANDLERS = {**handlers.EVENT_HANDLERS, "risk.warning_raised": [warnings.on_warning_raised]}
 
 
 class TrailAnchors(DependencyProvider):

@@ -16,7 +16,7 @@ from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Forbidden
 from services.approval.adapters.orm import approval_task
-from services.approval.service_layer import conflicts, handlers, warnings
+from services.approval.service_layer import handlers, warnings
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 from tests.unit.approval.conftest import UNITS, USERS
 
@@ -58,10 +58,9 @@ def submit(engine, parties):
         "document": {"type": "matter_application", "id": doc_id, "no": f"SQ-2026-{uuid.uuid4().int % 10**6:06d}"},
         "unit": "dzb", "applicant": "clerk", "budget_line_id": "2026-DZB-30201-01", "amount": "8000.00",
         "title": "采购复印机", "parties": parties}, actor="clerk")
-    for handler in (handlers.on_document_submitted, conflicts.on_document_submitted):  # as the inbox runs them
-        with ApprovalUnitOfWork(engine) as uow:
-            handler(event, uow)
-            uow.commit()
+    with ApprovalUnitOfWork(engine) as uow:  # as the inbox runs it
+        handlers.on_document_submitted(event, uow)
+        uow.commit()
     with ApprovalUnitOfWork(engine) as uow:
         route = uow.routes.find("matter_application", doc_id)
         return uow.conn.execute(approval_task.select().where(approval_task.c.route_id == route.id)).one()

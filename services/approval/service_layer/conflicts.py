@@ -14,8 +14,8 @@ from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 PRODUCER = "approval"
 
 
-def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
-    """Heard beside the route's own handler, for submissions and resubmissions alike."""
+def record_parties(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+    """The parties a submission (or resubmission) names, kept for the check at decision time."""
     p = event.payload
     uow.watch.set_parties(event.org, p["document"]["type"], p["document"]["id"], p.get("parties") or {})
 

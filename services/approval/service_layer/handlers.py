@@ -19,7 +19,7 @@ from services.approval.domain import definitions, errors
 from services.approval.domain.directory import Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
 from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
-from services.approval.service_layer import commands, delegation, views, watch
+from services.approval.service_layer import commands, conflicts, delegation, views, watch
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 PRODUCER = "approval"
@@ -55,6 +55,7 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     `replay_dead_letters`; until then the document has no route and `get_route` answers 404."""
     p = event.payload
     document = DocumentRef(**p["document"])
+    conflicts.record_parties(event, uow)
     if uow.routes.find(document.type, document.id) is not None:
         return  # heard before (a republished submission): one route per document
     definition = definitions.current(document.type)
@@ -83,6 +84,7 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     corrected); the earlier rounds' steps and tasks stay stored, and `get_route` shows them."""
     p = event.payload
     document = DocumentRef(**p["document"])
+    conflicts.record_parties(event, uow)
     found = uow.routes.find(document.type, document.id)
     if found is None:
         raise LookupError(f"no route for {document.subject}")  # retried, then parked for ops

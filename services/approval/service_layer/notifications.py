@@ -1,6 +1,7 @@
-"""Notifications (消息通知): approval hears its own events and tells the one person each concerns, and nobody
-else: the new assignee, the initiator of a returned or completed document, the assignee of an overdue task,
-the person an overdue task was escalated to. The gateway lists them and pushes them (Server-Sent Events)."""
+"""Notifications (消息通知): when approval publishes one of its events, it tells the one person the event
+concerns, in the same transaction (see ApprovalUnitOfWork.publish), and nobody else: the new assignee, the
+initiator of a returned or completed document, the assignee of an overdue task, the person an overdue task was
+escalated to. The gateway lists them and pushes them (Server-Sent Events)."""
 
 from __future__ import annotations
 
@@ -109,7 +110,8 @@ def _view(row: Any) -> dict[str, Any]:
             "created_at": views.iso(row.created_at), "read_at": views.iso(row.read_at), "read": row.read_at is not None}
 
 
-EVENT_HANDLERS = {
+# Approval's own events, and who each tells; run by ApprovalUnitOfWork.publish in the publishing transaction.
+NOTIFY = {
     "approval.step_assigned": [on_step_assigned],
     "approval.returned": [on_returned],
     "approval.completed": [on_completed],

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ic_platform.envelope import Envelope
 from ic_platform.uow import UnitOfWork
 from services.approval.adapters.delegation import DelegationRepository
 from services.approval.adapters.meeting import MeetingRepository
@@ -24,6 +25,15 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.meetings = MeetingRepository(self.conn)
         self.watch = WatchRepository(self.conn)  # approval-watch: warnings, due times, notifications
         return self
+
+    def publish(self, envelope: Envelope) -> None:
+        """Published for everyone else; the person it concerns is told (通知) in this same transaction, not
+        by hearing our own event back through the broker: no extra round trip, and never one without the other."""
+        super().publish(envelope)
+        from services.approval.service_layer.notifications import NOTIFY  # it builds on this unit of work
+
+        for tell in NOTIFY.get(envelope.type, ()):
+            tell(envelope, self)
 
     @contextmanager
     def trail_snapshot(self) -> Iterator[TrailRepository]:

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from ic_platform.context import CallContext
+from ic_platform.documents import is_document_id
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, Forbidden, InvalidInput, not_found
 from ic_platform.money import money_str
@@ -192,7 +193,7 @@ def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
 
 def _adjustment_of(event: Envelope, uow: BudgetUnitOfWork) -> adj.Adjustment:
     document = event.payload["document"]
-    a = AdjustmentRepository(uow.conn).get(document["id"], for_update=True) if _is_uuid(document["id"]) else None
+    a = AdjustmentRepository(uow.conn).get(document["id"], for_update=True) if is_document_id(document["id"]) else None
     if a is None:
         raise LookupError(f"budget adjustment {document['id']} not found")  # retried, then parked for ops
     return a
@@ -230,7 +231,8 @@ def _line_of(uow: BudgetUnitOfWork, ctx: CallContext, line_id: str) -> BudgetLin
 
 def _adjustment(uow: BudgetUnitOfWork, ctx: CallContext, adjustment_id: str,
                 for_update: bool = False) -> adj.Adjustment:
-    a = AdjustmentRepository(uow.conn).get(adjustment_id, for_update=for_update) if _is_uuid(adjustment_id) else None
+    found = is_document_id(adjustment_id)
+    a = AdjustmentRepository(uow.conn).get(adjustment_id, for_update=for_update) if found else None
     if a is None or a.org != ctx.org:
         raise not_found("budget_adjustment", adjustment_id, "预算调整单")
     return a
@@ -246,10 +248,3 @@ def _missing(field: str, reason: str) -> Exception:
     return InvalidInput("invalid_input", f"输入有误：{field}: {reason}",
                         {"fields": [{"field": field, "reason": reason}]})
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from ic_platform.context import CallContext
+from ic_platform.documents import is_document_id
 from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError, Forbidden, not_found
 from ic_platform.money import money_str
@@ -104,7 +105,7 @@ def redrive_reserving(uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget) 
 
 def get_matter_application(app_id: str, uow: PaymentUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
-        app = uow.applications.get(app_id) if _is_uuid(app_id) else None
+        app = uow.applications.get(app_id) if is_document_id(app_id) else None
     if app is None or app.org != ctx.org:
         raise not_found("matter_application", app_id, "事前申请")
     return view(app)
@@ -182,7 +183,7 @@ def resubmit_matter_application(cmd: commands.ResubmitMatterApplication, uow: Pa
     pre-commitment released and reserved again, which is left for later. The pre-commitment made at the first
     submission stays in force."""
     with uow:
-        app = uow.applications.get(cmd.application_id, for_update=True) if _is_uuid(cmd.application_id) else None
+        app = uow.applications.get(cmd.application_id, for_update=True) if is_document_id(cmd.application_id) else None
         if app is None or app.org != ctx.org:
             raise not_found("matter_application", cmd.application_id, "事前申请")
         app.resubmit(ctx.actor, title=cmd.title, purpose=cmd.purpose)
@@ -195,13 +196,6 @@ def resubmit_matter_application(cmd: commands.ResubmitMatterApplication, uow: Pa
         uow.commit()
     return view(app)
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 EVENT_HANDLERS = {"approval.completed": [on_approval_completed], "approval.returned": [on_approval_returned],
