@@ -19,6 +19,7 @@ class Handover:
     closed: Task
     opened: Task
     skipped: tuple[Task, ...] = ()
+    also_opened: tuple[Task, ...] = ()  # returned to a parallel step: its other assignees' tasks
 
 
 def _reason(text: str | None, message: str) -> str:
@@ -57,7 +58,7 @@ def return_to_step(route: Route, task: Task, actor: str | None, to_step: int, re
     """The approver holding the document sends it back to an earlier step k of the same round (退回指定节点);
     that step's approver gets a new task and the route climbs again from there. On a parallel step this
     decides the step: the other assignees' tasks (`parallel`) are skipped. Returning to a parallel step opens
-    the task of its first assignee only; use it for one-approver steps."""
+    a task for each of its assignees again."""
     route._check_may_decide(task, actor, acting_for)
     comment = _reason(reason, "退回必须填写理由")
     current = route.current_step or task.step_no
@@ -67,7 +68,8 @@ def return_to_step(route: Route, task: Task, actor: str | None, to_step: int, re
         TaskStatus.RETURNED_TO_STEP, actor, comment, acting_for)
     route.current_step = to_step
     skipped = skip([t for t in parallel if t.id != task.id and t.status is TaskStatus.PENDING])
-    return Handover(task, Task(step_no=to_step, assignee=route.step(to_step).assignee, round=route.round), skipped)
+    first, *rest = route.step(to_step).tasks(route.round)
+    return Handover(task, first, skipped, also_opened=tuple(rest))
 
 
 def reassign(route: Route, task: Task, actor: str | None, target: User | None, target_name: str,

@@ -84,19 +84,21 @@ def return_to_step(cmd: commands.ReturnToStep, uow: ApprovalUnitOfWork, ctx: Cal
         closed, opened = handover.closed, handover.opened
         uow.tasks.save_decision(closed)
         uow.routes.save_progress(route)
-        uow.tasks.add(route.id, opened)
+        for reopened in (opened, *handover.also_opened):
+            uow.tasks.add(route.id, reopened)
         decided = {"document": route.document.as_dict(), "task_id": closed.id, "step_no": closed.step_no,
                    "decision": closed.status.value, "decided_by": ctx.actor, "comment": closed.comment,
                    "to_step": opened.step_no}
         if acting_for:
             decided["acting_for"] = acting_for
         uow.publish(ctx.event("approval.step_decided", decided, producer=PRODUCER, subject=route.document.subject))
-        _assigned(uow, ctx, route, opened)
         trail = _Trail(uow, ctx, route, actor=ctx.actor)
         trail.add(TrailAction.RETURNED_TO_STEP, task=closed, from_step=closed.step_no, to_step=opened.step_no,
                   comment=closed.comment, acting_for=acting_for)
         record_skipped(uow, trail, handover.skipped)
-        trail.assigned(opened, from_step=closed.step_no)
+        for reopened in (opened, *handover.also_opened):
+            _assigned(uow, ctx, route, reopened)
+            trail.assigned(reopened, from_step=closed.step_no)
         uow.commit()
     return _outcome(route, task_id=closed.id, status=closed.status.value, next_task_id=opened.id,
                     next_assignee=opened.assignee)

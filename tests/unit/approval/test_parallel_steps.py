@@ -79,6 +79,17 @@ def test_a_return_to_an_earlier_step_from_a_countersign_step_skips_the_others():
     assert handover.opened.assignee == "head"
 
 
+def test_a_return_to_a_countersign_step_opens_a_task_for_every_signer_again():
+    route, tasks = with_parallel(StepKind.COUNTERSIGN)
+    results = [route.decide(task, signer, Decision.APPROVE, "", parallel=tasks)
+               for signer, task in zip(SIGNERS, tasks, strict=True)]
+    at_principal = results[-1].next_task
+    handover = actions.return_to_step(route, at_principal, "principal", 2, "请财务、纪检重新审核")
+    reopened = (handover.opened, *handover.also_opened)
+    assert route.current_step == 2 and [t.assignee for t in reopened] == list(SIGNERS)
+    assert {(t.step_no, t.round, t.status) for t in reopened} == {(2, route.round, TaskStatus.PENDING)}
+
+
 def test_a_countersign_task_is_reassigned_within_its_roles_and_not_to_a_cosigner():
     route, tasks = with_parallel(StepKind.COUNTERSIGN)
     finance3 = User("finance3", "财务三", "czb", ("finance_reviewer",))
