@@ -74,6 +74,29 @@ async def submits(stack: ThrowawayStack, workers: int) -> Figures:
         return await concurrent("submit through the gateway", workers, SECONDS, submit)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_submit(stack: ThrowawayStack, submits: int = 100) -> str:
+    """Where a submission's CPU goes: sequential submits, then their events drained; CPU per process per
+    submit (idle processes show what polling and timers cost over the same time)."""
+    pids = {name: stack.supervisor.pid(name) for name in stack.supervisor.names()}
+    http = httpx.Client(base_url=stack.base_url, timeout=30)
+    token = http.post("/api/v1/auth/login", json={"username": "clerk", "password": "demo1234"}).json()
+    http.headers["Authorization"] = f"Bearer {token['access_token']}"
+    drain(stack)
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    for _ in range(submits):
+        http.post("/api/v1/matter-applications", json={"title": "压测", "budget_line_id": LINE, "amount": "1.00"})
+    drain(stack)
+    spent = {name: (cpu_seconds(pid) - before[name]) / submits * 1000 for name, pid in pids.items()}
+    parts = ", ".join(f"{name} {ms:.1f}" for name, ms in sorted(spent.items(), key=lambda kv: -kv[1]))
+    return f"  CPU per submit, ms: {parts}; total {sum(spent.values()):.1f}"
+
+
 def budget_reservations(stack: ThrowawayStack, workers: int = 32, seconds: float = 3.0) -> tuple[Figures, str]:
     """Many reservations of 10.00 race for one 2,000.00 line (it runs out part-way): throughput, and the
     overspend, which must be 0: the line's row lock serialises them and a CHECK backs it up."""
@@ -271,6 +294,7 @@ def main() -> int:
             for workers in (1, 8, 32):
                 f = asyncio.run(submits(stack, workers))
                 print(f.row(raw1) + f"   (p50 = {f.p50 / pg.p50:.1f}× one PostgreSQL transaction)", flush=True)
+            print(cpu_per_submit(stack), flush=True)
             budget_section(stack, raw4)
             report_section(stack)
             approval_section()

@@ -235,6 +235,9 @@ class Supervisor:
         popen = self._procs[name].popen
         return popen is not None and popen.poll() is None
 
+    def names(self) -> list[str]:
+        return list(self._procs)
+
     def pid(self, name: str) -> int | None:
         popen = self._procs[name].popen
         return popen.pid if popen is not None else None

@@ -91,6 +91,20 @@ def test_a_rejection_on_a_countersign_step_decides_it_and_skips_the_others(login
     assert [e["assignee"] for e in skipped] == ["finance2"]
 
 
+def test_a_return_to_the_countersign_step_asks_every_signer_again(login):
+    principal = login("principal")
+    app, tasks = at_countersign(login, "210000.00")
+    for who in SIGNERS:
+        assert decide(login(who), tasks[who]["task_id"], "approve", "同意").status_code == 200
+    task = eventually(lambda: pending_task(principal, app["id"]))
+    returned = principal.post(f"{APPROVAL}/tasks/{task['task_id']}/return-to-step",
+                              json={"to_step": 3, "reason": "请财务、纪检复核付款条件"})
+    assert returned.status_code == 200, returned.text
+    again = {who: eventually(lambda who=who: pending_task(login(who), app["id"])) for who in SIGNERS}
+    assert {t["step_no"] for t in again.values()} == {3}
+    assert not {t["task_id"] for t in again.values()} & {t["task_id"] for t in tasks.values()}  # new tasks
+
+
 def test_a_major_matter_is_decided_by_recording_the_meeting(login):
     clerk, principal, auditor = login("clerk"), login("principal"), login("auditor")
     app, tasks = at_countersign(login, "8000.00", major_matter=True)
