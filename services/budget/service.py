@@ -11,9 +11,11 @@ from services.budget.service_layer import (
     commands,
     handlers,
     history,
+    importing,
     line_commands,
     overrides,
     register,
+    reports,
     standards,
     three_public,
     year_end,
@@ -62,11 +64,11 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def import_template_xlsx(self):
-        return handlers.import_template_xlsx()
+        return importing.import_template_xlsx()
 
     @rpc(expected_exceptions=DomainError)
     def import_lines_xlsx(self, content_base64: str, dry_run: bool = False):
-        return handlers.import_lines_xlsx(content_base64, bool(dry_run), self.platform.uow(), self.platform.ctx)
+        return importing.import_lines_xlsx(content_base64, bool(dry_run), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def get_line(self, budget_line_id: str):
@@ -78,22 +80,22 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def execution_report(self, **kwargs):
-        return handlers.execution_report(commands.ExecutionReport.parse(kwargs), self.platform.uow(),
+        return reports.execution_report(commands.ExecutionReport.parse(kwargs), self.platform.uow(),
                                          self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def execution_report_xlsx(self, **kwargs):
-        return handlers.execution_report_xlsx(commands.ExecutionReport.parse(kwargs), self.platform.uow(),
+        return reports.execution_report_xlsx(commands.ExecutionReport.parse(kwargs), self.platform.uow(),
                                               self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def execution_trend(self, **kwargs):
-        return handlers.execution_trend(commands.ExecutionTrend.parse(kwargs), self.platform.uow(),
+        return reports.execution_trend(commands.ExecutionTrend.parse(kwargs), self.platform.uow(),
                                         self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def line_moves(self, **kwargs):
-        return handlers.line_moves(commands.LineMoves.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        return reports.line_moves(commands.LineMoves.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     # ── the line register: history, decomposition, control settings, export ──
     @rpc(expected_exceptions=DomainError)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import os
 from dataclasses import replace
@@ -12,12 +10,9 @@ from typing import Any
 
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
-from ic_platform.errors import InvalidInput
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.retry import retry_transaction
-from services.budget.adapters import excel
-from services.budget.domain import report
 from services.budget.domain.adjustments import BUDGET_DOCUMENT_TYPES
 from services.budget.domain.errors import (
     exceeds_document_balance,
@@ -40,7 +35,7 @@ from services.budget.domain.model import (
     parse_warning_levels,
     settle,
 )
-from services.budget.service_layer import carried, commands, line_import, overrides, register, three_public
+from services.budget.service_layer import carried, commands, overrides, register, three_public
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -64,7 +59,7 @@ def line_view(line: BudgetLine) -> dict[str, Any]:
     }
 
 
-def _new_line(cmd: commands.CreateLine, ctx: CallContext, uow: BudgetUnitOfWork) -> BudgetLine:
+def new_line(cmd: commands.CreateLine, ctx: CallContext, uow: BudgetUnitOfWork) -> BudgetLine:
     """A line as the command says; a line naming no control mode takes its economic class's setting for the
     year (控制方式 by class), or block."""
     data = cmd.model_dump(exclude={"reason"})
@@ -79,90 +74,13 @@ def _new_line(cmd: commands.CreateLine, ctx: CallContext, uow: BudgetUnitOfWork)
 
 def create_line(cmd: commands.CreateLine, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
-        line = _new_line(cmd, ctx, uow)
+        line = new_line(cmd, ctx, uow)
         created = uow.lines.add(line)
         if created:
             record_change(uow, line, ChangeKind.CREATED, ctx.actor, cmd.reason or "新建", None, snapshot(line),
                           correlation_id=ctx.correlation_id)
         uow.commit()
     return {"created": created, "line": line_view(line)}
-
-
-# ── import from Excel (预算指标导入): all rows or none ──
-
-
-def import_template_xlsx() -> dict[str, Any]:
-    content = excel.import_template()
-    return {"filename": "预算指标导入模板.xlsx", "content_base64": base64.b64encode(content).decode("ascii")}
-
-
-def import_lines_xlsx(content_base64: str, dry_run: bool, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """Validate every row of the workbook (see line_import); on any error refuse the whole file, listing each
-    error as (row, column, reason); else create every line in one transaction, one `budget.line_created`
-    event each. `dry_run` validates only."""
-    content = _decoded(content_base64)
-    try:
-        rows = excel.read_import_rows(content, line_import.MAX_ROWS)
-    except excel.UnreadableWorkbook as exc:
-        raise InvalidInput("budget_import_unreadable", str(exc)) from None
-    codes = sorted({code for _, cells in rows if (code := line_import.cell_text(cells.get("id")))})
-    with uow:
-        existing = uow.lines.existing_ids(codes)
-        lines, errors = line_import.validate_rows(rows, existing)
-        errors = register.with_unit_errors(uow, ctx.org, rows, errors)
-    if errors:
-        raise _import_refused(errors)
-    if dry_run:
-        return {"imported": 0, "valid": len(lines), "dry_run": True}
-    with uow:
-        for cmd in lines:
-            line = _new_line(cmd, ctx, uow)
-            if not uow.lines.add(line):  # created meanwhile by someone else: the whole file is refused
-                raise _import_refused([line_import.error(_row_of(rows, line.id), line_import.HEADERS[0],
-                                                         "指标编码已存在，不能重复导入")])
-            record_change(uow, line, ChangeKind.CREATED, ctx.actor, "Excel 导入", None, snapshot(line),
-                          correlation_id=ctx.correlation_id)
-            uow.publish(ctx.event("budget.line_created", {
-                "budget_line_id": line.id, "fiscal_year": line.fiscal_year, "unit": line.unit,
-                "expenditure_kind": line.expenditure_kind, "source_kind": line.source_kind,
-                "amount": money_str(line.amount), "via": "import"},
-                producer=PRODUCER, subject=f"budget_line/{line.id}"))
-        uow.commit()
-    return {"imported": len(lines), "valid": len(lines), "dry_run": False}
-
-
-def _decoded(content_base64: str) -> bytes:
-    if not isinstance(content_base64, str) or not content_base64:
-        raise InvalidInput("budget_import_unreadable", "文件为空")
-    if len(content_base64) > (line_import.MAX_BYTES + 2) // 3 * 4:
-        raise _too_large()
-    try:
-        content = base64.b64decode(content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput("budget_import_unreadable", "文件内容不是有效的 base64 编码") from None
-    if len(content) > line_import.MAX_BYTES:
-        raise _too_large()
-    if not content:
-        raise InvalidInput("budget_import_unreadable", "文件为空")
-    return content
-
-
-def _too_large() -> InvalidInput:
-    return InvalidInput("budget_import_too_large",
-                        f"文件超过 {line_import.MAX_BYTES // (1024 * 1024)} MB，请拆分后分批导入",
-                        {"max_bytes": line_import.MAX_BYTES})
-
-
-def _import_refused(errors: list[dict[str, Any]]) -> InvalidInput:
-    listed = errors[:line_import.MAX_LISTED_ERRORS]
-    first = "；".join(f"第 {e['row']} 行「{e['column']}」：{e['reason']}" for e in errors[:3])
-    return InvalidInput("budget_import_invalid",
-                        f"导入文件有 {len(errors)} 处错误，未导入任何指标。{first}",
-                        {"errors": listed, "error_count": len(errors), "truncated": len(listed) < len(errors)})
-
-
-def _row_of(rows: list[tuple[int, dict[str, Any]]], line_id: str) -> int:
-    return next((no for no, cells in rows if line_import.cell_text(cells.get("id")) == line_id), 0)
 
 
 def get_line(line_id: str, uow: BudgetUnitOfWork) -> dict[str, Any]:
@@ -448,51 +366,3 @@ def on_budget_document_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
 
 EVENT_HANDLERS = {"approval.completed": [on_approval_completed, on_budget_document_completed],
                   "approval.returned": [on_budget_document_returned], **register.EVENT_HANDLERS}
-
-
-# ── the execution report (预算执行情况表): reads of the maintained projections, never a scan of the ledger ──
-
-
-def execution_report(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    limit, offset = page_window(cmd.page, cmd.page_size)
-    with uow:
-        groups, rows, total = uow.reports.execution(org=ctx.org, fiscal_year=cmd.fiscal_year,
-                                                    group_by=cmd.group_by, unit=cmd.unit, limit=limit,
-                                                    offset=offset)
-    return {**paged([report.report_row(cmd.group_by, r) for r in rows], groups, cmd.page, limit),
-            "fiscal_year": cmd.fiscal_year, "group_by": cmd.group_by,
-            "group_label": report.GROUP_LABELS[cmd.group_by], "unit": cmd.unit, "totals": total.as_dict()}
-
-
-def execution_report_xlsx(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """The whole report (every group, not one page) as an Excel workbook, base64-encoded."""
-    with uow:
-        _, rows, total = uow.reports.execution(org=ctx.org, fiscal_year=cmd.fiscal_year, group_by=cmd.group_by,
-                                               unit=cmd.unit, limit=None)
-    content = excel.execution_workbook(cmd.fiscal_year, cmd.group_by, cmd.unit,
-                                       [report.report_row(cmd.group_by, r) for r in rows], total)
-    return {"filename": f"预算执行情况表-{cmd.fiscal_year}.xlsx", "rows": len(rows),
-            "content_base64": base64.b64encode(content).decode("ascii")}
-
-
-def execution_trend(cmd: commands.ExecutionTrend, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    with uow:
-        monthly = uow.reports.monthly(org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit,
-                                      line_id=cmd.budget_line_id)
-    return {"fiscal_year": cmd.fiscal_year, "unit": cmd.unit, "budget_line_id": cmd.budget_line_id,
-            "months": report.cumulative_trend(cmd.fiscal_year, monthly)}
-
-
-def line_moves(cmd: commands.LineMoves, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """Drill-down (穿透查询): the ledger moves of one line with their source documents, newest first."""
-    limit, offset = page_window(cmd.page, cmd.page_size)
-    with uow:
-        line = uow.lines.get(cmd.budget_line_id)
-        if line is None or line.org != ctx.org:
-            raise line_not_found(cmd.budget_line_id)
-        total, rows = uow.reports.moves(line.id, limit=limit, offset=offset)
-    items = [{"id": r.id, "document": DocumentRef(r.document_type, r.document_id, r.document_no).as_dict(),
-              "kind": r.kind, "kind_name": report.MOVE_KIND_NAMES.get(r.kind, r.kind),
-              "amount": money_str(r.amount), "step": r.step, "actor": r.actor, "override_no": r.override_no,
-              "at": r.created_at.isoformat()} for r in rows]
-    return {**paged(items, total, cmd.page, limit), "budget_line_id": line.id}

@@ -122,15 +122,15 @@ def test_the_handler_refuses_oversized_or_undecodable_files_before_reading_them(
     import base64
 
     from ic_platform.errors import InvalidInput
-    from services.budget.service_layer import handlers
+    from services.budget.service_layer import importing
 
     big = base64.b64encode(b"x" * (5 * 1024 * 1024 + 1)).decode()
     with pytest.raises(InvalidInput) as too_large:
-        handlers.import_lines_xlsx(big, False, None, None)
+        importing.import_lines_xlsx(big, False, None, None)
     assert too_large.value.code == "budget_import_too_large" and "5 MB" in too_large.value.message
     with pytest.raises(InvalidInput) as garbled:
-        handlers.import_lines_xlsx("@@not base64@@", False, None, None)
+        importing.import_lines_xlsx("@@not base64@@", False, None, None)
     assert garbled.value.code == "budget_import_unreadable"
     with pytest.raises(InvalidInput) as not_xlsx:
-        handlers.import_lines_xlsx(base64.b64encode(b"PK not really").decode(), False, None, None)
+        importing.import_lines_xlsx(base64.b64encode(b"PK not really").decode(), False, None, None)
     assert not_xlsx.value.message == "文件不是有效的 Excel 工作簿（.xlsx）"
