@@ -8,6 +8,7 @@ import uuid
 from dataclasses import asdict
 
 import pytest
+import sqlalchemy as sa
 
 from deploy.stack import settings_from
 from ic_platform import catalogue, metrics
@@ -16,7 +17,7 @@ from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Forbidden
 from services.approval.adapters.orm import approval_task
-from services.approval.service_layer import handlers, warnings
+from services.approval.service_layer import conflicts, handlers, warnings
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 from tests.unit.approval.conftest import UNITS, USERS
 
@@ -97,3 +98,19 @@ def test_a_party_name_must_be_a_position_code():
         _event("payment.matter_application_submitted", {
             "document": {"type": "matter_application", "id": "x"}, "unit": "dzb", "applicant": "clerk",
             "budget_line_id": "L", "amount": "1.00", "title": "t", "parties": {"采购": "head"}})
+
+
+def test_a_resubmission_naming_no_parties_keeps_those_of_the_submission(engine):
+    task = submit(engine, {"supplier_registrar": "head"})
+    with ApprovalUnitOfWork(engine) as uow:
+        document = uow.conn.execute(sa.text("SELECT document_type, document_id FROM approval_route WHERE id = "
+                                            "(SELECT route_id FROM approval_task WHERE id = :t)"),
+                                    {"t": task.id}).one()
+    resubmitted = _event("payment.matter_application_resubmitted", {
+        "document": {"type": document.document_type, "id": document.document_id}, "unit": "dzb",
+        "applicant": "clerk", "budget_line_id": "2026-DZB-30201-01", "amount": "8000.00", "title": "采购复印机"})
+    with ApprovalUnitOfWork(engine) as uow:
+        conflicts.record_parties(resubmitted, uow)
+        uow.commit()
+    with ApprovalUnitOfWork(engine) as uow:
+        assert uow.watch.parties(document.document_type, document.document_id) == {"supplier_registrar": "head"}

@@ -15,9 +15,11 @@ PRODUCER = "approval"
 
 
 def record_parties(event: Envelope, uow: ApprovalUnitOfWork) -> None:
-    """The parties a submission (or resubmission) names, kept for the check at decision time."""
+    """The parties a submission (or resubmission) names, kept for the check at decision time. A resubmission
+    that names none keeps those of the first submission."""
     p = event.payload
-    uow.watch.set_parties(event.org, p["document"]["type"], p["document"]["id"], p.get("parties") or {})
+    if "parties" in p:
+        uow.watch.set_parties(event.org, p["document"]["type"], p["document"]["id"], p["parties"])
 
 
 def check(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route) -> None:
