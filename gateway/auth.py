@@ -32,30 +32,43 @@ class User:
     org: str
 
     def view(self) -> dict[str, Any]:
-        return {"username": self.username, "name": self.name, "unit": self.unit, "roles": list(self.roles),
-                "org": self.org}
+        return {
+            "username": self.username,
+            "name": self.name,
+            "unit": self.unit,
+            "roles": list(self.roles),
+            "org": self.org,
+        }
 
 
 def user_from_org(answer: dict[str, Any], username: str, org: str) -> User:
     """org.authenticate's answer, read leniently: the org service names a few fields its own way."""
-    return User(username=answer.get("username") or username,
-                name=answer.get("full_name") or answer.get("name") or username,
-                unit=answer.get("unit") or answer.get("unit_code"),
-                roles=tuple(answer.get("roles") or ()),
-                org=answer.get("org") or org)
+    return User(
+        username=answer.get("username") or username,
+        name=answer.get("full_name") or answer.get("name") or username,
+        unit=answer.get("unit") or answer.get("unit_code"),
+        roles=tuple(answer.get("roles") or ()),
+        org=answer.get("org") or org,
+    )
 
 
 def issue_token(user: User, cfg: Settings, now: float | None = None) -> str:
     iat = int(now if now is not None else time.time())
-    claims = {"sub": user.username, "name": user.name, "unit": user.unit, "roles": list(user.roles),
-              "org": user.org, "iat": iat, "exp": iat + TOKEN_TTL_S}
+    claims = {
+        "sub": user.username,
+        "name": user.name,
+        "unit": user.unit,
+        "roles": list(user.roles),
+        "org": user.org,
+        "iat": iat,
+        "exp": iat + TOKEN_TTL_S,
+    }
     return jwt.encode(claims, cfg.jwt_secret, algorithm=ALGORITHM)
 
 
 def decode_token(token: str, cfg: Settings) -> User:
     try:
-        claims = jwt.decode(token, cfg.jwt_secret, algorithms=[ALGORITHM],
-                            options={"require": ["exp", "sub"]})
+        claims = jwt.decode(token, cfg.jwt_secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
     except jwt.ExpiredSignatureError:
         raise _invalid("expired") from None
     except jwt.InvalidTokenError:
@@ -63,8 +76,13 @@ def decode_token(token: str, cfg: Settings) -> User:
     roles = claims.get("roles") or []
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise _invalid("invalid")
-    return User(username=claims["sub"], name=str(claims.get("name") or claims["sub"]),
-                unit=claims.get("unit"), roles=tuple(roles), org=str(claims.get("org") or DEFAULT_ORG))
+    return User(
+        username=claims["sub"],
+        name=str(claims.get("name") or claims["sub"]),
+        unit=claims.get("unit"),
+        roles=tuple(roles),
+        org=str(claims.get("org") or DEFAULT_ORG),
+    )
 
 
 def check_secret(cfg: Settings) -> None:
@@ -79,8 +97,7 @@ def _invalid(why: str) -> ApiError:
     return ApiError(401, "unauthenticated", "登录已失效，请重新登录", {"reason": why}, _CHALLENGE)
 
 
-async def current_user(request: Request,
-                       credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> User:
+async def current_user(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> User:
     if credentials is None:
         if request.headers.get("authorization"):
             raise _invalid("malformed")  # present but not "Bearer <token>"

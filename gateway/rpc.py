@@ -29,24 +29,33 @@ class RpcClientLike(Protocol):
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
-    async def call_async(self, service: str, method: str, kwargs: dict | None = None, *,
-                         args: list | None = None, timeout: float | None = None,
-                         context: dict | None = None) -> Any: ...
+    async def call_async(
+        self,
+        service: str,
+        method: str,
+        kwargs: dict | None = None,
+        *,
+        args: list | None = None,
+        timeout: float | None = None,
+        context: dict | None = None,
+    ) -> Any: ...
 
 
 class Rpc:
     def __init__(self, client: RpcClientLike, context: dict[str, Any], timeout: float):
         self.client, self.context, self.timeout = client, context, timeout
 
-    async def call(self, service: str, method: str, kwargs: dict[str, Any] | None = None, *,
-                   timeout: float | None = None) -> Any:
+    async def call(
+        self, service: str, method: str, kwargs: dict[str, Any] | None = None, *, timeout: float | None = None
+    ) -> Any:
         attributes = {"rpc.system": "nameko", "rpc.service": service, "rpc.method": method}
         outcome = "error"
         try:
             with tracing.span(f"rpc {service}.{method}", kind=SpanKind.CLIENT, attributes=attributes):
                 context = {**self.context, "traceparent": tracing.current_traceparent()}
-                result = await self.client.call_async(service, method, kwargs or {}, context=context,
-                                                      timeout=self.timeout if timeout is None else timeout)
+                result = await self.client.call_async(
+                    service, method, kwargs or {}, context=context, timeout=self.timeout if timeout is None else timeout
+                )
             outcome = "ok"
             return result
         except RemoteError as exc:

@@ -31,8 +31,12 @@ class CallContext:
 
     @classmethod
     def from_envelope(cls, envelope: Envelope) -> CallContext:
-        return cls(org=envelope.org, actor=envelope.actor, correlation_id=envelope.correlation_id,
-                   causation_id=envelope.event_id)
+        return cls(
+            org=envelope.org,
+            actor=envelope.actor,
+            correlation_id=envelope.correlation_id,
+            causation_id=envelope.event_id,
+        )
 
     def client(self) -> dict[str, dict[str, str]]:
         """The request's client (address, device) as an event payload field, for events that start an audited
@@ -48,9 +52,23 @@ class CallContext:
     def as_context_data(self) -> dict[str, str]:
         return {k: v for k in self.KEYS if (v := getattr(self, k)) is not None}
 
-    def event(self, type_: str, payload: dict[str, Any], *, producer: str, subject: str | None = None,
-              actor: str | None = None) -> Envelope:
-        return Envelope(type=type_, payload=payload, org=self.org, producer=producer,
-                        actor=actor or self.actor, subject=subject,
-                        correlation_id=self.correlation_id or "", causation_id=self.causation_id,
-                        traceparent=current_traceparent())
+    def event(
+        self,
+        type_: str,
+        payload: dict[str, Any],
+        *,
+        producer: str,
+        subject: str | None = None,
+        actor: str | None = None,
+    ) -> Envelope:
+        return Envelope(
+            type=type_,
+            payload=payload,
+            org=self.org,
+            producer=producer,
+            actor=actor or self.actor,
+            subject=subject,
+            correlation_id=self.correlation_id or "",
+            causation_id=self.causation_id,
+            traceparent=current_traceparent(),
+        )

@@ -17,13 +17,23 @@ PRODUCER = "org"
 
 
 def unit_view(unit: Unit) -> dict[str, Any]:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "leader_in_charge": unit.leader_in_charge,
-            "responsible_for": list(unit.responsible_for)}
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "leader_in_charge": unit.leader_in_charge,
+        "responsible_for": list(unit.responsible_for),
+    }
 
 
 def user_view(user: User, unit: Unit | None = None) -> dict[str, Any]:
-    view = {"username": user.username, "full_name": user.full_name, "unit": user.unit, "roles": list(user.roles),
-            "title": user.title}
+    view = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "unit": user.unit,
+        "roles": list(user.roles),
+        "title": user.title,
+    }
     if unit is not None:
         view["unit_name"] = unit.name
     return view
@@ -46,8 +56,11 @@ def register_user(cmd: commands.RegisterUser, uow: OrgUnitOfWork, ctx: CallConte
             raise not_found("unit", cmd.unit, "单位")
         existing = uow.org.user(cmd.username)
         user = User(**data, password_hash="")
-        if existing is not None and replace(existing, password_hash="") == user \
-                and existing.check_password(cmd.password):
+        if (
+            existing is not None
+            and replace(existing, password_hash="") == user
+            and existing.check_password(cmd.password)
+        ):
             uow.commit()
             return user_view(existing)
         uow.org.save_user(ctx.org, replace(user, password_hash=hash_password(cmd.password)))
