@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway.errors import ApiError
 from ic_platform.config import DEFAULT_ORG, Settings
+from ic_platform.identity import Viewer
 
 ALGORITHM = "HS256"
 TOKEN_TTL_S = 8 * 3600
@@ -30,6 +31,7 @@ class User:
     unit: str | None
     roles: tuple[str, ...]
     org: str
+    units_led: tuple[str, ...] = ()  # the units this person is 分管领导 of: part of their data scope
 
     def view(self) -> dict[str, Any]:
         return {
@@ -38,7 +40,12 @@ class User:
             "unit": self.unit,
             "roles": list(self.roles),
             "org": self.org,
+            "units_led": list(self.units_led),
         }
+
+    def viewer(self) -> Viewer:
+        """The identity forwarded to the services, which check data scope against it."""
+        return Viewer.of(self.username, self.unit, self.roles, self.units_led)
 
 
 def user_from_org(answer: dict[str, Any], username: str, org: str) -> User:
@@ -49,6 +56,7 @@ def user_from_org(answer: dict[str, Any], username: str, org: str) -> User:
         unit=answer.get("unit") or answer.get("unit_code"),
         roles=tuple(answer.get("roles") or ()),
         org=answer.get("org") or org,
+        units_led=tuple(answer.get("units_led") or ()),
     )
 
 
@@ -60,6 +68,7 @@ def issue_token(user: User, cfg: Settings, now: float | None = None) -> str:
         "unit": user.unit,
         "roles": list(user.roles),
         "org": user.org,
+        "units_led": list(user.units_led),
         "iat": iat,
         "exp": iat + TOKEN_TTL_S,
     }
@@ -73,8 +82,8 @@ def decode_token(token: str, cfg: Settings) -> User:
         raise _invalid("expired") from None
     except jwt.InvalidTokenError:
         raise _invalid("invalid") from None
-    roles = claims.get("roles") or []
-    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+    roles, units_led = claims.get("roles") or [], claims.get("units_led") or []
+    if not all(isinstance(x, list) and all(isinstance(v, str) for v in x) for x in (roles, units_led)):
         raise _invalid("invalid")
     return User(
         username=claims["sub"],
@@ -82,6 +91,7 @@ def decode_token(token: str, cfg: Settings) -> User:
         unit=claims.get("unit"),
         roles=tuple(roles),
         org=str(claims.get("org") or DEFAULT_ORG),
+        units_led=tuple(units_led),
     )
 
 

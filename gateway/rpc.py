@@ -17,6 +17,7 @@ from gateway.auth import CurrentUser, User
 from gateway.errors import domain_error, invalid_input
 from ic_platform import metrics, tracing
 from ic_platform.config import DEFAULT_ORG
+from ic_platform.identity import IDENTITY_KEY, encode_identity
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII: it travels as an AMQP header
@@ -80,6 +81,7 @@ def request_context(request: Request, user: User | None) -> dict[str, Any]:
         "idempotency_key": _idempotency_key(headers.get("idempotency-key")),
         "client_ip": request.client.host if request.client else None,
         "user_agent": (headers.get("user-agent") or "")[:256] or None,
+        IDENTITY_KEY: encode_identity(user.viewer()) if user else None,
     }
     return {k: v for k, v in context.items() if v is not None}
 

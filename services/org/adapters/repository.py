@@ -45,6 +45,11 @@ class OrgRepository:
         row = self.conn.execute(sa.select(org_user).where(org_user.c.username == username)).first()
         return _user(row) if row else None
 
+    def units_led_by(self, username: str) -> list[str]:
+        """The codes of the units this person is 分管领导 of."""
+        query = sa.select(org_unit.c.code).where(org_unit.c.leader_in_charge == username).order_by(org_unit.c.code)
+        return list(self.conn.execute(query).scalars())
+
     def save_unit(self, org: str, unit: Unit) -> None:
         values = dict(
             org=org,

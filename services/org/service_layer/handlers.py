@@ -69,23 +69,30 @@ def register_user(cmd: commands.RegisterUser, uow: OrgUnitOfWork, ctx: CallConte
     return user_view(user)
 
 
+def principal_view(user: User, unit: Unit | None, units_led: list[str]) -> dict[str, Any]:
+    """A person as the gateway signs them in: their view plus what their data scope needs (units led)."""
+    return {**user_view(user, unit), "units_led": units_led}
+
+
 def authenticate(cmd: commands.Authenticate, uow: OrgUnitOfWork) -> dict[str, Any]:
     with uow:
         user = uow.org.user(cmd.username)
         unit = uow.org.unit(user.unit) if user else None
+        units_led = uow.org.units_led_by(user.username) if user else []
     if user is None or not user.check_password(cmd.password):
         # One answer for "no such user" and "wrong password": don't tell a guesser which it was.
         raise DomainError("invalid_credentials", "用户名或密码错误", {}, 401)
-    return user_view(user, unit)
+    return principal_view(user, unit, units_led)
 
 
 def get_user(username: str, uow: OrgUnitOfWork) -> dict[str, Any]:
     with uow:
         user = uow.org.user(username)
         unit = uow.org.unit(user.unit) if user else None
+        units_led = uow.org.units_led_by(user.username) if user else []
     if user is None:
         raise not_found("user", username, "人员")
-    return user_view(user, unit)
+    return principal_view(user, unit, units_led)
 
 
 def list_units(cmd: commands.ListUnits, uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:

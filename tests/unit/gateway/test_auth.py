@@ -40,6 +40,7 @@ def test_login_issues_a_token_with_the_users_claims(client, fake):
         "unit": "dzb",
         "roles": ["clerk"],
         "org": "xinqiao",
+        "units_led": [],
         "title": "",
         "unit_name": "党政综合办公室",
     }

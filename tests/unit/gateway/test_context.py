@@ -6,6 +6,7 @@ import re
 import uuid
 
 from ic_platform.errors import NotFound
+from ic_platform.identity import IDENTITY_KEY, Viewer, decode_identity
 
 from .conftest import CLERK, bearer
 from .test_errors import remote
@@ -43,6 +44,7 @@ def test_context_data_names_the_caller(client, fake):
     assert context["correlation_id"] == "corr-42" and context["idempotency_key"] == "form-7f3a"
     assert context["user_agent"] == "ic-web/1.0" and context["client_ip"] == "testclient"
     assert TRACEPARENT.match(context["traceparent"])
+    assert decode_identity(context[IDENTITY_KEY]) == Viewer.of(CLERK.username, CLERK.unit, CLERK.roles)
 
 
 def test_the_traceparent_continues_the_callers_trace(client, fake):
