@@ -25,7 +25,7 @@ run: install infra
 	@mkdir -p var/log
 	$(PY) -m deploy.run
 
-test: install infra
+test: install infra lint
 	$(PY) -m pytest -q -p no:cacheprovider
 
 unit: install
@@ -36,6 +36,7 @@ integration: install infra
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: install infra
 	$(PY) -m bench

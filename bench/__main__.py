@@ -53,22 +53,32 @@ def service_rpc(stack: ThrowawayStack) -> list[Figures]:
     client.start()
     try:
         ctx = {"org": "xinqiao", "actor": "clerk"}
-        return [threaded("gateway client → budget.ping (RPC)", n, SECONDS / 2,
-                         lambda: client.call("budget", "ping", {}, context=ctx)) for n in (1, 4)]
+        return [
+            threaded(
+                "gateway client → budget.ping (RPC)",
+                n,
+                SECONDS / 2,
+                lambda: client.call("budget", "ping", {}, context=ctx),
+            )
+            for n in (1, 4)
+        ]
     finally:
         client.stop()
 
 
 async def submits(stack: ThrowawayStack, workers: int) -> Figures:
-    async with httpx.AsyncClient(base_url=stack.base_url, timeout=30,
-                                 limits=httpx.Limits(max_connections=workers + 4)) as http:
+    async with httpx.AsyncClient(
+        base_url=stack.base_url, timeout=30, limits=httpx.Limits(max_connections=workers + 4)
+    ) as http:
         login = await http.post("/api/v1/auth/login", json={"username": "clerk", "password": "demo1234"})
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
 
         async def submit(_: int) -> bool:
-            response = await http.post("/api/v1/matter-applications", headers={
-                **headers, "Idempotency-Key": str(uuid.uuid4())},
-                json={"title": "压测", "budget_line_id": LINE, "amount": "1.00"})
+            response = await http.post(
+                "/api/v1/matter-applications",
+                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                json={"title": "压测", "budget_line_id": LINE, "amount": "1.00"},
+            )
             return response.status_code == 201
 
         return await concurrent("submit through the gateway", workers, SECONDS, submit)
@@ -105,17 +115,37 @@ def budget_reservations(stack: ThrowawayStack, workers: int = 32, seconds: float
     try:
         ctx = {"org": "xinqiao", "actor": "clerk"}
         line_id, amount, each = f"2026-BENCH-{uuid.uuid4().hex[:6]}", Decimal("2000.00"), Decimal("10.00")
-        client.call("budget", "create_line", {
-            "id": line_id, "fiscal_year": 2026, "unit": "dzb", "functional_class": "2010301",
-            "economic_class": "30201", "expenditure_kind": "basic", "fund_source": "general_public_budget",
-            "amount": str(amount)}, context=ctx)
+        client.call(
+            "budget",
+            "create_line",
+            {
+                "id": line_id,
+                "fiscal_year": 2026,
+                "unit": "dzb",
+                "functional_class": "2010301",
+                "economic_class": "30201",
+                "expenditure_kind": "basic",
+                "fund_source": "general_public_budget",
+                "amount": str(amount),
+            },
+            context=ctx,
+        )
         outcomes = {"accepted": 0, "refused": 0}
         lock = threading.Lock()
 
         def reserve() -> None:
             try:
-                client.call("budget", "reserve", {"budget_line_id": line_id, "amount": str(each), "document": {
-                    "type": "matter_application", "id": str(uuid.uuid4())}}, context=ctx, timeout=30)
+                client.call(
+                    "budget",
+                    "reserve",
+                    {
+                        "budget_line_id": line_id,
+                        "amount": str(each),
+                        "document": {"type": "matter_application", "id": str(uuid.uuid4())},
+                    },
+                    context=ctx,
+                    timeout=30,
+                )
                 outcome = "accepted"
             except RemoteError as exc:
                 if exc.exc_args[0] != "budget_insufficient":
@@ -129,9 +159,11 @@ def budget_reservations(stack: ThrowawayStack, workers: int = 32, seconds: float
         pre_committed = Decimal(line["pre_committed"])
         overspend = max(Decimal("0.00"), pre_committed - amount)
         unaccounted = pre_committed - outcomes["accepted"] * each  # money reserved that no accepted call asked
-        summary = (f"  accepted {outcomes['accepted']}, refused {outcomes['refused']} on a {amount} line; "
-                   f"pre-committed {pre_committed}; overspend {overspend:.2f} (must be 0.00); "
-                   f"unaccounted {unaccounted:.2f} (must be 0.00)")
+        summary = (
+            f"  accepted {outcomes['accepted']}, refused {outcomes['refused']} on a {amount} line; "
+            f"pre-committed {pre_committed}; overspend {overspend:.2f} (must be 0.00); "
+            f"unaccounted {unaccounted:.2f} (must be 0.00)"
+        )
         return figures, summary
     finally:
         client.stop()
@@ -141,8 +173,12 @@ def drain(stack: ThrowawayStack, timeout: float = 300) -> float:
     """Wait until every event queue is empty, so one section's asynchronous tail doesn't load the next."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        out = subprocess.run(["rabbitmqctl", "-q", "list_queues", "-p", stack.name, "name", "messages"],
-                             capture_output=True, text=True, timeout=60).stdout
+        out = subprocess.run(
+            ["rabbitmqctl", "-q", "list_queues", "-p", stack.name, "name", "messages"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
         if all(int(line.split()[-1]) == 0 for line in out.splitlines() if line.strip().startswith("ic.")):
             break
         time.sleep(1)
@@ -197,10 +233,10 @@ def seed_report_year(stack: ThrowawayStack) -> float:
     started = time.monotonic()
     dsn = stack.settings.database_url("budget").replace("postgresql+psycopg://", "postgresql://")
     prefix = f"{REPORT_YEAR}-BENCH-"
-    args = {"prefix": prefix + "%", "year": REPORT_YEAR, "moves": REPORT_MOVES,
-            "lines": REPORT_UNITS * LINES_PER_UNIT}
+    args = {"prefix": prefix + "%", "year": REPORT_YEAR, "moves": REPORT_MOVES, "lines": REPORT_UNITS * LINES_PER_UNIT}
     with psycopg.connect(dsn) as conn:
-        conn.execute("""
+        conn.execute(
+            """
             INSERT INTO budget_line (id, org, fiscal_year, unit, functional_class, functional_class_name,
                                      economic_class, economic_class_name, project, expenditure_kind, fund_source,
                                      source_kind, amount, control_mode)
@@ -210,7 +246,9 @@ def seed_report_year(stack: ThrowawayStack) -> float:
                    CASE WHEN l %% 3 = 0 THEN '项目' || l %% 7 END, CASE WHEN l %% 3 = 0 THEN 'project' ELSE 'basic' END,
                    'general_public_budget', 'initial', 10000000, 'block'
             FROM generate_series(1, %(units)s) u, generate_series(1, %(per)s) l
-        """, {"p": prefix, "year": REPORT_YEAR, "units": REPORT_UNITS, "per": LINES_PER_UNIT})
+        """,
+            {"p": prefix, "year": REPORT_YEAR, "units": REPORT_UNITS, "per": LINES_PER_UNIT},
+        )
         conn.execute(_MOVES_SQL, args)
         conn.execute(_BALANCES_SQL, args)
         conn.execute(_MONTHS_SQL, args)
@@ -226,21 +264,36 @@ def seed_report_year(stack: ThrowawayStack) -> float:
 
 
 def report_section(stack: ThrowawayStack, calls: int = 50) -> None:
-    print(f"\n== Budget execution report with {REPORT_MOVES:,} ledger moves ==  target: p50 and p99 < 100 ms",
-          flush=True)
-    print(f"  seeded {REPORT_MOVES:,} moves on {REPORT_UNITS * LINES_PER_UNIT} lines of {REPORT_UNITS} units, "
-          f"with balances and month rows, in {seed_report_year(stack):.1f}s", flush=True)
+    print(
+        f"\n== Budget execution report with {REPORT_MOVES:,} ledger moves ==  target: p50 and p99 < 100 ms", flush=True
+    )
+    print(
+        f"  seeded {REPORT_MOVES:,} moves on {REPORT_UNITS * LINES_PER_UNIT} lines of {REPORT_UNITS} units, "
+        f"with balances and month rows, in {seed_report_year(stack):.1f}s",
+        flush=True,
+    )
     client = RpcClient(stack.settings.amqp_uri, name="bench")
     client.start()
     try:
         ctx = {"org": "xinqiao", "actor": "bench"}
-        cases = [("execution_report group_by=unit", "execution_report",
-                  {"fiscal_year": REPORT_YEAR, "group_by": "unit", "page_size": 50}),
-                 ("execution_report group_by=line", "execution_report",
-                  {"fiscal_year": REPORT_YEAR, "group_by": "line", "page_size": 50}),
-                 ("execution_report line, one unit", "execution_report",
-                  {"fiscal_year": REPORT_YEAR, "group_by": "line", "unit": "bench07"}),
-                 ("execution_trend (12 months)", "execution_trend", {"fiscal_year": REPORT_YEAR})]
+        cases = [
+            (
+                "execution_report group_by=unit",
+                "execution_report",
+                {"fiscal_year": REPORT_YEAR, "group_by": "unit", "page_size": 50},
+            ),
+            (
+                "execution_report group_by=line",
+                "execution_report",
+                {"fiscal_year": REPORT_YEAR, "group_by": "line", "page_size": 50},
+            ),
+            (
+                "execution_report line, one unit",
+                "execution_report",
+                {"fiscal_year": REPORT_YEAR, "group_by": "line", "unit": "bench07"},
+            ),
+            ("execution_trend (12 months)", "execution_trend", {"fiscal_year": REPORT_YEAR}),
+        ]
         for label, method, kwargs in cases:
             client.call("budget", method, kwargs, context=ctx, timeout=30)  # warm
             latencies = []
@@ -250,9 +303,12 @@ def report_section(stack: ThrowawayStack, calls: int = 50) -> None:
                 latencies.append((time.perf_counter() - started) * 1000)
             print(Figures(label, 1, calls, 0, sum(latencies) / 1000, latencies).row(), flush=True)
         report = client.call("budget", "execution_report", cases[0][2], context=ctx)
-        print(f"  totals: amount {report['totals']['amount']}, pre-committed {report['totals']['pre_committed']}, "
-              f"committed {report['totals']['committed']}, actual {report['totals']['actual']}, "
-              f"rate {report['totals']['execution_rate']} %", flush=True)
+        print(
+            f"  totals: amount {report['totals']['amount']}, pre-committed {report['totals']['pre_committed']}, "
+            f"committed {report['totals']['committed']}, actual {report['totals']['actual']}, "
+            f"rate {report['totals']['execution_rate']} %",
+            flush=True,
+        )
     finally:
         client.stop()
 
@@ -260,8 +316,7 @@ def report_section(stack: ThrowawayStack, calls: int = 50) -> None:
 def approval_section() -> None:
     from bench.approval import route_resolution, trail_verify
 
-    print("\n== Approval: route resolution at 32 concurrent callers; verify of the hash-chained trail ==",
-          flush=True)
+    print("\n== Approval: route resolution at 32 concurrent callers; verify of the hash-chained trail ==", flush=True)
     print(route_resolution().row(), flush=True)
     print(trail_verify(), flush=True)
 
@@ -289,8 +344,10 @@ def main() -> int:
             print("\n== Gateway's RPC client → a nameko service ==  target: p50 within 3× the raw pika round trip")
             for f in service_rpc(stack):
                 print(f.row(raw1 if f.workers == 1 else raw4))
-            print("\n== Walking skeleton: submit a matter application through the gateway ==  "
-                  "target at 32 clients: ≥150/s, p99 < 250 ms")
+            print(
+                "\n== Walking skeleton: submit a matter application through the gateway ==  "
+                "target at 32 clients: ≥150/s, p99 < 250 ms"
+            )
             for workers in (1, 8, 32):
                 f = asyncio.run(submits(stack, workers))
                 print(f.row(raw1) + f"   (p50 = {f.p50 / pg.p50:.1f}× one PostgreSQL transaction)", flush=True)

@@ -27,8 +27,16 @@ def route_resolution(workers: int = 32, seconds: float = 3.0) -> Figures:
     def resolve() -> None:
         i = next(counter)
         clerk = clerks[i % len(clerks)]
-        resolve_route("matter_application", {"initiator": clerk.username, "unit": clerk.unit_code,
-                                             "amount": amounts[i % 3], "major_matter": i % 7 == 0}, directory)
+        resolve_route(
+            "matter_application",
+            {
+                "initiator": clerk.username,
+                "unit": clerk.unit_code,
+                "amount": amounts[i % 3],
+                "major_matter": i % 7 == 0,
+            },
+            directory,
+        )
 
     return threaded("approval route resolution (rules)", workers, seconds, resolve)
 

@@ -41,8 +41,10 @@ class Figures:
         ratio = ""
         if floor is not None:
             ratio = f"  p50 ×{self.p50 / floor.p50:5.1f} floor, throughput ×{self.throughput / floor.throughput:4.2f}"
-        return (f"  {self.label:<34} {self.workers:>3} workers  {self.throughput:8.1f}/s  p50 {self.p50:7.2f} ms  "
-                f"p99 {self.p99:7.2f} ms  errors {self.errors}{ratio}")
+        return (
+            f"  {self.label:<34} {self.workers:>3} workers  {self.throughput:8.1f}/s  p50 {self.p50:7.2f} ms  "
+            f"p99 {self.p99:7.2f} ms  errors {self.errors}{ratio}"
+        )
 
 
 def threaded(label: str, workers: int, seconds: float, call: Callable[[], None]) -> Figures:
@@ -73,8 +75,7 @@ def threaded(label: str, workers: int, seconds: float, call: Callable[[], None])
     return Figures(label, workers, len(latencies), errors[0], time.monotonic() - began, latencies)
 
 
-async def concurrent(label: str, workers: int, seconds: float,
-                     call: Callable[[int], Awaitable[bool]]) -> Figures:
+async def concurrent(label: str, workers: int, seconds: float, call: Callable[[int], Awaitable[bool]]) -> Figures:
     latencies: list[float] = []
     errors = 0
     stop = time.monotonic() + seconds

@@ -21,15 +21,41 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
-def process_specs(env: dict[str, str], *, service_env: dict[str, dict[str, str]] | None = None,
-                  restart: bool = True) -> list[ProcessSpec]:
+def process_specs(
+    env: dict[str, str], *, service_env: dict[str, dict[str, str]] | None = None, restart: bool = True
+) -> list[ProcessSpec]:
     cfg = settings_from(env)
-    specs = [ProcessSpec(name=s, argv=[PYTHON, "-m", "ic_platform.runner", s], cwd=str(ROOT), restart=restart,
-                         env={**env, **(service_env or {}).get(s, {})}) for s in SERVICES]
-    specs.append(ProcessSpec(
-        name="gateway", cwd=str(ROOT), env=env, restart=restart,
-        argv=[PYTHON, "-m", "uvicorn", "gateway.app:app", "--host", cfg.gateway_host, "--port",
-              str(cfg.gateway_port), "--no-access-log", "--timeout-graceful-shutdown", "3"]))
+    specs = [
+        ProcessSpec(
+            name=s,
+            argv=[PYTHON, "-m", "ic_platform.runner", s],
+            cwd=str(ROOT),
+            restart=restart,
+            env={**env, **(service_env or {}).get(s, {})},
+        )
+        for s in SERVICES
+    ]
+    specs.append(
+        ProcessSpec(
+            name="gateway",
+            cwd=str(ROOT),
+            env=env,
+            restart=restart,
+            argv=[
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "gateway.app:app",
+                "--host",
+                cfg.gateway_host,
+                "--port",
+                str(cfg.gateway_port),
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "3",
+            ],
+        )
+    )
     return specs
 
 
@@ -83,17 +109,19 @@ class ThrowawayStack:
 
     def __post_init__(self) -> None:
         self.env = base_env()
-        self.env.update({
-            "IC_DB_PREFIX": self.name,
-            "IC_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.name}",
-            "IC_GATEWAY_PORT": str(free_port()),
-            "IC_METRICS_PORT_BASE": str(20000 + (uuid.uuid4().int % 400) * 10),
-            "IC_INBOX_BASE_DELAY_S": self.env.get("IC_INBOX_BASE_DELAY_S", "0.2"),
-            "IC_LOG_LEVEL": "WARNING",
-            # Each service's pool follows its worker count; 8 keeps a whole copy of the system well under
-            # PostgreSQL's default 100 connections, beside the demo system and another test run.
-            "IC_MAX_WORKERS": self.env.get("IC_MAX_WORKERS", "8"),
-        })
+        self.env.update(
+            {
+                "IC_DB_PREFIX": self.name,
+                "IC_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.name}",
+                "IC_GATEWAY_PORT": str(free_port()),
+                "IC_METRICS_PORT_BASE": str(20000 + (uuid.uuid4().int % 400) * 10),
+                "IC_INBOX_BASE_DELAY_S": self.env.get("IC_INBOX_BASE_DELAY_S", "0.2"),
+                "IC_LOG_LEVEL": "WARNING",
+                # Each service's pool follows its worker count; 8 keeps a whole copy of the system well under
+                # PostgreSQL's default 100 connections, beside the demo system and another test run.
+                "IC_MAX_WORKERS": self.env.get("IC_MAX_WORKERS", "8"),
+            }
+        )
         self.settings = settings_from(self.env)
         self.supervisor: Supervisor | None = None
 
@@ -120,8 +148,9 @@ class ThrowawayStack:
             self.env["IC_TRACE_FILE"] = self.trace_file
         if self.log_dir:  # a throwaway chain's anchors are thrown away with it
             self.env["IC_TRAIL_ANCHOR_DIR"] = os.path.join(self.log_dir, "anchors")
-        self.supervisor = Supervisor(process_specs(self.env, service_env=self.service_env),
-                                     log_stream=stream or sys.stderr, log_dir=self.log_dir)
+        self.supervisor = Supervisor(
+            process_specs(self.env, service_env=self.service_env), log_stream=stream or sys.stderr, log_dir=self.log_dir
+        )
         self.supervisor.start()
         wait_ready(self.base_url + "/readyz")
 

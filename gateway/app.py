@@ -20,14 +20,21 @@ from ic_platform.rpc_client import RpcClient
 from ic_platform.tracing import setup_tracing
 
 TITLE = "内部控制管理系统 API"
-DESCRIPTION = ("街道办事处内部控制管理系统的对外接口：预算指标、事前申请、审批与关联查询。"
-               "除登录外，所有 /api 接口都需要 `Authorization: Bearer <访问令牌>`。"
-               "错误统一返回 `{\"error\": {\"code\", \"message\", \"details\"}}`。")
+DESCRIPTION = (
+    "街道办事处内部控制管理系统的对外接口：预算指标、事前申请、审批与关联查询。"
+    "除登录外，所有 /api 接口都需要 `Authorization: Bearer <访问令牌>`。"
+    '错误统一返回 `{"error": {"code", "message", "details"}}`。'
+)
 
 # FastAPI's own OpenTelemetry layer would open a second SERVER span (and meter/log) as soon as
 # setup_tracing installs a provider; RequestMiddleware does that job with ic_platform's conventions.
-NATIVE_TELEMETRY_OFF = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
-                        "auto_configure": False}
+NATIVE_TELEMETRY_OFF = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
 
 _observability_ready = False
 
@@ -56,11 +63,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(rpc: RpcClientLike | None = None, settings: Settings | None = None) -> FastAPI:
     cfg = settings or load_settings()
-    app = FastAPI(title=TITLE, description=DESCRIPTION, version="0.1.0", openapi_tags=TAGS,
-                  lifespan=_lifespan, telemetry=NATIVE_TELEMETRY_OFF)
+    app = FastAPI(
+        title=TITLE,
+        description=DESCRIPTION,
+        version="0.1.0",
+        openapi_tags=TAGS,
+        lifespan=_lifespan,
+        telemetry=NATIVE_TELEMETRY_OFF,
+    )
     app.state.settings = cfg
-    app.state.rpc = rpc if rpc is not None else RpcClient(cfg.amqp_uri, name="gateway",
-                                                          default_timeout=cfg.rpc_timeout_s)
+    app.state.rpc = (
+        rpc if rpc is not None else RpcClient(cfg.amqp_uri, name="gateway", default_timeout=cfg.rpc_timeout_s)
+    )
     errors.install(app)
     app.add_middleware(RequestMiddleware)
     for router in ROUTERS:

@@ -25,15 +25,25 @@ DOMAIN_TYPES = {"DomainError": 400, "NotFound": 404, "Conflict": 409, "InvalidIn
 # Subclasses of DomainError declared by the services carry another class name; their module gives them away.
 _DOMAIN_MODULES = ("ic_platform.errors.", "services.")
 
-_HTTP = {404: ("not_found", "请求的资源不存在"), 405: ("method_not_allowed", "不支持该请求方法"),
-         401: ("unauthenticated", "请先登录"), 403: ("forbidden", "没有权限执行此操作")}
+_HTTP = {
+    404: ("not_found", "请求的资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    401: ("unauthenticated", "请先登录"),
+    403: ("forbidden", "没有权限执行此操作"),
+}
 
 
 class ApiError(Exception):
     """An answer the gateway decides itself (auth, roles, unknown service, bad header)."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(code, message)
         self.status, self.code, self.message = status, code, message
         self.details = details or {}
@@ -43,8 +53,9 @@ class ApiError(Exception):
         return error_response(self.status, self.code, self.message, self.details, self.headers)
 
 
-def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -62,8 +73,9 @@ def domain_error(exc: RemoteError) -> ApiError | None:
         return None
     code, message, details, status = (args + [None] * 4)[:4]
     status = _status(status) or DOMAIN_TYPES.get(exc.exc_type, 400)
-    return ApiError(status, code or "domain_error", message or "请求未能完成",
-                    details if isinstance(details, dict) else {})
+    return ApiError(
+        status, code or "domain_error", message or "请求未能完成", details if isinstance(details, dict) else {}
+    )
 
 
 def _status(value: Any) -> int | None:
@@ -96,8 +108,7 @@ async def _on_timeout(_request: Request, exc: RpcTimeout) -> JSONResponse:
 
 async def _on_unavailable(_request: Request, exc: ServiceUnavailable) -> JSONResponse:
     log.warning("service unavailable: %s", exc)
-    return error_response(503, "service_unavailable", "服务暂不可用，请稍后重试",
-                          {"trace_id": current_trace_id()})
+    return error_response(503, "service_unavailable", "服务暂不可用，请稍后重试", {"trace_id": current_trace_id()})
 
 
 def invalid_input(fields: list[dict[str, str]]) -> ApiError:

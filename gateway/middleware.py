@@ -50,8 +50,9 @@ class RequestMiddleware:
             await send(message)
 
         attributes = {"http.request.method": method, "url.path": scope["path"], "correlation_id": cid}
-        with tracing.span(method, traceparent=headers.get("traceparent"), kind=SpanKind.SERVER,
-                          attributes=attributes) as span:
+        with tracing.span(
+            method, traceparent=headers.get("traceparent"), kind=SpanKind.SERVER, attributes=attributes
+        ) as span:
             try:
                 await self.app(scope, receive, send_with_id)
             except Exception as exc:

@@ -17,6 +17,7 @@ from gateway.auth import CurrentUser, User
 from gateway.errors import domain_error, invalid_input
 from ic_platform import metrics, tracing
 from ic_platform.config import DEFAULT_ORG
+from ic_platform.identity import IDENTITY_KEY, encode_identity
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII: it travels as an AMQP header
@@ -29,24 +30,33 @@ class RpcClientLike(Protocol):
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
-    async def call_async(self, service: str, method: str, kwargs: dict | None = None, *,
-                         args: list | None = None, timeout: float | None = None,
-                         context: dict | None = None) -> Any: ...
+    async def call_async(
+        self,
+        service: str,
+        method: str,
+        kwargs: dict | None = None,
+        *,
+        args: list | None = None,
+        timeout: float | None = None,
+        context: dict | None = None,
+    ) -> Any: ...
 
 
 class Rpc:
     def __init__(self, client: RpcClientLike, context: dict[str, Any], timeout: float):
         self.client, self.context, self.timeout = client, context, timeout
 
-    async def call(self, service: str, method: str, kwargs: dict[str, Any] | None = None, *,
-                   timeout: float | None = None) -> Any:
+    async def call(
+        self, service: str, method: str, kwargs: dict[str, Any] | None = None, *, timeout: float | None = None
+    ) -> Any:
         attributes = {"rpc.system": "nameko", "rpc.service": service, "rpc.method": method}
         outcome = "error"
         try:
             with tracing.span(f"rpc {service}.{method}", kind=SpanKind.CLIENT, attributes=attributes):
                 context = {**self.context, "traceparent": tracing.current_traceparent()}
-                result = await self.client.call_async(service, method, kwargs or {}, context=context,
-                                                      timeout=self.timeout if timeout is None else timeout)
+                result = await self.client.call_async(
+                    service, method, kwargs or {}, context=context, timeout=self.timeout if timeout is None else timeout
+                )
             outcome = "ok"
             return result
         except RemoteError as exc:
@@ -71,6 +81,7 @@ def request_context(request: Request, user: User | None) -> dict[str, Any]:
         "idempotency_key": _idempotency_key(headers.get("idempotency-key")),
         "client_ip": request.client.host if request.client else None,
         "user_agent": (headers.get("user-agent") or "")[:256] or None,
+        IDENTITY_KEY: encode_identity(user.viewer()) if user else None,
     }
     return {k: v for k, v in context.items() if v is not None}
 

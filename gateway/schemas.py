@@ -15,9 +15,16 @@ from ic_platform.money import money_str
 from ic_platform.paging import MAX_PAGE_SIZE
 
 # Money as the API documents it: a decimal string with at most two places, or an integer; never a float.
-Amount = Annotated[Money, WithJsonSchema({
-    "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, {"type": "integer"}],
-    "description": "金额（元），字符串或整数，最多两位小数，必须大于零", "examples": ["1234.50"]})]
+Amount = Annotated[
+    Money,
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, {"type": "integer"}],
+            "description": "金额（元），字符串或整数，最多两位小数，必须大于零",
+            "examples": ["1234.50"],
+        }
+    ),
+]
 
 # Identifiers in paths: letters, digits and a few separators, so nothing odd reaches a service.
 Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:\-]{1,100}$", description="标识")]
@@ -37,12 +44,16 @@ class ExpenseBody(Body):
     """The spending a matter application asks for, measured as the expenditure standards measure it."""
 
     kind: Literal["travel", "meeting", "training", "reception"] = Field(
-        description="费用类型：travel 差旅、meeting 会议、training 培训、reception 公务接待")
+        description="费用类型：travel 差旅、meeting 会议、training 培训、reception 公务接待"
+    )
     expense_date: date = Field(description="费用发生日期（按该日有效的支出标准校验）")
-    details: dict[str, Any] = Field(description=(
-        "明细。travel: city_tier(一类/二类/三类), city?, rank(省部级/厅局级/其余人员), persons, days, lodging, "
-        "meals, transport；meeting/training: category, persons, days, amount；reception: guests, accompany, "
-        "meals, amount。金额为字符串"))
+    details: dict[str, Any] = Field(
+        description=(
+            "明细。travel: city_tier(一类/二类/三类), city?, rank(省部级/厅局级/其余人员), persons, days, lodging, "
+            "meals, transport；meeting/training: category, persons, days, amount；reception: guests, accompany, "
+            "meals, amount。金额为字符串"
+        )
+    )
 
     def rpc_kwargs(self) -> dict[str, Any]:
         return {"kind": self.kind, "expense_date": self.expense_date.isoformat(), "details": self.details}
@@ -58,8 +69,14 @@ class MatterApplicationBody(Body):
 
     def rpc_kwargs(self, unit: str | None) -> dict[str, Any]:
         # An absent purpose goes as "", the command's own default; null would be refused as "not text".
-        kwargs = {"title": self.title, "purpose": self.purpose or "", "budget_line_id": self.budget_line_id,
-                  "amount": money_str(self.amount), "major_matter": self.major_matter, "unit": unit}
+        kwargs = {
+            "title": self.title,
+            "purpose": self.purpose or "",
+            "budget_line_id": self.budget_line_id,
+            "amount": money_str(self.amount),
+            "major_matter": self.major_matter,
+            "unit": unit,
+        }
         if self.expense is not None:
             kwargs["expense"] = self.expense.rpc_kwargs()
         return kwargs
@@ -72,8 +89,10 @@ class ResubmitBody(Body):
     purpose: str | None = Field(None, max_length=2000, description="事由 / 用途说明（不填则不变）")
 
     def rpc_kwargs(self, application_id: str) -> dict[str, Any]:
-        return {"application_id": application_id,
-                **{k: v for k, v in (("title", self.title), ("purpose", self.purpose)) if v is not None}}
+        return {
+            "application_id": application_id,
+            **{k: v for k, v in (("title", self.title), ("purpose", self.purpose)) if v is not None},
+        }
 
 
 # The decisions that need a reason, and how its absence is told.
@@ -82,11 +101,12 @@ REASON_REQUIRED = {"reject": "驳回必须填写理由", "return": "退回必须
 
 class DecisionBody(Body):
     decision: Literal["approve", "reject", "return"] = Field(
-        description="approve 同意 / reject 驳回 / return 退回申请人修改")
-    comment: str | None = Field(None, max_length=500, validate_default=True,
-                                description="审批意见；驳回、退回时必填")
+        description="approve 同意 / reject 驳回 / return 退回申请人修改"
+    )
+    comment: str | None = Field(None, max_length=500, validate_default=True, description="审批意见；驳回、退回时必填")
     acknowledge_warnings: list[int] | None = Field(
-        None, max_length=50, description="同意时确认的风险预警编号（高风险预警须确认并填写意见）")
+        None, max_length=50, description="同意时确认的风险预警编号（高风险预警须确认并填写意见）"
+    )
 
     @field_validator("comment")
     @classmethod
@@ -115,9 +135,10 @@ class Paging:
         return {"limit": self.page_size, "offset": (self.page - 1) * self.page_size}
 
 
-def paging(page: Annotated[int, Query(ge=1, le=1_000_000, description="页码，从 1 开始")] = 1,
-           page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数（1–200）")] = 20,
-           ) -> Paging:
+def paging(
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="页码，从 1 开始")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数（1–200）")] = 20,
+) -> Paging:
     return Paging(page, page_size)
 
 

@@ -1,10 +1,10 @@
 """Operations from the command line: `python -m ic_platform.cli <command>`.
 
-  migrate [service ...]               create and upgrade the databases (all services by default)
-  makemigration <service> <message>   autogenerate the next migration from the service's ORM metadata
-  seed                                load the demo organisation (units, users, budget lines)
-  declare-topology                    declare the event exchange and every subscriber queue
-  catalogue                           write docs/asyncapi.yaml from the event catalogue
+migrate [service ...]               create and upgrade the databases (all services by default)
+makemigration <service> <message>   autogenerate the next migration from the service's ORM metadata
+seed                                load the demo organisation (units, users, budget lines)
+declare-topology                    declare the event exchange and every subscriber queue
+catalogue                           write docs/asyncapi.yaml from the event catalogue
 """
 
 from __future__ import annotations

@@ -32,16 +32,34 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 # How a validation failure is told to people. Commands and the gateway's HTTP input share this wording.
 REASONS = {
-    "missing": "必填", "extra_forbidden": "不允许的字段", "string_too_short": "不能为空",
-    "string_too_long": "过长", "string_type": "必须是文字", "int_parsing": "必须是整数",
-    "bool_parsing": "必须是是/否", "enum": "取值不在允许范围内", "literal_error": "取值不在允许范围内",
-    "int_type": "必须是整数", "int_from_float": "必须是整数", "bool_type": "必须是是/否",
-    "string_pattern_mismatch": "格式不正确", "uuid_parsing": "必须是有效的 UUID", "uuid_type": "必须是有效的 UUID",
-    "model_type": "必须是 JSON 对象", "model_attributes_type": "必须是 JSON 对象", "dict_type": "必须是 JSON 对象",
-    "json_invalid": "请求体不是有效的 JSON", "decimal_parsing": "不是有效数字", "list_type": "必须是列表",
+    "missing": "必填",
+    "extra_forbidden": "不允许的字段",
+    "string_too_short": "不能为空",
+    "string_too_long": "过长",
+    "string_type": "必须是文字",
+    "int_parsing": "必须是整数",
+    "bool_parsing": "必须是是/否",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "int_type": "必须是整数",
+    "int_from_float": "必须是整数",
+    "bool_type": "必须是是/否",
+    "string_pattern_mismatch": "格式不正确",
+    "uuid_parsing": "必须是有效的 UUID",
+    "uuid_type": "必须是有效的 UUID",
+    "model_type": "必须是 JSON 对象",
+    "model_attributes_type": "必须是 JSON 对象",
+    "dict_type": "必须是 JSON 对象",
+    "json_invalid": "请求体不是有效的 JSON",
+    "decimal_parsing": "不是有效数字",
+    "list_type": "必须是列表",
 }
-_BOUNDS = {"greater_than_equal": ("ge", "不能小于{}"), "less_than_equal": ("le", "不能大于{}"),
-           "greater_than": ("gt", "必须大于{}"), "less_than": ("lt", "必须小于{}")}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "不能小于{}"),
+    "less_than_equal": ("le", "不能大于{}"),
+    "greater_than": ("gt", "必须大于{}"),
+    "less_than": ("lt", "必须小于{}"),
+}
 
 
 class Command(BaseModel):
@@ -56,8 +74,9 @@ class Command(BaseModel):
 
 
 def invalid_input(exc: ValidationError) -> InvalidInput:
-    fields = [{"field": ".".join(str(p) for p in err["loc"]) or "(body)",
-               "reason": reason(err)} for err in exc.errors()]
+    fields = [
+        {"field": ".".join(str(p) for p in err["loc"]) or "(body)", "reason": reason(err)} for err in exc.errors()
+    ]
     summary = "；".join(f"{f['field']}: {f['reason']}" for f in fields[:3])
     return InvalidInput("invalid_input", f"输入有误：{summary}", {"fields": fields})
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ic_platform.config import DEFAULT_ORG
 from ic_platform.envelope import Envelope
+from ic_platform.identity import IDENTITY_KEY, Viewer, decode_identity, encode_identity
 from ic_platform.tracing import current_traceparent
 
 
@@ -19,6 +20,8 @@ class CallContext:
     idempotency_key: str | None = None
     client_ip: str | None = None
     user_agent: str | None = None
+    # The signed-in caller (unit, roles, units led) for data-scope checks; None for system work and events.
+    viewer: Viewer | None = None
 
     # nameko context data keys; the gateway sets them as `nameko.<key>` AMQP headers.
     KEYS = ("org", "actor", "correlation_id", "causation_id", "idempotency_key", "client_ip", "user_agent")
@@ -27,12 +30,19 @@ class CallContext:
     def from_context_data(cls, data: dict[str, Any], default_org: str = DEFAULT_ORG) -> CallContext:
         values = {k: data.get(k) for k in cls.KEYS}
         values["org"] = values["org"] or default_org
-        return cls(**values)
+        viewer = decode_identity(data.get(IDENTITY_KEY))
+        if viewer is not None and values["actor"] not in (None, viewer.username):
+            viewer = None  # an identity for someone else than the actor is no identity at all
+        return cls(**values, viewer=viewer)
 
     @classmethod
     def from_envelope(cls, envelope: Envelope) -> CallContext:
-        return cls(org=envelope.org, actor=envelope.actor, correlation_id=envelope.correlation_id,
-                   causation_id=envelope.event_id)
+        return cls(
+            org=envelope.org,
+            actor=envelope.actor,
+            correlation_id=envelope.correlation_id,
+            causation_id=envelope.event_id,
+        )
 
     def client(self) -> dict[str, dict[str, str]]:
         """The request's client (address, device) as an event payload field, for events that start an audited
@@ -46,11 +56,28 @@ class CallContext:
         return replace(self, client_ip=client.get("ip"), user_agent=client.get("user_agent"))
 
     def as_context_data(self) -> dict[str, str]:
-        return {k: v for k in self.KEYS if (v := getattr(self, k)) is not None}
+        data = {k: v for k in self.KEYS if (v := getattr(self, k)) is not None}
+        if self.viewer is not None:
+            data[IDENTITY_KEY] = encode_identity(self.viewer)
+        return data
 
-    def event(self, type_: str, payload: dict[str, Any], *, producer: str, subject: str | None = None,
-              actor: str | None = None) -> Envelope:
-        return Envelope(type=type_, payload=payload, org=self.org, producer=producer,
-                        actor=actor or self.actor, subject=subject,
-                        correlation_id=self.correlation_id or "", causation_id=self.causation_id,
-                        traceparent=current_traceparent())
+    def event(
+        self,
+        type_: str,
+        payload: dict[str, Any],
+        *,
+        producer: str,
+        subject: str | None = None,
+        actor: str | None = None,
+    ) -> Envelope:
+        return Envelope(
+            type=type_,
+            payload=payload,
+            org=self.org,
+            producer=producer,
+            actor=actor or self.actor,
+            subject=subject,
+            correlation_id=self.correlation_id or "",
+            causation_id=self.causation_id,
+            traceparent=current_traceparent(),
+        )

@@ -14,8 +14,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_engine(url: str, *, pool_size: int = 12) -> Engine:
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=4, pool_pre_ping=False,
-                            pool_recycle=1800, future=True)
+    return sa.create_engine(
+        url, pool_size=pool_size, max_overflow=4, pool_pre_ping=False, pool_recycle=1800, future=True
+    )
 
 
 def ensure_database(url: str) -> bool:
@@ -24,8 +25,9 @@ def ensure_database(url: str) -> bool:
     admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": target.database}).scalar()
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+            ).scalar()
             if not exists:
                 conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
             return not exists

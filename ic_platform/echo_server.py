@@ -25,8 +25,12 @@ RPC_EXCHANGE = "nameko-rpc"
 
 def _malformed(detail: str) -> dict:
     # Shaped like nameko's serialised MalformedRequest so clients map it the same way.
-    return {"exc_type": "MalformedRequest", "exc_path": "nameko.exceptions.MalformedRequest",
-            "exc_args": [detail], "value": detail}
+    return {
+        "exc_type": "MalformedRequest",
+        "exc_path": "nameko.exceptions.MalformedRequest",
+        "exc_args": [detail],
+        "value": detail,
+    }
 
 
 class EchoServer:
@@ -110,10 +114,16 @@ class EchoServer:
         except (ValueError, KeyError, TypeError) as exc:
             payload = {"result": None, "error": _malformed(f"cannot decode request: {exc!r}")}
         channel.basic_publish(
-            RPC_EXCHANGE, props.reply_to,
+            RPC_EXCHANGE,
+            props.reply_to,
             json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
-            pika.BasicProperties(content_type="application/json", content_encoding="utf-8",
-                                 correlation_id=props.correlation_id, delivery_mode=1))
+            pika.BasicProperties(
+                content_type="application/json",
+                content_encoding="utf-8",
+                correlation_id=props.correlation_id,
+                delivery_mode=1,
+            ),
+        )
         self.handled += 1
 
 

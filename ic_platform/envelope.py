@@ -45,14 +45,28 @@ class Envelope:
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**known)
 
-    def caused(self, type: str, payload: dict[str, Any], *, producer: str, actor: str | None = None,
-               subject: str | None = None, traceparent: str | None = None) -> Envelope:
+    def caused(
+        self,
+        type: str,
+        payload: dict[str, Any],
+        *,
+        producer: str,
+        actor: str | None = None,
+        subject: str | None = None,
+        traceparent: str | None = None,
+    ) -> Envelope:
         """An event this one caused: same story (correlation), this one as its cause."""
-        return Envelope(type=type, payload=payload, org=self.org, producer=producer,
-                        actor=actor if actor is not None else self.actor,
-                        subject=subject if subject is not None else self.subject,
-                        correlation_id=self.correlation_id, causation_id=self.event_id,
-                        traceparent=traceparent or self.traceparent)
+        return Envelope(
+            type=type,
+            payload=payload,
+            org=self.org,
+            producer=producer,
+            actor=actor if actor is not None else self.actor,
+            subject=subject if subject is not None else self.subject,
+            correlation_id=self.correlation_id,
+            causation_id=self.event_id,
+            traceparent=traceparent or self.traceparent,
+        )
 
 
 def utc_now_iso() -> str:

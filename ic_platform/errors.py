@@ -12,8 +12,7 @@ from typing import Any
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None,
-                 status: int | None = None):
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None, status: int | None = None):
         # int(): nameko serialises exception args, and a status may come back across RPC as text.
         super().__init__(code, message, details or {}, int(status or self.status))
 

@@ -49,14 +49,22 @@ class RetryPolicy:
 
     @classmethod
     def from_env(cls) -> RetryPolicy:
-        return cls(max_attempts=int(os.environ.get("IC_INBOX_MAX_ATTEMPTS", "5")),
-                   base_delay_s=float(os.environ.get("IC_INBOX_BASE_DELAY_S", "0.5")),
-                   max_delay_s=float(os.environ.get("IC_INBOX_MAX_DELAY_S", "30")))
+        return cls(
+            max_attempts=int(os.environ.get("IC_INBOX_MAX_ATTEMPTS", "5")),
+            base_delay_s=float(os.environ.get("IC_INBOX_BASE_DELAY_S", "0.5")),
+            max_delay_s=float(os.environ.get("IC_INBOX_MAX_DELAY_S", "30")),
+        )
 
 
 class Inbox:
-    def __init__(self, service: str, engine: Engine, handlers: dict[str, list[Handler]],
-                 uow_factory: Callable[[], UnitOfWork], policy: RetryPolicy | None = None):
+    def __init__(
+        self,
+        service: str,
+        engine: Engine,
+        handlers: dict[str, list[Handler]],
+        uow_factory: Callable[[], UnitOfWork],
+        policy: RetryPolicy | None = None,
+    ):
         self.service = service
         self.engine = engine
         self.handlers = handlers
@@ -92,9 +100,20 @@ class Inbox:
         be stored, the error propagates and the message is not acked."""
         try:
             with self.uow_factory() as uow:
-                first = uow.conn.execute(pg_insert(INBOX).values(
-                    event_id=envelope.event_id, handler=name, type=envelope.type, envelope=data, status="done",
-                    attempts=1, processed_at=sa.func.now()).on_conflict_do_nothing().returning(INBOX.c.handler)).first()
+                first = uow.conn.execute(
+                    pg_insert(INBOX)
+                    .values(
+                        event_id=envelope.event_id,
+                        handler=name,
+                        type=envelope.type,
+                        envelope=data,
+                        status="done",
+                        attempts=1,
+                        processed_at=sa.func.now(),
+                    )
+                    .on_conflict_do_nothing()
+                    .returning(INBOX.c.handler)
+                ).first()
                 if first is None:
                     metrics.events_consumed.labels(self.service, name, "duplicate").inc()
                     return 0
@@ -106,14 +125,29 @@ class Inbox:
         except Exception as exc:  # noqa: BLE001 - the handler failed: keep the event for a retry
             delay = self.policy.delay(1)
             with self.engine.begin() as conn:
-                conn.execute(pg_insert(INBOX).values(
-                    event_id=envelope.event_id, handler=name, type=envelope.type, envelope=data, attempts=1,
-                    status="dead" if self.policy.max_attempts <= 1 else "pending",
-                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                    next_attempt_at=sa.func.now() + timedelta(seconds=delay)).on_conflict_do_nothing())
+                conn.execute(
+                    pg_insert(INBOX)
+                    .values(
+                        event_id=envelope.event_id,
+                        handler=name,
+                        type=envelope.type,
+                        envelope=data,
+                        attempts=1,
+                        status="dead" if self.policy.max_attempts <= 1 else "pending",
+                        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                        next_attempt_at=sa.func.now() + timedelta(seconds=delay),
+                    )
+                    .on_conflict_do_nothing()
+                )
             metrics.events_retried.labels(self.service, name).inc()
-            log.warning("event %s failed in %s (attempt 1), retry in %.1fs: %s", envelope.event_id, name, delay, exc,
-                        extra={"event_id": envelope.event_id, "handler": name})
+            log.warning(
+                "event %s failed in %s (attempt 1), retry in %.1fs: %s",
+                envelope.event_id,
+                name,
+                delay,
+                exc,
+                extra={"event_id": envelope.event_id, "handler": name},
+            )
             return 1
 
     def _park_unreadable(self, data: Any, exc: Exception) -> None:
@@ -123,10 +157,18 @@ class Inbox:
         except ValueError:
             event_id = uuid.uuid5(uuid.NAMESPACE_OID, json.dumps(body, sort_keys=True, default=str))
         with self.engine.begin() as conn:
-            conn.execute(pg_insert(INBOX).values(
-                event_id=event_id, handler=UNREADABLE, type=str(body.get("type", "?"))[:200], envelope=body,
-                status="dead", last_error=f"unreadable envelope: {type(exc).__name__}: {exc}"[:2000],
-            ).on_conflict_do_nothing())
+            conn.execute(
+                pg_insert(INBOX)
+                .values(
+                    event_id=event_id,
+                    handler=UNREADABLE,
+                    type=str(body.get("type", "?"))[:200],
+                    envelope=body,
+                    status="dead",
+                    last_error=f"unreadable envelope: {type(exc).__name__}: {exc}"[:2000],
+                )
+                .on_conflict_do_nothing()
+            )
         metrics.events_dead_lettered.labels(self.service, UNREADABLE).inc()
         log.error("unreadable event parked: %s", exc)
 
@@ -137,17 +179,21 @@ class Inbox:
                 row = uow.conn.execute(
                     sa.select(INBOX.c.envelope, INBOX.c.attempts)
                     .where(INBOX.c.event_id == event_id, INBOX.c.handler == name, INBOX.c.status == "pending")
-                    .with_for_update(skip_locked=True)).first()
+                    .with_for_update(skip_locked=True)
+                ).first()
                 if row is None:
                     return None  # done already, dead, or another worker holds it right now
                 self._faults.maybe_fail(row.attempts)
                 # A retry runs outside the consumer's span: continue the event's own trace instead.
-                with tracing.span(f"{self.service} handle {row.envelope.get('type')}",
-                                  traceparent=row.envelope.get("traceparent")):
+                with tracing.span(
+                    f"{self.service} handle {row.envelope.get('type')}", traceparent=row.envelope.get("traceparent")
+                ):
                     self._by_name[name](Envelope.from_dict(row.envelope), uow)
-                uow.conn.execute(sa.update(INBOX).where(INBOX.c.event_id == event_id, INBOX.c.handler == name)
-                                 .values(status="done", processed_at=sa.func.now(),
-                                         attempts=INBOX.c.attempts + 1, last_error=None))
+                uow.conn.execute(
+                    sa.update(INBOX)
+                    .where(INBOX.c.event_id == event_id, INBOX.c.handler == name)
+                    .values(status="done", processed_at=sa.func.now(), attempts=INBOX.c.attempts + 1, last_error=None)
+                )
                 uow.commit()
             metrics.events_consumed.labels(self.service, name, "applied").inc()
             return "done"
@@ -156,30 +202,56 @@ class Inbox:
 
     def _record_failure(self, event_id: str, name: str, exc: Exception) -> str:
         with self.engine.begin() as conn:
-            attempts = conn.execute(sa.select(INBOX.c.attempts).where(
-                INBOX.c.event_id == event_id, INBOX.c.handler == name)).scalar_one() + 1
+            attempts = (
+                conn.execute(
+                    sa.select(INBOX.c.attempts).where(INBOX.c.event_id == event_id, INBOX.c.handler == name)
+                ).scalar_one()
+                + 1
+            )
             dead = attempts >= self.policy.max_attempts
             delay = self.policy.delay(attempts) * random.uniform(0.8, 1.2)
-            conn.execute(sa.update(INBOX).where(INBOX.c.event_id == event_id, INBOX.c.handler == name).values(
-                attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                status="dead" if dead else "pending",
-                next_attempt_at=sa.func.now() + timedelta(seconds=delay)))
+            conn.execute(
+                sa.update(INBOX)
+                .where(INBOX.c.event_id == event_id, INBOX.c.handler == name)
+                .values(
+                    attempts=attempts,
+                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                    status="dead" if dead else "pending",
+                    next_attempt_at=sa.func.now() + timedelta(seconds=delay),
+                )
+            )
         if dead:
             metrics.events_dead_lettered.labels(self.service, name).inc()
-            log.error("event %s parked after %d attempts in %s: %s", event_id, attempts, name, exc,
-                      extra={"event_id": event_id, "handler": name})
+            log.error(
+                "event %s parked after %d attempts in %s: %s",
+                event_id,
+                attempts,
+                name,
+                exc,
+                extra={"event_id": event_id, "handler": name},
+            )
             return "dead"
         metrics.events_retried.labels(self.service, name).inc()
-        log.warning("event %s failed in %s (attempt %d), retry in %.1fs: %s", event_id, name, attempts,
-                    delay, exc, extra={"event_id": event_id, "handler": name})
+        log.warning(
+            "event %s failed in %s (attempt %d), retry in %.1fs: %s",
+            event_id,
+            name,
+            attempts,
+            delay,
+            exc,
+            extra={"event_id": event_id, "handler": name},
+        )
         return "pending"
 
     def retry_due(self, limit: int = 100) -> int:
         """Process rows whose retry time has come (or whose receiver died). Returns how many were tried."""
         with self.engine.connect() as conn:
-            due = conn.execute(sa.select(INBOX.c.event_id, INBOX.c.handler)
-                               .where(INBOX.c.status == "pending", INBOX.c.next_attempt_at <= sa.func.now())
-                               .order_by(INBOX.c.next_attempt_at).limit(limit)).all()
+            due = conn.execute(
+                sa.select(INBOX.c.event_id, INBOX.c.handler)
+                .where(INBOX.c.status == "pending", INBOX.c.next_attempt_at <= sa.func.now())
+                .order_by(INBOX.c.next_attempt_at)
+                .limit(limit)
+            ).all()
         for row in due:
             self.process(str(row.event_id), row.handler)
         self._sample()
@@ -196,15 +268,36 @@ class Inbox:
     # ── dead letters, for ops ──
     def dead_letters(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         with self.engine.connect() as conn:
-            total = conn.execute(sa.select(sa.func.count()).select_from(INBOX)
-                                 .where(INBOX.c.status == "dead")).scalar_one()
-            rows = conn.execute(sa.select(INBOX.c.event_id, INBOX.c.handler, INBOX.c.type, INBOX.c.attempts,
-                                          INBOX.c.last_error, INBOX.c.received_at, INBOX.c.envelope)
-                                .where(INBOX.c.status == "dead").order_by(INBOX.c.received_at)
-                                .limit(limit).offset(offset)).all()
-        items = [dict(event_id=str(r.event_id), handler=r.handler, type=r.type, attempts=r.attempts,
-                      last_error=r.last_error, received_at=r.received_at.isoformat(), envelope=r.envelope)
-                 for r in rows]
+            total = conn.execute(
+                sa.select(sa.func.count()).select_from(INBOX).where(INBOX.c.status == "dead")
+            ).scalar_one()
+            rows = conn.execute(
+                sa.select(
+                    INBOX.c.event_id,
+                    INBOX.c.handler,
+                    INBOX.c.type,
+                    INBOX.c.attempts,
+                    INBOX.c.last_error,
+                    INBOX.c.received_at,
+                    INBOX.c.envelope,
+                )
+                .where(INBOX.c.status == "dead")
+                .order_by(INBOX.c.received_at)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        items = [
+            dict(
+                event_id=str(r.event_id),
+                handler=r.handler,
+                type=r.type,
+                attempts=r.attempts,
+                last_error=r.last_error,
+                received_at=r.received_at.isoformat(),
+                envelope=r.envelope,
+            )
+            for r in rows
+        ]
         return {"total": total, "items": items, "limit": limit, "offset": offset}
 
     def replay(self, event_id: str | None = None, handler: str | None = None) -> int:
@@ -215,17 +308,21 @@ class Inbox:
         if handler:
             cond.append(INBOX.c.handler == handler)
         with self.engine.begin() as conn:
-            count = conn.execute(sa.update(INBOX).where(*cond).values(
-                status="pending", attempts=0, next_attempt_at=sa.func.now())).rowcount
+            count = conn.execute(
+                sa.update(INBOX).where(*cond).values(status="pending", attempts=0, next_attempt_at=sa.func.now())
+            ).rowcount
         metrics.events_replayed.labels(self.service).inc(count)
         return count
 
     def _sample(self) -> None:
         with self.engine.connect() as conn:
             # Two counts, each answered from its partial index; done rows are never scanned.
-            pending, dead = conn.execute(sa.text(
-                "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending'),"
-                " (SELECT count(*) FROM inbox WHERE status = 'dead')")).one()
+            pending, dead = conn.execute(
+                sa.text(
+                    "SELECT (SELECT count(*) FROM inbox WHERE status = 'pending'),"
+                    " (SELECT count(*) FROM inbox WHERE status = 'dead')"
+                )
+            ).one()
         metrics.inbox_pending.labels(self.service).set(pending)
         metrics.inbox_dead.labels(self.service).set(dead)
 
@@ -238,13 +335,16 @@ def handler_name(handler: Handler) -> str:
 class _Faults:
     """Test-only switches (off unless the environment sets them), used by the reliability tests to crash a
     consumer between its commit and its ack, and to make a handler fail its first N attempts."""
+
     crash_probability: float = 0.0
     fail_first_attempts: int = 0
 
     @classmethod
     def from_env(cls) -> _Faults:
-        return cls(crash_probability=float(os.environ.get("IC_FAULT_CRASH_BEFORE_ACK", "0")),
-                   fail_first_attempts=int(os.environ.get("IC_FAULT_FAIL_FIRST_ATTEMPTS", "0")))
+        return cls(
+            crash_probability=float(os.environ.get("IC_FAULT_CRASH_BEFORE_ACK", "0")),
+            fail_first_attempts=int(os.environ.get("IC_FAULT_FAIL_FIRST_ATTEMPTS", "0")),
+        )
 
     def maybe_crash_before_ack(self) -> None:
         if self.crash_probability and random.random() < self.crash_probability:

@@ -9,47 +9,68 @@ from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
-entrypoint_calls = Counter("ic_entrypoint_calls_total", "Entrypoint calls by outcome (ok, error, expected_error)",
-                           ["service", "entrypoint", "outcome"])
-entrypoint_duration = Histogram("ic_entrypoint_duration_seconds", "Entrypoint duration",
-                                ["service", "entrypoint"], buckets=LATENCY_BUCKETS)
+entrypoint_calls = Counter(
+    "ic_entrypoint_calls_total",
+    "Entrypoint calls by outcome (ok, error, expected_error)",
+    ["service", "entrypoint", "outcome"],
+)
+entrypoint_duration = Histogram(
+    "ic_entrypoint_duration_seconds", "Entrypoint duration", ["service", "entrypoint"], buckets=LATENCY_BUCKETS
+)
 events_published = Counter("ic_events_published_total", "Events confirmed by the broker", ["service", "type"])
-events_unroutable = Counter("ic_events_unroutable_total", "Events the broker returned: no queue bound",
-                            ["service", "type"])
-events_consumed = Counter("ic_events_consumed_total", "Events handled, by outcome (applied, duplicate)",
-                          ["service", "handler", "outcome"])
-events_retried = Counter("ic_events_retried_total", "Handler failures scheduled for a retry",
-                         ["service", "handler"])
-events_dead_lettered = Counter("ic_events_dead_lettered_total", "Events parked after the last retry",
-                               ["service", "handler"])
+events_unroutable = Counter(
+    "ic_events_unroutable_total", "Events the broker returned: no queue bound", ["service", "type"]
+)
+events_consumed = Counter(
+    "ic_events_consumed_total", "Events handled, by outcome (applied, duplicate)", ["service", "handler", "outcome"]
+)
+events_retried = Counter("ic_events_retried_total", "Handler failures scheduled for a retry", ["service", "handler"])
+events_dead_lettered = Counter(
+    "ic_events_dead_lettered_total", "Events parked after the last retry", ["service", "handler"]
+)
 events_replayed = Counter("ic_events_replayed_total", "Dead letters sent back for another try", ["service"])
-retention_pruned = Counter("ic_retention_pruned_total", "Rows deleted by retention (published outbox, done inbox, "
-                           "old idempotency keys)", ["service", "table"])
+retention_pruned = Counter(
+    "ic_retention_pruned_total",
+    "Rows deleted by retention (published outbox, done inbox, old idempotency keys)",
+    ["service", "table"],
+)
 outbox_backlog = Gauge("ic_outbox_backlog", "Events committed but not yet confirmed by the broker", ["service"])
 outbox_oldest_age = Gauge("ic_outbox_oldest_age_seconds", "Age of the oldest unpublished event", ["service"])
 inbox_pending = Gauge("ic_inbox_pending", "Received events waiting for (another) try", ["service"])
 inbox_dead = Gauge("ic_inbox_dead", "Dead-lettered events waiting for ops", ["service"])
 db_pool_checked_out = Gauge("ic_db_pool_checked_out", "Database connections in use", ["service"])
 db_pool_size = Gauge("ic_db_pool_size", "Database pool size", ["service"])
-sod_violations = Counter("ic_segregation_of_duties_violations_total",
-                         "Actions refused by a segregation-of-duties rule", ["service", "rule"])
+sod_violations = Counter(
+    "ic_segregation_of_duties_violations_total", "Actions refused by a segregation-of-duties rule", ["service", "rule"]
+)
 
 # Approval cycle time (审批时效): from a step's assignment to its decision, and from submission to completion.
 # Approvals take minutes to days, so the buckets run from a minute to two weeks.
 APPROVAL_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 259200, 432000, 604800, 1209600)
-approval_step_seconds = Histogram("ic_approval_step_seconds", "Approval step time, assignment to decision",
-                                  ["document_type", "step_name", "decision"], buckets=APPROVAL_BUCKETS)
-approval_cycle_seconds = Histogram("ic_approval_cycle_seconds", "Approval cycle time, submission to completion",
-                                   ["document_type", "outcome"], buckets=APPROVAL_BUCKETS)
-approval_tasks_overdue = Counter("ic_approval_tasks_overdue_total", "Approval tasks past due: reminded, escalated",
-                                 ["stage"])
+approval_step_seconds = Histogram(
+    "ic_approval_step_seconds",
+    "Approval step time, assignment to decision",
+    ["document_type", "step_name", "decision"],
+    buckets=APPROVAL_BUCKETS,
+)
+approval_cycle_seconds = Histogram(
+    "ic_approval_cycle_seconds",
+    "Approval cycle time, submission to completion",
+    ["document_type", "outcome"],
+    buckets=APPROVAL_BUCKETS,
+)
+approval_tasks_overdue = Counter(
+    "ic_approval_tasks_overdue_total", "Approval tasks past due: reminded, escalated", ["stage"]
+)
 risk_warnings_raised = Counter("ic_risk_warnings_raised_total", "Risk warnings raised", ["rule", "severity"])
 
 http_requests = Counter("ic_http_requests_total", "Gateway requests", ["method", "route", "status"])
-http_duration = Histogram("ic_http_request_duration_seconds", "Gateway request duration",
-                          ["method", "route"], buckets=LATENCY_BUCKETS)
-rpc_client_calls = Counter("ic_rpc_client_calls_total", "RPC calls made by the gateway",
-                           ["service", "method", "outcome"])
+http_duration = Histogram(
+    "ic_http_request_duration_seconds", "Gateway request duration", ["method", "route"], buckets=LATENCY_BUCKETS
+)
+rpc_client_calls = Counter(
+    "ic_rpc_client_calls_total", "RPC calls made by the gateway", ["service", "method", "outcome"]
+)
 
 
 def serve(port: int) -> None:

@@ -48,8 +48,9 @@ class EventConsumer(Consumer):
         service = self.container.service_name
         keys = self.routing_keys if self.routing_keys is not None else catalogue.subscriptions(service)
         exchange = Exchange(topology.EXCHANGE, type="topic", durable=True)
-        self.queue = Queue(topology.queue_name(service), durable=True,
-                           bindings=[binding(exchange, routing_key=k) for k in keys])
+        self.queue = Queue(
+            topology.queue_name(service), durable=True, bindings=[binding(exchange, routing_key=k) for k in keys]
+        )
         self.listening = bool(keys) or self.routing_keys is not None
         if self.listening:  # a service that subscribes to nothing gets no empty queue
             super().setup()
@@ -75,9 +76,12 @@ class WorkerPlatform:
 
 
 class ServicePlatform(DependencyProvider):
-    def __init__(self, uow_class: type[UnitOfWork] = UnitOfWork,
-                 event_handlers: dict[str, list[Handler]] | None = None,
-                 extra_bindings: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        uow_class: type[UnitOfWork] = UnitOfWork,
+        event_handlers: dict[str, list[Handler]] | None = None,
+        extra_bindings: dict[str, list[str]] | None = None,
+    ):
         self.uow_class = uow_class
         self.event_handlers = event_handlers or {}
         self.extra_bindings = extra_bindings
@@ -87,8 +91,9 @@ class ServicePlatform(DependencyProvider):
         cfg = settings()
         workers = self.container.config.get("max_workers", 10)
         self.engine = make_engine(cfg.database_url(self.service), pool_size=workers + 2)
-        self.relay = OutboxRelay(self.service, self.engine, self.container.config["AMQP_URI"],
-                                 extra_bindings=self.extra_bindings)
+        self.relay = OutboxRelay(
+            self.service, self.engine, self.container.config["AMQP_URI"], extra_bindings=self.extra_bindings
+        )
         self.inbox = Inbox(self.service, self.engine, self.event_handlers, self.new_uow)
         self._stop = threading.Event()
         self._spans: dict[Any, tuple] = {}
@@ -99,7 +104,8 @@ class ServicePlatform(DependencyProvider):
         self.container.spawn_managed_thread(self._sample_pool, identifier="pool-sampler")
         self.container.spawn_managed_thread(
             lambda: retention.run_forever(self.engine, self.service, retention.RetentionPolicy.from_env(), self._stop),
-            identifier="retention")
+            identifier="retention",
+        )
 
     def stop(self) -> None:
         self._stop.set()

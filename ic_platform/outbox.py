@@ -22,8 +22,16 @@ log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
-    def __init__(self, service: str, engine: Engine, amqp_uri: str, *, batch: int = 200,
-                 poll_interval: float = 1.0, extra_bindings: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        service: str,
+        engine: Engine,
+        amqp_uri: str,
+        *,
+        batch: int = 200,
+        poll_interval: float = 1.0,
+        extra_bindings: dict[str, list[str]] | None = None,
+    ):
         self.service = service
         self.engine = engine
         self.amqp_uri = amqp_uri
@@ -72,8 +80,11 @@ class OutboxRelay:
         with self.engine.begin() as conn:
             rows = conn.execute(
                 sa.select(OUTBOX.c.id, OUTBOX.c.type, OUTBOX.c.envelope)
-                .where(OUTBOX.c.published_at.is_(None)).order_by(OUTBOX.c.id)
-                .limit(self.batch).with_for_update(skip_locked=True)).all()
+                .where(OUTBOX.c.published_at.is_(None))
+                .order_by(OUTBOX.c.id)
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            ).all()
             for row in rows:
                 try:
                     self._publish(channel, row.type, row.envelope)
@@ -83,26 +94,42 @@ class OutboxRelay:
                     failed += 1
                     metrics.events_unroutable.labels(self.service, row.type).inc()
                     log.error("broker refused event %s (%s); kept in the outbox", row.type, type(exc).__name__)
-                    conn.execute(sa.update(OUTBOX).where(OUTBOX.c.id == row.id).values(
-                        attempts=OUTBOX.c.attempts + 1, last_error=type(exc).__name__))
+                    conn.execute(
+                        sa.update(OUTBOX)
+                        .where(OUTBOX.c.id == row.id)
+                        .values(attempts=OUTBOX.c.attempts + 1, last_error=type(exc).__name__)
+                    )
             if sent_ids:
-                conn.execute(sa.update(OUTBOX).where(OUTBOX.c.id.in_(sent_ids))
-                             .values(published_at=sa.func.now(), attempts=OUTBOX.c.attempts + 1))
+                conn.execute(
+                    sa.update(OUTBOX)
+                    .where(OUTBOX.c.id.in_(sent_ids))
+                    .values(published_at=sa.func.now(), attempts=OUTBOX.c.attempts + 1)
+                )
         if failed:
             # The topology may have been deleted under us (a broker reset): declare it again.
             topology.declare(channel, self.extra_bindings)
         return len(sent_ids), failed
 
     def _publish(self, channel, type_: str, envelope: dict) -> None:  # noqa: ANN001
-        headers = {"traceparent": envelope.get("traceparent"), "correlation_id": envelope.get("correlation_id"),
-                   "org": envelope.get("org")}
+        headers = {
+            "traceparent": envelope.get("traceparent"),
+            "correlation_id": envelope.get("correlation_id"),
+            "org": envelope.get("org"),
+        }
         channel.basic_publish(
-            exchange=topology.EXCHANGE, routing_key=type_, mandatory=True,
+            exchange=topology.EXCHANGE,
+            routing_key=type_,
+            mandatory=True,
             body=json.dumps(envelope, ensure_ascii=False).encode(),
             properties=pika.BasicProperties(
-                content_type="application/json", delivery_mode=pika.DeliveryMode.Persistent,
-                message_id=envelope["event_id"], type=type_, app_id=self.service,
-                headers={k: v for k, v in headers.items() if v}))
+                content_type="application/json",
+                delivery_mode=pika.DeliveryMode.Persistent,
+                message_id=envelope["event_id"],
+                type=type_,
+                app_id=self.service,
+                headers={k: v for k, v in headers.items() if v},
+            ),
+        )
 
     def _ensure_channel(self):  # noqa: ANN202
         if self._channel is None or self._channel.is_closed:
@@ -146,8 +173,11 @@ class OutboxRelay:
             return
         self._sampled_at = now
         with self.engine.connect() as conn:
-            count, oldest = conn.execute(sa.text(
-                "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-                "FROM outbox WHERE published_at IS NULL")).one()
+            count, oldest = conn.execute(
+                sa.text(
+                    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+                    "FROM outbox WHERE published_at IS NULL"
+                )
+            ).one()
         metrics.outbox_backlog.labels(self.service).set(count)
         metrics.outbox_oldest_age.labels(self.service).set(float(oldest))

@@ -40,28 +40,29 @@ class RetentionPolicy:
     @classmethod
     def from_env(cls) -> RetentionPolicy:
         env = os.environ.get
-        return cls(outbox=timedelta(days=float(env("IC_RETAIN_OUTBOX_DAYS", "7"))),
-                   inbox=timedelta(days=float(env("IC_RETAIN_INBOX_DAYS", "30"))),
-                   idempotency=timedelta(days=float(env("IC_RETAIN_IDEMPOTENCY_DAYS", "7"))),
-                   interval_s=float(env("IC_RETENTION_INTERVAL_S", "3600")))
+        return cls(
+            outbox=timedelta(days=float(env("IC_RETAIN_OUTBOX_DAYS", "7"))),
+            inbox=timedelta(days=float(env("IC_RETAIN_INBOX_DAYS", "30"))),
+            idempotency=timedelta(days=float(env("IC_RETAIN_IDEMPOTENCY_DAYS", "7"))),
+            interval_s=float(env("IC_RETENTION_INTERVAL_S", "3600")),
+        )
 
 
 # Each table's expired rows, one batch at a time, chosen by the row's own key (an index-driven delete).
 _DELETE_BATCH = {
     "outbox": "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at IS NOT NULL "
-              "AND published_at < :cutoff ORDER BY id LIMIT :batch)",
+    "AND published_at < :cutoff ORDER BY id LIMIT :batch)",
     "inbox": "DELETE FROM inbox WHERE (event_id, handler) IN (SELECT event_id, handler FROM inbox "
-             "WHERE status = 'done' AND processed_at < :cutoff LIMIT :batch)",
+    "WHERE status = 'done' AND processed_at < :cutoff LIMIT :batch)",
     "idempotency_key": "DELETE FROM idempotency_key WHERE (scope, key) IN (SELECT scope, key FROM idempotency_key "
-                       "WHERE created_at < :cutoff LIMIT :batch)",
+    "WHERE created_at < :cutoff LIMIT :batch)",
 }
 
 
 def prune(engine: Engine, service: str, policy: RetentionPolicy, now: datetime | None = None) -> dict[str, int]:
     """Delete what the policy lets go; the number of rows deleted per table."""
     now = now or datetime.now(UTC)
-    cutoffs = {"outbox": now - policy.outbox, "inbox": now - policy.inbox,
-               "idempotency_key": now - policy.idempotency}
+    cutoffs = {"outbox": now - policy.outbox, "inbox": now - policy.inbox, "idempotency_key": now - policy.idempotency}
     deleted: dict[str, int] = {}
     for table, statement in _DELETE_BATCH.items():
         total = 0

@@ -34,8 +34,14 @@ def transient_sqlstate(exc: BaseException) -> str | None:
     return state if state in TRANSIENT_SQLSTATES else None
 
 
-def retry_transaction(fn: Callable[P, R] | None = None, *, attempts: int = 5, base_delay_s: float = 0.01,
-                      max_delay_s: float = 0.3, sleep: Callable[[float], None] = time.sleep):  # noqa: ANN201
+def retry_transaction(
+    fn: Callable[P, R] | None = None,
+    *,
+    attempts: int = 5,
+    base_delay_s: float = 0.01,
+    max_delay_s: float = 0.3,
+    sleep: Callable[[float], None] = time.sleep,
+):  # noqa: ANN201
     """Decorator: run the use case again on a transient conflict, at most `attempts` times in all."""
 
     def wrap(func: Callable[P, R]) -> Callable[P, R]:
@@ -49,18 +55,25 @@ def retry_transaction(fn: Callable[P, R] | None = None, *, attempts: int = 5, ba
                     if state is None:
                         raise
                     if attempt == attempts:
-                        log.warning("%s: %s %d times, giving up", func.__name__, TRANSIENT_SQLSTATES[state],
-                                    attempts)
+                        log.warning("%s: %s %d times, giving up", func.__name__, TRANSIENT_SQLSTATES[state], attempts)
                         # A plain DomainError with status 503: callers on the other side of nameko RPC
                         # rebuild it as a DomainError (registered for deserialization), the gateway answers 503.
-                        raise DomainError("database_busy",
-                                   f"系统繁忙：数据库并发冲突（{TRANSIENT_SQLSTATES[state]}），"
-                                   f"已重试 {attempts} 次仍未成功，请稍后再试；本次操作未生效",
-                                   {"sqlstate": state, "attempts": attempts, "operation": func.__name__},
-                                          status=503) from None
+                        raise DomainError(
+                            "database_busy",
+                            f"系统繁忙：数据库并发冲突（{TRANSIENT_SQLSTATES[state]}），"
+                            f"已重试 {attempts} 次仍未成功，请稍后再试；本次操作未生效",
+                            {"sqlstate": state, "attempts": attempts, "operation": func.__name__},
+                            status=503,
+                        ) from None
                     delay = min(max_delay_s, base_delay_s * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
-                    log.info("%s: %s, attempt %d of %d, again in %.3fs", func.__name__,
-                             TRANSIENT_SQLSTATES[state], attempt, attempts, delay)
+                    log.info(
+                        "%s: %s, attempt %d of %d, again in %.3fs",
+                        func.__name__,
+                        TRANSIENT_SQLSTATES[state],
+                        attempt,
+                        attempts,
+                        delay,
+                    )
                     sleep(delay)
             raise AssertionError("unreachable")  # pragma: no cover
 

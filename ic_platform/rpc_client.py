@@ -45,8 +45,12 @@ class RemoteError(RpcError):
 
     @classmethod
     def from_payload(cls, error: dict) -> RemoteError:
-        return cls(error.get("exc_type") or "Exception", error.get("exc_path") or "",
-                   list(error.get("exc_args") or []), error.get("value") or "")
+        return cls(
+            error.get("exc_type") or "Exception",
+            error.get("exc_path") or "",
+            list(error.get("exc_args") or []),
+            error.get("value") or "",
+        )
 
 
 class RpcTimeout(RpcError):
@@ -103,8 +107,16 @@ def _unpack(body: bytes | None) -> Any:
 class RpcClient:
     """One connection, one reply queue and one I/O thread shared by every caller of the process."""
 
-    def __init__(self, amqp_uri: str, *, name: str = "gateway", default_timeout: float = 10.0,
-                 connect_timeout: float = 5.0, min_backoff: float = 0.2, max_backoff: float = 5.0):
+    def __init__(
+        self,
+        amqp_uri: str,
+        *,
+        name: str = "gateway",
+        default_timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        min_backoff: float = 0.2,
+        max_backoff: float = 5.0,
+    ):
         self.name = name
         self.default_timeout = default_timeout
         self._params = pika.URLParameters(amqp_uri)
@@ -157,8 +169,16 @@ class RpcClient:
         thread.join(self._connect_timeout + 2.0)
         self._thread = None
 
-    def call(self, service: str, method: str, kwargs: dict | None = None, *, args: list | None = None,
-             timeout: float | None = None, context: dict | None = None) -> Any:
+    def call(
+        self,
+        service: str,
+        method: str,
+        kwargs: dict | None = None,
+        *,
+        args: list | None = None,
+        timeout: float | None = None,
+        context: dict | None = None,
+    ) -> Any:
         timeout = self.default_timeout if timeout is None else timeout
         waiter = _SyncWaiter()
         cid = self._submit(service, method, args, kwargs, context, timeout, waiter)
@@ -170,9 +190,16 @@ class RpcClient:
             raise waiter.error
         return _unpack(waiter.body)
 
-    async def call_async(self, service: str, method: str, kwargs: dict | None = None, *,
-                         args: list | None = None, timeout: float | None = None,
-                         context: dict | None = None) -> Any:
+    async def call_async(
+        self,
+        service: str,
+        method: str,
+        kwargs: dict | None = None,
+        *,
+        args: list | None = None,
+        timeout: float | None = None,
+        context: dict | None = None,
+    ) -> Any:
         timeout = self.default_timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         waiter = _AsyncWaiter(loop, loop.create_future())
@@ -185,22 +212,36 @@ class RpcClient:
             self._forget(cid)  # no-op after a reply; stops a timed-out or cancelled call lingering
         return _unpack(body)
 
-    def _submit(self, service: str, method: str, args: list | None, kwargs: dict | None,
-                context: dict | None, timeout: float, waiter: _SyncWaiter | _AsyncWaiter) -> str:
+    def _submit(
+        self,
+        service: str,
+        method: str,
+        args: list | None,
+        kwargs: dict | None,
+        context: dict | None,
+        timeout: float,
+        waiter: _SyncWaiter | _AsyncWaiter,
+    ) -> str:
         cid = str(uuid.uuid4())
         routing_key = f"{service}.{method}"
-        body = json.dumps({"args": list(args or ()), "kwargs": kwargs or {}},
-                          ensure_ascii=False, separators=(",", ":")).encode()
+        body = json.dumps(
+            {"args": list(args or ()), "kwargs": kwargs or {}}, ensure_ascii=False, separators=(",", ":")
+        ).encode()
         headers = self._headers(context, cid)
         with self._lock:
             if not self._connected:
                 raise ServiceUnavailable(f"not connected to the broker; cannot call {routing_key}")
             props = pika.BasicProperties(
-                content_type=CONTENT_TYPE, content_encoding="utf-8", headers=headers,
-                reply_to=self._reply_to, correlation_id=cid, delivery_mode=_TRANSIENT,
+                content_type=CONTENT_TYPE,
+                content_encoding="utf-8",
+                headers=headers,
+                reply_to=self._reply_to,
+                correlation_id=cid,
+                delivery_mode=_TRANSIENT,
                 # A request nobody picked up before the caller gave up is dropped by the broker instead of
                 # being executed later for nobody; this also stops a backlog from snowballing.
-                expiration=str(max(1, int(timeout * 1000))))
+                expiration=str(max(1, int(timeout * 1000))),
+            )
             self._pending[cid] = waiter
             self._outbox.append((routing_key, body, props))
             wake = not self._wake_scheduled
@@ -217,8 +258,9 @@ class RpcClient:
         data = dict(context or {})
         # nameko builds its call id chain from this; an origin without one would start the chain empty.
         data.setdefault("call_id_stack", [f"{self.name}.call.{cid}"])
-        headers = {(k if k.startswith(HEADER_PREFIX) else HEADER_PREFIX + k): v
-                   for k, v in data.items() if v is not None}  # nameko drops None headers too
+        headers = {
+            (k if k.startswith(HEADER_PREFIX) else HEADER_PREFIX + k): v for k, v in data.items() if v is not None
+        }  # nameko drops None headers too
         try:
             # pika cannot encode floats or tuples; finding out on the I/O thread would kill the connection.
             pika.data.encode_table([], headers)
@@ -310,5 +352,8 @@ class RpcClient:
         self._complete(props.correlation_id, body, None)
 
     def _on_return(self, _channel, method, props: pika.BasicProperties, _body: bytes) -> None:
-        self._complete(props.correlation_id, None,
-                       ServiceUnavailable(f"no consumer for {method.routing_key} ({method.reply_text})"))
+        self._complete(
+            props.correlation_id,
+            None,
+            ServiceUnavailable(f"no consumer for {method.routing_key} ({method.reply_text})"),
+        )

@@ -45,12 +45,14 @@ def main(spec: str) -> None:
     setup_tracing(name, cfg.trace_file)
     port = os.environ.get("IC_METRICS_PORT") or cfg.metrics_port(name)
     metrics.serve(int(port))
-    runner = ServiceRunner({
-        "AMQP_URI": cfg.amqp_uri,
-        "max_workers": int(os.environ.get("IC_MAX_WORKERS", "16")),
-        "serializer": "json",
-        "parent_calls_tracked": 10,
-    })
+    runner = ServiceRunner(
+        {
+            "AMQP_URI": cfg.amqp_uri,
+            "max_workers": int(os.environ.get("IC_MAX_WORKERS", "16")),
+            "serializer": "json",
+            "parent_calls_tracked": 10,
+        }
+    )
     runner.add_service(cls)
 
     def shutdown(signum, frame):  # noqa: ANN001, ARG001

@@ -9,7 +9,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 def platform_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
     outbox = sa.Table(
-        "outbox", metadata,
+        "outbox",
+        metadata,
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
         sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
         sa.Column("type", sa.Text, nullable=False),
@@ -21,7 +22,8 @@ def platform_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Index("outbox_unpublished", "id", postgresql_where=sa.text("published_at IS NULL")),
     )
     inbox = sa.Table(
-        "inbox", metadata,
+        "inbox",
+        metadata,
         sa.Column("event_id", sa.Uuid, primary_key=True),
         sa.Column("handler", sa.Text, primary_key=True),
         sa.Column("type", sa.Text, nullable=False),
@@ -38,7 +40,8 @@ def platform_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Index("inbox_dead", "received_at", postgresql_where=sa.text("status = 'dead'")),
     )
     idempotency = sa.Table(
-        "idempotency_key", metadata,
+        "idempotency_key",
+        metadata,
         sa.Column("scope", sa.Text, primary_key=True),
         sa.Column("key", sa.Text, primary_key=True),
         sa.Column("request_hash", sa.Text, nullable=False),

@@ -124,9 +124,7 @@ class Supervisor:
             start_new_session=True,
         )
         p.started_at, p.restart_at, p.held = time.monotonic(), None, False
-        p.reader = threading.Thread(
-            target=self._read, args=(p, p.popen), name=f"sup-{p.spec.name}", daemon=True
-        )
+        p.reader = threading.Thread(target=self._read, args=(p, p.popen), name=f"sup-{p.spec.name}", daemon=True)
         p.reader.start()
         self._emit(_ME, f"started {p.spec.name} (pid {p.popen.pid})")
 

@@ -32,16 +32,23 @@ class JsonLinesSpanExporter(SpanExporter):
         lines = []
         for span in spans:
             ctx = span.get_span_context()
-            lines.append(json.dumps({
-                "service": span.resource.attributes.get("service.name"),
-                "name": span.name,
-                "trace_id": f"{ctx.trace_id:032x}",
-                "span_id": f"{ctx.span_id:016x}",
-                "parent_id": f"{span.parent.span_id:016x}" if span.parent else None,
-                "start_ns": span.start_time, "end_ns": span.end_time,
-                "status": span.status.status_code.name,
-                "attributes": dict(span.attributes or {}),
-            }, ensure_ascii=False, default=str))
+            lines.append(
+                json.dumps(
+                    {
+                        "service": span.resource.attributes.get("service.name"),
+                        "name": span.name,
+                        "trace_id": f"{ctx.trace_id:032x}",
+                        "span_id": f"{ctx.span_id:016x}",
+                        "parent_id": f"{span.parent.span_id:016x}" if span.parent else None,
+                        "start_ns": span.start_time,
+                        "end_ns": span.end_time,
+                        "status": span.status.status_code.name,
+                        "attributes": dict(span.attributes or {}),
+                    },
+                    ensure_ascii=False,
+                    default=str,
+                )
+            )
         with self._lock, open(self._path, "a", encoding="utf-8") as out:
             out.write("\n".join(lines) + "\n")
         return SpanExportResult.SUCCESS
@@ -74,8 +81,13 @@ def current_trace_id() -> str | None:
 
 
 @contextmanager
-def span(name: str, *, traceparent: str | None = None, kind: trace.SpanKind = trace.SpanKind.INTERNAL,
-         attributes: dict | None = None) -> Iterator[trace.Span]:
+def span(
+    name: str,
+    *,
+    traceparent: str | None = None,
+    kind: trace.SpanKind = trace.SpanKind.INTERNAL,
+    attributes: dict | None = None,
+) -> Iterator[trace.Span]:
     """A span that continues the remote trace named by `traceparent`, or the current one."""
     parent = _propagator.extract({"traceparent": traceparent}) if traceparent else None
     token = otel_context.attach(parent) if parent is not None else None

@@ -54,8 +54,7 @@ class UnitOfWork:
         """Validated now, stored in this transaction, sent by the relay after commit."""
         data = envelope.as_dict()
         catalogue.validate(data)
-        self.conn.execute(sa.insert(OUTBOX).values(event_id=envelope.event_id, type=envelope.type,
-                                                    envelope=data))
+        self.conn.execute(sa.insert(OUTBOX).values(event_id=envelope.event_id, type=envelope.type, envelope=data))
         self.published.append(envelope)
 
     # ── idempotency: the same key twice has one effect and one answer ──
@@ -63,19 +62,24 @@ class UnitOfWork:
         """Serialises requests with the same key (advisory lock until commit), then returns the stored
         answer if there is one. A key reused for a different request is a conflict, not a replay."""
         self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{scope}:{key}"})
-        row = self.conn.execute(sa.select(IDEMPOTENCY.c.request_hash, IDEMPOTENCY.c.response)
-                                .where(IDEMPOTENCY.c.scope == scope, IDEMPOTENCY.c.key == key)).first()
+        row = self.conn.execute(
+            sa.select(IDEMPOTENCY.c.request_hash, IDEMPOTENCY.c.response).where(
+                IDEMPOTENCY.c.scope == scope, IDEMPOTENCY.c.key == key
+            )
+        ).first()
         if row is None:
             return None
         if row.request_hash != request_hash(request):
-            raise Conflict("idempotency_key_reused", "该幂等键已用于另一内容不同的请求",
-                           {"idempotency_key": key})
+            raise Conflict("idempotency_key_reused", "该幂等键已用于另一内容不同的请求", {"idempotency_key": key})
         return row.response
 
     def remember(self, scope: str, key: str, request: dict[str, Any], response: dict[str, Any]) -> None:
         """Store the answer; the first answer stored for a key stays the answer."""
-        self.conn.execute(pg_insert(IDEMPOTENCY).values(scope=scope, key=key, response=response,
-                                                         request_hash=request_hash(request)).on_conflict_do_nothing())
+        self.conn.execute(
+            pg_insert(IDEMPOTENCY)
+            .values(scope=scope, key=key, response=response, request_hash=request_hash(request))
+            .on_conflict_do_nothing()
+        )
 
 
 def request_hash(request: dict[str, Any]) -> str:

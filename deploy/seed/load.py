@@ -25,26 +25,63 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
     budget_engine = make_engine(cfg.database_url("budget"), pool_size=2)
     try:
         for unit in demo_org.UNITS:
-            org.register_unit(org_cmd.RegisterUnit.parse({
-                "code": unit.code, "name": unit.name, "kind": unit.kind,
-                "leader_in_charge": unit.leader_in_charge, "responsible_for": list(unit.responsible_for)}),
-                OrgUnitOfWork(org_engine), ctx)
+            org.register_unit(
+                org_cmd.RegisterUnit.parse(
+                    {
+                        "code": unit.code,
+                        "name": unit.name,
+                        "kind": unit.kind,
+                        "leader_in_charge": unit.leader_in_charge,
+                        "responsible_for": list(unit.responsible_for),
+                    }
+                ),
+                OrgUnitOfWork(org_engine),
+                ctx,
+            )
         for user in demo_org.USERS:
-            org.register_user(org_cmd.RegisterUser.parse({
-                "username": user.username, "full_name": user.full_name, "unit": user.unit_code,
-                "roles": list(user.roles), "title": getattr(user, "title", ""),
-                "password": demo_org.DEMO_PASSWORD}), OrgUnitOfWork(org_engine), ctx)
+            org.register_user(
+                org_cmd.RegisterUser.parse(
+                    {
+                        "username": user.username,
+                        "full_name": user.full_name,
+                        "unit": user.unit_code,
+                        "roles": list(user.roles),
+                        "title": getattr(user, "title", ""),
+                        "password": demo_org.DEMO_PASSWORD,
+                    }
+                ),
+                OrgUnitOfWork(org_engine),
+                ctx,
+            )
         for line in demo_org.BUDGET_LINES:
-            budget.create_line(budget_cmd.CreateLine.parse({
-                "id": line.code, "fiscal_year": demo_org.FISCAL_YEAR, "unit": line.unit_code,
-                "functional_class": line.functional_class, "functional_class_name": line.functional_class_name,
-                "economic_class": line.economic_class, "economic_class_name": line.economic_class_name,
-                "project": line.project, "expenditure_kind": line.expenditure_kind,
-                "fund_source": line.fund_source, "source_kind": line.source_kind,
-                "amount": money_str(line.amount)}), BudgetUnitOfWork(budget_engine), ctx)
+            budget.create_line(
+                budget_cmd.CreateLine.parse(
+                    {
+                        "id": line.code,
+                        "fiscal_year": demo_org.FISCAL_YEAR,
+                        "unit": line.unit_code,
+                        "functional_class": line.functional_class,
+                        "functional_class_name": line.functional_class_name,
+                        "economic_class": line.economic_class,
+                        "economic_class_name": line.economic_class_name,
+                        "project": line.project,
+                        "expenditure_kind": line.expenditure_kind,
+                        "fund_source": line.fund_source,
+                        "source_kind": line.source_kind,
+                        "amount": money_str(line.amount),
+                    }
+                ),
+                BudgetUnitOfWork(budget_engine),
+                ctx,
+            )
         standards = standards_seed.load(budget_engine, demo_org.ORG_CODE, demo_org.FISCAL_YEAR)
     finally:
         org_engine.dispose()
         budget_engine.dispose()
-    return {"units": len(demo_org.UNITS), "users": len(demo_org.USERS), "budget_lines": len(demo_org.BUDGET_LINES),
-            "expenditure_standards": len(standards_seed.STANDARDS), "new_expenditure_standards": standards["standards"]}
+    return {
+        "units": len(demo_org.UNITS),
+        "users": len(demo_org.USERS),
+        "budget_lines": len(demo_org.BUDGET_LINES),
+        "expenditure_standards": len(standards_seed.STANDARDS),
+        "new_expenditure_standards": standards["standards"],
+    }

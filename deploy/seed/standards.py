@@ -41,10 +41,16 @@ def _travel() -> list[StandardSeed]:
     for (tier_code, tier), rates in _LODGING.items():
         for (rank, rank_code), lodging in zip(RANK_CODES.items(), rates, strict=True):
             scope = f"{tier}城市" if tier_code.startswith("T") else tier
-            out.append(StandardSeed(
-                f"TRAVEL-{tier_code}-{rank_code}", "travel", f"差旅费开支标准（{scope}·{rank}）（演示）",
-                {"city_tier": tier, "rank": rank},
-                {"lodging": f"{lodging}.00", "meals": "100.00", "transport": "80.00"}, "flag"))
+            out.append(
+                StandardSeed(
+                    f"TRAVEL-{tier_code}-{rank_code}",
+                    "travel",
+                    f"差旅费开支标准（{scope}·{rank}）（演示）",
+                    {"city_tier": tier, "rank": rank},
+                    {"lodging": f"{lodging}.00", "meals": "100.00", "transport": "80.00"},
+                    "flag",
+                )
+            )
     return out
 
 
@@ -54,12 +60,36 @@ _NUMBER = {"一类": "1", "二类": "2", "三类": "3", "四类": "4"}
 
 STANDARDS: tuple[StandardSeed, ...] = (
     *_travel(),
-    *(StandardSeed(f"MEETING-{_NUMBER[c]}", "meeting", f"会议费开支标准（{c}会议）（演示）", {"category": c},
-                   {"total": f"{r}.00"}, "block") for c, r in MEETING_RATES.items()),
-    *(StandardSeed(f"TRAINING-{_NUMBER[c]}", "training", f"培训费开支标准（{c}培训）（演示）", {"category": c},
-                   {"total": f"{r}.00"}, "block") for c, r in TRAINING_RATES.items()),
-    StandardSeed("RECEPTION", "reception", "公务接待标准（演示）", {},
-                 {"meal_per_person": "120.00", "accompany_min": 3, "guests_per_accompany": 3}, "block"),
+    *(
+        StandardSeed(
+            f"MEETING-{_NUMBER[c]}",
+            "meeting",
+            f"会议费开支标准（{c}会议）（演示）",
+            {"category": c},
+            {"total": f"{r}.00"},
+            "block",
+        )
+        for c, r in MEETING_RATES.items()
+    ),
+    *(
+        StandardSeed(
+            f"TRAINING-{_NUMBER[c]}",
+            "training",
+            f"培训费开支标准（{c}培训）（演示）",
+            {"category": c},
+            {"total": f"{r}.00"},
+            "block",
+        )
+        for c, r in TRAINING_RATES.items()
+    ),
+    StandardSeed(
+        "RECEPTION",
+        "reception",
+        "公务接待标准（演示）",
+        {},
+        {"meal_per_person": "120.00", "accompany_min": 3, "guests_per_accompany": 3},
+        "block",
+    ),
 )
 
 # 三公经费 annual caps for the whole street (demo): below the sum of the category's lines, so the cap binds
@@ -84,11 +114,21 @@ def load(engine: Any, org: str, fiscal_year: int) -> dict[str, int]:
             if repo.current(org, seed.code) is not None:
                 continue
             kind = rules.Kind(seed.kind)
-            repo.add(rules.Standard(org=org, code=seed.code, kind=kind, name=seed.name, version=1,
-                                    effective_from=EFFECTIVE_FROM, effective_to=None,
-                                    key=rules.validate_key(kind, seed.key),
-                                    limits=rules.validate_limits(kind, seed.limits),
-                                    action=rules.Action(seed.action)), "system")
+            repo.add(
+                rules.Standard(
+                    org=org,
+                    code=seed.code,
+                    kind=kind,
+                    name=seed.name,
+                    version=1,
+                    effective_from=EFFECTIVE_FROM,
+                    effective_to=None,
+                    key=rules.validate_key(kind, seed.key),
+                    limits=rules.validate_limits(kind, seed.limits),
+                    action=rules.Action(seed.action),
+                ),
+                "system",
+            )
             added["standards"] += 1
         for category, amount in CAPS.items():
             if caps.put(Cap(org, fiscal_year, Category(category), ORG_WIDE, amount), "system", replace=False):

@@ -22,10 +22,26 @@ from gateway.routes import (
 )
 
 # budget_lines before budget: its fixed paths (export.xlsx) must win over budget's /budget-lines/{line_id}.
-ROUTERS = (auth.router, org.router, budget_lines.router, budget.router, budget_adjustments.router,
-           budget_year_end.router, standards.router, reports.router, applications.router, approval.router,
-           approval_actions.router, approval_watch.router, approval_watch.reports, approval_watch.dossiers,
-           notifications.router, dossiers.router, ops.router, health.router)
+ROUTERS = (
+    auth.router,
+    org.router,
+    budget_lines.router,
+    budget.router,
+    budget_adjustments.router,
+    budget_year_end.router,
+    standards.router,
+    reports.router,
+    applications.router,
+    approval.router,
+    approval_actions.router,
+    approval_watch.router,
+    approval_watch.reports,
+    approval_watch.dossiers,
+    notifications.router,
+    dossiers.router,
+    ops.router,
+    health.router,
+)
 
 TAGS = [
     {"name": "auth", "description": "认证：登录获取访问令牌、查看当前用户"},

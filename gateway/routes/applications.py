@@ -17,20 +17,26 @@ from ic_platform.rpc_client import RemoteError
 router = api_router("matter_applications", "/matter-applications")
 
 DOCUMENT_TYPE = "matter_application"
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
-                                              description="幂等键：重复提交同一键只生效一次")]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：重复提交同一键只生效一次")
+]
 
 
 @router.post("", status_code=201, summary="提交事前申请（预占预算）")
-async def submit_matter_application(body: MatterApplicationBody, user: CurrentUser, rpc: UserRpc,
-                                    request: Request, response: Response,
-                                    idempotency_key: IdempotencyKey = None,
-                                    ) -> dict[str, Any]:
+async def submit_matter_application(
+    body: MatterApplicationBody,
+    user: CurrentUser,
+    rpc: UserRpc,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
     # The key itself travels in the context data (see gateway.rpc); it is declared here for the docs.
     result = await rpc.call("payment", "submit_matter_application", body.rpc_kwargs(user.unit))
     if isinstance(result, dict) and result.get("id"):
-        response.headers["Location"] = request.app.url_path_for("get_matter_application",
-                                                                application_id=str(result["id"]))
+        response.headers["Location"] = request.app.url_path_for(
+            "get_matter_application", application_id=str(result["id"])
+        )
     return result
 
 
@@ -41,7 +47,8 @@ async def resubmit_matter_application(application_id: Ident, body: ResubmitBody,
 
 @router.get("", summary="我的事前申请")
 async def list_matter_applications(
-    rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
+    rpc: UserRpc,
+    page: Annotated[Paging, Depends(paging)],
     status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$", description="状态")] = None,
 ) -> dict[str, Any]:
     kwargs = {"mine": True, **optional(status=status), **page.kwargs()}
@@ -52,7 +59,9 @@ async def list_matter_applications(
 async def get_matter_application(application_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     application, route = await asyncio.gather(
         rpc.call("payment", "get_matter_application", {"application_id": application_id}),
-        _route(rpc, application_id), return_exceptions=True)
+        _route(rpc, application_id),
+        return_exceptions=True,
+    )
     for outcome in (application, route):  # the application's own failure comes first
         if isinstance(outcome, BaseException):
             raise outcome
@@ -62,8 +71,7 @@ async def get_matter_application(application_id: Ident, rpc: UserRpc) -> dict[st
 async def _route(rpc: Rpc, application_id: str) -> dict[str, Any] | None:
     """The approval route, or None while the application has not been routed yet (approval says 404)."""
     try:
-        return await rpc.call("approval", "get_route",
-                              {"document_type": DOCUMENT_TYPE, "document_id": application_id})
+        return await rpc.call("approval", "get_route", {"document_type": DOCUMENT_TYPE, "document_id": application_id})
     except RemoteError as exc:
         mapped: ApiError | None = domain_error(exc)
         if mapped is not None and mapped.status == 404:

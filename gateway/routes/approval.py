@@ -37,14 +37,19 @@ async def decided_by_me(rpc: UserRpc, page: Annotated[Paging, Depends(paging)]) 
 
 
 @router.get("/approval/submissions", summary="我提交的单据：当前所在节点与办理人")
-async def my_submissions(rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
-                         status: Annotated[Literal["in_progress", "approved", "rejected", "returned", "withdrawn"]
-                                           | None, Query(description="审批状态")] = None) -> dict[str, Any]:
+async def my_submissions(
+    rpc: UserRpc,
+    page: Annotated[Paging, Depends(paging)],
+    status: Annotated[
+        Literal["in_progress", "approved", "rejected", "returned", "withdrawn"] | None, Query(description="审批状态")
+    ] = None,
+) -> dict[str, Any]:
     return await rpc.call("approval", "my_submissions", {**page.kwargs(), **({"status": status} if status else {})})
 
 
-@router.post("/approval/tasks/{task_id}/decision",
-             summary="审批决定：同意、驳回或退回申请人修改（驳回、退回须填写理由）")
+@router.post(
+    "/approval/tasks/{task_id}/decision", summary="审批决定：同意、驳回或退回申请人修改（驳回、退回须填写理由）"
+)
 async def decide(task_id: Ident, body: DecisionBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"task_id": task_id, "decision": body.decision, "comment": body.comment}
     if body.acknowledge_warnings:
@@ -57,13 +62,19 @@ async def get_route(document_type: DocumentType, document_id: Ident, rpc: UserRp
     return await rpc.call("approval", "get_route", {"document_type": document_type, "document_id": document_id})
 
 
-@router.get("/approval/trail/verify", summary="校验审批留痕链（过程留痕）：重算哈希链并与链外锚点核对，指出第一处断点",
-            dependencies=[Depends(trail_verifier)])
+@router.get(
+    "/approval/trail/verify",
+    summary="校验审批留痕链（过程留痕）：重算哈希链并与链外锚点核对，指出第一处断点",
+    dependencies=[Depends(trail_verifier)],
+)
 async def verify_trail(rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("approval", "verify_trail", {}, timeout=TRAIL_VERIFY_TIMEOUT_S)
 
 
-@router.get("/documents/{document_type}/{document_id}/trail", summary="单据的审批留痕（谁、何时、何处、做了什么）",
-            dependencies=[Depends(trail_verifier)])
+@router.get(
+    "/documents/{document_type}/{document_id}/trail",
+    summary="单据的审批留痕（谁、何时、何处、做了什么）",
+    dependencies=[Depends(trail_verifier)],
+)
 async def get_trail(document_type: DocumentType, document_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("approval", "get_trail", {"document_type": document_type, "document_id": document_id})

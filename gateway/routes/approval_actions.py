@@ -50,8 +50,12 @@ class DelegationBody(Body):
     principal: Username | None = Field(None, description="委托人；不填为本人（仅系统管理员可为他人设置）")
 
     def rpc_kwargs(self) -> dict[str, Any]:
-        kwargs = {"delegate": self.delegate, "starts_at": _iso(self.starts_at), "ends_at": _iso(self.ends_at),
-                  "reason": self.reason}
+        kwargs = {
+            "delegate": self.delegate,
+            "starts_at": _iso(self.starts_at),
+            "ends_at": _iso(self.ends_at),
+            "reason": self.reason,
+        }
         return {**kwargs, "principal": self.principal} if self.principal else kwargs
 
 
@@ -59,10 +63,11 @@ def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
-@router.post("/approval/documents/{document_type}/{document_id}/withdraw",
-             summary="撤回（仅申请人；须在任何审批人处理之前；撤回后可修改再提交）")
-async def withdraw(document_type: DocumentType, document_id: Ident, body: WithdrawBody,
-                   rpc: UserRpc) -> dict[str, Any]:
+@router.post(
+    "/approval/documents/{document_type}/{document_id}/withdraw",
+    summary="撤回（仅申请人；须在任何审批人处理之前；撤回后可修改再提交）",
+)
+async def withdraw(document_type: DocumentType, document_id: Ident, body: WithdrawBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"document_type": document_type, "document_id": document_id, "reason": (body.reason or "").strip()}
     return await rpc.call("approval", "withdraw", kwargs)
 
@@ -73,19 +78,27 @@ async def return_to_step(task_id: Ident, body: ReturnToStepBody, rpc: UserRpc) -
     return await rpc.call("approval", "return_to_step", kwargs)
 
 
-@router.post("/approval/tasks/{task_id}/reassign",
-             summary="转办给同岗位的其他审批人（审批人本人或系统管理员；须填写理由）")
+@router.post(
+    "/approval/tasks/{task_id}/reassign", summary="转办给同岗位的其他审批人（审批人本人或系统管理员；须填写理由）"
+)
 async def reassign(task_id: Ident, body: ReassignBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"task_id": task_id, "assignee": body.assignee, "reason": body.reason}
     return await rpc.call("approval", "reassign", kwargs)
 
 
-@router.post("/approval/tasks/{task_id}/meeting",
-             summary="录入集体决策会议记录（三重一大：会议日期、出席人员、决定、纪要），完成集体决策节点")
+@router.post(
+    "/approval/tasks/{task_id}/meeting",
+    summary="录入集体决策会议记录（三重一大：会议日期、出席人员、决定、纪要），完成集体决策节点",
+)
 async def record_meeting(task_id: Ident, body: MeetingBody, rpc: UserRpc) -> dict[str, Any]:
-    kwargs = {"task_id": task_id, "meeting_date": body.meeting_date.isoformat(), "attendees": body.attendees,
-              "decision": body.decision, "minutes": body.minutes,
-              **({"attachment": body.attachment} if body.attachment else {})}
+    kwargs = {
+        "task_id": task_id,
+        "meeting_date": body.meeting_date.isoformat(),
+        "attendees": body.attendees,
+        "decision": body.decision,
+        "minutes": body.minutes,
+        **({"attachment": body.attachment} if body.attachment else {}),
+    }
     return await rpc.call("approval", "record_meeting", kwargs)
 
 

@@ -34,8 +34,7 @@ async def login(body: LoginBody, rpc: AnonymousRpc, request: Request) -> dict[st
     token = issue_token(user, request.app.state.settings)
     # Display-only fields (职务, unit name) ride along in the answer, not in the token.
     shown = {key: answer[key] for key in ("title", "unit_name") if key in answer}
-    return {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_TTL_S,
-            "user": {**user.view(), **shown}}
+    return {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_TTL_S, "user": {**user.view(), **shown}}
 
 
 @router.get("/me", summary="当前登录用户")

@@ -42,26 +42,42 @@ async def budget_importer(user: CurrentUser) -> User:
 Importer = Annotated[User, Depends(budget_importer)]
 
 
-@router.get("/budget-lines/import-template.xlsx", summary="下载预算指标导入模板（Excel）", response_class=Response,
-            responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
+@router.get(
+    "/budget-lines/import-template.xlsx",
+    summary="下载预算指标导入模板（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+)
 async def budget_lines_import_template(rpc: UserRpc, _: Importer) -> Response:
     result = await rpc.call("budget", "import_template_xlsx", {})
     chinese = quote("预算指标导入模板.xlsx")
-    return Response(base64.b64decode(result["content_base64"]), media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"budget-lines-template.xlsx\"; filename*=UTF-8''{chinese}"})
+    return Response(
+        base64.b64decode(result["content_base64"]),
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f"attachment; filename=\"budget-lines-template.xlsx\"; filename*=UTF-8''{chinese}"
+        },
+    )
 
 
-@router.post("/budget-lines/import", summary="从 Excel 导入预算指标（逐行校验，任何一行有误则全部不导入）",
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+@router.post(
+    "/budget-lines/import",
+    summary="从 Excel 导入预算指标（逐行校验，任何一行有误则全部不导入）",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+    },
+)
 async def import_budget_lines(
-    request: Request, rpc: UserRpc, _: Importer,
+    request: Request,
+    rpc: UserRpc,
+    _: Importer,
     dry_run: Annotated[bool, Query(description="只校验，不导入")] = False,
 ) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if content_type != XLSX:
-        raise ApiError(415, "unsupported_media_type",
-                       f"请以 Content-Type: {XLSX} 上传 Excel 文件（.xlsx）正文", {"expected": XLSX})
+        raise ApiError(
+            415, "unsupported_media_type", f"请以 Content-Type: {XLSX} 上传 Excel 文件（.xlsx）正文", {"expected": XLSX}
+        )
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
         raise _too_large()
@@ -73,9 +89,12 @@ async def import_budget_lines(
     if not body:
         raise ApiError(422, "budget_import_unreadable", "文件为空")
     try:
-        return await rpc.call("budget", "import_lines_xlsx",
-                              {"content_base64": base64.b64encode(bytes(body)).decode("ascii"), "dry_run": dry_run},
-                              timeout=IMPORT_TIMEOUT_S)
+        return await rpc.call(
+            "budget",
+            "import_lines_xlsx",
+            {"content_base64": base64.b64encode(bytes(body)).decode("ascii"), "dry_run": dry_run},
+            timeout=IMPORT_TIMEOUT_S,
+        )
     except RemoteError as exc:
         raise _with_typed_row_errors(from_remote(exc)) from None
 
@@ -95,14 +114,18 @@ def _with_typed_row_errors(error: ApiError) -> ApiError:
 
 
 def _too_large() -> ApiError:
-    return ApiError(413, "budget_import_too_large",
-                    f"文件超过 {MAX_IMPORT_BYTES // (1024 * 1024)} MB，请拆分后分批导入",
-                    {"max_bytes": MAX_IMPORT_BYTES})
+    return ApiError(
+        413,
+        "budget_import_too_large",
+        f"文件超过 {MAX_IMPORT_BYTES // (1024 * 1024)} MB，请拆分后分批导入",
+        {"max_bytes": MAX_IMPORT_BYTES},
+    )
 
 
 @router.get("/budget-lines", summary="预算指标列表（可按单位、年度、关键字筛选）")
 async def list_budget_lines(
-    rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
+    rpc: UserRpc,
+    page: Annotated[Paging, Depends(paging)],
     unit: Annotated[str | None, Query(min_length=1, max_length=64, description="单位代码")] = None,
     fiscal_year: Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="关键字（名称、项目、分类）")] = None,
@@ -117,6 +140,7 @@ async def get_budget_line(line_id: Ident, rpc: UserRpc) -> dict[str, Any]:
 
 
 @router.get("/budget-lines/{line_id}/moves", summary="预算指标执行明细（穿透到来源单据，最新在前）")
-async def list_budget_line_moves(line_id: Ident, rpc: UserRpc,
-                                 page: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
+async def list_budget_line_moves(
+    line_id: Ident, rpc: UserRpc, page: Annotated[Paging, Depends(paging)]
+) -> dict[str, Any]:
     return await rpc.call("budget", "line_moves", {"budget_line_id": line_id, **page.kwargs()})

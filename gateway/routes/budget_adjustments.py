@@ -57,8 +57,9 @@ def _own_unit(user: User) -> str | None:
 
 
 @router.post("/budget-adjustments", status_code=201, summary="提交预算调整（调剂冻结调出金额，进入审批）")
-async def submit_budget_adjustment(body: AdjustmentBody, user: CurrentUser, rpc: UserRpc, request: Request,
-                                   response: Response) -> dict[str, Any]:
+async def submit_budget_adjustment(
+    body: AdjustmentBody, user: CurrentUser, rpc: UserRpc, request: Request, response: Response
+) -> dict[str, Any]:
     kwargs = {**body.model_dump(exclude_none=True), "amount": money_str(body.amount), **optional(unit=_own_unit(user))}
     result = await rpc.call("budget", "submit_adjustment", kwargs)
     response.headers["Location"] = request.app.url_path_for("get_budget_adjustment", adjustment_id=result["id"])
@@ -67,7 +68,9 @@ async def submit_budget_adjustment(body: AdjustmentBody, user: CurrentUser, rpc:
 
 @router.get("/budget-adjustments", summary="预算调整单列表（本人发起的；财务、纪检、审计可查看全部）")
 async def list_budget_adjustments(
-    user: CurrentUser, rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
+    user: CurrentUser,
+    rpc: UserRpc,
+    page: Annotated[Paging, Depends(paging)],
     status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$", description="状态")] = None,
     fiscal_year: Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")] = None,
     all: Annotated[bool, Query(description="查看全部（财务、纪检、审计、管理员）")] = False,  # noqa: A002
@@ -80,15 +83,18 @@ async def list_budget_adjustments(
 
 @router.get("/budget-adjustments/{adjustment_id}", summary="预算调整单详情（含审批路线）")
 async def get_budget_adjustment(adjustment_id: Ident, rpc: UserRpc) -> dict[str, Any]:
-    return await with_route(rpc, "budget_adjustment", adjustment_id,
-                            rpc.call("budget", "get_adjustment", {"adjustment_id": adjustment_id}))
+    return await with_route(
+        rpc, "budget_adjustment", adjustment_id, rpc.call("budget", "get_adjustment", {"adjustment_id": adjustment_id})
+    )
 
 
 @router.post("/budget-adjustments/{adjustment_id}/resubmit", summary="重新提交被退回的预算调整（仅发起人）")
-async def resubmit_budget_adjustment(adjustment_id: Ident, body: ResubmitAdjustmentBody,
-                                     rpc: UserRpc) -> dict[str, Any]:
-    return await rpc.call("budget", "resubmit_adjustment",
-                          {"adjustment_id": adjustment_id, **body.model_dump(exclude_none=True)})
+async def resubmit_budget_adjustment(
+    adjustment_id: Ident, body: ResubmitAdjustmentBody, rpc: UserRpc
+) -> dict[str, Any]:
+    return await rpc.call(
+        "budget", "resubmit_adjustment", {"adjustment_id": adjustment_id, **body.model_dump(exclude_none=True)}
+    )
 
 
 @router.post("/budget-adjustments/{adjustment_id}/withdraw", summary="撤回被退回的预算调整（释放冻结，仅发起人）")
@@ -98,21 +104,28 @@ async def withdraw_budget_adjustment(adjustment_id: Ident, rpc: UserRpc) -> dict
 
 @router.post("/budget-overrides", status_code=201, summary="申请超预算审批（批准后该单据可一次性超出指标）")
 async def request_budget_override(body: OverrideBody, user: CurrentUser, rpc: UserRpc) -> dict[str, Any]:
-    kwargs = {"budget_line_id": body.budget_line_id, "document": body.document.model_dump(exclude_none=True),
-              "amount": money_str(body.amount), "reason": body.reason, **optional(unit=_own_unit(user))}
+    kwargs = {
+        "budget_line_id": body.budget_line_id,
+        "document": body.document.model_dump(exclude_none=True),
+        "amount": money_str(body.amount),
+        "reason": body.reason,
+        **optional(unit=_own_unit(user)),
+    }
     return await rpc.call("budget", "request_override", kwargs)
 
 
 @router.get("/budget-overrides/{override_id}", summary="超预算审批单详情（含审批路线）")
 async def get_budget_override(override_id: Ident, rpc: UserRpc) -> dict[str, Any]:
-    return await with_route(rpc, "budget_override", override_id,
-                            rpc.call("budget", "get_override", {"override_id": override_id}))
+    return await with_route(
+        rpc, "budget_override", override_id, rpc.call("budget", "get_override", {"override_id": override_id})
+    )
 
 
 async def with_route(rpc: Rpc, document_type: str, document_id: str, document_call: Any) -> dict[str, Any]:
     """The document and its approval route, asked together; the document's own failure comes first."""
-    document, route = await asyncio.gather(document_call, _route(rpc, document_type, document_id),
-                                           return_exceptions=True)
+    document, route = await asyncio.gather(
+        document_call, _route(rpc, document_type, document_id), return_exceptions=True
+    )
     for outcome in (document, route):
         if isinstance(outcome, BaseException):
             raise outcome

@@ -25,8 +25,9 @@ from ic_platform.money import money_str
 router = api_router("budget")
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
-                                              description="幂等键：同一键重复提交只分解一次")]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：同一键重复提交只分解一次")
+]
 
 
 class DecompositionPartBody(Body):
@@ -40,9 +41,12 @@ class DecomposeBody(Body):
     request_id: Code | None = Field(None, description="请求编号：同一编号重复提交只分解一次（也可用 Idempotency-Key）")
 
     def rpc_kwargs(self, line_id: str) -> dict[str, Any]:
-        return {"budget_line_id": line_id, "reason": self.reason,
-                "parts": [{"unit": p.unit, "amount": money_str(p.amount)} for p in self.parts],
-                **optional(request_id=self.request_id)}
+        return {
+            "budget_line_id": line_id,
+            "reason": self.reason,
+            "parts": [{"unit": p.unit, "amount": money_str(p.amount)} for p in self.parts],
+            **optional(request_id=self.request_id),
+        }
 
 
 class ControlBody(Body):
@@ -50,32 +54,49 @@ class ControlBody(Body):
     economic_class: Code | None = Field(None, description="经济分类编码前缀，如 302 覆盖 30201、30211 等")
     fiscal_year: int | None = Field(None, ge=2000, le=2100, description="按经济分类设置时的预算年度")
     control_mode: Literal["block", "warn", "tolerance"] = Field(description="block 刚性 / warn 预警 / tolerance 容差")
-    tolerance_rate: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2,
-                                           description="容差比例（%），容差控制时与容差金额二选一")
+    tolerance_rate: Decimal | None = Field(
+        None, gt=0, le=100, max_digits=5, decimal_places=2, description="容差比例（%），容差控制时与容差金额二选一"
+    )
     tolerance: Amount | None = Field(None, description="容差金额（元），容差控制时与容差比例二选一")
     reason: Text = Field(description="变更原因（必填，记入变更记录）")
 
     def rpc_kwargs(self) -> dict[str, Any]:
-        return {"control_mode": self.control_mode, "reason": self.reason, **optional(
-            budget_line_id=self.budget_line_id, economic_class=self.economic_class, fiscal_year=self.fiscal_year,
-            tolerance_rate=None if self.tolerance_rate is None else str(self.tolerance_rate),
-            tolerance=None if self.tolerance is None else money_str(self.tolerance))}
+        return {
+            "control_mode": self.control_mode,
+            "reason": self.reason,
+            **optional(
+                budget_line_id=self.budget_line_id,
+                economic_class=self.economic_class,
+                fiscal_year=self.fiscal_year,
+                tolerance_rate=None if self.tolerance_rate is None else str(self.tolerance_rate),
+                tolerance=None if self.tolerance is None else money_str(self.tolerance),
+            ),
+        }
 
 
-@router.get("/budget-lines/export.xlsx", summary="导出预算指标（Excel，列同导入模板，另含余额）",
-            response_class=Response, responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
+@router.get(
+    "/budget-lines/export.xlsx",
+    summary="导出预算指标（Excel，列同导入模板，另含余额）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+)
 async def export_budget_lines(
     rpc: UserRpc,
-    unit: Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$",
-                                      description="单位代码")] = None,
+    unit: Annotated[
+        str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")
+    ] = None,
     fiscal_year: Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="关键字（名称、项目、分类）")] = None,
 ) -> Response:
-    result = await rpc.call("budget", "export_lines_xlsx", optional(fiscal_year=fiscal_year, unit=unit, q=q),
-                            timeout=120.0)
+    result = await rpc.call(
+        "budget", "export_lines_xlsx", optional(fiscal_year=fiscal_year, unit=unit, q=q), timeout=120.0
+    )
     chinese = quote(result["filename"])
-    return Response(base64.b64decode(result["content_base64"]), media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"budget-lines.xlsx\"; filename*=UTF-8''{chinese}"})
+    return Response(
+        base64.b64decode(result["content_base64"]),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=\"budget-lines.xlsx\"; filename*=UTF-8''{chinese}"},
+    )
 
 
 @router.post("/budget-lines/control", summary="设置控制方式（单条指标，或某年度某经济分类下全部指标）")
@@ -84,14 +105,14 @@ async def set_budget_line_control(body: ControlBody, rpc: UserRpc, _: Importer) 
 
 
 @router.get("/budget-lines/{line_id}/history", summary="预算指标变更记录（谁、何时、为何，最新在前）")
-async def budget_line_history(line_id: Ident, rpc: UserRpc,
-                              page: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
+async def budget_line_history(line_id: Ident, rpc: UserRpc, page: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
     return await rpc.call("budget", "line_history", {"budget_line_id": line_id, **page.kwargs()})
 
 
 @router.post("/budget-lines/{line_id}/decompose", summary="指标分解：将本指标的部分可用额度下达到各单位")
-async def decompose_budget_line(line_id: Ident, body: DecomposeBody, rpc: UserRpc, _: Importer,
-                                idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+async def decompose_budget_line(
+    line_id: Ident, body: DecomposeBody, rpc: UserRpc, _: Importer, idempotency_key: IdempotencyKey = None
+) -> dict[str, Any]:
     # The Idempotency-Key header travels in the call context (gateway.rpc), and the service falls back to it
     # when the body names no request_id; it is declared here for the docs.
     return await rpc.call("budget", "decompose_line", body.rpc_kwargs(line_id))

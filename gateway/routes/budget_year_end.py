@@ -33,8 +33,9 @@ class ReasonBody(Body):
 
 async def finance_or_admin(user: CurrentUser) -> User:
     if not set(FINANCE_ROLES) & set(user.roles):
-        raise ApiError(403, "forbidden", "只有财务审核人员或系统管理员可以执行年度结账",
-                       {"required_role": list(FINANCE_ROLES)})
+        raise ApiError(
+            403, "forbidden", "只有财务审核人员或系统管理员可以执行年度结账", {"required_role": list(FINANCE_ROLES)}
+        )
     return user
 
 
@@ -42,20 +43,31 @@ Finance = Annotated[User, Depends(finance_or_admin)]
 
 
 @router.get("/reports/final-accounts", summary="预算决算表（按指标：预算数、决算数、差异、执行率；按单位合计）")
-async def final_accounts(rpc: UserRpc, fiscal_year: FiscalYear, page: Annotated[Paging, Depends(paging)],
-                         unit: Unit = None) -> dict[str, Any]:
-    return await rpc.call("budget", "final_accounts",
-                          {"fiscal_year": fiscal_year, **optional(unit=unit), **page.kwargs()})
+async def final_accounts(
+    rpc: UserRpc, fiscal_year: FiscalYear, page: Annotated[Paging, Depends(paging)], unit: Unit = None
+) -> dict[str, Any]:
+    return await rpc.call(
+        "budget", "final_accounts", {"fiscal_year": fiscal_year, **optional(unit=unit), **page.kwargs()}
+    )
 
 
-@router.get("/reports/final-accounts.xlsx", summary="导出预算决算表（Excel）", response_class=Response,
-            responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
+@router.get(
+    "/reports/final-accounts.xlsx",
+    summary="导出预算决算表（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+)
 async def final_accounts_xlsx(rpc: UserRpc, fiscal_year: FiscalYear, unit: Unit = None) -> Response:
     result = await rpc.call("budget", "final_accounts_xlsx", {"fiscal_year": fiscal_year, **optional(unit=unit)})
     chinese = quote(f"预算决算表-{fiscal_year}.xlsx")
-    return Response(base64.b64decode(result["content_base64"]), media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"final-accounts-{fiscal_year}.xlsx\"; "
-                               f"filename*=UTF-8''{chinese}"})
+    return Response(
+        base64.b64decode(result["content_base64"]),
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="final-accounts-{fiscal_year}.xlsx"; '
+            f"filename*=UTF-8''{chinese}"
+        },
+    )
 
 
 @router.get("/fiscal-years/{fiscal_year}", summary="预算年度状态（是否已结账、结转情况）")
@@ -68,14 +80,19 @@ async def close_fiscal_year(fiscal_year: YearInPath, body: ReasonBody, rpc: User
     return await rpc.call("budget", "close_year", {"fiscal_year": fiscal_year, "reason": body.reason}, timeout=120.0)
 
 
-@router.post("/fiscal-years/{fiscal_year}/reopen-requests", status_code=201,
-             summary="申请重新开放已结账年度（须主要领导审批；财务、管理员）")
+@router.post(
+    "/fiscal-years/{fiscal_year}/reopen-requests",
+    status_code=201,
+    summary="申请重新开放已结账年度（须主要领导审批；财务、管理员）",
+)
 async def request_reopen(fiscal_year: YearInPath, body: ReasonBody, rpc: UserRpc, user: Finance) -> dict[str, Any]:
-    return await rpc.call("budget", "request_reopen",
-                          {"fiscal_year": fiscal_year, "reason": body.reason, "unit": user.unit or ""})
+    return await rpc.call(
+        "budget", "request_reopen", {"fiscal_year": fiscal_year, "reason": body.reason, "unit": user.unit or ""}
+    )
 
 
 @router.get("/fiscal-year-reopens/{reopen_id}", summary="年度重新开放申请详情（含审批路线）")
 async def get_reopen(reopen_id: Ident, rpc: UserRpc) -> dict[str, Any]:
-    return await with_route(rpc, "fiscal_year_reopen", reopen_id,
-                            rpc.call("budget", "get_reopen", {"reopen_id": reopen_id}))
+    return await with_route(
+        rpc, "fiscal_year_reopen", reopen_id, rpc.call("budget", "get_reopen", {"reopen_id": reopen_id})
+    )

@@ -23,8 +23,11 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="就绪检查（消息代理已连接，且各服务均能应答）",
-            responses={503: {"description": "未就绪：列出失败的服务"}})
+@router.get(
+    "/readyz",
+    summary="就绪检查（消息代理已连接，且各服务均能应答）",
+    responses={503: {"description": "未就绪：列出失败的服务"}},
+)
 async def readyz(request: Request) -> JSONResponse:
     client = request.app.state.rpc
     rpc = Rpc(client, request_context(request, None), PING_TIMEOUT_S)

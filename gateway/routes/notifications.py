@@ -26,33 +26,48 @@ BATCH = 50
 
 
 @router.get("", summary="我的消息通知（待办分拨、退回、审批结束、催办、督办）")
-async def my_notifications(rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
-                           unread: Annotated[bool, Query(description="只看未读")] = False) -> dict[str, Any]:
+async def my_notifications(
+    rpc: UserRpc,
+    page: Annotated[Paging, Depends(paging)],
+    unread: Annotated[bool, Query(description="只看未读")] = False,
+) -> dict[str, Any]:
     return await rpc.call("approval", "my_notifications", {**page.kwargs(), "unread_only": unread})
 
 
 @router.post("/{notification_id}/read", summary="标记一条消息为已读")
-async def mark_read(notification_id: Annotated[int, Path(ge=1, le=2**62, description="消息编号")],
-                    rpc: UserRpc) -> dict[str, Any]:
+async def mark_read(
+    notification_id: Annotated[int, Path(ge=1, le=2**62, description="消息编号")], rpc: UserRpc
+) -> dict[str, Any]:
     return await rpc.call("approval", "mark_notification_read", {"notification_id": notification_id})
 
 
-@router.get("/stream", summary="消息推送（Server-Sent Events）：新的未读消息逐条推送",
-            response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}})
-async def stream(request: Request, rpc: UserRpc,
-                 after: Annotated[int | None, Query(ge=0, description="只推送此编号之后的消息")] = None,
-                 last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None) -> StreamingResponse:
+@router.get(
+    "/stream",
+    summary="消息推送（Server-Sent Events）：新的未读消息逐条推送",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def stream(
+    request: Request,
+    rpc: UserRpc,
+    after: Annotated[int | None, Query(ge=0, description="只推送此编号之后的消息")] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> StreamingResponse:
     cursor = after if after is not None else _int(last_event_id)
-    return StreamingResponse(_events(request, rpc, cursor), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        _events(request, rpc, cursor),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 async def _events(request: Request, rpc: Rpc, cursor: int) -> AsyncIterator[str]:
     yield f"retry: {int(POLL_S * 1000)}\n\n"
     idle = 0.0
     while not await request.is_disconnected():
-        answer = await rpc.call("approval", "my_notifications",
-                                {"after_id": cursor, "unread_only": True, "page_size": BATCH})
+        answer = await rpc.call(
+            "approval", "my_notifications", {"after_id": cursor, "unread_only": True, "page_size": BATCH}
+        )
         for item in answer["items"]:
             cursor = max(cursor, item["id"])
             yield f"id: {item['id']}\nevent: notification\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"

@@ -20,14 +20,14 @@ ServiceName = Annotated[str, Path(max_length=64, description="服务名，如 bu
 
 def _known(service: str) -> str:
     if service not in SERVICES:
-        raise ApiError(404, "service_not_found", f"服务不存在: {service}",
-                       {"service": service, "services": list(SERVICES)})
+        raise ApiError(
+            404, "service_not_found", f"服务不存在: {service}", {"service": service, "services": list(SERVICES)}
+        )
     return service
 
 
 @router.get("/dead-letters/{service}", summary="查看服务的死信（处理失败的事件）")
-async def dead_letters(service: ServiceName, rpc: UserRpc,
-                       page: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
+async def dead_letters(service: ServiceName, rpc: UserRpc, page: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
     answer = await rpc.call(_known(service), "dead_letters", page.window())
     return {"items": answer.get("items", []), "total": answer.get("total", 0), **page.kwargs()}
 

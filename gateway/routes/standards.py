@@ -40,36 +40,53 @@ class StandardVersionBody(Body):
     kind: Kind | None = Field(None, description="类型（新标准必填；新版本不可改）")
     name: str | None = Field(None, min_length=1, max_length=200, description="标准名称（新标准必填）")
     key: dict[str, Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
-        None, description="适用范围（新标准必填；新版本不可改）：travel {city_tier, rank}；meeting/training "
-                          "{category}；reception {}")
-    limits: dict[str, Limit] = Field(description=(
-        "限额：travel {lodging, meals, transport}（元/人·天）；meeting/training {total}（元/人·天）；"
-        "reception {meal_per_person（元/人·餐）, accompany_min, guests_per_accompany}"))
+        None,
+        description="适用范围（新标准必填；新版本不可改）：travel {city_tier, rank}；meeting/training "
+        "{category}；reception {}",
+    )
+    limits: dict[str, Limit] = Field(
+        description=(
+            "限额：travel {lodging, meals, transport}（元/人·天）；meeting/training {total}（元/人·天）；"
+            "reception {meal_per_person（元/人·餐）, accompany_min, guests_per_accompany}"
+        )
+    )
     action: Literal["block", "flag"] = Field(description="超标处理：block 刚性控制（拒绝）/ flag 超标预警（提示）")
     effective_from: date = Field(description="生效日期；须晚于现行版本的生效日期，现行版本于前一日失效")
 
     def rpc_kwargs(self) -> dict[str, Any]:
-        return {"code": self.code, "limits": self.limits, "action": self.action,
-                "effective_from": self.effective_from.isoformat(),
-                **optional(kind=self.kind, name=self.name, key=self.key)}
+        return {
+            "code": self.code,
+            "limits": self.limits,
+            "action": self.action,
+            "effective_from": self.effective_from.isoformat(),
+            **optional(kind=self.kind, name=self.name, key=self.key),
+        }
 
 
 class CapBody(Body):
     fiscal_year: int = Field(ge=2000, le=2100, description="预算年度")
-    category: Category = Field(description="official_reception 公务接待费 / official_vehicles 公务用车购置及运行费 / "
-                                           "overseas_trips 因公出国（境）费")
+    category: Category = Field(
+        description="official_reception 公务接待费 / official_vehicles 公务用车购置及运行费 / "
+        "overseas_trips 因公出国（境）费"
+    )
     amount: Annotated[str, Field(pattern=r"^\d{1,13}(\.\d{1,2})?$")] | StrictInt = Field(
-        description="年度控制数（元），字符串或整数，可为 0")
+        description="年度控制数（元），字符串或整数，可为 0"
+    )
     unit: str | None = Field(None, min_length=1, max_length=64, description="单位代码；不填为全街道")
 
     def rpc_kwargs(self) -> dict[str, Any]:
-        return {"fiscal_year": self.fiscal_year, "category": self.category, "amount": str(self.amount),
-                **optional(unit=self.unit)}
+        return {
+            "fiscal_year": self.fiscal_year,
+            "category": self.category,
+            "amount": str(self.amount),
+            **optional(unit=self.unit),
+        }
 
 
 @router.get("/expenditure-standards", summary="支出标准列表（可按类型、编码、某日有效筛选）")
 async def list_expenditure_standards(
-    rpc: UserRpc, page: Annotated[Paging, Depends(paging)],
+    rpc: UserRpc,
+    page: Annotated[Paging, Depends(paging)],
     kind: Annotated[Kind | None, Query(description="类型")] = None,
     code: Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")] = None,
     as_of: Annotated[date | None, Query(description="只列出该日有效的版本")] = None,
@@ -78,10 +95,12 @@ async def list_expenditure_standards(
     return await rpc.call("budget", "list_standards", kwargs)
 
 
-@router.post("/expenditure-standards", status_code=201,
-             summary="新增支出标准或其新版本（财务审核、系统管理员；旧版本于新版本生效前一日失效）")
-async def add_expenditure_standard_version(body: StandardVersionBody, rpc: UserRpc,
-                                           _: Maintainer) -> dict[str, Any]:
+@router.post(
+    "/expenditure-standards",
+    status_code=201,
+    summary="新增支出标准或其新版本（财务审核、系统管理员；旧版本于新版本生效前一日失效）",
+)
+async def add_expenditure_standard_version(body: StandardVersionBody, rpc: UserRpc, _: Maintainer) -> dict[str, Any]:
     return await rpc.call("budget", "add_standard_version", body.rpc_kwargs())
 
 
@@ -97,7 +116,8 @@ async def set_three_public_cap(body: CapBody, rpc: UserRpc, _: Maintainer) -> di
 
 @router.get("/reports/three-public", summary="三公经费执行情况（控制数、已使用、可用、使用率）")
 async def three_public_report(
-    rpc: UserRpc, fiscal_year: Annotated[int, Query(ge=2000, le=2100, description="预算年度")],
+    rpc: UserRpc,
+    fiscal_year: Annotated[int, Query(ge=2000, le=2100, description="预算年度")],
     unit: Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")] = None,
 ) -> dict[str, Any]:
     return await rpc.call("budget", "three_public_report", {"fiscal_year": fiscal_year, **optional(unit=unit)})

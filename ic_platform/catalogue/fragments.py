@@ -14,9 +14,19 @@ DOCUMENT = {
     "description": "the business document an event is about",
     "required": ["type", "id"],
     "properties": {
-        "type": {"type": "string", "enum": [
-            "matter_application", "budget_adjustment", "budget_override", "fiscal_year_reopen",
-            "procurement_plan", "contract", "payment_request", "expense_claim"]},
+        "type": {
+            "type": "string",
+            "enum": [
+                "matter_application",
+                "budget_adjustment",
+                "budget_override",
+                "fiscal_year_reopen",
+                "procurement_plan",
+                "contract",
+                "payment_request",
+                "expense_claim",
+            ],
+        },
         "id": {"type": "string", "minLength": 1},
         "no": {"type": "string", "description": "the number people see, e.g. SQ-2026-000001"},
     },
@@ -25,9 +35,13 @@ DOCUMENT = {
 
 
 # Who holds which position on the document (不相容岗位相互分离), e.g. {"purchaser": "clerk", "acceptor": "li"}.
-PARTIES = {"type": "object", "description": "单据当事人：岗位 → 用户名（如 purchaser 采购经办、acceptor 验收、"
-                                            "supplier_registrar 供应商登记、payment_executor 付款执行）",
-           "propertyNames": {"pattern": "^[a-z][a-z_]{0,63}$"}, "additionalProperties": USERNAME}
+PARTIES = {
+    "type": "object",
+    "description": "单据当事人：岗位 → 用户名（如 purchaser 采购经办、acceptor 验收、"
+    "supplier_registrar 供应商登记、payment_executor 付款执行）",
+    "propertyNames": {"pattern": "^[a-z][a-z_]{0,63}$"},
+    "additionalProperties": USERNAME,
+}
 
 
 def obj(required: list[str], **properties: Any) -> dict[str, Any]:
@@ -43,11 +57,18 @@ def approval_request(required: list[str] = (), **properties: Any) -> dict[str, A
     """The payload of an event that puts a document into approval (or brings a returned one back): the fields
     the approval service routes by, plus the producer's own. Every such event has this shape, so approval
     takes documents from any domain the same way."""
-    return obj(["document", "unit", "applicant", "amount", "title", *required],
-               document=DOCUMENT, unit={"type": "string", "minLength": 1}, applicant=USERNAME, amount=MONEY,
-               title={"type": "string", "minLength": 1},
-               major_matter={"type": "boolean", "description": "三重一大事项：需主要领导审批"},
-               parties=PARTIES, client=CLIENT, **properties)
+    return obj(
+        ["document", "unit", "applicant", "amount", "title", *required],
+        document=DOCUMENT,
+        unit={"type": "string", "minLength": 1},
+        applicant=USERNAME,
+        amount=MONEY,
+        title={"type": "string", "minLength": 1},
+        major_matter={"type": "boolean", "description": "三重一大事项：需主要领导审批"},
+        parties=PARTIES,
+        client=CLIENT,
+        **properties,
+    )
 
 
 ENVELOPE_SCHEMA: dict[str, Any] = {

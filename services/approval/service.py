@@ -104,8 +104,9 @@ class ApprovalService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def my_notifications(self, **kwargs):
-        return notifications.my_notifications(notifications.MyNotifications.parse(kwargs), self.platform.uow(),
-                                              self.platform.ctx)
+        return notifications.my_notifications(
+            notifications.MyNotifications.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def mark_notification_read(self, **kwargs):
@@ -149,8 +150,13 @@ class ApprovalService(PlatformService):
 
     @timer(interval=ANCHOR_TICK_S)
     def anchor_trail(self):
-        handlers.anchor_trail(self.platform.uow(), self.anchors, self.platform.ctx,
-                              every_entries=ANCHOR_EVERY, every_seconds=ANCHOR_INTERVAL_S)
+        handlers.anchor_trail(
+            self.platform.uow(),
+            self.anchors,
+            self.platform.ctx,
+            every_entries=ANCHOR_EVERY,
+            every_seconds=ANCHOR_INTERVAL_S,
+        )
 
 
 SERVICE = ApprovalService

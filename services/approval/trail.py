@@ -1,10 +1,10 @@
 """The approval trail from the command line: `python -m services.approval.trail <command>`.
 
-  verify              recompute the chain in the approval database (IC_DB_PREFIX, IC_PG_URL) and check it against
-                      the anchors in IC_TRAIL_ANCHOR_DIR; prints the result as JSON; exit status 0 intact, 1 broken
-  anchor              record the current head in the anchor file now (the running service does it on a timer)
-  bench [N]           build N synthetic entries (default 1,000,000) in a throwaway database with the domain
-                      functions, time `verify` over them, drop the database
+verify              recompute the chain in the approval database (IC_DB_PREFIX, IC_PG_URL) and check it against
+                    the anchors in IC_TRAIL_ANCHOR_DIR; prints the result as JSON; exit status 0 intact, 1 broken
+anchor              record the current head in the anchor file now (the running service does it on a timer)
+bench [N]           build N synthetic entries (default 1,000,000) in a throwaway database with the domain
+                    functions, time `verify` over them, drop the database
 """
 
 from __future__ import annotations
@@ -66,19 +66,33 @@ def anchor(cfg: Settings | None = None) -> dict | None:
 def synthetic_drafts(n: int, start: datetime | None = None):
     """Plausible entries: a document every five actions, Chinese comments, amounts, addresses."""
     start = start or datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
-    actions = [TrailAction.SUBMITTED, TrailAction.STEP_ASSIGNED, TrailAction.APPROVED, TrailAction.STEP_ASSIGNED,
-               TrailAction.APPROVED]
+    actions = [
+        TrailAction.SUBMITTED,
+        TrailAction.STEP_ASSIGNED,
+        TrailAction.APPROVED,
+        TrailAction.STEP_ASSIGNED,
+        TrailAction.APPROVED,
+    ]
     for i in range(n):
         doc = i // 5
         yield TrailDraft(
-            action=actions[i % 5].value, org="xinqiao", actor=("clerk", "head", "head", "leader", "leader")[i % 5],
-            document_type="matter_application", document_id=str(uuid.UUID(int=doc)),
-            document_no=f"SQ-2026-{doc:06d}", task_id=str(uuid.UUID(int=i)), assignee="leader" if i % 5 == 3 else None,
-            from_step=None if i % 5 < 2 else (i % 5 - 1) // 2, to_step=(i % 5 + 1) // 2 or 1,
-            amount=Decimal(f"{(doc % 90000) + 100}.{doc % 100:02d}"), comment="同意" if i % 5 in (2, 4) else None,
+            action=actions[i % 5].value,
+            org="xinqiao",
+            actor=("clerk", "head", "head", "leader", "leader")[i % 5],
+            document_type="matter_application",
+            document_id=str(uuid.UUID(int=doc)),
+            document_no=f"SQ-2026-{doc:06d}",
+            task_id=str(uuid.UUID(int=i)),
+            assignee="leader" if i % 5 == 3 else None,
+            from_step=None if i % 5 < 2 else (i % 5 - 1) // 2,
+            to_step=(i % 5 + 1) // 2 or 1,
+            amount=Decimal(f"{(doc % 90000) + 100}.{doc % 100:02d}"),
+            comment="同意" if i % 5 in (2, 4) else None,
             occurred_at=start + timedelta(seconds=i * 7, microseconds=i % 1000),
-            client_ip=f"10.12.{doc % 250}.{i % 250}", user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
-            trace_id=f"{i:032x}")
+            client_ip=f"10.12.{doc % 250}.{i % 250}",
+            user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
+            trace_id=f"{i:032x}",
+        )
 
 
 def bench(n: int = 1_000_000) -> dict:

@@ -55,8 +55,7 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def release_document(self, **kwargs):
-        return handlers.release_document(commands.ReleaseDocument.parse(kwargs), self.platform.uow(),
-                                         self.platform.ctx)
+        return handlers.release_document(commands.ReleaseDocument.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def create_line(self, **kwargs):
@@ -80,18 +79,17 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def execution_report(self, **kwargs):
-        return reports.execution_report(commands.ExecutionReport.parse(kwargs), self.platform.uow(),
-                                         self.platform.ctx)
+        return reports.execution_report(commands.ExecutionReport.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def execution_report_xlsx(self, **kwargs):
-        return reports.execution_report_xlsx(commands.ExecutionReport.parse(kwargs), self.platform.uow(),
-                                              self.platform.ctx)
+        return reports.execution_report_xlsx(
+            commands.ExecutionReport.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def execution_trend(self, **kwargs):
-        return reports.execution_trend(commands.ExecutionTrend.parse(kwargs), self.platform.uow(),
-                                        self.platform.ctx)
+        return reports.execution_trend(commands.ExecutionTrend.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def line_moves(self, **kwargs):
@@ -104,8 +102,9 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def decompose_line(self, **kwargs):
-        return register.decompose_line(line_commands.DecomposeLine.parse(kwargs), self.platform.uow(),
-                                       self.platform.ctx)
+        return register.decompose_line(
+            line_commands.DecomposeLine.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def set_control(self, **kwargs):
@@ -113,24 +112,24 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def export_lines_xlsx(self, **kwargs):
-        return register.export_lines_xlsx(line_commands.ExportLines.parse(kwargs), self.platform.uow(),
-                                          self.platform.ctx)
+        return register.export_lines_xlsx(
+            line_commands.ExportLines.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     # ── budget control documents: adjustments, overrides, final accounts, year close ──
     @rpc(expected_exceptions=DomainError)
     def submit_adjustment(self, **kwargs):
-        return adjustments.submit_adjustment(cc.SubmitAdjustment.parse(kwargs), self.platform.uow(),
-                                             self.platform.ctx)
+        return adjustments.submit_adjustment(cc.SubmitAdjustment.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def resubmit_adjustment(self, **kwargs):
-        return adjustments.resubmit_adjustment(cc.ResubmitAdjustment.parse(kwargs), self.platform.uow(),
-                                               self.platform.ctx)
+        return adjustments.resubmit_adjustment(
+            cc.ResubmitAdjustment.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def withdraw_adjustment(self, **kwargs):
-        return adjustments.withdraw_adjustment(cc.AdjustmentId.parse(kwargs), self.platform.uow(),
-                                               self.platform.ctx)
+        return adjustments.withdraw_adjustment(cc.AdjustmentId.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def get_adjustment(self, **kwargs):
@@ -138,8 +137,7 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def list_adjustments(self, **kwargs):
-        return adjustments.list_adjustments(cc.ListAdjustments.parse(kwargs), self.platform.uow(),
-                                            self.platform.ctx)
+        return adjustments.list_adjustments(cc.ListAdjustments.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def request_override(self, **kwargs):
@@ -177,8 +175,9 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def add_standard_version(self, **kwargs):
-        return standards.add_standard_version(std_cmd.AddStandardVersion.parse(kwargs), self.platform.uow(),
-                                              self.platform.ctx)
+        return standards.add_standard_version(
+            std_cmd.AddStandardVersion.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def list_standards(self, **kwargs):
@@ -194,8 +193,9 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def three_public_report(self, **kwargs):
-        return three_public.three_public_report(std_cmd.ThreePublicReport.parse(kwargs), self.platform.uow(),
-                                                self.platform.ctx)
+        return three_public.three_public_report(
+            std_cmd.ThreePublicReport.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
 
 SERVICE = BudgetService

@@ -20,8 +20,15 @@ PAGE_SIZE = 200
 
 
 class Rpc(Protocol):
-    def call(self, service: str, method: str, kwargs: dict | None = None, *, timeout: float | None = None,
-             context: dict | None = None) -> Any: ...
+    def call(
+        self,
+        service: str,
+        method: str,
+        kwargs: dict | None = None,
+        *,
+        timeout: float | None = None,
+        context: dict | None = None,
+    ) -> Any: ...
 
 
 def sync_units(rpc: Rpc, uow: BudgetUnitOfWork, org: str) -> int:

@@ -19,14 +19,16 @@ class PaymentService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def submit_matter_application(self, **kwargs):
-        return handlers.submit_matter_application(commands.SubmitMatterApplication.parse(kwargs),
-                                                  self.platform.uow(), self.platform.ctx, self.budget)
+        return handlers.submit_matter_application(
+            commands.SubmitMatterApplication.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+        )
 
     @rpc(expected_exceptions=DomainError)
     def resubmit_matter_application(self, **kwargs):
         """Resubmit a returned application (applicant only; title and purpose may change, money may not)."""
-        return handlers.resubmit_matter_application(commands.ResubmitMatterApplication.parse(kwargs),
-                                                    self.platform.uow(), self.platform.ctx)
+        return handlers.resubmit_matter_application(
+            commands.ResubmitMatterApplication.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def get_matter_application(self, application_id: str):
@@ -34,8 +36,9 @@ class PaymentService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def list_matter_applications(self, **kwargs):
-        return handlers.list_matter_applications(commands.ListMatterApplications.parse(kwargs),
-                                                 self.platform.uow(), self.platform.ctx)
+        return handlers.list_matter_applications(
+            commands.ListMatterApplications.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @timer(interval=15)
     def redrive_reserving(self):

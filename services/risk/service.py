@@ -17,14 +17,12 @@ class RiskService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def get_dossier(self, **kwargs):
-        return handlers.get_dossier(commands.DocumentQuery.parse(kwargs), self.platform.uow(),
-                                    self.platform.ctx)
+        return handlers.get_dossier(commands.DocumentQuery.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def warnings_for(self, **kwargs):
         """The document's risk warnings (风险预警), oldest first."""
-        return warnings.warnings_for(commands.DocumentQuery.parse(kwargs), self.platform.uow(),
-                                     self.platform.ctx)
+        return warnings.warnings_for(commands.DocumentQuery.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
 
 SERVICE = RiskService

@@ -23,10 +23,22 @@ def rpc(stack):
 
 def new_line(rpc, amount, *, year=2026, unit="dzb", kind="basic", mode="block", economic_class="30201") -> str:
     line_id = f"{year}-T{uuid.uuid4().hex[:8]}-{economic_class}"
-    rpc.call("budget", "create_line", {
-        "id": line_id, "fiscal_year": year, "unit": unit, "functional_class": "2010301",
-        "economic_class": economic_class, "expenditure_kind": kind, "fund_source": "general_public_budget",
-        "amount": amount, "control_mode": mode}, context=CTX)
+    rpc.call(
+        "budget",
+        "create_line",
+        {
+            "id": line_id,
+            "fiscal_year": year,
+            "unit": unit,
+            "functional_class": "2010301",
+            "economic_class": economic_class,
+            "expenditure_kind": kind,
+            "fund_source": "general_public_budget",
+            "amount": amount,
+            "control_mode": mode,
+        },
+        context=CTX,
+    )
     return line_id
 
 

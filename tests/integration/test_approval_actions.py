@@ -147,8 +147,10 @@ def test_an_administrator_reassigns_a_task(login):
     clerk, head, admin = login("clerk"), login("head"), login("admin")
     app = submit(clerk, "1200.00").json()
     task = eventually(lambda: pending_task(head, app["id"]))
-    moved = admin.post(f"{APPROVAL}/tasks/{task['task_id']}/reassign",
-                       json={"assignee": "head_djb", "reason": "部门负责人长期病休，由党建办负责人代为审核"})
+    moved = admin.post(
+        f"{APPROVAL}/tasks/{task['task_id']}/reassign",
+        json={"assignee": "head_djb", "reason": "部门负责人长期病休，由党建办负责人代为审核"},
+    )
     assert moved.status_code == 200, moved.text
     assert pending_task(head, app["id"]) is None
     assert eventually(lambda: pending_task(login("head_djb"), app["id"]))["step_no"] == 1
@@ -159,8 +161,12 @@ def test_a_delegate_acts_for_the_absent_approver_and_the_trail_says_so(login, st
     deputy = login("leader_party")
     now = datetime.now(UTC)
     # An expired delegation does nothing.
-    past = {"delegate": "leader_party", "starts_at": (now - timedelta(hours=3)).isoformat(),
-            "ends_at": (now - timedelta(hours=2)).isoformat(), "reason": "上周休假"}
+    past = {
+        "delegate": "leader_party",
+        "starts_at": (now - timedelta(hours=3)).isoformat(),
+        "ends_at": (now - timedelta(hours=2)).isoformat(),
+        "reason": "上周休假",
+    }
     assert leader.post(f"{APPROVAL}/delegations", json=past).status_code == 201
     app, _ = at_leader(clerk, head)
     eventually(lambda: pending_task(leader, app["id"]))
@@ -170,8 +176,12 @@ def test_a_delegate_acts_for_the_absent_approver_and_the_trail_says_so(login, st
 
     bad = leader.post(f"{APPROVAL}/delegations", json={**past, "reason": ""})
     assert bad.status_code == 422
-    body = {"delegate": "leader_party", "starts_at": (now - timedelta(minutes=1)).isoformat(),
-            "ends_at": (now + timedelta(hours=1)).isoformat(), "reason": "外出学习"}
+    body = {
+        "delegate": "leader_party",
+        "starts_at": (now - timedelta(minutes=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=1)).isoformat(),
+        "reason": "外出学习",
+    }
     granted = leader.post(f"{APPROVAL}/delegations", json=body)
     assert granted.status_code == 201, granted.text
     assert granted.json()["state"] == "active"

@@ -26,8 +26,14 @@ ORG = "xinqiao"
 
 
 def _event(type_, payload, actor=None):
-    event = Envelope(type=type_, payload=payload, org=ORG, producer=type_.split(".")[0], actor=actor,
-                     subject=f"matter_application/{payload['document']['id']}" if "document" in payload else None)
+    event = Envelope(
+        type=type_,
+        payload=payload,
+        org=ORG,
+        producer=type_.split(".")[0],
+        actor=actor,
+        subject=f"matter_application/{payload['document']['id']}" if "document" in payload else None,
+    )
     catalogue.validate(event.as_dict())
     return event
 
@@ -40,12 +46,25 @@ def engine():
     try:
         with ApprovalUnitOfWork(engine) as uow:
             for unit in UNITS:
-                handlers.on_unit_registered(_event("org.unit_registered", {"unit": {
-                    "code": unit.code, "name": unit.name, "kind": unit.kind,
-                    "leader_in_charge": unit.leader_in_charge, "responsible_for": list(unit.responsible_for)}}), uow)
+                handlers.on_unit_registered(
+                    _event(
+                        "org.unit_registered",
+                        {
+                            "unit": {
+                                "code": unit.code,
+                                "name": unit.name,
+                                "kind": unit.kind,
+                                "leader_in_charge": unit.leader_in_charge,
+                                "responsible_for": list(unit.responsible_for),
+                            }
+                        },
+                    ),
+                    uow,
+                )
             for user in USERS:
-                handlers.on_user_registered(_event("org.user_registered", {
-                    "user": asdict(user) | {"roles": list(user.roles)}}), uow)
+                handlers.on_user_registered(
+                    _event("org.user_registered", {"user": asdict(user) | {"roles": list(user.roles)}}), uow
+                )
             uow.commit()
         yield engine
     finally:
@@ -55,10 +74,19 @@ def engine():
 
 def submit(engine, parties):
     doc_id = str(uuid.uuid4())
-    event = _event("payment.matter_application_submitted", {
-        "document": {"type": "matter_application", "id": doc_id, "no": f"SQ-2026-{uuid.uuid4().int % 10**6:06d}"},
-        "unit": "dzb", "applicant": "clerk", "budget_line_id": "2026-DZB-30201-01", "amount": "8000.00",
-        "title": "采购复印机", "parties": parties}, actor="clerk")
+    event = _event(
+        "payment.matter_application_submitted",
+        {
+            "document": {"type": "matter_application", "id": doc_id, "no": f"SQ-2026-{uuid.uuid4().int % 10**6:06d}"},
+            "unit": "dzb",
+            "applicant": "clerk",
+            "budget_line_id": "2026-DZB-30201-01",
+            "amount": "8000.00",
+            "title": "采购复印机",
+            "parties": parties,
+        },
+        actor="clerk",
+    )
     with ApprovalUnitOfWork(engine) as uow:  # as the inbox runs it
         handlers.on_document_submitted(event, uow)
         uow.commit()
@@ -95,20 +123,41 @@ def test_a_compatible_position_decides_as_usual(engine):
 
 def test_a_party_name_must_be_a_position_code():
     with pytest.raises(catalogue.InvalidEvent):
-        _event("payment.matter_application_submitted", {
-            "document": {"type": "matter_application", "id": "x"}, "unit": "dzb", "applicant": "clerk",
-            "budget_line_id": "L", "amount": "1.00", "title": "t", "parties": {"采购": "head"}})
+        _event(
+            "payment.matter_application_submitted",
+            {
+                "document": {"type": "matter_application", "id": "x"},
+                "unit": "dzb",
+                "applicant": "clerk",
+                "budget_line_id": "L",
+                "amount": "1.00",
+                "title": "t",
+                "parties": {"采购": "head"},
+            },
+        )
 
 
 def test_a_resubmission_naming_no_parties_keeps_those_of_the_submission(engine):
     task = submit(engine, {"supplier_registrar": "head"})
     with ApprovalUnitOfWork(engine) as uow:
-        document = uow.conn.execute(sa.text("SELECT document_type, document_id FROM approval_route WHERE id = "
-                                            "(SELECT route_id FROM approval_task WHERE id = :t)"),
-                                    {"t": task.id}).one()
-    resubmitted = _event("payment.matter_application_resubmitted", {
-        "document": {"type": document.document_type, "id": document.document_id}, "unit": "dzb",
-        "applicant": "clerk", "budget_line_id": "2026-DZB-30201-01", "amount": "8000.00", "title": "采购复印机"})
+        document = uow.conn.execute(
+            sa.text(
+                "SELECT document_type, document_id FROM approval_route WHERE id = "
+                "(SELECT route_id FROM approval_task WHERE id = :t)"
+            ),
+            {"t": task.id},
+        ).one()
+    resubmitted = _event(
+        "payment.matter_application_resubmitted",
+        {
+            "document": {"type": document.document_type, "id": document.document_id},
+            "unit": "dzb",
+            "applicant": "clerk",
+            "budget_line_id": "2026-DZB-30201-01",
+            "amount": "8000.00",
+            "title": "采购复印机",
+        },
+    )
     with ApprovalUnitOfWork(engine) as uow:
         conflicts.record_parties(resubmitted, uow)
         uow.commit()

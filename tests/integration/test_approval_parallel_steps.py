@@ -86,7 +86,10 @@ def test_a_rejection_on_a_countersign_step_decides_it_and_skips_the_others(login
     step = application(clerk, app["id"])["route"]["steps"][1]
     assert step["status"] == "rejected"
     assert {s["assignee"]: s["status"] for s in step["signatures"]} == {
-        "finance": "approved", "finance2": "skipped", "inspector": "rejected"}
+        "finance": "approved",
+        "finance2": "skipped",
+        "inspector": "rejected",
+    }
     skipped = [e for e in trail(auditor, app["id"]) if e["action"] == "skipped"]
     assert [e["assignee"] for e in skipped] == ["finance2"]
 
@@ -97,8 +100,9 @@ def test_a_return_to_the_countersign_step_asks_every_signer_again(login):
     for who in SIGNERS:
         assert decide(login(who), tasks[who]["task_id"], "approve", "同意").status_code == 200
     task = eventually(lambda: pending_task(principal, app["id"]))
-    returned = principal.post(f"{APPROVAL}/tasks/{task['task_id']}/return-to-step",
-                              json={"to_step": 3, "reason": "请财务、纪检复核付款条件"})
+    returned = principal.post(
+        f"{APPROVAL}/tasks/{task['task_id']}/return-to-step", json={"to_step": 3, "reason": "请财务、纪检复核付款条件"}
+    )
     assert returned.status_code == 200, returned.text
     again = {who: eventually(lambda who=who: pending_task(login(who), app["id"])) for who in SIGNERS}
     assert {t["step_no"] for t in again.values()} == {3}
@@ -117,8 +121,13 @@ def test_a_major_matter_is_decided_by_recording_the_meeting(login):
     assert alone.status_code == 409 and alone.json()["error"]["code"] == "approval_meeting_required"
     path = f"{APPROVAL}/tasks/{task['task_id']}/meeting"
     today = datetime.now(UTC).date().isoformat()
-    meeting = {"meeting_date": today, "attendees": ["principal", "leader", "leader_party", "leader_discipline"],
-               "decision": "approve", "minutes": "经党工委会议集体研究，同意实施。", "attachment": "DA-2026-118"}
+    meeting = {
+        "meeting_date": today,
+        "attendees": ["principal", "leader", "leader_party", "leader_discipline"],
+        "decision": "approve",
+        "minutes": "经党工委会议集体研究，同意实施。",
+        "attachment": "DA-2026-118",
+    }
     too_few = principal.post(path, json={**meeting, "attendees": ["principal", "leader"]})
     assert too_few.status_code == 422
     assert {f["field"] for f in too_few.json()["error"]["details"]["fields"]} == {"attendees"}

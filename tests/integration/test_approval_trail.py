@@ -46,8 +46,9 @@ def db():
             for unit in UNITS:
                 handlers.on_unit_registered(_event("org.unit_registered", {"unit": _unit(unit)}), uow)
             for user in USERS:
-                handlers.on_user_registered(_event("org.user_registered", {"user": asdict(user) | {
-                    "roles": list(user.roles)}}), uow)
+                handlers.on_user_registered(
+                    _event("org.user_registered", {"user": asdict(user) | {"roles": list(user.roles)}}), uow
+                )
             uow.commit()
         yield {"engine": engine, "prefix": prefix, "cfg": cfg}
     finally:
@@ -61,13 +62,19 @@ def anchor_dir(tmp_path_factory):
 
 
 def _unit(unit):
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "leader_in_charge": unit.leader_in_charge,
-            "responsible_for": list(unit.responsible_for)}
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "leader_in_charge": unit.leader_in_charge,
+        "responsible_for": list(unit.responsible_for),
+    }
 
 
 def _event(type_, payload, actor=None, traceparent=None):
-    return Envelope(type=type_, payload=payload, org=ORG, producer=type_.split(".")[0], actor=actor,
-                    traceparent=traceparent)
+    return Envelope(
+        type=type_, payload=payload, org=ORG, producer=type_.split(".")[0], actor=actor, traceparent=traceparent
+    )
 
 
 def uow_of(db):
@@ -78,10 +85,19 @@ def submit(db, amount="60000.00", applicant="clerk"):
     """A matter application enters approval, as the inbox would hand it over."""
     doc_id = str(uuid.uuid4())
     document = {"type": "matter_application", "id": doc_id, "no": f"SQ-2026-{uuid.uuid4().int % 10**6:06d}"}
-    event = _event("payment.matter_application_submitted", {
-        "document": document, "unit": "dzb", "applicant": applicant, "budget_line_id": "2026-DZB-30201-01",
-        "amount": amount, "title": "办公设备采购"}, actor=applicant,
-        traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+    event = _event(
+        "payment.matter_application_submitted",
+        {
+            "document": document,
+            "unit": "dzb",
+            "applicant": applicant,
+            "budget_line_id": "2026-DZB-30201-01",
+            "amount": amount,
+            "title": "办公设备采购",
+        },
+        actor=applicant,
+        traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    )
     uow = uow_of(db)
     with uow:
         handlers.on_document_submitted(event, uow)
@@ -91,14 +107,23 @@ def submit(db, amount="60000.00", applicant="clerk"):
 
 def pending(db, doc_id):
     with db["engine"].connect() as conn:
-        return conn.execute(sa.text(
-            "SELECT t.id::text AS id, t.assignee FROM approval_task t JOIN approval_route r ON r.id = t.route_id "
-            "WHERE r.document_id = :d AND t.status = 'pending'"), {"d": doc_id}).first()
+        return conn.execute(
+            sa.text(
+                "SELECT t.id::text AS id, t.assignee FROM approval_task t JOIN approval_route r ON r.id = t.route_id "
+                "WHERE r.document_id = :d AND t.status = 'pending'"
+            ),
+            {"d": doc_id},
+        ).first()
 
 
 def decide(db, task_id, actor, decision="approve", comment="", ip="10.20.30.40"):
-    ctx = CallContext(org=ORG, actor=actor, correlation_id=str(uuid.uuid4()), client_ip=ip,
-                      user_agent="Mozilla/5.0 (iPhone) 审批App/1.0")
+    ctx = CallContext(
+        org=ORG,
+        actor=actor,
+        correlation_id=str(uuid.uuid4()),
+        client_ip=ip,
+        user_agent="Mozilla/5.0 (iPhone) 审批App/1.0",
+    )
     with tracing.span("test decide"):
         trace_id = tracing.current_trace_id()
         handlers.decide(commands.Decide(task_id=task_id, decision=decision, comment=comment), uow_of(db), ctx)
@@ -125,10 +150,14 @@ def sql(db, statement, **params):
         conn.execute(sa.text(statement), params)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_trail SET comment = '改' WHERE seq = 1", "DELETE FROM audit_trail WHERE seq = 1",
-    "TRUNCATE audit_trail",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_trail SET comment = '改' WHERE seq = 1",
+        "DELETE FROM audit_trail WHERE seq = 1",
+        "TRUNCATE audit_trail",
+    ],
+)
 def test_the_table_refuses_changes_to_what_is_written(db, statement):
     submit(db)
     with pytest.raises(sa.exc.DBAPIError, match="只能追加"), db["engine"].begin() as conn:
@@ -145,9 +174,13 @@ def test_every_action_appends_an_entry_with_who_when_where(db, anchor_dir):
 
     entries = trail_of(db, doc_id)
     assert [(e.action, e.actor, e.from_step, e.to_step) for e in entries] == [
-        ("submitted", "clerk", None, 1), ("step_assigned", "clerk", None, 1),
-        ("approved", "head", 1, 2), ("step_assigned", "head", 1, 2),
-        ("approved", "leader", 2, None), ("completed", "leader", 2, None)]
+        ("submitted", "clerk", None, 1),
+        ("step_assigned", "clerk", None, 1),
+        ("approved", "head", 1, 2),
+        ("step_assigned", "head", 1, 2),
+        ("approved", "leader", 2, None),
+        ("completed", "leader", 2, None),
+    ]
     assert [e.assignee for e in entries if e.action == "step_assigned"] == ["head", "leader"]
     approved = entries[2]
     assert (approved.comment, approved.client_ip, approved.trace_id) == ("同意", "10.20.30.40", trace_head)
@@ -162,14 +195,20 @@ def test_every_action_appends_an_entry_with_who_when_where(db, anchor_dir):
 
 def test_a_documents_trail_reads_in_canonical_values(db):
     doc_id = submit(db, amount="1234.5")
-    body = handlers.get_trail(commands.GetRoute(document_type="matter_application", document_id=doc_id), uow_of(db),
-                              CallContext(org=ORG, actor="auditor"))
+    body = handlers.get_trail(
+        commands.GetRoute(document_type="matter_application", document_id=doc_id),
+        uow_of(db),
+        CallContext(org=ORG, actor="auditor"),
+    )
     assert [e["action"] for e in body["entries"]] == ["submitted", "step_assigned"]
     first = body["entries"][0]
     assert first["amount"] == "1234.50" and first["occurred_at"].endswith("Z") and len(first["hash"]) == 64
     with pytest.raises(DomainError):
-        handlers.get_trail(commands.GetRoute(document_type="matter_application", document_id=doc_id), uow_of(db),
-                           CallContext(org="another_org"))
+        handlers.get_trail(
+            commands.GetRoute(document_type="matter_application", document_id=doc_id),
+            uow_of(db),
+            CallContext(org="another_org"),
+        )
 
 
 def test_a_refused_decision_leaves_no_entry(db):
@@ -218,18 +257,22 @@ def test_anchoring_writes_the_committed_head_to_the_file_and_publishes_it(db, tm
     record = handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), force=True)
     with db["engine"].connect() as conn:
         head = conn.execute(sa.select(audit_trail_head).where(audit_trail_head.c.chain == CHAIN)).first()
-        published = conn.execute(sa.text(
-            "SELECT envelope FROM outbox WHERE type = 'approval.trail_anchored' ORDER BY id DESC LIMIT 1")).scalar()
+        published = conn.execute(
+            sa.text("SELECT envelope FROM outbox WHERE type = 'approval.trail_anchored' ORDER BY id DESC LIMIT 1")
+        ).scalar()
     assert (record["seq"], record["hash"]) == (head.seq, head.hash)
     assert [(a.seq, a.hash) for a in anchors.read()] == [(head.seq, head.hash)]
     assert published["payload"] == record
     # Not due again until the head moves; the timer's policy waits for N entries or the interval.
     assert handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), force=True) is None
     submit(db)
-    assert handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), every_entries=100,
-                                 every_seconds=3600) is None
-    assert handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), every_entries=2,
-                                 every_seconds=3600)["seq"] == head.seq + 2
+    assert (
+        handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), every_entries=100, every_seconds=3600) is None
+    )
+    assert (
+        handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), every_entries=2, every_seconds=3600)["seq"]
+        == head.seq + 2
+    )
 
 
 # ── tampering: each way is detected, and the first broken link is named ──
@@ -274,8 +317,7 @@ def test_an_edited_row_is_detected(db, tampering, chain):
 
 def test_a_retimed_row_is_detected(db, tampering, chain):
     seq = chain[-3]["seq"]
-    sql(db, "UPDATE audit_trail SET occurred_at = occurred_at - interval '1 day', amount = 9.99 WHERE seq = :s",
-        s=seq)
+    sql(db, "UPDATE audit_trail SET occurred_at = occurred_at - interval '1 day', amount = 9.99 WHERE seq = :s", s=seq)
     assert broken(db, tampering)["seq"] == seq
 
 
@@ -291,8 +333,12 @@ def test_a_row_rewritten_with_a_recomputed_hash_breaks_the_next_link(db, tamperi
 
     row = {k: v for k, v in chain[-4].items() if k != "hash"}
     forged = TrailEntry(**{**row, "actor": "principal", "hash": ""})
-    sql(db, "UPDATE audit_trail SET actor = 'principal', hash = :h WHERE seq = :s",
-        h=compute_hash(forged.content()), s=row["seq"])
+    sql(
+        db,
+        "UPDATE audit_trail SET actor = 'principal', hash = :h WHERE seq = :s",
+        h=compute_hash(forged.content()),
+        s=row["seq"],
+    )
     found = broken(db, tampering)
     assert (found["seq"], found["problem"]) == (row["seq"] + 1, "prev_hash_mismatch")
 
@@ -357,8 +403,14 @@ def test_the_command_line_verifies_and_fails_on_a_broken_chain(db, tampering, ch
         cli_anchors.append(a)
 
     def run():
-        return subprocess.run([sys.executable, "-m", "services.approval.trail", "verify"], cwd=REPO_ROOT, env=env,
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "services.approval.trail", "verify"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     done = run()
     assert done.returncode == 0, done.stderr

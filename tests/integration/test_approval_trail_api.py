@@ -17,8 +17,11 @@ def test_auditors_verify_the_trail_of_real_decisions_and_its_anchor(login):
     clerk, head, auditor = login("clerk"), login("head"), login("auditor")
     app = submit(clerk, "3000.00").json()
     task = eventually(lambda: pending_task(head, app["id"]))
-    response = head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision",
-                         json={"decision": "approve", "comment": "同意"}, headers={"User-Agent": "trail-test/1.0"})
+    response = head.post(
+        f"/api/v1/approval/tasks/{task['task_id']}/decision",
+        json={"decision": "approve", "comment": "同意"},
+        headers={"User-Agent": "trail-test/1.0"},
+    )
     assert response.status_code == 200, response.text
 
     def anchored():
@@ -28,7 +31,11 @@ def test_auditors_verify_the_trail_of_real_decisions_and_its_anchor(login):
 
     trail = auditor.get(f"/api/v1/documents/matter_application/{app['id']}/trail").json()["entries"]
     assert [(e["action"], e["actor"]) for e in trail] == [
-        ("submitted", "clerk"), ("step_assigned", "clerk"), ("approved", "head"), ("completed", "head")]
+        ("submitted", "clerk"),
+        ("step_assigned", "clerk"),
+        ("approved", "head"),
+        ("completed", "head"),
+    ]
     assert trail[2]["user_agent"] == "trail-test/1.0" and trail[2]["client_ip"] and trail[2]["trace_id"]
     assert trail[2]["comment"] == "同意"
 

@@ -30,9 +30,15 @@ TRAVEL_LINE = "2026-DZB-30211-01"  # 党政综合办公室 差旅费, 80,000.00
 
 @pytest.fixture(scope="module")
 def watch_stack() -> Iterator[ThrowawayStack]:
-    s = ThrowawayStack(service_env={"approval": {
-        "IC_APPROVAL_DUE_SECONDS": str(DUE_S), "IC_APPROVAL_ESCALATE_AFTER_S": str(ESCALATE_AFTER_S),
-        "IC_APPROVAL_DEADLINE_TICK_S": str(TICK_S)}})
+    s = ThrowawayStack(
+        service_env={
+            "approval": {
+                "IC_APPROVAL_DUE_SECONDS": str(DUE_S),
+                "IC_APPROVAL_ESCALATE_AFTER_S": str(ESCALATE_AFTER_S),
+                "IC_APPROVAL_DEADLINE_TICK_S": str(TICK_S),
+            }
+        }
+    )
     # A second copy of the system beside the session's: fewer workers keep both within PostgreSQL's connections.
     s.env["IC_MAX_WORKERS"] = "4"
     s.log_dir = str(LOG_ROOT / s.name)
@@ -59,8 +65,10 @@ def as_user(watch_stack: ThrowawayStack) -> Callable[[str], Api]:
 
 
 def submit(api: Api, amount: str, line: str = OFFICE_LINE, title: str = "采购办公设备") -> dict:
-    response = api.post("/api/v1/matter-applications", json={
-        "title": title, "purpose": "日常办公", "budget_line_id": line, "amount": amount})
+    response = api.post(
+        "/api/v1/matter-applications",
+        json={"title": title, "purpose": "日常办公", "budget_line_id": line, "amount": amount},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -130,8 +138,9 @@ def test_a_split_purchase_must_be_acknowledged_before_approval(as_user):
     assert verified["ok"] is True and verified["first_break"] is None, verified
     seen = head.get(f"/api/v1/approval/tasks/{listed['task_id']}").json()
     assert seen["warnings"][0]["acknowledged"]["by"] == "head" and seen["unacknowledged_high"] == []
-    assert "risk.warning_raised" in eventually(lambda: (t := dossier_types(clerk, third["id"])) and
-                                               "risk.warning_raised" in t and t)
+    assert "risk.warning_raised" in eventually(
+        lambda: (t := dossier_types(clerk, third["id"])) and "risk.warning_raised" in t and t
+    )
 
 
 def test_a_rejected_application_no_longer_adds_up_to_a_split(as_user):
@@ -139,8 +148,12 @@ def test_a_rejected_application_no_longer_adds_up_to_a_split(as_user):
     line = "2026-DZB-30213-01"  # 党政综合办公室 维修(护)费, 260,000.00
     rejected = submit(clerk, "30000.00", line, title="办公楼维修一期")
     task = eventually(lambda: task_of(head, rejected["id"]))
-    assert head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision",
-                     json={"decision": "reject", "comment": "方案不全"}).status_code == 200
+    assert (
+        head.post(
+            f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "reject", "comment": "方案不全"}
+        ).status_code
+        == 200
+    )
     eventually(lambda: "payment.matter_application_rejected" in dossier_types(clerk, rejected["id"]))
 
     second, third = (submit(clerk, "30000.00", line, title=f"办公楼维修{n}期") for n in ("二", "三"))
@@ -185,15 +198,19 @@ def test_the_cycle_report_counts_decided_steps_and_the_histograms_observe_them(a
     assert 0 <= step["p50_s"] <= step["p90_s"] <= step["max_s"] and step["within_one_day_rate"] == 1.0
     assert matter["cycle"]["count"] >= 1 and matter["cycle"]["within_one_day_rate"] == 1.0
     assert clerk.get("/api/v1/reports/approval-cycle").status_code == 403
-    assert principal.get("/api/v1/reports/approval-cycle", params={"from": today, "to": "2000-01-01"}) \
-        .status_code == 422
+    assert (
+        principal.get("/api/v1/reports/approval-cycle", params={"from": today, "to": "2000-01-01"}).status_code == 422
+    )
 
     port = watch_stack.settings.metrics_port("approval")
     body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-    assert 'ic_approval_step_seconds_count{decision="approved",document_type="matter_application",' \
-           'step_name="部门负责人审批"}' in body
-    assert 'ic_approval_cycle_seconds_bucket{document_type="matter_application",le="86400.0",outcome="approved"}' \
-        in body
+    assert (
+        'ic_approval_step_seconds_count{decision="approved",document_type="matter_application",'
+        'step_name="部门负责人审批"}' in body
+    )
+    assert (
+        'ic_approval_cycle_seconds_bucket{document_type="matter_application",le="86400.0",outcome="approved"}' in body
+    )
 
 
 def test_an_overdue_task_is_reminded_then_escalated_once_and_only_the_right_people_hear(as_user, watch_stack):
@@ -202,8 +219,10 @@ def test_an_overdue_task_is_reminded_then_escalated_once_and_only_the_right_peop
     task = eventually(lambda: task_of(head, app["id"]))
     assert task["due_at"]
 
-    kinds = eventually(lambda: (k := [n["kind"] for n in notifications_about(head, app["id"])])
-                       and "task_overdue" in k and k, timeout=DUE_S + 20)
+    kinds = eventually(
+        lambda: (k := [n["kind"] for n in notifications_about(head, app["id"])]) and "task_overdue" in k and k,
+        timeout=DUE_S + 20,
+    )
     escalated = eventually(lambda: notifications_about(leader, app["id"]), timeout=DUE_S + ESCALATE_AFTER_S + 20)
     assert [n["kind"] for n in escalated] == ["task_escalated"] and "head" in escalated[0]["message"]
     time.sleep(4 * TICK_S + 1)  # several more sweeps: nothing new may come of them
@@ -235,10 +254,9 @@ def test_an_overdue_task_is_reminded_then_escalated_once_and_only_the_right_peop
 
 def next_pushed(api: Api, after: int, timeout: float = 15.0) -> dict:
     """The first notification the SSE stream pushes after `after`."""
-    with api.http.stream("GET", "/api/v1/notifications/stream", params={"after": after},
-                         timeout=timeout) as response:
+    with api.http.stream("GET", "/api/v1/notifications/stream", params={"after": after}, timeout=timeout) as response:
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
         for line in response.iter_lines():
             if line.startswith("data: "):
-                return json.loads(line[len("data: "):])
+                return json.loads(line[len("data: ") :])
     raise AssertionError("the stream ended without a notification")

@@ -18,17 +18,31 @@ BASE = "/api/v1/budget-adjustments"
 
 
 def transfer(api, source, target, amount, reason="差旅费不足，从办公费调剂"):
-    return api.post(BASE, json={"kind": "transfer", "from_budget_line_id": source, "to_budget_line_id": target,
-                                "amount": amount, "reason": reason})
+    return api.post(
+        BASE,
+        json={
+            "kind": "transfer",
+            "from_budget_line_id": source,
+            "to_budget_line_id": target,
+            "amount": amount,
+            "reason": reason,
+        },
+    )
 
 
 def report_row(api, line_id):
-    body = api.get("/api/v1/reports/budget-execution",
-                   params={"fiscal_year": 2026, "group_by": "line", "unit": "dzb", "page_size": 200}).json()
+    body = api.get(
+        "/api/v1/reports/budget-execution",
+        params={"fiscal_year": 2026, "group_by": "line", "unit": "dzb", "page_size": 200},
+    ).json()
     pages = [body["items"]]
     for page in range(2, (body["total"] + 199) // 200 + 1):
-        pages.append(api.get("/api/v1/reports/budget-execution", params={
-            "fiscal_year": 2026, "group_by": "line", "unit": "dzb", "page_size": 200, "page": page}).json()["items"])
+        pages.append(
+            api.get(
+                "/api/v1/reports/budget-execution",
+                params={"fiscal_year": 2026, "group_by": "line", "unit": "dzb", "page_size": 200, "page": page},
+            ).json()["items"]
+        )
     return next(r for items in pages for r in items if r["key"] == line_id)
 
 
@@ -54,8 +68,10 @@ def test_a_transfer_approved_end_to_end_moves_the_amounts_and_the_report_shows_i
     decide(login("finance2"), adjustment["id"])  # the second reviewer decides for the step
     decide(leader, adjustment["id"])
     done = status_of(clerk, path, "approved")
-    assert done["amounts"] == {source: {"before": "10000.00", "after": "7000.00"},
-                               target: {"before": "2000.00", "after": "5000.00"}}
+    assert done["amounts"] == {
+        source: {"before": "10000.00", "after": "7000.00"},
+        target: {"before": "2000.00", "after": "5000.00"},
+    }
     after_source, after_target = line(clerk, source), line(clerk, target)
     assert (money(after_source["amount"]), money(after_source["pre_committed"])) == (7000, 0)
     assert (money(after_target["amount"]), money(after_target["available"])) == (5000, 5000)
@@ -63,10 +79,17 @@ def test_a_transfer_approved_end_to_end_moves_the_amounts_and_the_report_shows_i
     assert money(report_row(clerk, target)["amount"]) == 5000
 
     def dossier():
-        types = {e["type"] for e in clerk.get(f"/api/v1/dossiers/budget_adjustment/{adjustment['id']}").json()
-                 .get("entries", [])}
-        return types >= {"budget.adjustment_submitted", "budget.pre_committed", "approval.completed",
-                         "budget.released", "budget.adjusted"}
+        types = {
+            e["type"]
+            for e in clerk.get(f"/api/v1/dossiers/budget_adjustment/{adjustment['id']}").json().get("entries", [])
+        }
+        return types >= {
+            "budget.adjustment_submitted",
+            "budget.pre_committed",
+            "approval.completed",
+            "budget.released",
+            "budget.adjusted",
+        }
 
     eventually(dossier)
     mine = clerk.get(BASE, params={"page_size": 200}).json()
@@ -76,8 +99,13 @@ def test_a_transfer_approved_end_to_end_moves_the_amounts_and_the_report_shows_i
 def test_the_same_idempotency_key_twice_submits_and_holds_once(login, rpc):  # noqa: F811
     clerk = login("clerk")
     source, target = new_line(rpc, "1000.00"), new_line(rpc, "1000.00")
-    body = {"kind": "transfer", "from_budget_line_id": source, "to_budget_line_id": target, "amount": "100.00",
-            "reason": "调剂"}
+    body = {
+        "kind": "transfer",
+        "from_budget_line_id": source,
+        "to_budget_line_id": target,
+        "amount": "100.00",
+        "reason": "调剂",
+    }
     key = {"Idempotency-Key": str(uuid.uuid4())}
     first, second = clerk.post(BASE, json=body, headers=key), clerk.post(BASE, json=body, headers=key)
     assert first.status_code == 201 and second.status_code == 201
@@ -113,8 +141,9 @@ def test_held_money_cannot_be_spent_while_the_transfer_is_in_approval(login, rpc
     assert transfer(clerk, source, target, "5000.00").status_code == 201
 
     def apply(_: int) -> int:
-        return clerk.post("/api/v1/matter-applications", json={
-            "title": "办公用品", "budget_line_id": source, "amount": "1000.00"}).status_code
+        return clerk.post(
+            "/api/v1/matter-applications", json={"title": "办公用品", "budget_line_id": source, "amount": "1000.00"}
+        ).status_code
 
     with ThreadPoolExecutor(8) as pool:  # 8 racing applications of 1,000 for the 5,000 not held
         outcomes = list(pool.map(apply, range(8)))
@@ -130,8 +159,9 @@ def test_a_transfer_racing_applications_for_one_line_never_overspends_it(login, 
     def act(i: int) -> tuple[str, int]:
         if i == 3:
             return "transfer", transfer(clerk, source, target, "6000.00").status_code
-        return "application", clerk.post("/api/v1/matter-applications", json={
-            "title": "办公用品", "budget_line_id": source, "amount": "1000.00"}).status_code
+        return "application", clerk.post(
+            "/api/v1/matter-applications", json={"title": "办公用品", "budget_line_id": source, "amount": "1000.00"}
+        ).status_code
 
     with ThreadPoolExecutor(9) as pool:
         outcomes = list(pool.map(act, range(9)))
@@ -165,8 +195,13 @@ def test_a_returned_transfer_keeps_its_hold_and_a_resubmission_is_approved_in_a_
 def test_a_supplementary_adds_new_money_when_approved(login, rpc):  # noqa: F811
     clerk, head, leader = login("clerk"), login("head"), login("leader")
     target = new_line(rpc, "1000.00")
-    body = {"kind": "supplementary", "to_budget_line_id": target, "amount": "2500.00", "reason": "新增任务",
-            "fund_source": "general_public_budget"}
+    body = {
+        "kind": "supplementary",
+        "to_budget_line_id": target,
+        "amount": "2500.00",
+        "reason": "新增任务",
+        "fund_source": "general_public_budget",
+    }
     assert clerk.post(BASE, json={**body, "fund_source": None}).status_code == 422
     adjustment = clerk.post(BASE, json=body).json()
     assert money(line(clerk, target)["pre_committed"]) == 0  # new money holds nothing
@@ -177,16 +212,28 @@ def test_a_supplementary_adds_new_money_when_approved(login, rpc):  # noqa: F811
     assert money(line(clerk, target)["amount"]) == 3500
 
 
-@pytest.mark.parametrize("change, status, field", [
-    ({"amount": "0"}, 422, "amount"), ({"amount": "-1.00"}, 422, "amount"), ({"reason": ""}, 422, "reason"),
-    ({"reason": None}, 422, "reason"), ({"amount": "9000.01"}, 409, None),
-    ({"to_budget_line_id": "2026-NOPE"}, 404, None),
-])
+@pytest.mark.parametrize(
+    "change, status, field",
+    [
+        ({"amount": "0"}, 422, "amount"),
+        ({"amount": "-1.00"}, 422, "amount"),
+        ({"reason": ""}, 422, "reason"),
+        ({"reason": None}, 422, "reason"),
+        ({"amount": "9000.01"}, 409, None),
+        ({"to_budget_line_id": "2026-NOPE"}, 404, None),
+    ],
+)
 def test_bad_requests_are_refused_naming_the_field(login, rpc, change, status, field):  # noqa: F811
     clerk = login("clerk")
     source, target = new_line(rpc, "9000.00"), new_line(rpc, "1000.00")
-    body = {"kind": "transfer", "from_budget_line_id": source, "to_budget_line_id": target, "amount": "10.00",
-            "reason": "调剂", **change}
+    body = {
+        "kind": "transfer",
+        "from_budget_line_id": source,
+        "to_budget_line_id": target,
+        "amount": "10.00",
+        "reason": "调剂",
+        **change,
+    }
     response = clerk.post(BASE, json={k: v for k, v in body.items() if v is not None})
     assert response.status_code == status, response.text
     if field:

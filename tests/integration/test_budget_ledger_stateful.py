@@ -45,8 +45,14 @@ ZERO = Decimal("0.00")
 OUTBOX = platform_tables(sa.MetaData())["outbox"]
 # A handful of documents per run, so moves meet each other: the same document reserves, is committed from,
 # pays, is reversed; any document may name any other as its source.
-DOCS = [("matter_application", "A1"), ("matter_application", "A2"), ("contract", "C1"), ("contract", "C2"),
-        ("payment_request", "P1"), ("expense_claim", "E1")]
+DOCS = [
+    ("matter_application", "A1"),
+    ("matter_application", "A2"),
+    ("contract", "C1"),
+    ("contract", "C2"),
+    ("payment_request", "P1"),
+    ("expense_claim", "E1"),
+]
 REFUSALS = {"budget_insufficient", "budget_exceeds_document_balance"}
 amounts = st.integers(min_value=1, max_value=60_000).map(lambda cents: Decimal(cents).scaleb(-2))
 docs = st.sampled_from(range(len(DOCS)))
@@ -80,10 +86,21 @@ class Ledger(RuleBasedStateMachine):
         self.run_id = uuid.uuid4().hex[:10]
         self.line_id = f"HYP-{self.run_id}"
         self.ctx = CallContext(org="xinqiao", actor="hypothesis", correlation_id=self.run_id)
-        handlers.create_line(commands.CreateLine(
-            id=self.line_id, fiscal_year=2026, unit="dzb", functional_class="2010301", economic_class="30201",
-            expenditure_kind="basic", fund_source="general", amount=Decimal(amount), control_mode=mode),
-            self.uow(), self.ctx)
+        handlers.create_line(
+            commands.CreateLine(
+                id=self.line_id,
+                fiscal_year=2026,
+                unit="dzb",
+                functional_class="2010301",
+                economic_class="30201",
+                expenditure_kind="basic",
+                fund_source="general",
+                amount=Decimal(amount),
+                control_mode=mode,
+            ),
+            self.uow(),
+            self.ctx,
+        )
         self.amount, self.block = Decimal(amount), mode == "block"
         self.held: dict[int, Held] = defaultdict(Held)
         self.moves = 0
@@ -104,8 +121,11 @@ class Ledger(RuleBasedStateMachine):
         return f"s{self.steps}"
 
     def stages(self) -> tuple[Decimal, Decimal, Decimal]:
-        return (sum((h.pre for h in self.held.values()), ZERO), sum((h.com for h in self.held.values()), ZERO),
-                sum((h.paid for h in self.held.values()), ZERO))
+        return (
+            sum((h.pre for h in self.held.values()), ZERO),
+            sum((h.com for h in self.held.values()), ZERO),
+            sum((h.paid for h in self.held.values()), ZERO),
+        )
 
     def available(self) -> Decimal:
         return self.amount - sum(self.stages(), ZERO)
@@ -135,8 +155,10 @@ class Ledger(RuleBasedStateMachine):
     @rule(i=docs, amount=amounts)
     def reserve(self, i: int, amount: Decimal) -> None:
         consumed = sum(self.stages(), ZERO)
-        result = self.call("reserve", commands.Reserve(budget_line_id=self.line_id, amount=amount,
-                                                       document=self.doc(i), step=self.step()))
+        result = self.call(
+            "reserve",
+            commands.Reserve(budget_line_id=self.line_id, amount=amount, document=self.doc(i), step=self.step()),
+        )
         if self.block:
             assert (result is not None) == (amount <= self.available())
         if result:
@@ -146,8 +168,9 @@ class Ledger(RuleBasedStateMachine):
 
     @rule(i=docs)
     def release(self, i: int) -> None:
-        result = self.call("release_document", commands.ReleaseDocument(document=self.doc(i), reason="测试释放",
-                                                                        step=self.step()))
+        result = self.call(
+            "release_document", commands.ReleaseDocument(document=self.doc(i), reason="测试释放", step=self.step())
+        )
         expected = [money_str(self.held[i].pre)] if self.held[i].pre else []
         assert result["released"] == expected
         if not expected:
@@ -169,15 +192,24 @@ class Ledger(RuleBasedStateMachine):
         relieved = min(amount, held.com) if name == "actual" else ZERO
         released = min(amount - relieved, held.pre)
         consumed = sum(self.stages(), ZERO)
-        result = self.call(name, command(budget_line_id=self.line_id, amount=amount, document=self.doc(i),
-                                         step=self.step(),
-                                         from_document=self.doc(source) if source is not None else None))
+        result = self.call(
+            name,
+            command(
+                budget_line_id=self.line_id,
+                amount=amount,
+                document=self.doc(i),
+                step=self.step(),
+                from_document=self.doc(source) if source is not None else None,
+            ),
+        )
         if self.block:
             assert (result is not None) == (amount - relieved - released <= self.available()), (amount, held)
         if result is None:
             return
-        assert (Decimal(result["relieved_from_source"]), Decimal(result["released_from_source"])) == \
-            (relieved, released)
+        assert (Decimal(result["relieved_from_source"]), Decimal(result["released_from_source"])) == (
+            relieved,
+            released,
+        )
         held.com -= relieved
         held.pre -= released
         if name == "commit":
@@ -189,8 +221,10 @@ class Ledger(RuleBasedStateMachine):
 
     @rule(i=docs, amount=amounts)
     def relieve(self, i: int, amount: Decimal) -> None:
-        result = self.call("relieve", commands.Relieve(budget_line_id=self.line_id, amount=amount,
-                                                       document=self.doc(i), step=self.step()))
+        result = self.call(
+            "relieve",
+            commands.Relieve(budget_line_id=self.line_id, amount=amount, document=self.doc(i), step=self.step()),
+        )
         assert (result is not None) == (amount <= self.held[i].com)
         if result:
             self.held[i].com -= amount
@@ -198,8 +232,10 @@ class Ledger(RuleBasedStateMachine):
 
     @rule(i=docs, amount=amounts)
     def reverse(self, i: int, amount: Decimal) -> None:
-        result = self.call("reverse", commands.Reverse(budget_line_id=self.line_id, amount=amount,
-                                                       document=self.doc(i), step=self.step()))
+        result = self.call(
+            "reverse",
+            commands.Reverse(budget_line_id=self.line_id, amount=amount, document=self.doc(i), step=self.step()),
+        )
         assert (result is not None) == (amount <= self.held[i].paid)
         if result:
             self.held[i].paid -= amount
@@ -225,18 +261,31 @@ class Ledger(RuleBasedStateMachine):
             line = uow.lines.get(self.line_id)
             sums = uow.moves.sums(self.line_id)
             per_step = uow.conn.execute(
-                sa.select(sa.func.count(), sa.func.count(sa.distinct(sa.tuple_(
-                    budget_move.c.document_type, budget_move.c.document_id, budget_move.c.step))))
-                .where(budget_move.c.budget_line_id == self.line_id)).one()
+                sa.select(
+                    sa.func.count(),
+                    sa.func.count(
+                        sa.distinct(
+                            sa.tuple_(budget_move.c.document_type, budget_move.c.document_id, budget_move.c.step)
+                        )
+                    ),
+                ).where(budget_move.c.budget_line_id == self.line_id)
+            ).one()
             held = {i: uow.moves.held(self.line_id, handlers.DocumentRef(**self.doc(i))) for i in self.held}
-            months = uow.conn.execute(sa.select(
-                sa.func.coalesce(sa.func.sum(budget_line_month.c.pre_committed), 0),
-                sa.func.coalesce(sa.func.sum(budget_line_month.c.committed), 0),
-                sa.func.coalesce(sa.func.sum(budget_line_month.c.actual), 0))
-                .where(budget_line_month.c.budget_line_id == self.line_id)).one()
-            warnings = uow.conn.execute(sa.select(sa.func.count()).select_from(OUTBOX).where(
-                OUTBOX.c.type == "budget.threshold_crossed",
-                OUTBOX.c.envelope["payload"]["budget_line_id"].astext == self.line_id)).scalar_one()
+            months = uow.conn.execute(
+                sa.select(
+                    sa.func.coalesce(sa.func.sum(budget_line_month.c.pre_committed), 0),
+                    sa.func.coalesce(sa.func.sum(budget_line_month.c.committed), 0),
+                    sa.func.coalesce(sa.func.sum(budget_line_month.c.actual), 0),
+                ).where(budget_line_month.c.budget_line_id == self.line_id)
+            ).one()
+            warnings = uow.conn.execute(
+                sa.select(sa.func.count())
+                .select_from(OUTBOX)
+                .where(
+                    OUTBOX.c.type == "budget.threshold_crossed",
+                    OUTBOX.c.envelope["payload"]["budget_line_id"].astext == self.line_id,
+                )
+            ).scalar_one()
 
         def net(plus: MoveKind, minus: MoveKind) -> Decimal:
             return sums.get(plus, ZERO) - sums.get(minus, ZERO)
@@ -245,17 +294,22 @@ class Ledger(RuleBasedStateMachine):
         assert min(stored) >= 0, stored  # no stage below zero
         if self.block:
             assert line.available >= 0, line.available  # no overspend on a block line
-        assert stored == (net(MoveKind.PRE_COMMIT, MoveKind.RELEASE), net(MoveKind.COMMIT, MoveKind.RELIEVE),
-                          net(MoveKind.ACTUAL, MoveKind.REVERSAL))  # balances are the sums of the moves
+        assert stored == (
+            net(MoveKind.PRE_COMMIT, MoveKind.RELEASE),
+            net(MoveKind.COMMIT, MoveKind.RELIEVE),
+            net(MoveKind.ACTUAL, MoveKind.REVERSAL),
+        )  # balances are the sums of the moves
         assert stored == self.stages()  # ... and what the model expects
         assert tuple(months) == stored  # the report's monthly projection adds up to the balances
         # Each (document, step) recorded once, and no more moves than the steps that moved money.
         assert per_step[0] == per_step[1] == self.moves, (per_step, self.moves)
         for i, sums_of_doc in held.items():
             model = self.held[i]
-            assert (net_of(sums_of_doc, MoveKind.PRE_COMMIT, MoveKind.RELEASE),
-                    net_of(sums_of_doc, MoveKind.COMMIT, MoveKind.RELIEVE),
-                    net_of(sums_of_doc, MoveKind.ACTUAL, MoveKind.REVERSAL)) == (model.pre, model.com, model.paid)
+            assert (
+                net_of(sums_of_doc, MoveKind.PRE_COMMIT, MoveKind.RELEASE),
+                net_of(sums_of_doc, MoveKind.COMMIT, MoveKind.RELIEVE),
+                net_of(sums_of_doc, MoveKind.ACTUAL, MoveKind.REVERSAL),
+            ) == (model.pre, model.com, model.paid)
             assert min(model.pre, model.com, model.paid) >= 0
         assert warnings == self.warnings  # one early warning per upward crossing of a level
 
@@ -269,10 +323,21 @@ def test_the_ledger_keeps_its_invariants_under_any_sequence_of_moves(budget_engi
     ENGINE = budget_engine
     # Shrinking a failure against a database can take Hypothesis its full 5 minutes: off in the everyday
     # suite (a failure is reported at once, unshrunk, ≤ 25 steps), on with IC_HYPOTHESIS_SHRINK=1.
-    phases = list(Phase) if os.environ.get("IC_HYPOTHESIS_SHRINK") else [
-        p for p in Phase if p not in (Phase.shrink, Phase.explain)]
-    run_state_machine_as_test(Ledger, settings=settings(
-        max_examples=50, stateful_step_count=25, deadline=None, database=None, phases=phases,
-        # CI replays one fixed set of examples (a landing must not depend on luck); developers explore.
-        derandomize=bool(os.environ.get("CI")),
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    phases = (
+        list(Phase)
+        if os.environ.get("IC_HYPOTHESIS_SHRINK")
+        else [p for p in Phase if p not in (Phase.shrink, Phase.explain)]
+    )
+    run_state_machine_as_test(
+        Ledger,
+        settings=settings(
+            max_examples=50,
+            stateful_step_count=25,
+            deadline=None,
+            database=None,
+            phases=phases,
+            # CI replays one fixed set of examples (a landing must not depend on luck); developers explore.
+            derandomize=bool(os.environ.get("CI")),
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

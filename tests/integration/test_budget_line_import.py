@@ -20,9 +20,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def row(code: str, **over) -> list:
-    cells = {"指标编码": code, "年度": 2026, "单位编码": "dzb", "功能分类编码": "2010301", "功能分类名称": "行政运行",
-             "经济分类编码": "30201", "经济分类名称": "办公费", "项目": None, "支出类型": "基本支出",
-             "资金来源": "一般公共预算拨款", "指标来源": "追加", "金额": 1000.5, "控制方式": "刚性", **over}
+    cells = {
+        "指标编码": code,
+        "年度": 2026,
+        "单位编码": "dzb",
+        "功能分类编码": "2010301",
+        "功能分类名称": "行政运行",
+        "经济分类编码": "30201",
+        "经济分类名称": "办公费",
+        "项目": None,
+        "支出类型": "基本支出",
+        "资金来源": "一般公共预算拨款",
+        "指标来源": "追加",
+        "金额": 1000.5,
+        "控制方式": "刚性",
+        **over,
+    }
     return list(cells.values())
 
 
@@ -37,17 +50,23 @@ def xlsx(header: list, rows: list[list]) -> bytes:
 
 
 def post(api, content: bytes, **params):
-    return api.post("/api/v1/budget-lines/import", content=content, params=params,
-                    headers={"Content-Type": XLSX})
+    return api.post("/api/v1/budget-lines/import", content=content, params=params, headers={"Content-Type": XLSX})
 
 
 def line_created_events(stack, prefix: str) -> list[dict]:
     engine = make_engine(stack.settings.database_url("budget"), pool_size=1)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(sa.select(OUTBOX.c.envelope).where(
-                OUTBOX.c.type == "budget.line_created",
-                OUTBOX.c.envelope["payload"]["budget_line_id"].astext.startswith(prefix))).scalars().all()
+            rows = (
+                conn.execute(
+                    sa.select(OUTBOX.c.envelope).where(
+                        OUTBOX.c.type == "budget.line_created",
+                        OUTBOX.c.envelope["payload"]["budget_line_id"].astext.startswith(prefix),
+                    )
+                )
+                .scalars()
+                .all()
+            )
     finally:
         engine.dispose()
     return sorted((r["payload"] for r in rows), key=lambda p: p["budget_line_id"])
@@ -62,8 +81,12 @@ def test_template_then_refused_file_then_corrected_file(login, stack):
     header = [c.value for c in wb.worksheets[0][1]]
     assert header[:3] == ["指标编码", "年度", "单位编码"] and wb.sheetnames[1] == "填写说明"
 
-    assert login("clerk").post("/api/v1/budget-lines/import", content=template.content,
-                               headers={"Content-Type": XLSX}).status_code == 403
+    assert (
+        login("clerk")
+        .post("/api/v1/budget-lines/import", content=template.content, headers={"Content-Type": XLSX})
+        .status_code
+        == 403
+    )
 
     tag = uuid.uuid4().hex[:8].upper()
     codes = [f"IMP-{tag}-{i}" for i in range(1, 4)]
@@ -95,12 +118,21 @@ def test_template_then_refused_file_then_corrected_file(login, stack):
     assert done.json()["imported"] == 3
     lines = imported()
     assert [x["id"] for x in lines] == codes
-    assert {(x["amount"], x["available"], x["expenditure_kind"], x["source_kind"], x["control_mode"], x["unit"])
-            for x in lines} == {("1000.50", "1000.50", "basic", "supplementary", "block", "dzb")}
+    assert {
+        (x["amount"], x["available"], x["expenditure_kind"], x["source_kind"], x["control_mode"], x["unit"])
+        for x in lines
+    } == {("1000.50", "1000.50", "basic", "supplementary", "block", "dzb")}
     events = line_created_events(stack, f"IMP-{tag}")
     assert [e["budget_line_id"] for e in events] == codes
-    assert events[0] == {"budget_line_id": codes[0], "fiscal_year": 2026, "unit": "dzb", "expenditure_kind": "basic",
-                         "source_kind": "supplementary", "amount": "1000.50", "via": "import"}
+    assert events[0] == {
+        "budget_line_id": codes[0],
+        "fiscal_year": 2026,
+        "unit": "dzb",
+        "expenditure_kind": "basic",
+        "source_kind": "supplementary",
+        "amount": "1000.50",
+        "via": "import",
+    }
 
     again = post(finance, corrected)
     assert again.status_code == 422

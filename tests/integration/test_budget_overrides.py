@@ -30,8 +30,10 @@ def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_a
     other = {"type": "matter_application", "id": str(uuid.uuid4())}
     assert reserve(rpc, line_id, "1200.00", document)["refused"] == "budget_insufficient"
 
-    response = clerk.post("/api/v1/budget-overrides", json={
-        "budget_line_id": line_id, "document": document, "amount": "300.00", "reason": "会议规模扩大"})
+    response = clerk.post(
+        "/api/v1/budget-overrides",
+        json={"budget_line_id": line_id, "document": document, "amount": "300.00", "reason": "会议规模扩大"},
+    )
     assert response.status_code == 201, response.text
     override = response.json()
     assert override["status"] == "submitted" and override["no"].startswith("CY-2026-")
@@ -45,8 +47,12 @@ def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_a
     approved = status_of(clerk, path, "approved")
     assert [s["assignee"] for s in approved["route"]["steps"]] == ["head", "principal"]
 
-    preview = rpc.call("budget", "check_funds", {"budget_line_id": line_id, "amount": "1200.00",
-                                                 "override_id": override["id"], "document": document}, context=CTX)
+    preview = rpc.call(
+        "budget",
+        "check_funds",
+        {"budget_line_id": line_id, "amount": "1200.00", "override_id": override["id"], "document": document},
+        context=CTX,
+    )
     assert preview["allowed"] and preview["rule"] == "budget_override"
     assert reserve(rpc, line_id, "1200.00", other, override_id=override["id"])["refused"] == "budget_insufficient"
     too_much = reserve(rpc, line_id, "1300.01", document, override_id=override["id"])
@@ -56,8 +62,11 @@ def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_a
     assert granted["allowed"] and granted["rule"] == "budget_override", granted
     assert f"超预算审批 {override['no']}" in granted["warning"]
     after = line(clerk, line_id)
-    assert (money(after["pre_committed"]), money(after["overrun_allowance"]), money(after["available"])) == \
-        (1200, 200, 0)
+    assert (money(after["pre_committed"]), money(after["overrun_allowance"]), money(after["available"])) == (
+        1200,
+        200,
+        0,
+    )
     moves = clerk.get(f"/api/v1/budget-lines/{line_id}/moves").json()["items"]
     assert moves[0]["override_no"] == override["no"]
 
@@ -73,15 +82,25 @@ def test_a_rejected_override_never_applies(login, rpc):  # noqa: F811
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "100.00")
     document = {"type": "matter_application", "id": str(uuid.uuid4())}
-    override = clerk.post("/api/v1/budget-overrides", json={
-        "budget_line_id": line_id, "document": document, "amount": "50.00", "reason": "临时增加"}).json()
+    override = clerk.post(
+        "/api/v1/budget-overrides",
+        json={"budget_line_id": line_id, "document": document, "amount": "50.00", "reason": "临时增加"},
+    ).json()
     decide(head, override["id"], "reject", "不同意超支")
     status_of(clerk, f"/api/v1/budget-overrides/{override['id']}", "rejected")
     assert reserve(rpc, line_id, "120.00", document, override_id=override["id"])["refused"] == "budget_insufficient"
-    bad = clerk.post("/api/v1/budget-overrides", json={
-        "budget_line_id": line_id, "document": document, "amount": "50.00", "reason": ""})
+    bad = clerk.post(
+        "/api/v1/budget-overrides",
+        json={"budget_line_id": line_id, "document": document, "amount": "50.00", "reason": ""},
+    )
     assert bad.status_code == 422
-    unknown = clerk.post("/api/v1/budget-overrides", json={
-        "budget_line_id": line_id, "document": {"type": "budget_override", "id": "x"}, "amount": "5.00",
-        "reason": "r"})
+    unknown = clerk.post(
+        "/api/v1/budget-overrides",
+        json={
+            "budget_line_id": line_id,
+            "document": {"type": "budget_override", "id": "x"},
+            "amount": "5.00",
+            "reason": "r",
+        },
+    )
     assert unknown.status_code == 422, unknown.text

@@ -33,14 +33,24 @@ def test_close_the_year_carry_forward_pay_on_the_new_line_and_reopen_through_app
     contract = {"type": "contract", "id": str(uuid.uuid4()), "no": "HT-2031-000001"}
     application = {"type": "matter_application", "id": str(uuid.uuid4())}
     assert call(rpc, "commit", budget_line_id=office, amount="4000.00", document=contract)["allowed"]
-    assert call(rpc, "actual", budget_line_id=office, amount="1000.00", from_document=contract,
-                document={"type": "payment_request", "id": str(uuid.uuid4())})["allowed"]
+    assert call(
+        rpc,
+        "actual",
+        budget_line_id=office,
+        amount="1000.00",
+        from_document=contract,
+        document={"type": "payment_request", "id": str(uuid.uuid4())},
+    )["allowed"]
     assert call(rpc, "reserve", budget_line_id=travel, amount="1000.00", document=application)["allowed"]
 
     accounts = clerk.get("/api/v1/reports/final-accounts", params={"fiscal_year": YEAR, "page_size": 200}).json()
     row = next(r for r in accounts["items"] if r["budget_line_id"] == office)
-    assert (row["amount"], row["actual"], row["variance"], row["execution_rate"]) == \
-        ("10000.00", "1000.00", "9000.00", "10.00")
+    assert (row["amount"], row["actual"], row["variance"], row["execution_rate"]) == (
+        "10000.00",
+        "1000.00",
+        "9000.00",
+        "10.00",
+    )
     dzb = next(u for u in accounts["by_unit"] if u["unit"] == "dzb")
     assert money(dzb["actual"]) >= 1000 and accounts["year_status"] == "open"
     xlsx = clerk.get("/api/v1/reports/final-accounts.xlsx", params={"fiscal_year": YEAR})
@@ -57,18 +67,32 @@ def test_close_the_year_carry_forward_pay_on_the_new_line_and_reopen_through_app
     old = line(clerk, office)
     assert old["closed"] and (money(old["committed"]), money(old["actual"])) == (0, 1000)
     successor = line(clerk, office.replace(str(YEAR), str(YEAR + 1), 1) + "-JZ")
-    assert (successor["fiscal_year"], successor["source_kind"], successor["carried_from"]) == \
-        (YEAR + 1, "carried_forward", office)
+    assert (successor["fiscal_year"], successor["source_kind"], successor["carried_from"]) == (
+        YEAR + 1,
+        "carried_forward",
+        office,
+    )
     assert (money(successor["amount"]), money(successor["committed"])) == (3000, 3000)
 
-    refused = call(rpc, "reserve", budget_line_id=office, amount="1.00",
-                   document={"type": "matter_application", "id": str(uuid.uuid4())})
+    refused = call(
+        rpc,
+        "reserve",
+        budget_line_id=office,
+        amount="1.00",
+        document={"type": "matter_application", "id": str(uuid.uuid4())},
+    )
     assert refused["refused"] == "budget_insufficient" and refused["details"]["rule"] == "fiscal_year_closed"
     assert "已结账" in refused["message"]
 
     # A payment against the old contract still names the old line: it lands on the carried-forward one.
-    paid = call(rpc, "actual", budget_line_id=office, amount="1500.00", from_document=contract,
-                document={"type": "payment_request", "id": str(uuid.uuid4())})
+    paid = call(
+        rpc,
+        "actual",
+        budget_line_id=office,
+        amount="1500.00",
+        from_document=contract,
+        document={"type": "payment_request", "id": str(uuid.uuid4())},
+    )
     assert paid["allowed"] and paid["budget_line_id"] == successor["id"], paid
     after = line(clerk, successor["id"])
     assert (money(after["committed"]), money(after["actual"])) == (1500, 1500)
@@ -85,8 +109,13 @@ def test_close_the_year_carry_forward_pay_on_the_new_line_and_reopen_through_app
     assert [s["assignee"] for s in done["route"]["steps"]] == ["principal"]
     eventually(lambda: clerk.get(f"/api/v1/fiscal-years/{YEAR}").json()["status"] == "open")
     assert not line(clerk, office)["closed"]
-    assert call(rpc, "reserve", budget_line_id=office, amount="1.00",
-                document={"type": "matter_application", "id": str(uuid.uuid4())})["allowed"]
+    assert call(
+        rpc,
+        "reserve",
+        budget_line_id=office,
+        amount="1.00",
+        document={"type": "matter_application", "id": str(uuid.uuid4())},
+    )["allowed"]
     assert line(clerk, successor["id"])["fiscal_year"] == YEAR + 1  # what was carried stays carried
 
 
@@ -94,9 +123,16 @@ def test_a_year_with_an_adjustment_in_approval_cannot_close(login, rpc):  # noqa
     clerk, finance = login("clerk"), login("finance")
     year = 2033
     source, target = new_line(rpc, "1000.00", year=year), new_line(rpc, "1000.00", year=year)
-    response = clerk.post("/api/v1/budget-adjustments", json={
-        "kind": "transfer", "from_budget_line_id": source, "to_budget_line_id": target, "amount": "10.00",
-        "reason": "调剂"})
+    response = clerk.post(
+        "/api/v1/budget-adjustments",
+        json={
+            "kind": "transfer",
+            "from_budget_line_id": source,
+            "to_budget_line_id": target,
+            "amount": "10.00",
+            "reason": "调剂",
+        },
+    )
     assert response.status_code == 201, response.text
     refused = finance.post(f"/api/v1/fiscal-years/{year}/close", json={"reason": "年终结账"})
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "fiscal_year_has_open_adjustments"

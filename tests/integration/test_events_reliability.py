@@ -47,19 +47,31 @@ class Bus:
         return f"amqp://guest:guest@127.0.0.1:5672/{self.name}"
 
     def start_sink(self, **fault_env: str) -> None:
-        env = {**base_env(), "IC_DB_PREFIX": self.name, "IC_AMQP_URI": self.amqp_uri, "IC_LOG_LEVEL": "ERROR",
-               "IC_METRICS_PORT": str(free_port()), "IC_INBOX_BASE_DELAY_S": "0.1", **fault_env}
+        env = {
+            **base_env(),
+            "IC_DB_PREFIX": self.name,
+            "IC_AMQP_URI": self.amqp_uri,
+            "IC_LOG_LEVEL": "ERROR",
+            "IC_METRICS_PORT": str(free_port()),
+            "IC_INBOX_BASE_DELAY_S": "0.1",
+            **fault_env,
+        }
         self._sink_env = env
         self.sink = subprocess.Popen(
             [sys.executable, "-m", "ic_platform.runner", "tests.integration.support.sink_service:SinkService"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def keep_sink_alive(self) -> None:
         """The supervisor's job in production: start the consumer again when it dies."""
         if self.sink and self.sink.poll() is not None:
             self.crashes += 1
-            self.sink = subprocess.Popen(self.sink.args, cwd=ROOT, env=self._sink_env,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.sink = subprocess.Popen(
+                self.sink.args, cwd=ROOT, env=self._sink_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
 
     def stop_sink(self) -> None:
         if self.sink and self.sink.poll() is None:
@@ -81,9 +93,13 @@ class Bus:
             applied = dict(conn.execute(sa.select(sink_service.applied.c.event_id, sink_service.applied.c.n)).all())
             dead = conn.execute(sa.text("SELECT count(*) FROM inbox WHERE status = 'dead'")).scalar_one()
         applied = {str(k): v for k, v in applied.items()}
-        return {"sent": len(ids), "applied": sum(1 for i in ids if i in applied),
-                "lost": sum(1 for i in ids if i not in applied),
-                "duplicated": sum(1 for v in applied.values() if v > 1), "dead_lettered": dead}
+        return {
+            "sent": len(ids),
+            "applied": sum(1 for i in ids if i in applied),
+            "lost": sum(1 for i in ids if i not in applied),
+            "duplicated": sum(1 for v in applied.values() if v > 1),
+            "dead_lettered": dead,
+        }
 
     def wait_for(self, ids: list[str], *, until, timeout: float = 90) -> dict[str, int]:  # noqa: ANN001
         deadline = time.monotonic() + timeout
@@ -116,8 +132,13 @@ def bus() -> Iterator[Bus]:
         platform_tables(meta := sa.MetaData())
         meta.create_all(producer)
         sink_service.metadata.create_all(sink_db)
-        relay = OutboxRelay("producer", producer, f"amqp://guest:guest@127.0.0.1:5672/{name}",
-                            extra_bindings=sink_service.BINDINGS, poll_interval=0.2)
+        relay = OutboxRelay(
+            "producer",
+            producer,
+            f"amqp://guest:guest@127.0.0.1:5672/{name}",
+            extra_bindings=sink_service.BINDINGS,
+            poll_interval=0.2,
+        )
         relay.publish_pending()  # declares the topology before anything is published
         thread = threading.Thread(target=relay.run_forever, daemon=True)
         thread.start()
@@ -204,4 +225,5 @@ def _retry(call, attempts: int = 50):  # noqa: ANN001, ANN202 - the sink may sti
 
 if os.environ.get("IC_SKIP_BROKER_RESTART"):
     test_broker_restart_while_events_flow_loses_nothing = pytest.mark.skip(  # noqa: F811
-        reason="IC_SKIP_BROKER_RESTART is set")(test_broker_restart_while_events_flow_loses_nothing)
+        reason="IC_SKIP_BROKER_RESTART is set"
+    )(test_broker_restart_while_events_flow_loses_nothing)

@@ -34,13 +34,23 @@ def line(api, line_id):
 
 
 def meeting(persons, days, amount, on="2026-05-12", category="二类"):
-    return {"kind": "meeting", "expense_date": on,
-            "details": {"category": category, "persons": persons, "days": days, "amount": amount}}
+    return {
+        "kind": "meeting",
+        "expense_date": on,
+        "details": {"category": category, "persons": persons, "days": days, "amount": amount},
+    }
 
 
 def trip(lodging, on="2026-05-12", city=None, tier="一类", days=2):
-    details = {"city_tier": tier, "rank": "其余人员", "persons": 1, "days": days, "lodging": lodging,
-               "meals": f"{100 * days}.00", "transport": f"{80 * days}.00"}
+    details = {
+        "city_tier": tier,
+        "rank": "其余人员",
+        "persons": 1,
+        "days": days,
+        "lodging": lodging,
+        "meals": f"{100 * days}.00",
+        "transport": f"{80 * days}.00",
+    }
     if city:
         details["city"] = city
     return {"kind": "travel", "expense_date": on, "details": details}
@@ -85,15 +95,20 @@ def test_a_flag_standard_lets_the_application_through_and_the_excess_is_on_its_d
     payload = published_payload(stack, "payment.standard_exceeded", f"matter_application/{app['id']}")
     assert payload["standard_code"] == "TRAVEL-T1-R3" and payload["standard_version"] == 1
     assert payload["citation"].endswith("（TRAVEL-T1-R3）第 1 版（生效日期 2026-01-01）")
-    assert payload["items"] == [{"item": "lodging", "label": "住宿费（元/人·天）", "limit": "900.00",
-                                 "asked": "1200.00", "excess": "300.00"}]
+    assert payload["items"] == [
+        {"item": "lodging", "label": "住宿费（元/人·天）", "limit": "900.00", "asked": "1200.00", "excess": "300.00"}
+    ]
     assert payload["excess_total"] == "300.00" and payload["document"]["no"] == app["no"]
 
     # Within the standard: no such event.
     ok = apply(clerk, TRAVEL_LINE, "1260.00", trip("900.00"), title="赴省城学习考察")
     assert ok.status_code == 201, ok.text
-    eventually(lambda: any(e["type"] == "budget.pre_committed" for e in clerk.get(
-        f"/api/v1/dossiers/matter_application/{ok.json()['id']}").json().get("entries", [])))
+    eventually(
+        lambda: any(
+            e["type"] == "budget.pre_committed"
+            for e in clerk.get(f"/api/v1/dossiers/matter_application/{ok.json()['id']}").json().get("entries", [])
+        )
+    )
     entries = clerk.get(f"/api/v1/dossiers/matter_application/{ok.json()['id']}").json()["entries"]
     assert "payment.standard_exceeded" not in {e["type"] for e in entries}
 
@@ -104,9 +119,10 @@ def published_payload(stack, type_, subject):
     engine = sa.create_engine(stack.settings.database_url("payment"), poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            envelope = conn.execute(sa.text(
-                "SELECT envelope FROM outbox WHERE type = :t AND envelope->>'subject' = :s"),
-                {"t": type_, "s": subject}).scalar_one()
+            envelope = conn.execute(
+                sa.text("SELECT envelope FROM outbox WHERE type = :t AND envelope->>'subject' = :s"),
+                {"t": type_, "s": subject},
+            ).scalar_one()
     finally:
         engine.dispose()
     return envelope["payload"]
@@ -116,27 +132,46 @@ def test_a_new_version_applies_only_to_expenses_dated_from_its_effective_date(lo
     finance, clerk = login("finance"), login("clerk")
     tag = uuid.uuid4().hex[:6]
     code, city = f"TRAVEL-TEST-{tag}", f"测试市{tag}"
-    first = {"code": code, "kind": "travel", "name": f"差旅费开支标准（{city}·其余人员）",
-             "key": {"city_tier": city, "rank": "其余人员"},
-             "limits": {"lodging": "400.00", "meals": "100.00", "transport": "80.00"},
-             "action": "block", "effective_from": "2026-01-01"}
+    first = {
+        "code": code,
+        "kind": "travel",
+        "name": f"差旅费开支标准（{city}·其余人员）",
+        "key": {"city_tier": city, "rank": "其余人员"},
+        "limits": {"lodging": "400.00", "meals": "100.00", "transport": "80.00"},
+        "action": "block",
+        "effective_from": "2026-01-01",
+    }
     assert clerk.post("/api/v1/expenditure-standards", json=first).status_code == 403
     created = finance.post("/api/v1/expenditure-standards", json=first)
     assert created.status_code == 201, created.text
     assert created.json()["standard"]["version"] == 1
-    second = finance.post("/api/v1/expenditure-standards", json={
-        "code": code, "limits": {"lodging": "300.00", "meals": "100.00", "transport": "80.00"},
-        "action": "block", "effective_from": "2026-09-01"})
+    second = finance.post(
+        "/api/v1/expenditure-standards",
+        json={
+            "code": code,
+            "limits": {"lodging": "300.00", "meals": "100.00", "transport": "80.00"},
+            "action": "block",
+            "effective_from": "2026-09-01",
+        },
+    )
     assert second.status_code == 201, second.text
     assert second.json()["superseded"]["effective_to"] == "2026-08-31"
-    too_early = finance.post("/api/v1/expenditure-standards", json={
-        "code": code, "limits": {"lodging": "200.00", "meals": "100.00", "transport": "80.00"},
-        "action": "block", "effective_from": "2026-09-01"})
+    too_early = finance.post(
+        "/api/v1/expenditure-standards",
+        json={
+            "code": code,
+            "limits": {"lodging": "200.00", "meals": "100.00", "transport": "80.00"},
+            "action": "block",
+            "effective_from": "2026-09-01",
+        },
+    )
     assert too_early.status_code == 422 and "晚于" in too_early.json()["error"]["message"]
     same_scope = finance.post("/api/v1/expenditure-standards", json={**first, "code": f"{code}-B"})
     assert same_scope.status_code == 409 and same_scope.json()["error"]["code"] == "expenditure_standard_duplicate"
-    other_scope = finance.post("/api/v1/expenditure-standards", json={
-        **first, "key": {"city_tier": city, "rank": "厅局级"}, "effective_from": "2026-12-01"})
+    other_scope = finance.post(
+        "/api/v1/expenditure-standards",
+        json={**first, "key": {"city_tier": city, "rank": "厅局级"}, "effective_from": "2026-12-01"},
+    )
     assert other_scope.status_code == 409
     assert other_scope.json()["error"]["code"] == "expenditure_standard_key_changed"
 
@@ -149,8 +184,14 @@ def test_a_new_version_applies_only_to_expenses_dated_from_its_effective_date(lo
     assert before["within"] and before["standard"]["version"] == 1 and "第 1 版" in before["citation"]
     assert after["blocked"] and after["standard"]["version"] == 2
     assert after["citation"] == f"《差旅费开支标准（{city}·其余人员）》（{code}）第 2 版（生效日期 2026-09-01）"
-    assert after["items"][0] == {"item": "lodging", "label": "住宿费（元/人·天）", "limit": "600.00",
-                                 "asked": "700.00", "excess": "100.00", "exceeded": True}
+    assert after["items"][0] == {
+        "item": "lodging",
+        "label": "住宿费（元/人·天）",
+        "limit": "600.00",
+        "asked": "700.00",
+        "excess": "100.00",
+        "exceeded": True,
+    }
     # Another city of the same tier is not touched by this standard: the tier's own applies.
     assert check_tier(clerk)["standard"]["code"] == "TRAVEL-T1-R3"
 
@@ -210,16 +251,35 @@ def test_reservations_on_reception_lines_stop_at_the_category_cap_under_concurre
     year, tag = 2031, uuid.uuid4().hex[:6].upper()
     lines = {"dzb": f"{year}-DZB-30217-{tag}", "czb": f"{year}-CZB-30217-{tag}"}
     for unit, line_id in lines.items():
-        rpc.call("budget", "create_line", {
-            "id": line_id, "fiscal_year": year, "unit": unit, "functional_class": "2010301",
-            "economic_class": "30217", "economic_class_name": "公务接待费", "expenditure_kind": "basic",
-            "fund_source": "general_public_budget", "amount": "100000.00"},
-            context={"org": "xinqiao", "actor": "finance"})
+        rpc.call(
+            "budget",
+            "create_line",
+            {
+                "id": line_id,
+                "fiscal_year": year,
+                "unit": unit,
+                "functional_class": "2010301",
+                "economic_class": "30217",
+                "economic_class_name": "公务接待费",
+                "expenditure_kind": "basic",
+                "fund_source": "general_public_budget",
+                "amount": "100000.00",
+            },
+            context={"org": "xinqiao", "actor": "finance"},
+        )
     finance = login("finance")
-    assert login("clerk").post("/api/v1/three-public-caps", json={
-        "fiscal_year": year, "category": "official_reception", "amount": "50000.00"}).status_code == 403
-    cap = finance.post("/api/v1/three-public-caps", json={
-        "fiscal_year": year, "category": "official_reception", "amount": "50000.00"})
+    assert (
+        login("clerk")
+        .post(
+            "/api/v1/three-public-caps",
+            json={"fiscal_year": year, "category": "official_reception", "amount": "50000.00"},
+        )
+        .status_code
+        == 403
+    )
+    cap = finance.post(
+        "/api/v1/three-public-caps", json={"fiscal_year": year, "category": "official_reception", "amount": "50000.00"}
+    )
     assert cap.status_code == 200, cap.text
 
     clerks = {"dzb": login("clerk"), "czb": login("clerk_czb")}
@@ -241,8 +301,12 @@ def test_reservations_on_reception_lines_stop_at_the_category_cap_under_concurre
     assert consumed == Decimal("48000.00")
     report = finance.get("/api/v1/reports/three-public", params={"fiscal_year": year}).json()
     reception = next(r for r in report["items"] if r["category"] == "official_reception")
-    assert (reception["cap"], reception["consumed"], reception["available"], reception["rate"]) == \
-        ("50000.00", "48000.00", "2000.00", "96.00")
+    assert (reception["cap"], reception["consumed"], reception["available"], reception["rate"]) == (
+        "50000.00",
+        "48000.00",
+        "2000.00",
+        "96.00",
+    )
 
 
 def test_racing_reserves_straight_to_the_budget_service_never_pass_the_cap(rpc):
@@ -252,18 +316,41 @@ def test_racing_reserves_straight_to_the_budget_service_never_pass_the_cap(rpc):
     ctx = {"org": "xinqiao", "actor": "finance"}
     lines = [f"{year}-DZB-30217-{tag}", f"{year}-CZB-30217-{tag}"]
     for unit, line_id in zip(("dzb", "czb"), lines, strict=True):
-        rpc.call("budget", "create_line", {
-            "id": line_id, "fiscal_year": year, "unit": unit, "functional_class": "2010301",
-            "economic_class": "30217", "expenditure_kind": "basic", "fund_source": "general_public_budget",
-            "amount": "50000.00"}, context=ctx)
-    rpc.call("budget", "set_three_public_cap", {"fiscal_year": year, "category": "official_reception",
-                                                "amount": "20000.00"}, context=ctx)
+        rpc.call(
+            "budget",
+            "create_line",
+            {
+                "id": line_id,
+                "fiscal_year": year,
+                "unit": unit,
+                "functional_class": "2010301",
+                "economic_class": "30217",
+                "expenditure_kind": "basic",
+                "fund_source": "general_public_budget",
+                "amount": "50000.00",
+            },
+            context=ctx,
+        )
+    rpc.call(
+        "budget",
+        "set_three_public_cap",
+        {"fiscal_year": year, "category": "official_reception", "amount": "20000.00"},
+        context=ctx,
+    )
 
     def reserve(i):
         try:
-            rpc.call("budget", "reserve", {"budget_line_id": lines[i % 2], "amount": "1000.00",
-                                           "document": {"type": "matter_application", "id": str(uuid.uuid4())}},
-                     context=ctx, timeout=60)
+            rpc.call(
+                "budget",
+                "reserve",
+                {
+                    "budget_line_id": lines[i % 2],
+                    "amount": "1000.00",
+                    "document": {"type": "matter_application", "id": str(uuid.uuid4())},
+                },
+                context=ctx,
+                timeout=60,
+            )
             return "reserved"
         except RemoteError as exc:
             assert exc.exc_args[0] == "three_public_cap_exceeded", exc
@@ -272,8 +359,7 @@ def test_racing_reserves_straight_to_the_budget_service_never_pass_the_cap(rpc):
     with ThreadPoolExecutor(32) as pool:
         outcomes = list(pool.map(reserve, range(64)))
     assert outcomes.count("reserved") == 20 and outcomes.count("refused") == 44
-    held = [Decimal(rpc.call("budget", "get_line", {"budget_line_id": x}, context=ctx)["pre_committed"])
-            for x in lines]
+    held = [Decimal(rpc.call("budget", "get_line", {"budget_line_id": x}, context=ctx)["pre_committed"]) for x in lines]
     assert sum(held) == Decimal("20000.00") and all(h > 0 for h in held)
 
 
@@ -282,16 +368,39 @@ def test_a_unit_cap_holds_for_that_units_lines_only(rpc):
     ctx = {"org": "xinqiao", "actor": "finance"}
     lines = {unit: f"{year}-{unit.upper()}-30231-{tag}" for unit in ("dzb", "czb")}
     for unit, line_id in lines.items():
-        rpc.call("budget", "create_line", {
-            "id": line_id, "fiscal_year": year, "unit": unit, "functional_class": "2010301",
-            "economic_class": "30231", "expenditure_kind": "basic", "fund_source": "general_public_budget",
-            "amount": "50000.00"}, context=ctx)
-    rpc.call("budget", "set_three_public_cap", {"fiscal_year": year, "category": "official_vehicles",
-                                                "amount": "5000.00", "unit": "dzb"}, context=ctx)
+        rpc.call(
+            "budget",
+            "create_line",
+            {
+                "id": line_id,
+                "fiscal_year": year,
+                "unit": unit,
+                "functional_class": "2010301",
+                "economic_class": "30231",
+                "expenditure_kind": "basic",
+                "fund_source": "general_public_budget",
+                "amount": "50000.00",
+            },
+            context=ctx,
+        )
+    rpc.call(
+        "budget",
+        "set_three_public_cap",
+        {"fiscal_year": year, "category": "official_vehicles", "amount": "5000.00", "unit": "dzb"},
+        context=ctx,
+    )
 
     def reserve(unit, amount):
-        return rpc.call("budget", "reserve", {"budget_line_id": lines[unit], "amount": amount, "document": {
-            "type": "matter_application", "id": str(uuid.uuid4())}}, context=ctx)
+        return rpc.call(
+            "budget",
+            "reserve",
+            {
+                "budget_line_id": lines[unit],
+                "amount": amount,
+                "document": {"type": "matter_application", "id": str(uuid.uuid4())},
+            },
+            context=ctx,
+        )
 
     reserve("dzb", "3000.00")
     with pytest.raises(RemoteError) as refused:

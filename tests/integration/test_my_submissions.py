@@ -50,15 +50,13 @@ def test_the_trail_records_where_a_submission_came_from(login):
     trail's `submitted` entry says where the action came from, like the entries of decisions do."""
     clerk, auditor = login("clerk"), login("auditor")
     body = {"title": "出差申请", "purpose": "调研", "budget_line_id": TRAVEL_LINE, "amount": "321.00"}
-    response = clerk.post("/api/v1/matter-applications", json=body,
-                          headers={"User-Agent": "IC-Mobile/2.1 (HarmonyOS)"})
+    response = clerk.post("/api/v1/matter-applications", json=body, headers={"User-Agent": "IC-Mobile/2.1 (HarmonyOS)"})
     assert response.status_code == 201, response.text
     app_id = response.json()["id"]
 
     def submitted_entry():
         body = auditor.get(f"/api/v1/documents/matter_application/{app_id}/trail")
-        return body.status_code == 200 and next(
-            (e for e in body.json()["entries"] if e["action"] == "submitted"), None)
+        return body.status_code == 200 and next((e for e in body.json()["entries"] if e["action"] == "submitted"), None)
 
     entry = eventually(submitted_entry)
     assert entry["actor"] == "clerk"

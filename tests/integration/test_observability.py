@@ -23,15 +23,22 @@ def spans(path: str) -> list[dict]:
 
 def test_a_submission_is_one_trace_from_the_gateway_through_rpc_and_events(stack, login):
     clerk = login("clerk")
-    response = clerk.post("/api/v1/matter-applications", json={
-        "title": "追踪测试", "budget_line_id": "2026-DZB-30201-01", "amount": "10.00"})
+    response = clerk.post(
+        "/api/v1/matter-applications",
+        json={"title": "追踪测试", "budget_line_id": "2026-DZB-30201-01", "amount": "10.00"},
+    )
     assert response.status_code == 201, response.text
     app_id = response.json()["id"]
 
     def services_in_trace():
         everything = spans(stack.trace_file)
-        roots = [s for s in everything if s["service"] == "gateway" and s["attributes"].get("http.route", "")
-                 .endswith("/matter-applications") and s["parent_id"] is None]
+        roots = [
+            s
+            for s in everything
+            if s["service"] == "gateway"
+            and s["attributes"].get("http.route", "").endswith("/matter-applications")
+            and s["parent_id"] is None
+        ]
         if not roots:
             return None
         trace_id = roots[-1]["trace_id"]

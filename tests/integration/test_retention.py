@@ -15,8 +15,7 @@ from ic_platform.db import drop_database, ensure_database, make_engine
 from ic_platform.storage import platform_tables
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-POLICY = retention.RetentionPolicy(outbox=timedelta(days=7), inbox=timedelta(days=30),
-                                   idempotency=timedelta(days=7))
+POLICY = retention.RetentionPolicy(outbox=timedelta(days=7), inbox=timedelta(days=30), idempotency=timedelta(days=7))
 
 
 @pytest.fixture()
@@ -34,26 +33,42 @@ def engine():
 
 def _outbox(conn, *, age_days: float, published: bool) -> int:
     at = NOW - timedelta(days=age_days)
-    return conn.execute(sa.text(
-        "INSERT INTO outbox (event_id, type, envelope, created_at, published_at) "
-        "VALUES (:id, 't.x', '{}', :at, :published) RETURNING id"),
-        {"id": uuid.uuid4(), "at": at, "published": at if published else None}).scalar_one()
+    return conn.execute(
+        sa.text(
+            "INSERT INTO outbox (event_id, type, envelope, created_at, published_at) "
+            "VALUES (:id, 't.x', '{}', :at, :published) RETURNING id"
+        ),
+        {"id": uuid.uuid4(), "at": at, "published": at if published else None},
+    ).scalar_one()
 
 
 def _inbox(conn, *, age_days: float, status: str) -> str:
     event_id, at = uuid.uuid4(), NOW - timedelta(days=age_days)
-    conn.execute(sa.text(
-        "INSERT INTO inbox (event_id, handler, type, envelope, status, received_at, processed_at) "
-        "VALUES (:id, 'h', 't.x', :env, :status, :at, :processed)"),
-        {"id": event_id, "env": json.dumps({}), "status": status, "at": at,
-         "processed": at if status == "done" else None})
+    conn.execute(
+        sa.text(
+            "INSERT INTO inbox (event_id, handler, type, envelope, status, received_at, processed_at) "
+            "VALUES (:id, 'h', 't.x', :env, :status, :at, :processed)"
+        ),
+        {
+            "id": event_id,
+            "env": json.dumps({}),
+            "status": status,
+            "at": at,
+            "processed": at if status == "done" else None,
+        },
+    )
     return str(event_id)
 
 
 def _key(conn, *, age_days: float) -> str:
     key = uuid.uuid4().hex
-    conn.execute(sa.text("INSERT INTO idempotency_key (scope, key, request_hash, response, created_at) "
-                         "VALUES ('s', :key, 'h', '{}', :at)"), {"key": key, "at": NOW - timedelta(days=age_days)})
+    conn.execute(
+        sa.text(
+            "INSERT INTO idempotency_key (scope, key, request_hash, response, created_at) "
+            "VALUES ('s', :key, 'h', '{}', :at)"
+        ),
+        {"key": key, "at": NOW - timedelta(days=age_days)},
+    )
     return key
 
 

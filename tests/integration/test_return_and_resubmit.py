@@ -52,8 +52,9 @@ def test_return_resubmit_and_approve_keeps_the_history(login):
     assert head.post(f"/api/v1/matter-applications/{app['id']}/resubmit", json={}).status_code == 403
     money = clerk.post(f"/api/v1/matter-applications/{app['id']}/resubmit", json={"amount": "1.00"})
     assert money.status_code == 422
-    resubmitted = clerk.post(f"/api/v1/matter-applications/{app['id']}/resubmit",
-                             json={"purpose": "日常办公，附采购清单"})
+    resubmitted = clerk.post(
+        f"/api/v1/matter-applications/{app['id']}/resubmit", json={"purpose": "日常办公，附采购清单"}
+    )
     assert resubmitted.status_code == 200, resubmitted.text
     assert resubmitted.json()["status"] == "submitted" and resubmitted.json()["purpose"] == "日常办公，附采购清单"
     again = clerk.post(f"/api/v1/matter-applications/{app['id']}/resubmit", json={})
@@ -72,8 +73,12 @@ def test_return_resubmit_and_approve_keeps_the_history(login):
     assert earlier["round"] == 1 and earlier["steps"][0]["status"] == "returned"
     assert earlier["returned"]["reason"] == REASON and earlier["returned"]["returned_by"] == "head"
 
-    expected = {"approval.returned", "payment.matter_application_resubmitted", "approval.completed",
-                "payment.matter_application_approved"}
+    expected = {
+        "approval.returned",
+        "payment.matter_application_resubmitted",
+        "approval.completed",
+        "payment.matter_application_approved",
+    }
 
     def dossier():
         body = clerk.get(f"/api/v1/dossiers/matter_application/{app['id']}").json()
@@ -86,8 +91,14 @@ def test_return_resubmit_and_approve_keeps_the_history(login):
 
     trail = auditor.get(f"/api/v1/documents/matter_application/{app['id']}/trail").json()["entries"]
     assert [(e["action"], e["actor"]) for e in trail] == [
-        ("submitted", "clerk"), ("step_assigned", "clerk"), ("returned", "head"), ("resubmitted", "clerk"),
-        ("step_assigned", "clerk"), ("approved", "head"), ("completed", "head")]
+        ("submitted", "clerk"),
+        ("step_assigned", "clerk"),
+        ("returned", "head"),
+        ("resubmitted", "clerk"),
+        ("step_assigned", "clerk"),
+        ("approved", "head"),
+        ("completed", "head"),
+    ]
     assert trail[2]["comment"] == REASON
     verified = auditor.get("/api/v1/approval/trail/verify")
     assert verified.status_code == 200, verified.text

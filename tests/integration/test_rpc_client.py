@@ -25,8 +25,7 @@ NAMEKO = Path(sys.executable).with_name("nameko")
 
 
 def _rabbitmqctl(*args: str) -> str:
-    return subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True,
-                          timeout=30).stdout
+    return subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True, timeout=30).stdout
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +67,11 @@ def probe(amqp_uri, client):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
         [str(NAMEKO), "run", "--broker", amqp_uri, "tests.integration.support.rpc_probe_service"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -114,8 +117,12 @@ def test_round_trip_against_nameko(client, probe):
 
 
 def test_context_arrives_as_nameko_context_data(client, probe):
-    context = {"user_id": "u-42", "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-               "idempotency_key": "k-1", "dropped": None}
+    context = {
+        "user_id": "u-42",
+        "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "idempotency_key": "k-1",
+        "dropped": None,
+    }
     data = client.call("probe", "context", context=context)
     assert data["user_id"] == "u-42"
     assert data["traceparent"] == context["traceparent"]

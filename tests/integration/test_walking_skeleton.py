@@ -61,9 +61,16 @@ def test_apply_approve_and_the_dossier_tells_the_story(login):
     # Approved: the pre-commitment stays, now approved; nothing was released.
     assert Decimal(line(clerk, OFFICE_LINE)["pre_committed"]) == before + Decimal("12000.00")
 
-    expected = ["payment.matter_application_submitted", "budget.pre_committed", "approval.submitted",
-                "approval.step_assigned", "approval.step_decided", "approval.completed",
-                "budget.pre_commitment_approved", "payment.matter_application_approved"]
+    expected = [
+        "payment.matter_application_submitted",
+        "budget.pre_committed",
+        "approval.submitted",
+        "approval.step_assigned",
+        "approval.step_decided",
+        "approval.completed",
+        "budget.pre_commitment_approved",
+        "payment.matter_application_approved",
+    ]
 
     def dossier():
         body = clerk.get(f"/api/v1/dossiers/matter_application/{app['id']}").json()
@@ -88,13 +95,18 @@ def test_rejection_releases_the_pre_commitment(login):
     assert no_reason.status_code == 422
     assert no_reason.json()["error"]["code"] == "invalid_input"
 
-    rejected = head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision",
-                         json={"decision": "reject", "comment": "出差事由不充分"})
+    rejected = head.post(
+        f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "reject", "comment": "出差事由不充分"}
+    )
     assert rejected.status_code == 200, rejected.text
     eventually(lambda: application(clerk, app["id"])["status"] == "rejected")
     eventually(lambda: Decimal(line(clerk, TRAVEL_LINE)["pre_committed"]) == before)
-    types = eventually(lambda: {e["type"] for e in clerk.get(
-        f"/api/v1/dossiers/matter_application/{app['id']}").json().get("entries", [])} >= {"budget.released"})
+    types = eventually(
+        lambda: (
+            {e["type"] for e in clerk.get(f"/api/v1/dossiers/matter_application/{app['id']}").json().get("entries", [])}
+            >= {"budget.released"}
+        )
+    )
     assert types
 
 
@@ -110,10 +122,16 @@ def test_a_line_without_enough_money_refuses_with_the_reason(login):
     assert Decimal(line(clerk, TRAVEL_LINE)["available"]) == available
 
 
-@pytest.mark.parametrize("amount, reason", [
-    ("0", "金额必须大于零"), ("-5.00", "金额必须大于零"), ("1.234", "两位小数"), ("abc", "有效数字"),
-    (12.5, "字符串或整数"),
-])
+@pytest.mark.parametrize(
+    "amount, reason",
+    [
+        ("0", "金额必须大于零"),
+        ("-5.00", "金额必须大于零"),
+        ("1.234", "两位小数"),
+        ("abc", "有效数字"),
+        (12.5, "字符串或整数"),
+    ],
+)
 def test_bad_amounts_are_refused_naming_the_field(login, amount, reason):
     response = submit(login("clerk"), amount)
     assert response.status_code == 422, response.text
@@ -136,10 +154,16 @@ def test_same_idempotency_key_twice_has_one_effect(login):
     clerk = login("clerk")
     before = Decimal(line(clerk, OFFICE_LINE)["pre_committed"])
     key = str(uuid.uuid4())
-    first = clerk.post("/api/v1/matter-applications", headers={"Idempotency-Key": key}, json={
-        "title": "打印机硒鼓", "budget_line_id": OFFICE_LINE, "amount": "880.00"})
-    second = clerk.post("/api/v1/matter-applications", headers={"Idempotency-Key": key}, json={
-        "title": "打印机硒鼓", "budget_line_id": OFFICE_LINE, "amount": "880.00"})
+    first = clerk.post(
+        "/api/v1/matter-applications",
+        headers={"Idempotency-Key": key},
+        json={"title": "打印机硒鼓", "budget_line_id": OFFICE_LINE, "amount": "880.00"},
+    )
+    second = clerk.post(
+        "/api/v1/matter-applications",
+        headers={"Idempotency-Key": key},
+        json={"title": "打印机硒鼓", "budget_line_id": OFFICE_LINE, "amount": "880.00"},
+    )
     assert first.status_code == 201 and second.status_code in (200, 201)
     assert first.json()["id"] == second.json()["id"] and first.json()["no"] == second.json()["no"]
     assert Decimal(line(clerk, OFFICE_LINE)["pre_committed"]) == before + Decimal("880.00")

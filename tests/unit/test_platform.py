@@ -21,10 +21,19 @@ def test_money_parses_exactly(raw, expected):
     assert money_str(parse_money(raw)) == expected
 
 
-@pytest.mark.parametrize("raw, reason", [
-    (0, "大于零"), ("-1", "大于零"), ("1.001", "两位小数"), ("abc", "有效数字"), (1.5, "字符串或整数"),
-    ("NaN", "有效数字"), (True, "字符串或整数"), ("1e20", "范围"),
-])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (0, "大于零"),
+        ("-1", "大于零"),
+        ("1.001", "两位小数"),
+        ("abc", "有效数字"),
+        (1.5, "字符串或整数"),
+        ("NaN", "有效数字"),
+        (True, "字符串或整数"),
+        ("1e20", "范围"),
+    ],
+)
 def test_money_refuses_what_is_not_money(raw, reason):
     with pytest.raises(MoneyError, match=reason):
         parse_money(raw)
@@ -55,9 +64,19 @@ def test_envelope_types_are_domain_dot_past_tense_and_causes_chain():
 
 
 def _valid_event() -> dict:
-    return Envelope(type="budget.released", org="xinqiao", producer="budget", subject="matter_application/1",
-                    payload={"budget_line_id": "L1", "document": {"type": "matter_application", "id": "1"},
-                             "amount": "10.00", "available": "90.00", "reason": "驳回"}).as_dict()
+    return Envelope(
+        type="budget.released",
+        org="xinqiao",
+        producer="budget",
+        subject="matter_application/1",
+        payload={
+            "budget_line_id": "L1",
+            "document": {"type": "matter_application", "id": "1"},
+            "amount": "10.00",
+            "available": "90.00",
+            "reason": "驳回",
+        },
+    ).as_dict()
 
 
 def test_catalogue_accepts_a_valid_event_and_names_what_is_wrong_with_a_bad_one():

@@ -67,9 +67,7 @@ def test_colors_can_be_forced(stream):
 
 def test_env_and_cwd_are_passed(stream, tmp_path):
     code = "import os; print(os.environ['IC_X'], os.getcwd()); import time; time.sleep(30)"
-    with Supervisor(
-        [ProcessSpec("a", [PY, "-c", code], env={"IC_X": "42"}, cwd=str(tmp_path))], log_stream=stream
-    ):
+    with Supervisor([ProcessSpec("a", [PY, "-c", code], env={"IC_X": "42"}, cwd=str(tmp_path))], log_stream=stream):
         wait_for(lambda: f"42 {tmp_path}" in stream.getvalue())
 
 

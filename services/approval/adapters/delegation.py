@@ -20,10 +20,18 @@ class DelegationRepository:
         self.conn = conn
 
     def add(self, delegation: Delegation) -> None:
-        self.conn.execute(sa.insert(D).values(
-            id=uuid.UUID(delegation.id), org=delegation.org, principal=delegation.principal,
-            delegate=delegation.delegate, starts_at=delegation.starts_at, ends_at=delegation.ends_at,
-            reason=delegation.reason, created_by=delegation.created_by))
+        self.conn.execute(
+            sa.insert(D).values(
+                id=uuid.UUID(delegation.id),
+                org=delegation.org,
+                principal=delegation.principal,
+                delegate=delegation.delegate,
+                starts_at=delegation.starts_at,
+                ends_at=delegation.ends_at,
+                reason=delegation.reason,
+                created_by=delegation.created_by,
+            )
+        )
 
     def get(self, delegation_id: str, *, for_update: bool = False) -> Delegation | None:
         try:
@@ -38,17 +46,27 @@ class DelegationRepository:
         """A principal's delegations. `lock`: serialise granting on the principal (a transaction-scoped
         advisory lock), so two concurrent grants cannot both pass the overlap check."""
         if lock:
-            self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
-                sa.func.hashtextextended(f"approval_delegation:{org}:{principal}", 0))))
-        rows = self.conn.execute(sa.select(D).where(D.c.org == org, D.c.principal == principal)
-                                 .order_by(D.c.starts_at)).all()
+            self.conn.execute(
+                sa.select(
+                    sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(f"approval_delegation:{org}:{principal}", 0))
+                )
+            )
+        rows = self.conn.execute(
+            sa.select(D).where(D.c.org == org, D.c.principal == principal).order_by(D.c.starts_at)
+        ).all()
         return [_to_delegation(r) for r in rows]
 
     def active_for_delegate(self, org: str, delegate: str, moment: datetime) -> list[Delegation]:
         """The delegations that let `delegate` act for someone at `moment`."""
-        rows = self.conn.execute(sa.select(D).where(
-            D.c.org == org, D.c.delegate == delegate, D.c.revoked_at.is_(None), D.c.starts_at <= moment,
-            D.c.ends_at > moment)).all()
+        rows = self.conn.execute(
+            sa.select(D).where(
+                D.c.org == org,
+                D.c.delegate == delegate,
+                D.c.revoked_at.is_(None),
+                D.c.starts_at <= moment,
+                D.c.ends_at > moment,
+            )
+        ).all()
         return [_to_delegation(r) for r in rows]
 
     def involving(self, org: str, username: str, limit: int, offset: int) -> tuple[int, list[Delegation]]:
@@ -59,11 +77,23 @@ class DelegationRepository:
         return total, [_to_delegation(r) for r in rows]
 
     def save_revocation(self, delegation: Delegation) -> None:
-        self.conn.execute(sa.update(D).where(D.c.id == uuid.UUID(delegation.id), D.c.revoked_at.is_(None))
-                          .values(revoked_at=delegation.revoked_at, revoked_by=delegation.revoked_by))
+        self.conn.execute(
+            sa.update(D)
+            .where(D.c.id == uuid.UUID(delegation.id), D.c.revoked_at.is_(None))
+            .values(revoked_at=delegation.revoked_at, revoked_by=delegation.revoked_by)
+        )
 
 
 def _to_delegation(row: Any) -> Delegation:
-    return Delegation(id=str(row.id), org=row.org, principal=row.principal, delegate=row.delegate,
-                      starts_at=row.starts_at, ends_at=row.ends_at, reason=row.reason, created_by=row.created_by,
-                      revoked_at=row.revoked_at, revoked_by=row.revoked_by)
+    return Delegation(
+        id=str(row.id),
+        org=row.org,
+        principal=row.principal,
+        delegate=row.delegate,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        reason=row.reason,
+        created_by=row.created_by,
+        revoked_at=row.revoked_at,
+        revoked_by=row.revoked_by,
+    )

@@ -18,10 +18,20 @@ class MeetingRepository:
         self.conn = conn
 
     def add(self, route_id: int, task: Task, meeting: Meeting, recorded_by: str) -> None:
-        self.conn.execute(sa.insert(approval_meeting).values(
-            task_id=uuid.UUID(task.id), route_id=route_id, round=task.round, step_no=task.step_no,
-            meeting_date=meeting.meeting_date, attendees=list(meeting.attendees), decision=meeting.decision.value,
-            minutes=meeting.minutes, attachment=meeting.attachment, recorded_by=recorded_by))
+        self.conn.execute(
+            sa.insert(approval_meeting).values(
+                task_id=uuid.UUID(task.id),
+                route_id=route_id,
+                round=task.round,
+                step_no=task.step_no,
+                meeting_date=meeting.meeting_date,
+                attendees=list(meeting.attendees),
+                decision=meeting.decision.value,
+                minutes=meeting.minutes,
+                attachment=meeting.attachment,
+                recorded_by=recorded_by,
+            )
+        )
 
     def of_route(self, route_id: int) -> dict[str, Any]:
         """The route's meetings by task id (as text), rows as stored."""

@@ -17,7 +17,8 @@ def _now(name: str, nullable: bool = False) -> sa.Column:
 
 # ── the org cache: the org service owns these facts; we keep the last version it announced ──
 org_unit = sa.Table(
-    "org_unit", metadata,
+    "org_unit",
+    metadata,
     sa.Column("org", sa.Text, primary_key=True),
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
@@ -30,7 +31,8 @@ org_unit = sa.Table(
 )
 
 org_user = sa.Table(
-    "org_user", metadata,
+    "org_user",
+    metadata,
     sa.Column("org", sa.Text, primary_key=True),
     sa.Column("username", sa.Text, primary_key=True),
     sa.Column("full_name", sa.Text, nullable=False),
@@ -44,7 +46,8 @@ org_user = sa.Table(
 
 # ── routes, their frozen steps, and the tasks people act on ──
 approval_route = sa.Table(
-    "approval_route", metadata,
+    "approval_route",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("document_type", sa.Text, nullable=False),
@@ -61,8 +64,9 @@ approval_route = sa.Table(
     sa.Column("round", sa.Integer, nullable=False, server_default="1"),
     _now("created_at"),
     sa.Column("completed_at", sa.DateTime(timezone=True)),
-    sa.CheckConstraint("status IN ('in_progress', 'approved', 'rejected', 'returned', 'withdrawn')",
-                       name="approval_route_status"),
+    sa.CheckConstraint(
+        "status IN ('in_progress', 'approved', 'rejected', 'returned', 'withdrawn')", name="approval_route_status"
+    ),
     sa.CheckConstraint("(status = 'in_progress') = (current_step IS NOT NULL)", name="approval_route_current"),
     # One route per document, however often its submission is heard.
     sa.UniqueConstraint("document_type", "document_id", name="approval_route_once"),
@@ -70,7 +74,8 @@ approval_route = sa.Table(
 )
 
 approval_step = sa.Table(
-    "approval_step", metadata,
+    "approval_step",
+    metadata,
     sa.Column("route_id", sa.BigInteger, sa.ForeignKey("approval_route.id"), primary_key=True),
     # Each round keeps its own frozen steps, so earlier rounds stay visible after a resubmission.
     sa.Column("round", sa.Integer, primary_key=True, server_default="1"),
@@ -86,7 +91,8 @@ approval_step = sa.Table(
 )
 
 approval_task = sa.Table(
-    "approval_task", metadata,
+    "approval_task",
+    metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
     sa.Column("route_id", sa.BigInteger, nullable=False),
     sa.Column("round", sa.Integer, nullable=False, server_default="1"),
@@ -98,23 +104,30 @@ approval_task = sa.Table(
     sa.Column("comment", sa.Text),
     _now("created_at"),
     sa.Column("decided_at", sa.DateTime(timezone=True)),
-    sa.ForeignKeyConstraint(["route_id", "round", "step_no"],
-                            ["approval_step.route_id", "approval_step.round", "approval_step.step_no"],
-                            name="approval_task_step"),
-    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'returned', 'returned_to_step', 'reassigned',"
-                       " 'withdrawn', 'skipped')", name="approval_task_status"),
+    sa.ForeignKeyConstraint(
+        ["route_id", "round", "step_no"],
+        ["approval_step.route_id", "approval_step.round", "approval_step.step_no"],
+        name="approval_task_step",
+    ),
+    sa.CheckConstraint(
+        "status IN ('pending', 'approved', 'rejected', 'returned', 'returned_to_step', 'reassigned',"
+        " 'withdrawn', 'skipped')",
+        name="approval_task_status",
+    ),
     sa.CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="approval_task_decided_at"),
     # The last word against two decisions both advancing a route: it holds one pending task per person at most
     # (a parallel step has one per assignee, and nobody holds two steps of a document).
-    sa.Index("approval_task_one_pending", "route_id", "assignee", unique=True,
-             postgresql_where=sa.text("status = 'pending'")),
+    sa.Index(
+        "approval_task_one_pending", "route_id", "assignee", unique=True, postgresql_where=sa.text("status = 'pending'")
+    ),
     sa.Index("approval_task_inbox", "assignee", "created_at", postgresql_where=sa.text("status = 'pending'")),
     sa.Index("approval_task_by_decider", "decided_by", "decided_at"),
 )
 
 # ── collective decisions (集体决策): the meeting that completed a collective-decision step's task ──
 approval_meeting = sa.Table(
-    "approval_meeting", metadata,
+    "approval_meeting",
+    metadata,
     sa.Column("task_id", sa.Uuid, sa.ForeignKey("approval_task.id"), primary_key=True),
     sa.Column("route_id", sa.BigInteger, nullable=False),
     sa.Column("round", sa.Integer, nullable=False),
@@ -133,7 +146,8 @@ approval_meeting = sa.Table(
 
 # ── delegation during absence (代理): kept forever, a revoked one included (the history) ──
 approval_delegation = sa.Table(
-    "approval_delegation", metadata,
+    "approval_delegation",
+    metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("principal", sa.Text, nullable=False),
@@ -155,7 +169,8 @@ platform = platform_tables(metadata)
 
 # ── the trail (过程留痕): an append-only hash chain of every approval action, see domain/trail.py ──
 audit_trail = sa.Table(
-    "audit_trail", metadata,
+    "audit_trail",
+    metadata,
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("action", sa.Text, nullable=False),
     sa.Column("org", sa.Text, nullable=False),
@@ -183,7 +198,8 @@ audit_trail = sa.Table(
 # The chain's head, one row: appends lock it (SELECT … FOR UPDATE), so the chain never forks and seq has
 # no gaps (a rolled-back append leaves the head as it was, unlike a sequence).
 audit_trail_head = sa.Table(
-    "audit_trail_head", metadata,
+    "audit_trail_head",
+    metadata,
     sa.Column("chain", sa.Text, primary_key=True),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("hash", sa.Text, nullable=False),
@@ -195,7 +211,8 @@ audit_trail_head = sa.Table(
 # notifications.py). Kept apart from the task tables so that each concern can grow on its own. ──
 # The risk service's warnings about documents in approval, as `risk.warning_raised` announced them.
 approval_risk_warning = sa.Table(
-    "approval_risk_warning", metadata,
+    "approval_risk_warning",
+    metadata,
     sa.Column("warning_id", sa.BigInteger, primary_key=True, autoincrement=False),  # the risk service's id
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("document_type", sa.Text, nullable=False),
@@ -213,7 +230,8 @@ approval_risk_warning = sa.Table(
 
 # An approver's acknowledgement of a warning (知悉并说明), per task: each step's approver answers for themself.
 approval_warning_ack = sa.Table(
-    "approval_warning_ack", metadata,
+    "approval_warning_ack",
+    metadata,
     sa.Column("warning_id", sa.BigInteger, primary_key=True),
     sa.Column("task_id", sa.Uuid, primary_key=True),
     sa.Column("acknowledged_by", sa.Text, nullable=False),
@@ -224,7 +242,8 @@ approval_warning_ack = sa.Table(
 
 # Each task's due time (办理时限), and when it was reminded and escalated: each at most once.
 approval_task_deadline = sa.Table(
-    "approval_task_deadline", metadata,
+    "approval_task_deadline",
+    metadata,
     sa.Column("task_id", sa.Uuid, primary_key=True),
     sa.Column("route_id", sa.BigInteger, nullable=False),
     sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
@@ -234,13 +253,17 @@ approval_task_deadline = sa.Table(
     sa.Column("escalated_to", sa.Text),
     sa.CheckConstraint("due_at >= assigned_at", name="approval_task_deadline_after_assignment"),
     sa.Index("approval_task_deadline_to_remind", "due_at", postgresql_where=sa.text("reminded_at IS NULL")),
-    sa.Index("approval_task_deadline_to_escalate", "due_at",
-             postgresql_where=sa.text("reminded_at IS NOT NULL AND escalated_at IS NULL")),
+    sa.Index(
+        "approval_task_deadline_to_escalate",
+        "due_at",
+        postgresql_where=sa.text("reminded_at IS NOT NULL AND escalated_at IS NULL"),
+    ),
 )
 
 # What a person is told (通知): only the person the event concerns, one row per (event, recipient).
 approval_notification = sa.Table(
-    "approval_notification", metadata,
+    "approval_notification",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("recipient", sa.Text, nullable=False),
@@ -260,7 +283,8 @@ approval_notification = sa.Table(
 
 # The parties a document names (不相容岗位): role → person, as its latest submission said.
 approval_document_party = sa.Table(
-    "approval_document_party", metadata,
+    "approval_document_party",
+    metadata,
     sa.Column("document_type", sa.Text, primary_key=True),
     sa.Column("document_id", sa.Text, primary_key=True),
     sa.Column("role", sa.Text, primary_key=True),

@@ -23,19 +23,37 @@ ASSIGNEE = org_user.alias("assignee_user")
 DECIDER = org_user.alias("decider_user")
 
 _TASK_COLUMNS = [
-    T.c.id.label("task_id"), T.c.round, T.c.step_no, T.c.status, T.c.comment, T.c.decided_by, T.c.assignee,
-    T.c.acting_for, T.c.created_at,
-    T.c.decided_at, S.c.name.label("step_name"), R.c.document_type, R.c.document_id, R.c.document_no,
-    R.c.title, R.c.amount, R.c.initiator, INITIATOR.c.full_name.label("initiator_name"), R.c.unit,
-    org_unit.c.name.label("unit_name"), R.c.status.label("route_status"),
+    T.c.id.label("task_id"),
+    T.c.round,
+    T.c.step_no,
+    T.c.status,
+    T.c.comment,
+    T.c.decided_by,
+    T.c.assignee,
+    T.c.acting_for,
+    T.c.created_at,
+    T.c.decided_at,
+    S.c.name.label("step_name"),
+    R.c.document_type,
+    R.c.document_id,
+    R.c.document_no,
+    R.c.title,
+    R.c.amount,
+    R.c.initiator,
+    INITIATOR.c.full_name.label("initiator_name"),
+    R.c.unit,
+    org_unit.c.name.label("unit_name"),
+    R.c.status.label("route_status"),
 ]
 
 
 def _task_rows() -> sa.Select:
-    joined = (T.join(R, R.c.id == T.c.route_id)
-              .join(S, sa.and_(S.c.route_id == T.c.route_id, S.c.round == T.c.round, S.c.step_no == T.c.step_no))
-              .outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org, INITIATOR.c.username == R.c.initiator))
-              .outerjoin(org_unit, sa.and_(org_unit.c.org == R.c.org, org_unit.c.code == R.c.unit)))
+    joined = (
+        T.join(R, R.c.id == T.c.route_id)
+        .join(S, sa.and_(S.c.route_id == T.c.route_id, S.c.round == T.c.round, S.c.step_no == T.c.step_no))
+        .outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org, INITIATOR.c.username == R.c.initiator))
+        .outerjoin(org_unit, sa.and_(org_unit.c.org == R.c.org, org_unit.c.code == R.c.unit))
+    )
     return sa.select(*_TASK_COLUMNS).select_from(joined)
 
 
@@ -48,8 +66,9 @@ class ApprovalQueries:
         rows = self.conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()
         return total, rows
 
-    def pending_tasks(self, org: str, assignee: str, limit: int, offset: int,
-                      acting_for: tuple[str, ...] = ()) -> tuple[int, list[Any]]:
+    def pending_tasks(
+        self, org: str, assignee: str, limit: int, offset: int, acting_for: tuple[str, ...] = ()
+    ) -> tuple[int, list[Any]]:
         """The user's pending tasks, and those of the people they are the active delegate of (`acting_for`),
         except on documents the user initiated: a delegate may not act on those."""
         mine = T.c.assignee == assignee
@@ -62,47 +81,87 @@ class ApprovalQueries:
         query = _task_rows().where(R.c.org == org, T.c.decided_by == decided_by)
         return self._page(query, [T.c.decided_at.desc(), T.c.id], limit, offset)
 
-    def submissions(self, org: str, initiator: str, status: str | None, limit: int,
-                    offset: int) -> tuple[int, list[Any]]:
+    def submissions(
+        self, org: str, initiator: str, status: str | None, limit: int, offset: int
+    ) -> tuple[int, list[Any]]:
         """The documents the user submitted, the latest first, each with the step holding it (current round)
         and who holds it now (every pending task's assignee: several on a countersign or any-one-of step)."""
         pending, holder = T.alias("pending_task"), org_user.alias("holder_user")
-        holders = (sa.select(sa.func.array_agg(sa.func.coalesce(holder.c.full_name, pending.c.assignee)
-                                               + sa.literal("（") + pending.c.assignee + sa.literal("）")))
-                   .select_from(pending.outerjoin(holder, sa.and_(holder.c.org == org,
-                                                                   holder.c.username == pending.c.assignee)))
-                   .where(pending.c.route_id == R.c.id, pending.c.round == R.c.round, pending.c.status == "pending")
-                   .scalar_subquery())
+        holders = (
+            sa.select(
+                sa.func.array_agg(
+                    sa.func.coalesce(holder.c.full_name, pending.c.assignee)
+                    + sa.literal("（")
+                    + pending.c.assignee
+                    + sa.literal("）")
+                )
+            )
+            .select_from(
+                pending.outerjoin(holder, sa.and_(holder.c.org == org, holder.c.username == pending.c.assignee))
+            )
+            .where(pending.c.route_id == R.c.id, pending.c.round == R.c.round, pending.c.status == "pending")
+            .scalar_subquery()
+        )
         current = S.alias("current_step")
-        query = (sa.select(R.c.document_type, R.c.document_id, R.c.document_no, R.c.title, R.c.amount, R.c.unit,
-                           R.c.status, R.c.round, R.c.current_step, R.c.created_at, R.c.completed_at,
-                           current.c.name.label("step_name"), holders.label("holders"))
-                 .select_from(R.outerjoin(current, sa.and_(current.c.route_id == R.c.id, current.c.round == R.c.round,
-                                                           current.c.step_no == R.c.current_step)))
-                 .where(R.c.org == org, R.c.initiator == initiator))
+        query = (
+            sa.select(
+                R.c.document_type,
+                R.c.document_id,
+                R.c.document_no,
+                R.c.title,
+                R.c.amount,
+                R.c.unit,
+                R.c.status,
+                R.c.round,
+                R.c.current_step,
+                R.c.created_at,
+                R.c.completed_at,
+                current.c.name.label("step_name"),
+                holders.label("holders"),
+            )
+            .select_from(
+                R.outerjoin(
+                    current,
+                    sa.and_(
+                        current.c.route_id == R.c.id,
+                        current.c.round == R.c.round,
+                        current.c.step_no == R.c.current_step,
+                    ),
+                )
+            )
+            .where(R.c.org == org, R.c.initiator == initiator)
+        )
         if status:
             query = query.where(R.c.status == status)
         return self._page(query, [R.c.created_at.desc(), R.c.id.desc()], limit, offset)
 
-    def route(self, org: str, document_type: str,
-              document_id: str) -> tuple[Any, list[Any], list[Any], dict[str, Any]] | None:
+    def route(
+        self, org: str, document_type: str, document_id: str
+    ) -> tuple[Any, list[Any], list[Any], dict[str, Any]] | None:
         """The route row, its steps of every round (with the assignee's name), its tasks, oldest first, and the
         meetings that decided its collective-decision steps (by task id)."""
         head = self.conn.execute(
             sa.select(R, INITIATOR.c.full_name.label("initiator_name"), org_unit.c.name.label("unit_name"))
-            .select_from(R.outerjoin(INITIATOR, sa.and_(INITIATOR.c.org == R.c.org,
-                                                        INITIATOR.c.username == R.c.initiator))
-                         .outerjoin(org_unit, sa.and_(org_unit.c.org == R.c.org, org_unit.c.code == R.c.unit)))
-            .where(R.c.org == org, R.c.document_type == document_type, R.c.document_id == document_id)).first()
+            .select_from(
+                R.outerjoin(
+                    INITIATOR, sa.and_(INITIATOR.c.org == R.c.org, INITIATOR.c.username == R.c.initiator)
+                ).outerjoin(org_unit, sa.and_(org_unit.c.org == R.c.org, org_unit.c.code == R.c.unit))
+            )
+            .where(R.c.org == org, R.c.document_type == document_type, R.c.document_id == document_id)
+        ).first()
         if head is None:
             return None
         steps = self.conn.execute(
             sa.select(S, ASSIGNEE.c.full_name.label("assignee_name"))
             .select_from(S.outerjoin(ASSIGNEE, sa.and_(ASSIGNEE.c.org == org, ASSIGNEE.c.username == S.c.assignee)))
-            .where(S.c.route_id == head.id).order_by(S.c.round, S.c.step_no)).all()
+            .where(S.c.route_id == head.id)
+            .order_by(S.c.round, S.c.step_no)
+        ).all()
         tasks = self.conn.execute(
             sa.select(T, DECIDER.c.full_name.label("decided_by_name"))
             .select_from(T.outerjoin(DECIDER, sa.and_(DECIDER.c.org == org, DECIDER.c.username == T.c.decided_by)))
-            .where(T.c.route_id == head.id).order_by(T.c.created_at, T.c.id)).all()
+            .where(T.c.route_id == head.id)
+            .order_by(T.c.created_at, T.c.id)
+        ).all()
         meetings = self.conn.execute(sa.select(approval_meeting).where(approval_meeting.c.route_id == head.id)).all()
         return head, steps, tasks, {str(m.task_id): m for m in meetings}

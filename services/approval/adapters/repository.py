@@ -22,22 +22,46 @@ class DirectoryRepository:
         self.conn = conn
 
     def upsert_unit(self, org: str, unit: Unit, announced_at: datetime) -> None:
-        self._upsert(org_unit, ("org", "code"), dict(
-            org=org, code=unit.code, name=unit.name, kind=unit.kind, leader_in_charge=unit.leader_in_charge,
-            responsible_for=list(unit.responsible_for), announced_at=announced_at))
+        self._upsert(
+            org_unit,
+            ("org", "code"),
+            dict(
+                org=org,
+                code=unit.code,
+                name=unit.name,
+                kind=unit.kind,
+                leader_in_charge=unit.leader_in_charge,
+                responsible_for=list(unit.responsible_for),
+                announced_at=announced_at,
+            ),
+        )
 
     def upsert_user(self, org: str, user: User, announced_at: datetime) -> None:
-        self._upsert(org_user, ("org", "username"), dict(
-            org=org, username=user.username, full_name=user.full_name, unit=user.unit, roles=list(user.roles),
-            title=user.title, announced_at=announced_at))
+        self._upsert(
+            org_user,
+            ("org", "username"),
+            dict(
+                org=org,
+                username=user.username,
+                full_name=user.full_name,
+                unit=user.unit,
+                roles=list(user.roles),
+                title=user.title,
+                announced_at=announced_at,
+            ),
+        )
 
     def _upsert(self, table: sa.Table, key: tuple[str, ...], values: dict[str, Any]) -> None:
         stmt = pg_insert(table).values(**values)
         changed = {k: stmt.excluded[k] for k in values if k not in key}
         # An event older than the stored version (a retry that overtook a newer one) changes nothing.
-        self.conn.execute(stmt.on_conflict_do_update(
-            index_elements=list(key), set_={**changed, "updated_at": sa.func.now()},
-            where=table.c.announced_at <= stmt.excluded.announced_at))
+        self.conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=list(key),
+                set_={**changed, "updated_at": sa.func.now()},
+                where=table.c.announced_at <= stmt.excluded.announced_at,
+            )
+        )
 
     def of(self, org: str) -> SqlDirectory:
         return SqlDirectory(self.conn, org)
@@ -50,13 +74,13 @@ class SqlDirectory:
         self.conn, self.org = conn, org
 
     def unit(self, code: str) -> Unit | None:
-        row = self.conn.execute(sa.select(org_unit).where(org_unit.c.org == self.org,
-                                                          org_unit.c.code == code)).first()
+        row = self.conn.execute(sa.select(org_unit).where(org_unit.c.org == self.org, org_unit.c.code == code)).first()
         return Unit(row.code, row.name, row.kind, row.leader_in_charge, tuple(row.responsible_for)) if row else None
 
     def user(self, username: str) -> User | None:
-        row = self.conn.execute(sa.select(org_user).where(org_user.c.org == self.org,
-                                                          org_user.c.username == username)).first()
+        row = self.conn.execute(
+            sa.select(org_user).where(org_user.c.org == self.org, org_user.c.username == username)
+        ).first()
         return _to_user(row) if row else None
 
     def users_with_role(self, role: str, unit: str | None = None) -> list[User]:
@@ -77,11 +101,25 @@ class RouteRepository:
 
     def add(self, route: Route) -> bool:
         """Store a new route and its frozen steps; False if the document already has one."""
-        stmt = pg_insert(approval_route).values(
-            org=route.org, document_type=route.document.type, document_id=route.document.id,
-            document_no=route.document.no, title=route.title, amount=route.amount, initiator=route.initiator,
-            unit=route.unit, definition_version=route.definition_version, status=route.status.value,
-            current_step=route.current_step, round=route.round).on_conflict_do_nothing().returning(approval_route.c.id)
+        stmt = (
+            pg_insert(approval_route)
+            .values(
+                org=route.org,
+                document_type=route.document.type,
+                document_id=route.document.id,
+                document_no=route.document.no,
+                title=route.title,
+                amount=route.amount,
+                initiator=route.initiator,
+                unit=route.unit,
+                definition_version=route.definition_version,
+                status=route.status.value,
+                current_step=route.current_step,
+                round=route.round,
+            )
+            .on_conflict_do_nothing()
+            .returning(approval_route.c.id)
+        )
         route.id = self.conn.execute(stmt).scalar()
         if route.id is None:
             return False
@@ -89,21 +127,44 @@ class RouteRepository:
         return True
 
     def _add_steps(self, route: Route) -> None:
-        self.conn.execute(sa.insert(approval_step), [
-            dict(route_id=route.id, round=route.round, step_no=s.step_no, name=s.name, approver_role=s.approver_role,
-                 assignee=s.assignee, reason=s.reason, kind=s.kind.value, co_assignees=list(s.co_assignees))
-            for s in route.steps])
+        self.conn.execute(
+            sa.insert(approval_step),
+            [
+                dict(
+                    route_id=route.id,
+                    round=route.round,
+                    step_no=s.step_no,
+                    name=s.name,
+                    approver_role=s.approver_role,
+                    assignee=s.assignee,
+                    reason=s.reason,
+                    kind=s.kind.value,
+                    co_assignees=list(s.co_assignees),
+                )
+                for s in route.steps
+            ],
+        )
 
     def save_new_round(self, route: Route) -> None:
         """A resubmission: the route row moves to its new round, whose steps are added beside the old ones."""
-        self.conn.execute(sa.update(approval_route).where(approval_route.c.id == route.id).values(
-            round=route.round, status=route.status.value, current_step=route.current_step, title=route.title,
-            definition_version=route.definition_version, completed_at=None))
+        self.conn.execute(
+            sa.update(approval_route)
+            .where(approval_route.c.id == route.id)
+            .values(
+                round=route.round,
+                status=route.status.value,
+                current_step=route.current_step,
+                title=route.title,
+                definition_version=route.definition_version,
+                completed_at=None,
+            )
+        )
         self._add_steps(route)
 
     def find(self, document_type: str, document_id: str) -> Route | None:
-        return self._load(sa.and_(approval_route.c.document_type == document_type,
-                                  approval_route.c.document_id == document_id))
+        return self._load(
+            sa.and_(approval_route.c.document_type == document_type, approval_route.c.document_id == document_id)
+        )
 
     def lock(self, route_id: int) -> Route:
         """The route, its row locked until commit: decisions on one route queue up here."""
@@ -114,30 +175,54 @@ class RouteRepository:
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
             return None
-        steps = self.conn.execute(sa.select(approval_step).where(approval_step.c.route_id == row.id,
-                                                                 approval_step.c.round == row.round)
-                                  .order_by(approval_step.c.step_no)).all()
+        steps = self.conn.execute(
+            sa.select(approval_step)
+            .where(approval_step.c.route_id == row.id, approval_step.c.round == row.round)
+            .order_by(approval_step.c.step_no)
+        ).all()
         return Route(
-            id=row.id, org=row.org, document=DocumentRef(row.document_type, row.document_id, row.document_no),
-            title=row.title, amount=row.amount, initiator=row.initiator, unit=row.unit,
-            definition_version=row.definition_version, status=RouteStatus(row.status),
-            current_step=row.current_step, round=row.round,
-            steps=[PlannedStep(s.step_no, s.name, s.approver_role, s.assignee, s.reason, StepKind(s.kind),
-                               tuple(s.co_assignees)) for s in steps])
+            id=row.id,
+            org=row.org,
+            document=DocumentRef(row.document_type, row.document_id, row.document_no),
+            title=row.title,
+            amount=row.amount,
+            initiator=row.initiator,
+            unit=row.unit,
+            definition_version=row.definition_version,
+            status=RouteStatus(row.status),
+            current_step=row.current_step,
+            round=row.round,
+            steps=[
+                PlannedStep(
+                    s.step_no, s.name, s.approver_role, s.assignee, s.reason, StepKind(s.kind), tuple(s.co_assignees)
+                )
+                for s in steps
+            ],
+        )
 
     def save_progress(self, route: Route) -> None:
         completed = route.status is not RouteStatus.IN_PROGRESS
-        self.conn.execute(sa.update(approval_route).where(approval_route.c.id == route.id).values(
-            status=route.status.value, current_step=route.current_step,
-            completed_at=sa.func.now() if completed else None))
-
+        self.conn.execute(
+            sa.update(approval_route)
+            .where(approval_route.c.id == route.id)
+            .values(
+                status=route.status.value,
+                current_step=route.current_step,
+                completed_at=sa.func.now() if completed else None,
+            )
+        )
 
     def save_assignee(self, route: Route, step_no: int) -> None:
         """A reassignment (转办): the step of the current round is now held by its new assignee."""
-        self.conn.execute(sa.update(approval_step).where(
-            approval_step.c.route_id == route.id, approval_step.c.round == route.round,
-            approval_step.c.step_no == step_no).values(assignee=route.step(step_no).assignee,
-                                                       co_assignees=list(route.step(step_no).co_assignees)))
+        self.conn.execute(
+            sa.update(approval_step)
+            .where(
+                approval_step.c.route_id == route.id,
+                approval_step.c.round == route.round,
+                approval_step.c.step_no == step_no,
+            )
+            .values(assignee=route.step(step_no).assignee, co_assignees=list(route.step(step_no).co_assignees))
+        )
 
 
 class TaskRepository:
@@ -145,9 +230,16 @@ class TaskRepository:
         self.conn = conn
 
     def add(self, route_id: int, task: Task) -> None:
-        self.conn.execute(sa.insert(approval_task).values(
-            id=uuid.UUID(task.id), route_id=route_id, round=task.round, step_no=task.step_no, assignee=task.assignee,
-            status=task.status.value))
+        self.conn.execute(
+            sa.insert(approval_task).values(
+                id=uuid.UUID(task.id),
+                route_id=route_id,
+                round=task.round,
+                step_no=task.step_no,
+                assignee=task.assignee,
+                status=task.status.value,
+            )
+        )
 
     def route_of(self, task_id: str) -> int | None:
         key = _uuid(task_id)
@@ -163,32 +255,55 @@ class TaskRepository:
 
     def of_round(self, route_id: int, round_: int) -> list[Task]:
         """Every task of one round of a route, oldest first."""
-        rows = self.conn.execute(sa.select(approval_task).where(
-            approval_task.c.route_id == route_id, approval_task.c.round == round_)
-            .order_by(approval_task.c.created_at, approval_task.c.id)).all()
+        rows = self.conn.execute(
+            sa.select(approval_task)
+            .where(approval_task.c.route_id == route_id, approval_task.c.round == round_)
+            .order_by(approval_task.c.created_at, approval_task.c.id)
+        ).all()
         return [_to_task(r) for r in rows]
 
     def pending_at(self, route_id: int, round_: int, step_no: int) -> list[Task]:
         """The pending tasks of one step: several on a parallel step (会签/或签)."""
-        rows = self.conn.execute(sa.select(approval_task).where(
-            approval_task.c.route_id == route_id, approval_task.c.round == round_,
-            approval_task.c.step_no == step_no, approval_task.c.status == TaskStatus.PENDING.value)
-            .order_by(approval_task.c.created_at, approval_task.c.id)).all()
+        rows = self.conn.execute(
+            sa.select(approval_task)
+            .where(
+                approval_task.c.route_id == route_id,
+                approval_task.c.round == round_,
+                approval_task.c.step_no == step_no,
+                approval_task.c.status == TaskStatus.PENDING.value,
+            )
+            .order_by(approval_task.c.created_at, approval_task.c.id)
+        ).all()
         return [_to_task(r) for r in rows]
 
     def save_decision(self, task: Task) -> None:
         """A pending task closed: decided, or closed by another action (returned to a step, reassigned, …)."""
-        done = self.conn.execute(sa.update(approval_task).where(
-            approval_task.c.id == uuid.UUID(task.id), approval_task.c.status == TaskStatus.PENDING.value)
-            .values(status=task.status.value, decided_by=task.decided_by, acting_for=task.acting_for,
-                    comment=task.comment, decided_at=sa.func.now())).rowcount
+        done = self.conn.execute(
+            sa.update(approval_task)
+            .where(approval_task.c.id == uuid.UUID(task.id), approval_task.c.status == TaskStatus.PENDING.value)
+            .values(
+                status=task.status.value,
+                decided_by=task.decided_by,
+                acting_for=task.acting_for,
+                comment=task.comment,
+                decided_at=sa.func.now(),
+            )
+        ).rowcount
         if done != 1:  # the route lock should make this impossible; refuse rather than decide twice
             raise RuntimeError(f"task {task.id} was not pending when its decision was saved")
 
 
 def _to_task(row: Any) -> Task:
-    return Task(id=str(row.id), step_no=row.step_no, assignee=row.assignee, status=TaskStatus(row.status),
-                decided_by=row.decided_by, comment=row.comment, round=row.round, acting_for=row.acting_for)
+    return Task(
+        id=str(row.id),
+        step_no=row.step_no,
+        assignee=row.assignee,
+        status=TaskStatus(row.status),
+        decided_by=row.decided_by,
+        comment=row.comment,
+        round=row.round,
+        acting_for=row.acting_for,
+    )
 
 
 def _uuid(value: str) -> uuid.UUID | None:

@@ -41,25 +41,33 @@ class TrailRepository:
         head = self._lock_head()
         entry = chain(draft, head[0] + 1, head[1])
         self.conn.execute(sa.insert(audit_trail).values(**entry.content(), hash=entry.hash))
-        self.conn.execute(sa.update(audit_trail_head).where(audit_trail_head.c.chain == CHAIN)
-                          .values(seq=entry.seq, hash=entry.hash, updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(audit_trail_head)
+            .where(audit_trail_head.c.chain == CHAIN)
+            .values(seq=entry.seq, hash=entry.hash, updated_at=sa.func.now())
+        )
         return entry
 
     def _lock_head(self) -> tuple[int, str]:
-        select = sa.select(audit_trail_head.c.seq, audit_trail_head.c.hash) \
-            .where(audit_trail_head.c.chain == CHAIN).with_for_update()
+        select = (
+            sa.select(audit_trail_head.c.seq, audit_trail_head.c.hash)
+            .where(audit_trail_head.c.chain == CHAIN)
+            .with_for_update()
+        )
         row = self.conn.execute(select).first()
         if row is None:  # the very first append: create the head, then lock it like everyone else
-            self.conn.execute(sa.text(
-                "INSERT INTO audit_trail_head (chain, seq, hash) VALUES (:c, 0, :g) ON CONFLICT DO NOTHING"),
-                {"c": CHAIN, "g": GENESIS})
+            self.conn.execute(
+                sa.text("INSERT INTO audit_trail_head (chain, seq, hash) VALUES (:c, 0, :g) ON CONFLICT DO NOTHING"),
+                {"c": CHAIN, "g": GENESIS},
+            )
             row = self.conn.execute(select).first()
         return row.seq, row.hash
 
     def head(self) -> tuple[int, str] | None:
         """The recorded head (seq, hash) as committed; None before the first append."""
-        row = self.conn.execute(sa.select(audit_trail_head.c.seq, audit_trail_head.c.hash)
-                                .where(audit_trail_head.c.chain == CHAIN)).first()
+        row = self.conn.execute(
+            sa.select(audit_trail_head.c.seq, audit_trail_head.c.hash).where(audit_trail_head.c.chain == CHAIN)
+        ).first()
         return (row.seq, row.hash) if row is not None and row.seq > 0 else None
 
     def stream(self, batch: int = 5000) -> Iterator[list[TrailEntry]]:
@@ -76,9 +84,11 @@ class TrailRepository:
                 yield [TrailEntry(*row) for row in rows]
 
     def for_document(self, document_type: str, document_id: str) -> list[TrailEntry]:
-        rows = self.conn.execute(sa.select(*_COLUMNS).where(
-            audit_trail.c.document_type == document_type, audit_trail.c.document_id == document_id)
-            .order_by(audit_trail.c.seq)).all()
+        rows = self.conn.execute(
+            sa.select(*_COLUMNS)
+            .where(audit_trail.c.document_type == document_type, audit_trail.c.document_id == document_id)
+            .order_by(audit_trail.c.seq)
+        ).all()
         return [to_entry(r) for r in rows]
 
 

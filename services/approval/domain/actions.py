@@ -53,8 +53,16 @@ def withdraw(route: Route, actor: str | None, round_tasks: list[Task], reason: s
     return tasks
 
 
-def return_to_step(route: Route, task: Task, actor: str | None, to_step: int, reason: str | None, *,
-                   acting_for: str | None = None, parallel: list[Task] = ()) -> Handover:
+def return_to_step(
+    route: Route,
+    task: Task,
+    actor: str | None,
+    to_step: int,
+    reason: str | None,
+    *,
+    acting_for: str | None = None,
+    parallel: list[Task] = (),
+) -> Handover:
     """The approver holding the document sends it back to an earlier step k of the same round (退回指定节点);
     that step's approver gets a new task and the route climbs again from there. On a parallel step this
     decides the step: the other assignees' tasks (`parallel`) are skipped. Returning to a parallel step opens
@@ -65,22 +73,38 @@ def return_to_step(route: Route, task: Task, actor: str | None, to_step: int, re
     if to_step >= current or not any(s.step_no == to_step for s in route.steps):
         raise errors.no_earlier_step(to_step, current)
     task.status, task.decided_by, task.comment, task.acting_for = (
-        TaskStatus.RETURNED_TO_STEP, actor, comment, acting_for)
+        TaskStatus.RETURNED_TO_STEP,
+        actor,
+        comment,
+        acting_for,
+    )
     route.current_step = to_step
     skipped = skip([t for t in parallel if t.id != task.id and t.status is TaskStatus.PENDING])
     first, *rest = route.step(to_step).tasks(route.round)
     return Handover(task, first, skipped, also_opened=tuple(rest))
 
 
-def reassign(route: Route, task: Task, actor: str | None, target: User | None, target_name: str,
-             reason: str | None, *, actor_is_admin: bool = False) -> Handover:
+def reassign(
+    route: Route,
+    task: Task,
+    actor: str | None,
+    target: User | None,
+    target_name: str,
+    reason: str | None,
+    *,
+    actor_is_admin: bool = False,
+) -> Handover:
     """The assignee (or an administrator) hands the pending task to another approver (转办) who holds the
     step's approver role. The new holder must be allowed on this document: not its initiator, and not holding
     another of its steps. The step's assignee becomes the new holder; the trail keeps who held it before."""
     if not actor:
         raise errors.actor_required()
-    if task.status is not TaskStatus.PENDING or route.status is not RouteStatus.IN_PROGRESS \
-            or task.step_no != route.current_step or task.round != route.round:
+    if (
+        task.status is not TaskStatus.PENDING
+        or route.status is not RouteStatus.IN_PROGRESS
+        or task.step_no != route.current_step
+        or task.round != route.round
+    ):
         raise errors.already_decided(task.id, task.status.value)
     if actor != task.assignee and not actor_is_admin:
         raise errors.reassign_not_allowed(actor)
@@ -100,8 +124,7 @@ def reassign(route: Route, task: Task, actor: str | None, target: User | None, t
         raise errors.one_step_per_person(target.username, route.document.no, held.name)
     task.status, task.decided_by, task.comment = TaskStatus.REASSIGNED, actor, comment
     people = tuple(target.username if who == task.assignee else who for who in step.assignees)
-    route.steps = [replace(s, assignee=people[0], co_assignees=people[1:]) if s.step_no == step.step_no else s
-                   for s in route.steps]
+    route.steps = [
+        replace(s, assignee=people[0], co_assignees=people[1:]) if s.step_no == step.step_no else s for s in route.steps
+    ]
     return Handover(task, Task(step_no=step.step_no, assignee=target.username, round=route.round))
-
-

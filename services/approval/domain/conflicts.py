@@ -20,14 +20,21 @@ INCOMPATIBLE: tuple[tuple[str, str], ...] = (
 )
 
 ROLE_LABELS = {
-    "supplier_registrar": "供应商登记", "payment_approver": "付款审批", "payment_executor": "付款执行",
-    "purchaser": "采购经办", "acceptor": "验收", "applicant": "申请经办",
+    "supplier_registrar": "供应商登记",
+    "payment_approver": "付款审批",
+    "payment_executor": "付款执行",
+    "purchaser": "采购经办",
+    "acceptor": "验收",
+    "applicant": "申请经办",
 }
 
 # The position that approving a document of each type amounts to.
 APPROVING_AS: dict[str, str] = {
-    "matter_application": "payment_approver", "payment_request": "payment_approver",
-    "expense_claim": "payment_approver", "procurement_plan": "payment_approver", "contract": "payment_approver",
+    "matter_application": "payment_approver",
+    "payment_request": "payment_approver",
+    "expense_claim": "payment_approver",
+    "procurement_plan": "payment_approver",
+    "contract": "payment_approver",
 }
 DEFAULT_APPROVING_AS = "payment_approver"
 
@@ -42,8 +49,9 @@ class Conflict:
         return "/".join(sorted((self.held, self.acting)))
 
 
-def conflict_of(approver: str, document_type: str, parties: Mapping[str, str],
-                pairs: tuple[tuple[str, str], ...] = INCOMPATIBLE) -> Conflict | None:
+def conflict_of(
+    approver: str, document_type: str, parties: Mapping[str, str], pairs: tuple[tuple[str, str], ...] = INCOMPATIBLE
+) -> Conflict | None:
     acting = APPROVING_AS.get(document_type, DEFAULT_APPROVING_AS)
     incompatible = {frozenset(p) for p in pairs}
     for held, username in sorted(parties.items()):
@@ -55,8 +63,9 @@ def conflict_of(approver: str, document_type: str, parties: Mapping[str, str],
 def refusal(conflict: Conflict, approver: str, document_no: str | None) -> DomainError:
     held, acting = (ROLE_LABELS.get(r, r) for r in (conflict.held, conflict.acting))
     # The code starts with the segregation-of-duties prefix (errors.SOD_PREFIX), like the other such refusals.
-    return Forbidden("sod_incompatible_roles",
-                     f"不相容岗位相互分离：您在单据 {document_no or ''} 中担任{held}，不能同时{acting}"
-                     f"（规则：{held}与{acting}分离）",
-                     {"actor": approver, "rule": conflict.rule, "held_role": conflict.held,
-                      "acting_role": conflict.acting})
+    return Forbidden(
+        "sod_incompatible_roles",
+        f"不相容岗位相互分离：您在单据 {document_no or ''} 中担任{held}，不能同时{acting}"
+        f"（规则：{held}与{acting}分离）",
+        {"actor": approver, "rule": conflict.rule, "held_role": conflict.held, "acting_role": conflict.acting},
+    )

@@ -31,9 +31,11 @@ class DuePolicy:
     def from_env(cls) -> DuePolicy:
         env = os.environ
         override = env.get("IC_APPROVAL_DUE_SECONDS")
-        return cls(default_hours=float(env.get("IC_APPROVAL_DEFAULT_DUE_HOURS", DEFAULT_DUE_HOURS)),
-                   escalate_after=timedelta(seconds=float(env.get("IC_APPROVAL_ESCALATE_AFTER_S", 24 * 3600))),
-                   due_override=timedelta(seconds=float(override)) if override else None)
+        return cls(
+            default_hours=float(env.get("IC_APPROVAL_DEFAULT_DUE_HOURS", DEFAULT_DUE_HOURS)),
+            escalate_after=timedelta(seconds=float(env.get("IC_APPROVAL_ESCALATE_AFTER_S", 24 * 3600))),
+            due_override=timedelta(seconds=float(override)) if override else None,
+        )
 
     def due_at(self, assigned_at: datetime, document_type: str, approver_role: str) -> datetime:
         if self.due_override is not None:
@@ -52,8 +54,9 @@ class Escalation:
     reason: str  # Chinese: why this person
 
 
-def escalation_target(assignee: str, later_steps: Iterable[tuple[str, str]], leader_in_charge: str | None,
-                      principals: Iterable[str]) -> Escalation | None:
+def escalation_target(
+    assignee: str, later_steps: Iterable[tuple[str, str]], leader_in_charge: str | None, principals: Iterable[str]
+) -> Escalation | None:
     """Who an overdue task goes up to. `later_steps`: (assignee, step name) of the route's steps after the
     task's, in order. None when nobody above the assignee can be named."""
     for username, step_name in later_steps:

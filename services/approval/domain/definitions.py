@@ -28,8 +28,10 @@ MATTER_APPLICATION_V1: dict[str, Any] = {
     "steps": [
         {"role": "unit_head", "reason": "申请单位负责人审核"},
         {"role": "leader_in_charge", "when": [{"amount_at_least": "leader_in_charge"}]},
-        {"role": "principal", "when": [{"amount_at_least": "principal"},
-                                       {"flag": "major_matter", "label": "三重一大事项"}]},
+        {
+            "role": "principal",
+            "when": [{"amount_at_least": "principal"}, {"flag": "major_matter", "label": "三重一大事项"}],
+        },
     ],
 }
 
@@ -42,18 +44,32 @@ MATTER_APPLICATION_V2: dict[str, Any] = {
     "name": "事前申请审批",
     "authorities": [
         *AUTHORITIES[:2],
-        {"role": "finance_inspection", "label": "财务审核与纪检监察", "step_name": "财务、纪检会签", "scope": "org",
-         "kind": "countersign", "roles": ["finance_reviewer", "inspector"]},
+        {
+            "role": "finance_inspection",
+            "label": "财务审核与纪检监察",
+            "step_name": "财务、纪检会签",
+            "scope": "org",
+            "kind": "countersign",
+            "roles": ["finance_reviewer", "inspector"],
+        },
         AUTHORITIES[2],
-        {"role": "collective_decision", "label": "党工委会议", "step_name": "集体决策（党工委会议）", "scope": "org",
-         "kind": "collective", "roles": ["principal"]},
+        {
+            "role": "collective_decision",
+            "label": "党工委会议",
+            "step_name": "集体决策（党工委会议）",
+            "scope": "org",
+            "kind": "collective",
+            "roles": ["principal"],
+        },
     ],
     "thresholds": {"leader_in_charge": "50000.00", "principal": "200000.00"},
     "steps": [
         {"role": "unit_head", "reason": "申请单位负责人审核"},
         {"role": "leader_in_charge", "when": [{"amount_at_least": "leader_in_charge"}]},
-        {"role": "finance_inspection", "when": [{"amount_at_least": "principal"},
-                                                {"flag": "major_matter", "label": "三重一大事项"}]},
+        {
+            "role": "finance_inspection",
+            "when": [{"amount_at_least": "principal"}, {"flag": "major_matter", "label": "三重一大事项"}],
+        },
         {"role": "principal", "when": [{"amount_at_least": "principal"}]},
         {"role": "collective_decision", "when": [{"flag": "major_matter", "label": "三重一大事项"}]},
     ],
@@ -61,8 +77,14 @@ MATTER_APPLICATION_V2: dict[str, Any] = {
 
 # The budget service's own documents. 财务审核 is an any-one-of step (或签): the office has several finance
 # reviewers, and any one of them may review an adjustment for the finance office.
-FINANCE_REVIEW = {"role": "finance_review", "label": "财务审核", "step_name": "财务审核（或签）", "scope": "org",
-                  "kind": "any_one", "roles": ["finance_reviewer"]}
+FINANCE_REVIEW = {
+    "role": "finance_review",
+    "label": "财务审核",
+    "step_name": "财务审核（或签）",
+    "scope": "org",
+    "kind": "any_one",
+    "roles": ["finance_reviewer"],
+}
 
 BUDGET_ADJUSTMENT_V1: dict[str, Any] = {
     "document_type": "budget_adjustment",
@@ -74,8 +96,10 @@ BUDGET_ADJUSTMENT_V1: dict[str, Any] = {
         {"role": "unit_head", "reason": "调出（追加）单位负责人审核"},
         {"role": "finance_review", "reason": "财务部门审核预算调整"},
         {"role": "leader_in_charge", "reason": "分管领导审核预算调整"},
-        {"role": "principal", "when": [{"amount_at_least": "principal"},
-                                       {"flag": "major_matter", "label": "跨单位调剂或三重一大事项"}]},
+        {
+            "role": "principal",
+            "when": [{"amount_at_least": "principal"}, {"flag": "major_matter", "label": "跨单位调剂或三重一大事项"}],
+        },
     ],
 }
 

@@ -30,8 +30,18 @@ class Delegation:
     revoked_by: str | None = None
 
     @classmethod
-    def grant(cls, *, org: str, principal: str, delegate: str, starts_at: datetime, ends_at: datetime,
-              reason: str | None, created_by: str, others: list[Delegation]) -> Delegation:
+    def grant(
+        cls,
+        *,
+        org: str,
+        principal: str,
+        delegate: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        reason: str | None,
+        created_by: str,
+        others: list[Delegation],
+    ) -> Delegation:
         """A new delegation of `principal`; `others` are the principal's delegations stored so far. One
         delegate at a time: two overlapping delegations would make "who acts for A now" ambiguous."""
         reason = (reason or "").strip()
@@ -43,10 +53,16 @@ class Delegation:
             raise errors.delegation_period_invalid()
         for other in others:
             if other.revoked_at is None and other.starts_at < ends_at and starts_at < other.ends_at:
-                raise errors.delegation_overlaps(other.delegate, other.starts_at.isoformat(),
-                                                 other.ends_at.isoformat())
-        return cls(org=org, principal=principal, delegate=delegate, starts_at=starts_at, ends_at=ends_at,
-                   reason=reason, created_by=created_by)
+                raise errors.delegation_overlaps(other.delegate, other.starts_at.isoformat(), other.ends_at.isoformat())
+        return cls(
+            org=org,
+            principal=principal,
+            delegate=delegate,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=reason,
+            created_by=created_by,
+        )
 
     def active_at(self, moment: datetime) -> bool:
         return self.revoked_at is None and self.starts_at <= moment < self.ends_at
@@ -68,11 +84,18 @@ class Delegation:
             state = "active"
         else:
             state = "expired"
-        return {"id": self.id, "principal": self.principal, "delegate": self.delegate,
-                "starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat(),
-                "reason": self.reason, "created_by": self.created_by, "state": state,
-                "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
-                "revoked_by": self.revoked_by}
+        return {
+            "id": self.id,
+            "principal": self.principal,
+            "delegate": self.delegate,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+            "reason": self.reason,
+            "created_by": self.created_by,
+            "state": state,
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "revoked_by": self.revoked_by,
+        }
 
 
 def acting_for(assignee: str, actor: str, delegations: list[Delegation], moment: datetime) -> str | None:

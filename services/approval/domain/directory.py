@@ -20,9 +20,13 @@ class Unit:
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> Unit:
-        return cls(code=data["code"], name=data["name"], kind=data["kind"],
-                   leader_in_charge=data.get("leader_in_charge") or None,
-                   responsible_for=tuple(data.get("responsible_for") or ()))
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            leader_in_charge=data.get("leader_in_charge") or None,
+            responsible_for=tuple(data.get("responsible_for") or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,13 @@ class User:
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> User:
-        return cls(username=data["username"], full_name=data["full_name"], unit=data["unit"],
-                   roles=tuple(data.get("roles") or ()), title=data.get("title") or "")
+        return cls(
+            username=data["username"],
+            full_name=data["full_name"],
+            unit=data["unit"],
+            roles=tuple(data.get("roles") or ()),
+            title=data.get("title") or "",
+        )
 
 
 class Directory(Protocol):
@@ -67,5 +76,7 @@ class InMemoryDirectory:
         return self.users.get(username)
 
     def users_with_role(self, role: str, unit: str | None = None) -> list[User]:
-        return sorted((u for u in self.users.values() if role in u.roles and (unit is None or u.unit == unit)),
-                      key=lambda u: u.username)
+        return sorted(
+            (u for u in self.users.values() if role in u.roles and (unit is None or u.unit == unit)),
+            key=lambda u: u.username,
+        )

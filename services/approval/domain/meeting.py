@@ -29,8 +29,17 @@ class Meeting:
     attachment: str | None = None
 
     @classmethod
-    def record(cls, *, meeting_date: date, attendees: list[str], decision: str, minutes: str | None,
-               attachment: str | None, is_member: Callable[[str], bool], today: date) -> Meeting:
+    def record(
+        cls,
+        *,
+        meeting_date: date,
+        attendees: list[str],
+        decision: str,
+        minutes: str | None,
+        attachment: str | None,
+        is_member: Callable[[str], bool],
+        today: date,
+    ) -> Meeting:
         """The meeting as recorded, or InvalidInput naming the field that is wrong."""
         people = [a.strip() for a in attendees if a and a.strip()]
         if len(set(people)) != len(people):
@@ -52,9 +61,16 @@ class Meeting:
     @property
     def summary(self) -> str:
         """How the decision reads on the route and in the trail."""
-        return (f"{self.meeting_date.isoformat()} 集体决策会议（出席 {len(self.attendees)} 人："
-                f"{'、'.join(self.attendees)}）决定：{DECISION_LABELS[self.decision]}。纪要：{self.minutes}")
+        return (
+            f"{self.meeting_date.isoformat()} 集体决策会议（出席 {len(self.attendees)} 人："
+            f"{'、'.join(self.attendees)}）决定：{DECISION_LABELS[self.decision]}。纪要：{self.minutes}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"meeting_date": self.meeting_date.isoformat(), "attendees": list(self.attendees),
-                "decision": self.decision.value, "minutes": self.minutes, "attachment": self.attachment}
+        return {
+            "meeting_date": self.meeting_date.isoformat(),
+            "attendees": list(self.attendees),
+            "decision": self.decision.value,
+            "minutes": self.minutes,
+            "attachment": self.attachment,
+        }

@@ -49,8 +49,11 @@ class Decision(StrEnum):
 
     @property
     def status(self) -> TaskStatus:
-        return {Decision.APPROVE: TaskStatus.APPROVED, Decision.REJECT: TaskStatus.REJECTED,
-                Decision.RETURN: TaskStatus.RETURNED}[self]
+        return {
+            Decision.APPROVE: TaskStatus.APPROVED,
+            Decision.REJECT: TaskStatus.REJECTED,
+            Decision.RETURN: TaskStatus.RETURNED,
+        }[self]
 
 
 class StepKind(StrEnum):
@@ -87,8 +90,13 @@ class PlannedStep:
         return [Task(step_no=self.step_no, assignee=who, round=round_) for who in self.assignees]
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"step_no": self.step_no, "name": self.name, "approver_role": self.approver_role,
-                "assignee": self.assignee, "reason": self.reason}
+        data = {
+            "step_no": self.step_no,
+            "name": self.name,
+            "approver_role": self.approver_role,
+            "assignee": self.assignee,
+            "reason": self.reason,
+        }
         if self.kind is not StepKind.SINGLE:
             data.update(kind=self.kind.value, assignees=list(self.assignees))
         return data
@@ -164,9 +172,17 @@ class Route:
     def _after(self, step_no: int) -> PlannedStep | None:
         return next((s for s in self.steps if s.step_no > step_no), None)
 
-    def decide(self, task: Task, actor: str | None, decision: Decision, comment: str | None, *,
-               acting_for: str | None = None, parallel: list[Task] = (), by_meeting: bool = False,
-               ) -> DecisionResult:
+    def decide(
+        self,
+        task: Task,
+        actor: str | None,
+        decision: Decision,
+        comment: str | None,
+        *,
+        acting_for: str | None = None,
+        parallel: list[Task] = (),
+        by_meeting: bool = False,
+    ) -> DecisionResult:
         """Record an approver's decision on the task that holds this route, and move the route on.
         `acting_for`: the actor decides as the assignee's delegate (代理), see domain/delegation.py.
         `parallel`: the other pending tasks of the same step (会签/或签). A countersign approval waits until
@@ -202,8 +218,12 @@ class Route:
     def _check_may_decide(self, task: Task, actor: str | None, acting_for: str | None = None) -> None:
         if not actor:
             raise errors.actor_required()
-        if task.status is not TaskStatus.PENDING or self.status is not RouteStatus.IN_PROGRESS \
-                or task.step_no != self.current_step or task.round != self.round:
+        if (
+            task.status is not TaskStatus.PENDING
+            or self.status is not RouteStatus.IN_PROGRESS
+            or task.step_no != self.current_step
+            or task.round != self.round
+        ):
             raise errors.already_decided(task.id, task.status.value)
         # Checked before the assignee: the route never assigns the initiator, so this is the check that
         # names the real problem when an initiator tries to approve their own document.
@@ -218,8 +238,9 @@ class Route:
             if held is not None:
                 raise errors.one_step_per_person(actor, self.document.no, held.name)
 
-    def _complete(self, task: Task, outcome: RouteStatus, reason: str,
-                  skipped: tuple[Task, ...] = ()) -> DecisionResult:
+    def _complete(
+        self, task: Task, outcome: RouteStatus, reason: str, skipped: tuple[Task, ...] = ()
+    ) -> DecisionResult:
         self.status, self.current_step = outcome, None
         return DecisionResult(task, None, outcome, reason, skipped=skipped)
 

@@ -77,13 +77,19 @@ class ProcessDefinition:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProcessDefinition:
         definition = cls(
-            document_type=data["document_type"], version=int(data["version"]), name=data["name"],
-            authorities=tuple(Authority(**{**a, "kind": StepKind(a.get("kind", "single")),
-                                           "roles": tuple(a.get("roles", ()))}) for a in data["authorities"]),
+            document_type=data["document_type"],
+            version=int(data["version"]),
+            name=data["name"],
+            authorities=tuple(
+                Authority(**{**a, "kind": StepKind(a.get("kind", "single")), "roles": tuple(a.get("roles", ()))})
+                for a in data["authorities"]
+            ),
             thresholds={k: Decimal(v) for k, v in data.get("thresholds", {}).items()},
-            steps=tuple(StepRule(role=s["role"], reason=s.get("reason", ""),
-                                 when=tuple(Clause(**c) for c in s.get("when", ())))
-                        for s in data["steps"]))
+            steps=tuple(
+                StepRule(role=s["role"], reason=s.get("reason", ""), when=tuple(Clause(**c) for c in s.get("when", ())))
+                for s in data["steps"]
+            ),
+        )
         definition._check()
         return definition
 
@@ -140,11 +146,14 @@ class ProcessDefinition:
             last_skipped = authority.role
         if skipped:  # the last required single authority was the initiator's own: climb
             authority, approver = self._escalate(last_skipped, unit, initiator, directory, skipped)
-            planned.append((authority, (approver.username,),
-                            "；".join([*skipped, f"上报上一级：{authority.step_name}"])))
+            planned.append(
+                (authority, (approver.username,), "；".join([*skipped, f"上报上一级：{authority.step_name}"]))
+            )
         planned = _one_step_per_person(planned, unit)
-        return [PlannedStep(no, a.step_name, ",".join(a.holder_roles), people[0], reason, a.kind, people[1:])
-                for no, (a, people, reason) in enumerate(planned, start=1)]
+        return [
+            PlannedStep(no, a.step_name, ",".join(a.holder_roles), people[0], reason, a.kind, people[1:])
+            for no, (a, people, reason) in enumerate(planned, start=1)
+        ]
 
     def _why(self, rule: StepRule, attributes: dict[str, Any]) -> str | None:
         if not rule.when:
@@ -152,10 +161,11 @@ class ProcessDefinition:
         matched = [c.describe(self.thresholds) for c in rule.when if c.holds(attributes, self.thresholds)]
         return f"{'，'.join(matched)} → {self.authority(rule.role).step_name}" if matched else None
 
-    def _escalate(self, role: str, unit: Unit, initiator: str, directory: Directory,
-                  skipped: list[str]) -> tuple[Authority, User]:
+    def _escalate(
+        self, role: str, unit: Unit, initiator: str, directory: Directory, skipped: list[str]
+    ) -> tuple[Authority, User]:
         roles = [a.role for a in self.authorities]
-        for authority in self.authorities[roles.index(role) + 1:]:
+        for authority in self.authorities[roles.index(role) + 1 :]:
             if authority.kind is not StepKind.SINGLE:
                 continue  # a countersign or a meeting is no higher authority for one person's tier
             approver = self._approver(authority, unit, directory)
@@ -170,13 +180,17 @@ class ProcessDefinition:
         """Everyone holding one of a parallel step's roles in its scope, but the initiator."""
         people: list[str] = []
         for role in authority.holder_roles:
-            found = directory.users_with_role(role) if authority.scope == "org" \
+            found = (
+                directory.users_with_role(role)
+                if authority.scope == "org"
                 else directory.users_with_role(role, unit.code)
+            )
             people += [u.username for u in found if u.username != initiator and u.username not in people]
         if not people:
             where = "本街道" if authority.scope == "org" else f"单位 {unit.name}（{unit.code}）"
-            raise errors.approver_missing(authority.label, where, {"unit": unit.code,
-                                                                  "role": ",".join(authority.holder_roles)})
+            raise errors.approver_missing(
+                authority.label, where, {"unit": unit.code, "role": ",".join(authority.holder_roles)}
+            )
         return tuple(people)
 
     def _approver(self, authority: Authority, unit: Unit, directory: Directory) -> User:
@@ -185,8 +199,11 @@ class ProcessDefinition:
         if authority.scope == "unit_leader":
             user = directory.user(unit.leader_in_charge) if unit.leader_in_charge else None
             if user is None:
-                raise errors.approver_missing(authority.label, where, {
-                    "unit": unit.code, "role": authority.role, "leader_in_charge": unit.leader_in_charge or ""})
+                raise errors.approver_missing(
+                    authority.label,
+                    where,
+                    {"unit": unit.code, "role": authority.role, "leader_in_charge": unit.leader_in_charge or ""},
+                )
             return user
         if authority.scope == "org":
             where, candidates = "本街道", directory.users_with_role(role)
@@ -211,8 +228,11 @@ def _one_step_per_person(planned: list[_Planned], unit: Unit) -> list[_Planned]:
         if authority.kind.parallel:
             others = tuple(p for p in people if p not in holders)
             if not others:
-                raise errors.approver_missing(authority.label, f"单位 {unit.name}（{unit.code}）的审批路径上",
-                                              {"unit": unit.code, "role": ",".join(authority.holder_roles)})
+                raise errors.approver_missing(
+                    authority.label,
+                    f"单位 {unit.name}（{unit.code}）的审批路径上",
+                    {"unit": unit.code, "role": ",".join(authority.holder_roles)},
+                )
             if len(others) < len(people):
                 left_out = "、".join(p for p in people if p not in others)
                 reason = "；".join([reason, f"{left_out} 已承担其他审批节点，不参与本节点"])
@@ -220,7 +240,7 @@ def _one_step_per_person(planned: list[_Planned], unit: Unit) -> list[_Planned]:
             continue
         index = next(i for i, entry in enumerate(single) if entry[0] is authority)
         assignee = people[0]
-        if any(later == assignee for _, later, _ in single[index + 1:]):
+        if any(later == assignee for _, later, _ in single[index + 1 :]):
             continue
         merged = [a for a, who, _ in single[:index] if who == assignee]
         if merged:

@@ -120,8 +120,13 @@ def decimal_str(value: Decimal) -> str:
 
 
 def canonical_bytes(fields: dict[str, Any]) -> bytes:
-    return json.dumps({k: canonical_value(v) for k, v in fields.items()}, sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return json.dumps(
+        {k: canonical_value(v) for k, v in fields.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+    ).encode("utf-8")
 
 
 def compute_hash(fields: dict[str, Any]) -> str:
@@ -136,8 +141,7 @@ def chain(draft: TrailDraft, seq: int, prev_hash: str) -> TrailEntry:
     """The entry that follows a head (seq - 1, prev_hash)."""
     if seq < 1:
         raise ValueError("seq starts at 1")
-    entry = TrailEntry(**{k: getattr(draft, k) for k in TrailDraft.__dataclass_fields__},
-                       seq=seq, prev_hash=prev_hash)
+    entry = TrailEntry(**{k: getattr(draft, k) for k in TrailDraft.__dataclass_fields__}, seq=seq, prev_hash=prev_hash)
     return replace(entry, hash=compute_hash(entry.content()))
 
 
@@ -156,8 +160,7 @@ class Anchor:
         return cls(int(data["seq"]), str(data["hash"]), datetime.fromisoformat(data["anchored_at"]))
 
 
-def anchor_due(head_seq: int, last: Anchor | None, now: datetime, *, every_entries: int,
-               every_seconds: float) -> bool:
+def anchor_due(head_seq: int, last: Anchor | None, now: datetime, *, every_entries: int, every_seconds: float) -> bool:
     """Anchor when the head moved and either N entries were added or the interval passed since the last."""
     if head_seq == 0 or (last is not None and head_seq <= last.seq):
         return False
@@ -197,8 +200,12 @@ class Break:
         return MESSAGES[self.problem].format(seq=self.seq, **self.details)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "problem": self.problem.value, "message": self.message,
-                "details": {k: canonical_value(v) for k, v in self.details.items()}}
+        return {
+            "seq": self.seq,
+            "problem": self.problem.value,
+            "message": self.message,
+            "details": {k: canonical_value(v) for k, v in self.details.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -212,13 +219,20 @@ class VerifyResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "ok": self.ok, "entries": self.entries,
+            "ok": self.ok,
+            "entries": self.entries,
             "head": {"seq": self.head[0], "hash": self.head[1]} if self.head else None,
             "first_break": self.first_break.as_dict() if self.first_break else None,
             "anchors_checked": self.anchors_checked,
-            "latest_anchor": ({"seq": self.latest_anchor.seq, "hash": self.latest_anchor.hash,
-                               "anchored_at": utc_iso(self.latest_anchor.anchored_at)}
-                              if self.latest_anchor else None),
+            "latest_anchor": (
+                {
+                    "seq": self.latest_anchor.seq,
+                    "hash": self.latest_anchor.hash,
+                    "anchored_at": utc_iso(self.latest_anchor.anchored_at),
+                }
+                if self.latest_anchor
+                else None
+            ),
         }
 
 
@@ -260,23 +274,33 @@ class ChainVerifier:
             return Break(entry.seq, Problem.HASH_MISMATCH, {"stored_hash": entry.hash})
         expected_prev = self.prev[1] if self.prev else GENESIS
         if entry.prev_hash != expected_prev:
-            return Break(entry.seq, Problem.PREV_HASH_MISMATCH,
-                         {"prev_hash": entry.prev_hash, "expected_prev_hash": expected_prev})
+            return Break(
+                entry.seq,
+                Problem.PREV_HASH_MISMATCH,
+                {"prev_hash": entry.prev_hash, "expected_prev_hash": expected_prev},
+            )
         anchor = self.anchors.get(entry.seq)
         if anchor is not None:
             self.anchors_checked += 1
             if anchor.hash != entry.hash:
-                return Break(entry.seq, Problem.ANCHOR_MISMATCH,
-                             {"anchored_at": anchor.anchored_at, "anchored_hash": anchor.hash,
-                              "hash": entry.hash})
+                return Break(
+                    entry.seq,
+                    Problem.ANCHOR_MISMATCH,
+                    {"anchored_at": anchor.anchored_at, "anchored_hash": anchor.hash, "hash": entry.hash},
+                )
         return None
 
     def finish(self) -> VerifyResult:
         if self.first_break is None:
             self.first_break = self._tail()
-        return VerifyResult(ok=self.first_break is None, entries=self.entries, head=self.prev,
-                            first_break=self.first_break, anchors_checked=self.anchors_checked,
-                            latest_anchor=self.latest_anchor)
+        return VerifyResult(
+            ok=self.first_break is None,
+            entries=self.entries,
+            head=self.prev,
+            first_break=self.first_break,
+            anchors_checked=self.anchors_checked,
+            latest_anchor=self.latest_anchor,
+        )
 
     def _tail(self) -> Break | None:
         end = self.prev[0] if self.prev else 0
@@ -288,17 +312,26 @@ class ChainVerifier:
         for seq, source, hash_ in sorted(recorded, reverse=True):
             if seq > end:
                 self.anchors_checked += source == "anchor"
-                return Break(end + 1, Problem.TRUNCATED,
-                             {"end": end, "recorded": seq, "recorded_hash": hash_, "source": source})
+                return Break(
+                    end + 1, Problem.TRUNCATED, {"end": end, "recorded": seq, "recorded_hash": hash_, "source": source}
+                )
         if self.recorded_head is not None and self.prev is not None and self.recorded_head != self.prev:
-            return Break(end, Problem.ANCHOR_MISMATCH,
-                         {"anchored_at": "链头记录", "anchored_hash": self.recorded_head[1], "hash": self.prev[1],
-                          "source": "chain_head"})
+            return Break(
+                end,
+                Problem.ANCHOR_MISMATCH,
+                {
+                    "anchored_at": "链头记录",
+                    "anchored_hash": self.recorded_head[1],
+                    "hash": self.prev[1],
+                    "source": "chain_head",
+                },
+            )
         return None
 
 
-def verify(entries: Iterable[TrailEntry], anchors: Iterable[Anchor] = (),
-           recorded_head: tuple[int, str] | None = None) -> VerifyResult:
+def verify(
+    entries: Iterable[TrailEntry], anchors: Iterable[Anchor] = (), recorded_head: tuple[int, str] | None = None
+) -> VerifyResult:
     verifier = ChainVerifier(anchors, recorded_head)
     for entry in entries:
         if verifier.feed(entry) is not None:

@@ -40,8 +40,15 @@ def _locked_task(uow: ApprovalUnitOfWork, task_id: str) -> tuple[Route, Task]:
 
 
 def _outcome(route: Route, **extra: Any) -> dict[str, Any]:
-    return {"route": {"document": route.document.as_dict(), "status": route.status.value,
-                      "current_step": route.current_step, "round": route.round}, **extra}
+    return {
+        "route": {
+            "document": route.document.as_dict(),
+            "status": route.status.value,
+            "current_step": route.current_step,
+            "round": route.round,
+        },
+        **extra,
+    }
 
 
 def withdraw(cmd: commands.Withdraw, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -59,13 +66,18 @@ def withdraw(cmd: commands.Withdraw, uow: ApprovalUnitOfWork, ctx: CallContext) 
         for task in closed:
             uow.tasks.save_decision(task)
         uow.routes.save_progress(route)
-        payload = {"document": route.document.as_dict(), "withdrawn_by": ctx.actor, "round": route.round,
-                   "step_no": at_step}
+        payload = {
+            "document": route.document.as_dict(),
+            "withdrawn_by": ctx.actor,
+            "round": route.round,
+            "step_no": at_step,
+        }
         if cmd.reason:
             payload["reason"] = cmd.reason
         uow.publish(ctx.event("approval.withdrawn", payload, producer=PRODUCER, subject=route.document.subject))
-        _Trail(uow, ctx, route, actor=ctx.actor).add(TrailAction.WITHDRAWN, from_step=at_step,
-                                                     comment=cmd.reason or None)
+        _Trail(uow, ctx, route, actor=ctx.actor).add(
+            TrailAction.WITHDRAWN, from_step=at_step, comment=cmd.reason or None
+        )
         uow.commit()
     return _outcome(route, withdrawn_tasks=[t.id for t in closed])
 
@@ -79,29 +91,43 @@ def return_to_step(cmd: commands.ReturnToStep, uow: ApprovalUnitOfWork, ctx: Cal
         acting_for = delegation.acting_for_on(uow, ctx, task)
         parallel = uow.tasks.pending_at(route.id, task.round, task.step_no)
         with sod_counted():
-            handover = actions.return_to_step(route, task, ctx.actor, cmd.to_step, cmd.reason,
-                                              acting_for=acting_for, parallel=parallel)
+            handover = actions.return_to_step(
+                route, task, ctx.actor, cmd.to_step, cmd.reason, acting_for=acting_for, parallel=parallel
+            )
         closed, opened = handover.closed, handover.opened
         uow.tasks.save_decision(closed)
         uow.routes.save_progress(route)
         for reopened in (opened, *handover.also_opened):
             uow.tasks.add(route.id, reopened)
-        decided = {"document": route.document.as_dict(), "task_id": closed.id, "step_no": closed.step_no,
-                   "decision": closed.status.value, "decided_by": ctx.actor, "comment": closed.comment,
-                   "to_step": opened.step_no}
+        decided = {
+            "document": route.document.as_dict(),
+            "task_id": closed.id,
+            "step_no": closed.step_no,
+            "decision": closed.status.value,
+            "decided_by": ctx.actor,
+            "comment": closed.comment,
+            "to_step": opened.step_no,
+        }
         if acting_for:
             decided["acting_for"] = acting_for
         uow.publish(ctx.event("approval.step_decided", decided, producer=PRODUCER, subject=route.document.subject))
         trail = _Trail(uow, ctx, route, actor=ctx.actor)
-        trail.add(TrailAction.RETURNED_TO_STEP, task=closed, from_step=closed.step_no, to_step=opened.step_no,
-                  comment=closed.comment, acting_for=acting_for)
+        trail.add(
+            TrailAction.RETURNED_TO_STEP,
+            task=closed,
+            from_step=closed.step_no,
+            to_step=opened.step_no,
+            comment=closed.comment,
+            acting_for=acting_for,
+        )
         record_skipped(uow, trail, handover.skipped)
         for reopened in (opened, *handover.also_opened):
             _assigned(uow, ctx, route, reopened)
             trail.assigned(reopened, from_step=closed.step_no)
         uow.commit()
-    return _outcome(route, task_id=closed.id, status=closed.status.value, next_task_id=opened.id,
-                    next_assignee=opened.assignee)
+    return _outcome(
+        route, task_id=closed.id, status=closed.status.value, next_task_id=opened.id, next_assignee=opened.assignee
+    )
 
 
 def reassign(cmd: commands.Reassign, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -112,22 +138,43 @@ def reassign(cmd: commands.Reassign, uow: ApprovalUnitOfWork, ctx: CallContext) 
         route, task = _locked_task(uow, cmd.task_id)
         target = uow.directory.of(route.org).user(cmd.assignee)
         with sod_counted():
-            handover = actions.reassign(route, task, ctx.actor, target, cmd.assignee, cmd.reason,
-                                        actor_is_admin=delegation.is_admin(uow, ctx))
+            handover = actions.reassign(
+                route, task, ctx.actor, target, cmd.assignee, cmd.reason, actor_is_admin=delegation.is_admin(uow, ctx)
+            )
         closed, opened = handover.closed, handover.opened
         uow.tasks.save_decision(closed)
         uow.routes.save_assignee(route, opened.step_no)
         uow.tasks.add(route.id, opened)
-        uow.publish(ctx.event("approval.task_reassigned", {
-            "document": route.document.as_dict(), "task_id": closed.id, "new_task_id": opened.id,
-            "step_no": opened.step_no, "step_name": route.step(opened.step_no).name,
-            "from_assignee": closed.assignee, "to_assignee": opened.assignee, "reassigned_by": ctx.actor,
-            "reason": closed.comment}, producer=PRODUCER, subject=route.document.subject))
+        uow.publish(
+            ctx.event(
+                "approval.task_reassigned",
+                {
+                    "document": route.document.as_dict(),
+                    "task_id": closed.id,
+                    "new_task_id": opened.id,
+                    "step_no": opened.step_no,
+                    "step_name": route.step(opened.step_no).name,
+                    "from_assignee": closed.assignee,
+                    "to_assignee": opened.assignee,
+                    "reassigned_by": ctx.actor,
+                    "reason": closed.comment,
+                },
+                producer=PRODUCER,
+                subject=route.document.subject,
+            )
+        )
         _assigned(uow, ctx, route, opened)
         trail = _Trail(uow, ctx, route, actor=ctx.actor)
-        trail.add(TrailAction.REASSIGNED, task=closed, assignee=opened.assignee, from_step=closed.step_no,
-                  to_step=opened.step_no, comment=closed.comment)
+        trail.add(
+            TrailAction.REASSIGNED,
+            task=closed,
+            assignee=opened.assignee,
+            from_step=closed.step_no,
+            to_step=opened.step_no,
+            comment=closed.comment,
+        )
         trail.assigned(opened, from_step=closed.step_no)
         uow.commit()
-    return _outcome(route, task_id=closed.id, status=closed.status.value, next_task_id=opened.id,
-                    next_assignee=opened.assignee)
+    return _outcome(
+        route, task_id=closed.id, status=closed.status.value, next_task_id=opened.id, next_assignee=opened.assignee
+    )

@@ -36,11 +36,13 @@ def observe(uow: ApprovalUnitOfWork, route: Route, result: DecisionResult) -> No
     """Called in the decision's transaction, after the domain accepted it."""
     submitted_at, assigned_at, now = uow.watch.times(route.id, result.task.id)
     document_type = route.document.type
-    metrics.approval_step_seconds.labels(document_type, route.step(result.task.step_no).name,
-                                         result.task.status.value).observe((now - assigned_at).total_seconds())
+    metrics.approval_step_seconds.labels(
+        document_type, route.step(result.task.step_no).name, result.task.status.value
+    ).observe((now - assigned_at).total_seconds())
     if result.outcome in (RouteStatus.APPROVED, RouteStatus.REJECTED):
         metrics.approval_cycle_seconds.labels(document_type, result.outcome.value).observe(
-            (now - submitted_at).total_seconds())
+            (now - submitted_at).total_seconds()
+        )
 
 
 def report(cmd: CycleReport, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -55,18 +57,28 @@ def report(cmd: CycleReport, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[
     for row in cycles:
         by_type.setdefault(row.document_type, {"document_type": row.document_type, "steps": []})["cycle"] = _stats(row)
     for row in steps:
-        entry = by_type.setdefault(row.document_type, {"document_type": row.document_type, "steps": [],
-                                                       "cycle": None})
+        entry = by_type.setdefault(row.document_type, {"document_type": row.document_type, "steps": [], "cycle": None})
         entry["steps"].append({"step_name": row.step_name, **_stats(row)})
     for entry in by_type.values():
         entry.setdefault("cycle", None)
-    return {"document_type": cmd.document_type, "date_from": _day(cmd.date_from), "date_to": _day(cmd.date_to),
-            "unit": "seconds", "items": [by_type[k] for k in sorted(by_type)]}
+    return {
+        "document_type": cmd.document_type,
+        "date_from": _day(cmd.date_from),
+        "date_to": _day(cmd.date_to),
+        "unit": "seconds",
+        "items": [by_type[k] for k in sorted(by_type)],
+    }
 
 
 def _stats(row: Any) -> dict[str, Any]:
-    return {"count": row.count, "mean_s": _round(row.mean), "p50_s": _round(row.p50), "p90_s": _round(row.p90),
-            "max_s": _round(row.max), "within_one_day_rate": _round(row.within_day, 4)}
+    return {
+        "count": row.count,
+        "mean_s": _round(row.mean),
+        "p50_s": _round(row.p50),
+        "p90_s": _round(row.p90),
+        "max_s": _round(row.max),
+        "within_one_day_rate": _round(row.within_day, 4),
+    }
 
 
 def _round(value: Any, places: int = 1) -> float | None:

@@ -27,16 +27,20 @@ def schedule(uow: ApprovalUnitOfWork, route: Route, task: Task, policy: DuePolic
     uow.watch.add_deadline(task.id, route.id, now, policy.due_at(now, route.document.type, step.approver_role))
 
 
-def sweep(uow: ApprovalUnitOfWork, policy: DuePolicy | None = None, now: datetime | None = None,
-          limit: int = 100) -> dict[str, int]:
+def sweep(
+    uow: ApprovalUnitOfWork, policy: DuePolicy | None = None, now: datetime | None = None, limit: int = 100
+) -> dict[str, int]:
     """One pass of the timer: remind what fell due, escalate what stayed undone. Returns how many of each."""
     policy, now = policy or DuePolicy.from_env(), now or datetime.now(UTC)
     reminded = escalated = 0
     with uow:
         for row in uow.watch.to_remind(now, limit):
             if uow.watch.mark_reminded(row.task_id, now):
-                uow.publish(_ctx(row).event("approval.task_overdue", _payload(row), producer=PRODUCER,
-                                            subject=_document(row).subject))
+                uow.publish(
+                    _ctx(row).event(
+                        "approval.task_overdue", _payload(row), producer=PRODUCER, subject=_document(row).subject
+                    )
+                )
                 reminded += 1
         uow.commit()
     with uow:
@@ -44,14 +48,22 @@ def sweep(uow: ApprovalUnitOfWork, policy: DuePolicy | None = None, now: datetim
         for row in uow.watch.to_escalate(policy.escalation_due_before(now), limit):
             directory = directory if directory is not None and directory.org == row.org else uow.directory.of(row.org)
             unit = directory.unit(row.unit)
-            target = escalation_target(row.assignee, uow.watch.later_steps(row.route_id, row.round, row.step_no),
-                                       unit.leader_in_charge if unit else None,
-                                       [u.username for u in directory.users_with_role("principal")])
+            target = escalation_target(
+                row.assignee,
+                uow.watch.later_steps(row.route_id, row.round, row.step_no),
+                unit.leader_in_charge if unit else None,
+                [u.username for u in directory.users_with_role("principal")],
+            )
             if not uow.watch.mark_escalated(row.task_id, now, target.to if target else None) or target is None:
                 continue  # nobody above the assignee: marked, so it is not looked at again
-            uow.publish(_ctx(row).event("approval.task_escalated", {
-                **_payload(row), "escalated_to": target.to, "reason": target.reason},
-                producer=PRODUCER, subject=_document(row).subject))
+            uow.publish(
+                _ctx(row).event(
+                    "approval.task_escalated",
+                    {**_payload(row), "escalated_to": target.to, "reason": target.reason},
+                    producer=PRODUCER,
+                    subject=_document(row).subject,
+                )
+            )
             escalated += 1
         uow.commit()
     metrics.approval_tasks_overdue.labels("reminded").inc(reminded)
@@ -69,5 +81,11 @@ def _document(row: Any) -> DocumentRef:
 
 
 def _payload(row: Any) -> dict[str, Any]:
-    return {"document": _document(row).as_dict(), "task_id": str(row.task_id), "step_no": row.step_no,
-            "step_name": row.step_name, "assignee": row.assignee, "due_at": row.due_at.isoformat()}
+    return {
+        "document": _document(row).as_dict(),
+        "task_id": str(row.task_id),
+        "step_no": row.step_no,
+        "step_name": row.step_name,
+        "assignee": row.assignee,
+        "due_at": row.due_at.isoformat(),
+    }

@@ -31,8 +31,7 @@ def acting_for_on(uow: ApprovalUnitOfWork, ctx: CallContext, task: Task | None) 
     """Whom the caller acts for on this task: its assignee, if the caller is their delegate now."""
     if task is None or not ctx.actor or ctx.actor == task.assignee:
         return None
-    return acting_for(task.assignee, ctx.actor, uow.delegations.active_for_delegate(ctx.org, ctx.actor, _now()),
-                      _now())
+    return acting_for(task.assignee, ctx.actor, uow.delegations.active_for_delegate(ctx.org, ctx.actor, _now()), _now())
 
 
 def principals_of(uow: ApprovalUnitOfWork, ctx: CallContext) -> tuple[str, ...]:
@@ -55,13 +54,30 @@ def grant(cmd: commands.GrantDelegation, uow: ApprovalUnitOfWork, ctx: CallConte
         if directory.user(cmd.delegate) is None:
             raise errors.user_unknown(cmd.delegate, "delegate")
         delegation = Delegation.grant(
-            org=ctx.org, principal=principal, delegate=cmd.delegate, starts_at=cmd.starts_at, ends_at=cmd.ends_at,
-            reason=cmd.reason, created_by=ctx.actor, others=uow.delegations.of_principal(ctx.org, principal, lock=True))
+            org=ctx.org,
+            principal=principal,
+            delegate=cmd.delegate,
+            starts_at=cmd.starts_at,
+            ends_at=cmd.ends_at,
+            reason=cmd.reason,
+            created_by=ctx.actor,
+            others=uow.delegations.of_principal(ctx.org, principal, lock=True),
+        )
         uow.delegations.add(delegation)
-        uow.publish(ctx.event("approval.delegation_granted", {
-            "delegation_id": delegation.id, "principal": principal, "delegate": delegation.delegate,
-            "starts_at": delegation.starts_at.isoformat(), "ends_at": delegation.ends_at.isoformat(),
-            "reason": delegation.reason}, producer=PRODUCER))
+        uow.publish(
+            ctx.event(
+                "approval.delegation_granted",
+                {
+                    "delegation_id": delegation.id,
+                    "principal": principal,
+                    "delegate": delegation.delegate,
+                    "starts_at": delegation.starts_at.isoformat(),
+                    "ends_at": delegation.ends_at.isoformat(),
+                    "reason": delegation.reason,
+                },
+                producer=PRODUCER,
+            )
+        )
         uow.commit()
     return delegation.as_dict(_now())
 
@@ -75,9 +91,18 @@ def revoke(cmd: commands.RevokeDelegation, uow: ApprovalUnitOfWork, ctx: CallCon
             raise errors.delegation_not_found(cmd.delegation_id)
         delegation.revoke(ctx.actor, actor_is_admin=is_admin(uow, ctx), moment=_now())
         uow.delegations.save_revocation(delegation)
-        uow.publish(ctx.event("approval.delegation_revoked", {
-            "delegation_id": delegation.id, "principal": delegation.principal, "delegate": delegation.delegate,
-            "revoked_by": ctx.actor}, producer=PRODUCER))
+        uow.publish(
+            ctx.event(
+                "approval.delegation_revoked",
+                {
+                    "delegation_id": delegation.id,
+                    "principal": delegation.principal,
+                    "delegate": delegation.delegate,
+                    "revoked_by": ctx.actor,
+                },
+                producer=PRODUCER,
+            )
+        )
         uow.commit()
     return delegation.as_dict(_now())
 

@@ -42,7 +42,12 @@ def _announced(event: Envelope) -> datetime:
 # The events that put a document into approval, and those that bring a returned one back, from whichever
 # service owns the document. Their payloads share the approval request's fields (see
 # `ic_platform.catalogue.fragments.approval_request`); the document's type picks the process definition.
-SUBMITTED = ("payment.matter_application_submitted", "budget.adjustment_submitted", "budget.override_requested", "budget.year_reopen_requested")  # noqa: E501
+SUBMITTED = (
+    "payment.matter_application_submitted",
+    "budget.adjustment_submitted",
+    "budget.override_requested",
+    "budget.year_reopen_requested",
+)  # noqa: E501
 RESUBMITTED = ("payment.matter_application_resubmitted", "budget.adjustment_resubmitted")
 
 
@@ -60,18 +65,35 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         return  # heard before (a republished submission): one route per document
     definition = definitions.current(document.type)
     amount = parse_money(p["amount"])
-    attributes = {"amount": amount, "unit": p["unit"], "initiator": p["applicant"],
-                  "major_matter": p.get("major_matter", False)}
+    attributes = {
+        "amount": amount,
+        "unit": p["unit"],
+        "initiator": p["applicant"],
+        "major_matter": p.get("major_matter", False),
+    }
     steps = definition.resolve(attributes, uow.directory.of(event.org))
-    route, task = Route.start(steps, document=document, org=event.org, title=p["title"], amount=amount,
-                              initiator=p["applicant"], unit=p["unit"], definition_version=definition.version)
+    route, task = Route.start(
+        steps,
+        document=document,
+        org=event.org,
+        title=p["title"],
+        amount=amount,
+        initiator=p["applicant"],
+        unit=p["unit"],
+        definition_version=definition.version,
+    )
     if not uow.routes.add(route):
         return  # a concurrent delivery of another submission event stored it first
     uow.tasks.add(route.id, task)
     ctx = CallContext.from_envelope(event).with_client_of(p)  # the trail records where it came from
-    uow.publish(ctx.event("approval.submitted", {
-        "document": document.as_dict(), "initiator": route.initiator,
-        "route": [s.as_dict() for s in route.steps]}, producer=PRODUCER, subject=document.subject))
+    uow.publish(
+        ctx.event(
+            "approval.submitted",
+            {"document": document.as_dict(), "initiator": route.initiator, "route": [s.as_dict() for s in route.steps]},
+            producer=PRODUCER,
+            subject=document.subject,
+        )
+    )
     _assigned(uow, ctx, route, task)
     trail = _Trail(uow, ctx, route, actor=event.actor or route.initiator, traceparent=event.traceparent)
     trail.add(TrailAction.SUBMITTED, to_step=task.step_no)
@@ -92,8 +114,12 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     if not route.status.resubmittable:
         return  # heard before: the new round is already under way
     definition = definitions.current(document.type)
-    attributes = {"amount": route.amount, "unit": route.unit, "initiator": route.initiator,
-                  "major_matter": p.get("major_matter", False)}
+    attributes = {
+        "amount": route.amount,
+        "unit": route.unit,
+        "initiator": route.initiator,
+        "major_matter": p.get("major_matter", False),
+    }
     steps = definition.resolve(attributes, uow.directory.of(event.org))
     task = route.restart(steps, definition.version, p.get("title") or route.title)
     uow.routes.save_new_round(route)
@@ -139,20 +165,42 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
     uow.tasks.save_decision(task)
     uow.routes.save_progress(route)
     trail = _Trail(uow, ctx, route, actor=ctx.actor)
-    trail.add(TrailAction(task.status.value), task=task, from_step=task.step_no,
-              to_step=result.next_task.step_no if result.next_task else None, comment=task.comment,
-              acting_for=task.acting_for)
+    trail.add(
+        TrailAction(task.status.value),
+        task=task,
+        from_step=task.step_no,
+        to_step=result.next_task.step_no if result.next_task else None,
+        comment=task.comment,
+        acting_for=task.acting_for,
+    )
     record_skipped(uow, trail, result.skipped)
     if result.outcome is RouteStatus.RETURNED:
         # Back to the initiator, who is told which step returned it and why; not an end of approval.
-        uow.publish(ctx.event("approval.returned", {
-            "document": document.as_dict(), "task_id": task.id, "step_no": task.step_no,
-            "step_name": route.step(task.step_no).name, "returned_by": task.decided_by, "reason": task.comment,
-            "round": route.round, **({"acting_for": task.acting_for} if task.acting_for else {})},
-            producer=PRODUCER, subject=document.subject))
+        uow.publish(
+            ctx.event(
+                "approval.returned",
+                {
+                    "document": document.as_dict(),
+                    "task_id": task.id,
+                    "step_no": task.step_no,
+                    "step_name": route.step(task.step_no).name,
+                    "returned_by": task.decided_by,
+                    "reason": task.comment,
+                    "round": route.round,
+                    **({"acting_for": task.acting_for} if task.acting_for else {}),
+                },
+                producer=PRODUCER,
+                subject=document.subject,
+            )
+        )
         return
-    decided = {"document": document.as_dict(), "task_id": task.id, "step_no": task.step_no,
-               "decision": task.status.value, "decided_by": task.decided_by}
+    decided = {
+        "document": document.as_dict(),
+        "task_id": task.id,
+        "step_no": task.step_no,
+        "decision": task.status.value,
+        "decided_by": task.decided_by,
+    }
     if task.comment:
         decided["comment"] = task.comment
     if task.acting_for:
@@ -166,9 +214,14 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
             _assigned(uow, ctx, route, opened)
             trail.assigned(opened, from_step=task.step_no)
     else:
-        uow.publish(ctx.event("approval.completed", {
-            "document": document.as_dict(), "outcome": result.outcome.value, "reason": result.reason},
-            producer=PRODUCER, subject=document.subject))
+        uow.publish(
+            ctx.event(
+                "approval.completed",
+                {"document": document.as_dict(), "outcome": result.outcome.value, "reason": result.reason},
+                producer=PRODUCER,
+                subject=document.subject,
+            )
+        )
         trail.add(TrailAction.COMPLETED, from_step=task.step_no, comment=result.reason)
 
 
@@ -176,41 +229,88 @@ def record_skipped(uow: ApprovalUnitOfWork, trail: _Trail, skipped: tuple[Task, 
     """A parallel step was decided: its other tasks are closed as not needed, each with a trail entry."""
     for other in skipped:
         uow.tasks.save_decision(other)
-        trail.add(TrailAction.SKIPPED, task=other, assignee=other.assignee, from_step=other.step_no,
-                  comment=other.comment)
+        trail.add(
+            TrailAction.SKIPPED, task=other, assignee=other.assignee, from_step=other.step_no, comment=other.comment
+        )
 
 
 def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Task) -> None:
-    uow.publish(ctx.event("approval.step_assigned", {
-        "document": route.document.as_dict(), "task_id": task.id, "step_no": task.step_no,
-        "step_name": route.step(task.step_no).name, "assignee": task.assignee},
-        producer=PRODUCER, subject=route.document.subject))
+    uow.publish(
+        ctx.event(
+            "approval.step_assigned",
+            {
+                "document": route.document.as_dict(),
+                "task_id": task.id,
+                "step_no": task.step_no,
+                "step_name": route.step(task.step_no).name,
+                "assignee": task.assignee,
+            },
+            producer=PRODUCER,
+            subject=route.document.subject,
+        )
+    )
     watch.on_assigned(uow, route, task)  # approval-watch: the task's due time
 
 
 class _Trail:
     """Appends one action's entries to the trail, in the action's transaction (see domain/trail.py)."""
 
-    def __init__(self, uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, *, actor: str | None,
-                 traceparent: str | None = None):
+    def __init__(
+        self,
+        uow: ApprovalUnitOfWork,
+        ctx: CallContext,
+        route: Route,
+        *,
+        actor: str | None,
+        traceparent: str | None = None,
+    ):
         self.uow, self.ctx, self.route, self.actor = uow, ctx, route, actor
         self.at = datetime.now(UTC)  # one action, one moment
         self.trace_id = current_trace_id() or _trace_id_of(traceparent)
 
-    def add(self, action: TrailAction, *, task: Task | None = None, assignee: str | None = None,
-            from_step: int | None = None, to_step: int | None = None, comment: str | None = None,
-            acting_for: str | None = None) -> None:
+    def add(
+        self,
+        action: TrailAction,
+        *,
+        task: Task | None = None,
+        assignee: str | None = None,
+        from_step: int | None = None,
+        to_step: int | None = None,
+        comment: str | None = None,
+        acting_for: str | None = None,
+    ) -> None:
         route, document = self.route, self.route.document
-        self.uow.trail.append(TrailDraft(
-            action=action.value, org=route.org, actor=self.actor, acting_for=acting_for,
-            document_type=document.type, document_id=document.id, document_no=document.no,
-            task_id=task.id if task else None, assignee=assignee, from_step=from_step, to_step=to_step,
-            amount=route.amount, comment=comment, occurred_at=self.at, client_ip=self.ctx.client_ip,
-            user_agent=self.ctx.user_agent, trace_id=self.trace_id))
+        self.uow.trail.append(
+            TrailDraft(
+                action=action.value,
+                org=route.org,
+                actor=self.actor,
+                acting_for=acting_for,
+                document_type=document.type,
+                document_id=document.id,
+                document_no=document.no,
+                task_id=task.id if task else None,
+                assignee=assignee,
+                from_step=from_step,
+                to_step=to_step,
+                amount=route.amount,
+                comment=comment,
+                occurred_at=self.at,
+                client_ip=self.ctx.client_ip,
+                user_agent=self.ctx.user_agent,
+                trace_id=self.trace_id,
+            )
+        )
 
     def assigned(self, task: Task, *, from_step: int | None) -> None:
-        self.add(TrailAction.STEP_ASSIGNED, task=task, assignee=task.assignee, from_step=from_step,
-                 to_step=task.step_no, comment=self.route.step(task.step_no).reason)
+        self.add(
+            TrailAction.STEP_ASSIGNED,
+            task=task,
+            assignee=task.assignee,
+            from_step=from_step,
+            to_step=task.step_no,
+            comment=self.route.step(task.step_no).reason,
+        )
 
 
 def _trace_id_of(traceparent: str | None) -> str | None:
@@ -219,9 +319,16 @@ def _trace_id_of(traceparent: str | None) -> str | None:
 
 
 # ── the trail: anchoring its head outside the database, and verifying it ──
-def anchor_trail(uow: ApprovalUnitOfWork, anchors: AnchorFile, ctx: CallContext, *, every_entries: int = 100,
-                 every_seconds: float = 60.0, force: bool = False,
-                 now: datetime | None = None) -> dict[str, Any] | None:
+def anchor_trail(
+    uow: ApprovalUnitOfWork,
+    anchors: AnchorFile,
+    ctx: CallContext,
+    *,
+    every_entries: int = 100,
+    every_seconds: float = 60.0,
+    force: bool = False,
+    now: datetime | None = None,
+) -> dict[str, Any] | None:
     """Record the committed head outside the approval database when it is due (it moved, and N entries were
     added or the interval passed since the last anchor; `force`: whenever it moved). The file first (it is
     what `verify` reads), then the event, for anyone else who wants a copy. None when nothing was due."""
@@ -246,8 +353,9 @@ def anchor_trail(uow: ApprovalUnitOfWork, anchors: AnchorFile, ctx: CallContext,
     return record
 
 
-def verify_trail(uow: ApprovalUnitOfWork, anchors: AnchorFile,
-                 pause: Callable[[], None] | None = None) -> dict[str, Any]:
+def verify_trail(
+    uow: ApprovalUnitOfWork, anchors: AnchorFile, pause: Callable[[], None] | None = None
+) -> dict[str, Any]:
     """Recompute the whole chain, streaming, and check it against the anchors and the chain-head row.
     `pause` runs between batches (the service yields to other green threads there)."""
     started = time.perf_counter()
@@ -265,8 +373,11 @@ def verify_trail(uow: ApprovalUnitOfWork, anchors: AnchorFile,
             if pause is not None:
                 pause()
         result = verifier.finish()
-    return {**result.as_dict(), "chain": anchors.chain_name,
-            "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
+    return {
+        **result.as_dict(),
+        "chain": anchors.chain_name,
+        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
 
 
 def get_trail(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -276,8 +387,10 @@ def get_trail(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext)
     entries = [e for e in entries if e.org == ctx.org]
     if not entries:
         raise errors.route_not_found(cmd.document_type, cmd.document_id)
-    return {"document": {"type": cmd.document_type, "id": cmd.document_id, "no": entries[-1].document_no},
-            "entries": [e.as_dict() for e in entries]}
+    return {
+        "document": {"type": cmd.document_type, "id": cmd.document_id, "no": entries[-1].document_no},
+        "entries": [e.as_dict() for e in entries],
+    }
 
 
 # ── what people look at ──

@@ -28,17 +28,27 @@ def record_meeting(cmd: commands.RecordMeeting, uow: ApprovalUnitOfWork, ctx: Ca
             raise errors.not_collective(step.name if step else f"第 {task.step_no} 步")
         directory = uow.directory.of(route.org)
         meeting = Meeting.record(
-            meeting_date=cmd.meeting_date, attendees=cmd.attendees, decision=cmd.decision, minutes=cmd.minutes,
-            attachment=cmd.attachment, is_member=lambda name: directory.user(name) is not None,
-            today=datetime.now(UTC).date())
+            meeting_date=cmd.meeting_date,
+            attendees=cmd.attendees,
+            decision=cmd.decision,
+            minutes=cmd.minutes,
+            attachment=cmd.attachment,
+            is_member=lambda name: directory.user(name) is not None,
+            today=datetime.now(UTC).date(),
+        )
         acting_for = delegation.acting_for_on(uow, ctx, task)
         with sod_counted():
-            result = route.decide(task, ctx.actor, meeting.decision, meeting.summary, acting_for=acting_for,
-                                  by_meeting=True)
+            result = route.decide(
+                task, ctx.actor, meeting.decision, meeting.summary, acting_for=acting_for, by_meeting=True
+            )
         uow.meetings.add(route.id, task, meeting, ctx.actor)
         _Trail(uow, ctx, route, actor=ctx.actor).add(
-            TrailAction.MEETING_RECORDED, task=task, from_step=task.step_no, comment=meeting.summary,
-            acting_for=acting_for)
+            TrailAction.MEETING_RECORDED,
+            task=task,
+            from_step=task.step_no,
+            comment=meeting.summary,
+            acting_for=acting_for,
+        )
         _record(uow, ctx, route, result)
         uow.commit()
     return {**views.decision_result(route, result.task, replayed=False), "meeting": meeting.as_dict()}

@@ -22,46 +22,87 @@ def task_item(row: Any, viewer: str | None = None) -> dict[str, Any]:
     acted) for on it, as their delegate (代理); None when it is the viewer's own task."""
     delegated = row.assignee if viewer and row.assignee != viewer and row.status == "pending" else None
     return {
-        "assignee": row.assignee, "acting_for": row.acting_for or delegated,
-        "task_id": str(row.task_id), "document": document(row), "title": row.title,
-        "amount": money_str(row.amount), "initiator": row.initiator, "initiator_name": row.initiator_name,
-        "unit": row.unit, "unit_name": row.unit_name, "round": row.round, "step_no": row.step_no,
+        "assignee": row.assignee,
+        "acting_for": row.acting_for or delegated,
+        "task_id": str(row.task_id),
+        "document": document(row),
+        "title": row.title,
+        "amount": money_str(row.amount),
+        "initiator": row.initiator,
+        "initiator_name": row.initiator_name,
+        "unit": row.unit,
+        "unit_name": row.unit_name,
+        "round": row.round,
+        "step_no": row.step_no,
         "step_name": row.step_name,
-        "status": row.status, "comment": row.comment, "created_at": iso(row.created_at),
-        "decided_at": iso(row.decided_at), "route_status": row.route_status,
+        "status": row.status,
+        "comment": row.comment,
+        "created_at": iso(row.created_at),
+        "decided_at": iso(row.decided_at),
+        "route_status": row.route_status,
     }
 
 
-ROUTE_STATUS_LABELS = {"in_progress": "审批中", "approved": "已通过", "rejected": "已驳回", "returned": "已退回",
-                       "withdrawn": "已撤回"}
+ROUTE_STATUS_LABELS = {
+    "in_progress": "审批中",
+    "approved": "已通过",
+    "rejected": "已驳回",
+    "returned": "已退回",
+    "withdrawn": "已撤回",
+}
 
 
 def submission_item(row: Any) -> dict[str, Any]:
     """One of my submissions: where it stands, and with whom."""
     return {
-        "document": document(row), "title": row.title, "amount": money_str(row.amount), "unit": row.unit,
-        "status": row.status, "status_label": ROUTE_STATUS_LABELS.get(row.status, row.status),
-        "round": row.round, "current_step": row.current_step, "current_step_name": row.step_name,
-        "held_by": sorted(row.holders or []), "submitted_at": iso(row.created_at),
+        "document": document(row),
+        "title": row.title,
+        "amount": money_str(row.amount),
+        "unit": row.unit,
+        "status": row.status,
+        "status_label": ROUTE_STATUS_LABELS.get(row.status, row.status),
+        "round": row.round,
+        "current_step": row.current_step,
+        "current_step_name": row.step_name,
+        "held_by": sorted(row.holders or []),
+        "submitted_at": iso(row.created_at),
         "completed_at": iso(row.completed_at),
     }
 
 
-def route_detail(head: Any, steps: list[Any], tasks: list[Any], meetings: dict[str, Any] | None = None,
-                 ) -> dict[str, Any]:
+def route_detail(
+    head: Any,
+    steps: list[Any],
+    tasks: list[Any],
+    meetings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Where a document stands: every step of its frozen route (the current round), with what happened there,
     and the earlier rounds (each returned to the initiator: by whom, at which step, why), oldest first."""
-    rounds = [_round(n, steps, tasks, head.status if n == head.round else _ended(n, tasks), meetings or {})
-              for n in range(1, head.round + 1)]
+    rounds = [
+        _round(n, steps, tasks, head.status if n == head.round else _ended(n, tasks), meetings or {})
+        for n in range(1, head.round + 1)
+    ]
     current = next((s.name for s in steps if s.round == head.round and s.step_no == head.current_step), None)
     this = rounds[-1]
     return {
-        "document": document(head), "title": head.title, "amount": money_str(head.amount),
-        "initiator": head.initiator, "initiator_name": head.initiator_name, "unit": head.unit,
-        "unit_name": head.unit_name, "definition_version": head.definition_version, "status": head.status,
-        "current_step": head.current_step, "current_step_name": current, "created_at": iso(head.created_at),
-        "completed_at": iso(head.completed_at), "round": head.round, "steps": this["steps"],
-        "returned": this["returned"], "withdrawn": this["withdrawn"], "earlier_rounds": rounds[:-1],
+        "document": document(head),
+        "title": head.title,
+        "amount": money_str(head.amount),
+        "initiator": head.initiator,
+        "initiator_name": head.initiator_name,
+        "unit": head.unit,
+        "unit_name": head.unit_name,
+        "definition_version": head.definition_version,
+        "status": head.status,
+        "current_step": head.current_step,
+        "current_step_name": current,
+        "created_at": iso(head.created_at),
+        "completed_at": iso(head.completed_at),
+        "round": head.round,
+        "steps": this["steps"],
+        "returned": this["returned"],
+        "withdrawn": this["withdrawn"],
+        "earlier_rounds": rounds[:-1],
     }
 
 
@@ -79,15 +120,26 @@ def _round(number: int, steps: list[Any], tasks: list[Any], status: str, meeting
     returned = next((t for t in tasks if t.status == "returned"), None)
     withdrawn = next((t for t in tasks if t.status == "withdrawn"), None)
     return {
-        "round": number, "status": status,
+        "round": number,
+        "status": status,
         "steps": [_step(s, by_step.get(s.step_no, []), status, meetings) for s in steps if s.round == number],
-        "returned": None if returned is None else {
-            "step_no": returned.step_no, "returned_by": returned.decided_by,
-            "returned_by_name": returned.decided_by_name, "reason": returned.comment,
-            "returned_at": iso(returned.decided_at)},
-        "withdrawn": None if withdrawn is None else {
-            "step_no": withdrawn.step_no, "withdrawn_by": withdrawn.decided_by, "reason": withdrawn.comment,
-            "withdrawn_at": iso(withdrawn.decided_at)},
+        "returned": None
+        if returned is None
+        else {
+            "step_no": returned.step_no,
+            "returned_by": returned.decided_by,
+            "returned_by_name": returned.decided_by_name,
+            "reason": returned.comment,
+            "returned_at": iso(returned.decided_at),
+        },
+        "withdrawn": None
+        if withdrawn is None
+        else {
+            "step_no": withdrawn.step_no,
+            "withdrawn_by": withdrawn.decided_by,
+            "reason": withdrawn.comment,
+            "withdrawn_at": iso(withdrawn.decided_at),
+        },
     }
 
 
@@ -107,14 +159,28 @@ def _step(step: Any, tasks: list[Any], route_status: str, meetings: dict[str, An
         status = "waiting" if route_status == "in_progress" else "not_reached"
     meeting = meetings.get(str(task.id)) if task is not None else None
     return {
-        "kind": step.kind, "assignees": [step.assignee, *step.co_assignees], "signatures": signatures,
-        "meeting": None if meeting is None else {
-            "meeting_date": meeting.meeting_date.isoformat(), "attendees": list(meeting.attendees),
-            "decision": meeting.decision, "minutes": meeting.minutes, "attachment": meeting.attachment,
-            "recorded_by": meeting.recorded_by, "recorded_at": iso(meeting.recorded_at)},
-        "step_no": step.step_no, "name": step.name, "approver_role": step.approver_role,
-        "assignee": step.assignee, "assignee_name": step.assignee_name, "reason": step.reason,
-        "status": status, "task_id": str(task.id) if task is not None else None,
+        "kind": step.kind,
+        "assignees": [step.assignee, *step.co_assignees],
+        "signatures": signatures,
+        "meeting": None
+        if meeting is None
+        else {
+            "meeting_date": meeting.meeting_date.isoformat(),
+            "attendees": list(meeting.attendees),
+            "decision": meeting.decision,
+            "minutes": meeting.minutes,
+            "attachment": meeting.attachment,
+            "recorded_by": meeting.recorded_by,
+            "recorded_at": iso(meeting.recorded_at),
+        },
+        "step_no": step.step_no,
+        "name": step.name,
+        "approver_role": step.approver_role,
+        "assignee": step.assignee,
+        "assignee_name": step.assignee_name,
+        "reason": step.reason,
+        "status": status,
+        "task_id": str(task.id) if task is not None else None,
         "decided_by": task.decided_by if task is not None else None,
         "decided_by_name": task.decided_by_name if task is not None else None,
         "acting_for": task.acting_for if task is not None else None,
@@ -126,9 +192,19 @@ def _step(step: Any, tasks: list[Any], route_status: str, meetings: dict[str, An
 def _signatures(step: Any, tasks: list[Any]) -> list[dict[str, Any]]:
     """A parallel step's latest task per assignee (会签/或签)."""
     latest = {t.assignee: t for t in tasks}
-    return [{"assignee": t.assignee, "status": t.status, "decided_by": t.decided_by, "acting_for": t.acting_for,
-             "comment": t.comment, "decided_at": iso(t.decided_at), "task_id": str(t.id)}
-            for t in latest.values() if t.status != "reassigned"]
+    return [
+        {
+            "assignee": t.assignee,
+            "status": t.status,
+            "decided_by": t.decided_by,
+            "acting_for": t.acting_for,
+            "comment": t.comment,
+            "decided_at": iso(t.decided_at),
+            "task_id": str(t.id),
+        }
+        for t in latest.values()
+        if t.status != "reassigned"
+    ]
 
 
 def _parallel_status(kind: str, statuses: list[str]) -> str:
@@ -142,9 +218,16 @@ def _parallel_status(kind: str, statuses: list[str]) -> str:
 
 def decision_result(route: Route, task: Task, *, replayed: bool) -> dict[str, Any]:
     return {
-        "task_id": task.id, "step_no": task.step_no, "decision": task.status.value, "comment": task.comment,
+        "task_id": task.id,
+        "step_no": task.step_no,
+        "decision": task.status.value,
+        "comment": task.comment,
         "acting_for": task.acting_for,
-        "route": {"document": route.document.as_dict(), "status": route.status.value,
-                  "current_step": route.current_step, "round": route.round},
+        "route": {
+            "document": route.document.as_dict(),
+            "status": route.status.value,
+            "current_step": route.current_step,
+            "round": route.round,
+        },
         "replayed": replayed,
     }

@@ -43,8 +43,9 @@ def on_warning_raised(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     uow.watch.add_warning(event.org, event.payload)
 
 
-def check_and_acknowledge(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Task,
-                          decision: Decision, cmd: commands.Decide) -> None:
+def check_and_acknowledge(
+    uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Task, decision: Decision, cmd: commands.Decide
+) -> None:
     """Before an approval is recorded: refuses it while a high warning is unacknowledged at this task;
     otherwise stores the acknowledgements it carries and adds them to the trail."""
     if decision is not Decision.APPROVE:
@@ -60,11 +61,24 @@ def check_and_acknowledge(uow: ApprovalUnitOfWork, ctx: CallContext, route: Rout
     comment = cmd.comment.strip()
     uow.watch.acknowledge([w.id for w in fresh], task.id, ctx.actor, comment)
     listed = "；".join(f"#{w.id}[{SEVERITY_LABELS[w.severity]}]{w.message}" for w in fresh)
-    uow.trail.append(TrailDraft(
-        action=ACKNOWLEDGED, org=route.org, actor=ctx.actor, document_type=document.type,
-        document_id=document.id, document_no=document.no, task_id=task.id, from_step=task.step_no,
-        amount=route.amount, comment=f"确认风险预警：{listed}；意见：{comment}", occurred_at=datetime.now(UTC),
-        client_ip=ctx.client_ip, user_agent=ctx.user_agent, trace_id=current_trace_id()))
+    uow.trail.append(
+        TrailDraft(
+            action=ACKNOWLEDGED,
+            org=route.org,
+            actor=ctx.actor,
+            document_type=document.type,
+            document_id=document.id,
+            document_no=document.no,
+            task_id=task.id,
+            from_step=task.step_no,
+            amount=route.amount,
+            comment=f"确认风险预警：{listed}；意见：{comment}",
+            occurred_at=datetime.now(UTC),
+            client_ip=ctx.client_ip,
+            user_agent=ctx.user_agent,
+            trace_id=current_trace_id(),
+        )
+    )
 
 
 def get_task(cmd: GetTask, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -74,8 +88,13 @@ def get_task(cmd: GetTask, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[st
         raise errors.actor_required()
     task_id = _uuid_or_none(cmd.task_id)
     with uow:
-        row = None if task_id is None else uow.conn.execute(
-            _task_rows().add_columns(TASK.c.assignee).where(TASK.c.id == task_id, ROUTE.c.org == ctx.org)).first()
+        row = (
+            None
+            if task_id is None
+            else uow.conn.execute(
+                _task_rows().add_columns(TASK.c.assignee).where(TASK.c.id == task_id, ROUTE.c.org == ctx.org)
+            ).first()
+        )
         if row is None:
             raise errors.task_not_found(cmd.task_id)
         if ctx.actor not in (row.assignee, row.decided_by, row.initiator):
@@ -109,19 +128,30 @@ def annotate(page: dict[str, Any], uow: ApprovalUnitOfWork) -> dict[str, Any]:
 
 
 def _warning_view(row: Any) -> dict[str, Any]:
-    return {"id": row.warning_id, "rule": row.rule, "severity": row.severity,
-            "severity_label": SEVERITY_LABELS.get(row.severity, row.severity), "message": row.message,
-            "evidence": row.evidence, "raised_at": views.iso(row.raised_at),
-            "must_acknowledge": row.severity == "high",
-            "acknowledged": None if row.acknowledged_by is None else {
-                "by": row.acknowledged_by, "comment": row.ack_comment, "at": views.iso(row.acknowledged_at)}}
+    return {
+        "id": row.warning_id,
+        "rule": row.rule,
+        "severity": row.severity,
+        "severity_label": SEVERITY_LABELS.get(row.severity, row.severity),
+        "message": row.message,
+        "evidence": row.evidence,
+        "raised_at": views.iso(row.raised_at),
+        "must_acknowledge": row.severity == "high",
+        "acknowledged": None
+        if row.acknowledged_by is None
+        else {"by": row.acknowledged_by, "comment": row.ack_comment, "at": views.iso(row.acknowledged_at)},
+    }
 
 
 def _deadline_view(row: Any) -> dict[str, Any]:
     if row is None:
         return {"due_at": None, "reminded_at": None, "escalated_at": None, "escalated_to": None}
-    return {"due_at": views.iso(row.due_at), "reminded_at": views.iso(row.reminded_at),
-            "escalated_at": views.iso(row.escalated_at), "escalated_to": row.escalated_to}
+    return {
+        "due_at": views.iso(row.due_at),
+        "reminded_at": views.iso(row.reminded_at),
+        "escalated_at": views.iso(row.escalated_at),
+        "escalated_to": row.escalated_to,
+    }
 
 
 def _uuid_or_none(value: str) -> uuid.UUID | None:

@@ -9,8 +9,9 @@ from services.approval.service_layer import commands, conflicts, cycle, deadline
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 
-def on_decision(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: DecisionResult,
-                cmd: commands.Decide) -> None:
+def on_decision(
+    uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: DecisionResult, cmd: commands.Decide
+) -> None:
     """In the decision's transaction, after the domain accepted it and before it is recorded: a refusal here
     (an incompatible position, an unacknowledged high risk warning) rolls it all back."""
     conflicts.check(uow, ctx, route)
@@ -20,4 +21,3 @@ def on_decision(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result:
 
 def on_assigned(uow: ApprovalUnitOfWork, route: Route, task: Task) -> None:
     deadlines.schedule(uow, route, task)
-

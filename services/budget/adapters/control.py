@@ -47,8 +47,9 @@ class AdjustmentRepository:
         """Insert, or the stored one when the id exists (a retried submission)."""
         values = _values(a, A, ("created_at", "updated_at"))
         values.update(kind=a.kind.value, status=a.status.value)
-        row = self.conn.execute(pg_insert(A).values(**values).on_conflict_do_nothing(index_elements=["id"])
-                                .returning(*A.columns)).first()
+        row = self.conn.execute(
+            pg_insert(A).values(**values).on_conflict_do_nothing(index_elements=["id"]).returning(*A.columns)
+        ).first()
         return _to_adjustment(row) if row else self.get(a.id)
 
     def get(self, adjustment_id: str, *, for_update: bool = False) -> adj.Adjustment | None:
@@ -57,12 +58,21 @@ class AdjustmentRepository:
         return _to_adjustment(row) if row else None
 
     def save(self, a: adj.Adjustment) -> None:
-        self.conn.execute(sa.update(A).where(A.c.id == a.id).values(
-            status=a.status.value, status_reason=a.status_reason, amounts=a.amounts, reason=a.reason,
-            updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(A)
+            .where(A.c.id == a.id)
+            .values(
+                status=a.status.value,
+                status_reason=a.status_reason,
+                amounts=a.amounts,
+                reason=a.reason,
+                updated_at=sa.func.now(),
+            )
+        )
 
-    def page(self, *, org: str, initiator: str | None, status: str | None, fiscal_year: int | None,
-             limit: int, offset: int) -> tuple[int, list[adj.Adjustment]]:
+    def page(
+        self, *, org: str, initiator: str | None, status: str | None, fiscal_year: int | None, limit: int, offset: int
+    ) -> tuple[int, list[adj.Adjustment]]:
         cond = [A.c.org == org]
         if initiator:
             cond.append(A.c.initiator == initiator)
@@ -71,14 +81,17 @@ class AdjustmentRepository:
         if fiscal_year:
             cond.append(A.c.fiscal_year == fiscal_year)
         total = self.conn.execute(sa.select(sa.func.count()).select_from(A).where(*cond)).scalar_one()
-        rows = self.conn.execute(sa.select(A).where(*cond).order_by(A.c.created_at.desc(), A.c.no.desc())
-                                 .limit(limit).offset(offset)).all()
+        rows = self.conn.execute(
+            sa.select(A).where(*cond).order_by(A.c.created_at.desc(), A.c.no.desc()).limit(limit).offset(offset)
+        ).all()
         return total, [_to_adjustment(r) for r in rows]
 
     def open_count(self, org: str, fiscal_year: int) -> int:
-        return self.conn.execute(sa.select(sa.func.count()).select_from(A).where(
-            A.c.org == org, A.c.fiscal_year == fiscal_year,
-            A.c.status.in_([s.value for s in adj.OPEN]))).scalar_one()
+        return self.conn.execute(
+            sa.select(sa.func.count())
+            .select_from(A)
+            .where(A.c.org == org, A.c.fiscal_year == fiscal_year, A.c.status.in_([s.value for s in adj.OPEN]))
+        ).scalar_one()
 
 
 class OverrideRepository:
@@ -90,10 +103,12 @@ class OverrideRepository:
 
     def add(self, o: ovr.Override) -> ovr.Override:
         values = _values(o, OV, ("created_at", "document", "updated_at"))
-        values.update(status=o.status.value, document_type=o.document.type, document_id=o.document.id,
-                      document_no=o.document.no)
-        row = self.conn.execute(pg_insert(OV).values(**values).on_conflict_do_nothing(index_elements=["id"])
-                                .returning(*OV.columns)).first()
+        values.update(
+            status=o.status.value, document_type=o.document.type, document_id=o.document.id, document_no=o.document.no
+        )
+        row = self.conn.execute(
+            pg_insert(OV).values(**values).on_conflict_do_nothing(index_elements=["id"]).returning(*OV.columns)
+        ).first()
         return _to_override(row) if row else self.get(o.id)
 
     def get(self, override_id: str, *, for_update: bool = False) -> ovr.Override | None:
@@ -102,18 +117,38 @@ class OverrideRepository:
         return _to_override(row) if row else None
 
     def save(self, o: ovr.Override) -> None:
-        self.conn.execute(sa.update(OV).where(OV.c.id == o.id).values(
-            status=o.status.value, status_reason=o.status_reason, expires_at=o.expires_at,
-            used_amount=o.used_amount, used_step=o.used_step, used_at=o.used_at, updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(OV)
+            .where(OV.c.id == o.id)
+            .values(
+                status=o.status.value,
+                status_reason=o.status_reason,
+                expires_at=o.expires_at,
+                used_amount=o.used_amount,
+                used_step=o.used_step,
+                used_at=o.used_at,
+                updated_at=sa.func.now(),
+            )
+        )
 
     def raise_allowance(self, line_id: str, overrun: Decimal) -> None:
-        self.conn.execute(sa.update(budget_line).where(budget_line.c.id == line_id).values(
-            overrun_allowance=budget_line.c.overrun_allowance + overrun, updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(budget_line)
+            .where(budget_line.c.id == line_id)
+            .values(overrun_allowance=budget_line.c.overrun_allowance + overrun, updated_at=sa.func.now())
+        )
 
     def mark_move(self, line_id: str, document: DocumentRef, step: str, no: str) -> None:
-        self.conn.execute(sa.update(budget_move).where(
-            budget_move.c.budget_line_id == line_id, budget_move.c.document_type == document.type,
-            budget_move.c.document_id == document.id, budget_move.c.step == step).values(override_no=no))
+        self.conn.execute(
+            sa.update(budget_move)
+            .where(
+                budget_move.c.budget_line_id == line_id,
+                budget_move.c.document_type == document.type,
+                budget_move.c.document_id == document.id,
+                budget_move.c.step == step,
+            )
+            .values(override_no=no)
+        )
 
 
 class YearRepository:
@@ -124,31 +159,49 @@ class YearRepository:
 
     def lock_state(self, org: str, fiscal_year: int) -> dict[str, Any]:
         """The year's state row, created as open when missing, locked: closes and reopens queue up here."""
-        self.conn.execute(pg_insert(fiscal_year_state).values(org=org, fiscal_year=fiscal_year, status="open")
-                          .on_conflict_do_nothing())
-        row = self.conn.execute(sa.select(fiscal_year_state).where(
-            fiscal_year_state.c.org == org, fiscal_year_state.c.fiscal_year == fiscal_year)
-            .with_for_update()).one()
+        self.conn.execute(
+            pg_insert(fiscal_year_state)
+            .values(org=org, fiscal_year=fiscal_year, status="open")
+            .on_conflict_do_nothing()
+        )
+        row = self.conn.execute(
+            sa.select(fiscal_year_state)
+            .where(fiscal_year_state.c.org == org, fiscal_year_state.c.fiscal_year == fiscal_year)
+            .with_for_update()
+        ).one()
         return dict(row._mapping)
 
     def state(self, org: str, fiscal_year: int) -> dict[str, Any] | None:
-        row = self.conn.execute(sa.select(fiscal_year_state).where(
-            fiscal_year_state.c.org == org, fiscal_year_state.c.fiscal_year == fiscal_year)).first()
+        row = self.conn.execute(
+            sa.select(fiscal_year_state).where(
+                fiscal_year_state.c.org == org, fiscal_year_state.c.fiscal_year == fiscal_year
+            )
+        ).first()
         return dict(row._mapping) if row else None
 
     def save_state(self, org: str, fiscal_year: int, **values: Any) -> None:
-        self.conn.execute(sa.update(fiscal_year_state).where(
-            fiscal_year_state.c.org == org, fiscal_year_state.c.fiscal_year == fiscal_year).values(**values))
+        self.conn.execute(
+            sa.update(fiscal_year_state)
+            .where(fiscal_year_state.c.org == org, fiscal_year_state.c.fiscal_year == fiscal_year)
+            .values(**values)
+        )
 
     def lines(self, org: str, fiscal_year: int, *, for_update: bool = False) -> list:
-        query = (sa.select(budget_line).where(budget_line.c.org == org, budget_line.c.fiscal_year == fiscal_year)
-                 .order_by(budget_line.c.id))
+        query = (
+            sa.select(budget_line)
+            .where(budget_line.c.org == org, budget_line.c.fiscal_year == fiscal_year)
+            .order_by(budget_line.c.id)
+        )
         return [_to_line(r) for r in self.conn.execute(query.with_for_update() if for_update else query)]
 
     def set_closed(self, org: str, fiscal_year: int, closed: bool) -> int:
-        return self.conn.execute(sa.update(budget_line).where(
-            budget_line.c.org == org, budget_line.c.fiscal_year == fiscal_year,
-            budget_line.c.closed.is_(not closed)).values(closed=closed, updated_at=sa.func.now())).rowcount
+        return self.conn.execute(
+            sa.update(budget_line)
+            .where(
+                budget_line.c.org == org, budget_line.c.fiscal_year == fiscal_year, budget_line.c.closed.is_(not closed)
+            )
+            .values(closed=closed, updated_at=sa.func.now())
+        ).rowcount
 
     def successor(self, line_id: str, *, for_update: bool = False):  # noqa: ANN201 - BudgetLine | None
         query = sa.select(budget_line).where(budget_line.c.carried_from == line_id)
@@ -156,25 +209,40 @@ class YearRepository:
         return _to_line(row) if row else None
 
     def add_amount(self, line_id: str, amount: Decimal) -> None:
-        self.conn.execute(sa.update(budget_line).where(budget_line.c.id == line_id).values(
-            amount=budget_line.c.amount + amount, updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(budget_line)
+            .where(budget_line.c.id == line_id)
+            .values(amount=budget_line.c.amount + amount, updated_at=sa.func.now())
+        )
 
     def holdings(self, line_id: str) -> list[Holding]:
         """Every document still holding money on the line (pre-committed or committed), in document order."""
         m = budget_move.c
-        signed = {MoveKind.PRE_COMMIT: ("pre", 1), MoveKind.RELEASE: ("pre", -1),
-                  MoveKind.COMMIT: ("com", 1), MoveKind.RELIEVE: ("com", -1)}
+        signed = {
+            MoveKind.PRE_COMMIT: ("pre", 1),
+            MoveKind.RELEASE: ("pre", -1),
+            MoveKind.COMMIT: ("com", 1),
+            MoveKind.RELIEVE: ("com", -1),
+        }
 
         def total(stage: str):  # noqa: ANN202
-            return sa.func.coalesce(sa.func.sum(sa.case(
-                *[(m.kind == k.value, m.amount * sign) for k, (s, sign) in signed.items() if s == stage],
-                else_=0)), 0)
+            return sa.func.coalesce(
+                sa.func.sum(
+                    sa.case(
+                        *[(m.kind == k.value, m.amount * sign) for k, (s, sign) in signed.items() if s == stage],
+                        else_=0,
+                    )
+                ),
+                0,
+            )
 
         pre, com = total("pre").label("pre"), total("com").label("com")
         rows = self.conn.execute(
             sa.select(m.document_type, m.document_id, sa.func.max(m.document_no), pre, com)
-            .where(m.budget_line_id == line_id).group_by(m.document_type, m.document_id)
-            .order_by(m.document_type, m.document_id)).all()
+            .where(m.budget_line_id == line_id)
+            .group_by(m.document_type, m.document_id)
+            .order_by(m.document_type, m.document_id)
+        ).all()
         return [Holding(DocumentRef(t, i, no), p, c) for t, i, no, p, c in rows if p > 0 or c > 0]
 
     # ── reopen requests ──
@@ -182,8 +250,9 @@ class YearRepository:
         return _next_no(self.conn, fiscal_year_reopen_no, ye.REOPEN_NO_PREFIX, year)
 
     def add_reopen(self, values: dict[str, Any]) -> dict[str, Any]:
-        row = self.conn.execute(pg_insert(R).values(**values).on_conflict_do_nothing(index_elements=["id"])
-                                .returning(*R.columns)).first()
+        row = self.conn.execute(
+            pg_insert(R).values(**values).on_conflict_do_nothing(index_elements=["id"]).returning(*R.columns)
+        ).first()
         return dict(row._mapping) if row else self.get_reopen(values["id"])
 
     def get_reopen(self, reopen_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
@@ -192,8 +261,11 @@ class YearRepository:
         return dict(row._mapping) if row else None
 
     def save_reopen(self, reopen_id: str, status: str, reason: str | None) -> None:
-        self.conn.execute(sa.update(R).where(R.c.id == reopen_id).values(
-            status=status, status_reason=reason, updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(R)
+            .where(R.c.id == reopen_id)
+            .values(status=status, status_reason=reason, updated_at=sa.func.now())
+        )
 
 
 def _values(obj: Any, table: sa.Table, skip: tuple[str, ...]) -> dict[str, Any]:
@@ -208,11 +280,23 @@ def _to_adjustment(row: Any) -> adj.Adjustment:
 
 def _to_override(row: Any) -> ovr.Override:
     return ovr.Override(
-        id=str(row.id), no=row.no, org=row.org, budget_line_id=row.budget_line_id,
-        document=DocumentRef(row.document_type, row.document_id, row.document_no), amount=row.amount,
-        reason=row.reason, initiator=row.initiator, unit=row.unit, status=ovr.Status(row.status),
-        status_reason=row.status_reason, expires_at=row.expires_at, used_amount=row.used_amount,
-        used_step=row.used_step, used_at=row.used_at, created_at=row.created_at)
+        id=str(row.id),
+        no=row.no,
+        org=row.org,
+        budget_line_id=row.budget_line_id,
+        document=DocumentRef(row.document_type, row.document_id, row.document_no),
+        amount=row.amount,
+        reason=row.reason,
+        initiator=row.initiator,
+        unit=row.unit,
+        status=ovr.Status(row.status),
+        status_reason=row.status_reason,
+        expires_at=row.expires_at,
+        used_amount=row.used_amount,
+        used_step=row.used_step,
+        used_at=row.used_at,
+        created_at=row.created_at,
+    )
 
 
 def now(conn: Connection) -> datetime:

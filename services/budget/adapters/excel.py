@@ -14,8 +14,19 @@ from services.budget.domain.report import EXPENDITURE_KIND_NAMES, GROUP_LABELS, 
 from services.budget.service_layer.line_import import COLUMN_KEYS, EXAMPLE, header_key
 from services.budget.service_layer.line_import import HEADERS as IMPORT_HEADERS
 
-HEADERS = ["预算指标", "单位", "功能分类", "经济分类", "项目", "指标金额", "已安排事项", "支出计划/合同", "已支付",
-           "可用余额", "执行率"]
+HEADERS = [
+    "预算指标",
+    "单位",
+    "功能分类",
+    "经济分类",
+    "项目",
+    "指标金额",
+    "已安排事项",
+    "支出计划/合同",
+    "已支付",
+    "可用余额",
+    "执行率",
+]
 MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = '0.00"%"'
 _MONEY_KEYS = ("amount", "pre_committed", "committed", "actual", "available")
@@ -30,9 +41,13 @@ def _named(code: str | None, name: str | None) -> str:
 def _dimensions(group_by: str, row: dict[str, Any]) -> list[str]:
     """The five text columns; a grouped report fills the column it is grouped by (the others stay empty)."""
     if group_by == "line":
-        return [row["key"], row.get("unit") or "",
-                _named(row.get("functional_class"), row.get("functional_class_name")),
-                _named(row.get("economic_class"), row.get("economic_class_name")), row.get("project") or ""]
+        return [
+            row["key"],
+            row.get("unit") or "",
+            _named(row.get("functional_class"), row.get("functional_class_name")),
+            _named(row.get("economic_class"), row.get("economic_class_name")),
+            row.get("project") or "",
+        ]
     cells = ["", "", "", "", ""]
     column = {"unit": 1, "functional_class": 2, "economic_class": 3, "project": 4}.get(group_by)
     if column is None:  # expenditure kind: no column of its own, shown where the line would be
@@ -44,8 +59,9 @@ def _dimensions(group_by: str, row: dict[str, Any]) -> list[str]:
     return cells
 
 
-def execution_workbook(fiscal_year: int, group_by: str, unit: str | None, rows: list[dict[str, Any]],
-                       total: Figures) -> bytes:
+def execution_workbook(
+    fiscal_year: int, group_by: str, unit: str | None, rows: list[dict[str, Any]], total: Figures
+) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"{fiscal_year}年预算执行情况"
@@ -54,8 +70,9 @@ def execution_workbook(fiscal_year: int, group_by: str, unit: str | None, rows: 
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append([*_dimensions(group_by, row), *(Decimal(row[k]) for k in _MONEY_KEYS),
-                   Decimal(row["execution_rate"])])
+        ws.append(
+            [*_dimensions(group_by, row), *(Decimal(row[k]) for k in _MONEY_KEYS), Decimal(row["execution_rate"])]
+        )
     sums = total.as_dict()
     ws.append(["合计", "", "", "", "", *(Decimal(sums[k]) for k in _MONEY_KEYS), Decimal(sums["execution_rate"])])
     ws.cell(ws.max_row, 1).font = Font(bold=True)

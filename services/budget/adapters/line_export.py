@@ -16,9 +16,14 @@ from services.budget.service_layer.line_import import HEADERS as IMPORT_HEADERS
 
 BALANCE_HEADERS = ["已预占(元)", "已承诺(元)", "已支付(元)", "可用余额(元)", "容差", "上级指标编码"]
 HEADERS = [*IMPORT_HEADERS, *BALANCE_HEADERS]
-_LABELS = {field: {code: label for label, code in labels.items()}
-           for field, labels in (("expenditure_kind", EXPENDITURE_KINDS), ("source_kind", SOURCE_KINDS),
-                                 ("control_mode", CONTROL_MODES))}
+_LABELS = {
+    field: {code: label for label, code in labels.items()}
+    for field, labels in (
+        ("expenditure_kind", EXPENDITURE_KINDS),
+        ("source_kind", SOURCE_KINDS),
+        ("control_mode", CONTROL_MODES),
+    )
+}
 _AMOUNT_COLUMN = IMPORT_HEADERS.index("金额(元)") + 1
 _MONEY_COLUMNS = {_AMOUNT_COLUMN, *range(len(IMPORT_HEADERS) + 1, len(IMPORT_HEADERS) + 5)}
 
@@ -30,12 +35,27 @@ def _tolerance(line: BudgetLine) -> str:
 
 
 def row(line: BudgetLine) -> list[Any]:
-    return [line.id, line.fiscal_year, line.unit, line.functional_class, line.functional_class_name,
-            line.economic_class, line.economic_class_name, line.project or "",
-            _LABELS["expenditure_kind"].get(line.expenditure_kind, line.expenditure_kind), line.fund_source,
-            _LABELS["source_kind"].get(line.source_kind, line.source_kind), line.amount,
-            _LABELS["control_mode"].get(line.control_mode.value, line.control_mode.value),
-            line.pre_committed, line.committed, line.actual, line.available, _tolerance(line), line.parent_id or ""]
+    return [
+        line.id,
+        line.fiscal_year,
+        line.unit,
+        line.functional_class,
+        line.functional_class_name,
+        line.economic_class,
+        line.economic_class_name,
+        line.project or "",
+        _LABELS["expenditure_kind"].get(line.expenditure_kind, line.expenditure_kind),
+        line.fund_source,
+        _LABELS["source_kind"].get(line.source_kind, line.source_kind),
+        line.amount,
+        _LABELS["control_mode"].get(line.control_mode.value, line.control_mode.value),
+        line.pre_committed,
+        line.committed,
+        line.actual,
+        line.available,
+        _tolerance(line),
+        line.parent_id or "",
+    ]
 
 
 def lines_workbook(lines: list[BudgetLine], title: str) -> bytes:
@@ -54,8 +74,7 @@ def lines_workbook(lines: list[BudgetLine], title: str) -> bytes:
                 cell.number_format = MONEY_FORMAT
             elif cell.column != 2:  # codes stay text, so 0-led codes and long digits survive editing in Excel
                 cell.number_format = "@"
-    for index, width in enumerate((28, 8, 12, 14, 16, 14, 16, 20, 26, 18, 28, 16, 24, 16, 16, 16, 16, 12, 28),
-                                  start=1):
+    for index, width in enumerate((28, 8, 12, 14, 16, 14, 16, 20, 26, 18, 28, 16, 24, 16, 16, 16, 16, 12, 28), start=1):
         ws.column_dimensions[ws.cell(1, index).column_letter].width = width
     ws.freeze_panes = "A2"
     wb.properties.title = title

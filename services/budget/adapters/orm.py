@@ -11,7 +11,8 @@ metadata = sa.MetaData()
 MONEY = sa.Numeric(15, 2)
 
 budget_line = sa.Table(
-    "budget_line", metadata,
+    "budget_line",
+    metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("fiscal_year", sa.Integer, nullable=False),
@@ -41,22 +42,28 @@ budget_line = sa.Table(
     sa.Column("carried_from", sa.Text, sa.ForeignKey("budget_line.id"), unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.CheckConstraint("amount >= 0 AND pre_committed >= 0 AND committed >= 0 AND actual >= 0 "
-                       "AND overrun_allowance >= 0", name="budget_line_non_negative"),
+    sa.CheckConstraint(
+        "amount >= 0 AND pre_committed >= 0 AND committed >= 0 AND actual >= 0 AND overrun_allowance >= 0",
+        name="budget_line_non_negative",
+    ),
     # The last word on overspending, whatever the code above it does. Only an approved override (超预算审批)
     # widens it, by raising overrun_allowance in the same transaction as the move it allows.
-    sa.CheckConstraint("control_mode <> 'block' "
-                       "OR amount + overrun_allowance - pre_committed - committed - actual >= 0",
-                       name="budget_line_block_no_overspend"),
+    sa.CheckConstraint(
+        "control_mode <> 'block' OR amount + overrun_allowance - pre_committed - committed - actual >= 0",
+        name="budget_line_block_no_overspend",
+    ),
     sa.CheckConstraint("expenditure_kind IN ('basic', 'project')", name="budget_line_expenditure_kind"),
-    sa.CheckConstraint("tolerance >= 0 AND (tolerance_rate IS NULL OR tolerance_rate BETWEEN 0 AND 100)",
-                       name="budget_line_tolerance_range"),
+    sa.CheckConstraint(
+        "tolerance >= 0 AND (tolerance_rate IS NULL OR tolerance_rate BETWEEN 0 AND 100)",
+        name="budget_line_tolerance_range",
+    ),
     sa.Index("budget_line_by_unit", "org", "fiscal_year", "unit"),
     sa.Index("budget_line_by_parent", "parent_id"),
 )
 
 budget_move = sa.Table(
-    "budget_move", metadata,
+    "budget_move",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     sa.Column("budget_line_id", sa.Text, sa.ForeignKey("budget_line.id"), nullable=False),
     sa.Column("document_type", sa.Text, nullable=False),
@@ -78,7 +85,8 @@ budget_move = sa.Table(
 # The execution report's monthly projection: each line's net change per stage per month (month of the move,
 # Asia/Shanghai), kept in the move's own transaction, so the trend never scans the ledger.
 budget_line_month = sa.Table(
-    "budget_line_month", metadata,
+    "budget_line_month",
+    metadata,
     sa.Column("budget_line_id", sa.Text, sa.ForeignKey("budget_line.id"), primary_key=True),
     sa.Column("month", sa.Date, primary_key=True),
     sa.Column("pre_committed", MONEY, nullable=False, server_default="0"),
@@ -89,7 +97,8 @@ budget_line_month = sa.Table(
 # 变更记录: every change to a line (created, decomposed, control mode, amount adjusted…), append-only: the
 # migration adds a trigger that refuses UPDATE and DELETE. `kind` is free text so new kinds need no migration.
 budget_line_change = sa.Table(
-    "budget_line_change", metadata,
+    "budget_line_change",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     sa.Column("budget_line_id", sa.Text, sa.ForeignKey("budget_line.id"), nullable=False),
     sa.Column("kind", sa.Text, nullable=False),
@@ -108,7 +117,8 @@ budget_line_change = sa.Table(
 # 控制方式 set for an economic class (a code prefix) of a year: applied to the class's lines when it is set, and
 # to lines created in the class later (by create_line or the import) that name no control mode of their own.
 budget_control_policy = sa.Table(
-    "budget_control_policy", metadata,
+    "budget_control_policy",
+    metadata,
     sa.Column("org", sa.Text, primary_key=True),
     sa.Column("fiscal_year", sa.Integer, primary_key=True),
     sa.Column("economic_class", sa.Text, primary_key=True),  # a prefix: 302 covers 30201, 30211, …
@@ -123,7 +133,8 @@ budget_control_policy = sa.Table(
 # The budget service's copy of the organisation's units, from `org.unit_registered`: decomposition and import
 # refuse a unit code nobody registered, without asking the org service at run time.
 org_unit = sa.Table(
-    "org_unit", metadata,
+    "org_unit",
+    metadata,
     sa.Column("org", sa.Text, primary_key=True),
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
@@ -143,12 +154,14 @@ _TIMES = ("created_at", "updated_at")
 
 
 def _times() -> list[sa.Column]:
-    return [sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
-            for name in _TIMES]
+    return [
+        sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()) for name in _TIMES
+    ]
 
 
 budget_adjustment = sa.Table(
-    "budget_adjustment", metadata,
+    "budget_adjustment",
+    metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
     sa.Column("no", sa.Text, nullable=False, unique=True),
     sa.Column("org", sa.Text, nullable=False),
@@ -167,14 +180,17 @@ budget_adjustment = sa.Table(
     *_times(),
     sa.CheckConstraint("amount > 0", name="budget_adjustment_amount_positive"),
     sa.CheckConstraint("kind IN ('transfer', 'supplementary')", name="budget_adjustment_kind"),
-    sa.CheckConstraint("kind <> 'transfer' OR (from_line_id IS NOT NULL AND from_line_id <> to_line_id)",
-                       name="budget_adjustment_transfer_lines"),
+    sa.CheckConstraint(
+        "kind <> 'transfer' OR (from_line_id IS NOT NULL AND from_line_id <> to_line_id)",
+        name="budget_adjustment_transfer_lines",
+    ),
     sa.Index("budget_adjustment_by_initiator", "org", "initiator", "created_at"),
     sa.Index("budget_adjustment_by_year", "org", "fiscal_year", "status"),
 )
 
 budget_override = sa.Table(
-    "budget_override", metadata,
+    "budget_override",
+    metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
     sa.Column("no", sa.Text, nullable=False, unique=True),
     sa.Column("org", sa.Text, nullable=False),
@@ -198,7 +214,8 @@ budget_override = sa.Table(
 )
 
 fiscal_year_state = sa.Table(
-    "fiscal_year_state", metadata,
+    "fiscal_year_state",
+    metadata,
     sa.Column("org", sa.Text, primary_key=True),
     sa.Column("fiscal_year", sa.Integer, primary_key=True),
     sa.Column("status", sa.Text, nullable=False),
@@ -211,7 +228,8 @@ fiscal_year_state = sa.Table(
 )
 
 fiscal_year_reopen = sa.Table(
-    "fiscal_year_reopen", metadata,
+    "fiscal_year_reopen",
+    metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
     sa.Column("no", sa.Text, nullable=False, unique=True),
     sa.Column("org", sa.Text, nullable=False),
@@ -228,7 +246,8 @@ fiscal_year_reopen = sa.Table(
 # (services/budget/domain/standards.py). Limits are JSON (money as two-place strings), as their fields differ
 # by kind.
 expenditure_standard = sa.Table(
-    "expenditure_standard", metadata,
+    "expenditure_standard",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("code", sa.Text, nullable=False),
@@ -246,8 +265,7 @@ expenditure_standard = sa.Table(
     sa.CheckConstraint("kind IN ('travel', 'meeting', 'training', 'reception')", name="expenditure_standard_kind"),
     sa.CheckConstraint("action IN ('block', 'flag')", name="expenditure_standard_action"),
     sa.CheckConstraint("version >= 1", name="expenditure_standard_version_positive"),
-    sa.CheckConstraint("effective_to IS NULL OR effective_to >= effective_from",
-                       name="expenditure_standard_period"),
+    sa.CheckConstraint("effective_to IS NULL OR effective_to >= effective_from", name="expenditure_standard_period"),
     sa.UniqueConstraint("org", "code", "version", name="expenditure_standard_version_once"),
     sa.Index("expenditure_standard_by_key", "org", "kind", "key_text", "effective_from"),
 )
@@ -255,7 +273,8 @@ expenditure_standard = sa.Table(
 # 三公经费 annual caps; unit '' is the whole organisation. A reserve on a line of the category locks its cap
 # rows (before the line row: one lock order for everyone) and checks the category's consumption.
 three_public_cap = sa.Table(
-    "three_public_cap", metadata,
+    "three_public_cap",
+    metadata,
     sa.Column("org", sa.Text, primary_key=True),
     sa.Column("fiscal_year", sa.Integer, primary_key=True),
     sa.Column("category", sa.Text, primary_key=True),
@@ -264,8 +283,9 @@ three_public_cap = sa.Table(
     sa.Column("updated_by", sa.Text),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.CheckConstraint("amount >= 0", name="three_public_cap_non_negative"),
-    sa.CheckConstraint("category IN ('overseas_trips', 'official_vehicles', 'official_reception')",
-                       name="three_public_cap_category"),
+    sa.CheckConstraint(
+        "category IN ('overseas_trips', 'official_vehicles', 'official_reception')", name="three_public_cap_category"
+    ),
 )
 
 platform = platform_tables(metadata)

@@ -46,12 +46,17 @@ class LineRepository:
         return set(self.conn.execute(sa.select(budget_line.c.id).where(budget_line.c.id.in_(ids))).scalars())
 
     def save_balances(self, line: BudgetLine) -> None:
-        self.conn.execute(sa.update(budget_line).where(budget_line.c.id == line.id).values(
-            pre_committed=line.pre_committed, committed=line.committed, actual=line.actual,
-            updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(budget_line)
+            .where(budget_line.c.id == line.id)
+            .values(
+                pre_committed=line.pre_committed, committed=line.committed, actual=line.actual, updated_at=sa.func.now()
+            )
+        )
 
-    def page(self, *, org: str, fiscal_year: int | None, unit: str | None, q: str | None,
-             limit: int, offset: int) -> tuple[int, list[BudgetLine]]:
+    def page(
+        self, *, org: str, fiscal_year: int | None, unit: str | None, q: str | None, limit: int, offset: int
+    ) -> tuple[int, list[BudgetLine]]:
         cond = [budget_line.c.org == org]
         if fiscal_year:
             cond.append(budget_line.c.fiscal_year == fiscal_year)
@@ -59,11 +64,18 @@ class LineRepository:
             cond.append(budget_line.c.unit == unit)
         if q:
             like = f"%{q}%"
-            cond.append(sa.or_(budget_line.c.id.ilike(like), budget_line.c.economic_class_name.ilike(like),
-                               budget_line.c.functional_class_name.ilike(like), budget_line.c.project.ilike(like)))
+            cond.append(
+                sa.or_(
+                    budget_line.c.id.ilike(like),
+                    budget_line.c.economic_class_name.ilike(like),
+                    budget_line.c.functional_class_name.ilike(like),
+                    budget_line.c.project.ilike(like),
+                )
+            )
         total = self.conn.execute(sa.select(sa.func.count()).select_from(budget_line).where(*cond)).scalar_one()
-        rows = self.conn.execute(sa.select(budget_line).where(*cond).order_by(budget_line.c.id)
-                                 .limit(limit).offset(offset)).all()
+        rows = self.conn.execute(
+            sa.select(budget_line).where(*cond).order_by(budget_line.c.id).limit(limit).offset(offset)
+        ).all()
         return total, [_to_line(r) for r in rows]
 
 
@@ -73,41 +85,73 @@ class MoveRepository:
 
     def add(self, move: Move, correlation_id: str | None) -> bool:
         """False when this document step was already recorded on the line (a replay)."""
-        stmt = pg_insert(budget_move).values(
-            budget_line_id=move.budget_line_id, document_type=move.document.type, document_id=move.document.id,
-            document_no=move.document.no, step=move.step, kind=move.kind.value, amount=move.amount,
-            actor=move.actor, correlation_id=correlation_id).on_conflict_do_nothing().returning(budget_move.c.id)
+        stmt = (
+            pg_insert(budget_move)
+            .values(
+                budget_line_id=move.budget_line_id,
+                document_type=move.document.type,
+                document_id=move.document.id,
+                document_no=move.document.no,
+                step=move.step,
+                kind=move.kind.value,
+                amount=move.amount,
+                actor=move.actor,
+                correlation_id=correlation_id,
+            )
+            .on_conflict_do_nothing()
+            .returning(budget_move.c.id)
+        )
         return self.conn.execute(stmt).first() is not None
 
     def find(self, line_id: str, document: DocumentRef, step: str) -> Move | None:
-        row = self.conn.execute(sa.select(budget_move).where(
-            budget_move.c.budget_line_id == line_id, budget_move.c.document_type == document.type,
-            budget_move.c.document_id == document.id, budget_move.c.step == step)).first()
+        row = self.conn.execute(
+            sa.select(budget_move).where(
+                budget_move.c.budget_line_id == line_id,
+                budget_move.c.document_type == document.type,
+                budget_move.c.document_id == document.id,
+                budget_move.c.step == step,
+            )
+        ).first()
         return _to_move(row) if row else None
 
     def for_document(self, document: DocumentRef) -> list[Move]:
-        rows = self.conn.execute(sa.select(budget_move).where(
-            budget_move.c.document_type == document.type, budget_move.c.document_id == document.id)
-            .order_by(budget_move.c.id)).all()
+        rows = self.conn.execute(
+            sa.select(budget_move)
+            .where(budget_move.c.document_type == document.type, budget_move.c.document_id == document.id)
+            .order_by(budget_move.c.id)
+        ).all()
         return [_to_move(r) for r in rows]
 
     def held(self, line_id: str, document: DocumentRef) -> dict[MoveKind, Decimal]:
         """Sums per kind of one document's moves on one line (read under the line's lock)."""
-        rows = self.conn.execute(sa.select(budget_move.c.kind, sa.func.sum(budget_move.c.amount)).where(
-            budget_move.c.budget_line_id == line_id, budget_move.c.document_type == document.type,
-            budget_move.c.document_id == document.id).group_by(budget_move.c.kind)).all()
+        rows = self.conn.execute(
+            sa.select(budget_move.c.kind, sa.func.sum(budget_move.c.amount))
+            .where(
+                budget_move.c.budget_line_id == line_id,
+                budget_move.c.document_type == document.type,
+                budget_move.c.document_id == document.id,
+            )
+            .group_by(budget_move.c.kind)
+        ).all()
         return {MoveKind(kind): total for kind, total in rows}
 
     def lines_of(self, document: DocumentRef) -> list[str]:
         """The lines a document has moved money on, in lock order."""
-        return list(self.conn.execute(sa.select(budget_move.c.budget_line_id).distinct().where(
-            budget_move.c.document_type == document.type, budget_move.c.document_id == document.id)
-            .order_by(budget_move.c.budget_line_id)).scalars())
+        return list(
+            self.conn.execute(
+                sa.select(budget_move.c.budget_line_id)
+                .distinct()
+                .where(budget_move.c.document_type == document.type, budget_move.c.document_id == document.id)
+                .order_by(budget_move.c.budget_line_id)
+            ).scalars()
+        )
 
     def sums(self, line_id: str) -> dict[MoveKind, Decimal]:
-        rows = self.conn.execute(sa.select(budget_move.c.kind, sa.func.sum(budget_move.c.amount))
-                                 .where(budget_move.c.budget_line_id == line_id)
-                                 .group_by(budget_move.c.kind)).all()
+        rows = self.conn.execute(
+            sa.select(budget_move.c.kind, sa.func.sum(budget_move.c.amount))
+            .where(budget_move.c.budget_line_id == line_id)
+            .group_by(budget_move.c.kind)
+        ).all()
         return {MoveKind(kind): total for kind, total in rows}
 
 
@@ -123,13 +167,23 @@ class MonthRepository:
             return
         month = sa.cast(sa.func.date_trunc("month", sa.func.timezone(REPORT_TZ, sa.func.now())), sa.Date)
         stmt = pg_insert(budget_line_month).values(budget_line_id=line_id, month=month, **{attr: sign * amount})
-        self.conn.execute(stmt.on_conflict_do_update(
-            index_elements=[budget_line_month.c.budget_line_id, budget_line_month.c.month],
-            set_={attr: budget_line_month.c[attr] + stmt.excluded[attr]}))
+        self.conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[budget_line_month.c.budget_line_id, budget_line_month.c.month],
+                set_={attr: budget_line_month.c[attr] + stmt.excluded[attr]},
+            )
+        )
 
 
-LINE_DIMENSIONS = ("unit", "functional_class", "functional_class_name", "economic_class", "economic_class_name",
-                   "project", "expenditure_kind")
+LINE_DIMENSIONS = (
+    "unit",
+    "functional_class",
+    "functional_class_name",
+    "economic_class",
+    "economic_class_name",
+    "project",
+    "expenditure_kind",
+)
 
 
 class ReportRepository:
@@ -147,13 +201,19 @@ class ReportRepository:
             cond.append(budget_line.c.id == line_id)
         return cond
 
-    def execution(self, *, org: str, fiscal_year: int, group_by: str, unit: str | None,
-                  limit: int | None, offset: int = 0) -> tuple[int, list[dict[str, Any]], Figures]:
+    def execution(
+        self, *, org: str, fiscal_year: int, group_by: str, unit: str | None, limit: int | None, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]], Figures]:
         """(number of groups, one page of groups, totals over every group)."""
         c = budget_line.c
-        key = {"line": c.id, "unit": c.unit, "economic_class": c.economic_class,
-               "functional_class": c.functional_class, "project": sa.func.coalesce(c.project, ""),
-               "expenditure_kind": c.expenditure_kind}[group_by]
+        key = {
+            "line": c.id,
+            "unit": c.unit,
+            "economic_class": c.economic_class,
+            "functional_class": c.functional_class,
+            "project": sa.func.coalesce(c.project, ""),
+            "expenditure_kind": c.expenditure_kind,
+        }[group_by]
         extra = []
         if group_by == "line":
             extra = [c[d] for d in LINE_DIMENSIONS]
@@ -162,11 +222,19 @@ class ReportRepository:
         elif group_by == "functional_class":
             extra = [sa.func.max(c.functional_class_name).label("functional_class_name")]
         cond = self._lines_where(org, fiscal_year, unit)
-        sums = [sa.func.sum(c.amount).label("amount"), sa.func.sum(c.pre_committed).label("pre_committed"),
-                sa.func.sum(c.committed).label("committed"), sa.func.sum(c.actual).label("actual")]
+        sums = [
+            sa.func.sum(c.amount).label("amount"),
+            sa.func.sum(c.pre_committed).label("pre_committed"),
+            sa.func.sum(c.committed).label("committed"),
+            sa.func.sum(c.actual).label("actual"),
+        ]
         group_cols = [key, *extra] if group_by == "line" else [key]
-        query = (sa.select(key.label("key"), *extra, *sums, sa.func.count().label("lines"))
-                 .where(*cond).group_by(*group_cols).order_by(key))
+        query = (
+            sa.select(key.label("key"), *extra, *sums, sa.func.count().label("lines"))
+            .where(*cond)
+            .group_by(*group_cols)
+            .order_by(key)
+        )
         if limit is not None:
             query = query.limit(limit).offset(offset)
         rows = [dict(r._mapping) for r in self.conn.execute(query)]
@@ -174,25 +242,37 @@ class ReportRepository:
         groups, amount, pre, com, act = total_row
         return groups, rows, Figures(amount or ZERO, pre or ZERO, com or ZERO, act or ZERO)
 
-    def monthly(self, *, org: str, fiscal_year: int, unit: str | None,
-                line_id: str | None) -> dict[Any, Figures]:
+    def monthly(self, *, org: str, fiscal_year: int, unit: str | None, line_id: str | None) -> dict[Any, Figures]:
         m = budget_line_month.c
-        query = (sa.select(m.month, sa.func.sum(m.pre_committed), sa.func.sum(m.committed), sa.func.sum(m.actual))
-                 .select_from(budget_line_month.join(budget_line, budget_line.c.id == m.budget_line_id))
-                 .where(*self._lines_where(org, fiscal_year, unit, line_id)).group_by(m.month))
+        query = (
+            sa.select(m.month, sa.func.sum(m.pre_committed), sa.func.sum(m.committed), sa.func.sum(m.actual))
+            .select_from(budget_line_month.join(budget_line, budget_line.c.id == m.budget_line_id))
+            .where(*self._lines_where(org, fiscal_year, unit, line_id))
+            .group_by(m.month)
+        )
         return {month: Figures(ZERO, pre, com, act) for month, pre, com, act in self.conn.execute(query)}
 
     def moves(self, line_id: str, *, limit: int, offset: int) -> tuple[int, list[Any]]:
         mv = budget_move.c
-        total = self.conn.execute(sa.select(sa.func.count()).select_from(budget_move)
-                                  .where(mv.budget_line_id == line_id)).scalar_one()
-        rows = self.conn.execute(sa.select(budget_move).where(mv.budget_line_id == line_id)
-                                 .order_by(mv.id.desc()).limit(limit).offset(offset)).all()
+        total = self.conn.execute(
+            sa.select(sa.func.count()).select_from(budget_move).where(mv.budget_line_id == line_id)
+        ).scalar_one()
+        rows = self.conn.execute(
+            sa.select(budget_move)
+            .where(mv.budget_line_id == line_id)
+            .order_by(mv.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
         return total, rows
 
 
-
 def _to_move(row: Any) -> Move:
-    return Move(budget_line_id=row.budget_line_id,
-                document=DocumentRef(row.document_type, row.document_id, row.document_no),
-                step=row.step, kind=MoveKind(row.kind), amount=row.amount, actor=row.actor)
+    return Move(
+        budget_line_id=row.budget_line_id,
+        document=DocumentRef(row.document_type, row.document_id, row.document_no),
+        step=row.step,
+        kind=MoveKind(row.kind),
+        amount=row.amount,
+        actor=row.actor,
+    )

@@ -41,8 +41,14 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"  # the initiator gave up a returned adjustment; the hold released
 
 
-STATUS_LABELS = {Status.DRAFT: "草稿", Status.SUBMITTED: "审批中", Status.RETURNED: "已退回",
-                 Status.APPROVED: "已批准（已调整）", Status.REJECTED: "已驳回", Status.WITHDRAWN: "已撤回"}
+STATUS_LABELS = {
+    Status.DRAFT: "草稿",
+    Status.SUBMITTED: "审批中",
+    Status.RETURNED: "已退回",
+    Status.APPROVED: "已批准（已调整）",
+    Status.REJECTED: "已驳回",
+    Status.WITHDRAWN: "已撤回",
+}
 _ALLOWED = {
     Status.DRAFT: {Status.SUBMITTED},
     Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED},
@@ -85,14 +91,16 @@ def refused(rule: str, message: str, **details: Any) -> DomainError:
 
 def check_amount(amount: Decimal) -> None:
     if amount <= 0:
-        raise InvalidInput("invalid_input", "输入有误：amount: 金额必须大于零",
-                           {"fields": [{"field": "amount", "reason": "金额必须大于零"}]})
+        raise InvalidInput(
+            "invalid_input",
+            "输入有误：amount: 金额必须大于零",
+            {"fields": [{"field": "amount", "reason": "金额必须大于零"}]},
+        )
 
 
 def check_open(line: BudgetLine, role: str) -> None:
     if line.closed:
-        raise refused("line_closed", f"{role}预算指标 {line.id} 所属年度已结账，不能调整",
-                      budget_line_id=line.id)
+        raise refused("line_closed", f"{role}预算指标 {line.id} 所属年度已结账，不能调整", budget_line_id=line.id)
 
 
 def check_transfer(source: BudgetLine, target: BudgetLine, amount: Decimal, rules: CrossKindRules) -> None:
@@ -104,17 +112,24 @@ def check_transfer(source: BudgetLine, target: BudgetLine, amount: Decimal, rule
     if source.org != target.org:
         raise refused("other_org", "不能在不同街道之间调剂预算")
     if source.fiscal_year != target.fiscal_year:
-        raise refused("other_fiscal_year",
-                      f"调出指标属于 {source.fiscal_year} 年度，调入指标属于 {target.fiscal_year} 年度，不能跨年度调剂",
-                      from_fiscal_year=source.fiscal_year, to_fiscal_year=target.fiscal_year)
+        raise refused(
+            "other_fiscal_year",
+            f"调出指标属于 {source.fiscal_year} 年度，调入指标属于 {target.fiscal_year} 年度，不能跨年度调剂",
+            from_fiscal_year=source.fiscal_year,
+            to_fiscal_year=target.fiscal_year,
+        )
     check_open(source, "调出")
     check_open(target, "调入")
     if not rules.allows(source.fiscal_year, source.expenditure_kind, target.expenditure_kind):
-        raise refused("basic_project_transfer", f"{BASIC_PROJECT_RULE}：调出指标为"
-                      f"{EXPENDITURE_KIND_NAMES.get(source.expenditure_kind, source.expenditure_kind)}，调入指标为"
-                      f"{EXPENDITURE_KIND_NAMES.get(target.expenditure_kind, target.expenditure_kind)}",
-                      rule_name=BASIC_PROJECT_RULE, from_kind=source.expenditure_kind,
-                      to_kind=target.expenditure_kind)
+        raise refused(
+            "basic_project_transfer",
+            f"{BASIC_PROJECT_RULE}：调出指标为"
+            f"{EXPENDITURE_KIND_NAMES.get(source.expenditure_kind, source.expenditure_kind)}，调入指标为"
+            f"{EXPENDITURE_KIND_NAMES.get(target.expenditure_kind, target.expenditure_kind)}",
+            rule_name=BASIC_PROJECT_RULE,
+            from_kind=source.expenditure_kind,
+            to_kind=target.expenditure_kind,
+        )
     check_available(source, amount)
 
 
@@ -122,17 +137,23 @@ def check_available(source: BudgetLine, amount: Decimal) -> None:
     """A transfer takes only money nobody has reserved: never more than the from-line's available balance,
     whatever its control mode (warn and tolerance let spending exceed a line, not a transfer empty it)."""
     if amount > source.available:
-        raise refused("transfer_exceeds_available",
-                      f"调剂金额 {money_str(amount)} 元超过调出指标 {source.id} 的可用余额 "
-                      f"{money_str(source.available)} 元", budget_line_id=source.id,
-                      requested=money_str(amount), available=money_str(source.available))
+        raise refused(
+            "transfer_exceeds_available",
+            f"调剂金额 {money_str(amount)} 元超过调出指标 {source.id} 的可用余额 {money_str(source.available)} 元",
+            budget_line_id=source.id,
+            requested=money_str(amount),
+            available=money_str(source.available),
+        )
 
 
 def check_supplementary(target: BudgetLine, amount: Decimal, fund_source: str | None) -> None:
     check_amount(amount)
     if not fund_source:
-        raise InvalidInput("invalid_input", "输入有误：fund_source: 追加预算必须注明资金来源",
-                           {"fields": [{"field": "fund_source", "reason": "追加预算必须注明资金来源"}]})
+        raise InvalidInput(
+            "invalid_input",
+            "输入有误：fund_source: 追加预算必须注明资金来源",
+            {"fields": [{"field": "fund_source", "reason": "追加预算必须注明资金来源"}]},
+        )
     check_open(target, "追加")
 
 
@@ -171,22 +192,29 @@ class Adjustment:
         if status == self.status:
             return False
         if status not in _ALLOWED.get(self.status, set()):
-            raise Conflict("invalid_status_transition",
-                           f"预算调整单 {self.no} 当前为「{STATUS_LABELS[self.status]}」，"
-                           f"不能变为「{STATUS_LABELS[status]}」", {"from": self.status.value, "to": status.value})
+            raise Conflict(
+                "invalid_status_transition",
+                f"预算调整单 {self.no} 当前为「{STATUS_LABELS[self.status]}」，不能变为「{STATUS_LABELS[status]}」",
+                {"from": self.status.value, "to": status.value},
+            )
         self.status, self.status_reason = status, reason
         return True
 
     def check_initiator(self, actor: str | None, action: str) -> None:
         if actor != self.initiator:
-            raise Forbidden("budget_adjustment_not_initiator", f"只有发起人可以{action}预算调整单 {self.no}",
-                            {"initiator": self.initiator, "actor": actor or ""})
+            raise Forbidden(
+                "budget_adjustment_not_initiator",
+                f"只有发起人可以{action}预算调整单 {self.no}",
+                {"initiator": self.initiator, "actor": actor or ""},
+            )
 
 
 def amounts_record(before: dict[str, Decimal], after: dict[str, Decimal]) -> dict[str, dict[str, str]]:
     """Each changed line's amount before and after, as the `budget.adjusted` event carries them."""
-    return {line_id: {"before": money_str(before[line_id]), "after": money_str(after[line_id])}
-            for line_id in sorted(before)}
+    return {
+        line_id: {"before": money_str(before[line_id]), "after": money_str(after[line_id])}
+        for line_id in sorted(before)
+    }
 
 
 # The budget service's own documents that go through approval; the ledger's generic approval handler leaves

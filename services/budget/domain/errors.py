@@ -19,33 +19,50 @@ RULE_LABELS = {
 }
 
 # Money given back, and the part of what a document holds on a line that a give-back may not exceed.
-GIVE_BACK_RULES = {MoveKind.RELEASE: "release_exceeds_pre_commitment",
-                   MoveKind.RELIEVE: "relieve_exceeds_commitment",
-                   MoveKind.REVERSAL: "reverse_exceeds_actual"}
-MOVE_LABELS = {MoveKind.PRE_COMMIT: "预占", MoveKind.RELEASE: "释放", MoveKind.PRE_COMMIT_APPROVED: "预占确认",
-               MoveKind.COMMIT: "承诺（合同占用）", MoveKind.RELIEVE: "解除承诺", MoveKind.ACTUAL: "实际支出",
-               MoveKind.REVERSAL: "冲销"}
+GIVE_BACK_RULES = {
+    MoveKind.RELEASE: "release_exceeds_pre_commitment",
+    MoveKind.RELIEVE: "relieve_exceeds_commitment",
+    MoveKind.REVERSAL: "reverse_exceeds_actual",
+}
+MOVE_LABELS = {
+    MoveKind.PRE_COMMIT: "预占",
+    MoveKind.RELEASE: "释放",
+    MoveKind.PRE_COMMIT_APPROVED: "预占确认",
+    MoveKind.COMMIT: "承诺（合同占用）",
+    MoveKind.RELIEVE: "解除承诺",
+    MoveKind.ACTUAL: "实际支出",
+    MoveKind.REVERSAL: "冲销",
+}
 
 
 def insufficient_funds(decision: FundsDecision) -> DomainError:
     label = RULE_LABELS.get(decision.rule, decision.rule)
-    covered = (f"（其中来源单据已占 {money_str(decision.covered)} 元转入）" if decision.covered else "")
+    covered = f"（其中来源单据已占 {money_str(decision.covered)} 元转入）" if decision.covered else ""
     return Conflict(
         "budget_insufficient",
         f"{label}：预算指标 {decision.budget_line_id} 申请 {money_str(decision.requested)} 元，"
         f"可用余额 {money_str(decision.available)} 元{covered}",
-        decision.as_dict())
+        decision.as_dict(),
+    )
 
 
-def exceeds_document_balance(kind: MoveKind, line_id: str, document: DocumentRef, requested: Decimal,
-                             held: Decimal) -> DomainError:
+def exceeds_document_balance(
+    kind: MoveKind, line_id: str, document: DocumentRef, requested: Decimal, held: Decimal
+) -> DomainError:
     rule = GIVE_BACK_RULES[kind]
     return Conflict(
         "budget_exceeds_document_balance",
         f"{RULE_LABELS[rule]}：预算指标 {line_id} 单据 {document.no or document.id} 申请{MOVE_LABELS[kind]} "
         f"{money_str(requested)} 元，可{MOVE_LABELS[kind]} {money_str(held)} 元",
-        {"allowed": False, "budget_line_id": line_id, "document": document.as_dict(),
-         "requested": money_str(requested), "available": money_str(held), "rule": rule})
+        {
+            "allowed": False,
+            "budget_line_id": line_id,
+            "document": document.as_dict(),
+            "requested": money_str(requested),
+            "available": money_str(held),
+            "rule": rule,
+        },
+    )
 
 
 def step_reused(line_id: str, document: DocumentRef, step: str, recorded: MoveKind, asked: MoveKind) -> DomainError:
@@ -53,8 +70,15 @@ def step_reused(line_id: str, document: DocumentRef, step: str, recorded: MoveKi
         "budget_step_reused",
         f"单据 {document.no or document.id} 的步骤 {step} 已在预算指标 {line_id} 上记为{MOVE_LABELS[recorded]}，"
         f"不能再用于{MOVE_LABELS[asked]}",
-        {"budget_line_id": line_id, "document": document.as_dict(), "step": step,
-         "recorded": recorded.value, "asked": asked.value, "rule": "one_move_per_document_step"})
+        {
+            "budget_line_id": line_id,
+            "document": document.as_dict(),
+            "step": step,
+            "recorded": recorded.value,
+            "asked": asked.value,
+            "rule": "one_move_per_document_step",
+        },
+    )
 
 
 def line_not_found(line_id: str) -> DomainError:
@@ -62,5 +86,8 @@ def line_not_found(line_id: str) -> DomainError:
 
 
 def line_of_other_unit(line_id: str, unit: str) -> DomainError:
-    return Forbidden("budget_line_other_unit", f"预算指标 {line_id} 不属于本单位，不能使用",
-                     {"budget_line_id": line_id, "unit": unit})
+    return Forbidden(
+        "budget_line_other_unit",
+        f"预算指标 {line_id} 不属于本单位，不能使用",
+        {"budget_line_id": line_id, "unit": unit},
+    )

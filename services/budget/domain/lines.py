@@ -32,8 +32,10 @@ class ChangeKind(StrEnum):
 
 
 CHANGE_KIND_NAMES = {
-    ChangeKind.CREATED: "新建指标", ChangeKind.DECOMPOSED_OUT: "指标分解（分出）",
-    ChangeKind.DECOMPOSED_IN: "指标分解（分入）", ChangeKind.CONTROL_CHANGED: "控制方式变更",
+    ChangeKind.CREATED: "新建指标",
+    ChangeKind.DECOMPOSED_OUT: "指标分解（分出）",
+    ChangeKind.DECOMPOSED_IN: "指标分解（分入）",
+    ChangeKind.CONTROL_CHANGED: "控制方式变更",
     ChangeKind.AMOUNT_ADJUSTED: "指标金额调整",
 }
 # A kind is a stable code; kinds beyond the enum are allowed so other features can add theirs without a migration.
@@ -63,10 +65,14 @@ def checked_change(kind: ChangeKind | str, reason: str | None) -> tuple[str, str
 def snapshot(line: BudgetLine) -> dict[str, Any]:
     """The values of a line a change record keeps (money as text, as everywhere on the wire)."""
     return {
-        "amount": money_str(line.amount), "available": money_str(line.available), "unit": line.unit,
-        "control_mode": line.control_mode.value, "tolerance": money_str(line.tolerance),
+        "amount": money_str(line.amount),
+        "available": money_str(line.available),
+        "unit": line.unit,
+        "control_mode": line.control_mode.value,
+        "tolerance": money_str(line.tolerance),
         "tolerance_rate": None if line.tolerance_rate is None else str(line.tolerance_rate),
-        "source_kind": line.source_kind, "parent_id": line.parent_id,
+        "source_kind": line.source_kind,
+        "parent_id": line.parent_id,
     }
 
 
@@ -86,26 +92,34 @@ class Decomposition:
     total: Decimal
 
 
-def decompose(parent: BudgetLine, parts: list[Part], known_units: Iterable[str],
-              child_ids: list[str]) -> Decomposition:
+def decompose(parent: BudgetLine, parts: list[Part], known_units: Iterable[str], child_ids: list[str]) -> Decomposition:
     """Split `parts` off `parent` into new lines with the given ids (one per part, in order). Every amount
     must be positive, every unit registered and named once, and the total within the parent's available
     balance (money already reserved, committed or paid stays with the parent)."""
     if not parts:
         raise InvalidInput("budget_decomposition_empty", "请至少填写一个分解对象（单位和金额）", {"field": "parts"})
     if parent.closed:
-        raise Conflict("budget_line_closed", f"预算指标 {parent.id} 所属年度已结账，不能再分解",
-                       {"budget_line_id": parent.id, "rule": "fiscal_year_closed"})
+        raise Conflict(
+            "budget_line_closed",
+            f"预算指标 {parent.id} 所属年度已结账，不能再分解",
+            {"budget_line_id": parent.id, "rule": "fiscal_year_closed"},
+        )
     known, seen = set(known_units), set()
     for index, part in enumerate(parts):
         if part.amount <= 0:
-            raise InvalidInput("invalid_input", f"第 {index + 1} 个分解对象的金额必须大于零",
-                               {"fields": [{"field": f"parts.{index}.amount", "reason": "必须大于零"}]})
+            raise InvalidInput(
+                "invalid_input",
+                f"第 {index + 1} 个分解对象的金额必须大于零",
+                {"fields": [{"field": f"parts.{index}.amount", "reason": "必须大于零"}]},
+            )
         if part.unit not in known:
             raise unknown_unit(part.unit, f"parts.{index}.unit")
         if part.unit in seen:
-            raise InvalidInput("invalid_input", f"单位 {part.unit} 在本次分解中重复出现，请合并为一行",
-                               {"fields": [{"field": f"parts.{index}.unit", "reason": "重复"}]})
+            raise InvalidInput(
+                "invalid_input",
+                f"单位 {part.unit} 在本次分解中重复出现，请合并为一行",
+                {"fields": [{"field": f"parts.{index}.unit", "reason": "重复"}]},
+            )
         seen.add(part.unit)
     total = sum((p.amount for p in parts), ZERO)
     if total > parent.available:
@@ -113,8 +127,13 @@ def decompose(parent: BudgetLine, parts: list[Part], known_units: Iterable[str],
             "budget_decomposition_exceeds_available",
             f"分解金额超出可用余额：预算指标 {parent.id} 本次分解合计 {money_str(total)} 元，"
             f"可用余额 {money_str(parent.available)} 元",
-            {"budget_line_id": parent.id, "requested": money_str(total), "available": money_str(parent.available),
-             "rule": "decomposition_within_available"})
+            {
+                "budget_line_id": parent.id,
+                "requested": money_str(total),
+                "available": money_str(parent.available),
+                "rule": "decomposition_within_available",
+            },
+        )
     if len(child_ids) != len(parts):
         raise ValueError("one child id per part")
     children = tuple(child_of(parent, line_id, part) for line_id, part in zip(child_ids, parts, strict=True))
@@ -124,12 +143,24 @@ def decompose(parent: BudgetLine, parts: list[Part], known_units: Iterable[str],
 def child_of(parent: BudgetLine, line_id: str, part: Part) -> BudgetLine:
     """A child inherits everything that classifies the money, and its control setting; it starts unspent."""
     return BudgetLine(
-        id=line_id, org=parent.org, fiscal_year=parent.fiscal_year, unit=part.unit,
-        functional_class=parent.functional_class, functional_class_name=parent.functional_class_name,
-        economic_class=parent.economic_class, economic_class_name=parent.economic_class_name,
-        project=parent.project, expenditure_kind=parent.expenditure_kind, fund_source=parent.fund_source,
-        source_kind=parent.source_kind, amount=part.amount, control_mode=parent.control_mode,
-        tolerance=parent.tolerance, tolerance_rate=parent.tolerance_rate, parent_id=parent.id)
+        id=line_id,
+        org=parent.org,
+        fiscal_year=parent.fiscal_year,
+        unit=part.unit,
+        functional_class=parent.functional_class,
+        functional_class_name=parent.functional_class_name,
+        economic_class=parent.economic_class,
+        economic_class_name=parent.economic_class_name,
+        project=parent.project,
+        expenditure_kind=parent.expenditure_kind,
+        fund_source=parent.fund_source,
+        source_kind=parent.source_kind,
+        amount=part.amount,
+        control_mode=parent.control_mode,
+        tolerance=parent.tolerance,
+        tolerance_rate=parent.tolerance_rate,
+        parent_id=parent.id,
+    )
 
 
 MAX_ID = 64
@@ -144,14 +175,17 @@ def child_id_candidates(parent_id: str, unit: str, start: int) -> Iterable[str]:
     n = start
     while True:
         tail = f"-{label}-{n:02d}"
-        head = parent_id[-(MAX_ID - len(tail)):] if len(parent_id) + len(tail) > MAX_ID else parent_id
+        head = parent_id[-(MAX_ID - len(tail)) :] if len(parent_id) + len(tail) > MAX_ID else parent_id
         yield f"{head}{tail}"
         n += 1
 
 
 def unknown_unit(unit: str, field: str = "unit") -> InvalidInput:
-    return InvalidInput("unit_not_found", f"单位 {unit} 不存在（组织机构中没有登记该单位代码）",
-                        {"fields": [{"field": field, "reason": "单位不存在"}], "unit": unit})
+    return InvalidInput(
+        "unit_not_found",
+        f"单位 {unit} 不存在（组织机构中没有登记该单位代码）",
+        {"fields": [{"field": field, "reason": "单位不存在"}], "unit": unit},
+    )
 
 
 # ── control mode (控制方式) ──
@@ -191,8 +225,9 @@ class ControlSetting:
 
 
 def _control_input(field: str, reason: str) -> InvalidInput:
-    return InvalidInput("invalid_input", f"输入有误：{field}: {reason}",
-                        {"fields": [{"field": field, "reason": reason}]})
+    return InvalidInput(
+        "invalid_input", f"输入有误：{field}: {reason}", {"fields": [{"field": field, "reason": reason}]}
+    )
 
 
 def class_setting(policies: dict[str, ControlSetting], economic_class: str) -> ControlSetting | None:
@@ -204,18 +239,24 @@ def class_setting(policies: dict[str, ControlSetting], economic_class: str) -> C
 def with_control(line: BudgetLine, setting: ControlSetting) -> BudgetLine | None:
     """The line under the new setting, or None when nothing changes. A line already over budget (possible
     under warn or tolerance) cannot be made block: the money is spent, a block line can never show it."""
-    if (line.control_mode, line.tolerance, line.tolerance_rate) == (setting.mode, setting.tolerance,
-                                                                    setting.tolerance_rate):
+    if (line.control_mode, line.tolerance, line.tolerance_rate) == (
+        setting.mode,
+        setting.tolerance,
+        setting.tolerance_rate,
+    ):
         return None
     if setting.mode is ControlMode.BLOCK and line.available < 0:
         raise over_budget_for_block([line])
-    return replace(line, control_mode=setting.mode, tolerance=setting.tolerance,
-                   tolerance_rate=setting.tolerance_rate, events=[])
+    return replace(
+        line, control_mode=setting.mode, tolerance=setting.tolerance, tolerance_rate=setting.tolerance_rate, events=[]
+    )
 
 
 def over_budget_for_block(lines: list[BudgetLine]) -> Conflict:
     named = "、".join(f"{x.id}（可用余额 {money_str(x.available)} 元）" for x in lines[:5])
     more = f"等 {len(lines)} 条" if len(lines) > 5 else ""
-    return Conflict("budget_control_over_budget",
-                    f"预算指标 {named}{more}已超支，不能改为刚性控制",
-                    {"budget_line_ids": [x.id for x in lines], "rule": "block_requires_no_overspend"})
+    return Conflict(
+        "budget_control_over_budget",
+        f"预算指标 {named}{more}已超支，不能改为刚性控制",
+        {"budget_line_ids": [x.id for x in lines], "rule": "block_requires_no_overspend"},
+    )

@@ -66,9 +66,15 @@ class FundsDecision:
     covered: Decimal = ZERO  # part of `requested` covered by the source document's own open money
 
     def as_dict(self) -> dict:
-        return {"allowed": self.allowed, "budget_line_id": self.budget_line_id,
-                "requested": money_str(self.requested), "available": money_str(self.available),
-                "covered": money_str(self.covered), "rule": self.rule, "warning": self.warning}
+        return {
+            "allowed": self.allowed,
+            "budget_line_id": self.budget_line_id,
+            "requested": money_str(self.requested),
+            "available": money_str(self.available),
+            "covered": money_str(self.covered),
+            "rule": self.rule,
+            "warning": self.warning,
+        }
 
 
 @dataclass
@@ -130,13 +136,28 @@ class BudgetLine:
         if requested <= available or requested <= covered:
             return FundsDecision(True, self.id, requested, available, "within_available", covered=covered)
         if self.control_mode is ControlMode.WARN:
-            return FundsDecision(True, self.id, requested, available, "warn_over_budget",
-                                 warning=f"超出可用余额 {money_str(requested - available)} 元", covered=covered)
+            return FundsDecision(
+                True,
+                self.id,
+                requested,
+                available,
+                "warn_over_budget",
+                warning=f"超出可用余额 {money_str(requested - available)} 元",
+                covered=covered,
+            )
         if self.control_mode is ControlMode.TOLERANCE and requested <= available + self.tolerance_allowance:
-            return FundsDecision(True, self.id, requested, available, "within_tolerance",
-                                 warning=f"在容差内超支 {money_str(requested - available)} 元", covered=covered)
-        return FundsDecision(False, self.id, requested, available, f"{self.control_mode.value}_insufficient",
-                             covered=covered)
+            return FundsDecision(
+                True,
+                self.id,
+                requested,
+                available,
+                "within_tolerance",
+                warning=f"在容差内超支 {money_str(requested - available)} 元",
+                covered=covered,
+            )
+        return FundsDecision(
+            False, self.id, requested, available, f"{self.control_mode.value}_insufficient", covered=covered
+        )
 
     def apply(self, kind: MoveKind, amount: Decimal) -> None:
         """Change the balance a move affects. Refuses to take a stage below zero: you cannot release
@@ -173,8 +194,11 @@ class Held:
         def net(plus: MoveKind, minus: MoveKind) -> Decimal:
             return sums.get(plus, ZERO) - sums.get(minus, ZERO)
 
-        return cls(net(MoveKind.PRE_COMMIT, MoveKind.RELEASE), net(MoveKind.COMMIT, MoveKind.RELIEVE),
-                   net(MoveKind.ACTUAL, MoveKind.REVERSAL))
+        return cls(
+            net(MoveKind.PRE_COMMIT, MoveKind.RELEASE),
+            net(MoveKind.COMMIT, MoveKind.RELIEVE),
+            net(MoveKind.ACTUAL, MoveKind.REVERSAL),
+        )
 
 
 @dataclass(frozen=True)

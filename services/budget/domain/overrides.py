@@ -32,10 +32,14 @@ class Status(StrEnum):
     USED = "used"
 
 
-STATUS_LABELS = {Status.SUBMITTED: "审批中", Status.RETURNED: "已退回", Status.APPROVED: "已批准（未使用）",
-                 Status.REJECTED: "已驳回", Status.USED: "已使用"}
-_ALLOWED = {Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED},
-            Status.APPROVED: {Status.USED}}
+STATUS_LABELS = {
+    Status.SUBMITTED: "审批中",
+    Status.RETURNED: "已退回",
+    Status.APPROVED: "已批准（未使用）",
+    Status.REJECTED: "已驳回",
+    Status.USED: "已使用",
+}
+_ALLOWED = {Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED}, Status.APPROVED: {Status.USED}}
 
 
 @dataclass
@@ -69,9 +73,11 @@ class Override:
         if status == self.status:
             return False
         if status not in _ALLOWED.get(self.status, set()):
-            raise Conflict("invalid_status_transition",
-                           f"超预算审批单 {self.no} 当前为「{STATUS_LABELS[self.status]}」，"
-                           f"不能变为「{STATUS_LABELS[status]}」", {"from": self.status.value, "to": status.value})
+            raise Conflict(
+                "invalid_status_transition",
+                f"超预算审批单 {self.no} 当前为「{STATUS_LABELS[self.status]}」，不能变为「{STATUS_LABELS[status]}」",
+                {"from": self.status.value, "to": status.value},
+            )
         self.status, self.status_reason = status, reason
         return True
 
@@ -103,15 +109,20 @@ class Override:
         overrun = decision.requested - decision.available
         if overrun <= 0 or overrun > self.amount:
             return None
-        return replace(decision, allowed=True, rule=RULE,
-                       warning=f"{self.label}：准予超出可用余额 {money_str(overrun)} 元"
-                               f"（批准上限 {money_str(self.amount)} 元）")
+        return replace(
+            decision,
+            allowed=True,
+            rule=RULE,
+            warning=f"{self.label}：准予超出可用余额 {money_str(overrun)} 元（批准上限 {money_str(self.amount)} 元）",
+        )
 
     def use(self, overrun: Decimal, step: str, now: datetime) -> None:
         """Once: a used override cannot be used again (moving to used twice is refused, not a no-op)."""
         if self.status is not Status.APPROVED:
-            raise Conflict("budget_override_not_usable",
-                           f"{self.label} 当前为「{STATUS_LABELS[self.status]}」，不能使用",
-                           {"status": self.status.value})
+            raise Conflict(
+                "budget_override_not_usable",
+                f"{self.label} 当前为「{STATUS_LABELS[self.status]}」，不能使用",
+                {"status": self.status.value},
+            )
         self.move_to(Status.USED)
         self.used_amount, self.used_step, self.used_at = overrun, step, now

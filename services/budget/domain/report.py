@@ -17,12 +17,25 @@ ZERO = Decimal("0.00")
 REPORT_TZ = "Asia/Shanghai"  # a move belongs to the month it happened in, local time
 
 GROUP_BY = ("line", "unit", "economic_class", "functional_class", "project", "expenditure_kind")
-GROUP_LABELS = {"line": "预算指标", "unit": "单位", "economic_class": "经济分类", "functional_class": "功能分类",
-                "project": "项目", "expenditure_kind": "支出类型"}
+GROUP_LABELS = {
+    "line": "预算指标",
+    "unit": "单位",
+    "economic_class": "经济分类",
+    "functional_class": "功能分类",
+    "project": "项目",
+    "expenditure_kind": "支出类型",
+}
 EXPENDITURE_KIND_NAMES = {"basic": "基本支出", "project": "项目支出"}
 NO_PROJECT = "（无项目）"
-MOVE_KIND_NAMES = {"pre_commit": "预占", "release": "释放预占", "pre_commit_approved": "预占经审批",
-                   "commit": "合同占用", "relieve": "解除占用", "actual": "实际支出", "reversal": "冲销"}
+MOVE_KIND_NAMES = {
+    "pre_commit": "预占",
+    "release": "释放预占",
+    "pre_commit_approved": "预占经审批",
+    "commit": "合同占用",
+    "relieve": "解除占用",
+    "actual": "实际支出",
+    "reversal": "冲销",
+}
 
 
 def execution_rate(amount: Decimal, committed: Decimal, actual: Decimal) -> Decimal:
@@ -49,13 +62,22 @@ class Figures:
         return execution_rate(self.amount, self.committed, self.actual)
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(self.amount + other.amount, self.pre_committed + other.pre_committed,
-                       self.committed + other.committed, self.actual + other.actual)
+        return Figures(
+            self.amount + other.amount,
+            self.pre_committed + other.pre_committed,
+            self.committed + other.committed,
+            self.actual + other.actual,
+        )
 
     def as_dict(self) -> dict[str, str]:
-        return {"amount": money_str(self.amount), "pre_committed": money_str(self.pre_committed),
-                "committed": money_str(self.committed), "actual": money_str(self.actual),
-                "available": money_str(self.available), "execution_rate": str(self.rate)}
+        return {
+            "amount": money_str(self.amount),
+            "pre_committed": money_str(self.pre_committed),
+            "committed": money_str(self.committed),
+            "actual": money_str(self.actual),
+            "available": money_str(self.available),
+            "execution_rate": str(self.rate),
+        }
 
 
 def group_label(group_by: str, row: dict[str, Any]) -> str:
@@ -81,8 +103,15 @@ def report_row(group_by: str, row: dict[str, Any]) -> dict[str, Any]:
     out = {"key": row["key"], "label": group_label(group_by, row), "lines": row.get("lines", 1)}
     if group_by != "line":
         out[group_by] = row["key"]  # e.g. the unit code, for the screen to name
-    for dim in ("unit", "functional_class", "functional_class_name", "economic_class", "economic_class_name",
-                "project", "expenditure_kind"):
+    for dim in (
+        "unit",
+        "functional_class",
+        "functional_class_name",
+        "economic_class",
+        "economic_class_name",
+        "project",
+        "expenditure_kind",
+    ):
         if dim in row:
             out[dim] = row[dim]
     return {**out, **figures.as_dict()}
@@ -112,8 +141,17 @@ def cumulative_trend(fiscal_year: int, monthly: dict[dt.date, Figures]) -> list[
     for month in months_of(fiscal_year):
         change = monthly.get(month, Figures())
         running = running + change
-        out.append({"month": month.strftime("%Y-%m"), "pre_committed": money_str(running.pre_committed),
-                    "committed": money_str(running.committed), "actual": money_str(running.actual),
-                    "change": {"pre_committed": money_str(change.pre_committed),
-                               "committed": money_str(change.committed), "actual": money_str(change.actual)}})
+        out.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "pre_committed": money_str(running.pre_committed),
+                "committed": money_str(running.committed),
+                "actual": money_str(running.actual),
+                "change": {
+                    "pre_committed": money_str(change.pre_committed),
+                    "committed": money_str(change.committed),
+                    "actual": money_str(change.actual),
+                },
+            }
+        )
     return out

@@ -41,15 +41,27 @@ MEETING_CATEGORIES = ("一类", "二类", "三类", "四类")
 TRAINING_CATEGORIES = ("一类", "二类", "三类")
 
 # What a standard of each kind is keyed by, and the limits it sets (money per unit of measure).
-KEY_FIELDS = {Kind.TRAVEL: ("city_tier", "rank"), Kind.MEETING: ("category",), Kind.TRAINING: ("category",),
-              Kind.RECEPTION: ()}
-LIMIT_FIELDS = {Kind.TRAVEL: ("lodging", "meals", "transport"), Kind.MEETING: ("total",),
-                Kind.TRAINING: ("total",), Kind.RECEPTION: ("meal_per_person",)}
+KEY_FIELDS = {
+    Kind.TRAVEL: ("city_tier", "rank"),
+    Kind.MEETING: ("category",),
+    Kind.TRAINING: ("category",),
+    Kind.RECEPTION: (),
+}
+LIMIT_FIELDS = {
+    Kind.TRAVEL: ("lodging", "meals", "transport"),
+    Kind.MEETING: ("total",),
+    Kind.TRAINING: ("total",),
+    Kind.RECEPTION: ("meal_per_person",),
+}
 # Reception also limits the number of hosts at the table (陪餐人数), counts not money.
 RECEPTION_COUNT_FIELDS = ("accompany_min", "guests_per_accompany")
 ITEM_LABELS = {
-    "lodging": "住宿费（元/人·天）", "meals": "伙食补助费（元/人·天）", "transport": "市内交通费（元/人·天）",
-    "total": "综合定额（元/人·天）", "meal_per_person": "接待用餐（元/人·餐）", "accompany": "陪餐人数（人）",
+    "lodging": "住宿费（元/人·天）",
+    "meals": "伙食补助费（元/人·天）",
+    "transport": "市内交通费（元/人·天）",
+    "total": "综合定额（元/人·天）",
+    "meal_per_person": "接待用餐（元/人·餐）",
+    "accompany": "陪餐人数（人）",
 }
 
 
@@ -147,11 +159,20 @@ class Standard:
         return f"《{self.name}》（{self.code}）第 {self.version} 版（生效日期 {self.effective_from.isoformat()}）"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "kind": self.kind.value, "kind_label": KIND_LABELS[self.kind],
-                "name": self.name, "version": self.version, "effective_from": self.effective_from.isoformat(),
-                "effective_to": self.effective_to.isoformat() if self.effective_to else None,
-                "key": dict(self.key), "limits": limits_json(self.limits), "action": self.action.value,
-                "action_label": ACTION_LABELS[self.action], "citation": self.citation}
+        return {
+            "code": self.code,
+            "kind": self.kind.value,
+            "kind_label": KIND_LABELS[self.kind],
+            "name": self.name,
+            "version": self.version,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+            "key": dict(self.key),
+            "limits": limits_json(self.limits),
+            "action": self.action.value,
+            "action_label": ACTION_LABELS[self.action],
+            "citation": self.citation,
+        }
 
 
 def limits_json(limits: dict[str, Decimal | int]) -> dict[str, str | int]:
@@ -166,9 +187,10 @@ def next_version(current: Standard | None, effective_from: date) -> tuple[int, S
     if current is None:
         return 1, None
     if effective_from <= current.effective_from:
-        raise StandardError("effective_from",
-                            f"新版本生效日期必须晚于现行第 {current.version} 版的生效日期 "
-                            f"{current.effective_from.isoformat()}")
+        raise StandardError(
+            "effective_from",
+            f"新版本生效日期必须晚于现行第 {current.version} 版的生效日期 {current.effective_from.isoformat()}",
+        )
     closed = Standard(**{**current.__dict__, "effective_to": effective_from - timedelta(days=1)})
     return current.version + 1, closed
 
@@ -198,14 +220,21 @@ class Item:
 
     def as_dict(self) -> dict[str, Any]:
         show = (lambda v: money_str(v)) if isinstance(self.limit, Decimal) else (lambda v: int(v))
-        return {"item": self.item, "label": ITEM_LABELS[self.item], "limit": show(self.limit),
-                "asked": show(self.asked), "excess": show(self.excess), "exceeded": self.exceeded}
+        return {
+            "item": self.item,
+            "label": ITEM_LABELS[self.item],
+            "limit": show(self.limit),
+            "asked": show(self.asked),
+            "excess": show(self.excess),
+            "exceeded": self.exceeded,
+        }
 
 
 @dataclass(frozen=True)
 class Expense:
     """What an application or claim asks, as the standard measures it. Money is the total asked for the
     whole expense (all persons, all days); counts are whole numbers above zero."""
+
     kind: Kind
     expense_date: date
     key: dict[str, str]  # travel: city_tier (or a named city) and rank; meeting/training: category
@@ -242,17 +271,25 @@ class Check:
         return f"超出支出标准：{self.standard.citation}：{parts}。{verdict}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"within": self.within, "exceeds": not self.within, "blocked": self.blocked,
-                "action": self.standard.action.value, "standard": self.standard.as_dict(),
-                "citation": self.standard.citation, "items": [i.as_dict() for i in self.items],
-                "excess_total": money_str(self.excess_total), "message": self.message}
+        return {
+            "within": self.within,
+            "exceeds": not self.within,
+            "blocked": self.blocked,
+            "action": self.standard.action.value,
+            "standard": self.standard.as_dict(),
+            "citation": self.standard.citation,
+            "items": [i.as_dict() for i in self.items],
+            "excess_total": money_str(self.excess_total),
+            "message": self.message,
+        }
 
 
 def _item_text(item: Item) -> str:
     label = ITEM_LABELS[item.item].split("（", 1)[0]
     if isinstance(item.limit, Decimal):
-        return (f"{label}限额 {money_str(item.limit)} 元，申请 {money_str(item.asked)} 元，"
-                f"超出 {money_str(item.excess)} 元")
+        return (
+            f"{label}限额 {money_str(item.limit)} 元，申请 {money_str(item.asked)} 元，超出 {money_str(item.excess)} 元"
+        )
     return f"{label}最多 {item.limit} 人，申请 {item.asked} 人，超出 {item.excess} 人"
 
 
@@ -270,14 +307,17 @@ def check(standard: Standard, expense: Expense) -> Check:
         raise StandardError("expense_date", f"{standard.citation} 在 {expense.expense_date.isoformat()} 不适用")
     limits = standard.limits
     if expense.kind is Kind.RECEPTION:
-        allowed = allowed_accompany(expense.persons, int(limits["accompany_min"]),
-                                    int(limits["guests_per_accompany"]))
+        allowed = allowed_accompany(expense.persons, int(limits["accompany_min"]), int(limits["guests_per_accompany"]))
         diners = expense.persons + expense.accompany
         meal_limit = (limits["meal_per_person"] * diners * expense.meals).quantize(CENT, ROUND_HALF_UP)
-        items = (Item("accompany", allowed, expense.accompany),
-                 Item("meal_per_person", meal_limit, expense.amounts["meal_per_person"]))
+        items = (
+            Item("accompany", allowed, expense.accompany),
+            Item("meal_per_person", meal_limit, expense.amounts["meal_per_person"]),
+        )
         return Check(standard, items)
     person_days = expense.persons * expense.days
-    items = tuple(Item(name, (limits[name] * person_days).quantize(CENT, ROUND_HALF_UP), expense.amounts[name])
-                  for name in LIMIT_FIELDS[expense.kind])
+    items = tuple(
+        Item(name, (limits[name] * person_days).quantize(CENT, ROUND_HALF_UP), expense.amounts[name])
+        for name in LIMIT_FIELDS[expense.kind]
+    )
     return Check(standard, items)

@@ -20,8 +20,11 @@ class Category(StrEnum):
     OFFICIAL_RECEPTION = "official_reception"
 
 
-CATEGORY_LABELS = {Category.OVERSEAS_TRIPS: "因公出国（境）费", Category.OFFICIAL_VEHICLES: "公务用车购置及运行费",
-                   Category.OFFICIAL_RECEPTION: "公务接待费"}
+CATEGORY_LABELS = {
+    Category.OVERSEAS_TRIPS: "因公出国（境）费",
+    Category.OFFICIAL_VEHICLES: "公务用车购置及运行费",
+    Category.OFFICIAL_RECEPTION: "公务接待费",
+}
 
 # 部门预算支出经济分类 (款) → category. 31013 公务用车购置 is a capital item, counted with the running costs.
 ECONOMIC_CLASSES = {
@@ -71,17 +74,26 @@ class CapDecision:
 
     @property
     def message(self) -> str:
-        return (f"超出三公经费控制数：{self.cap.fiscal_year} 年{self.cap.scope}"
-                f"{CATEGORY_LABELS[self.cap.category]}年度控制数 {money_str(self.cap.amount)} 元，"
-                f"已使用 {money_str(self.consumed)} 元，本次申请 {money_str(self.asked)} 元，"
-                f"尚可使用 {money_str(self.available)} 元")
+        return (
+            f"超出三公经费控制数：{self.cap.fiscal_year} 年{self.cap.scope}"
+            f"{CATEGORY_LABELS[self.cap.category]}年度控制数 {money_str(self.cap.amount)} 元，"
+            f"已使用 {money_str(self.consumed)} 元，本次申请 {money_str(self.asked)} 元，"
+            f"尚可使用 {money_str(self.available)} 元"
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"allowed": self.allowed, "category": self.cap.category.value,
-                "category_label": CATEGORY_LABELS[self.cap.category], "fiscal_year": self.cap.fiscal_year,
-                "unit": self.cap.unit or None, "cap": money_str(self.cap.amount),
-                "consumed": money_str(self.consumed), "requested": money_str(self.asked),
-                "available": money_str(self.available), "rule": "three_public_cap"}
+        return {
+            "allowed": self.allowed,
+            "category": self.cap.category.value,
+            "category_label": CATEGORY_LABELS[self.cap.category],
+            "fiscal_year": self.cap.fiscal_year,
+            "unit": self.cap.unit or None,
+            "cap": money_str(self.cap.amount),
+            "consumed": money_str(self.consumed),
+            "requested": money_str(self.asked),
+            "available": money_str(self.available),
+            "rule": "three_public_cap",
+        }
 
 
 def rate(consumed: Decimal, cap: Decimal) -> str | None:
@@ -92,8 +104,12 @@ def rate(consumed: Decimal, cap: Decimal) -> str | None:
 
 
 def report_row(category: Category, cap: Decimal | None, consumed: Decimal) -> dict[str, Any]:
-    return {"category": category.value, "category_label": CATEGORY_LABELS[category],
-            "economic_classes": classes_of(category),
-            "cap": money_str(cap) if cap is not None else None, "consumed": money_str(consumed),
-            "available": money_str(max(cap - consumed, ZERO)) if cap is not None else None,
-            "rate": rate(consumed, cap) if cap is not None else None}
+    return {
+        "category": category.value,
+        "category_label": CATEGORY_LABELS[category],
+        "economic_classes": classes_of(category),
+        "cap": money_str(cap) if cap is not None else None,
+        "consumed": money_str(consumed),
+        "available": money_str(max(cap - consumed, ZERO)) if cap is not None else None,
+        "rate": rate(consumed, cap) if cap is not None else None,
+    }

@@ -37,8 +37,12 @@ class ReopenStatus(StrEnum):
     REJECTED = "rejected"
 
 
-REOPEN_STATUS_LABELS = {ReopenStatus.SUBMITTED: "审批中", ReopenStatus.RETURNED: "已退回",
-                        ReopenStatus.APPROVED: "已批准（年度已重新开放）", ReopenStatus.REJECTED: "已驳回"}
+REOPEN_STATUS_LABELS = {
+    ReopenStatus.SUBMITTED: "审批中",
+    ReopenStatus.RETURNED: "已退回",
+    ReopenStatus.APPROVED: "已批准（年度已重新开放）",
+    ReopenStatus.REJECTED: "已驳回",
+}
 
 
 def successor_id(line: BudgetLine) -> str:
@@ -46,15 +50,26 @@ def successor_id(line: BudgetLine) -> str:
     id starts with it (2026-DZB-30201-01 → 2027-DZB-30201-01-JZ), else prefixed; `-JZ` (结转) keeps it apart
     from the next year's own line with the same keys."""
     year = str(line.fiscal_year)
-    rest = line.id[len(year):] if line.id.startswith(year) else f"-{line.id}"
+    rest = line.id[len(year) :] if line.id.startswith(year) else f"-{line.id}"
     return f"{line.fiscal_year + 1}{rest}-JZ"[:64]
 
 
 def carried_line(line: BudgetLine, amount: Decimal) -> BudgetLine:
     """Next year's line for `line`'s open money: the same keys, nothing consumed yet (the moves follow)."""
-    return replace(line, id=successor_id(line), fiscal_year=line.fiscal_year + 1, source_kind=CARRIED_FORWARD,
-                   amount=amount, pre_committed=ZERO, committed=ZERO, actual=ZERO, closed=False,
-                   overrun_allowance=ZERO, carried_from=line.id, events=[])
+    return replace(
+        line,
+        id=successor_id(line),
+        fiscal_year=line.fiscal_year + 1,
+        source_kind=CARRIED_FORWARD,
+        amount=amount,
+        pre_committed=ZERO,
+        committed=ZERO,
+        actual=ZERO,
+        closed=False,
+        overrun_allowance=ZERO,
+        carried_from=line.id,
+        events=[],
+    )
 
 
 @dataclass(frozen=True)
@@ -78,16 +93,24 @@ def execution_rate(amount: Decimal, actual: Decimal) -> Decimal:
 
 def final_row(line: dict[str, Any]) -> dict[str, Any]:
     amount, actual = line["amount"], line["actual"]
-    return {**{k: v for k, v in line.items() if k not in ("amount", "actual")},
-            "amount": money_str(amount), "actual": money_str(actual), "variance": money_str(amount - actual),
-            "execution_rate": str(execution_rate(amount, actual))}
+    return {
+        **{k: v for k, v in line.items() if k not in ("amount", "actual")},
+        "amount": money_str(amount),
+        "actual": money_str(actual),
+        "variance": money_str(amount - actual),
+        "execution_rate": str(execution_rate(amount, actual)),
+    }
 
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, str]:
     amount = sum((r["amount"] for r in rows), ZERO)
     actual = sum((r["actual"] for r in rows), ZERO)
-    return {"amount": money_str(amount), "actual": money_str(actual), "variance": money_str(amount - actual),
-            "execution_rate": str(execution_rate(amount, actual))}
+    return {
+        "amount": money_str(amount),
+        "actual": money_str(actual),
+        "variance": money_str(amount - actual),
+        "execution_rate": str(execution_rate(amount, actual)),
+    }
 
 
 def by_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

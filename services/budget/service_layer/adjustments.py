@@ -40,12 +40,26 @@ def _rules(text: str | None) -> adj.CrossKindRules:
 
 
 def view(a: adj.Adjustment) -> dict[str, Any]:
-    return {"id": a.id, "no": a.no, "kind": a.kind.value, "kind_label": adj.KIND_LABELS[a.kind],
-            "fiscal_year": a.fiscal_year, "from_budget_line_id": a.from_line_id, "to_budget_line_id": a.to_line_id,
-            "amount": money_str(a.amount), "fund_source": a.fund_source, "reason": a.reason,
-            "initiator": a.initiator, "unit": a.unit, "status": a.status.value,
-            "status_label": adj.STATUS_LABELS[a.status], "status_reason": a.status_reason, "amounts": a.amounts,
-            "document": a.document.as_dict(), "created_at": a.created_at.isoformat() if a.created_at else None}
+    return {
+        "id": a.id,
+        "no": a.no,
+        "kind": a.kind.value,
+        "kind_label": adj.KIND_LABELS[a.kind],
+        "fiscal_year": a.fiscal_year,
+        "from_budget_line_id": a.from_line_id,
+        "to_budget_line_id": a.to_line_id,
+        "amount": money_str(a.amount),
+        "fund_source": a.fund_source,
+        "reason": a.reason,
+        "initiator": a.initiator,
+        "unit": a.unit,
+        "status": a.status.value,
+        "status_label": adj.STATUS_LABELS[a.status],
+        "status_reason": a.status_reason,
+        "amounts": a.amounts,
+        "document": a.document.as_dict(),
+        "created_at": a.created_at.isoformat() if a.created_at else None,
+    }
 
 
 @retry_transaction
@@ -73,21 +87,48 @@ def submit_adjustment(cmd: cc.SubmitAdjustment, uow: BudgetUnitOfWork, ctx: Call
         else:
             adj.check_supplementary(target, cmd.amount, cmd.fund_source)
         repo = AdjustmentRepository(uow.conn)
-        a = repo.add(adj.Adjustment(
-            id=str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4()), no=repo.next_no(target.fiscal_year),
-            org=ctx.org, kind=adj.Kind(cmd.kind), fiscal_year=target.fiscal_year, to_line_id=target.id,
-            from_line_id=source.id if source else None, amount=cmd.amount, reason=cmd.reason,
-            fund_source=cmd.fund_source if not transfer else None, initiator=ctx.actor, unit=owner.unit,
-            status=adj.Status.SUBMITTED))
+        a = repo.add(
+            adj.Adjustment(
+                id=str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4()),
+                no=repo.next_no(target.fiscal_year),
+                org=ctx.org,
+                kind=adj.Kind(cmd.kind),
+                fiscal_year=target.fiscal_year,
+                to_line_id=target.id,
+                from_line_id=source.id if source else None,
+                amount=cmd.amount,
+                reason=cmd.reason,
+                fund_source=cmd.fund_source if not transfer else None,
+                initiator=ctx.actor,
+                unit=owner.unit,
+                status=adj.Status.SUBMITTED,
+            )
+        )
         if source is not None:
             consumed_before = source.consumed
             if ledger._move(uow, ctx, source, a.document, HOLD_STEP, MoveKind.PRE_COMMIT, a.amount):
-                uow.publish(ctx.event("budget.pre_committed", {
-                    "budget_line_id": source.id, "document": a.document.as_dict(), "amount": money_str(a.amount),
-                    "available": money_str(source.available)}, producer=PRODUCER, subject=a.document.subject))
+                uow.publish(
+                    ctx.event(
+                        "budget.pre_committed",
+                        {
+                            "budget_line_id": source.id,
+                            "document": a.document.as_dict(),
+                            "amount": money_str(a.amount),
+                            "available": money_str(source.available),
+                        },
+                        producer=PRODUCER,
+                        subject=a.document.subject,
+                    )
+                )
                 ledger._warn_on_thresholds(uow, ctx, source, consumed_before)
-        uow.publish(ctx.event("budget.adjustment_submitted", {**_approval_request(a, source, target), **ctx.client()},
-                              producer=PRODUCER, subject=a.document.subject))
+        uow.publish(
+            ctx.event(
+                "budget.adjustment_submitted",
+                {**_approval_request(a, source, target), **ctx.client()},
+                producer=PRODUCER,
+                subject=a.document.subject,
+            )
+        )
         result = view(a)
         if key:
             uow.remember(SUBMIT_SCOPE, key, request, result)
@@ -108,9 +149,14 @@ def resubmit_adjustment(cmd: cc.ResubmitAdjustment, uow: BudgetUnitOfWork, ctx: 
         a.move_to(adj.Status.SUBMITTED)
         AdjustmentRepository(uow.conn).save(a)
         source = uow.lines.get(a.from_line_id) if a.from_line_id else None
-        uow.publish(ctx.event("budget.adjustment_resubmitted",
-                              {**_approval_request(a, source, uow.lines.get(a.to_line_id)), **ctx.client()},
-                              producer=PRODUCER, subject=a.document.subject))
+        uow.publish(
+            ctx.event(
+                "budget.adjustment_resubmitted",
+                {**_approval_request(a, source, uow.lines.get(a.to_line_id)), **ctx.client()},
+                producer=PRODUCER,
+                subject=a.document.subject,
+            )
+        )
         uow.commit()
     return view(a)
 
@@ -139,8 +185,13 @@ def list_adjustments(cmd: cc.ListAdjustments, uow: BudgetUnitOfWork, ctx: CallCo
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
         total, items = AdjustmentRepository(uow.conn).page(
-            org=ctx.org, initiator=ctx.actor if cmd.mine else None, status=cmd.status,
-            fiscal_year=cmd.fiscal_year, limit=limit, offset=offset)
+            org=ctx.org,
+            initiator=ctx.actor if cmd.mine else None,
+            status=cmd.status,
+            fiscal_year=cmd.fiscal_year,
+            limit=limit,
+            offset=offset,
+        )
     return paged([view(a) for a in items], total, cmd.page, limit)
 
 
@@ -156,9 +207,14 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
         _release_hold(uow, ctx, a, event.payload.get("reason") or "预算调整未获批准")
         a.move_to(adj.Status.REJECTED, event.payload.get("reason"))
         AdjustmentRepository(uow.conn).save(a)
-        uow.publish(ctx.event("budget.adjustment_rejected", {
-            "document": a.document.as_dict(), "reason": event.payload.get("reason") or "审批未通过"},
-            producer=PRODUCER, subject=a.document.subject))
+        uow.publish(
+            ctx.event(
+                "budget.adjustment_rejected",
+                {"document": a.document.as_dict(), "reason": event.payload.get("reason") or "审批未通过"},
+                producer=PRODUCER,
+                subject=a.document.subject,
+            )
+        )
         return
     ids = sorted({a.to_line_id, *([a.from_line_id] if a.from_line_id else [])})
     lines = {i: ledger._locked_line(uow, i) for i in ids}
@@ -168,19 +224,37 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
         source = lines[a.from_line_id]
         held = Held.from_sums(uow.moves.held(source.id, a.document)).pre_committed
         if held and ledger._move(uow, ctx, source, a.document, APPLY_STEP, MoveKind.RELEASE, held):
-            ledger._publish_give_back(uow, ctx, MoveKind.RELEASE, source, a.document, held,
-                                      f"预算调剂 {a.no} 已批准，调出 {money_str(a.amount)} 元")
+            ledger._publish_give_back(
+                uow,
+                ctx,
+                MoveKind.RELEASE,
+                source,
+                a.document,
+                held,
+                f"预算调剂 {a.no} 已批准，调出 {money_str(a.amount)} 元",
+            )
         years.add_amount(source.id, -a.amount)
     years.add_amount(a.to_line_id, a.amount)
     after = {i: before[i] + (a.amount if i == a.to_line_id else -a.amount) for i in ids}
     a.amounts = adj.amounts_record(before, after)
     a.move_to(adj.Status.APPROVED)
     AdjustmentRepository(uow.conn).save(a)
-    uow.publish(ctx.event("budget.adjusted", {
-        "document": a.document.as_dict(), "kind": a.kind.value, "fiscal_year": a.fiscal_year,
-        "from_budget_line_id": a.from_line_id, "to_budget_line_id": a.to_line_id,
-        "amount": money_str(a.amount), "lines": a.amounts},
-        producer=PRODUCER, subject=a.document.subject))
+    uow.publish(
+        ctx.event(
+            "budget.adjusted",
+            {
+                "document": a.document.as_dict(),
+                "kind": a.kind.value,
+                "fiscal_year": a.fiscal_year,
+                "from_budget_line_id": a.from_line_id,
+                "to_budget_line_id": a.to_line_id,
+                "amount": money_str(a.amount),
+                "lines": a.amounts,
+            },
+            producer=PRODUCER,
+            subject=a.document.subject,
+        )
+    )
 
 
 def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
@@ -211,10 +285,19 @@ def _release_hold(uow: BudgetUnitOfWork, ctx: CallContext, a: adj.Adjustment, re
 def _approval_request(a: adj.Adjustment, source: BudgetLine | None, target: BudgetLine) -> dict[str, Any]:
     """What approval routes by (the approval_request fields) and what people read on the task."""
     cross_unit = source is not None and source.unit != target.unit
-    payload = {"document": a.document.as_dict(), "unit": a.unit, "applicant": a.initiator,
-               "amount": money_str(a.amount), "title": a.title, "major_matter": cross_unit,
-               "kind": a.kind.value, "fiscal_year": a.fiscal_year, "to_budget_line_id": a.to_line_id,
-               "reason": a.reason, "cross_unit": cross_unit}
+    payload = {
+        "document": a.document.as_dict(),
+        "unit": a.unit,
+        "applicant": a.initiator,
+        "amount": money_str(a.amount),
+        "title": a.title,
+        "major_matter": cross_unit,
+        "kind": a.kind.value,
+        "fiscal_year": a.fiscal_year,
+        "to_budget_line_id": a.to_line_id,
+        "reason": a.reason,
+        "cross_unit": cross_unit,
+    }
     if a.from_line_id:
         payload["from_budget_line_id"] = a.from_line_id
     if a.fund_source:
@@ -229,8 +312,9 @@ def _line_of(uow: BudgetUnitOfWork, ctx: CallContext, line_id: str) -> BudgetLin
     return line
 
 
-def _adjustment(uow: BudgetUnitOfWork, ctx: CallContext, adjustment_id: str,
-                for_update: bool = False) -> adj.Adjustment:
+def _adjustment(
+    uow: BudgetUnitOfWork, ctx: CallContext, adjustment_id: str, for_update: bool = False
+) -> adj.Adjustment:
     found = is_document_id(adjustment_id)
     a = AdjustmentRepository(uow.conn).get(adjustment_id, for_update=for_update) if found else None
     if a is None or a.org != ctx.org:
@@ -239,12 +323,14 @@ def _adjustment(uow: BudgetUnitOfWork, ctx: CallContext, adjustment_id: str,
 
 
 def _not_returned(a: adj.Adjustment) -> Exception:
-    return Conflict("budget_adjustment_not_returned",
-                    f"预算调整单 {a.no} 当前为「{adj.STATUS_LABELS[a.status]}」，只有已退回的调整单可以重新提交或撤回",
-                    {"status": a.status.value})
+    return Conflict(
+        "budget_adjustment_not_returned",
+        f"预算调整单 {a.no} 当前为「{adj.STATUS_LABELS[a.status]}」，只有已退回的调整单可以重新提交或撤回",
+        {"status": a.status.value},
+    )
 
 
 def _missing(field: str, reason: str) -> Exception:
-    return InvalidInput("invalid_input", f"输入有误：{field}: {reason}",
-                        {"fields": [{"field": field, "reason": reason}]})
-
+    return InvalidInput(
+        "invalid_input", f"输入有误：{field}: {reason}", {"fields": [{"field": field, "reason": reason}]}
+    )

@@ -12,8 +12,7 @@ from services.budget.domain.model import BudgetLine, DocumentRef, Held
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 
-def redirect(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef,
-             source: DocumentRef | None) -> BudgetLine:
+def redirect(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, source: DocumentRef | None) -> BudgetLine:
     """`line` itself, or its successor (locked; its id sorts after the old one's) when `line` is closed and
     the document the move settles holds open money on the successor."""
     if not line.closed:

@@ -30,6 +30,7 @@ class Reserve(Command):
 class Commit(Command):
     """合同占用: money bound by a signed contract; `from_document` is the document whose pre-commitment on the
     same line it consumes (e.g. the matter application the contract was bought under)."""
+
     budget_line_id: Code
     amount: Money
     document: Document
@@ -41,6 +42,7 @@ class Commit(Command):
 class Actual(Command):
     """实际支出: money paid; `from_document` is the document whose commitment (or, lacking one, whose
     pre-commitment) the payment settles (e.g. the contract)."""
+
     budget_line_id: Code
     amount: Money
     document: Document
@@ -51,6 +53,7 @@ class Actual(Command):
 
 class Relieve(Command):
     """解除承诺: give back part or all of a document's commitment on a line."""
+
     budget_line_id: Code
     amount: Money
     document: Document
@@ -60,6 +63,7 @@ class Relieve(Command):
 
 class Reverse(Command):
     """冲销: undo part or all of a document's actual on a line; the money returns to available."""
+
     budget_line_id: Code
     amount: Money
     document: Document
@@ -104,6 +108,7 @@ GroupBy = Literal["line", "unit", "economic_class", "functional_class", "project
 
 class ExecutionReport(Command):
     """预算执行情况表: one row per group (line, unit, class, project or expenditure kind) of a year."""
+
     fiscal_year: int
     group_by: GroupBy = "line"
     unit: Code | None = None

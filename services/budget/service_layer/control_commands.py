@@ -12,6 +12,7 @@ FiscalYear = int
 
 class SubmitAdjustment(Command):
     """预算调整: a transfer (调剂) names both lines; a supplementary (追加) the line and the fund source."""
+
     kind: Literal["transfer", "supplementary"]
     to_budget_line_id: Code
     from_budget_line_id: Code | None = None
@@ -40,6 +41,7 @@ class ListAdjustments(Command):
 
 class RequestOverride(Command):
     """超预算审批: let `document` exceed `budget_line_id` by at most `amount`, once, when approved."""
+
     budget_line_id: Code
     document: Document
     amount: Money

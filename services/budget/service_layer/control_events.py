@@ -14,12 +14,16 @@ from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 Handler = Callable[[Envelope, BudgetUnitOfWork], None]
 
-_COMPLETED: dict[str, Handler] = {adj.DOCUMENT_TYPE: adjustments.on_completed,
-                                  ovr.DOCUMENT_TYPE: overrides.on_completed,
-                                  ye.REOPEN_DOCUMENT_TYPE: year_end.on_reopen_completed}
-_RETURNED: dict[str, Handler] = {adj.DOCUMENT_TYPE: adjustments.on_returned,
-                                 ovr.DOCUMENT_TYPE: overrides.on_returned,
-                                 ye.REOPEN_DOCUMENT_TYPE: year_end.on_reopen_returned}
+_COMPLETED: dict[str, Handler] = {
+    adj.DOCUMENT_TYPE: adjustments.on_completed,
+    ovr.DOCUMENT_TYPE: overrides.on_completed,
+    ye.REOPEN_DOCUMENT_TYPE: year_end.on_reopen_completed,
+}
+_RETURNED: dict[str, Handler] = {
+    adj.DOCUMENT_TYPE: adjustments.on_returned,
+    ovr.DOCUMENT_TYPE: overrides.on_returned,
+    ye.REOPEN_DOCUMENT_TYPE: year_end.on_reopen_returned,
+}
 
 
 def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:

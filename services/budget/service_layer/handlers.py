@@ -44,15 +44,27 @@ PRODUCER = "budget"
 
 def line_view(line: BudgetLine) -> dict[str, Any]:
     return {
-        "id": line.id, "fiscal_year": line.fiscal_year, "unit": line.unit,
-        "functional_class": line.functional_class, "functional_class_name": line.functional_class_name,
-        "economic_class": line.economic_class, "economic_class_name": line.economic_class_name,
-        "project": line.project, "expenditure_kind": line.expenditure_kind, "fund_source": line.fund_source,
-        "source_kind": line.source_kind, "control_mode": line.control_mode.value,
-        "amount": money_str(line.amount), "pre_committed": money_str(line.pre_committed),
-        "committed": money_str(line.committed), "actual": money_str(line.actual),
-        "available": money_str(line.available), "execution_rate": str(line.execution_rate),
-        "closed": line.closed, "parent_id": line.parent_id, "tolerance": money_str(line.tolerance),
+        "id": line.id,
+        "fiscal_year": line.fiscal_year,
+        "unit": line.unit,
+        "functional_class": line.functional_class,
+        "functional_class_name": line.functional_class_name,
+        "economic_class": line.economic_class,
+        "economic_class_name": line.economic_class_name,
+        "project": line.project,
+        "expenditure_kind": line.expenditure_kind,
+        "fund_source": line.fund_source,
+        "source_kind": line.source_kind,
+        "control_mode": line.control_mode.value,
+        "amount": money_str(line.amount),
+        "pre_committed": money_str(line.pre_committed),
+        "committed": money_str(line.committed),
+        "actual": money_str(line.actual),
+        "available": money_str(line.available),
+        "execution_rate": str(line.execution_rate),
+        "closed": line.closed,
+        "parent_id": line.parent_id,
+        "tolerance": money_str(line.tolerance),
         "tolerance_rate": None if line.tolerance_rate is None else str(line.tolerance_rate),
         "overrun_allowance": money_str(line.overrun_allowance),
         "carried_from": line.carried_from,
@@ -67,8 +79,9 @@ def new_line(cmd: commands.CreateLine, ctx: CallContext, uow: BudgetUnitOfWork) 
     if cmd.control_mode is None:
         policy = class_setting(uow.register.policies(ctx.org, cmd.fiscal_year), cmd.economic_class)
         if policy is not None:
-            line = replace(line, control_mode=policy.mode, tolerance=policy.tolerance,
-                           tolerance_rate=policy.tolerance_rate)
+            line = replace(
+                line, control_mode=policy.mode, tolerance=policy.tolerance, tolerance_rate=policy.tolerance_rate
+            )
     return line
 
 
@@ -77,8 +90,16 @@ def create_line(cmd: commands.CreateLine, uow: BudgetUnitOfWork, ctx: CallContex
         line = new_line(cmd, ctx, uow)
         created = uow.lines.add(line)
         if created:
-            record_change(uow, line, ChangeKind.CREATED, ctx.actor, cmd.reason or "新建", None, snapshot(line),
-                          correlation_id=ctx.correlation_id)
+            record_change(
+                uow,
+                line,
+                ChangeKind.CREATED,
+                ctx.actor,
+                cmd.reason or "新建",
+                None,
+                snapshot(line),
+                correlation_id=ctx.correlation_id,
+            )
         uow.commit()
     return {"created": created, "line": line_view(line)}
 
@@ -94,8 +115,9 @@ def get_line(line_id: str, uow: BudgetUnitOfWork) -> dict[str, Any]:
 def list_lines(cmd: commands.ListLines, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
-        total, lines = uow.lines.page(org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit, q=cmd.q,
-                                      limit=limit, offset=offset)
+        total, lines = uow.lines.page(
+            org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit, q=cmd.q, limit=limit, offset=offset
+        )
     return paged([line_view(x) for x in lines], total, cmd.page, limit)
 
 
@@ -106,8 +128,9 @@ def check_funds(cmd: commands.CheckFunds, uow: BudgetUnitOfWork) -> dict[str, An
             raise line_not_found(cmd.budget_line_id)
         decision = line.decide(cmd.amount)
         if not decision.allowed and cmd.override_id:  # 超预算审批, previewed: service_layer/overrides.py
-            decision = overrides.preview(uow, line, decision, _doc(cmd.document) if cmd.document else None,
-                                         cmd.override_id)
+            decision = overrides.preview(
+                uow, line, decision, _doc(cmd.document) if cmd.document else None, cmd.override_id
+            )
     return decision.as_dict()
 
 
@@ -122,38 +145,67 @@ def check_funds(cmd: commands.CheckFunds, uow: BudgetUnitOfWork) -> dict[str, An
 @retry_transaction
 def reserve(cmd: commands.Reserve, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Pre-commit (预占) money for a document, e.g. a submitted matter application."""
-    return _consume(uow, ctx, MoveKind.PRE_COMMIT, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
-                    unit=cmd.unit, override_id=cmd.override_id)
+    return _consume(
+        uow,
+        ctx,
+        MoveKind.PRE_COMMIT,
+        cmd.budget_line_id,
+        cmd.amount,
+        _doc(cmd.document),
+        cmd.step,
+        unit=cmd.unit,
+        override_id=cmd.override_id,
+    )
 
 
 @retry_transaction
 def commit(cmd: commands.Commit, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Commit (合同占用) money for a document, e.g. a signed contract; with `from_document`, the source's
     pre-commitment on the line is released into it first (see model.settle)."""
-    return _consume(uow, ctx, MoveKind.COMMIT, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
-                    source=_doc(cmd.from_document) if cmd.from_document else None, unit=cmd.unit)
+    return _consume(
+        uow,
+        ctx,
+        MoveKind.COMMIT,
+        cmd.budget_line_id,
+        cmd.amount,
+        _doc(cmd.document),
+        cmd.step,
+        source=_doc(cmd.from_document) if cmd.from_document else None,
+        unit=cmd.unit,
+    )
 
 
 @retry_transaction
 def actual(cmd: commands.Actual, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Record money paid (实际支出); with `from_document`, the commitment (then pre-commitment) the payment
     settles is relieved into it first."""
-    return _consume(uow, ctx, MoveKind.ACTUAL, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
-                    source=_doc(cmd.from_document) if cmd.from_document else None, unit=cmd.unit)
+    return _consume(
+        uow,
+        ctx,
+        MoveKind.ACTUAL,
+        cmd.budget_line_id,
+        cmd.amount,
+        _doc(cmd.document),
+        cmd.step,
+        source=_doc(cmd.from_document) if cmd.from_document else None,
+        unit=cmd.unit,
+    )
 
 
 @retry_transaction
 def relieve(cmd: commands.Relieve, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Give back part or all of a document's commitment (a contract reduced or terminated)."""
-    return _give_back(uow, ctx, MoveKind.RELIEVE, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
-                      cmd.reason)
+    return _give_back(
+        uow, ctx, MoveKind.RELIEVE, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step, cmd.reason
+    )
 
 
 @retry_transaction
 def reverse(cmd: commands.Reverse, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Undo part or all of a document's actual (a payment returned); the money goes back to available."""
-    return _give_back(uow, ctx, MoveKind.REVERSAL, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step,
-                      cmd.reason)
+    return _give_back(
+        uow, ctx, MoveKind.REVERSAL, cmd.budget_line_id, cmd.amount, _doc(cmd.document), cmd.step, cmd.reason
+    )
 
 
 @retry_transaction
@@ -175,11 +227,21 @@ def on_approval_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
         return  # the budget's own documents: service_layer/control_events.py
     if event.payload["outcome"] == "approved":
         for line, held in _locked_holdings(uow, document):
-            if held.pre_committed > 0 and _move(uow, ctx, line, document, "approved", MoveKind.PRE_COMMIT_APPROVED,
-                                                held.pre_committed):
-                uow.publish(ctx.event("budget.pre_commitment_approved", {
-                    "budget_line_id": line.id, "document": document.as_dict(),
-                    "amount": money_str(held.pre_committed)}, producer=PRODUCER, subject=document.subject))
+            if held.pre_committed > 0 and _move(
+                uow, ctx, line, document, "approved", MoveKind.PRE_COMMIT_APPROVED, held.pre_committed
+            ):
+                uow.publish(
+                    ctx.event(
+                        "budget.pre_commitment_approved",
+                        {
+                            "budget_line_id": line.id,
+                            "document": document.as_dict(),
+                            "amount": money_str(held.pre_committed),
+                        },
+                        producer=PRODUCER,
+                        subject=document.subject,
+                    )
+                )
     else:
         _release_open_pre_commitments(uow, ctx, document, event.payload.get("reason") or "审批未通过")
 
@@ -206,9 +268,19 @@ def _locked_holdings(uow: BudgetUnitOfWork, document: DocumentRef) -> list[tuple
     return out
 
 
-def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: str, amount: Decimal,
-             document: DocumentRef, step: str, *, source: DocumentRef | None = None,
-             unit: str | None = None, override_id: str | None = None) -> dict[str, Any]:
+def _consume(
+    uow: BudgetUnitOfWork,
+    ctx: CallContext,
+    kind: MoveKind,
+    line_id: str,
+    amount: Decimal,
+    document: DocumentRef,
+    step: str,
+    *,
+    source: DocumentRef | None = None,
+    unit: str | None = None,
+    override_id: str | None = None,
+) -> dict[str, Any]:
     with uow:
         caps = three_public.lock_caps(uow, line_id)  # 三公经费 caps before the line: one lock order
         line = _locked_line(uow, line_id, unit)
@@ -227,18 +299,44 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
         three_public.check_caps(uow, caps, amount - settlement.covered)
         taken = f"{document.no or document.id}"
         if settlement.relieved:
-            _move(uow, ctx, line, source, _source_step(MoveKind.RELIEVE, document, step), MoveKind.RELIEVE,
-                  settlement.relieved)
-            _publish_give_back(uow, ctx, MoveKind.RELIEVE, line, source, settlement.relieved,
-                               f"由 {taken} 实际支出核销")
+            _move(
+                uow,
+                ctx,
+                line,
+                source,
+                _source_step(MoveKind.RELIEVE, document, step),
+                MoveKind.RELIEVE,
+                settlement.relieved,
+            )
+            _publish_give_back(
+                uow, ctx, MoveKind.RELIEVE, line, source, settlement.relieved, f"由 {taken} 实际支出核销"
+            )
         if settlement.released:
-            _move(uow, ctx, line, source, _source_step(MoveKind.RELEASE, document, step), MoveKind.RELEASE,
-                  settlement.released)
-            _publish_give_back(uow, ctx, MoveKind.RELEASE, line, source, settlement.released,
-                               f"转入 {taken} 的{'承诺' if kind is MoveKind.COMMIT else '实际支出'}")
+            _move(
+                uow,
+                ctx,
+                line,
+                source,
+                _source_step(MoveKind.RELEASE, document, step),
+                MoveKind.RELEASE,
+                settlement.released,
+            )
+            _publish_give_back(
+                uow,
+                ctx,
+                MoveKind.RELEASE,
+                line,
+                source,
+                settlement.released,
+                f"转入 {taken} 的{'承诺' if kind is MoveKind.COMMIT else '实际支出'}",
+            )
         _apply(uow, line, kind, amount)
-        payload = {"budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(amount),
-                   "available": money_str(line.available)}
+        payload = {
+            "budget_line_id": line.id,
+            "document": document.as_dict(),
+            "amount": money_str(amount),
+            "available": money_str(line.available),
+        }
         if kind is MoveKind.COMMIT:
             payload["released"] = money_str(settlement.released)
         elif kind is MoveKind.ACTUAL:
@@ -248,40 +346,86 @@ def _consume(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: s
         uow.publish(ctx.event(CONSUMED_EVENT[kind], payload, producer=PRODUCER, subject=document.subject))
         _warn_on_thresholds(uow, ctx, line, consumed_before)
         uow.commit()
-    return {**decision.as_dict(), "available_after": money_str(line.available), "replayed": False,
-            "relieved_from_source": money_str(settlement.relieved),
-            "released_from_source": money_str(settlement.released)}
+    return {
+        **decision.as_dict(),
+        "available_after": money_str(line.available),
+        "replayed": False,
+        "relieved_from_source": money_str(settlement.relieved),
+        "released_from_source": money_str(settlement.released),
+    }
 
 
-def _give_back(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line_id: str, amount: Decimal,
-               document: DocumentRef, step: str, reason: str) -> dict[str, Any]:
+def _give_back(
+    uow: BudgetUnitOfWork,
+    ctx: CallContext,
+    kind: MoveKind,
+    line_id: str,
+    amount: Decimal,
+    document: DocumentRef,
+    step: str,
+    reason: str,
+) -> dict[str, Any]:
     with uow:
         line = _locked_line(uow, line_id)
         held = Held.from_sums(uow.moves.held(line.id, document))  # before this move is recorded
         if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
             return _replayed(uow, line, document, step, kind)
-        holding = {MoveKind.RELEASE: held.pre_committed, MoveKind.RELIEVE: held.committed,
-                   MoveKind.REVERSAL: held.paid}[kind]
+        holding = {
+            MoveKind.RELEASE: held.pre_committed,
+            MoveKind.RELIEVE: held.committed,
+            MoveKind.REVERSAL: held.paid,
+        }[kind]
         if amount > holding:
             raise exceeds_document_balance(kind, line.id, document, amount, holding)
         _apply(uow, line, kind, amount)
         _publish_give_back(uow, ctx, kind, line, document, amount, reason)
         uow.commit()
-    return {"allowed": True, "budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(amount),
-            "held_before": money_str(holding), "available_after": money_str(line.available), "replayed": False}
+    return {
+        "allowed": True,
+        "budget_line_id": line.id,
+        "document": document.as_dict(),
+        "amount": money_str(amount),
+        "held_before": money_str(holding),
+        "available_after": money_str(line.available),
+        "replayed": False,
+    }
 
 
-CONSUMED_EVENT = {MoveKind.PRE_COMMIT: "budget.pre_committed", MoveKind.COMMIT: "budget.committed",
-                  MoveKind.ACTUAL: "budget.actualized"}
-GIVEN_BACK_EVENT = {MoveKind.RELEASE: "budget.released", MoveKind.RELIEVE: "budget.relieved",
-                    MoveKind.REVERSAL: "budget.reversed"}
+CONSUMED_EVENT = {
+    MoveKind.PRE_COMMIT: "budget.pre_committed",
+    MoveKind.COMMIT: "budget.committed",
+    MoveKind.ACTUAL: "budget.actualized",
+}
+GIVEN_BACK_EVENT = {
+    MoveKind.RELEASE: "budget.released",
+    MoveKind.RELIEVE: "budget.relieved",
+    MoveKind.REVERSAL: "budget.reversed",
+}
 
 
-def _publish_give_back(uow: BudgetUnitOfWork, ctx: CallContext, kind: MoveKind, line: BudgetLine,
-                       document: DocumentRef, amount: Decimal, reason: str) -> None:
-    uow.publish(ctx.event(GIVEN_BACK_EVENT[kind], {
-        "budget_line_id": line.id, "document": document.as_dict(), "amount": money_str(amount),
-        "available": money_str(line.available), "reason": reason}, producer=PRODUCER, subject=document.subject))
+def _publish_give_back(
+    uow: BudgetUnitOfWork,
+    ctx: CallContext,
+    kind: MoveKind,
+    line: BudgetLine,
+    document: DocumentRef,
+    amount: Decimal,
+    reason: str,
+) -> None:
+    uow.publish(
+        ctx.event(
+            GIVEN_BACK_EVENT[kind],
+            {
+                "budget_line_id": line.id,
+                "document": document.as_dict(),
+                "amount": money_str(amount),
+                "available": money_str(line.available),
+                "reason": reason,
+            },
+            producer=PRODUCER,
+            subject=document.subject,
+        )
+    )
 
 
 def _source_step(kind: MoveKind, document: DocumentRef, step: str) -> str:
@@ -290,8 +434,9 @@ def _source_step(kind: MoveKind, document: DocumentRef, step: str) -> str:
     return f"{kind.value}:{document.type}/{document.id}/{step}"
 
 
-def _release_open_pre_commitments(uow: BudgetUnitOfWork, ctx: CallContext, document: DocumentRef,
-                                  reason: str, step: str = "release") -> list:
+def _release_open_pre_commitments(
+    uow: BudgetUnitOfWork, ctx: CallContext, document: DocumentRef, reason: str, step: str = "release"
+) -> list:
     released = []
     holdings = _locked_holdings(uow, document)
     if any(m.step == step for m in uow.moves.for_document(document)):
@@ -303,8 +448,15 @@ def _release_open_pre_commitments(uow: BudgetUnitOfWork, ctx: CallContext, docum
     return released
 
 
-def _move(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, document: DocumentRef, step: str,
-          kind: MoveKind, amount: Decimal) -> bool:
+def _move(
+    uow: BudgetUnitOfWork,
+    ctx: CallContext,
+    line: BudgetLine,
+    document: DocumentRef,
+    step: str,
+    kind: MoveKind,
+    amount: Decimal,
+) -> bool:
     """Record one ledger move and apply it to the line's balances; False if the step was done before."""
     if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
         return False
@@ -323,10 +475,20 @@ def _apply(uow: BudgetUnitOfWork, line: BudgetLine, kind: MoveKind, amount: Deci
 def _warn_on_thresholds(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, consumed_before: Decimal) -> None:
     """Early warning (预警): one event per configured level that this move's consumption crossed upward."""
     for level in crossed_levels(line.amount, consumed_before, line.consumed, warning_levels()):
-        uow.publish(ctx.event("budget.threshold_crossed", {
-            "budget_line_id": line.id, "level": level, "consumed": money_str(line.consumed),
-            "amount": money_str(line.amount), "rate": str(consumption_rate(line.consumed, line.amount))},
-            producer=PRODUCER, subject=f"budget_line/{line.id}"))
+        uow.publish(
+            ctx.event(
+                "budget.threshold_crossed",
+                {
+                    "budget_line_id": line.id,
+                    "level": level,
+                    "consumed": money_str(line.consumed),
+                    "amount": money_str(line.amount),
+                    "rate": str(consumption_rate(line.consumed, line.amount)),
+                },
+                producer=PRODUCER,
+                subject=f"budget_line/{line.id}",
+            )
+        )
 
 
 def warning_levels() -> tuple[int, ...]:
@@ -338,16 +500,25 @@ def _parsed_levels(text: str | None) -> tuple[int, ...]:
     return parse_warning_levels(text)
 
 
-def _replayed(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, step: str,
-              kind: MoveKind) -> dict[str, Any]:
+def _replayed(
+    uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, step: str, kind: MoveKind
+) -> dict[str, Any]:
     """The answer to a step asked again: what was recorded, and the balance now. The same step may not be
     reused for a different kind of move."""
     move = uow.moves.find(line.id, document, step)
     if move.kind is not kind:
         raise step_reused(line.id, document, step, move.kind, kind)
-    return {"allowed": True, "budget_line_id": line.id, "requested": money_str(move.amount),
-            "available": money_str(line.available), "covered": "0.00", "rule": "already_recorded",
-            "warning": None, "available_after": money_str(line.available), "replayed": True}
+    return {
+        "allowed": True,
+        "budget_line_id": line.id,
+        "requested": money_str(move.amount),
+        "available": money_str(line.available),
+        "covered": "0.00",
+        "rule": "already_recorded",
+        "warning": None,
+        "available_after": money_str(line.available),
+        "replayed": True,
+    }
 
 
 def on_budget_document_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
@@ -364,5 +535,8 @@ def on_budget_document_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     control_events.on_returned(event, uow)
 
 
-EVENT_HANDLERS = {"approval.completed": [on_approval_completed, on_budget_document_completed],
-                  "approval.returned": [on_budget_document_returned], **register.EVENT_HANDLERS}
+EVENT_HANDLERS = {
+    "approval.completed": [on_approval_completed, on_budget_document_completed],
+    "approval.returned": [on_budget_document_returned],
+    **register.EVENT_HANDLERS,
+}

@@ -21,9 +21,17 @@ from services.budget.service_layer.line_commands import LineHistory
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 
-def record_change(uow: BudgetUnitOfWork, line: BudgetLine, kind: ChangeKind | str, actor: str | None,
-                  reason: str | None, before: dict[str, Any] | None, after: dict[str, Any] | None,
-                  document: DocumentRef | None = None, correlation_id: str | None = None) -> int:
+def record_change(
+    uow: BudgetUnitOfWork,
+    line: BudgetLine,
+    kind: ChangeKind | str,
+    actor: str | None,
+    reason: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    document: DocumentRef | None = None,
+    correlation_id: str | None = None,
+) -> int:
     """Append one change record for `line` in the current transaction; its id. The time is the database's
     (UTC), so records of one transaction share it and the id orders them."""
     code, text = checked_change(kind, reason)
@@ -38,9 +46,20 @@ def line_history(cmd: LineHistory, uow: BudgetUnitOfWork, ctx: CallContext) -> d
         if line is None or line.org != ctx.org:
             raise line_not_found(cmd.budget_line_id)
         total, rows = uow.changes.page(line.id, limit=limit, offset=offset)
-    items = [{
-        "id": r.id, "kind": r.kind, "kind_name": change_kind_name(r.kind), "actor": r.actor,
-        "at": r.at.astimezone(UTC).isoformat(), "reason": r.reason, "before": r.before, "after": r.after,
-        "document": DocumentRef(r.document_type, r.document_id, r.document_no).as_dict() if r.document_type else None,
-    } for r in rows]
+    items = [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "kind_name": change_kind_name(r.kind),
+            "actor": r.actor,
+            "at": r.at.astimezone(UTC).isoformat(),
+            "reason": r.reason,
+            "before": r.before,
+            "after": r.after,
+            "document": DocumentRef(r.document_type, r.document_id, r.document_no).as_dict()
+            if r.document_type
+            else None,
+        }
+        for r in rows
+    ]
     return {**paged(items, total, cmd.page, limit), "budget_line_id": line.id}

@@ -44,15 +44,35 @@ def import_lines_xlsx(content_base64: str, dry_run: bool, uow: BudgetUnitOfWork,
         for cmd in lines:
             line = new_line(cmd, ctx, uow)
             if not uow.lines.add(line):  # created meanwhile by someone else: the whole file is refused
-                raise _import_refused([line_import.error(_row_of(rows, line.id), line_import.HEADERS[0],
-                                                         "指标编码已存在，不能重复导入")])
-            record_change(uow, line, ChangeKind.CREATED, ctx.actor, "Excel 导入", None, snapshot(line),
-                          correlation_id=ctx.correlation_id)
-            uow.publish(ctx.event("budget.line_created", {
-                "budget_line_id": line.id, "fiscal_year": line.fiscal_year, "unit": line.unit,
-                "expenditure_kind": line.expenditure_kind, "source_kind": line.source_kind,
-                "amount": money_str(line.amount), "via": "import"},
-                producer=PRODUCER, subject=f"budget_line/{line.id}"))
+                raise _import_refused(
+                    [line_import.error(_row_of(rows, line.id), line_import.HEADERS[0], "指标编码已存在，不能重复导入")]
+                )
+            record_change(
+                uow,
+                line,
+                ChangeKind.CREATED,
+                ctx.actor,
+                "Excel 导入",
+                None,
+                snapshot(line),
+                correlation_id=ctx.correlation_id,
+            )
+            uow.publish(
+                ctx.event(
+                    "budget.line_created",
+                    {
+                        "budget_line_id": line.id,
+                        "fiscal_year": line.fiscal_year,
+                        "unit": line.unit,
+                        "expenditure_kind": line.expenditure_kind,
+                        "source_kind": line.source_kind,
+                        "amount": money_str(line.amount),
+                        "via": "import",
+                    },
+                    producer=PRODUCER,
+                    subject=f"budget_line/{line.id}",
+                )
+            )
         uow.commit()
     return {"imported": len(lines), "valid": len(lines), "dry_run": False}
 
@@ -74,20 +94,22 @@ def _decoded(content_base64: str) -> bytes:
 
 
 def _too_large() -> InvalidInput:
-    return InvalidInput("budget_import_too_large",
-                        f"文件超过 {line_import.MAX_BYTES // (1024 * 1024)} MB，请拆分后分批导入",
-                        {"max_bytes": line_import.MAX_BYTES})
+    return InvalidInput(
+        "budget_import_too_large",
+        f"文件超过 {line_import.MAX_BYTES // (1024 * 1024)} MB，请拆分后分批导入",
+        {"max_bytes": line_import.MAX_BYTES},
+    )
 
 
 def _import_refused(errors: list[dict[str, Any]]) -> InvalidInput:
-    listed = errors[:line_import.MAX_LISTED_ERRORS]
+    listed = errors[: line_import.MAX_LISTED_ERRORS]
     first = "；".join(f"第 {e['row']} 行「{e['column']}」：{e['reason']}" for e in errors[:3])
-    return InvalidInput("budget_import_invalid",
-                        f"导入文件有 {len(errors)} 处错误，未导入任何指标。{first}",
-                        {"errors": listed, "error_count": len(errors), "truncated": len(listed) < len(errors)})
+    return InvalidInput(
+        "budget_import_invalid",
+        f"导入文件有 {len(errors)} 处错误，未导入任何指标。{first}",
+        {"errors": listed, "error_count": len(errors), "truncated": len(listed) < len(errors)},
+    )
 
 
 def _row_of(rows: list[tuple[int, dict[str, Any]]], line_id: str) -> int:
     return next((no for no, cells in rows if line_import.cell_text(cells.get("id")) == line_id), 0)
-
-

@@ -23,6 +23,7 @@ class DecompositionPart(Command):
 
 class DecomposeLine(Command):
     """指标分解: give parts of a line's available amount to units, as child lines."""
+
     budget_line_id: Code
     parts: Annotated[list[DecompositionPart], Field(min_length=1, max_length=200)]
     reason: Text
@@ -34,6 +35,7 @@ Rate = Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
 
 class SetControl(Command):
     """控制方式: on one line, or on every line of a year whose economic class starts with a prefix."""
+
     budget_line_id: Code | None = None
     economic_class: Code | None = None  # a prefix: 302 covers 30201, 30211, …
     fiscal_year: int | None = None

@@ -52,8 +52,21 @@ COLUMNS = (
     Column("控制方式(刚性/预警/容差)", "control_mode", CONTROL_MODES, required=False),
 )
 HEADERS = [c.header for c in COLUMNS]
-EXAMPLE = ["2026-DZB-2010301-30201-01", 2026, "dzb", "2010301", "行政运行", "30201", "办公费", "",
-           "基本支出", "一般公共预算拨款", "年初", 120000.00, "刚性"]
+EXAMPLE = [
+    "2026-DZB-2010301-30201-01",
+    2026,
+    "dzb",
+    "2010301",
+    "行政运行",
+    "30201",
+    "办公费",
+    "",
+    "基本支出",
+    "一般公共预算拨款",
+    "年初",
+    120000.00,
+    "刚性",
+]
 _BY_FIELD = {c.field: c for c in COLUMNS}
 YEARS = (2000, 2100)
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")  # what the gateway accepts as a line id
@@ -117,8 +130,9 @@ def _year(value: Any) -> tuple[Any, str | None]:
     return year, None
 
 
-def validate_rows(rows: list[tuple[int, dict[str, Any]]], existing: set[str] | frozenset[str] = frozenset()
-                  ) -> tuple[list[CreateLine], list[dict[str, Any]]]:
+def validate_rows(
+    rows: list[tuple[int, dict[str, Any]]], existing: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[CreateLine], list[dict[str, Any]]]:
     """`rows` are (Excel row number, {field: cell value}); `existing` the codes already in the database.
     Returns the commands when there is no error at all, else ([], every error in row order)."""
     commands: list[CreateLine] = []
@@ -129,8 +143,9 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], existing: set[str] | f
         flagged: set[str] = set()
         row_errors: list[dict[str, Any]] = []
 
-        def refuse(field: str, reason: str, row_no: int = row_no, row_errors: list = row_errors,
-                   flagged: set = flagged) -> None:
+        def refuse(
+            field: str, reason: str, row_no: int = row_no, row_errors: list = row_errors, flagged: set = flagged
+        ) -> None:
             flagged.add(field)
             row_errors.append(error(row_no, _BY_FIELD[field].header, reason))
 

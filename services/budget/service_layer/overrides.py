@@ -36,12 +36,24 @@ def ttl() -> timedelta:
 
 
 def view(o: ovr.Override) -> dict[str, Any]:
-    return {"id": o.id, "no": o.no, "budget_line_id": o.budget_line_id, "for_document": o.document.as_dict(),
-            "amount": money_str(o.amount), "reason": o.reason, "initiator": o.initiator, "unit": o.unit,
-            "status": o.status.value, "status_label": ovr.STATUS_LABELS[o.status], "status_reason": o.status_reason,
-            "expires_at": o.expires_at.isoformat() if o.expires_at else None,
-            "used_amount": money_str(o.used_amount) if o.used_amount is not None else None,
-            "used_step": o.used_step, "document": o.own_document.as_dict(), "label": o.label}
+    return {
+        "id": o.id,
+        "no": o.no,
+        "budget_line_id": o.budget_line_id,
+        "for_document": o.document.as_dict(),
+        "amount": money_str(o.amount),
+        "reason": o.reason,
+        "initiator": o.initiator,
+        "unit": o.unit,
+        "status": o.status.value,
+        "status_label": ovr.STATUS_LABELS[o.status],
+        "status_reason": o.status_reason,
+        "expires_at": o.expires_at.isoformat() if o.expires_at else None,
+        "used_amount": money_str(o.used_amount) if o.used_amount is not None else None,
+        "used_step": o.used_step,
+        "document": o.own_document.as_dict(),
+        "label": o.label,
+    }
 
 
 def request_override(cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -55,27 +67,60 @@ def request_override(cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallCo
         if cmd.unit and line.unit != cmd.unit:
             raise line_of_other_unit(line.id, cmd.unit)
         if line.closed:
-            raise Conflict("budget_override_refused", f"预算指标 {line.id} 所属年度已结账，不能申请超预算",
-                           {"rule": "fiscal_year_closed", "budget_line_id": line.id})
+            raise Conflict(
+                "budget_override_refused",
+                f"预算指标 {line.id} 所属年度已结账，不能申请超预算",
+                {"rule": "fiscal_year_closed", "budget_line_id": line.id},
+            )
         if line.control_mode is ControlMode.WARN:
-            raise Conflict("budget_override_refused",
-                           f"预算指标 {line.id} 为预警控制，超出时只提示不拦截，无需超预算审批",
-                           {"rule": "warn_mode_needs_no_override", "budget_line_id": line.id})
+            raise Conflict(
+                "budget_override_refused",
+                f"预算指标 {line.id} 为预警控制，超出时只提示不拦截，无需超预算审批",
+                {"rule": "warn_mode_needs_no_override", "budget_line_id": line.id},
+            )
         repo = OverrideRepository(uow.conn)
         document = DocumentRef(**cmd.document.model_dump())
         if document.type not in DOCUMENT_TYPES:
-            raise InvalidInput("invalid_input", "输入有误：document.type: 取值不在允许范围内",
-                               {"fields": [{"field": "document.type",
-                                            "reason": f"取值不在允许范围内（可选：{'、'.join(DOCUMENT_TYPES)}）"}]})
-        o = repo.add(ovr.Override(id=str(uuid.uuid4()), no=repo.next_no(line.fiscal_year), org=ctx.org,
-                                  budget_line_id=line.id, document=document, amount=cmd.amount, reason=cmd.reason,
-                                  initiator=ctx.actor, unit=line.unit))
-        uow.publish(ctx.event("budget.override_requested", {
-            "document": o.own_document.as_dict(), "unit": o.unit, "applicant": o.initiator,
-            "amount": money_str(o.amount), "title": f"超预算审批：{line.id}（{document.no or document.id}）",
-            "budget_line_id": line.id, "for_document": document.as_dict(), "reason": o.reason,
-            **ctx.client()},
-            producer=PRODUCER, subject=o.own_document.subject))
+            raise InvalidInput(
+                "invalid_input",
+                "输入有误：document.type: 取值不在允许范围内",
+                {
+                    "fields": [
+                        {"field": "document.type", "reason": f"取值不在允许范围内（可选：{'、'.join(DOCUMENT_TYPES)}）"}
+                    ]
+                },
+            )
+        o = repo.add(
+            ovr.Override(
+                id=str(uuid.uuid4()),
+                no=repo.next_no(line.fiscal_year),
+                org=ctx.org,
+                budget_line_id=line.id,
+                document=document,
+                amount=cmd.amount,
+                reason=cmd.reason,
+                initiator=ctx.actor,
+                unit=line.unit,
+            )
+        )
+        uow.publish(
+            ctx.event(
+                "budget.override_requested",
+                {
+                    "document": o.own_document.as_dict(),
+                    "unit": o.unit,
+                    "applicant": o.initiator,
+                    "amount": money_str(o.amount),
+                    "title": f"超预算审批：{line.id}（{document.no or document.id}）",
+                    "budget_line_id": line.id,
+                    "for_document": document.as_dict(),
+                    "reason": o.reason,
+                    **ctx.client(),
+                },
+                producer=PRODUCER,
+                subject=o.own_document.subject,
+            )
+        )
         uow.commit()
     return view(o)
 
@@ -99,13 +144,20 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     else:
         o.move_to(ovr.Status.REJECTED, event.payload.get("reason"))
     repo.save(o)
-    payload = {"document": o.own_document.as_dict(), "outcome": event.payload["outcome"],
-               "budget_line_id": o.budget_line_id, "for_document": o.document.as_dict(),
-               "amount": money_str(o.amount)}
+    payload = {
+        "document": o.own_document.as_dict(),
+        "outcome": event.payload["outcome"],
+        "budget_line_id": o.budget_line_id,
+        "for_document": o.document.as_dict(),
+        "amount": money_str(o.amount),
+    }
     if o.expires_at:
         payload["expires_at"] = o.expires_at.isoformat()
-    uow.publish(CallContext.from_envelope(event).event("budget.override_decided", payload, producer=PRODUCER,
-                                                       subject=o.own_document.subject))
+    uow.publish(
+        CallContext.from_envelope(event).event(
+            "budget.override_decided", payload, producer=PRODUCER, subject=o.own_document.subject
+        )
+    )
 
 
 def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
@@ -118,8 +170,15 @@ def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
 
 
 # ── the hook in the ledger's reserve and check_funds ──
-def apply(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, decision: FundsDecision,
-          document: DocumentRef, step: str, override_id: str) -> FundsDecision:
+def apply(
+    uow: BudgetUnitOfWork,
+    ctx: CallContext,
+    line: BudgetLine,
+    decision: FundsDecision,
+    document: DocumentRef,
+    step: str,
+    override_id: str,
+) -> FundsDecision:
     """Called, under the line's lock and after this move was recorded, when the line refused it. Uses the
     override if it serves this document on this line and covers the shortfall; else the refusal stands,
     with the reason the override did not apply."""
@@ -136,15 +195,27 @@ def apply(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLine, decision: F
     o.use(overrun, step, at)
     repo.save(o)
     repo.mark_move(line.id, document, step, o.no)
-    uow.publish(ctx.event("budget.override_used", {
-        "document": o.own_document.as_dict(), "budget_line_id": line.id, "for_document": document.as_dict(),
-        "step": step, "overrun": money_str(overrun), "amount": money_str(o.amount)},
-        producer=PRODUCER, subject=o.own_document.subject))
+    uow.publish(
+        ctx.event(
+            "budget.override_used",
+            {
+                "document": o.own_document.as_dict(),
+                "budget_line_id": line.id,
+                "for_document": document.as_dict(),
+                "step": step,
+                "overrun": money_str(overrun),
+                "amount": money_str(o.amount),
+            },
+            producer=PRODUCER,
+            subject=o.own_document.subject,
+        )
+    )
     return granted
 
 
-def preview(uow: BudgetUnitOfWork, line: BudgetLine, decision: FundsDecision, document: DocumentRef | None,
-            override_id: str) -> FundsDecision:
+def preview(
+    uow: BudgetUnitOfWork, line: BudgetLine, decision: FundsDecision, document: DocumentRef | None, override_id: str
+) -> FundsDecision:
     """check_funds' answer with the override considered, nothing used or changed."""
     o = _get(uow, override_id)
     if o is None or o.org != line.org:

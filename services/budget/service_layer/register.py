@@ -60,18 +60,41 @@ def decompose_line(cmd: DecomposeLine, uow: BudgetUnitOfWork, ctx: CallContext) 
         children = []
         for child in result.children:
             if not uow.lines.add(child):  # an id taken between our check and now: refuse, nothing happened
-                raise Conflict("budget_line_exists", f"预算指标编码 {child.id} 已存在，请重试",
-                               {"budget_line_id": child.id})
-            record_change(uow, child, ChangeKind.DECOMPOSED_IN, ctx.actor, cmd.reason, None, snapshot(child),
-                          correlation_id=ctx.correlation_id)
+                raise Conflict(
+                    "budget_line_exists", f"预算指标编码 {child.id} 已存在，请重试", {"budget_line_id": child.id}
+                )
+            record_change(
+                uow,
+                child,
+                ChangeKind.DECOMPOSED_IN,
+                ctx.actor,
+                cmd.reason,
+                None,
+                snapshot(child),
+                correlation_id=ctx.correlation_id,
+            )
             children.append({"budget_line_id": child.id, "unit": child.unit, "amount": money_str(child.amount)})
-        record_change(uow, result.parent, ChangeKind.DECOMPOSED_OUT, ctx.actor, cmd.reason, before,
-                      {**snapshot(result.parent), "children": children}, correlation_id=ctx.correlation_id)
-        payload = {"budget_line_id": parent.id, "fiscal_year": parent.fiscal_year, "unit": parent.unit,
-                   "amount_before": money_str(parent.amount), "amount_after": money_str(result.parent.amount),
-                   "total": money_str(result.total), "children": children, "reason": cmd.reason}
-        uow.publish(ctx.event("budget.line_decomposed", payload, producer=PRODUCER,
-                              subject=f"budget_line/{parent.id}"))
+        record_change(
+            uow,
+            result.parent,
+            ChangeKind.DECOMPOSED_OUT,
+            ctx.actor,
+            cmd.reason,
+            before,
+            {**snapshot(result.parent), "children": children},
+            correlation_id=ctx.correlation_id,
+        )
+        payload = {
+            "budget_line_id": parent.id,
+            "fiscal_year": parent.fiscal_year,
+            "unit": parent.unit,
+            "amount_before": money_str(parent.amount),
+            "amount_after": money_str(result.parent.amount),
+            "total": money_str(result.total),
+            "children": children,
+            "reason": cmd.reason,
+        }
+        uow.publish(ctx.event("budget.line_decomposed", payload, producer=PRODUCER, subject=f"budget_line/{parent.id}"))
         answer = {**payload, "available_after": money_str(result.parent.available), "replayed": False}
         if scoped:
             uow.remember(DECOMPOSE_SCOPE, scoped, request, answer)
@@ -120,23 +143,45 @@ def set_control(cmd: SetControl, uow: BudgetUnitOfWork, ctx: CallContext) -> dic
                 continue
             uow.register.save_control(new)
             scope = f"（按经济分类 {cmd.economic_class} 统一设置）" if cmd.economic_class else ""
-            record_change(uow, new, ChangeKind.CONTROL_CHANGED, ctx.actor, f"{cmd.reason}{scope}",
-                          snapshot(line), snapshot(new), correlation_id=ctx.correlation_id)
+            record_change(
+                uow,
+                new,
+                ChangeKind.CONTROL_CHANGED,
+                ctx.actor,
+                f"{cmd.reason}{scope}",
+                snapshot(line),
+                snapshot(new),
+                correlation_id=ctx.correlation_id,
+            )
             changed.append(new.id)
         if changed:  # relaxing a control is a fact inspectors want on the record, not only in each line's history
-            payload = {"budget_line_ids": changed, "control_mode": setting.mode.value,
-                       "tolerance": money_str(setting.tolerance),
-                       "tolerance_rate": None if setting.tolerance_rate is None else str(setting.tolerance_rate),
-                       "reason": cmd.reason}
+            payload = {
+                "budget_line_ids": changed,
+                "control_mode": setting.mode.value,
+                "tolerance": money_str(setting.tolerance),
+                "tolerance_rate": None if setting.tolerance_rate is None else str(setting.tolerance_rate),
+                "reason": cmd.reason,
+            }
             if cmd.economic_class:
                 payload.update(economic_class=cmd.economic_class, fiscal_year=cmd.fiscal_year)
-            uow.publish(ctx.event("budget.control_changed", payload, producer=PRODUCER,
-                                  subject=f"budget_line/{changed[0]}" if len(changed) == 1 else None))
+            uow.publish(
+                ctx.event(
+                    "budget.control_changed",
+                    payload,
+                    producer=PRODUCER,
+                    subject=f"budget_line/{changed[0]}" if len(changed) == 1 else None,
+                )
+            )
         uow.commit()
-    return {"control_mode": setting.mode.value, "control": setting.describe(),
-            "tolerance": money_str(setting.tolerance),
-            "tolerance_rate": None if setting.tolerance_rate is None else str(setting.tolerance_rate),
-            "matched": len(lines), "changed": len(changed), "changed_ids": changed}
+    return {
+        "control_mode": setting.mode.value,
+        "control": setting.describe(),
+        "tolerance": money_str(setting.tolerance),
+        "tolerance_rate": None if setting.tolerance_rate is None else str(setting.tolerance_rate),
+        "matched": len(lines),
+        "changed": len(changed),
+        "changed_ids": changed,
+    }
 
 
 # ── export ──
@@ -144,16 +189,22 @@ def set_control(cmd: SetControl, uow: BudgetUnitOfWork, ctx: CallContext) -> dic
 
 def export_lines_xlsx(cmd: ExportLines, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
-        lines = uow.register.all(org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit, q=cmd.q,
-                                 limit=MAX_EXPORT_ROWS + 1)
+        lines = uow.register.all(
+            org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit, q=cmd.q, limit=MAX_EXPORT_ROWS + 1
+        )
     if len(lines) > MAX_EXPORT_ROWS:
-        raise InvalidInput("budget_export_too_large",
-                           f"符合条件的预算指标超过 {MAX_EXPORT_ROWS} 条，请按年度或单位筛选后分批导出",
-                           {"max_rows": MAX_EXPORT_ROWS})
+        raise InvalidInput(
+            "budget_export_too_large",
+            f"符合条件的预算指标超过 {MAX_EXPORT_ROWS} 条，请按年度或单位筛选后分批导出",
+            {"max_rows": MAX_EXPORT_ROWS},
+        )
     scope = "".join(x for x in (f"{cmd.fiscal_year}年" if cmd.fiscal_year else "", cmd.unit or "") if x)
     content = line_export.lines_workbook(lines, f"预算指标{scope}")
-    return {"filename": f"预算指标{'-' + scope if scope else ''}.xlsx", "rows": len(lines),
-            "content_base64": base64.b64encode(content).decode("ascii")}
+    return {
+        "filename": f"预算指标{'-' + scope if scope else ''}.xlsx",
+        "rows": len(lines),
+        "content_base64": base64.b64encode(content).decode("ascii"),
+    }
 
 
 # ── the unit cache, and the import's unit check ──
@@ -167,15 +218,19 @@ def on_unit_registered(event: Envelope, uow: BudgetUnitOfWork) -> None:
 EVENT_HANDLERS = {"org.unit_registered": [on_unit_registered]}
 
 
-def with_unit_errors(uow: BudgetUnitOfWork, org: str, rows: list[tuple[int, dict[str, Any]]],
-                     errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_unit_errors(
+    uow: BudgetUnitOfWork, org: str, rows: list[tuple[int, dict[str, Any]]], errors: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The import's errors plus one per row whose unit code is not a registered unit, in row then column
     order. Rows whose unit cell is blank are already refused as 必填."""
     codes = {(no, code) for no, cells in rows if (code := line_import.cell_text(cells.get("unit")))}
     known = uow.units.known(org, {code for _, code in codes})
     column = line_import.HEADERS[2]
-    added = [line_import.error(no, column, f"单位编码 {code} 不存在（组织机构中没有登记该单位）")
-             for no, code in sorted(codes) if code not in known]
+    added = [
+        line_import.error(no, column, f"单位编码 {code} 不存在（组织机构中没有登记该单位）")
+        for no, code in sorted(codes)
+        if code not in known
+    ]
     if not added:
         return errors
     order = {h: i for i, h in enumerate(line_import.HEADERS)}

@@ -19,31 +19,46 @@ from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 def execution_report(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
-        groups, rows, total = uow.reports.execution(org=ctx.org, fiscal_year=cmd.fiscal_year,
-                                                    group_by=cmd.group_by, unit=cmd.unit, limit=limit,
-                                                    offset=offset)
-    return {**paged([report.report_row(cmd.group_by, r) for r in rows], groups, cmd.page, limit),
-            "fiscal_year": cmd.fiscal_year, "group_by": cmd.group_by,
-            "group_label": report.GROUP_LABELS[cmd.group_by], "unit": cmd.unit, "totals": total.as_dict()}
+        groups, rows, total = uow.reports.execution(
+            org=ctx.org, fiscal_year=cmd.fiscal_year, group_by=cmd.group_by, unit=cmd.unit, limit=limit, offset=offset
+        )
+    return {
+        **paged([report.report_row(cmd.group_by, r) for r in rows], groups, cmd.page, limit),
+        "fiscal_year": cmd.fiscal_year,
+        "group_by": cmd.group_by,
+        "group_label": report.GROUP_LABELS[cmd.group_by],
+        "unit": cmd.unit,
+        "totals": total.as_dict(),
+    }
 
 
 def execution_report_xlsx(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """The whole report (every group, not one page) as an Excel workbook, base64-encoded."""
     with uow:
-        _, rows, total = uow.reports.execution(org=ctx.org, fiscal_year=cmd.fiscal_year, group_by=cmd.group_by,
-                                               unit=cmd.unit, limit=None)
-    content = excel.execution_workbook(cmd.fiscal_year, cmd.group_by, cmd.unit,
-                                       [report.report_row(cmd.group_by, r) for r in rows], total)
-    return {"filename": f"预算执行情况表-{cmd.fiscal_year}.xlsx", "rows": len(rows),
-            "content_base64": base64.b64encode(content).decode("ascii")}
+        _, rows, total = uow.reports.execution(
+            org=ctx.org, fiscal_year=cmd.fiscal_year, group_by=cmd.group_by, unit=cmd.unit, limit=None
+        )
+    content = excel.execution_workbook(
+        cmd.fiscal_year, cmd.group_by, cmd.unit, [report.report_row(cmd.group_by, r) for r in rows], total
+    )
+    return {
+        "filename": f"预算执行情况表-{cmd.fiscal_year}.xlsx",
+        "rows": len(rows),
+        "content_base64": base64.b64encode(content).decode("ascii"),
+    }
 
 
 def execution_trend(cmd: commands.ExecutionTrend, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
-        monthly = uow.reports.monthly(org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit,
-                                      line_id=cmd.budget_line_id)
-    return {"fiscal_year": cmd.fiscal_year, "unit": cmd.unit, "budget_line_id": cmd.budget_line_id,
-            "months": report.cumulative_trend(cmd.fiscal_year, monthly)}
+        monthly = uow.reports.monthly(
+            org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit, line_id=cmd.budget_line_id
+        )
+    return {
+        "fiscal_year": cmd.fiscal_year,
+        "unit": cmd.unit,
+        "budget_line_id": cmd.budget_line_id,
+        "months": report.cumulative_trend(cmd.fiscal_year, monthly),
+    }
 
 
 def line_moves(cmd: commands.LineMoves, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -54,8 +69,18 @@ def line_moves(cmd: commands.LineMoves, uow: BudgetUnitOfWork, ctx: CallContext)
         if line is None or line.org != ctx.org:
             raise line_not_found(cmd.budget_line_id)
         total, rows = uow.reports.moves(line.id, limit=limit, offset=offset)
-    items = [{"id": r.id, "document": DocumentRef(r.document_type, r.document_id, r.document_no).as_dict(),
-              "kind": r.kind, "kind_name": report.MOVE_KIND_NAMES.get(r.kind, r.kind),
-              "amount": money_str(r.amount), "step": r.step, "actor": r.actor, "override_no": r.override_no,
-              "at": r.created_at.isoformat()} for r in rows]
+    items = [
+        {
+            "id": r.id,
+            "document": DocumentRef(r.document_type, r.document_id, r.document_no).as_dict(),
+            "kind": r.kind,
+            "kind_name": report.MOVE_KIND_NAMES.get(r.kind, r.kind),
+            "amount": money_str(r.amount),
+            "step": r.step,
+            "actor": r.actor,
+            "override_no": r.override_no,
+            "at": r.created_at.isoformat(),
+        }
+        for r in rows
+    ]
     return {**paged(items, total, cmd.page, limit), "budget_line_id": line.id}

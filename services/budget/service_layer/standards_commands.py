@@ -28,12 +28,14 @@ def _money_or_zero(value: Any) -> Decimal:
 
 
 # An expense's part may be nothing (a trip without lodging), never less.
-MoneyOrZero = Annotated[Decimal, BeforeValidator(_money_or_zero),
-                        PlainSerializer(money_str, return_type=str, when_used="json")]
+MoneyOrZero = Annotated[
+    Decimal, BeforeValidator(_money_or_zero), PlainSerializer(money_str, return_type=str, when_used="json")
+]
 
 
 class AddStandardVersion(Command):
     """A new version of a standard; the first version of a new code needs kind, name and key."""
+
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")]
     kind: KindName | None = None
     name: Text | None = None
@@ -89,8 +91,12 @@ class ReceptionDetails(Command):
     amount: Money
 
 
-DETAILS = {"travel": TravelDetails, "meeting": MeetingDetails, "training": TrainingDetails,
-           "reception": ReceptionDetails}
+DETAILS = {
+    "travel": TravelDetails,
+    "meeting": MeetingDetails,
+    "training": TrainingDetails,
+    "reception": ReceptionDetails,
+}
 
 
 class SetThreePublicCap(Command):

@@ -55,8 +55,13 @@ def check_caps(uow: BudgetUnitOfWork, caps: list[Cap], asked: Decimal) -> None:
 def set_cap(cmd: SetThreePublicCap, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Set (or change) a year's cap. A cap below what is already consumed is accepted: it stops new
     consumption, and the report shows the overrun."""
-    cap = Cap(org=ctx.org, fiscal_year=cmd.fiscal_year, category=Category(cmd.category),
-              unit=cmd.unit or ORG_WIDE, amount=cmd.amount.quantize(Decimal("0.01")))
+    cap = Cap(
+        org=ctx.org,
+        fiscal_year=cmd.fiscal_year,
+        category=Category(cmd.category),
+        unit=cmd.unit or ORG_WIDE,
+        amount=cmd.amount.quantize(Decimal("0.01")),
+    )
     with uow:
         repo = CapRepository(uow.conn)
         repo.put(cap, ctx.actor)
@@ -76,6 +81,13 @@ def three_public_report(cmd: ThreePublicReport, uow: BudgetUnitOfWork, ctx: Call
     items = [rules.report_row(c, caps[c].amount if c in caps else None, consumed[c]) for c in Category]
     total_cap = sum((caps[c].amount for c in caps), Decimal("0.00"))
     total_consumed = sum(consumed.values(), Decimal("0.00"))
-    return {"fiscal_year": cmd.fiscal_year, "unit": cmd.unit, "items": items,
-            "totals": {"cap": money_str(total_cap), "consumed": money_str(total_consumed),
-                       "rate": rules.rate(total_consumed, total_cap) if len(caps) == len(Category) else None}}
+    return {
+        "fiscal_year": cmd.fiscal_year,
+        "unit": cmd.unit,
+        "items": items,
+        "totals": {
+            "cap": money_str(total_cap),
+            "consumed": money_str(total_consumed),
+            "rate": rules.rate(total_consumed, total_cap) if len(caps) == len(Category) else None,
+        },
+    }

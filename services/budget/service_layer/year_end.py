@@ -41,11 +41,23 @@ PRODUCER = ledger.PRODUCER
 # ── final accounts (决算) ──
 def _final_rows(uow: BudgetUnitOfWork, ctx: CallContext, fiscal_year: int, unit: str | None) -> list[dict]:
     lines = YearRepository(uow.conn).lines(ctx.org, fiscal_year)
-    return [{"budget_line_id": x.id, "unit": x.unit, "functional_class": x.functional_class,
-             "economic_class": x.economic_class, "economic_class_name": x.economic_class_name,
-             "project": x.project, "expenditure_kind": x.expenditure_kind, "source_kind": x.source_kind,
-             "closed": x.closed, "amount": x.amount, "actual": x.actual}
-            for x in lines if not unit or x.unit == unit]
+    return [
+        {
+            "budget_line_id": x.id,
+            "unit": x.unit,
+            "functional_class": x.functional_class,
+            "economic_class": x.economic_class,
+            "economic_class_name": x.economic_class_name,
+            "project": x.project,
+            "expenditure_kind": x.expenditure_kind,
+            "source_kind": x.source_kind,
+            "closed": x.closed,
+            "amount": x.amount,
+            "actual": x.actual,
+        }
+        for x in lines
+        if not unit or x.unit == unit
+    ]
 
 
 def final_accounts(cmd: cc.FinalAccounts, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -55,18 +67,27 @@ def final_accounts(cmd: cc.FinalAccounts, uow: BudgetUnitOfWork, ctx: CallContex
     with uow:
         rows = _final_rows(uow, ctx, cmd.fiscal_year, cmd.unit)
         state = YearRepository(uow.conn).state(ctx.org, cmd.fiscal_year)
-    return {**paged([ye.final_row(r) for r in rows[offset:offset + limit]], len(rows), cmd.page, limit),
-            "fiscal_year": cmd.fiscal_year, "unit": cmd.unit, "by_unit": ye.by_unit(rows),
-            "totals": ye.totals(rows), "year_status": (state or {}).get("status", "open")}
+    return {
+        **paged([ye.final_row(r) for r in rows[offset : offset + limit]], len(rows), cmd.page, limit),
+        "fiscal_year": cmd.fiscal_year,
+        "unit": cmd.unit,
+        "by_unit": ye.by_unit(rows),
+        "totals": ye.totals(rows),
+        "year_status": (state or {}).get("status", "open"),
+    }
 
 
 def final_accounts_xlsx(cmd: cc.FinalAccounts, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
         rows = _final_rows(uow, ctx, cmd.fiscal_year, cmd.unit)
-    content = year_end_excel.final_accounts_workbook(cmd.fiscal_year, [ye.final_row(r) for r in rows],
-                                                     ye.by_unit(rows), ye.totals(rows))
-    return {"filename": f"预算决算表-{cmd.fiscal_year}.xlsx", "rows": len(rows),
-            "content_base64": base64.b64encode(content).decode("ascii")}
+    content = year_end_excel.final_accounts_workbook(
+        cmd.fiscal_year, [ye.final_row(r) for r in rows], ye.by_unit(rows), ye.totals(rows)
+    )
+    return {
+        "filename": f"预算决算表-{cmd.fiscal_year}.xlsx",
+        "rows": len(rows),
+        "content_base64": base64.b64encode(content).decode("ascii"),
+    }
 
 
 def fiscal_year_status(cmd: cc.FiscalYearOf, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -87,12 +108,17 @@ def close_year(cmd: cc.CloseYear, uow: BudgetUnitOfWork, ctx: CallContext) -> di
         # is counted; one that comes after finds its lines closed.
         lines = years.lines(ctx.org, cmd.fiscal_year, for_update=True)
         if pending := AdjustmentRepository(uow.conn).open_count(ctx.org, cmd.fiscal_year):
-            raise Conflict("fiscal_year_has_open_adjustments",
-                           f"{cmd.fiscal_year} 年度还有 {pending} 张预算调整单在审批中或已退回未处理，请先处理再结账",
-                           {"fiscal_year": cmd.fiscal_year, "open_adjustments": pending})
+            raise Conflict(
+                "fiscal_year_has_open_adjustments",
+                f"{cmd.fiscal_year} 年度还有 {pending} 张预算调整单在审批中或已退回未处理，请先处理再结账",
+                {"fiscal_year": cmd.fiscal_year, "open_adjustments": pending},
+            )
         if not lines:
-            raise Conflict("fiscal_year_has_no_lines", f"{cmd.fiscal_year} 年度没有预算指标，无需结账",
-                           {"fiscal_year": cmd.fiscal_year})
+            raise Conflict(
+                "fiscal_year_has_no_lines",
+                f"{cmd.fiscal_year} 年度没有预算指标，无需结账",
+                {"fiscal_year": cmd.fiscal_year},
+            )
         closes = state["closes"] + 1
         step = f"carry_forward:{cmd.fiscal_year}:{closes}"
         carried_lines, carried_documents, carried_total = 0, 0, ZERO
@@ -107,15 +133,30 @@ def close_year(cmd: cc.CloseYear, uow: BudgetUnitOfWork, ctx: CallContext) -> di
             carried_lines, carried_documents = carried_lines + 1, carried_documents + len(holdings)
             carried_total += total
         closed = years.set_closed(ctx.org, cmd.fiscal_year, True)
-        summary = {"fiscal_year": cmd.fiscal_year, "lines_closed": closed, "lines_carried_forward": carried_lines,
-                   "documents_carried_forward": carried_documents, "carried_forward_total": money_str(carried_total),
-                   "amount_total": money_str(sum((x.amount for x in lines), ZERO)),
-                   "actual_total": money_str(sum((x.actual for x in lines), ZERO)),
-                   "reason": cmd.reason, "closed_by": ctx.actor or ""}
-        years.save_state(ctx.org, cmd.fiscal_year, status=ye.YearStatus.CLOSED.value, closes=closes,
-                         reason=cmd.reason, closed_by=ctx.actor, closed_at=now(uow.conn), summary=summary)
-        uow.publish(ctx.event("budget.year_closed", summary, producer=PRODUCER,
-                              subject=f"fiscal_year/{cmd.fiscal_year}"))
+        summary = {
+            "fiscal_year": cmd.fiscal_year,
+            "lines_closed": closed,
+            "lines_carried_forward": carried_lines,
+            "documents_carried_forward": carried_documents,
+            "carried_forward_total": money_str(carried_total),
+            "amount_total": money_str(sum((x.amount for x in lines), ZERO)),
+            "actual_total": money_str(sum((x.actual for x in lines), ZERO)),
+            "reason": cmd.reason,
+            "closed_by": ctx.actor or "",
+        }
+        years.save_state(
+            ctx.org,
+            cmd.fiscal_year,
+            status=ye.YearStatus.CLOSED.value,
+            closes=closes,
+            reason=cmd.reason,
+            closed_by=ctx.actor,
+            closed_at=now(uow.conn),
+            summary=summary,
+        )
+        uow.publish(
+            ctx.event("budget.year_closed", summary, producer=PRODUCER, subject=f"fiscal_year/{cmd.fiscal_year}")
+        )
         uow.commit()
     return summary
 
@@ -129,9 +170,11 @@ def _successor(uow: BudgetUnitOfWork, years: YearRepository, line: Any, total: D
         return successor
     successor = ye.carried_line(line, total)
     if not uow.lines.add(successor):
-        raise Conflict("carried_forward_line_taken",
-                       f"结转指标编码 {successor.id} 已被占用，无法结转预算指标 {line.id}",
-                       {"budget_line_id": line.id, "carried_forward_line_id": successor.id})
+        raise Conflict(
+            "carried_forward_line_taken",
+            f"结转指标编码 {successor.id} 已被占用，无法结转预算指标 {line.id}",
+            {"budget_line_id": line.id, "carried_forward_line_id": successor.id},
+        )
     return uow.lines.get(successor.id, for_update=True)
 
 
@@ -142,17 +185,37 @@ def _carry(uow: BudgetUnitOfWork, ctx: CallContext, old: Any, new: Any, h: ye.Ho
         ledger._move(uow, ctx, old, h.document, step, MoveKind.RELEASE, h.pre_committed)
         ledger._publish_give_back(uow, ctx, MoveKind.RELEASE, old, h.document, h.pre_committed, reason)
         ledger._move(uow, ctx, new, h.document, step, MoveKind.PRE_COMMIT, h.pre_committed)
-        uow.publish(ctx.event("budget.pre_committed", {
-            "budget_line_id": new.id, "document": h.document.as_dict(), "amount": money_str(h.pre_committed),
-            "available": money_str(new.available)}, producer=PRODUCER, subject=h.document.subject))
+        uow.publish(
+            ctx.event(
+                "budget.pre_committed",
+                {
+                    "budget_line_id": new.id,
+                    "document": h.document.as_dict(),
+                    "amount": money_str(h.pre_committed),
+                    "available": money_str(new.available),
+                },
+                producer=PRODUCER,
+                subject=h.document.subject,
+            )
+        )
     if h.committed > 0:
         ledger._move(uow, ctx, old, h.document, step, MoveKind.RELIEVE, h.committed)
         ledger._publish_give_back(uow, ctx, MoveKind.RELIEVE, old, h.document, h.committed, reason)
         ledger._move(uow, ctx, new, h.document, step, MoveKind.COMMIT, h.committed)
-        uow.publish(ctx.event("budget.committed", {
-            "budget_line_id": new.id, "document": h.document.as_dict(), "amount": money_str(h.committed),
-            "available": money_str(new.available), "released": "0.00"},
-            producer=PRODUCER, subject=h.document.subject))
+        uow.publish(
+            ctx.event(
+                "budget.committed",
+                {
+                    "budget_line_id": new.id,
+                    "document": h.document.as_dict(),
+                    "amount": money_str(h.committed),
+                    "available": money_str(new.available),
+                    "released": "0.00",
+                },
+                producer=PRODUCER,
+                subject=h.document.subject,
+            )
+        )
 
 
 # ── reopen (重新开放): a document through approval ──
@@ -165,17 +228,38 @@ def request_reopen(cmd: cc.RequestReopen, uow: BudgetUnitOfWork, ctx: CallContex
         if state["status"] != ye.YearStatus.CLOSED:
             raise ye.not_closed(cmd.fiscal_year)
         reopen_id = str(uuid.uuid4())
-        doc = years.add_reopen({"id": reopen_id, "no": years.next_reopen_no(cmd.fiscal_year), "org": ctx.org,
-                                "fiscal_year": cmd.fiscal_year, "reason": cmd.reason, "initiator": ctx.actor,
-                                "unit": cmd.unit, "status": ye.ReopenStatus.SUBMITTED.value})
+        doc = years.add_reopen(
+            {
+                "id": reopen_id,
+                "no": years.next_reopen_no(cmd.fiscal_year),
+                "org": ctx.org,
+                "fiscal_year": cmd.fiscal_year,
+                "reason": cmd.reason,
+                "initiator": ctx.actor,
+                "unit": cmd.unit,
+                "status": ye.ReopenStatus.SUBMITTED.value,
+            }
+        )
         document = _reopen_document(doc)
         # What is at stake, as the amount approval shows (and must be > 0): the year's budget, as closed.
         at_stake = (state.get("summary") or {}).get("amount_total", "0.01")
-        uow.publish(ctx.event("budget.year_reopen_requested", {
-            "document": document, "unit": cmd.unit, "applicant": ctx.actor, "amount": at_stake,
-            "title": f"重新开放 {cmd.fiscal_year} 年度预算", "fiscal_year": cmd.fiscal_year, "reason": cmd.reason,
-            **ctx.client()},
-            producer=PRODUCER, subject=f"{ye.REOPEN_DOCUMENT_TYPE}/{reopen_id}"))
+        uow.publish(
+            ctx.event(
+                "budget.year_reopen_requested",
+                {
+                    "document": document,
+                    "unit": cmd.unit,
+                    "applicant": ctx.actor,
+                    "amount": at_stake,
+                    "title": f"重新开放 {cmd.fiscal_year} 年度预算",
+                    "fiscal_year": cmd.fiscal_year,
+                    "reason": cmd.reason,
+                    **ctx.client(),
+                },
+                producer=PRODUCER,
+                subject=f"{ye.REOPEN_DOCUMENT_TYPE}/{reopen_id}",
+            )
+        )
         uow.commit()
     return _reopen_view(doc)
 
@@ -205,16 +289,22 @@ def on_reopen_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
         reopened = years.set_closed(doc["org"], fiscal_year, False)
         years.save_state(doc["org"], fiscal_year, status=ye.YearStatus.OPEN.value, reopened_at=now(uow.conn))
     years.save_reopen(str(doc["id"]), ye.ReopenStatus.APPROVED.value, None)
-    uow.publish(ctx.event("budget.year_reopened", {
-        "document": _reopen_document(doc), "fiscal_year": fiscal_year, "lines_reopened": reopened},
-        producer=PRODUCER, subject=f"fiscal_year/{fiscal_year}"))
+    uow.publish(
+        ctx.event(
+            "budget.year_reopened",
+            {"document": _reopen_document(doc), "fiscal_year": fiscal_year, "lines_reopened": reopened},
+            producer=PRODUCER,
+            subject=f"fiscal_year/{fiscal_year}",
+        )
+    )
 
 
 def on_reopen_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     doc = _reopen_of(event, uow)
     if doc["status"] == ye.ReopenStatus.SUBMITTED:
-        YearRepository(uow.conn).save_reopen(str(doc["id"]), ye.ReopenStatus.RETURNED.value,
-                                             event.payload.get("reason"))
+        YearRepository(uow.conn).save_reopen(
+            str(doc["id"]), ye.ReopenStatus.RETURNED.value, event.payload.get("reason")
+        )
 
 
 def _reopen_of(event: Envelope, uow: BudgetUnitOfWork) -> dict[str, Any]:
@@ -238,16 +328,29 @@ def _reopen_document(doc: dict[str, Any]) -> dict[str, str]:
 
 def _reopen_view(doc: dict[str, Any]) -> dict[str, Any]:
     status = ye.ReopenStatus(doc["status"])
-    return {"id": str(doc["id"]), "no": doc["no"], "fiscal_year": doc["fiscal_year"], "reason": doc["reason"],
-            "initiator": doc["initiator"], "unit": doc["unit"], "status": status.value,
-            "status_label": ye.REOPEN_STATUS_LABELS[status], "status_reason": doc["status_reason"],
-            "document": _reopen_document(doc)}
+    return {
+        "id": str(doc["id"]),
+        "no": doc["no"],
+        "fiscal_year": doc["fiscal_year"],
+        "reason": doc["reason"],
+        "initiator": doc["initiator"],
+        "unit": doc["unit"],
+        "status": status.value,
+        "status_label": ye.REOPEN_STATUS_LABELS[status],
+        "status_reason": doc["status_reason"],
+        "document": _reopen_document(doc),
+    }
 
 
 def _state_view(fiscal_year: int, state: dict[str, Any] | None) -> dict[str, Any]:
     state = state or {}
-    return {"fiscal_year": fiscal_year, "status": state.get("status", "open"), "closes": state.get("closes", 0),
-            "reason": state.get("reason"), "closed_by": state.get("closed_by"),
-            "closed_at": state["closed_at"].isoformat() if state.get("closed_at") else None,
-            "reopened_at": state["reopened_at"].isoformat() if state.get("reopened_at") else None,
-            "summary": state.get("summary")}
+    return {
+        "fiscal_year": fiscal_year,
+        "status": state.get("status", "open"),
+        "closes": state.get("closes", 0),
+        "reason": state.get("reason"),
+        "closed_by": state.get("closed_by"),
+        "closed_at": state["closed_at"].isoformat() if state.get("closed_at") else None,
+        "reopened_at": state["reopened_at"].isoformat() if state.get("reopened_at") else None,
+        "summary": state.get("summary"),
+    }

@@ -10,7 +10,8 @@ from ic_platform.storage import platform_tables
 metadata = sa.MetaData()
 
 org_unit = sa.Table(
-    "org_unit", metadata,
+    "org_unit",
+    metadata,
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("name", sa.Text, nullable=False),
@@ -22,7 +23,8 @@ org_unit = sa.Table(
 )
 
 org_user = sa.Table(
-    "org_user", metadata,
+    "org_user",
+    metadata,
     sa.Column("username", sa.Text, primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("full_name", sa.Text, nullable=False),

@@ -12,13 +12,25 @@ from services.org.domain.model import Unit, User
 
 
 def _unit(row: Any) -> Unit:
-    return Unit(code=row.code, name=row.name, kind=row.kind, leader_in_charge=row.leader_in_charge,
-                responsible_for=tuple(row.responsible_for or ()))
+    return Unit(
+        code=row.code,
+        name=row.name,
+        kind=row.kind,
+        leader_in_charge=row.leader_in_charge,
+        responsible_for=tuple(row.responsible_for or ()),
+    )
 
 
 def _user(row: Any) -> User:
-    return User(username=row.username, full_name=row.full_name, unit=row.unit, roles=tuple(row.roles),
-                title=row.title, password_hash=row.password_hash, active=row.active)
+    return User(
+        username=row.username,
+        full_name=row.full_name,
+        unit=row.unit,
+        roles=tuple(row.roles),
+        title=row.title,
+        password_hash=row.password_hash,
+        active=row.active,
+    )
 
 
 class OrgRepository:
@@ -33,17 +45,36 @@ class OrgRepository:
         row = self.conn.execute(sa.select(org_user).where(org_user.c.username == username)).first()
         return _user(row) if row else None
 
+    def units_led_by(self, username: str) -> list[str]:
+        """The codes of the units this person is 分管领导 of."""
+        query = sa.select(org_unit.c.code).where(org_unit.c.leader_in_charge == username).order_by(org_unit.c.code)
+        return list(self.conn.execute(query).scalars())
+
     def save_unit(self, org: str, unit: Unit) -> None:
-        values = dict(org=org, name=unit.name, kind=unit.kind, leader_in_charge=unit.leader_in_charge,
-                      responsible_for=list(unit.responsible_for), updated_at=sa.func.now())
+        values = dict(
+            org=org,
+            name=unit.name,
+            kind=unit.kind,
+            leader_in_charge=unit.leader_in_charge,
+            responsible_for=list(unit.responsible_for),
+            updated_at=sa.func.now(),
+        )
         if self.unit(unit.code) is None:
             self.conn.execute(sa.insert(org_unit).values(code=unit.code, **values))
         else:
             self.conn.execute(sa.update(org_unit).where(org_unit.c.code == unit.code).values(**values))
 
     def save_user(self, org: str, user: User) -> None:
-        values = dict(org=org, full_name=user.full_name, unit=user.unit, roles=list(user.roles), title=user.title,
-                      password_hash=user.password_hash, active=user.active, updated_at=sa.func.now())
+        values = dict(
+            org=org,
+            full_name=user.full_name,
+            unit=user.unit,
+            roles=list(user.roles),
+            title=user.title,
+            password_hash=user.password_hash,
+            active=user.active,
+            updated_at=sa.func.now(),
+        )
         if self.user(user.username) is None:
             self.conn.execute(sa.insert(org_user).values(username=user.username, **values))
         else:
@@ -52,18 +83,23 @@ class OrgRepository:
     def units(self, *, org: str, kind: str | None, limit: int, offset: int) -> tuple[int, list[Unit]]:
         cond = [org_unit.c.org == org] + ([org_unit.c.kind == kind] if kind else [])
         total = self.conn.execute(sa.select(sa.func.count()).select_from(org_unit).where(*cond)).scalar_one()
-        rows = self.conn.execute(sa.select(org_unit).where(*cond).order_by(org_unit.c.kind.desc(), org_unit.c.code)
-                                 .limit(limit).offset(offset)).all()
+        rows = self.conn.execute(
+            sa.select(org_unit)
+            .where(*cond)
+            .order_by(org_unit.c.kind.desc(), org_unit.c.code)
+            .limit(limit)
+            .offset(offset)
+        ).all()
         return total, [_unit(r) for r in rows]
 
-    def users(self, *, org: str, unit: str | None, role: str | None, limit: int,
-              offset: int) -> tuple[int, list[User]]:
+    def users(self, *, org: str, unit: str | None, role: str | None, limit: int, offset: int) -> tuple[int, list[User]]:
         cond = [org_user.c.org == org]
         if unit:
             cond.append(org_user.c.unit == unit)
         if role:
             cond.append(org_user.c.roles.any(role))
         total = self.conn.execute(sa.select(sa.func.count()).select_from(org_user).where(*cond)).scalar_one()
-        rows = self.conn.execute(sa.select(org_user).where(*cond).order_by(org_user.c.username)
-                                 .limit(limit).offset(offset)).all()
+        rows = self.conn.execute(
+            sa.select(org_user).where(*cond).order_by(org_user.c.username).limit(limit).offset(offset)
+        ).all()
         return total, [_user(r) for r in rows]

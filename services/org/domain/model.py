@@ -9,8 +9,7 @@ import hmac
 import os
 from dataclasses import dataclass, field
 
-ROLES = ("clerk", "unit_head", "finance_reviewer", "leader_in_charge", "principal", "inspector", "auditor",
-         "admin")
+ROLES = ("clerk", "unit_head", "finance_reviewer", "leader_in_charge", "principal", "inspector", "auditor", "admin")
 _ITERATIONS = 60_000
 
 

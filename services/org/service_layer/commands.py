@@ -19,8 +19,12 @@ class RegisterUser(Command):
     username: Code
     full_name: Text
     unit: Code
-    roles: tuple[Literal["clerk", "unit_head", "finance_reviewer", "leader_in_charge", "principal", "inspector",
-                         "auditor", "admin"], ...] = Field(min_length=1)
+    roles: tuple[
+        Literal[
+            "clerk", "unit_head", "finance_reviewer", "leader_in_charge", "principal", "inspector", "auditor", "admin"
+        ],
+        ...,
+    ] = Field(min_length=1)
     title: str = ""
     password: str = Field(min_length=8, max_length=128)
 

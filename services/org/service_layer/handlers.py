@@ -17,13 +17,23 @@ PRODUCER = "org"
 
 
 def unit_view(unit: Unit) -> dict[str, Any]:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "leader_in_charge": unit.leader_in_charge,
-            "responsible_for": list(unit.responsible_for)}
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "leader_in_charge": unit.leader_in_charge,
+        "responsible_for": list(unit.responsible_for),
+    }
 
 
 def user_view(user: User, unit: Unit | None = None) -> dict[str, Any]:
-    view = {"username": user.username, "full_name": user.full_name, "unit": user.unit, "roles": list(user.roles),
-            "title": user.title}
+    view = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "unit": user.unit,
+        "roles": list(user.roles),
+        "title": user.title,
+    }
     if unit is not None:
         view["unit_name"] = unit.name
     return view
@@ -46,8 +56,11 @@ def register_user(cmd: commands.RegisterUser, uow: OrgUnitOfWork, ctx: CallConte
             raise not_found("unit", cmd.unit, "单位")
         existing = uow.org.user(cmd.username)
         user = User(**data, password_hash="")
-        if existing is not None and replace(existing, password_hash="") == user \
-                and existing.check_password(cmd.password):
+        if (
+            existing is not None
+            and replace(existing, password_hash="") == user
+            and existing.check_password(cmd.password)
+        ):
             uow.commit()
             return user_view(existing)
         uow.org.save_user(ctx.org, replace(user, password_hash=hash_password(cmd.password)))
@@ -56,23 +69,30 @@ def register_user(cmd: commands.RegisterUser, uow: OrgUnitOfWork, ctx: CallConte
     return user_view(user)
 
 
+def principal_view(user: User, unit: Unit | None, units_led: list[str]) -> dict[str, Any]:
+    """A person as the gateway signs them in: their view plus what their data scope needs (units led)."""
+    return {**user_view(user, unit), "units_led": units_led}
+
+
 def authenticate(cmd: commands.Authenticate, uow: OrgUnitOfWork) -> dict[str, Any]:
     with uow:
         user = uow.org.user(cmd.username)
         unit = uow.org.unit(user.unit) if user else None
+        units_led = uow.org.units_led_by(user.username) if user else []
     if user is None or not user.check_password(cmd.password):
         # One answer for "no such user" and "wrong password": don't tell a guesser which it was.
         raise DomainError("invalid_credentials", "用户名或密码错误", {}, 401)
-    return user_view(user, unit)
+    return principal_view(user, unit, units_led)
 
 
 def get_user(username: str, uow: OrgUnitOfWork) -> dict[str, Any]:
     with uow:
         user = uow.org.user(username)
         unit = uow.org.unit(user.unit) if user else None
+        units_led = uow.org.units_led_by(user.username) if user else []
     if user is None:
         raise not_found("user", username, "人员")
-    return user_view(user, unit)
+    return principal_view(user, unit, units_led)
 
 
 def list_units(cmd: commands.ListUnits, uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -12,7 +12,8 @@ metadata = sa.MetaData()
 matter_application_no = sa.Sequence("matter_application_no_seq", metadata=metadata)
 
 matter_application = sa.Table(
-    "matter_application", metadata,
+    "matter_application",
+    metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
     sa.Column("no", sa.Text, nullable=False, unique=True),
     sa.Column("org", sa.Text, nullable=False),

@@ -33,8 +33,9 @@ class ApplicationRepository:
         """Insert, or return the stored one when the id exists (a retried submission)."""
         values = {k: getattr(app, k) for k in _FIELDS if k not in ("created_at", "updated_at")}
         values["status"] = app.status.value
-        row = self.conn.execute(pg_insert(t).values(**values).on_conflict_do_nothing(index_elements=["id"])
-                                .returning(*t.columns)).first()
+        row = self.conn.execute(
+            pg_insert(t).values(**values).on_conflict_do_nothing(index_elements=["id"]).returning(*t.columns)
+        ).first()
         return _to_app(row) if row else self.get(app.id)
 
     def get(self, app_id: str, *, for_update: bool = False) -> MatterApplication | None:
@@ -43,27 +44,43 @@ class ApplicationRepository:
         return _to_app(row) if row else None
 
     def save_status(self, app: MatterApplication) -> None:
-        self.conn.execute(sa.update(t).where(t.c.id == app.id).values(
-            status=app.status.value, status_reason=app.status_reason, updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(t)
+            .where(t.c.id == app.id)
+            .values(status=app.status.value, status_reason=app.status_reason, updated_at=sa.func.now())
+        )
 
     def save_resubmission(self, app: MatterApplication) -> None:
-        self.conn.execute(sa.update(t).where(t.c.id == app.id).values(
-            title=app.title, purpose=app.purpose, status=app.status.value, status_reason=app.status_reason,
-            updated_at=sa.func.now()))
+        self.conn.execute(
+            sa.update(t)
+            .where(t.c.id == app.id)
+            .values(
+                title=app.title,
+                purpose=app.purpose,
+                status=app.status.value,
+                status_reason=app.status_reason,
+                updated_at=sa.func.now(),
+            )
+        )
 
-    def page(self, *, org: str, applicant: str | None, status: str | None, limit: int,
-             offset: int) -> tuple[int, list[MatterApplication]]:
+    def page(
+        self, *, org: str, applicant: str | None, status: str | None, limit: int, offset: int
+    ) -> tuple[int, list[MatterApplication]]:
         cond = [t.c.org == org]
         if applicant:
             cond.append(t.c.applicant == applicant)
         if status:
             cond.append(t.c.status == status)
         total = self.conn.execute(sa.select(sa.func.count()).select_from(t).where(*cond)).scalar_one()
-        rows = self.conn.execute(sa.select(t).where(*cond).order_by(t.c.created_at.desc())
-                                 .limit(limit).offset(offset)).all()
+        rows = self.conn.execute(
+            sa.select(t).where(*cond).order_by(t.c.created_at.desc()).limit(limit).offset(offset)
+        ).all()
         return total, [_to_app(r) for r in rows]
 
     def stuck_reserving(self, older_than: timedelta, limit: int = 50) -> list[str]:
-        rows = self.conn.execute(sa.select(t.c.id).where(
-            t.c.status == Status.RESERVING.value, t.c.updated_at < sa.func.now() - older_than).limit(limit)).all()
+        rows = self.conn.execute(
+            sa.select(t.c.id)
+            .where(t.c.status == Status.RESERVING.value, t.c.updated_at < sa.func.now() - older_than)
+            .limit(limit)
+        ).all()
         return [str(r.id) for r in rows]

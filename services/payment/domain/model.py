@@ -24,9 +24,15 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"  # taken back by the applicant before any approver acted; like a return otherwise
 
 
-STATUS_LABELS = {Status.RESERVING: "预算校验中", Status.REFUSED: "预算不足未提交", Status.SUBMITTED: "审批中",
-                 Status.APPROVED: "已批准", Status.REJECTED: "已驳回", Status.RETURNED: "已退回",
-                 Status.WITHDRAWN: "已撤回"}
+STATUS_LABELS = {
+    Status.RESERVING: "预算校验中",
+    Status.REFUSED: "预算不足未提交",
+    Status.SUBMITTED: "审批中",
+    Status.APPROVED: "已批准",
+    Status.REJECTED: "已驳回",
+    Status.RETURNED: "已退回",
+    Status.WITHDRAWN: "已撤回",
+}
 
 _ALLOWED = {
     Status.RESERVING: {Status.SUBMITTED, Status.REFUSED},
@@ -67,8 +73,11 @@ class MatterApplication:
             return False
         if status not in _ALLOWED.get(self.status, set()):
             now, then = STATUS_LABELS[self.status], STATUS_LABELS[status]
-            raise Conflict("invalid_status_transition", f"事前申请 {self.no} 当前为「{now}」，不能变为「{then}」",
-                           {"from": self.status.value, "to": status.value})
+            raise Conflict(
+                "invalid_status_transition",
+                f"事前申请 {self.no} 当前为「{now}」，不能变为「{then}」",
+                {"from": self.status.value, "to": status.value},
+            )
         self.status, self.status_reason = status, reason
         return True
 
@@ -79,13 +88,17 @@ class MatterApplication:
         the pre-commitment was made for, and changing money needs the old pre-commitment released and a new
         one reserved (two budget moves that must stay consistent with this document), left for later."""
         if actor != self.applicant:
-            raise Forbidden("matter_application_not_applicant", f"只有申请人可以重新提交事前申请 {self.no}",
-                            {"applicant": self.applicant, "actor": actor or ""})
+            raise Forbidden(
+                "matter_application_not_applicant",
+                f"只有申请人可以重新提交事前申请 {self.no}",
+                {"applicant": self.applicant, "actor": actor or ""},
+            )
         if self.status not in (Status.RETURNED, Status.WITHDRAWN):
-            raise Conflict("matter_application_not_returned",
-                           f"事前申请 {self.no} 当前为「{STATUS_LABELS[self.status]}」，"
-                           "只有已退回或已撤回的申请可以重新提交",
-                           {"status": self.status.value})
+            raise Conflict(
+                "matter_application_not_returned",
+                f"事前申请 {self.no} 当前为「{STATUS_LABELS[self.status]}」，只有已退回或已撤回的申请可以重新提交",
+                {"status": self.status.value},
+            )
         if title is not None:
             self.title = title
         if purpose is not None:

@@ -33,15 +33,27 @@ class Budget(Protocol):
 
 
 def view(app: MatterApplication) -> dict[str, Any]:
-    return {"id": app.id, "no": app.no, "title": app.title, "purpose": app.purpose, "unit": app.unit,
-            "applicant": app.applicant, "budget_line_id": app.budget_line_id, "amount": money_str(app.amount),
-            "major_matter": app.major_matter, "status": app.status.value, "status_label": STATUS_LABELS[app.status],
-            "status_reason": app.status_reason, "document": app.document,
-            "created_at": app.created_at.isoformat() if app.created_at else None}
+    return {
+        "id": app.id,
+        "no": app.no,
+        "title": app.title,
+        "purpose": app.purpose,
+        "unit": app.unit,
+        "applicant": app.applicant,
+        "budget_line_id": app.budget_line_id,
+        "amount": money_str(app.amount),
+        "major_matter": app.major_matter,
+        "status": app.status.value,
+        "status_label": STATUS_LABELS[app.status],
+        "status_reason": app.status_reason,
+        "document": app.document,
+        "created_at": app.created_at.isoformat() if app.created_at else None,
+    }
 
 
-def submit_matter_application(cmd: commands.SubmitMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext,
-                              budget: Budget) -> dict[str, Any]:
+def submit_matter_application(
+    cmd: commands.SubmitMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget
+) -> dict[str, Any]:
     # Without an expense section the request reads as it did before sections existed (same idempotency hash).
     request = cmd.model_dump(mode="json", exclude={"expense"} if cmd.expense is None else None)
     key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
@@ -50,20 +62,40 @@ def submit_matter_application(cmd: commands.SubmitMatterApplication, uow: Paymen
     with uow:
         if key and (stored := uow.recall(SUBMIT_SCOPE, key, request)) is not None:
             return stored
-        app = uow.applications.add(MatterApplication(
-            id=app_id, no=uow.applications.next_no(datetime.now(UTC).year), org=ctx.org, title=cmd.title,
-            purpose=cmd.purpose, unit=cmd.unit, applicant=ctx.actor, budget_line_id=cmd.budget_line_id,
-            amount=cmd.amount, major_matter=cmd.major_matter))
+        app = uow.applications.add(
+            MatterApplication(
+                id=app_id,
+                no=uow.applications.next_no(datetime.now(UTC).year),
+                org=ctx.org,
+                title=cmd.title,
+                purpose=cmd.purpose,
+                unit=cmd.unit,
+                applicant=ctx.actor,
+                budget_line_id=cmd.budget_line_id,
+                amount=cmd.amount,
+                major_matter=cmd.major_matter,
+            )
+        )
         standards.publish_if_exceeded(uow, ctx, app, checked)
         uow.commit()
     return _reserve_and_submit(app, uow, ctx, budget, remember=(key, request) if key else None)
 
 
-def _reserve_and_submit(app: MatterApplication, uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget,
-                        remember: tuple[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+def _reserve_and_submit(
+    app: MatterApplication,
+    uow: PaymentUnitOfWork,
+    ctx: CallContext,
+    budget: Budget,
+    remember: tuple[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     try:
-        decision = budget.reserve(budget_line_id=app.budget_line_id, amount=money_str(app.amount),
-                                  document=app.document, step="submit", unit=app.unit)
+        decision = budget.reserve(
+            budget_line_id=app.budget_line_id,
+            amount=money_str(app.amount),
+            document=app.document,
+            step="submit",
+            unit=app.unit,
+        )
     except DomainError as refusal:
         with uow:
             current = uow.applications.get(app.id, for_update=True)
@@ -75,12 +107,25 @@ def _reserve_and_submit(app: MatterApplication, uow: PaymentUnitOfWork, ctx: Cal
         current = uow.applications.get(app.id, for_update=True)
         if current.move_to(Status.SUBMITTED):
             uow.applications.save_status(current)
-            uow.publish(ctx.event("payment.matter_application_submitted", {
-                "document": current.document, "unit": current.unit, "applicant": current.applicant,
-                "budget_line_id": current.budget_line_id, "amount": money_str(current.amount),
-                "title": current.title, "purpose": current.purpose, "major_matter": current.major_matter,
-                **ctx.client(),
-            }, producer=PRODUCER, subject=current.subject, actor=current.applicant))
+            uow.publish(
+                ctx.event(
+                    "payment.matter_application_submitted",
+                    {
+                        "document": current.document,
+                        "unit": current.unit,
+                        "applicant": current.applicant,
+                        "budget_line_id": current.budget_line_id,
+                        "amount": money_str(current.amount),
+                        "title": current.title,
+                        "purpose": current.purpose,
+                        "major_matter": current.major_matter,
+                        **ctx.client(),
+                    },
+                    producer=PRODUCER,
+                    subject=current.subject,
+                    actor=current.applicant,
+                )
+            )
         result = {**view(current), "funds": decision}
         # The answer is remembered in the same transaction, so a retry with the key gets exactly this answer.
         if remember:
@@ -111,14 +156,16 @@ def get_matter_application(app_id: str, uow: PaymentUnitOfWork, ctx: CallContext
     return view(app)
 
 
-def list_matter_applications(cmd: commands.ListMatterApplications, uow: PaymentUnitOfWork,
-                             ctx: CallContext) -> dict[str, Any]:
+def list_matter_applications(
+    cmd: commands.ListMatterApplications, uow: PaymentUnitOfWork, ctx: CallContext
+) -> dict[str, Any]:
     if not cmd.mine and ctx.actor is None:
         raise Forbidden("forbidden", "无权查看全部事前申请")
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
-        total, apps = uow.applications.page(org=ctx.org, applicant=ctx.actor if cmd.mine else None,
-                                            status=cmd.status, limit=limit, offset=offset)
+        total, apps = uow.applications.page(
+            org=ctx.org, applicant=ctx.actor if cmd.mine else None, status=cmd.status, limit=limit, offset=offset
+        )
     return paged([view(a) for a in apps], total, cmd.page, limit)
 
 
@@ -144,12 +191,23 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
         uow.applications.save_status(app)
         ctx = CallContext.from_envelope(event)
         if approved:
-            uow.publish(ctx.event("payment.matter_application_approved", {"document": app.document},
-                                  producer=PRODUCER, subject=app.subject))
+            uow.publish(
+                ctx.event(
+                    "payment.matter_application_approved",
+                    {"document": app.document},
+                    producer=PRODUCER,
+                    subject=app.subject,
+                )
+            )
         else:
-            uow.publish(ctx.event("payment.matter_application_rejected",
-                                  {"document": app.document, "reason": reason or "审批未通过"},
-                                  producer=PRODUCER, subject=app.subject))
+            uow.publish(
+                ctx.event(
+                    "payment.matter_application_rejected",
+                    {"document": app.document, "reason": reason or "审批未通过"},
+                    producer=PRODUCER,
+                    subject=app.subject,
+                )
+            )
 
 
 def on_approval_returned(event: Envelope, uow: PaymentUnitOfWork) -> None:
@@ -176,8 +234,9 @@ def on_approval_withdrawn(event: Envelope, uow: PaymentUnitOfWork) -> None:
     uow.applications.save_status(app)
 
 
-def resubmit_matter_application(cmd: commands.ResubmitMatterApplication, uow: PaymentUnitOfWork,
-                                ctx: CallContext) -> dict[str, Any]:
+def resubmit_matter_application(
+    cmd: commands.ResubmitMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext
+) -> dict[str, Any]:
     """The applicant corrects a returned application (title, purpose) and sends it into a new approval round.
     The amount and the budget line cannot change on a resubmission in this version: changing money needs the
     pre-commitment released and reserved again, which is left for later. The pre-commitment made at the first
@@ -188,15 +247,31 @@ def resubmit_matter_application(cmd: commands.ResubmitMatterApplication, uow: Pa
             raise not_found("matter_application", cmd.application_id, "事前申请")
         app.resubmit(ctx.actor, title=cmd.title, purpose=cmd.purpose)
         uow.applications.save_resubmission(app)
-        uow.publish(ctx.event("payment.matter_application_resubmitted", {
-            "document": app.document, "unit": app.unit, "applicant": app.applicant,
-            "budget_line_id": app.budget_line_id, "amount": money_str(app.amount), "title": app.title,
-            "purpose": app.purpose, "major_matter": app.major_matter, **ctx.client(),
-        }, producer=PRODUCER, subject=app.subject, actor=app.applicant))
+        uow.publish(
+            ctx.event(
+                "payment.matter_application_resubmitted",
+                {
+                    "document": app.document,
+                    "unit": app.unit,
+                    "applicant": app.applicant,
+                    "budget_line_id": app.budget_line_id,
+                    "amount": money_str(app.amount),
+                    "title": app.title,
+                    "purpose": app.purpose,
+                    "major_matter": app.major_matter,
+                    **ctx.client(),
+                },
+                producer=PRODUCER,
+                subject=app.subject,
+                actor=app.applicant,
+            )
+        )
         uow.commit()
     return view(app)
 
 
-
-EVENT_HANDLERS = {"approval.completed": [on_approval_completed], "approval.returned": [on_approval_returned],
-                  "approval.withdrawn": [on_approval_withdrawn]}
+EVENT_HANDLERS = {
+    "approval.completed": [on_approval_completed],
+    "approval.returned": [on_approval_returned],
+    "approval.withdrawn": [on_approval_withdrawn],
+}

@@ -21,6 +21,7 @@ PRODUCER = "payment"
 
 class ExpenseSection(Command):
     """What the application will spend, as the standards measure it (see budget's check_standard)."""
+
     kind: Literal["travel", "meeting", "training", "reception"]
     expense_date: date
     details: dict[str, Any]
@@ -36,9 +37,17 @@ def check_expense(expense: ExpenseSection | None, budget: Standards) -> dict[str
         return None
     answer = budget.check_standard(**expense.model_dump(mode="json"))
     if answer["blocked"]:
-        raise Conflict("expenditure_standard_exceeded", answer["message"],
-                       {"citation": answer["citation"], "standard": answer["standard"], "items": answer["items"],
-                        "excess_total": answer["excess_total"], "action": answer["action"]})
+        raise Conflict(
+            "expenditure_standard_exceeded",
+            answer["message"],
+            {
+                "citation": answer["citation"],
+                "standard": answer["standard"],
+                "items": answer["items"],
+                "excess_total": answer["excess_total"],
+                "action": answer["action"],
+            },
+        )
     return answer
 
 
@@ -47,12 +56,34 @@ def publish_if_exceeded(uow: Any, ctx: CallContext, app: MatterApplication, answ
     if answer is None or answer["within"]:
         return
     standard = answer["standard"]
-    uow.publish(ctx.event("payment.standard_exceeded", {
-        "document": app.document, "unit": app.unit, "applicant": app.applicant, "kind": answer["kind"],
-        "expense_date": answer["expense_date"], "standard_code": standard["code"],
-        "standard_version": int(standard["version"]), "citation": answer["citation"],
-        "action": answer["action"], "excess_total": answer["excess_total"],
-        "items": [{"item": i["item"], "label": i["label"], "limit": str(i["limit"]), "asked": str(i["asked"]),
-                   "excess": str(i["excess"])} for i in answer["items"] if i["exceeded"]],
-    }, producer=PRODUCER, subject=app.subject, actor=app.applicant))
-
+    uow.publish(
+        ctx.event(
+            "payment.standard_exceeded",
+            {
+                "document": app.document,
+                "unit": app.unit,
+                "applicant": app.applicant,
+                "kind": answer["kind"],
+                "expense_date": answer["expense_date"],
+                "standard_code": standard["code"],
+                "standard_version": int(standard["version"]),
+                "citation": answer["citation"],
+                "action": answer["action"],
+                "excess_total": answer["excess_total"],
+                "items": [
+                    {
+                        "item": i["item"],
+                        "label": i["label"],
+                        "limit": str(i["limit"]),
+                        "asked": str(i["asked"]),
+                        "excess": str(i["excess"]),
+                    }
+                    for i in answer["items"]
+                    if i["exceeded"]
+                ],
+            },
+            producer=PRODUCER,
+            subject=app.subject,
+            actor=app.applicant,
+        )
+    )

@@ -12,7 +12,8 @@ metadata = sa.MetaData()
 # The dossier: one row per event about a document, whoever produced it. A projection, rebuilt by replaying
 # events, so it holds what the event said (payload) as well as the sentence people read (summary).
 dossier_entry = sa.Table(
-    "dossier_entry", metadata,
+    "dossier_entry",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     # The inbox already applies an event once; this makes a second filing impossible even if it did not.
     sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
@@ -36,7 +37,8 @@ dossier_entry = sa.Table(
 # Documents that belong together. Stored in both directions, so a dossier finds its links with one lookup
 # on its own key; the first evidence found is kept (event_id, reason), later evidence adds nothing.
 document_link = sa.Table(
-    "document_link", metadata,
+    "document_link",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     sa.Column("document_type", sa.Text, nullable=False),
     sa.Column("document_id", sa.Text, nullable=False),
@@ -53,7 +55,8 @@ document_link = sa.Table(
 # ── risk warnings (风险预警), see domain/rules.py ──
 # One warning per (document, rule): a rule holding again for the same document raises nothing new.
 risk_warning = sa.Table(
-    "risk_warning", metadata,
+    "risk_warning",
+    metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("document_type", sa.Text, nullable=False),
@@ -70,7 +73,8 @@ risk_warning = sa.Table(
 
 # The facts the rules look back on. Spending documents as submitted (the split-purchase rule's history)...
 risk_spend = sa.Table(
-    "risk_spend", metadata,
+    "risk_spend",
+    metadata,
     sa.Column("document_type", sa.Text, primary_key=True),
     sa.Column("document_id", sa.Text, primary_key=True),
     sa.Column("document_no", sa.Text),
@@ -86,7 +90,8 @@ risk_spend = sa.Table(
 # ...and the budget moves and threshold crossings of one story (correlation id): a crossing names no document,
 # the move that caused it does, and either may be heard first.
 risk_budget_signal = sa.Table(
-    "risk_budget_signal", metadata,
+    "risk_budget_signal",
+    metadata,
     sa.Column("event_id", sa.Uuid, primary_key=True),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("correlation_id", sa.Text, nullable=False),

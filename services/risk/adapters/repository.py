@@ -22,34 +22,63 @@ class DossierRepository:
         """(filed now, first entry of its document in this story), in one statement: the common case (a
         document's later events) then needs nothing more. The EXISTS reads the snapshot before the insert."""
         doc = entry.document
-        inserted = pg_insert(dossier_entry).values(
-            event_id=entry.event_id, org=entry.org, subject=doc.subject, document_type=doc.type,
-            document_id=doc.id, document_no=doc.no, type=entry.type, occurred_at=entry.occurred_at,
-            actor=entry.actor, producer=entry.producer, correlation_id=entry.correlation_id,
-            summary=entry.summary, payload=entry.payload,
-        ).on_conflict_do_nothing(index_elements=["event_id"]).returning(E.id).cte("inserted")
-        known = sa.exists().where(E.org == entry.org, E.document_type == doc.type, E.document_id == doc.id,
-                                  E.correlation_id == entry.correlation_id)
-        row = self.conn.execute(sa.select(sa.select(inserted.c.id).scalar_subquery().label("id"),
-                                          known.label("known"))).one()
+        inserted = (
+            pg_insert(dossier_entry)
+            .values(
+                event_id=entry.event_id,
+                org=entry.org,
+                subject=doc.subject,
+                document_type=doc.type,
+                document_id=doc.id,
+                document_no=doc.no,
+                type=entry.type,
+                occurred_at=entry.occurred_at,
+                actor=entry.actor,
+                producer=entry.producer,
+                correlation_id=entry.correlation_id,
+                summary=entry.summary,
+                payload=entry.payload,
+            )
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(E.id)
+            .cte("inserted")
+        )
+        known = sa.exists().where(
+            E.org == entry.org,
+            E.document_type == doc.type,
+            E.document_id == doc.id,
+            E.correlation_id == entry.correlation_id,
+        )
+        row = self.conn.execute(
+            sa.select(sa.select(inserted.c.id).scalar_subquery().label("id"), known.label("known"))
+        ).one()
         return row.id is not None, not row.known
 
     def lock_story(self, correlation_id: str) -> None:
         """Until commit, be the only filer in this story. Without it two events of one story filed at once
         (one per document) would each miss the other's uncommitted entry, and the documents stay unlinked."""
-        self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
-                          {"k": f"dossier_story:{correlation_id}"})
+        self.conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"dossier_story:{correlation_id}"}
+        )
 
     def entries(self, org: str, document: DocumentRef) -> list[DossierEntry]:
-        rows = self.conn.execute(sa.select(dossier_entry).where(
-            E.org == org, E.document_type == document.type, E.document_id == document.id)
-            .order_by(E.occurred_at, E.id)).all()
+        rows = self.conn.execute(
+            sa.select(dossier_entry)
+            .where(E.org == org, E.document_type == document.type, E.document_id == document.id)
+            .order_by(E.occurred_at, E.id)
+        ).all()
         return [_to_entry(r) for r in rows]
 
     def documents_in_story(self, org: str, correlation_id: str, besides: DocumentRef) -> list[DocumentRef]:
-        rows = self.conn.execute(sa.select(E.document_type, E.document_id).distinct().where(
-            E.org == org, E.correlation_id == correlation_id,
-            sa.not_(sa.and_(E.document_type == besides.type, E.document_id == besides.id)))).all()
+        rows = self.conn.execute(
+            sa.select(E.document_type, E.document_id)
+            .distinct()
+            .where(
+                E.org == org,
+                E.correlation_id == correlation_id,
+                sa.not_(sa.and_(E.document_type == besides.type, E.document_id == besides.id)),
+            )
+        ).all()
         return [DocumentRef(r.document_type, r.document_id) for r in rows]
 
 
@@ -58,23 +87,46 @@ class LinkRepository:
         self.conn = conn
 
     def link(self, a: DocumentRef, b: DocumentRef, reason: LinkReason, event_id: str) -> None:
-        rows = [dict(document_type=x.type, document_id=x.id, linked_type=y.type, linked_id=y.id,
-                     reason=reason.value, event_id=event_id) for x, y in ((a, b), (b, a))]
+        rows = [
+            dict(
+                document_type=x.type,
+                document_id=x.id,
+                linked_type=y.type,
+                linked_id=y.id,
+                reason=reason.value,
+                event_id=event_id,
+            )
+            for x, y in ((a, b), (b, a))
+        ]
         self.conn.execute(pg_insert(document_link).values(rows).on_conflict_do_nothing())
 
     def linked_to(self, document: DocumentRef) -> list[tuple[DocumentRef, LinkReason]]:
         # The number people see comes from the linked document's own dossier, if anything is filed there yet.
-        no = (sa.select(E.document_no).where(E.document_type == L.linked_type, E.document_id == L.linked_id,
-                                             E.document_no.is_not(None))
-              .order_by(E.occurred_at.desc()).limit(1).scalar_subquery())
-        rows = self.conn.execute(sa.select(L.linked_type, L.linked_id, L.reason, no.label("no")).where(
-            L.document_type == document.type, L.document_id == document.id).order_by(L.id)).all()
+        no = (
+            sa.select(E.document_no)
+            .where(E.document_type == L.linked_type, E.document_id == L.linked_id, E.document_no.is_not(None))
+            .order_by(E.occurred_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = self.conn.execute(
+            sa.select(L.linked_type, L.linked_id, L.reason, no.label("no"))
+            .where(L.document_type == document.type, L.document_id == document.id)
+            .order_by(L.id)
+        ).all()
         return [(DocumentRef(r.linked_type, r.linked_id, r.no), LinkReason(r.reason)) for r in rows]
 
 
 def _to_entry(row: Any) -> DossierEntry:
     return DossierEntry(
-        event_id=str(row.event_id), org=row.org,
-        document=DocumentRef(row.document_type, row.document_id, row.document_no), type=row.type,
-        occurred_at=row.occurred_at, actor=row.actor, producer=row.producer,
-        correlation_id=row.correlation_id, summary=row.summary, payload=row.payload)
+        event_id=str(row.event_id),
+        org=row.org,
+        document=DocumentRef(row.document_type, row.document_id, row.document_no),
+        type=row.type,
+        occurred_at=row.occurred_at,
+        actor=row.actor,
+        producer=row.producer,
+        correlation_id=row.correlation_id,
+        summary=row.summary,
+        payload=row.payload,
+    )

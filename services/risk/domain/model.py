@@ -60,9 +60,17 @@ def dossier_entry(event: Envelope) -> DossierEntry | None:
     if named is not None and named.same_document(document):
         document = named  # the payload knows the number people see (SQ-2026-000001); the subject does not
     return DossierEntry(
-        event_id=event.event_id, org=event.org, document=document, type=event.type,
-        occurred_at=_timestamp(event.occurred_at), actor=event.actor, producer=event.producer,
-        correlation_id=event.correlation_id, summary=summarise(event), payload=event.payload)
+        event_id=event.event_id,
+        org=event.org,
+        document=document,
+        type=event.type,
+        occurred_at=_timestamp(event.occurred_at),
+        actor=event.actor,
+        producer=event.producer,
+        correlation_id=event.correlation_id,
+        summary=summarise(event),
+        payload=event.payload,
+    )
 
 
 def documents_named(payload: dict[str, Any], filed: DocumentRef) -> list[DocumentRef]:

@@ -58,9 +58,11 @@ class SplitPolicy:
     @classmethod
     def from_env(cls) -> SplitPolicy:
         env = os.environ
-        return cls(threshold=Decimal(env.get("IC_RISK_SPLIT_THRESHOLD", "50000.00")),
-                   min_part=Decimal(env.get("IC_RISK_SPLIT_MIN_PART", "5000.00")),
-                   window=timedelta(days=float(env.get("IC_RISK_SPLIT_WINDOW_DAYS", "30"))))
+        return cls(
+            threshold=Decimal(env.get("IC_RISK_SPLIT_THRESHOLD", "50000.00")),
+            min_part=Decimal(env.get("IC_RISK_SPLIT_MIN_PART", "5000.00")),
+            window=timedelta(days=float(env.get("IC_RISK_SPLIT_WINDOW_DAYS", "30"))),
+        )
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,12 @@ class Spend:
     title: str = ""
 
     def as_evidence(self) -> dict[str, Any]:
-        return {"document": self.document.as_dict(), "amount": money_str(self.amount), "title": self.title,
-                "submitted_at": self.at.isoformat()}
+        return {
+            "document": self.document.as_dict(),
+            "amount": money_str(self.amount),
+            "title": self.title,
+            "submitted_at": self.at.isoformat(),
+        }
 
 
 def split_purchase(latest: Spend, earlier: list[Spend], policy: SplitPolicy = SplitPolicy()) -> WarningDraft | None:
@@ -85,23 +91,44 @@ def split_purchase(latest: Spend, earlier: list[Spend], policy: SplitPolicy = Sp
     if not _is_part(latest, policy):
         return None
     since = latest.at - policy.window
-    parts = sorted((s for s in earlier
-                    if not s.document.same_document(latest.document) and s.unit == latest.unit
-                    and s.budget_line_id == latest.budget_line_id and since <= s.at <= latest.at
-                    and _is_part(s, policy)), key=lambda s: (s.at, s.document.id))
+    parts = sorted(
+        (
+            s
+            for s in earlier
+            if not s.document.same_document(latest.document)
+            and s.unit == latest.unit
+            and s.budget_line_id == latest.budget_line_id
+            and since <= s.at <= latest.at
+            and _is_part(s, policy)
+        ),
+        key=lambda s: (s.at, s.document.id),
+    )
     if not parts:
         return None
     total = latest.amount + sum((s.amount for s in parts), Decimal("0"))
     if total < policy.threshold:
         return None
     days = policy.window.days or round(policy.window.total_seconds() / 86400, 2)
-    message = (f"疑似拆分采购（化整为零）：本单位 {days} 天内在预算指标 {latest.budget_line_id} 上共提交 "
-               f"{len(parts) + 1} 笔申请，单笔均低于 {policy.threshold:,.2f} 元，合计 {total:,.2f} 元已达到"
-               f"审批/采购限额。其他申请：{'、'.join(s.document.no or s.document.id for s in parts)}")
-    return WarningDraft(latest.document, Rule.SPLIT_PURCHASE, Severity.HIGH, message, {
-        "unit": latest.unit, "budget_line_id": latest.budget_line_id, "threshold": money_str(policy.threshold),
-        "total": money_str(total), "window_days": days, "amount": money_str(latest.amount),
-        "others": [s.as_evidence() for s in parts]})
+    message = (
+        f"疑似拆分采购（化整为零）：本单位 {days} 天内在预算指标 {latest.budget_line_id} 上共提交 "
+        f"{len(parts) + 1} 笔申请，单笔均低于 {policy.threshold:,.2f} 元，合计 {total:,.2f} 元已达到"
+        f"审批/采购限额。其他申请：{'、'.join(s.document.no or s.document.id for s in parts)}"
+    )
+    return WarningDraft(
+        latest.document,
+        Rule.SPLIT_PURCHASE,
+        Severity.HIGH,
+        message,
+        {
+            "unit": latest.unit,
+            "budget_line_id": latest.budget_line_id,
+            "threshold": money_str(policy.threshold),
+            "total": money_str(total),
+            "window_days": days,
+            "amount": money_str(latest.amount),
+            "others": [s.as_evidence() for s in parts],
+        },
+    )
 
 
 def _is_part(spend: Spend, policy: SplitPolicy) -> bool:
@@ -123,15 +150,28 @@ class Crossing:
     amount: Decimal
 
 
-def budget_nearly_exhausted(crossing: Crossing, document: DocumentRef,
-                            level: int = NEARLY_EXHAUSTED_LEVEL) -> WarningDraft | None:
+def budget_nearly_exhausted(
+    crossing: Crossing, document: DocumentRef, level: int = NEARLY_EXHAUSTED_LEVEL
+) -> WarningDraft | None:
     """A medium warning on the document whose move took its line across `level` percent."""
     if crossing.level < level:
         return None
     left = crossing.amount - crossing.consumed
-    message = (f"预算指标 {crossing.budget_line_id} 已使用 {crossing.rate}%（越过 {crossing.level}% 预警线），"
-               f"剩余 {left:,.2f} 元，本单据是越线的原因")
-    return WarningDraft(document, Rule.BUDGET_NEARLY_EXHAUSTED, Severity.MEDIUM, message, {
-        "budget_line_id": crossing.budget_line_id, "level": crossing.level, "rate": crossing.rate,
-        "consumed": money_str(crossing.consumed), "amount": money_str(crossing.amount),
-        "remaining": money_str(left)})
+    message = (
+        f"预算指标 {crossing.budget_line_id} 已使用 {crossing.rate}%（越过 {crossing.level}% 预警线），"
+        f"剩余 {left:,.2f} 元，本单据是越线的原因"
+    )
+    return WarningDraft(
+        document,
+        Rule.BUDGET_NEARLY_EXHAUSTED,
+        Severity.MEDIUM,
+        message,
+        {
+            "budget_line_id": crossing.budget_line_id,
+            "level": crossing.level,
+            "rate": crossing.rate,
+            "consumed": money_str(crossing.consumed),
+            "amount": money_str(crossing.amount),
+            "remaining": money_str(left),
+        },
+    )

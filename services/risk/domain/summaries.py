@@ -15,8 +15,9 @@ from ic_platform.envelope import Envelope
 LABELS: dict[str, str] = {
     "org.unit_registered": "登记单位 {unit_name}（{unit_code}）",
     "org.user_registered": "登记人员 {full_name}（{username}），所属单位 {user_unit}",
-    "payment.matter_application_submitted":
-        "{actor} 提交事前申请 {no}「{title}」，金额 {amount}，预算指标 {budget_line_id}{major_matter}",
+    "payment.matter_application_submitted": (
+        "{actor} 提交事前申请 {no}「{title}」，金额 {amount}，预算指标 {budget_line_id}{major_matter}"
+    ),
     "payment.matter_application_resubmitted": "{actor} 修改后重新提交事前申请 {no}「{title}」",
     "payment.matter_application_approved": "事前申请 {no} 审批通过",
     "payment.matter_application_rejected": "事前申请 {no} 被驳回：{reason}",

@@ -48,14 +48,22 @@ def get_dossier(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallCon
     return {
         "document": {"type": document.type, "id": document.id, "no": no},
         "entries": [entry_view(e) for e in entries],
-        "linked_documents": [{"type": d.type, "id": d.id, "no": d.no, "reason": r.value,
-                              "reason_label": LINK_LABELS[r]} for d, r in linked],
+        "linked_documents": [
+            {"type": d.type, "id": d.id, "no": d.no, "reason": r.value, "reason_label": LINK_LABELS[r]}
+            for d, r in linked
+        ],
     }
 
 
 def entry_view(entry: DossierEntry) -> dict[str, Any]:
-    return {"occurred_at": entry.occurred_at.isoformat(), "type": entry.type, "actor": entry.actor,
-            "summary": entry.summary, "producer": entry.producer, "event_id": entry.event_id}
+    return {
+        "occurred_at": entry.occurred_at.isoformat(),
+        "type": entry.type,
+        "actor": entry.actor,
+        "summary": entry.summary,
+        "producer": entry.producer,
+        "event_id": entry.event_id,
+    }
 
 
 EVENT_HANDLERS = {"*": [file_on_dossier]}

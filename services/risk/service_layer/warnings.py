@@ -41,8 +41,14 @@ BUDGET_MOVES = ("budget.pre_committed", "budget.committed", "budget.actualized")
 
 def on_spend_submitted(event: Envelope, uow: RiskUnitOfWork) -> None:
     p = event.payload
-    spend = Spend(_document(p["document"]), p["unit"], p["budget_line_id"], parse_money(p["amount"]),
-                  datetime.fromisoformat(event.occurred_at), p.get("title", ""))
+    spend = Spend(
+        _document(p["document"]),
+        p["unit"],
+        p["budget_line_id"],
+        parse_money(p["amount"]),
+        datetime.fromisoformat(event.occurred_at),
+        p.get("title", ""),
+    )
     policy = SplitPolicy.from_env()
     uow.warnings.lock_line(event.org, spend.unit, spend.budget_line_id)
     uow.warnings.add_spend(event.org, spend)
@@ -60,8 +66,7 @@ def on_budget_move(event: Envelope, uow: RiskUnitOfWork) -> None:
     p = event.payload
     document = _document(p["document"])
     uow.warnings.lock_story(event.correlation_id)
-    uow.warnings.add_signal(event.event_id, event.org, event.correlation_id, "move", p["budget_line_id"], p,
-                            document)
+    uow.warnings.add_signal(event.event_id, event.org, event.correlation_id, "move", p["budget_line_id"], p, document)
     for row in uow.warnings.signals(event.correlation_id, p["budget_line_id"], "crossing"):
         _raise(uow, event, budget_nearly_exhausted(_crossing(row.payload), document))
 
@@ -86,10 +91,22 @@ def _raise(uow: RiskUnitOfWork, event: Envelope, draft: WarningDraft | None) -> 
         return  # this rule already warned about this document
     metrics.risk_warnings_raised.labels(draft.rule.value, draft.severity.value).inc()
     ctx = CallContext.from_envelope(event)
-    uow.publish(ctx.event("risk.warning_raised", {
-        "warning_id": stored["id"], "document": stored["document"], "rule": stored["rule"],
-        "severity": stored["severity"], "message": stored["message"], "evidence": stored["evidence"],
-        "raised_at": stored["raised_at"]}, producer=PRODUCER, subject=draft.document.subject))
+    uow.publish(
+        ctx.event(
+            "risk.warning_raised",
+            {
+                "warning_id": stored["id"],
+                "document": stored["document"],
+                "rule": stored["rule"],
+                "severity": stored["severity"],
+                "message": stored["message"],
+                "evidence": stored["evidence"],
+                "raised_at": stored["raised_at"],
+            },
+            producer=PRODUCER,
+            subject=draft.document.subject,
+        )
+    )
 
 
 def warnings_for(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:

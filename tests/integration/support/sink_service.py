@@ -14,15 +14,18 @@ BINDINGS = {"sink": [EVENT_TYPE]}
 
 metadata = sa.MetaData()
 platform_tables(metadata)
-applied = sa.Table("applied", metadata,
-                   sa.Column("event_id", sa.Uuid, primary_key=True),
-                   sa.Column("n", sa.Integer, nullable=False))
+applied = sa.Table(
+    "applied", metadata, sa.Column("event_id", sa.Uuid, primary_key=True), sa.Column("n", sa.Integer, nullable=False)
+)
 
 
 def on_ping(event, uow) -> None:  # noqa: ANN001
     # Counts, rather than ignores, a second application: a duplicate must be visible to the test.
-    uow.conn.execute(pg_insert(applied).values(event_id=event.event_id, n=1).on_conflict_do_update(
-        index_elements=["event_id"], set_={"n": applied.c.n + 1}))
+    uow.conn.execute(
+        pg_insert(applied)
+        .values(event_id=event.event_id, n=1)
+        .on_conflict_do_update(index_elements=["event_id"], set_={"n": applied.c.n + 1})
+    )
 
 
 class SinkService(PlatformService):

@@ -100,7 +100,10 @@ def test_return_to_an_earlier_step_opens_a_task_there():
     route, third = to_step_three()
     handover = actions.return_to_step(route, third, "principal", 1, "请部门负责人复核金额")
     assert (third.status, third.decided_by, third.comment) == (
-        TaskStatus.RETURNED_TO_STEP, "principal", "请部门负责人复核金额")
+        TaskStatus.RETURNED_TO_STEP,
+        "principal",
+        "请部门负责人复核金额",
+    )
     assert (handover.opened.step_no, handover.opened.assignee, handover.opened.round) == (1, "head", 1)
     assert (route.status, route.current_step) == (RouteStatus.IN_PROGRESS, 1)
     # The route climbs again from there, through every later step.
@@ -143,8 +146,7 @@ def test_the_assignee_reassigns_to_someone_with_the_same_role():
     route, task = start()
     following = route.decide(task, "head", Decision.APPROVE, "").next_task
     handover = actions.reassign(route, following, "leader", LEADER_2, "leader_party", "外出学习")
-    assert (following.status, following.decided_by, following.comment) == (
-        TaskStatus.REASSIGNED, "leader", "外出学习")
+    assert (following.status, following.decided_by, following.comment) == (TaskStatus.REASSIGNED, "leader", "外出学习")
     assert (handover.opened.step_no, handover.opened.assignee) == (2, "leader_party")
     assert route.step(2).assignee == "leader_party" and route.current_step == 2
     assert route.decide(handover.opened, "leader_party", Decision.APPROVE, "").outcome is RouteStatus.APPROVED

@@ -25,9 +25,16 @@ STEPS = [
 
 
 def start(steps=STEPS):
-    return Route.start(steps, document=DocumentRef("matter_application", "d-1", "SQ-2026-000001"), org="xinqiao",
-                       title="办公设备采购", amount=Decimal("60000.00"), initiator="clerk", unit="dzb",
-                       definition_version=1)
+    return Route.start(
+        steps,
+        document=DocumentRef("matter_application", "d-1", "SQ-2026-000001"),
+        org="xinqiao",
+        title="办公设备采购",
+        amount=Decimal("60000.00"),
+        initiator="clerk",
+        unit="dzb",
+        definition_version=1,
+    )
 
 
 def test_a_route_starts_at_its_first_step_with_a_pending_task():
@@ -83,7 +90,10 @@ def test_the_initiator_cannot_approve_their_own_document():
     with pytest.raises(Forbidden) as refused:
         route.decide(task, "clerk", Decision.APPROVE, "")
     assert (refused.value.code, sod_rule(refused.value), refused.value.http_status) == (
-        "sod_self_approval", "self_approval", 403)
+        "sod_self_approval",
+        "self_approval",
+        403,
+    )
     assert "SQ-2026-000001" in refused.value.message
     assert task.status is TaskStatus.PENDING
 

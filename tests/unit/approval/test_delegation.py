@@ -14,8 +14,16 @@ DAY = timedelta(days=1)
 
 
 def grant(principal="leader", delegate="leader_party", starts=T0, ends=T0 + 3 * DAY, reason="外出学习", others=()):
-    return Delegation.grant(org="xinqiao", principal=principal, delegate=delegate, starts_at=starts, ends_at=ends,
-                            reason=reason, created_by=principal, others=list(others))
+    return Delegation.grant(
+        org="xinqiao",
+        principal=principal,
+        delegate=delegate,
+        starts_at=starts,
+        ends_at=ends,
+        reason=reason,
+        created_by=principal,
+        others=list(others),
+    )
 
 
 def test_active_from_its_start_until_just_before_its_end():

@@ -17,9 +17,15 @@ TODAY = date(2026, 11, 25)
 
 
 def record(**changes):
-    values = dict(meeting_date=date(2026, 11, 20), attendees=["principal", "leader", "leader_party"],
-                  decision="approve", minutes="经党工委会议研究，同意实施。", attachment=None,
-                  is_member=MEMBERS.__contains__, today=TODAY)
+    values = dict(
+        meeting_date=date(2026, 11, 20),
+        attendees=["principal", "leader", "leader_party"],
+        decision="approve",
+        minutes="经党工委会议研究，同意实施。",
+        attachment=None,
+        is_member=MEMBERS.__contains__,
+        today=TODAY,
+    )
     return Meeting.record(**{**values, **changes})
 
 
@@ -30,14 +36,17 @@ def test_a_meeting_is_recorded_with_its_summary():
     assert meeting.as_dict()["attendees"] == ["principal", "leader", "leader_party"]
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"attendees": ["principal", "leader"]}, "attendees"),
-    ({"attendees": ["principal", "leader", "leader"]}, "attendees"),
-    ({"attendees": ["principal", "leader", "ghost"]}, "attendees"),
-    ({"meeting_date": date(2026, 11, 26)}, "meeting_date"),
-    ({"decision": "return"}, "decision"),
-    ({"minutes": "  "}, "minutes"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"attendees": ["principal", "leader"]}, "attendees"),
+        ({"attendees": ["principal", "leader", "leader"]}, "attendees"),
+        ({"attendees": ["principal", "leader", "ghost"]}, "attendees"),
+        ({"meeting_date": date(2026, 11, 26)}, "meeting_date"),
+        ({"decision": "return"}, "decision"),
+        ({"minutes": "  "}, "minutes"),
+    ],
+)
 def test_a_bad_record_is_refused_naming_the_field(changes, field):
     with pytest.raises(InvalidInput) as refused:
         record(**changes)
@@ -45,8 +54,9 @@ def test_a_bad_record_is_refused_naming_the_field(changes, field):
 
 
 def collective_route():
-    meeting_step = PlannedStep(2, "集体决策（党工委会议）", "principal", "principal", "三重一大事项",
-                               StepKind.COLLECTIVE)
+    meeting_step = PlannedStep(
+        2, "集体决策（党工委会议）", "principal", "principal", "三重一大事项", StepKind.COLLECTIVE
+    )
     route, task = start([STEPS[0], meeting_step])
     return route, route.decide(task, "head", Decision.APPROVE, "").next_task
 

@@ -19,8 +19,9 @@ from .test_decisions import start
 
 def directory_where(**unit_leaders: str) -> InMemoryDirectory:
     """The small organisation, with some units' leader in charge replaced."""
-    units = [Unit(u.code, u.name, u.kind, unit_leaders.get(u.code, u.leader_in_charge), u.responsible_for)
-             for u in UNITS]
+    units = [
+        Unit(u.code, u.name, u.kind, unit_leaders.get(u.code, u.leader_in_charge), u.responsible_for) for u in UNITS
+    ]
     return InMemoryDirectory.of(units, USERS)
 
 
@@ -40,7 +41,10 @@ def test_a_unit_head_who_is_also_its_leader_in_charge_approves_once_at_the_highe
 def test_the_merge_keeps_the_steps_above_and_renumbers():
     steps = resolve(directory_where(dzb="head"), "250000.00")
     assert [(s.step_no, s.assignees) for s in steps] == [
-        (1, ("head",)), (2, ("finance", "finance2", "inspector")), (3, ("principal",))]
+        (1, ("head",)),
+        (2, ("finance", "finance2", "inspector")),
+        (3, ("principal",)),
+    ]
     everyone = [who for s in steps for who in s.assignees]
     assert len(set(everyone)) == len(everyone)
 
@@ -52,7 +56,9 @@ def test_the_same_person_across_three_steps_keeps_only_the_top_one():
     directory = InMemoryDirectory.of([Unit("dzb", "党政综合办公室", "office", "head")], users)
     steps = resolve(directory, "250000.00")
     assert [(s.step_no, s.approver_role, s.assignee) for s in steps] == [
-        (1, "finance_reviewer,inspector", "finance"), (2, "principal", "head")]
+        (1, "finance_reviewer,inspector", "finance"),
+        (2, "principal", "head"),
+    ]
     assert "部门负责人、分管领导" in steps[1].reason
 
 

@@ -16,8 +16,9 @@ SIGNERS = ("finance", "finance2", "inspector")
 
 
 def with_parallel(kind: StepKind):
-    parallel = PlannedStep(2, "财务、纪检会签", "finance_reviewer,inspector", SIGNERS[0], "金额 ≥ 200,000.00 元",
-                           kind, SIGNERS[1:])
+    parallel = PlannedStep(
+        2, "财务、纪检会签", "finance_reviewer,inspector", SIGNERS[0], "金额 ≥ 200,000.00 元", kind, SIGNERS[1:]
+    )
     steps = [STEPS[0], parallel, PlannedStep(3, "主要领导审批", "principal", "principal", "金额 ≥ 200,000.00 元")]
     route, task = start(steps)
     result = route.decide(task, "head", Decision.APPROVE, "")
@@ -38,8 +39,9 @@ def test_a_countersign_step_waits_for_every_assignee():
     assert [t.status for t in tasks] == [TaskStatus.APPROVED] * 3
 
 
-@pytest.mark.parametrize("decision, outcome", [(Decision.REJECT, RouteStatus.REJECTED),
-                                               (Decision.RETURN, RouteStatus.RETURNED)])
+@pytest.mark.parametrize(
+    "decision, outcome", [(Decision.REJECT, RouteStatus.REJECTED), (Decision.RETURN, RouteStatus.RETURNED)]
+)
 def test_any_other_decision_on_a_countersign_step_decides_it_and_skips_the_others(decision, outcome):
     route, tasks = with_parallel(StepKind.COUNTERSIGN)
     route.decide(tasks[0], "finance", Decision.APPROVE, "", parallel=tasks)
@@ -81,8 +83,10 @@ def test_a_return_to_an_earlier_step_from_a_countersign_step_skips_the_others():
 
 def test_a_return_to_a_countersign_step_opens_a_task_for_every_signer_again():
     route, tasks = with_parallel(StepKind.COUNTERSIGN)
-    results = [route.decide(task, signer, Decision.APPROVE, "", parallel=tasks)
-               for signer, task in zip(SIGNERS, tasks, strict=True)]
+    results = [
+        route.decide(task, signer, Decision.APPROVE, "", parallel=tasks)
+        for signer, task in zip(SIGNERS, tasks, strict=True)
+    ]
     at_principal = results[-1].next_task
     handover = actions.return_to_step(route, at_principal, "principal", 2, "请财务、纪检重新审核")
     reopened = (handover.opened, *handover.also_opened)

@@ -50,8 +50,12 @@ COUNTERSIGN = (3, "finance_reviewer,inspector", "finance")
 
 def test_from_two_hundred_thousand_finance_and_inspection_countersign_before_the_principal(directory):
     steps = route(directory, "200000.00")
-    assert who(steps) == [(1, "unit_head", "head"), (2, "leader_in_charge", "leader"), COUNTERSIGN,
-                          (4, "principal", "principal")]
+    assert who(steps) == [
+        (1, "unit_head", "head"),
+        (2, "leader_in_charge", "leader"),
+        COUNTERSIGN,
+        (4, "principal", "principal"),
+    ]
     assert (steps[2].kind, steps[2].assignees) == (StepKind.COUNTERSIGN, ("finance", "finance2", "inspector"))
     assert steps[2].name == "财务、纪检会签" and steps[2].reason == "金额 ≥ 200,000.00 元 → 财务、纪检会签"
     assert steps[3].reason == "金额 ≥ 200,000.00 元 → 主要领导审批"
@@ -59,8 +63,11 @@ def test_from_two_hundred_thousand_finance_and_inspection_countersign_before_the
 
 def test_a_major_matter_is_countersigned_and_decided_collectively_whatever_the_amount(directory):
     steps = route(directory, "1000.00", major_matter=True)
-    assert who(steps) == [(1, "unit_head", "head"), (2, "finance_reviewer,inspector", "finance"),
-                          (3, "principal", "principal")]
+    assert who(steps) == [
+        (1, "unit_head", "head"),
+        (2, "finance_reviewer,inspector", "finance"),
+        (3, "principal", "principal"),
+    ]
     assert (steps[2].kind, steps[2].name) == (StepKind.COLLECTIVE, "集体决策（党工委会议）")
     assert steps[2].reason == "三重一大事项 → 集体决策（党工委会议）"
 
@@ -163,17 +170,21 @@ def test_thresholds_are_data_of_a_versioned_definition():
     attributes = {"amount": Decimal("10000.00"), "unit": "dzb", "initiator": "clerk"}
     directory = InMemoryDirectory.of(
         [Unit("dzb", "党政综合办公室", "office", "leader")],
-        [User("head", "黄", "dzb", ("unit_head",)), User("leader", "王", "dzb", ("leader_in_charge",))])
+        [User("head", "黄", "dzb", ("unit_head",)), User("leader", "王", "dzb", ("leader_in_charge",))],
+    )
     assert [s.assignee for s in definition.resolve(attributes, directory)] == ["head", "leader"]
     assert current("matter_application").version == 2
 
 
-@pytest.mark.parametrize("change", [
-    lambda d: d["steps"].reverse(),  # steps must climb the authorities
-    lambda d: d["steps"][1]["when"][0].update(amount_at_least="nope"),  # unknown threshold
-    lambda d: d["steps"].append({"role": "mayor"}),  # unknown authority
-    lambda d: d["steps"][0].update(when=[{"flag": "major_matter"}]),  # the first step is always there
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["steps"].reverse(),  # steps must climb the authorities
+        lambda d: d["steps"][1]["when"][0].update(amount_at_least="nope"),  # unknown threshold
+        lambda d: d["steps"].append({"role": "mayor"}),  # unknown authority
+        lambda d: d["steps"][0].update(when=[{"flag": "major_matter"}]),  # the first step is always there
+    ],
+)
 def test_a_bad_definition_is_refused_when_loaded(change):
     data = copy.deepcopy(MATTER_APPLICATION_V1)
     change(data)

@@ -30,11 +30,23 @@ T0 = datetime(2026, 11, 25, 8, 30, 0, 123456, tzinfo=UTC)
 
 
 def draft(i: int = 0, **changes) -> TrailDraft:
-    base = TrailDraft(action=TrailAction.APPROVED.value, org="xinqiao", actor="head",
-                      document_type="matter_application",
-                      document_id=f"d-{i}", document_no=f"SQ-2026-{i:06d}", task_id=f"t-{i}", from_step=1, to_step=2,
-                      amount=Decimal("60000.00"), comment="同意", occurred_at=T0 + timedelta(seconds=i),
-                      client_ip="10.0.0.8", user_agent="Mozilla/5.0", trace_id=f"{i:032x}")
+    base = TrailDraft(
+        action=TrailAction.APPROVED.value,
+        org="xinqiao",
+        actor="head",
+        document_type="matter_application",
+        document_id=f"d-{i}",
+        document_no=f"SQ-2026-{i:06d}",
+        task_id=f"t-{i}",
+        from_step=1,
+        to_step=2,
+        amount=Decimal("60000.00"),
+        comment="同意",
+        occurred_at=T0 + timedelta(seconds=i),
+        client_ip="10.0.0.8",
+        user_agent="Mozilla/5.0",
+        trace_id=f"{i:032x}",
+    )
     return replace(base, **changes)
 
 
@@ -58,10 +70,17 @@ def test_a_naive_timestamp_is_refused():
         utc_iso(datetime(2026, 11, 25, 8, 30))
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (Decimal("12000"), "12000.00"), (Decimal("12000.5"), "12000.50"), (Decimal("1.20E+4"), "12000.00"),
-    (Decimal("0.005"), "0.01"), (Decimal("-0.00"), "0.00"), (Decimal("60000.00"), "60000.00"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("12000"), "12000.00"),
+        (Decimal("12000.5"), "12000.50"),
+        (Decimal("1.20E+4"), "12000.00"),
+        (Decimal("0.005"), "0.01"),
+        (Decimal("-0.00"), "0.00"),
+        (Decimal("60000.00"), "60000.00"),
+    ],
+)
 def test_amounts_are_strings_with_two_places(value, text):
     assert decimal_str(value) == text
 
@@ -218,14 +237,17 @@ def test_only_the_first_break_is_named():
 
 
 # ── when an anchor is due ──
-@pytest.mark.parametrize(("head", "last", "minutes", "due"), [
-    (0, None, 0, False),  # nothing to anchor
-    (1, None, 0, True),  # the first head
-    (5, 5, 10, False),  # the head has not moved
-    (50, 1, 0, False),  # moved a little, recently
-    (101, 1, 0, True),  # a hundred entries since
-    (2, 1, 1, True),  # a minute since
-])
+@pytest.mark.parametrize(
+    ("head", "last", "minutes", "due"),
+    [
+        (0, None, 0, False),  # nothing to anchor
+        (1, None, 0, True),  # the first head
+        (5, 5, 10, False),  # the head has not moved
+        (50, 1, 0, False),  # moved a little, recently
+        (101, 1, 0, True),  # a hundred entries since
+        (2, 1, 1, True),  # a minute since
+    ],
+)
 def test_an_anchor_is_due_when_the_head_moved_enough_or_long_enough_ago(head, last, minutes, due):
     previous = Anchor(last, "a" * 64, T0) if last else None
     assert anchor_due(head, previous, T0 + timedelta(minutes=minutes), every_entries=100, every_seconds=60) is due

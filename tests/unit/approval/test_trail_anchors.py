@@ -31,8 +31,9 @@ def test_a_torn_line_and_other_chains_are_skipped(tmp_path):
     anchors = AnchorFile(tmp_path, "ic_approval")
     anchors.append(Anchor(1, "d" * 64, AT))
     with open(anchors.path, "a") as out:
-        out.write(json.dumps({"chain": "ic_other", "seq": 99, "hash": "e" * 64,
-                              "anchored_at": "2026-11-25T08:00:00Z"}) + "\n")
+        out.write(
+            json.dumps({"chain": "ic_other", "seq": 99, "hash": "e" * 64, "anchored_at": "2026-11-25T08:00:00Z"}) + "\n"
+        )
         out.write('{"chain": "ic_approval", "seq": 2, "ha')  # a crash mid-write
     assert [a.seq for a in anchors.read()] == [1]
 

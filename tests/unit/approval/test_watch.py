@@ -52,8 +52,9 @@ def test_due_time_by_step_with_a_default_and_an_override():
     assert policy.due_at(at, "matter_application", "unit_head") == at + timedelta(hours=24)
     assert policy.due_at(at, "matter_application", "principal") == at + timedelta(hours=72)
     assert policy.due_at(at, "contract", "unit_head") == at + timedelta(hours=24)
-    assert DuePolicy(due_override=timedelta(seconds=2)).due_at(at, "matter_application", "principal") == \
-        at + timedelta(seconds=2)
+    assert DuePolicy(due_override=timedelta(seconds=2)).due_at(at, "matter_application", "principal") == at + timedelta(
+        seconds=2
+    )
 
 
 def test_due_policy_from_environment(monkeypatch):
@@ -65,12 +66,20 @@ def test_due_policy_from_environment(monkeypatch):
     assert policy.escalation_due_before(now) == now - timedelta(seconds=5)
 
 
-@pytest.mark.parametrize(("later", "leader", "principals", "expected"), [
-    ([("leader", "分管领导审批"), ("principal", "主要领导审批")], "leader", ["principal"], ("leader", "上一级审批人")),
-    ([], "leader", ["principal"], ("leader", "单位分管领导")),
-    ([("head", "x")], "head", ["principal"], ("principal", "主要领导")),  # nobody above but the principal
-    ([], None, [], None),
-])
+@pytest.mark.parametrize(
+    ("later", "leader", "principals", "expected"),
+    [
+        (
+            [("leader", "分管领导审批"), ("principal", "主要领导审批")],
+            "leader",
+            ["principal"],
+            ("leader", "上一级审批人"),
+        ),
+        ([], "leader", ["principal"], ("leader", "单位分管领导")),
+        ([("head", "x")], "head", ["principal"], ("principal", "主要领导")),  # nobody above but the principal
+        ([], None, [], None),
+    ],
+)
 def test_escalation_goes_to_the_next_authority_up(later, leader, principals, expected):
     target = escalation_target("head", later, leader, principals)
     if expected is None:
@@ -83,10 +92,13 @@ def test_escalation_goes_to_the_next_authority_up(later, leader, principals, exp
 from services.approval.domain.conflicts import conflict_of, refusal  # noqa: E402
 
 
-@pytest.mark.parametrize(("parties", "rule"), [
-    ({"supplier_registrar": "head"}, "payment_approver/supplier_registrar"),
-    ({"payment_executor": "head", "purchaser": "clerk"}, "payment_approver/payment_executor"),
-])
+@pytest.mark.parametrize(
+    ("parties", "rule"),
+    [
+        ({"supplier_registrar": "head"}, "payment_approver/supplier_registrar"),
+        ({"payment_executor": "head", "purchaser": "clerk"}, "payment_approver/payment_executor"),
+    ],
+)
 def test_an_approver_holding_an_incompatible_position_is_named_with_the_rule(parties, rule):
     conflict = conflict_of("head", "matter_application", parties)
     assert conflict is not None and conflict.rule == rule
@@ -95,16 +107,21 @@ def test_an_approver_holding_an_incompatible_position_is_named_with_the_rule(par
     assert "不相容岗位" in error.message and "付款审批" in error.message and error.details["rule"] == rule
 
 
-@pytest.mark.parametrize("parties", [
-    {},
-    {"supplier_registrar": "someone_else"},  # the position is held, but not by the approver
-    {"purchaser": "head"},  # purchasing and approving payment are not a pair in the matrix
-    {"purchaser": "head", "acceptor": "clerk"},
-])
+@pytest.mark.parametrize(
+    "parties",
+    [
+        {},
+        {"supplier_registrar": "someone_else"},  # the position is held, but not by the approver
+        {"purchaser": "head"},  # purchasing and approving payment are not a pair in the matrix
+        {"purchaser": "head", "acceptor": "clerk"},
+    ],
+)
 def test_no_conflict(parties):
     assert conflict_of("head", "matter_application", parties) is None
 
 
 def test_the_pairs_are_data():
-    assert conflict_of("head", "matter_application", {"purchaser": "head"},
-                       pairs=(("purchaser", "payment_approver"),)) is not None
+    assert (
+        conflict_of("head", "matter_application", {"purchaser": "head"}, pairs=(("purchaser", "payment_approver"),))
+        is not None
+    )

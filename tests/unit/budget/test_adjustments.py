@@ -39,10 +39,16 @@ def test_a_transfer_never_takes_more_than_available_even_from_a_warn_line():
     assert "可用余额 700.00 元" in error.message
 
 
-@pytest.mark.parametrize("change, rule", [
-    ({"id": "L"}, "same_line"), ({"org": "other"}, "other_org"), ({"fiscal_year": 2027}, "other_fiscal_year"),
-    ({"closed": True}, "line_closed"), ({"expenditure_kind": "project"}, "basic_project_transfer"),
-])
+@pytest.mark.parametrize(
+    "change, rule",
+    [
+        ({"id": "L"}, "same_line"),
+        ({"org": "other"}, "other_org"),
+        ({"fiscal_year": 2027}, "other_fiscal_year"),
+        ({"closed": True}, "line_closed"),
+        ({"expenditure_kind": "project"}, "basic_project_transfer"),
+    ],
+)
 def test_each_rule_refuses_with_its_name(change, rule):
     source, target = lines(**change)
     assert refusal(source, target, "10.00").details["rule"] == rule
@@ -55,8 +61,7 @@ def test_basic_to_project_is_refused_by_name_unless_a_rule_for_that_year_allows_
     allowed = adj.CrossKindRules.parse("2026:basic>project")
     adj.check_transfer(source, target, D("10.00"), allowed)
     # The allowance is per year and per direction.
-    assert refusal(source, replace(target, fiscal_year=2027), "10.00", allowed).details["rule"] == \
-        "other_fiscal_year"
+    assert refusal(source, replace(target, fiscal_year=2027), "10.00", allowed).details["rule"] == "other_fiscal_year"
     assert refusal(replace(target, id="P"), source, "10.00", allowed).details["rule"] == "basic_project_transfer"
 
 
@@ -69,7 +74,9 @@ def test_a_bad_cross_kind_rule_is_refused_at_load(text):
 def test_no_configuration_allows_no_cross_kind_transfer():
     assert adj.CrossKindRules.parse(None).allowed == frozenset()
     assert adj.CrossKindRules.parse("2026:basic>project，2027:project>basic").allowed == {
-        (2026, "basic", "project"), (2027, "project", "basic")}
+        (2026, "basic", "project"),
+        (2027, "project", "basic"),
+    }
 
 
 @pytest.mark.parametrize("amount", ["0.00", "-5.00"])
@@ -91,10 +98,23 @@ def test_a_supplementary_needs_a_fund_source_and_an_open_line():
 
 
 def make_adjustment(**kw) -> adj.Adjustment:
-    return adj.Adjustment(**{"id": "a", "no": "TZ-2026-000001", "org": "o", "kind": adj.Kind.TRANSFER,
-                             "fiscal_year": 2026, "from_line_id": "L", "to_line_id": "T", "amount": D("10.00"),
-                             "reason": "r", "initiator": "clerk", "unit": "dzb",
-                             "status": adj.Status.SUBMITTED, **kw})
+    return adj.Adjustment(
+        **{
+            "id": "a",
+            "no": "TZ-2026-000001",
+            "org": "o",
+            "kind": adj.Kind.TRANSFER,
+            "fiscal_year": 2026,
+            "from_line_id": "L",
+            "to_line_id": "T",
+            "amount": D("10.00"),
+            "reason": "r",
+            "initiator": "clerk",
+            "unit": "dzb",
+            "status": adj.Status.SUBMITTED,
+            **kw,
+        }
+    )
 
 
 def test_status_changes_follow_approval_and_a_redelivery_changes_nothing():
@@ -116,4 +136,6 @@ def test_only_the_initiator_resubmits():
 
 def test_amounts_record_before_and_after():
     assert adj.amounts_record({"T": D("500"), "L": D("1000")}, {"T": D("510"), "L": D("990")}) == {
-        "L": {"before": "1000.00", "after": "990.00"}, "T": {"before": "500.00", "after": "510.00"}}
+        "L": {"before": "1000.00", "after": "990.00"},
+        "T": {"before": "500.00", "after": "510.00"},
+    }

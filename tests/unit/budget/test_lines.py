@@ -27,10 +27,23 @@ UNITS = {"dzb", "czb", "sq_xinqiao"}
 
 
 def parent(amount="100000.00", **over) -> BudgetLine:
-    data = dict(id="2026-CZB-30201-01", org="xinqiao", fiscal_year=2026, unit="czb", functional_class="2010301",
-                functional_class_name="行政运行", economic_class="30201", economic_class_name="办公费",
-                project="P1", expenditure_kind="project", fund_source="general", source_kind="supplementary",
-                amount=D(amount), control_mode=ControlMode.TOLERANCE, tolerance_rate=D("5.00"))
+    data = dict(
+        id="2026-CZB-30201-01",
+        org="xinqiao",
+        fiscal_year=2026,
+        unit="czb",
+        functional_class="2010301",
+        functional_class_name="行政运行",
+        economic_class="30201",
+        economic_class_name="办公费",
+        project="P1",
+        expenditure_kind="project",
+        fund_source="general",
+        source_kind="supplementary",
+        amount=D(amount),
+        control_mode=ControlMode.TOLERANCE,
+        tolerance_rate=D("5.00"),
+    )
     data.update(over)
     return BudgetLine(**data)
 
@@ -73,13 +86,24 @@ def test_children_inherit_everything_but_unit_and_amount_and_the_total_is_kept()
     assert result.parent.amount == D("49999.50") and result.parent.pre_committed == D("10000.00")
     assert result.parent.amount + sum(c.amount for c in result.children) == p.amount
     assert p.amount == D("100000.00"), "the line read is not changed in place"
-    for child, (unit, amount) in zip(result.children, [("dzb", "30000.00"), ("sq_xinqiao", "20000.50")],
-                                     strict=True):
+    for child, (unit, amount) in zip(result.children, [("dzb", "30000.00"), ("sq_xinqiao", "20000.50")], strict=True):
         assert (child.unit, child.amount, child.parent_id) == (unit, D(amount), p.id)
         assert child.available == child.amount
-        for attr in ("org", "fiscal_year", "functional_class", "functional_class_name", "economic_class",
-                     "economic_class_name", "project", "expenditure_kind", "fund_source", "source_kind",
-                     "control_mode", "tolerance", "tolerance_rate"):
+        for attr in (
+            "org",
+            "fiscal_year",
+            "functional_class",
+            "functional_class_name",
+            "economic_class",
+            "economic_class_name",
+            "project",
+            "expenditure_kind",
+            "fund_source",
+            "source_kind",
+            "control_mode",
+            "tolerance",
+            "tolerance_rate",
+        ):
             assert getattr(child, attr) == getattr(p, attr), attr
 
 
@@ -94,13 +118,16 @@ def test_all_of_the_available_may_go_and_not_a_fen_more():
     assert error.details["requested"] == "600.01" and error.details["available"] == "600.00"
 
 
-@pytest.mark.parametrize(("parts", "code", "text"), [
-    ([], "budget_decomposition_empty", "至少"),
-    ([Part("dzb", D("0.00"))], "invalid_input", "大于零"),
-    ([Part("dzb", D("-5.00"))], "invalid_input", "大于零"),
-    ([Part("nowhere", D("5.00"))], "unit_not_found", "nowhere"),
-    ([Part("dzb", D("5.00")), Part("dzb", D("6.00"))], "invalid_input", "重复"),
-])
+@pytest.mark.parametrize(
+    ("parts", "code", "text"),
+    [
+        ([], "budget_decomposition_empty", "至少"),
+        ([Part("dzb", D("0.00"))], "invalid_input", "大于零"),
+        ([Part("dzb", D("-5.00"))], "invalid_input", "大于零"),
+        ([Part("nowhere", D("5.00"))], "unit_not_found", "nowhere"),
+        ([Part("dzb", D("5.00")), Part("dzb", D("6.00"))], "invalid_input", "重复"),
+    ],
+)
 def test_refusals_name_the_problem(parts, code, text):
     with pytest.raises(InvalidInput) as refused:
         decompose(parent(), parts, UNITS, ids(len(parts)))
@@ -113,8 +140,10 @@ def test_a_closed_year_cannot_be_decomposed():
     assert refused.value.details["rule"] == "fiscal_year_closed"
 
 
-@given(amounts=st.lists(st.integers(min_value=1, max_value=50_000_00), min_size=1, max_size=8),
-       spent=st.integers(min_value=0, max_value=100_000_00))
+@given(
+    amounts=st.lists(st.integers(min_value=1, max_value=50_000_00), min_size=1, max_size=8),
+    spent=st.integers(min_value=0, max_value=100_000_00),
+)
 def test_decomposition_never_overspends_and_always_keeps_the_total(amounts, spent):
     p = parent(amount="100000.00", actual=D(spent) / 100)
     parts = [Part(f"u{i}", D(a) / 100) for i, a in enumerate(amounts)]
@@ -130,7 +159,9 @@ def test_decomposition_never_overspends_and_always_keeps_the_total(amounts, spen
 
 def test_child_ids_read_next_to_their_parent_and_fit_an_id():
     assert list(zip(range(2), child_id_candidates("2026-CZB-30201-01", "dzb", 3), strict=False)) == [
-        (0, "2026-CZB-30201-01-DZB-03"), (1, "2026-CZB-30201-01-DZB-04")]
+        (0, "2026-CZB-30201-01-DZB-03"),
+        (1, "2026-CZB-30201-01-DZB-04"),
+    ]
     long_id = next(child_id_candidates("X" * 60 + "tail", "sq_xinqiao", 1))
     assert len(long_id) == 64 and long_id.endswith("tail-SQ_XINQIAO-01")
     odd = next(child_id_candidates("P" * 64, "社区 a/b" + "x" * 80, 7))
@@ -144,8 +175,14 @@ def test_tolerance_needs_exactly_one_of_rate_or_amount():
     assert str(ControlSetting.of("tolerance", tolerance_rate=D("5")).tolerance_rate) == "5.00"
     assert ControlSetting.of("tolerance", tolerance=D("800.00")).tolerance == D("800.00")
     assert ControlSetting.of("block") == ControlSetting(ControlMode.BLOCK)
-    for kwargs in ({}, {"tolerance": D("1.00"), "tolerance_rate": D("1.00")}, {"tolerance_rate": D("0")},
-                   {"tolerance_rate": D("100.01")}, {"tolerance_rate": D("1.005")}, {"tolerance": D("0.00")}):
+    for kwargs in (
+        {},
+        {"tolerance": D("1.00"), "tolerance_rate": D("1.00")},
+        {"tolerance_rate": D("0")},
+        {"tolerance_rate": D("100.01")},
+        {"tolerance_rate": D("1.005")},
+        {"tolerance": D("0.00")},
+    ):
         with pytest.raises(InvalidInput):
             ControlSetting.of("tolerance", **kwargs)
     with pytest.raises(InvalidInput):
@@ -153,8 +190,10 @@ def test_tolerance_needs_exactly_one_of_rate_or_amount():
 
 
 def test_a_rate_tolerance_allows_that_percentage_of_the_amount_over_budget():
-    line = with_control(parent(amount="1000.00", control_mode=ControlMode.BLOCK, tolerance_rate=None,
-                               actual=D("1000.00")), ControlSetting.of("tolerance", tolerance_rate=D("5.00")))
+    line = with_control(
+        parent(amount="1000.00", control_mode=ControlMode.BLOCK, tolerance_rate=None, actual=D("1000.00")),
+        ControlSetting.of("tolerance", tolerance_rate=D("5.00")),
+    )
     assert line.tolerance_allowance == D("50.00")
     allowed = line.decide(D("50.00"))
     assert allowed.allowed and allowed.rule == "within_tolerance" and "50.00" in allowed.warning

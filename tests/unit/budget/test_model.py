@@ -8,10 +8,21 @@ from services.budget.domain.model import BudgetLine, ControlMode, MoveKind
 
 
 def make_line(amount="1000.00", mode=ControlMode.BLOCK, tolerance="0.00", **balances) -> BudgetLine:
-    return BudgetLine(id="L", org="o", fiscal_year=2026, unit="dzb", functional_class="2010301",
-                      economic_class="30201", expenditure_kind="basic", fund_source="general",
-                      source_kind="initial", amount=Decimal(amount), control_mode=mode, tolerance=Decimal(tolerance),
-                      **{k: Decimal(v) for k, v in balances.items()})
+    return BudgetLine(
+        id="L",
+        org="o",
+        fiscal_year=2026,
+        unit="dzb",
+        functional_class="2010301",
+        economic_class="30201",
+        expenditure_kind="basic",
+        fund_source="general",
+        source_kind="initial",
+        amount=Decimal(amount),
+        control_mode=mode,
+        tolerance=Decimal(tolerance),
+        **{k: Decimal(v) for k, v in balances.items()},
+    )
 
 
 def test_available_is_amount_less_every_stage():

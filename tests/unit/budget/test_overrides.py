@@ -18,8 +18,17 @@ DOC = DocumentRef("matter_application", "m-1", "SQ-2026-000001")
 
 
 def approved(amount="500.00") -> ovr.Override:
-    o = ovr.Override(id="o", no="CY-2026-000001", org="o", budget_line_id="L", document=DOC, amount=D(amount),
-                     reason="会议规模扩大", initiator="clerk", unit="dzb")
+    o = ovr.Override(
+        id="o",
+        no="CY-2026-000001",
+        org="o",
+        budget_line_id="L",
+        document=DOC,
+        amount=D(amount),
+        reason="会议规模扩大",
+        initiator="clerk",
+        unit="dzb",
+    )
     assert o.approve(NOW)
     return o
 
@@ -47,10 +56,16 @@ def test_after_use_raising_the_allowance_by_the_overrun_makes_the_line_balance_e
     assert line.decide(D("600.00")).allowed and line.available == D("600.00")
 
 
-@pytest.mark.parametrize("case, why", [
-    ("other_line", "不是针对预算指标"), ("other_document", "不是针对单据"), ("expired", "已过期"),
-    ("used", "已使用过"), ("unapproved", "未获批准"),
-])
+@pytest.mark.parametrize(
+    "case, why",
+    [
+        ("other_line", "不是针对预算指标"),
+        ("other_document", "不是针对单据"),
+        ("expired", "已过期"),
+        ("used", "已使用过"),
+        ("unapproved", "未获批准"),
+    ],
+)
 def test_an_override_that_does_not_serve_this_move_says_why(case, why):
     o = approved()
     line_id, document, at = "L", DOC, NOW
@@ -63,8 +78,17 @@ def test_an_override_that_does_not_serve_this_move_says_why(case, why):
     elif case == "used":
         o.use(D("1.00"), "submit", NOW)
     else:
-        o = ovr.Override(id="o", no="CY-2026-000002", org="o", budget_line_id="L", document=DOC,
-                         amount=D("1.00"), reason="r", initiator="clerk", unit="dzb")
+        o = ovr.Override(
+            id="o",
+            no="CY-2026-000002",
+            org="o",
+            budget_line_id="L",
+            document=DOC,
+            amount=D("1.00"),
+            reason="r",
+            initiator="clerk",
+            unit="dzb",
+        )
     assert why in o.why_not(line_id, document, at)
 
 

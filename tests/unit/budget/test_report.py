@@ -31,13 +31,18 @@ def test_execution_rate_counts_committed_and_actual_not_pre_committed():
 def test_figures_add_and_available():
     f = Figures(D("100.00"), D("10.00"), D("20.00"), D("30.00")) + Figures(D("50.00"), D("0"), D("5.00"), D("0"))
     assert f.available == D("85.00")
-    assert f.as_dict() == {"amount": "150.00", "pre_committed": "10.00", "committed": "25.00", "actual": "30.00",
-                           "available": "85.00", "execution_rate": "36.67"}
+    assert f.as_dict() == {
+        "amount": "150.00",
+        "pre_committed": "10.00",
+        "committed": "25.00",
+        "actual": "30.00",
+        "available": "85.00",
+        "execution_rate": "36.67",
+    }
 
 
 def _row(key, amount="100.00", pre="0.00", com="0.00", act="0.00", **extra):
-    return {"key": key, "amount": D(amount), "pre_committed": D(pre), "committed": D(com), "actual": D(act),
-            **extra}
+    return {"key": key, "amount": D(amount), "pre_committed": D(pre), "committed": D(com), "actual": D(act), **extra}
 
 
 def test_report_row_and_totals():
@@ -54,15 +59,19 @@ def test_chinese_group_labels():
     assert group_label("project", {"key": ""}) == "（无项目）"
     assert group_label("economic_class", {"key": "30201", "economic_class_name": "办公费"}) == "办公费"
     assert group_label("functional_class", {"key": "2010301", "functional_class_name": ""}) == "2010301"
-    assert group_label("line", {"key": "L1", "economic_class_name": "办公费", "project": "智慧社区"}) == \
-        "办公费（智慧社区）"
+    assert (
+        group_label("line", {"key": "L1", "economic_class_name": "办公费", "project": "智慧社区"})
+        == "办公费（智慧社区）"
+    )
 
 
 def test_trend_is_cumulative_over_twelve_months():
-    monthly = {dt.date(2025, 12, 1): Figures(D(0), D("1.00"), D(0), D(0)),  # opens January
-               dt.date(2026, 2, 1): Figures(D(0), D("100.00"), D("10.00"), D(0)),
-               dt.date(2026, 3, 1): Figures(D(0), D("-40.00"), D(0), D("5.00")),
-               dt.date(2027, 1, 1): Figures(D(0), D("999.00"), D(0), D(0))}  # after the year: not in it
+    monthly = {
+        dt.date(2025, 12, 1): Figures(D(0), D("1.00"), D(0), D(0)),  # opens January
+        dt.date(2026, 2, 1): Figures(D(0), D("100.00"), D("10.00"), D(0)),
+        dt.date(2026, 3, 1): Figures(D(0), D("-40.00"), D(0), D("5.00")),
+        dt.date(2027, 1, 1): Figures(D(0), D("999.00"), D(0), D(0)),
+    }  # after the year: not in it
     trend = cumulative_trend(2026, monthly)
     assert [m["month"] for m in trend] == [f"2026-{m:02d}" for m in range(1, 13)]
     assert [m["pre_committed"] for m in trend[:4]] == ["1.00", "101.00", "61.00", "61.00"]
@@ -71,12 +80,28 @@ def test_trend_is_cumulative_over_twelve_months():
 
 
 def test_workbook_has_chinese_headers_and_numeric_money():
-    rows = [report_row("line", _row("2026-DZB-30201-01", "420000.00", "12000.00", "1000.00", "0.50", unit="dzb",
-                                    functional_class="2010301", functional_class_name="行政运行",
-                                    economic_class="30201", economic_class_name="办公费", project=None,
-                                    expenditure_kind="basic"))]
-    content = execution_workbook(2026, "line", None, rows, totals([_row("x", "420000.00", "12000.00", "1000.00",
-                                                                        "0.50")]))
+    rows = [
+        report_row(
+            "line",
+            _row(
+                "2026-DZB-30201-01",
+                "420000.00",
+                "12000.00",
+                "1000.00",
+                "0.50",
+                unit="dzb",
+                functional_class="2010301",
+                functional_class_name="行政运行",
+                economic_class="30201",
+                economic_class_name="办公费",
+                project=None,
+                expenditure_kind="basic",
+            ),
+        )
+    ]
+    content = execution_workbook(
+        2026, "line", None, rows, totals([_row("x", "420000.00", "12000.00", "1000.00", "0.50")])
+    )
     ws = load_workbook(io.BytesIO(content)).active
     assert [c.value for c in ws[1]] == HEADERS
     line = [c.value for c in ws[2]]

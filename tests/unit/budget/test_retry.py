@@ -30,9 +30,11 @@ def flaky(failures: list[Exception], sleeps: list[float]):
 
 def test_serialization_failures_and_deadlocks_are_run_again_with_growing_jittered_pauses():
     sleeps: list[float] = []
-    failures = [db_error(psycopg.errors.SerializationFailure("could not serialize")),
-                db_error(psycopg.errors.DeadlockDetected("deadlock detected")),
-                db_error(psycopg.errors.SerializationFailure("again"))]
+    failures = [
+        db_error(psycopg.errors.SerializationFailure("could not serialize")),
+        db_error(psycopg.errors.DeadlockDetected("deadlock detected")),
+        db_error(psycopg.errors.SerializationFailure("again")),
+    ]
     assert isinstance(failures[1], sa.exc.OperationalError)  # how psycopg's errors surface through SQLAlchemy
     use_case, calls = flaky(failures, sleeps)
     assert use_case(21) == 42 and calls == [21] * 4

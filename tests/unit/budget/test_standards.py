@@ -26,23 +26,49 @@ D = Decimal
 
 
 def meeting(version=1, start=date(2026, 1, 1), end=None, total="650.00", action=Action.BLOCK) -> Standard:
-    return Standard(org="o", code="MEETING-2", kind=Kind.MEETING, name="会议费开支标准（二类会议）", version=version,
-                    effective_from=start, effective_to=end, key={"category": "二类"}, limits={"total": D(total)},
-                    action=action)
+    return Standard(
+        org="o",
+        code="MEETING-2",
+        kind=Kind.MEETING,
+        name="会议费开支标准（二类会议）",
+        version=version,
+        effective_from=start,
+        effective_to=end,
+        key={"category": "二类"},
+        limits={"total": D(total)},
+        action=action,
+    )
 
 
 def travel(**limits) -> Standard:
     values = {"lodging": D("500.00"), "meals": D("100.00"), "transport": D("80.00"), **limits}
-    return Standard(org="o", code="TRAVEL-1-OTHER", kind=Kind.TRAVEL, name="差旅费开支标准（一类城市·其余人员）",
-                    version=1, effective_from=date(2026, 1, 1), effective_to=None,
-                    key={"city_tier": "一类", "rank": "其余人员"}, limits=values, action=Action.FLAG)
+    return Standard(
+        org="o",
+        code="TRAVEL-1-OTHER",
+        kind=Kind.TRAVEL,
+        name="差旅费开支标准（一类城市·其余人员）",
+        version=1,
+        effective_from=date(2026, 1, 1),
+        effective_to=None,
+        key={"city_tier": "一类", "rank": "其余人员"},
+        limits=values,
+        action=Action.FLAG,
+    )
 
 
 def reception() -> Standard:
-    return Standard(org="o", code="RECEPTION", kind=Kind.RECEPTION, name="公务接待标准", version=1,
-                    effective_from=date(2026, 1, 1), effective_to=None, key={},
-                    limits={"meal_per_person": D("120.00"), "accompany_min": 3, "guests_per_accompany": 3},
-                    action=Action.BLOCK)
+    return Standard(
+        org="o",
+        code="RECEPTION",
+        kind=Kind.RECEPTION,
+        name="公务接待标准",
+        version=1,
+        effective_from=date(2026, 1, 1),
+        effective_to=None,
+        key={},
+        limits={"meal_per_person": D("120.00"), "accompany_min": 3, "guests_per_accompany": 3},
+        action=Action.BLOCK,
+    )
 
 
 def meeting_expense(amount, persons=10, days=2, on=date(2026, 5, 1)) -> Expense:
@@ -77,8 +103,14 @@ def test_a_flag_standard_exceeded_is_not_blocked():
 
 
 def test_travel_checks_each_item_against_rate_times_persons_times_days():
-    expense = Expense(Kind.TRAVEL, date(2026, 3, 3), {"city_tier": "一类", "rank": "其余人员"}, persons=2, days=3,
-                      amounts={"lodging": D("3100.00"), "meals": D("600.00"), "transport": D("480.00")})
+    expense = Expense(
+        Kind.TRAVEL,
+        date(2026, 3, 3),
+        {"city_tier": "一类", "rank": "其余人员"},
+        persons=2,
+        days=3,
+        amounts={"lodging": D("3100.00"), "meals": D("600.00"), "transport": D("480.00")},
+    )
     answer = check(travel(), expense)
     items = {i.item: i for i in answer.items}
     assert items["lodging"].limit == D("3000.00") and items["lodging"].excess == D("100.00")
@@ -88,22 +120,36 @@ def test_travel_checks_each_item_against_rate_times_persons_times_days():
 
 
 def test_zero_parts_of_a_trip_are_within():
-    expense = Expense(Kind.TRAVEL, date(2026, 3, 3), {"city_tier": "一类", "rank": "其余人员"}, persons=1, days=1,
-                      amounts={"lodging": D("0.00"), "meals": D("100.00"), "transport": D("0.00")})
+    expense = Expense(
+        Kind.TRAVEL,
+        date(2026, 3, 3),
+        {"city_tier": "一类", "rank": "其余人员"},
+        persons=1,
+        days=1,
+        amounts={"lodging": D("0.00"), "meals": D("100.00"), "transport": D("0.00")},
+    )
     assert check(travel(), expense).within
 
 
 def test_reception_limits_the_hosts_and_the_meal_per_diner():
     # 8 guests: at most 3 hosts; 11 diners × 2 meals × 120 = 2,640
-    ok = Expense(Kind.RECEPTION, date(2026, 4, 1), {}, persons=8, accompany=3, meals=2,
-                 amounts={"meal_per_person": D("2640.00")})
+    ok = Expense(
+        Kind.RECEPTION, date(2026, 4, 1), {}, persons=8, accompany=3, meals=2, amounts={"meal_per_person": D("2640.00")}
+    )
     assert check(reception(), ok).within
-    too_many = Expense(Kind.RECEPTION, date(2026, 4, 1), {}, persons=8, accompany=4, meals=1,
-                       amounts={"meal_per_person": D("100.00")})
+    too_many = Expense(
+        Kind.RECEPTION, date(2026, 4, 1), {}, persons=8, accompany=4, meals=1, amounts={"meal_per_person": D("100.00")}
+    )
     answer = check(reception(), too_many)
     accompany = answer.as_dict()["items"][0]
-    assert accompany == {"item": "accompany", "label": "陪餐人数（人）", "limit": 3, "asked": 4, "excess": 1,
-                         "exceeded": True}
+    assert accompany == {
+        "item": "accompany",
+        "label": "陪餐人数（人）",
+        "limit": 3,
+        "asked": 4,
+        "excess": 1,
+        "exceeded": True,
+    }
     assert "陪餐人数最多 3 人，申请 4 人" in answer.message
     assert answer.excess_total == D("0.00")  # counts are not money
 
@@ -150,15 +196,19 @@ def test_a_new_version_must_start_after_the_current_one(start):
 
 
 def test_keys_are_validated_per_kind_and_compared_canonically():
-    assert validate_key(Kind.TRAVEL, {"rank": "厅局级", "city_tier": " 北京 "}) == {"rank": "厅局级",
-                                                                                  "city_tier": "北京"}
+    assert validate_key(Kind.TRAVEL, {"rank": "厅局级", "city_tier": " 北京 "}) == {
+        "rank": "厅局级",
+        "city_tier": "北京",
+    }
     assert key_text({"rank": "a", "city_tier": "b"}) == key_text({"city_tier": "b", "rank": "a"})
     assert validate_key(Kind.RECEPTION, {}) == {}
-    for kind, key, field in [(Kind.TRAVEL, {"city_tier": "一类", "rank": "处级"}, "key.rank"),
-                             (Kind.TRAVEL, {"city_tier": "一类"}, "key.rank"),
-                             (Kind.MEETING, {"category": "五类"}, "key.category"),
-                             (Kind.TRAINING, {"category": "四类"}, "key.category"),
-                             (Kind.RECEPTION, {"category": "一类"}, "key.category")]:
+    for kind, key, field in [
+        (Kind.TRAVEL, {"city_tier": "一类", "rank": "处级"}, "key.rank"),
+        (Kind.TRAVEL, {"city_tier": "一类"}, "key.rank"),
+        (Kind.MEETING, {"category": "五类"}, "key.category"),
+        (Kind.TRAINING, {"category": "四类"}, "key.category"),
+        (Kind.RECEPTION, {"category": "一类"}, "key.category"),
+    ]:
         with pytest.raises(StandardError) as refused:
             validate_key(kind, key)
         assert refused.value.field == field
@@ -166,15 +216,27 @@ def test_keys_are_validated_per_kind_and_compared_canonically():
 
 def test_limits_are_positive_money_and_whole_counts():
     assert validate_limits(Kind.MEETING, {"total": "760"}) == {"total": D("760.00")}
-    assert validate_limits(Kind.RECEPTION, {"meal_per_person": 120, "accompany_min": "3",
-                                            "guests_per_accompany": 3})["accompany_min"] == 3
-    bad = [(Kind.MEETING, {"total": "0"}, "limits.total"), (Kind.MEETING, {"total": 650.5}, "limits.total"),
-           (Kind.MEETING, {"total": "1.001"}, "limits.total"), (Kind.MEETING, {}, "limits.total"),
-           (Kind.MEETING, {"total": "-1"}, "limits.total"), (Kind.MEETING, {"total": "x"}, "limits.total"),
-           (Kind.MEETING, {"total": "1", "lodging": "1"}, "limits.lodging"),
-           (Kind.TRAVEL, {"lodging": "500", "meals": "100"}, "limits.transport"),
-           (Kind.RECEPTION, {"meal_per_person": "120", "accompany_min": 0, "guests_per_accompany": 3},
-            "limits.accompany_min")]
+    assert (
+        validate_limits(Kind.RECEPTION, {"meal_per_person": 120, "accompany_min": "3", "guests_per_accompany": 3})[
+            "accompany_min"
+        ]
+        == 3
+    )
+    bad = [
+        (Kind.MEETING, {"total": "0"}, "limits.total"),
+        (Kind.MEETING, {"total": 650.5}, "limits.total"),
+        (Kind.MEETING, {"total": "1.001"}, "limits.total"),
+        (Kind.MEETING, {}, "limits.total"),
+        (Kind.MEETING, {"total": "-1"}, "limits.total"),
+        (Kind.MEETING, {"total": "x"}, "limits.total"),
+        (Kind.MEETING, {"total": "1", "lodging": "1"}, "limits.lodging"),
+        (Kind.TRAVEL, {"lodging": "500", "meals": "100"}, "limits.transport"),
+        (
+            Kind.RECEPTION,
+            {"meal_per_person": "120", "accompany_min": 0, "guests_per_accompany": 3},
+            "limits.accompany_min",
+        ),
+    ]
     for kind, limits, field in bad:
         with pytest.raises(StandardError) as refused:
             validate_limits(kind, limits)

@@ -30,8 +30,10 @@ def test_a_cap_allows_up_to_the_last_fen():
     assert CapDecision(cap, D("45000.00"), D("5000.00")).allowed
     refused = CapDecision(cap, D("45000.00"), D("5000.01"))
     assert not refused.allowed and refused.available == D("5000.00")
-    assert refused.message == ("超出三公经费控制数：2026 年全街道公务接待费年度控制数 50000.00 元，"
-                               "已使用 45000.00 元，本次申请 5000.01 元，尚可使用 5000.00 元")
+    assert refused.message == (
+        "超出三公经费控制数：2026 年全街道公务接待费年度控制数 50000.00 元，"
+        "已使用 45000.00 元，本次申请 5000.01 元，尚可使用 5000.00 元"
+    )
     assert refused.as_dict()["unit"] is None and refused.as_dict()["rule"] == "three_public_cap"
 
 

@@ -52,9 +52,16 @@ class FakeRpc:
     def calls_to(self, service: str, method: str) -> list[Call]:
         return [c for c in self.calls if (c.service, c.method) == (service, method)]
 
-    async def call_async(self, service: str, method: str, kwargs: dict | None = None, *,
-                         args: list | None = None, timeout: float | None = None,
-                         context: dict | None = None) -> Any:
+    async def call_async(
+        self,
+        service: str,
+        method: str,
+        kwargs: dict | None = None,
+        *,
+        args: list | None = None,
+        timeout: float | None = None,
+        context: dict | None = None,
+    ) -> Any:
         self.calls.append(Call(service, method, dict(kwargs or {}), dict(context or {}), timeout))
         if (service, method) not in self.answers:
             raise ServiceUnavailable(f"no consumer for {service}.{method}")

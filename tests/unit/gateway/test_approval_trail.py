@@ -10,11 +10,16 @@ from gateway.routes.approval import TRAIL_VERIFY_TIMEOUT_S
 from .conftest import CLERK, assert_error, bearer
 
 URL = "/api/v1/approval/trail/verify"
-BROKEN = {"ok": False, "entries": 7, "head": {"seq": 7, "hash": "a" * 64}, "chain": "ic_approval",
-          "first_break": {"seq": 8, "problem": "truncated", "message": "…", "details": {"recorded": 9}},
-          "anchors_checked": 1,
-          "latest_anchor": {"seq": 9, "hash": "b" * 64, "anchored_at": "2026-11-25T08:00:00.000000Z"},
-          "elapsed_ms": 3.2}
+BROKEN = {
+    "ok": False,
+    "entries": 7,
+    "head": {"seq": 7, "hash": "a" * 64},
+    "chain": "ic_approval",
+    "first_break": {"seq": 8, "problem": "truncated", "message": "…", "details": {"recorded": 9}},
+    "anchors_checked": 1,
+    "latest_anchor": {"seq": 9, "hash": "b" * 64, "anchored_at": "2026-11-25T08:00:00.000000Z"},
+    "elapsed_ms": 3.2,
+}
 
 
 def user(*roles: str) -> User:

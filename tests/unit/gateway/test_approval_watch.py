@@ -14,11 +14,18 @@ DECIDED = {"task_id": "t-1", "decision": "approved", "route": {}, "replayed": Fa
 
 def test_decide_forwards_the_acknowledged_warnings(client, fake):
     fake.on("approval", "decide", DECIDED)
-    response = client.post("/api/v1/approval/tasks/t-1/decision", headers=bearer(), json={
-        "decision": "approve", "comment": "已核实", "acknowledge_warnings": [7, 9]})
+    response = client.post(
+        "/api/v1/approval/tasks/t-1/decision",
+        headers=bearer(),
+        json={"decision": "approve", "comment": "已核实", "acknowledge_warnings": [7, 9]},
+    )
     assert response.status_code == 200, response.text
-    assert fake.calls[0].kwargs == {"task_id": "t-1", "decision": "approve", "comment": "已核实",
-                                    "acknowledge_warnings": [7, 9]}
+    assert fake.calls[0].kwargs == {
+        "task_id": "t-1",
+        "decision": "approve",
+        "comment": "已核实",
+        "acknowledge_warnings": [7, 9],
+    }
 
 
 def test_decide_without_acknowledgements_sends_none(client, fake):
@@ -28,8 +35,11 @@ def test_decide_without_acknowledgements_sends_none(client, fake):
 
 
 def test_acknowledgements_must_be_warning_ids(client, fake):
-    response = client.post("/api/v1/approval/tasks/t-1/decision", headers=bearer(), json={
-        "decision": "approve", "acknowledge_warnings": ["全部"]})
+    response = client.post(
+        "/api/v1/approval/tasks/t-1/decision",
+        headers=bearer(),
+        json={"decision": "approve", "acknowledge_warnings": ["全部"]},
+    )
     assert_error(response, 422, "invalid_input")
     assert fake.calls == []
 
@@ -42,11 +52,16 @@ def test_one_task_with_its_warnings(client, fake):
 
 def test_the_cycle_report_passes_type_and_days(client, fake):
     fake.on("approval", "approval_cycle_report", {"items": []})
-    response = client.get("/api/v1/reports/approval-cycle?document_type=matter_application&from=2026-11-01"
-                          "&to=2026-11-30", headers=bearer(PRINCIPAL))
+    response = client.get(
+        "/api/v1/reports/approval-cycle?document_type=matter_application&from=2026-11-01&to=2026-11-30",
+        headers=bearer(PRINCIPAL),
+    )
     assert response.status_code == 200, response.text
-    assert fake.calls[0].kwargs == {"document_type": "matter_application", "date_from": "2026-11-01",
-                                    "date_to": "2026-11-30"}
+    assert fake.calls[0].kwargs == {
+        "document_type": "matter_application",
+        "date_from": "2026-11-01",
+        "date_to": "2026-11-30",
+    }
 
 
 def test_the_cycle_report_is_for_the_leadership_audit_and_inspection(client, fake):
@@ -54,9 +69,14 @@ def test_the_cycle_report_is_for_the_leadership_audit_and_inspection(client, fak
     assert fake.calls == []
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("from=2026-12-01&to=2026-11-01", "from"), ("from=yesterday", "from"), ("document_type=Bad-Type", "document_type"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=2026-12-01&to=2026-11-01", "from"),
+        ("from=yesterday", "from"),
+        ("document_type=Bad-Type", "document_type"),
+    ],
+)
 def test_the_cycle_report_refuses_bad_input(client, fake, query, field):
     response = client.get(f"/api/v1/reports/approval-cycle?{query}", headers=bearer(PRINCIPAL))
     assert_error(response, 422, "invalid_input")

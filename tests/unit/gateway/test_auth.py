@@ -13,8 +13,14 @@ from ic_platform.rpc_client import RemoteError
 from .conftest import SECRET, assert_error, bearer
 
 # services/org's user_view
-ORG_USER = {"username": "clerk", "full_name": "李晓敏", "unit": "dzb", "roles": ["clerk"], "title": "",
-            "unit_name": "党政综合办公室"}
+ORG_USER = {
+    "username": "clerk",
+    "full_name": "李晓敏",
+    "unit": "dzb",
+    "roles": ["clerk"],
+    "title": "",
+    "unit_name": "党政综合办公室",
+}
 
 
 def _remote(exc: DomainError) -> RemoteError:
@@ -28,11 +34,24 @@ def test_login_issues_a_token_with_the_users_claims(client, fake):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 8 * 3600
-    assert body["user"] == {"username": "clerk", "name": "李晓敏", "unit": "dzb", "roles": ["clerk"],
-                            "org": "xinqiao", "title": "", "unit_name": "党政综合办公室"}
+    assert body["user"] == {
+        "username": "clerk",
+        "name": "李晓敏",
+        "unit": "dzb",
+        "roles": ["clerk"],
+        "org": "xinqiao",
+        "units_led": [],
+        "title": "",
+        "unit_name": "党政综合办公室",
+    }
     claims = jwt.decode(body["access_token"], SECRET, algorithms=["HS256"])
     assert {k: claims[k] for k in ("sub", "name", "unit", "roles", "org")} == {
-        "sub": "clerk", "name": "李晓敏", "unit": "dzb", "roles": ["clerk"], "org": "xinqiao"}
+        "sub": "clerk",
+        "name": "李晓敏",
+        "unit": "dzb",
+        "roles": ["clerk"],
+        "org": "xinqiao",
+    }
     assert claims["exp"] - claims["iat"] == 8 * 3600
     (call,) = fake.calls_to("org", "authenticate")
     assert call.kwargs == {"username": "clerk", "password": "demo1234"}
@@ -63,7 +82,8 @@ def test_an_unknown_user_looks_like_a_wrong_password(client, fake):
 def test_login_body_is_validated(client, fake):
     response = client.post("/api/v1/auth/login", json={"username": "clerk", "password": "x", "otp": "1"})
     assert assert_error(response, 422, "invalid_input")["details"]["fields"] == [
-        {"field": "otp", "reason": "不允许的字段"}]
+        {"field": "otp", "reason": "不允许的字段"}
+    ]
     assert fake.calls == []
 
 
@@ -81,15 +101,19 @@ def _token(claims: dict, secret: str = SECRET) -> dict[str, str]:
 NOW = int(time.time())
 
 
-@pytest.mark.parametrize("headers", [
-    pytest.param(_token({"sub": "clerk", "iat": NOW}), id="no-exp"),
-    pytest.param(_token({"name": "x", "exp": NOW + 600}), id="no-sub"),
-    pytest.param(_token({"sub": "clerk", "iat": NOW - 9 * 3600, "exp": NOW - 3600}), id="expired"),
-    pytest.param(_token({"sub": "clerk", "exp": NOW + 600}, secret="another-secret-" + "x" * 32),
-                 id="wrong-secret"),
-    pytest.param({"Authorization": "Bearer not-a-jwt"}, id="garbage"),
-    pytest.param({"Authorization": "Basic Y2xlcms6ZGVtbzEyMzQ="}, id="not-bearer"),
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param(_token({"sub": "clerk", "iat": NOW}), id="no-exp"),
+        pytest.param(_token({"name": "x", "exp": NOW + 600}), id="no-sub"),
+        pytest.param(_token({"sub": "clerk", "iat": NOW - 9 * 3600, "exp": NOW - 3600}), id="expired"),
+        pytest.param(
+            _token({"sub": "clerk", "exp": NOW + 600}, secret="another-secret-" + "x" * 32), id="wrong-secret"
+        ),
+        pytest.param({"Authorization": "Bearer not-a-jwt"}, id="garbage"),
+        pytest.param({"Authorization": "Basic Y2xlcms6ZGVtbzEyMzQ="}, id="not-bearer"),
+    ],
+)
 def test_a_bad_token_is_refused(client, fake, headers):
     response = client.get("/api/v1/me", headers=headers)
     assert assert_error(response, 401, "unauthenticated")["message"] == "登录已失效，请重新登录"

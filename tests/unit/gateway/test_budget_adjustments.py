@@ -10,8 +10,13 @@ from .conftest import ADMIN, assert_error, bearer, fields
 
 FINANCE = User(username="finance", name="何丽华", unit="czb", roles=("finance_reviewer",), org="xinqiao")
 ADJUSTMENT = {"id": "7a4e2c1b-0d3f-4e5a-9b8c-1f2e3d4c5b6a", "no": "TZ-2026-000001", "status": "submitted"}
-TRANSFER = {"kind": "transfer", "from_budget_line_id": "2026-DZB-30201-01", "to_budget_line_id": "2026-DZB-30211-01",
-            "amount": "1000.50", "reason": "差旅费不足"}
+TRANSFER = {
+    "kind": "transfer",
+    "from_budget_line_id": "2026-DZB-30201-01",
+    "to_budget_line_id": "2026-DZB-30211-01",
+    "amount": "1000.50",
+    "reason": "差旅费不足",
+}
 
 
 def test_a_clerk_adjusts_only_their_own_units_lines_finance_any(client, fake):
@@ -24,10 +29,17 @@ def test_a_clerk_adjusts_only_their_own_units_lines_finance_any(client, fake):
     assert "unit" not in fake.calls[1].kwargs
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"amount": "0"}, "amount"), ({"amount": 12.5}, "amount"), ({"reason": " "}, "reason"),
-    ({"kind": "swap"}, "kind"), ({"to_budget_line_id": "a;b"}, "to_budget_line_id"), ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount": "0"}, "amount"),
+        ({"amount": 12.5}, "amount"),
+        ({"reason": " "}, "reason"),
+        ({"kind": "swap"}, "kind"),
+        ({"to_budget_line_id": "a;b"}, "to_budget_line_id"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_adjustments_are_refused_before_any_call(client, fake, change, field):
     response = client.post("/api/v1/budget-adjustments", json={**TRANSFER, **change}, headers=bearer())
     assert_error(response, 422, "invalid_input")
@@ -52,30 +64,38 @@ def test_listing_everyone_s_adjustments_needs_a_reading_role(client, fake):
 
 def test_an_override_request_is_passed_on_with_the_callers_unit(client, fake):
     fake.on("budget", "request_override", {"id": "x", "no": "CY-2026-000001"})
-    body = {"budget_line_id": "2026-DZB-30201-01", "document": {"type": "matter_application", "id": "m-1"},
-            "amount": "300", "reason": "会议规模扩大"}
+    body = {
+        "budget_line_id": "2026-DZB-30201-01",
+        "document": {"type": "matter_application", "id": "m-1"},
+        "amount": "300",
+        "reason": "会议规模扩大",
+    }
     assert client.post("/api/v1/budget-overrides", json=body, headers=bearer()).status_code == 201
     assert fake.calls[0].kwargs == {**body, "amount": "300.00", "unit": "dzb"}
 
 
 def test_only_finance_or_admin_close_a_year_or_ask_to_reopen_it(client, fake):
     fake.on("budget", "close_year", {"fiscal_year": 2026}).on("budget", "request_reopen", {"id": "r"})
-    assert_error(client.post("/api/v1/fiscal-years/2026/close", json={"reason": "年终结账"}, headers=bearer()),
-                 403, "forbidden")
-    assert client.post("/api/v1/fiscal-years/2026/close", json={"reason": "年终结账"},
-                       headers=bearer(ADMIN)).status_code == 200
+    assert_error(
+        client.post("/api/v1/fiscal-years/2026/close", json={"reason": "年终结账"}, headers=bearer()), 403, "forbidden"
+    )
+    assert (
+        client.post("/api/v1/fiscal-years/2026/close", json={"reason": "年终结账"}, headers=bearer(ADMIN)).status_code
+        == 200
+    )
     assert fake.calls[0].kwargs == {"fiscal_year": 2026, "reason": "年终结账"}
-    assert_error(client.post("/api/v1/fiscal-years/2026/close", json={}, headers=bearer(FINANCE)), 422,
-                 "invalid_input")
-    assert client.post("/api/v1/fiscal-years/2026/reopen-requests", json={"reason": "补记"},
-                       headers=bearer(FINANCE)).status_code == 201
-    assert fake.calls_to("budget", "request_reopen")[0].kwargs == {"fiscal_year": 2026, "reason": "补记",
-                                                                   "unit": "czb"}
+    assert_error(client.post("/api/v1/fiscal-years/2026/close", json={}, headers=bearer(FINANCE)), 422, "invalid_input")
+    assert (
+        client.post(
+            "/api/v1/fiscal-years/2026/reopen-requests", json={"reason": "补记"}, headers=bearer(FINANCE)
+        ).status_code
+        == 201
+    )
+    assert fake.calls_to("budget", "request_reopen")[0].kwargs == {"fiscal_year": 2026, "reason": "补记", "unit": "czb"}
 
 
 def test_final_accounts_pass_year_unit_and_paging(client, fake):
     fake.on("budget", "final_accounts", {"items": []})
     client.get("/api/v1/reports/final-accounts?fiscal_year=2026&unit=dzb&page_size=50", headers=bearer())
     assert fake.calls[0].kwargs == {"fiscal_year": 2026, "unit": "dzb", "page": 1, "page_size": 50}
-    assert_error(client.get("/api/v1/reports/final-accounts?fiscal_year=1999", headers=bearer()), 422,
-                 "invalid_input")
+    assert_error(client.get("/api/v1/reports/final-accounts?fiscal_year=1999", headers=bearer()), 422, "invalid_input")

@@ -39,8 +39,11 @@ def test_only_finance_reviewers_and_admins_may_import(client, fake, path):
 @pytest.mark.parametrize("user", [FINANCE, ADMIN])
 def test_the_workbook_is_passed_on_base64_with_dry_run(client, fake, user):
     fake.on("budget", "import_lines_xlsx", {"imported": 0, "valid": 3, "dry_run": True})
-    response = client.post("/api/v1/budget-lines/import?dry_run=true", content=b"PK\x03\x04data",
-                           headers={**bearer(user), "Content-Type": XLSX})
+    response = client.post(
+        "/api/v1/budget-lines/import?dry_run=true",
+        content=b"PK\x03\x04data",
+        headers={**bearer(user), "Content-Type": XLSX},
+    )
     assert response.status_code == 200, response.text
     assert response.json() == {"imported": 0, "valid": 3, "dry_run": True}
     (call,) = fake.calls
@@ -56,22 +59,46 @@ def test_dry_run_defaults_to_false(client, fake):
 
 def test_row_errors_come_back_as_422_with_every_row_column_and_reason(client, fake):
     errors = [{"row": 3, "column": "金额(元)", "reason": "金额最多两位小数"}]
-    fake.on("budget", "import_lines_xlsx", RemoteError.from_payload(serialize(InvalidInput(
-        "budget_import_invalid", "导入文件有 1 处错误，未导入任何指标。",
-        {"errors": errors, "error_count": 1, "truncated": False}))))
-    response = client.post("/api/v1/budget-lines/import", content=b"PK", headers={**bearer(ADMIN),
-                                                                                  "Content-Type": XLSX})
+    fake.on(
+        "budget",
+        "import_lines_xlsx",
+        RemoteError.from_payload(
+            serialize(
+                InvalidInput(
+                    "budget_import_invalid",
+                    "导入文件有 1 处错误，未导入任何指标。",
+                    {"errors": errors, "error_count": 1, "truncated": False},
+                )
+            )
+        ),
+    )
+    response = client.post(
+        "/api/v1/budget-lines/import", content=b"PK", headers={**bearer(ADMIN), "Content-Type": XLSX}
+    )
     error = assert_error(response, 422, "budget_import_invalid")
     assert error["details"] == {"errors": errors, "error_count": 1, "truncated": False}  # numbers, not text
 
 
 def test_wrong_content_type_empty_and_oversized_bodies_are_refused_at_the_gateway(client, fake):
     headers = bearer(ADMIN)
-    assert_error(client.post("/api/v1/budget-lines/import", content=b"PK", headers={**headers,
-                 "Content-Type": "multipart/form-data; boundary=x"}), 415, "unsupported_media_type")
-    assert_error(client.post("/api/v1/budget-lines/import", content=b"", headers={**headers, "Content-Type": XLSX}),
-                 422, "budget_import_unreadable")
+    assert_error(
+        client.post(
+            "/api/v1/budget-lines/import",
+            content=b"PK",
+            headers={**headers, "Content-Type": "multipart/form-data; boundary=x"},
+        ),
+        415,
+        "unsupported_media_type",
+    )
+    assert_error(
+        client.post("/api/v1/budget-lines/import", content=b"", headers={**headers, "Content-Type": XLSX}),
+        422,
+        "budget_import_unreadable",
+    )
     big = b"x" * (5 * 1024 * 1024 + 1)
-    assert_error(client.post("/api/v1/budget-lines/import", content=big, headers={**headers, "Content-Type": XLSX}),
-                 413, "budget_import_too_large")
+    assert_error(
+        client.post("/api/v1/budget-lines/import", content=big, headers={**headers, "Content-Type": XLSX}),
+        413,
+        "budget_import_too_large",
+    )
     assert fake.calls == []

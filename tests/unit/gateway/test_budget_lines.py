@@ -13,13 +13,16 @@ from .conftest import ADMIN, CLERK, assert_error, bearer, fields
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FINANCE = dataclasses.replace(CLERK, username="finance", unit="czb", roles=("finance_reviewer",))
 LINE = "2026-CZB-30201-01"
-DECOMPOSE = {"parts": [{"unit": "dzb", "amount": "1000.50"}, {"unit": "sq_xinqiao", "amount": 200}],
-             "reason": "年初指标分解"}
+DECOMPOSE = {
+    "parts": [{"unit": "dzb", "amount": "1000.50"}, {"unit": "sq_xinqiao", "amount": 200}],
+    "reason": "年初指标分解",
+}
 CONTROL = {"budget_line_id": LINE, "control_mode": "tolerance", "tolerance_rate": "5", "reason": "年中调整"}
 
 
-@pytest.mark.parametrize(("path", "body"), [(f"/api/v1/budget-lines/{LINE}/decompose", DECOMPOSE),
-                                            ("/api/v1/budget-lines/control", CONTROL)])
+@pytest.mark.parametrize(
+    ("path", "body"), [(f"/api/v1/budget-lines/{LINE}/decompose", DECOMPOSE), ("/api/v1/budget-lines/control", CONTROL)]
+)
 def test_only_finance_reviewers_and_admins_may_change_lines(client, fake, path, body):
     assert_error(client.post(path, json=body, headers=bearer(CLERK)), 403, "forbidden")
     assert_error(client.post(path, json=body), 401, "unauthenticated")
@@ -29,23 +32,30 @@ def test_only_finance_reviewers_and_admins_may_change_lines(client, fake, path, 
 @pytest.mark.parametrize("user", [FINANCE, ADMIN])
 def test_a_decomposition_is_passed_on_with_money_as_text_and_the_idempotency_key(client, fake, user):
     fake.on("budget", "decompose_line", {"total": "1200.50"})
-    response = client.post(f"/api/v1/budget-lines/{LINE}/decompose", json=DECOMPOSE,
-                           headers={**bearer(user), "Idempotency-Key": "k-1"})
+    response = client.post(
+        f"/api/v1/budget-lines/{LINE}/decompose", json=DECOMPOSE, headers={**bearer(user), "Idempotency-Key": "k-1"}
+    )
     assert response.status_code == 200, response.text
     (call,) = fake.calls
-    assert call.kwargs == {"budget_line_id": LINE, "reason": "年初指标分解", "parts": [
-        {"unit": "dzb", "amount": "1000.50"}, {"unit": "sq_xinqiao", "amount": "200.00"}]}
+    assert call.kwargs == {
+        "budget_line_id": LINE,
+        "reason": "年初指标分解",
+        "parts": [{"unit": "dzb", "amount": "1000.50"}, {"unit": "sq_xinqiao", "amount": "200.00"}],
+    }
     assert call.context["idempotency_key"] == "k-1" and call.context["actor"] == user.username
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({**DECOMPOSE, "reason": " "}, "reason"),
-    ({**DECOMPOSE, "parts": []}, "parts"),
-    ({**DECOMPOSE, "parts": [{"unit": "dzb", "amount": 10.5}]}, "parts.0.amount"),
-    ({**DECOMPOSE, "parts": [{"unit": "dzb", "amount": "-1"}]}, "parts.0.amount"),
-    ({**DECOMPOSE, "parts": [{"unit": "d z", "amount": "1"}]}, "parts.0.unit"),
-    ({**DECOMPOSE, "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**DECOMPOSE, "reason": " "}, "reason"),
+        ({**DECOMPOSE, "parts": []}, "parts"),
+        ({**DECOMPOSE, "parts": [{"unit": "dzb", "amount": 10.5}]}, "parts.0.amount"),
+        ({**DECOMPOSE, "parts": [{"unit": "dzb", "amount": "-1"}]}, "parts.0.amount"),
+        ({**DECOMPOSE, "parts": [{"unit": "d z", "amount": "1"}]}, "parts.0.unit"),
+        ({**DECOMPOSE, "extra": 1}, "extra"),
+    ],
+)
 def test_bad_decompositions_are_refused_before_the_service(client, fake, body, field):
     response = client.post(f"/api/v1/budget-lines/{LINE}/decompose", json=body, headers=bearer(FINANCE))
     assert_error(response, 422, "invalid_input")
@@ -55,11 +65,21 @@ def test_bad_decompositions_are_refused_before_the_service(client, fake, body, f
 
 def test_control_is_passed_on_with_the_rate_as_text(client, fake):
     fake.on("budget", "set_control", {"changed": 1})
-    body = {"economic_class": "302", "fiscal_year": 2026, "control_mode": "tolerance", "tolerance": "500",
-            "reason": "统一容差"}
+    body = {
+        "economic_class": "302",
+        "fiscal_year": 2026,
+        "control_mode": "tolerance",
+        "tolerance": "500",
+        "reason": "统一容差",
+    }
     assert client.post("/api/v1/budget-lines/control", json=body, headers=bearer(ADMIN)).status_code == 200
-    assert fake.calls[0].kwargs == {"economic_class": "302", "fiscal_year": 2026, "control_mode": "tolerance",
-                                    "tolerance": "500.00", "reason": "统一容差"}
+    assert fake.calls[0].kwargs == {
+        "economic_class": "302",
+        "fiscal_year": 2026,
+        "control_mode": "tolerance",
+        "tolerance": "500.00",
+        "reason": "统一容差",
+    }
     client.post("/api/v1/budget-lines/control", json=CONTROL, headers=bearer(ADMIN))
     assert fake.calls[1].kwargs["tolerance_rate"] == "5"
 
@@ -73,8 +93,11 @@ def test_history_is_for_any_signed_in_user_and_paged(client, fake):
 
 
 def test_export_is_an_attachment_and_not_taken_for_a_line_id(client, fake):
-    fake.on("budget", "export_lines_xlsx", {"filename": "预算指标-2026年.xlsx",
-                                            "content_base64": base64.b64encode(b"PK\x03\x04x").decode()})
+    fake.on(
+        "budget",
+        "export_lines_xlsx",
+        {"filename": "预算指标-2026年.xlsx", "content_base64": base64.b64encode(b"PK\x03\x04x").decode()},
+    )
     response = client.get("/api/v1/budget-lines/export.xlsx?fiscal_year=2026&unit=dzb", headers=bearer(CLERK))
     assert response.status_code == 200, response.text
     assert response.content == b"PK\x03\x04x" and response.headers["content-type"].startswith(XLSX)

@@ -6,6 +6,7 @@ import re
 import uuid
 
 from ic_platform.errors import NotFound
+from ic_platform.identity import IDENTITY_KEY, Viewer, decode_identity
 
 from .conftest import CLERK, bearer
 from .test_errors import remote
@@ -22,15 +23,20 @@ def test_submit_sends_the_users_unit_and_a_money_string(client, fake):
     assert response.status_code == 201 and response.json() == APPLICATION
     assert response.headers["Location"] == "/api/v1/matter-applications/a-1"
     (call,) = fake.calls
-    assert call.kwargs == {"title": "购买办公用品", "purpose": "", "budget_line_id": "line-1",
-                           "amount": "1234.00", "major_matter": True, "unit": "dzb"}
+    assert call.kwargs == {
+        "title": "购买办公用品",
+        "purpose": "",
+        "budget_line_id": "line-1",
+        "amount": "1234.00",
+        "major_matter": True,
+        "unit": "dzb",
+    }
     assert call.timeout == 3.5
 
 
 def test_context_data_names_the_caller(client, fake):
     fake.on("payment", "submit_matter_application", APPLICATION)
-    headers = {**bearer(), "X-Correlation-Id": "corr-42", "Idempotency-Key": "form-7f3a",
-               "User-Agent": "ic-web/1.0"}
+    headers = {**bearer(), "X-Correlation-Id": "corr-42", "Idempotency-Key": "form-7f3a", "User-Agent": "ic-web/1.0"}
     response = client.post(SUBMIT, json=BODY, headers=headers)
     assert response.headers["X-Correlation-Id"] == "corr-42"
     context = fake.calls[0].context
@@ -38,6 +44,7 @@ def test_context_data_names_the_caller(client, fake):
     assert context["correlation_id"] == "corr-42" and context["idempotency_key"] == "form-7f3a"
     assert context["user_agent"] == "ic-web/1.0" and context["client_ip"] == "testclient"
     assert TRACEPARENT.match(context["traceparent"])
+    assert decode_identity(context[IDENTITY_KEY]) == Viewer.of(CLERK.username, CLERK.unit, CLERK.roles)
 
 
 def test_the_traceparent_continues_the_callers_trace(client, fake):
@@ -72,8 +79,10 @@ def test_an_application_comes_with_its_route(client, fake):
     response = client.get("/api/v1/matter-applications/a-1", headers=bearer())
     assert response.json() == {**APPLICATION, "route": route}
     assert fake.calls_to("payment", "get_matter_application")[0].kwargs == {"application_id": "a-1"}
-    assert fake.calls_to("approval", "get_route")[0].kwargs == {"document_type": "matter_application",
-                                                               "document_id": "a-1"}
+    assert fake.calls_to("approval", "get_route")[0].kwargs == {
+        "document_type": "matter_application",
+        "document_id": "a-1",
+    }
 
 
 def test_an_application_not_routed_yet_has_no_route(client, fake):
@@ -92,10 +101,16 @@ def test_a_missing_application_is_404_whatever_approval_says(client, fake):
 
 def test_list_and_read_routes_pass_kwargs_as_named(client, fake):
     page = {"items": [], "total": 0, "page": 1, "page_size": 20}
-    for service, method in [("org", "list_units"), ("budget", "list_lines"),
-                            ("payment", "list_matter_applications"), ("approval", "my_tasks"),
-                            ("approval", "decided_by_me"), ("approval", "get_route"), ("risk", "get_dossier"),
-                            ("approval", "decide")]:
+    for service, method in [
+        ("org", "list_units"),
+        ("budget", "list_lines"),
+        ("payment", "list_matter_applications"),
+        ("approval", "my_tasks"),
+        ("approval", "decided_by_me"),
+        ("approval", "get_route"),
+        ("risk", "get_dossier"),
+        ("approval", "decide"),
+    ]:
         fake.on(service, method, page)
     h = bearer()
     client.get("/api/v1/units?kind=community", headers=h)

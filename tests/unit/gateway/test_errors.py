@@ -23,13 +23,19 @@ def remote(exc: Exception) -> RemoteError:
 def test_a_domain_404_keeps_code_message_and_details(client, fake):
     fake.on("budget", "get_line", remote(not_found("budget_line", "x-1", "预算指标")))
     error = assert_error(client.get(LINE, headers=bearer()), 404, "budget_line_not_found")
-    assert error == {"code": "budget_line_not_found", "message": "预算指标不存在: x-1",
-                     "details": {"budget_line": "x-1"}}
+    assert error == {
+        "code": "budget_line_not_found",
+        "message": "预算指标不存在: x-1",
+        "details": {"budget_line": "x-1"},
+    }
 
 
 def test_a_conflict_is_409(client, fake):
-    fake.on("payment", "submit_matter_application",
-            remote(Conflict("insufficient_funds", "预算可用余额不足", {"available": "100.00"})))
+    fake.on(
+        "payment",
+        "submit_matter_application",
+        remote(Conflict("insufficient_funds", "预算可用余额不足", {"available": "100.00"})),
+    )
     error = assert_error(client.post(SUBMIT, json=VALID, headers=bearer()), 409, "insufficient_funds")
     assert error["message"] == "预算可用余额不足" and error["details"] == {"available": "100.00"}
 
@@ -43,9 +49,18 @@ def test_the_status_survives_nameko_turning_it_into_text(client, fake):
 
 def test_a_services_own_domain_error_subclass_is_rebuilt_too(client, fake):
     # As nameko serialises services.approval.domain.errors.RouteRefused (a DomainError with status 409).
-    fake.on("budget", "get_line", RemoteError.from_payload({
-        "exc_type": "RouteRefused", "exc_path": "services.approval.domain.errors.RouteRefused",
-        "exc_args": ["approval_unit_unknown", "单位 x 未在组织机构中登记", {"unit": "x"}, "409"], "value": "..."}))
+    fake.on(
+        "budget",
+        "get_line",
+        RemoteError.from_payload(
+            {
+                "exc_type": "RouteRefused",
+                "exc_path": "services.approval.domain.errors.RouteRefused",
+                "exc_args": ["approval_unit_unknown", "单位 x 未在组织机构中登记", {"unit": "x"}, "409"],
+                "value": "...",
+            }
+        ),
+    )
     error = assert_error(client.get(LINE, headers=bearer()), 409, "approval_unit_unknown")
     assert error == {"code": "approval_unit_unknown", "message": "单位 x 未在组织机构中登记", "details": {"unit": "x"}}
 
@@ -55,11 +70,20 @@ def test_a_domain_error_without_a_usable_status_takes_its_class_status(client, f
     assert_error(client.get(LINE, headers=bearer()), 404, "gone")
 
 
-@pytest.mark.parametrize(("amount", "reason"), [
-    ("0", "金额必须大于零"), (0, "金额必须大于零"), (-1, "金额必须大于零"), ("-1", "金额必须大于零"),
-    ("1.234", "金额最多两位小数"), ("abc", "金额不是有效数字"), (12.5, "金额必须以字符串或整数提交"),
-    (True, "金额必须以字符串或整数提交"), (None, "金额不是有效数字"),
-])
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("0", "金额必须大于零"),
+        (0, "金额必须大于零"),
+        (-1, "金额必须大于零"),
+        ("-1", "金额必须大于零"),
+        ("1.234", "金额最多两位小数"),
+        ("abc", "金额不是有效数字"),
+        (12.5, "金额必须以字符串或整数提交"),
+        (True, "金额必须以字符串或整数提交"),
+        (None, "金额不是有效数字"),
+    ],
+)
 def test_a_bad_amount_is_refused_naming_the_field(client, fake, amount, reason):
     response = client.post(SUBMIT, json={**VALID, "amount": amount}, headers=bearer())
     error = assert_error(response, 422, "invalid_input")
@@ -69,8 +93,11 @@ def test_a_bad_amount_is_refused_naming_the_field(client, fake, amount, reason):
 
 
 def test_a_float_amount_is_refused_even_when_it_is_whole(client):
-    response = client.post(SUBMIT, content=b'{"title": "t", "budget_line_id": "l", "amount": 12.0}',
-                           headers={**bearer(), "Content-Type": "application/json"})
+    response = client.post(
+        SUBMIT,
+        content=b'{"title": "t", "budget_line_id": "l", "amount": 12.0}',
+        headers={**bearer(), "Content-Type": "application/json"},
+    )
     assert fields(response) == {"amount": "金额必须以字符串或整数提交"}
 
 
@@ -120,8 +147,11 @@ def test_an_unreachable_service_is_503(client, fake):
 
 def test_any_other_remote_error_is_500_without_internals(client, fake):
     secret_text = 'Traceback (most recent call last): psycopg.errors.UndefinedTable: relation "x"'
-    fake.on("budget", "get_line", RemoteError("ProgrammingError", "sqlalchemy.exc.ProgrammingError",
-                                              [secret_text], secret_text))
+    fake.on(
+        "budget",
+        "get_line",
+        RemoteError("ProgrammingError", "sqlalchemy.exc.ProgrammingError", [secret_text], secret_text),
+    )
     response = client.get(LINE, headers=bearer())
     error = assert_error(response, 500, "internal_error")
     assert error["message"] == "服务内部错误"

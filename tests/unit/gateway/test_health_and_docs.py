@@ -44,8 +44,12 @@ def test_readyz_lists_what_failed(client, fake):
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unready" and body["broker"] == "ok"
-    assert body["services"] == {**dict.fromkeys(SERVICES, "ok"), "risk": "timeout", "budget": "error",
-                                "contract": "unavailable"}
+    assert body["services"] == {
+        **dict.fromkeys(SERVICES, "ok"),
+        "risk": "timeout",
+        "budget": "error",
+        "contract": "unavailable",
+    }
 
 
 def test_readyz_without_the_broker(client, fake):

@@ -8,23 +8,39 @@ from ic_platform.config import SERVICES
 
 from .conftest import ADMIN, assert_error, bearer, fields
 
-LISTS = ["/api/v1/units", "/api/v1/budget-lines", "/api/v1/matter-applications", "/api/v1/approval/tasks",
-         "/api/v1/approval/decided", "/api/v1/ops/dead-letters/budget"]
+LISTS = [
+    "/api/v1/units",
+    "/api/v1/budget-lines",
+    "/api/v1/matter-applications",
+    "/api/v1/approval/tasks",
+    "/api/v1/approval/decided",
+    "/api/v1/ops/dead-letters/budget",
+]
 PAGE = {"items": [], "total": 0, "page": 1, "page_size": 20}
 
 
 def _answer_everything(fake) -> None:
-    for service, method in [("org", "list_units"), ("budget", "list_lines"), ("payment", "list_matter_applications"),
-                            ("approval", "my_tasks"), ("approval", "decided_by_me")]:
+    for service, method in [
+        ("org", "list_units"),
+        ("budget", "list_lines"),
+        ("payment", "list_matter_applications"),
+        ("approval", "my_tasks"),
+        ("approval", "decided_by_me"),
+    ]:
         fake.on(service, method, PAGE)
     fake.on("budget", "dead_letters", {"total": 0, "items": [], "limit": 20, "offset": 0})
 
 
 @pytest.mark.parametrize("url", LISTS)
-@pytest.mark.parametrize(("query", "field", "reason"), [
-    ("page=0", "page", "不能小于1"), ("page_size=0", "page_size", "不能小于1"),
-    ("page_size=201", "page_size", "不能大于200"), ("page=abc", "page", "必须是整数"),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "reason"),
+    [
+        ("page=0", "page", "不能小于1"),
+        ("page_size=0", "page_size", "不能小于1"),
+        ("page_size=201", "page_size", "不能大于200"),
+        ("page=abc", "page", "必须是整数"),
+    ],
+)
 def test_paging_out_of_bounds_is_refused(client, fake, url, query, field, reason):
     response = client.get(f"{url}?{query}", headers=bearer(ADMIN))
     assert_error(response, 422, "invalid_input")
@@ -81,7 +97,8 @@ def test_replay_passes_only_what_was_asked(client, fake):
 
 
 def test_replay_refuses_a_malformed_event_id(client, fake):
-    response = client.post("/api/v1/ops/dead-letters/approval/replay", json={"event_id": "1; drop"},
-                           headers=bearer(ADMIN))
+    response = client.post(
+        "/api/v1/ops/dead-letters/approval/replay", json={"event_id": "1; drop"}, headers=bearer(ADMIN)
+    )
     assert fields(response) == {"event_id": "必须是有效的 UUID"}
     assert fake.calls == []

@@ -14,8 +14,9 @@ REPORT = {"items": [], "total": 0, "page": 1, "page_size": 20, "totals": {}}
 
 def test_report_passes_year_group_unit_and_paging(client, fake):
     fake.on("budget", "execution_report", REPORT)
-    response = client.get("/api/v1/reports/budget-execution?fiscal_year=2026&group_by=unit&unit=dzb&page=2"
-                          "&page_size=50", headers=bearer())
+    response = client.get(
+        "/api/v1/reports/budget-execution?fiscal_year=2026&group_by=unit&unit=dzb&page=2&page_size=50", headers=bearer()
+    )
     assert response.status_code == 200, response.text
     (call,) = fake.calls
     assert call.kwargs == {"fiscal_year": 2026, "group_by": "unit", "unit": "dzb", "page": 2, "page_size": 50}
@@ -28,10 +29,16 @@ def test_report_defaults_to_lines_and_leaves_unit_out(client, fake):
     assert fake.calls[0].kwargs == {"fiscal_year": 2026, "group_by": "line", "page": 1, "page_size": 20}
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("", "fiscal_year"), ("fiscal_year=1999", "fiscal_year"), ("fiscal_year=2026&group_by=colour", "group_by"),
-    ("fiscal_year=2026&page_size=201", "page_size"), ("fiscal_year=2026&unit=a;b", "unit"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("", "fiscal_year"),
+        ("fiscal_year=1999", "fiscal_year"),
+        ("fiscal_year=2026&group_by=colour", "group_by"),
+        ("fiscal_year=2026&page_size=201", "page_size"),
+        ("fiscal_year=2026&unit=a;b", "unit"),
+    ],
+)
 def test_report_refuses_bad_input(client, fake, query, field):
     response = client.get(f"/api/v1/reports/budget-execution?{query}", headers=bearer())
     assert_error(response, 422, "invalid_input")
@@ -47,17 +54,29 @@ def test_report_needs_a_signed_in_user(client, fake):
 def test_trend_passes_only_what_was_asked(client, fake):
     fake.on("budget", "execution_trend", {"months": []})
     client.get("/api/v1/reports/budget-execution/trend?fiscal_year=2026", headers=bearer())
-    client.get("/api/v1/reports/budget-execution/trend?fiscal_year=2026&unit=dzb&budget_line_id=2026-DZB-30201-01",
-               headers=bearer())
+    client.get(
+        "/api/v1/reports/budget-execution/trend?fiscal_year=2026&unit=dzb&budget_line_id=2026-DZB-30201-01",
+        headers=bearer(),
+    )
     assert [c.kwargs for c in fake.calls] == [
-        {"fiscal_year": 2026}, {"fiscal_year": 2026, "unit": "dzb", "budget_line_id": "2026-DZB-30201-01"}]
+        {"fiscal_year": 2026},
+        {"fiscal_year": 2026, "unit": "dzb", "budget_line_id": "2026-DZB-30201-01"},
+    ]
 
 
 def test_xlsx_is_an_attachment_named_with_the_year(client, fake):
-    fake.on("budget", "execution_report_xlsx", {"content_base64": base64.b64encode(b"PK\x03\x04xlsx").decode(),
-                                                "filename": "预算执行情况表-2026.xlsx", "rows": 0})
-    response = client.get("/api/v1/reports/budget-execution.xlsx?fiscal_year=2026&group_by=economic_class",
-                          headers=bearer())
+    fake.on(
+        "budget",
+        "execution_report_xlsx",
+        {
+            "content_base64": base64.b64encode(b"PK\x03\x04xlsx").decode(),
+            "filename": "预算执行情况表-2026.xlsx",
+            "rows": 0,
+        },
+    )
+    response = client.get(
+        "/api/v1/reports/budget-execution.xlsx?fiscal_year=2026&group_by=economic_class", headers=bearer()
+    )
     assert response.status_code == 200, response.text
     assert response.content == b"PK\x03\x04xlsx"
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")

@@ -46,9 +46,15 @@ def test_resubmit_refuses_changing_money_or_unknown_fields(client, fake):
 
 
 def test_resubmit_refusals_keep_their_status(client, fake):
-    fake.on("payment", "resubmit_matter_application",
-            remote(Conflict("matter_application_not_returned", "只有已退回的申请可以重新提交")))
+    fake.on(
+        "payment",
+        "resubmit_matter_application",
+        remote(Conflict("matter_application_not_returned", "只有已退回的申请可以重新提交")),
+    )
     assert_error(client.post(RESUBMIT, json={}, headers=bearer()), 409, "matter_application_not_returned")
-    fake.on("payment", "resubmit_matter_application",
-            remote(Forbidden("matter_application_not_applicant", "只有申请人可以重新提交")))
+    fake.on(
+        "payment",
+        "resubmit_matter_application",
+        remote(Forbidden("matter_application_not_applicant", "只有申请人可以重新提交")),
+    )
     assert_error(client.post(RESUBMIT, json={}, headers=bearer()), 403, "matter_application_not_applicant")

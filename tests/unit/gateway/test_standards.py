@@ -7,8 +7,11 @@ from tests.unit.gateway.conftest import ADMIN, assert_error, bearer, fields
 
 FINANCE = User(username="finance", name="财务", unit="czb", roles=("finance_reviewer",), org="xinqiao")
 VERSION = {"code": "MEETING-2", "limits": {"total": "700.00"}, "action": "block", "effective_from": "2026-07-01"}
-EXPENSE = {"kind": "meeting", "expense_date": "2026-05-12",
-           "details": {"category": "二类", "persons": 10, "days": 1, "amount": "6500.00"}}
+EXPENSE = {
+    "kind": "meeting",
+    "expense_date": "2026-05-12",
+    "details": {"category": "二类", "persons": 10, "days": 1, "amount": "6500.00"},
+}
 
 
 def test_only_finance_or_admin_may_add_a_version(client, fake):
@@ -34,11 +37,18 @@ def test_a_float_limit_or_an_unknown_field_is_refused_before_any_call(client, fa
 
 def test_list_passes_filters_and_paging(client, fake):
     fake.on("budget", "list_standards", {"items": [], "total": 0, "page": 2, "page_size": 5, "as_of": None})
-    response = client.get("/api/v1/expenditure-standards", params={"kind": "travel", "as_of": "2026-09-01",
-                                                                   "page": 2, "page_size": 5}, headers=bearer())
+    response = client.get(
+        "/api/v1/expenditure-standards",
+        params={"kind": "travel", "as_of": "2026-09-01", "page": 2, "page_size": 5},
+        headers=bearer(),
+    )
     assert response.status_code == 200, response.text
-    assert fake.calls_to("budget", "list_standards")[0].kwargs == {"kind": "travel", "as_of": "2026-09-01",
-                                                                   "page": 2, "page_size": 5}
+    assert fake.calls_to("budget", "list_standards")[0].kwargs == {
+        "kind": "travel",
+        "as_of": "2026-09-01",
+        "page": 2,
+        "page_size": 5,
+    }
     assert client.get("/api/v1/expenditure-standards", params={"kind": "car"}, headers=bearer()).status_code == 422
 
 
@@ -47,8 +57,9 @@ def test_check_sends_the_expense_as_is(client, fake):
     response = client.post("/api/v1/expenditure-standards/check", json=EXPENSE, headers=bearer())
     assert response.status_code == 200 and response.json() == {"within": True}
     assert fake.calls_to("budget", "check_standard")[0].kwargs == EXPENSE
-    bad = client.post("/api/v1/expenditure-standards/check", json={**EXPENSE, "expense_date": "5月12日"},
-                      headers=bearer())
+    bad = client.post(
+        "/api/v1/expenditure-standards/check", json={**EXPENSE, "expense_date": "5月12日"}, headers=bearer()
+    )
     assert bad.status_code == 422 and "expense_date" in fields(bad)
 
 
@@ -70,8 +81,10 @@ def test_caps_are_set_by_finance_and_reported_to_anyone_signed_in(client, fake):
     assert_error(client.post("/api/v1/three-public-caps", json=cap, headers=bearer()), 403, "forbidden")
     assert client.post("/api/v1/three-public-caps", json=cap, headers=bearer(FINANCE)).status_code == 200
     assert fake.calls_to("budget", "set_three_public_cap")[0].kwargs == cap
-    assert client.post("/api/v1/three-public-caps", json={**cap, "amount": "-1"},
-                       headers=bearer(FINANCE)).status_code == 422
+    assert (
+        client.post("/api/v1/three-public-caps", json={**cap, "amount": "-1"}, headers=bearer(FINANCE)).status_code
+        == 422
+    )
     response = client.get("/api/v1/reports/three-public", params={"fiscal_year": 2026}, headers=bearer())
     assert response.status_code == 200
     assert fake.calls_to("budget", "three_public_report")[0].kwargs == {"fiscal_year": 2026}

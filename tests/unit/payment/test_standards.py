@@ -12,18 +12,38 @@ from ic_platform.errors import Conflict, InvalidInput
 from services.payment.domain.model import MatterApplication
 from services.payment.service_layer.standards import ExpenseSection, check_expense, publish_if_exceeded
 
-SECTION = ExpenseSection.parse({"kind": "meeting", "expense_date": "2026-05-12", "details": {
-    "category": "二类", "persons": 10, "days": 1, "amount": "8000.00"}})
+SECTION = ExpenseSection.parse(
+    {
+        "kind": "meeting",
+        "expense_date": "2026-05-12",
+        "details": {"category": "二类", "persons": 10, "days": 1, "amount": "8000.00"},
+    }
+)
 
 
 def answer(action: str, within: bool = False) -> dict:
-    return {"kind": "meeting", "expense_date": "2026-05-12", "within": within, "exceeds": not within,
-            "blocked": not within and action == "block", "action": action,
-            "standard": {"code": "MEETING-2", "version": 1, "name": "会议费开支标准（二类会议）"},
-            "citation": "《会议费开支标准（二类会议）》（MEETING-2）第 1 版（生效日期 2026-01-01）",
-            "items": [{"item": "total", "label": "综合定额（元/人·天）", "limit": "6500.00", "asked": "8000.00",
-                       "excess": "1500.00" if not within else "0.00", "exceeded": not within}],
-            "excess_total": "1500.00" if not within else "0.00", "message": "超出支出标准：…超出 1500.00 元"}
+    return {
+        "kind": "meeting",
+        "expense_date": "2026-05-12",
+        "within": within,
+        "exceeds": not within,
+        "blocked": not within and action == "block",
+        "action": action,
+        "standard": {"code": "MEETING-2", "version": 1, "name": "会议费开支标准（二类会议）"},
+        "citation": "《会议费开支标准（二类会议）》（MEETING-2）第 1 版（生效日期 2026-01-01）",
+        "items": [
+            {
+                "item": "total",
+                "label": "综合定额（元/人·天）",
+                "limit": "6500.00",
+                "asked": "8000.00",
+                "excess": "1500.00" if not within else "0.00",
+                "exceeded": not within,
+            }
+        ],
+        "excess_total": "1500.00" if not within else "0.00",
+        "message": "超出支出标准：…超出 1500.00 元",
+    }
 
 
 class Budget:
@@ -44,8 +64,17 @@ class Uow:
         self.published.append(envelope)
 
 
-APP = MatterApplication(id="5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10", no="SQ-2026-000009", org="xinqiao", title="会",
-                        purpose="", unit="dzb", applicant="clerk", budget_line_id="L", amount=Decimal("8000.00"))
+APP = MatterApplication(
+    id="5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10",
+    no="SQ-2026-000009",
+    org="xinqiao",
+    title="会",
+    purpose="",
+    unit="dzb",
+    applicant="clerk",
+    budget_line_id="L",
+    amount=Decimal("8000.00"),
+)
 
 
 def test_no_section_asks_nothing():
@@ -79,8 +108,10 @@ def test_within_the_standard_publishes_nothing():
 
 
 def test_the_section_refuses_unknown_kinds_and_fields():
-    for bad in ({"kind": "banquet", "expense_date": "2026-05-12", "details": {}},
-                {"kind": "meeting", "expense_date": "2026-05-12", "details": {}, "x": 1},
-                {"kind": "meeting", "details": {}}):
+    for bad in (
+        {"kind": "banquet", "expense_date": "2026-05-12", "details": {}},
+        {"kind": "meeting", "expense_date": "2026-05-12", "details": {}, "x": 1},
+        {"kind": "meeting", "details": {}},
+    ):
         with pytest.raises(InvalidInput):
             ExpenseSection.parse(bad)

@@ -16,12 +16,15 @@ from services.risk.domain.model import (
 from tests.unit.risk.samples import APPLICATION_ID, DOCUMENT, PAYLOADS, SUBJECT, envelope
 
 
-@pytest.mark.parametrize(("subject", "expected"), [
-    ("matter_application/abc", DocumentRef("matter_application", "abc")),
-    ("contract/2026/007", DocumentRef("contract", "2026/007")),  # ids may hold "/", types never do
-    (None, None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("matter_application/abc", DocumentRef("matter_application", "abc")),
+        ("contract/2026/007", DocumentRef("contract", "2026/007")),  # ids may hold "/", types never do
+        (None, None),
+        ("", None),
+    ],
+)
 def test_parse_subject(subject, expected):
     assert parse_subject(subject) == expected
 
@@ -42,7 +45,12 @@ def test_an_event_is_filed_under_its_subject_with_the_number_from_its_payload():
     assert entry.document == DocumentRef("matter_application", APPLICATION_ID, "SQ-2026-000001")
     assert entry.occurred_at == datetime(2026, 3, 2, 8, 30, 0, 1, tzinfo=UTC)
     assert (entry.event_id, entry.type, entry.actor, entry.producer, entry.correlation_id) == (
-        event.event_id, "budget.pre_committed", "clerk", "budget", event.correlation_id)
+        event.event_id,
+        "budget.pre_committed",
+        "clerk",
+        "budget",
+        event.correlation_id,
+    )
     assert entry.summary.startswith("预算指标") and entry.payload == PAYLOADS["budget.pre_committed"]
 
 
@@ -57,12 +65,18 @@ def test_the_number_of_another_document_is_not_taken():
 
 def test_other_documents_named_in_a_payload_are_found():
     plan = {"type": "procurement_plan", "id": "p1", "no": "CG-2026-000003"}
-    payload = {"document": {"type": "contract", "id": "c1"}, "procurement_plan": plan,
-               "related": [DOCUMENT, plan], "unit": {"code": "dzb", "name": "党政办公室", "kind": "office"},
-               "route": [{"type": "x", "id": "y", "assignee": "head_dzb"}]}
+    payload = {
+        "document": {"type": "contract", "id": "c1"},
+        "procurement_plan": plan,
+        "related": [DOCUMENT, plan],
+        "unit": {"code": "dzb", "name": "党政办公室", "kind": "office"},
+        "route": [{"type": "x", "id": "y", "assignee": "head_dzb"}],
+    }
     found = documents_named(payload, DocumentRef("contract", "c1"))
-    assert found == [DocumentRef("procurement_plan", "p1", "CG-2026-000003"),
-                     DocumentRef("matter_application", APPLICATION_ID, "SQ-2026-000001")]
+    assert found == [
+        DocumentRef("procurement_plan", "p1", "CG-2026-000003"),
+        DocumentRef("matter_application", APPLICATION_ID, "SQ-2026-000001"),
+    ]
 
 
 def test_the_filed_document_is_not_linked_to_itself():

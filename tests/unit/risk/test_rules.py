@@ -24,8 +24,14 @@ POLICY = SplitPolicy(threshold=Decimal("50000.00"), min_part=Decimal("5000.00"),
 
 
 def spend(n: int, amount: str, *, days: float = 0, unit: str = "dzb", line: str = LINE) -> Spend:
-    return Spend(DocumentRef("matter_application", f"id-{n}", f"SQ-2026-{n:06d}"), unit, line, Decimal(amount),
-                 T0 + timedelta(days=days), f"办公设备第 {n} 批")
+    return Spend(
+        DocumentRef("matter_application", f"id-{n}", f"SQ-2026-{n:06d}"),
+        unit,
+        line,
+        Decimal(amount),
+        T0 + timedelta(days=days),
+        f"办公设备第 {n} 批",
+    )
 
 
 def test_three_parts_below_the_threshold_that_reach_it_together_warn_on_the_latest():
@@ -46,14 +52,17 @@ def test_exactly_reaching_the_threshold_warns():
     assert split_purchase(spend(2, "25000.00", days=1), [spend(1, "25000.00")], POLICY) is not None
 
 
-@pytest.mark.parametrize("other", [
-    spend(1, "30000.00", unit="czb"),  # another unit
-    spend(1, "30000.00", line="2026-DZB-30211-01"),  # another budget line
-    spend(1, "30000.00", days=-31),  # outside the 30-day window
-    spend(1, "30000.00", days=5),  # after the latest: not part of what it added up to
-    spend(1, "60000.00"),  # above the threshold: went through the higher approval anyway
-    spend(1, "4999.99"),  # petty: not what splitting hides
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        spend(1, "30000.00", unit="czb"),  # another unit
+        spend(1, "30000.00", line="2026-DZB-30211-01"),  # another budget line
+        spend(1, "30000.00", days=-31),  # outside the 30-day window
+        spend(1, "30000.00", days=5),  # after the latest: not part of what it added up to
+        spend(1, "60000.00"),  # above the threshold: went through the higher approval anyway
+        spend(1, "4999.99"),  # petty: not what splitting hides
+    ],
+)
 def test_parts_that_do_not_count(other):
     assert split_purchase(spend(2, "25000.00", days=1), [other], POLICY) is None
 
@@ -72,8 +81,11 @@ def test_the_policy_is_configurable_by_environment(monkeypatch):
     monkeypatch.setenv("IC_RISK_SPLIT_MIN_PART", "100.00")
     monkeypatch.setenv("IC_RISK_SPLIT_WINDOW_DAYS", "7")
     policy = SplitPolicy.from_env()
-    assert (policy.threshold, policy.min_part, policy.window) == (Decimal("10000.00"), Decimal("100.00"),
-                                                                  timedelta(days=7))
+    assert (policy.threshold, policy.min_part, policy.window) == (
+        Decimal("10000.00"),
+        Decimal("100.00"),
+        timedelta(days=7),
+    )
     assert split_purchase(spend(2, "6000.00", days=1), [spend(1, "4000.00")], policy) is not None
 
 
@@ -84,8 +96,11 @@ def crossing(level: int, consumed: str = "190000.00", amount: str = "200000.00")
 def test_crossing_95_percent_warns_medium_on_the_document_that_caused_it():
     document = DocumentRef("matter_application", "id-9", "SQ-2026-000009")
     warning = budget_nearly_exhausted(crossing(95), document)
-    assert (warning.document, warning.rule, warning.severity) == (document, Rule.BUDGET_NEARLY_EXHAUSTED,
-                                                                  Severity.MEDIUM)
+    assert (warning.document, warning.rule, warning.severity) == (
+        document,
+        Rule.BUDGET_NEARLY_EXHAUSTED,
+        Severity.MEDIUM,
+    )
     assert warning.evidence["remaining"] == "10000.00" and "95" in warning.message and "10,000.00" in warning.message
 
 

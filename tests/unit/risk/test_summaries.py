@@ -15,8 +15,9 @@ CATALOGUE_TYPES = sorted({spec.type for spec in catalogue.CATALOGUE.values()})
 EXPECTED = {
     "org.unit_registered": "登记单位 党政办公室（dzb）",
     "org.user_registered": "登记人员 王主任（head_dzb），所属单位 dzb",
-    "payment.matter_application_submitted":
-        f"clerk 提交事前申请 SQ-2026-000001「购置办公桌椅」，金额 12,000.00 元，预算指标 {LINE}",
+    "payment.matter_application_submitted": (
+        f"clerk 提交事前申请 SQ-2026-000001「购置办公桌椅」，金额 12,000.00 元，预算指标 {LINE}"
+    ),
     "payment.matter_application_approved": "事前申请 SQ-2026-000001 审批通过",
     "payment.matter_application_rejected": "事前申请 SQ-2026-000001 被驳回：超出支出标准",
     "budget.pre_committed": f"预算指标 {LINE} 预占 12,000.00 元，可用余额 188,000.00 元",
@@ -32,8 +33,10 @@ EXPECTED = {
 @pytest.mark.parametrize("type_", CATALOGUE_TYPES)
 def test_every_catalogue_type_has_a_sample_and_a_one_line_summary(type_):
     if type_ not in PAYLOADS:
-        pytest.fail(f"{type_} is new in the catalogue: add a sample payload in tests/unit/risk/samples.py "
-                    f"and, if the catalogue's summary does not read well on a dossier, a line in LABELS")
+        pytest.fail(
+            f"{type_} is new in the catalogue: add a sample payload in tests/unit/risk/samples.py "
+            f"and, if the catalogue's summary does not read well on a dossier, a line in LABELS"
+        )
     summary = summarise(envelope(type_))
     assert summary.strip() == summary and "\n" not in summary and "{" not in summary
     assert any("\u4e00" <= ch <= "\u9fff" for ch in summary), "people read Chinese"
@@ -61,8 +64,7 @@ def test_a_major_matter_is_flagged():
 
 
 def test_a_document_without_a_number_is_named_by_its_id():
-    payload = dict(PAYLOADS["payment.matter_application_approved"], document={"type": "matter_application",
-                                                                              "id": "a1"})
+    payload = dict(PAYLOADS["payment.matter_application_approved"], document={"type": "matter_application", "id": "a1"})
     assert summarise(envelope("payment.matter_application_approved", payload)) == "事前申请 a1 审批通过"
 
 
@@ -73,8 +75,10 @@ def test_the_submitter_falls_back_to_the_applicant_without_an_actor():
 
 def test_text_typed_over_several_lines_files_as_one_line():
     payload = dict(PAYLOADS["payment.matter_application_rejected"], reason="超出\n支出标准")
-    assert summarise(envelope("payment.matter_application_rejected", payload)) == \
-        "事前申请 SQ-2026-000001 被驳回：超出 支出标准"
+    assert (
+        summarise(envelope("payment.matter_application_rejected", payload))
+        == "事前申请 SQ-2026-000001 被驳回：超出 支出标准"
+    )
 
 
 def test_a_type_without_a_label_falls_back_to_the_catalogue_summary(monkeypatch):
@@ -84,12 +88,18 @@ def test_a_type_without_a_label_falls_back_to_the_catalogue_summary(monkeypatch)
 
 def test_a_type_outside_the_catalogue_falls_back_to_its_name():
     # Built without validation: the catalogue refuses unknown types, but a newer producer may know more.
-    event = Envelope(type="contract.signed", payload={"document": {"type": "contract", "id": "c1"}},
-                     org="xinqiao", producer="contract", subject="contract/c1")
+    event = Envelope(
+        type="contract.signed",
+        payload={"document": {"type": "contract", "id": "c1"}},
+        org="xinqiao",
+        producer="contract",
+        subject="contract/c1",
+    )
     assert summarise(event) == "contract.signed：c1"
 
 
-@pytest.mark.parametrize(("amount", "text"), [("0.50", "0.50 元"), ("1234567.80", "1,234,567.80 元"),
-                                              ("-12.00", "-12.00 元")])
+@pytest.mark.parametrize(
+    ("amount", "text"), [("0.50", "0.50 元"), ("1234567.80", "1,234,567.80 元"), ("-12.00", "-12.00 元")]
+)
 def test_yuan(amount, text):
     assert yuan(amount) == text
