@@ -143,6 +143,9 @@ class ServicePlatform(DependencyProvider):
             outcome = "ok"
         elif isinstance(exc_info[1], DomainError):
             outcome = "expected_error"
+            refusal = exc_info[1]
+            rule = refusal.details.get("rule", "") if isinstance(refusal.details, dict) else ""
+            metrics.refusals.labels(self.service, refusal.code, str(rule)).inc()
         else:
             outcome = "error"
         metrics.entrypoint_calls.labels(self.service, method, outcome).inc()
