@@ -94,6 +94,11 @@ trail_anchor_lag = Gauge(
 approval_overdue_tasks = Gauge(
     "ic_approval_overdue_tasks", "Pending approval tasks past due (stage=overdue), and of those, escalated", ["stage"]
 )
+budget_execution_rate = Gauge(
+    "ic_budget_execution_rate_percent",
+    "执行率: (committed + actual) / amount, per office and fiscal year",
+    ["org", "fiscal_year"],
+)
 
 _ready: dict[str, bool] = {}
 
