@@ -176,3 +176,22 @@ def test_the_gateway_is_behind_a_service_and_an_ingress_and_migrations_are_a_job
     assert job["ttlSecondsAfterFinished"] > 0
     anchors = by_kind(production, "PersistentVolumeClaim")["ic-trail-anchors"]["spec"]
     assert anchors["accessModes"] == ["ReadWriteMany"]  # every approval replica writes the same anchor file
+
+
+def test_the_prometheus_operator_gets_the_same_rules_and_scrapes_every_process(base):
+    from deploy import prometheus_rule
+
+    assert (K8S / "monitoring" / "prometheus-rule.yaml").read_text(encoding="utf-8") == prometheus_rule.render(), (
+        "run: python -m deploy.prometheus_rule > deploy/k8s/monitoring/prometheus-rule.yaml"
+    )
+    monitoring = render(K8S / "monitoring")
+    monitors = by_kind(monitoring, "PodMonitor")
+    expressions = {e["key"]: e["values"] for e in monitors["ic-processes"]["spec"]["selector"]["matchExpressions"]}
+    ports = {p["port"] for p in monitors["ic-processes"]["spec"]["podMetricsEndpoints"]}
+    for deployment in by_kind(base, "Deployment").values():
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert all(labels[key] in values for key, values in expressions.items()), deployment["metadata"]["name"]
+        container_ports = {p["name"] for p in deployment["spec"]["template"]["spec"]["containers"][0]["ports"]}
+        assert container_ports & ports, deployment["metadata"]["name"]
+    [rule] = by_kind(monitoring, "PrometheusRule").values()
+    assert {r["alert"] for g in rule["spec"]["groups"] for r in g["rules"] if "alert" in r} >= {"ICServiceDown"}
