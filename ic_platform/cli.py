@@ -1,6 +1,9 @@
 """Operations from the command line: `python -m ic_platform.cli <command>`.
 
 migrate [service ...]               create and upgrade the databases (all services by default)
+await-schema <service> [seconds]    wait (default 600 s) until the service's database is at this code's newest
+                                    migration; exit 1 if it is not by then (Kubernetes: the init container that
+                                    holds a new pod until the migration Job has run)
 makemigration <service> <message>   autogenerate the next migration from the service's ORM metadata
 seed                                load the demo organisation (units, users, budget lines)
 declare-topology                    declare the event exchange and every subscriber queue
@@ -22,6 +25,39 @@ def migrate(services: list[str]) -> None:
     for service in services or SERVICES:
         run(service)
         print(f"[migrate] {service}: up to date")
+
+
+def await_schema(service: str, timeout_s: float = 600.0) -> None:
+    import time
+
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from ic_platform.config import settings
+    from ic_platform.db import make_engine, migrations_dir
+
+    alembic_cfg = Config()
+    alembic_cfg.set_main_option("script_location", str(migrations_dir(service)))
+    head = ScriptDirectory.from_config(alembic_cfg).get_current_head()
+    engine = make_engine(settings().database_url(service), pool_size=1)
+    deadline, current = time.monotonic() + timeout_s, "unreachable"
+    try:
+        while True:
+            try:
+                with engine.connect() as conn:
+                    current = MigrationContext.configure(conn).get_current_revision()
+            except Exception as exc:  # noqa: BLE001 - database not there yet: keep waiting
+                current = f"unreachable ({type(exc).__name__})"
+            if current == head:
+                print(f"[await-schema] {service}: at {head}")
+                return
+            if time.monotonic() > deadline:
+                print(f"[await-schema] {service}: at {current}, this code needs {head}", file=sys.stderr)
+                raise SystemExit(1)
+            time.sleep(2)
+    finally:
+        engine.dispose()
 
 
 def makemigration(service: str, message: str) -> None:
@@ -78,6 +114,8 @@ def main(argv: list[str]) -> None:
     command, rest = argv[0], argv[1:]
     if command == "migrate":
         migrate(rest)
+    elif command == "await-schema" and len(rest) in (1, 2):
+        await_schema(rest[0], float(rest[1]) if len(rest) == 2 else 600.0)
     elif command == "makemigration" and len(rest) == 2:
         makemigration(*rest)
     elif command == "seed":

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from wsgiref.simple_server import make_server
 
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram, make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer, _get_best_family, _SilentHandler
 
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
@@ -72,13 +75,69 @@ rpc_client_calls = Counter(
     "ic_rpc_client_calls_total", "RPC calls made by the gateway", ["service", "method", "outcome"]
 )
 
+# ── for the alert rules (deploy/prometheus/): readiness, refusals by rule, the trail's health, overdue tasks ──
+service_ready = Gauge("ic_service_ready", "1 while the process takes work; 0 while it starts or stops", ["service"])
+refusals = Counter(
+    "ic_refusals_total",
+    "Expected refusals (DomainError) by code and the rule that decided",
+    ["service", "code", "rule"],
+)
+trail_verified = Gauge("ic_trail_verified", "1 if the last verification found the trail intact, 0 if broken", ["chain"])
+trail_verified_at = Gauge(
+    "ic_trail_last_verified_timestamp_seconds", "When the trail was last verified (Unix time)", ["chain"]
+)
+trail_anchor_lag = Gauge(
+    "ic_trail_anchor_lag_seconds",
+    "How long the trail's head has gone unanchored (0 while the head is anchored)",
+    ["chain"],
+)
+approval_overdue_tasks = Gauge(
+    "ic_approval_overdue_tasks", "Pending approval tasks past due (stage=overdue), and of those, escalated", ["stage"]
+)
+budget_execution_rate = Gauge(
+    "ic_budget_execution_rate_percent",
+    "执行率: (committed + actual) / amount, per office and fiscal year",
+    ["org", "fiscal_year"],
+)
+
+_ready: dict[str, bool] = {}
+
+
+def set_ready(service: str, ready: bool) -> None:
+    """What /readyz on the metrics port answers (Kubernetes' readiness probe) and what the alerts watch."""
+    _ready[service] = ready
+    service_ready.labels(service).set(1 if ready else 0)
+
+
+def _probe_or_metrics(metrics_app):  # noqa: ANN001, ANN202 - a WSGI app
+    """/healthz: the process answers; /readyz: 200 once every service of the process is ready, else 503;
+    any other path: the metrics, as prometheus_client serves them."""
+
+    def app(environ, start_response):  # noqa: ANN001, ANN202
+        path = environ.get("PATH_INFO", "")
+        if path not in ("/healthz", "/readyz"):
+            return metrics_app(environ, start_response)
+        ok = path == "/healthz" or (bool(_ready) and all(_ready.values()))
+        start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"ok\n" if ok else b"not ready\n"]
+
+    return app
+
 
 def serve(port: int) -> None:
-    """Expose /metrics; a taken port is logged, not fatal: losing metrics beats losing the service."""
+    """Expose /metrics (and the probes); a taken port is logged, not fatal: losing metrics beats losing the
+    service."""
+
+    class Server(ThreadingWSGIServer):  # as prometheus_client's start_http_server: the family follows the address
+        pass
+
     try:
-        start_http_server(port, addr=os.environ.get("IC_METRICS_ADDR", "127.0.0.1"))
+        Server.address_family, addr = _get_best_family(os.environ.get("IC_METRICS_ADDR", "127.0.0.1"), port)
+        server = make_server(addr, port, _probe_or_metrics(make_wsgi_app()), Server, handler_class=_SilentHandler)
     except OSError as exc:
         logging.getLogger(__name__).error("metrics port %s unavailable: %s", port, exc)
+        return
+    threading.Thread(target=server.serve_forever, daemon=True, name="metrics").start()
 
 
 def sample_pool(service: str, engine) -> None:  # noqa: ANN001 - a SQLAlchemy Engine

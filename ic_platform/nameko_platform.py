@@ -14,7 +14,7 @@ from kombu import Exchange, Queue, binding
 from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
-from nameko.rpc import rpc
+from nameko.rpc import RpcConsumer, rpc
 from opentelemetry import trace
 
 from ic_platform import catalogue, errors, metrics, retention, topology, tracing
@@ -49,7 +49,10 @@ class EventConsumer(Consumer):
         keys = self.routing_keys if self.routing_keys is not None else catalogue.subscriptions(service)
         exchange = Exchange(topology.EXCHANGE, type="topic", durable=True)
         self.queue = Queue(
-            topology.queue_name(service), durable=True, bindings=[binding(exchange, routing_key=k) for k in keys]
+            topology.queue_name(service),
+            durable=True,
+            bindings=[binding(exchange, routing_key=k) for k in keys],
+            queue_arguments=topology.queue_arguments(),
         )
         self.listening = bool(keys) or self.routing_keys is not None
         if self.listening:  # a service that subscribes to nothing gets no empty queue
@@ -61,6 +64,18 @@ class EventConsumer(Consumer):
 
 
 consume_events = EventConsumer.decorator
+
+_nameko_rpc_setup = RpcConsumer.setup
+
+
+def _rpc_setup_with_queue_type(self: RpcConsumer) -> None:
+    """nameko declares each service's RPC queue (`rpc-<service>`) itself; give it the same queue type as the
+    event queues (topology.queue_arguments), so IC_QUEUE_TYPE=quorum covers every durable queue."""
+    _nameko_rpc_setup(self)
+    self.queue.queue_arguments = {**(self.queue.queue_arguments or {}), **topology.queue_arguments()}
+
+
+RpcConsumer.setup = _rpc_setup_with_queue_type
 
 
 class WorkerPlatform:
@@ -143,6 +158,9 @@ class ServicePlatform(DependencyProvider):
             outcome = "ok"
         elif isinstance(exc_info[1], DomainError):
             outcome = "expected_error"
+            refusal = exc_info[1]
+            rule = refusal.details.get("rule", "") if isinstance(refusal.details, dict) else ""
+            metrics.refusals.labels(self.service, refusal.code, str(rule)).inc()
         else:
             outcome = "error"
         metrics.entrypoint_calls.labels(self.service, method, outcome).inc()

@@ -44,6 +44,7 @@ def main(spec: str) -> None:
     setup_logging(name, os.environ.get("IC_LOG_LEVEL", "INFO"))
     setup_tracing(name, cfg.trace_file)
     port = os.environ.get("IC_METRICS_PORT") or cfg.metrics_port(name)
+    metrics.set_ready(name, False)  # scraped as "starting" until its consumers are up
     metrics.serve(int(port))
     runner = ServiceRunner(
         {
@@ -56,11 +57,13 @@ def main(spec: str) -> None:
     runner.add_service(cls)
 
     def shutdown(signum, frame):  # noqa: ANN001, ARG001
+        metrics.set_ready(name, False)
         eventlet.spawn_n(runner.stop)
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
     runner.start()
+    metrics.set_ready(name, True)
     logging.getLogger(__name__).info("%s started", name)
     runner.wait()
     flush()

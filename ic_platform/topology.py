@@ -6,9 +6,23 @@ still finds no queue comes back to the relay and stays in the outbox."""
 
 from __future__ import annotations
 
+import os
+
 from ic_platform import catalogue
 
 EXCHANGE = catalogue.EXCHANGE
+QUEUE_TYPES = ("classic", "quorum")
+
+
+def queue_arguments() -> dict[str, str]:
+    """The arguments every durable queue of the system is declared with (event queues and the services' RPC
+    queues). IC_QUEUE_TYPE=quorum on a RabbitMQ cluster: replicated queues that survive losing a node. A queue's
+    type is fixed when it is created and every declaration must name the same one, so it is one setting for all;
+    the default (classic, no argument) is what a single node and the tests use."""
+    queue_type = os.environ.get("IC_QUEUE_TYPE", "classic")
+    if queue_type not in QUEUE_TYPES:
+        raise ValueError(f"IC_QUEUE_TYPE must be one of {QUEUE_TYPES}, not {queue_type!r}")
+    return {"x-queue-type": "quorum"} if queue_type == "quorum" else {}
 
 
 def queue_name(service: str) -> str:
@@ -26,6 +40,6 @@ def bindings(extra: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
 def declare(channel, extra: dict[str, list[str]] | None = None) -> None:  # noqa: ANN001 - pika channel
     channel.exchange_declare(EXCHANGE, exchange_type="topic", durable=True)
     for queue, keys in bindings(extra).items():
-        channel.queue_declare(queue, durable=True)
+        channel.queue_declare(queue, durable=True, arguments=queue_arguments() or None)
         for key in keys:
             channel.queue_bind(queue, EXCHANGE, routing_key=key)

@@ -4,9 +4,10 @@ traceparent travels by hand: in nameko's context data (an AMQP header) for RPC, 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from opentelemetry import context as otel_context
@@ -54,14 +55,49 @@ class JsonLinesSpanExporter(SpanExporter):
         return SpanExportResult.SUCCESS
 
 
+# Where traces go in production: an OpenTelemetry collector over OTLP/HTTP (protobuf). IC_OTLP_ENDPOINT is the
+# collector's base URL (e.g. http://otel-collector:4318; /v1/traces is added); the standard variables
+# (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, with their _HEADERS, _TIMEOUT, certificates)
+# work too. HTTP, not gRPC: the services run under eventlet, which monkey-patches the sockets requests uses,
+# while grpcio's own threads and sockets are not cooperative. The JSON-lines file (IC_TRACE_FILE) stays for
+# development and the tests; both can be on at once.
+OTLP_TRACES_PATH = "/v1/traces"
+
+
+def otlp_endpoint(env: Mapping[str, str] | None = None) -> str | None:
+    """The OTLP traces URL configured, or None: IC_OTLP_ENDPOINT first, then the standard variables."""
+    env = os.environ if env is None else env
+    if base := env.get("IC_OTLP_ENDPOINT", "").strip():
+        base = base.rstrip("/")
+        return base if base.endswith(OTLP_TRACES_PATH) else base + OTLP_TRACES_PATH
+    if traces := env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").strip():
+        return traces
+    if base := env.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip():
+        return base.rstrip("/") + OTLP_TRACES_PATH
+    return None
+
+
+def make_provider(service: str, trace_file: str | None = None, env: Mapping[str, str] | None = None) -> TracerProvider:
+    """A tracer provider exporting to the OTLP collector and/or the JSON-lines file that are configured."""
+    env = os.environ if env is None else env
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    path = trace_file or env.get("IC_TRACE_FILE")
+    if path:
+        provider.add_span_processor(BatchSpanProcessor(JsonLinesSpanExporter(path), schedule_delay_millis=200))
+    endpoint = otlp_endpoint(env)
+    if endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    elif env.get("IC_ENV") == "production":
+        logging.getLogger(__name__).warning("traces are not exported: set IC_OTLP_ENDPOINT (an OTLP/HTTP collector)")
+    return provider
+
+
 def setup_tracing(service: str, trace_file: str | None = None) -> None:
     global _service
     _service = service
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
-    path = trace_file or os.environ.get("IC_TRACE_FILE")
-    if path:
-        provider.add_span_processor(BatchSpanProcessor(JsonLinesSpanExporter(path), schedule_delay_millis=200))
-    trace.set_tracer_provider(provider)
+    trace.set_tracer_provider(make_provider(service, trace_file))
 
 
 def tracer() -> trace.Tracer:

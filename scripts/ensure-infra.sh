@@ -7,7 +7,8 @@
 #   otherwise               -> print how to get it and exit non-zero
 #
 # Environment: IC_PG_HOST (127.0.0.1), IC_PG_PORT (5432), IC_AMQP_HOST (127.0.0.1), IC_AMQP_PORT (5672),
-#              IC_INFRA_WAIT_S (60: how long to wait for a server we started).
+#              IC_INFRA_WAIT_S (60: how long to wait for a server we started),
+#              IC_RABBITMQ_PROMETHEUS_PORT (15692: RabbitMQ's Prometheus plugin, enabled here when it is off).
 # A non-local host is only checked, never started. Idempotent.
 set -euo pipefail
 
@@ -136,6 +137,21 @@ start_rabbit() {
   if ! rabbit_ping; then err "RabbitMQ accepts connections but did not answer a ping"; return 1; fi
 }
 
+# RabbitMQ's Prometheus plugin: queue depth and consumers per queue for the alerts (deploy/prometheus). Enabling
+# is online and idempotent (a second time: "Plugin configuration unchanged"); when its port already answers,
+# nothing is run at all (the fast path stays fast). Metrics only: a failure is reported, never fatal.
+RABBIT_PROMETHEUS_PORT="${IC_RABBITMQ_PROMETHEUS_PORT:-15692}"
+rabbit_prometheus() {
+  is_local "$AMQP_HOST" || return 0
+  if tcp_open "$AMQP_HOST" "$RABBIT_PROMETHEUS_PORT"; then return 0; fi
+  if ! have rabbitmq-plugins || ! can_root; then
+    log "RabbitMQ's Prometheus plugin is off (enable it: rabbitmq-plugins enable rabbitmq_prometheus)"
+    return 0
+  fi
+  log "enabling RabbitMQ's Prometheus plugin (queue metrics on :$RABBIT_PROMETHEUS_PORT)"
+  run tmo 120 $SUDO rabbitmq-plugins enable rabbitmq_prometheus || err "could not enable rabbitmq_prometheus (continuing)"
+}
+
 how_to() {
   err "To get PostgreSQL 15 and RabbitMQ 3.10+:"
   err "  Debian/Ubuntu (as root or with sudo):"
@@ -165,7 +181,7 @@ if rabbit_port_open; then
     log "RabbitMQ is up on $AMQP_HOST:$AMQP_PORT"
   fi
 fi
-if (( PG_OK && RABBIT_OK )); then exit 0; fi
+if (( PG_OK && RABBIT_OK )); then rabbit_prometheus; exit 0; fi
 
 fail=0
 need_pg=0; need_rabbit=0
@@ -208,4 +224,5 @@ if (( need_pg )); then start_pg || fail=1; fi
 if (( need_rabbit )); then start_rabbit || fail=1; fi
 
 if (( fail )); then how_to; exit 1; fi
+rabbit_prometheus
 log "PostgreSQL and RabbitMQ are ready"

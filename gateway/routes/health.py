@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from gateway.rpc import Rpc, request_context
+from ic_platform import metrics
 from ic_platform.config import SERVICES
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 
@@ -35,6 +36,7 @@ async def readyz(request: Request) -> JSONResponse:
     services = dict(zip(SERVICES, answers, strict=True))
     broker = "ok" if client.connected else "down"
     ready = broker == "ok" and all(answer == "ok" for answer in answers)
+    metrics.set_ready("gateway", ready)
     body: dict[str, Any] = {"status": "ok" if ready else "unready", "broker": broker, "services": services}
     return JSONResponse(body, status_code=200 if ready else 503)
 

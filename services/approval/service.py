@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import eventlet
@@ -32,8 +33,11 @@ from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 ANCHOR_TICK_S = float(os.environ.get("IC_TRAIL_ANCHOR_TICK_S", "5"))
 ANCHOR_INTERVAL_S = float(os.environ.get("IC_TRAIL_ANCHOR_INTERVAL_S", "60"))
 ANCHOR_EVERY = int(os.environ.get("IC_TRAIL_ANCHOR_EVERY", "100"))
+# How often the running service verifies the whole trail by itself (ic_trail_verified, for the alerts); at start too.
+VERIFY_INTERVAL_S = float(os.environ.get("IC_TRAIL_VERIFY_INTERVAL_S", "3600"))
 # How often overdue tasks are looked for (reminders, escalation); the periods themselves: domain/deadlines.py.
 DEADLINE_TICK_S = float(os.environ.get("IC_APPROVAL_DEADLINE_TICK_S", "60"))
+log = logging.getLogger(__name__)
 EVENT_HANDLERS = {**handlers.EVENT_HANDLERS, "risk.warning_raised": [warnings.on_warning_raised]}
 
 
@@ -137,6 +141,12 @@ class ApprovalService(PlatformService):
     def verify_trail(self):
         """Recompute the trail's hash chain and check it against its anchors; names the first broken link."""
         return handlers.verify_trail(self.platform.uow(), self.anchors, pause=lambda: eventlet.sleep(0))
+
+    @timer(interval=VERIFY_INTERVAL_S, eager=True)
+    def verify_trail_periodically(self):
+        result = handlers.verify_trail(self.platform.uow(), self.anchors, pause=lambda: eventlet.sleep(0))
+        if not result["ok"]:
+            log.error("the approval trail is broken: %s", result)
 
     @rpc(expected_exceptions=DomainError)
     def get_trail(self, **kwargs):

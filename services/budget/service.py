@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
@@ -24,10 +27,17 @@ from services.budget.service_layer import control_commands as cc
 from services.budget.service_layer import standards_commands as std_cmd
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
+# How often the execution rate per office and year is sampled for the dashboard (ic_budget_execution_rate_percent).
+METRICS_TICK_S = float(os.environ.get("IC_BUDGET_METRICS_TICK_S", "60"))
+
 
 class BudgetService(PlatformService):
     name = "budget"
     platform = ServicePlatform(BudgetUnitOfWork, handlers.EVENT_HANDLERS)
+
+    @timer(interval=METRICS_TICK_S, eager=True)
+    def sample_execution(self):
+        reports.sample_execution(self.platform.uow())
 
     @rpc(expected_exceptions=DomainError)
     def check_funds(self, **kwargs):

@@ -170,6 +170,15 @@ class WatchRepository:
     def to_escalate(self, due_before: datetime, limit: int = 100) -> list[Any]:
         return self._overdue([D.reminded_at.is_not(None), D.escalated_at.is_(None), D.due_at <= due_before], limit)
 
+    def count_overdue(self, now: datetime) -> tuple[int, int]:
+        """Pending tasks past due now, and how many of them were escalated (the ops gauge)."""
+        row = self.conn.execute(
+            sa.select(sa.func.count(), sa.func.count(D.escalated_at))
+            .select_from(approval_task_deadline.join(T, T.c.id == D.task_id))
+            .where(T.c.status == "pending", D.due_at <= now)
+        ).one()
+        return row[0], row[1]
+
     def mark_reminded(self, task_id: Any, now: datetime) -> bool:
         return (
             self.conn.execute(

@@ -65,7 +65,10 @@ def sweep(
                 )
             )
             escalated += 1
+        overdue, overdue_escalated = uow.watch.count_overdue(now)
         uow.commit()
+    metrics.approval_overdue_tasks.labels("overdue").set(overdue)
+    metrics.approval_overdue_tasks.labels("escalated").set(overdue_escalated)
     metrics.approval_tasks_overdue.labels("reminded").inc(reminded)
     metrics.approval_tasks_overdue.labels("escalated").inc(escalated)
     return {"reminded": reminded, "escalated": escalated}

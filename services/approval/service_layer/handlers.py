@@ -335,9 +335,10 @@ def anchor_trail(
     now = now or datetime.now(UTC)
     with uow:
         head = uow.trail.head()
+    last = anchors.last()
+    metrics.trail_anchor_lag.labels(anchors.chain_name).set(_anchor_lag(head, last, now))
     if head is None:
         return None
-    last = anchors.last()
     if force:
         due = last is None or head[0] > last.seq
     else:
@@ -346,11 +347,19 @@ def anchor_trail(
         return None
     anchor = Anchor(head[0], head[1], now)
     anchors.append(anchor)
+    metrics.trail_anchor_lag.labels(anchors.chain_name).set(0)
     record = anchor.as_dict(anchors.chain_name)
     with uow:
         uow.publish(ctx.event("approval.trail_anchored", record, producer=PRODUCER))
         uow.commit()
     return record
+
+
+def _anchor_lag(head: tuple[int, str] | None, last: Anchor | None, now: datetime) -> float:
+    """Seconds the head has gone unanchored: what the TrailAnchorStale alert watches (never anchored: +Inf)."""
+    if head is None or (last is not None and head[0] <= last.seq):
+        return 0.0
+    return (now - last.anchored_at).total_seconds() if last is not None else float("inf")
 
 
 def verify_trail(
@@ -373,6 +382,8 @@ def verify_trail(
             if pause is not None:
                 pause()
         result = verifier.finish()
+    metrics.trail_verified.labels(anchors.chain_name).set(1 if result.ok else 0)
+    metrics.trail_verified_at.labels(anchors.chain_name).set(time.time())
     return {
         **result.as_dict(),
         "chain": anchors.chain_name,

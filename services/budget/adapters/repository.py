@@ -242,6 +242,21 @@ class ReportRepository:
         groups, amount, pre, com, act = total_row
         return groups, rows, Figures(amount or ZERO, pre or ZERO, com or ZERO, act or ZERO)
 
+    def totals_by_org_and_year(self) -> list[tuple[str, int, Figures]]:
+        """Every office's totals per fiscal year (the dashboard's execution rate): one pass over the line rows."""
+        c = budget_line.c
+        query = sa.select(
+            c.org,
+            c.fiscal_year,
+            sa.func.sum(c.amount),
+            sa.func.sum(c.pre_committed),
+            sa.func.sum(c.committed),
+            sa.func.sum(c.actual),
+        ).group_by(c.org, c.fiscal_year)
+        return [
+            (org, year, Figures(amount, pre, com, act)) for org, year, amount, pre, com, act in self.conn.execute(query)
+        ]
+
     def monthly(self, *, org: str, fiscal_year: int, unit: str | None, line_id: str | None) -> dict[Any, Figures]:
         m = budget_line_month.c
         query = (

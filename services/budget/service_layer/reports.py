@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from ic_platform import metrics
 from ic_platform.context import CallContext
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
@@ -84,3 +85,11 @@ def line_moves(cmd: commands.LineMoves, uow: BudgetUnitOfWork, ctx: CallContext)
         for r in rows
     ]
     return {**paged(items, total, cmd.page, limit), "budget_line_id": line.id}
+
+
+def sample_execution(uow: BudgetUnitOfWork) -> None:
+    """执行率 per office and fiscal year, for the ops dashboard (a percentage, never an amount of money)."""
+    with uow:
+        totals = uow.reports.totals_by_org_and_year()
+    for org, fiscal_year, figures in totals:
+        metrics.budget_execution_rate.labels(org, str(fiscal_year)).set(float(figures.rate))

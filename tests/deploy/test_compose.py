@@ -1,0 +1,99 @@
+"""deploy/docker-compose.yml: every process of the system on one host, secrets only from the environment."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from ic_platform.config import METRICS_PORT_OFFSETS, SERVICES
+from tests.deploy.tools import DEPLOY
+
+COMPOSE = DEPLOY / "docker-compose.yml"
+SECRETS = ("IC_PG_PASSWORD", "IC_RABBITMQ_USER", "IC_RABBITMQ_PASSWORD", "IC_JWT_SECRET", "IC_GRAFANA_ADMIN_PASSWORD")
+_VARIABLE = re.compile(r"\$\$|\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
+
+
+class MissingVariable(Exception):
+    pass
+
+
+def interpolate(text: str, env: dict[str, str]) -> str:
+    """Compose's interpolation, as far as this file uses it: ${V}, ${V:-default}, ${V:?message}, $$."""
+
+    def one(match: re.Match) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, op, arg = match.groups()
+        value = env.get(name)
+        if (op == ":?" and not value) or (op == "?" and value is None):
+            raise MissingVariable(f"{name}: {arg}")
+        if op in (":-", "-") and not value:
+            return arg
+        return value or ""
+
+    return _VARIABLE.sub(one, text)
+
+
+def resolved(node: object, env: dict[str, str]) -> object:
+    """Like compose: the YAML is parsed first (comments are not interpolated), then every string value."""
+    if isinstance(node, dict):
+        return {key: resolved(value, env) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolved(value, env) for value in node]
+    return interpolate(node, env) if isinstance(node, str) else node
+
+
+def load(env: dict[str, str]) -> dict:
+    return resolved(yaml.safe_load(COMPOSE.read_text(encoding="utf-8")), env)
+
+
+def full_env() -> dict[str, str]:
+    return {name: f"{name.lower().replace('_', '')}x9" for name in SECRETS}
+
+
+def test_it_runs_the_whole_system_and_its_monitoring():
+    services = load(full_env())["services"]
+    expected = {"postgres", "rabbitmq", "migrate", *SERVICES, "gateway", "prometheus", "grafana"}
+    assert expected <= set(services)
+    for name in SERVICES:
+        assert services[name]["command"] == ["python", "-m", "ic_platform.runner", name]
+        port = 9100 + METRICS_PORT_OFFSETS[name]
+        assert f"127.0.0.1:{port}/readyz" in " ".join(services[name]["healthcheck"]["test"]), name
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "./prometheus:/etc/prometheus:ro" in services["prometheus"]["volumes"]
+    assert "./rabbitmq/enabled_plugins:/etc/rabbitmq/enabled_plugins:ro" in services["rabbitmq"]["volumes"]
+    assert "rabbitmq_prometheus" in (DEPLOY / "rabbitmq" / "enabled_plugins").read_text()
+    for service in services.values():  # every file or folder it mounts from the repository exists
+        for volume in service.get("volumes", []):
+            source = volume.split(":", 1)[0]
+            if source.startswith("./"):
+                assert (DEPLOY / source).exists(), source
+
+
+@pytest.mark.parametrize("missing", SECRETS)
+def test_it_refuses_to_start_without_each_secret(missing):
+    env = full_env()
+    env[missing] = ""
+    with pytest.raises(MissingVariable, match=missing):
+        load(env)
+
+
+def test_every_secret_reaches_the_processes_from_the_environment_and_nowhere_else():
+    env = full_env()
+    services = load(env)["services"]
+    app = services["gateway"]["environment"]
+    assert app["IC_JWT_SECRET"] == env["IC_JWT_SECRET"]
+    assert f"{env['IC_RABBITMQ_USER']}:{env['IC_RABBITMQ_PASSWORD']}@rabbitmq" in app["IC_AMQP_URI"]
+    assert f"postgres:{env['IC_PG_PASSWORD']}@postgres" in app["IC_PG_URL"]
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == env["IC_PG_PASSWORD"]
+    assert services["rabbitmq"]["environment"]["RABBITMQ_DEFAULT_PASS"] == env["IC_RABBITMQ_PASSWORD"]
+    assert services["grafana"]["environment"]["GF_SECURITY_ADMIN_PASSWORD"] == env["IC_GRAFANA_ADMIN_PASSWORD"]
+    assert services["approval"]["environment"]["IC_JWT_SECRET"] == env["IC_JWT_SECRET"]
+    text = "\n".join(line.split(" #", 1)[0] for line in COMPOSE.read_text(encoding="utf-8").splitlines())
+    for secret in SECRETS:
+        uses = re.findall(r"\$\{" + secret + r"([^}]*)\}", text)
+        assert uses and all(u.startswith(":?") for u in uses), f"{secret} has a default somewhere: {uses}"
+    for known_value in ("guest:guest", "postgres:postgres", "change-me", "demo1234"):
+        assert known_value not in text
