@@ -28,7 +28,6 @@ RULES: dict[str, str] = {
     "not_applicant": "只有申请人可以进行此操作",
     # the method
     "no_thresholds_in_force": "该日期没有生效的采购限额标准",
-    "no_policy_in_force": "该日期没有生效的采购政策",
     "method_weaker_than_required": "采购方式不得低于限额标准要求的方式",
     "rfq_goods_only": "询价方式只适用于货物采购",
     "central_procurement_required": "集中采购目录内的品目必须实行集中采购",
@@ -47,7 +46,6 @@ RULES: dict[str, str] = {
     "intention_too_late": "采购意向只能在确定供应商之前公开",
     "intention_after_start": "采购意向须在采购活动开始前公开",
     # market research
-    "market_research_required": "超过规定金额的自行采购须进行市场调查（询价比价）",
     "quotes_fewer_than_required": "市场调查须取得不少于规定数量的有效报价",
     "quotes_same_supplier": "市场调查的报价须来自不同供应商",
     "quote_amount_not_positive": "报价金额必须大于零",
@@ -58,17 +56,14 @@ RULES: dict[str, str] = {
     "supplier_unregistered": "供应商须先在供应商库登记",
     # tenders, bids, award
     "tender_method_not_competitive": "该采购方式不通过招标（竞争性程序）进行",
-    "tender_method_mismatch": "招标（竞争性程序）采用的方式须与采购申请确定的方式一致",
     "submission_period_invalid": "投标截止时间须晚于公告发布时间",
     "submission_period_too_short": "自公告（邀请）发出至提交截止的期限不得少于规定天数",
-    "bid_after_deadline": "投标截止时间后送达的投标文件为逾期投标",
     "bid_amount_not_positive": "投标报价必须大于零",
     "bid_duplicate_supplier": "同一供应商在同一项目中只能提交一份有效投标",
     "bid_unknown": "该投标不在本项目中",
     "disqualification_reason_required": "认定投标无效必须说明理由",
     "tender_not_open": "项目当前状态不允许此操作",
     "evaluation_before_deadline": "投标截止时间前不得开标评审",
-    "valid_bids_fewer_than_required": "有效投标（响应）供应商不足规定数量",
     "scores_missing": "综合评分法须为每一有效投标给出评审得分",
     "award_not_top_ranked_unjustified": "未按评审排序确定第一名为中标（成交）供应商的，必须说明理由",
     "award_bid_invalid": "只能从有效投标中确定中标（成交）供应商",
