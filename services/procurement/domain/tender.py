@@ -46,7 +46,7 @@ MIN_SUBMISSION_DAYS = {
 OVER_BUDGET = "投标报价超过采购预算"
 
 
-class Evaluation(StrEnum):
+class EvaluationMethod(StrEnum):
     LOWEST_PRICE = "lowest_price"  # 最低评标价法 / 最低价成交
     SCORE = "score"  # 综合评分法
 
@@ -84,7 +84,7 @@ class Tender:
     published_at: datetime
     submission_deadline: datetime
     budget_amount: Decimal
-    evaluation: Evaluation = Evaluation.LOWEST_PRICE
+    evaluation_method: EvaluationMethod = EvaluationMethod.LOWEST_PRICE
     status: TenderStatus = TenderStatus.OPEN
     bids: list[Bid] = field(default_factory=list)
     evaluated_on: date | None = None
@@ -177,7 +177,7 @@ class Tender:
         return ranked
 
     def _rank(self, valid: list[Bid], scores: dict[str, Decimal] | None) -> list[Bid]:
-        if self.evaluation is Evaluation.LOWEST_PRICE:
+        if self.evaluation_method is EvaluationMethod.LOWEST_PRICE:
             return sorted(valid, key=lambda b: (b.amount, b.received_at, b.id))
         missing = [b.id for b in valid if (scores or {}).get(b.id) is None]
         if missing:
@@ -239,7 +239,7 @@ def publish(
     published_at: datetime,
     submission_deadline: datetime,
     policy: ProcurementPolicy,
-    evaluation: Evaluation = Evaluation.LOWEST_PRICE,
+    evaluation_method: EvaluationMethod = EvaluationMethod.LOWEST_PRICE,
 ) -> tuple[Tender, list[Flag]]:
     """Start the competitive procedure of an approved application with its own method. Returns the tender and
     the flags it carries (a short intention notice, when the policy flags rather than refuses)."""
@@ -266,7 +266,7 @@ def publish(
         )
     flags = intention.check_start(app, published_at.date(), policy)
     app.start_sourcing()
-    tender = Tender(tender_id, app.no, app.method, published_at, submission_deadline, app.amount, evaluation)
+    tender = Tender(tender_id, app.no, app.method, published_at, submission_deadline, app.amount, evaluation_method)
     tender.events.append(
         TenderPublished(app.document, tender_id, app.method.value, published_at, submission_deadline, flags)
     )

@@ -300,7 +300,7 @@ def test_lowest_price_ranks_by_amount_then_by_who_came_first():
 
 
 def test_scoring_ranks_by_score_and_needs_every_score():
-    app, t = published(evaluation=tender.Evaluation.SCORE)
+    app, t = published(evaluation_method=tender.EvaluationMethod.SCORE)
     for n, amount in ((1, "300.00"), (2, "200.00"), (3, "250.00")):
         bid(app, t, n, amount)
     assert refusal(t.evaluate, app, t.submission_deadline, POLICY, {"b1": D("90")}).code == "scores_missing"
