@@ -282,8 +282,8 @@ class Contract:
     # ── the signing route ──
     def submit(self, actor: str, policy: ContractPolicy) -> None:
         self.check_drafter(actor, "提交")
-        self.round += 1
         self.move_to(Status.SUBMITTED)
+        self.round += 1
         self.events.append(
             ContractSubmitted(
                 self.document,

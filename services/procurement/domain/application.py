@@ -324,13 +324,15 @@ class ProcurementApplication:
     def submit(self, policy: ProcurementPolicy, on: date) -> None:
         """Determine and check the method by the policy in force on `on`, then enter approval (through
         `reserving` when the application reserves its own line). Records `ApplicationSubmitted`."""
+        target = Status.RESERVING if self.funding.reserve > 0 and self.status is Status.DRAFT else Status.SUBMITTED
+        self.check_transition(target)  # every check before the first change: a refusal leaves the draft as it was
         requirement = self.determine(policy, on)
         decision = methods.check(requirement, self.method, self.form, self.justification)
         self.requirement, self.form = requirement, decision.form
         self.justification, self.extra_approval = decision.justification, decision.extra_approval
         self.major_matter = self.major_matter or self.amount >= policy.major_matter_from
         self.round += 1
-        self.move_to(Status.RESERVING if self.funding.reserve > 0 and self.round == 1 else Status.SUBMITTED)
+        self.move_to(target)
         self.events.append(self._submitted())
 
     def reserved(self) -> None:
@@ -431,10 +433,13 @@ class ProcurementApplication:
         """False when already there (a redelivered event); refused when the change is not allowed."""
         if status == self.status:
             return False
-        if status not in _ALLOWED.get(self.status, set()):
-            raise self._transition_refused(status)
+        self.check_transition(status)
         self.status, self.status_reason = status, reason
         return True
+
+    def check_transition(self, status: Status) -> None:
+        if status not in _ALLOWED.get(self.status, set()):
+            raise self._transition_refused(status)
 
     def check_applicant(self, actor: str | None, action: str) -> None:
         if actor != self.applicant:

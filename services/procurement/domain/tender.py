@@ -121,6 +121,11 @@ class Tender:
             return
         bid.status, bid.reason, bid.rank = BidStatus.DISQUALIFIED, reason.strip(), None
         self.events.append(BidDisqualified(app.document, self.id, bid_id, bid.supplier_id, bid.reason))
+        if self.status is TenderStatus.EVALUATED:
+            # Set aside after the evaluation (e.g. the winner's papers were false): the others move up in order.
+            ranked = sorted((b for b in self.valid_bids if b.rank is not None), key=lambda b: b.rank)
+            for rank, other in enumerate(ranked, start=1):
+                other.rank = rank
 
     def bid(self, bid_id: str) -> Bid:
         for bid in self.bids:

@@ -339,3 +339,20 @@ def test_after_a_failed_tender_the_method_may_change_with_approval():
     app.request_method_change(Method.COMPETITIVE_NEGOTIATION, "投标人不足三家", TODAY, tender_failed=True)
     app.method_change_decided(approved=True)
     assert app.method is Method.COMPETITIVE_NEGOTIATION
+
+
+def test_setting_aside_the_first_ranked_after_evaluation_moves_the_others_up():
+    app, t = published()
+    for n in (1, 2, 3, 4):
+        bid(app, t, n, f"{n}00.00")
+    t.evaluate(app, t.submission_deadline, POLICY)
+    t.disqualify(app, "b1", "评审后发现资质造假")
+    assert [(b.id, b.rank) for b in t.valid_bids] == [("b2", 1), ("b3", 2), ("b4", 3)]
+    day = t.submission_deadline.date()
+    assert t.award(app, "w1", "b2", SUPPLIERS["s2"], day, day).amount == D("200.00")
+
+
+def test_submitting_an_approved_application_again_is_refused_and_changes_nothing():
+    app = approved()
+    error = refusal(app.submit, POLICY, TODAY)
+    assert error.code == "invalid_status_transition" and app.round == 1 and app.status is Status.APPROVED
