@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.procurement.domain.analysis import (
@@ -75,6 +75,7 @@ ROWS = st.lists(
 )
 
 
+@settings(deadline=None)  # timing is not what these test; a loaded machine must not fail them
 @given(ROWS)
 def test_supplier_values_add_up_to_the_total_and_unit_values_to_each_units_total(rows):
     awards = [award(i, u, s, str(a)) for i, (u, s, a) in enumerate(rows)]
@@ -144,6 +145,7 @@ def test_the_report_groups_by_any_of_its_fields_and_refuses_others():
         procurement_report(rows, Y0, Y1, ("supplier",))
 
 
+@settings(deadline=None)  # timing is not what these test; a loaded machine must not fail them
 @given(
     st.lists(
         st.tuples(

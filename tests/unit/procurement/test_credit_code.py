@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.procurement.domain import credit_code as cc
@@ -59,12 +59,14 @@ def test_each_defect_is_named(text, reason):
     assert caught.value.reason == reason
 
 
+@settings(deadline=None)  # timing is not what these test; a loaded machine must not fail them
 @given(st.sampled_from(REAL_CODES), st.integers(0, 17), st.sampled_from(cc.CHARSET))
 def test_changing_any_one_character_of_a_real_code_is_detected(code, position, replacement):
     changed = code[:position] + replacement + code[position + 1 :]
     assert cc.is_valid(changed) == (changed == code)
 
 
+@settings(deadline=None)  # timing is not what these test; a loaded machine must not fail them
 @given(st.sampled_from(REAL_CODES), st.integers(2, 16))
 def test_swapping_two_different_neighbours_is_detected(code, position):
     a, b = code[position - 1], code[position]
@@ -72,6 +74,7 @@ def test_swapping_two_different_neighbours_is_detected(code, position):
     assert cc.is_valid(swapped) == (a == b)
 
 
+@settings(deadline=None)  # timing is not what these test; a loaded machine must not fail them
 @given(st.text(alphabet=cc.CHARSET, min_size=8, max_size=8), st.text(alphabet="0123456789", min_size=6, max_size=6))
 def test_a_code_built_by_the_rules_passes(body, division):
     if not all(c.isdigit() or c.isupper() for c in body):
