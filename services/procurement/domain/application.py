@@ -272,19 +272,19 @@ class ProcurementApplication:
         check_items(items)
         funding = fund(budget_amount(items), unit, matter, budget_line_id)
         return cls(
-            id,
-            no,
-            org,
-            unit,
-            applicant,
-            title,
-            tuple(items),
-            funding,
-            method,
-            form,
-            justification,
-            purchaser or applicant,
-            major_matter,
+            id=id,
+            no=no,
+            org=org,
+            unit=unit,
+            applicant=applicant,
+            title=title,
+            items=tuple(items),
+            funding=funding,
+            method=method,
+            form=form,
+            justification=justification,
+            purchaser=purchaser or applicant,
+            major_matter=major_matter,
         )
 
     @property

@@ -62,42 +62,24 @@ def decide(
     """The rules every award obeys, whatever led to it; records `AwardDecided` on the application."""
     check(app, supplier, amount, decided_on, notice_date)
     award = Award(
-        award_id,
-        app.document,
-        app.unit,
-        supplier.id,
-        supplier.name,
-        supplier.credit_code,
-        amount,
-        app.amount,
-        app.method,
-        app.category.value,
-        decided_on,
-        notice_date,
-        tender_id,
-        justification,
-        tuple(flags),
+        id=award_id,
+        application=app.document,
+        unit=app.unit,
+        supplier_id=supplier.id,
+        supplier_name=supplier.name,
+        credit_code=supplier.credit_code,
+        amount=amount,
+        budget_amount=app.amount,
+        method=app.method,
+        category=app.category.value,
+        decided_on=decided_on,
+        notice_date=notice_date,
+        tender_id=tender_id,
+        justification=justification,
+        flags=tuple(flags),
     )
     app.awarded(award_id)
-    app.events.append(
-        AwardDecided(
-            app.document,
-            award_id,
-            app.unit,
-            supplier.id,
-            supplier.name,
-            supplier.credit_code,
-            amount,
-            app.amount,
-            app.method.value,
-            app.category.value,
-            decided_on,
-            notice_date,
-            tender_id,
-            justification,
-            list(flags),
-        )
-    )
+    app.events.append(AwardDecided(**award_event_fields(award)))
     return award
 
 
@@ -149,3 +131,15 @@ def check(
             notice_date=notice_date.isoformat(),
             decided_on=decided_on.isoformat(),
         )
+
+
+def award_event_fields(award: Award) -> dict:
+    """The award as `AwardDecided` carries it: the same fields, the enums as their values."""
+    fields = {name: getattr(award, name) for name in Award.__dataclass_fields__ if name not in ("id", "application")}
+    return {
+        **fields,
+        "document": award.application,
+        "award_id": award.id,
+        "method": award.method.value,
+        "flags": list(award.flags),
+    }
