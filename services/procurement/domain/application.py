@@ -174,7 +174,9 @@ class Funding:
     @property
     def left_with_matter(self) -> Decimal:
         """The matter application's pre-commitment this purchase does not use: it stays with the matter
-        application until that is closed (and released then)."""
+        application until the contract's signing releases the difference (or the application is closed). So a
+        matter application funds at most one live procurement application (the service layer enforces it with a
+        unique index; the domain cannot see the other applications)."""
         return (self.matter_amount - self.amount) if self.matter else ZERO
 
     def holder(self, own: DocumentRef) -> DocumentRef:
