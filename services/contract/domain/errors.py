@@ -1,0 +1,97 @@
+"""The contract domain's refusals. Each names its rule: a stable id (the error's `code` and `details.rule`), the
+rule's Chinese name at the head of the message, then the figures that broke it. Pure: no I/O.
+
+- `ContractInputInvalid` (422): the input itself is wrong (a milestone of no amount, an end before the start);
+- `ContractRefused` (409): a rule forbids it (another supplier than the award, above the award, beyond 10 %);
+- `ContractForbidden` (403): the person may not do it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ic_platform.errors import Conflict, DomainError, Forbidden, InvalidInput
+
+RULES: dict[str, str] = {
+    # registration: the basis, the counterparty, the amount, the dates
+    "contract_basis_missing": "合同须依据中标（成交）结果或已批准的事前申请（二者择一）",
+    "contract_supplier_not_awarded": "合同相对方须为中标（成交）供应商",
+    "contract_amount_exceeds_award": "合同金额不得超过中标（成交）金额",
+    "contract_amount_not_positive": "合同金额必须大于零",
+    "contract_requires_procurement": "达到规定金额的支出须先经采购程序确定供应商",
+    "contract_exceeds_application": "合同金额不得超过事前申请批准的金额",
+    "application_not_approved": "合同只能依据已批准的事前申请",
+    "contract_unit_mismatch": "合同须与其依据属于同一单位",
+    "contract_term_invalid": "合同终止日期不得早于开始日期",
+    "contract_parties_missing": "合同须载明拟稿人与采购经办人",
+    "supplier_not_in_good_standing": "暂停或列入黑名单的供应商不得签订合同",
+    # payment terms and retention
+    "terms_missing": "合同须约定付款条件（付款节点）",
+    "milestone_amount_or_share": "每个付款节点须约定金额或比例（二者择一）",
+    "milestone_amount_not_positive": "付款节点金额必须大于零",
+    "milestone_share_invalid": "付款节点比例须大于 0 且不超过 100%",
+    "milestone_progress_invalid": "按进度付款的节点须约定进度比例（大于 0 且不超过 100%）",
+    "milestone_numbers_invalid": "付款节点编号须从 1 起连续",
+    "milestone_payment_days_invalid": "付款期限天数不得为负",
+    "payment_days_exceed_sme_limit": "向中小企业付款的期限不得超过规定天数（保障中小企业款项支付条例）",
+    "terms_do_not_add_up": "付款节点合计须等于合同金额",
+    "retention_without_warranty_end": "约定质保金的合同须载明质保期届满日期",
+    "warranty_end_invalid": "质保期届满日期须晚于合同开始日期",
+    "retention_exceeds_limit": "质保金比例不得超过规定上限",
+    # approval and signing
+    "invalid_status_transition": "合同状态不允许此操作",
+    "contract_not_approved": "合同未经审批通过，不得签订",
+    "contract_signed_before_award": "合同签订日期不得早于中标（成交）通知书日期",
+    "contract_signed_late": "合同须在中标（成交）通知书发出之日起规定天数内签订",
+    "not_drafter": "只有拟稿人可以进行此操作",
+    # amendments and termination
+    "contract_not_in_force": "只有已签订、正在履行的合同可以变更或解除",
+    "amendment_without_change": "合同变更须至少变更金额、期限或范围之一",
+    "amendment_reason_required": "合同变更、解除须说明理由",
+    "amendment_pending": "该合同有尚未审批完成的变更",
+    "amendment_unknown": "该变更不属于本合同",
+    "amount_below_paid": "变更后的合同金额不得低于已支付金额",
+    "supplementary_exceeds_limit": (
+        "补充合同累计追加金额不得超过原合同金额的规定比例（政府采购法第四十九条），超出须重新采购"
+    ),
+    "new_procurement_other_supplier": "用于追加的新采购须确定同一供应商",
+    "new_procurement_insufficient": "新采购的中标（成交）金额不足以覆盖本次追加",
+    "settlement_invalid": "解除（终止）结算金额须不低于已支付金额且不超过合同金额",
+    # payments against the terms (the payment gate asks these)
+    "milestone_unknown": "该付款节点不属于本合同",
+    "payment_condition_not_met": "付款节点的付款条件尚未满足",
+    "payment_exceeds_milestone": "付款金额不得超过付款节点的未付金额",
+    "payment_exceeds_contract": "累计付款不得超过合同金额（含已批准的变更）",
+    "retention_before_warranty_end": "质保期届满前不得支付质保金",
+    "acceptance_failed": "验收不合格的付款节点不得付款",
+}
+
+
+class ContractRefused(Conflict):
+    """A rule of contract management forbids the action (409)."""
+
+
+class ContractInputInvalid(InvalidInput):
+    """The input itself is wrong (422); `details.fields` names the field as the commands do."""
+
+
+class ContractForbidden(Forbidden):
+    """The person may not do this (403)."""
+
+
+def message(rule: str, specifics: str) -> str:
+    return f"{RULES[rule]}：{specifics}" if specifics else RULES[rule]
+
+
+def refused(rule: str, specifics: str = "", **details: Any) -> DomainError:
+    return ContractRefused(rule, message(rule, specifics), {"rule": rule, **details})
+
+
+def invalid(rule: str, field: str, specifics: str = "", **details: Any) -> DomainError:
+    text = message(rule, specifics)
+    return ContractInputInvalid(
+        rule, f"输入有误：{field}: {text}", {"rule": rule, "fields": [{"field": field, "reason": text}], **details}
+    )
+
+
+def forbidden(rule: str, specifics: str = "", **details: Any) -> DomainError:
+    return ContractForbidden(rule, message(rule, specifics), {"rule": rule, **details})

@@ -1,0 +1,170 @@
+"""The facts contract management records, for the service layer to publish (through the outbox) as `contract.*`.
+Pure dataclasses, past tense; `payload()` gives the wire form (money as two-place strings, dates ISO, documents
+as `{"type", "id", "no"}`). The catalogue schemas are written from these when the service layer lands."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, ClassVar
+
+from ic_platform.documents import DocumentRef
+from ic_platform.money import money_str
+
+
+def wire(value: Any) -> Any:
+    """The JSON form of a domain value."""
+    if isinstance(value, Decimal):
+        return money_str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, DocumentRef):
+        return value.as_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: wire(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(wire(k)): wire(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [wire(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A broken rule that the policy lets through (Action.FLAG): carried on the event, seen by risk and approvers."""
+
+    rule: str
+    severity: str  # low / medium / high, as risk's warnings
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Event:
+    name: ClassVar[str]
+
+    def payload(self) -> dict[str, Any]:
+        return wire(self)
+
+
+@dataclass(frozen=True)
+class ContractRegistered(Event):
+    name: ClassVar[str] = "contract.registered"
+    document: DocumentRef
+    unit: str
+    title: str
+    basis: dict[str, Any]  # {"type": "award", "award_id", "application"} or {"type": "matter_application", …}
+    supplier_id: str
+    amount: Decimal
+    start_date: date
+    end_date: date
+    milestones: list[dict[str, Any]]  # no, name, condition, amount, planned_date, payment_days
+    retention: Decimal
+    warranty_end: date | None
+    parties: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ContractSubmitted(Event):
+    name: ClassVar[str] = "contract.submitted"
+    document: DocumentRef
+    unit: str
+    drafter: str
+    amount: Decimal
+    routing: dict[str, Any]  # amount, legal_review, major_matter: what approval routes on
+    parties: dict[str, str]
+    round: int
+
+
+@dataclass(frozen=True)
+class ContractApproved(Event):
+    name: ClassVar[str] = "contract.approved"
+    document: DocumentRef
+
+
+@dataclass(frozen=True)
+class ContractRejected(Event):
+    name: ClassVar[str] = "contract.rejected"
+    document: DocumentRef
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ContractSigned(Event):
+    name: ClassVar[str] = "contract.signed"
+    document: DocumentRef
+    unit: str
+    supplier_id: str
+    amount: Decimal
+    signed_on: date
+    award_id: str | None
+    award_notice_date: date | None
+    days_after_award: int | None
+    budget: dict[str, Any]  # SigningBudget.as_dict(): commit, from_document, release
+    flags: list[Flag]
+
+
+@dataclass(frozen=True)
+class AmendmentSubmitted(Event):
+    name: ClassVar[str] = "contract.amendment_submitted"
+    document: DocumentRef  # the contract
+    amendment: DocumentRef
+    reason: str
+    previous_amount: Decimal
+    amount: Decimal
+    delta: Decimal
+    end_date: date
+    scope: str | None
+    cumulative_increase: Decimal  # supplementary increases so far including this one (the 10 % bucket)
+    increase_limit: Decimal
+    via_procurement: str | None  # the award of a new procurement that covers the increase
+    routing: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ContractAmended(Event):
+    name: ClassVar[str] = "contract.amended"
+    document: DocumentRef
+    amendment: DocumentRef
+    previous_amount: Decimal
+    amount: Decimal
+    delta: Decimal
+    cumulative_change: Decimal
+    cumulative_increase: Decimal
+    end_date: date
+    budget: dict[str, Any]  # commit (an increase) or relieve (a decrease)
+
+
+@dataclass(frozen=True)
+class AmendmentRejected(Event):
+    name: ClassVar[str] = "contract.amendment_rejected"
+    document: DocumentRef
+    amendment: DocumentRef
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ContractTerminated(Event):
+    name: ClassVar[str] = "contract.terminated"
+    document: DocumentRef
+    kind: str  # rescission 解除 / termination 终止
+    terminated_on: date
+    reason: str
+    amount: Decimal  # in force before
+    settlement_amount: Decimal
+    paid: Decimal
+    relieve: Decimal  # commitment given back to the line
+
+
+@dataclass(frozen=True)
+class ContractCompleted(Event):
+    name: ClassVar[str] = "contract.completed"
+    document: DocumentRef
+    amount: Decimal
+    paid: Decimal
+    completed_on: date
