@@ -27,6 +27,7 @@ from ic_platform.outbox import OutboxRelay
 from ic_platform.rpc_client import RpcClient
 from ic_platform.storage import platform_tables
 from tests.integration.support import sink_service
+from tests.integration.support.private_broker import PrivateBroker
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,16 +37,13 @@ PG = settings().pg_server_url.rstrip("/")  # IC_PG_URL: a private cluster when o
 @dataclass
 class Bus:
     name: str
+    amqp_uri: str
     producer: sa.Engine
     sink_db: sa.Engine
     relay: OutboxRelay
     sink: subprocess.Popen | None = None
     crashes: int = 0
     log: list[str] = field(default_factory=list)
-
-    @property
-    def amqp_uri(self) -> str:
-        return f"amqp://guest:guest@127.0.0.1:5672/{self.name}"
 
     def start_sink(self, **fault_env: str) -> None:
         env = {
@@ -118,14 +116,38 @@ OUTBOX = platform_tables(sa.MetaData())["outbox"]
 
 @pytest.fixture
 def bus() -> Iterator[Bus]:
+    """Producer and consumer on a throwaway vhost of the shared broker."""
     name = f"ic_rel{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", name)
+    try:
+        rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        yield from _bus(name, f"amqp://guest:guest@127.0.0.1:5672/{name}")
+    finally:
+        try:
+            rabbitmqctl("delete_vhost", name)
+        except subprocess.CalledProcessError:
+            pass
+
+
+@pytest.fixture
+def private_bus() -> Iterator[tuple[Bus, PrivateBroker]]:
+    """Producer and consumer on a private broker node, for the tests that stop the broker: the shared one
+    serves every other test run on this machine."""
+    broker = PrivateBroker()
+    try:
+        broker.start()
+        for bus in _bus(f"ic_rel{uuid.uuid4().hex[:8]}", broker.amqp_uri):
+            yield bus, broker
+    finally:
+        broker.destroy()
+
+
+def _bus(name: str, amqp_uri: str) -> Iterator[Bus]:
     urls = {db: f"{PG}/{name}_{db}" for db in ("producer", "sink")}
     engines: list[sa.Engine] = []
     b = None
     thread = None
     try:  # everything below is undone in `finally`, even when setting up fails half-way
-        rabbitmqctl("add_vhost", name)
-        rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
         for url in urls.values():
             ensure_database(url)
         producer, sink_db = make_engine(urls["producer"], pool_size=2), make_engine(urls["sink"], pool_size=2)
@@ -136,14 +158,14 @@ def bus() -> Iterator[Bus]:
         relay = OutboxRelay(
             "producer",
             producer,
-            f"amqp://guest:guest@127.0.0.1:5672/{name}",
+            amqp_uri,
             extra_bindings=sink_service.BINDINGS,
             poll_interval=0.2,
         )
         relay.publish_pending()  # declares the topology before anything is published
         thread = threading.Thread(target=relay.run_forever, daemon=True)
         thread.start()
-        b = Bus(name, producer, sink_db, relay)
+        b = Bus(name, amqp_uri, producer, sink_db, relay)
         yield b
     finally:
         if b is not None:
@@ -155,10 +177,6 @@ def bus() -> Iterator[Bus]:
             engine.dispose()
         for url in urls.values():
             drop_database(url)
-        try:
-            rabbitmqctl("delete_vhost", name)
-        except subprocess.CalledProcessError:
-            pass
 
 
 def test_consumer_killed_between_commit_and_ack_applies_each_event_once(bus):
@@ -169,16 +187,16 @@ def test_consumer_killed_between_commit_and_ack_applies_each_event_once(bus):
     assert counts["lost"] == 0 and counts["duplicated"] == 0 and counts["dead_lettered"] == 0, counts
 
 
-def test_broker_restart_while_events_flow_loses_nothing(bus):
+def test_broker_restart_while_events_flow_loses_nothing(private_bus):
+    bus, broker = private_bus
     bus.start_sink()
     ids: list[str] = []
     flowing = threading.Thread(target=lambda: [ids.extend(bus.publish(20)) or time.sleep(0.05) for _ in range(20)])
     flowing.start()
     time.sleep(0.4)
-    rabbitmqctl("stop_app")
+    broker.stop_app()
     time.sleep(1.5)
-    rabbitmqctl("start_app")
-    rabbitmqctl("await_startup")
+    broker.start_app()
     flowing.join()
     counts = bus.wait_for(ids, until=lambda c: c["applied"] == c["sent"], timeout=120)
     assert counts["sent"] == 400
