@@ -1,7 +1,7 @@
 """Every failure leaves the gateway as `{"error": {"code", "message", "details"}}` with a Chinese message.
 
 Domain errors raised by a service arrive as nameko RemoteErrors whose exc_args are DomainError's args
-(code, message, details, status), so they are rebuilt here without importing the service. Anything else
+(code, message, details as JSON text, status), so they are rebuilt here without importing the service. Anything else
 that went wrong remotely is an internal error: its text stays in the log, the caller gets a trace id."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.validation import describe
+from ic_platform.errors import details_from_wire
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 from ic_platform.tracing import current_trace_id
 
@@ -73,9 +74,7 @@ def domain_error(exc: RemoteError) -> ApiError | None:
         return None
     code, message, details, status = (args + [None] * 4)[:4]
     status = _status(status) or DOMAIN_TYPES.get(exc.exc_type, 400)
-    return ApiError(
-        status, code or "domain_error", message or "请求未能完成", details if isinstance(details, dict) else {}
-    )
+    return ApiError(status, code or "domain_error", message or "请求未能完成", details_from_wire(details))
 
 
 def _status(value: Any) -> int | None:
@@ -88,9 +87,9 @@ def from_remote(exc: RemoteError) -> ApiError:
     mapped = domain_error(exc)
     if mapped is not None:
         return mapped
-    # exc.value may hold internals (SQL, paths): it goes to the log only.
+    # exc.value may hold internals (SQL, paths), and so may the class's name: they go to the log only.
     log.error("remote error %s (%s): %s", exc.exc_type, exc.exc_path, exc.value)
-    return internal_error({"exc_type": exc.exc_type})
+    return internal_error()
 
 
 async def _on_api_error(_request: Request, exc: ApiError) -> JSONResponse:

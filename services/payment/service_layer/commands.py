@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ic_platform.commands import Code, Command, Money, Text
+from ic_platform.commands import Code, Command, Money, PageNumber, PageSize, Text
 from services.payment.service_layer.standards import ExpenseSection
 
 
@@ -29,5 +29,5 @@ class ResubmitMatterApplication(Command):
 class ListMatterApplications(Command):
     mine: bool = True
     status: Literal["reserving", "refused", "submitted", "approved", "rejected", "returned"] | None = None
-    page: int = 1
-    page_size: int = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
