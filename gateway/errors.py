@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gateway.validation import describe
+from gateway.validation import describe, labelled
 from ic_platform.errors import details_from_wire
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 from ic_platform.tracing import current_trace_id
@@ -31,6 +31,7 @@ _HTTP = {
     405: ("method_not_allowed", "不支持该请求方法"),
     401: ("unauthenticated", "请先登录"),
     403: ("forbidden", "没有权限执行此操作"),
+    413: ("request_too_large", "请求体过大"),
 }
 
 
@@ -110,14 +111,18 @@ async def _on_unavailable(_request: Request, exc: ServiceUnavailable) -> JSONRes
     return error_response(503, "service_unavailable", "服务暂不可用，请稍后重试", {"trace_id": current_trace_id()})
 
 
-def invalid_input(fields: list[dict[str, str]]) -> ApiError:
-    """422 naming each field, worded like ic_platform.commands.invalid_input so both sides read alike."""
-    summary = "；".join(f"{f['field']}: {f['reason']}" for f in fields[:3])
+def invalid_input(fields: list[dict[str, str]], labels: dict[str, str] | None = None) -> ApiError:
+    """422 naming each field, worded like ic_platform.commands.invalid_input so both sides read alike; a field
+    with a Chinese name (`labels`) is named by it too: "出席人员（attendees）: 至少 3 项"."""
+    labels = labels or {}
+    named = (f"{labels[f['field']]}（{f['field']}）" if f["field"] in labels else f["field"] for f in fields[:3])
+    summary = "；".join(f"{name}: {f['reason']}" for name, f in zip(named, fields, strict=False))
     return ApiError(422, "invalid_input", f"输入有误：{summary}", {"fields": fields})
 
 
-async def _on_validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    return invalid_input(describe(exc.errors())).response()
+async def _on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    fields = describe(exc.errors())
+    return invalid_input(fields, labelled(request, fields)).response()
 
 
 async def _on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -19,6 +19,7 @@ from fastapi.responses import Response
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
+from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Ident, Paging, optional, paging
@@ -31,6 +32,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_TIMEOUT_S = 120.0
 
 
+@answers(403)
 async def budget_importer(user: CurrentUser) -> User:
     """Who may import budget lines: a finance reviewer (财务审核) or an administrator."""
     if not set(IMPORT_ROLES) & set(user.roles):
@@ -66,6 +68,7 @@ async def budget_lines_import_template(rpc: UserRpc, _: Importer) -> Response:
         "requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
     },
 )
+@answers(413, 415)
 async def import_budget_lines(
     request: Request,
     rpc: UserRpc,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ic_platform.commands import Code, Command, FiscalYear, Money, PageNumber, PageSize, Text
+from services.budget.domain.adjustments import Status as AdjustmentStatus
 from services.budget.service_layer.commands import Document
 
 
@@ -31,7 +32,7 @@ class ResubmitAdjustment(Command):
 
 class ListAdjustments(Command):
     mine: bool = True
-    status: Code | None = None
+    status: AdjustmentStatus | None = None
     fiscal_year: FiscalYear | None = None
     page: PageNumber = 1
     page_size: PageSize = 20
