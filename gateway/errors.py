@@ -126,6 +126,8 @@ async def _on_validation(request: Request, exc: RequestValidationError) -> JSONR
 
 
 async def _on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400:  # FastAPI's word for a body it cannot even decode (not UTF-8): input, like bad JSON
+        return invalid_input([{"field": "(body)", "reason": "请求体不是有效的 JSON（须为 UTF-8 编码）"}]).response()
     code, message = _HTTP.get(exc.status_code, (f"http_{exc.status_code}", "请求无法处理"))
     return error_response(exc.status_code, code, message, {}, getattr(exc, "headers", None))
 

@@ -164,3 +164,10 @@ def test_the_amount_is_documented_as_exactly_what_is_accepted(client):
 def test_an_admin_route_documents_403(client):
     assert "403" in _responses(client, "post", "/api/v1/ops/dead-letters/{service}/replay")
     assert bearer(ADMIN)
+
+
+def test_a_body_that_is_not_utf8_is_refused_as_input(client, fake):
+    headers = {**bearer(), "Content-Type": "application/json"}
+    response = client.post(SUBMIT, content=b"\x80\x81{}", headers=headers)
+    assert_error(response, 422, "invalid_input")
+    assert fields(response) == {"(body)": "请求体不是有效的 JSON（须为 UTF-8 编码）"} and fake.calls == []
