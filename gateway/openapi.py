@@ -10,7 +10,8 @@ new route is documented without anyone writing its errors down:
 | 413 | the route takes a body (gateway.limits) |
 | 409 | the route changes something through a service (the document's state forbids it) |
 | 422 | every route under /api (input refused by the gateway or the service) |
-| 428 | a creating POST (status 201): it needs an Idempotency-Key |
+| 428 | a creating POST (status 201, or a route depending on `idempotency_key_required`): it needs an
+|     | Idempotency-Key |
 | 503, 504 | the route calls a service (down, or too slow) |
 
 A route or dependency that answers something else (a 413, a 415, a 401 at sign-in, a 403 decided inline)
@@ -85,7 +86,8 @@ def statuses_of(route: APIRoute) -> set[int]:
         statuses.add(404)
     if route.body_field is not None:
         statuses.add(413)  # gateway.limits
-    if "POST" in route.methods and route.status_code == 201:
+    creates = "POST" in route.methods and route.status_code == 201
+    if creates or any(getattr(c, "__name__", "") == "idempotency_key_required" for c in calls):
         statuses.add(428)
     return statuses
 
