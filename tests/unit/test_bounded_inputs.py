@@ -176,11 +176,12 @@ def test_the_rpc_entrypoint_refuses_control_characters_in_any_argument():
 
 
 def test_isolated_work_answers_refuses_and_times_out():
-    assert run_isolated("tests.unit.test_bounded_inputs:_echo_length", b"abc") == 3
+    # Generous limits where the child should finish: a loaded machine starts a Python process slowly.
+    assert run_isolated("tests.unit.test_bounded_inputs:_echo_length", b"abc", timeout_s=300) == 3
     with pytest.raises(Refused, match="太短"):
-        run_isolated("tests.unit.test_bounded_inputs:_echo_length", b"")
+        run_isolated("tests.unit.test_bounded_inputs:_echo_length", b"", timeout_s=300)
     with pytest.raises(Refused, match="无法读取"):  # a crash tells nothing of its insides
-        run_isolated("tests.unit.test_bounded_inputs:_crash", b"x")
+        run_isolated("tests.unit.test_bounded_inputs:_crash", b"x", timeout_s=300)
     with pytest.raises(TimedOut, match="超时"):
         run_isolated("tests.unit.test_bounded_inputs:_forever", b"x", timeout_s=2)
 

@@ -18,7 +18,7 @@ from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 # How long reading one workbook may take (in a child process, see adapters/workbook.py).
-PARSE_TIMEOUT_S = float(os.environ.get("IC_BUDGET_IMPORT_PARSE_TIMEOUT_S", "30"))
+PARSE_TIMEOUT_S = float(os.environ.get("IC_BUDGET_IMPORT_PARSE_TIMEOUT_S", "60"))
 
 
 def import_template_xlsx() -> dict[str, Any]:
