@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 export PYTHONPATH := $(CURDIR)
 export PSYCOPG_IMPL := python
 
-.PHONY: run test unit integration lint bench catalogue install infra clean
+.PHONY: run test unit integration lint bench fuzz catalogue install infra clean
 
 install: $(STAMP)
 
@@ -40,6 +40,11 @@ lint: install
 
 bench: install infra
 	$(PY) -m bench
+	$(MAKE) fuzz
+
+# schemathesis against a throwaway stack, as two users of different units, all phases (bench/fuzz.py)
+fuzz: install infra
+	$(PY) -m bench.fuzz
 
 catalogue: install
 	$(PY) -m ic_platform.cli catalogue

@@ -8,8 +8,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from gateway import errors
+from gateway import errors, openapi
 from gateway.auth import check_secret
+from gateway.limits import BodyLimit
 from gateway.middleware import RequestMiddleware
 from gateway.routes import ROUTERS, TAGS
 from gateway.rpc import RpcClientLike
@@ -70,15 +71,19 @@ def create_app(rpc: RpcClientLike | None = None, settings: Settings | None = Non
         openapi_tags=TAGS,
         lifespan=_lifespan,
         telemetry=NATIVE_TELEMETRY_OFF,
+        # "/api/v1/budget-lines/" is no route: a 404, not a redirect to a route the caller did not name.
+        redirect_slashes=False,
     )
     app.state.settings = cfg
     app.state.rpc = (
         rpc if rpc is not None else RpcClient(cfg.amqp_uri, name="gateway", default_timeout=cfg.rpc_timeout_s)
     )
     errors.install(app)
+    app.add_middleware(BodyLimit)
     app.add_middleware(RequestMiddleware)
     for router in ROUTERS:
         app.include_router(router)
+    openapi.install(app, [route for router in ROUTERS for route in router.routes])
     return app
 
 

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway.errors import ApiError
+from gateway.openapi import answers
 from ic_platform.config import DEFAULT_ORG, Settings
 from ic_platform.identity import Viewer
 
@@ -119,6 +120,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 
 
 def require_role(role: str):  # noqa: ANN201 - a FastAPI dependency
+    @answers(403)
     async def check(user: CurrentUser) -> User:
         if role not in user.roles:
             raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_role": role})

@@ -1,7 +1,7 @@
 """Every failure leaves the gateway as `{"error": {"code", "message", "details"}}` with a Chinese message.
 
 Domain errors raised by a service arrive as nameko RemoteErrors whose exc_args are DomainError's args
-(code, message, details, status), so they are rebuilt here without importing the service. Anything else
+(code, message, details as JSON text, status), so they are rebuilt here without importing the service. Anything else
 that went wrong remotely is an internal error: its text stays in the log, the caller gets a trace id."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gateway.validation import describe
+from gateway.validation import describe, labelled
+from ic_platform.errors import details_from_wire
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 from ic_platform.tracing import current_trace_id
 
@@ -30,6 +31,7 @@ _HTTP = {
     405: ("method_not_allowed", "不支持该请求方法"),
     401: ("unauthenticated", "请先登录"),
     403: ("forbidden", "没有权限执行此操作"),
+    413: ("request_too_large", "请求体过大"),
 }
 
 
@@ -73,9 +75,7 @@ def domain_error(exc: RemoteError) -> ApiError | None:
         return None
     code, message, details, status = (args + [None] * 4)[:4]
     status = _status(status) or DOMAIN_TYPES.get(exc.exc_type, 400)
-    return ApiError(
-        status, code or "domain_error", message or "请求未能完成", details if isinstance(details, dict) else {}
-    )
+    return ApiError(status, code or "domain_error", message or "请求未能完成", details_from_wire(details))
 
 
 def _status(value: Any) -> int | None:
@@ -88,9 +88,9 @@ def from_remote(exc: RemoteError) -> ApiError:
     mapped = domain_error(exc)
     if mapped is not None:
         return mapped
-    # exc.value may hold internals (SQL, paths): it goes to the log only.
+    # exc.value may hold internals (SQL, paths), and so may the class's name: they go to the log only.
     log.error("remote error %s (%s): %s", exc.exc_type, exc.exc_path, exc.value)
-    return internal_error({"exc_type": exc.exc_type})
+    return internal_error()
 
 
 async def _on_api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -111,17 +111,23 @@ async def _on_unavailable(_request: Request, exc: ServiceUnavailable) -> JSONRes
     return error_response(503, "service_unavailable", "服务暂不可用，请稍后重试", {"trace_id": current_trace_id()})
 
 
-def invalid_input(fields: list[dict[str, str]]) -> ApiError:
-    """422 naming each field, worded like ic_platform.commands.invalid_input so both sides read alike."""
-    summary = "；".join(f"{f['field']}: {f['reason']}" for f in fields[:3])
+def invalid_input(fields: list[dict[str, str]], labels: dict[str, str] | None = None) -> ApiError:
+    """422 naming each field, worded like ic_platform.commands.invalid_input so both sides read alike; a field
+    with a Chinese name (`labels`) is named by it too: "出席人员（attendees）: 至少 3 项"."""
+    labels = labels or {}
+    named = (f"{labels[f['field']]}（{f['field']}）" if f["field"] in labels else f["field"] for f in fields[:3])
+    summary = "；".join(f"{name}: {f['reason']}" for name, f in zip(named, fields, strict=False))
     return ApiError(422, "invalid_input", f"输入有误：{summary}", {"fields": fields})
 
 
-async def _on_validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    return invalid_input(describe(exc.errors())).response()
+async def _on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    fields = describe(exc.errors())
+    return invalid_input(fields, labelled(request, fields)).response()
 
 
 async def _on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400:  # FastAPI's word for a body it cannot even decode (not UTF-8): input, like bad JSON
+        return invalid_input([{"field": "(body)", "reason": "请求体不是有效的 JSON（须为 UTF-8 编码）"}]).response()
     code, message = _HTTP.get(exc.status_code, (f"http_{exc.status_code}", "请求无法处理"))
     return error_response(exc.status_code, code, message, {}, getattr(exc, "headers", None))
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
-from ic_platform.commands import Money, Text
-from ic_platform.money import money_str
+from ic_platform.commands import Day, Money, RowId, Text
+from ic_platform.money import MAX_DIGITS, money_str
+from ic_platform.money import PATTERN as MONEY_PATTERN
 from ic_platform.paging import MAX_PAGE_SIZE
 
 # Money as the API documents it: a decimal string with at most two places, or an integer; never a float.
@@ -19,8 +19,11 @@ Amount = Annotated[
     Money,
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, {"type": "integer"}],
-            "description": "金额（元），字符串或整数，最多两位小数，必须大于零",
+            "anyOf": [
+                {"type": "string", "pattern": MONEY_PATTERN, "maxLength": 16},
+                {"type": "integer", "minimum": 1, "maximum": 10**MAX_DIGITS - 1},
+            ],
+            "description": "金额（元）：数字字符串（最多 13 位整数、两位小数，如 1234.50）或整数，必须大于零",
             "examples": ["1234.50"],
         }
     ),
@@ -46,13 +49,14 @@ class ExpenseBody(Body):
     kind: Literal["travel", "meeting", "training", "reception"] = Field(
         description="费用类型：travel 差旅、meeting 会议、training 培训、reception 公务接待"
     )
-    expense_date: date = Field(description="费用发生日期（按该日有效的支出标准校验）")
+    expense_date: Day = Field(description="费用发生日期（按该日有效的支出标准校验）")
     details: dict[str, Any] = Field(
+        max_length=20,
         description=(
             "明细。travel: city_tier(一类/二类/三类), city?, rank(省部级/厅局级/其余人员), persons, days, lodging, "
             "meals, transport；meeting/training: category, persons, days, amount；reception: guests, accompany, "
             "meals, amount。金额为字符串"
-        )
+        ),
     )
 
     def rpc_kwargs(self) -> dict[str, Any]:
@@ -104,7 +108,7 @@ class DecisionBody(Body):
         description="approve 同意 / reject 驳回 / return 退回申请人修改"
     )
     comment: str | None = Field(None, max_length=500, validate_default=True, description="审批意见；驳回、退回时必填")
-    acknowledge_warnings: list[int] | None = Field(
+    acknowledge_warnings: list[RowId] | None = Field(
         None, max_length=50, description="同意时确认的风险预警编号（高风险预警须确认并填写意见）"
     )
 

@@ -1,20 +1,47 @@
 """Errors that cross a service boundary: a stable code, a Chinese message for people, details for developers.
 
-nameko serialises a raised exception as (exc_type, exc_args); DomainError keeps everything in its args so the
-gateway can rebuild it on the other side without importing the service.
+nameko serialises a raised exception as (exc_type, exc_path, exc_args) and turns every arg that is not text,
+a list or a mapping into text, at any depth: details such as {"allowed": False, "version": 1} would arrive as
+{"allowed": "False", "version": "1"}. So DomainError's args carry the details as JSON text, and its status as
+a number that may come back as text; `details` gives the dict back on either side of any number of hops, and
+the gateway reads the same text (see gateway.errors.domain_error).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+
+def details_wire(details: dict[str, Any] | str | None) -> str:
+    """Details as they travel: JSON text (already-encoded text passes through, as after an RPC hop)."""
+    if isinstance(details, str):
+        return details
+    return json.dumps(details or {}, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def details_from_wire(value: Any) -> dict[str, Any]:
+    """Details as sent by `details_wire` (or, from older senders and fakes, a dict); {} when unreadable."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return {}
+        return decoded if isinstance(decoded, dict) else {}
+    return {}
 
 
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None, status: int | None = None):
-        # int(): nameko serialises exception args, and a status may come back across RPC as text.
-        super().__init__(code, message, details or {}, int(status or self.status))
+    def __init__(
+        self, code: str, message: str, details: dict[str, Any] | str | None = None, status: int | str | None = None
+    ):
+        # int(): a status may come back across RPC as text.
+        super().__init__(code, message, details_wire(details), int(status or self.status))
+        self._details = details_from_wire(details)
 
     @property
     def code(self) -> str:
@@ -26,7 +53,7 @@ class DomainError(Exception):
 
     @property
     def details(self) -> dict[str, Any]:
-        return self.args[2]
+        return self._details
 
     @property
     def http_status(self) -> int:

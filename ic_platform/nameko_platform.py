@@ -14,13 +14,14 @@ from kombu import Exchange, Queue, binding
 from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
-from nameko.rpc import RpcConsumer, rpc
+from nameko.rpc import RpcConsumer
 from opentelemetry import trace
 
 from ic_platform import catalogue, errors, metrics, retention, topology, tracing
 from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.db import make_engine
+from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.inbox import Handler, Inbox
 from ic_platform.outbox import OutboxRelay

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Query, Request, Response
 
@@ -17,6 +17,12 @@ from ic_platform.rpc_client import RemoteError
 router = api_router("matter_applications", "/matter-applications")
 
 DOCUMENT_TYPE = "matter_application"
+# Every status an application can have (services/payment/domain/model.py Status), told in Chinese.
+ApplicationStatus = Literal["reserving", "refused", "submitted", "approved", "rejected", "returned", "withdrawn"]
+STATUS_DESCRIPTION = (
+    "状态：reserving 预算校验中、refused 预算不足未提交、submitted 审批中、approved 已批准、rejected 已驳回、"
+    "returned 已退回、withdrawn 已撤回"
+)
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：重复提交同一键只生效一次")
 ]
@@ -49,7 +55,7 @@ async def resubmit_matter_application(application_id: Ident, body: ResubmitBody,
 async def list_matter_applications(
     rpc: UserRpc,
     page: Annotated[Paging, Depends(paging)],
-    status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$", description="状态")] = None,
+    status: Annotated[ApplicationStatus | None, Query(description=STATUS_DESCRIPTION)] = None,
 ) -> dict[str, Any]:
     kwargs = {"mine": True, **optional(status=status), **page.kwargs()}
     return await rpc.call("payment", "list_matter_applications", kwargs)

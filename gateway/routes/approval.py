@@ -8,6 +8,7 @@ from fastapi import Depends, Query
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
+from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import DecisionBody, DocumentType, Ident, Paging, paging
@@ -20,6 +21,7 @@ TRAIL_VERIFIERS = ("auditor", "inspector", "admin")
 TRAIL_VERIFY_TIMEOUT_S = 300.0
 
 
+@answers(403)
 async def trail_verifier(user: CurrentUser) -> User:
     if not set(TRAIL_VERIFIERS) & set(user.roles):
         raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_roles": list(TRAIL_VERIFIERS)})

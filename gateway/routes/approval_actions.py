@@ -4,16 +4,16 @@ segregation-of-duties refusal comes back as 403 with the rule in its code (sod_<
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Body, DocumentType, Ident, Paging, paging
-from ic_platform.commands import Text
+from ic_platform.commands import Day, Instant, Text
 
 router = api_router("approval")
 
@@ -35,8 +35,9 @@ class ReassignBody(Body):
 
 
 class MeetingBody(Body):
-    meeting_date: date = Field(description="会议日期，如 2026-11-20")
-    attendees: list[Username] = Field(min_length=3, max_length=100, description="出席人员（用户名），不少于 3 人")
+    meeting_date: Day = Field(description="会议日期，如 2026-11-20")
+    # How many must attend is the approval service's rule (its quorum), told in its own words.
+    attendees: list[Username] = Field(max_length=100, description="出席人员（用户名），集体决策不少于法定人数")
     decision: Literal["approve", "reject"] = Field(description="会议决定：approve 同意 / reject 不同意")
     minutes: str = Field(min_length=1, max_length=20000, description="会议纪要")
     attachment: str | None = Field(None, max_length=500, description="会议纪要扫描件的存档编号或链接（可不填）")
@@ -44,8 +45,8 @@ class MeetingBody(Body):
 
 class DelegationBody(Body):
     delegate: Username = Field(description="代理人")
-    starts_at: AwareDatetime = Field(description="代理开始时间（含），带时区，如 2026-11-26T00:00:00+08:00")
-    ends_at: AwareDatetime = Field(description="代理结束时间（不含），带时区")
+    starts_at: Instant = Field(description="代理开始时间（含），带时区，如 2026-11-26T00:00:00+08:00")
+    ends_at: Instant = Field(description="代理结束时间（不含），带时区")
     reason: Text = Field(description="事由，如 外出学习、休假（必填）")
     principal: Username | None = Field(None, description="委托人；不填为本人（仅系统管理员可为他人设置）")
 

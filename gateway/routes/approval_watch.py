@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
+from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import DocumentType, Ident, optional
+from ic_platform.commands import Day
 
 router = api_router("approval")
 reports = api_router("reports", "/reports")
@@ -24,6 +25,7 @@ DocumentTypeQuery = Annotated[
 ]
 
 
+@answers(403)
 async def cycle_reader(user: CurrentUser) -> User:
     if not set(CYCLE_READERS) & set(user.roles):
         raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_roles": list(CYCLE_READERS)})
@@ -45,8 +47,8 @@ async def get_task(task_id: Ident, rpc: UserRpc) -> dict[str, Any]:
 async def approval_cycle(
     rpc: UserRpc,
     document_type: DocumentTypeQuery = None,
-    date_from: Annotated[dt.date | None, Query(alias="from", description="起始日期（含）")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to", description="截止日期（含）")] = None,
+    date_from: Annotated[Day | None, Query(alias="from", description="起始日期（含），如 2026-03-01")] = None,
+    date_to: Annotated[Day | None, Query(alias="to", description="截止日期（含），如 2026-03-31")] = None,
 ) -> dict[str, Any]:
     if date_from and date_to and date_from > date_to:
         raise ApiError(

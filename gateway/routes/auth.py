@@ -8,6 +8,7 @@ from fastapi import Request
 
 from gateway.auth import TOKEN_TTL_S, CurrentUser, issue_token, user_from_org
 from gateway.errors import ApiError, domain_error
+from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import AnonymousRpc
 from gateway.schemas import LoginBody
@@ -19,6 +20,7 @@ _BAD_LOGIN = ("invalid_credentials", "用户名或密码错误")
 
 
 @router.post("/auth/login", summary="登录，获取访问令牌")
+@answers(401)  # wrong username or password
 async def login(body: LoginBody, rpc: AnonymousRpc, request: Request) -> dict[str, Any]:
     try:
         answer = await rpc.call("org", "authenticate", {"username": body.username, "password": body.password})

@@ -4,10 +4,14 @@ metrics are labelled by that template."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
+
+from gateway.validation import refuse_control_characters
 
 API_PREFIX = "/api/v1"
 
 
-def api_router(tag: str, prefix: str = "", **kwargs) -> APIRouter:  # noqa: ANN003 - APIRouter's own kwargs
-    return APIRouter(prefix=API_PREFIX + prefix, tags=[tag], **kwargs)
+def api_router(tag: str, prefix: str = "", dependencies: list | None = None, **kwargs) -> APIRouter:  # noqa: ANN003
+    """A router of /api routes; every one of them refuses control characters in its input first."""
+    guards = [Depends(refuse_control_characters), *(dependencies or [])]
+    return APIRouter(prefix=API_PREFIX + prefix, tags=[tag], dependencies=guards, **kwargs)

@@ -18,11 +18,11 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from gateway.auth import CurrentUser, User
-from gateway.errors import ApiError, from_remote
+from gateway.errors import ApiError
+from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Ident, Paging, optional, paging
-from ic_platform.rpc_client import RemoteError
 
 router = api_router("budget")
 
@@ -32,6 +32,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_TIMEOUT_S = 120.0
 
 
+@answers(403)
 async def budget_importer(user: CurrentUser) -> User:
     """Who may import budget lines: a finance reviewer (财务审核) or an administrator."""
     if not set(IMPORT_ROLES) & set(user.roles):
@@ -67,6 +68,7 @@ async def budget_lines_import_template(rpc: UserRpc, _: Importer) -> Response:
         "requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
     },
 )
+@answers(413, 415)
 async def import_budget_lines(
     request: Request,
     rpc: UserRpc,
@@ -88,29 +90,12 @@ async def import_budget_lines(
             raise _too_large()
     if not body:
         raise ApiError(422, "budget_import_unreadable", "文件为空")
-    try:
-        return await rpc.call(
-            "budget",
-            "import_lines_xlsx",
-            {"content_base64": base64.b64encode(bytes(body)).decode("ascii"), "dry_run": dry_run},
-            timeout=IMPORT_TIMEOUT_S,
-        )
-    except RemoteError as exc:
-        raise _with_typed_row_errors(from_remote(exc)) from None
-
-
-def _with_typed_row_errors(error: ApiError) -> ApiError:
-    """nameko sends an exception's nested values as text: give the row errors their numbers back."""
-    details = error.details
-    if isinstance(details.get("errors"), list):
-        for item in details["errors"]:
-            if isinstance(item, dict) and str(item.get("row", "")).isdigit():
-                item["row"] = int(item["row"])
-        if str(details.get("error_count", "")).isdigit():
-            details["error_count"] = int(details["error_count"])
-        if "truncated" in details:
-            details["truncated"] = details["truncated"] in (True, "True")
-    return error
+    return await rpc.call(
+        "budget",
+        "import_lines_xlsx",
+        {"content_base64": base64.b64encode(bytes(body)).decode("ascii"), "dry_run": dry_run},
+        timeout=IMPORT_TIMEOUT_S,
+    )
 
 
 def _too_large() -> ApiError:

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError, domain_error
+from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
 from gateway.schemas import Amount, Body, Ident, Paging, optional, paging
@@ -22,6 +23,11 @@ router = api_router("budget_adjustments")
 # Finance and administrators adjust any unit's lines and see every adjustment; others act for their own unit.
 FINANCE_ROLES = ("finance_reviewer", "admin")
 READ_ALL_ROLES = (*FINANCE_ROLES, "inspector", "auditor")
+# Every status an adjustment can have (services/budget/domain/adjustments.py Status), told in Chinese.
+AdjustmentStatus = Literal["draft", "submitted", "returned", "approved", "rejected", "withdrawn"]
+ADJUSTMENT_STATUS_DESCRIPTION = (
+    "状态：draft 草稿、submitted 审批中、returned 已退回、approved 已批准、rejected 已驳回、withdrawn 已撤回"
+)
 LineId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="预算指标编号")]
 
 
@@ -67,11 +73,12 @@ async def submit_budget_adjustment(
 
 
 @router.get("/budget-adjustments", summary="预算调整单列表（本人发起的；财务、纪检、审计可查看全部）")
+@answers(403)  # ?all=true is for finance, inspectors and auditors
 async def list_budget_adjustments(
     user: CurrentUser,
     rpc: UserRpc,
     page: Annotated[Paging, Depends(paging)],
-    status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$", description="状态")] = None,
+    status: Annotated[AdjustmentStatus | None, Query(description=ADJUSTMENT_STATUS_DESCRIPTION)] = None,
     fiscal_year: Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")] = None,
     all: Annotated[bool, Query(description="查看全部（财务、纪检、审计、管理员）")] = False,  # noqa: A002
 ) -> dict[str, Any]:

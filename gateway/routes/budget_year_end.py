@@ -13,6 +13,7 @@ from pydantic import Field
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
+from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.routes.budget_adjustments import FINANCE_ROLES, with_route
 from gateway.rpc import UserRpc
@@ -31,6 +32,7 @@ class ReasonBody(Body):
     reason: Text = Field(description="理由（必填）")
 
 
+@answers(403)
 async def finance_or_admin(user: CurrentUser) -> User:
     if not set(FINANCE_ROLES) & set(user.roles):
         raise ApiError(

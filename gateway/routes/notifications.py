@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -17,9 +18,11 @@ from fastapi.responses import StreamingResponse
 from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
 from gateway.schemas import Paging, paging
+from ic_platform.commands import MAX_ID
 
 router = api_router("notifications", "/notifications")
 
+_DIGITS = re.compile(r"[0-9]{1,19}")
 POLL_S = float(os.environ.get("IC_NOTIFICATION_POLL_S", "2"))
 KEEPALIVE_S = 15.0  # a comment line now and then keeps proxies from closing an idle stream
 BATCH = 50
@@ -36,7 +39,7 @@ async def my_notifications(
 
 @router.post("/{notification_id}/read", summary="标记一条消息为已读")
 async def mark_read(
-    notification_id: Annotated[int, Path(ge=1, le=2**62, description="消息编号")], rpc: UserRpc
+    notification_id: Annotated[int, Path(ge=1, le=MAX_ID, description="消息编号")], rpc: UserRpc
 ) -> dict[str, Any]:
     return await rpc.call("approval", "mark_notification_read", {"notification_id": notification_id})
 
@@ -50,7 +53,7 @@ async def mark_read(
 async def stream(
     request: Request,
     rpc: UserRpc,
-    after: Annotated[int | None, Query(ge=0, description="只推送此编号之后的消息")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="只推送此编号之后的消息")] = None,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> StreamingResponse:
     cursor = after if after is not None else _int(last_event_id)
@@ -82,7 +85,6 @@ async def _events(request: Request, rpc: Rpc, cursor: int) -> AsyncIterator[str]
 
 
 def _int(value: str | None) -> int:
-    try:
-        return max(int(value or 0), 0)
-    except ValueError:
-        return 0
+    """Last-Event-ID as the stream's cursor: what is not a notification id starts from the beginning."""
+    text = (value or "").strip()
+    return int(text) if _DIGITS.fullmatch(text) and int(text) <= MAX_ID else 0

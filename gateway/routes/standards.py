@@ -4,7 +4,6 @@ The budget service owns both; see services/budget/STANDARDS.md."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query
@@ -12,9 +11,13 @@ from pydantic import Field, StrictInt
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
+from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Body, ExpenseBody, Paging, optional, paging
+from ic_platform.commands import MAX_INT, Day
+from ic_platform.money import MAX_DIGITS
+from ic_platform.money import PATTERN as MONEY_PATTERN
 
 router = api_router("expenditure_standards")
 
@@ -22,9 +25,10 @@ MAINTAINER_ROLES = ("finance_reviewer", "admin")
 Kind = Literal["travel", "meeting", "training", "reception"]
 Category = Literal["overseas_trips", "official_vehicles", "official_reception"]
 # A limit is money (a decimal string) or a head count (an integer); never a float.
-Limit = Annotated[str, Field(max_length=20)] | StrictInt
+Limit = Annotated[str, Field(max_length=20)] | Annotated[StrictInt, Field(ge=0, le=MAX_INT)]
 
 
+@answers(403)
 async def maintainer(user: CurrentUser) -> User:
     """Who may change standards and caps: a finance reviewer (财务审核) or an administrator."""
     if not set(MAINTAINER_ROLES) & set(user.roles):
@@ -39,19 +43,21 @@ class StandardVersionBody(Body):
     code: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$", description="标准编码，如 MEETING-2")
     kind: Kind | None = Field(None, description="类型（新标准必填；新版本不可改）")
     name: str | None = Field(None, min_length=1, max_length=200, description="标准名称（新标准必填）")
-    key: dict[str, Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+    key: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
         None,
+        max_length=10,
         description="适用范围（新标准必填；新版本不可改）：travel {city_tier, rank}；meeting/training "
         "{category}；reception {}",
     )
-    limits: dict[str, Limit] = Field(
+    limits: dict[Annotated[str, Field(max_length=64)], Limit] = Field(
+        max_length=10,
         description=(
             "限额：travel {lodging, meals, transport}（元/人·天）；meeting/training {total}（元/人·天）；"
             "reception {meal_per_person（元/人·餐）, accompany_min, guests_per_accompany}"
-        )
+        ),
     )
     action: Literal["block", "flag"] = Field(description="超标处理：block 刚性控制（拒绝）/ flag 超标预警（提示）")
-    effective_from: date = Field(description="生效日期；须晚于现行版本的生效日期，现行版本于前一日失效")
+    effective_from: Day = Field(description="生效日期；须晚于现行版本的生效日期，现行版本于前一日失效")
 
     def rpc_kwargs(self) -> dict[str, Any]:
         return {
@@ -69,9 +75,10 @@ class CapBody(Body):
         description="official_reception 公务接待费 / official_vehicles 公务用车购置及运行费 / "
         "overseas_trips 因公出国（境）费"
     )
-    amount: Annotated[str, Field(pattern=r"^\d{1,13}(\.\d{1,2})?$")] | StrictInt = Field(
-        description="年度控制数（元），字符串或整数，可为 0"
-    )
+    amount: (
+        Annotated[str, Field(pattern=MONEY_PATTERN, max_length=16)]
+        | Annotated[StrictInt, Field(ge=0, le=10**MAX_DIGITS - 1)]
+    ) = Field(description="年度控制数（元），数字字符串（最多两位小数）或整数，可为 0")
     unit: str | None = Field(None, min_length=1, max_length=64, description="单位代码；不填为全街道")
 
     def rpc_kwargs(self) -> dict[str, Any]:
@@ -89,7 +96,7 @@ async def list_expenditure_standards(
     page: Annotated[Paging, Depends(paging)],
     kind: Annotated[Kind | None, Query(description="类型")] = None,
     code: Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")] = None,
-    as_of: Annotated[date | None, Query(description="只列出该日有效的版本")] = None,
+    as_of: Annotated[Day | None, Query(description="只列出该日有效的版本，如 2026-03-01")] = None,
 ) -> dict[str, Any]:
     kwargs = {**optional(kind=kind, code=code, as_of=as_of.isoformat() if as_of else None), **page.kwargs()}
     return await rpc.call("budget", "list_standards", kwargs)

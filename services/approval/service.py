@@ -8,10 +8,10 @@ import os
 
 import eventlet
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from ic_platform.config import settings
+from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.approval.adapters.trail import AnchorFile

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 
+from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.budget.service_layer import (

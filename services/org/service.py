@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from nameko.rpc import rpc
-
+from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.org.service_layer import commands, handlers

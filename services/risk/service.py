@@ -3,8 +3,7 @@ bound to every routing key (catalogue.WILDCARD_SUBSCRIBERS); the handler under "
 
 from __future__ import annotations
 
-from nameko.rpc import rpc
-
+from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.risk.service_layer import commands, handlers, warnings

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from ic_platform.errors import details_from_wire
 from ic_platform.rpc_client import RemoteError
 from tests.integration.budget_docs import CTX, decide, line, money, new_line, rpc, status_of  # noqa: F401
 
@@ -20,7 +21,7 @@ def reserve(rpc, line_id, amount, document, step="submit", override_id=None):  #
     try:
         return rpc.call("budget", "reserve", kwargs, context=CTX, timeout=30)
     except RemoteError as exc:
-        return {"refused": exc.exc_args[0], "details": exc.exc_args[2]}
+        return {"refused": exc.exc_args[0], "details": details_from_wire(exc.exc_args[2])}
 
 
 def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_amount_once(login, rpc):  # noqa: F811

@@ -11,6 +11,7 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
+from ic_platform.errors import details_from_wire
 from ic_platform.rpc_client import RemoteError
 from tests.integration.budget_docs import CTX, decide, line, money, new_line, rpc, status_of  # noqa: F401
 from tests.integration.conftest import eventually
@@ -24,7 +25,7 @@ def call(rpc, method, **kwargs):  # noqa: F811
     try:
         return rpc.call("budget", method, kwargs, context=CTX, timeout=30)
     except RemoteError as exc:
-        return {"refused": exc.exc_args[0], "message": exc.exc_args[1], "details": exc.exc_args[2]}
+        return {"refused": exc.exc_args[0], "message": exc.exc_args[1], "details": details_from_wire(exc.exc_args[2])}
 
 
 def test_close_the_year_carry_forward_pay_on_the_new_line_and_reopen_through_approval(login, rpc):  # noqa: F811

@@ -191,8 +191,10 @@ def delegation_not_found(delegation_id: str) -> DomainError:
     )
 
 
-def delegation_not_yours(actor: str) -> DomainError:
-    return Forbidden("approval_delegation_forbidden", "只有委托人本人或系统管理员可以撤销代理", {"actor": actor})
+def delegation_not_yours(actor: str, action: str = "撤销") -> DomainError:
+    """`action`: what was refused, 设置 (granting for someone else) or 撤销 (revoking another's)."""
+    message = f"只有委托人本人或系统管理员可以{action}代理"
+    return Forbidden("approval_delegation_forbidden", message, {"actor": actor, "action": action})
 
 
 def delegation_ended(delegation_id: str) -> DomainError:

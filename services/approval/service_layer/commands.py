@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from ic_platform.commands import Code, Command
+from ic_platform.commands import Code, Command, Day, Instant, PageNumber, PageSize
 
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
@@ -22,8 +21,8 @@ class GetRoute(Command):
 
 
 class Page(Command):
-    page: int = 1
-    page_size: int = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class MySubmissions(Page):
@@ -41,7 +40,7 @@ class Withdraw(Command):
 
 class ReturnToStep(Command):
     task_id: Code
-    to_step: int = Field(ge=1)
+    to_step: int = Field(ge=1, le=100)
     reason: Reason = ""  # required; the domain says so, in Chinese
 
 
@@ -53,8 +52,8 @@ class Reassign(Command):
 
 class GrantDelegation(Command):
     delegate: Code
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     reason: Reason = ""  # required
     principal: Code | None = None  # an administrator may record a delegation for someone; default: the caller
 
@@ -65,7 +64,7 @@ class RevokeDelegation(Command):
 
 class RecordMeeting(Command):
     task_id: Code
-    meeting_date: date
+    meeting_date: Day
     attendees: list[Code] = Field(max_length=100)
     decision: Literal["approve", "reject"]
     minutes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)] = ""  # required

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from pydantic import model_validator
 
 from ic_platform import metrics
-from ic_platform.commands import Code, Command
+from ic_platform.commands import Code, Command, Day
 from ic_platform.context import CallContext
 from services.approval.domain.model import DecisionResult, Route, RouteStatus
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
@@ -22,8 +22,8 @@ REPORT_TZ = ZoneInfo("Asia/Shanghai")  # a day is a local working day, as in the
 
 class CycleReport(Command):
     document_type: Code | None = None
-    date_from: date | None = None  # decided (steps) or completed (routes) on or after this day
-    date_to: date | None = None  # ... up to and including this day
+    date_from: Day | None = None  # decided (steps) or completed (routes) on or after this day
+    date_to: Day | None = None  # ... up to and including this day
 
     @model_validator(mode="after")
     def _ordered(self) -> CycleReport:

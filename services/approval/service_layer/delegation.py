@@ -47,7 +47,7 @@ def grant(cmd: commands.GrantDelegation, uow: ApprovalUnitOfWork, ctx: CallConte
     with uow:
         principal = cmd.principal or ctx.actor
         if principal != ctx.actor and not is_admin(uow, ctx):
-            raise errors.delegation_not_yours(ctx.actor)
+            raise errors.delegation_not_yours(ctx.actor, "设置")
         directory = uow.directory.of(ctx.org)
         if directory.user(principal) is None:
             raise errors.user_unknown(principal, "principal")

@@ -5,9 +5,11 @@ escalated to. The gateway lists them and pushes them (Server-Sent Events)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from ic_platform.commands import Command
+from pydantic import Field
+
+from ic_platform.commands import MAX_ID, Command, PageNumber, PageSize, RowId
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.errors import NotFound
@@ -20,14 +22,16 @@ OUTCOMES = {"approved": "审批通过", "rejected": "被驳回"}
 
 
 class MyNotifications(Command):
-    page: int = 1
-    page_size: int = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
     unread_only: bool = False
-    after_id: int | None = None  # only those after this one, oldest first (a stream catching up)
+    after_id: Annotated[int, Field(ge=0, le=MAX_ID)] | None = (
+        None  # only those after this one, oldest first (a stream catching up)
+    )
 
 
 class MarkRead(Command):
-    notification_id: int
+    notification_id: RowId
 
 
 def _no(p: dict[str, Any]) -> str:

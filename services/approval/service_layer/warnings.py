@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ic_platform.commands import RowId
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.tracing import current_trace_id
@@ -32,7 +33,7 @@ ACKNOWLEDGED = "risk_acknowledged"
 class Decide(commands.Decide):
     """A decision, with the warnings the approver acknowledges by it (ids from `get_task`)."""
 
-    acknowledge_warnings: Annotated[list[int], Field(max_length=50)] = []
+    acknowledge_warnings: Annotated[list[RowId], Field(max_length=50)] = []
 
 
 class GetTask(commands.Command):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from ic_platform.isolated import Refused
+from services.budget.adapters import workbook
 from services.budget.domain.report import EXPENDITURE_KIND_NAMES, GROUP_LABELS, Figures
 from services.budget.service_layer.line_import import COLUMN_KEYS, EXAMPLE, header_key
 from services.budget.service_layer.line_import import HEADERS as IMPORT_HEADERS
@@ -136,34 +137,31 @@ class UnreadableWorkbook(ValueError):
     """The file cannot be read as budget lines; the message says why, in Chinese."""
 
 
-def read_import_rows(content: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
+def read_import_rows(content: bytes, max_rows: int, timeout_s: float) -> list[tuple[int, dict[str, Any]]]:
     """The data rows of the first sheet as (Excel row number, {field: cell value}); blank rows skipped.
-    Columns are found by their header text (the hint in brackets may be left out)."""
+    Columns are found by their header text (the hint in brackets may be left out). The workbook is read in
+    a child process, bounded in size and time (see adapters/workbook.py)."""
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UnreadableWorkbook("文件不是有效的 Excel 工作簿（.xlsx）") from exc
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        positions: dict[str, int] = {}
-        for index, text in enumerate(header):
-            column = COLUMN_KEYS.get(header_key(text))
-            if column is not None and column.field not in positions:
-                positions[column.field] = index
-        missing = [c.header for c in COLUMN_KEYS.values() if c.field not in positions]
-        if missing:
-            raise UnreadableWorkbook(f"表头缺少列：{'、'.join(missing)}（请使用导入模板）")
-        out = []
-        for row_no, values in enumerate(rows, start=2):
-            if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if len(out) >= max_rows:
-                raise UnreadableWorkbook(f"文件超过 {max_rows} 行，请拆分后分批导入")
-            out.append((row_no, {field: values[i] if i < len(values) else None for field, i in positions.items()}))
-        if not out:
-            raise UnreadableWorkbook("文件中没有预算指标数据")
-        return out
-    finally:
-        wb.close()
+        sheet = workbook.read_first_sheet(content, max_rows, timeout_s)
+    except Refused as exc:
+        raise UnreadableWorkbook(str(exc)) from None
+    positions = _columns(sheet["header"])
+    rows = [
+        (int(row_no), {field: values[i] if i < len(values) else None for field, i in positions.items()})
+        for row_no, values in sheet["rows"]
+    ]
+    if not rows:
+        raise UnreadableWorkbook("文件中没有预算指标数据")
+    return rows
+
+
+def _columns(header: list[Any]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header):
+        column = COLUMN_KEYS.get(header_key(text))
+        if column is not None and column.field not in positions:
+            positions[column.field] = index
+    missing = [c.header for c in COLUMN_KEYS.values() if c.field not in positions]
+    if missing:
+        raise UnreadableWorkbook(f"表头缺少列：{'、'.join(missing)}（请使用导入模板）")
+    return positions

@@ -8,15 +8,17 @@ an expense dated before a new version keeps the old rates. Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from ic_platform.money import money_str
+from ic_platform.money import MoneyError, money_str, parse_money
 
 CENT = Decimal("0.01")
+COUNT_PATTERN = re.compile(r"[0-9]{1,6}")
 ZERO = Decimal("0.00")
 
 
@@ -115,27 +117,20 @@ def validate_limits(kind: Kind, limits: dict[str, Any]) -> dict[str, Decimal | i
 
 
 def _positive_money(value: Any, field_name: str) -> Decimal:
-    if isinstance(value, bool | float) or value is None:
-        raise StandardError(field_name, f"{field_name} 必须是金额（字符串或整数，最多两位小数）")
     try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        raise StandardError(field_name, f"{field_name} 不是有效金额") from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
-        raise StandardError(field_name, f"{field_name} 必须大于零且最多两位小数")
-    return amount.quantize(CENT)
+        return parse_money(value)
+    except MoneyError as exc:
+        raise StandardError(field_name, f"{field_name}：{exc}") from None
+
+
+MAX_COUNT = 10_000  # a head count: more people than a reception ever has is a typo
 
 
 def _positive_count(value: Any, field_name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise StandardError(field_name, f"{field_name} 必须是正整数")
-    try:
-        count = int(value)
-    except ValueError:
-        raise StandardError(field_name, f"{field_name} 必须是正整数") from None
-    if count <= 0:
-        raise StandardError(field_name, f"{field_name} 必须是正整数")
-    return count
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if not COUNT_PATTERN.fullmatch(text) or not 0 < int(text) <= MAX_COUNT:
+        raise StandardError(field_name, f"{field_name} 必须是 1–{MAX_COUNT} 的整数")
+    return int(text)
 
 
 @dataclass(frozen=True)

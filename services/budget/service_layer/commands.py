@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from ic_platform.commands import Code, Command, Money, Text
+from pydantic import Field
+
+from ic_platform.commands import Code, Command, FiscalYear, Money, PageNumber, PageSize, Text
 
 
 class Document(Command):
@@ -79,13 +81,13 @@ class ReleaseDocument(Command):
 
 class CreateLine(Command):
     id: Code
-    fiscal_year: int
+    fiscal_year: FiscalYear
     unit: Code
     functional_class: Code
-    functional_class_name: str = ""
+    functional_class_name: Annotated[str, Field(max_length=200)] = ""
     economic_class: Code
-    economic_class_name: str = ""
-    project: str | None = None
+    economic_class_name: Annotated[str, Field(max_length=200)] = ""
+    project: Annotated[str, Field(max_length=200)] | None = None
     expenditure_kind: Literal["basic", "project"]
     fund_source: Code
     source_kind: Literal["initial", "supplementary", "transfer", "carried_forward"] = "initial"
@@ -96,11 +98,11 @@ class CreateLine(Command):
 
 
 class ListLines(Command):
-    fiscal_year: int | None = None
+    fiscal_year: FiscalYear | None = None
     unit: Code | None = None
-    q: str | None = None
-    page: int = 1
-    page_size: int = 20
+    q: Annotated[str, Field(max_length=100)] | None = None
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 GroupBy = Literal["line", "unit", "economic_class", "functional_class", "project", "expenditure_kind"]
@@ -109,20 +111,20 @@ GroupBy = Literal["line", "unit", "economic_class", "functional_class", "project
 class ExecutionReport(Command):
     """预算执行情况表: one row per group (line, unit, class, project or expenditure kind) of a year."""
 
-    fiscal_year: int
+    fiscal_year: FiscalYear
     group_by: GroupBy = "line"
     unit: Code | None = None
-    page: int = 1
-    page_size: int = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class ExecutionTrend(Command):
-    fiscal_year: int
+    fiscal_year: FiscalYear
     unit: Code | None = None
     budget_line_id: Code | None = None
 
 
 class LineMoves(Command):
     budget_line_id: Code
-    page: int = 1
-    page_size: int = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20

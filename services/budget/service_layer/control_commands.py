@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ic_platform.commands import Code, Command, Money, Text
+from ic_platform.commands import Code, Command, FiscalYear, Money, PageNumber, PageSize, Text
+from services.budget.domain.adjustments import Status as AdjustmentStatus
 from services.budget.service_layer.commands import Document
-
-FiscalYear = int
 
 
 class SubmitAdjustment(Command):
@@ -33,10 +32,10 @@ class ResubmitAdjustment(Command):
 
 class ListAdjustments(Command):
     mine: bool = True
-    status: Code | None = None
-    fiscal_year: int | None = None
-    page: int = 1
-    page_size: int = 20
+    status: AdjustmentStatus | None = None
+    fiscal_year: FiscalYear | None = None
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class RequestOverride(Command):
@@ -54,22 +53,22 @@ class OverrideId(Command):
 
 
 class FinalAccounts(Command):
-    fiscal_year: int
+    fiscal_year: FiscalYear
     unit: Code | None = None
-    page: int = 1
-    page_size: int = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class CloseYear(Command):
-    fiscal_year: int
+    fiscal_year: FiscalYear
     reason: Text
 
 
 class RequestReopen(Command):
-    fiscal_year: int
+    fiscal_year: FiscalYear
     reason: Text
     unit: Code
 
 
 class FiscalYearOf(Command):
-    fiscal_year: int
+    fiscal_year: FiscalYear

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 from typing import Any
 
 from ic_platform.context import CallContext
@@ -15,6 +16,9 @@ from services.budget.service_layer import line_import, register
 from services.budget.service_layer.handlers import PRODUCER, new_line
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
+
+# How long reading one workbook may take (in a child process, see adapters/workbook.py).
+PARSE_TIMEOUT_S = float(os.environ.get("IC_BUDGET_IMPORT_PARSE_TIMEOUT_S", "60"))
 
 
 def import_template_xlsx() -> dict[str, Any]:
@@ -28,7 +32,7 @@ def import_lines_xlsx(content_base64: str, dry_run: bool, uow: BudgetUnitOfWork,
     event each. `dry_run` validates only."""
     content = _decoded(content_base64)
     try:
-        rows = excel.read_import_rows(content, line_import.MAX_ROWS)
+        rows = excel.read_import_rows(content, line_import.MAX_ROWS, PARSE_TIMEOUT_S)
     except excel.UnreadableWorkbook as exc:
         raise InvalidInput("budget_import_unreadable", str(exc)) from None
     codes = sorted({code for _, cells in rows if (code := line_import.cell_text(cells.get("id")))})

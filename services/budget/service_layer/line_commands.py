@@ -7,13 +7,13 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from ic_platform.commands import Code, Command, Money, Text
+from ic_platform.commands import Code, Command, FiscalYear, Money, PageNumber, PageSize, Text
 
 
 class LineHistory(Command):
     budget_line_id: Code
-    page: int = 1
-    page_size: int = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class DecompositionPart(Command):
@@ -38,7 +38,7 @@ class SetControl(Command):
 
     budget_line_id: Code | None = None
     economic_class: Code | None = None  # a prefix: 302 covers 30201, 30211, …
-    fiscal_year: int | None = None
+    fiscal_year: FiscalYear | None = None
     control_mode: Literal["block", "warn", "tolerance"]
     tolerance_rate: Rate | None = None  # percent of the line's amount
     tolerance: Money | None = None  # or an amount of money
@@ -54,6 +54,6 @@ class SetControl(Command):
 
 
 class ExportLines(Command):
-    fiscal_year: int | None = None
+    fiscal_year: FiscalYear | None = None
     unit: Code | None = None
-    q: str | None = None
+    q: Annotated[str, Field(max_length=100)] | None = None

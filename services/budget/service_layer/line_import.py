@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ic_platform.commands import invalid_input
+from ic_platform.commands import CONTROL_CHARACTERS, CONTROL_REASON, invalid_input
 from ic_platform.money import CENT
 from services.budget.service_layer.commands import CreateLine
 
@@ -70,6 +70,7 @@ EXAMPLE = [
 _BY_FIELD = {c.field: c for c in COLUMNS}
 YEARS = (2000, 2100)
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")  # what the gateway accepts as a line id
+YEAR_PATTERN = re.compile(r"[0-9]{4}")
 
 
 def header_key(text: Any) -> str:
@@ -122,7 +123,7 @@ def _year(value: Any) -> tuple[Any, str | None]:
     text = cell_text(value)
     if text is None:
         return None, None
-    if not text.isdigit():
+    if not YEAR_PATTERN.fullmatch(text):  # ASCII digits only: "²".isdigit() is true, and int("²") fails
         return None, "年度必须是四位整数"
     year = int(text)
     if not YEARS[0] <= year <= YEARS[1]:
@@ -151,6 +152,9 @@ def validate_rows(
 
         for column in COLUMNS:
             raw = cells.get(column.field)
+            if isinstance(raw, str) and CONTROL_CHARACTERS.search(raw):
+                refuse(column.field, CONTROL_REASON)
+                continue
             if column.field == "amount":
                 value, problem = _amount(raw)
             elif column.field == "fiscal_year":

@@ -3,13 +3,12 @@ feature stays in its own modules."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-from ic_platform.commands import Code, Command, Money, Text
+from ic_platform.commands import Code, Command, Day, Money, PageNumber, PageSize, Text
 from ic_platform.money import MoneyError, money_str, parse_money
 
 KindName = Literal["travel", "meeting", "training", "reception"]
@@ -42,20 +41,20 @@ class AddStandardVersion(Command):
     key: dict[str, str] | None = None
     limits: dict[str, Any]
     action: Literal["block", "flag"]
-    effective_from: date
+    effective_from: Day
 
 
 class ListStandards(Command):
     kind: KindName | None = None
     code: Code | None = None
-    as_of: date | None = None  # only the versions in force on this day
-    page: int = 1
-    page_size: int = 20
+    as_of: Day | None = None  # only the versions in force on this day
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class CheckStandard(Command):
     kind: KindName
-    expense_date: date
+    expense_date: Day
     details: dict[str, Any]
 
 

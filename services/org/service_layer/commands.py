@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ic_platform.commands import Code, Command, Text
+from ic_platform.commands import Code, Command, PageNumber, PageSize, Text
 
 
 class RegisterUnit(Command):
@@ -25,7 +25,7 @@ class RegisterUser(Command):
         ],
         ...,
     ] = Field(min_length=1)
-    title: str = ""
+    title: Annotated[str, Field(max_length=100)] = ""
     password: str = Field(min_length=8, max_length=128)
 
 
@@ -36,12 +36,12 @@ class Authenticate(Command):
 
 class ListUnits(Command):
     kind: Literal["office", "community"] | None = None
-    page: int = 1
-    page_size: int = 50
+    page: PageNumber = 1
+    page_size: PageSize = 50
 
 
 class ListUsers(Command):
     unit: Code | None = None
     role: Code | None = None
-    page: int = 1
-    page_size: int = 50
+    page: PageNumber = 1
+    page_size: PageSize = 50

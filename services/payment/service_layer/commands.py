@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
-from ic_platform.commands import Code, Command, Money, Text
+from ic_platform.commands import Code, Command, Money, PageNumber, PageSize, Text
+from services.payment.domain.model import Status
 from services.payment.service_layer.standards import ExpenseSection
 
 
@@ -28,6 +27,6 @@ class ResubmitMatterApplication(Command):
 
 class ListMatterApplications(Command):
     mine: bool = True
-    status: Literal["reserving", "refused", "submitted", "approved", "rejected", "returned"] | None = None
-    page: int = 1
-    page_size: int = 20
+    status: Status | None = None  # any status an application can have
+    page: PageNumber = 1
+    page_size: PageSize = 20

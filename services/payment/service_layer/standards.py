@@ -8,10 +8,9 @@ budget later refuses the money)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal, Protocol
 
-from ic_platform.commands import Command
+from ic_platform.commands import Command, Day
 from ic_platform.context import CallContext
 from ic_platform.errors import Conflict
 from services.payment.domain.model import MatterApplication
@@ -23,7 +22,7 @@ class ExpenseSection(Command):
     """What the application will spend, as the standards measure it (see budget's check_standard)."""
 
     kind: Literal["travel", "meeting", "training", "reception"]
-    expense_date: date
+    expense_date: Day
     details: dict[str, Any]
 
 

@@ -80,7 +80,7 @@ def test_good_rows_become_create_line_commands_with_codes_for_the_chinese_labels
         ({"amount": 10.005}, "金额(元)", "金额最多两位小数"),
         ({"amount": 0}, "金额(元)", "金额必须大于零"),
         ({"amount": -5.5}, "金额(元)", "金额必须大于零"),
-        ({"amount": "十万"}, "金额(元)", "金额不是有效数字"),
+        ({"amount": "十万"}, "金额(元)", "金额不是有效数字（只能是数字，最多两位小数，如 1234.50）"),
         ({"amount": None}, "金额(元)", "必填"),
         ({"fiscal_year": "二〇二六"}, "年度", "年度必须是四位整数"),
         ({"fiscal_year": 1999}, "年度", "年度应在 2000–2100 之间"),
@@ -128,7 +128,7 @@ def test_the_template_has_the_chinese_headers_an_example_that_validates_and_inst
     assert [c.value for c in data[1]] == HEADERS
     assert HEADERS[0] == "指标编码" and HEADERS[-2:] == ["金额(元)", "控制方式(刚性/预警/容差)"]
     assert notes.title == "填写说明" and "整个文件都不导入" in "".join(str(c.value) for c in notes["A"])
-    lines, errors = validate_rows(excel.read_import_rows(excel.import_template(), 5000))
+    lines, errors = validate_rows(excel.read_import_rows(excel.import_template(), 5000, 300))
     assert errors == [] and len(lines) == 1
 
 
@@ -145,7 +145,7 @@ def workbook(header: list, *rows: list) -> bytes:
 def test_reading_finds_columns_by_header_skips_blank_rows_and_numbers_rows_as_excel_does():
     header = ["年度", "指标编码（备注）", *HEADERS[2:]]  # reordered, full-width brackets
     content = workbook(header, [2026, "A", *[None] * 11], [None] * 13, [2027, "B"])
-    rows = excel.read_import_rows(content, 5000)
+    rows = excel.read_import_rows(content, 5000, 300)
     assert [(no, cells["id"], cells["fiscal_year"]) for no, cells in rows] == [(2, "A", 2026), (4, "B", 2027)]
 
 
@@ -162,7 +162,7 @@ def test_unreadable_files_are_refused_with_a_chinese_reason(content, message):
     with pytest.raises(
         excel.UnreadableWorkbook, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")
     ):
-        excel.read_import_rows(content, 3)
+        excel.read_import_rows(content, 3, 300)
 
 
 def test_the_handler_refuses_oversized_or_undecodable_files_before_reading_them():

@@ -1,0 +1,22 @@
+"""The RPC entrypoint every service declares (`from ic_platform.entrypoints import rpc`): nameko's, guarded at
+the edge. Before a worker starts, every text in the call's arguments is looked at: one holding a control
+character (NUL makes PostgreSQL fail the statement, i.e. a 500) is refused as invalid input naming the
+argument, whether or not the entrypoint parses a Command (`get_line(budget_line_id)` does not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import Rpc
+
+from ic_platform.commands import refuse_control_characters
+
+
+class GuardedRpc(Rpc):
+    def check_signature(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        super().check_signature(args, kwargs)
+        # Raised here, the refusal goes back to the caller as the entrypoint's own error would.
+        refuse_control_characters({**{str(i): a for i, a in enumerate(args)}, **kwargs})
+
+
+rpc = GuardedRpc.decorator
