@@ -436,6 +436,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已分拨给审批人",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "step_name", "assignee"],
             document=DOCUMENT,
@@ -450,6 +451,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已处理",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "decision", "decided_by"],
             document=DOCUMENT,
@@ -498,7 +500,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="申请人在审批人处理前撤回单据，可修改后重新提交",
-        subscribers=("payment",),
+        subscribers=("payment", "budget"),
         payload=obj(
             ["document", "withdrawn_by", "round", "step_no"],
             document=DOCUMENT,
@@ -513,6 +515,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批任务已转办给同岗位的其他审批人",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             [
                 "document",
@@ -540,6 +543,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="已设置审批代理（代理期间代理人可代为审批）",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "starts_at", "ends_at", "reason"],
             delegation_id=UUID,
@@ -555,6 +559,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批代理已撤销",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "revoked_by"],
             delegation_id=UUID,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from nameko.rpc import rpc
 
+from ic_platform import catalogue
+from ic_platform.desk import with_desk_handlers
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.risk.service_layer import commands, handlers, warnings
@@ -13,7 +15,12 @@ from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 class RiskService(PlatformService):
     name = "risk"
-    platform = ServicePlatform(RiskUnitOfWork, {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS})
+    platform = ServicePlatform(
+        RiskUnitOfWork,
+        with_desk_handlers(
+            {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS}, owners_from=catalogue.approval_requests()
+        ),
+    )
 
     @rpc(expected_exceptions=DomainError)
     def get_dossier(self, **kwargs):

@@ -19,7 +19,7 @@ from services.approval.domain import definitions, errors
 from services.approval.domain.directory import Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
 from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
-from services.approval.service_layer import commands, conflicts, delegation, views, watch
+from services.approval.service_layer import commands, conflicts, delegation, scoping, views, watch
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 PRODUCER = "approval"
@@ -383,7 +383,13 @@ def verify_trail(
 def get_trail(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Every trail entry of one document, oldest first: who did what, when, from where, and why."""
     with uow:
-        entries = uow.trail.for_document(cmd.document_type, cmd.document_id)
+        route = uow.routes.find(cmd.document_type, cmd.document_id)
+        readable = (
+            route is not None
+            and route.org == ctx.org
+            and scoping.readable(uow, ctx, cmd.document_type, cmd.document_id, route.unit, route.initiator)
+        )
+        entries = uow.trail.for_document(cmd.document_type, cmd.document_id) if readable else []
     entries = [e for e in entries if e.org == ctx.org]
     if not entries:
         raise errors.route_not_found(cmd.document_type, cmd.document_id)
@@ -430,7 +436,10 @@ def get_route(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext)
     """Which step holds the document, and what happened at each one."""
     with uow:
         found = uow.queries.route(ctx.org, cmd.document_type, cmd.document_id)
-    if found is None:
+        readable = found is not None and scoping.readable(
+            uow, ctx, cmd.document_type, cmd.document_id, found[0].unit, found[0].initiator
+        )
+    if not readable:
         raise errors.route_not_found(cmd.document_type, cmd.document_id)
     return views.route_detail(*found)
 
