@@ -138,5 +138,13 @@ def current(document_type: str) -> ProcessDefinition:
         raise errors.no_definition(document_type) from None
 
 
+def version(document_type: str, number: int) -> ProcessDefinition | None:
+    """The definition a route was drawn from (the current one, or an earlier version kept for its routes)."""
+    current_one = DEFINITIONS.get(document_type)
+    if current_one is not None and current_one.version == number:
+        return current_one
+    return EARLIER.get((document_type, number))
+
+
 def resolve_route(document_type: str, attributes: dict[str, Any], directory: Directory) -> list[PlannedStep]:
     return current(document_type).resolve(attributes, directory)
