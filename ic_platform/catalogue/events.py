@@ -83,6 +83,23 @@ SPECS = [
         subscribers=("approval",),
         payload=obj(["user"], user=_USER),
     ),
+    dict(
+        type="org.deciding_body_registered",
+        version=1,
+        producer="org",
+        summary="议事决策机构（党工委、主任办公会）的成员与法定人数已登记或变更",
+        subscribers=("approval",),
+        payload=obj(
+            ["body"],
+            body=obj(
+                ["code", "name", "members", "quorum"],
+                code={"type": "string", "minLength": 1},
+                name={"type": "string", "minLength": 1},
+                members={"type": "array", "items": USERNAME, "minItems": 1},
+                quorum={"type": "integer", "minimum": 3, "description": "须出席的成员人数（申请人列席不计）"},
+            ),
+        ),
+    ),
     # ── payment (支出: matter applications, claims, payments) ──
     dict(
         type="payment.matter_application_submitted",

@@ -73,7 +73,7 @@ class ApprovalService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def record_meeting(self, **kwargs):
         """Complete a collective-decision step (集体决策) by recording the meeting that decided it."""
-        return meeting.record_meeting(commands.RecordMeeting.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        return meeting.record_meeting(meeting.RecordMeeting.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def grant_delegation(self, **kwargs):

@@ -44,6 +44,19 @@ org_user = sa.Table(
     sa.Index("org_user_by_unit", "org", "unit"),
 )
 
+# Deciding bodies (党工委、主任办公会): members and quorum, for checking a collective decision's meeting.
+org_deciding_body = sa.Table(
+    "org_deciding_body",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("members", ARRAY(sa.Text), nullable=False),
+    sa.Column("quorum", sa.Integer, nullable=False),
+    sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
+    _now("updated_at"),
+)
+
 # ── routes, their frozen steps, and the tasks people act on ──
 approval_route = sa.Table(
     "approval_route",

@@ -10,8 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
-from services.approval.adapters.orm import approval_route, approval_step, approval_task, org_unit, org_user
-from services.approval.domain.directory import Unit, User
+from services.approval.adapters.orm import (
+    approval_route,
+    approval_step,
+    approval_task,
+    org_deciding_body,
+    org_unit,
+    org_user,
+)
+from services.approval.domain.directory import DecidingBody, Unit, User
 from services.approval.domain.model import DocumentRef, PlannedStep, Route, RouteStatus, StepKind, Task, TaskStatus
 
 
@@ -50,6 +57,25 @@ class DirectoryRepository:
                 announced_at=announced_at,
             ),
         )
+
+    def upsert_body(self, org: str, body: DecidingBody, announced_at: datetime) -> None:
+        self._upsert(
+            org_deciding_body,
+            ("org", "code"),
+            dict(
+                org=org,
+                code=body.code,
+                name=body.name,
+                members=list(body.members),
+                quorum=body.quorum,
+                announced_at=announced_at,
+            ),
+        )
+
+    def body(self, org: str, code: str) -> DecidingBody | None:
+        t = org_deciding_body
+        row = self.conn.execute(sa.select(t).where(t.c.org == org, t.c.code == code)).first()
+        return DecidingBody(row.code, row.name, tuple(row.members), row.quorum) if row else None
 
     def _upsert(self, table: sa.Table, key: tuple[str, ...], values: dict[str, Any]) -> None:
         stmt = pg_insert(table).values(**values)

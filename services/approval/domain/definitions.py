@@ -60,6 +60,7 @@ MATTER_APPLICATION_V2: dict[str, Any] = {
             "scope": "org",
             "kind": "collective",
             "roles": ["principal"],
+            "body": "dgw",  # 党工委: its members and quorum are org's data
         },
     ],
     "thresholds": {"leader_in_charge": "50000.00", "principal": "200000.00"},

@@ -19,11 +19,8 @@ APPROVER_ROLES = ("unit_head", "leader_in_charge", "finance_reviewer", "inspecto
 def step_scope(definition: ProcessDefinition | None, step_name: str, roles: tuple[str, ...]) -> str:
     """The scope of a route step, from the definition it was drawn from (its authority, found by the step's
     name and roles). A step no definition explains is treated as the narrowest: the document's unit."""
-    if definition is not None:
-        for authority in definition.authorities:
-            if authority.step_name == step_name and authority.holder_roles == roles:
-                return authority.scope
-    return "unit"
+    authority = definition.authority_of_step(step_name, roles) if definition is not None else None
+    return authority.scope if authority is not None else "unit"
 
 
 def could_hold(user: User, roles: tuple[str, ...], scope: str, unit: Unit) -> bool:

@@ -29,6 +29,8 @@ class Authority:
     # Whose holders take the step, when not `role` itself: every holder of these roles in the scope for a
     # parallel step (会签/或签), the one holder of the first for a collective decision (who records the meeting).
     roles: tuple[str, ...] = ()
+    # A collective decision's deciding body (org data: members, quorum), e.g. "dgw" for the 党工委.
+    body: str | None = None
 
     @property
     def holder_roles(self) -> tuple[str, ...]:
@@ -113,6 +115,10 @@ class ProcessDefinition:
 
     def authority(self, role: str) -> Authority:
         return next(a for a in self.authorities if a.role == role)
+
+    def authority_of_step(self, step_name: str, roles: tuple[str, ...]) -> Authority | None:
+        """The authority a drawn step stands for (by its name and roles), to ask its scope or body later."""
+        return next((a for a in self.authorities if a.step_name == step_name and a.holder_roles == roles), None)
 
     def resolve(self, attributes: dict[str, Any], directory: Directory) -> list[PlannedStep]:
         """The route for a document with these attributes (amount, unit, initiator, flags).

@@ -16,7 +16,7 @@ from ic_platform.paging import page_window, paged
 from ic_platform.tracing import current_trace_id
 from services.approval.adapters.trail import AnchorFile
 from services.approval.domain import definitions, errors
-from services.approval.domain.directory import Unit, User
+from services.approval.domain.directory import DecidingBody, Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
 from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
 from services.approval.service_layer import commands, conflicts, delegation, scoping, views, watch
@@ -32,6 +32,10 @@ def on_unit_registered(event: Envelope, uow: ApprovalUnitOfWork) -> None:
 
 def on_user_registered(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     uow.directory.upsert_user(event.org, User.from_payload(event.payload["user"]), _announced(event))
+
+
+def on_deciding_body_registered(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+    uow.directory.upsert_body(event.org, DecidingBody.from_payload(event.payload["body"]), _announced(event))
 
 
 def _announced(event: Envelope) -> datetime:
@@ -447,6 +451,7 @@ def get_route(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext)
 EVENT_HANDLERS = {
     "org.unit_registered": [on_unit_registered],
     "org.user_registered": [on_user_registered],
+    "org.deciding_body_registered": [on_deciding_body_registered],
     **{event_type: [on_document_submitted] for event_type in SUBMITTED},
     **{event_type: [on_document_resubmitted] for event_type in RESUBMITTED},
 }
