@@ -142,6 +142,9 @@ class RouteRepository:
                 status=route.status.value,
                 current_step=route.current_step,
                 round=route.round,
+                economic_class=route.economic_class,
+                major_matter=route.major_matter,
+                major_reasons=list(route.major_reasons),
             )
             .on_conflict_do_nothing()
             .returning(approval_route.c.id)
@@ -183,6 +186,8 @@ class RouteRepository:
                 title=route.title,
                 definition_version=route.definition_version,
                 completed_at=None,
+                major_matter=route.major_matter,
+                major_reasons=list(route.major_reasons),
             )
         )
         self._add_steps(route)
@@ -218,6 +223,9 @@ class RouteRepository:
             status=RouteStatus(row.status),
             current_step=row.current_step,
             round=row.round,
+            economic_class=row.economic_class,
+            major_matter=row.major_matter,
+            major_reasons=tuple(row.major_reasons or ()),
             steps=[
                 PlannedStep(
                     s.step_no, s.name, s.approver_role, s.assignee, s.reason, StepKind(s.kind), tuple(s.co_assignees)

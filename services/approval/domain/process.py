@@ -54,10 +54,11 @@ class Clause:
             return facts["amount"] >= thresholds[self.amount_at_least]
         return bool(facts.get(self.flag))
 
-    def describe(self, thresholds: dict[str, Decimal]) -> str:
+    def describe(self, thresholds: dict[str, Decimal], facts: dict[str, Any] | None = None) -> str:
         if self.amount_at_least:
             return f"金额 ≥ {thresholds[self.amount_at_least]:,.2f} 元"
-        return self.label or self.flag
+        why = (facts or {}).get(f"{self.flag}_why")  # a flag set by rule says which rule (e.g. 三重一大)
+        return f"{self.label or self.flag}：{why}" if why else self.label or self.flag
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class ProcessDefinition:
     def _why(self, rule: StepRule, attributes: dict[str, Any]) -> str | None:
         if not rule.when:
             return rule.reason or f"{self.authority(rule.role).label}审核"
-        matched = [c.describe(self.thresholds) for c in rule.when if c.holds(attributes, self.thresholds)]
+        matched = [c.describe(self.thresholds, attributes) for c in rule.when if c.holds(attributes, self.thresholds)]
         return f"{'，'.join(matched)} → {self.authority(rule.role).step_name}" if matched else None
 
     def _escalate(

@@ -19,7 +19,7 @@ from services.approval.domain import definitions, errors
 from services.approval.domain.directory import DecidingBody, Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
 from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
-from services.approval.service_layer import commands, conflicts, delegation, scoping, views, watch
+from services.approval.service_layer import commands, conflicts, delegation, major_matter, scoping, views, watch
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 PRODUCER = "approval"
@@ -69,11 +69,14 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         return  # heard before (a republished submission): one route per document
     definition = definitions.current(document.type)
     amount = parse_money(p["amount"])
+    economic_class = p.get("economic_class")
+    why = major_matter.reasons(uow, event.org, document.type, amount, economic_class, event.occurred_at)
     attributes = {
         "amount": amount,
         "unit": p["unit"],
         "initiator": p["applicant"],
-        "major_matter": p.get("major_matter", False),
+        "major_matter": p.get("major_matter", False) or bool(why),  # a rule's 三重一大 cannot be unticked
+        "major_matter_why": "；".join(why),
     }
     steps = definition.resolve(attributes, uow.directory.of(event.org))
     route, task = Route.start(
@@ -85,6 +88,9 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         initiator=p["applicant"],
         unit=p["unit"],
         definition_version=definition.version,
+        economic_class=economic_class,
+        major_matter=attributes["major_matter"],
+        major_reasons=tuple(why),
     )
     if not uow.routes.add(route):
         return  # a concurrent delivery of another submission event stored it first
@@ -118,12 +124,15 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     if not route.status.resubmittable:
         return  # heard before: the new round is already under way
     definition = definitions.current(document.type)
+    why = major_matter.reasons(uow, event.org, document.type, route.amount, route.economic_class, event.occurred_at)
     attributes = {
         "amount": route.amount,
         "unit": route.unit,
         "initiator": route.initiator,
-        "major_matter": p.get("major_matter", False),
+        "major_matter": p.get("major_matter", False) or bool(why),
+        "major_matter_why": "；".join(why),
     }
+    route.major_matter, route.major_reasons = attributes["major_matter"], tuple(why)
     steps = definition.resolve(attributes, uow.directory.of(event.org))
     task = route.restart(steps, definition.version, p.get("title") or route.title)
     uow.routes.save_new_round(route)

@@ -357,6 +357,8 @@ def _consume(
         **decision.as_dict(),
         "available_after": money_str(line.available),
         "replayed": False,
+        # The spending's category: the submitting service passes it on to approval (三重一大 by category).
+        "economic_class": line.economic_class,
         "relieved_from_source": money_str(settlement.relieved),
         "released_from_source": money_str(settlement.released),
     }
@@ -525,6 +527,7 @@ def _replayed(
         "warning": None,
         "available_after": money_str(line.available),
         "replayed": True,
+        "economic_class": line.economic_class,
     }
 
 

@@ -122,6 +122,7 @@ def _reserve_and_submit(
                         "title": current.title,
                         "purpose": current.purpose,
                         "major_matter": current.major_matter,
+                        **({"economic_class": decision["economic_class"]} if decision.get("economic_class") else {}),
                         **ctx.client(),
                     },
                     producer=PRODUCER,
