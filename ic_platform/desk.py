@@ -8,8 +8,9 @@ step it follows (a parallel step's skipped tasks), and `completed` / `withdrawn`
 Delegations (代理) come from `approval.delegation_granted` / `_revoked`. A document is on a person's desk when
 - they hold or held one of its tasks, or decided one (a delegate who acted stays on the desk), or
 - they are the delegate of a task's holder for a period that overlaps the time the holder held it.
-So an approver keeps seeing what they approved; a delegate sees their principal's tasks while standing in and
-what they acted on, not the principal's whole history.
+So an approver keeps seeing what they approved; a delegate sees what their principal held while they stood in
+(it was in the delegate's inbox too), during the delegation and after it, but not the principal's history
+before the delegation nor what reaches the principal after it.
 
 Services that do not own the documents they show (risk's dossiers) also keep who owns each document
 (`desk_document`: unit and initiator), from the submission events' approval-request payload.

@@ -288,13 +288,15 @@ def test_the_administrator_reads_only_their_own_units_documents(documents, login
     assert admin.get(f"{API}/documents/matter_application/{documents['application_id']}/trail").status_code == 200
 
 
-def test_a_delegate_reads_while_standing_in_and_an_approver_after_deciding(login, rpc):
+def test_a_delegate_reads_what_is_or_was_on_their_desk_and_nothing_else(login, rpc):
     """A 经济服务办 (jfb) application goes to its leader in charge (`leader`); `leader_party` (who leads other
-    units) stands in for them. While the delegation lasts the delegate reads it and can open the task; having
-    decided it, they keep reading it; another delegate who never acted loses it with the delegation."""
+    units) stands in for them. What the leader held during the delegation was on the delegate's desk: the
+    delegate reads it while standing in (and opens its task, to see the warnings), and keeps reading it after,
+    decided or not. What the leader finished before the delegation, or receives after it, the delegate never
+    reads: a delegate does not inherit the principal's history."""
     clerk, head, leader = login("clerk_jfb"), login("head_jfb"), login("leader")
     deputy = login("leader_party")
-    jfb_line = new_line(rpc, "200000.00", unit="jfb")
+    jfb_line = new_line(rpc, "400000.00", unit="jfb")
 
     def at_leader():
         app = submit(clerk, "60000.00", jfb_line).json()
@@ -303,22 +305,29 @@ def test_a_delegate_reads_while_standing_in_and_an_approver_after_deciding(login
         eventually(lambda: pending_task(leader, app["id"]))
         return app
 
-    decided, untouched = at_leader(), at_leader()
     reads = [
         lambda a: f"{API}/matter-applications/{a['id']}",
         lambda a: f"{API}/documents/matter_application/{a['id']}/route",
         lambda a: f"{API}/documents/matter_application/{a['id']}/risk-warnings",
         lambda a: f"{API}/dossiers/matter_application/{a['id']}",
     ]
-    for app in (decided, untouched):
-        assert [deputy.get(path(app)).status_code for path in reads] == [404] * len(reads)
+
+    def statuses(app):
+        return [deputy.get(path(app)).status_code for path in reads]
+
+    earlier = at_leader()
+    assert decide_as(leader, earlier).status_code == 200  # finished before the delegation
+    eventually(lambda: leader.get(f"{API}/matter-applications/{earlier['id']}").json()["status"] == "approved")
+    decided, untouched = at_leader(), at_leader()
+    for app in (earlier, decided, untouched):
+        assert statuses(app) == [404] * len(reads)
 
     now = datetime.now(UTC)
     grant = leader.post(
         f"{API}/approval/delegations",
         json={
             "delegate": "leader_party",
-            "starts_at": (now - timedelta(minutes=1)).isoformat(),
+            "starts_at": now.isoformat(),
             "ends_at": (now + timedelta(hours=1)).isoformat(),
             "reason": "外出学习",
         },
@@ -326,23 +335,27 @@ def test_a_delegate_reads_while_standing_in_and_an_approver_after_deciding(login
     assert grant.status_code == 201, grant.text
     try:
         for app in (decided, untouched):
-            for path in reads:
-                eventually(lambda p=path(app): deputy.get(p).status_code == 200)
+            eventually(lambda a=app: statuses(a) == [200] * len(reads))
         task = pending_task(deputy, decided["id"])
         opened = deputy.get(f"{API}/approval/tasks/{task['task_id']}")
         assert opened.status_code == 200, opened.text  # a delegate opens what they may decide
-        assert opened.json()["acting_for"] == "leader" or opened.json()["assignee"] == "leader"
+        assert opened.json()["assignee"] == "leader" and "warnings" in opened.json()
         body = {"decision": "approve", "comment": "同意（代）"}
         assert deputy.post(f"{API}/approval/tasks/{task['task_id']}/decision", json=body).status_code == 200
         eventually(lambda: deputy.get(f"{API}/matter-applications/{decided['id']}").json()["status"] == "approved")
+        assert statuses(earlier) == [404] * len(reads)
     finally:
         assert leader.http.delete(f"{API}/approval/delegations/{grant.json()['id']}").status_code == 200
-    # After: what they decided stays on their desk; what they never touched leaves it with the delegation.
-    for path in reads:
-        assert deputy.get(path(decided)).status_code == 200, path(decided)
-        eventually(lambda p=path(untouched): deputy.get(p).status_code == 404)
-    # The approver whose desk it was keeps reading it too (the leader leads jfb anyway; the head is its unit's).
-    assert login("clerk").get(f"{API}/matter-applications/{decided['id']}").status_code == 404
+    later = at_leader()
+    for app in (decided, untouched):
+        assert statuses(app) == [200] * len(reads)
+    assert statuses(later) == [404] * len(reads)
+    assert statuses(earlier) == [404] * len(reads)
+
+
+def decide_as(api, app):  # noqa: ANN001, ANN201
+    task = eventually(lambda: pending_task(api, app["id"]))
+    return api.post(f"{API}/approval/tasks/{task['task_id']}/decision", json={"decision": "approve"})
 
 
 def test_an_unknown_document_and_one_out_of_scope_answer_alike(documents, login):
