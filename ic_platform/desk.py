@@ -235,21 +235,15 @@ class Desk:
         self.conn.execute(sa.update(TASK).where(*where, TASK.c.closed_at.is_(None)).values(closed_at=at))
 
     def delegate(self, org: str, p: dict[str, Any]) -> None:
-        self.conn.execute(
-            pg_insert(DELEGATION)
-            .values(
-                delegation_id=p["delegation_id"],
-                org=org,
-                principal=p["principal"],
-                delegate=p["delegate"],
-                starts_at=datetime.fromisoformat(p["starts_at"]),
-                ends_at=datetime.fromisoformat(p["ends_at"]),
-            )
-            .on_conflict_do_nothing()
+        """The granted period; a revocation heard before it keeps its time (the period is then cut short)."""
+        period = {"starts_at": datetime.fromisoformat(p["starts_at"]), "ends_at": datetime.fromisoformat(p["ends_at"])}
+        stmt = pg_insert(DELEGATION).values(
+            delegation_id=p["delegation_id"], org=org, principal=p["principal"], delegate=p["delegate"], **period
         )
+        self.conn.execute(stmt.on_conflict_do_update(index_elements=["delegation_id"], set_=period))
 
     def revoke(self, org: str, p: dict[str, Any], at: datetime) -> None:
-        """A revocation heard before its grant stores a delegation that never covered anything."""
+        """A revocation heard before its grant stores a placeholder the grant fills in when it comes."""
         self.conn.execute(
             pg_insert(DELEGATION)
             .values(

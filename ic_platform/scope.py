@@ -105,11 +105,19 @@ class Scope:
 NOBODY = Scope(reader=None)
 
 
+def _area(name: Area | str) -> Area:
+    """An area, by its name or by a document type's."""
+    try:
+        return Area(name)
+    except ValueError:
+        return area_of(name)
+
+
 def scope_of(viewer: Viewer | None, area: Area | str) -> Scope:
     """The reader's scope in one area (an area name, or a document type's area via `area_of`)."""
     if viewer is None:
         return NOBODY
-    area = Area(area) if area in Area._value2member_map_ else area_of(area)
+    area = _area(area)
     if any(area in READS_ALL.get(role, ()) for role in viewer.roles):
         return Scope(viewer.username, everything=True)
     units = set(viewer.units_led)
