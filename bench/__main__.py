@@ -19,10 +19,16 @@ import psycopg
 from bench.measure import Figures, concurrent, threaded
 from deploy.stack import ThrowawayStack
 from ic_platform.echo_server import EchoServer
+from ic_platform.identity import IDENTITY_KEY, Viewer, encode_identity
 from ic_platform.rpc_client import RemoteError, RpcClient
 
 SECONDS = float(os.environ.get("IC_BENCH_SECONDS", "8"))
 LINE = "2026-DZB-30201-01"
+
+
+def _context(username: str, unit: str, role: str) -> dict[str, str]:
+    """Context data for a direct RPC, with the caller's identity as the gateway sends it (data scope)."""
+    return {"org": "xinqiao", "actor": username, IDENTITY_KEY: encode_identity(Viewer.of(username, unit, [role]))}
 
 
 def floor(stack: ThrowawayStack) -> tuple[Figures, Figures, Figures]:
@@ -52,7 +58,7 @@ def service_rpc(stack: ThrowawayStack) -> list[Figures]:
     client = RpcClient(stack.settings.amqp_uri, name="bench")
     client.start()
     try:
-        ctx = {"org": "xinqiao", "actor": "clerk"}
+        ctx = _context("clerk", "dzb", "clerk")
         return [
             threaded(
                 "gateway client → budget.ping (RPC)",
@@ -113,7 +119,7 @@ def budget_reservations(stack: ThrowawayStack, workers: int = 32, seconds: float
     client = RpcClient(stack.settings.amqp_uri, name="bench")
     client.start()
     try:
-        ctx = {"org": "xinqiao", "actor": "clerk"}
+        ctx = _context("clerk", "dzb", "clerk")
         line_id, amount, each = f"2026-BENCH-{uuid.uuid4().hex[:6]}", Decimal("2000.00"), Decimal("10.00")
         client.call(
             "budget",
@@ -275,7 +281,7 @@ def report_section(stack: ThrowawayStack, calls: int = 50) -> None:
     client = RpcClient(stack.settings.amqp_uri, name="bench")
     client.start()
     try:
-        ctx = {"org": "xinqiao", "actor": "bench"}
+        ctx = _context("bench", "czb", "finance_reviewer")
         cases = [
             (
                 "execution_report group_by=unit",

@@ -23,6 +23,7 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
     ctx = CallContext(org=demo_org.ORG_CODE, actor="system")
     org_engine = make_engine(cfg.database_url("org"), pool_size=2)
     budget_engine = make_engine(cfg.database_url("budget"), pool_size=2)
+    approval_engine = make_engine(cfg.database_url("approval"), pool_size=2)
     try:
         for unit in demo_org.UNITS:
             org.register_unit(
@@ -75,9 +76,11 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
                 ctx,
             )
         standards = standards_seed.load(budget_engine, demo_org.ORG_CODE, demo_org.FISCAL_YEAR)
+        _seed_decisions(org_engine, approval_engine, ctx)
     finally:
         org_engine.dispose()
         budget_engine.dispose()
+        approval_engine.dispose()
     return {
         "units": len(demo_org.UNITS),
         "users": len(demo_org.USERS),
@@ -85,3 +88,31 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
         "expenditure_standards": len(standards_seed.STANDARDS),
         "new_expenditure_standards": standards["standards"],
     }
+
+
+def _seed_decisions(org_engine, approval_engine, ctx: CallContext) -> None:  # noqa: ANN001 - engines
+    """The deciding bodies (org announces them to approval) and the 三重一大 rules (approval's own data)."""
+    from deploy.seed import decisions
+    from services.approval.service_layer import major_matter
+    from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
+    from services.org.service_layer import bodies
+    from services.org.service_layer import commands as org_cmd
+    from services.org.service_layer.unit_of_work import OrgUnitOfWork
+
+    for body in decisions.DECIDING_BODIES:
+        command = org_cmd.RegisterDecidingBody.parse(
+            {"code": body.code, "name": body.name, "members": list(body.members), "quorum": body.quorum}
+        )
+        bodies.register_deciding_body(command, OrgUnitOfWork(org_engine), ctx)
+    for rule in decisions.MAJOR_MATTER_RULES:
+        command = major_matter.SetMajorMatterRule.parse(
+            {
+                "code": rule.code,
+                "label": rule.label,
+                "document_types": list(rule.document_types),
+                "effective_from": rule.effective_from.isoformat(),
+                "amount_at_least": rule.amount_at_least,
+                "economic_classes": list(rule.economic_classes),
+            }
+        )
+        major_matter.set_rule(command, ApprovalUnitOfWork(approval_engine), ctx)

@@ -51,13 +51,16 @@ async def resubmit_matter_application(application_id: Ident, body: ResubmitBody,
     return await rpc.call("payment", "resubmit_matter_application", body.rpc_kwargs(application_id))
 
 
-@router.get("", summary="我的事前申请")
+@router.get("", summary="事前申请列表（默认本人提交的；all=true：数据权限范围内的全部）")
 async def list_matter_applications(
     rpc: UserRpc,
     page: Annotated[Paging, Depends(paging)],
     status: Annotated[ApplicationStatus | None, Query(description=STATUS_DESCRIPTION)] = None,
+    all: Annotated[  # noqa: A002 - the query parameter's name
+        bool, Query(description="查看数据权限范围内的全部：本单位、分管单位；财务、纪检、审计、主要领导为全部")
+    ] = False,
 ) -> dict[str, Any]:
-    kwargs = {"mine": True, **optional(status=status), **page.kwargs()}
+    kwargs = {"mine": not all, **optional(status=status), **page.kwargs()}
     return await rpc.call("payment", "list_matter_applications", kwargs)
 
 

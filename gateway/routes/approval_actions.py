@@ -36,11 +36,18 @@ class ReassignBody(Body):
 
 class MeetingBody(Body):
     meeting_date: Day = Field(description="会议日期，如 2026-11-20")
-    # How many must attend is the approval service's rule (its quorum), told in its own words.
-    attendees: list[Username] = Field(max_length=100, description="出席人员（用户名），集体决策不少于法定人数")
+    attendees: list[Username] = Field(
+        min_length=1,
+        max_length=100,
+        description="出席人员（用户名）：须为该议事决策机构成员且达到法定人数；申请人可列席，不计入",
+    )
     decision: Literal["approve", "reject"] = Field(description="会议决定：approve 同意 / reject 不同意")
     minutes: str = Field(min_length=1, max_length=20000, description="会议纪要")
     attachment: str | None = Field(None, max_length=500, description="会议纪要扫描件的存档编号或链接（可不填）")
+    acknowledge_warnings: list[int] | None = Field(
+        None, max_length=50, description="会议同意时确认的风险预警编号（高风险预警须确认并填写意见）"
+    )
+    comment: str | None = Field(None, max_length=500, description="确认风险预警时的说明（为何会议仍同意）")
 
 
 class DelegationBody(Body):
@@ -99,6 +106,8 @@ async def record_meeting(task_id: Ident, body: MeetingBody, rpc: UserRpc) -> dic
         "decision": body.decision,
         "minutes": body.minutes,
         **({"attachment": body.attachment} if body.attachment else {}),
+        **({"acknowledge_warnings": body.acknowledge_warnings} if body.acknowledge_warnings else {}),
+        **({"comment": body.comment} if body.comment else {}),
     }
     return await rpc.call("approval", "record_meeting", kwargs)
 

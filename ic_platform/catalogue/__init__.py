@@ -62,6 +62,13 @@ def subscriptions(service: str) -> list[str]:
     return sorted({spec.type for spec in CATALOGUE.values() if service in spec.subscribers})
 
 
+def approval_requests() -> list[str]:
+    """The event types that put a document into approval (an approval-request payload: the document, its unit,
+    its applicant): whoever needs to know who owns a document it does not own learns it from these."""
+    needed = {"document", "unit", "applicant"}
+    return sorted(spec.type for spec in CATALOGUE.values() if needed <= set(spec.payload.get("required", ())))
+
+
 def subscribing_services() -> list[str]:
     named = {s for spec in CATALOGUE.values() for s in spec.subscribers}
     return sorted(named | set(WILDCARD_SUBSCRIBERS))

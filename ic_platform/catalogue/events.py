@@ -83,6 +83,23 @@ SPECS = [
         subscribers=("approval",),
         payload=obj(["user"], user=_USER),
     ),
+    dict(
+        type="org.deciding_body_registered",
+        version=1,
+        producer="org",
+        summary="议事决策机构（党工委、主任办公会）的成员与法定人数已登记或变更",
+        subscribers=("approval",),
+        payload=obj(
+            ["body"],
+            body=obj(
+                ["code", "name", "members", "quorum"],
+                code={"type": "string", "minLength": 1},
+                name={"type": "string", "minLength": 1},
+                members={"type": "array", "items": USERNAME, "minItems": 1},
+                quorum={"type": "integer", "minimum": 3, "description": "须出席的成员人数（申请人列席不计）"},
+            ),
+        ),
+    ),
     # ── payment (支出: matter applications, claims, payments) ──
     dict(
         type="payment.matter_application_submitted",
@@ -436,6 +453,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已分拨给审批人",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "step_name", "assignee"],
             document=DOCUMENT,
@@ -450,6 +468,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已处理",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "decision", "decided_by"],
             document=DOCUMENT,
@@ -498,7 +517,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="申请人在审批人处理前撤回单据，可修改后重新提交",
-        subscribers=("payment",),
+        subscribers=("payment", "budget"),
         payload=obj(
             ["document", "withdrawn_by", "round", "step_no"],
             document=DOCUMENT,
@@ -513,6 +532,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批任务已转办给同岗位的其他审批人",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             [
                 "document",
@@ -540,6 +560,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="已设置审批代理（代理期间代理人可代为审批）",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "starts_at", "ends_at", "reason"],
             delegation_id=UUID,
@@ -555,6 +576,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批代理已撤销",
+        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "revoked_by"],
             delegation_id=UUID,

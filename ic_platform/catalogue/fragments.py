@@ -65,6 +65,11 @@ def approval_request(required: list[str] = (), **properties: Any) -> dict[str, A
         amount=MONEY,
         title={"type": "string", "minLength": 1},
         major_matter={"type": "boolean", "description": "三重一大事项：需主要领导审批"},
+        economic_class={
+            "type": "string",
+            "pattern": r"^\d{1,7}$",
+            "description": "支出的经济分类（预算指标的），供按类别认定三重一大",
+        },
         parties=PARTIES,
         client=CLIENT,
         **properties,

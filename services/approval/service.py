@@ -22,6 +22,7 @@ from services.approval.service_layer import (
     deadlines,
     delegation,
     handlers,
+    major_matter,
     meeting,
     notifications,
     warnings,
@@ -77,7 +78,14 @@ class ApprovalService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def record_meeting(self, **kwargs):
         """Complete a collective-decision step (集体决策) by recording the meeting that decided it."""
-        return meeting.record_meeting(commands.RecordMeeting.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        return meeting.record_meeting(meeting.RecordMeeting.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_major_matter_rule(self, **kwargs):
+        """三重一大认定规则 (administrators): an amount and/or categories that make a matter major, effective-dated."""
+        return major_matter.set_rule_as_admin(
+            major_matter.SetMajorMatterRule.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def grant_delegation(self, **kwargs):

@@ -81,7 +81,7 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def get_line(self, budget_line_id: str):
-        return handlers.get_line(budget_line_id, self.platform.uow())
+        return handlers.get_line(budget_line_id, self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def list_lines(self, **kwargs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.org.service_layer import commands, handlers
+from services.org.service_layer import bodies, commands, handlers
 from services.org.service_layer.unit_of_work import OrgUnitOfWork
 
 
@@ -32,6 +32,13 @@ class OrgService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def register_unit(self, **kwargs):
         return handlers.register_unit(commands.RegisterUnit.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def register_deciding_body(self, **kwargs):
+        """党工委 / 主任办公会: members and quorum of a body that takes collective decisions."""
+        return bodies.register_deciding_body(
+            commands.RegisterDecidingBody.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def register_user(self, **kwargs):

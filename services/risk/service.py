@@ -3,6 +3,8 @@ bound to every routing key (catalogue.WILDCARD_SUBSCRIBERS); the handler under "
 
 from __future__ import annotations
 
+from ic_platform import catalogue
+from ic_platform.desk import with_desk_handlers
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
@@ -12,7 +14,12 @@ from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 class RiskService(PlatformService):
     name = "risk"
-    platform = ServicePlatform(RiskUnitOfWork, {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS})
+    platform = ServicePlatform(
+        RiskUnitOfWork,
+        with_desk_handlers(
+            {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS}, owners_from=catalogue.approval_requests()
+        ),
+    )
 
     @rpc(expected_exceptions=DomainError)
     def get_dossier(self, **kwargs):

@@ -9,8 +9,9 @@ import pytest
 
 from ic_platform.rpc_client import RpcClient
 from tests.integration.conftest import eventually
+from tests.integration.identity import FINANCE
 
-CTX = {"org": "xinqiao", "actor": "finance"}
+CTX = FINANCE
 
 
 @pytest.fixture

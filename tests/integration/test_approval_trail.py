@@ -22,6 +22,7 @@ from ic_platform.context import CallContext
 from ic_platform.db import REPO_ROOT, drop_database, make_engine, migrate
 from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError
+from ic_platform.identity import Viewer
 from services.approval.adapters.orm import audit_trail, audit_trail_head
 from services.approval.adapters.trail import CHAIN, AnchorFile
 from services.approval.service_layer import commands, handlers
@@ -198,7 +199,7 @@ def test_a_documents_trail_reads_in_canonical_values(db):
     body = handlers.get_trail(
         commands.GetRoute(document_type="matter_application", document_id=doc_id),
         uow_of(db),
-        CallContext(org=ORG, actor="auditor"),
+        CallContext(org=ORG, actor="auditor", viewer=Viewer.of("auditor", "jjb", ["auditor"])),
     )
     assert [e["action"] for e in body["entries"]] == ["submitted", "step_assigned"]
     first = body["entries"][0]

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from ic_platform.rpc_client import RemoteError, RpcClient
+from tests.integration.identity import CLERK, FINANCE
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +23,7 @@ def rpc(stack):
 
 
 def test_32_parallel_reservations_never_overspend_a_line(rpc):
-    ctx = {"org": "xinqiao", "actor": "clerk"}
+    ctx = CLERK
     line_id = f"2026-TEST-{uuid.uuid4().hex[:6]}"
     rpc.call(
         "budget",
@@ -71,7 +72,7 @@ def test_32_parallel_reservations_never_overspend_a_line(rpc):
 def test_parallel_commits_and_payments_settle_exactly_once_and_never_overspend(rpc):
     """48 contracts race to commit 5,000 each on a 100,000 line (20 win); then each winner's two payments
     of 2,500, each sent twice, race with 16 unsourced payments that would need available money."""
-    ctx = {"org": "xinqiao", "actor": "finance"}
+    ctx = FINANCE
     line_id = f"2026-TEST-{uuid.uuid4().hex[:6]}"
     rpc.call(
         "budget",

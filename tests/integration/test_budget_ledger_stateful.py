@@ -32,6 +32,7 @@ from ic_platform.config import settings as ic_settings
 from ic_platform.context import CallContext
 from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.errors import DomainError
+from ic_platform.identity import Viewer
 from ic_platform.money import money_str
 from ic_platform.storage import platform_tables
 from services.budget.adapters.orm import budget_line_month, budget_move
@@ -85,7 +86,8 @@ class Ledger(RuleBasedStateMachine):
     def create_line(self, amount: str, mode: str) -> None:
         self.run_id = uuid.uuid4().hex[:10]
         self.line_id = f"HYP-{self.run_id}"
-        self.ctx = CallContext(org="xinqiao", actor="hypothesis", correlation_id=self.run_id)
+        reader = Viewer.of("hypothesis", "czb", ["finance_reviewer"])  # reads every line (data scope)
+        self.ctx = CallContext(org="xinqiao", actor="hypothesis", correlation_id=self.run_id, viewer=reader)
         handlers.create_line(
             commands.CreateLine(
                 id=self.line_id,
@@ -148,7 +150,7 @@ class Ledger(RuleBasedStateMachine):
         self.warnings += len(crossed_levels(self.amount, before, after, handlers.warning_levels()))
 
     def db_stages(self) -> tuple[Decimal, Decimal, Decimal]:
-        line = handlers.get_line(self.line_id, self.uow())
+        line = handlers.get_line(self.line_id, self.uow(), self.ctx)
         return Decimal(line["pre_committed"]), Decimal(line["committed"]), Decimal(line["actual"])
 
     # ── rules ──

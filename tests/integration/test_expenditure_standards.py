@@ -13,6 +13,7 @@ from deploy.seed import standards as standards_seed
 from ic_platform.db import make_engine
 from ic_platform.rpc_client import RemoteError, RpcClient
 from tests.integration.conftest import eventually
+from tests.integration.identity import FINANCE
 
 pytestmark = pytest.mark.integration
 
@@ -313,7 +314,7 @@ def test_racing_reserves_straight_to_the_budget_service_never_pass_the_cap(rpc):
     """The same race without the gateway in front, so more of it overlaps inside the budget service: 64
     reservations of 1,000 on two 公务接待费 lines (and two units) under a 20,000 cap."""
     year, tag = 2032, uuid.uuid4().hex[:6].upper()
-    ctx = {"org": "xinqiao", "actor": "finance"}
+    ctx = FINANCE
     lines = [f"{year}-DZB-30217-{tag}", f"{year}-CZB-30217-{tag}"]
     for unit, line_id in zip(("dzb", "czb"), lines, strict=True):
         rpc.call(
@@ -365,7 +366,7 @@ def test_racing_reserves_straight_to_the_budget_service_never_pass_the_cap(rpc):
 
 def test_a_unit_cap_holds_for_that_units_lines_only(rpc):
     year, tag = 2033, uuid.uuid4().hex[:6].upper()
-    ctx = {"org": "xinqiao", "actor": "finance"}
+    ctx = FINANCE
     lines = {unit: f"{year}-{unit.upper()}-30231-{tag}" for unit in ("dzb", "czb")}
     for unit, line_id in lines.items():
         rpc.call(

@@ -285,3 +285,18 @@ def test_data_is_deterministic_and_immutable():
     assert budget_lines._build_lines() == BUDGET_LINES
     with pytest.raises(AttributeError):
         BUDGET_LINES[0].amount = Decimal("1")  # type: ignore[misc]
+
+
+def test_the_deciding_bodies_are_leaders_of_the_demo_org_with_a_collective_quorum():
+    from deploy.seed import decisions
+    from services.org.domain.bodies import DecidingBody
+
+    usernames = {u.username for u in demo_org.USERS}
+    for body in decisions.DECIDING_BODIES:
+        assert DecidingBody.of(body.code, body.name, list(body.members), body.quorum, usernames) is not None
+        assert all("leader_in_charge" in _roles(m) or "principal" in _roles(m) for m in body.members)
+    assert {r.code for r in decisions.MAJOR_MATTER_RULES} == {"large_funds", "major_project"}
+
+
+def _roles(username: str) -> tuple[str, ...]:
+    return next(u.roles for u in demo_org.USERS if u.username == username)

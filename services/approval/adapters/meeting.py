@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.approval.adapters.orm import approval_meeting
+from services.approval.adapters.orm import approval_meeting, approval_task
 from services.approval.domain.meeting import Meeting
 from services.approval.domain.model import Task
 
@@ -37,3 +38,10 @@ class MeetingRepository:
         """The route's meetings by task id (as text), rows as stored."""
         rows = self.conn.execute(sa.select(approval_meeting).where(approval_meeting.c.route_id == route_id)).all()
         return {str(r.task_id): r for r in rows}
+
+    def round_started(self, route_id: int, round_: int) -> datetime | None:
+        """When a round of the route was submitted: its first task's creation."""
+        t = approval_task
+        return self.conn.execute(
+            sa.select(sa.func.min(t.c.created_at)).where(t.c.route_id == route_id, t.c.round == round_)
+        ).scalar()

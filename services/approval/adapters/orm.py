@@ -44,6 +44,19 @@ org_user = sa.Table(
     sa.Index("org_user_by_unit", "org", "unit"),
 )
 
+# Deciding bodies (党工委、主任办公会): members and quorum, for checking a collective decision's meeting.
+org_deciding_body = sa.Table(
+    "org_deciding_body",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("members", ARRAY(sa.Text), nullable=False),
+    sa.Column("quorum", sa.Integer, nullable=False),
+    sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
+    _now("updated_at"),
+)
+
 # ── routes, their frozen steps, and the tasks people act on ──
 approval_route = sa.Table(
     "approval_route",
@@ -64,6 +77,10 @@ approval_route = sa.Table(
     sa.Column("round", sa.Integer, nullable=False, server_default="1"),
     _now("created_at"),
     sa.Column("completed_at", sa.DateTime(timezone=True)),
+    # What routing knew beyond the amount: the spending's category, and whether (and why) it is 三重一大.
+    sa.Column("economic_class", sa.Text),
+    sa.Column("major_matter", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("major_reasons", ARRAY(sa.Text), nullable=False, server_default="{}"),
     sa.CheckConstraint(
         "status IN ('in_progress', 'approved', 'rejected', 'returned', 'withdrawn')", name="approval_route_status"
     ),
@@ -142,6 +159,28 @@ approval_meeting = sa.Table(
     sa.CheckConstraint("decision IN ('approve', 'reject')", name="approval_meeting_decision"),
     sa.CheckConstraint("cardinality(attendees) >= 3", name="approval_meeting_quorum"),
     sa.Index("approval_meeting_by_route", "route_id"),
+)
+
+# ── 三重一大 by rule: effective-dated rules that make a matter major (domain/major_matter.py) ──
+approval_major_matter_rule = sa.Table(
+    "approval_major_matter_rule",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("effective_from", sa.Date, primary_key=True),
+    sa.Column("effective_to", sa.Date),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("document_types", ARRAY(sa.Text), nullable=False),
+    sa.Column("amount_at_least", MONEY),
+    sa.Column("economic_classes", ARRAY(sa.Text), nullable=False, server_default="{}"),
+    sa.Column("set_by", sa.Text),
+    _now("updated_at"),
+    sa.CheckConstraint(
+        "amount_at_least IS NOT NULL OR cardinality(economic_classes) > 0", name="approval_major_matter_rule_condition"
+    ),
+    sa.CheckConstraint(
+        "effective_to IS NULL OR effective_to > effective_from", name="approval_major_matter_rule_period"
+    ),
 )
 
 # ── delegation during absence (代理): kept forever, a revoked one included (the history) ──

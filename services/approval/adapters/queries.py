@@ -8,7 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ic_platform.desk import on_desk_clause
 from services.approval.adapters.orm import (
+    approval_delegation,
     approval_meeting,
     approval_route,
     approval_step,
@@ -165,3 +167,28 @@ class ApprovalQueries:
         ).all()
         meetings = self.conn.execute(sa.select(approval_meeting).where(approval_meeting.c.route_id == head.id)).all()
         return head, steps, tasks, {str(m.task_id): m for m in meetings}
+
+
+def desk_tasks() -> sa.Subquery:
+    """Approval's own tasks in the shape of `ic_platform.desk`'s projection, so the same on-desk predicate
+    applies: who holds or held a task of which document, and when. Reassigning is not deciding: whoever
+    reassigned a task (an administrator, say) did not have it on their desk for that."""
+    decided_by = sa.case((T.c.status == "reassigned", sa.null()), else_=T.c.decided_by)
+    return (
+        sa.select(
+            R.c.org,
+            R.c.document_type,
+            R.c.document_id,
+            T.c.assignee,
+            decided_by.label("decided_by"),
+            T.c.created_at.label("assigned_at"),
+            T.c.decided_at.label("closed_at"),
+        )
+        .select_from(T.join(R, R.c.id == T.c.route_id))
+        .subquery("approval_desk_task")
+    )
+
+
+def on_desk(conn: Connection, reader: str, document_type: str, document_id: str) -> bool:
+    clause = on_desk_clause(desk_tasks(), approval_delegation, document_type, document_id, reader)
+    return bool(conn.execute(sa.select(clause)).scalar())

@@ -10,8 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
-from services.approval.adapters.orm import approval_route, approval_step, approval_task, org_unit, org_user
-from services.approval.domain.directory import Unit, User
+from services.approval.adapters.orm import (
+    approval_route,
+    approval_step,
+    approval_task,
+    org_deciding_body,
+    org_unit,
+    org_user,
+)
+from services.approval.domain.directory import DecidingBody, Unit, User
 from services.approval.domain.model import DocumentRef, PlannedStep, Route, RouteStatus, StepKind, Task, TaskStatus
 
 
@@ -50,6 +57,25 @@ class DirectoryRepository:
                 announced_at=announced_at,
             ),
         )
+
+    def upsert_body(self, org: str, body: DecidingBody, announced_at: datetime) -> None:
+        self._upsert(
+            org_deciding_body,
+            ("org", "code"),
+            dict(
+                org=org,
+                code=body.code,
+                name=body.name,
+                members=list(body.members),
+                quorum=body.quorum,
+                announced_at=announced_at,
+            ),
+        )
+
+    def body(self, org: str, code: str) -> DecidingBody | None:
+        t = org_deciding_body
+        row = self.conn.execute(sa.select(t).where(t.c.org == org, t.c.code == code)).first()
+        return DecidingBody(row.code, row.name, tuple(row.members), row.quorum) if row else None
 
     def _upsert(self, table: sa.Table, key: tuple[str, ...], values: dict[str, Any]) -> None:
         stmt = pg_insert(table).values(**values)
@@ -116,6 +142,9 @@ class RouteRepository:
                 status=route.status.value,
                 current_step=route.current_step,
                 round=route.round,
+                economic_class=route.economic_class,
+                major_matter=route.major_matter,
+                major_reasons=list(route.major_reasons),
             )
             .on_conflict_do_nothing()
             .returning(approval_route.c.id)
@@ -157,6 +186,8 @@ class RouteRepository:
                 title=route.title,
                 definition_version=route.definition_version,
                 completed_at=None,
+                major_matter=route.major_matter,
+                major_reasons=list(route.major_reasons),
             )
         )
         self._add_steps(route)
@@ -192,6 +223,9 @@ class RouteRepository:
             status=RouteStatus(row.status),
             current_step=row.current_step,
             round=row.round,
+            economic_class=row.economic_class,
+            major_matter=row.major_matter,
+            major_reasons=tuple(row.major_reasons or ()),
             steps=[
                 PlannedStep(
                     s.step_no, s.name, s.approver_role, s.assignee, s.reason, StepKind(s.kind), tuple(s.co_assignees)

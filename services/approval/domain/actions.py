@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from services.approval.domain import errors
-from services.approval.domain.directory import User
+from services.approval.domain import eligibility, errors
+from services.approval.domain.directory import Unit, User
 from services.approval.domain.model import Route, RouteStatus, Task, TaskStatus, skip
 
 
@@ -93,10 +93,13 @@ def reassign(
     reason: str | None,
     *,
     actor_is_admin: bool = False,
+    scope: str = "unit",
+    unit: Unit | None = None,
 ) -> Handover:
-    """The assignee (or an administrator) hands the pending task to another approver (转办) who holds the
-    step's approver role. The new holder must be allowed on this document: not its initiator, and not holding
-    another of its steps. The step's assignee becomes the new holder; the trail keeps who held it before."""
+    """The assignee (or an administrator) hands the pending task to another approver (转办) whom the step's rule
+    could have chosen (eligibility.could_hold: the step's role, in its `scope` around the document's `unit`).
+    The new holder must be allowed on this document: not its initiator, and not holding another of its steps.
+    The step's assignee becomes the new holder; the trail keeps who held it before."""
     if not actor:
         raise errors.actor_required()
     if (
@@ -114,8 +117,7 @@ def reassign(
     if target.username == task.assignee:
         raise errors.reassign_to_self(target.username)
     step = route.step(task.step_no)
-    if not set(step.roles) & set(target.roles):
-        raise errors.reassign_role_mismatch(target.username, step.name)
+    eligibility.check_reassignee(target, step.roles, scope, unit, step.name)
     if target.username == route.initiator:
         raise errors.self_approval(target.username, route.document.no)
     # Another step, or a second signature on this parallel step.

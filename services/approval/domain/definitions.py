@@ -60,6 +60,7 @@ MATTER_APPLICATION_V2: dict[str, Any] = {
             "scope": "org",
             "kind": "collective",
             "roles": ["principal"],
+            "body": "dgw",  # 党工委: its members and quorum are org's data
         },
     ],
     "thresholds": {"leader_in_charge": "50000.00", "principal": "200000.00"},
@@ -136,6 +137,14 @@ def current(document_type: str) -> ProcessDefinition:
         return DEFINITIONS[document_type]
     except KeyError:
         raise errors.no_definition(document_type) from None
+
+
+def version(document_type: str, number: int) -> ProcessDefinition | None:
+    """The definition a route was drawn from (the current one, or an earlier version kept for its routes)."""
+    current_one = DEFINITIONS.get(document_type)
+    if current_one is not None and current_one.version == number:
+        return current_one
+    return EARLIER.get((document_type, number))
 
 
 def resolve_route(document_type: str, attributes: dict[str, Any], directory: Directory) -> list[PlannedStep]:

@@ -48,6 +48,20 @@ class User:
         )
 
 
+@dataclass(frozen=True)
+class DecidingBody:
+    """A body that takes collective decisions (党工委, 主任办公会), as org announced it."""
+
+    code: str
+    name: str
+    members: tuple[str, ...]
+    quorum: int
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> DecidingBody:
+        return cls(data["code"], data["name"], tuple(data["members"]), int(data["quorum"]))
+
+
 class Directory(Protocol):
     """What route resolution may ask about the organisation. One org's view."""
 

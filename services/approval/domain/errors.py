@@ -158,6 +158,14 @@ def reassign_role_mismatch(target: str, role_label: str) -> DomainError:
     )
 
 
+def reassign_out_of_scope(target: str, step_name: str, who: str) -> DomainError:
+    return InvalidInput(
+        "approval_reassign_scope",
+        f"{target} 不在{step_name}的审批范围内：只能转办给{who}，且不能是申请人或已承担其他节点的人",
+        {"field": "assignee", "assignee": target, "step": step_name},
+    )
+
+
 def user_unknown(username: str, field: str) -> DomainError:
     return InvalidInput("approval_user_unknown", f"用户 {username} 不存在", {"field": field, "username": username})
 
@@ -169,6 +177,22 @@ def reassign_to_self(target: str) -> DomainError:
 
 
 # ── delegation (代理) ──
+def delegation_nothing_to_delegate(principal: str) -> DomainError:
+    return InvalidInput(
+        "approval_delegation_no_duty",
+        f"{principal} 没有审批职责，无需设置审批代理",
+        {"field": "principal", "principal": principal},
+    )
+
+
+def delegation_out_of_scope(principal: str, delegate: str, missing_roles: list[str], unit: str) -> DomainError:
+    return InvalidInput(
+        "approval_delegation_scope",
+        f"代理人 {delegate} 须与委托人 {principal} 同属一个单位并具有相同的审批岗位，才能代为审批",
+        {"field": "delegate", "delegate": delegate, "missing_roles": missing_roles, "unit": unit},
+    )
+
+
 def delegation_period_invalid() -> DomainError:
     return InvalidInput("approval_delegation_period", "代理结束时间必须晚于开始时间", {"field": "ends_at"})
 

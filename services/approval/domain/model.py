@@ -143,6 +143,9 @@ class Route:
     current_step: int | None = None  # the step holding the document; None once completed or returned
     round: int = 1  # 1 for the first submission, +1 for each resubmission after a return
     id: int | None = None  # given by storage
+    economic_class: str | None = None  # the spending's category (budget line's class), for major-matter rules
+    major_matter: bool = False  # 三重一大, as ticked or as a rule set it (this round)
+    major_reasons: tuple[str, ...] = ()  # the rules that made it major, described
 
     @classmethod
     def start(cls, steps: list[PlannedStep], **fields: Any) -> tuple[Route, Task]:

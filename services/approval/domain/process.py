@@ -29,6 +29,8 @@ class Authority:
     # Whose holders take the step, when not `role` itself: every holder of these roles in the scope for a
     # parallel step (会签/或签), the one holder of the first for a collective decision (who records the meeting).
     roles: tuple[str, ...] = ()
+    # A collective decision's deciding body (org data: members, quorum), e.g. "dgw" for the 党工委.
+    body: str | None = None
 
     @property
     def holder_roles(self) -> tuple[str, ...]:
@@ -52,10 +54,11 @@ class Clause:
             return facts["amount"] >= thresholds[self.amount_at_least]
         return bool(facts.get(self.flag))
 
-    def describe(self, thresholds: dict[str, Decimal]) -> str:
+    def describe(self, thresholds: dict[str, Decimal], facts: dict[str, Any] | None = None) -> str:
         if self.amount_at_least:
             return f"金额 ≥ {thresholds[self.amount_at_least]:,.2f} 元"
-        return self.label or self.flag
+        why = (facts or {}).get(f"{self.flag}_why")  # a flag set by rule says which rule (e.g. 三重一大)
+        return f"{self.label or self.flag}：{why}" if why else self.label or self.flag
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,10 @@ class ProcessDefinition:
     def authority(self, role: str) -> Authority:
         return next(a for a in self.authorities if a.role == role)
 
+    def authority_of_step(self, step_name: str, roles: tuple[str, ...]) -> Authority | None:
+        """The authority a drawn step stands for (by its name and roles), to ask its scope or body later."""
+        return next((a for a in self.authorities if a.step_name == step_name and a.holder_roles == roles), None)
+
     def resolve(self, attributes: dict[str, Any], directory: Directory) -> list[PlannedStep]:
         """The route for a document with these attributes (amount, unit, initiator, flags).
 
@@ -158,7 +165,7 @@ class ProcessDefinition:
     def _why(self, rule: StepRule, attributes: dict[str, Any]) -> str | None:
         if not rule.when:
             return rule.reason or f"{self.authority(rule.role).label}审核"
-        matched = [c.describe(self.thresholds) for c in rule.when if c.holds(attributes, self.thresholds)]
+        matched = [c.describe(self.thresholds, attributes) for c in rule.when if c.holds(attributes, self.thresholds)]
         return f"{'，'.join(matched)} → {self.authority(rule.role).step_name}" if matched else None
 
     def _escalate(

@@ -12,7 +12,7 @@ from typing import Any
 from ic_platform import metrics
 from ic_platform.context import CallContext
 from ic_platform.errors import DomainError
-from services.approval.domain import actions, errors
+from services.approval.domain import actions, definitions, eligibility, errors
 from services.approval.domain.model import Route, Task
 from services.approval.domain.trail import TrailAction
 from services.approval.service_layer import commands, delegation
@@ -136,10 +136,21 @@ def reassign(cmd: commands.Reassign, uow: ApprovalUnitOfWork, ctx: CallContext) 
         raise errors.actor_required()
     with uow:
         route, task = _locked_task(uow, cmd.task_id)
-        target = uow.directory.of(route.org).user(cmd.assignee)
+        directory = uow.directory.of(route.org)
+        target = directory.user(cmd.assignee)
+        step = route.step(task.step_no)
+        definition = definitions.version(route.document.type, route.definition_version)
         with sod_counted():
             handover = actions.reassign(
-                route, task, ctx.actor, target, cmd.assignee, cmd.reason, actor_is_admin=delegation.is_admin(uow, ctx)
+                route,
+                task,
+                ctx.actor,
+                target,
+                cmd.assignee,
+                cmd.reason,
+                actor_is_admin=delegation.is_admin(uow, ctx),
+                scope=eligibility.step_scope(definition, step.name, step.roles),
+                unit=directory.unit(route.unit),
             )
         closed, opened = handover.closed, handover.opened
         uow.tasks.save_decision(closed)

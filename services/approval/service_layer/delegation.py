@@ -7,7 +7,7 @@ from typing import Any
 
 from ic_platform.context import CallContext
 from ic_platform.paging import page_window, paged
-from services.approval.domain import errors
+from services.approval.domain import eligibility, errors
 from services.approval.domain.delegation import Delegation, acting_for
 from services.approval.domain.model import Task
 from services.approval.service_layer import commands
@@ -49,10 +49,13 @@ def grant(cmd: commands.GrantDelegation, uow: ApprovalUnitOfWork, ctx: CallConte
         if principal != ctx.actor and not is_admin(uow, ctx):
             raise errors.delegation_not_yours(ctx.actor, "设置")
         directory = uow.directory.of(ctx.org)
-        if directory.user(principal) is None:
+        principal_user, delegate_user = directory.user(principal), directory.user(cmd.delegate)
+        if principal_user is None:
             raise errors.user_unknown(principal, "principal")
-        if directory.user(cmd.delegate) is None:
+        if delegate_user is None:
             raise errors.user_unknown(cmd.delegate, "delegate")
+        if delegate_user.username != principal_user.username:  # delegating to oneself is refused below, by name
+            eligibility.check_delegate(principal_user, delegate_user)
         delegation = Delegation.grant(
             org=ctx.org,
             principal=principal,

@@ -16,10 +16,10 @@ from ic_platform.paging import page_window, paged
 from ic_platform.tracing import current_trace_id
 from services.approval.adapters.trail import AnchorFile
 from services.approval.domain import definitions, errors
-from services.approval.domain.directory import Unit, User
+from services.approval.domain.directory import DecidingBody, Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
 from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
-from services.approval.service_layer import commands, conflicts, delegation, views, watch
+from services.approval.service_layer import commands, conflicts, delegation, major_matter, scoping, views, watch
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 PRODUCER = "approval"
@@ -32,6 +32,10 @@ def on_unit_registered(event: Envelope, uow: ApprovalUnitOfWork) -> None:
 
 def on_user_registered(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     uow.directory.upsert_user(event.org, User.from_payload(event.payload["user"]), _announced(event))
+
+
+def on_deciding_body_registered(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+    uow.directory.upsert_body(event.org, DecidingBody.from_payload(event.payload["body"]), _announced(event))
 
 
 def _announced(event: Envelope) -> datetime:
@@ -65,11 +69,14 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         return  # heard before (a republished submission): one route per document
     definition = definitions.current(document.type)
     amount = parse_money(p["amount"])
+    economic_class = p.get("economic_class")
+    why = major_matter.reasons(uow, event.org, document.type, amount, economic_class, event.occurred_at)
     attributes = {
         "amount": amount,
         "unit": p["unit"],
         "initiator": p["applicant"],
-        "major_matter": p.get("major_matter", False),
+        "major_matter": p.get("major_matter", False) or bool(why),  # a rule's 三重一大 cannot be unticked
+        "major_matter_why": "；".join(why),
     }
     steps = definition.resolve(attributes, uow.directory.of(event.org))
     route, task = Route.start(
@@ -81,6 +88,9 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         initiator=p["applicant"],
         unit=p["unit"],
         definition_version=definition.version,
+        economic_class=economic_class,
+        major_matter=attributes["major_matter"],
+        major_reasons=tuple(why),
     )
     if not uow.routes.add(route):
         return  # a concurrent delivery of another submission event stored it first
@@ -114,12 +124,15 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     if not route.status.resubmittable:
         return  # heard before: the new round is already under way
     definition = definitions.current(document.type)
+    why = major_matter.reasons(uow, event.org, document.type, route.amount, route.economic_class, event.occurred_at)
     attributes = {
         "amount": route.amount,
         "unit": route.unit,
         "initiator": route.initiator,
-        "major_matter": p.get("major_matter", False),
+        "major_matter": p.get("major_matter", False) or bool(why),
+        "major_matter_why": "；".join(why),
     }
+    route.major_matter, route.major_reasons = attributes["major_matter"], tuple(why)
     steps = definition.resolve(attributes, uow.directory.of(event.org))
     task = route.restart(steps, definition.version, p.get("title") or route.title)
     uow.routes.save_new_round(route)
@@ -394,7 +407,13 @@ def verify_trail(
 def get_trail(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Every trail entry of one document, oldest first: who did what, when, from where, and why."""
     with uow:
-        entries = uow.trail.for_document(cmd.document_type, cmd.document_id)
+        route = uow.routes.find(cmd.document_type, cmd.document_id)
+        readable = (
+            route is not None
+            and route.org == ctx.org
+            and scoping.readable(uow, ctx, cmd.document_type, cmd.document_id, route.unit, route.initiator)
+        )
+        entries = uow.trail.for_document(cmd.document_type, cmd.document_id) if readable else []
     entries = [e for e in entries if e.org == ctx.org]
     if not entries:
         raise errors.route_not_found(cmd.document_type, cmd.document_id)
@@ -441,7 +460,10 @@ def get_route(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext)
     """Which step holds the document, and what happened at each one."""
     with uow:
         found = uow.queries.route(ctx.org, cmd.document_type, cmd.document_id)
-    if found is None:
+        readable = found is not None and scoping.readable(
+            uow, ctx, cmd.document_type, cmd.document_id, found[0].unit, found[0].initiator
+        )
+    if not readable:
         raise errors.route_not_found(cmd.document_type, cmd.document_id)
     return views.route_detail(*found)
 
@@ -449,6 +471,7 @@ def get_route(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext)
 EVENT_HANDLERS = {
     "org.unit_registered": [on_unit_registered],
     "org.user_registered": [on_user_registered],
+    "org.deciding_body_registered": [on_deciding_body_registered],
     **{event_type: [on_document_submitted] for event_type in SUBMITTED},
     **{event_type: [on_document_resubmitted] for event_type in RESUBMITTED},
 }

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from ic_platform.envelope import Envelope
 from ic_platform.uow import UnitOfWork
 from services.approval.adapters.delegation import DelegationRepository
+from services.approval.adapters.major_matter import MajorMatterRepository
 from services.approval.adapters.meeting import MeetingRepository
 from services.approval.adapters.queries import ApprovalQueries
 from services.approval.adapters.repository import DirectoryRepository, RouteRepository, TaskRepository
@@ -23,6 +24,7 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.trail = TrailRepository(self.conn)
         self.delegations = DelegationRepository(self.conn)
         self.meetings = MeetingRepository(self.conn)
+        self.major_rules = MajorMatterRepository(self.conn)
         self.watch = WatchRepository(self.conn)  # approval-watch: warnings, due times, notifications
         return self
 

@@ -99,6 +99,9 @@ def route_detail(
         "created_at": iso(head.created_at),
         "completed_at": iso(head.completed_at),
         "round": head.round,
+        # 三重一大: as ticked or as a rule made it; `major_matter_rules` names the rules (the applicant cannot untick).
+        "major_matter": head.major_matter,
+        "major_matter_rules": list(head.major_reasons or []),
         "steps": this["steps"],
         "returned": this["returned"],
         "withdrawn": this["withdrawn"],

@@ -23,7 +23,7 @@ from services.approval.domain import errors
 from services.approval.domain.model import Decision, Route, Task
 from services.approval.domain.trail import TrailDraft
 from services.approval.domain.warnings import SEVERITY_LABELS, max_severity, to_acknowledge
-from services.approval.service_layer import commands, views
+from services.approval.service_layer import commands, scoping, views
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 # The trail action of an acknowledgement: one entry per acknowledging decision, naming the warnings.
@@ -96,10 +96,10 @@ def get_task(cmd: GetTask, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[st
                 _task_rows().add_columns(TASK.c.assignee).where(TASK.c.id == task_id, ROUTE.c.org == ctx.org)
             ).first()
         )
-        if row is None:
+        # Whoever may read the document may open its task: the assignee and their delegate (who must see the
+        # warnings to acknowledge them), the initiator, past deciders, and the document's other readers.
+        if row is None or not scoping.readable(uow, ctx, row.document_type, row.document_id, row.unit, row.initiator):
             raise errors.task_not_found(cmd.task_id)
-        if ctx.actor not in (row.assignee, row.decided_by, row.initiator):
-            raise errors.not_assignee(ctx.actor, row.assignee)
         warnings = uow.watch.warning_rows(row.document_type, row.document_id, str(row.task_id))
         deadline = uow.watch.deadline(str(row.task_id))
     item = views.task_item(row)

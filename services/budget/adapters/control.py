@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
+from ic_platform.desk import visible_clause
 from ic_platform.documents import DocumentRef
+from ic_platform.scope import Scope
 from services.budget.adapters.orm import (
     budget_adjustment,
     budget_adjustment_no,
@@ -71,9 +73,24 @@ class AdjustmentRepository:
         )
 
     def page(
-        self, *, org: str, initiator: str | None, status: str | None, fiscal_year: int | None, limit: int, offset: int
+        self,
+        *,
+        org: str,
+        initiator: str | None,
+        scope: Scope,
+        status: str | None,
+        fiscal_year: int | None,
+        limit: int,
+        offset: int,
     ) -> tuple[int, list[adj.Adjustment]]:
-        cond = [A.c.org == org]
+        readable = visible_clause(
+            scope,
+            unit=A.c.unit,
+            initiator=A.c.initiator,
+            document_type="budget_adjustment",
+            document_id=sa.cast(A.c.id, sa.Text),
+        )
+        cond = [A.c.org == org, readable]
         if initiator:
             cond.append(A.c.initiator == initiator)
         if status:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
 
 metadata = sa.MetaData()
@@ -289,3 +290,5 @@ three_public_cap = sa.Table(
 )
 
 platform = platform_tables(metadata)
+# Whose desk each budget document is (or was) on, from approval's events: the data-scope rule's last clause.
+desk = desk_tables(metadata)

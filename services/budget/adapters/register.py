@@ -179,15 +179,15 @@ class RegisterLineRepository:
         return [_to_line(r) for r in self.conn.execute(query)]
 
     def all(
-        self, *, org: str, fiscal_year: int | None, unit: str | None, q: str | None, limit: int
+        self, *, org: str, fiscal_year: int | None, units: frozenset[str] | None, q: str | None, limit: int
     ) -> list[BudgetLine]:
         """The lines a filter selects, in id order, at most `limit` (for export: the caller says when more)."""
         c = budget_line.c
         cond = [c.org == org]
         if fiscal_year:
             cond.append(c.fiscal_year == fiscal_year)
-        if unit:
-            cond.append(c.unit == unit)
+        if units is not None:
+            cond.append(c.unit.in_(sorted(units)))
         if q:
             like = f"%{q}%"
             cond.append(

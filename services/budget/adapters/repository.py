@@ -55,13 +55,21 @@ class LineRepository:
         )
 
     def page(
-        self, *, org: str, fiscal_year: int | None, unit: str | None, q: str | None, limit: int, offset: int
+        self,
+        *,
+        org: str,
+        fiscal_year: int | None,
+        units: frozenset[str] | None,
+        q: str | None,
+        limit: int,
+        offset: int,
     ) -> tuple[int, list[BudgetLine]]:
+        """`units`: the units the reader's data scope reads (None: every unit)."""
         cond = [budget_line.c.org == org]
         if fiscal_year:
             cond.append(budget_line.c.fiscal_year == fiscal_year)
-        if unit:
-            cond.append(budget_line.c.unit == unit)
+        if units is not None:
+            cond.append(budget_line.c.unit.in_(sorted(units)))
         if q:
             like = f"%{q}%"
             cond.append(
@@ -193,16 +201,24 @@ class ReportRepository:
         self.conn = conn
 
     @staticmethod
-    def _lines_where(org: str, fiscal_year: int, unit: str | None, line_id: str | None = None) -> list:
+    def _lines_where(org: str, fiscal_year: int, units: frozenset[str] | None, line_id: str | None = None) -> list:
+        """`units`: the units the reader's data scope reads, narrowed to the asked one (None: every unit)."""
         cond = [budget_line.c.org == org, budget_line.c.fiscal_year == fiscal_year]
-        if unit:
-            cond.append(budget_line.c.unit == unit)
+        if units is not None:
+            cond.append(budget_line.c.unit.in_(sorted(units)))
         if line_id:
             cond.append(budget_line.c.id == line_id)
         return cond
 
     def execution(
-        self, *, org: str, fiscal_year: int, group_by: str, unit: str | None, limit: int | None, offset: int = 0
+        self,
+        *,
+        org: str,
+        fiscal_year: int,
+        group_by: str,
+        units: frozenset[str] | None,
+        limit: int | None,
+        offset: int = 0,
     ) -> tuple[int, list[dict[str, Any]], Figures]:
         """(number of groups, one page of groups, totals over every group)."""
         c = budget_line.c
@@ -221,7 +237,7 @@ class ReportRepository:
             extra = [sa.func.max(c.economic_class_name).label("economic_class_name")]
         elif group_by == "functional_class":
             extra = [sa.func.max(c.functional_class_name).label("functional_class_name")]
-        cond = self._lines_where(org, fiscal_year, unit)
+        cond = self._lines_where(org, fiscal_year, units)
         sums = [
             sa.func.sum(c.amount).label("amount"),
             sa.func.sum(c.pre_committed).label("pre_committed"),
@@ -257,12 +273,14 @@ class ReportRepository:
             (org, year, Figures(amount, pre, com, act)) for org, year, amount, pre, com, act in self.conn.execute(query)
         ]
 
-    def monthly(self, *, org: str, fiscal_year: int, unit: str | None, line_id: str | None) -> dict[Any, Figures]:
+    def monthly(
+        self, *, org: str, fiscal_year: int, units: frozenset[str] | None, line_id: str | None
+    ) -> dict[Any, Figures]:
         m = budget_line_month.c
         query = (
             sa.select(m.month, sa.func.sum(m.pre_committed), sa.func.sum(m.committed), sa.func.sum(m.actual))
             .select_from(budget_line_month.join(budget_line, budget_line.c.id == m.budget_line_id))
-            .where(*self._lines_where(org, fiscal_year, unit, line_id))
+            .where(*self._lines_where(org, fiscal_year, units, line_id))
             .group_by(m.month)
         )
         return {month: Figures(ZERO, pre, com, act) for month, pre, com, act in self.conn.execute(query)}

@@ -22,6 +22,7 @@ from services.budget.domain.errors import line_not_found, line_of_other_unit
 from services.budget.domain.model import BudgetLine, Held, MoveKind
 from services.budget.service_layer import control_commands as cc
 from services.budget.service_layer import handlers as ledger
+from services.budget.service_layer import scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = ledger.PRODUCER
@@ -177,8 +178,12 @@ def withdraw_adjustment(cmd: cc.AdjustmentId, uow: BudgetUnitOfWork, ctx: CallCo
 
 
 def get_adjustment(cmd: cc.AdjustmentId, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """One adjustment, if the caller's data scope reads it; otherwise 404, as if it did not exist."""
     with uow:
-        return view(_adjustment(uow, ctx, cmd.adjustment_id))
+        a = _adjustment(uow, ctx, cmd.adjustment_id)
+        if not scoping.document_readable(uow, ctx, "budget_adjustment", a.id, a.unit, a.initiator):
+            raise not_found("budget_adjustment", cmd.adjustment_id, "预算调整单")
+        return view(a)
 
 
 def list_adjustments(cmd: cc.ListAdjustments, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -187,6 +192,7 @@ def list_adjustments(cmd: cc.ListAdjustments, uow: BudgetUnitOfWork, ctx: CallCo
         total, items = AdjustmentRepository(uow.conn).page(
             org=ctx.org,
             initiator=ctx.actor if cmd.mine else None,
+            scope=scoping.of(ctx),
             status=cmd.status,
             fiscal_year=cmd.fiscal_year,
             limit=limit,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ic_platform.context import CallContext
+from ic_platform.desk import with_desk_handlers
 from ic_platform.envelope import Envelope
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
@@ -35,7 +36,7 @@ from services.budget.domain.model import (
     parse_warning_levels,
     settle,
 )
-from services.budget.service_layer import carried, commands, overrides, register, three_public
+from services.budget.service_layer import carried, commands, overrides, register, scoping, three_public
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -104,10 +105,11 @@ def create_line(cmd: commands.CreateLine, uow: BudgetUnitOfWork, ctx: CallContex
     return {"created": created, "line": line_view(line)}
 
 
-def get_line(line_id: str, uow: BudgetUnitOfWork) -> dict[str, Any]:
+def get_line(line_id: str, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """One line, if the caller's data scope reads its unit; otherwise 404, as if it did not exist."""
     with uow:
         line = uow.lines.get(line_id)
-    if line is None:
+    if line is None or not scoping.line_readable(ctx, line.org, line.unit):
         raise line_not_found(line_id)
     return line_view(line)
 
@@ -116,7 +118,12 @@ def list_lines(cmd: commands.ListLines, uow: BudgetUnitOfWork, ctx: CallContext)
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
         total, lines = uow.lines.page(
-            org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit, q=cmd.q, limit=limit, offset=offset
+            org=ctx.org,
+            fiscal_year=cmd.fiscal_year,
+            units=scoping.units(ctx, cmd.unit),
+            q=cmd.q,
+            limit=limit,
+            offset=offset,
         )
     return paged([line_view(x) for x in lines], total, cmd.page, limit)
 
@@ -350,6 +357,8 @@ def _consume(
         **decision.as_dict(),
         "available_after": money_str(line.available),
         "replayed": False,
+        # The spending's category: the submitting service passes it on to approval (三重一大 by category).
+        "economic_class": line.economic_class,
         "relieved_from_source": money_str(settlement.relieved),
         "released_from_source": money_str(settlement.released),
     }
@@ -518,6 +527,7 @@ def _replayed(
         "warning": None,
         "available_after": money_str(line.available),
         "replayed": True,
+        "economic_class": line.economic_class,
     }
 
 
@@ -535,8 +545,10 @@ def on_budget_document_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     control_events.on_returned(event, uow)
 
 
-EVENT_HANDLERS = {
-    "approval.completed": [on_approval_completed, on_budget_document_completed],
-    "approval.returned": [on_budget_document_returned],
-    **register.EVENT_HANDLERS,
-}
+EVENT_HANDLERS = with_desk_handlers(
+    {
+        "approval.completed": [on_approval_completed, on_budget_document_completed],
+        "approval.returned": [on_budget_document_returned],
+        **register.EVENT_HANDLERS,
+    }
+)

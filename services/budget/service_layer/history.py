@@ -17,6 +17,7 @@ from ic_platform.paging import page_window, paged
 from services.budget.domain.errors import line_not_found
 from services.budget.domain.lines import ChangeKind, change_kind_name, checked_change
 from services.budget.domain.model import BudgetLine
+from services.budget.service_layer import scoping
 from services.budget.service_layer.line_commands import LineHistory
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -43,7 +44,7 @@ def line_history(cmd: LineHistory, uow: BudgetUnitOfWork, ctx: CallContext) -> d
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
         line = uow.lines.get(cmd.budget_line_id)
-        if line is None or line.org != ctx.org:
+        if line is None or not scoping.line_readable(ctx, line.org, line.unit):
             raise line_not_found(cmd.budget_line_id)
         total, rows = uow.changes.page(line.id, limit=limit, offset=offset)
     items = [

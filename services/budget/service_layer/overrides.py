@@ -24,6 +24,7 @@ from services.budget.domain import overrides as ovr
 from services.budget.domain.errors import line_not_found, line_of_other_unit
 from services.budget.domain.model import BudgetLine, ControlMode, DocumentRef, FundsDecision
 from services.budget.service_layer import control_commands as cc
+from services.budget.service_layer import scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = "budget"
@@ -128,7 +129,12 @@ def request_override(cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallCo
 def get_override(cmd: cc.OverrideId, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
         o = _get(uow, cmd.override_id)
-    if o is None or o.org != ctx.org:
+        readable = (
+            o is not None
+            and o.org == ctx.org
+            and scoping.document_readable(uow, ctx, "budget_override", o.id, o.unit, o.initiator)
+        )
+    if not readable:
         raise not_found("budget_override", cmd.override_id, "超预算审批单")
     return view(o)
 

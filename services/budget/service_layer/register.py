@@ -25,7 +25,7 @@ from services.budget.domain.lines import (
     with_control,
 )
 from services.budget.domain.model import BudgetLine, ControlMode
-from services.budget.service_layer import line_import
+from services.budget.service_layer import line_import, scoping
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.line_commands import DecomposeLine, ExportLines, SetControl
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
@@ -190,7 +190,11 @@ def set_control(cmd: SetControl, uow: BudgetUnitOfWork, ctx: CallContext) -> dic
 def export_lines_xlsx(cmd: ExportLines, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
         lines = uow.register.all(
-            org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit, q=cmd.q, limit=MAX_EXPORT_ROWS + 1
+            org=ctx.org,
+            fiscal_year=cmd.fiscal_year,
+            units=scoping.units(ctx, cmd.unit),
+            q=cmd.q,
+            limit=MAX_EXPORT_ROWS + 1,
         )
     if len(lines) > MAX_EXPORT_ROWS:
         raise InvalidInput(

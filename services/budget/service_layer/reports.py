@@ -13,7 +13,7 @@ from services.budget.adapters import excel
 from services.budget.domain import report
 from services.budget.domain.errors import line_not_found
 from services.budget.domain.model import DocumentRef
-from services.budget.service_layer import commands
+from services.budget.service_layer import commands, scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 
@@ -21,7 +21,12 @@ def execution_report(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: 
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
         groups, rows, total = uow.reports.execution(
-            org=ctx.org, fiscal_year=cmd.fiscal_year, group_by=cmd.group_by, unit=cmd.unit, limit=limit, offset=offset
+            org=ctx.org,
+            fiscal_year=cmd.fiscal_year,
+            group_by=cmd.group_by,
+            units=scoping.units(ctx, cmd.unit),
+            limit=limit,
+            offset=offset,
         )
     return {
         **paged([report.report_row(cmd.group_by, r) for r in rows], groups, cmd.page, limit),
@@ -37,7 +42,11 @@ def execution_report_xlsx(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, 
     """The whole report (every group, not one page) as an Excel workbook, base64-encoded."""
     with uow:
         _, rows, total = uow.reports.execution(
-            org=ctx.org, fiscal_year=cmd.fiscal_year, group_by=cmd.group_by, unit=cmd.unit, limit=None
+            org=ctx.org,
+            fiscal_year=cmd.fiscal_year,
+            group_by=cmd.group_by,
+            units=scoping.units(ctx, cmd.unit),
+            limit=None,
         )
     content = excel.execution_workbook(
         cmd.fiscal_year, cmd.group_by, cmd.unit, [report.report_row(cmd.group_by, r) for r in rows], total
@@ -52,7 +61,7 @@ def execution_report_xlsx(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, 
 def execution_trend(cmd: commands.ExecutionTrend, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
         monthly = uow.reports.monthly(
-            org=ctx.org, fiscal_year=cmd.fiscal_year, unit=cmd.unit, line_id=cmd.budget_line_id
+            org=ctx.org, fiscal_year=cmd.fiscal_year, units=scoping.units(ctx, cmd.unit), line_id=cmd.budget_line_id
         )
     return {
         "fiscal_year": cmd.fiscal_year,
@@ -67,7 +76,7 @@ def line_moves(cmd: commands.LineMoves, uow: BudgetUnitOfWork, ctx: CallContext)
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
         line = uow.lines.get(cmd.budget_line_id)
-        if line is None or line.org != ctx.org:
+        if line is None or not scoping.line_readable(ctx, line.org, line.unit):
             raise line_not_found(cmd.budget_line_id)
         total, rows = uow.reports.moves(line.id, limit=limit, offset=offset)
     items = [

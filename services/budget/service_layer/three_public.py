@@ -17,6 +17,7 @@ from ic_platform.money import money_str
 from services.budget.adapters.standards_repository import CapRepository
 from services.budget.domain import three_public as rules
 from services.budget.domain.three_public import ORG_WIDE, Cap, CapDecision, Category
+from services.budget.service_layer import scoping
 from services.budget.service_layer.standards_commands import SetThreePublicCap, ThreePublicReport
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -73,17 +74,24 @@ def set_cap(cmd: SetThreePublicCap, uow: BudgetUnitOfWork, ctx: CallContext) -> 
 def three_public_report(cmd: ThreePublicReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Per category: the cap, the consumption (pre-committed + committed + actual over its lines), what is
     left and the rate; a category without a cap shows its consumption only."""
-    unit = cmd.unit or ORG_WIDE
-    with uow:
-        repo = CapRepository(uow.conn)
-        caps = repo.caps(ctx.org, cmd.fiscal_year, unit)
-        consumed = repo.consumed_by_category(ctx.org, cmd.fiscal_year, unit)
+    reader = scoping.of(ctx)
+    asked = cmd.unit
+    if asked is None and not reader.everything:
+        # The office-wide figures are for those who read every unit; anyone else gets their own unit's.
+        asked = ctx.viewer.unit if ctx.viewer else None
+    if (asked is None and not reader.everything) or (asked is not None and not reader.admits_unit(asked)):
+        caps, consumed = {}, dict.fromkeys(Category, Decimal("0.00"))  # as for a unit with no data
+    else:
+        with uow:
+            repo = CapRepository(uow.conn)
+            caps = repo.caps(ctx.org, cmd.fiscal_year, asked or ORG_WIDE)
+            consumed = repo.consumed_by_category(ctx.org, cmd.fiscal_year, asked or ORG_WIDE)
     items = [rules.report_row(c, caps[c].amount if c in caps else None, consumed[c]) for c in Category]
     total_cap = sum((caps[c].amount for c in caps), Decimal("0.00"))
     total_consumed = sum(consumed.values(), Decimal("0.00"))
     return {
         "fiscal_year": cmd.fiscal_year,
-        "unit": cmd.unit,
+        "unit": asked,
         "items": items,
         "totals": {
             "cap": money_str(total_cap),

@@ -33,6 +33,7 @@ from services.budget.domain import year_end as ye
 from services.budget.domain.model import ZERO, MoveKind
 from services.budget.service_layer import control_commands as cc
 from services.budget.service_layer import handlers as ledger
+from services.budget.service_layer import scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = ledger.PRODUCER
@@ -40,7 +41,9 @@ PRODUCER = ledger.PRODUCER
 
 # ── final accounts (决算) ──
 def _final_rows(uow: BudgetUnitOfWork, ctx: CallContext, fiscal_year: int, unit: str | None) -> list[dict]:
-    lines = YearRepository(uow.conn).lines(ctx.org, fiscal_year)
+    """The year's lines the reader's data scope reads (narrowed to `unit` when asked)."""
+    units = scoping.units(ctx, unit)
+    lines = [x for x in YearRepository(uow.conn).lines(ctx.org, fiscal_year) if units is None or x.unit in units]
     return [
         {
             "budget_line_id": x.id,
@@ -91,9 +94,14 @@ def final_accounts_xlsx(cmd: cc.FinalAccounts, uow: BudgetUnitOfWork, ctx: CallC
 
 
 def fiscal_year_status(cmd: cc.FiscalYearOf, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Whether the year is open or closed is the office's, not a unit's: everyone reads it. The close's summary
+    (the whole office's figures) only those whose data scope reads every unit's budget."""
     with uow:
         state = YearRepository(uow.conn).state(ctx.org, cmd.fiscal_year)
-    return _state_view(cmd.fiscal_year, state)
+    view = _state_view(cmd.fiscal_year, state)
+    if not scoping.of(ctx).everything:
+        view["summary"] = None
+    return view
 
 
 # ── close (结账与结转) ──
@@ -267,7 +275,12 @@ def request_reopen(cmd: cc.RequestReopen, uow: BudgetUnitOfWork, ctx: CallContex
 def get_reopen(reopen_id: str, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
         doc = _get_reopen(uow, reopen_id)
-    if doc is None or doc["org"] != ctx.org:
+        readable = (
+            doc is not None
+            and doc["org"] == ctx.org
+            and scoping.document_readable(uow, ctx, "fiscal_year_reopen", str(doc["id"]), doc["unit"], doc["initiator"])
+        )
+    if not readable:
         raise not_found("fiscal_year_reopen", reopen_id, "年度重新开放申请")
     return _reopen_view(doc)
 

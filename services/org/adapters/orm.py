@@ -37,4 +37,17 @@ org_user = sa.Table(
     sa.Index("org_user_by_unit", "unit"),
 )
 
+# Deciding bodies (党工委、主任办公会): who takes collective decisions, and how many must attend.
+deciding_body = sa.Table(
+    "deciding_body",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("members", ARRAY(sa.Text), nullable=False),
+    sa.Column("quorum", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("quorum >= 3 AND quorum <= cardinality(members)", name="deciding_body_quorum"),
+)
+
 platform = platform_tables(metadata)

@@ -29,6 +29,13 @@ class RegisterUser(Command):
     password: str = Field(min_length=8, max_length=128)
 
 
+class RegisterDecidingBody(Command):
+    code: Code
+    name: Text
+    members: tuple[Code, ...] = Field(min_length=1, max_length=100)
+    quorum: int = Field(ge=1, le=100)
+
+
 class Authenticate(Command):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=128)

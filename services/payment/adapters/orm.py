@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
 
 metadata = sa.MetaData()
@@ -34,3 +35,5 @@ matter_application = sa.Table(
 )
 
 platform = platform_tables(metadata)
+# Whose desk each application is (or was) on, from approval's events: the data-scope rule's last clause.
+desk = desk_tables(metadata)

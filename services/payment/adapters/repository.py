@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
+from ic_platform.desk import visible_clause
+from ic_platform.scope import Scope
 from services.payment.adapters.orm import matter_application as t
 from services.payment.adapters.orm import matter_application_no
-from services.payment.domain.model import MatterApplication, Status
+from services.payment.domain.model import DOCUMENT_TYPE, MatterApplication, Status
 
 _FIELDS = [c.name for c in t.columns]
 
@@ -64,9 +66,16 @@ class ApplicationRepository:
         )
 
     def page(
-        self, *, org: str, applicant: str | None, status: str | None, limit: int, offset: int
+        self, *, org: str, applicant: str | None, scope: Scope, status: str | None, limit: int, offset: int
     ) -> tuple[int, list[MatterApplication]]:
-        cond = [t.c.org == org]
+        readable = visible_clause(
+            scope,
+            unit=t.c.unit,
+            initiator=t.c.applicant,
+            document_type=DOCUMENT_TYPE,
+            document_id=sa.cast(t.c.id, sa.Text),
+        )
+        cond = [t.c.org == org, readable]
         if applicant:
             cond.append(t.c.applicant == applicant)
         if status:

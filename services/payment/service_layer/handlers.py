@@ -11,12 +11,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from ic_platform import scope
 from ic_platform.context import CallContext
+from ic_platform.desk import with_desk_handlers
 from ic_platform.documents import is_document_id
 from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError, Forbidden, not_found
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
+from ic_platform.scope import Area
 from services.payment.domain.model import DOCUMENT_TYPE, STATUS_LABELS, MatterApplication, Status
 from services.payment.service_layer import commands, standards
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
@@ -119,6 +122,7 @@ def _reserve_and_submit(
                         "title": current.title,
                         "purpose": current.purpose,
                         "major_matter": current.major_matter,
+                        **({"economic_class": decision["economic_class"]} if decision.get("economic_class") else {}),
                         **ctx.client(),
                     },
                     producer=PRODUCER,
@@ -149,22 +153,40 @@ def redrive_reserving(uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget) 
 
 
 def get_matter_application(app_id: str, uow: PaymentUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """One application, if the caller's data scope reads it; otherwise 404, as if it did not exist."""
     with uow:
         app = uow.applications.get(app_id) if is_document_id(app_id) else None
-    if app is None or app.org != ctx.org:
+        readable = app is not None and app.org == ctx.org and _readable(app, uow, ctx)
+    if not readable:
         raise not_found("matter_application", app_id, "事前申请")
     return view(app)
+
+
+def _readable(app: MatterApplication, uow: PaymentUnitOfWork, ctx: CallContext) -> bool:
+    return scope.visible(
+        ctx.viewer,
+        Area.PAYMENT,
+        app.unit,
+        initiator=app.applicant,
+        on_desk=lambda: uow.desk.holds(ctx.viewer, DOCUMENT_TYPE, app.id),
+    )
 
 
 def list_matter_applications(
     cmd: commands.ListMatterApplications, uow: PaymentUnitOfWork, ctx: CallContext
 ) -> dict[str, Any]:
-    if not cmd.mine and ctx.actor is None:
-        raise Forbidden("forbidden", "无权查看全部事前申请")
+    """The caller's own applications (`mine`), or every application their data scope reads, newest first."""
+    if ctx.actor is None:
+        raise Forbidden("forbidden", "无权查看事前申请")
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
         total, apps = uow.applications.page(
-            org=ctx.org, applicant=ctx.actor if cmd.mine else None, status=cmd.status, limit=limit, offset=offset
+            org=ctx.org,
+            applicant=ctx.actor if cmd.mine else None,
+            scope=scope.scope_of(ctx.viewer, Area.PAYMENT),
+            status=cmd.status,
+            limit=limit,
+            offset=offset,
         )
     return paged([view(a) for a in apps], total, cmd.page, limit)
 
@@ -270,8 +292,10 @@ def resubmit_matter_application(
     return view(app)
 
 
-EVENT_HANDLERS = {
-    "approval.completed": [on_approval_completed],
-    "approval.returned": [on_approval_returned],
-    "approval.withdrawn": [on_approval_withdrawn],
-}
+EVENT_HANDLERS = with_desk_handlers(
+    {
+        "approval.completed": [on_approval_completed],
+        "approval.returned": [on_approval_returned],
+        "approval.withdrawn": [on_approval_withdrawn],
+    }
+)

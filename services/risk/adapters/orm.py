@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
 
 metadata = sa.MetaData()
@@ -107,3 +108,5 @@ risk_budget_signal = sa.Table(
 )
 
 platform = platform_tables(metadata)
+# Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.
+desk = desk_tables(metadata)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ic_platform import scope
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from services.risk.domain.errors import dossier_not_found
@@ -41,8 +42,11 @@ def get_dossier(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallCon
     document = DocumentRef(query.document_type, query.document_id)
     with uow:
         entries = uow.dossier.entries(ctx.org, document)
-        linked = uow.links.linked_to(document) if entries else []
-    if not entries:
+        readable = bool(entries) and readable_document(uow, ctx, document)
+        linked = (
+            [(d, r) for d, r in uow.links.linked_to(document) if readable_document(uow, ctx, d)] if readable else []
+        )
+    if not readable:
         raise dossier_not_found(document)
     no = next((e.document.no for e in reversed(entries) if e.document.no), None)
     return {
@@ -53,6 +57,21 @@ def get_dossier(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallCon
             for d, r in linked
         ],
     }
+
+
+def readable_document(uow: RiskUnitOfWork, ctx: CallContext, document: DocumentRef) -> bool:
+    """The data-scope rule for a document risk shows but does not own: its owner as the submission named it
+    (unknown: only those who read the whole area), and its desks."""
+    owner = uow.desk.owner(document.type, document.id)
+    if owner is not None and owner.org != ctx.org:
+        return False
+    return scope.visible(
+        ctx.viewer,
+        scope.area_of(document.type),
+        owner.unit if owner else None,
+        initiator=owner.initiator if owner else None,
+        on_desk=lambda: uow.desk.holds(ctx.viewer, document.type, document.id),
+    )
 
 
 def entry_view(entry: DossierEntry) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
 from services.risk.adapters.repository import DossierRepository, LinkRepository
 from services.risk.adapters.warnings import WarningRepository
@@ -11,4 +12,5 @@ class RiskUnitOfWork(UnitOfWork):
         self.dossier = DossierRepository(self.conn)
         self.links = LinkRepository(self.conn)
         self.warnings = WarningRepository(self.conn)
+        self.desk = Desk(self.conn, None)  # the risk service shows every kind of document
         return self

@@ -15,6 +15,7 @@ from ic_platform.context import CallContext
 from ic_platform.documents import DocumentRef
 from ic_platform.envelope import Envelope
 from ic_platform.money import parse_money
+from services.risk.domain.errors import dossier_not_found
 from services.risk.domain.rules import (
     RULE_LABELS,
     SEVERITY_LABELS,
@@ -28,6 +29,7 @@ from services.risk.domain.rules import (
     split_purchase,
 )
 from services.risk.service_layer import commands
+from services.risk.service_layer.handlers import readable_document
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 PRODUCER = "risk"
@@ -110,7 +112,12 @@ def _raise(uow: RiskUnitOfWork, event: Envelope, draft: WarningDraft | None) -> 
 
 
 def warnings_for(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """A document's warnings; 404 for a document risk has never heard of, or outside the reader's data scope."""
+    document = DocumentRef(query.document_type, query.document_id)
     with uow:
+        known = bool(uow.dossier.entries(ctx.org, document))
+        if not known or not readable_document(uow, ctx, document):
+            raise dossier_not_found(document)
         items = uow.warnings.for_document(ctx.org, query.document_type, query.document_id)
     for item in items:
         item["rule_label"] = RULE_LABELS[Rule(item["rule"])]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ic_platform.errors import Conflict, DomainError, Forbidden, InvalidInput
-from services.approval.domain import actions
-from services.approval.domain.directory import User
+from services.approval.domain import actions, eligibility
+from services.approval.domain.directory import Unit, User
 from services.approval.domain.errors import sod_rule
 from services.approval.domain.model import Decision, PlannedStep, RouteStatus, Task, TaskStatus
 
@@ -15,6 +15,12 @@ from .test_decisions import STEPS, start
 THREE = [*STEPS, PlannedStep(3, "主要领导审批", "principal", "principal", "金额 ≥ 200,000.00 元 → 主要领导审批")]
 LEADER_2 = User("leader_party", "刘秀英", "dzb", ("leader_in_charge",))
 HEAD_2 = User("head2", "黄二", "dzb", ("unit_head",))
+DZB = Unit("dzb", "党政综合办公室", "office", "leader")
+
+
+def reassign(*args, scope="unit", unit=DZB, **kwargs):
+    """A reassignment on a step of the given scope, for a document of `unit` (default: a dzb unit-head step)."""
+    return actions.reassign(*args, scope=scope, unit=unit, **kwargs)
 
 
 # ── withdraw ──
@@ -52,7 +58,7 @@ def test_no_withdrawal_once_an_approver_acted_on_the_round():
 
 def test_a_reassignment_is_an_action_too():
     route, task = start()
-    handover = actions.reassign(route, task, "head", HEAD_2, "head2", "出差")
+    handover = reassign(route, task, "head", HEAD_2, "head2", "出差")
     with pytest.raises(Conflict):
         actions.withdraw(route, "clerk", [task, handover.opened], "")
 
@@ -142,10 +148,18 @@ def test_a_delegate_returns_to_a_step_acting_for_the_assignee():
 
 
 # ── reassign ──
-def test_the_assignee_reassigns_to_someone_with_the_same_role():
+def test_the_assignee_reassigns_to_someone_the_steps_rule_could_have_chosen():
     route, task = start()
     following = route.decide(task, "head", Decision.APPROVE, "").next_task
-    handover = actions.reassign(route, following, "leader", LEADER_2, "leader_party", "外出学习")
+    # The leader in charge of dzb is `leader`: another leader in charge is outside the step's line of authority...
+    with pytest.raises(InvalidInput) as outside:
+        reassign(route, following, "leader", LEADER_2, "leader_party", "外出学习", scope="unit_leader")
+    assert outside.value.code == "approval_reassign_scope" and outside.value.details["field"] == "assignee"
+    # ...until the organisation puts dzb in their charge (分管调整): then the rule would choose them.
+    now_theirs = Unit("dzb", "党政综合办公室", "office", "leader_party")
+    handover = reassign(
+        route, following, "leader", LEADER_2, "leader_party", "外出学习", scope="unit_leader", unit=now_theirs
+    )
     assert (following.status, following.decided_by, following.comment) == (TaskStatus.REASSIGNED, "leader", "外出学习")
     assert (handover.opened.step_no, handover.opened.assignee) == (2, "leader_party")
     assert route.step(2).assignee == "leader_party" and route.current_step == 2
@@ -154,36 +168,47 @@ def test_the_assignee_reassigns_to_someone_with_the_same_role():
 
 def test_an_administrator_may_reassign():
     route, task = start()
-    actions.reassign(route, task, "admin", HEAD_2, "head2", "原审批人离职", actor_is_admin=True)
+    reassign(route, task, "admin", HEAD_2, "head2", "原审批人离职", actor_is_admin=True)
     assert task.status is TaskStatus.REASSIGNED
 
 
 def test_nobody_else_reassigns():
     route, task = start()
     with pytest.raises(Forbidden) as refused:
-        actions.reassign(route, task, "leader", HEAD_2, "head2", "理由")
+        reassign(route, task, "leader", HEAD_2, "head2", "理由")
     assert refused.value.code == "approval_reassign_forbidden"
 
 
 def test_reassigning_needs_a_reason_and_a_known_user_with_the_role():
     route, task = start()
     with pytest.raises(InvalidInput) as no_reason:
-        actions.reassign(route, task, "head", HEAD_2, "head2", " ")
+        reassign(route, task, "head", HEAD_2, "head2", " ")
     assert no_reason.value.details == {"field": "reason"}
     with pytest.raises(InvalidInput) as unknown:
-        actions.reassign(route, task, "head", None, "nobody", "理由")
+        reassign(route, task, "head", None, "nobody", "理由")
     assert unknown.value.code == "approval_user_unknown" and unknown.value.details["field"] == "assignee"
     with pytest.raises(InvalidInput) as role:
-        actions.reassign(route, task, "head", LEADER_2, "leader_party", "理由")
+        reassign(route, task, "head", LEADER_2, "leader_party", "理由")
     assert role.value.code == "approval_reassign_role"
     assert task.status is TaskStatus.PENDING
+
+
+def test_not_to_the_head_of_another_unit():
+    route, task = start()
+    head_djb = User("head_djb", "陈丽娟", "djb", ("unit_head",))
+    with pytest.raises(InvalidInput) as refused:
+        reassign(route, task, "head", head_djb, "head_djb", "理由")
+    assert refused.value.code == "approval_reassign_scope"
+    with pytest.raises(InvalidInput):
+        reassign(route, task, "admin", head_djb, "head_djb", "理由", actor_is_admin=True)  # nor may an admin
+    assert route.step(1).assignee == "head" and task.status is TaskStatus.PENDING
 
 
 def test_not_to_the_initiator():
     route, task = start()
     clerk_as_head = User("clerk", "李晓敏", "dzb", ("clerk", "unit_head"))
     with pytest.raises(Forbidden) as refused:
-        actions.reassign(route, task, "head", clerk_as_head, "clerk", "理由")
+        reassign(route, task, "head", clerk_as_head, "clerk", "理由")
     assert sod_rule(refused.value) == "self_approval"
 
 
@@ -191,7 +216,7 @@ def test_not_to_someone_holding_another_step_of_the_document():
     route, task = start()  # leader holds step 2
     leader_as_head = User("leader", "王建华", "dzb", ("leader_in_charge", "unit_head"))
     with pytest.raises(Forbidden) as refused:
-        actions.reassign(route, task, "head", leader_as_head, "leader", "理由")
+        reassign(route, task, "head", leader_as_head, "leader", "理由")
     assert sod_rule(refused.value) == "one_step_per_person"
     assert route.step(1).assignee == "head" and task.status is TaskStatus.PENDING
 
@@ -200,4 +225,20 @@ def test_a_decided_task_cannot_be_reassigned():
     route, task = start()
     route.decide(task, "head", Decision.APPROVE, "")
     with pytest.raises(Conflict):
-        actions.reassign(route, task, "head", HEAD_2, "head2", "理由")
+        reassign(route, task, "head", HEAD_2, "head2", "理由")
+
+
+# ── who may stand in (代理): someone who could hold the principal's steps ──
+def test_a_delegate_holds_the_principals_approver_roles_in_their_unit():
+    head = User("head", "黄志强", "dzb", ("unit_head",))
+    eligibility.check_delegate(User("leader", "王建华", "dzb", ("leader_in_charge",)), LEADER_2)
+    with pytest.raises(InvalidInput) as other_unit:
+        eligibility.check_delegate(head, User("clerk_djb", "周文博", "djb", ("clerk",)))
+    assert other_unit.value.code == "approval_delegation_scope" and other_unit.value.details["field"] == "delegate"
+    with pytest.raises(InvalidInput):
+        eligibility.check_delegate(head, User("clerk", "李晓敏", "dzb", ("clerk",)))  # same unit, no such post
+    with pytest.raises(InvalidInput):
+        eligibility.check_delegate(head, User("head_djb", "陈丽娟", "djb", ("unit_head",)))  # same post elsewhere
+    with pytest.raises(InvalidInput) as no_duty:
+        eligibility.check_delegate(User("clerk", "李晓敏", "dzb", ("clerk",)), head)
+    assert no_duty.value.code == "approval_delegation_no_duty"

@@ -7,23 +7,31 @@ from datetime import date
 import pytest
 
 from ic_platform.errors import Conflict, InvalidInput
+from services.approval.domain.directory import DecidingBody
 from services.approval.domain.meeting import Meeting
 from services.approval.domain.model import Decision, PlannedStep, RouteStatus, StepKind
 
 from .test_decisions import STEPS, start
 
-MEMBERS = {"principal", "leader", "leader_party", "leader_urban", "leader_discipline"}
+DGW = DecidingBody(
+    "dgw",
+    "党工委会议",
+    ("principal", "leader", "leader_party", "leader_urban", "leader_discipline", "leader_social"),
+    4,
+)
 TODAY = date(2026, 11, 25)
 
 
 def record(**changes):
     values = dict(
         meeting_date=date(2026, 11, 20),
-        attendees=["principal", "leader", "leader_party"],
+        attendees=["principal", "leader", "leader_party", "leader_urban"],
         decision="approve",
         minutes="经党工委会议研究，同意实施。",
         attachment=None,
-        is_member=MEMBERS.__contains__,
+        body=DGW,
+        applicant="clerk",
+        submitted_on=date(2026, 11, 18),
         today=TODAY,
     )
     return Meeting.record(**{**values, **changes})
@@ -32,25 +40,45 @@ def record(**changes):
 def test_a_meeting_is_recorded_with_its_summary():
     meeting = record(attachment=" DA-2026-118 ")
     assert meeting.decision is Decision.APPROVE and meeting.attachment == "DA-2026-118"
-    assert meeting.summary.startswith("2026-11-20 集体决策会议（出席 3 人：principal、leader、leader_party）决定：同意")
-    assert meeting.as_dict()["attendees"] == ["principal", "leader", "leader_party"]
+    assert meeting.summary.startswith(
+        "2026-11-20 党工委会议（出席成员 4 人：principal、leader、leader_party、leader_urban）决定：同意"
+    )
+    assert meeting.as_dict()["counted"] == ["principal", "leader", "leader_party", "leader_urban"]
+
+
+def test_the_applicant_may_be_present_but_is_never_counted():
+    # A member who applied: present (列席), not counted, so three other members are one short of the quorum.
+    with pytest.raises(InvalidInput) as short:
+        record(attendees=["leader_party", "principal", "leader", "leader_urban"], applicant="leader_party")
+    assert short.value.details == {"field": "attendees", "quorum": 4, "counted": 3, "body": "dgw"}
+    assert "申请人列席" in short.value.message
+    meeting = record(attendees=["clerk", "principal", "leader", "leader_party", "leader_urban"])
+    assert meeting.present_not_counted == ("clerk",) and len(meeting.counted) == 4
+    assert "申请人 clerk 列席不计" in meeting.summary
 
 
 @pytest.mark.parametrize(
-    "changes, field",
+    "changes, field, says",
     [
-        ({"attendees": ["principal", "leader"]}, "attendees"),
-        ({"attendees": ["principal", "leader", "leader"]}, "attendees"),
-        ({"attendees": ["principal", "leader", "ghost"]}, "attendees"),
-        ({"meeting_date": date(2026, 11, 26)}, "meeting_date"),
-        ({"decision": "return"}, "decision"),
-        ({"minutes": "  "}, "minutes"),
+        ({"attendees": ["principal", "leader", "leader_party"]}, "attendees", "法定人数"),
+        ({"attendees": ["principal", "leader", "leader", "leader_urban"]}, "attendees", "重复"),
+        ({"attendees": ["principal", "leader", "leader_party", "clerk_czb"]}, "attendees", "不是党工委会议成员"),
+        ({"meeting_date": date(2026, 11, 26)}, "meeting_date", "晚于今天"),
+        ({"meeting_date": date(2019, 3, 1)}, "meeting_date", "早于单据提交日期"),
+        ({"meeting_date": date(2026, 11, 17)}, "meeting_date", "早于单据提交日期"),
+        ({"decision": "return"}, "decision", "approve"),
+        ({"minutes": "  "}, "minutes", "纪要"),
     ],
 )
-def test_a_bad_record_is_refused_naming_the_field(changes, field):
+def test_a_bad_record_is_refused_naming_the_field_and_the_rule(changes, field, says):
     with pytest.raises(InvalidInput) as refused:
         record(**changes)
-    assert refused.value.details["field"] == field
+    assert refused.value.details["field"] == field and says in refused.value.message
+
+
+def test_the_day_of_submission_and_today_are_allowed():
+    assert record(meeting_date=date(2026, 11, 18)).meeting_date == date(2026, 11, 18)
+    assert record(meeting_date=TODAY).meeting_date == TODAY
 
 
 def collective_route():

@@ -6,7 +6,7 @@ import pytest
 
 from ic_platform.errors import DomainError, Forbidden
 from services.approval.domain import actions
-from services.approval.domain.directory import User
+from services.approval.domain.directory import Unit, User
 from services.approval.domain.errors import sod_rule
 from services.approval.domain.model import Decision, PlannedStep, RouteStatus, StepKind, TaskStatus
 
@@ -97,12 +97,13 @@ def test_a_return_to_a_countersign_step_opens_a_task_for_every_signer_again():
 def test_a_countersign_task_is_reassigned_within_its_roles_and_not_to_a_cosigner():
     route, tasks = with_parallel(StepKind.COUNTERSIGN)
     finance3 = User("finance3", "财务三", "czb", ("finance_reviewer",))
-    handover = actions.reassign(route, tasks[0], "finance", finance3, "finance3", "休假")
+    dzb = Unit("dzb", "党政综合办公室", "office", "leader")
+    handover = actions.reassign(route, tasks[0], "finance", finance3, "finance3", "休假", scope="org", unit=dzb)
     assert route.step(2).assignees == ("finance3", "finance2", "inspector")
     assert handover.opened.assignee == "finance3"
     cosigner = User("finance2", "马晓峰", "czb", ("finance_reviewer",))
     with pytest.raises(Forbidden) as refused:
-        actions.reassign(route, tasks[2], "inspector", cosigner, "finance2", "休假")
+        actions.reassign(route, tasks[2], "inspector", cosigner, "finance2", "休假", scope="org", unit=dzb)
     assert sod_rule(refused.value) == "one_step_per_person"
 
 

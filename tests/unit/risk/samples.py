@@ -22,6 +22,9 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "org.user_registered": {
         "user": {"username": "head_dzb", "full_name": "王主任", "unit": "dzb", "roles": ["unit_head"]}
     },
+    "org.deciding_body_registered": {
+        "body": {"code": "dgw", "name": "党工委会议", "members": ["principal", "leader", "leader_party"], "quorum": 3}
+    },
     "payment.matter_application_submitted": {
         "document": DOCUMENT,
         "unit": "dzb",

@@ -1,0 +1,20 @@
+"""desk projection for the data scope
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+from ic_platform import desk_migrations
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    desk_migrations.upgrade_v1()
+
+
+def downgrade() -> None:
+    desk_migrations.downgrade_v1()
