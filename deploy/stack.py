@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ic_platform import green
 from ic_platform.config import SERVICES, Settings, settings
 from ic_platform.supervisor import ProcessSpec, Supervisor
 
@@ -72,7 +73,7 @@ def settings_from(env: dict[str, str]) -> Settings:
 def base_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.setdefault("PSYCOPG_IMPL", "python")
+    env.update(green.PSYCOPG_ENV)  # every service process: the C driver, cooperative under eventlet
     return env
 
 

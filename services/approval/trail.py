@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-os.environ.setdefault("PSYCOPG_IMPL", "python")
+os.environ.setdefault("PSYCOPG_IMPL", "binary")
 
 import json  # noqa: E402
 import time  # noqa: E402
