@@ -110,12 +110,13 @@ class ServicePlatform(DependencyProvider):
     def stop(self) -> None:
         self._stop.set()
         self.relay.stop()
+        self.inbox.wake()
 
     def kill(self) -> None:
         self.stop()
 
     def new_uow(self) -> UnitOfWork:
-        return self.uow_class(self.engine, on_commit=self.relay.wake)
+        return self.uow_class(self.engine, on_commit=self.relay.handoff)
 
     def get_dependency(self, worker_ctx) -> WorkerPlatform:  # noqa: ANN001
         return WorkerPlatform(self, worker_ctx.data)
@@ -156,7 +157,7 @@ class ServicePlatform(DependencyProvider):
     def _sample_pool(self) -> None:
         while not self._stop.is_set():
             metrics.sample_pool(self.service, self.engine)
-            self._stop.wait(5)
+            self._stop.wait(15)
 
 
 class PlatformService:

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from deploy.stack import base_env, free_port, rabbitmqctl
+from ic_platform.config import settings
 from ic_platform.db import drop_database, ensure_database, make_engine
 from ic_platform.envelope import Envelope
 from ic_platform.outbox import OutboxRelay
@@ -29,7 +30,7 @@ from tests.integration.support import sink_service
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PG = settings().pg_server_url.rstrip("/")
 
 
 @dataclass
