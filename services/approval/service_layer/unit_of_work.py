@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import sqlalchemy as sa
+
 from ic_platform.envelope import Envelope
 from ic_platform.uow import UnitOfWork
 from services.approval.adapters.delegation import DelegationRepository
@@ -34,6 +36,20 @@ class ApprovalUnitOfWork(UnitOfWork):
 
         for tell in NOTIFY.get(envelope.type, ()):
             tell(envelope, self)
+
+    @contextmanager
+    def sealing_lock(self) -> Iterator[bool]:
+        """Whether this process may seal and anchor now: one replica at a time (a session advisory lock on a
+        connection of its own, held until the seal is anchored and announced; a process that dies drops it)."""
+        with self.engine.connect() as conn:
+            mine = conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtext('approval_trail_seal'))")).scalar()
+            conn.commit()
+            try:
+                yield bool(mine)
+            finally:
+                if mine:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext('approval_trail_seal'))"))
+                    conn.commit()
 
     @contextmanager
     def trail_snapshot(self) -> Iterator[TrailRepository]:
