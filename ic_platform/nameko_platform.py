@@ -23,6 +23,7 @@ from ic_platform.context import CallContext
 from ic_platform.db import make_engine
 from ic_platform.errors import DomainError
 from ic_platform.inbox import Handler, Inbox
+from ic_platform.logs import log_refusal
 from ic_platform.outbox import OutboxRelay
 from ic_platform.uow import UnitOfWork
 
@@ -89,8 +90,7 @@ class ServicePlatform(DependencyProvider):
     def setup(self) -> None:
         self.service = self.container.service_name
         cfg = settings()
-        workers = self.container.config.get("max_workers", 10)
-        self.engine = make_engine(cfg.database_url(self.service), pool_size=workers + 2)
+        self.engine = make_engine(cfg.database_url(self.service))  # the process's connection budget
         self.relay = OutboxRelay(
             self.service, self.engine, self.container.config["AMQP_URI"], extra_bindings=self.extra_bindings
         )
@@ -144,6 +144,7 @@ class ServicePlatform(DependencyProvider):
             outcome = "ok"
         elif isinstance(exc_info[1], DomainError):
             outcome = "expected_error"
+            log_refusal(log, f"{self.service}.{method}", exc_info[1])
         else:
             outcome = "error"
         metrics.entrypoint_calls.labels(self.service, method, outcome).inc()
