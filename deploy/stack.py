@@ -28,12 +28,11 @@ def process_specs(
     service_env: dict[str, dict[str, str]] | None = None,
     restart: bool = True,
     replicas: dict[str, int] | None = None,
-    services: tuple[str, ...] = SERVICES,
 ) -> list[ProcessSpec]:
     """Every service (N replicas of those named in `replicas`, see `replica_names`) and the gateway."""
     cfg = settings_from(env)
     specs = []
-    for s in services:
+    for s in SERVICES:
         for r, name in enumerate(replica_names(s, (replicas or {}).get(s, 1))):
             own = {**env, **(service_env or {}).get(s, {})}
             if r:  # each replica its own metrics port: the next block of ten above the service's own
@@ -131,7 +130,6 @@ class ThrowawayStack:
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     log_dir: str | None = None
     replicas: dict[str, int] = field(default_factory=dict)
-    services: tuple[str, ...] = SERVICES  # a stack may leave out services its tests never reach
 
     def __post_init__(self) -> None:
         self.env = base_env()
@@ -176,7 +174,7 @@ class ThrowawayStack:
             self.env["IC_TRACE_FILE"] = self.trace_file
         if self.log_dir:  # a throwaway chain's anchors are thrown away with it
             self.env["IC_TRAIL_ANCHOR_DIR"] = os.path.join(self.log_dir, "anchors")
-        specs = process_specs(self.env, service_env=self.service_env, replicas=self.replicas, services=self.services)
+        specs = process_specs(self.env, service_env=self.service_env, replicas=self.replicas)
         self.supervisor = Supervisor(specs, log_stream=stream or sys.stderr, log_dir=self.log_dir)
         self.supervisor.start()
         wait_ready(self.base_url + "/readyz")
