@@ -179,6 +179,19 @@ class ThrowawayStack:
         self.supervisor.start()
         wait_ready(self.base_url + "/readyz")
 
+    def add_replica(self, service: str) -> str:
+        """Start one more replica of a running service; its supervisor name."""
+        count = sum(1 for n in self.supervisor.names() if n.split("#")[0] == service)
+        replicas = {**self.replicas, service: count + 1}
+        spec = next(
+            s
+            for s in process_specs(self.env, service_env=self.service_env, replicas=replicas)
+            if s.name == replica_names(service, count + 1)[-1]
+        )
+        self.supervisor.add(spec)
+        self.replicas = replicas
+        return spec.name
+
     def destroy(self) -> None:
         from ic_platform.db import drop_database
 
