@@ -68,11 +68,9 @@ def decisions(stack, line_id: str, n: int = 32) -> tuple[float, float]:  # noqa:
     ids = set()
     for _ in range(2 * n):
         body = {"title": "审批压测", "budget_line_id": line_id, "amount": "1.00"}
-        ids.add(
-            http.post("/api/v1/matter-applications", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}).json()[
-                "id"
-            ]
-        )
+        response = http.post("/api/v1/matter-applications", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert response.status_code == 201, response.text
+        ids.add(response.json()["id"])
     client = RpcClient(stack.settings.amqp_uri, name="bench")
     client.start()
     ctx = {"org": "xinqiao", "actor": "head"}
