@@ -93,7 +93,7 @@ class Inbox:
             # Redelivering what can never be read would loop forever: park it for ops instead.
             self._park_unreadable(data, exc)
             return 0
-        names = [handler_name(h) for h in self.handlers_for(envelope.type)]
+        names = list(dict.fromkeys(handler_name(h) for h in self.handlers_for(envelope.type)))
         if not names:
             return 0
         try:

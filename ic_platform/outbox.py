@@ -22,7 +22,7 @@ from datetime import timedelta
 
 import pika
 import sqlalchemy as sa
-from pika.exceptions import AMQPError, NackError, UnroutableError
+from pika.exceptions import AMQPError
 from sqlalchemy.engine import Connection, Engine
 
 from ic_platform import metrics, topology
@@ -56,6 +56,7 @@ class OutboxRelay:
         self._poll_all = True  # the first round takes whatever an earlier life of the service left behind
         self._connection: pika.BlockingConnection | None = None
         self._channel = None
+        self._confirms: BatchConfirms | None = None
 
     # ── called by others ──
     def handoff(self, events: list[OutboxEvent]) -> None:
@@ -143,42 +144,41 @@ class OutboxRelay:
             return self._publish_claimed(conn, channel, [OutboxEvent(r.id, r.type, r.envelope) for r in rows])
 
     def _publish_claimed(self, conn: Connection, channel, events: list[OutboxEvent]) -> tuple[int, int]:  # noqa: ANN001
-        """Publish rows this transaction marked published; a row the broker refuses is unmarked again."""
-        refused: dict[int, str] = {}
-        for event in events:
-            try:
-                self._publish(channel, event.type, event.envelope)
+        """Publish rows this transaction marked published, all at once, then wait for the broker's confirms of
+        the whole batch; a row the broker refuses (returned: no queue; nacked) is unmarked again."""
+        refused = self._confirms.publish(
+            [(e.type, self._body(e.envelope), self._properties(e.type, e.envelope)) for e in events]
+        )
+        for event, error in zip(events, refused, strict=True):
+            if error is None:
                 metrics.events_published.labels(self.service, event.type).inc()
-            except (UnroutableError, NackError) as exc:
-                refused[event.id] = type(exc).__name__
-                metrics.events_unroutable.labels(self.service, event.type).inc()
-                log.error("broker refused event %s (%s); kept in the outbox", event.type, type(exc).__name__)
-        for row_id, error in refused.items():
-            conn.execute(sa.update(OUTBOX).where(OUTBOX.c.id == row_id).values(published_at=None, last_error=error))
-        if refused:
+                continue
+            metrics.events_unroutable.labels(self.service, event.type).inc()
+            log.error("broker refused event %s (%s); kept in the outbox", event.type, error)
+            conn.execute(sa.update(OUTBOX).where(OUTBOX.c.id == event.id).values(published_at=None, last_error=error))
+        failed = sum(error is not None for error in refused)
+        if failed:
             # The topology may have been deleted under us (a broker reset): declare it again.
             topology.declare(channel, self.extra_bindings)
-        return len(events) - len(refused), len(refused)
+        return len(events) - failed, failed
 
-    def _publish(self, channel, type_: str, envelope: dict) -> None:  # noqa: ANN001
+    @staticmethod
+    def _body(envelope: dict) -> bytes:
+        return json.dumps(envelope, ensure_ascii=False).encode()
+
+    def _properties(self, type_: str, envelope: dict) -> pika.BasicProperties:
         headers = {
             "traceparent": envelope.get("traceparent"),
             "correlation_id": envelope.get("correlation_id"),
             "org": envelope.get("org"),
         }
-        channel.basic_publish(
-            exchange=topology.EXCHANGE,
-            routing_key=type_,
-            mandatory=True,
-            body=json.dumps(envelope, ensure_ascii=False).encode(),
-            properties=pika.BasicProperties(
-                content_type="application/json",
-                delivery_mode=pika.DeliveryMode.Persistent,
-                message_id=envelope["event_id"],
-                type=type_,
-                app_id=self.service,
-                headers={k: v for k, v in headers.items() if v},
-            ),
+        return pika.BasicProperties(
+            content_type="application/json",
+            delivery_mode=pika.DeliveryMode.Persistent,
+            message_id=envelope["event_id"],
+            type=type_,
+            app_id=self.service,
+            headers={k: v for k, v in headers.items() if v},
         )
 
     def _ensure_channel(self):  # noqa: ANN202
@@ -189,8 +189,8 @@ class OutboxRelay:
             params.blocked_connection_timeout = 30
             self._connection = pika.BlockingConnection(params)
             self._channel = self._connection.channel()
-            self._channel.confirm_delivery()
             topology.declare(self._channel, self.extra_bindings)
+            self._confirms = BatchConfirms(self._connection, self._channel)
         return self._channel
 
     def _idle(self, seconds: float) -> None:
@@ -227,3 +227,65 @@ class OutboxRelay:
             ).one()
         metrics.outbox_backlog.labels(self.service).set(count)
         metrics.outbox_oldest_age.labels(self.service).set(float(oldest))
+
+
+class ConfirmTimeout(AMQPError):
+    """The broker confirmed nothing of a batch in time: the connection is presumed dead."""
+
+
+class BatchConfirms:
+    """Publisher confirms for a whole batch: every message is published, then the broker's acks (one ack may
+    cover many messages) are awaited together: one round trip per batch instead of one per event.
+
+    pika's blocking channel waits for each confirm right after each publish, so this drives the asynchronous
+    channel underneath it (`channel._impl`, pika's own `Channel`, whose confirm and return callbacks are public
+    API), while the blocking connection does the I/O. With `mandatory`, the broker returns a message no queue
+    takes before it acks it, so by the time a message is acked, a return of it has been seen."""
+
+    def __init__(self, connection: pika.BlockingConnection, channel, timeout_s: float = 30.0):  # noqa: ANN001
+        self._connection = connection
+        self._impl = channel._impl
+        self._timeout_s = timeout_s
+        self._next_tag = 1
+        self._pending: dict[int, str] = {}  # delivery tag → message id
+        self._outcome: dict[str, str | None] = {}  # message id → None (confirmed) or why it was refused
+        ready = []
+        self._impl.confirm_delivery(ack_nack_callback=self._on_confirm, callback=lambda _frame: ready.append(1))
+        self._impl.add_on_return_callback(self._on_return)
+        self._wait_until(lambda: bool(ready))
+
+    def publish(self, messages: list[tuple[str, bytes, pika.BasicProperties]]) -> list[str | None]:
+        """Publish (routing key, body, properties) each with `mandatory`; per message, None when the broker
+        confirmed it, else "UnroutableError" or "NackError"."""
+        self._outcome = {}
+        for routing_key, body, properties in messages:
+            self._impl.basic_publish(topology.EXCHANGE, routing_key, body, properties, mandatory=True)
+            self._pending[self._next_tag] = properties.message_id
+            self._next_tag += 1
+        self._wait_until(lambda: not self._pending)
+        return [self._outcome.get(properties.message_id) for _, _, properties in messages]
+
+    def _on_confirm(self, frame) -> None:  # noqa: ANN001
+        method = frame.method
+        acked = isinstance(method, pika.spec.Basic.Ack)
+        tags = [t for t in self._pending if t <= method.delivery_tag] if method.multiple else [method.delivery_tag]
+        for tag in tags:
+            message_id = self._pending.pop(tag, None)
+            if message_id is not None and (not acked or message_id not in self._outcome):
+                self._outcome[message_id] = None if acked else "NackError"
+
+    def _on_return(self, _channel, _method, properties, _body) -> None:  # noqa: ANN001
+        self._outcome[properties.message_id] = "UnroutableError"
+
+    def _wait_until(self, done) -> None:  # noqa: ANN001
+        expired = []
+        timer = self._connection.call_later(self._timeout_s, lambda: expired.append(1))
+        try:
+            self._connection._flush_output(lambda: done() or bool(expired) or self._impl.is_closed)
+        finally:
+            self._connection.remove_timeout(timer)
+        if self._impl.is_closed:
+            raise pika.exceptions.ChannelClosed(0, "the relay's channel closed while publishing")
+        if not done():
+            self._pending.clear()
+            raise ConfirmTimeout(f"no confirm from the broker within {self._timeout_s:.0f}s")
