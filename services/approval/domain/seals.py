@@ -24,6 +24,7 @@ from services.approval.domain.trail import GENESIS, SEALS, Anchor, Break, Proble
 # Leaves and inner nodes are hashed with different prefixes, so a leaf can never pass for a node (RFC 6962).
 _LEAF, _NODE = b"\x00", b"\x01"
 EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
+_encode_str = json.encoder.encode_basestring
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class SealLeaf:
     hash: str
 
     def digest(self) -> bytes:
-        data = json.dumps({"chain": self.chain, "hash": self.hash, "seq": self.seq}, ensure_ascii=False)
+        """SHA-256 of the leaf prefix and the compact sorted-key JSON {"chain", "hash", "seq"}."""
+        data = f'{{"chain":{_encode_str(self.chain)},"hash":{_encode_str(self.hash)},"seq":{self.seq:d}}}'
         return hashlib.sha256(_LEAF + data.encode("utf-8")).digest()
 
 

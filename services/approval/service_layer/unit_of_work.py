@@ -57,4 +57,5 @@ class ApprovalUnitOfWork(UnitOfWork):
         with self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin():
+                conn.execute(sa.text("SET LOCAL TIME ZONE 'UTC'"))  # timestamps arrive in UTC: hashed as they come
                 yield TrailRepository(conn)
