@@ -5,7 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 export PYTHONPATH := $(CURDIR)
-export PSYCOPG_IMPL := python
+# psycopg's C implementation, waiting through select(), which eventlet makes cooperative (ic_platform/green.py)
+export PSYCOPG_IMPL := binary
+export PSYCOPG_WAIT_FUNC := wait_select
 
 .PHONY: run test unit integration lint bench fuzz catalogue install infra clean
 

@@ -1,5 +1,9 @@
 """Prints the raw floor (a pika RPC echo round trip; a one-row PostgreSQL transaction) and the system's figures
-measured in the same run, each as a ratio to the floor. Targets for a 2-core machine are printed beside them."""
+measured in the same run, each as a ratio to the floor; the targets of a 2-core machine are printed beside the
+figures they judge, as ratios, and summed up at the end (bench/targets.py).
+
+CPU time per operation (bench/cpu.py, psutil over every process) is the robust figure on a shared machine;
+throughput and latency are only meaningful on a quiet one."""
 
 from __future__ import annotations
 
@@ -16,8 +20,12 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from bench.cpu import CpuMeter, per_operation, services_only
 from bench.measure import Figures, concurrent, threaded
-from deploy.stack import ThrowawayStack
+from bench.risk import risk_section
+from bench.targets import record, summary
+from deploy.stack import ThrowawayStack, wait_ready
+from ic_platform.config import SERVICES
 from ic_platform.echo_server import EchoServer
 from ic_platform.identity import IDENTITY_KEY, Viewer, encode_identity
 from ic_platform.rpc_client import RemoteError, RpcClient
@@ -90,27 +98,18 @@ async def submits(stack: ThrowawayStack, workers: int) -> Figures:
         return await concurrent("submit through the gateway", workers, SECONDS, submit)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (Linux /proc), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_per_submit(stack: ThrowawayStack, submits: int = 100) -> str:
+def cpu_per_submit(stack: ThrowawayStack, meter: CpuMeter, submits: int = 100) -> dict[str, float]:
     """Where a submission's CPU goes: sequential submits, then their events drained; CPU per process per
-    submit (idle processes show what polling and timers cost over the same time)."""
-    pids = {name: stack.supervisor.pid(name) for name in stack.supervisor.names()}
+    submit, PostgreSQL and RabbitMQ included (idle processes show what polling and timers cost meanwhile)."""
     http = httpx.Client(base_url=stack.base_url, timeout=30)
     token = http.post("/api/v1/auth/login", json={"username": "clerk", "password": "demo1234"}).json()
     http.headers["Authorization"] = f"Bearer {token['access_token']}"
     drain(stack)
-    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-    for _ in range(submits):
-        http.post("/api/v1/matter-applications", json={"title": "压测", "budget_line_id": LINE, "amount": "1.00"})
-    drain(stack)
-    spent = {name: (cpu_seconds(pid) - before[name]) / submits * 1000 for name, pid in pids.items()}
-    parts = ", ".join(f"{name} {ms:.1f}" for name, ms in sorted(spent.items(), key=lambda kv: -kv[1]))
-    return f"  CPU per submit, ms: {parts}; total {sum(spent.values()):.1f}"
+    with meter.measure() as spent:
+        for _ in range(submits):
+            http.post("/api/v1/matter-applications", json={"title": "压测", "budget_line_id": LINE, "amount": "1.00"})
+        drain(stack)
+    return per_operation(spent(), submits)
 
 
 def budget_reservations(stack: ThrowawayStack, workers: int = 32, seconds: float = 3.0) -> tuple[Figures, str]:
@@ -170,7 +169,7 @@ def budget_reservations(stack: ThrowawayStack, workers: int = 32, seconds: float
             f"pre-committed {pre_committed}; overspend {overspend:.2f} (must be 0.00); "
             f"unaccounted {unaccounted:.2f} (must be 0.00)"
         )
-        return figures, summary
+        return figures, summary, overspend
     finally:
         client.stop()
 
@@ -193,10 +192,12 @@ def drain(stack: ThrowawayStack, timeout: float = 300) -> float:
 
 def budget_section(stack: ThrowawayStack, floor: Figures | None = None) -> None:
     print(f"\n(events from the submissions drained in {drain(stack):.0f}s)")
-    print("\n== Budget: 32 concurrent reservations against one line ==  target: overspend 0", flush=True)
-    figures, summary = budget_reservations(stack)
+    print("\n== Budget: 32 concurrent reservations against one line ==  target: ≥ 300/s, overspend 0", flush=True)
+    figures, told, overspend = budget_reservations(stack)
     print(figures.row(floor) + "   (reservations/s, accepted and refused)")
-    print(summary, flush=True)
+    print(told, flush=True)
+    print(record("32 concurrent reservations on one line", figures.throughput, 300, "/s", higher_is_better=True))
+    print(record("overspend after the reservations", float(overspend), 0, "yuan", higher_is_better=False))
 
 
 REPORT_YEAR, REPORT_UNITS, LINES_PER_UNIT, REPORT_MOVES = 2030, 20, 20, 100_000
@@ -319,12 +320,15 @@ def report_section(stack: ThrowawayStack, calls: int = 50) -> None:
         client.stop()
 
 
-def approval_section() -> None:
+def approval_section(stack: ThrowawayStack | None) -> None:
     from bench.approval import route_resolution, trail_verify
 
     print("\n== Approval: route resolution at 32 concurrent callers; verify of the hash-chained trail ==", flush=True)
-    print(route_resolution().row(), flush=True)
-    print(trail_verify(), flush=True)
+    if stack is not None:
+        print(route_resolution().row(), flush=True)
+    line, seconds, entries = trail_verify()
+    print(line, flush=True)
+    print(record(f"trail verify of {entries:,} entries", seconds, 10, "s", higher_is_better=False), flush=True)
 
 
 def main() -> int:
@@ -332,6 +336,9 @@ def main() -> int:
     log_dir = Path("var/bench-logs")
     log_dir.mkdir(parents=True, exist_ok=True)
     print(f"[bench] starting a private copy of the system ({stack.name}); logs in {log_dir}/", flush=True)
+    if sys.argv[1:] == ["trail"]:  # `python -m bench trail`: only the trail's verify time
+        approval_section(None)
+        return 0
     with open(log_dir / "stack.log", "w", encoding="utf-8") as log:
         stack.create()
         try:
@@ -343,27 +350,83 @@ def main() -> int:
             if sys.argv[1:] == ["report"]:  # `python -m bench report`: only the execution report
                 report_section(stack)
                 return 0
-            raw1, raw4, pg = floor(stack)
-            print("\n== Floor (measured in this run) ==")
-            for f in (raw1, raw4, pg):
-                print(f.row())
-            print("\n== Gateway's RPC client → a nameko service ==  target: p50 within 3× the raw pika round trip")
-            for f in service_rpc(stack):
-                print(f.row(raw1 if f.workers == 1 else raw4))
-            print(
-                "\n== Walking skeleton: submit a matter application through the gateway ==  "
-                "target at 32 clients: ≥150/s, p99 < 250 ms"
-            )
-            for workers in (1, 8, 32):
-                f = asyncio.run(submits(stack, workers))
-                print(f.row(raw1) + f"   (p50 = {f.p50 / pg.p50:.1f}× one PostgreSQL transaction)", flush=True)
-            print(cpu_per_submit(stack), flush=True)
-            budget_section(stack, raw4)
-            report_section(stack)
-            approval_section()
+            run_all(stack)
         finally:
             stack.destroy()
+    print(summary(), flush=True)
     return 0
+
+
+def run_all(stack: ThrowawayStack) -> None:
+    meter = CpuMeter(stack)
+    raw1, raw4, pg = floor(stack)
+    print("\n== Floor (measured in this run) ==")
+    for f in (raw1, raw4, pg):
+        print(f.row())
+    print("\n== Gateway's RPC client → a nameko service ==  target: p50 within 3× the raw pika round trip")
+    for f in service_rpc(stack):
+        print(f.row(raw1 if f.workers == 1 else raw4))
+    print(
+        "\n== Walking skeleton: submit a matter application through the gateway ==  "
+        "target at 32 clients: ≥ 100/s (the standing goal 150/s), p99 < 300 ms"
+    )
+    for workers in (1, 8, 32):
+        f = asyncio.run(submits(stack, workers))
+        print(f.row(raw1) + f"   (p50 = {f.p50 / pg.p50:.1f}× one PostgreSQL transaction)", flush=True)
+    at32 = f
+    print(record("submit throughput at 32 clients", at32.throughput, 100, "/s", higher_is_better=True))
+    print(record("submit p99 at 32 clients", at32.p99, 300, "ms", higher_is_better=False))
+    print(f"\n(events from the submissions drained in {drain(stack):.0f}s)")
+    idle = meter.idle_rate()
+    print("\n== Idle: CPU per second while nothing is asked (relays, inbox retries, timers) ==")
+    print("  " + ", ".join(f"{k} {v:.1f}" for k, v in idle.items()) + " ms/s", flush=True)
+    print("\n== CPU per submit, summed over every process (100 sequential submits, events drained) ==")
+    per = cpu_per_submit(stack, meter)
+    print("  " + ", ".join(f"{name} {ms:.1f}" for name, ms in per.items()) + " ms")
+    for note in meter.notes:
+        print(f"  ({note})")
+    print(record("CPU per submit, every process", sum(per.values()), 17, "ms", higher_is_better=False), flush=True)
+    budget_section(stack, raw4)
+    risk_fresh, risk_history = risk_section(stack, meter, drain)
+    print("\n== Risk: a submission on a line with 10,000 spends in the window, against a fresh line ==")
+    print(f"  risk CPU per submission: fresh line {risk_fresh:.2f} ms, line with history {risk_history:.2f} ms")
+    print(
+        record(
+            "risk cost with 10,000 spends / on a fresh line",
+            risk_history / risk_fresh,
+            1.3,
+            "×",
+            higher_is_better=False,
+        )
+    )
+    decisions_section(stack)
+    report_section(stack)
+    replicas_section(stack, per)
+    approval_section(stack)
+
+
+def decisions_section(stack: ThrowawayStack) -> None:
+    from bench.approval import decisions
+
+    print("\n== Approval: 32 decisions on 32 documents, one after another and all at once ==", flush=True)
+    sequential, together = decisions(stack, LINE)
+    print(f"  one after another {sequential:.2f}s, all at once {together:.2f}s")
+    print(record("32 decisions: one after another / all at once", sequential / together, 4, "×", higher_is_better=True))
+
+
+def replicas_section(stack: ThrowawayStack, per: dict[str, float]) -> None:
+    """Submit throughput at 32 clients with one, then two replicas of the service that spends the most CPU
+    per submit (on two cores a second replica mostly shows that replicas work, not that they scale)."""
+    busiest = max((k for k in services_only(per) if k in SERVICES), key=lambda k: services_only(per)[k])
+    print(f"\n== Replicas: submit throughput at 32 clients with one and two replicas of {busiest} ==", flush=True)
+    one = asyncio.run(submits(stack, 32))
+    print(one.row() + f"   (1 replica of {busiest})")
+    name = stack.add_replica(busiest)
+    wait_ready(f"http://127.0.0.1:{stack.settings.metrics_port(busiest) + 10}/metrics", timeout=60)
+    time.sleep(3)  # the metrics port answers before nameko has started consuming
+    two = asyncio.run(submits(stack, 32))
+    print(two.row() + f"   (2 replicas of {busiest}: {busiest}, {name})", flush=True)
+    drain(stack)
 
 
 if __name__ == "__main__":

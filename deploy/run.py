@@ -8,7 +8,7 @@ import sys
 import urllib.request
 
 from deploy.seed import demo_org
-from deploy.stack import base_env, process_specs, settings_from, wait_ready
+from deploy.stack import base_env, parse_replicas, process_specs, settings_from, wait_ready
 from ic_platform.config import SERVICES
 from ic_platform.supervisor import Supervisor
 
@@ -54,7 +54,8 @@ def main() -> int:
     counts = seed(cfg)
     print(f"[run] demo organisation seeded: {counts}")
     declare_topology()
-    supervisor = Supervisor(process_specs(env), log_dir="var/log")
+    replicas = parse_replicas(env.get("IC_REPLICAS"))  # e.g. IC_REPLICAS=payment=2,approval=2
+    supervisor = Supervisor(process_specs(env, replicas=replicas), log_dir="var/log")
     supervisor.start()
     try:
         wait_ready(url + "/readyz", timeout=120)

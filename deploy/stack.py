@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ic_platform import green
 from ic_platform.config import SERVICES, Settings, settings
 from ic_platform.supervisor import ProcessSpec, Supervisor
 
@@ -22,19 +23,25 @@ PYTHON = sys.executable
 
 
 def process_specs(
-    env: dict[str, str], *, service_env: dict[str, dict[str, str]] | None = None, restart: bool = True
+    env: dict[str, str],
+    *,
+    service_env: dict[str, dict[str, str]] | None = None,
+    restart: bool = True,
+    replicas: dict[str, int] | None = None,
 ) -> list[ProcessSpec]:
+    """Every service (N replicas of those named in `replicas`, see `replica_names`) and the gateway."""
     cfg = settings_from(env)
-    specs = [
-        ProcessSpec(
-            name=s,
-            argv=[PYTHON, "-m", "ic_platform.runner", s],
-            cwd=str(ROOT),
-            restart=restart,
-            env={**env, **(service_env or {}).get(s, {})},
-        )
-        for s in SERVICES
-    ]
+    specs = []
+    for s in SERVICES:
+        for r, name in enumerate(replica_names(s, (replicas or {}).get(s, 1))):
+            own = {**env, **(service_env or {}).get(s, {})}
+            if r:  # each replica its own metrics port: the next block of ten above the service's own
+                own["IC_METRICS_PORT"] = str(cfg.metrics_port(s) + 10 * r)
+            specs.append(
+                ProcessSpec(
+                    name=name, argv=[PYTHON, "-m", "ic_platform.runner", s], cwd=str(ROOT), restart=restart, env=own
+                )
+            )
     specs.append(
         ProcessSpec(
             name="gateway",
@@ -59,6 +66,22 @@ def process_specs(
     return specs
 
 
+def replica_names(service: str, count: int) -> list[str]:
+    """The supervisor's names for a service's replicas: `payment`, then `payment#2`, `payment#3`, ..."""
+    return [service] + [f"{service}#{i}" for i in range(2, count + 1)]
+
+
+def parse_replicas(text: str | None) -> dict[str, int]:
+    """IC_REPLICAS, e.g. "payment=2,approval=2": how many processes of each service `make run` starts."""
+    replicas = {}
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        name, _, count = part.partition("=")
+        if name not in SERVICES or not count.isdigit() or int(count) < 1:
+            raise ValueError(f"IC_REPLICAS: expected service=count (services: {', '.join(SERVICES)}), got {part!r}")
+        replicas[name] = int(count)
+    return replicas
+
+
 def settings_from(env: dict[str, str]) -> Settings:
     saved = dict(os.environ)
     os.environ.update(env)
@@ -72,7 +95,7 @@ def settings_from(env: dict[str, str]) -> Settings:
 def base_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.setdefault("PSYCOPG_IMPL", "python")
+    env.update(green.PSYCOPG_ENV)  # every service process: the C driver, cooperative under eventlet
     return env
 
 
@@ -106,6 +129,7 @@ class ThrowawayStack:
     name: str = field(default_factory=lambda: f"ic_t{uuid.uuid4().hex[:8]}")
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     log_dir: str | None = None
+    replicas: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = base_env()
@@ -117,9 +141,11 @@ class ThrowawayStack:
                 "IC_METRICS_PORT_BASE": str(20000 + (uuid.uuid4().int % 400) * 10),
                 "IC_INBOX_BASE_DELAY_S": self.env.get("IC_INBOX_BASE_DELAY_S", "0.2"),
                 "IC_LOG_LEVEL": "WARNING",
-                # Each service's pool follows its worker count; 8 keeps a whole copy of the system well under
-                # PostgreSQL's default 100 connections, beside the demo system and another test run.
                 "IC_MAX_WORKERS": self.env.get("IC_MAX_WORKERS", "8"),
+                # A test copy's connection budget: at most 3 per service process (docs/architecture.md,
+                # "Connection budget"), so `make run`, this copy and one more beside it fit in 100.
+                "IC_DB_POOL_SIZE": self.env.get("IC_TEST_DB_POOL_SIZE", "2"),
+                "IC_DB_POOL_OVERFLOW": self.env.get("IC_TEST_DB_POOL_OVERFLOW", "1"),
             }
         )
         self.settings = settings_from(self.env)
@@ -148,11 +174,23 @@ class ThrowawayStack:
             self.env["IC_TRACE_FILE"] = self.trace_file
         if self.log_dir:  # a throwaway chain's anchors are thrown away with it
             self.env["IC_TRAIL_ANCHOR_DIR"] = os.path.join(self.log_dir, "anchors")
-        self.supervisor = Supervisor(
-            process_specs(self.env, service_env=self.service_env), log_stream=stream or sys.stderr, log_dir=self.log_dir
-        )
+        specs = process_specs(self.env, service_env=self.service_env, replicas=self.replicas)
+        self.supervisor = Supervisor(specs, log_stream=stream or sys.stderr, log_dir=self.log_dir)
         self.supervisor.start()
         wait_ready(self.base_url + "/readyz")
+
+    def add_replica(self, service: str) -> str:
+        """Start one more replica of a running service; its supervisor name."""
+        count = sum(1 for n in self.supervisor.names() if n.split("#")[0] == service)
+        replicas = {**self.replicas, service: count + 1}
+        spec = next(
+            s
+            for s in process_specs(self.env, service_env=self.service_env, replicas=replicas)
+            if s.name == replica_names(service, count + 1)[-1]
+        )
+        self.supervisor.add(spec)
+        self.replicas = replicas
+        return spec.name
 
     def destroy(self) -> None:
         from ic_platform.db import drop_database

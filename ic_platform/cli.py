@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 
-os.environ.setdefault("PSYCOPG_IMPL", "python")
+os.environ.setdefault("PSYCOPG_IMPL", "binary")
 
 
 def migrate(services: list[str]) -> None:

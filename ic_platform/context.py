@@ -69,9 +69,11 @@ class CallContext:
         producer: str,
         subject: str | None = None,
         actor: str | None = None,
+        version: int = 1,
     ) -> Envelope:
         return Envelope(
             type=type_,
+            version=version,
             payload=payload,
             org=self.org,
             producer=producer,

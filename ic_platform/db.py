@@ -13,9 +13,16 @@ from ic_platform.config import Settings, settings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_engine(url: str, *, pool_size: int = 12) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | None = None) -> Engine:
+    """A pooled engine. Unless told otherwise, a process's connection budget comes from IC_DB_POOL_SIZE (3)
+    and IC_DB_POOL_OVERFLOW (2): at most five connections per service process, whatever its worker count
+    (workers beyond that wait for a connection; see docs/architecture.md, "Connection budget")."""
+    if pool_size is None:
+        pool_size = int(os.environ.get("IC_DB_POOL_SIZE", "3"))
+    if max_overflow is None:
+        max_overflow = int(os.environ.get("IC_DB_POOL_OVERFLOW", "2"))
     return sa.create_engine(
-        url, pool_size=pool_size, max_overflow=4, pool_pre_ping=False, pool_recycle=1800, future=True
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False, pool_recycle=1800, future=True
     )
 
 

@@ -12,6 +12,7 @@ import logging
 import os
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ INBOX = platform_tables(sa.MetaData())["inbox"]
 
 Handler = Callable[[Envelope, UnitOfWork], None]
 UNREADABLE = "(unreadable)"  # the handler name under which unreadable messages are parked
+
+
+class _HandlerFailed(Exception):
+    """A handler failed inside the shared transaction of an event's handlers."""
 
 
 class FaultInjected(RuntimeError):
@@ -72,12 +77,15 @@ class Inbox:
         self.policy = policy or RetryPolicy.from_env()
         self._by_name = {handler_name(h): h for hs in handlers.values() for h in hs}
         self._faults = _Faults.from_env()
+        self._wake = threading.Event()
+        self._next_retry = float("inf")  # monotonic time of the earliest retry this process scheduled
+        self._sampled_at = 0.0
 
     def handlers_for(self, type_: str) -> list[Handler]:
         return self.handlers.get(type_, []) + self.handlers.get("*", [])
 
     def receive(self, data: dict[str, Any]) -> int:
-        """Store the event for each interested handler, then try each once. Returns rows newly stored.
+        """Store the event for each interested handler and apply it. Returns rows newly stored.
         Raising here means the message is not acked (the caller requeues it after a pause)."""
         try:
             envelope = Envelope.from_dict(data)
@@ -85,36 +93,60 @@ class Inbox:
             # Redelivering what can never be read would loop forever: park it for ops instead.
             self._park_unreadable(data, exc)
             return 0
-        names = [handler_name(h) for h in self.handlers_for(envelope.type)]
+        names = list(dict.fromkeys(handler_name(h) for h in self.handlers_for(envelope.type)))
         if not names:
             return 0
-        stored = 0
-        for name in names:
-            stored += self._apply_first_time(envelope, data, name)
+        try:
+            stored = self._apply_all(envelope, data, names)
+        except _HandlerFailed:
+            # One handler failed, so nothing of the shared transaction stands: each handler on its own now,
+            # so the others are applied and only the failing one waits for a retry.
+            stored = sum(self._apply_first_time(envelope, data, name) for name in names)
         self._faults.maybe_crash_before_ack()
         return stored
 
+    def _apply_all(self, envelope: Envelope, data: dict[str, Any], names: list[str]) -> int:
+        """The common case, in one transaction: the inbox rows (as done) of every interested handler and all
+        their work commit together. A redelivery stores no row, so no handler runs twice."""
+        with self.uow_factory() as uow:
+            new = self._store_done(uow, envelope, data, names)
+            for name in names:
+                if name not in new:
+                    metrics.events_consumed.labels(self.service, name, "duplicate").inc()
+                    continue
+                try:
+                    self._faults.maybe_fail(0)
+                    self._by_name[name](envelope, uow)
+                except Exception as exc:  # noqa: BLE001 - the transaction is dropped; see receive()
+                    raise _HandlerFailed(name) from exc
+            uow.commit()
+        for name in new:
+            metrics.events_consumed.labels(self.service, name, "applied").inc()
+        return len(new)
+
+    def _store_done(self, uow: UnitOfWork, envelope: Envelope, data: dict[str, Any], names: list[str]) -> set[str]:
+        values = [
+            dict(
+                event_id=envelope.event_id,
+                handler=name,
+                type=envelope.type,
+                envelope=data,
+                status="done",
+                attempts=1,
+                processed_at=sa.func.now(),
+            )
+            for name in names
+        ]
+        stored = uow.conn.execute(pg_insert(INBOX).values(values).on_conflict_do_nothing().returning(INBOX.c.handler))
+        return set(stored.scalars())
+
     def _apply_first_time(self, envelope: Envelope, data: dict[str, Any], name: str) -> int:
-        """The common case in one transaction: the inbox row (as done) and the handler's work commit together.
+        """One handler in its own transaction: the inbox row (as done) and the handler's work commit together.
         If the handler fails, the row is stored as pending instead, for the retry loop. If even that cannot
         be stored, the error propagates and the message is not acked."""
         try:
             with self.uow_factory() as uow:
-                first = uow.conn.execute(
-                    pg_insert(INBOX)
-                    .values(
-                        event_id=envelope.event_id,
-                        handler=name,
-                        type=envelope.type,
-                        envelope=data,
-                        status="done",
-                        attempts=1,
-                        processed_at=sa.func.now(),
-                    )
-                    .on_conflict_do_nothing()
-                    .returning(INBOX.c.handler)
-                ).first()
-                if first is None:
+                if not self._store_done(uow, envelope, data, [name]):
                     metrics.events_consumed.labels(self.service, name, "duplicate").inc()
                     return 0
                 self._faults.maybe_fail(0)
@@ -139,6 +171,7 @@ class Inbox:
                     )
                     .on_conflict_do_nothing()
                 )
+            self._retry_in(delay)
             metrics.events_retried.labels(self.service, name).inc()
             log.warning(
                 "event %s failed in %s (attempt 1), retry in %.1fs: %s",
@@ -231,6 +264,7 @@ class Inbox:
                 extra={"event_id": event_id, "handler": name},
             )
             return "dead"
+        self._retry_in(delay)
         metrics.events_retried.labels(self.service, name).inc()
         log.warning(
             "event %s failed in %s (attempt %d), retry in %.1fs: %s",
@@ -244,7 +278,8 @@ class Inbox:
         return "pending"
 
     def retry_due(self, limit: int = 100) -> int:
-        """Process rows whose retry time has come (or whose receiver died). Returns how many were tried."""
+        """Process rows whose retry time has come (or whose receiver died). Returns how many were tried.
+        Any replica may take any row: `process` locks it (skipping rows another holds) and re-checks it."""
         with self.engine.connect() as conn:
             due = conn.execute(
                 sa.select(INBOX.c.event_id, INBOX.c.handler)
@@ -254,16 +289,33 @@ class Inbox:
             ).all()
         for row in due:
             self.process(str(row.event_id), row.handler)
-        self._sample()
         return len(due)
 
-    def run_forever(self, stop: threading.Event, interval: float = 0.5) -> None:
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _retry_in(self, seconds: float) -> None:
+        """A retry this process scheduled: the loop wakes for it instead of polling often."""
+        self._next_retry = min(self._next_retry, time.monotonic() + seconds)
+        self._wake.set()
+
+    def run_forever(self, stop: threading.Event, poll_interval: float | None = None) -> None:
+        """Retries when they fall due. The loop sleeps until the earliest retry this process scheduled, and
+        at most `poll_interval` (IC_INBOX_POLL_S, 5 s): the safety net for rows another replica scheduled
+        before it died. Idle, that is one indexed query per interval."""
+        interval = poll_interval if poll_interval is not None else float(os.environ.get("IC_INBOX_POLL_S", "5"))
         while not stop.is_set():
+            self._next_retry = float("inf")
             try:
-                self.retry_due()
+                while self.retry_due() and not stop.is_set():
+                    pass  # a full batch may leave more due
+                self._maybe_sample()
             except sa.exc.SQLAlchemyError as exc:
                 log.warning("inbox retry loop cannot reach the database: %s", exc)
-            stop.wait(interval)
+            self._wake.clear()  # before reading _next_retry: a retry scheduled from now on wakes the wait below
+            wait = min(interval, max(self._next_retry - time.monotonic(), 0.0))
+            if wait > 0:
+                self._wake.wait(wait)
 
     # ── dead letters, for ops ──
     def dead_letters(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -314,7 +366,11 @@ class Inbox:
         metrics.events_replayed.labels(self.service).inc(count)
         return count
 
-    def _sample(self) -> None:
+    def _maybe_sample(self, every_s: float = 15.0) -> None:
+        now = time.monotonic()
+        if now - self._sampled_at < every_s:
+            return
+        self._sampled_at = now
         with self.engine.connect() as conn:
             # Two counts, each answered from its partial index; done rows are never scanned.
             pending, dead = conn.execute(

@@ -32,6 +32,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+class DropExpectedRefusals(logging.Filter):
+    """nameko logs every expected exception of an entrypoint as a warning with its traceback. A refusal
+    (a DomainError: budget_insufficient, a segregation-of-duties rule...) is the system working, not a fault:
+    the platform logs it once, at info, without a traceback (`log_refusal`), and nameko's record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from ic_platform.errors import DomainError
+
+        return not (record.exc_info and isinstance(record.exc_info[1], DomainError))
+
+
+def log_refusal(logger: logging.Logger, where: str, exc: Exception) -> None:
+    code, message = getattr(exc, "code", type(exc).__name__), getattr(exc, "message", str(exc))
+    logger.info("%s refused: %s %s", where, code, message, extra={"entrypoint": where, "code": code})
+
+
 def setup_logging(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))
@@ -40,3 +56,4 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("pika", "kombu", "amqp", "alembic", "nameko", "urllib3", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("nameko.containers").addFilter(DropExpectedRefusals())

@@ -24,6 +24,7 @@ from ic_platform.db import make_engine
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.inbox import Handler, Inbox
+from ic_platform.logs import log_refusal
 from ic_platform.outbox import OutboxRelay
 from ic_platform.uow import UnitOfWork
 
@@ -105,8 +106,7 @@ class ServicePlatform(DependencyProvider):
     def setup(self) -> None:
         self.service = self.container.service_name
         cfg = settings()
-        workers = self.container.config.get("max_workers", 10)
-        self.engine = make_engine(cfg.database_url(self.service), pool_size=workers + 2)
+        self.engine = make_engine(cfg.database_url(self.service))  # the process's connection budget
         self.relay = OutboxRelay(
             self.service, self.engine, self.container.config["AMQP_URI"], extra_bindings=self.extra_bindings
         )
@@ -126,12 +126,13 @@ class ServicePlatform(DependencyProvider):
     def stop(self) -> None:
         self._stop.set()
         self.relay.stop()
+        self.inbox.wake()
 
     def kill(self) -> None:
         self.stop()
 
     def new_uow(self) -> UnitOfWork:
-        return self.uow_class(self.engine, on_commit=self.relay.wake)
+        return self.uow_class(self.engine, on_commit=self.relay.handoff)
 
     def get_dependency(self, worker_ctx) -> WorkerPlatform:  # noqa: ANN001
         return WorkerPlatform(self, worker_ctx.data)
@@ -162,6 +163,7 @@ class ServicePlatform(DependencyProvider):
             refusal = exc_info[1]
             rule = refusal.details.get("rule", "") if isinstance(refusal.details, dict) else ""
             metrics.refusals.labels(self.service, refusal.code, str(rule)).inc()
+            log_refusal(log, f"{self.service}.{method}", exc_info[1])
         else:
             outcome = "error"
         metrics.entrypoint_calls.labels(self.service, method, outcome).inc()
@@ -175,7 +177,7 @@ class ServicePlatform(DependencyProvider):
     def _sample_pool(self) -> None:
         while not self._stop.is_set():
             metrics.sample_pool(self.service, self.engine)
-            self._stop.wait(5)
+            self._stop.wait(15)
 
 
 class PlatformService:

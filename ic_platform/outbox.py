@@ -1,6 +1,14 @@
-"""The outbox relay: publishes committed events with publisher confirms, then marks them published.
+"""The outbox relay: publishes committed events with publisher confirms and marks them published.
 
-At-least-once by construction: a crash after the broker confirmed but before the row is marked sends the
+Two ways in. The common one: a unit of work that committed events hands them over at once (`handoff`), with
+their outbox row ids, so the relay needs no query to find them: it claims the rows (an UPDATE that skips rows
+already published, and waits for any another relay holds), publishes them and commits the mark. The safety
+net: every `poll_interval` the relay looks for rows that stayed unpublished longer than `grace_s` (a process
+that died between its commit and its publish, a broker that was down, a replica that vanished) and takes them
+with `FOR UPDATE SKIP LOCKED`, so replicas never publish the same row at once. Idle, the relay costs one small
+indexed query per poll interval and the broker connection's heartbeats.
+
+At-least-once by construction: a crash after the broker confirmed but before the mark committed sends the
 event again, and consumers' inboxes drop the repeat."""
 
 from __future__ import annotations
@@ -9,14 +17,16 @@ import json
 import logging
 import threading
 import time
+from collections import deque
+from datetime import timedelta
 
 import pika
 import sqlalchemy as sa
-from pika.exceptions import AMQPError, NackError, UnroutableError
-from sqlalchemy.engine import Engine
+from pika.exceptions import AMQPError
+from sqlalchemy.engine import Connection, Engine
 
 from ic_platform import metrics, topology
-from ic_platform.uow import OUTBOX
+from ic_platform.uow import OUTBOX, OutboxEvent
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +39,8 @@ class OutboxRelay:
         amqp_uri: str,
         *,
         batch: int = 200,
-        poll_interval: float = 1.0,
+        poll_interval: float = 10.0,
+        grace_s: float = 5.0,
         extra_bindings: dict[str, list[str]] | None = None,
     ):
         self.service = service
@@ -37,98 +48,137 @@ class OutboxRelay:
         self.amqp_uri = amqp_uri
         self.batch = batch
         self.poll_interval = poll_interval
+        self.grace_s = grace_s
         self.extra_bindings = extra_bindings
-        self._wake = threading.Event()
+        self._handed: deque[OutboxEvent] = deque()
+        self._ready = threading.Event()
         self._stop = threading.Event()
+        self._poll_all = True  # the first round takes whatever an earlier life of the service left behind
         self._connection: pika.BlockingConnection | None = None
         self._channel = None
-        self._sampled_at = 0.0
+        self._confirms: BatchConfirms | None = None
+
+    # ── called by others ──
+    def handoff(self, events: list[OutboxEvent]) -> None:
+        """Events just committed: publish them now (called after the unit of work's commit)."""
+        self._handed.extend(events)
+        self._ready.set()
 
     def wake(self) -> None:
-        self._wake.set()
+        """Look at the whole outbox now, not only at what was handed over."""
+        self._poll_all = True
+        self._ready.set()
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
+        self._ready.set()
 
+    # ── the loop ──
     def run_forever(self) -> None:
         backoff = 0.2
+        next_poll = 0.0
         while not self._stop.is_set():
             try:
-                sent, failed = self.publish_pending()
+                if self._handed:
+                    self.publish_handed()
+                elif self._poll_all or time.monotonic() >= next_poll:
+                    grace = 0.0 if self._poll_all else self.grace_s
+                    self._poll_all = False
+                    sent, failed = self.publish_pending(grace_s=grace)
+                    if sent and not failed:
+                        self._poll_all = True  # more may be waiting: loop until the outbox is drained
+                        continue
+                    self._sample_backlog()
+                    next_poll = time.monotonic() + self.poll_interval
+                else:
+                    self._idle(next_poll - time.monotonic())
                 backoff = 0.2
-                self._sample_backlog()
-                if sent and not failed:
-                    continue  # more may be waiting; loop until the outbox is drained
-                self._idle(self.poll_interval)
             except (AMQPError, OSError) as exc:
                 log.warning("relay cannot reach the broker (%s); retrying in %.1fs", exc, backoff)
+                backoff = self._after_failure(backoff)
                 self._disconnect()
-                self._idle(backoff)
-                backoff = min(backoff * 2, 5.0)
             except sa.exc.SQLAlchemyError as exc:
-                log.warning("relay cannot read the outbox (%s); retrying in %.1fs", exc, backoff)
-                self._idle(backoff)
-                backoff = min(backoff * 2, 5.0)
+                log.warning("relay cannot reach the outbox (%s); retrying in %.1fs", exc, backoff)
+                backoff = self._after_failure(backoff)
         self._disconnect()
 
-    def publish_pending(self) -> tuple[int, int]:
-        """One batch. Returns (published, failed)."""
+    def _after_failure(self, backoff: float) -> float:
+        # What was handed over is still in the table: the next poll (of everything) takes it from there.
+        self._handed.clear()
+        self._poll_all = True
+        self._stop.wait(backoff)
+        return min(backoff * 2, 5.0)
+
+    def publish_handed(self) -> tuple[int, int]:
+        """Publish up to one batch of handed-over events. Returns (published, failed)."""
+        events = [self._handed.popleft() for _ in range(min(self.batch, len(self._handed)))]
         channel = self._ensure_channel()
-        sent_ids: list[int] = []
-        failed = 0
         with self.engine.begin() as conn:
-            rows = conn.execute(
-                sa.select(OUTBOX.c.id, OUTBOX.c.type, OUTBOX.c.envelope)
-                .where(OUTBOX.c.published_at.is_(None))
-                .order_by(OUTBOX.c.id)
-                .limit(self.batch)
-                .with_for_update(skip_locked=True)
-            ).all()
-            for row in rows:
-                try:
-                    self._publish(channel, row.type, row.envelope)
-                    sent_ids.append(row.id)
-                    metrics.events_published.labels(self.service, row.type).inc()
-                except (UnroutableError, NackError) as exc:
-                    failed += 1
-                    metrics.events_unroutable.labels(self.service, row.type).inc()
-                    log.error("broker refused event %s (%s); kept in the outbox", row.type, type(exc).__name__)
-                    conn.execute(
-                        sa.update(OUTBOX)
-                        .where(OUTBOX.c.id == row.id)
-                        .values(attempts=OUTBOX.c.attempts + 1, last_error=type(exc).__name__)
-                    )
-            if sent_ids:
+            # Claimed in this transaction: a poll elsewhere skips these rows until we commit; a row another
+            # relay already published (or holds) is not claimed again.
+            claimed = set(
                 conn.execute(
                     sa.update(OUTBOX)
-                    .where(OUTBOX.c.id.in_(sent_ids))
+                    .where(OUTBOX.c.id.in_([e.id for e in events]), OUTBOX.c.published_at.is_(None))
                     .values(published_at=sa.func.now(), attempts=OUTBOX.c.attempts + 1)
-                )
+                    .returning(OUTBOX.c.id)
+                ).scalars()
+            )
+            return self._publish_claimed(conn, channel, [e for e in events if e.id in claimed])
+
+    def publish_pending(self, grace_s: float = 0.0) -> tuple[int, int]:
+        """One batch of rows left unpublished for longer than `grace_s`. Returns (published, failed)."""
+        channel = self._ensure_channel()
+        with self.engine.begin() as conn:
+            query = sa.select(OUTBOX.c.id, OUTBOX.c.type, OUTBOX.c.envelope).where(OUTBOX.c.published_at.is_(None))
+            if grace_s > 0:
+                query = query.where(OUTBOX.c.created_at < sa.func.now() - timedelta(seconds=grace_s))
+            rows = conn.execute(query.order_by(OUTBOX.c.id).limit(self.batch).with_for_update(skip_locked=True)).all()
+            if not rows:
+                return 0, 0
+            conn.execute(
+                sa.update(OUTBOX)
+                .where(OUTBOX.c.id.in_([r.id for r in rows]))
+                .values(published_at=sa.func.now(), attempts=OUTBOX.c.attempts + 1)
+            )
+            return self._publish_claimed(conn, channel, [OutboxEvent(r.id, r.type, r.envelope) for r in rows])
+
+    def _publish_claimed(self, conn: Connection, channel, events: list[OutboxEvent]) -> tuple[int, int]:  # noqa: ANN001
+        """Publish rows this transaction marked published, all at once, then wait for the broker's confirms of
+        the whole batch; a row the broker refuses (returned: no queue; nacked) is unmarked again."""
+        refused = self._confirms.publish(
+            [(e.type, self._body(e.envelope), self._properties(e.type, e.envelope)) for e in events]
+        )
+        for event, error in zip(events, refused, strict=True):
+            if error is None:
+                metrics.events_published.labels(self.service, event.type).inc()
+                continue
+            metrics.events_unroutable.labels(self.service, event.type).inc()
+            log.error("broker refused event %s (%s); kept in the outbox", event.type, error)
+            conn.execute(sa.update(OUTBOX).where(OUTBOX.c.id == event.id).values(published_at=None, last_error=error))
+        failed = sum(error is not None for error in refused)
         if failed:
             # The topology may have been deleted under us (a broker reset): declare it again.
             topology.declare(channel, self.extra_bindings)
-        return len(sent_ids), failed
+        return len(events) - failed, failed
 
-    def _publish(self, channel, type_: str, envelope: dict) -> None:  # noqa: ANN001
+    @staticmethod
+    def _body(envelope: dict) -> bytes:
+        return json.dumps(envelope, ensure_ascii=False).encode()
+
+    def _properties(self, type_: str, envelope: dict) -> pika.BasicProperties:
         headers = {
             "traceparent": envelope.get("traceparent"),
             "correlation_id": envelope.get("correlation_id"),
             "org": envelope.get("org"),
         }
-        channel.basic_publish(
-            exchange=topology.EXCHANGE,
-            routing_key=type_,
-            mandatory=True,
-            body=json.dumps(envelope, ensure_ascii=False).encode(),
-            properties=pika.BasicProperties(
-                content_type="application/json",
-                delivery_mode=pika.DeliveryMode.Persistent,
-                message_id=envelope["event_id"],
-                type=type_,
-                app_id=self.service,
-                headers={k: v for k, v in headers.items() if v},
-            ),
+        return pika.BasicProperties(
+            content_type="application/json",
+            delivery_mode=pika.DeliveryMode.Persistent,
+            message_id=envelope["event_id"],
+            type=type_,
+            app_id=self.service,
+            headers={k: v for k, v in headers.items() if v},
         )
 
     def _ensure_channel(self):  # noqa: ANN202
@@ -139,14 +189,15 @@ class OutboxRelay:
             params.blocked_connection_timeout = 30
             self._connection = pika.BlockingConnection(params)
             self._channel = self._connection.channel()
-            self._channel.confirm_delivery()
             topology.declare(self._channel, self.extra_bindings)
+            self._confirms = BatchConfirms(self._connection, self._channel)
         return self._channel
 
     def _idle(self, seconds: float) -> None:
-        """Wait for a wake-up, keeping the broker connection's heartbeats alive meanwhile."""
-        deadline = time.monotonic() + seconds
-        while not self._wake.is_set() and not self._stop.is_set():
+        """Wait for a handoff or a wake-up (or the next poll), answering the broker's heartbeats meanwhile:
+        pika handles them only inside its own calls, and the broker gives up after two missed (60 s)."""
+        deadline = time.monotonic() + max(seconds, 0.0)
+        while not self._ready.is_set() and not self._stop.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
                 break
@@ -155,8 +206,8 @@ class OutboxRelay:
                     self._connection.process_data_events(time_limit=0)
                 except AMQPError:
                     self._disconnect()
-            self._wake.wait(min(left, 0.5))
-        self._wake.clear()
+            self._ready.wait(min(left, 10.0))
+        self._ready.clear()
 
     def _disconnect(self) -> None:
         try:
@@ -167,11 +218,6 @@ class OutboxRelay:
         self._connection = self._channel = None
 
     def _sample_backlog(self) -> None:
-        # At most every two seconds: under load the relay loops per commit, and this is a gauge, not a ledger.
-        now = time.monotonic()
-        if now - self._sampled_at < 2.0:
-            return
-        self._sampled_at = now
         with self.engine.connect() as conn:
             count, oldest = conn.execute(
                 sa.text(
@@ -181,3 +227,65 @@ class OutboxRelay:
             ).one()
         metrics.outbox_backlog.labels(self.service).set(count)
         metrics.outbox_oldest_age.labels(self.service).set(float(oldest))
+
+
+class ConfirmTimeout(AMQPError):
+    """The broker confirmed nothing of a batch in time: the connection is presumed dead."""
+
+
+class BatchConfirms:
+    """Publisher confirms for a whole batch: every message is published, then the broker's acks (one ack may
+    cover many messages) are awaited together: one round trip per batch instead of one per event.
+
+    pika's blocking channel waits for each confirm right after each publish, so this drives the asynchronous
+    channel underneath it (`channel._impl`, pika's own `Channel`, whose confirm and return callbacks are public
+    API), while the blocking connection does the I/O. With `mandatory`, the broker returns a message no queue
+    takes before it acks it, so by the time a message is acked, a return of it has been seen."""
+
+    def __init__(self, connection: pika.BlockingConnection, channel, timeout_s: float = 30.0):  # noqa: ANN001
+        self._connection = connection
+        self._impl = channel._impl
+        self._timeout_s = timeout_s
+        self._next_tag = 1
+        self._pending: dict[int, str] = {}  # delivery tag → message id
+        self._outcome: dict[str, str | None] = {}  # message id → None (confirmed) or why it was refused
+        ready = []
+        self._impl.confirm_delivery(ack_nack_callback=self._on_confirm, callback=lambda _frame: ready.append(1))
+        self._impl.add_on_return_callback(self._on_return)
+        self._wait_until(lambda: bool(ready))
+
+    def publish(self, messages: list[tuple[str, bytes, pika.BasicProperties]]) -> list[str | None]:
+        """Publish (routing key, body, properties) each with `mandatory`; per message, None when the broker
+        confirmed it, else "UnroutableError" or "NackError"."""
+        self._outcome = {}
+        for routing_key, body, properties in messages:
+            self._impl.basic_publish(topology.EXCHANGE, routing_key, body, properties, mandatory=True)
+            self._pending[self._next_tag] = properties.message_id
+            self._next_tag += 1
+        self._wait_until(lambda: not self._pending)
+        return [self._outcome.get(properties.message_id) for _, _, properties in messages]
+
+    def _on_confirm(self, frame) -> None:  # noqa: ANN001
+        method = frame.method
+        acked = isinstance(method, pika.spec.Basic.Ack)
+        tags = [t for t in self._pending if t <= method.delivery_tag] if method.multiple else [method.delivery_tag]
+        for tag in tags:
+            message_id = self._pending.pop(tag, None)
+            if message_id is not None and (not acked or message_id not in self._outcome):
+                self._outcome[message_id] = None if acked else "NackError"
+
+    def _on_return(self, _channel, _method, properties, _body) -> None:  # noqa: ANN001
+        self._outcome[properties.message_id] = "UnroutableError"
+
+    def _wait_until(self, done) -> None:  # noqa: ANN001
+        expired = []
+        timer = self._connection.call_later(self._timeout_s, lambda: expired.append(1))
+        try:
+            self._connection._flush_output(lambda: done() or bool(expired) or self._impl.is_closed)
+        finally:
+            self._connection.remove_timeout(timer)
+        if self._impl.is_closed:
+            raise pika.exceptions.ChannelClosed(0, "the relay's channel closed while publishing")
+        if not done():
+            self._pending.clear()
+            raise ConfirmTimeout(f"no confirm from the broker within {self._timeout_s:.0f}s")

@@ -78,13 +78,27 @@ def prune(engine: Engine, service: str, policy: RetentionPolicy, now: datetime |
     return deleted
 
 
+def prune_once(engine: Engine, service: str, policy: RetentionPolicy) -> dict[str, int] | None:
+    """One round, by one replica at a time (a session advisory lock); None when another replica is pruning."""
+    with engine.connect() as conn:
+        key = {"k": f"retention:{service}"}
+        if not conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtext(:k))"), key).scalar():
+            return None
+        conn.commit()
+        try:
+            return prune(engine, service, policy)
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:k))"), key)
+            conn.commit()
+
+
 def run_forever(engine: Engine, service: str, policy: RetentionPolicy, stop: threading.Event) -> None:
     """Prune now and then every interval until stopped; a failed round is logged and tried again next time."""
     if stop.wait(min(60.0, policy.interval_s)):  # the first round after a minute: let startup settle
         return
     while not stop.is_set():
         try:
-            counts = prune(engine, service, policy)
+            counts = prune_once(engine, service, policy) or {}
             if any(counts.values()):
                 log.info("retention pruned %s", counts)
         except Exception:  # noqa: BLE001 - retention must never take the service down

@@ -1,26 +1,17 @@
-"""Runs one service: `python -m ic_platform.runner budget`.
+"""Runs one service: `python -m ic_platform.runner budget`. The process is made an eventlet process first,
+with the database driver set up to cooperate with it (ic_platform/green.py)."""
 
-psycopg's binary implementation blocks the whole eventlet hub (measured: 10 concurrent 0.3 s queries took
-3.2 s), so the pure-Python one is chosen before anything imports psycopg."""
+from ic_platform import green
 
-import os
-
-os.environ.setdefault("PSYCOPG_IMPL", "python")
-
-import warnings  # noqa: E402
-
-# nameko 2 is built on eventlet; its deprecation notice says nothing we can act on.
-warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
-
-import eventlet  # noqa: E402
-
-eventlet.monkey_patch()
+green.prepare()
 
 import importlib  # noqa: E402
 import logging  # noqa: E402
+import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 
+import eventlet  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
 from ic_platform import metrics  # noqa: E402

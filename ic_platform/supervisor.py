@@ -207,6 +207,16 @@ class Supervisor:
             if p.reader is not None:
                 p.reader.join(2)
 
+    def add(self, spec: ProcessSpec) -> None:
+        """Start one more process under supervision (e.g. another replica of a service)."""
+        with self._lock:
+            if spec.name in self._procs:
+                raise ValueError(f"process names must be unique: {spec.name}")
+            p = _Proc(spec, _COLORS[len(self._procs) % len(_COLORS)])
+            self._procs[spec.name] = p
+            self._width = max(self._width, len(spec.name))
+            self._spawn(p)
+
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Signal one process's group. A restart=True process is then restarted as after a crash; any other
         stays down, without ending wait(), until restart(name)."""

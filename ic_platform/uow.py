@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,19 +21,33 @@ _T = platform_tables(sa.MetaData())
 OUTBOX, IDEMPOTENCY = _T["outbox"], _T["idempotency_key"]
 
 
-class UnitOfWork:
-    """Subclasses add repositories built on `self.conn`."""
+@dataclass(frozen=True)
+class OutboxEvent:
+    """A committed outbox row, as the relay publishes it."""
 
-    def __init__(self, engine: Engine, on_commit: Callable[[], None] | None = None):
+    id: int
+    type: str
+    envelope: dict[str, Any]
+
+
+class UnitOfWork:
+    """Subclasses add repositories built on `self.conn`.
+
+    `on_commit` receives the events this unit of work committed, as (outbox row id, type, envelope), right
+    after the commit: the service's outbox relay publishes them without looking for them."""
+
+    def __init__(self, engine: Engine, on_commit: Callable[[list[OutboxEvent]], None] | None = None):
         self.engine = engine
         self._on_commit = on_commit
         self.conn: Connection | None = None
         self.published: list[Envelope] = []
+        self._outbox_rows: list[OutboxEvent] = []
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
         self._tx = self.conn.begin()
         self.published = []
+        self._outbox_rows = []
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -44,8 +59,9 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self._tx.commit()
-        if self.published and self._on_commit:
-            self._on_commit()
+        if self._outbox_rows and self._on_commit:
+            self._on_commit(self._outbox_rows)
+        self._outbox_rows = []
 
     def rollback(self) -> None:
         self._tx.rollback()
@@ -54,8 +70,13 @@ class UnitOfWork:
         """Validated now, stored in this transaction, sent by the relay after commit."""
         data = envelope.as_dict()
         catalogue.validate(data)
-        self.conn.execute(sa.insert(OUTBOX).values(event_id=envelope.event_id, type=envelope.type, envelope=data))
+        row_id = self.conn.execute(
+            sa.insert(OUTBOX)
+            .values(event_id=envelope.event_id, type=envelope.type, envelope=data)
+            .returning(OUTBOX.c.id)
+        ).scalar_one()
         self.published.append(envelope)
+        self._outbox_rows.append(OutboxEvent(row_id, envelope.type, data))
 
     # ── idempotency: the same key twice has one effect and one answer ──
     def recall(self, scope: str, key: str, request: dict[str, Any]) -> dict[str, Any] | None:

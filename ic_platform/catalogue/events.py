@@ -599,6 +599,22 @@ SPECS = [
         ),
     ),
     dict(
+        type="approval.trail_anchored",
+        version=2,
+        producer="approval",
+        summary="审批留痕已封存并锚定：各单据留痕链的链头汇成默克尔根，封存记录链外保存（用于发现截断、改写或整链删除）",
+        payload=obj(
+            ["chain", "seal", "hash", "root", "leaves", "sealed_at", "anchored_at"],
+            chain={"type": "string", "minLength": 1, "description": "the trail: its database's name"},
+            seal={"type": "integer", "minimum": 1, "description": "the seal's number in the chain of seals"},
+            hash={"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "the seal's hash"},
+            root={"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "Merkle root of the sealed heads"},
+            leaves={"type": "integer", "minimum": 0, "description": "how many document chains' heads it seals"},
+            sealed_at=TIMESTAMP,
+            anchored_at=TIMESTAMP,
+        ),
+    ),
+    dict(
         type="approval.task_overdue",
         version=1,
         producer="approval",

@@ -25,12 +25,14 @@ from services.approval.service_layer import (
     major_matter,
     meeting,
     notifications,
+    trail,
     warnings,
 )
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
-# The trail's head is anchored outside the database every ANCHOR_INTERVAL_S, or sooner once ANCHOR_EVERY
-# entries were added; the timer looks every ANCHOR_TICK_S (only when the head moved does it write).
+# The heads of the trail's document chains that moved are sealed, and the seal anchored outside the database,
+# every ANCHOR_INTERVAL_S, or sooner once ANCHOR_EVERY chains moved; the timer looks every ANCHOR_TICK_S (only
+# when a head moved does it write). Any replica may look; one at a time seals (service_layer/trail.py).
 ANCHOR_TICK_S = float(os.environ.get("IC_TRAIL_ANCHOR_TICK_S", "5"))
 ANCHOR_INTERVAL_S = float(os.environ.get("IC_TRAIL_ANCHOR_INTERVAL_S", "60"))
 ANCHOR_EVERY = int(os.environ.get("IC_TRAIL_ANCHOR_EVERY", "100"))
@@ -148,11 +150,11 @@ class ApprovalService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def verify_trail(self):
         """Recompute the trail's hash chain and check it against its anchors; names the first broken link."""
-        return handlers.verify_trail(self.platform.uow(), self.anchors, pause=lambda: eventlet.sleep(0))
+        return trail.verify_trail(self.platform.uow(), self.anchors, pause=lambda: eventlet.sleep(0))
 
     @timer(interval=VERIFY_INTERVAL_S, eager=True)
     def verify_trail_periodically(self):
-        result = handlers.verify_trail(self.platform.uow(), self.anchors, pause=lambda: eventlet.sleep(0))
+        result = trail.verify_trail(self.platform.uow(), self.anchors, pause=lambda: eventlet.sleep(0))
         if not result["ok"]:
             log.error("the approval trail is broken: %s", result)
 
@@ -164,11 +166,11 @@ class ApprovalService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def anchor_trail_now(self):
         """Anchor the current head at once (ops, tests); None if it is already anchored."""
-        return handlers.anchor_trail(self.platform.uow(), self.anchors, self.platform.ctx, force=True)
+        return trail.anchor_trail(self.platform.uow(), self.anchors, self.platform.ctx, force=True)
 
     @timer(interval=ANCHOR_TICK_S)
     def anchor_trail(self):
-        handlers.anchor_trail(
+        trail.anchor_trail(
             self.platform.uow(),
             self.anchors,
             self.platform.ctx,

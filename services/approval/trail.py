@@ -1,10 +1,11 @@
 """The approval trail from the command line: `python -m services.approval.trail <command>`.
 
-verify              recompute the chain in the approval database (IC_DB_PREFIX, IC_PG_URL) and check it against
-                    the anchors in IC_TRAIL_ANCHOR_DIR; prints the result as JSON; exit status 0 intact, 1 broken
-anchor              record the current head in the anchor file now (the running service does it on a timer)
-bench [N]           build N synthetic entries (default 1,000,000) in a throwaway database with the domain
-                    functions, time `verify` over them, drop the database
+verify [--workers N]  recompute every document chain and the seals in the approval database (IC_DB_PREFIX,
+                      IC_PG_URL) and check them against the anchors in IC_TRAIL_ANCHOR_DIR, with N processes
+                      (default: the machine's cores); prints the result as JSON; exit status 0 intact, 1 broken
+anchor                seal the heads that moved and anchor the seal now (the running service does it on a timer)
+bench [N]             build N synthetic entries (default 1,000,000; a document every five) in a throwaway database
+                      with the domain functions, sealed every 100,000, time `verify` over them, drop the database
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-os.environ.setdefault("PSYCOPG_IMPL", "python")
+os.environ.setdefault("PSYCOPG_IMPL", "binary")
 
 import json  # noqa: E402
 import time  # noqa: E402
@@ -27,27 +28,30 @@ import sqlalchemy as sa  # noqa: E402
 from ic_platform.config import Settings, settings  # noqa: E402
 from ic_platform.context import CallContext  # noqa: E402
 from ic_platform.db import drop_database, make_engine, migrate  # noqa: E402
-from services.approval.adapters.trail import CHAIN, AnchorFile  # noqa: E402
+from services.approval.adapters.trail import AnchorFile, chain_of  # noqa: E402
+from services.approval.domain.seals import SealLeaf, make_seal  # noqa: E402
 from services.approval.domain.trail import (  # noqa: E402
     GENESIS,
     HASHED_FIELDS,
     Anchor,
     TrailAction,
     TrailDraft,
-    build_chain,
+    chain,
 )
-from services.approval.service_layer import handlers  # noqa: E402
+from services.approval.service_layer import trail  # noqa: E402
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork  # noqa: E402
 
 SERVICE = "approval"
 
 
-def verify(cfg: Settings | None = None, anchors: AnchorFile | None = None) -> dict:
+def verify(cfg: Settings | None = None, anchors: AnchorFile | None = None, workers: int | None = None) -> dict:
     cfg = cfg or settings()
-    engine = make_engine(cfg.database_url(SERVICE), pool_size=2)
+    url = cfg.database_url(SERVICE)
+    engine = make_engine(url, pool_size=2)
     try:
         anchors = anchors or AnchorFile.from_env(cfg.database_name(SERVICE))
-        return handlers.verify_trail(ApprovalUnitOfWork(engine), anchors)
+        workers = workers or os.cpu_count() or 1
+        return trail.verify_trail(ApprovalUnitOfWork(engine), anchors, workers=workers, dsn=url)
     finally:
         engine.dispose()
 
@@ -58,7 +62,7 @@ def anchor(cfg: Settings | None = None) -> dict | None:
     engine = make_engine(cfg.database_url(SERVICE), pool_size=2)
     try:
         anchors = AnchorFile.from_env(cfg.database_name(SERVICE))
-        return handlers.anchor_trail(ApprovalUnitOfWork(engine), anchors, CallContext(org="xinqiao"), force=True)
+        return trail.anchor_trail(ApprovalUnitOfWork(engine), anchors, CallContext(org="xinqiao"), force=True)
     finally:
         engine.dispose()
 
@@ -95,8 +99,9 @@ def synthetic_drafts(n: int, start: datetime | None = None):
         )
 
 
-def bench(n: int = 1_000_000) -> dict:
-    """Build a chain of n entries in a throwaway database and time verify over it."""
+def bench(n: int = 1_000_000, workers: int | None = None) -> dict:
+    """Build a trail of n entries (a document every five) in a throwaway database, sealed every 100,000
+    entries and each seal anchored, and time verify over it."""
     base = settings()
     cfg = replace(base, db_prefix=f"{base.db_prefix}_trailbench{uuid.uuid4().hex[:6]}")
     url = cfg.database_url(SERVICE)
@@ -107,30 +112,17 @@ def bench(n: int = 1_000_000) -> dict:
         migrate(SERVICE, cfg)
         engine = make_engine(url, pool_size=2)
         t0 = time.perf_counter()
-        columns = [*HASHED_FIELDS, "hash"]
-        head = (0, GENESIS)
-        raw = engine.raw_connection()
-        try:
-            with raw.cursor() as cur, cur.copy(f"COPY audit_trail ({', '.join(columns)}) FROM STDIN") as copy:
-                for entry in build_chain(synthetic_drafts(n)):
-                    copy.write_row([getattr(entry, c) for c in columns])
-                    head = (entry.seq, entry.hash)
-                    if entry.seq % 100_000 == 0:
-                        anchors.append(Anchor(entry.seq, entry.hash, datetime.now(UTC)))
-            with raw.cursor() as cur:
-                cur.execute("INSERT INTO audit_trail_head (chain, seq, hash) VALUES (%s, %s, %s)", (CHAIN, *head))
-            raw.commit()
-        finally:
-            raw.close()
+        _load(engine, n, anchors)
         figures["build_and_load_s"] = round(time.perf_counter() - t0, 1)
         with engine.connect() as conn:
-            conn.execute(sa.text("ANALYZE audit_trail"))
+            conn.execute(sa.text("ANALYZE audit_trail; ANALYZE audit_trail_head; ANALYZE audit_trail_seal_leaf"))
             conn.commit()
         t0 = time.perf_counter()
-        result = handlers.verify_trail(ApprovalUnitOfWork(engine), anchors)
+        result = verify(cfg, anchors, workers)
         figures["verify_s"] = round(time.perf_counter() - t0, 1)
         figures["entries_per_s"] = round(n / figures["verify_s"]) if figures["verify_s"] else None
         figures["ok"], figures["anchors_checked"] = result["ok"], result["anchors_checked"]
+        figures["chains"], figures["seals"], figures["workers"] = result["chains"], result["seals"], result["workers"]
         engine.dispose()
     finally:
         drop_database(url)
@@ -139,12 +131,58 @@ def bench(n: int = 1_000_000) -> dict:
     return figures
 
 
+def _load(engine, n: int, anchors: AnchorFile) -> None:  # noqa: ANN001
+    """COPY the entries in; every 100,000 entries seal the heads that moved and anchor the seal."""
+    columns = [*HASHED_FIELDS, "hash"]
+    heads: dict[str, tuple[int, str]] = {}
+    moved: dict[str, tuple[int, str]] = {}
+    seals = []
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cur, cur.copy(f"COPY audit_trail ({', '.join(columns)}) FROM STDIN") as copy:
+            for i, draft in enumerate(synthetic_drafts(n), start=1):
+                key = chain_of(draft.document_type, draft.document_id)
+                seq, prev = heads.get(key, (0, GENESIS))
+                entry = chain(draft, seq + 1, prev)
+                copy.write_row([getattr(entry, c) for c in columns])
+                heads[key] = moved[key] = (entry.seq, entry.hash)
+                if i % 100_000 == 0 or i == n:
+                    seals.append(_seal(seals[-1][0] if seals else None, moved, anchors))
+        with raw.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO audit_trail_head (chain, seq, hash, sealed_seq) VALUES (%s, %s, %s, %s)",
+                [(k, s, h, s) for k, (s, h) in heads.items()],
+            )
+            cur.executemany(
+                "INSERT INTO audit_trail_seal (seal_no, prev_hash, root, leaves, sealed_at, hash) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [(x.seal_no, x.prev_hash, x.root, x.leaves, x.sealed_at, x.hash) for x, _ in seals],
+            )
+            cur.executemany(
+                "INSERT INTO audit_trail_seal_leaf (seal_no, chain, seq, hash) VALUES (%s, %s, %s, %s)",
+                [(x.seal_no, leaf.chain, leaf.seq, leaf.hash) for x, leaves in seals for leaf in leaves],
+            )
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def _seal(previous, moved: dict, anchors: AnchorFile):  # noqa: ANN001, ANN202
+    leaves = [SealLeaf(k, s, h) for k, (s, h) in moved.items()]
+    number, prev_hash = (previous.seal_no + 1, previous.hash) if previous else (1, GENESIS)
+    seal = make_seal(number, prev_hash, leaves, datetime.now(UTC))
+    anchors.append(Anchor(seal.seal_no, seal.hash, seal.sealed_at))
+    moved.clear()
+    return seal, leaves
+
+
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in ("verify", "anchor", "bench"):
         print(__doc__)
         raise SystemExit(2)
     if argv[0] == "verify":
-        result = verify()
+        workers = int(argv[2]) if argv[1:2] == ["--workers"] and len(argv) > 2 else None
+        result = verify(workers=workers)
         print(json.dumps(result, ensure_ascii=False, indent=2))
         raise SystemExit(0 if result["ok"] else 1)
     if argv[0] == "anchor":

@@ -1,6 +1,7 @@
 """The approval trail against a real throwaway database, driven by the real handlers: every action appends an
-entry in its own transaction, concurrent decisions never fork the chain, anchors go outside the database, and
-every way of tampering with the table is detected by `verify` (the handler, and the command line)."""
+entry to its document's chain in its own transaction, concurrent decisions never fork a chain, seals of the
+heads are anchored outside the database, and every way of tampering with the tables is detected by `verify`
+(the handler, and the command line)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from ic_platform.db import REPO_ROOT, drop_database, make_engine, migrate
 from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError
 from ic_platform.identity import Viewer
-from services.approval.adapters.orm import audit_trail, audit_trail_head
-from services.approval.adapters.trail import CHAIN, AnchorFile
-from services.approval.service_layer import commands, handlers
+from services.approval.adapters.orm import audit_trail, audit_trail_head, audit_trail_seal, audit_trail_seal_leaf
+from services.approval.adapters.trail import AnchorFile
+from services.approval.domain.trail import TrailDraft
+from services.approval.service_layer import commands, handlers, trail
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 from tests.unit.approval.conftest import UNITS, USERS
 
@@ -137,11 +139,15 @@ def trail_of(db, doc_id):
 
 
 def verify(db, anchor_dir):
-    return handlers.verify_trail(uow_of(db), AnchorFile(anchor_dir, "chain"))
+    return trail.verify_trail(uow_of(db), AnchorFile(anchor_dir, "chain"))
 
 
 def anchor(db, anchor_dir):
-    return handlers.anchor_trail(uow_of(db), AnchorFile(anchor_dir, "chain"), CallContext(org=ORG), force=True)
+    return trail.anchor_trail(uow_of(db), AnchorFile(anchor_dir, "chain"), CallContext(org=ORG), force=True)
+
+
+def chain_key(row) -> str:
+    return f"{row['document_type']}/{row['document_id']}"
 
 
 def sql(db, statement, **params):
@@ -157,10 +163,13 @@ def sql(db, statement, **params):
         "UPDATE audit_trail SET comment = '改' WHERE seq = 1",
         "DELETE FROM audit_trail WHERE seq = 1",
         "TRUNCATE audit_trail",
+        "DELETE FROM audit_trail_seal",
+        "UPDATE audit_trail_seal_leaf SET seq = 1",
     ],
 )
-def test_the_table_refuses_changes_to_what_is_written(db, statement):
+def test_the_table_refuses_changes_to_what_is_written(db, statement, tmp_path):
     submit(db)
+    anchor(db, tmp_path)
     with pytest.raises(sa.exc.DBAPIError, match="只能追加"), db["engine"].begin() as conn:
         conn.execute(sa.text(statement))
 
@@ -225,7 +234,7 @@ def test_a_refused_decision_leaves_no_entry(db):
     assert [e.action for e in trail_of(db, doc_id)][before:] == ["rejected", "completed"]
 
 
-def test_concurrent_actions_never_fork_the_chain(db, anchor_dir):
+def test_concurrent_actions_never_fork_a_chain(db, anchor_dir):
     docs = [submit(db) for _ in range(8)]
     tasks = [pending(db, d).id for d in docs]
     errors = []
@@ -244,36 +253,57 @@ def test_concurrent_actions_never_fork_the_chain(db, anchor_dir):
         t.join()
     assert errors == []
     with db["engine"].connect() as conn:
-        seqs = conn.execute(sa.select(audit_trail.c.seq).order_by(audit_trail.c.seq)).scalars().all()
-        head = conn.execute(sa.select(audit_trail_head.c.seq).where(audit_trail_head.c.chain == CHAIN)).scalar()
-    assert seqs == list(range(1, len(seqs) + 1)) and head == seqs[-1]
+        rows = conn.execute(
+            sa.select(audit_trail.c.document_type, audit_trail.c.document_id, audit_trail.c.seq).order_by(
+                audit_trail.c.id
+            )
+        ).all()
+        heads = dict(conn.execute(sa.select(audit_trail_head.c.chain, audit_trail_head.c.seq)).all())
+    chains: dict[str, list[int]] = {}
+    for r in rows:
+        chains.setdefault(f"{r.document_type}/{r.document_id}", []).append(r.seq)
+    assert all(seqs == list(range(1, len(seqs) + 1)) and heads[c] == seqs[-1] for c, seqs in chains.items())
     result = verify(db, anchor_dir)
-    assert result["ok"] and result["entries"] == len(seqs), result
+    assert result["ok"] and result["entries"] == len(rows) and result["chains"] == len(chains), result
 
 
 # ── anchors ──
-def test_anchoring_writes_the_committed_head_to_the_file_and_publishes_it(db, tmp_path):
-    submit(db)
+def test_sealing_anchors_the_moved_heads_outside_the_database_and_publishes_it(db, tmp_path):
+    doc_id = submit(db)
     anchors = AnchorFile(tmp_path, "chain")
-    record = handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), force=True)
+    record = trail.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), force=True)
     with db["engine"].connect() as conn:
-        head = conn.execute(sa.select(audit_trail_head).where(audit_trail_head.c.chain == CHAIN)).first()
+        seal = conn.execute(sa.select(audit_trail_seal).order_by(audit_trail_seal.c.seal_no.desc())).first()
+        leaf = conn.execute(
+            sa.select(audit_trail_seal_leaf).where(audit_trail_seal_leaf.c.chain == f"matter_application/{doc_id}")
+        ).one()
+        head = conn.execute(
+            sa.select(audit_trail_head).where(audit_trail_head.c.chain == f"matter_application/{doc_id}")
+        ).one()
+        unsealed = conn.execute(sa.text("SELECT count(*) FROM audit_trail_head WHERE seq > sealed_seq")).scalar()
         published = conn.execute(
             sa.text("SELECT envelope FROM outbox WHERE type = 'approval.trail_anchored' ORDER BY id DESC LIMIT 1")
         ).scalar()
-    assert (record["seq"], record["hash"]) == (head.seq, head.hash)
-    assert [(a.seq, a.hash) for a in anchors.read()] == [(head.seq, head.hash)]
-    assert published["payload"] == record
-    # Not due again until the head moves; the timer's policy waits for N entries or the interval.
-    assert handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), force=True) is None
+    assert (record["seal"], record["hash"], record["root"]) == (seal.seal_no, seal.hash, seal.root)
+    assert (leaf.seal_no, leaf.seq, leaf.hash) == (seal.seal_no, head.seq, head.hash) and unsealed == 0
+    assert [(a.seq, a.hash) for a in anchors.read()] == [(seal.seal_no, seal.hash)]
+    assert published["payload"] == record and published["version"] == 2
+    # Not due again until a head moves; the timer's policy waits for N moved chains or the interval.
+    assert trail.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), force=True) is None
     submit(db)
-    assert (
-        handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), every_entries=100, every_seconds=3600) is None
-    )
-    assert (
-        handlers.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), every_entries=2, every_seconds=3600)["seq"]
-        == head.seq + 2
-    )
+    assert trail.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), every_entries=100, every_seconds=3600) is None
+    submit(db)
+    again = trail.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), every_entries=2, every_seconds=3600)
+    assert (again["seal"], again["leaves"]) == (seal.seal_no + 1, 2)
+
+
+def test_only_one_replica_seals_at_a_time(db, tmp_path):
+    submit(db)
+    anchors = AnchorFile(tmp_path, "chain")
+    with uow_of(db).sealing_lock() as mine:  # another replica holds the lock
+        assert mine
+        assert trail.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), force=True) is None
+    assert trail.anchor_trail(uow_of(db), anchors, CallContext(org=ORG), force=True) is not None
 
 
 # ── tampering: each way is detected, and the first broken link is named ──
@@ -283,24 +313,27 @@ def tampering(tmp_path):
     return tmp_path / "anchors"
 
 
+TABLES = (audit_trail, audit_trail_head, audit_trail_seal, audit_trail_seal_leaf)
+
+
 @pytest.fixture
 def chain(db, tampering, tmp_path):
-    """A chain of a few documents' actions, anchored at its head; restored afterwards."""
+    """A few documents' actions, sealed and anchored; every trail table restored afterwards."""
     anchor_dir = tampering
     for _ in range(3):
         doc_id = submit(db)
         decide(db, pending(db, doc_id).id, "head", comment="同意")
     anchor(db, anchor_dir)
     with db["engine"].connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.select(audit_trail).order_by(audit_trail.c.seq)).mappings()]
-        head = dict(conn.execute(sa.select(audit_trail_head)).mappings().one())
+        saved = {t.name: [dict(r) for r in conn.execute(sa.select(t)).mappings()] for t in TABLES}
     assert verify(db, anchor_dir)["ok"]
-    yield rows
+    yield sorted(saved["audit_trail"], key=lambda r: r["id"])
     with db["engine"].begin() as conn:
         conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
-        conn.execute(sa.delete(audit_trail))
-        conn.execute(sa.insert(audit_trail), rows)
-        conn.execute(sa.update(audit_trail_head).values(seq=head["seq"], hash=head["hash"]))
+        for t in TABLES:
+            conn.execute(sa.delete(t))
+            if saved[t.name]:
+                conn.execute(sa.insert(t), saved[t.name])
     assert verify(db, tmp_path / "restored")["ok"]
 
 
@@ -311,88 +344,147 @@ def broken(db, directory):
 
 
 def test_an_edited_row_is_detected(db, tampering, chain):
-    seq = chain[-4]["seq"]
-    sql(db, "UPDATE audit_trail SET comment = '不同意' WHERE seq = :s", s=seq)
-    assert (broken(db, tampering)["seq"], broken(db, tampering)["problem"]) == (seq, "hash_mismatch")
+    row = chain[-4]
+    sql(db, "UPDATE audit_trail SET comment = '不同意' WHERE id = :i", i=row["id"])
+    found = broken(db, tampering)
+    assert (found["chain"], found["seq"], found["problem"]) == (chain_key(row), row["seq"], "hash_mismatch")
+    assert chain_key(row) in found["message"]
 
 
 def test_a_retimed_row_is_detected(db, tampering, chain):
-    seq = chain[-3]["seq"]
-    sql(db, "UPDATE audit_trail SET occurred_at = occurred_at - interval '1 day', amount = 9.99 WHERE seq = :s", s=seq)
-    assert broken(db, tampering)["seq"] == seq
+    row = chain[-3]
+    sql(
+        db,
+        "UPDATE audit_trail SET occurred_at = occurred_at - interval '1 day', amount = 9.99 WHERE id = :i",
+        i=row["id"],
+    )
+    assert (broken(db, tampering)["chain"], broken(db, tampering)["seq"]) == (chain_key(row), row["seq"])
 
 
 def test_an_edited_hash_is_detected(db, tampering, chain):
-    seq = chain[-5]["seq"]
-    sql(db, "UPDATE audit_trail SET hash = repeat('0', 64) WHERE seq = :s", s=seq)
+    row = chain[-5]
+    sql(db, "UPDATE audit_trail SET hash = repeat('0', 64) WHERE id = :i", i=row["id"])
     found = broken(db, tampering)
-    assert (found["seq"], found["problem"]) == (seq, "hash_mismatch")
+    assert (found["chain"], found["seq"], found["problem"]) == (chain_key(row), row["seq"], "hash_mismatch")
 
 
 def test_a_row_rewritten_with_a_recomputed_hash_breaks_the_next_link(db, tampering, chain):
     from services.approval.domain.trail import TrailEntry, compute_hash
 
-    row = {k: v for k, v in chain[-4].items() if k != "hash"}
+    row = {k: v for k, v in chain[-4].items() if k not in ("hash", "id")}
     forged = TrailEntry(**{**row, "actor": "principal", "hash": ""})
     sql(
         db,
-        "UPDATE audit_trail SET actor = 'principal', hash = :h WHERE seq = :s",
+        "UPDATE audit_trail SET actor = 'principal', hash = :h WHERE id = :i",
         h=compute_hash(forged.content()),
-        s=row["seq"],
+        i=chain[-4]["id"],
     )
     found = broken(db, tampering)
     assert (found["seq"], found["problem"]) == (row["seq"] + 1, "prev_hash_mismatch")
 
 
 def test_a_deleted_row_is_a_gap(db, tampering, chain):
-    seq = chain[-6]["seq"]
-    sql(db, "DELETE FROM audit_trail WHERE seq = :s", s=seq)
+    row = chain[-6]
+    sql(db, "DELETE FROM audit_trail WHERE id = :i", i=row["id"])
     found = broken(db, tampering)
-    assert (found["seq"], found["problem"]) == (seq, "gap")
+    assert (found["chain"], found["seq"], found["problem"]) == (chain_key(row), row["seq"], "gap")
 
 
 def test_reordered_rows_are_detected(db, tampering, chain):
-    a, b = chain[-6]["seq"], chain[-5]["seq"]
-    with db["engine"].begin() as conn:  # swap the two rows' seq (through a spare value: seq is the key)
+    a, b = chain[-6], chain[-5]  # two entries of one document
+    assert chain_key(a) == chain_key(b)
+    with db["engine"].begin() as conn:  # swap their seqs (through a spare value: a chain's seqs are unique)
         conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
-        for old, new in ((a, 10**9), (b, a), (10**9, b)):
-            conn.execute(sa.text("UPDATE audit_trail SET seq = :new WHERE seq = :old"), {"old": old, "new": new})
+        for row, new in ((a, 10**9), (b, a["seq"]), (a, b["seq"])):
+            conn.execute(sa.text("UPDATE audit_trail SET seq = :new WHERE id = :i"), {"i": row["id"], "new": new})
     found = broken(db, tampering)
-    assert (found["seq"], found["problem"], found["details"]["written_at"]) == (a, "reordered", b)
+    assert (found["seq"], found["problem"], found["details"]["written_at"]) == (a["seq"], "reordered", b["seq"])
 
 
-def test_a_truncated_tail_is_detected_by_the_anchor(db, tampering, chain):
-    keep = chain[-4]
-    # A careful intruder also moves the head row back: only the anchor outside the database still knows.
-    sql(db, "DELETE FROM audit_trail WHERE seq > :s", s=keep["seq"])
-    sql(db, "UPDATE audit_trail_head SET seq = :s, hash = :h", s=keep["seq"], h=keep["hash"])
+def test_a_truncated_tail_is_detected_by_the_seal(db, tampering, chain):
+    keep = chain[-3]
+    # A careful intruder also moves the head row back: only the seal (anchored outside) still knows.
+    sql(db, "DELETE FROM audit_trail WHERE id > :i", i=keep["id"])
+    sql(
+        db,
+        "UPDATE audit_trail_head SET seq = :s, hash = :h WHERE chain = :c",
+        s=keep["seq"],
+        h=keep["hash"],
+        c=chain_key(keep),
+    )
     found = broken(db, tampering)
-    assert (found["seq"], found["problem"]) == (keep["seq"] + 1, "truncated")
-    assert (found["details"]["source"], found["details"]["recorded"]) == ("anchor", chain[-1]["seq"])
+    assert (found["chain"], found["seq"], found["problem"]) == (chain_key(keep), keep["seq"] + 1, "truncated")
+    assert found["details"]["recorded"] == chain[-1]["seq"]
 
 
-def test_a_truncated_tail_without_an_anchor_is_detected_by_the_head_row(db, tmp_path, chain):
-    sql(db, "DELETE FROM audit_trail WHERE seq > :s", s=chain[-2]["seq"])
-    found = broken(db, tmp_path)  # an anchor directory with nothing in it
-    assert (found["problem"], found["details"]["source"]) == ("truncated", "chain_head")
+def test_a_truncated_tail_not_yet_sealed_is_detected_by_the_head_row(db, tmp_path, chain):
+    doc_id = submit(db)  # after the last seal
+    with db["engine"].connect() as conn:
+        last = conn.execute(sa.select(sa.func.max(audit_trail.c.id))).scalar()
+    sql(db, "DELETE FROM audit_trail WHERE id = :i", i=last)
+    found = broken(db, tmp_path)
+    assert (found["chain"], found["problem"], found["details"]["source"]) == (
+        f"matter_application/{doc_id}",
+        "truncated",
+        "chain_head",
+    )
+
+
+def test_a_document_chain_dropped_whole_is_detected(db, tampering, chain):
+    row = chain[-1]
+    sql(db, "DELETE FROM audit_trail WHERE document_id = :d", d=row["document_id"])
+    sql(db, "DELETE FROM audit_trail_head WHERE chain = :c", c=chain_key(row))
+    found = broken(db, tampering)
+    assert (found["chain"], found["seq"], found["problem"]) == (chain_key(row), 1, "truncated")
 
 
 def test_a_replayed_old_head_is_detected(db, tampering, chain):
-    # The table as it was (a backup restored), after a later head was anchored.
-    submit(db)
+    # One document moves on and is sealed; then the trail tables are restored to an older copy (a backup).
+    doc = chain[-1]
+    decide(db, pending(db, doc["document_id"]).id, "leader")
     anchor(db, tampering)
     with db["engine"].begin() as conn:
         conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
-        conn.execute(sa.delete(audit_trail))
-        conn.execute(sa.insert(audit_trail), chain)
-        conn.execute(sa.update(audit_trail_head).values(seq=chain[-1]["seq"], hash=chain[-1]["hash"]))
+        conn.execute(sa.delete(audit_trail).where(audit_trail.c.document_id == doc["document_id"]))
+        conn.execute(sa.insert(audit_trail), [r for r in chain if r["document_id"] == doc["document_id"]])
+        conn.execute(
+            sa.update(audit_trail_head)
+            .where(audit_trail_head.c.chain == chain_key(doc))
+            .values(seq=doc["seq"], hash=doc["hash"])
+        )
     found = broken(db, tampering)
-    assert (found["seq"], found["problem"]) == (chain[-1]["seq"] + 1, "truncated")
-    # ... and when the replayed chain has grown past the anchored seq again, the anchored hash does not match.
-    submit(db)
-    submit(db)
+    assert (found["chain"], found["seq"], found["problem"]) == (chain_key(doc), doc["seq"] + 1, "truncated")
+    # ... and when the replayed chain has grown past the sealed seq again, the sealed hash does not match.
+    with uow_of(db) as uow:
+        for _ in range(2):
+            uow.trail.append(
+                TrailDraft(
+                    action="approved",
+                    org=ORG,
+                    actor="leader",
+                    document_type=doc["document_type"],
+                    document_id=doc["document_id"],
+                    occurred_at=datetime.now(UTC),
+                )
+            )
+        uow.commit()
     found = broken(db, tampering)
-    assert found["problem"] == "anchor_mismatch" and found["seq"] == chain[-1]["seq"] + 2
+    assert (found["chain"], found["problem"]) == (chain_key(doc), "anchor_mismatch")
+
+
+def test_an_edited_seal_is_detected(db, tampering, chain):
+    sql(
+        db, "UPDATE audit_trail_seal_leaf SET seq = seq + 1 WHERE seal_no = (SELECT max(seal_no) FROM audit_trail_seal)"
+    )
+    found = broken(db, tampering)
+    assert (found["chain"], found["problem"]) == ("seals", "root_mismatch")
+
+
+def test_seals_cut_off_after_their_anchor_are_detected(db, tampering, chain):
+    sql(db, "DELETE FROM audit_trail_seal_leaf WHERE seal_no = (SELECT max(seal_no) FROM audit_trail_seal)")
+    sql(db, "DELETE FROM audit_trail_seal WHERE seal_no = (SELECT max(seal_no) FROM audit_trail_seal)")
+    found = broken(db, tampering)
+    assert (found["chain"], found["problem"], found["details"]["source"]) == ("seals", "truncated", "anchor")
 
 
 # ── the command line ──
@@ -416,7 +508,7 @@ def test_the_command_line_verifies_and_fails_on_a_broken_chain(db, tampering, ch
     done = run()
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
-    sql(db, "DELETE FROM audit_trail WHERE seq = :s", s=chain[2]["seq"])
+    sql(db, "DELETE FROM audit_trail WHERE id = :i", i=chain[-3]["id"])
     done = run()
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["first_break"]["problem"] == "gap"

@@ -100,7 +100,7 @@ class Bus:
             "dead_lettered": dead,
         }
 
-    def wait_for(self, ids: list[str], *, until, timeout: float = 90) -> dict[str, int]:  # noqa: ANN001
+    def wait_for(self, ids: list[str], *, until, timeout: float = 180) -> dict[str, int]:  # noqa: ANN001
         deadline = time.monotonic() + timeout
         while True:
             self.keep_sink_alive()

@@ -131,3 +131,27 @@ def test_retry_backoff_grows_and_is_bounded():
     policy = RetryPolicy(max_attempts=10, base_delay_s=0.5, max_delay_s=30)
     delays = [policy.delay(n) for n in range(1, 10)]
     assert delays[:4] == [0.5, 1.0, 2.0, 4.0] and max(delays) == 30
+
+
+def test_an_expected_refusal_is_logged_once_at_info_without_a_traceback(caplog):
+    import logging
+
+    from ic_platform.errors import Conflict
+    from ic_platform.logs import DropExpectedRefusals, log_refusal
+
+    refusal = Conflict("budget_insufficient", "预算指标可用余额不足", {"available": "10.00"})
+    try:
+        raise refusal
+    except Conflict:
+        import sys
+
+        nameko_style = logging.LogRecord("nameko.containers", logging.WARNING, "", 0, "(expected)", (), sys.exc_info())
+    assert DropExpectedRefusals().filter(nameko_style) is False
+    failure = logging.LogRecord("nameko.containers", logging.ERROR, "", 0, "boom", (), (ValueError, ValueError(), None))
+    assert DropExpectedRefusals().filter(failure) is True  # a real fault keeps its traceback
+
+    with caplog.at_level(logging.INFO):
+        log_refusal(logging.getLogger("ic_platform.nameko_platform"), "budget.reserve", refusal)
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO and record.exc_info is None
+    assert record.getMessage() == "budget.reserve refused: budget_insufficient 预算指标可用余额不足"

@@ -154,3 +154,28 @@ def test_output_lines_are_never_interleaved(stream):
         assert line.startswith(("p", "supervisor")), line
         if "| x" in line:
             assert line.split(" | ", 1)[1] == "x" * 200
+
+
+def test_another_process_can_be_added_while_running_and_is_watched_like_the_others(stream):
+    with Supervisor([ProcessSpec("svc", SLEEPER)], log_stream=stream, color=False) as sup:
+        sup.add(ProcessSpec("svc#2", SLEEPER, restart=True))
+        wait_for(lambda: sup.alive("svc#2"))
+        first = sup.pid("svc#2")
+        sup.kill("svc#2")
+        wait_for(lambda: sup.alive("svc#2") and sup.pid("svc#2") != first, timeout=10)
+        with pytest.raises(ValueError):
+            sup.add(ProcessSpec("svc", SLEEPER))
+    assert sup.names() == ["svc", "svc#2"]
+
+
+def test_replicas_are_named_and_given_their_own_metrics_ports():
+    from deploy.stack import parse_replicas, process_specs, replica_names
+
+    assert replica_names("payment", 3) == ["payment", "payment#2", "payment#3"]
+    assert parse_replicas("payment=2, approval=3") == {"payment": 2, "approval": 3}
+    with pytest.raises(ValueError):
+        parse_replicas("paymnet=2")
+    specs = {s.name: s for s in process_specs({"IC_METRICS_PORT_BASE": "9100"}, replicas={"payment": 2})}
+    assert specs["payment"].env.get("IC_METRICS_PORT") is None  # the service's own port (9106)
+    assert specs["payment#2"].env["IC_METRICS_PORT"] == "9116"
+    assert specs["payment#2"].argv[-1] == "payment" and "gateway" in specs

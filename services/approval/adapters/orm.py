@@ -210,7 +210,8 @@ platform = platform_tables(metadata)
 audit_trail = sa.Table(
     "audit_trail",
     metadata,
-    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),  # the order of appending, office-wide
+    sa.Column("seq", sa.BigInteger, nullable=False),  # the position in its document's chain
     sa.Column("action", sa.Text, nullable=False),
     sa.Column("org", sa.Text, nullable=False),
     sa.Column("actor", sa.Text),
@@ -231,18 +232,43 @@ audit_trail = sa.Table(
     sa.Column("prev_hash", sa.Text, nullable=False),
     sa.Column("hash", sa.Text, nullable=False),
     sa.CheckConstraint("seq >= 1", name="audit_trail_seq_positive"),
-    sa.Index("audit_trail_by_document", "document_type", "document_id", "seq"),
+    sa.Index("audit_trail_by_document", "document_type", "document_id", "seq", unique=True),
 )
 
-# The chain's head, one row: appends lock it (SELECT … FOR UPDATE), so the chain never forks and seq has
-# no gaps (a rolled-back append leaves the head as it was, unlike a sequence).
+# Each document chain's head, one row per chain ("<document type>/<document id>"): appends lock it (an upsert),
+# so a chain never forks and its seq has no gaps; actions on different documents never wait for each other.
+# `sealed_seq` is the head as last sealed: heads with seq > sealed_seq go into the next seal.
 audit_trail_head = sa.Table(
     "audit_trail_head",
     metadata,
     sa.Column("chain", sa.Text, primary_key=True),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("hash", sa.Text, nullable=False),
+    sa.Column("sealed_seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("audit_trail_head_unsealed", "chain", postgresql_where=sa.text("seq > sealed_seq")),
+)
+
+# Seals (domain/seals.py): the heads that moved, sealed in a Merkle root; a chain of seals, each anchored
+# outside the database. Append-only like the trail itself.
+audit_trail_seal = sa.Table(
+    "audit_trail_seal",
+    metadata,
+    sa.Column("seal_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("prev_hash", sa.Text, nullable=False),
+    sa.Column("root", sa.Text, nullable=False),
+    sa.Column("leaves", sa.Integer, nullable=False),
+    sa.Column("sealed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("hash", sa.Text, nullable=False),
+)
+audit_trail_seal_leaf = sa.Table(
+    "audit_trail_seal_leaf",
+    metadata,
+    sa.Column("seal_no", sa.BigInteger, primary_key=True),
+    sa.Column("chain", sa.Text, primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.Text, nullable=False),
+    sa.Index("audit_trail_seal_leaf_by_chain", "chain", "seal_no"),
 )
 
 

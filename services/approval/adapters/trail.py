@@ -16,72 +16,107 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from ic_platform.db import REPO_ROOT
-from services.approval.adapters.orm import audit_trail, audit_trail_head
+from services.approval.adapters.orm import audit_trail, audit_trail_head, audit_trail_seal, audit_trail_seal_leaf
+from services.approval.domain.seals import Seal, SealLeaf
 from services.approval.domain.trail import GENESIS, HASHED_FIELDS, Anchor, TrailDraft, TrailEntry, chain
 
-CHAIN = "approval"  # the one chain of the approval database
 _COLUMNS = [audit_trail.c[name] for name in (*HASHED_FIELDS, "hash")]
-_STREAM_SQL = f"SELECT {', '.join(c.name for c in _COLUMNS)} FROM audit_trail ORDER BY seq"
+# One partition of the chains, in chain order: [lower, upper) of (document_type, document_id).
+_STREAM_SQL = (
+    f"SELECT {', '.join(c.name for c in _COLUMNS)} FROM audit_trail "
+    "WHERE (%(lo_type)s::text IS NULL OR (document_type, document_id) >= (%(lo_type)s, %(lo_id)s)) "
+    "AND (%(hi_type)s::text IS NULL OR (document_type, document_id) < (%(hi_type)s, %(hi_id)s)) "
+    "ORDER BY document_type, document_id, seq"
+)
 assert tuple(c.name for c in _COLUMNS) == tuple(TrailEntry.__dataclass_fields__)  # positional rows fit
+H, SEAL, LEAF = audit_trail_head.c, audit_trail_seal.c, audit_trail_seal_leaf.c
+Bound = tuple[str, str] | None  # (document_type, document_id) or open
+
+
+def chain_of(document_type: str, document_id: str) -> str:
+    return f"{document_type}/{document_id}"
 
 
 class TrailRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
+        self._heads: dict[str, tuple[int, str]] = {}  # chains whose head this transaction holds
 
     def append(self, draft: TrailDraft) -> TrailEntry:
-        """Append in the caller's transaction. The head row's lock serialises appends until commit."""
-        head = self._lock_head()
+        """Append to the document's chain in the caller's transaction; its head row stays locked until commit."""
+        key = chain_of(draft.document_type, draft.document_id)
+        head = self._heads.get(key) or self._lock_head(key)
         entry = chain(draft, head[0] + 1, head[1])
         self.conn.execute(sa.insert(audit_trail).values(**entry.content(), hash=entry.hash))
         self.conn.execute(
             sa.update(audit_trail_head)
-            .where(audit_trail_head.c.chain == CHAIN)
+            .where(H.chain == key)
             .values(seq=entry.seq, hash=entry.hash, updated_at=sa.func.now())
         )
+        self._heads[key] = (entry.seq, entry.hash)
         return entry
 
-    def _lock_head(self) -> tuple[int, str]:
-        select = (
-            sa.select(audit_trail_head.c.seq, audit_trail_head.c.hash)
-            .where(audit_trail_head.c.chain == CHAIN)
-            .with_for_update()
-        )
-        row = self.conn.execute(select).first()
-        if row is None:  # the very first append: create the head, then lock it like everyone else
-            self.conn.execute(
-                sa.text("INSERT INTO audit_trail_head (chain, seq, hash) VALUES (:c, 0, :g) ON CONFLICT DO NOTHING"),
-                {"c": CHAIN, "g": GENESIS},
-            )
-            row = self.conn.execute(select).first()
+    def _lock_head(self, key: str) -> tuple[int, str]:
+        """The chain's head, locked; created (empty) by the first append. One statement either way."""
+        row = self.conn.execute(
+            pg_insert(audit_trail_head)
+            .values(chain=key, seq=0, hash=GENESIS)
+            .on_conflict_do_update(index_elements=[H.chain], set_={"chain": key})
+            .returning(H.seq, H.hash)
+        ).one()
         return row.seq, row.hash
 
-    def head(self) -> tuple[int, str] | None:
-        """The recorded head (seq, hash) as committed; None before the first append."""
-        row = self.conn.execute(
-            sa.select(audit_trail_head.c.seq, audit_trail_head.c.hash).where(audit_trail_head.c.chain == CHAIN)
-        ).first()
-        return (row.seq, row.hash) if row is not None and row.seq > 0 else None
+    def heads(self, lower: Bound = None, upper: Bound = None) -> dict[str, tuple[int, str]]:
+        """The recorded heads (as committed) of the chains in [lower, upper)."""
+        rows = self.conn.execute(sa.select(H.chain, H.seq, H.hash).where(H.seq > 0)).all()
+        return {r.chain: (r.seq, r.hash) for r in rows if _within(r.chain, lower, upper)}
 
-    def stream(self, batch: int = 5000) -> Iterator[list[TrailEntry]]:
-        """Every entry in seq order, in batches, through a server-side cursor (memory stays flat).
+    def stream(self, lower: Bound = None, upper: Bound = None, batch: int = 5000) -> Iterator[list[tuple]]:
+        """The entries of the chains in [lower, upper), chain after chain, each in seq order, as rows in
+        TrailEntry's field order, in batches, through a server-side cursor (memory stays flat).
 
         Straight from the driver's named cursor, in this connection's transaction: at a million entries the
-        ORM layer's per-row work is a tenth of the verification time. Values arrive typed (int, Decimal,
-        aware datetime, str), never as database text; the columns come in TrailEntry's field order."""
+        ORM layer's per-row work would be a tenth of the verification time. Values arrive typed (int, Decimal,
+        aware datetime, str), never as database text."""
         driver = self.conn.connection.driver_connection
+        args = {
+            "lo_type": lower[0] if lower else None,
+            "lo_id": lower[1] if lower else None,
+            "hi_type": upper[0] if upper else None,
+            "hi_id": upper[1] if upper else None,
+        }
         with driver.cursor(name=f"audit_trail_{uuid.uuid4().hex[:12]}") as cursor:
             cursor.itersize = batch
-            cursor.execute(_STREAM_SQL)
+            cursor.execute(_STREAM_SQL, args)
             while rows := cursor.fetchmany(batch):
-                yield [TrailEntry(*row) for row in rows]
+                yield rows
+
+    def split_points(self, parts: int) -> list[tuple[str, str]]:
+        """Document keys that cut the chains into `parts` runs of about equal numbers of chains."""
+        if parts <= 1:
+            return []
+        count = self.conn.execute(sa.select(sa.func.count()).select_from(audit_trail_head)).scalar_one()
+        points = []
+        for i in range(1, parts):
+            row = self.conn.execute(
+                sa.select(audit_trail.c.document_type, audit_trail.c.document_id)
+                .where(audit_trail.c.seq == 1)
+                .order_by(audit_trail.c.document_type, audit_trail.c.document_id)
+                .offset(count * i // parts)
+                .limit(1)
+            ).first()
+            if row is not None:
+                points.append((row.document_type, row.document_id))
+        return sorted(set(points))
 
     def for_document(self, document_type: str, document_id: str) -> list[TrailEntry]:
         rows = self.conn.execute(
@@ -91,19 +126,81 @@ class TrailRepository:
         ).all()
         return [to_entry(r) for r in rows]
 
+    # ── seals ──
+    def unsealed_heads(self, limit: int) -> list[SealLeaf]:
+        """Heads that moved since they were last sealed, locked; heads an append holds right now are skipped
+        (they are sealed next time, as committed)."""
+        rows = self.conn.execute(
+            sa.select(H.chain, H.seq, H.hash)
+            .where(H.seq > H.sealed_seq)
+            .order_by(H.chain)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        return [SealLeaf(r.chain, r.seq, r.hash) for r in rows]
+
+    def count_unsealed(self, at_most: int) -> int:
+        inner = sa.select(H.chain).where(H.seq > H.sealed_seq).limit(at_most).subquery()
+        return self.conn.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one()
+
+    def last_seal(self) -> Seal | None:
+        row = self.conn.execute(sa.select(audit_trail_seal).order_by(SEAL.seal_no.desc()).limit(1)).first()
+        return _seal(row) if row is not None else None
+
+    def add_seal(self, seal: Seal, leaves: list[SealLeaf]) -> None:
+        self.conn.execute(sa.insert(audit_trail_seal).values(**seal.__dict__))
+        if leaves:
+            self.conn.execute(
+                sa.insert(audit_trail_seal_leaf),
+                [{"seal_no": seal.seal_no, "chain": x.chain, "seq": x.seq, "hash": x.hash} for x in leaves],
+            )
+            self.conn.execute(
+                sa.update(audit_trail_head)
+                .where(H.chain == sa.bindparam("leaf_chain"))
+                .values(sealed_seq=sa.bindparam("leaf_seq")),
+                [{"leaf_chain": x.chain, "leaf_seq": x.seq} for x in leaves],
+            )
+
+    def seals(self) -> Iterator[tuple[Seal, list[SealLeaf]]]:
+        """Every seal with its leaves, in order (leaves are a fraction of the entries: one per moved head)."""
+        seals = [_seal(r) for r in self.conn.execute(sa.select(audit_trail_seal).order_by(SEAL.seal_no)).all()]
+        leaves: dict[int, list[SealLeaf]] = {}
+        rows = self.conn.execute(sa.select(LEAF.seal_no, LEAF.chain, LEAF.seq, LEAF.hash)).all()
+        for r in rows:
+            leaves.setdefault(r.seal_no, []).append(SealLeaf(r.chain, r.seq, r.hash))
+        for seal in seals:
+            yield seal, leaves.pop(seal.seal_no, [])
+        for seal_no in sorted(leaves):  # leaves of a seal that is gone: its absence is a gap in the seals
+            yield Seal(seal_no, "", "", 0, datetime.min), leaves[seal_no]
+
+    def export_snapshot(self) -> str:
+        """This transaction's snapshot, for other connections to read exactly what it reads."""
+        return self.conn.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
+
+
+def _within(key: str, lower: Bound, upper: Bound) -> bool:
+    document = tuple(key.split("/", 1))
+    return (lower is None or document >= lower) and (upper is None or document < upper)
+
+
+def _seal(row: Any) -> Seal:
+    return Seal(row.seal_no, row.prev_hash, row.root, row.leaves, row.sealed_at, row.hash)
+
 
 def to_entry(row: Any) -> TrailEntry:
     return TrailEntry(**row._mapping)
 
 
 class AnchorFile:
-    """An append-only JSON-lines file of anchors for one chain: `<dir>/<database name>.anchors.jsonl`.
+    """An append-only JSON-lines file of anchored seals: `<dir>/<database name>.seals.jsonl`.
     Each line is written with one write() on an O_APPEND descriptor and fsync'd."""
 
     def __init__(self, directory: str | os.PathLike, chain_name: str):
         self.directory = Path(directory)
         self.chain_name = chain_name
-        self.path = self.directory / f"{chain_name}.anchors.jsonl"
+        # `.seals`: each line anchors a seal (its number and hash). The office-wide chain this trail had
+        # before per-document chains anchored its head in `.anchors.jsonl`; that file is left as it was.
+        self.path = self.directory / f"{chain_name}.seals.jsonl"
         self._lock = threading.Lock()
         self._last: Anchor | None = None
         self._loaded = False

@@ -1,16 +1,20 @@
-"""The approval trail (过程留痕, 责任可追溯): every approval action as one entry of a hash chain. Pure: no I/O.
+"""The approval trail (过程留痕, 责任可追溯): every approval action as one entry of its document's hash chain.
+Pure: no I/O.
 
-Each entry's `hash` is SHA-256 over a canonical serialisation of its fields plus `prev_hash`, the hash of the
-entry before it (GENESIS for the first). The serialisation is of canonical *values*, never database text:
-sorted-key compact JSON, timestamps in UTC as ISO 8601 with exactly six fractional digits and a `Z`, amounts
-as strings with exactly two places, None as null. So the same entry hashes the same whether it was just built
-in memory, read back through any driver, or reloaded from a dump.
+One chain per document. Each entry's `hash` is SHA-256 over a canonical serialisation of its fields plus
+`prev_hash`, the hash of the entry before it in the same document's chain (GENESIS for the first); `seq` is its
+position in that chain. The serialisation is of canonical *values*, never database text: sorted-key compact
+JSON, timestamps in UTC as ISO 8601 with exactly six fractional digits and a `Z`, amounts as strings with
+exactly two places, None as null. So the same entry hashes the same whether it was just built in memory, read
+back through any driver, or reloaded from a dump.
 
-What the chain proves, and what it does not: editing, deleting or moving an entry breaks the chain at that
-entry (`verify` names it). Cutting off the tail, or restoring an older copy of the table, leaves a shorter
-chain that is consistent in itself, and so does rewriting every hash from some entry onwards (SHA-256 has no
-secret). Those are caught by anchors: the head (seq, hash) recorded regularly outside the approval database;
-`verify` checks the chain against them."""
+Why one chain per document: actions on one document are already serialised (by its route's lock), actions on
+different documents are not, and a single office-wide chain made every approval of the office wait for one
+head row. What a chain proves, and what it does not: editing, deleting or moving an entry breaks its document's
+chain at that entry (`verify` names it). Cutting off a chain's tail, dropping a whole document's chain, or
+restoring an older copy leaves chains that are consistent in themselves; those are caught by seals
+(domain/seals.py): every few seconds the heads that moved are sealed in a Merkle root, the seals form a chain
+of their own, and each seal is anchored outside the approval database."""
 
 from __future__ import annotations
 
@@ -137,12 +141,72 @@ def compute_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(fields)).hexdigest()
 
 
+# ── the same hash, fast: verification hashes every entry of every chain ──
+# `canonical_bytes` is the definition; this builds the identical bytes without a dict or a general JSON
+# encoder (tests/unit/approval/test_trail.py checks them equal on arbitrary entries). Strings go through the
+# json module's own string encoder, the one json.dumps(ensure_ascii=False) uses.
+_SORTED = sorted(range(len(HASHED_FIELDS)), key=lambda i: HASHED_FIELDS[i])
+_TEMPLATE = "{" + ",".join(f'"{HASHED_FIELDS[i]}":%s' for i in _SORTED) + "}"
+_encode_str = json.encoder.encode_basestring
+
+
+def _fast(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is datetime and value.year >= 1000:
+        text = value.isoformat(timespec="microseconds")
+        if text.endswith("+00:00"):  # already UTC (a verifying session reads in UTC)
+            return f'"{text[:-6]}Z"'
+    elif kind is Decimal:
+        text = str(value)
+        if text[-3:-2] == "." and "E" not in text:  # exactly two places: already canonical (but for -0.00)
+            return '"0.00"' if text == "-0.00" else f'"{text}"'
+    return json.dumps(canonical_value(value), ensure_ascii=False, allow_nan=False)
+
+
+def _s(value: Any) -> str:
+    if type(value) is str:
+        return _encode_str(value)
+    return "null" if value is None else _fast(value)
+
+
+def _i(value: Any) -> str:
+    return int.__repr__(value) if type(value) is int else _fast(value)
+
+
+# One encoder per field, by the field's type; the function below is generated from HASHED_FIELDS so that it
+# is one call per field and no loop (verification runs it a million times).
+_ENCODER = {"occurred_at": "_fast", "amount": "_fast", "seq": "_i", "from_step": "_i", "to_step": "_i"}
+_entry_text = eval(  # noqa: S307 - built from this module's own constants only
+    "lambda v: _TEMPLATE % (" + ", ".join(f"{_ENCODER.get(HASHED_FIELDS[i], '_s')}(v[{i}])" for i in _SORTED) + ",)",
+    {"_TEMPLATE": _TEMPLATE, "_fast": _fast, "_s": _s, "_i": _i},
+)
+
+
+def entry_bytes(values: tuple[Any, ...] | list[Any]) -> bytes:
+    """Canonical bytes of an entry's hashed values, given in HASHED_FIELDS order."""
+    return _entry_text(values).encode("utf-8")
+
+
+def entry_hash(entry: TrailEntry) -> str:
+    return hashlib.sha256(entry_bytes(astuple_hashed(entry))).hexdigest()
+
+
+def astuple_hashed(entry: TrailEntry) -> tuple[Any, ...]:
+    return tuple(getattr(entry, name) for name in HASHED_FIELDS)
+
+
 def chain(draft: TrailDraft, seq: int, prev_hash: str) -> TrailEntry:
     """The entry that follows a head (seq - 1, prev_hash)."""
     if seq < 1:
         raise ValueError("seq starts at 1")
     entry = TrailEntry(**{k: getattr(draft, k) for k in TrailDraft.__dataclass_fields__}, seq=seq, prev_hash=prev_hash)
-    return replace(entry, hash=compute_hash(entry.content()))
+    return replace(entry, hash=entry_hash(entry))
 
 
 # ── anchors: the head, recorded outside the approval database ──
@@ -170,6 +234,9 @@ def anchor_due(head_seq: int, last: Anchor | None, now: datetime, *, every_entri
 
 
 # ── verification ──
+SEALS = "seals"  # the chain of seals, as a Break names it
+
+
 class Problem(StrEnum):
     HASH_MISMATCH = "hash_mismatch"  # the entry's content or its hash was changed
     PREV_HASH_MISMATCH = "prev_hash_mismatch"  # the entry does not follow the one before it
@@ -177,6 +244,7 @@ class Problem(StrEnum):
     REORDERED = "reordered"  # an intact entry stands at another seq than the one it was written at
     TRUNCATED = "truncated"  # the chain ends before a recorded head (an anchor or the chain-head row)
     ANCHOR_MISMATCH = "anchor_mismatch"  # the entry at an anchored seq is not the one that was anchored
+    ROOT_MISMATCH = "root_mismatch"  # a seal's Merkle root does not match the heads it lists
 
 
 MESSAGES = {
@@ -186,26 +254,34 @@ MESSAGES = {
     Problem.REORDERED: "第 {seq} 条留痕记录原为第 {written_at} 条，记录顺序被调换",
     Problem.TRUNCATED: "留痕链在第 {end} 条结束，但已记录的链头为第 {recorded} 条：尾部记录被截断或被旧版本替换",
     Problem.ANCHOR_MISMATCH: "第 {seq} 条留痕记录与 {anchored_at} 锚定的链头不符：该处及之前的记录被改写",
+    Problem.ROOT_MISMATCH: "第 {seq} 次封存的默克尔根与其所列链头不符：封存内容被改动",
 }
 
 
 @dataclass(frozen=True)
 class Break:
-    seq: int  # the first entry (or missing entry) that is wrong
+    seq: int  # the first entry (or missing entry) that is wrong, in its chain
     problem: Problem
     details: dict[str, Any] = field(default_factory=dict)
+    chain: str | None = None  # whose chain: "<document type>/<document id>", or SEALS
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.problem].format(seq=self.seq, **self.details)
+        text = MESSAGES[self.problem].format(seq=self.seq, **self.details)
+        if self.chain == SEALS:
+            return f"封存链：{text}"
+        return f"单据 {self.chain}：{text}" if self.chain else text
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "seq": self.seq,
             "problem": self.problem.value,
             "message": self.message,
             "details": {k: canonical_value(v) for k, v in self.details.items()},
         }
+        if self.chain:
+            found["chain"] = self.chain
+        return found
 
 
 @dataclass(frozen=True)
@@ -241,7 +317,10 @@ class ChainVerifier:
 
     feed(entry) for each entry, then finish(). Stops at the first break (later entries are not read)."""
 
-    def __init__(self, anchors: Iterable[Anchor] = (), recorded_head: tuple[int, str] | None = None):
+    def __init__(
+        self, anchors: Iterable[Anchor] = (), recorded_head: tuple[int, str] | None = None, chain: str | None = None
+    ):
+        self.chain = chain
         self.anchors: dict[int, Anchor] = {}
         for anchor in anchors:  # the latest record for a seq wins (they should all agree)
             self.anchors[anchor.seq] = anchor
@@ -258,8 +337,8 @@ class ChainVerifier:
         self.entries += 1
         found = self._check(entry)
         if found is not None:
-            self.first_break = found
-            return found
+            self.first_break = replace(found, chain=self.chain) if self.chain else found
+            return self.first_break
         self.prev = (entry.seq, entry.hash)
         return None
 
@@ -267,7 +346,7 @@ class ChainVerifier:
         expected = self.prev[0] + 1 if self.prev else 1
         if entry.seq != expected:
             return Break(expected, Problem.GAP, {"expected": expected, "missing_to": entry.seq - 1})
-        if compute_hash(entry.content()) != entry.hash:
+        if entry_hash(entry) != entry.hash:
             written_at = _written_at(entry)
             if written_at is not None:
                 return Break(entry.seq, Problem.REORDERED, {"written_at": written_at})
@@ -292,7 +371,8 @@ class ChainVerifier:
 
     def finish(self) -> VerifyResult:
         if self.first_break is None:
-            self.first_break = self._tail()
+            found = self._tail()
+            self.first_break = replace(found, chain=self.chain) if found and self.chain else found
         return VerifyResult(
             ok=self.first_break is None,
             entries=self.entries,

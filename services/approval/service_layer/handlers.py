@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,11 +12,10 @@ from ic_platform.errors import DomainError
 from ic_platform.money import parse_money
 from ic_platform.paging import page_window, paged
 from ic_platform.tracing import current_trace_id
-from services.approval.adapters.trail import AnchorFile
 from services.approval.domain import definitions, errors
 from services.approval.domain.directory import DecidingBody, Unit, User
 from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
-from services.approval.domain.trail import Anchor, ChainVerifier, TrailAction, TrailDraft, anchor_due
+from services.approval.domain.trail import TrailAction, TrailDraft
 from services.approval.service_layer import commands, conflicts, delegation, major_matter, scoping, views, watch
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
@@ -329,79 +326,6 @@ class _Trail:
 def _trace_id_of(traceparent: str | None) -> str | None:
     parts = (traceparent or "").split("-")
     return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else None
-
-
-# ── the trail: anchoring its head outside the database, and verifying it ──
-def anchor_trail(
-    uow: ApprovalUnitOfWork,
-    anchors: AnchorFile,
-    ctx: CallContext,
-    *,
-    every_entries: int = 100,
-    every_seconds: float = 60.0,
-    force: bool = False,
-    now: datetime | None = None,
-) -> dict[str, Any] | None:
-    """Record the committed head outside the approval database when it is due (it moved, and N entries were
-    added or the interval passed since the last anchor; `force`: whenever it moved). The file first (it is
-    what `verify` reads), then the event, for anyone else who wants a copy. None when nothing was due."""
-    now = now or datetime.now(UTC)
-    with uow:
-        head = uow.trail.head()
-    last = anchors.last()
-    metrics.trail_anchor_lag.labels(anchors.chain_name).set(_anchor_lag(head, last, now))
-    if head is None:
-        return None
-    if force:
-        due = last is None or head[0] > last.seq
-    else:
-        due = anchor_due(head[0], last, now, every_entries=every_entries, every_seconds=every_seconds)
-    if not due:
-        return None
-    anchor = Anchor(head[0], head[1], now)
-    anchors.append(anchor)
-    metrics.trail_anchor_lag.labels(anchors.chain_name).set(0)
-    record = anchor.as_dict(anchors.chain_name)
-    with uow:
-        uow.publish(ctx.event("approval.trail_anchored", record, producer=PRODUCER))
-        uow.commit()
-    return record
-
-
-def _anchor_lag(head: tuple[int, str] | None, last: Anchor | None, now: datetime) -> float:
-    """Seconds the head has gone unanchored: what the TrailAnchorStale alert watches (never anchored: +Inf)."""
-    if head is None or (last is not None and head[0] <= last.seq):
-        return 0.0
-    return (now - last.anchored_at).total_seconds() if last is not None else float("inf")
-
-
-def verify_trail(
-    uow: ApprovalUnitOfWork, anchors: AnchorFile, pause: Callable[[], None] | None = None
-) -> dict[str, Any]:
-    """Recompute the whole chain, streaming, and check it against the anchors and the chain-head row.
-    `pause` runs between batches (the service yields to other green threads there)."""
-    started = time.perf_counter()
-    # Anchors first: each one is of a head committed before the snapshot below starts, so a concurrent
-    # append can never make an anchor look "beyond the end".
-    recorded = anchors.read()
-    with uow.trail_snapshot() as trail:
-        verifier = ChainVerifier(recorded, trail.head())
-        for batch in trail.stream():
-            for entry in batch:
-                if verifier.feed(entry) is not None:
-                    break
-            if verifier.first_break is not None:
-                break
-            if pause is not None:
-                pause()
-        result = verifier.finish()
-    metrics.trail_verified.labels(anchors.chain_name).set(1 if result.ok else 0)
-    metrics.trail_verified_at.labels(anchors.chain_name).set(time.time())
-    return {
-        **result.as_dict(),
-        "chain": anchors.chain_name,
-        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
-    }
 
 
 def get_trail(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import sqlalchemy as sa
+
 from ic_platform.envelope import Envelope
 from ic_platform.uow import UnitOfWork
 from services.approval.adapters.delegation import DelegationRepository
@@ -38,9 +40,24 @@ class ApprovalUnitOfWork(UnitOfWork):
             tell(envelope, self)
 
     @contextmanager
+    def sealing_lock(self) -> Iterator[bool]:
+        """Whether this process may seal and anchor now: one replica at a time (a session advisory lock on a
+        connection of its own, held until the seal is anchored and announced; a process that dies drops it)."""
+        with self.engine.connect() as conn:
+            mine = conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtext('approval_trail_seal'))")).scalar()
+            conn.commit()
+            try:
+                yield bool(mine)
+            finally:
+                if mine:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext('approval_trail_seal'))"))
+                    conn.commit()
+
+    @contextmanager
     def trail_snapshot(self) -> Iterator[TrailRepository]:
         """The trail as of one moment (a read-only REPEATABLE READ transaction), however long reading takes."""
         with self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin():
+                conn.execute(sa.text("SET LOCAL TIME ZONE 'UTC'"))  # timestamps arrive in UTC: hashed as they come
                 yield TrailRepository(conn)

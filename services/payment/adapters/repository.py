@@ -86,10 +86,17 @@ class ApplicationRepository:
         ).all()
         return total, [_to_app(r) for r in rows]
 
-    def stuck_reserving(self, older_than: timedelta, limit: int = 50) -> list[str]:
-        rows = self.conn.execute(
+    def claim_stuck_reserving(self, older_than: timedelta, limit: int = 50) -> list[str]:
+        """Applications left `reserving` longer than `older_than`, claimed for one redrive: their clock is reset,
+        so another replica's timer leaves them alone for that long, and rows another holds are skipped."""
+        stuck = (
             sa.select(t.c.id)
             .where(t.c.status == Status.RESERVING.value, t.c.updated_at < sa.func.now() - older_than)
             .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        rows = self.conn.execute(
+            sa.update(t).where(t.c.id.in_(stuck)).values(updated_at=sa.func.now()).returning(t.c.id)
         ).all()
         return [str(r.id) for r in rows]

@@ -141,7 +141,8 @@ def _reserve_and_submit(
 def redrive_reserving(uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget) -> int:
     """Finish submissions interrupted between our commit and the budget's answer."""
     with uow:
-        stuck = uow.applications.stuck_reserving(REDRIVE_AFTER)
+        stuck = uow.applications.claim_stuck_reserving(REDRIVE_AFTER)  # replicas never redrive the same one
+        uow.commit()
     for app_id in stuck:
         with uow:
             app = uow.applications.get(app_id)

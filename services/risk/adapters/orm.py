@@ -88,6 +88,24 @@ risk_spend = sa.Table(
     sa.Index("risk_spend_by_line", "org", "unit", "budget_line_id", "submitted_at"),
 )
 
+# The split rule's running aggregate per unit and budget line (domain/rules.py, SplitTally): judging a new
+# spend reads this row, not the window's history. Its policy columns say what it was counted under.
+risk_split_tally = sa.Table(
+    "risk_split_tally",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("budget_line_id", sa.Text, primary_key=True),
+    sa.Column("since", sa.DateTime(timezone=True)),
+    sa.Column("total", sa.Numeric(18, 2), nullable=False, server_default="0"),
+    sa.Column("count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("oldest", sa.DateTime(timezone=True)),
+    sa.Column("newest", sa.DateTime(timezone=True)),
+    sa.Column("policy_threshold", sa.Text),
+    sa.Column("policy_min_part", sa.Text),
+    sa.Column("policy_window_s", sa.Float),
+)
+
 # ...and the budget moves and threshold crossings of one story (correlation id): a crossing names no document,
 # the move that caused it does, and either may be heard first.
 risk_budget_signal = sa.Table(

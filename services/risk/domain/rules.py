@@ -6,7 +6,7 @@ A warning is raised once per (document, rule): a rule that holds again for the s
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -55,6 +55,14 @@ class SplitPolicy:
     min_part: Decimal = Decimal("5000.00")
     window: timedelta = timedelta(days=30)
 
+    def is_part(self, spend: Spend) -> bool:
+        """A spend that may be part of a split: neither petty nor large enough to need the higher approval."""
+        return self.min_part <= spend.amount < self.threshold
+
+    @property
+    def key(self) -> tuple[str, str, float]:
+        return (str(self.threshold), str(self.min_part), self.window.total_seconds())
+
     @classmethod
     def from_env(cls) -> SplitPolicy:
         env = os.environ
@@ -85,34 +93,60 @@ class Spend:
         }
 
 
+# The evidence names at most this many of the other parts (the latest), and says how many there were in all.
+EVIDENCE_PARTS = 20
+
+
+@dataclass(frozen=True)
+class PartsInWindow:
+    """What the split rule needs to know about the other parts in a spend's window: their sum and number,
+    and the latest few for the evidence. Kept this small so that judging costs the same however long the
+    line's history (see SplitTally)."""
+
+    total: Decimal
+    count: int
+    listed: tuple[Spend, ...] = ()
+
+    @classmethod
+    def of(cls, latest: Spend, earlier: list[Spend], policy: SplitPolicy) -> PartsInWindow:
+        """From a full list of spends (what a test or a rebuild has at hand)."""
+        since = latest.at - policy.window
+        parts = sorted(
+            (
+                s
+                for s in earlier
+                if not s.document.same_document(latest.document)
+                and s.unit == latest.unit
+                and s.budget_line_id == latest.budget_line_id
+                and since <= s.at <= latest.at
+                and policy.is_part(s)
+            ),
+            key=lambda s: (s.at, s.document.id),
+        )
+        return cls(sum((s.amount for s in parts), Decimal("0")), len(parts), tuple(parts[-EVIDENCE_PARTS:]))
+
+
 def split_purchase(latest: Spend, earlier: list[Spend], policy: SplitPolicy = SplitPolicy()) -> WarningDraft | None:
     """A high warning on `latest` when it and other applications of the same unit on the same budget line
     within the window are each below the threshold, yet together reach it. The evidence lists the others."""
-    if not _is_part(latest, policy):
+    return split_purchase_of(latest, PartsInWindow.of(latest, earlier, policy), policy)
+
+
+def split_purchase_of(latest: Spend, others: PartsInWindow, policy: SplitPolicy) -> WarningDraft | None:
+    """The same rule, told only the sum and number of the other parts in the window (and the latest few)."""
+    if not policy.is_part(latest) or others.count == 0:
         return None
-    since = latest.at - policy.window
-    parts = sorted(
-        (
-            s
-            for s in earlier
-            if not s.document.same_document(latest.document)
-            and s.unit == latest.unit
-            and s.budget_line_id == latest.budget_line_id
-            and since <= s.at <= latest.at
-            and _is_part(s, policy)
-        ),
-        key=lambda s: (s.at, s.document.id),
-    )
-    if not parts:
-        return None
-    total = latest.amount + sum((s.amount for s in parts), Decimal("0"))
+    total = latest.amount + others.total
     if total < policy.threshold:
         return None
     days = policy.window.days or round(policy.window.total_seconds() / 86400, 2)
+    named = "、".join(s.document.no or s.document.id for s in others.listed)
+    if others.count > len(others.listed):
+        named = f"{named} 等 {others.count} 笔"
     message = (
         f"疑似拆分采购（化整为零）：本单位 {days} 天内在预算指标 {latest.budget_line_id} 上共提交 "
-        f"{len(parts) + 1} 笔申请，单笔均低于 {policy.threshold:,.2f} 元，合计 {total:,.2f} 元已达到"
-        f"审批/采购限额。其他申请：{'、'.join(s.document.no or s.document.id for s in parts)}"
+        f"{others.count + 1} 笔申请，单笔均低于 {policy.threshold:,.2f} 元，合计 {total:,.2f} 元已达到"
+        f"审批/采购限额。其他申请：{named}"
     )
     return WarningDraft(
         latest.document,
@@ -126,13 +160,54 @@ def split_purchase(latest: Spend, earlier: list[Spend], policy: SplitPolicy = Sp
             "total": money_str(total),
             "window_days": days,
             "amount": money_str(latest.amount),
-            "others": [s.as_evidence() for s in parts],
+            "others": [s.as_evidence() for s in others.listed],
+            "others_count": others.count,
         },
     )
 
 
-def _is_part(spend: Spend, policy: SplitPolicy) -> bool:
-    return policy.min_part <= spend.amount < policy.threshold
+@dataclass(frozen=True)
+class SplitTally:
+    """A running aggregate of one unit's parts on one budget line: the sum and number of the stored parts
+    submitted at or after `since`, where `since` is the start of the newest window judged so far. A new part
+    adds to it; parts falling out of the window as it moves on leave it (each once); a rejected part leaves
+    it. So a judgement reads a handful of rows, never the window's history. `policy` is what it was counted
+    under: a tally counted under another policy is counted again (once)."""
+
+    since: datetime | None = None  # None: nothing counted yet
+    total: Decimal = Decimal("0")
+    count: int = 0
+    # Bounds, not exact values: no counted part is older than `oldest` (until the window passes it, nothing
+    # expires) or newer than `newest` (a spend at least this new has no later parts to leave out).
+    oldest: datetime | None = None
+    newest: datetime | None = None
+    policy: tuple[str, str, float] | None = None
+
+    def expires_before(self, start: datetime) -> bool:
+        return self.oldest is not None and self.oldest < start
+
+    def moved_to(self, start: datetime, gone_total: Decimal, gone_count: int, oldest: datetime | None) -> SplitTally:
+        newest = self.newest if oldest is not None else None
+        return replace(
+            self,
+            since=start,
+            total=self.total - gone_total,
+            count=self.count - gone_count,
+            oldest=oldest,
+            newest=newest,
+        )
+
+    def plus(self, spend: Spend) -> SplitTally:
+        oldest = spend.at if self.oldest is None else min(self.oldest, spend.at)
+        newest = spend.at if self.newest is None else max(self.newest, spend.at)
+        return replace(self, total=self.total + spend.amount, count=self.count + 1, oldest=oldest, newest=newest)
+
+    def minus(self, spend: Spend) -> SplitTally:
+        return replace(self, total=self.total - spend.amount, count=self.count - 1)
+
+    def counts(self, spend: Spend, policy: SplitPolicy) -> bool:
+        """Whether a stored spend is (or would be) in this tally."""
+        return policy.is_part(spend) and self.since is not None and spend.at >= self.since
 
 
 # ── 预算指标即将用尽 ──

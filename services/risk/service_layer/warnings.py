@@ -6,7 +6,8 @@ handler of the same event)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,16 +18,19 @@ from ic_platform.envelope import Envelope
 from ic_platform.money import parse_money
 from services.risk.domain.errors import dossier_not_found
 from services.risk.domain.rules import (
+    EVIDENCE_PARTS,
     RULE_LABELS,
     SEVERITY_LABELS,
     Crossing,
+    PartsInWindow,
     Rule,
     Severity,
     Spend,
     SplitPolicy,
+    SplitTally,
     WarningDraft,
     budget_nearly_exhausted,
-    split_purchase,
+    split_purchase_of,
 )
 from services.risk.service_layer import commands
 from services.risk.service_layer.handlers import readable_document
@@ -42,6 +46,8 @@ BUDGET_MOVES = ("budget.pre_committed", "budget.committed", "budget.actualized")
 
 
 def on_spend_submitted(event: Envelope, uow: RiskUnitOfWork) -> None:
+    """Judge a spend against the split rule from the unit's running tally on the line (domain SplitTally):
+    a few rows read however long the line's history."""
     p = event.payload
     spend = Spend(
         _document(p["document"]),
@@ -52,16 +58,71 @@ def on_spend_submitted(event: Envelope, uow: RiskUnitOfWork) -> None:
         p.get("title", ""),
     )
     policy = SplitPolicy.from_env()
-    uow.warnings.lock_line(event.org, spend.unit, spend.budget_line_id)
-    uow.warnings.add_spend(event.org, spend)
-    earlier = uow.warnings.spends(event.org, spend.unit, spend.budget_line_id, spend.at - policy.window, spend.at)
-    _raise(uow, event, split_purchase(spend, earlier, policy))
+    key = (event.org, spend.unit, spend.budget_line_id)
+    tally = uow.warnings.lock_tally(*key)
+    tally = _moved_on(uow, key, tally, spend.at - policy.window, policy)
+    if uow.warnings.add_spend(event.org, spend) and tally.counts(spend, policy):
+        tally = tally.plus(spend)
+    uow.warnings.save_tally(*key, tally)
+    _raise(uow, event, split_purchase_of(spend, _others(uow, key, tally, spend, policy), policy))
+
+
+def _moved_on(
+    uow: RiskUnitOfWork, key: tuple[str, str, str], tally: SplitTally, start: datetime, policy: SplitPolicy
+) -> SplitTally:
+    """The tally with its window starting at `start` (if that is later): parts before it leave the tally. A
+    tally never counted, or counted under another policy, is counted afresh from the stored spends (once)."""
+    if tally.since is None or tally.policy != policy.key:
+        total, count, oldest, newest = uow.warnings.parts_between(*key, policy, start, None)
+        return SplitTally(start, total, count, oldest, newest, policy.key)
+    if start <= tally.since:
+        return tally
+    if not tally.expires_before(start):
+        return replace(tally, since=start)
+    gone_total, gone_count, oldest = uow.warnings.expire(*key, policy, tally.since, start)
+    return tally.moved_to(start, gone_total, gone_count, oldest)
+
+
+def _others(
+    uow: RiskUnitOfWork, key: tuple[str, str, str], tally: SplitTally, spend: Spend, policy: SplitPolicy
+) -> PartsInWindow:
+    """The other parts in the spend's own window [at - window, at]. The tally holds the parts from the newest
+    window's start on, so for the newest spend it is the answer. For a spend heard late the difference is
+    read: the parts between its window's start and the tally's, less those after it; for one older than the
+    tally's whole span, its window directly. The spend itself is stored by now: as a part it is in that sum
+    once, and is left out of "the others"."""
+    start = spend.at - policy.window
+    if spend.at < tally.since:
+        total, count, _, _ = uow.warnings.parts_between(*key, policy, start, spend.at + timedelta(microseconds=1))
+    else:
+        total, count = tally.total, tally.count
+        if start < tally.since:
+            earlier = uow.warnings.parts_between(*key, policy, start, tally.since)
+            total, count = total + earlier[0], count + earlier[1]
+        if tally.newest is not None and tally.newest > spend.at:
+            later = uow.warnings.parts_after(*key, policy, spend.at)
+            total, count = total - later[0], count - later[1]
+    if policy.is_part(spend):
+        total, count = total - spend.amount, count - 1
+    if not policy.is_part(spend) or count == 0 or total + spend.amount < policy.threshold:
+        return PartsInWindow(total, count)  # no warning: the evidence is not needed
+    listed = uow.warnings.latest_parts(*key, policy, start, spend.at, spend.document, EVIDENCE_PARTS)
+    return PartsInWindow(total, count, tuple(listed))
 
 
 def on_spend_withdrawn(event: Envelope, uow: RiskUnitOfWork) -> None:
-    """A rejected application leaves the split rule's history; a warning it already took part in stays."""
+    """A rejected application leaves the split rule's history (and its tally); a warning it already took
+    part in stays."""
     document = event.payload["document"]
-    uow.warnings.drop_spend(document["type"], document["id"])
+    dropped = uow.warnings.drop_spend(document["type"], document["id"])
+    if dropped is None:
+        return
+    org, spend = dropped
+    key = (org, spend.unit, spend.budget_line_id)
+    tally = uow.warnings.lock_tally(*key)
+    policy = SplitPolicy.from_env()
+    if tally.policy == policy.key and tally.counts(spend, policy):
+        uow.warnings.save_tally(*key, tally.minus(spend))
 
 
 def on_budget_move(event: Envelope, uow: RiskUnitOfWork) -> None:

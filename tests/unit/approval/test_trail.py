@@ -9,9 +9,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.approval.domain.trail import (
     GENESIS,
+    HASHED_FIELDS,
     Anchor,
     Problem,
     TrailAction,
@@ -22,6 +25,7 @@ from services.approval.domain.trail import (
     chain,
     compute_hash,
     decimal_str,
+    entry_bytes,
     utc_iso,
     verify,
 )
@@ -251,3 +255,25 @@ def test_only_the_first_break_is_named():
 def test_an_anchor_is_due_when_the_head_moved_enough_or_long_enough_ago(head, last, minutes, due):
     previous = Anchor(last, "a" * 64, T0) if last else None
     assert anchor_due(head, previous, T0 + timedelta(minutes=minutes), every_entries=100, every_seconds=60) is due
+
+
+# ── the fast serialisation is the canonical one ──
+_TEXT = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["同意", 'a"b\\c', "\x00\x1f\u2028", "𝄞"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(_TEXT, min_size=14, max_size=14),
+    numbers=st.tuples(st.integers(1, 10**12), st.none() | st.integers(0, 99), st.none() | st.integers(-5, 99)),
+    amount=st.none() | st.decimals(min_value=-(10**12), max_value=10**12, allow_nan=False, places=3),
+    moment=st.datetimes(min_value=datetime(1, 1, 2), timezones=st.sampled_from([UTC, timezone(timedelta(hours=8))])),
+)
+def test_the_fast_serialisation_equals_the_canonical_one(text, numbers, amount, moment):
+    fields = dict(zip([f for f in HASHED_FIELDS if f not in _TYPED], text, strict=True))
+    fields.update(seq=numbers[0], from_step=numbers[1], to_step=numbers[2], amount=amount, occurred_at=moment)
+    fields.update(action=fields["action"] or "approved", prev_hash=fields["prev_hash"] or GENESIS)
+    values = tuple(fields[f] for f in HASHED_FIELDS)
+    assert entry_bytes(values) == canonical_bytes(fields)
+
+
+_TYPED = {"seq", "from_step", "to_step", "amount", "occurred_at"}

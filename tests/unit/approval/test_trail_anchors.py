@@ -40,6 +40,6 @@ def test_a_torn_line_and_other_chains_are_skipped(tmp_path):
 
 def test_the_directory_comes_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("IC_TRAIL_ANCHOR_DIR", str(tmp_path))
-    assert AnchorFile.from_env("ic_approval").path == tmp_path / "ic_approval.anchors.jsonl"
+    assert AnchorFile.from_env("ic_approval").path == tmp_path / "ic_approval.seals.jsonl"
     monkeypatch.delenv("IC_TRAIL_ANCHOR_DIR")
-    assert AnchorFile.from_env("ic_approval").path.parts[-3:] == ("var", "anchors", "ic_approval.anchors.jsonl")
+    assert AnchorFile.from_env("ic_approval").path.parts[-3:] == ("var", "anchors", "ic_approval.seals.jsonl")
