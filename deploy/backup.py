@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 
 from ic_platform.config import SERVICES, Settings, settings
 from ic_platform.db import drop_database, ensure_database, make_engine
+from services.approval.adapters.trail import AnchorFile
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIL_SERVICE = "approval"
@@ -92,15 +93,20 @@ def inventory(url: str) -> dict:
         engine.dispose()
 
 
+def anchor_path(directory: Path, chain: str) -> Path:
+    """Where the approval service keeps a chain's anchored seals (named by its adapter, not repeated here)."""
+    return AnchorFile(directory, chain).path
+
+
 def dump(directory: Path, cfg: Settings | None = None, anchor_dir: Path | None = None) -> dict:
     cfg = cfg or settings()
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "anchors").mkdir(exist_ok=True)
     anchors = anchor_dir or _anchor_dir()
     chain = cfg.database_name(TRAIL_SERVICE)
-    source = anchors / f"{chain}.anchors.jsonl"
+    source = anchor_path(anchors, chain)
     copied = source.read_bytes() if source.exists() else b""  # first: see the module's docstring
-    (directory / "anchors" / f"{chain}.anchors.jsonl").write_bytes(copied)
+    anchor_path(directory / "anchors", chain).write_bytes(copied)
     env = _pg_env(cfg)
     manifest: dict = {
         "taken_at": datetime.now(UTC).isoformat(),
@@ -145,10 +151,10 @@ def restore(directory: Path, prefix: str | None = None, cfg: Settings | None = N
             env,
         )
     original, restored = manifest["anchors"]["chain"], target.database_name(TRAIL_SERVICE)
-    lines = (directory / "anchors" / f"{original}.anchors.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = anchor_path(directory / "anchors", original).read_text(encoding="utf-8").splitlines()
     renamed = [json.dumps({**json.loads(line), "chain": restored}, sort_keys=True) for line in lines if line.strip()]
     (directory / "restored-anchors").mkdir(exist_ok=True)
-    (directory / "restored-anchors" / f"{restored}.anchors.jsonl").write_text(
+    anchor_path(directory / "restored-anchors", restored).write_text(
         "".join(line + "\n" for line in renamed), encoding="utf-8"
     )
     return target
