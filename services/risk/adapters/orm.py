@@ -125,6 +125,22 @@ risk_budget_signal = sa.Table(
     sa.Index("risk_budget_signal_by_story", "correlation_id", "budget_line_id"),
 )
 
+# Each approval request risk assessed (service_layer/assessment.py): one row per submission event, so a
+# submission is announced as assessed once, whichever handler name or replica heard it.
+risk_assessment = sa.Table(
+    "risk_assessment",
+    metadata,
+    sa.Column("submission_event_id", sa.Uuid, primary_key=True),
+    sa.Column("submission_type", sa.Text, nullable=False),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("rules", JSONB, nullable=False, server_default="[]"),
+    sa.Column("warning_ids", JSONB, nullable=False, server_default="[]"),
+    sa.Column("assessed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("risk_assessment_by_document", "document_type", "document_id"),
+)
+
 platform = platform_tables(metadata)
 # Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.
 desk = desk_tables(metadata)

@@ -194,8 +194,12 @@ def _crossing(p: dict[str, Any]) -> Crossing:
     return Crossing(p["budget_line_id"], int(p["level"]), p["rate"], Decimal(p["consumed"]), Decimal(p["amount"]))
 
 
+# The rules judged on an approval request itself, by its event type. The assessment (assessment.py) runs them
+# and then announces `risk.document_assessed`, in one handler: the inbox may retry the handlers of one event
+# apart, and the announcement must never be ahead of the rules it vouches for.
+SUBMISSION_RULES = {t: [(Rule.SPLIT_PURCHASE, on_spend_submitted)] for t in SPEND_SUBMITTED}
+
 EVENT_HANDLERS = {
-    **{t: [on_spend_submitted] for t in SPEND_SUBMITTED},
     **{t: [on_spend_withdrawn] for t in SPEND_WITHDRAWN},
     **{t: [on_budget_move] for t in BUDGET_MOVES},
     "budget.threshold_crossed": [on_threshold_crossed],

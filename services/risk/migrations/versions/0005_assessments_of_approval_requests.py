@@ -1,0 +1,35 @@
+"""assessments of approval requests (risk.document_assessed, the gate before a decision)
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "risk_assessment",
+        sa.Column("submission_event_id", sa.Uuid(), nullable=False),
+        sa.Column("submission_type", sa.Text(), nullable=False),
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("document_type", sa.Text(), nullable=False),
+        sa.Column("document_id", sa.Text(), nullable=False),
+        sa.Column("rules", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
+        sa.Column("warning_ids", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
+        sa.Column("assessed_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("submission_event_id"),
+    )
+    op.create_index("risk_assessment_by_document", "risk_assessment", ["document_type", "document_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("risk_assessment_by_document", table_name="risk_assessment")
+    op.drop_table("risk_assessment")
