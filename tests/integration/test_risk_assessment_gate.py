@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -73,3 +75,32 @@ def test_a_decision_waits_for_risk_and_then_the_split_warning_is_required(stack,
     approved = decide(head, task["task_id"], acknowledge_warnings=[warning["id"]], comment="已核实三批分属不同楼层")
     assert approved.status_code == 200, approved.text
     assert approved.json()["route"]["status"] == "approved"
+
+
+def test_the_rule_book_through_the_gateway(login):
+    """The rules, their definitions and parameters, and a new version from tomorrow (a version for today would
+    change what the session's other tests are judged by)."""
+    inspector, clerk = login("inspector"), login("clerk")
+    book = {r["rule"]: r for r in clerk.get(f"{API}/risk/rules").json()["items"]}
+    assert set(book) == {"split_purchase", "budget_nearly_exhausted"}
+    split = book["split_purchase"]
+    assert split["severity"] == "high" and "化整为零" in split["label"] and "window_days" in split["definition"]
+    assert split["in_force"] == {"threshold": "50000.00", "min_part": "5000.00", "window_days": "30"}
+
+    tomorrow = (datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)).isoformat()
+    path = f"{API}/risk/rules/split_purchase/parameters/{tomorrow}"
+    version = {"parameters": {"threshold": 40000, "min_part": 5000, "window_days": 30}}
+    assert clerk.http.put(path, json=version).status_code == 403
+    bad = inspector.http.put(path, json={"parameters": {"threshold": "四万", "min_part": 5000, "window_days": 30}})
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["field"] == "parameters.threshold", bad.text
+    yesterday = (datetime.now(ZoneInfo("Asia/Shanghai")).date() - timedelta(days=1)).isoformat()
+    past = inspector.http.put(f"{API}/risk/rules/split_purchase/parameters/{yesterday}", json=version)
+    assert past.status_code == 422 and past.json()["error"]["details"]["field"] == "effective_from", past.text
+    assert inspector.http.put(f"{API}/risk/rules/no_such_rule/parameters/{tomorrow}", json=version).status_code == 404
+
+    put = inspector.http.put(path, json=version)
+    assert put.status_code == 200, put.text
+    assert put.json()["parameters"]["threshold"] == "40000.00" and put.json()["set_by"] == "inspector"
+    split = {r["rule"]: r for r in clerk.get(f"{API}/risk/rules").json()["items"]}["split_purchase"]
+    assert split["in_force"]["threshold"] == "50000.00", "tomorrow's version is not in force today"
+    assert [v["effective_from"] for v in split["versions"]] == [tomorrow]

@@ -141,6 +141,19 @@ risk_assessment = sa.Table(
     sa.Index("risk_assessment_by_document", "document_type", "document_id"),
 )
 
+# The rule book's parameters as effective-dated data (domain/rule_book.py): a version per (org, rule, day it
+# takes effect), complete (every parameter of the rule). Before a rule's first version, its defaults apply.
+risk_rule_parameters = sa.Table(
+    "risk_rule_parameters",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("rule", sa.Text, primary_key=True),
+    sa.Column("effective_from", sa.Date, primary_key=True),
+    sa.Column("parameters", JSONB, nullable=False),
+    sa.Column("set_by", sa.Text),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
 platform = platform_tables(metadata)
 # Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.
 desk = desk_tables(metadata)

@@ -1,4 +1,5 @@
-"""assessments of approval requests (risk.document_assessed, the gate before a decision)
+"""assessments of approval requests (risk.document_assessed, the gate before a decision); the rule book's
+parameters as effective-dated data
 
 Revision ID: 0005
 Revises: 0004
@@ -28,8 +29,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("submission_event_id"),
     )
     op.create_index("risk_assessment_by_document", "risk_assessment", ["document_type", "document_id"])
+    op.create_table(
+        "risk_rule_parameters",
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("rule", sa.Text(), nullable=False),
+        sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("parameters", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("set_by", sa.Text(), nullable=True),
+        sa.Column("set_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("org", "rule", "effective_from"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("risk_rule_parameters")
     op.drop_index("risk_assessment_by_document", table_name="risk_assessment")
     op.drop_table("risk_assessment")
