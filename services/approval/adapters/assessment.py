@@ -38,8 +38,9 @@ class AssessmentRepository:
 
     def record(
         self, org: str, submission_event_id: str, document: dict[str, Any], assessed_at: str, warning_count: int
-    ) -> None:
-        """Risk assessed the submission (heard before or after the round was opened)."""
+    ) -> float | None:
+        """Risk assessed the submission (heard before or after the round was opened). Seconds the round waited
+        for it (0 when the round opens later); None when it was recorded before."""
         insert = pg_insert(approval_risk_assessment).values(
             submission_event_id=uuid.UUID(submission_event_id),
             org=org,
@@ -49,7 +50,7 @@ class AssessmentRepository:
             received_at=sa.func.now(),
             warning_count=warning_count,
         )
-        self.conn.execute(
+        row = self.conn.execute(
             insert.on_conflict_do_update(
                 index_elements=[A.submission_event_id],
                 set_={
@@ -58,8 +59,11 @@ class AssessmentRepository:
                     "warning_count": insert.excluded.warning_count,
                 },
                 where=A.received_at.is_(None),
-            )
-        )
+            ).returning(A.expected_at, A.received_at)
+        ).first()
+        if row is None:
+            return None
+        return (row.received_at - row.expected_at).total_seconds() if row.expected_at else 0.0
 
     def of_round(self, document_type: str, document_id: str, round_: int) -> Assessment:
         row = self.conn.execute(

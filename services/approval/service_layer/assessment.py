@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ic_platform import catalogue
+from ic_platform import catalogue, metrics
 from ic_platform.envelope import Envelope
 from services.approval.domain.assessment import require_assessed
 from services.approval.domain.model import Route, Task
@@ -27,12 +27,18 @@ def on_document_assessed(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     p = event.payload
     for warning in p["warnings"]:
         uow.watch.add_warning(event.org, {**warning, "document": p["document"]})
-    uow.assessments.record(event.org, p["submission"]["event_id"], p["document"], p["assessed_at"], len(p["warnings"]))
+    waited = uow.assessments.record(
+        event.org, p["submission"]["event_id"], p["document"], p["assessed_at"], len(p["warnings"])
+    )
+    if waited is not None:
+        metrics.approval_assessment_wait.labels(p["document"]["type"]).observe(max(waited, 0.0))
 
 
 def check(uow: ApprovalUnitOfWork, route: Route, task: Task) -> None:
     """Before anything else of a decision is checked against the watch (the warnings to acknowledge first)."""
     assessment = uow.assessments.of_round(route.document.type, route.document.id, task.round)
+    if not assessment.decidable:
+        metrics.approval_decisions_held.labels(route.document.type).inc()
     require_assessed(assessment, route.document.as_dict(), task.round)
 
 

@@ -47,12 +47,12 @@ class FakeAssessments:
     def expect(self, org: str, event_id: str, document: dict[str, Any], round_: int) -> None:
         self._row(org, event_id, document).update(round=round_, expected_at=datetime.now(UTC))
 
-    def record(self, org: str, event_id: str, document: dict[str, Any], assessed_at: str, count: int) -> None:
+    def record(self, org: str, event_id: str, document: dict[str, Any], assessed_at: str, count: int) -> float | None:
         row = self._row(org, event_id, document)
-        if row["received_at"] is None:
-            row.update(
-                assessed_at=datetime.fromisoformat(assessed_at), received_at=datetime.now(UTC), warning_count=count
-            )
+        if row["received_at"] is not None:
+            return None
+        row.update(assessed_at=datetime.fromisoformat(assessed_at), received_at=datetime.now(UTC), warning_count=count)
+        return (row["received_at"] - row["expected_at"]).total_seconds() if row["expected_at"] else 0.0
 
     def of_round(self, document_type: str, document_id: str, round_: int) -> Assessment:
         found = [
@@ -195,3 +195,18 @@ def test_every_event_approval_opens_a_round_from_is_one_risk_assesses():
     assert opened_from <= set(catalogue.approval_requests())
     assert set(risk_assessment.EVENT_HANDLERS) == set(catalogue.approval_requests())
     assert "approval" in catalogue.spec_for("risk.document_assessed").subscribers
+
+
+def test_the_decision_hook_holds_a_decision_and_a_meetings_record_before_anything_else():
+    """`watch.on_decision` is what both `decide` and `record_meeting` call once the domain accepted the decider:
+    the gate comes first there (this fake has nothing else, so any later check would fail differently)."""
+    from ic_platform.context import CallContext
+    from services.approval.service_layer import watch
+
+    uow, submitted = FakeUow(), submission()
+    assessment.on_round_started(uow, submitted, route())
+    result = SimpleNamespace(task=task())
+    for cmd in (SimpleNamespace(decision="reject"), SimpleNamespace(decision="approve")):
+        with pytest.raises(Conflict) as held:
+            watch.on_decision(uow, CallContext(org="demo", actor="head"), route(), result, cmd)
+        assert held.value.code == "risk_assessment_pending"
