@@ -40,6 +40,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("org", "rule", "effective_from"),
     )
 
+    # The split rule now runs inside the assessment's handler: a submission still waiting for a retry (or parked)
+    # under the old handler's name is handed to the new one, which judges it and announces its assessment.
+    op.execute(
+        "UPDATE inbox SET handler = 'assessment.assess_submission' "
+        "WHERE handler = 'warnings.on_spend_submitted' AND status <> 'done' AND NOT EXISTS ("
+        "SELECT 1 FROM inbox AS newer WHERE newer.event_id = inbox.event_id "
+        "AND newer.handler = 'assessment.assess_submission')"
+    )
+
 
 def downgrade() -> None:
     op.drop_table("risk_rule_parameters")
