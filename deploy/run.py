@@ -8,7 +8,8 @@ import sys
 import urllib.request
 
 from deploy.seed import demo_org
-from deploy.stack import base_env, parse_replicas, process_specs, settings_from, wait_ready
+from deploy.stack import ROOT, base_env, parse_replicas, process_specs, settings_from, wait_ready
+from ic_platform import keys
 from ic_platform.config import SERVICES
 from ic_platform.supervisor import Supervisor
 
@@ -36,12 +37,23 @@ def banner(url: str) -> str:
 """
 
 
+def local_env() -> dict[str, str]:
+    """make run's settings: a signing key of this checkout (generated on first start into var/keys, reused
+    after), and the demo, whose passwords are accepted here only."""
+    env = base_env()
+    if not env.get(keys.SIGNING_KEY_SETTING):
+        signing, verify = keys.ensure(ROOT / "var" / "keys")
+        env[keys.SIGNING_KEY_SETTING], env[keys.VERIFY_KEY_SETTING] = str(signing), str(verify)
+    env.setdefault("IC_DEMO", "1")
+    return env
+
+
 def main() -> int:
     from deploy.seed.load import seed
     from ic_platform.cli import declare_topology
     from ic_platform.db import migrate
 
-    env = base_env()
+    env = local_env()
     cfg = settings_from(env)
     url = f"http://{cfg.gateway_host}:{cfg.gateway_port}"
     if already_running(url):

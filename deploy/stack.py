@@ -5,16 +5,18 @@ databases and free ports, so they never touch the demo data."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ic_platform import green
+from ic_platform import green, keys
 from ic_platform.config import SERVICES, Settings, settings
 from ic_platform.supervisor import ProcessSpec, Supervisor
 
@@ -32,9 +34,11 @@ def process_specs(
     """Every service (N replicas of those named in `replicas`, see `replica_names`) and the gateway."""
     cfg = settings_from(env)
     specs = []
+    # Only the gateway holds the private key: a service can verify what the gateway signed, never sign.
+    service_base = {k: v for k, v in env.items() if k != keys.SIGNING_KEY_SETTING}
     for s in SERVICES:
         for r, name in enumerate(replica_names(s, (replicas or {}).get(s, 1))):
-            own = {**env, **(service_env or {}).get(s, {})}
+            own = {**service_base, **(service_env or {}).get(s, {})}
             if r:  # each replica its own metrics port: the next block of ten above the service's own
                 own["IC_METRICS_PORT"] = str(cfg.metrics_port(s) + 10 * r)
             specs.append(
@@ -133,8 +137,16 @@ class ThrowawayStack:
 
     def __post_init__(self) -> None:
         self.env = base_env()
+        signing, verify = keys.generate(tempfile.mkdtemp(prefix=f"{self.name}-keys-"))
         self.env.update(
             {
+                # Its own key pair, thrown away with it; the demo passwords are accepted here as in make run.
+                keys.SIGNING_KEY_SETTING: str(signing),
+                keys.VERIFY_KEY_SETTING: str(verify),
+                "IC_DEMO": "1",
+                # The tests' own requests come from 127.0.0.1, which plays the reverse proxy; a test that
+                # connects from another loopback address (127.0.0.2) is a client reaching the gateway directly.
+                "IC_TRUSTED_PROXIES": "127.0.0.1",
                 "IC_DB_PREFIX": self.name,
                 "IC_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.name}",
                 "IC_GATEWAY_PORT": str(free_port()),
@@ -203,3 +215,4 @@ class ThrowawayStack:
             rabbitmqctl("delete_vhost", self.name)
         except subprocess.CalledProcessError:
             pass
+        shutil.rmtree(Path(self.env[keys.SIGNING_KEY_SETTING]).parent, ignore_errors=True)

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from opentelemetry.trace import SpanKind
 
 from gateway.auth import CurrentUser, User
+from gateway.client_address import client_address
 from gateway.errors import domain_error, invalid_input
 from ic_platform import metrics, tracing
 from ic_platform.config import DEFAULT_ORG
@@ -79,7 +80,7 @@ def request_context(request: Request, user: User | None) -> dict[str, Any]:
         "actor": user.username if user else None,
         "correlation_id": correlation_id(request),
         "idempotency_key": _idempotency_key(headers.get("idempotency-key")),
-        "client_ip": request.client.host if request.client else None,
+        "client_ip": client_address(request),
         "user_agent": (headers.get("user-agent") or "")[:256] or None,
         IDENTITY_KEY: encode_identity(user.viewer()) if user else None,
     }
