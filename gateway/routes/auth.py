@@ -38,9 +38,10 @@ async def login(body: LoginBody, rpc: AnonymousRpc, request: Request) -> dict[st
         answer = await rpc.call("org", "authenticate", {"username": body.username, "password": body.password})
     except RemoteError as exc:
         mapped = domain_error(exc)
+        if mapped is not None and mapped.status in (401, 404, 423):
+            limiter.failed(address)  # a try at a locked account is a failure of the address too
         if mapped is not None and mapped.status in (401, 404):
-            limiter.failed(address)  # "no such user" must not be told apart from "wrong password"
-            raise ApiError(401, *_BAD_LOGIN) from None
+            raise ApiError(401, *_BAD_LOGIN) from None  # "no such user" is not told apart from "wrong password"
         raise _with_retry_after(mapped) if mapped is not None else exc from None
     return _signed_in(request, answer, body.username, rpc.context["org"])
 
