@@ -62,6 +62,7 @@ def process_specs(
                 "--port",
                 str(cfg.gateway_port),
                 "--no-access-log",
+                "--no-server-header",
                 "--timeout-graceful-shutdown",
                 "3",
             ],

@@ -17,11 +17,14 @@ def _networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddre
 
 
 def within(address: str | None, entries: Iterable[str]) -> bool:
+    entries = tuple(entries)
+    if address and address in entries:  # a name, as test clients have ("testclient")
+        return True
     try:
         ip = ipaddress.ip_address((address or "").strip())
     except ValueError:
         return False
-    return any(ip in net for net in _networks(tuple(entries)))
+    return any(ip in net for net in _networks(tuple(e for e in entries if _is_network(e))))
 
 
 def client_address(request: Request) -> str | None:
@@ -41,6 +44,14 @@ def client_address(request: Request) -> str | None:
 def _is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
     except ValueError:
         return False
     return True

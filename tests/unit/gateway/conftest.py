@@ -90,6 +90,7 @@ def unit_settings():
         verify_key_file=VERIFY_KEY_FILE,
         rpc_timeout_s=3.5,
         env_name="test",
+        ops_allow=("testclient", "127.0.0.1"),  # TestClient's peer is an operator here
     )
 
 
