@@ -44,6 +44,7 @@ def local_env() -> dict[str, str]:
     if not env.get(keys.SIGNING_KEY_SETTING):
         signing, verify = keys.ensure(ROOT / "var" / "keys")
         env[keys.SIGNING_KEY_SETTING], env[keys.VERIFY_KEY_SETTING] = str(signing), str(verify)
+        env[keys.SERVICE_KEY_SETTING] = str(keys.service_file(signing.parent))
     env.setdefault("IC_DEMO", "1")
     return env
 

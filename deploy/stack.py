@@ -4,6 +4,7 @@ databases and free ports, so they never touch the demo data."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -34,8 +35,10 @@ def process_specs(
     """Every service (N replicas of those named in `replicas`, see `replica_names`) and the gateway."""
     cfg = settings_from(env)
     specs = []
-    # Only the gateway holds the private key: a service can verify what the gateway signed, never sign.
-    service_base = {k: v for k, v in env.items() if k != keys.SIGNING_KEY_SETTING}
+    # Only the gateway holds its private key: a service can verify what the gateway signed, never sign it; and
+    # only the services hold theirs (system calls).
+    service_base = {k: v for k, v in env.items() if k not in (keys.SIGNING_KEY_SETTING, keys.SIGNING_KEY_ENV)}
+    gateway_env = {k: v for k, v in env.items() if k not in (keys.SERVICE_KEY_SETTING, keys.SERVICE_KEY_ENV)}
     for s in SERVICES:
         for r, name in enumerate(replica_names(s, (replicas or {}).get(s, 1))):
             own = {**service_base, **(service_env or {}).get(s, {})}
@@ -50,7 +53,7 @@ def process_specs(
         ProcessSpec(
             name="gateway",
             cwd=str(ROOT),
-            env=env,
+            env=gateway_env,
             restart=restart,
             argv=[
                 PYTHON,
@@ -104,6 +107,19 @@ def base_env() -> dict[str, str]:
     return env
 
 
+def test_keys() -> Path:
+    """The keys of every throwaway stack this process starts, made once and put in this process's environment, so
+    that the tests' own direct RPC calls (tests/integration/identity.py) sign as the stack's gateway would, and
+    processes a test starts beside a stack inherit them. Thrown away when the process ends."""
+    if not os.environ.get(keys.SIGNING_KEY_SETTING):
+        folder = tempfile.mkdtemp(prefix="ic-test-keys-")
+        atexit.register(shutil.rmtree, folder, True)
+        signing, verify = keys.generate(folder)
+        os.environ[keys.SIGNING_KEY_SETTING], os.environ[keys.VERIFY_KEY_SETTING] = str(signing), str(verify)
+        os.environ[keys.SERVICE_KEY_SETTING] = str(keys.service_file(folder))
+    return Path(os.environ[keys.SIGNING_KEY_SETTING]).parent
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -137,13 +153,11 @@ class ThrowawayStack:
     replicas: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        test_keys()
         self.env = base_env()
-        signing, verify = keys.generate(tempfile.mkdtemp(prefix=f"{self.name}-keys-"))
         self.env.update(
             {
-                # Its own key pair, thrown away with it; the demo passwords are accepted here as in make run.
-                keys.SIGNING_KEY_SETTING: str(signing),
-                keys.VERIFY_KEY_SETTING: str(verify),
+                # The demo passwords are accepted here as in make run.
                 "IC_DEMO": "1",
                 # The tests' own requests come from 127.0.0.1, which plays the reverse proxy; a test that
                 # connects from another loopback address (127.0.0.2) is a client reaching the gateway directly.
@@ -216,4 +230,3 @@ class ThrowawayStack:
             rabbitmqctl("delete_vhost", self.name)
         except subprocess.CalledProcessError:
             pass
-        shutil.rmtree(Path(self.env[keys.SIGNING_KEY_SETTING]).parent, ignore_errors=True)

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from deploy.stack import ThrowawayStack
+from deploy.stack import ThrowawayStack, test_keys
 from tests.integration.conftest import LOG_ROOT, Api
+
+test_keys()  # before any test signs an identity or starts a process beside a stack
 
 
 @pytest.fixture(scope="session")

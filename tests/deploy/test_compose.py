@@ -17,6 +17,7 @@ SECRETS = (
     "IC_RABBITMQ_PASSWORD",
     "IC_SIGNING_KEY",
     "IC_VERIFY_KEY",
+    "IC_SERVICE_KEY",
     "IC_GRAFANA_ADMIN_PASSWORD",
 )
 _VARIABLE = re.compile(r"\$\$|\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
@@ -101,6 +102,8 @@ def test_every_secret_reaches_the_processes_from_the_environment_and_nowhere_els
     for name in SERVICES:
         assert services[name]["environment"]["IC_VERIFY_KEY"] == env["IC_VERIFY_KEY"]
         assert "IC_SIGNING_KEY" not in services[name]["environment"], name
+        assert services[name]["environment"]["IC_SERVICE_KEY"] == env["IC_SERVICE_KEY"]
+    assert "IC_SERVICE_KEY" not in app
     text = "\n".join(line.split(" #", 1)[0] for line in COMPOSE.read_text(encoding="utf-8").splitlines())
     for secret in SECRETS:
         uses = re.findall(r"\$\{" + secret + r"([^}]*)\}", text)

@@ -46,6 +46,7 @@ def production(tmp_path_factory) -> list[dict]:
     overlay = tree / "overlays" / "production"
     (overlay / "secrets.env").write_text("IC_VERIFY_KEY=" + "A" * 43 + "=\n")
     (overlay / "signing-key.env").write_text("IC_SIGNING_KEY=" + "B" * 43 + "=\n")
+    (overlay / "service-key.env").write_text("IC_SERVICE_KEY=" + "C" * 43 + "=\n")
     (overlay / "backup-s3.env").write_text("ACCESS_KEY_ID=AKIDTEST\nACCESS_SECRET_KEY=secret-for-test\n")
     return render(overlay)
 
@@ -108,6 +109,7 @@ def test_credentials_come_from_the_operators_secrets_and_the_generated_one(produ
     secrets = by_kind(production, "Secret")
     [generated] = [name for name in secrets if name.startswith("ic-secrets-")]  # with kustomize's hash
     [signing] = [name for name in secrets if name.startswith("ic-signing-key-")]
+    [service_key] = [name for name in secrets if name.startswith("ic-service-key-")]
     cluster = by_kind(production, "Cluster")["ic-postgres"]
     broker = by_kind(production, "RabbitmqCluster")["ic-rabbitmq"]
     for deployment in by_kind(production, "Deployment").values():
@@ -121,6 +123,8 @@ def test_credentials_come_from_the_operators_secrets_and_the_generated_one(produ
                 ref = var.get("valueFrom", {}).get("secretKeyRef")
                 if ref and var["name"] == "IC_SIGNING_KEY":  # the private key: the gateway's alone
                     assert ref["name"] == signing and deployment["metadata"]["name"] == "ic-gateway"
+                elif ref and var["name"] == "IC_SERVICE_KEY":  # the services' key: never the gateway's
+                    assert ref["name"] == service_key and deployment["metadata"]["name"] != "ic-gateway"
                 elif ref:  # CloudNativePG names its app secret <cluster>-app, the operator <cluster>-default-user
                     assert ref["name"] in (
                         f"{cluster['metadata']['name']}-app",
