@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ic_platform import green, keys
+from ic_platform import broker_users, green, keys
 from ic_platform.config import SERVICES, Settings, settings
 from ic_platform.supervisor import ProcessSpec, Supervisor
 
@@ -53,7 +53,7 @@ def process_specs(
         ProcessSpec(
             name="gateway",
             cwd=str(ROOT),
-            env=gateway_env,
+            env={**gateway_env, **(service_env or {}).get(broker_users.GATEWAY, {})},
             restart=restart,
             argv=[
                 PYTHON,
@@ -151,6 +151,8 @@ class ThrowawayStack:
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     log_dir: str | None = None
     replicas: dict[str, int] = field(default_factory=dict)
+    # Each service and the gateway as its own RabbitMQ user (ic_platform/broker_users.py); IC_BROKER_USERS=0: guest.
+    broker_users: bool = field(default_factory=lambda: os.environ.get("IC_BROKER_USERS", "1") == "1")
 
     def __post_init__(self) -> None:
         test_keys()
@@ -188,6 +190,10 @@ class ThrowawayStack:
 
         rabbitmqctl("add_vhost", self.name)
         rabbitmqctl("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")
+        if self.broker_users:  # the tests' own clients stay guest (stack.settings.amqp_uri)
+            uris = broker_users.ensure(self.name, self.name, self.settings.amqp_uri)
+            for principal, uri in uris.items():
+                self.service_env.setdefault(principal, {})["IC_AMQP_URI"] = uri
         for service in SERVICES:
             migrate(service, self.settings)
         seed(self.settings)
@@ -230,3 +236,5 @@ class ThrowawayStack:
             rabbitmqctl("delete_vhost", self.name)
         except subprocess.CalledProcessError:
             pass
+        if self.broker_users:
+            broker_users.remove(self.name)
