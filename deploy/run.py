@@ -9,7 +9,7 @@ import urllib.request
 
 from deploy.seed import demo_org
 from deploy.stack import ROOT, base_env, parse_replicas, process_specs, settings_from, wait_ready
-from ic_platform import keys
+from ic_platform import broker_users, keys
 from ic_platform.config import SERVICES
 from ic_platform.supervisor import Supervisor
 
@@ -49,6 +49,15 @@ def local_env() -> dict[str, str]:
     return env
 
 
+def broker_env(env: dict[str, str]) -> dict[str, dict[str, str]]:
+    """IC_BROKER_USERS=1: each service and the gateway on the broker as its own user (ic_platform/broker_users.py;
+    scripts/ensure-infra.sh made them, or they are made here), otherwise everyone as IC_AMQP_URI's user."""
+    if env.get("IC_BROKER_USERS") != "1":
+        return {}
+    uris = broker_users.ensure_stored(ROOT / "var" / "broker-users.json", settings_from(env).amqp_uri)
+    return {principal: {"IC_AMQP_URI": uri} for principal, uri in uris.items()}
+
+
 def main() -> int:
     from deploy.seed.load import seed
     from ic_platform.cli import declare_topology
@@ -68,7 +77,7 @@ def main() -> int:
     print(f"[run] demo organisation seeded: {counts}")
     declare_topology()
     replicas = parse_replicas(env.get("IC_REPLICAS"))  # e.g. IC_REPLICAS=payment=2,approval=2
-    supervisor = Supervisor(process_specs(env, replicas=replicas), log_dir="var/log")
+    supervisor = Supervisor(process_specs(env, replicas=replicas, service_env=broker_env(env)), log_dir="var/log")
     supervisor.start()
     try:
         wait_ready(url + "/readyz", timeout=120)

@@ -21,7 +21,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from ic_platform import topology
 from ic_platform.config import SERVICES
@@ -85,23 +85,27 @@ def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(["rabbitmqctl", "-q", *args], check=check, capture_output=True, timeout=60)
 
 
+def ensure_stored(store: Path, base_uri: str, prefix: str = "ic") -> dict[str, str]:
+    """make run's users on `base_uri`'s vhost, their URIs kept in `store` (JSON, owner-only; var/ is not in git)
+    so that the next start reuses the passwords."""
+    known = json.loads(store.read_text()) if store.exists() else {}
+    vhost = unquote(urlsplit(base_uri).path.lstrip("/")) or "/"
+    uris = ensure(vhost, prefix, base_uri, {p: unquote(urlsplit(u).password or "") for p, u in known.items()})
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.touch(mode=0o600)
+    store.write_text(json.dumps(uris, indent=2))
+    return uris
+
+
 def main(argv: list[str]) -> None:
-    """`python -m ic_platform.broker_users ensure FILE`: make run's users on IC_AMQP_URI's vhost, their URIs
-    kept in FILE (JSON, owner-only; var/ is not in git) so the next start reuses them."""
+    """`python -m ic_platform.broker_users ensure FILE`: the users of IC_AMQP_URI's vhost (see ensure_stored)."""
     from ic_platform.config import settings
 
     if len(argv) != 2 or argv[0] != "ensure":
         print(main.__doc__)
         raise SystemExit(2)
-    store = Path(argv[1])
-    known = json.loads(store.read_text()) if store.exists() else {}
-    cfg = settings()
-    vhost = urlsplit(cfg.amqp_uri).path.lstrip("/").replace("%2F", "/") or "/"
-    uris = ensure(vhost, "ic", cfg.amqp_uri, {p: urlsplit(u).password or "" for p, u in known.items()})
-    store.parent.mkdir(parents=True, exist_ok=True)
-    store.touch(mode=0o600)
-    store.write_text(json.dumps(uris, indent=2))
-    print(f"[broker] {len(uris)} users on vhost {vhost}: {', '.join(user_name('ic', p) for p in uris)}")
+    uris = ensure_stored(Path(argv[1]), settings().amqp_uri)
+    print(f"[broker] users {', '.join(user_name('ic', p) for p in uris)}")
 
 
 if __name__ == "__main__":

@@ -66,3 +66,23 @@ def test_every_service_and_the_gateway_has_its_user_and_reads_only_its_own():
     configure, write, read = broker_users.permissions("gateway")
     assert not re.fullmatch(write, topology.EXCHANGE) and not re.fullmatch(read, "rpc-budget")
     assert re.fullmatch(write, "nameko-rpc") and re.fullmatch(read, "rpc.reply-gateway-1f2e")
+
+
+@pytest.mark.integration
+def test_make_runs_users_are_kept_between_starts(tmp_path):
+    import uuid
+
+    from deploy.stack import rabbitmqctl
+
+    vhost, prefix = f"ic_tbu{uuid.uuid4().hex[:8]}", f"ic_tbu{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", vhost)
+    try:
+        store = tmp_path / "broker-users.json"
+        first = broker_users.ensure_stored(store, f"amqp://guest:guest@127.0.0.1:5672/{vhost}", prefix)
+        again = broker_users.ensure_stored(store, f"amqp://guest:guest@127.0.0.1:5672/{vhost}", prefix)
+        assert first == again and set(first) == set(broker_users.PRINCIPALS)
+        assert (store.stat().st_mode & 0o777) == 0o600
+        pika.BlockingConnection(pika.URLParameters(first["risk"])).close()  # the stored password signs in
+    finally:
+        broker_users.remove(prefix)
+        rabbitmqctl("delete_vhost", vhost)
