@@ -14,11 +14,14 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ic_platform import broker_users, green, keys
 from ic_platform.config import SERVICES, Settings, settings
+from ic_platform.identity import IDENTITY_KEY, Viewer, sign_identity
 from ic_platform.supervisor import ProcessSpec, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +121,45 @@ def test_keys() -> Path:
         os.environ[keys.SIGNING_KEY_SETTING], os.environ[keys.VERIFY_KEY_SETTING] = str(signing), str(verify)
         os.environ[keys.SERVICE_KEY_SETTING] = str(keys.service_file(folder))
     return Path(os.environ[keys.SIGNING_KEY_SETTING]).parent
+
+
+class SignedContext(dict):
+    """Context data for a direct RPC (tests, bench) whose identity the test keys sign as the gateway would, afresh
+    each time it is read (`dict(ctx)`, `{**ctx}`, `ctx[...]`): an assertion is good for a minute only."""
+
+    def __init__(self, data: dict[str, Any], viewer: Viewer):
+        super().__init__(data)
+        self.viewer = viewer
+
+    def _fresh(self) -> dict[str, Any]:
+        return {**dict(super().items()), IDENTITY_KEY: sign_identity(self.viewer, super().get("org"))}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fresh())
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fresh()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key == IDENTITY_KEY or super().__contains__(key)
+
+    def __len__(self) -> int:
+        return len(self._fresh())
+
+    def keys(self):  # noqa: ANN201
+        return self._fresh().keys()
+
+    def items(self):  # noqa: ANN201
+        return self._fresh().items()
+
+    def values(self):  # noqa: ANN201
+        return self._fresh().values()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._fresh().get(key, default)
+
+    def copy(self) -> dict[str, Any]:
+        return self._fresh()
 
 
 def free_port() -> int:
