@@ -24,10 +24,10 @@ from bench.cpu import CpuMeter, per_operation, services_only
 from bench.measure import Figures, concurrent, threaded
 from bench.risk import risk_section
 from bench.targets import record, summary
-from deploy.stack import ThrowawayStack, wait_ready
+from deploy.stack import SignedContext, ThrowawayStack, wait_ready
 from ic_platform.config import SERVICES
 from ic_platform.echo_server import EchoServer
-from ic_platform.identity import IDENTITY_KEY, Viewer, encode_identity
+from ic_platform.identity import Viewer
 from ic_platform.rpc_client import RemoteError, RpcClient
 
 SECONDS = float(os.environ.get("IC_BENCH_SECONDS", "8"))
@@ -36,7 +36,7 @@ LINE = "2026-DZB-30201-01"
 
 def _context(username: str, unit: str, role: str) -> dict[str, str]:
     """Context data for a direct RPC, with the caller's identity as the gateway sends it (data scope)."""
-    return {"org": "xinqiao", "actor": username, IDENTITY_KEY: encode_identity(Viewer.of(username, unit, [role]))}
+    return SignedContext({"org": "xinqiao", "actor": username}, Viewer.of(username, unit, [role]))
 
 
 def floor(stack: ThrowawayStack) -> tuple[Figures, Figures, Figures]:

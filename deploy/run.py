@@ -8,7 +8,8 @@ import sys
 import urllib.request
 
 from deploy.seed import demo_org
-from deploy.stack import base_env, parse_replicas, process_specs, settings_from, wait_ready
+from deploy.stack import ROOT, base_env, parse_replicas, process_specs, settings_from, wait_ready
+from ic_platform import broker_users, keys
 from ic_platform.config import SERVICES
 from ic_platform.supervisor import Supervisor
 
@@ -36,12 +37,33 @@ def banner(url: str) -> str:
 """
 
 
+def local_env() -> dict[str, str]:
+    """make run's settings: a signing key of this checkout (generated on first start into var/keys, reused
+    after), and the demo, whose passwords are accepted here only."""
+    env = base_env()
+    if not env.get(keys.SIGNING_KEY_SETTING):
+        signing, verify = keys.ensure(ROOT / "var" / "keys")
+        env[keys.SIGNING_KEY_SETTING], env[keys.VERIFY_KEY_SETTING] = str(signing), str(verify)
+        env[keys.SERVICE_KEY_SETTING] = str(keys.service_file(signing.parent))
+    env.setdefault("IC_DEMO", "1")
+    return env
+
+
+def broker_env(env: dict[str, str]) -> dict[str, dict[str, str]]:
+    """IC_BROKER_USERS=1: each service and the gateway on the broker as its own user (ic_platform/broker_users.py;
+    scripts/ensure-infra.sh made them, or they are made here), otherwise everyone as IC_AMQP_URI's user."""
+    if env.get("IC_BROKER_USERS") != "1":
+        return {}
+    uris = broker_users.ensure_stored(ROOT / "var" / "broker-users.json", settings_from(env).amqp_uri)
+    return {principal: {"IC_AMQP_URI": uri} for principal, uri in uris.items()}
+
+
 def main() -> int:
     from deploy.seed.load import seed
     from ic_platform.cli import declare_topology
     from ic_platform.db import migrate
 
-    env = base_env()
+    env = local_env()
     cfg = settings_from(env)
     url = f"http://{cfg.gateway_host}:{cfg.gateway_port}"
     if already_running(url):
@@ -55,7 +77,7 @@ def main() -> int:
     print(f"[run] demo organisation seeded: {counts}")
     declare_topology()
     replicas = parse_replicas(env.get("IC_REPLICAS"))  # e.g. IC_REPLICAS=payment=2,approval=2
-    supervisor = Supervisor(process_specs(env, replicas=replicas), log_dir="var/log")
+    supervisor = Supervisor(process_specs(env, replicas=replicas, service_env=broker_env(env)), log_dir="var/log")
     supervisor.start()
     try:
         wait_ready(url + "/readyz", timeout=120)

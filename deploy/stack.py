@@ -4,18 +4,24 @@ databases and free ports, so they never touch the demo data."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ic_platform import green
+from ic_platform import broker_users, green, keys
 from ic_platform.config import SERVICES, Settings, settings
+from ic_platform.identity import IDENTITY_KEY, Viewer, sign_identity
 from ic_platform.supervisor import ProcessSpec, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +38,13 @@ def process_specs(
     """Every service (N replicas of those named in `replicas`, see `replica_names`) and the gateway."""
     cfg = settings_from(env)
     specs = []
+    # Only the gateway holds its private key: a service can verify what the gateway signed, never sign it; and
+    # only the services hold theirs (system calls).
+    service_base = {k: v for k, v in env.items() if k not in (keys.SIGNING_KEY_SETTING, keys.SIGNING_KEY_ENV)}
+    gateway_env = {k: v for k, v in env.items() if k not in (keys.SERVICE_KEY_SETTING, keys.SERVICE_KEY_ENV)}
     for s in SERVICES:
         for r, name in enumerate(replica_names(s, (replicas or {}).get(s, 1))):
-            own = {**env, **(service_env or {}).get(s, {})}
+            own = {**service_base, **(service_env or {}).get(s, {})}
             if r:  # each replica its own metrics port: the next block of ten above the service's own
                 own["IC_METRICS_PORT"] = str(cfg.metrics_port(s) + 10 * r)
             specs.append(
@@ -46,7 +56,7 @@ def process_specs(
         ProcessSpec(
             name="gateway",
             cwd=str(ROOT),
-            env=env,
+            env={**gateway_env, **(service_env or {}).get(broker_users.GATEWAY, {})},
             restart=restart,
             argv=[
                 PYTHON,
@@ -58,6 +68,7 @@ def process_specs(
                 "--port",
                 str(cfg.gateway_port),
                 "--no-access-log",
+                "--no-server-header",
                 "--timeout-graceful-shutdown",
                 "3",
             ],
@@ -99,6 +110,58 @@ def base_env() -> dict[str, str]:
     return env
 
 
+def test_keys() -> Path:
+    """The keys of every throwaway stack this process starts, made once and put in this process's environment, so
+    that the tests' own direct RPC calls (tests/integration/identity.py) sign as the stack's gateway would, and
+    processes a test starts beside a stack inherit them. Thrown away when the process ends."""
+    if not os.environ.get(keys.SIGNING_KEY_SETTING):
+        folder = tempfile.mkdtemp(prefix="ic-test-keys-")
+        atexit.register(shutil.rmtree, folder, True)
+        signing, verify = keys.generate(folder)
+        os.environ[keys.SIGNING_KEY_SETTING], os.environ[keys.VERIFY_KEY_SETTING] = str(signing), str(verify)
+        os.environ[keys.SERVICE_KEY_SETTING] = str(keys.service_file(folder))
+    return Path(os.environ[keys.SIGNING_KEY_SETTING]).parent
+
+
+class SignedContext(dict):
+    """Context data for a direct RPC (tests, bench) whose identity the test keys sign as the gateway would, afresh
+    each time it is read (`dict(ctx)`, `{**ctx}`, `ctx[...]`): an assertion is good for a minute only."""
+
+    def __init__(self, data: dict[str, Any], viewer: Viewer):
+        super().__init__(data)
+        self.viewer = viewer
+
+    def _fresh(self) -> dict[str, Any]:
+        return {**dict(super().items()), IDENTITY_KEY: sign_identity(self.viewer, super().get("org"))}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fresh())
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fresh()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key == IDENTITY_KEY or super().__contains__(key)
+
+    def __len__(self) -> int:
+        return len(self._fresh())
+
+    def keys(self):  # noqa: ANN201
+        return self._fresh().keys()
+
+    def items(self):  # noqa: ANN201
+        return self._fresh().items()
+
+    def values(self):  # noqa: ANN201
+        return self._fresh().values()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._fresh().get(key, default)
+
+    def copy(self) -> dict[str, Any]:
+        return self._fresh()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -130,11 +193,19 @@ class ThrowawayStack:
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     log_dir: str | None = None
     replicas: dict[str, int] = field(default_factory=dict)
+    # Each service and the gateway as its own RabbitMQ user (ic_platform/broker_users.py); IC_BROKER_USERS=0: guest.
+    broker_users: bool = field(default_factory=lambda: os.environ.get("IC_BROKER_USERS", "1") == "1")
 
     def __post_init__(self) -> None:
+        test_keys()
         self.env = base_env()
         self.env.update(
             {
+                # The demo passwords are accepted here as in make run.
+                "IC_DEMO": "1",
+                # The tests' own requests come from 127.0.0.1, which plays the reverse proxy; a test that
+                # connects from another loopback address (127.0.0.2) is a client reaching the gateway directly.
+                "IC_TRUSTED_PROXIES": "127.0.0.1",
                 "IC_DB_PREFIX": self.name,
                 "IC_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.name}",
                 "IC_GATEWAY_PORT": str(free_port()),
@@ -161,6 +232,10 @@ class ThrowawayStack:
 
         rabbitmqctl("add_vhost", self.name)
         rabbitmqctl("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")
+        if self.broker_users:  # the tests' own clients stay guest (stack.settings.amqp_uri)
+            uris = broker_users.ensure(self.name, self.name, self.settings.amqp_uri)
+            for principal, uri in uris.items():
+                self.service_env.setdefault(principal, {})["IC_AMQP_URI"] = uri
         for service in SERVICES:
             migrate(service, self.settings)
         seed(self.settings)
@@ -203,3 +278,5 @@ class ThrowawayStack:
             rabbitmqctl("delete_vhost", self.name)
         except subprocess.CalledProcessError:
             pass
+        if self.broker_users:
+            broker_users.remove(self.name)

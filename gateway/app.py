@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from gateway import errors, openapi
-from gateway.auth import check_secret
+from gateway.auth import RevokedSessions, check_keys
 from gateway.limits import BodyLimit
 from gateway.middleware import RequestMiddleware
 from gateway.routes import ROUTERS, TAGS
 from gateway.rpc import RpcClientLike
+from gateway.signin_limits import AddressLimiter
 from ic_platform.config import Settings
 from ic_platform.config import settings as load_settings
 from ic_platform.logs import setup_logging
@@ -52,7 +53,7 @@ def _setup_observability() -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     _setup_observability()
-    check_secret(app.state.settings)
+    check_keys(app.state.settings)
     rpc: RpcClientLike = app.state.rpc
     # start() waits (bounded) for the first connection attempt; keep the event loop free meanwhile.
     await asyncio.to_thread(rpc.start)
@@ -75,6 +76,8 @@ def create_app(rpc: RpcClientLike | None = None, settings: Settings | None = Non
         redirect_slashes=False,
     )
     app.state.settings = cfg
+    app.state.revoked_sessions = RevokedSessions()
+    app.state.signin_limiter = AddressLimiter(cfg.signin_address_failures, cfg.signin_address_window_s)
     app.state.rpc = (
         rpc if rpc is not None else RpcClient(cfg.amqp_uri, name="gateway", default_timeout=cfg.rpc_timeout_s)
     )

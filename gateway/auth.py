@@ -1,10 +1,15 @@
-"""Who is calling: an HS256 JWT issued at login, checked on every /api route but login.
+"""Who is calling: a short-lived access token (an EdDSA-signed JWT, at most 15 minutes) issued at sign-in and
+at each refresh, checked on every /api route but sign-in and refresh.
 
-Minimal for now (no refresh, no revocation): the token carries the user's unit and roles so a request needs
-no look-up; the services trust the actor the gateway sends."""
+Only the gateway holds the private key (ic_platform/keys.py), so only the gateway can mint a token; no shared
+secret exists that a reader of the source could sign with. The token carries unit, roles and units led so a
+request needs no look-up; they are read again from org at every refresh (routes/auth.py), so a role change or
+a deactivation holds within one token lifetime. Logging out ends the session in org and, on this gateway, the
+access tokens of that session at once (`RevokedSessions`)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -15,11 +20,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway.errors import ApiError
 from gateway.openapi import answers
+from ic_platform import keys
 from ic_platform.config import DEFAULT_ORG, Settings
 from ic_platform.identity import Viewer
 
-ALGORITHM = "HS256"
-TOKEN_TTL_S = 8 * 3600
+ALGORITHM = keys.ALGORITHM
+AUDIENCE = "ic-api"  # an access token; the identity forwarded to the services has another (ic_platform/identity)
+ISSUER = "ic-gateway"
+TOKEN_TTL_S = 900
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 _bearer = HTTPBearer(auto_error=False, description="登录后获得的访问令牌")
@@ -61,9 +69,12 @@ def user_from_org(answer: dict[str, Any], username: str, org: str) -> User:
     )
 
 
-def issue_token(user: User, cfg: Settings, now: float | None = None) -> str:
+def issue_token(user: User, cfg: Settings, now: float | None = None, session: str | None = None) -> str:
     iat = int(now if now is not None else time.time())
     claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sid": session,
         "sub": user.username,
         "name": user.name,
         "unit": user.unit,
@@ -71,18 +82,35 @@ def issue_token(user: User, cfg: Settings, now: float | None = None) -> str:
         "org": user.org,
         "units_led": list(user.units_led),
         "iat": iat,
-        "exp": iat + TOKEN_TTL_S,
+        "exp": iat + min(cfg.access_token_ttl_s, TOKEN_TTL_S),
     }
-    return jwt.encode(claims, cfg.jwt_secret, algorithm=ALGORITHM)
+    return jwt.encode(claims, keys.cached_signing_key(cfg.signing_key_file), algorithm=ALGORITHM)
 
 
 def decode_token(token: str, cfg: Settings) -> User:
+    return user_from_claims(token_claims(token, cfg))
+
+
+def token_claims(token: str, cfg: Settings) -> dict[str, Any]:
+    """The claims of a token this gateway signed; anything else (another algorithm, `none`, another key,
+    another audience, expired) is a 401."""
+    public = keys.cached_signing_key(cfg.signing_key_file).public_key()
     try:
-        claims = jwt.decode(token, cfg.jwt_secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+        return jwt.decode(
+            token,
+            public,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+        )
     except jwt.ExpiredSignatureError:
         raise _invalid("expired") from None
     except jwt.InvalidTokenError:
         raise _invalid("invalid") from None
+
+
+def user_from_claims(claims: dict[str, Any]) -> User:
     roles, units_led = claims.get("roles") or [], claims.get("units_led") or []
     if not all(isinstance(x, list) and all(isinstance(v, str) for v in x) for x in (roles, units_led)):
         raise _invalid("invalid")
@@ -96,12 +124,26 @@ def decode_token(token: str, cfg: Settings) -> User:
     )
 
 
-def check_secret(cfg: Settings) -> None:
-    """Refuse to sign tokens with a placeholder or the development secret outside development."""
-    secret = cfg.jwt_secret
-    placeholder = secret.startswith("REPLACE-ME") or len(secret) < 32
-    if placeholder or (cfg.env_name != "dev" and secret.startswith("dev-only")):
-        raise RuntimeError("IC_JWT_SECRET must be set to a long random secret (at least 32 characters)")
+def check_keys(cfg: Settings) -> None:
+    """Refuse to start without the signing key; raises keys.MissingKey naming IC_SIGNING_KEY_FILE."""
+    keys.cached_signing_key(cfg.signing_key_file)
+
+
+class RevokedSessions:
+    """Sessions logged out on this gateway, kept until the last access token they issued has expired."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def revoke(self, session: str, ttl_s: float) -> None:
+        now = time.time()
+        with self._lock:
+            self._until = {s: t for s, t in self._until.items() if t > now}
+            self._until[session] = now + ttl_s
+
+    def __contains__(self, session: object) -> bool:
+        return isinstance(session, str) and self._until.get(session, 0) > time.time()
 
 
 def _invalid(why: str) -> ApiError:
@@ -113,7 +155,11 @@ async def current_user(request: Request, credentials: HTTPAuthorizationCredentia
         if request.headers.get("authorization"):
             raise _invalid("malformed")  # present but not "Bearer <token>"
         raise ApiError(401, "unauthenticated", "请先登录", {"reason": "missing"}, _CHALLENGE)
-    return decode_token(credentials.credentials, request.app.state.settings)
+    claims = token_claims(credentials.credentials, request.app.state.settings)
+    if claims.get("sid") in request.app.state.revoked_sessions:
+        raise _invalid("logged_out")
+    request.state.session = claims.get("sid")
+    return user_from_claims(claims)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

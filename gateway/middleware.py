@@ -1,5 +1,6 @@
-"""One pure ASGI middleware around every HTTP request: correlation id in and out, a SERVER span, the request
-metrics labelled by route template, and a last-resort JSON 500 for anything no handler caught."""
+"""One pure ASGI middleware around every HTTP request: correlation id in and out, the security headers
+(gateway/security_headers.py), a SERVER span, the request metrics labelled by route template, and a last-resort
+JSON 500 for anything no handler caught."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway import security_headers
 from gateway.errors import internal_error
 from ic_platform import metrics, tracing
 
@@ -41,12 +43,16 @@ class RequestMiddleware:
         scope.setdefault("state", {})["correlation_id"] = cid
         method, started = scope["method"], time.perf_counter()
         status, response_started = 500, False
+        app_state = scope.get("app").state if scope.get("app") is not None else None
+        trusted = getattr(getattr(app_state, "settings", None), "trusted_proxies", ())
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status, response_started = message["status"], True
-                MutableHeaders(scope=message)[CORRELATION_HEADER] = cid
+                response_headers = MutableHeaders(scope=message)
+                response_headers[CORRELATION_HEADER] = cid
+                security_headers.add(response_headers, scope, trusted)
             await send(message)
 
         attributes = {"http.request.method": method, "url.path": scope["path"], "correlation_id": cid}

@@ -14,10 +14,11 @@ from fastapi import Depends, Request
 from opentelemetry.trace import SpanKind
 
 from gateway.auth import CurrentUser, User
+from gateway.client_address import client_address
 from gateway.errors import domain_error, invalid_input
-from ic_platform import metrics, tracing
+from ic_platform import keys, metrics, tracing
 from ic_platform.config import DEFAULT_ORG
-from ic_platform.identity import IDENTITY_KEY, encode_identity
+from ic_platform.identity import IDENTITY_KEY, sign_identity
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII: it travels as an AMQP header
@@ -74,14 +75,17 @@ class Rpc:
 
 def request_context(request: Request, user: User | None) -> dict[str, Any]:
     headers = request.headers
+    org = user.org if user else DEFAULT_ORG
+    # The identity the services act on, signed for them (a minute's validity); `anonymous` before sign-in.
+    key = keys.cached_signing_key(request.app.state.settings.signing_key_file)
     context = {
-        "org": user.org if user else DEFAULT_ORG,
+        "org": org,
         "actor": user.username if user else None,
         "correlation_id": correlation_id(request),
         "idempotency_key": _idempotency_key(headers.get("idempotency-key")),
-        "client_ip": request.client.host if request.client else None,
+        "client_ip": client_address(request),
         "user_agent": (headers.get("user-agent") or "")[:256] or None,
-        IDENTITY_KEY: encode_identity(user.viewer()) if user else None,
+        IDENTITY_KEY: sign_identity(user.viewer() if user else None, org, key=key),
     }
     return {k: v for k, v in context.items() if v is not None}
 

@@ -43,6 +43,19 @@ class LoginBody(Body):
     password: str = Field(min_length=1, max_length=128, description="密码")
 
 
+class RefreshBody(Body):
+    refresh_token: str = Field(
+        min_length=16, max_length=200, description="登录或上次刷新时得到的刷新令牌（仅可使用一次）"
+    )
+
+
+class PasswordBody(Body):
+    old_password: str = Field(min_length=1, max_length=128, description="原密码")
+    new_password: str = Field(
+        min_length=1, max_length=128, description="新密码：至少 10 个字符，须同时包含字母和数字，不得包含用户名"
+    )
+
+
 class ExpenseBody(Body):
     """The spending a matter application asks for, measured as the expenditure standards measure it."""
 

@@ -23,10 +23,26 @@ class Settings:
     metrics_port_base: int
     gateway_host: str
     gateway_port: int
-    jwt_secret: str
     rpc_timeout_s: float
     trace_file: str | None
     env_name: str
+    # The Ed25519 key pair (ic_platform/keys.py): the private half for the gateway only, no default anywhere.
+    signing_key_file: str | None = None
+    verify_key_file: str | None = None
+    # IC_DEMO=1 (make run, the test stacks): the demo passwords are accepted; refused everywhere else.
+    demo: bool = False
+    access_token_ttl_s: int = 900
+    refresh_token_ttl_s: int = 12 * 3600
+    # Sign-in: a username is locked for lockout_s after max_failures failures within lockout_s; an address may
+    # fail address_failures times within address_window_s, then waits (429).
+    signin_max_failures: int = 5
+    signin_lockout_s: int = 900
+    signin_address_failures: int = 20
+    signin_address_window_s: int = 300
+    # Addresses whose X-Forwarded-For is believed (the reverse proxy's), and those that may read /metrics and
+    # /readyz's details; comma-separated addresses or networks.
+    trusted_proxies: tuple[str, ...] = ()
+    ops_allow: tuple[str, ...] = ("127.0.0.1", "::1")
 
     def database_name(self, service: str) -> str:
         return f"{self.db_prefix}_{service}"
@@ -47,9 +63,23 @@ def settings() -> Settings:
         metrics_port_base=int(env("IC_METRICS_PORT_BASE", "9100")),
         gateway_host=env("IC_GATEWAY_HOST", "127.0.0.1"),
         gateway_port=int(env("IC_GATEWAY_PORT", "8000")),
-        # A development default only; production sets IC_JWT_SECRET.
-        jwt_secret=env("IC_JWT_SECRET", "dev-only-secret-change-me-0123456789abcdef"),
         rpc_timeout_s=float(env("IC_RPC_TIMEOUT_S", "10")),
         trace_file=env("IC_TRACE_FILE") or None,
         env_name=env("IC_ENV", "dev"),
+        signing_key_file=env("IC_SIGNING_KEY_FILE") or None,
+        verify_key_file=env("IC_VERIFY_KEY_FILE") or None,
+        demo=env("IC_DEMO") == "1",
+        # Access tokens live 15 minutes at most, whatever is configured: the refresh re-reads roles from org.
+        access_token_ttl_s=min(int(env("IC_ACCESS_TOKEN_TTL_S", "900")), 900),
+        refresh_token_ttl_s=int(env("IC_REFRESH_TOKEN_TTL_S", str(12 * 3600))),
+        signin_max_failures=int(env("IC_SIGNIN_MAX_FAILURES", "5")),
+        signin_lockout_s=int(env("IC_SIGNIN_LOCKOUT_S", "900")),
+        signin_address_failures=int(env("IC_SIGNIN_ADDRESS_FAILURES", "20")),
+        signin_address_window_s=int(env("IC_SIGNIN_ADDRESS_WINDOW_S", "300")),
+        trusted_proxies=_addresses(env("IC_TRUSTED_PROXIES", "")),
+        ops_allow=_addresses(env("IC_OPS_ALLOW", "127.0.0.1,::1")),
     )
+
+
+def _addresses(text: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in text.split(",") if a.strip())

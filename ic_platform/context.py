@@ -7,7 +7,7 @@ from typing import Any
 
 from ic_platform.config import DEFAULT_ORG
 from ic_platform.envelope import Envelope
-from ic_platform.identity import IDENTITY_KEY, Viewer, decode_identity, encode_identity
+from ic_platform.identity import IDENTITY_KEY, Viewer, verify
 from ic_platform.tracing import current_traceparent
 
 
@@ -22,6 +22,8 @@ class CallContext:
     user_agent: str | None = None
     # The signed-in caller (unit, roles, units led) for data-scope checks; None for system work and events.
     viewer: Viewer | None = None
+    # The signed assertion it came from (ic_platform/identity.py), passed on unchanged to the calls this one makes.
+    identity: str | None = None
 
     # nameko context data keys; the gateway sets them as `nameko.<key>` AMQP headers.
     KEYS = ("org", "actor", "correlation_id", "causation_id", "idempotency_key", "client_ip", "user_agent")
@@ -30,10 +32,12 @@ class CallContext:
     def from_context_data(cls, data: dict[str, Any], default_org: str = DEFAULT_ORG) -> CallContext:
         values = {k: data.get(k) for k in cls.KEYS}
         values["org"] = values["org"] or default_org
-        viewer = decode_identity(data.get(IDENTITY_KEY))
+        token = data.get(IDENTITY_KEY)
+        caller = verify(token)
+        viewer = caller.viewer if caller else None
         if viewer is not None and values["actor"] not in (None, viewer.username):
             viewer = None  # an identity for someone else than the actor is no identity at all
-        return cls(**values, viewer=viewer)
+        return cls(**values, viewer=viewer, identity=token if caller else None)
 
     @classmethod
     def from_envelope(cls, envelope: Envelope) -> CallContext:
@@ -57,8 +61,8 @@ class CallContext:
 
     def as_context_data(self) -> dict[str, str]:
         data = {k: v for k in self.KEYS if (v := getattr(self, k)) is not None}
-        if self.viewer is not None:
-            data[IDENTITY_KEY] = encode_identity(self.viewer)
+        if self.identity is not None:
+            data[IDENTITY_KEY] = self.identity
         return data
 
     def event(

@@ -1,18 +1,36 @@
 """Who is calling, as every service sees it: the viewer whose data scope (数据权限) a read is checked against.
 
 The gateway signs the user in and forwards the identity with every RPC, in the context data under
-`IDENTITY_KEY`; each service reads it into `CallContext.viewer` and decides there, in the service that owns the
-data, what the caller may see and do. The identity carries what the scope rule needs and nothing the services
-could look up cheaper themselves: username, unit, roles and the units the person leads (分管)."""
+`IDENTITY_KEY`, as a signed assertion: an EdDSA JWT for the audience `ic-services`, valid 60 seconds, signed with
+the gateway's private key (ic_platform/keys.py). Each service verifies it with the public key before anything
+runs (ic_platform/entrypoints.py) and reads it into `CallContext.viewer`; a plain JSON identity, an expired or
+forged one is no identity at all. The identity carries what the scope rule needs and nothing the services could
+look up cheaper themselves: username, unit, roles and the units the person leads (分管).
+
+Two other callers exist: the gateway before anyone has signed in (sign-in, refresh: subject `anonymous`), and a
+service on its own (a timer, an event handler, a command-line tool: subject `service:<name>`, signed with the
+services' key). Each may make only the calls listed for it (`ANONYMOUS_CALLS`, `SYSTEM_CALLS`)."""
 
 from __future__ import annotations
 
-import json
+import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
+
+from ic_platform import keys
+
 IDENTITY_KEY = "identity"
+AUDIENCE = "ic-services"
+ASSERTION_TTL_S = 60
+GATEWAY_ISSUER, SERVICE_ISSUER = "ic-gateway", "ic-service"
+ANONYMOUS = "anonymous"
+# What the gateway calls before anyone signed in, and what a service may call on its own (service.method).
+ANONYMOUS_CALLS = frozenset({"org.authenticate", "org.refresh_session"})
+SYSTEM_CALLS = frozenset({"budget.reserve", "budget.check_standard", "org.list_units", "org.get_user"})
 
 
 @dataclass(frozen=True)
@@ -48,17 +66,79 @@ class Viewer:
         return cls.of(username, unit if isinstance(unit, str) else None, roles, led)
 
 
+@dataclass(frozen=True)
+class Caller:
+    """A verified assertion: who signed it (the gateway or a service), whom it names, and the viewer, if a
+    person."""
+
+    issuer: str
+    subject: str
+    org: str | None = None
+    viewer: Viewer | None = None
+
+    def may_call(self, service: str, method: str) -> bool:
+        call = f"{service}.{method}"
+        if self.issuer == SERVICE_ISSUER:
+            return call in SYSTEM_CALLS
+        return self.viewer is not None or call in ANONYMOUS_CALLS
+
+
+def sign_identity(viewer: Viewer | None, org: str | None = None, *, key=None, now: float | None = None) -> str:  # noqa: ANN001
+    """The gateway's assertion for a signed-in viewer, or for nobody yet (`anonymous`)."""
+    claims = {**viewer.claims(), "org": org} if viewer is not None else {"sub": ANONYMOUS, "org": org}
+    return _sign(claims, GATEWAY_ISSUER, key or keys.cached_signing_key(os.environ.get(keys.SIGNING_KEY_SETTING)), now)
+
+
+def sign_service(name: str, *, key=None, now: float | None = None) -> str:  # noqa: ANN001
+    """A service's assertion for the calls it makes on its own."""
+    key = key or keys.cached_service_key(os.environ.get(keys.SERVICE_KEY_SETTING))
+    return _sign({"sub": f"service:{name}"}, SERVICE_ISSUER, key, now)
+
+
+def _sign(claims: dict[str, Any], issuer: str, key, now: float | None) -> str:  # noqa: ANN001
+    iat = int(now if now is not None else time.time())
+    body = {**claims, "iss": issuer, "aud": AUDIENCE, "iat": iat, "exp": iat + ASSERTION_TTL_S}
+    return jwt.encode(body, key, algorithm=keys.ALGORITHM)
+
+
+def verify(value: Any) -> Caller | None:
+    """The caller an assertion names, when a key of ours signed it, for the services, within its minute."""
+    if not isinstance(value, str) or not value or len(value) > 8192:
+        return None
+    try:
+        issuer = jwt.decode(value, options={"verify_signature": False}).get("iss")
+        key = _public_key(issuer)
+        claims = jwt.decode(
+            value,
+            key,
+            algorithms=[keys.ALGORITHM],
+            audience=AUDIENCE,
+            issuer=issuer,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+        )
+    except (jwt.InvalidTokenError, keys.MissingKey, ValueError):
+        return None
+    org = claims.get("org") if isinstance(claims.get("org"), str) else None
+    if issuer == SERVICE_ISSUER or claims.get("sub") == ANONYMOUS:
+        return Caller(issuer, str(claims["sub"]), org)
+    viewer = Viewer.from_claims(claims)
+    return Caller(issuer, viewer.username, org, viewer) if viewer else None
+
+
+def _public_key(issuer: Any):  # noqa: ANN202
+    if issuer == GATEWAY_ISSUER:
+        return keys.cached_verify_key(os.environ.get(keys.VERIFY_KEY_SETTING))
+    if issuer == SERVICE_ISSUER:
+        return keys.cached_service_key(os.environ.get(keys.SERVICE_KEY_SETTING)).public_key()
+    raise ValueError("unknown issuer")
+
+
 def encode_identity(viewer: Viewer) -> str:
-    """The identity as it travels in context data (an AMQP header value)."""
-    return json.dumps(viewer.claims(), separators=(",", ":"), ensure_ascii=False)
+    """The identity as it travels in context data: signed with this process's signing key (the gateway's)."""
+    return sign_identity(viewer)
 
 
 def decode_identity(value: Any) -> Viewer | None:
-    """The viewer a context-data value names, or None when there is none or it cannot be read."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        claims = json.loads(value)
-    except ValueError:
-        return None
-    return Viewer.from_claims(claims) if isinstance(claims, dict) else None
+    """The viewer a context-data value names, or None when there is none or it is not a valid assertion."""
+    caller = verify(value)
+    return caller.viewer if caller else None

@@ -14,10 +14,10 @@ from kombu import Exchange, Queue, binding
 from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
-from nameko.rpc import RpcConsumer
+from nameko.rpc import Rpc, RpcConsumer
 from opentelemetry import trace
 
-from ic_platform import catalogue, errors, metrics, retention, topology, tracing
+from ic_platform import catalogue, errors, identity, metrics, retention, topology, tracing
 from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.db import make_engine
@@ -147,6 +147,10 @@ class ServicePlatform(DependencyProvider):
         else:
             parent, kind = worker_ctx.data.get("traceparent"), trace.SpanKind.SERVER
             name = f"{self.service}.{entrypoint.method_name}"
+        if not isinstance(entrypoint, Rpc) and identity.IDENTITY_KEY not in worker_ctx.data:
+            # A timer or an event handler acts on the service's own account: the calls it makes carry the
+            # service's signed identity, good for the listed system calls only.
+            worker_ctx.data[identity.IDENTITY_KEY] = identity.sign_service(self.service)
         cm = tracing.span(name, traceparent=parent, kind=kind)
         current = cm.__enter__()
         # Nested RPC calls forward context data: make them children of this span, not siblings.

@@ -14,7 +14,7 @@ import sys  # noqa: E402
 import eventlet  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
-from ic_platform import metrics  # noqa: E402
+from ic_platform import keys, metrics  # noqa: E402
 from ic_platform.config import settings  # noqa: E402
 from ic_platform.logs import setup_logging  # noqa: E402
 from ic_platform.tracing import flush, setup_tracing  # noqa: E402
@@ -32,6 +32,10 @@ def main(spec: str) -> None:
     cls = service_class(spec)
     name = cls.name
     cfg = settings()
+    # No service starts without the keys: the gateway's public key to verify callers, the services' own to sign
+    # its system calls. A missing one stops the start here, naming its setting.
+    keys.verify_key(cfg.verify_key_file or None)
+    keys.service_key()
     setup_logging(name, os.environ.get("IC_LOG_LEVEL", "INFO"))
     setup_tracing(name, cfg.trace_file)
     port = os.environ.get("IC_METRICS_PORT") or cfg.metrics_port(name)

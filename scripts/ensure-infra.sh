@@ -226,3 +226,10 @@ if (( need_rabbit )); then start_rabbit || fail=1; fi
 if (( fail )); then how_to; exit 1; fi
 rabbit_prometheus
 log "PostgreSQL and RabbitMQ are ready"
+
+# IC_BROKER_USERS=1: each service and the gateway its own RabbitMQ user, allowed only its own queues
+# (ic_platform/broker_users.py, derived from the services and the topology); make run reads var/broker-users.json.
+if [ "${IC_BROKER_USERS:-0}" = 1 ] && have rabbitmqctl && [ -x .venv/bin/python ]; then
+  PYTHONPATH=. tmo 120 $SUDO .venv/bin/python -m ic_platform.broker_users ensure var/broker-users.json \
+    || { err "could not create the broker users"; exit 1; }
+fi

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from gateway.client_address import client_address, within
 from gateway.rpc import Rpc, request_context
 from ic_platform import metrics
 from ic_platform.config import SERVICES
@@ -37,8 +38,14 @@ async def readyz(request: Request) -> JSONResponse:
     broker = "ok" if client.connected else "down"
     ready = broker == "ok" and all(answer == "ok" for answer in answers)
     metrics.set_ready("gateway", ready)
-    body: dict[str, Any] = {"status": "ok" if ready else "unready", "broker": broker, "services": services}
+    body: dict[str, Any] = {"status": "ok" if ready else "unready"}
+    if _operator(request):  # which service is down tells an outsider too much: the details for IC_OPS_ALLOW only
+        body.update(broker=broker, services=services)
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+def _operator(request: Request) -> bool:
+    return within(client_address(request), request.app.state.settings.ops_allow)
 
 
 async def _ping(rpc: Rpc, service: str) -> str:
@@ -53,6 +60,13 @@ async def _ping(rpc: Rpc, service: str) -> str:
     return "ok"
 
 
-@router.get("/metrics", summary="Prometheus 监控指标", response_class=Response)
-async def prometheus_metrics() -> Response:
+@router.get(
+    "/metrics",
+    summary="Prometheus 监控指标（仅限 IC_OPS_ALLOW 所列地址）",
+    response_class=Response,
+    responses={404: {"description": "不在 IC_OPS_ALLOW 所列地址之内"}},
+)
+async def prometheus_metrics(request: Request) -> Response:
+    if not _operator(request):
+        return JSONResponse({"error": {"code": "not_found", "message": "资源不存在", "details": {}}}, status_code=404)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from ic_platform.config import DEFAULT_ORG, Settings, settings
 from ic_platform.db import make_engine
+from ic_platform.identity import IDENTITY_KEY, sign_service
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PAGE_SIZE = 200
@@ -33,7 +34,8 @@ class Rpc(Protocol):
 
 def sync_units(rpc: Rpc, uow: BudgetUnitOfWork, org: str) -> int:
     """Every unit the org service has for `org`, into the cache; how many. One transaction."""
-    context = {"org": org, "actor": "system"}
+    # A command-line tool acts on the budget service's own account: a system call (ic_platform/identity.py).
+    context = {"org": org, "actor": "system", IDENTITY_KEY: sign_service("budget")}
     units, page = [], 1
     while True:
         answer = rpc.call("org", "list_units", {"page": page, "page_size": PAGE_SIZE}, context=context)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ic_platform.config import settings
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.org.service_layer import bodies, commands, handlers
+from services.org.service_layer import bodies, commands, handlers, sessions
 from services.org.service_layer.unit_of_work import OrgUnitOfWork
 
 
@@ -13,9 +14,32 @@ class OrgService(PlatformService):
     name = "org"
     platform = ServicePlatform(OrgUnitOfWork, handlers.EVENT_HANDLERS)
 
+    policy = sessions.Policy.of(settings())
+
     @rpc(expected_exceptions=DomainError)
     def authenticate(self, **kwargs):
-        return handlers.authenticate(commands.Authenticate.parse(kwargs), self.platform.uow())
+        """Sign-in: the person, and a new session (its first refresh token); counted and locked per username."""
+        cmd = commands.Authenticate.parse(kwargs)
+        return sessions.sign_in(cmd, self.platform.uow(), self.platform.ctx, self.policy)
+
+    @rpc(expected_exceptions=DomainError)
+    def refresh_session(self, **kwargs):
+        """The person as org knows them now, and the session's next refresh token (the one given is used up)."""
+        return sessions.refresh(commands.Refresh.parse(kwargs), self.platform.uow(), self.policy)
+
+    @rpc(expected_exceptions=DomainError)
+    def end_session(self, **kwargs):
+        return sessions.end_session(commands.EndSession.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def change_password(self, **kwargs):
+        return sessions.change_password(
+            commands.ChangePassword.parse(kwargs), self.platform.uow(), self.platform.ctx, self.policy
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def deactivate_user(self, **kwargs):
+        return sessions.deactivate_user(commands.DeactivateUser.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def get_user(self, username: str):

@@ -11,7 +11,15 @@ from ic_platform.config import METRICS_PORT_OFFSETS, SERVICES
 from tests.deploy.tools import DEPLOY
 
 COMPOSE = DEPLOY / "docker-compose.yml"
-SECRETS = ("IC_PG_PASSWORD", "IC_RABBITMQ_USER", "IC_RABBITMQ_PASSWORD", "IC_JWT_SECRET", "IC_GRAFANA_ADMIN_PASSWORD")
+SECRETS = (
+    "IC_PG_PASSWORD",
+    "IC_RABBITMQ_USER",
+    "IC_RABBITMQ_PASSWORD",
+    "IC_SIGNING_KEY",
+    "IC_VERIFY_KEY",
+    "IC_SERVICE_KEY",
+    "IC_GRAFANA_ADMIN_PASSWORD",
+)
 _VARIABLE = re.compile(r"\$\$|\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 
 
@@ -84,13 +92,18 @@ def test_every_secret_reaches_the_processes_from_the_environment_and_nowhere_els
     env = full_env()
     services = load(env)["services"]
     app = services["gateway"]["environment"]
-    assert app["IC_JWT_SECRET"] == env["IC_JWT_SECRET"]
+    assert app["IC_SIGNING_KEY"] == env["IC_SIGNING_KEY"] and app["IC_VERIFY_KEY"] == env["IC_VERIFY_KEY"]
     assert f"{env['IC_RABBITMQ_USER']}:{env['IC_RABBITMQ_PASSWORD']}@rabbitmq" in app["IC_AMQP_URI"]
     assert f"postgres:{env['IC_PG_PASSWORD']}@postgres" in app["IC_PG_URL"]
     assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == env["IC_PG_PASSWORD"]
     assert services["rabbitmq"]["environment"]["RABBITMQ_DEFAULT_PASS"] == env["IC_RABBITMQ_PASSWORD"]
     assert services["grafana"]["environment"]["GF_SECURITY_ADMIN_PASSWORD"] == env["IC_GRAFANA_ADMIN_PASSWORD"]
-    assert services["approval"]["environment"]["IC_JWT_SECRET"] == env["IC_JWT_SECRET"]
+    # Only the gateway holds the private key; the services verify with the public one.
+    for name in SERVICES:
+        assert services[name]["environment"]["IC_VERIFY_KEY"] == env["IC_VERIFY_KEY"]
+        assert "IC_SIGNING_KEY" not in services[name]["environment"], name
+        assert services[name]["environment"]["IC_SERVICE_KEY"] == env["IC_SERVICE_KEY"]
+    assert "IC_SERVICE_KEY" not in app
     text = "\n".join(line.split(" #", 1)[0] for line in COMPOSE.read_text(encoding="utf-8").splitlines())
     for secret in SECRETS:
         uses = re.findall(r"\$\{" + secret + r"([^}]*)\}", text)

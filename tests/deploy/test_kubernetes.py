@@ -44,7 +44,9 @@ def production(tmp_path_factory) -> list[dict]:
     tree = tmp_path_factory.mktemp("k8s") / "k8s"
     shutil.copytree(K8S, tree)
     overlay = tree / "overlays" / "production"
-    (overlay / "secrets.env").write_text("IC_JWT_SECRET=" + "ab" * 32 + "\n")
+    (overlay / "secrets.env").write_text("IC_VERIFY_KEY=" + "A" * 43 + "=\n")
+    (overlay / "signing-key.env").write_text("IC_SIGNING_KEY=" + "B" * 43 + "=\n")
+    (overlay / "service-key.env").write_text("IC_SERVICE_KEY=" + "C" * 43 + "=\n")
     (overlay / "backup-s3.env").write_text("ACCESS_KEY_ID=AKIDTEST\nACCESS_SECRET_KEY=secret-for-test\n")
     return render(overlay)
 
@@ -106,6 +108,8 @@ def test_one_deployment_per_service_with_probes_resources_and_the_schema_wait(wh
 def test_credentials_come_from_the_operators_secrets_and_the_generated_one(production):
     secrets = by_kind(production, "Secret")
     [generated] = [name for name in secrets if name.startswith("ic-secrets-")]  # with kustomize's hash
+    [signing] = [name for name in secrets if name.startswith("ic-signing-key-")]
+    [service_key] = [name for name in secrets if name.startswith("ic-service-key-")]
     cluster = by_kind(production, "Cluster")["ic-postgres"]
     broker = by_kind(production, "RabbitmqCluster")["ic-rabbitmq"]
     for deployment in by_kind(production, "Deployment").values():
@@ -117,7 +121,11 @@ def test_credentials_come_from_the_operators_secrets_and_the_generated_one(produ
             assert refs == {generated}, deployment["metadata"]["name"]
             for var in container.get("env", []):
                 ref = var.get("valueFrom", {}).get("secretKeyRef")
-                if ref:  # CloudNativePG names its app secret <cluster>-app, the operator <cluster>-default-user
+                if ref and var["name"] == "IC_SIGNING_KEY":  # the private key: the gateway's alone
+                    assert ref["name"] == signing and deployment["metadata"]["name"] == "ic-gateway"
+                elif ref and var["name"] == "IC_SERVICE_KEY":  # the services' key: never the gateway's
+                    assert ref["name"] == service_key and deployment["metadata"]["name"] != "ic-gateway"
+                elif ref:  # CloudNativePG names its app secret <cluster>-app, the operator <cluster>-default-user
                     assert ref["name"] in (
                         f"{cluster['metadata']['name']}-app",
                         f"{broker['metadata']['name']}-default-user",

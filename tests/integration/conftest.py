@@ -1,66 +1,63 @@
-"""One private copy of the whole system for the integration tests: a throwaway vhost, throwaway databases
-(seeded with the demo organisation) and free ports; the demo data of `make run` is never touched."""
+"""What the integration tests share: a signed-in user's client (`Api`) and `eventually`. The private copy of the
+whole system they run against (`stack`, `login`) is in tests/conftest.py, shared with tests/security."""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-
-from deploy.stack import ThrowawayStack
 
 LOG_ROOT = Path(__file__).resolve().parents[2] / "var" / "test-logs"
 
 
-@pytest.fixture(scope="session")
-def stack() -> Iterator[ThrowawayStack]:
-    s = ThrowawayStack()
-    s.log_dir = str(LOG_ROOT / s.name)
-    os.makedirs(s.log_dir, exist_ok=True)
-    with open(Path(s.log_dir) / "all.log", "w", encoding="utf-8") as log:
-        s.create()
-        try:
-            s.start(stream=log)
-            yield s
-        finally:
-            s.destroy()
+class Session(httpx.Auth):
+    """The bearer of a signed-in user; an access token lives 15 minutes, a session longer: on a 401 for an
+    expired token the refresh token is exchanged once for a new pair and the request sent again."""
+
+    def __init__(self, base_url: str, body: dict[str, Any]):
+        self.base_url, self.access, self.refresh = base_url, body["access_token"], body["refresh_token"]
+
+    def auth_flow(self, request: httpx.Request):  # noqa: ANN201 - httpx's generator protocol
+        request.headers["Authorization"] = f"Bearer {self.access}"
+        response = yield request
+        if response.status_code == 401 and _expired(response):
+            answer = httpx.post(f"{self.base_url}/api/v1/auth/refresh", json={"refresh_token": self.refresh})
+            if answer.status_code == 200:
+                self.access, self.refresh = answer.json()["access_token"], answer.json()["refresh_token"]
+                request.headers["Authorization"] = f"Bearer {self.access}"
+                yield request
+
+
+def _expired(response: httpx.Response) -> bool:
+    try:
+        response.read()
+        return response.json()["error"]["details"].get("reason") == "expired"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
 
 
 class Api:
     """A signed-in user's HTTP client against the gateway."""
 
-    def __init__(self, base_url: str, username: str | None = None, password: str = "demo1234"):
-        self.http = httpx.Client(base_url=base_url, timeout=15)
+    def __init__(self, base_url: str, username: str | None = None, password: str = "demo1234", **client: Any):
+        self.http = httpx.Client(base_url=base_url, timeout=15, **client)
         self.username = username
         if username:
             response = self.http.post("/api/v1/auth/login", json={"username": username, "password": password})
             assert response.status_code == 200, response.text
             body = response.json()
             self.user = body["user"]
-            self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
+            self.session = Session(base_url, body)
+            self.http.auth = self.session
 
     def get(self, path: str, **kw: Any) -> httpx.Response:
         return self.http.get(path, **kw)
 
     def post(self, path: str, **kw: Any) -> httpx.Response:
         return self.http.post(path, **kw)
-
-
-@pytest.fixture(scope="session")
-def login(stack: ThrowawayStack) -> Callable[[str], Api]:
-    cache: dict[str, Api] = {}
-
-    def _login(username: str) -> Api:
-        if username not in cache:
-            cache[username] = Api(stack.base_url, username)
-        return cache[username]
-
-    return _login
 
 
 def eventually(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:

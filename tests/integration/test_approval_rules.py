@@ -14,12 +14,13 @@ import pytest
 from ic_platform.rpc_client import RpcClient
 from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
+from tests.integration.identity import rpc_context
 from tests.integration.test_walking_skeleton import application, pending_task, submit
 
 pytestmark = pytest.mark.integration
 
 API = "/api/v1"
-ORG_CTX = {"org": "xinqiao", "actor": "admin"}
+ORG_CTX = rpc_context("admin", "dzb", ["admin"])
 DGW = ["principal", "leader", "leader_party", "leader_discipline", "leader_urban", "leader_social"]  # the seed's
 
 

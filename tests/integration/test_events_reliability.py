@@ -26,8 +26,11 @@ from ic_platform.envelope import Envelope
 from ic_platform.outbox import OutboxRelay
 from ic_platform.rpc_client import RpcClient
 from ic_platform.storage import platform_tables
+from tests.integration.identity import rpc_context
 from tests.integration.support import sink_service
 from tests.integration.support.private_broker import PrivateBroker
+
+ADMIN = rpc_context("admin", "dzb", ["admin"])
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,9 +227,9 @@ def test_handler_failing_past_the_limit_is_parked_then_replayed_by_ops(bus):
     client = RpcClient(bus.amqp_uri, name="ops")
     client.start()
     try:
-        listed = _retry(lambda: client.call("sink", "dead_letters", {"limit": 100}, timeout=5))
+        listed = _retry(lambda: client.call("sink", "dead_letters", {"limit": 100}, timeout=5, context=ADMIN))
         assert listed["total"] == 30 and listed["items"][0]["last_error"].startswith("FaultInjected")
-        assert client.call("sink", "replay_dead_letters", {}, timeout=5) == {"replayed": 30}
+        assert client.call("sink", "replay_dead_letters", {}, timeout=5, context=ADMIN) == {"replayed": 30}
     finally:
         client.stop()
     counts = bus.wait_for(ids, until=lambda c: c["applied"] == c["sent"])

@@ -266,7 +266,7 @@ def test_reservations_on_reception_lines_stop_at_the_category_cap_under_concurre
                 "fund_source": "general_public_budget",
                 "amount": "100000.00",
             },
-            context={"org": "xinqiao", "actor": "finance"},
+            context=FINANCE,
         )
     finance = login("finance")
     assert (

@@ -25,6 +25,7 @@ from ic_platform.db import make_engine
 from ic_platform.rpc_client import RpcClient
 from tests.deploy.tools import PROMETHEUS, RABBITMQ_QUEUE_METRICS, prometheus_tools
 from tests.integration.conftest import eventually
+from tests.integration.identity import rpc_context
 
 pytestmark = pytest.mark.integration
 RABBITMQ_PROMETHEUS = "127.0.0.1:15692"  # the shared node's plugin, enabled by scripts/ensure-infra.sh
@@ -128,7 +129,7 @@ def test_prometheus_scrapes_every_target_and_finds_the_series_the_alerts_use(sta
     client = RpcClient(stack.settings.amqp_uri, name="prometheus-test")
     client.start()
     try:
-        client.call("approval", "sweep_deadlines_now", {}, context={"org": "xinqiao"})
+        client.call("approval", "sweep_deadlines_now", {}, context=rpc_context("admin", "dzb", ["admin"]))
     finally:
         client.stop()
 

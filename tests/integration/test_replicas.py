@@ -24,6 +24,7 @@ from deploy.stack import ThrowawayStack
 from ic_platform.db import make_engine
 from ic_platform.rpc_client import RpcClient
 from tests.integration.conftest import LOG_ROOT, Api, eventually
+from tests.integration.identity import rpc_context
 
 pytestmark = pytest.mark.integration
 
@@ -95,7 +96,7 @@ def new_line(stack: ThrowawayStack) -> str:
                 "fund_source": "general_public_budget",
                 "amount": str(LINE_AMOUNT),
             },
-            context={"org": "xinqiao", "actor": "admin"},
+            context=rpc_context("admin", "dzb", ["admin"]),
             timeout=30,
         )
     finally:

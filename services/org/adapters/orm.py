@@ -50,4 +50,30 @@ deciding_body = sa.Table(
     sa.CheckConstraint("quorum >= 3 AND quorum <= cardinality(members)", name="deciding_body_quorum"),
 )
 
+# Refresh tokens by their SHA-256 (domain/sessions.py): a family per sign-in, only the newest usable.
+refresh_token = sa.Table(
+    "refresh_token",
+    metadata,
+    sa.Column("digest", sa.Text, primary_key=True),
+    sa.Column("family", sa.Text, nullable=False),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rotated_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Index("refresh_token_by_family", "family"),
+    sa.Index("refresh_token_by_username", "username"),
+)
+
+# Failed sign-ins per username (any username, account or not) and the lockout they caused.
+sign_in_attempt = sa.Table(
+    "sign_in_attempt",
+    metadata,
+    sa.Column("username", sa.Text, primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+)
+
 platform = platform_tables(metadata)

@@ -80,6 +80,14 @@ class OrgRepository:
         else:
             self.conn.execute(sa.update(org_user).where(org_user.c.username == user.username).values(**values))
 
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        query = sa.update(org_user).where(org_user.c.username == username)
+        self.conn.execute(query.values(password_hash=password_hash, updated_at=sa.func.now()))
+
+    def set_active(self, username: str, active: bool) -> None:
+        query = sa.update(org_user).where(org_user.c.username == username)
+        self.conn.execute(query.values(active=active, updated_at=sa.func.now()))
+
     def units(self, *, org: str, kind: str | None, limit: int, offset: int) -> tuple[int, list[Unit]]:
         cond = [org_unit.c.org == org] + ([org_unit.c.kind == kind] if kind else [])
         total = self.conn.execute(sa.select(sa.func.count()).select_from(org_unit).where(*cond)).scalar_one()

@@ -52,3 +52,20 @@ class ListUsers(Command):
     role: Code | None = None
     page: PageNumber = 1
     page_size: PageSize = 50
+
+
+class Refresh(Command):
+    refresh_token: str = Field(min_length=16, max_length=200)
+
+
+class EndSession(Command):
+    session: str = Field(min_length=1, max_length=64)
+
+
+class ChangePassword(Command):
+    old_password: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(min_length=1, max_length=128)
+
+
+class DeactivateUser(Command):
+    username: Code

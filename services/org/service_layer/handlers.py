@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from ic_platform.context import CallContext
-from ic_platform.errors import DomainError, not_found
+from ic_platform.errors import not_found
 from ic_platform.paging import page_window, paged
 from services.org.domain.model import Unit, User, hash_password
 from services.org.service_layer import commands
@@ -72,17 +72,6 @@ def register_user(cmd: commands.RegisterUser, uow: OrgUnitOfWork, ctx: CallConte
 def principal_view(user: User, unit: Unit | None, units_led: list[str]) -> dict[str, Any]:
     """A person as the gateway signs them in: their view plus what their data scope needs (units led)."""
     return {**user_view(user, unit), "units_led": units_led}
-
-
-def authenticate(cmd: commands.Authenticate, uow: OrgUnitOfWork) -> dict[str, Any]:
-    with uow:
-        user = uow.org.user(cmd.username)
-        unit = uow.org.unit(user.unit) if user else None
-        units_led = uow.org.units_led_by(user.username) if user else []
-    if user is None or not user.check_password(cmd.password):
-        # One answer for "no such user" and "wrong password": don't tell a guesser which it was.
-        raise DomainError("invalid_credentials", "用户名或密码错误", {}, 401)
-    return principal_view(user, unit, units_led)
 
 
 def get_user(username: str, uow: OrgUnitOfWork) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import inspect
+import tempfile
 from typing import Any
 
 import pytest
@@ -12,10 +13,12 @@ from fastapi.testclient import TestClient
 
 from gateway.app import create_app
 from gateway.auth import User, issue_token
+from ic_platform import keys
 from ic_platform.config import settings as load_settings
 from ic_platform.rpc_client import ServiceUnavailable
 
-SECRET = "test-secret-for-the-gateway-unit-tests-0123456789"
+# The unit tests' own key pair (no key exists by default anywhere).
+SIGNING_KEY_FILE, VERIFY_KEY_FILE = (str(p) for p in keys.generate(tempfile.mkdtemp(prefix="ic-gw-unit-keys-")))
 CLERK = User(username="clerk", name="李晓敏", unit="dzb", roles=("clerk",), org="xinqiao")
 ADMIN = User(username="admin", name="系统管理员", unit="dzb", roles=("admin",), org="xinqiao")
 
@@ -77,7 +80,18 @@ class FakeRpc:
 
 @pytest.fixture
 def cfg():
-    return dataclasses.replace(load_settings(), jwt_secret=SECRET, rpc_timeout_s=3.5, env_name="test")
+    return unit_settings()
+
+
+def unit_settings():
+    return dataclasses.replace(
+        load_settings(),
+        signing_key_file=SIGNING_KEY_FILE,
+        verify_key_file=VERIFY_KEY_FILE,
+        rpc_timeout_s=3.5,
+        env_name="test",
+        ops_allow=("testclient", "127.0.0.1"),  # TestClient's peer is an operator here
+    )
 
 
 @pytest.fixture
@@ -91,9 +105,8 @@ def client(fake, cfg):
         yield test_client
 
 
-def bearer(user: User = CLERK, secret: str = SECRET) -> dict[str, str]:
-    cfg = dataclasses.replace(load_settings(), jwt_secret=secret)
-    return {"Authorization": f"Bearer {issue_token(user, cfg)}"}
+def bearer(user: User = CLERK, session: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token(user, unit_settings(), session=session)}"}
 
 
 def assert_error(response, status: int, code: str) -> dict[str, Any]:

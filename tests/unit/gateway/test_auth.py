@@ -1,4 +1,6 @@
-"""Login issues an HS256 token that every /api route requires; a token without exp is refused."""
+"""Login issues an EdDSA access token (≤ 15 min) and a refresh token; every /api route requires the access token;
+a token without exp, of another algorithm (HS256 with the old default secret, none), another key or audience is
+refused."""
 
 from __future__ import annotations
 
@@ -6,11 +8,13 @@ import time
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ic_platform import keys
 from ic_platform.errors import DomainError, NotFound
 from ic_platform.rpc_client import RemoteError
 
-from .conftest import SECRET, assert_error, bearer
+from .conftest import SIGNING_KEY_FILE, assert_error, bearer
 
 # services/org's user_view
 ORG_USER = {
@@ -20,6 +24,10 @@ ORG_USER = {
     "roles": ["clerk"],
     "title": "",
     "unit_name": "党政综合办公室",
+    "org": "xinqiao",
+    "refresh_token": "r" * 43,
+    "session": "s1",
+    "refresh_expires_in": 43200,
 }
 
 
@@ -33,7 +41,7 @@ def test_login_issues_a_token_with_the_users_claims(client, fake):
     response = client.post("/api/v1/auth/login", json={"username": "clerk", "password": "demo1234"})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["token_type"] == "bearer" and body["expires_in"] == 8 * 3600
+    assert body["token_type"] == "bearer" and body["expires_in"] == 900 and body["refresh_token"] == "r" * 43
     assert body["user"] == {
         "username": "clerk",
         "name": "李晓敏",
@@ -44,7 +52,8 @@ def test_login_issues_a_token_with_the_users_claims(client, fake):
         "title": "",
         "unit_name": "党政综合办公室",
     }
-    claims = jwt.decode(body["access_token"], SECRET, algorithms=["HS256"])
+    public = keys.signing_key(SIGNING_KEY_FILE).public_key()
+    claims = jwt.decode(body["access_token"], public, algorithms=["EdDSA"], audience="ic-api")
     assert {k: claims[k] for k in ("sub", "name", "unit", "roles", "org")} == {
         "sub": "clerk",
         "name": "李晓敏",
@@ -52,7 +61,7 @@ def test_login_issues_a_token_with_the_users_claims(client, fake):
         "roles": ["clerk"],
         "org": "xinqiao",
     }
-    assert claims["exp"] - claims["iat"] == 8 * 3600
+    assert claims["exp"] - claims["iat"] == 900 and claims["sid"] == "s1"
     (call,) = fake.calls_to("org", "authenticate")
     assert call.kwargs == {"username": "clerk", "password": "demo1234"}
     assert "actor" not in call.context and call.context["org"] == "xinqiao"
@@ -94,21 +103,31 @@ def test_no_token_means_please_log_in(client, fake):
     assert fake.calls == []
 
 
-def _token(claims: dict, secret: str = SECRET) -> dict[str, str]:
-    return {"Authorization": f"Bearer {jwt.encode(claims, secret, algorithm='HS256')}"}
-
-
+OLD_DEFAULT_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # what ic_platform/config.py used to hold
 NOW = int(time.time())
+VALID = {"sub": "clerk", "iat": NOW, "exp": NOW + 600, "aud": "ic-api", "iss": "ic-gateway", "roles": ["clerk"]}
+
+
+def _token(claims: dict, key=None) -> dict[str, str]:  # noqa: ANN001
+    key = key or keys.signing_key(SIGNING_KEY_FILE)
+    return {"Authorization": f"Bearer {jwt.encode(claims, key, algorithm='EdDSA')}"}
+
+
+def _without(*names: str) -> dict:
+    return {k: v for k, v in VALID.items() if k not in names}
 
 
 @pytest.mark.parametrize(
     "headers",
     [
-        pytest.param(_token({"sub": "clerk", "iat": NOW}), id="no-exp"),
-        pytest.param(_token({"name": "x", "exp": NOW + 600}), id="no-sub"),
-        pytest.param(_token({"sub": "clerk", "iat": NOW - 9 * 3600, "exp": NOW - 3600}), id="expired"),
+        pytest.param(_token(_without("exp")), id="no-exp"),
+        pytest.param(_token(_without("sub")), id="no-sub"),
+        pytest.param(_token({**VALID, "iat": NOW - 9 * 3600, "exp": NOW - 3600}), id="expired"),
+        pytest.param(_token({**VALID, "aud": "ic-services"}), id="another-audience"),
+        pytest.param(_token(VALID, key=Ed25519PrivateKey.generate()), id="another-key"),
         pytest.param(
-            _token({"sub": "clerk", "exp": NOW + 600}, secret="another-secret-" + "x" * 32), id="wrong-secret"
+            {"Authorization": f"Bearer {jwt.encode(VALID, OLD_DEFAULT_SECRET, algorithm='HS256')}"},
+            id="hs256-with-the-old-default-secret",
         ),
         pytest.param({"Authorization": "Bearer not-a-jwt"}, id="garbage"),
         pytest.param({"Authorization": "Basic Y2xlcms6ZGVtbzEyMzQ="}, id="not-bearer"),
@@ -120,7 +139,7 @@ def test_a_bad_token_is_refused(client, fake, headers):
 
 
 def test_a_token_signed_with_none_is_refused(client):
-    unsigned = jwt.encode({"sub": "admin", "exp": NOW + 600, "roles": ["admin"]}, None, algorithm="none")
+    unsigned = jwt.encode({**VALID, "sub": "admin", "roles": ["admin"]}, None, algorithm="none")
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {unsigned}"})
     assert_error(response, 401, "unauthenticated")
 
@@ -134,7 +153,7 @@ def test_every_api_route_but_login_needs_a_token(client, fake):
     spec = client.get("/openapi.json").json()
     checked = 0
     for path, operations in spec["paths"].items():
-        if not path.startswith("/api/") or path == "/api/v1/auth/login":
+        if not path.startswith("/api/") or path in ("/api/v1/auth/login", "/api/v1/auth/refresh"):
             continue
         url = path.replace("{", "x").replace("}", "")  # any value fills a path parameter
         for method in operations:
@@ -142,3 +161,63 @@ def test_every_api_route_but_login_needs_a_token(client, fake):
             assert_error(response, 401, "unauthenticated")
             checked += 1
     assert checked >= 14 and fake.calls == []
+
+
+def test_refresh_answers_a_new_pair_with_the_roles_org_reads_now(client, fake):
+    fake.on("org", "refresh_session", {**ORG_USER, "roles": ["unit_head"], "refresh_token": "n" * 43})
+    response = client.post("/api/v1/auth/refresh", json={"refresh_token": "r" * 43})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["refresh_token"] == "n" * 43 and body["user"]["roles"] == ["unit_head"]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.json()["roles"] == ["unit_head"]
+
+
+def test_a_refused_refresh_is_a_401(client, fake):
+    error = DomainError("refresh_token_reused", "该登录凭据已被使用过", status=401)
+    fake.on("org", "refresh_session", _remote(error))
+    response = client.post("/api/v1/auth/refresh", json={"refresh_token": "r" * 43})
+    assert_error(response, 401, "refresh_token_reused")
+
+
+def test_logout_ends_the_session_and_its_access_tokens_at_once(client, fake):
+    fake.on("org", "end_session", {"session": "s9", "revoked": 1})
+    headers = bearer(session="s9")
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 200
+    (call,) = fake.calls_to("org", "end_session")
+    assert call.kwargs == {"session": "s9"}
+    assert assert_error(client.get("/api/v1/me", headers=headers), 401, "unauthenticated")["details"] == {
+        "reason": "logged_out"
+    }
+    assert client.get("/api/v1/me", headers=bearer(session="another")).status_code == 200
+
+
+def test_a_locked_account_is_a_423_with_retry_after(client, fake):
+    locked = DomainError("sign_in_locked", "登录失败次数过多", {"retry_after_s": 600}, status=423)
+    fake.on("org", "authenticate", _remote(locked))
+    response = client.post("/api/v1/auth/login", json={"username": "clerk", "password": "x"})
+    assert_error(response, 423, "sign_in_locked")
+    assert response.headers["Retry-After"] == "600"
+
+
+def test_an_address_failing_too_often_waits(client, fake, cfg):
+    fake.on("org", "authenticate", _remote(DomainError("invalid_credentials", "用户名或密码错误", status=401)))
+    for i in range(cfg.signin_address_failures):
+        response = client.post("/api/v1/auth/login", json={"username": f"u{i}", "password": "x"})
+        assert response.status_code == 401
+    response = client.post("/api/v1/auth/login", json={"username": "another", "password": "x"})
+    assert_error(response, 429, "too_many_sign_in_failures")
+    assert int(response.headers["Retry-After"]) > 0
+    assert len(fake.calls_to("org", "authenticate")) == cfg.signin_address_failures
+
+
+def test_the_gateway_refuses_to_start_without_a_signing_key(fake, cfg):
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from gateway.app import create_app
+
+    app = create_app(rpc=fake, settings=dataclasses.replace(cfg, signing_key_file=None))
+    with pytest.raises(keys.MissingKey, match="IC_SIGNING_KEY_FILE"), TestClient(app):
+        pass

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 import uuid
 
-from ic_platform.errors import NotFound
-from ic_platform.identity import IDENTITY_KEY, Viewer, decode_identity
+import jwt
 
-from .conftest import CLERK, bearer
+from ic_platform import keys
+from ic_platform.errors import NotFound
+from ic_platform.identity import IDENTITY_KEY, Viewer
+
+from .conftest import CLERK, SIGNING_KEY_FILE, bearer
 from .test_errors import remote
 
 SUBMIT = "/api/v1/matter-applications"
@@ -44,7 +47,14 @@ def test_context_data_names_the_caller(client, fake):
     assert context["correlation_id"] == "corr-42" and context["idempotency_key"] == "form-7f3a"
     assert context["user_agent"] == "ic-web/1.0" and context["client_ip"] == "testclient"
     assert TRACEPARENT.match(context["traceparent"])
-    assert decode_identity(context[IDENTITY_KEY]) == Viewer.of(CLERK.username, CLERK.unit, CLERK.roles)
+    caller = jwt.decode(
+        context[IDENTITY_KEY],
+        keys.signing_key(SIGNING_KEY_FILE).public_key(),
+        algorithms=["EdDSA"],
+        audience="ic-services",
+    )
+    assert Viewer.from_claims(caller) == Viewer.of(CLERK.username, CLERK.unit, CLERK.roles)
+    assert caller["exp"] - caller["iat"] == 60 and caller["iss"] == "ic-gateway"
 
 
 def test_the_traceparent_continues_the_callers_trace(client, fake):

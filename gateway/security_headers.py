@@ -1,0 +1,44 @@
+"""The headers every answer carries, whatever route or error produced it (RequestMiddleware adds them).
+
+The API answers JSON only, so its policy forbids everything (no scripts, no frames, no base); the interactive
+documents (/docs, /redoc) load Swagger UI and ReDoc from their CDN, so they get a policy that allows just that.
+HSTS is sent when the request came over TLS, directly or as a trusted proxy says (X-Forwarded-Proto)."""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import Scope
+
+from gateway.client_address import within
+
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def add(response_headers: MutableHeaders, scope: Scope, trusted_proxies: tuple[str, ...]) -> None:
+    path = scope.get("path", "")
+    response_headers["Content-Security-Policy"] = DOCS_POLICY if path.startswith(DOCS_PATHS) else API_POLICY
+    response_headers["X-Content-Type-Options"] = "nosniff"
+    response_headers["X-Frame-Options"] = "DENY"
+    response_headers["Referrer-Policy"] = "no-referrer"
+    response_headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if path.startswith("/api/"):
+        response_headers["Cache-Control"] = "no-store"  # tokens and personal data stay out of caches
+    if _over_tls(scope, trusted_proxies):
+        response_headers["Strict-Transport-Security"] = HSTS
+    if "server" in response_headers:
+        del response_headers["server"]
+
+
+def _over_tls(scope: Scope, trusted_proxies: tuple[str, ...]) -> bool:
+    if scope.get("scheme") == "https":
+        return True
+    peer = (scope.get("client") or (None,))[0]
+    proto = Headers(scope=scope).get("x-forwarded-proto", "")
+    return within(peer, trusted_proxies) and proto.split(",")[0].strip().lower() == "https"

@@ -1,0 +1,112 @@
+"""Each service and the gateway on the broker as its own RabbitMQ user, allowed only its own part of the
+topology, derived from `config.SERVICES` and `topology` so that a new service gets its user without anyone
+writing it down. IC_BROKER_USERS=1 turns it on for `make run` (scripts/ensure-infra.sh creates the users); the
+test stacks always use it.
+
+RabbitMQ checks three regular expressions per user and vhost (configure, write, read):
+
+- gateway: configure, write and read `nameko-rpc` and its reply queues, nothing else;
+- service X: configure and write `nameko-rpc`, `rpc-X`, its reply queues, `ic.events` and every `ic.*.events`;
+  read the same but, of the event queues, `ic.X.events` only.
+
+So no service, and not the gateway, can consume another's RPC queue or event queue, and the gateway cannot
+publish an event. Every relay declares and binds the whole event topology before it publishes (topology.py),
+which needs configure and write on every event queue; reading stays with the owner."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from ic_platform import topology
+from ic_platform.config import SERVICES
+
+RPC_EXCHANGE = "nameko-rpc"
+GATEWAY = "gateway"
+PRINCIPALS: tuple[str, ...] = (*SERVICES, GATEWAY)
+
+
+def _one_of(*patterns: str) -> str:
+    return "^(" + "|".join(patterns) + ")$"
+
+
+def permissions(principal: str) -> tuple[str, str, str]:
+    """(configure, write, read) for a service's or the gateway's user."""
+    rpc, events = re.escape(RPC_EXCHANGE), re.escape(topology.EXCHANGE)
+    replies = rf"rpc\.reply-{re.escape(principal)}-.+"  # nameko's and ic_platform.rpc_client's reply queues
+    if principal == GATEWAY:
+        own = _one_of(rpc, replies)
+        return own, own, own
+    rpc_queue = re.escape(f"rpc-{principal}")
+    every_event_queue = re.escape(topology.queue_name("§")).replace("§", "[a-z_]+")
+    own_event_queue = re.escape(topology.queue_name(principal))
+    shared = _one_of(rpc, rpc_queue, replies, events, every_event_queue)
+    return shared, shared, _one_of(rpc, rpc_queue, replies, events, own_event_queue)
+
+
+def user_name(prefix: str, principal: str) -> str:
+    return f"{prefix}-{principal}"
+
+
+def with_user(uri: str, user: str, password: str) -> str:
+    """`uri` (amqp://...) signed in as another user."""
+    parts = urlsplit(uri)
+    host = parts.hostname or "127.0.0.1"
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def ensure(vhost: str, prefix: str, base_uri: str, passwords: dict[str, str] | None = None) -> dict[str, str]:
+    """Create (or update) every principal's user with its permissions on `vhost`; principal → AMQP URI. Known
+    passwords are kept; new users get a random one."""
+    passwords = dict(passwords or {})
+    uris = {}
+    for principal in PRINCIPALS:
+        user = user_name(prefix, principal)
+        password = passwords.get(principal) or secrets.token_hex(16)
+        if _run("add_user", user, password, check=False).returncode != 0:
+            _run("change_password", user, password)
+        _run("set_permissions", "-p", vhost, user, *permissions(principal))
+        passwords[principal], uris[principal] = password, with_user(base_uri, user, password)
+    return uris
+
+
+def remove(prefix: str) -> None:
+    for principal in PRINCIPALS:
+        _run("delete_user", user_name(prefix, principal), check=False)
+
+
+def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["rabbitmqctl", "-q", *args], check=check, capture_output=True, timeout=60)
+
+
+def ensure_stored(store: Path, base_uri: str, prefix: str = "ic") -> dict[str, str]:
+    """make run's users on `base_uri`'s vhost, their URIs kept in `store` (JSON, owner-only; var/ is not in git)
+    so that the next start reuses the passwords."""
+    known = json.loads(store.read_text()) if store.exists() else {}
+    vhost = unquote(urlsplit(base_uri).path.lstrip("/")) or "/"
+    uris = ensure(vhost, prefix, base_uri, {p: unquote(urlsplit(u).password or "") for p, u in known.items()})
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.touch(mode=0o600)
+    store.write_text(json.dumps(uris, indent=2))
+    return uris
+
+
+def main(argv: list[str]) -> None:
+    """`python -m ic_platform.broker_users ensure FILE`: the users of IC_AMQP_URI's vhost (see ensure_stored)."""
+    from ic_platform.config import settings
+
+    if len(argv) != 2 or argv[0] != "ensure":
+        print(main.__doc__)
+        raise SystemExit(2)
+    uris = ensure_stored(Path(argv[1]), settings().amqp_uri)
+    print(f"[broker] users {', '.join(user_name('ic', p) for p in uris)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

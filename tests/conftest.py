@@ -1,0 +1,42 @@
+"""One private copy of the whole system for the integration and security tests: a throwaway vhost, throwaway
+databases (seeded with the demo organisation), its own signing key and free ports; the demo data of `make run` is
+never touched. One per pytest session, whichever folders it runs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from deploy.stack import ThrowawayStack, test_keys
+from tests.integration.conftest import LOG_ROOT, Api
+
+test_keys()  # before any test signs an identity or starts a process beside a stack
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[ThrowawayStack]:
+    s = ThrowawayStack()
+    s.log_dir = str(LOG_ROOT / s.name)
+    os.makedirs(s.log_dir, exist_ok=True)
+    with open(Path(s.log_dir) / "all.log", "w", encoding="utf-8") as log:
+        s.create()
+        try:
+            s.start(stream=log)
+            yield s
+        finally:
+            s.destroy()
+
+
+@pytest.fixture(scope="session")
+def login(stack: ThrowawayStack) -> Callable[[str], Api]:
+    cache: dict[str, Api] = {}
+
+    def _login(username: str) -> Api:
+        if username not in cache:
+            cache[username] = Api(stack.base_url, username)
+        return cache[username]
+
+    return _login
