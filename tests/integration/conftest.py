@@ -17,6 +17,8 @@ class Session(httpx.Auth):
     """The bearer of a signed-in user; an access token lives 15 minutes, a session longer: on a 401 for an
     expired token the refresh token is exchanged once for a new pair and the request sent again."""
 
+    requires_response_body = True  # the 401's reason tells an expired token from a refused one
+
     def __init__(self, base_url: str, body: dict[str, Any]):
         self.base_url, self.access, self.refresh = base_url, body["access_token"], body["refresh_token"]
 
@@ -33,7 +35,6 @@ class Session(httpx.Auth):
 
 def _expired(response: httpx.Response) -> bool:
     try:
-        response.read()
         return response.json()["error"]["details"].get("reason") == "expired"
     except (ValueError, KeyError, TypeError, AttributeError):
         return False
