@@ -138,10 +138,6 @@ class BudgetService(PlatformService):
         )
 
     @rpc(expected_exceptions=DomainError)
-    def withdraw_adjustment(self, **kwargs):
-        return adjustments.withdraw_adjustment(cc.AdjustmentId.parse(kwargs), self.platform.uow(), self.platform.ctx)
-
-    @rpc(expected_exceptions=DomainError)
     def get_adjustment(self, **kwargs):
         return adjustments.get_adjustment(cc.AdjustmentId.parse(kwargs), self.platform.uow(), self.platform.ctx)
 

@@ -175,6 +175,14 @@ def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
         OverrideRepository(uow.conn).save(o)
 
 
+def on_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """Taken back by its initiator (撤回), in approval or returned: it never applies."""
+    o = _of_event(event, uow)
+    if o.status in (ovr.Status.SUBMITTED, ovr.Status.RETURNED):
+        o.move_to(ovr.Status.WITHDRAWN, event.payload.get("reason") or "申请人已撤回")
+        OverrideRepository(uow.conn).save(o)
+
+
 # ── the hook in the ledger's reserve and check_funds ──
 def apply(
     uow: BudgetUnitOfWork,

@@ -320,6 +320,14 @@ def on_reopen_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
         )
 
 
+def on_reopen_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """Taken back by its initiator (撤回): it holds nothing, and a new request says it better than a resubmission."""
+    doc = _reopen_of(event, uow)
+    if doc["status"] in (ye.ReopenStatus.SUBMITTED, ye.ReopenStatus.RETURNED):
+        reason = event.payload.get("reason") or "申请人已撤回"
+        YearRepository(uow.conn).save_reopen(str(doc["id"]), ye.ReopenStatus.WITHDRAWN.value, reason)
+
+
 def _reopen_of(event: Envelope, uow: BudgetUnitOfWork) -> dict[str, Any]:
     doc = _get_reopen(uow, event.payload["document"]["id"], for_update=True)
     if doc is None:
