@@ -331,7 +331,7 @@ def _consume(
         if not decision.allowed and override_id:  # 超预算审批: service_layer/overrides.py
             decision = overrides.apply(uow, ctx, line, decision, document, step, override_id)
         if not decision.allowed:
-            raise insufficient_funds(decision)
+            raise insufficient_funds(decision, document, line.fiscal_year)
         three_public.check_caps(uow, caps, amount - settlement.covered)
         taken = f"{document.no or document.id}"
         if settlement.relieved:
