@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Header, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from gateway.auth import CurrentUser
 from gateway.errors import ApiError, domain_error
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
 from gateway.schemas import EndBody, Ident, MatterApplicationBody, Paging, ResubmitBody, optional, paging
@@ -25,21 +26,17 @@ STATUS_DESCRIPTION = (
     "状态：reserving 预算校验中、refused 预算不足未提交、submitted 审批中、approved 已批准、rejected 已驳回、"
     "returned 已退回、withdrawn 已撤回、cancelled 已作废、closed 已结项"
 )
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：重复提交同一键只生效一次")
-]
 
 
-@router.post("", status_code=201, summary="提交事前申请（预占预算）")
+@router.post("", status_code=201, summary="提交事前申请（预占预算）", dependencies=[IdempotencyKeyRequired])
 async def submit_matter_application(
     body: MatterApplicationBody,
     user: CurrentUser,
     rpc: UserRpc,
     request: Request,
     response: Response,
-    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    # The key itself travels in the context data (see gateway.rpc); it is declared here for the docs.
+    # The key itself travels in the context data (see gateway.rpc); gateway.idempotency requires it.
     result = await rpc.call("payment", "submit_matter_application", body.rpc_kwargs(user.unit))
     if isinstance(result, dict) and result.get("id"):
         response.headers["Location"] = request.app.url_path_for(

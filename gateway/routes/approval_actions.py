@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends
 from pydantic import Field
 
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Body, DocumentType, Ident, Paging, paging
@@ -112,7 +113,12 @@ async def record_meeting(task_id: Ident, body: MeetingBody, rpc: UserRpc) -> dic
     return await rpc.call("approval", "record_meeting", kwargs)
 
 
-@router.post("/approval/delegations", status_code=201, summary="设置审批代理（代理期间代理人可代为审批，留痕注明“代”）")
+@router.post(
+    "/approval/delegations",
+    status_code=201,
+    summary="设置审批代理（代理期间代理人可代为审批，留痕注明“代”）",
+    dependencies=[IdempotencyKeyRequired],
+)
 async def grant_delegation(body: DelegationBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("approval", "grant_delegation", body.rpc_kwargs())
 

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError, domain_error
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.approval_actions import WithdrawBody
 from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
@@ -61,7 +62,12 @@ def _own_unit(user: User) -> str | None:
     return None if set(FINANCE_ROLES) & set(user.roles) else user.unit
 
 
-@router.post("/budget-adjustments", status_code=201, summary="提交预算调整（调剂冻结调出金额，进入审批）")
+@router.post(
+    "/budget-adjustments",
+    status_code=201,
+    summary="提交预算调整（调剂冻结调出金额，进入审批）",
+    dependencies=[IdempotencyKeyRequired],
+)
 async def submit_budget_adjustment(
     body: AdjustmentBody, user: CurrentUser, rpc: UserRpc, request: Request, response: Response
 ) -> dict[str, Any]:
@@ -120,7 +126,12 @@ async def withdraw_budget_adjustment(
     return await rpc.call("approval", "withdraw", kwargs)
 
 
-@router.post("/budget-overrides", status_code=201, summary="申请超预算审批（批准后该单据可一次性超出指标）")
+@router.post(
+    "/budget-overrides",
+    status_code=201,
+    summary="申请超预算审批（批准后该单据可一次性超出指标）",
+    dependencies=[IdempotencyKeyRequired],
+)
 async def request_budget_override(body: OverrideBody, user: CurrentUser, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {
         "budget_line_id": body.budget_line_id,

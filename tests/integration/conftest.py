@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,12 @@ class Api:
         return self.http.get(path, **kw)
 
     def post(self, path: str, **kw: Any) -> httpx.Response:
-        return self.http.post(path, **kw)
+        """A POST with a fresh Idempotency-Key unless one is given (creating POSTs answer 428 without one); a
+        test of the header itself uses `self.http.post`."""
+        headers = dict(kw.pop("headers", None) or {})
+        if not any(k.lower() == "idempotency-key" for k in headers):
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+        return self.http.post(path, headers=headers, **kw)
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from services.budget.service_layer import scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = "budget"
+REQUEST_SCOPE = "request_override"
 
 
 def ttl() -> timedelta:
@@ -96,8 +97,11 @@ def request_override(
     """File the request; it goes through approval (definition budget_override)."""
     if not ctx.actor:
         raise Forbidden("actor_required", "需要登录用户才能申请超预算审批")
+    request, key = cmd.model_dump(mode="json"), ctx.scoped_key
     document = check_document(cmd, spending)  # before any lock: it asks another service
     with uow:
+        if key and (stored := uow.recall(REQUEST_SCOPE, key, request)) is not None:
+            return stored
         line = uow.lines.get(cmd.budget_line_id)
         if line is None or line.org != ctx.org:
             raise line_not_found(cmd.budget_line_id)
@@ -147,8 +151,11 @@ def request_override(
                 subject=o.own_document.subject,
             )
         )
+        result = view(o)
+        if key:
+            uow.remember(REQUEST_SCOPE, key, request, result)
         uow.commit()
-    return view(o)
+    return result
 
 
 def get_override(cmd: cc.OverrideId, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
 from ic_platform.documents import is_document_id
 from ic_platform.envelope import Envelope
-from ic_platform.errors import DomainError, Forbidden, not_found
+from ic_platform.errors import Conflict, DomainError, Forbidden, not_found
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
@@ -63,7 +63,10 @@ def submit_matter_application(
     app_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
     checked = standards.check_expense(cmd.expense, budget)  # over a block standard: refused, nothing stored
     with uow:
-        if key and (stored := uow.recall(SUBMIT_SCOPE, key, request)) is not None:
+        # The key is claimed with the stored application, in one transaction: a concurrent request with the
+        # same key waits for it and then gets a conflict (or, once answered, the same answer), never a second
+        # application or another body's answer.
+        if key and (stored := _claimed(uow, key, request, app_id)) is not None:
             return stored
         app = uow.applications.add(
             MatterApplication(
@@ -105,6 +108,8 @@ def _reserve_and_submit(
             current = uow.applications.get(app.id, for_update=True)
             current.move_to(Status.REFUSED, refusal.message)
             uow.applications.save_status(current)
+            if remember:  # the same key gets the same refusal
+                uow.remember_refusal(SUBMIT_SCOPE, remember[0], remember[1], refusal)
             uow.commit()
         raise
     with uow:
@@ -135,6 +140,19 @@ def _reserve_and_submit(
             uow.remember(SUBMIT_SCOPE, remember[0], remember[1], result)
         uow.commit()
     return result
+
+
+def _claimed(uow: PaymentUnitOfWork, key: str, request: dict[str, Any], app_id: str) -> dict[str, Any] | None:
+    """The stored answer for the key, or None once the key is claimed for this request. A claim whose answer
+    never came (the process stopped after storing the application) is answered by the application itself
+    once the redrive has finished it."""
+    try:
+        return uow.claim(SUBMIT_SCOPE, key, request)
+    except Conflict as busy:
+        app = uow.applications.get(app_id) if busy.code == "idempotency_request_in_progress" else None
+        if app is None or app.status is Status.RESERVING:
+            raise
+        return view(app)
 
 
 def redrive_reserving(uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget) -> int:
