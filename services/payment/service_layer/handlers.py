@@ -49,6 +49,7 @@ def view(app: MatterApplication) -> dict[str, Any]:
         "status": app.status.value,
         "status_label": STATUS_LABELS[app.status],
         "status_reason": app.status_reason,
+        "override_id": app.override_id,
         "document": app.document,
         "created_at": app.created_at.isoformat() if app.created_at else None,
     }
