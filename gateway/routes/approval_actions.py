@@ -74,7 +74,7 @@ def _iso(value: datetime) -> str:
 
 @router.post(
     "/approval/documents/{document_type}/{document_id}/withdraw",
-    summary="撤回（仅申请人；须在任何审批人处理之前；撤回后可修改再提交）",
+    summary="撤回任何单据（仅申请人；审批人处理之前或被退回后）：释放其预占、冻结，单据变为已撤回，可修改再提交",
 )
 async def withdraw(document_type: DocumentType, document_id: Ident, body: WithdrawBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"document_type": document_type, "document_id": document_id, "reason": (body.reason or "").strip()}
