@@ -136,7 +136,7 @@ SPECS = [
         version=1,
         producer="payment",
         summary="事前申请已作废（已撤回、已退回或预算不足未提交的申请由申请人作废）：仍预占的预算全部释放",
-        subscribers=("budget",),
+        subscribers=("budget", "approval"),
         payload=obj(
             ["document", "unit", "budget_line_id", "amount", "reason", "by"],
             document=DOCUMENT,

@@ -158,6 +158,8 @@ def test_the_applicant_cancels_a_withdrawn_returned_or_refused_application_relea
     assert (cancelled.json()["status"], cancelled.json()["status_label"]) == ("cancelled", "已作废")
     eventually(lambda: pre_committed(clerk, line_id) == 0)
     assert clerk.post(f"{path}/resubmit", json={}).status_code == 409
+    if how != "refused":  # approval closes the route too: nobody waits for a resubmission
+        eventually(lambda: clerk.get(path).json()["route"]["status"] == "withdrawn")
     listed = clerk.get(APPS, params={"status": "cancelled", "page_size": 100}).json()["items"]
     assert app["id"] in {a["id"] for a in listed}
 
