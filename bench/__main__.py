@@ -107,7 +107,11 @@ def cpu_per_submit(stack: ThrowawayStack, meter: CpuMeter, submits: int = 100) -
     drain(stack)
     with meter.measure() as spent:
         for _ in range(submits):
-            http.post("/api/v1/matter-applications", json={"title": "压测", "budget_line_id": LINE, "amount": "1.00"})
+            http.post(
+                "/api/v1/matter-applications",
+                json={"title": "压测", "budget_line_id": LINE, "amount": "1.00"},
+                headers={"Idempotency-Key": str(uuid.uuid4())},
+            )
         drain(stack)
     return per_operation(spent(), submits)
 

@@ -64,7 +64,8 @@ def risk_cpu_per_submission(stack: ThrowawayStack, meter: CpuMeter, line_id: str
 
     def submit() -> None:
         body = {"title": "压测", "budget_line_id": line_id, "amount": "1.00"}
-        assert http.post("/api/v1/matter-applications", json=body).status_code == 201
+        key = {"Idempotency-Key": str(uuid.uuid4())}
+        assert http.post("/api/v1/matter-applications", json=body, headers=key).status_code == 201
 
     submit()  # the first submission on a line counts its tally once
     drain(stack)

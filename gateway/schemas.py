@@ -104,12 +104,26 @@ class ResubmitBody(Body):
 
     title: Text | None = Field(None, description="事项名称（不填则不变）")
     purpose: str | None = Field(None, max_length=2000, description="事由 / 用途说明（不填则不变）")
+    override_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:\-]+$",
+        description="已批准的超预算审批单 ID（因预算不足未提交的申请，重新提交时使用该审批单超出指标）",
+    )
 
     def rpc_kwargs(self, application_id: str) -> dict[str, Any]:
-        return {
-            "application_id": application_id,
-            **{k: v for k, v in (("title", self.title), ("purpose", self.purpose)) if v is not None},
-        }
+        fields = (("title", self.title), ("purpose", self.purpose), ("override_id", self.override_id))
+        return {"application_id": application_id, **{k: v for k, v in fields if v is not None}}
+
+
+class EndBody(Body):
+    """作废 or 结项: the reason is required."""
+
+    reason: Text = Field(description="原因 / 说明（必填）")
+
+    def rpc_kwargs(self, application_id: str) -> dict[str, Any]:
+        return {"application_id": application_id, "reason": self.reason}
 
 
 # The decisions that need a reason, and how its absence is told.

@@ -48,6 +48,11 @@ class CallContext:
             causation_id=envelope.event_id,
         )
 
+    @property
+    def scoped_key(self) -> str | None:
+        """The caller's Idempotency-Key scoped to them (two users' keys never meet); None without one."""
+        return f"{self.actor}:{self.idempotency_key}" if self.idempotency_key and self.actor else None
+
     def client(self) -> dict[str, dict[str, str]]:
         """The request's client (address, device) as an event payload field, for events that start an audited
         story (a submission): the approval trail records where an action came from. Empty when unknown."""

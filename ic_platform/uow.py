@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from ic_platform import catalogue
 from ic_platform.envelope import Envelope
-from ic_platform.errors import Conflict
+from ic_platform.errors import Conflict, DomainError
 from ic_platform.storage import platform_tables
 
 _T = platform_tables(sa.MetaData())
@@ -79,9 +80,13 @@ class UnitOfWork:
         self._outbox_rows.append(OutboxEvent(row_id, envelope.type, data))
 
     # ── idempotency: the same key twice has one effect and one answer ──
+    # Within one transaction: `recall` first (it holds the key's lock until commit), `remember` before commit.
+    # Across transactions (a use case that asks another service between two of its own): `claim` in the first;
+    # the key is then taken, for this request only, until `remember` or `remember_refusal` answers it.
     def recall(self, scope: str, key: str, request: dict[str, Any]) -> dict[str, Any] | None:
         """Serialises requests with the same key (advisory lock until commit), then returns the stored
-        answer if there is one. A key reused for a different request is a conflict, not a replay."""
+        answer if there is one. A key reused for a different request is a conflict, not a replay; a key whose
+        first request is still being answered is a conflict too (never somebody else's half-made answer)."""
         self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{scope}:{key}"})
         row = self.conn.execute(
             sa.select(IDEMPOTENCY.c.request_hash, IDEMPOTENCY.c.response).where(
@@ -91,16 +96,57 @@ class UnitOfWork:
         if row is None:
             return None
         if row.request_hash != request_hash(request):
-            raise Conflict("idempotency_key_reused", "该幂等键已用于另一内容不同的请求", {"idempotency_key": key})
+            raise Conflict(
+                "idempotency_key_reused",
+                "该幂等键已用于另一内容不同的请求：新的操作请使用新的 Idempotency-Key",
+                {"idempotency_key": key},
+            )
+        if row.response == PENDING:
+            raise Conflict(
+                "idempotency_request_in_progress",
+                "使用该幂等键的同一请求正在处理中，请稍后用同一个 Idempotency-Key 重试以获取结果",
+                {"idempotency_key": key},
+            )
+        if REFUSAL in row.response:
+            raise DomainError(**row.response[REFUSAL])  # the same refusal again, not a second attempt
         return row.response
 
+    def claim(self, scope: str, key: str, request: dict[str, Any]) -> dict[str, Any] | None:
+        """`recall`, and when the key is new, take it for this request until it is answered."""
+        stored = self.recall(scope, key, request)
+        if stored is None:
+            self.conn.execute(
+                pg_insert(IDEMPOTENCY).values(
+                    scope=scope, key=key, response=PENDING, request_hash=request_hash(request)
+                )
+            )
+        return stored
+
     def remember(self, scope: str, key: str, request: dict[str, Any], response: dict[str, Any]) -> None:
-        """Store the answer; the first answer stored for a key stays the answer."""
-        self.conn.execute(
-            pg_insert(IDEMPOTENCY)
-            .values(scope=scope, key=key, response=response, request_hash=request_hash(request))
-            .on_conflict_do_nothing()
+        """Store the answer; the first answer stored for a key stays the answer (a claim is answered here)."""
+        insert = pg_insert(IDEMPOTENCY).values(
+            scope=scope, key=key, response=response, request_hash=request_hash(request)
         )
+        self.conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[IDEMPOTENCY.c.scope, IDEMPOTENCY.c.key],
+                set_={"response": insert.excluded.response},
+                where=sa.and_(
+                    IDEMPOTENCY.c.response == sa.cast(PENDING, JSONB),
+                    IDEMPOTENCY.c.request_hash == insert.excluded.request_hash,
+                ),
+            )
+        )
+
+    def remember_refusal(self, scope: str, key: str, request: dict[str, Any], refusal: DomainError) -> None:
+        """A claimed request was refused: the same key answers the same refusal from now on."""
+        wire = {"code": refusal.code, "message": refusal.message, "details": refusal.details}
+        self.remember(scope, key, request, {REFUSAL: {**wire, "status": refusal.http_status}})
+
+
+# A claimed key's answer while its request is being answered; a stored refusal (see remember_refusal).
+PENDING: dict[str, Any] = {"__pending__": True}
+REFUSAL = "__refusal__"
 
 
 def request_hash(request: dict[str, Any]) -> str:

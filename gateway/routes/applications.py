@@ -5,39 +5,38 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Header, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from gateway.auth import CurrentUser
 from gateway.errors import ApiError, domain_error
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
-from gateway.schemas import Ident, MatterApplicationBody, Paging, ResubmitBody, optional, paging
+from gateway.schemas import EndBody, Ident, MatterApplicationBody, Paging, ResubmitBody, optional, paging
 from ic_platform.rpc_client import RemoteError
 
 router = api_router("matter_applications", "/matter-applications")
 
 DOCUMENT_TYPE = "matter_application"
 # Every status an application can have (services/payment/domain/model.py Status), told in Chinese.
-ApplicationStatus = Literal["reserving", "refused", "submitted", "approved", "rejected", "returned", "withdrawn"]
+ApplicationStatus = Literal[
+    "reserving", "refused", "submitted", "approved", "rejected", "returned", "withdrawn", "cancelled", "closed"
+]
 STATUS_DESCRIPTION = (
     "状态：reserving 预算校验中、refused 预算不足未提交、submitted 审批中、approved 已批准、rejected 已驳回、"
-    "returned 已退回、withdrawn 已撤回"
+    "returned 已退回、withdrawn 已撤回、cancelled 已作废、closed 已结项"
 )
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：重复提交同一键只生效一次")
-]
 
 
-@router.post("", status_code=201, summary="提交事前申请（预占预算）")
+@router.post("", status_code=201, summary="提交事前申请（预占预算）", dependencies=[IdempotencyKeyRequired])
 async def submit_matter_application(
     body: MatterApplicationBody,
     user: CurrentUser,
     rpc: UserRpc,
     request: Request,
     response: Response,
-    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    # The key itself travels in the context data (see gateway.rpc); it is declared here for the docs.
+    # The key itself travels in the context data (see gateway.rpc); gateway.idempotency requires it.
     result = await rpc.call("payment", "submit_matter_application", body.rpc_kwargs(user.unit))
     if isinstance(result, dict) and result.get("id"):
         response.headers["Location"] = request.app.url_path_for(
@@ -46,9 +45,28 @@ async def submit_matter_application(
     return result
 
 
-@router.post("/{application_id}/resubmit", summary="重新提交被退回的事前申请（仅申请人；金额与预算指标不可改）")
+@router.post(
+    "/{application_id}/resubmit",
+    summary="重新提交被退回、撤回或预算不足未提交的事前申请（仅申请人；金额与预算指标不可改；可注明已批准的超预算审批单）",
+)
 async def resubmit_matter_application(application_id: Ident, body: ResubmitBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("payment", "resubmit_matter_application", body.rpc_kwargs(application_id))
+
+
+@router.post(
+    "/{application_id}/cancel",
+    summary="作废事前申请（仅申请人；已撤回、已退回或预算不足未提交的；须填写原因；释放预占）",
+)
+async def cancel_matter_application(application_id: Ident, body: EndBody, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("payment", "cancel_matter_application", body.rpc_kwargs(application_id))
+
+
+@router.post(
+    "/{application_id}/close",
+    summary="结项已批准的事前申请（申请人或财务；须填写说明；释放未使用的预占余额）",
+)
+async def close_matter_application(application_id: Ident, body: EndBody, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("payment", "close_matter_application", body.rpc_kwargs(application_id))
 
 
 @router.get("", summary="事前申请列表（默认本人提交的；all=true：数据权限范围内的全部）")

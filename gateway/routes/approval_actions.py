@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends
 from pydantic import Field
 
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.openapi import answers
 from gateway.routes.approval import ASSESSMENT_PENDING
 from gateway.routes.base import api_router
@@ -75,7 +76,7 @@ def _iso(value: datetime) -> str:
 
 @router.post(
     "/approval/documents/{document_type}/{document_id}/withdraw",
-    summary="撤回（仅申请人；须在任何审批人处理之前；撤回后可修改再提交）",
+    summary="撤回任何单据（仅申请人；审批人处理之前或被退回后）：释放其预占、冻结，单据变为已撤回，可修改再提交",
 )
 async def withdraw(document_type: DocumentType, document_id: Ident, body: WithdrawBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"document_type": document_type, "document_id": document_id, "reason": (body.reason or "").strip()}
@@ -115,7 +116,12 @@ async def record_meeting(task_id: Ident, body: MeetingBody, rpc: UserRpc) -> dic
     return await rpc.call("approval", "record_meeting", kwargs)
 
 
-@router.post("/approval/delegations", status_code=201, summary="设置审批代理（代理期间代理人可代为审批，留痕注明“代”）")
+@router.post(
+    "/approval/delegations",
+    status_code=201,
+    summary="设置审批代理（代理期间代理人可代为审批，留痕注明“代”）",
+    dependencies=[IdempotencyKeyRequired],
+)
 async def grant_delegation(body: DelegationBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("approval", "grant_delegation", body.rpc_kwargs())
 

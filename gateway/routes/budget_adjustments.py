@@ -10,6 +10,8 @@ from pydantic import Field
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError, domain_error
+from gateway.idempotency import IdempotencyKeyRequired
+from gateway.routes.approval_actions import WithdrawBody
 from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
 from gateway.schemas import Amount, Body, Ident, Paging, optional, paging
@@ -60,7 +62,12 @@ def _own_unit(user: User) -> str | None:
     return None if set(FINANCE_ROLES) & set(user.roles) else user.unit
 
 
-@router.post("/budget-adjustments", status_code=201, summary="提交预算调整（调剂冻结调出金额，进入审批）")
+@router.post(
+    "/budget-adjustments",
+    status_code=201,
+    summary="提交预算调整（调剂冻结调出金额，进入审批）",
+    dependencies=[IdempotencyKeyRequired],
+)
 async def submit_budget_adjustment(
     body: AdjustmentBody, user: CurrentUser, rpc: UserRpc, request: Request, response: Response
 ) -> dict[str, Any]:
@@ -92,7 +99,10 @@ async def get_budget_adjustment(adjustment_id: Ident, rpc: UserRpc) -> dict[str,
     )
 
 
-@router.post("/budget-adjustments/{adjustment_id}/resubmit", summary="重新提交被退回的预算调整（仅发起人）")
+@router.post(
+    "/budget-adjustments/{adjustment_id}/resubmit",
+    summary="重新提交被退回或已撤回的预算调整（仅发起人；撤回的重新冻结调出金额）",
+)
 async def resubmit_budget_adjustment(
     adjustment_id: Ident, body: ResubmitAdjustmentBody, rpc: UserRpc
 ) -> dict[str, Any]:
@@ -101,12 +111,27 @@ async def resubmit_budget_adjustment(
     )
 
 
-@router.post("/budget-adjustments/{adjustment_id}/withdraw", summary="撤回被退回的预算调整（释放冻结，仅发起人）")
-async def withdraw_budget_adjustment(adjustment_id: Ident, rpc: UserRpc) -> dict[str, Any]:
-    return await rpc.call("budget", "withdraw_adjustment", {"adjustment_id": adjustment_id})
+@router.post(
+    "/budget-adjustments/{adjustment_id}/withdraw",
+    summary="撤回预算调整（同 /approval/documents/budget_adjustment/{id}/withdraw：审批中未经处理或已退回的；"
+    "释放冻结，可再提交；仅发起人）",
+)
+async def withdraw_budget_adjustment(
+    adjustment_id: Ident, rpc: UserRpc, body: WithdrawBody | None = None
+) -> dict[str, Any]:
+    # One way to withdraw, whatever the document: approval takes it back and the budget service hears
+    # approval.withdrawn (releasing the hold). This path is kept for the clients that know it.
+    reason = (body.reason or "").strip() if body else ""
+    kwargs = {"document_type": "budget_adjustment", "document_id": adjustment_id, "reason": reason}
+    return await rpc.call("approval", "withdraw", kwargs)
 
 
-@router.post("/budget-overrides", status_code=201, summary="申请超预算审批（批准后该单据可一次性超出指标）")
+@router.post(
+    "/budget-overrides",
+    status_code=201,
+    summary="申请超预算审批（批准后该单据可一次性超出指标）",
+    dependencies=[IdempotencyKeyRequired],
+)
 async def request_budget_override(body: OverrideBody, user: CurrentUser, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {
         "budget_line_id": body.budget_line_id,

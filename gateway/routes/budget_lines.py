@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import Depends, Header, Query
+from fastapi import Depends, Query
 from fastapi.responses import Response
 from pydantic import Field
 
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.base import api_router
 from gateway.routes.budget import XLSX, Importer
 from gateway.rpc import UserRpc
@@ -25,9 +26,6 @@ from ic_platform.money import money_str
 router = api_router("budget")
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：同一键重复提交只分解一次")
-]
 
 
 class DecompositionPartBody(Body):
@@ -109,10 +107,12 @@ async def budget_line_history(line_id: Ident, rpc: UserRpc, page: Annotated[Pagi
     return await rpc.call("budget", "line_history", {"budget_line_id": line_id, **page.kwargs()})
 
 
-@router.post("/budget-lines/{line_id}/decompose", summary="指标分解：将本指标的部分可用额度下达到各单位")
-async def decompose_budget_line(
-    line_id: Ident, body: DecomposeBody, rpc: UserRpc, _: Importer, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+@router.post(
+    "/budget-lines/{line_id}/decompose",
+    summary="指标分解：将本指标的部分可用额度下达到各单位",
+    dependencies=[IdempotencyKeyRequired],
+)
+async def decompose_budget_line(line_id: Ident, body: DecomposeBody, rpc: UserRpc, _: Importer) -> dict[str, Any]:
     # The Idempotency-Key header travels in the call context (gateway.rpc), and the service falls back to it
     # when the body names no request_id; it is declared here for the docs.
     return await rpc.call("budget", "decompose_line", body.rpc_kwargs(line_id))

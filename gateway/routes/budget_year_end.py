@@ -13,6 +13,7 @@ from pydantic import Field
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.routes.budget_adjustments import FINANCE_ROLES, with_route
@@ -85,6 +86,7 @@ async def close_fiscal_year(fiscal_year: YearInPath, body: ReasonBody, rpc: User
 @router.post(
     "/fiscal-years/{fiscal_year}/reopen-requests",
     status_code=201,
+    dependencies=[IdempotencyKeyRequired],
     summary="申请重新开放已结账年度（须主要领导审批；财务、管理员）",
 )
 async def request_reopen(fiscal_year: YearInPath, body: ReasonBody, rpc: UserRpc, user: Finance) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pydantic import Field, StrictInt
 
 from gateway.auth import CurrentUser, User
 from gateway.errors import ApiError
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
@@ -105,6 +106,7 @@ async def list_expenditure_standards(
 @router.post(
     "/expenditure-standards",
     status_code=201,
+    dependencies=[IdempotencyKeyRequired],
     summary="新增支出标准或其新版本（财务审核、系统管理员；旧版本于新版本生效前一日失效）",
 )
 async def add_expenditure_standard_version(body: StandardVersionBody, rpc: UserRpc, _: Maintainer) -> dict[str, Any]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from ic_platform.entrypoints import rpc
-from ic_platform.errors import DomainError
+from ic_platform.errors import DomainError, NotFound
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.budget.service_layer import (
     adjustments,
@@ -32,6 +33,7 @@ METRICS_TICK_S = float(os.environ.get("IC_BUDGET_METRICS_TICK_S", "60"))
 
 
 class BudgetService(PlatformService):
+    payment = RpcProxy("payment")  # an over-budget override names an existing spending document (payment's)
     name = "budget"
     platform = ServicePlatform(BudgetUnitOfWork, handlers.EVENT_HANDLERS)
 
@@ -138,10 +140,6 @@ class BudgetService(PlatformService):
         )
 
     @rpc(expected_exceptions=DomainError)
-    def withdraw_adjustment(self, **kwargs):
-        return adjustments.withdraw_adjustment(cc.AdjustmentId.parse(kwargs), self.platform.uow(), self.platform.ctx)
-
-    @rpc(expected_exceptions=DomainError)
     def get_adjustment(self, **kwargs):
         return adjustments.get_adjustment(cc.AdjustmentId.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
@@ -151,7 +149,19 @@ class BudgetService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def request_override(self, **kwargs):
-        return overrides.request_override(cc.RequestOverride.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        return overrides.request_override(
+            cc.RequestOverride.parse(kwargs), self.platform.uow(), self.platform.ctx, self._spending_document
+        )
+
+    def _spending_document(self, document_type: str, document_id: str) -> dict | None:
+        """The spending document as its owner shows it to the caller (their data scope); None when there is none
+        or the caller may not read it. Only matter applications have an owning service yet."""
+        if document_type != "matter_application":
+            return None
+        try:
+            return self.payment.get_matter_application(application_id=document_id)
+        except NotFound:
+            return None
 
     @rpc(expected_exceptions=DomainError)
     def get_override(self, **kwargs):

@@ -26,9 +26,23 @@ class PaymentService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def resubmit_matter_application(self, **kwargs):
-        """Resubmit a returned application (applicant only; title and purpose may change, money may not)."""
+        """Resubmit a returned, withdrawn or refused application (applicant only; money may not change)."""
         return handlers.resubmit_matter_application(
-            commands.ResubmitMatterApplication.parse(kwargs), self.platform.uow(), self.platform.ctx
+            commands.ResubmitMatterApplication.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def cancel_matter_application(self, **kwargs):
+        """作废 (applicant; withdrawn, returned or refused): the budget releases what it still holds."""
+        return handlers.cancel_matter_application(
+            commands.EndMatterApplication.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def close_matter_application(self, **kwargs):
+        """结项 (applicant or finance; approved): the budget releases the unspent remainder."""
+        return handlers.close_matter_application(
+            commands.EndMatterApplication.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
 
     @rpc(expected_exceptions=DomainError)

@@ -4,6 +4,7 @@ whole system they run against (`stack`, `login`) is in tests/conftest.py, shared
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,12 @@ class Api:
         return self.http.get(path, **kw)
 
     def post(self, path: str, **kw: Any) -> httpx.Response:
-        return self.http.post(path, **kw)
+        """A POST with a fresh Idempotency-Key unless one is given (creating POSTs answer 428 without one); a
+        test of the header itself uses `self.http.post`."""
+        headers = dict(kw.pop("headers", None) or {})
+        if not any(k.lower() == "idempotency-key" for k in headers):
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+        return self.http.post(path, headers=headers, **kw)
 
 
 def eventually(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:

@@ -117,7 +117,8 @@ def test_a_year_without_lines_answers_its_state(login):
 
 def test_applications_are_listed_by_every_status_they_can_have(login):
     clerk = login("clerk")
-    for status in ("reserving", "refused", "submitted", "approved", "rejected", "returned", "withdrawn"):
+    statuses = ("reserving", "refused", "submitted", "approved", "rejected", "returned", "withdrawn")
+    for status in (*statuses, "cancelled", "closed"):
         response = clerk.get("/api/v1/matter-applications", params={"status": status})
         assert response.status_code == 200, (status, response.text)
     assert "可选" in refused(clerk.get("/api/v1/matter-applications", params={"status": "lost"}), "status")

@@ -24,10 +24,18 @@ def reserve(rpc, line_id, amount, document, step="submit", override_id=None):  #
         return {"refused": exc.exc_args[0], "details": details_from_wire(exc.exc_args[2])}
 
 
+def refused_application(api, line_id, amount) -> dict:
+    """A matter application the line refused for want of money (an override names an existing document)."""
+    body = {"title": "会议", "budget_line_id": line_id, "amount": amount}
+    response = api.post("/api/v1/matter-applications", json=body)
+    assert response.status_code == 409, response.text
+    return response.json()["error"]["details"]["document"]
+
+
 def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_amount_once(login, rpc):  # noqa: F811
     clerk, head, principal = login("clerk"), login("head"), login("principal")
     line_id = new_line(rpc, "1000.00")
-    document = {"type": "matter_application", "id": str(uuid.uuid4()), "no": "SQ-2026-990001"}
+    document = refused_application(clerk, line_id, "1200.00")
     other = {"type": "matter_application", "id": str(uuid.uuid4())}
     assert reserve(rpc, line_id, "1200.00", document)["refused"] == "budget_insufficient"
 
@@ -82,7 +90,7 @@ def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_a
 def test_a_rejected_override_never_applies(login, rpc):  # noqa: F811
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "100.00")
-    document = {"type": "matter_application", "id": str(uuid.uuid4())}
+    document = refused_application(clerk, line_id, "120.00")
     override = clerk.post(
         "/api/v1/budget-overrides",
         json={"budget_line_id": line_id, "document": document, "amount": "50.00", "reason": "临时增加"},

@@ -35,11 +35,17 @@ def withdraw(route: Route, actor: str | None, round_tasks: list[Task], reason: s
     Allowed exactly while nobody but the initiator has acted on the current round: every task of the round is
     still pending (no decision, no return to a step, no reassignment). So a withdrawal can never undo an
     approver's work. After one, the document is like a returned one: the initiator may correct and resubmit
-    it (a new round). Returns the pending tasks it closed; the reason is optional."""
+    it (a new round). Returns the pending tasks it closed; the reason is optional.
+
+    A document returned to the initiator may be withdrawn too (nobody else holds it): the one way to take a
+    document out of approval, whatever its type, so that its owner releases what it holds."""
     if not actor:
         raise errors.actor_required()
     if actor != route.initiator:
         raise errors.not_initiator(actor, route.initiator)
+    if route.status is RouteStatus.RETURNED:
+        route.status = RouteStatus.WITHDRAWN
+        return []
     if route.status is not RouteStatus.IN_PROGRESS:
         raise errors.not_in_progress(route.document.no, route.status.value)
     tasks = [t for t in round_tasks if t.round == route.round]

@@ -61,8 +61,9 @@ def withdraw(cmd: commands.Withdraw, uow: ApprovalUnitOfWork, ctx: CallContext) 
         if found is None or found.org != ctx.org:
             raise errors.route_not_found(cmd.document_type, cmd.document_id)
         route = uow.routes.lock(found.id)
-        at_step = route.current_step
-        closed = actions.withdraw(route, ctx.actor, uow.tasks.of_round(route.id, route.round), cmd.reason)
+        round_tasks = uow.tasks.of_round(route.id, route.round)
+        at_step = route.current_step or _returned_at(round_tasks)
+        closed = actions.withdraw(route, ctx.actor, round_tasks, cmd.reason)
         for task in closed:
             uow.tasks.save_decision(task)
         uow.routes.save_progress(route)
@@ -80,6 +81,11 @@ def withdraw(cmd: commands.Withdraw, uow: ApprovalUnitOfWork, ctx: CallContext) 
         )
         uow.commit()
     return _outcome(route, withdrawn_tasks=[t.id for t in closed])
+
+
+def _returned_at(round_tasks: list[Task]) -> int:
+    """The step that returned the document to its initiator (where a returned document is withdrawn from)."""
+    return max((t.step_no for t in round_tasks if t.status.value == "returned"), default=1)
 
 
 def return_to_step(cmd: commands.ReturnToStep, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:

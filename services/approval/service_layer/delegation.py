@@ -41,10 +41,16 @@ def principals_of(uow: ApprovalUnitOfWork, ctx: CallContext) -> tuple[str, ...]:
     return tuple(sorted({d.principal for d in uow.delegations.active_for_delegate(ctx.org, ctx.actor, _now())}))
 
 
+GRANT_SCOPE = "grant_delegation"
+
+
 def grant(cmd: commands.GrantDelegation, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     if not ctx.actor:
         raise errors.actor_required()
+    request, key = cmd.model_dump(mode="json"), ctx.scoped_key
     with uow:
+        if key and (stored := uow.recall(GRANT_SCOPE, key, request)) is not None:
+            return stored  # the same request again (a double click, a retry): one delegation
         principal = cmd.principal or ctx.actor
         if principal != ctx.actor and not is_admin(uow, ctx):
             raise errors.delegation_not_yours(ctx.actor, "设置")
@@ -81,8 +87,11 @@ def grant(cmd: commands.GrantDelegation, uow: ApprovalUnitOfWork, ctx: CallConte
                 producer=PRODUCER,
             )
         )
+        result = delegation.as_dict(_now())
+        if key:
+            uow.remember(GRANT_SCOPE, key, request, result)
         uow.commit()
-    return delegation.as_dict(_now())
+    return result
 
 
 def revoke(cmd: commands.RevokeDelegation, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -143,6 +143,23 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     trail.assigned(task, from_step=None)
 
 
+def on_document_given_up(event: Envelope, uow: ApprovalUnitOfWork) -> None:
+    """A document its owner cancelled (作废) while it was returned to its initiator: the route is closed as
+    withdrawn, so no list shows it waiting for a resubmission that cannot come. The trail says why."""
+    document = DocumentRef(**event.payload["document"])
+    found = uow.routes.find(document.type, document.id)
+    if found is None:
+        return  # refused by the budget before it was ever routed
+    route = uow.routes.lock(found.id)
+    if route.status is not RouteStatus.RETURNED:
+        return  # withdrawn already (or heard before)
+    route.status = RouteStatus.WITHDRAWN
+    uow.routes.save_progress(route)
+    ctx = CallContext.from_envelope(event)
+    trail = _Trail(uow, ctx, route, actor=event.actor or route.initiator, traceparent=event.traceparent)
+    trail.add(TrailAction.WITHDRAWN, comment=f"作废：{event.payload['reason']}")
+
+
 # ── an approver decides ──
 def decide(cmd: commands.Decide, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """Lock the route first, then read the task: two decisions on one route queue up on the lock, and the
@@ -400,4 +417,5 @@ EVENT_HANDLERS = {
     "org.deciding_body_registered": [on_deciding_body_registered],
     **{event_type: [on_document_submitted] for event_type in SUBMITTED},
     **{event_type: [on_document_resubmitted] for event_type in RESUBMITTED},
+    "payment.application_cancelled": [on_document_given_up],
 }

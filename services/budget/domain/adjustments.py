@@ -3,7 +3,8 @@ new money to a line. Either is a document that goes through approval before any 
 
 While a transfer is in approval the money it takes is held on the from-line as a pre-commitment of the
 adjustment document, so nobody can spend it meanwhile; approval applies it (the hold released, the from-line's
-amount lowered, the to-line's raised, in one transaction), rejection releases the hold, a return keeps it."""
+amount lowered, the to-line's raised, in one transaction), rejection releases the hold, a return keeps it, a
+withdrawal (撤回, in approval or returned) releases it and a resubmission holds it again."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ class Status(StrEnum):
     RETURNED = "returned"  # sent back to the initiator; the hold is kept
     APPROVED = "approved"  # applied: the lines' amounts changed
     REJECTED = "rejected"  # the hold released
-    WITHDRAWN = "withdrawn"  # the initiator gave up a returned adjustment; the hold released
+    WITHDRAWN = "withdrawn"  # taken back by the initiator (撤回); the hold released; may be resubmitted
 
 
 STATUS_LABELS = {
@@ -51,9 +52,11 @@ STATUS_LABELS = {
 }
 _ALLOWED = {
     Status.DRAFT: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED},
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED, Status.WITHDRAWN},
     Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.WITHDRAWN: {Status.SUBMITTED},
 }
+RESUBMITTABLE = (Status.RETURNED, Status.WITHDRAWN)
 OPEN = (Status.SUBMITTED, Status.RETURNED)  # still holding money, or about to apply
 
 

@@ -35,15 +35,74 @@ MOVE_LABELS = {
 }
 
 
-def insufficient_funds(decision: FundsDecision) -> DomainError:
+def insufficient_funds(
+    decision: FundsDecision, document: DocumentRef | None = None, fiscal_year: int | None = None
+) -> DomainError:
+    """The refusal, saying what the caller can do next (in the message and as typed `next_steps`): have the
+    line raised (预算调整：调剂/追加), or ask that this document be let over it (超预算审批) and, once that is
+    approved, send the document again naming it. A closed year takes neither: it must be reopened first."""
     label = RULE_LABELS.get(decision.rule, decision.rule)
     covered = f"（其中来源单据已占 {money_str(decision.covered)} 元转入）" if decision.covered else ""
+    shortfall = max(decision.requested - decision.covered - decision.available, Decimal("0.01"))
+    steps = next_steps(decision, document, shortfall, fiscal_year)
+    advice = "；".join(f"{s['label']}（{s['method']} {s['path']}）" for s in steps)
+    details = {**decision.as_dict(), "shortfall": money_str(shortfall), "next_steps": steps}
+    if document is not None:
+        details["document"] = document.as_dict()
     return Conflict(
         "budget_insufficient",
         f"{label}：预算指标 {decision.budget_line_id} 申请 {money_str(decision.requested)} 元，"
-        f"可用余额 {money_str(decision.available)} 元{covered}",
-        decision.as_dict(),
+        f"可用余额 {money_str(decision.available)} 元{covered}，差额 {money_str(shortfall)} 元。"
+        f"{'可以：' + advice if advice else ''}",
+        details,
     )
+
+
+def next_steps(
+    decision: FundsDecision, document: DocumentRef | None, shortfall: Decimal, fiscal_year: int | None = None
+) -> list[dict]:
+    """What the caller may do about a refusal, naming the gateway's routes to call."""
+    if decision.rule == "fiscal_year_closed":
+        year = fiscal_year or "{fiscal_year}"
+        return [
+            {
+                "action": "reopen_year",
+                "label": "由财务申请重新开放已结账年度，批准后再提交",
+                "method": "POST",
+                "path": f"/api/v1/fiscal-years/{year}/reopen-requests",
+            }
+        ]
+    steps = [
+        {
+            "action": "adjust",
+            "label": f"申请预算调整（调剂或追加至少 {money_str(shortfall)} 元），批准后重新提交",
+            "method": "POST",
+            "path": "/api/v1/budget-adjustments",
+            "body": {"to_budget_line_id": decision.budget_line_id, "amount": money_str(shortfall)},
+        },
+        {
+            "action": "request_override",
+            "label": f"申请超预算审批（超出至少 {money_str(shortfall)} 元），批准后重新提交并注明超预算审批单",
+            "method": "POST",
+            "path": "/api/v1/budget-overrides",
+            "body": {
+                "budget_line_id": decision.budget_line_id,
+                "amount": money_str(shortfall),
+                **({"document": document.as_dict()} if document is not None else {}),
+            },
+        },
+    ]
+    if document is not None and document.type == "matter_application":
+        steps.append(
+            {
+                "action": "resubmit",
+                "label": "调整或超预算审批批准后，重新提交本申请（使用超预算审批时填写 override_id）",
+                "method": "POST",
+                "path": f"/api/v1/matter-applications/{document.id}/resubmit",
+                "body": {"override_id": "<超预算审批单 ID>"},
+            }
+        )
+    return steps
 
 
 def exceeds_document_balance(

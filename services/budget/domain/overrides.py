@@ -30,6 +30,7 @@ class Status(StrEnum):
     APPROVED = "approved"  # may be used, once, until it expires
     REJECTED = "rejected"
     USED = "used"
+    WITHDRAWN = "withdrawn"  # taken back by the initiator (撤回); never applies; a new request says it better
 
 
 STATUS_LABELS = {
@@ -38,8 +39,13 @@ STATUS_LABELS = {
     Status.APPROVED: "已批准（未使用）",
     Status.REJECTED: "已驳回",
     Status.USED: "已使用",
+    Status.WITHDRAWN: "已撤回",
 }
-_ALLOWED = {Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED}, Status.APPROVED: {Status.USED}}
+_ALLOWED = {
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED, Status.WITHDRAWN},
+    Status.RETURNED: {Status.WITHDRAWN},
+    Status.APPROVED: {Status.USED},
+}
 
 
 @dataclass

@@ -35,6 +35,7 @@ class ReopenStatus(StrEnum):
     RETURNED = "returned"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # taken back by the initiator (撤回); final
 
 
 REOPEN_STATUS_LABELS = {
@@ -42,6 +43,7 @@ REOPEN_STATUS_LABELS = {
     ReopenStatus.RETURNED: "已退回",
     ReopenStatus.APPROVED: "已批准（年度已重新开放）",
     ReopenStatus.REJECTED: "已驳回",
+    ReopenStatus.WITHDRAWN: "已撤回",
 }
 
 

@@ -106,22 +106,7 @@ def submit_adjustment(cmd: cc.SubmitAdjustment, uow: BudgetUnitOfWork, ctx: Call
             )
         )
         if source is not None:
-            consumed_before = source.consumed
-            if ledger._move(uow, ctx, source, a.document, HOLD_STEP, MoveKind.PRE_COMMIT, a.amount):
-                uow.publish(
-                    ctx.event(
-                        "budget.pre_committed",
-                        {
-                            "budget_line_id": source.id,
-                            "document": a.document.as_dict(),
-                            "amount": money_str(a.amount),
-                            "available": money_str(source.available),
-                        },
-                        producer=PRODUCER,
-                        subject=a.document.subject,
-                    )
-                )
-                ledger._warn_on_thresholds(uow, ctx, source, consumed_before)
+            _hold(uow, ctx, a, source, HOLD_STEP)
         uow.publish(
             ctx.event(
                 "budget.adjustment_submitted",
@@ -137,19 +122,25 @@ def submit_adjustment(cmd: cc.SubmitAdjustment, uow: BudgetUnitOfWork, ctx: Call
     return result
 
 
+@retry_transaction
 def resubmit_adjustment(cmd: cc.ResubmitAdjustment, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """The initiator sends a returned adjustment back into approval (a new round); the reason may be reworded,
-    the lines and the amount may not (the hold was made for them). The hold stays in force."""
+    """The initiator sends a returned or withdrawn adjustment back into approval (a new round); the reason may
+    be reworded, the lines and the amount may not. A returned one still holds its money; a withdrawn one holds
+    it again first (refused if the from-line no longer has it available)."""
     with uow:
         a = _adjustment(uow, ctx, cmd.adjustment_id, for_update=True)
         a.check_initiator(ctx.actor, "重新提交")
-        if a.status is not adj.Status.RETURNED:
+        if a.status not in adj.RESUBMITTABLE:
             raise _not_returned(a)
+        source = ledger._locked_line(uow, a.from_line_id) if a.from_line_id else None
+        if a.status is adj.Status.WITHDRAWN and source is not None:
+            adj.check_open(source, "调出")
+            adj.check_available(source, a.amount)
+            _hold(uow, ctx, a, source, _next_step(uow, a, HOLD_STEP, MoveKind.PRE_COMMIT))
         if cmd.reason:
             a.reason = cmd.reason
         a.move_to(adj.Status.SUBMITTED)
         AdjustmentRepository(uow.conn).save(a)
-        source = uow.lines.get(a.from_line_id) if a.from_line_id else None
         uow.publish(
             ctx.event(
                 "budget.adjustment_resubmitted",
@@ -158,21 +149,6 @@ def resubmit_adjustment(cmd: cc.ResubmitAdjustment, uow: BudgetUnitOfWork, ctx: 
                 subject=a.document.subject,
             )
         )
-        uow.commit()
-    return view(a)
-
-
-@retry_transaction
-def withdraw_adjustment(cmd: cc.AdjustmentId, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """The initiator gives up a returned adjustment: the hold is released."""
-    with uow:
-        a = _adjustment(uow, ctx, cmd.adjustment_id, for_update=True)
-        a.check_initiator(ctx.actor, "撤回")
-        if a.status is not adj.Status.RETURNED:
-            raise _not_returned(a)
-        _release_hold(uow, ctx, a, "发起人撤回预算调整")
-        a.move_to(adj.Status.WITHDRAWN, "发起人撤回")
-        AdjustmentRepository(uow.conn).save(a)
         uow.commit()
     return view(a)
 
@@ -263,6 +239,16 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     )
 
 
+def on_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """Taken back by its initiator (撤回), in approval or returned: the hold is released; it may be resubmitted."""
+    a = _adjustment_of(event, uow)
+    if a.status in (adj.Status.SUBMITTED, adj.Status.RETURNED):
+        reason = event.payload.get("reason") or "发起人撤回"
+        _release_hold(uow, CallContext.from_envelope(event), a, f"发起人撤回预算调整：{reason}")
+        a.move_to(adj.Status.WITHDRAWN, reason)
+        AdjustmentRepository(uow.conn).save(a)
+
+
 def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     """Sent back to the initiator to correct: the hold is kept."""
     a = _adjustment_of(event, uow)
@@ -279,13 +265,42 @@ def _adjustment_of(event: Envelope, uow: BudgetUnitOfWork) -> adj.Adjustment:
     return a
 
 
+def _hold(uow: BudgetUnitOfWork, ctx: CallContext, a: adj.Adjustment, source: BudgetLine, step: str) -> None:
+    """Hold a transfer's money on its from-line (locked by the caller) as the adjustment's pre-commitment."""
+    consumed_before = source.consumed
+    if ledger._move(uow, ctx, source, a.document, step, MoveKind.PRE_COMMIT, a.amount):
+        uow.publish(
+            ctx.event(
+                "budget.pre_committed",
+                {
+                    "budget_line_id": source.id,
+                    "document": a.document.as_dict(),
+                    "amount": money_str(a.amount),
+                    "available": money_str(source.available),
+                },
+                producer=PRODUCER,
+                subject=a.document.subject,
+            )
+        )
+        ledger._warn_on_thresholds(uow, ctx, source, consumed_before)
+
+
 def _release_hold(uow: BudgetUnitOfWork, ctx: CallContext, a: adj.Adjustment, reason: str) -> None:
     if not a.from_line_id:
         return
     source = ledger._locked_line(uow, a.from_line_id)
     held = Held.from_sums(uow.moves.held(source.id, a.document)).pre_committed
-    if held and ledger._move(uow, ctx, source, a.document, RELEASE_STEP, MoveKind.RELEASE, held):
+    step = _next_step(uow, a, RELEASE_STEP, MoveKind.RELEASE)
+    if held and ledger._move(uow, ctx, source, a.document, step, MoveKind.RELEASE, held):
         ledger._publish_give_back(uow, ctx, MoveKind.RELEASE, source, a.document, held, reason)
+
+
+def _next_step(uow: BudgetUnitOfWork, a: adj.Adjustment, base: str, kind: MoveKind) -> str:
+    """Each hold and each release of an adjustment is its own ledger step (withdrawn and resubmitted, it holds
+    again): the first keeps the plain name, as before withdrawals released; later ones are numbered. The
+    document's status, changed in the same transaction, is what makes a redelivered event do nothing."""
+    done = sum(1 for m in uow.moves.for_document(a.document) if m.kind is kind and m.step.split(":")[0] == base)
+    return base if done == 0 else f"{base}:{done + 1}"
 
 
 def _approval_request(a: adj.Adjustment, source: BudgetLine | None, target: BudgetLine) -> dict[str, Any]:
@@ -331,7 +346,7 @@ def _adjustment(
 def _not_returned(a: adj.Adjustment) -> Exception:
     return Conflict(
         "budget_adjustment_not_returned",
-        f"预算调整单 {a.no} 当前为「{adj.STATUS_LABELS[a.status]}」，只有已退回的调整单可以重新提交或撤回",
+        f"预算调整单 {a.no} 当前为「{adj.STATUS_LABELS[a.status]}」，只有已退回或已撤回的调整单可以重新提交",
         {"status": a.status.value},
     )
 

@@ -24,6 +24,11 @@ _RETURNED: dict[str, Handler] = {
     ovr.DOCUMENT_TYPE: overrides.on_returned,
     ye.REOPEN_DOCUMENT_TYPE: year_end.on_reopen_returned,
 }
+_WITHDRAWN: dict[str, Handler] = {
+    adj.DOCUMENT_TYPE: adjustments.on_withdrawn,
+    ovr.DOCUMENT_TYPE: overrides.on_withdrawn,
+    ye.REOPEN_DOCUMENT_TYPE: year_end.on_reopen_withdrawn,
+}
 
 
 def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
@@ -33,4 +38,9 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
 
 def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     if (handler := _RETURNED.get(event.payload["document"]["type"])) is not None:
+        handler(event, uow)
+
+
+def on_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    if (handler := _WITHDRAWN.get(event.payload["document"]["type"])) is not None:
         handler(event, uow)

@@ -253,6 +253,35 @@ def on_approval_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
         _release_open_pre_commitments(uow, ctx, document, event.payload.get("reason") or "审批未通过")
 
 
+def on_approval_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """A spending document withdrawn from approval (撤回) holds nothing meanwhile: one reservation's worth is
+    released on each line, under a step named by the round, so a redelivery does nothing. One reservation, not
+    everything held: a resubmission may already have reserved again for the next round (its owner does not
+    wait for this event), and that reservation must stay."""
+    document = DocumentRef(**event.payload["document"])
+    if document.type in BUDGET_DOCUMENT_TYPES:
+        return  # the budget's own documents: service_layer/control_events.py
+    ctx = CallContext.from_envelope(event)
+    step = f"withdrawn:{event.payload['round']}"
+    reason = event.payload.get("reason") or "申请人撤回"
+    moves = uow.moves.for_document(document)
+    for line, held in _locked_holdings(uow, document):
+        reserved = [m.amount for m in moves if m.budget_line_id == line.id and m.kind is MoveKind.PRE_COMMIT]
+        amount = min(held.pre_committed, reserved[0] if reserved else Decimal(0))
+        if amount > 0 and _move(uow, ctx, line, document, step, MoveKind.RELEASE, amount):
+            _publish_give_back(uow, ctx, MoveKind.RELEASE, line, document, amount, reason)
+
+
+def on_spending_ended(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """A matter application cancelled (作废) or closed (结项): whatever it still holds pre-committed, on every
+    line, goes back to available (for a closed one, the unspent remainder)."""
+    ctx = CallContext.from_envelope(event)
+    document = DocumentRef(**event.payload["document"])
+    step = "cancelled" if event.type.endswith("_cancelled") else "closed"
+    reason = f"{'作废' if step == 'cancelled' else '结项'}：{event.payload['reason']}"
+    _release_open_pre_commitments(uow, ctx, document, reason, step)
+
+
 def _doc(document: commands.Document) -> DocumentRef:
     return DocumentRef(**document.model_dump())
 
@@ -302,7 +331,7 @@ def _consume(
         if not decision.allowed and override_id:  # 超预算审批: service_layer/overrides.py
             decision = overrides.apply(uow, ctx, line, decision, document, step, override_id)
         if not decision.allowed:
-            raise insufficient_funds(decision)
+            raise insufficient_funds(decision, document, line.fiscal_year)
         three_public.check_caps(uow, caps, amount - settlement.covered)
         taken = f"{document.no or document.id}"
         if settlement.relieved:
@@ -545,10 +574,19 @@ def on_budget_document_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     control_events.on_returned(event, uow)
 
 
+def on_budget_document_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    from services.budget.service_layer import control_events
+
+    control_events.on_withdrawn(event, uow)
+
+
 EVENT_HANDLERS = with_desk_handlers(
     {
         "approval.completed": [on_approval_completed, on_budget_document_completed],
         "approval.returned": [on_budget_document_returned],
+        "approval.withdrawn": [on_approval_withdrawn, on_budget_document_withdrawn],
+        "payment.application_cancelled": [on_spending_ended],
+        "payment.application_closed": [on_spending_ended],
         **register.EVENT_HANDLERS,
     }
 )

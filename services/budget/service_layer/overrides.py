@@ -12,9 +12,8 @@ import os
 import uuid
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from ic_platform.catalogue.fragments import DOCUMENT
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, Forbidden, InvalidInput, not_found
@@ -28,8 +27,7 @@ from services.budget.service_layer import scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 PRODUCER = "budget"
-# The documents the event contract can name (an override is for a spending document, not for itself).
-DOCUMENT_TYPES = tuple(t for t in DOCUMENT["properties"]["type"]["enum"] if t != ovr.DOCUMENT_TYPE)
+REQUEST_SCOPE = "request_override"
 
 
 def ttl() -> timedelta:
@@ -57,11 +55,53 @@ def view(o: ovr.Override) -> dict[str, Any]:
     }
 
 
-def request_override(cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+# The spending documents whose owning service answers whether one exists (SpendingLookup); the others have no
+# service yet, so nothing could be checked about them.
+CHECKED_TYPES = ("matter_application",)
+
+
+class SpendingLookup(Protocol):
+    def __call__(self, document_type: str, document_id: str) -> dict[str, Any] | None: ...
+
+
+def check_document(cmd: cc.RequestOverride, spending: SpendingLookup) -> DocumentRef:
+    """The override must name an existing spending document of the requester's own unit, on the line it is
+    for (else anyone could file approval tasks about any id): asked of the document's owner, in the caller's
+    data scope. Returns the document as its owner names it."""
+    asked = cmd.document
+    if asked.type not in CHECKED_TYPES:
+        raise _field("document.type", f"超预算审批只能针对事前申请（matter_application），不能针对「{asked.type}」")
+    found = spending(asked.type, asked.id)
+    if found is None:
+        raise _field("document.id", f"单据 {asked.id} 不存在或不在您的数据权限范围内")
+    if cmd.unit and found.get("unit") != cmd.unit:
+        raise _field("document.id", f"单据 {found.get('no') or asked.id} 不是本单位的单据，不能为其申请超预算")
+    if found.get("budget_line_id") != cmd.budget_line_id:
+        raise _field(
+            "budget_line_id",
+            f"单据 {found.get('no') or asked.id} 使用的预算指标是 {found.get('budget_line_id')}，"
+            f"不是 {cmd.budget_line_id}",
+        )
+    return DocumentRef(asked.type, asked.id, found.get("no") or asked.no)
+
+
+def _field(field: str, reason: str) -> InvalidInput:
+    return InvalidInput(
+        "invalid_input", f"输入有误：{field}: {reason}", {"fields": [{"field": field, "reason": reason}]}
+    )
+
+
+def request_override(
+    cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallContext, spending: SpendingLookup
+) -> dict[str, Any]:
     """File the request; it goes through approval (definition budget_override)."""
     if not ctx.actor:
         raise Forbidden("actor_required", "需要登录用户才能申请超预算审批")
+    request, key = cmd.model_dump(mode="json"), ctx.scoped_key
+    document = check_document(cmd, spending)  # before any lock: it asks another service
     with uow:
+        if key and (stored := uow.recall(REQUEST_SCOPE, key, request)) is not None:
+            return stored
         line = uow.lines.get(cmd.budget_line_id)
         if line is None or line.org != ctx.org:
             raise line_not_found(cmd.budget_line_id)
@@ -80,17 +120,6 @@ def request_override(cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallCo
                 {"rule": "warn_mode_needs_no_override", "budget_line_id": line.id},
             )
         repo = OverrideRepository(uow.conn)
-        document = DocumentRef(**cmd.document.model_dump())
-        if document.type not in DOCUMENT_TYPES:
-            raise InvalidInput(
-                "invalid_input",
-                "输入有误：document.type: 取值不在允许范围内",
-                {
-                    "fields": [
-                        {"field": "document.type", "reason": f"取值不在允许范围内（可选：{'、'.join(DOCUMENT_TYPES)}）"}
-                    ]
-                },
-            )
         o = repo.add(
             ovr.Override(
                 id=str(uuid.uuid4()),
@@ -122,8 +151,11 @@ def request_override(cmd: cc.RequestOverride, uow: BudgetUnitOfWork, ctx: CallCo
                 subject=o.own_document.subject,
             )
         )
+        result = view(o)
+        if key:
+            uow.remember(REQUEST_SCOPE, key, request, result)
         uow.commit()
-    return view(o)
+    return result
 
 
 def get_override(cmd: cc.OverrideId, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -172,6 +204,14 @@ def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     o = _of_event(event, uow)
     if o.status is ovr.Status.SUBMITTED:
         o.move_to(ovr.Status.RETURNED, event.payload.get("reason"))
+        OverrideRepository(uow.conn).save(o)
+
+
+def on_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """Taken back by its initiator (撤回), in approval or returned: it never applies."""
+    o = _of_event(event, uow)
+    if o.status in (ovr.Status.SUBMITTED, ovr.Status.RETURNED):
+        o.move_to(ovr.Status.WITHDRAWN, event.payload.get("reason") or "申请人已撤回")
         OverrideRepository(uow.conn).save(o)
 
 

@@ -20,11 +20,16 @@ from services.budget.domain.standards import Action, Expense, Kind, Standard, St
 from services.budget.service_layer.standards_commands import DETAILS, AddStandardVersion, CheckStandard, ListStandards
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
+ADD_SCOPE = "add_standard_version"
+
 
 def add_standard_version(cmd: AddStandardVersion, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """The next version of a standard (or its first). The current version ends the day before the new one
     starts; kind and key never change across versions (a different key is a different standard)."""
+    request, idem = cmd.model_dump(mode="json"), ctx.scoped_key
     with uow:
+        if idem and (stored := uow.recall(ADD_SCOPE, idem, request)) is not None:
+            return stored
         repo = StandardRepository(uow.conn)
         current = repo.current(ctx.org, cmd.code, for_update=True)
         kind = Kind(cmd.kind) if cmd.kind else (current.kind if current else None)
@@ -73,8 +78,11 @@ def add_standard_version(cmd: AddStandardVersion, uow: BudgetUnitOfWork, ctx: Ca
                 f"标准 {cmd.code} 刚被他人修改（第 {version} 版已存在），请刷新后重试",
                 {"code": cmd.code, "version": version},
             ) from None
+        result = {"standard": new.as_dict(), "superseded": closed.as_dict() if closed else None}
+        if idem:
+            uow.remember(ADD_SCOPE, idem, request, result)
         uow.commit()
-    return {"standard": new.as_dict(), "superseded": closed.as_dict() if closed else None}
+    return result
 
 
 def list_standards(cmd: ListStandards, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:

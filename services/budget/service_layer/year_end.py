@@ -227,10 +227,16 @@ def _carry(uow: BudgetUnitOfWork, ctx: CallContext, old: Any, new: Any, h: ye.Ho
 
 
 # ── reopen (重新开放): a document through approval ──
+REOPEN_SCOPE = "request_reopen"
+
+
 def request_reopen(cmd: cc.RequestReopen, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     if not ctx.actor:
         raise Forbidden("actor_required", "需要登录用户才能申请重新开放年度")
+    request, key = cmd.model_dump(mode="json"), ctx.scoped_key
     with uow:
+        if key and (stored := uow.recall(REOPEN_SCOPE, key, request)) is not None:
+            return stored
         years = YearRepository(uow.conn)
         state = years.lock_state(ctx.org, cmd.fiscal_year)
         if state["status"] != ye.YearStatus.CLOSED:
@@ -268,8 +274,11 @@ def request_reopen(cmd: cc.RequestReopen, uow: BudgetUnitOfWork, ctx: CallContex
                 subject=f"{ye.REOPEN_DOCUMENT_TYPE}/{reopen_id}",
             )
         )
+        result = _reopen_view(doc)
+        if key:
+            uow.remember(REOPEN_SCOPE, key, request, result)
         uow.commit()
-    return _reopen_view(doc)
+    return result
 
 
 def get_reopen(reopen_id: str, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -318,6 +327,14 @@ def on_reopen_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
         YearRepository(uow.conn).save_reopen(
             str(doc["id"]), ye.ReopenStatus.RETURNED.value, event.payload.get("reason")
         )
+
+
+def on_reopen_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
+    """Taken back by its initiator (撤回): it holds nothing, and a new request says it better than a resubmission."""
+    doc = _reopen_of(event, uow)
+    if doc["status"] in (ye.ReopenStatus.SUBMITTED, ye.ReopenStatus.RETURNED):
+        reason = event.payload.get("reason") or "申请人已撤回"
+        YearRepository(uow.conn).save_reopen(str(doc["id"]), ye.ReopenStatus.WITHDRAWN.value, reason)
 
 
 def _reopen_of(event: Envelope, uow: BudgetUnitOfWork) -> dict[str, Any]:

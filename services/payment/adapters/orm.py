@@ -27,9 +27,13 @@ matter_application = sa.Table(
     sa.Column("major_matter", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("status_reason", sa.Text),
+    sa.Column("reservation", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("routed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("override_id", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.CheckConstraint("amount > 0", name="matter_application_amount_positive"),
+    sa.CheckConstraint("reservation >= 1", name="matter_application_reservation_positive"),
     sa.Index("matter_application_by_applicant", "applicant", "created_at"),
     sa.Index("matter_application_reserving", "updated_at", postgresql_where=sa.text("status = 'reserving'")),
 )

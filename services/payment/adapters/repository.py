@@ -61,9 +61,14 @@ class ApplicationRepository:
                 purpose=app.purpose,
                 status=app.status.value,
                 status_reason=app.status_reason,
+                reservation=app.reservation,
+                override_id=app.override_id,
                 updated_at=sa.func.now(),
             )
         )
+
+    def mark_routed(self, app: MatterApplication) -> None:
+        self.conn.execute(sa.update(t).where(t.c.id == app.id).values(routed=True))
 
     def page(
         self, *, org: str, applicant: str | None, scope: Scope, status: str | None, limit: int, offset: int

@@ -18,11 +18,20 @@ class SubmitMatterApplication(Command):
 
 
 class ResubmitMatterApplication(Command):
-    """Only the wording may change on a resubmission (see MatterApplication.resubmit)."""
+    """Only the wording may change on a resubmission (see MatterApplication.resubmit); a refused application
+    may name the approved over-budget override (超预算审批) its new reservation uses."""
 
     application_id: Code
     title: Text | None = None
     purpose: str | None = Field(default=None, max_length=2000)
+    override_id: Code | None = None
+
+
+class EndMatterApplication(Command):
+    """Cancel (作废) or close (结项) an application, with the reason (required)."""
+
+    application_id: Code
+    reason: Text
 
 
 class ListMatterApplications(Command):

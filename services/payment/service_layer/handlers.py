@@ -16,7 +16,7 @@ from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
 from ic_platform.documents import is_document_id
 from ic_platform.envelope import Envelope
-from ic_platform.errors import DomainError, Forbidden, not_found
+from ic_platform.errors import Conflict, DomainError, Forbidden, not_found
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
@@ -49,6 +49,7 @@ def view(app: MatterApplication) -> dict[str, Any]:
         "status": app.status.value,
         "status_label": STATUS_LABELS[app.status],
         "status_reason": app.status_reason,
+        "override_id": app.override_id,
         "document": app.document,
         "created_at": app.created_at.isoformat() if app.created_at else None,
     }
@@ -63,7 +64,10 @@ def submit_matter_application(
     app_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
     checked = standards.check_expense(cmd.expense, budget)  # over a block standard: refused, nothing stored
     with uow:
-        if key and (stored := uow.recall(SUBMIT_SCOPE, key, request)) is not None:
+        # The key is claimed with the stored application, in one transaction: a concurrent request with the
+        # same key waits for it and then gets a conflict (or, once answered, the same answer), never a second
+        # application or another body's answer.
+        if key and (stored := _claimed(uow, key, request, app_id)) is not None:
             return stored
         app = uow.applications.add(
             MatterApplication(
@@ -96,33 +100,34 @@ def _reserve_and_submit(
             budget_line_id=app.budget_line_id,
             amount=money_str(app.amount),
             document=app.document,
-            step="submit",
+            step=app.reserve_step,
             unit=app.unit,
+            **({"override_id": app.override_id} if app.override_id else {}),
         )
     except DomainError as refusal:
         with uow:
             current = uow.applications.get(app.id, for_update=True)
             current.move_to(Status.REFUSED, refusal.message)
             uow.applications.save_status(current)
+            if remember:  # the same key gets the same refusal
+                uow.remember_refusal(SUBMIT_SCOPE, remember[0], remember[1], refusal)
             uow.commit()
         raise
     with uow:
         current = uow.applications.get(app.id, for_update=True)
         if current.move_to(Status.SUBMITTED):
             uow.applications.save_status(current)
+            # Into approval: a first round, or a new round of the route it already has (withdrawn earlier).
+            first = not current.routed
+            event = "payment.matter_application_submitted" if first else "payment.matter_application_resubmitted"
+            uow.applications.mark_routed(current)
+            economic_class = decision.get("economic_class") if first else None
             uow.publish(
                 ctx.event(
-                    "payment.matter_application_submitted",
+                    event,
                     {
-                        "document": current.document,
-                        "unit": current.unit,
-                        "applicant": current.applicant,
-                        "budget_line_id": current.budget_line_id,
-                        "amount": money_str(current.amount),
-                        "title": current.title,
-                        "purpose": current.purpose,
-                        "major_matter": current.major_matter,
-                        **({"economic_class": decision["economic_class"]} if decision.get("economic_class") else {}),
+                        **_approval_request(current),
+                        **({"economic_class": economic_class} if economic_class else {}),
                         **ctx.client(),
                     },
                     producer=PRODUCER,
@@ -136,6 +141,19 @@ def _reserve_and_submit(
             uow.remember(SUBMIT_SCOPE, remember[0], remember[1], result)
         uow.commit()
     return result
+
+
+def _claimed(uow: PaymentUnitOfWork, key: str, request: dict[str, Any], app_id: str) -> dict[str, Any] | None:
+    """The stored answer for the key, or None once the key is claimed for this request. A claim whose answer
+    never came (the process stopped after storing the application) is answered by the application itself
+    once the redrive has finished it."""
+    try:
+        return uow.claim(SUBMIT_SCOPE, key, request)
+    except Conflict as busy:
+        app = uow.applications.get(app_id) if busy.code == "idempotency_request_in_progress" else None
+        if app is None or app.status is Status.RESERVING:
+            raise
+        return view(app)
 
 
 def redrive_reserving(uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget) -> int:
@@ -246,51 +264,111 @@ def on_approval_returned(event: Envelope, uow: PaymentUnitOfWork) -> None:
 
 
 def on_approval_withdrawn(event: Envelope, uow: PaymentUnitOfWork) -> None:
-    """The applicant withdrew the application from approval (撤回): like a return, they may correct and
-    resubmit it, and the budget pre-commitment stays reserved meanwhile."""
+    """The applicant withdrew the application from approval (撤回), in approval or returned to them. The
+    budget service hears the same event and releases this round's pre-commitment (services/budget
+    service_layer/handlers.on_approval_withdrawn); a resubmission reserves again."""
     app = _application_in(event, uow)
     if app is None:
         return
-    if app.status is not Status.SUBMITTED:
+    if app.status not in (Status.SUBMITTED, Status.RETURNED):
         return  # heard before (already withdrawn, or resubmitted since)
     app.move_to(Status.WITHDRAWN, event.payload.get("reason") or "申请人已撤回")
     uow.applications.save_status(app)
 
 
 def resubmit_matter_application(
-    cmd: commands.ResubmitMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext
+    cmd: commands.ResubmitMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget
 ) -> dict[str, Any]:
-    """The applicant corrects a returned application (title, purpose) and sends it into a new approval round.
-    The amount and the budget line cannot change on a resubmission in this version: changing money needs the
-    pre-commitment released and reserved again, which is left for later. The pre-commitment made at the first
-    submission stays in force."""
+    """The applicant sends a returned, withdrawn or refused application back (title, purpose may change; amount
+    and budget line may not). A returned one still holds its pre-commitment and starts a new approval round at
+    once; a withdrawn or refused one holds nothing, so the budget is asked again first (with the approved
+    over-budget override the caller names, if any) and a refusal leaves it refused, as a first submission."""
     with uow:
-        app = uow.applications.get(cmd.application_id, for_update=True) if is_document_id(cmd.application_id) else None
-        if app is None or app.org != ctx.org:
-            raise not_found("matter_application", cmd.application_id, "事前申请")
-        app.resubmit(ctx.actor, title=cmd.title, purpose=cmd.purpose)
+        app = _own(uow, ctx, cmd.application_id, for_update=True)
+        reserve = app.resubmit(ctx.actor, title=cmd.title, purpose=cmd.purpose, override_id=cmd.override_id)
         uow.applications.save_resubmission(app)
-        uow.publish(
-            ctx.event(
-                "payment.matter_application_resubmitted",
-                {
-                    "document": app.document,
-                    "unit": app.unit,
-                    "applicant": app.applicant,
-                    "budget_line_id": app.budget_line_id,
-                    "amount": money_str(app.amount),
-                    "title": app.title,
-                    "purpose": app.purpose,
-                    "major_matter": app.major_matter,
-                    **ctx.client(),
-                },
-                producer=PRODUCER,
-                subject=app.subject,
-                actor=app.applicant,
+        if not reserve:
+            uow.publish(
+                ctx.event(
+                    "payment.matter_application_resubmitted",
+                    {**_approval_request(app), **ctx.client()},
+                    producer=PRODUCER,
+                    subject=app.subject,
+                    actor=app.applicant,
+                )
             )
-        )
+        uow.commit()
+    if reserve:
+        return _reserve_and_submit(app, uow, ctx, budget)
+    return view(app)
+
+
+def cancel_matter_application(
+    cmd: commands.EndMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext
+) -> dict[str, Any]:
+    """作废: the applicant gives up a withdrawn, returned or refused application. The budget hears
+    `payment.application_cancelled` and releases whatever the application still holds."""
+    with uow:
+        app = _own(uow, ctx, cmd.application_id, for_update=True)
+        app.cancel(ctx.actor, cmd.reason)
+        _publish_end(uow, ctx, app, "payment.application_cancelled", cmd.reason)
         uow.commit()
     return view(app)
+
+
+def close_matter_application(
+    cmd: commands.EndMatterApplication, uow: PaymentUnitOfWork, ctx: CallContext
+) -> dict[str, Any]:
+    """结项: the applicant (or finance) closes an approved matter; the budget hears
+    `payment.application_closed` and releases the unspent remainder of its pre-commitment."""
+    with uow:
+        app = _own(uow, ctx, cmd.application_id, for_update=True)
+        roles = frozenset(ctx.viewer.roles) if ctx.viewer is not None else frozenset()
+        app.close(ctx.actor, roles, cmd.reason)
+        _publish_end(uow, ctx, app, "payment.application_closed", cmd.reason)
+        uow.commit()
+    return view(app)
+
+
+def _publish_end(uow: PaymentUnitOfWork, ctx: CallContext, app: MatterApplication, event: str, reason: str) -> None:
+    uow.applications.save_status(app)
+    uow.publish(
+        ctx.event(
+            event,
+            {
+                "document": app.document,
+                "unit": app.unit,
+                "budget_line_id": app.budget_line_id,
+                "amount": money_str(app.amount),
+                "reason": reason,
+                "by": ctx.actor,
+            },
+            producer=PRODUCER,
+            subject=app.subject,
+        )
+    )
+
+
+def _own(uow: PaymentUnitOfWork, ctx: CallContext, application_id: str, for_update: bool) -> MatterApplication:
+    """An application the caller's data scope reads (else 404, as if it did not exist), locked for a change."""
+    app = uow.applications.get(application_id, for_update=for_update) if is_document_id(application_id) else None
+    if app is None or app.org != ctx.org or not _readable(app, uow, ctx):
+        raise not_found("matter_application", application_id, "事前申请")
+    return app
+
+
+def _approval_request(app: MatterApplication) -> dict[str, Any]:
+    """What approval routes by, as the submitted and resubmitted events carry it."""
+    return {
+        "document": app.document,
+        "unit": app.unit,
+        "applicant": app.applicant,
+        "budget_line_id": app.budget_line_id,
+        "amount": money_str(app.amount),
+        "title": app.title,
+        "purpose": app.purpose,
+        "major_matter": app.major_matter,
+    }
 
 
 EVENT_HANDLERS = with_desk_handlers(

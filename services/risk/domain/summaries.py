@@ -21,6 +21,8 @@ LABELS: dict[str, str] = {
     "payment.matter_application_resubmitted": "{actor} 修改后重新提交事前申请 {no}「{title}」",
     "payment.matter_application_approved": "事前申请 {no} 审批通过",
     "payment.matter_application_rejected": "事前申请 {no} 被驳回：{reason}",
+    "payment.application_cancelled": "{by} 作废事前申请 {no}：{reason}",
+    "payment.application_closed": "{by} 结项事前申请 {no}：{reason}",
     "budget.pre_committed": "预算指标 {budget_line_id} 预占 {amount}，可用余额 {available}",
     "budget.pre_commitment_approved": "预算指标 {budget_line_id} 预占 {amount} 随审批通过确认",
     "budget.released": "预算指标 {budget_line_id} 释放预占 {amount}{because}，可用余额 {available}",

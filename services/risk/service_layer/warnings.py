@@ -40,7 +40,7 @@ PRODUCER = "risk"
 # Spending documents entering approval: what the split-purchase rule looks back on.
 SPEND_SUBMITTED = ("payment.matter_application_submitted",)
 # Spending documents that will never spend: they no longer add up to a split.
-SPEND_WITHDRAWN = ("payment.matter_application_rejected",)
+SPEND_WITHDRAWN = ("payment.matter_application_rejected", "payment.application_cancelled")
 # Budget moves that name the document which consumed money (and so may have crossed a warning line).
 BUDGET_MOVES = ("budget.pre_committed", "budget.committed", "budget.actualized")
 
@@ -111,8 +111,8 @@ def _others(
 
 
 def on_spend_withdrawn(event: Envelope, uow: RiskUnitOfWork) -> None:
-    """A rejected application leaves the split rule's history (and its tally); a warning it already took
-    part in stays."""
+    """A rejected or cancelled (作废) application leaves the split rule's history (and its tally); a warning it
+    already took part in stays."""
     document = event.payload["document"]
     dropped = uow.warnings.drop_spend(document["type"], document["id"])
     if dropped is None:

@@ -79,6 +79,15 @@ def test_a_finished_route_cannot_be_withdrawn():
     assert refused.value.code == "approval_route_not_in_progress"
 
 
+def test_a_returned_route_may_be_withdrawn_by_its_initiator_only():
+    route, task = start(STEPS[:1])
+    route.decide(task, "head", Decision.RETURN, "金额有误")
+    with pytest.raises(Forbidden):
+        actions.withdraw(route, "head", [task], "")
+    assert actions.withdraw(route, "clerk", [task], "不再需要") == []
+    assert route.status is RouteStatus.WITHDRAWN and route.status.resubmittable
+
+
 def test_a_withdrawn_route_is_resubmitted_as_a_new_round():
     route, task = start()
     actions.withdraw(route, "clerk", [task], "")

@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import inspect
 import tempfile
+import uuid
 from typing import Any
 
 import pytest
@@ -99,9 +100,20 @@ def fake() -> FakeRpc:
     return FakeRpc()
 
 
+class KeyedClient(TestClient):
+    """Every POST carries a fresh Idempotency-Key unless the test gives one, as a well-behaved client does
+    (creating POSTs answer 428 without one). `request("POST", ...)` sends none."""
+
+    def post(self, url: Any, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", None) or {})
+        if not any(k.lower() == "idempotency-key" for k in headers):
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+        return super().post(url, headers=headers, **kwargs)
+
+
 @pytest.fixture
 def client(fake, cfg):
-    with TestClient(create_app(rpc=fake, settings=cfg), raise_server_exceptions=False) as test_client:
+    with KeyedClient(create_app(rpc=fake, settings=cfg), raise_server_exceptions=False) as test_client:
         yield test_client
 
 

@@ -47,6 +47,22 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     },
     "payment.matter_application_approved": {"document": DOCUMENT},
     "payment.matter_application_rejected": {"document": DOCUMENT, "reason": "超出支出标准"},
+    "payment.application_cancelled": {
+        "document": DOCUMENT,
+        "unit": "dzb",
+        "budget_line_id": "2026-DZB-30201-01",
+        "amount": "1200.00",
+        "reason": "活动取消",
+        "by": "clerk",
+    },
+    "payment.application_closed": {
+        "document": DOCUMENT,
+        "unit": "dzb",
+        "budget_line_id": "2026-DZB-30201-01",
+        "amount": "1200.00",
+        "reason": "活动已结束",
+        "by": "finance",
+    },
     "payment.standard_exceeded": {
         "document": DOCUMENT,
         "unit": "dzb",

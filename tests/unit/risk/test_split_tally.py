@@ -207,3 +207,18 @@ def test_the_tally_decides_as_the_whole_history_would(events):
             assert got.evidence["others_count"] == expected.evidence["others_count"]
             assert got.evidence["others"] == expected.evidence["others"]
             assert got.message == expected.message
+
+
+def test_a_cancelled_application_leaves_the_split_history_like_a_rejected_one():
+    uow = FakeUow()
+    first, second, third = (spend(i, "20000.00", T0 + timedelta(days=i)) for i in range(3))
+    assert judged(uow, first) is None and judged(uow, second) is None
+    cancelled = Envelope(
+        type="payment.application_cancelled",
+        payload={"document": second.document.as_dict(), "reason": "活动取消"},
+        org="xinqiao",
+        producer="payment",
+    )
+    assert cancelled.type in warnings.SPEND_WITHDRAWN
+    warnings.on_spend_withdrawn(cancelled, uow)
+    assert judged(uow, third) is None  # 40,000.00 of live parts: under the threshold
