@@ -30,7 +30,7 @@ GATEWAY_ISSUER, SERVICE_ISSUER = "ic-gateway", "ic-service"
 ANONYMOUS = "anonymous"
 # What the gateway calls before anyone signed in, and what a service may call on its own (service.method).
 ANONYMOUS_CALLS = frozenset({"org.authenticate", "org.refresh_session"})
-SYSTEM_CALLS = frozenset({"budget.reserve", "budget.check_standard", "org.list_units", "org.get_user"})
+SYSTEM_CALLS = frozenset({"budget.reserve", "budget.check_standard", "org.list_units"})
 
 
 @dataclass(frozen=True)

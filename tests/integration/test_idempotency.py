@@ -43,7 +43,7 @@ def fire_at_once(api, path, bodies, key):
     headers = {**api.http.headers, "Idempotency-Key": key}
 
     def send(body):
-        with httpx.Client(base_url=str(api.http.base_url), headers=headers, timeout=60) as client:
+        with httpx.Client(base_url=str(api.http.base_url), headers=headers, auth=api.http.auth, timeout=60) as client:
             start.wait()
             return body, client.post(path, json=body)
 
