@@ -1,7 +1,8 @@
 """The RPC entrypoint every service declares (`from ic_platform.entrypoints import rpc`): nameko's, guarded at
 the edge. Before a worker starts, every text in the call's arguments is looked at: one holding a control
 character (NUL makes PostgreSQL fail the statement, i.e. a 500) is refused as invalid input naming the
-argument, whether or not the entrypoint parses a Command (`get_line(budget_line_id)` does not)."""
+argument, whether or not the entrypoint parses a Command (`get_line(budget_line_id)` does not). After it, a
+database outage is answered as Unavailable (503, retry later), not as an internal error (ic_platform/outage.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from nameko.rpc import Rpc
 
 from ic_platform.commands import refuse_control_characters
+from ic_platform.outage import as_unavailable
 
 
 class GuardedRpc(Rpc):
@@ -17,6 +19,9 @@ class GuardedRpc(Rpc):
         super().check_signature(args, kwargs)
         # Raised here, the refusal goes back to the caller as the entrypoint's own error would.
         refuse_control_characters({**{str(i): a for i, a in enumerate(args)}, **kwargs})
+
+    def handle_result(self, message, worker_ctx, result, exc_info):  # noqa: ANN001, ANN201 - nameko's signature
+        return super().handle_result(message, worker_ctx, result, as_unavailable(exc_info))
 
 
 rpc = GuardedRpc.decorator
