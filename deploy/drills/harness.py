@@ -47,6 +47,7 @@ class Result:
     longest_s: float
     recovery_s: float  # from the fault healed (or, for a kill, from the kill) to the first 201 after the last failure
     counts: Counts
+    seconds: float = 0.0  # the whole drill of this fault: warm-up, fault, recovery, more load, settling, counts
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -191,6 +192,7 @@ class Drill:
         counts = self._settle()
         attempts = load.since(began)
         result = self._result(fault, attempts, healed, load.operations - ops_before, counts)
+        result.seconds = time.monotonic() - began
         self.results.append(result)
         self._say(f"[drill] {fault.name}: {summary(result)}")
         load.resume()
@@ -283,7 +285,7 @@ def summary(r: Result) -> str:
         f"ops {r.operations}, 503 {r.unavailable} (Retry-After {r.with_retry_after}), refused {r.refused_connections}, "
         f"other 5xx {r.other_5xx}, hangs {r.hangs}, longest {r.longest_s:.1f}s, recovery {r.recovery_s:.1f}s; "
         f"lost {c.lost_events}, duplicated {c.duplicated}, dead {c.dead_lettered}, acked-lost {c.acked_lost}, "
-        f"overspend {c.overspend}, unaccounted {c.unaccounted}" + (f"; NOTES {r.notes[:3]}" if r.notes else "")
+        f"overspend {c.overspend}, unaccounted {c.unaccounted}; {r.seconds:.0f}s" + (f"; NOTES {r.notes[:3]}" if r.notes else "")
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import kombu.exceptions
 import psycopg
 import pytest
 import sqlalchemy.exc as sa_exc
@@ -31,6 +32,8 @@ def _dbapi(cls, orig: Exception, invalidated: bool = False) -> sa_exc.DBAPIError
         _dbapi(sa_exc.ProgrammingError, psycopg.ProgrammingError("x"), invalidated=True),
         sa_exc.TimeoutError("QueuePool limit of size 2 overflow 1 reached, connection timed out"),
         psycopg.OperationalError("connection failed: Connection refused"),
+        kombu.exceptions.OperationalError("Server unexpectedly closed connection"),
+        ConnectionResetError(104, "Connection reset by peer"),
     ],
 )
 def test_a_lost_or_refused_database_connection_is_an_outage(exc):
@@ -75,3 +78,25 @@ def test_the_rpc_entrypoint_answers_an_outage_as_unavailable():
     bug = _exc_info(ValueError("a bug"))
     rpc.handle_result("message", None, None, bug)
     assert seen[-1] is bug
+
+
+def test_a_reply_the_broker_cannot_take_is_given_up_not_raised():
+    """Raised, it would kill the service's container, every worker in it; the caller times out instead."""
+    from ic_platform.entrypoints import GuardedRpc
+
+    class Consumer:
+        def __init__(self, error: Exception):
+            self.error = error
+
+        def handle_result(self, message, result, exc_info):  # noqa: ANN001, ANN201
+            raise self.error
+
+    class Message:
+        properties = {"reply_to": "rpc.reply-x"}
+
+    rpc = GuardedRpc.__new__(GuardedRpc)
+    rpc.rpc_consumer = Consumer(kombu.exceptions.OperationalError("Server unexpectedly closed connection"))
+    assert rpc.handle_result(Message(), None, {"ok": True}, None) == ({"ok": True}, None)
+    rpc.rpc_consumer = Consumer(ValueError("a bug in serialising the answer"))
+    with pytest.raises(ValueError):
+        rpc.handle_result(Message(), None, {"ok": True}, None)
