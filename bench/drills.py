@@ -17,9 +17,11 @@ LOG_DIR = Path("var/bench-logs/drills")
 def main(argv: list[str]) -> int:
     short = argv[:1] == ["short"]
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    after_ops = int(os.environ.get("IC_DRILL_OPS", "20" if short else "200"))
+    after_ops = int(os.environ.get("IC_DRILL_OPS", "20" if short else "150"))
     started = time.monotonic()
-    with open(LOG_DIR / "stack.log", "w", encoding="utf-8") as log, Drill(log_dir=str(LOG_DIR), stream=log) as drill:
+    clerks = int(os.environ.get("IC_DRILL_CLERKS", "3" if short else "6"))
+    log = open(LOG_DIR / "stack.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below, after the drill
+    with log, Drill(clerks=clerks, log_dir=str(LOG_DIR), stream=log) as drill:
         print(f"[drills] system up in {time.monotonic() - started:.0f}s", flush=True)
         for fault in catalogue(short):
             result = drill.run(fault, after_ops=after_ops)

@@ -33,29 +33,40 @@ def _broker_resume(d: Drill) -> None:
     os.kill(d.broker_pid(), signal.SIGCONT)
 
 
-BROKER_CRASH = Fault("RabbitMQ killed (SIGKILL) and started", _broker_crash, _broker_start, hold_s=1.0)
-BROKER_PAUSE = Fault("RabbitMQ paused (SIGSTOP) 5 s, resumed", _broker_pause, _broker_resume, hold_s=5.0)
-PG_CRASH = Fault("PostgreSQL stopped -m immediate and started", lambda d: d.pg.crash(), lambda d: d.pg.start(), 1.0)
-PG_CUT = Fault("connections to PostgreSQL cut 3 s", lambda d: d.pg_proxy.cut(), lambda d: d.pg_proxy.heal(), 3.0)
-PG_SLOW = Fault(
-    "PostgreSQL 300 ms slower per packet 5 s", lambda d: d.pg_proxy.delay(0.3), lambda d: d.pg_proxy.heal(), 5.0
-)
-AMQP_CUT = Fault("connections to RabbitMQ cut 3 s", lambda d: d.amqp_proxy.cut(), lambda d: d.amqp_proxy.heal(), 3.0)
-AMQP_SLOW = Fault(
-    "RabbitMQ 500 ms slower per packet 5 s", lambda d: d.amqp_proxy.delay(0.5), lambda d: d.amqp_proxy.heal(), 5.0
-)
+def _pg_crash(d: Drill) -> None:
+    d.pg.crash()
+
+
+def _pg_start(d: Drill) -> None:
+    d.pg.start()
 
 
 def catalogue(short: bool) -> list[Fault]:
+    """Every fault; the short form kills only the services on the submission's path and holds faults shorter."""
+    hold = 3.0 if short else 6.0
     victims = ON_THE_PATH if short else SERVICES
     return [
         *(kill(s) for s in victims),
         kill("gateway"),
-        BROKER_CRASH,
-        BROKER_PAUSE,
-        PG_CRASH,
-        PG_CUT,
-        PG_SLOW,
-        AMQP_CUT,
-        AMQP_SLOW,
+        Fault("RabbitMQ killed (SIGKILL) and started", _broker_crash, _broker_start, hold_s=1.0),
+        Fault(f"RabbitMQ paused (SIGSTOP) {hold:g} s, resumed", _broker_pause, _broker_resume, hold),
+        Fault("PostgreSQL stopped -m immediate and started", _pg_crash, _pg_start, hold_s=1.0),
+        Fault(
+            f"connections to PostgreSQL cut {hold:g} s", lambda d: d.pg_proxy.cut(), lambda d: d.pg_proxy.heal(), hold
+        ),
+        Fault(
+            f"PostgreSQL +300 ms per packet {hold:g} s",
+            lambda d: d.pg_proxy.delay(0.3),
+            lambda d: d.pg_proxy.heal(),
+            hold,
+        ),
+        Fault(
+            f"connections to RabbitMQ cut {hold:g} s", lambda d: d.amqp_proxy.cut(), lambda d: d.amqp_proxy.heal(), hold
+        ),
+        Fault(
+            f"RabbitMQ +1 s per packet {hold:g} s",
+            lambda d: d.amqp_proxy.delay(1.0),
+            lambda d: d.amqp_proxy.heal(),
+            hold,
+        ),
     ]

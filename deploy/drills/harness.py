@@ -45,7 +45,8 @@ class Result:
     other_5xx: int  # any 5xx but 503: a defect
     hangs: int  # attempts longer than HANG_S
     longest_s: float
-    recovery_s: float  # from the fault healed (or, for a kill, from the kill) to the first 201 after the last failure
+    recovery_s: float  # from the fault healed (for a kill: the kill) to the first 201 after the last failure
+    outage_s: float  # as the clients saw it: from the first failed attempt to the first 201 after the last one
     counts: Counts
     seconds: float = 0.0  # the whole drill of this fault: warm-up, fault, recovery, more load, settling, counts
     notes: list[str] = field(default_factory=list)
@@ -227,17 +228,12 @@ class Drill:
     def _result(self, fault: Fault, attempts: list[Attempt], healed: float, ops: int, counts: Counts) -> Result:
         failed = [a for a in attempts if a.status is None or a.status >= 500]
         last_failure = max((a.started + a.seconds for a in failed), default=None)
-        recovery = 0.0
+        recovery = outage = 0.0
         if last_failure is not None:
-            first_ok = min(
-                (
-                    a.started + a.seconds
-                    for a in attempts
-                    if a.op == "submit" and a.status == 201 and a.started >= last_failure
-                ),
-                default=float("nan"),
-            )
+            ok = [a for a in attempts if a.op == "submit" and a.status == 201 and a.started >= last_failure]
+            first_ok = min((a.started + a.seconds for a in ok), default=float("nan"))
             recovery = max(0.0, first_ok - healed)
+            outage = first_ok - min(a.started for a in failed)
         notes = list(self.load.answers.other)
         self.load.answers.other.clear()
         refused = sum(1 for a in attempts if a.status is None)
@@ -254,6 +250,7 @@ class Drill:
             hangs=sum(1 for a in attempts if a.seconds > HANG_S),
             longest_s=max((a.seconds for a in attempts), default=0.0),
             recovery_s=recovery,
+            outage_s=outage,
             counts=counts,
             notes=notes,
         )
@@ -283,21 +280,25 @@ def summary(r: Result) -> str:
     c = r.counts
     return (
         f"ops {r.operations}, 503 {r.unavailable} (Retry-After {r.with_retry_after}), refused {r.refused_connections}, "
-        f"other 5xx {r.other_5xx}, hangs {r.hangs}, longest {r.longest_s:.1f}s, recovery {r.recovery_s:.1f}s; "
+        f"other 5xx {r.other_5xx}, hangs {r.hangs}, longest {r.longest_s:.1f}s, outage {r.outage_s:.1f}s, "
+        f"recovery {r.recovery_s:.1f}s; "
         f"lost {c.lost_events}, duplicated {c.duplicated}, dead {c.dead_lettered}, acked-lost {c.acked_lost}, "
-        f"overspend {c.overspend}, unaccounted {c.unaccounted}; {r.seconds:.0f}s" + (f"; NOTES {r.notes[:3]}" if r.notes else "")
+        f"overspend {c.overspend}, unaccounted {c.unaccounted}; {r.seconds:.0f}s"
+        + (f"; NOTES {r.notes[:3]}" if r.notes else "")
     )
 
 
 def table(results: list[Result]) -> str:
     head = (
-        "| fault | operations | 503 (with Retry-After) | other 5xx | hangs | longest wait | recovery | lost | "
-        "duplicated | dead-lettered | acked-but-lost | overspend |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "| fault | operations | 503 (with Retry-After) | refused / other 5xx | hangs | longest wait | outage seen "
+        "| recovery after heal | lost | duplicated | dead-lettered | acked-but-lost | overspend |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     rows = [
-        f"| {r.fault} | {r.operations} | {r.unavailable} ({r.with_retry_after}) | {r.other_5xx} | {r.hangs} | "
-        f"{r.longest_s:.1f} s | {r.recovery_s:.1f} s | {r.counts.lost_events} | {r.counts.duplicated} | "
-        f"{r.counts.dead_lettered} | {r.counts.acked_lost} | {r.counts.overspend} |"
+        f"| {r.fault} | {r.operations} | {r.unavailable} ({r.with_retry_after}) | {r.refused_connections} / "
+        f"{r.other_5xx} | {r.hangs} | {r.longest_s:.1f} s | {r.outage_s:.1f} s | {r.recovery_s:.1f} s | "
+        f"{r.counts.lost_events} | {r.counts.duplicated} | {r.counts.dead_lettered} | {r.counts.acked_lost} | "
+        f"{r.counts.overspend} |"
         for r in results
     ]
     return "\n".join([head, *rows])

@@ -31,7 +31,7 @@ def drill() -> Iterator[Drill]:
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_the_system_survives(drill: Drill, fault: Fault):
-    r = drill.run(fault, warm_ops=5, after_ops=int(os.environ.get("IC_DRILL_OPS", "12")))
+    r = drill.run(fault, warm_ops=3, after_ops=int(os.environ.get("IC_DRILL_OPS", "8")))
     print(f"\n[drill] {fault.name}: {summary(r)}")
     c = r.counts
     assert (c.lost_events, c.duplicated, c.dead_lettered, c.acked_lost) == (0, 0, 0, 0), summary(r)
