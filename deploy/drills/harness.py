@@ -8,11 +8,13 @@ servers directly, so that a fault never hides from the check that looks for its 
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +51,7 @@ class Result:
     outage_s: float  # as the clients saw it: from the first failed attempt to the first 201 after the last one
     counts: Counts
     seconds: float = 0.0  # the whole drill of this fault: warm-up, fault, recovery, more load, settling, counts
+    timings: str = ""  # how long injecting and undoing the fault took (e.g. the broker's boot)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -119,13 +122,19 @@ class Drill:
         return self
 
     def _setup(self) -> None:
-        self.pg.create()
-        self.broker.start()
-        self.amqp_proxy = FaultProxy("amqp", self.broker.port).start()
-        self.pg_proxy = FaultProxy("postgres", self.pg.port).start()
-        self.stack = DrillStack(self.broker, self.pg, self.amqp_proxy, self.pg_proxy, log_dir=self.log_dir)
-        self.stack.create()
-        self.lines = self._lines()
+        # The broker boots (~10 s) while the cluster is made, migrated and seeded: neither needs the other.
+        booting = ThreadPoolExecutor(1)
+        broker_up = booting.submit(self.broker.start)
+        try:
+            self.pg.create()
+            self.amqp_proxy = FaultProxy("amqp", self.broker.port).start()
+            self.pg_proxy = FaultProxy("postgres", self.pg.port).start()
+            self.stack = DrillStack(self.broker, self.pg, self.amqp_proxy, self.pg_proxy, log_dir=self.log_dir)
+            self.stack.create()
+            self.lines = self._lines()
+        finally:
+            booting.shutdown(wait=True)
+        broker_up.result()
         self.stack.start(stream=self.stream or sys.stderr)
         self.engines = {s: _checking_engine(self.stack.direct.database_url(s)) for s in SERVICES}
         self.counter = Counter(self.engines, self.lines)
@@ -183,17 +192,20 @@ class Drill:
         began = time.monotonic()
         ops_before = load.operations
         fault.inject(self)
+        injected = time.monotonic()
         if fault.heal is not None:
             time.sleep(fault.hold_s)
             fault.heal(self)
         healed = time.monotonic()
-        self._wait_recovered(healed)
+        timings = f"inject {injected - began:.1f}s, heal {healed - injected - (fault.hold_s if fault.heal else 0):.1f}s"
+        self._wait_recovered(began, healed)
         self._wait_ops(after_ops)
         load.pause()
         counts = self._settle()
         attempts = load.since(began)
         result = self._result(fault, attempts, healed, load.operations - ops_before, counts)
         result.seconds = time.monotonic() - began
+        result.timings = timings
         self.results.append(result)
         self._say(f"[drill] {fault.name}: {summary(result)}")
         load.resume()
@@ -204,10 +216,11 @@ class Drill:
         while self.load.operations < target and time.monotonic() < deadline:
             time.sleep(0.1)
 
-    def _wait_recovered(self, healed: float, timeout: float = 120) -> None:
+    def _wait_recovered(self, began: float, healed: float, timeout: float = 120) -> None:
+        """Until a submission succeeds that was sent after the fault was undone and after the last one that failed."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if any(a.op == "submit" and a.status == 201 for a in self.load.since(healed)):
+            if not math.isnan(_first_success(self.load.since(began), healed)):
                 return
             time.sleep(0.1)
 
@@ -226,14 +239,12 @@ class Drill:
             time.sleep(0.5)
 
     def _result(self, fault: Fault, attempts: list[Attempt], healed: float, ops: int, counts: Counts) -> Result:
-        failed = [a for a in attempts if a.status is None or a.status >= 500]
-        last_failure = max((a.started + a.seconds for a in failed), default=None)
-        recovery = outage = 0.0
-        if last_failure is not None:
-            ok = [a for a in attempts if a.op == "submit" and a.status == 201 and a.started >= last_failure]
-            first_ok = min((a.started + a.seconds for a in ok), default=float("nan"))
-            recovery = max(0.0, first_ok - healed)
-            outage = first_ok - min(a.started for a in failed)
+        # "Submits succeed again": only failed submissions count for the outage (a decision may fail too: counted
+        # among the 503s, not here).
+        failed = [a for a in attempts if a.op == "submit" and _failed(a)]
+        first_ok = _first_success(attempts, healed)
+        recovery = max(0.0, first_ok - healed) if failed else 0.0
+        outage = first_ok - min(a.started for a in failed) if failed else 0.0
         notes = list(self.load.answers.other)
         self.load.answers.other.clear()
         refused = sum(1 for a in attempts if a.status is None)
@@ -246,7 +257,7 @@ class Drill:
             unavailable=sum(1 for a in attempts if a.status == 503),
             with_retry_after=sum(1 for a in attempts if a.status == 503 and a.retry_after),
             refused_connections=refused,
-            other_5xx=sum(1 for a in attempts if a.status is not None and a.status >= 500 and a.status != 503),
+            other_5xx=sum(1 for a in attempts if _failed(a) and a.status is not None and a.status != 503),
             hangs=sum(1 for a in attempts if a.seconds > HANG_S),
             longest_s=max((a.seconds for a in attempts), default=0.0),
             recovery_s=recovery,
@@ -271,6 +282,19 @@ class Drill:
         wait_ready(self.stack.base_url + "/readyz", timeout=120)
 
 
+def _failed(a: Attempt) -> bool:
+    return a.status is None or a.status >= 500
+
+
+def _first_success(attempts: list[Attempt], healed: float) -> float:
+    """When the first submission ended with 201 that was sent after `healed` and after every failed submission
+    ended; NaN when there is none (yet)."""
+    failed_until = max((a.started + a.seconds for a in attempts if a.op == "submit" and _failed(a)), default=healed)
+    after = max(healed, failed_until)
+    ok = [a.started + a.seconds for a in attempts if a.op == "submit" and a.status == 201 and a.started >= after]
+    return min(ok, default=math.nan)
+
+
 def _checking_engine(url: str) -> sa.Engine:
     """The counts' own connections: checked before each use, since the database may have been crashed since."""
     return sa.create_engine(url, pool_size=1, max_overflow=2, pool_pre_ping=True)
@@ -283,7 +307,7 @@ def summary(r: Result) -> str:
         f"other 5xx {r.other_5xx}, hangs {r.hangs}, longest {r.longest_s:.1f}s, outage {r.outage_s:.1f}s, "
         f"recovery {r.recovery_s:.1f}s; "
         f"lost {c.lost_events}, duplicated {c.duplicated}, dead {c.dead_lettered}, acked-lost {c.acked_lost}, "
-        f"overspend {c.overspend}, unaccounted {c.unaccounted}; {r.seconds:.0f}s"
+        f"overspend {c.overspend}, unaccounted {c.unaccounted}; {r.seconds:.0f}s ({r.timings})"
         + (f"; NOTES {r.notes[:3]}" if r.notes else "")
     )
 

@@ -7,6 +7,7 @@ client answered 503 with Retry-After (or, with the gateway itself killed, refuse
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +32,7 @@ def drill() -> Iterator[Drill]:
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_the_system_survives(drill: Drill, fault: Fault):
-    r = drill.run(fault, warm_ops=3, after_ops=int(os.environ.get("IC_DRILL_OPS", "8")))
+    r = drill.run(fault, warm_ops=2, after_ops=int(os.environ.get("IC_DRILL_OPS", "6")))
     print(f"\n[drill] {fault.name}: {summary(r)}")
     c = r.counts
     assert (c.lost_events, c.duplicated, c.dead_lettered, c.acked_lost) == (0, 0, 0, 0), summary(r)
@@ -40,4 +41,4 @@ def test_the_system_survives(drill: Drill, fault: Fault):
     assert r.unavailable == r.with_retry_after, f"a 503 without Retry-After: {summary(r)}"
     assert r.hangs == 0 and r.longest_s <= HANG_S, f"a client waited past {HANG_S}s: {summary(r)}"
     assert not r.notes, summary(r)
-    assert r.recovery_s == r.recovery_s, f"submissions never succeeded again: {summary(r)}"  # not NaN
+    assert not math.isnan(r.recovery_s), f"submissions never succeeded again: {summary(r)}"
