@@ -41,6 +41,10 @@ class PrivatePostgres:
         """Stop at once, as a power cut would stop the server process: no checkpoint, clients cut off."""
         self._ctl("stop", "-m", "immediate")
 
+    def checkpoint(self) -> None:
+        command = ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-qc", "CHECKPOINT"]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
     def drop(self) -> None:
         subprocess.run(["pg_dropcluster", "--stop", VERSION, self.name], capture_output=True, timeout=60)
 
