@@ -26,8 +26,13 @@ def main(argv: list[str]) -> int:
         for fault in catalogue(short):
             result = drill.run(fault, after_ops=after_ops)
             print(f"  {fault.name}: {'ok' if result.passed else 'FAILED'} — {summary(result)}", flush=True)
-        operations = drill.load.operations
-    print(f"\n{operations} operations, {time.monotonic() - started:.0f}s in all\n")
+        operations, answers = drill.load.operations, drill.load.answers
+        events = drill.results[-1].counts.events if drill.results else 0
+    print(
+        f"\n{operations} operations, {time.monotonic() - started:.0f}s in all: {len(answers.accepted)} submissions "
+        f"accepted, {answers.refused} refused for want of money (the tight line), {len(answers.decided)} decisions, "
+        f"{events} events published and consumed\n"
+    )
     print(table(drill.results))
     return 0 if all(r.passed for r in drill.results) else 1
 
