@@ -100,7 +100,7 @@ class DrillStack(ThrowawayStack):
 
     def destroy(self) -> None:
         if self.supervisor:
-            self.supervisor.stop()
+            self.supervisor.stop(timeout=3)  # a drill's copy needs no graceful stop: it is thrown away
 
 
 class Drill:
@@ -122,6 +122,7 @@ class Drill:
         return self
 
     def _setup(self) -> None:
+        started = time.monotonic()
         # The broker boots (~10 s) while the cluster is made, migrated and seeded: neither needs the other.
         booting = ThreadPoolExecutor(1)
         broker_up = booting.submit(self.broker.start)
@@ -138,7 +139,9 @@ class Drill:
         finally:
             booting.shutdown(wait=True)
         broker_up.result()
+        made = time.monotonic()
         self.stack.start(stream=self.stream or sys.stderr)
+        self._say(f"[drill] made and seeded in {made - started:.0f}s, started in {time.monotonic() - made:.0f}s")
         self.engines = {s: _checking_engine(self.stack.direct.database_url(s)) for s in SERVICES}
         self.counter = Counter(self.engines, self.lines)
         self.load = Load(self.stack.base_url, self.lines, clerks=self.clerks, timeout_s=HANG_S + 20)
@@ -204,7 +207,9 @@ class Drill:
         self._wait_recovered(began, healed)
         self._wait_ops(after_ops)
         load.pause()
+        settling = time.monotonic()
         counts = self._settle()
+        timings += f", settle {time.monotonic() - settling:.1f}s"
         attempts = load.since(began)
         result = self._result(fault, attempts, healed, load.operations - ops_before, counts)
         result.seconds = time.monotonic() - began
