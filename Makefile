@@ -42,6 +42,7 @@ lint: install
 
 bench: install infra
 	$(PY) -m bench
+	$(PY) -m bench.drills
 	$(MAKE) fuzz
 
 # schemathesis against a throwaway stack, as two users of different units, all phases (bench/fuzz.py)

@@ -2,7 +2,11 @@
 
 Domain errors raised by a service arrive as nameko RemoteErrors whose exc_args are DomainError's args
 (code, message, details as JSON text, status), so they are rebuilt here without importing the service. Anything else
-that went wrong remotely is an internal error: its text stays in the log, the caller gets a trace id."""
+that went wrong remotely is an internal error: its text stays in the log, the caller gets a trace id.
+
+An outage (the broker unreachable, a service silent past the RPC timeout, a service's database down) is a 503
+with Retry-After, whichever it was: the caller may send the same request again (creating POSTs carry an
+Idempotency-Key, so a retry never creates twice) and is never left waiting longer than the RPC timeout."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 from ic_platform.tracing import current_trace_id
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_S = 2  # seconds: a service restarts, a broker or database connection comes back, in a few
 
 # exc_type (the class name nameko sends) → the status its class stands for, when exc_args lack one.
 DOMAIN_TYPES = {"DomainError": 400, "NotFound": 404, "Conflict": 409, "InvalidInput": 422, "Forbidden": 403}
@@ -59,6 +64,8 @@ def error_response(
     status: int, code: str, message: str, details: dict[str, Any] | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
+    if status == 503:  # every "not now" says when to try again
+        headers = {"Retry-After": str(RETRY_AFTER_S), **(headers or {})}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -102,8 +109,10 @@ async def _on_remote(_request: Request, exc: RemoteError) -> JSONResponse:
 
 
 async def _on_timeout(_request: Request, exc: RpcTimeout) -> JSONResponse:
+    # 503, not 504: to the client it is the same outage (try again later), and it may have run: the retry with
+    # the same Idempotency-Key gets the first answer.
     log.warning("rpc timeout: %s", exc)
-    return error_response(504, "upstream_timeout", "服务响应超时，请稍后重试", {"trace_id": current_trace_id()})
+    return error_response(503, "upstream_timeout", "服务响应超时，请稍后重试", {"trace_id": current_trace_id()})
 
 
 async def _on_unavailable(_request: Request, exc: ServiceUnavailable) -> JSONResponse:

@@ -12,7 +12,7 @@ new route is documented without anyone writing its errors down:
 | 422 | every route under /api (input refused by the gateway or the service) |
 | 428 | a creating POST (status 201, or a route depending on `idempotency_key_required`): it needs an
 |     | Idempotency-Key |
-| 503, 504 | the route calls a service (down, or too slow) |
+| 503 | the route calls a service (down, too slow, or its database down): with Retry-After |
 
 A route or dependency that answers something else (a 413, a 415, a 401 at sign-in, a 403 decided inline)
 says so with `@answers(status, ...)`. Every error answer has the one error body, `ErrorBody`."""
@@ -41,10 +41,10 @@ DESCRIPTIONS = {
     423: "登录失败次数过多，账号已临时锁定（Retry-After 给出需等待的秒数）",
     428: "缺少 Idempotency-Key 请求头（创建类请求必须提供，防止重复提交）",
     429: "请求过于频繁，请稍后再试（Retry-After 给出需等待的秒数）",
-    503: "服务暂不可用，请稍后重试",
-    504: "服务响应超时，请稍后重试",
+    503: "服务暂不可用或响应超时，请按 Retry-After 稍后重试",
 }
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
+RETRY_AFTER = {"description": "多少秒后可重试（同一 Idempotency-Key 重试不会重复创建）", "schema": {"type": "integer"}}
 _ANSWERS = "__ic_answers__"
 _WHY = "__ic_answers_why__"
 
@@ -91,7 +91,7 @@ def statuses_of(route: APIRoute) -> set[int]:
     if any(getattr(c, "__name__", "") == "current_user" for c in calls):
         statuses.add(401)
     if uses_service:
-        statuses |= {503, 504}
+        statuses.add(503)
     if changes:
         statuses |= {403, 404, 409}
     if route.dependant.path_params:
@@ -149,6 +149,7 @@ def document_errors(schema: dict[str, Any], routes: list[APIRoute]) -> dict[str,
                 responses[str(status)] = {
                     "description": described(route, status),
                     "content": {"application/json": {"schema": ref}},
+                    **({"headers": {"Retry-After": RETRY_AFTER}} if status == 503 else {}),
                 }
     for unused in ("HTTPValidationError", "ValidationError"):  # FastAPI's own 422 body, replaced above
         components.pop(unused, None)

@@ -79,5 +79,16 @@ class Forbidden(DomainError):
     status = 403
 
 
+class Unavailable(DomainError):
+    """Not the request's fault: something the service needs (its database) is down or cut off for the moment.
+    The gateway answers 503 with Retry-After; a retry with the same Idempotency-Key is safe."""
+
+    status = 503
+
+
+def unavailable() -> Unavailable:
+    return Unavailable("service_unavailable", "服务暂不可用（数据库连接中断），请稍后重试")
+
+
 def not_found(kind: str, key: Any, label: str) -> NotFound:
     return NotFound(f"{kind}_not_found", f"{label}不存在: {key}", {kind: str(key)})

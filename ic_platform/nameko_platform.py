@@ -34,7 +34,14 @@ log = logging.getLogger(__name__)
 REQUEUE_PAUSE_S = 2.0
 
 # A refusal from one service reaches a calling service as the same DomainError, not a RemoteError.
-for _cls in (errors.DomainError, errors.NotFound, errors.Conflict, errors.InvalidInput, errors.Forbidden):
+for _cls in (
+    errors.DomainError,
+    errors.NotFound,
+    errors.Conflict,
+    errors.InvalidInput,
+    errors.Forbidden,
+    errors.Unavailable,
+):
     deserialize_to_instance(_cls)
 
 

@@ -9,6 +9,7 @@ from ic_platform.context import CallContext
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
+from ic_platform.rpc_timeout import bounded
 from services.payment.service_layer import commands, handlers
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
@@ -21,7 +22,7 @@ class PaymentService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def submit_matter_application(self, **kwargs):
         return handlers.submit_matter_application(
-            commands.SubmitMatterApplication.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+            commands.SubmitMatterApplication.parse(kwargs), self.platform.uow(), self.platform.ctx, bounded(self.budget)
         )
 
     @rpc(expected_exceptions=DomainError)
@@ -57,7 +58,7 @@ class PaymentService(PlatformService):
 
     @timer(interval=15)
     def redrive_reserving(self):
-        handlers.redrive_reserving(self.platform.uow(), CallContext(org="-"), self.budget)
+        handlers.redrive_reserving(self.platform.uow(), CallContext(org="-"), bounded(self.budget))
 
 
 SERVICE = PaymentService

@@ -16,7 +16,7 @@ from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
 from ic_platform.documents import is_document_id
 from ic_platform.envelope import Envelope
-from ic_platform.errors import Conflict, DomainError, Forbidden, not_found
+from ic_platform.errors import Conflict, DomainError, Forbidden, Unavailable, not_found
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
@@ -104,6 +104,8 @@ def _reserve_and_submit(
             unit=app.unit,
             **({"override_id": app.override_id} if app.override_id else {}),
         )
+    except Unavailable:
+        raise  # the budget could not answer (its database is down): not a refusal; the retry or redrive finishes
     except DomainError as refusal:
         with uow:
             current = uow.applications.get(app.id, for_update=True)

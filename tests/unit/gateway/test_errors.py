@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from nameko.exceptions import serialize
 
-from ic_platform.errors import Conflict, not_found
+from ic_platform.errors import Conflict, not_found, unavailable
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 
 from .conftest import assert_error, bearer, fields
@@ -139,16 +139,33 @@ def test_a_foreign_class_called_not_found_is_not_a_domain_error(client, fake):
     assert_error(client.get(LINE, headers=bearer()), 500, "internal_error")
 
 
-def test_a_timeout_is_504(client, fake):
+def test_a_timeout_is_503_with_retry_after(client, fake):
     fake.on("budget", "get_line", RpcTimeout("no reply from budget.get_line within 3.5s"))
-    error = assert_error(client.get(LINE, headers=bearer()), 504, "upstream_timeout")
+    response = client.get(LINE, headers=bearer())
+    error = assert_error(response, 503, "upstream_timeout")
     assert error["message"] == "服务响应超时，请稍后重试"
+    assert response.headers["Retry-After"] == "2"
 
 
-def test_an_unreachable_service_is_503(client, fake):
+def test_an_unreachable_service_is_503_with_retry_after(client, fake):
     fake.on("budget", "get_line", ServiceUnavailable("no consumer for budget.get_line"))
-    error = assert_error(client.get(LINE, headers=bearer()), 503, "service_unavailable")
+    response = client.get(LINE, headers=bearer())
+    error = assert_error(response, 503, "service_unavailable")
     assert error["message"] == "服务暂不可用，请稍后重试"
+    assert response.headers["Retry-After"] == "2"
+
+
+def test_a_service_whose_database_is_down_is_503_with_retry_after(client, fake):
+    fake.on("budget", "get_line", remote(unavailable()))
+    response = client.get(LINE, headers=bearer())
+    error = assert_error(response, 503, "service_unavailable")
+    assert "数据库" in error["message"] and response.headers["Retry-After"] == "2"
+
+
+def test_the_openapi_document_says_retry_after_on_503(client):
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/budget-lines/{line_id}"]["get"]
+    assert "504" not in operation["responses"]
+    assert "Retry-After" in operation["responses"]["503"]["headers"]
 
 
 def test_any_other_remote_error_is_500_without_internals(client, fake):
