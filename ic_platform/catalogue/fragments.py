@@ -21,7 +21,7 @@ DOCUMENT = {
                 "budget_adjustment",
                 "budget_override",
                 "fiscal_year_reopen",
-                "procurement_plan",
+                "procurement_application",
                 "contract",
                 "payment_request",
                 "expense_claim",

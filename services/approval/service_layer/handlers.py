@@ -45,6 +45,7 @@ def _announced(event: Envelope) -> datetime:
 # `ic_platform.catalogue.fragments.approval_request`); the document's type picks the process definition.
 SUBMITTED = (
     "payment.matter_application_submitted",
+    "procurement.application_submitted",
     "budget.adjustment_submitted",
     "budget.override_requested",
     "budget.year_reopen_requested",
@@ -74,6 +75,7 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         "initiator": p["applicant"],
         "major_matter": p.get("major_matter", False) or bool(why),  # a rule's 三重一大 cannot be unticked
         "major_matter_why": "；".join(why),
+        "extra_approval": p.get("extra_approval", False),  # procurement: a method that needs reasons
     }
     steps = definition.resolve(attributes, uow.directory.of(event.org))
     route, task = Route.start(
@@ -128,6 +130,7 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         "initiator": route.initiator,
         "major_matter": p.get("major_matter", False) or bool(why),
         "major_matter_why": "；".join(why),
+        "extra_approval": p.get("extra_approval", False),
     }
     route.major_matter, route.major_reasons = attributes["major_matter"], tuple(why)
     steps = definition.resolve(attributes, uow.directory.of(event.org))
