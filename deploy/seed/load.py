@@ -80,6 +80,8 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
         standards = standards_seed.load(budget_engine, demo_org.ORG_CODE, demo_org.FISCAL_YEAR)
         _seed_decisions(org_engine, approval_engine, ctx)
         procurement = procurement_seed.load(procurement_engine, demo_org.ORG_CODE)
+        ics_line = next(line.code for line in demo_org.BUDGET_LINES if line.project == "内部控制管理系统运维及功能升级")
+        procurement_seed.sample(procurement_engine, budget_engine, demo_org.ORG_CODE, ics_line)
     finally:
         procurement_engine.dispose()
         org_engine.dispose()

@@ -37,6 +37,7 @@ def code_for(n: int) -> str:
 
 def load(engine, org: str) -> dict[str, int]:  # noqa: ANN001 - an engine
     from services.procurement.service_layer import commands, suppliers
+    from services.procurement.service_layer.common import publish
     from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
 
     uow = ProcurementUnitOfWork(engine)
@@ -65,8 +66,48 @@ def load(engine, org: str) -> dict[str, int]:  # noqa: ANN001 - an engine
                     "提供虚假材料谋取中标（演示数据）", date(2026, 1, 1), date(2028, 12, 31), "system", s.registered_at
                 )
                 uow.suppliers.save(s)
-                from services.procurement.service_layer.common import publish
-
                 publish(uow, ctx, s.events)
                 uow.commit()
     return {"suppliers": added}
+
+
+# A sample purchase in approval when the office opens: 党政办's system maintenance, on its own project line.
+SAMPLE_KEY = "demo-seed-procurement-1"
+SAMPLE = {
+    "title": "内部控制管理系统年度运维服务",
+    "items": [
+        {"name": "系统运维服务", "category": "services", "quantity": "12", "unit": "月", "unit_price": "28000.00"},
+        {"name": "等保测评服务", "category": "services", "quantity": "1", "unit": "次", "unit_price": "45000.00"},
+    ],
+    "method": "self_procurement",
+    "unit": "dzb",
+}
+
+
+class _LocalBudget:
+    """The budget's reserve, called in process: the seed runs before any service is up."""
+
+    def __init__(self, engine, ctx: CallContext):  # noqa: ANN001 - an engine
+        self.engine, self.ctx = engine, ctx
+
+    def reserve(self, **kwargs):  # noqa: ANN003, ANN201
+        from services.budget.service_layer import commands, handlers
+        from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
+
+        return handlers.reserve(commands.Reserve.parse(kwargs), BudgetUnitOfWork(self.engine), self.ctx)
+
+    def release_document(self, **kwargs):  # noqa: ANN003, ANN201
+        raise NotImplementedError("the seed cancels nothing")
+
+
+def sample(engine, budget_engine, org: str, line_id: str) -> str:  # noqa: ANN001 - engines
+    """Submit the sample once (its Idempotency-Key makes a second run find the first); its submission event
+    waits in the outbox until the services start, then approval routes it."""
+    from services.procurement.service_layer import commands, handlers
+    from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
+
+    ctx = CallContext(org=org, actor="clerk", idempotency_key=SAMPLE_KEY)
+    cmd = commands.SubmitApplication.parse({**SAMPLE, "budget_line_id": line_id})
+    return handlers.submit_application(cmd, ProcurementUnitOfWork(engine), ctx, _LocalBudget(budget_engine, ctx), None)[
+        "no"
+    ]
