@@ -86,6 +86,11 @@ class ApplicationBody(Body):
     major_matter: bool = Field(False, description="是否“三重一大”事项")
 
 
+class ResubmitBody(Body):
+    method: Method | None = Field(None, description="更正后的采购方式（不填则不变）")
+    justification: str | None = Field(None, max_length=2000, description="更正后的理由（不填则不变）")
+
+
 class PreviewBody(Body):
     items: list[ItemBody] = Field(min_length=1, max_length=200, description="采购内容")
     on: Day | None = Field(None, description="按该日有效的限额标准确定（默认今天）")
@@ -236,6 +241,14 @@ async def get_procurement_application(procurement_id: Ident, rpc: UserRpc) -> di
 @router.post("/procurement-applications/{procurement_id}/cancel", summary="作废采购申请（仅申请人，确定供应商前）")
 async def cancel_procurement_application(procurement_id: Ident, body: CancelBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "cancel_application", _kwargs(body, application_id=procurement_id))
+
+
+@router.post(
+    "/procurement-applications/{procurement_id}/resubmit",
+    summary="重新提交被退回（撤回）的采购申请（仅申请人；采购内容与资金不变）",
+)
+async def resubmit_procurement_application(procurement_id: Ident, body: ResubmitBody, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("procurement", "resubmit_application", _kwargs(body, application_id=procurement_id))
 
 
 @router.post("/procurement-applications/{procurement_id}/intention", status_code=201, summary="公开采购意向")

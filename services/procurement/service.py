@@ -25,6 +25,12 @@ class ProcurementService(PlatformService):
         return handlers.submit_application(cmd, self.platform.uow(), self.platform.ctx, self.budget, self.payment)
 
     @rpc(expected_exceptions=DomainError)
+    def resubmit_application(self, **kwargs):
+        """A returned or withdrawn application into a new approval round (applicant only)."""
+        cmd = commands.ResubmitApplication.parse(kwargs)
+        return handlers.resubmit_application(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def preview_method(self, **kwargs):
         return handlers.preview_method(commands.PreviewMethod.parse(kwargs), self.platform.uow(), self.platform.ctx)
 

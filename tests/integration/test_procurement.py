@@ -146,6 +146,22 @@ def test_from_an_approved_matter_application_through_a_tender_to_an_award(login,
     # Still nothing reserved twice: the line holds the matter application's 30,000 only.
     assert Decimal(line(clerk, line_id)["pre_committed"]) == pre_committed
 
+    # Every step is an event (risk's dossier of the application heard them all).
+    def heard():
+        body = clerk.get(f"{API}/dossiers/procurement_application/{app['id']}").json()
+        return {e["type"] for e in body.get("entries", [])}
+
+    expected = {
+        "procurement.application_submitted",
+        "procurement.application_approved",
+        "procurement.intention_published",
+        "procurement.tender_published",
+        "procurement.bid_received",
+        "procurement.bids_evaluated",
+        "procurement.award_decided",
+    }
+    eventually(lambda: expected <= heard())
+
 
 def test_a_method_weaker_than_the_thresholds_require_is_refused_with_its_rule_named(login, rpc):  # noqa: F811
     clerk = login("clerk")
@@ -245,3 +261,18 @@ def test_bad_input_is_a_422_naming_the_field_and_a_bad_credit_code_is_refused(lo
         f"{API}/suppliers", json={"credit_code": "91110105000073019X", "name": "某公司", "legal_representative": "某人"}
     )
     assert (bad.status_code, bad.json()["error"]["code"]) == (422, "credit_code_invalid")
+
+
+def test_a_returned_application_is_corrected_and_resubmitted_into_a_new_round(login, rpc):  # noqa: F811
+    clerk, head = login("clerk"), login("head")
+    line_id = new_line(rpc, "100000.00")
+    app = _apply(clerk, [_item("9000.00")], "self_procurement", budget_line_id=line_id).json()
+    decide(head, app["id"], "return", "请改用单一来源并说明理由")
+    path = f"{API}/procurement-applications/{app['id']}"
+    status_of(clerk, path, "returned")
+    bare = clerk.post(f"{path}/resubmit", json={"method": "single_source"})
+    assert (bare.status_code, bare.json()["error"]["code"]) == (409, "single_source_justification_required")
+    assert clerk.post(f"{path}/resubmit", json={}).json()["status"] == "submitted"  # as it was, a new round
+    assert head.post(f"{path}/resubmit", json={}).status_code in (403, 409)
+    assert Decimal(line(clerk, line_id)["pre_committed"]) == Decimal("9000.00")  # reserved once, kept
+    _approved(clerk, head, app["id"])

@@ -50,7 +50,11 @@ SUBMITTED = (
     "budget.override_requested",
     "budget.year_reopen_requested",
 )  # noqa: E501
-RESUBMITTED = ("payment.matter_application_resubmitted", "budget.adjustment_resubmitted")
+RESUBMITTED = (
+    "payment.matter_application_resubmitted",
+    "procurement.application_resubmitted",
+    "budget.adjustment_resubmitted",
+)
 
 
 def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:

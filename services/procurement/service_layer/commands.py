@@ -39,6 +39,12 @@ class SubmitApplication(Command):
     unit: Code  # the applicant's unit, set by the gateway from the signed-in user
 
 
+class ResubmitApplication(Command):
+    application_id: Code
+    method: Method | None = None
+    justification: str | None = Field(default=None, max_length=2000)
+
+
 class PreviewMethod(Command):
     items: list[ItemInput] = Field(min_length=1, max_length=200)
     on: Day | None = None

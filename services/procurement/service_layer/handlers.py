@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ic_platform import scope
+from ic_platform.commands import invalid_fields
 from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
 from ic_platform.documents import DocumentRef
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, DomainError, Forbidden
-from ic_platform.money import money_str
+from ic_platform.money import LIMIT, money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.procurement.domain.application import (
@@ -59,9 +60,16 @@ class Payment(Protocol):
 
 
 def items_of(inputs: list[commands.ItemInput]) -> tuple[Item, ...]:
-    return tuple(
+    """The items, each and all together within what an amount column holds (a 422 naming the field, not a 500)."""
+    items = tuple(
         Item(i.name, i.category, i.quantity, i.unit_price, i.unit, i.catalogue_code, i.specification) for i in inputs
     )
+    for n, item in enumerate(items):
+        if item.amount >= LIMIT:
+            raise invalid_fields([{"field": f"items[{n}].quantity", "reason": "数量 × 单价超出金额上限"}])
+    if budget_amount(items) >= LIMIT:
+        raise invalid_fields([{"field": "items", "reason": "采购预算合计超出金额上限"}])
+    return items
 
 
 def view(app: ProcurementApplication) -> dict[str, Any]:
@@ -229,6 +237,37 @@ def _reserve_and_submit(
             uow.remember(SUBMIT_SCOPE, remember[0], remember[1], result)
         uow.commit()
     return result
+
+
+RESUBMIT_EVENT = "procurement.application_resubmitted"
+
+
+def resubmit_application(
+    cmd: commands.ResubmitApplication, uow: ProcurementUnitOfWork, ctx: CallContext
+) -> dict[str, Any]:
+    """The applicant sends a returned (or withdrawn) application into a new approval round. Items and money do
+    not change (its reservation, or the matter application's pre-commitment, stays as it was); the method is
+    determined again by the policy in force today, and the method and its reasons may be corrected."""
+    on = today()
+    with uow:
+        app = load_application(uow, ctx, cmd.application_id, for_update=True)
+        if cmd.method is not None:
+            app.method = cmd.method
+        if cmd.justification is not None:
+            app.justification = cmd.justification
+        app.resubmit(ctx.actor, uow.policy.load(app.org, on), on)
+        uow.applications.save(app, submitted_on=on)
+        # Approval keeps one route per document: a new round comes as a resubmission, not a second submission.
+        publish(uow, ctx, [_Resubmitted(e, ctx) for e in app.events])
+        uow.commit()
+    return view(app)
+
+
+class _Resubmitted(_Submitted):
+    def __init__(self, event: Any, ctx: CallContext):
+        super().__init__(event, ctx)
+        if event.name == "procurement.application_submitted":
+            self.name = RESUBMIT_EVENT
 
 
 def redrive_reserving(uow: ProcurementUnitOfWork, budget: Budget) -> int:

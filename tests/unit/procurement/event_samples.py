@@ -107,4 +107,12 @@ def procurement_payloads() -> dict[str, dict[str, Any]]:
     cancelled.approve()
     cancelled.cancel("clerk", "需求取消")
     found |= _payloads(rejected.events) | _payloads(cancelled.events)
+    returned = _app(6, "1000.00", Method.SELF_PROCUREMENT)
+    returned.submit(DEMO_POLICY, DAY)
+    returned.reserved()
+    returned.return_("请补充规格")
+    returned.events.clear()
+    returned.resubmit("clerk", DEMO_POLICY, DAY + timedelta(days=1))
+    (again,) = returned.events
+    found["procurement.application_resubmitted"] = again.payload()  # published under that name for a new round
     return found

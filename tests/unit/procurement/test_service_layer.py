@@ -280,3 +280,32 @@ def test_the_method_preview_names_the_tier_and_marks_demo_thresholds():
         "request_for_quotation",
     )
     assert Decimal(preview["decentralised_threshold"]) == Decimal("1000000.00")
+
+
+def test_a_returned_application_comes_back_as_a_resubmission_with_its_money_unchanged():
+    uow, budget = FakeUnitOfWork(), FakeBudget()
+    app = submit(uow, budget, budget_line_id="L1")
+    returned = Envelope(
+        type="approval.returned",
+        payload={"document": {"type": "procurement_application", "id": app["id"]}, "reason": "请补充规格"},
+        org="xinqiao",
+        producer="approval",
+    )
+    with uow:
+        handlers.on_approval_returned(returned, uow)
+        uow.commit()
+    cmd = commands.ResubmitApplication.parse({"application_id": app["id"]})
+    with pytest.raises(Forbidden):
+        handlers.resubmit_application(
+            cmd, uow, CallContext(org="xinqiao", actor="head", viewer=Viewer.of("head", "dzb", []))
+        )
+    again = handlers.resubmit_application(cmd, uow, CLERK)
+    assert (again["status"], again["round"]) == ("submitted", 2)
+    assert uow.types()[-1] == "procurement.application_resubmitted"
+    assert [c[0] for c in budget.calls] == ["reserve"]  # the reservation stays; nothing asked again
+
+
+def test_an_amount_beyond_what_a_column_holds_is_a_422_naming_the_field():
+    with pytest.raises(InvalidInput) as caught:
+        submit(FakeUnitOfWork(), budget_line_id="L1", items=[item("9999999999999.00", "1000")])
+    assert caught.value.details["fields"][0]["field"] == "items[0].quantity"
