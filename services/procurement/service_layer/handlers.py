@@ -173,7 +173,14 @@ def submit_application(
             major_matter=cmd.major_matter,
         )
         app.submit(uow.policy.load(ctx.org, on), on)
-        uow.applications.add(app)
+        if not uow.applications.add(app):
+            # The key's first request stored it and stopped before its answer (a crash, or the budget said no):
+            # carry on from where it stands rather than submit it twice.
+            stored = load_application(uow, ctx, app_id)
+            uow.commit()
+            if stored.status is not Status.RESERVING:
+                return view(stored)
+            return _reserve_and_submit(stored, uow, ctx, budget, remember=(key, request))
         uow.applications.save(app, submitted_on=on)
         if app.status is Status.SUBMITTED:  # nothing to reserve: straight into approval
             publish(uow, ctx, _with_client(app.events, ctx))

@@ -11,7 +11,7 @@ from typing import Any
 from ic_platform import scope
 from ic_platform.context import CallContext
 from ic_platform.documents import is_document_id
-from ic_platform.errors import not_found
+from ic_platform.errors import NotFound, not_found
 from ic_platform.money import money_str
 from ic_platform.scope import Area
 from services.procurement.domain import award as awards
@@ -193,7 +193,7 @@ def _tender(
         raise not_found("tender", tender_id, "采购项目")
     try:
         app = load_application(uow, ctx, found[0], for_update=True)
-    except Exception:
+    except NotFound:  # the tender of an application the caller may not read does not exist for them either
         raise not_found("tender", tender_id, "采购项目") from None
     return app, uow.tenders.get(tender_id, for_update=True)[1]
 

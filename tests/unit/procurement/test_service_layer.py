@@ -309,3 +309,12 @@ def test_an_amount_beyond_what_a_column_holds_is_a_422_naming_the_field():
     with pytest.raises(InvalidInput) as caught:
         submit(FakeUnitOfWork(), budget_line_id="L1", items=[item("9999999999999.00", "1000")])
     assert caught.value.details["fields"][0]["field"] == "items[0].quantity"
+
+
+def test_a_key_retried_after_the_budget_said_no_answers_the_stored_application_without_a_second_one():
+    uow = FakeUnitOfWork()
+    refusal = Conflict("budget_insufficient", "预算指标可用余额不足")
+    with pytest.raises(DomainError):
+        submit(uow, FakeBudget(refuse=refusal), ctx=keyed(CLERK, "k2"), budget_line_id="L1")
+    again = submit(uow, FakeBudget(), ctx=keyed(CLERK, "k2"), budget_line_id="L1")
+    assert again["status"] == "refused" and len(uow.applications.rows) == 1
