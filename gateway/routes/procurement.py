@@ -3,9 +3,11 @@ owned by the procurement service. Data scope is checked there (another unit's do
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import Depends, Header, Query, Request, Response
 from pydantic import Field
@@ -337,3 +339,74 @@ async def get_supplier(supplier_id: Ident, rpc: UserRpc) -> dict[str, Any]:
 @router.post("/suppliers/{supplier_id}/standing", summary="暂停供应商或列入黑名单（财务审核、管理员、主要领导）")
 async def set_supplier_standing(supplier_id: Ident, body: StandingBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "set_supplier_standing", _kwargs(body, supplier_id=supplier_id))
+
+
+# ── reports (供应商信息表, 采购情况表) ──
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DateFrom = Annotated[date, Query(description="开始日期（含）")]
+DateTo = Annotated[date, Query(description="结束日期（含）")]
+Unit = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")]
+GroupBy = Annotated[
+    list[Literal["unit", "method", "category"]],
+    Query(min_length=1, max_length=3, description="汇总维度（可多选）：unit 单位、method 采购方式、category 品目类别"),
+]
+
+
+def _period(date_from: date, date_to: date, unit: str | None) -> dict[str, Any]:
+    return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), **optional(unit=unit)}
+
+
+def _xlsx(result: dict[str, Any], name: str, chinese: str) -> Response:
+    return Response(
+        base64.b64decode(result["content_base64"]),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(chinese)}"},
+    )
+
+
+@router.get(
+    "/reports/suppliers", summary="供应商信息表：各供应商中标（成交）次数、金额、占比与单位集中度（按通知书日期）"
+)
+async def supplier_analysis(rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: Unit = None) -> dict[str, Any]:
+    return await rpc.call("procurement", "supplier_analysis", _period(date_from, date_to, unit))
+
+
+@router.get(
+    "/reports/suppliers.xlsx",
+    summary="导出供应商信息表（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+)
+async def supplier_analysis_xlsx(rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: Unit = None) -> Response:
+    result = await rpc.call("procurement", "supplier_analysis_xlsx", _period(date_from, date_to, unit))
+    return _xlsx(result, f"suppliers-{date_from}-{date_to}.xlsx", f"供应商信息表-{date_from}-{date_to}.xlsx")
+
+
+@router.get("/reports/procurement", summary="采购情况表：按单位、采购方式、品目类别汇总（按批准日期），含节约资金")
+async def procurement_report(
+    rpc: UserRpc,
+    date_from: DateFrom,
+    date_to: DateTo,
+    group_by: GroupBy = ["unit", "method", "category"],  # noqa: B006 - FastAPI reads the default, never mutates it
+    unit: Unit = None,
+) -> dict[str, Any]:
+    kwargs = {**_period(date_from, date_to, unit), "group_by": list(group_by)}
+    return await rpc.call("procurement", "procurement_report", kwargs)
+
+
+@router.get(
+    "/reports/procurement.xlsx",
+    summary="导出采购情况表（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+)
+async def procurement_report_xlsx(
+    rpc: UserRpc,
+    date_from: DateFrom,
+    date_to: DateTo,
+    group_by: GroupBy = ["unit", "method", "category"],  # noqa: B006
+    unit: Unit = None,
+) -> Response:
+    kwargs = {**_period(date_from, date_to, unit), "group_by": list(group_by)}
+    result = await rpc.call("procurement", "procurement_report_xlsx", kwargs)
+    return _xlsx(result, f"procurement-{date_from}-{date_to}.xlsx", f"采购情况表-{date_from}-{date_to}.xlsx")

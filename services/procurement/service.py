@@ -8,7 +8,7 @@ from nameko.timer import timer
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.procurement.service_layer import commands, handlers, sourcing, suppliers
+from services.procurement.service_layer import commands, handlers, reports, sourcing, suppliers
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
 
 
@@ -106,6 +106,27 @@ class ProcurementService(PlatformService):
     def set_supplier_standing(self, **kwargs):
         cmd = commands.SetSupplierStanding.parse(kwargs)
         return suppliers.set_supplier_standing(cmd, self.platform.uow(), self.platform.ctx)
+
+    # ── reports ──
+    @rpc(expected_exceptions=DomainError)
+    def supplier_analysis(self, **kwargs):
+        cmd = commands.SupplierAnalysis.parse(kwargs)
+        return reports.supplier_analysis(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def supplier_analysis_xlsx(self, **kwargs):
+        cmd = commands.SupplierAnalysis.parse(kwargs)
+        return reports.supplier_analysis_xlsx(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def procurement_report(self, **kwargs):
+        cmd = commands.ProcurementReport.parse(kwargs)
+        return reports.procurement_report(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def procurement_report_xlsx(self, **kwargs):
+        cmd = commands.ProcurementReport.parse(kwargs)
+        return reports.procurement_report_xlsx(cmd, self.platform.uow(), self.platform.ctx)
 
     @timer(interval=15)
     def redrive_reserving(self):

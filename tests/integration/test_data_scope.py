@@ -89,6 +89,10 @@ LISTS = {
     f"{API}/reports/final-accounts.xlsx",
     f"{API}/reports/three-public",
     f"{API}/procurement-applications",
+    f"{API}/reports/suppliers",
+    f"{API}/reports/suppliers.xlsx",
+    f"{API}/reports/procurement",
+    f"{API}/reports/procurement.xlsx",
 }
 
 GET_ROUTES = _get_routes()
@@ -217,6 +221,14 @@ def _ids(response) -> set[str]:  # noqa: ANN001
     return {str(item.get("id") or item.get("budget_line_id") or item.get("key")) for item in response.json()["items"]}
 
 
+PERIOD = {"date_from": "2000-01-01", "date_to": "2100-12-31"}
+
+
+def _units(response) -> set[str]:  # noqa: ANN001
+    assert response.status_code == 200, response.text
+    return {g["unit"] for g in response.json()["groups"]}
+
+
 def _xlsx_text(response) -> str:  # noqa: ANN001
     assert response.status_code == 200, response.text
     book = load_workbook(io.BytesIO(response.content), read_only=True)
@@ -265,6 +277,21 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
         f"{API}/procurement-applications": lambda api: (
             documents["procurement_id"]
             not in _ids(api.get(f"{API}/procurement-applications", params={"all": "true", "page_size": 200}))
+        ),
+        f"{API}/reports/suppliers": lambda api: all(
+            u["unit"] != "dzb"
+            for s in api.get(f"{API}/reports/suppliers", params=PERIOD).json()["suppliers"]
+            for u in s["units"]
+        ),
+        f"{API}/reports/suppliers.xlsx": lambda api: (
+            _xlsx_text(api.get(f"{API}/reports/suppliers.xlsx", params={**PERIOD, "unit": "dzb"})).count("合计") == 1
+            and api.get(f"{API}/reports/suppliers", params={**PERIOD, "unit": "dzb"}).json()["awards_count"] == 0
+        ),
+        f"{API}/reports/procurement": lambda api: (
+            "dzb" not in _units(api.get(f"{API}/reports/procurement", params={**PERIOD, "group_by": "unit"}))
+        ),
+        f"{API}/reports/procurement.xlsx": lambda api: (
+            "dzb" not in _xlsx_text(api.get(f"{API}/reports/procurement.xlsx", params={**PERIOD, "group_by": "unit"}))
         ),
         f"{API}/reports/three-public": lambda api: (
             api.get(f"{API}/reports/three-public", params={**year, "unit": "dzb"}).json()["totals"]["consumed"]

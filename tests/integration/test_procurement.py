@@ -162,6 +162,16 @@ def test_from_an_approved_matter_application_through_a_tender_to_an_award(login,
     }
     eventually(lambda: expected <= heard())
 
+    # The supplier analysis counts the award; another unit's clerk asking for 党政办 reads nothing.
+    period = {"date_from": deadline.date().isoformat(), "date_to": deadline.date().isoformat()}
+    analysis = clerk.get(f"{API}/reports/suppliers", params={**period, "unit": "dzb"}).json()
+    winner = next(s for s in analysis["suppliers"] if s["supplier_id"] == suppliers[2]["id"])
+    assert winner["awards_count"] >= 1 and Decimal(winner["awards_value"]) >= Decimal("26000.00")
+    other = login("clerk_czb").get(f"{API}/reports/suppliers", params={**period, "unit": "dzb"}).json()
+    assert other["awards_count"] == 0
+    book = clerk.get(f"{API}/reports/suppliers.xlsx", params=period)
+    assert book.status_code == 200 and book.headers["content-type"].startswith("application/vnd.openxml")
+
 
 def test_a_method_weaker_than_the_thresholds_require_is_refused_with_its_rule_named(login, rpc):  # noqa: F811
     clerk = login("clerk")

@@ -694,3 +694,37 @@ class PolicyRepository:
             )
             .on_conflict_do_nothing()
         )
+
+
+# ── what the reports aggregate (services/procurement/domain/analysis.py defines the figures) ──
+class ReportRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def award_rows(self, org: str, units: frozenset[str] | None, date_from: date, date_to: date) -> list:
+        from services.procurement.domain.analysis import AwardRow
+
+        w = orm.procurement_award
+        cond = [w.c.org == org, w.c.notice_date.between(date_from, date_to)]
+        if units is not None:
+            cond.append(w.c.unit.in_(sorted(units)))
+        rows = self.conn.execute(sa.select(w).where(*cond))
+        return [
+            AwardRow(
+                str(r.id), r.unit, str(r.supplier_id), r.supplier_name, r.method, r.category, r.amount, r.notice_date
+            )
+            for r in rows
+        ]
+
+    def procurement_rows(self, org: str, units: frozenset[str] | None, date_from: date, date_to: date) -> list:
+        from services.procurement.domain.analysis import COUNTED_STATUSES, ProcurementRow
+
+        w = orm.procurement_award
+        cond = [A.c.org == org, A.c.approved_on.between(date_from, date_to), A.c.status.in_(sorted(COUNTED_STATUSES))]
+        if units is not None:
+            cond.append(A.c.unit.in_(sorted(units)))
+        query = sa.select(A, w.c.amount.label("awarded_amount")).outerjoin(w, w.c.application_id == A.c.id)
+        return [
+            ProcurementRow(str(r.id), r.unit, r.method, r.category, r.status, r.amount, r.approved_on, r.awarded_amount)
+            for r in self.conn.execute(query.where(*cond))
+        ]

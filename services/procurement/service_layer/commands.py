@@ -148,3 +148,19 @@ class SetSupplierStanding(Command):
     reason: Reason
     starts_on: Day
     ends_on: Day | None = None
+
+
+class Period(Command):
+    date_from: Day
+    date_to: Day
+    unit: Code | None = None  # one unit (within the caller's scope); none: every unit the caller reads
+
+
+class SupplierAnalysis(Period):
+    pass
+
+
+class ProcurementReport(Period):
+    group_by: list[Annotated[str, Field(pattern="^(unit|method|category)$")]] = Field(
+        default_factory=lambda: ["unit", "method", "category"], min_length=1, max_length=3
+    )

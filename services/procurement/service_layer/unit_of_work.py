@@ -6,6 +6,7 @@ from services.procurement.adapters.repository import (
     ApplicationRepository,
     AwardRepository,
     PolicyRepository,
+    ReportRepository,
     SupplierRepository,
     TenderRepository,
 )
@@ -22,5 +23,6 @@ class ProcurementUnitOfWork(UnitOfWork):
         self.awards = AwardRepository(self.conn)
         self.suppliers = SupplierRepository(self.conn)
         self.policy = PolicyRepository(self.conn)
+        self.reports = ReportRepository(self.conn)
         self.desk = Desk(self.conn, DESK_DOCUMENTS)
         return self

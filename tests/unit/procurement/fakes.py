@@ -155,6 +155,39 @@ class FakeDesk:
         return viewer is not None and (viewer.username, document_type, document_id) in self.held
 
 
+class FakeReports:
+    def __init__(self, uow):
+        self.uow = uow
+
+    def award_rows(self, org, units, date_from, date_to):
+        from services.procurement.domain.analysis import AwardRow
+
+        return [
+            AwardRow(a.id, a.unit, a.supplier_id, a.supplier_name, a.method.value, a.category, a.amount, a.notice_date)
+            for o, a in self.uow.awards.rows.values()
+            if o == org and (units is None or a.unit in units) and date_from <= a.notice_date <= date_to
+        ]
+
+    def procurement_rows(self, org, units, date_from, date_to):
+        from services.procurement.domain.analysis import ProcurementRow
+
+        awarded = {a.application.id: a.amount for _, a in self.uow.awards.rows.values()}
+        return [
+            ProcurementRow(
+                a.id,
+                a.unit,
+                a.method.value,
+                a.category.value,
+                a.status.value,
+                a.amount,
+                self.uow.applications.facts_by_id[a.id].get("approved_on"),
+                awarded.get(a.id),
+            )
+            for a in self.uow.applications.rows.values()
+            if a.org == org and (units is None or a.unit in units)
+        ]
+
+
 class FakeUnitOfWork:
     def __init__(self, policy: ProcurementPolicy = DEMO_POLICY):
         self.applications = FakeApplications()
@@ -163,6 +196,7 @@ class FakeUnitOfWork:
         self.suppliers = FakeSuppliers()
         self.policy = FakePolicy(policy)
         self.desk = FakeDesk()
+        self.reports = FakeReports(self)
         self.keys: dict[tuple[str, str], tuple[dict, dict]] = {}
         self.events: list[dict[str, Any]] = []  # committed
         self._pending: list[dict[str, Any]] = []

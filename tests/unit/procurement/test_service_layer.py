@@ -318,3 +318,36 @@ def test_a_key_retried_after_the_budget_said_no_answers_the_stored_application_w
         submit(uow, FakeBudget(refuse=refusal), ctx=keyed(CLERK, "k2"), budget_line_id="L1")
     again = submit(uow, FakeBudget(), ctx=keyed(CLERK, "k2"), budget_line_id="L1")
     assert again["status"] == "refused" and len(uow.applications.rows) == 1
+
+
+def test_the_reports_count_the_award_within_the_readers_scope_and_export_to_excel():
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.procurement.service_layer import reports
+
+    uow = FakeUnitOfWork()
+    app = submit(uow, budget_line_id="2026-dzb-30201", items=[item("60000.00")])
+    approval(uow, app["id"])
+    ids = [register(uow, n) for n in (1, 2, 3)]
+    research(uow, app["id"], ids, ids[2])
+    on = today().isoformat()
+    period = {"date_from": on, "date_to": on}
+    mine = reports.supplier_analysis(commands.SupplierAnalysis.parse(period), uow, CLERK)
+    assert (mine["awards_count"], mine["suppliers"][0]["supplier_id"], mine["suppliers"][0]["share"]) == (
+        1,
+        ids[2],
+        "100.00",
+    )
+    assert reports.supplier_analysis(commands.SupplierAnalysis.parse(period), uow, OTHER)["awards_count"] == 0
+    table = reports.procurement_report(commands.ProcurementReport.parse({**period, "group_by": ["unit"]}), uow, CLERK)
+    assert table["total"]["savings"] == "33200.00"  # 60,000 budget, 26,800 awarded
+    book = reports.procurement_report_xlsx(commands.ProcurementReport.parse(period), uow, AUDITOR)
+    sheet = load_workbook(io.BytesIO(base64.b64decode(book["content_base64"]))).active
+    assert sheet.cell(1, 1).value == "单位" and sheet.cell(sheet.max_row, 1).value == "合计"
+    with pytest.raises(InvalidInput):
+        reports.supplier_analysis(
+            commands.SupplierAnalysis.parse({"date_from": on, "date_to": "2000-01-01"}), uow, CLERK
+        )
