@@ -54,6 +54,7 @@ DOCUMENT_AREAS: dict[str, Area] = {
     "budget_override": Area.BUDGET,
     "fiscal_year_reopen": Area.BUDGET,
     "procurement_application": Area.PROCUREMENT,
+    "procurement_method_change": Area.PROCUREMENT,
     "contract": Area.CONTRACT,
     "voucher": Area.ACCOUNTING,
 }

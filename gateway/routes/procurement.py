@@ -93,6 +93,11 @@ class ResubmitBody(Body):
     justification: str | None = Field(None, max_length=2000, description="更正后的理由（不填则不变）")
 
 
+class MethodChangeBody(Body):
+    method: Method = Field(description="变更后的采购方式；" + METHOD_DESCRIPTION)
+    reason: Text = Field(description="变更理由")
+
+
 class PreviewBody(Body):
     items: list[ItemBody] = Field(min_length=1, max_length=200, description="采购内容")
     on: Day | None = Field(None, description="按该日有效的限额标准确定（默认今天）")
@@ -251,6 +256,17 @@ async def cancel_procurement_application(procurement_id: Ident, body: CancelBody
 )
 async def resubmit_procurement_application(procurement_id: Ident, body: ResubmitBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "resubmit_application", _kwargs(body, application_id=procurement_id))
+
+
+@router.post(
+    "/procurement-applications/{procurement_id}/method-change",
+    status_code=201,
+    summary="申请变更采购方式（送审；审批期间不得开展采购）",
+)
+async def request_method_change(
+    procurement_id: Ident, body: MethodChangeBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await rpc.call("procurement", "request_method_change", _kwargs(body, application_id=procurement_id))
 
 
 @router.post("/procurement-applications/{procurement_id}/intention", status_code=201, summary="公开采购意向")

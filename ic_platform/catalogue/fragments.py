@@ -22,6 +22,7 @@ DOCUMENT = {
                 "budget_override",
                 "fiscal_year_reopen",
                 "procurement_application",
+                "procurement_method_change",
                 "contract",
                 "payment_request",
                 "expense_claim",

@@ -8,7 +8,7 @@ from nameko.timer import timer
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.procurement.service_layer import commands, handlers, reports, sourcing, suppliers
+from services.procurement.service_layer import commands, handlers, method_change, reports, sourcing, suppliers
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
 
 
@@ -29,6 +29,12 @@ class ProcurementService(PlatformService):
         """A returned or withdrawn application into a new approval round (applicant only)."""
         cmd = commands.ResubmitApplication.parse(kwargs)
         return handlers.resubmit_application(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def request_method_change(self, **kwargs):
+        """采购方式变更: through approval; sourcing waits for the decision."""
+        cmd = commands.RequestMethodChange.parse(kwargs)
+        return method_change.request_method_change(cmd, self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def preview_method(self, **kwargs):

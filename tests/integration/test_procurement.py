@@ -286,3 +286,21 @@ def test_a_returned_application_is_corrected_and_resubmitted_into_a_new_round(lo
     assert head.post(f"{path}/resubmit", json={}).status_code in (403, 409)
     assert Decimal(line(clerk, line_id)["pre_committed"]) == Decimal("9000.00")  # reserved once, kept
     _approved(clerk, head, app["id"])
+
+
+def test_changing_the_method_goes_through_approval_and_sourcing_waits_for_it(login, rpc):  # noqa: F811
+    clerk, head, leader = login("clerk"), login("head"), login("leader")
+    line_id = new_line(rpc, "100000.00")
+    app = _apply(clerk, [_item("9000.00")], "self_procurement", budget_line_id=line_id).json()
+    _approved(clerk, head, app["id"])
+    path = f"{API}/procurement-applications/{app['id']}"
+    no_reason = clerk.post(f"{path}/method-change", json={"method": "competitive_negotiation", "reason": " "})
+    assert no_reason.status_code == 422, no_reason.text
+    asked = clerk.post(f"{path}/method-change", json={"method": "competitive_negotiation", "reason": "须谈判确定方案"})
+    assert asked.status_code == 201, asked.text
+    change_id = asked.json()["method_change"]["id"]
+    again = clerk.post(f"{path}/method-change", json={"method": "competitive_consultation", "reason": "再改"})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "method_change_pending")
+    decide(head, change_id)
+    decide(leader, change_id)
+    eventually(lambda: clerk.get(path).json()["method"] == "competitive_negotiation")

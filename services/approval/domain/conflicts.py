@@ -34,6 +34,7 @@ APPROVING_AS: dict[str, str] = {
     "payment_request": "payment_approver",
     "expense_claim": "payment_approver",
     "procurement_application": "payment_approver",
+    "procurement_method_change": "payment_approver",
     "contract": "payment_approver",
 }
 DEFAULT_APPROVING_AS = "payment_approver"

@@ -102,6 +102,24 @@ PROCUREMENT_APPLICATION_V1: dict[str, Any] = {
     ],
 }
 
+# 采购方式变更: the unit head and the leader in charge always (a method is changed for reasons someone answers
+# for), the principal from the principal's amount or for 三重一大.
+PROCUREMENT_METHOD_CHANGE_V1: dict[str, Any] = {
+    "document_type": "procurement_method_change",
+    "version": 1,
+    "name": "采购方式变更审批",
+    "authorities": AUTHORITIES,
+    "thresholds": {"principal": "200000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "采购单位负责人审核变更理由"},
+        {"role": "leader_in_charge", "reason": "分管领导审批采购方式变更"},
+        {
+            "role": "principal",
+            "when": [{"amount_at_least": "principal"}, {"flag": "major_matter", "label": "三重一大事项"}],
+        },
+    ],
+}
+
 # The budget service's own documents. 财务审核 is an any-one-of step (或签): the office has several finance
 # reviewers, and any one of them may review an adjustment for the finance office.
 FINANCE_REVIEW = {
@@ -154,6 +172,7 @@ DEFINITIONS: dict[str, ProcessDefinition] = {
     for d in (
         MATTER_APPLICATION_V2,
         PROCUREMENT_APPLICATION_V1,
+        PROCUREMENT_METHOD_CHANGE_V1,
         BUDGET_ADJUSTMENT_V1,
         BUDGET_OVERRIDE_V1,
         FISCAL_YEAR_REOPEN_V1,

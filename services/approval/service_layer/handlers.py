@@ -46,6 +46,7 @@ def _announced(event: Envelope) -> datetime:
 SUBMITTED = (
     "payment.matter_application_submitted",
     "procurement.application_submitted",
+    "procurement.method_change_requested",
     "budget.adjustment_submitted",
     "budget.override_requested",
     "budget.year_reopen_requested",

@@ -79,12 +79,13 @@ class ApplicationRepository:
         the domain does not hold (submitted_on, approved_on)."""
         row = self._row(app)
         changeable = {k: row[k] for k in ("method", "form", "justification", "extra_approval", "major_matter")}
-        changeable |= {k: row[k] for k in ("status", "status_reason", "round", "requirement", "method_change")}
-        self.conn.execute(
-            sa.update(A)
-            .where(A.c.id == app.id)
-            .values(**changeable, award_id=app.award_id, updated_at=sa.func.now(), **extra)
-        )
+        changeable |= {k: row[k] for k in ("status", "status_reason", "round")}
+        if app.requirement is not None:  # loaded without it (an event handler): the stored one stays
+            changeable["requirement"] = row["requirement"]
+        if app.method_change is None:  # a pending change's row (with its id) is written by the request alone
+            changeable["method_change"] = None
+        values = {**changeable, "award_id": app.award_id, "updated_at": sa.func.now(), **extra}
+        self.conn.execute(sa.update(A).where(A.c.id == app.id).values(**values))
         if app.intention is not None:
             i = app.intention
             self.conn.execute(
@@ -197,6 +198,11 @@ class ApplicationRepository:
                 intention.expected_start,
             )
         return app
+
+    def by_method_change(self, change_id: str) -> str | None:
+        """The application whose pending method change this is (None once decided)."""
+        found = self.conn.execute(sa.select(A.c.id).where(A.c.method_change["id"].astext == change_id)).scalar()
+        return str(found) if found else None
 
     def live_for_matter(self, matter_id: str) -> str | None:
         """The live procurement application a matter application already funds, if any."""
@@ -371,6 +377,12 @@ class TenderRepository:
             award_id=str(row.award_id) if row.award_id else None,
         )
         return str(row.application_id), tender
+
+    def any_failed(self, app_id: str) -> bool:
+        """Has a tender of this application failed (流标)? A method change may then ask for a weaker method."""
+        t = orm.procurement_tender
+        query = sa.select(sa.exists().where(t.c.application_id == app_id, t.c.status == TenderStatus.FAILED.value))
+        return bool(self.conn.execute(query).scalar())
 
     def of_application(self, app_id: str) -> list[dict[str, Any]]:
         t = orm.procurement_tender

@@ -45,6 +45,12 @@ class ResubmitApplication(Command):
     justification: str | None = Field(default=None, max_length=2000)
 
 
+class RequestMethodChange(Command):
+    application_id: Code
+    method: Method
+    reason: str | None = Field(default=None, max_length=2000)
+
+
 class PreviewMethod(Command):
     items: list[ItemInput] = Field(min_length=1, max_length=200)
     on: Day | None = None

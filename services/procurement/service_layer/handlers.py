@@ -34,7 +34,7 @@ from services.procurement.domain.application import (
     budget_amount,
 )
 from services.procurement.domain.kinds import CATEGORY_LABELS, FORM_LABELS, METHOD_LABELS
-from services.procurement.service_layer import commands, sourcing, suppliers
+from services.procurement.service_layer import commands, method_change, sourcing, suppliers
 from services.procurement.service_layer.common import (
     LOCAL,
     idempotency_key,
@@ -406,9 +406,9 @@ def on_approval_withdrawn(event: Envelope, uow: ProcurementUnitOfWork) -> None:
 
 EVENT_HANDLERS = with_desk_handlers(
     {
-        "approval.completed": [on_approval_completed],
-        "approval.returned": [on_approval_returned],
-        "approval.withdrawn": [on_approval_withdrawn],
+        "approval.completed": [on_approval_completed, method_change.on_approval_completed],
+        "approval.returned": [on_approval_returned, method_change.on_approval_ended],
+        "approval.withdrawn": [on_approval_withdrawn, method_change.on_approval_ended],
     }
 )
 

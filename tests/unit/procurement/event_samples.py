@@ -115,4 +115,30 @@ def procurement_payloads() -> dict[str, dict[str, Any]]:
     returned.resubmit("clerk", DEMO_POLICY, DAY + timedelta(days=1))
     (again,) = returned.events
     found["procurement.application_resubmitted"] = again.payload()  # published under that name for a new round
+
+    # A method change: requested (a document of its own for approval), then approved and rejected.
+    changing = _app(7, "1000.00", Method.SELF_PROCUREMENT)
+    changing.submit(DEMO_POLICY, DAY)
+    changing.reserved()
+    changing.approve()
+    changing.request_method_change(Method.COMPETITIVE_NEGOTIATION, "需要谈判确定技术方案", DAY)
+    change = changing.method_change
+    found["procurement.method_change_requested"] = {
+        "document": {"type": "procurement_method_change", "id": _id(40), "no": f"{changing.no}-BG"},
+        "unit": changing.unit,
+        "applicant": "clerk",
+        "amount": "1000.00",
+        "title": f"采购方式变更：{changing.title}",
+        "major_matter": False,
+        "application": changing.document.as_dict(),
+        "current": "self_procurement",
+        "requested": change.requested.value,
+        "reason": change.reason,
+        "tender_failed": False,
+    }
+    changing.events.clear()
+    changing.method_change_decided(True)
+    changing.request_method_change(Method.SELF_PROCUREMENT, "改回", DAY)
+    changing.method_change_decided(False)
+    found |= {k: v for k, v in _payloads(changing.events).items() if k != "procurement.method_change_requested"}
     return found

@@ -20,6 +20,7 @@ class FakeApplications:
         self.rows: dict[str, Any] = {}
         self.facts_by_id: dict[str, dict[str, Any]] = {}
         self.quote_rows: dict[str, list[dict[str, Any]]] = {}
+        self.changes: dict[str, str] = {}  # application id → pending method change id
         self.seq = 0
 
     def next_no(self, year: int) -> str:
@@ -34,8 +35,19 @@ class FakeApplications:
         return True
 
     def save(self, app, **extra) -> None:
-        self.rows[app.id] = copy.deepcopy(replace(app, events=[]))
+        stored = self.rows.get(app.id)
+        kept = {}
+        if app.requirement is None and stored is not None:
+            kept["requirement"] = stored.requirement
+        self.rows[app.id] = copy.deepcopy(replace(app, events=[], **kept))
+        if app.method_change is None:
+            self.changes.pop(app.id, None)
+        if "method_change" in extra:
+            self.changes[app.id] = extra.pop("method_change")["id"]
         self.facts_by_id[app.id].update(extra)
+
+    def by_method_change(self, change_id):
+        return next((a for a, c in self.changes.items() if c == change_id), None)
 
     def get(self, app_id, *, for_update=False):
         found = self.rows.get(app_id)
@@ -97,6 +109,9 @@ class FakeTenders:
 
     def of_application(self, app_id):
         return [t.id for a, t in self.rows.values() if a == app_id]
+
+    def any_failed(self, app_id):
+        return any(a == app_id and t.status.value == "failed" for a, t in self.rows.values())
 
 
 class FakeAwards:

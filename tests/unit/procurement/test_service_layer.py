@@ -351,3 +351,36 @@ def test_the_reports_count_the_award_within_the_readers_scope_and_export_to_exce
         reports.supplier_analysis(
             commands.SupplierAnalysis.parse({"date_from": on, "date_to": "2000-01-01"}), uow, CLERK
         )
+
+
+def test_a_method_change_is_its_own_approval_document_and_sourcing_waits_for_its_decision():
+    from services.procurement.service_layer import method_change
+
+    uow = FakeUnitOfWork()
+    app = submit(uow, budget_line_id="L1", items=[item("60000.00")])
+    approval(uow, app["id"])
+    cmd = commands.RequestMethodChange.parse(
+        {"application_id": app["id"], "method": "competitive_negotiation", "reason": "技术方案须谈判确定"}
+    )
+    asked = method_change.request_method_change(cmd, uow, CLERK)
+    change_id = asked["method_change"]["id"]
+    request = uow.events[-1]
+    assert request["type"] == "procurement.method_change_requested"
+    assert request["payload"]["document"]["type"] == "procurement_method_change"
+    assert request["payload"]["application"]["id"] == app["id"]
+    ids = [register(uow, n) for n in (1, 2, 3)]
+    with pytest.raises(ProcurementRefused) as caught:
+        research(uow, app["id"], ids, ids[2])
+    assert caught.value.code == "method_change_pending"
+    decided = Envelope(
+        type="approval.completed",
+        payload={"document": {"type": "procurement_method_change", "id": change_id}, "outcome": "approved"},
+        org="xinqiao",
+        producer="approval",
+    )
+    for _ in range(2):  # the second delivery changes nothing
+        with uow:
+            method_change.on_approval_completed(decided, uow)
+            uow.commit()
+    assert handlers.get_application(app["id"], uow, CLERK)["method"] == "competitive_negotiation"
+    assert uow.types().count("procurement.method_changed") == 1
