@@ -182,6 +182,24 @@ class StandingBody(Body):
     ends_on: Day | None = Field(None, description="结束日期（含）；不填则至解除为止")
 
 
+class AccountBody(Body):
+    bank_name: Text = Field(description="开户行")
+    account_name: Text = Field(description="户名（须与供应商名称一致）")
+    account_no: str = Field(min_length=1, max_length=40, description="账号（8–32 位数字）")
+
+
+class AccountChangeBody(Body):
+    change: Literal["add", "replace", "remove"] = Field(description="add 新增、replace 替换、remove 删除")
+    account_no: str | None = Field(None, min_length=1, max_length=40, description="被替换或删除的账号")
+    account: AccountBody | None = Field(None, description="新账户（新增、替换时必填）")
+    reason: Text = Field(description="变更理由")
+
+
+class LiftBody(Body):
+    on: Day = Field(description="自该日起恢复正常")
+    reason: Text = Field(description="理由")
+
+
 def _json(value: Any) -> Any:
     """Dates, instants and decimals as the service's commands read them."""
     if isinstance(value, datetime | date):
@@ -355,6 +373,16 @@ async def get_supplier(supplier_id: Ident, rpc: UserRpc) -> dict[str, Any]:
 @router.post("/suppliers/{supplier_id}/standing", summary="暂停供应商或列入黑名单（财务审核、管理员、主要领导）")
 async def set_supplier_standing(supplier_id: Ident, body: StandingBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "set_supplier_standing", _kwargs(body, supplier_id=supplier_id))
+
+
+@router.post("/suppliers/{supplier_id}/accounts", summary="变更供应商银行账户（留存变更记录）")
+async def change_supplier_account(supplier_id: Ident, body: AccountChangeBody, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("procurement", "change_supplier_account", _kwargs(body, supplier_id=supplier_id))
+
+
+@router.post("/suppliers/{supplier_id}/standing/lift", summary="解除暂停或黑名单（恢复正常，记录理由）")
+async def lift_supplier_standing(supplier_id: Ident, body: LiftBody, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("procurement", "lift_supplier_standing", _kwargs(body, supplier_id=supplier_id))
 
 
 # ── reports (供应商信息表, 采购情况表) ──

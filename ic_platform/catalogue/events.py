@@ -65,6 +65,12 @@ _METHOD = {
     ],
     "description": "采购方式（术语表 procurement_method）",
 }
+_ACCOUNT = obj(
+    ["bank_name", "account_name", "account_no"],
+    bank_name={"type": "string"},
+    account_name={"type": "string"},
+    account_no={"type": "string", "pattern": "^[0-9]{8,32}$"},
+)
 _STANDING = {"enum": ["valid", "suspended", "blacklisted"], "description": "正常 / 暂停 / 黑名单"}
 _FLAGS = {
     "type": "array",
@@ -479,6 +485,22 @@ SPECS = [
             legal_representative={"type": "string", "minLength": 1},
             registrar=USERNAME,
             registered_at=TIMESTAMP,
+        ),
+    ),
+    dict(
+        type="procurement.supplier_bank_account_changed",
+        version=1,
+        producer="procurement",
+        summary="供应商银行账户变更（新增、替换、删除；记录变更人、时间与理由）",
+        payload=obj(
+            ["supplier_id", "change", "before", "after", "changed_by", "changed_at", "reason"],
+            supplier_id=UUID,
+            change={"enum": ["added", "replaced", "removed"]},
+            before={"anyOf": [_ACCOUNT, {"type": "null"}]},
+            after={"anyOf": [_ACCOUNT, {"type": "null"}]},
+            changed_by=USERNAME,
+            changed_at=TIMESTAMP,
+            reason={"type": "string", "minLength": 1},
         ),
     ),
     dict(

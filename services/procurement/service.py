@@ -113,6 +113,16 @@ class ProcurementService(PlatformService):
         cmd = commands.SetSupplierStanding.parse(kwargs)
         return suppliers.set_supplier_standing(cmd, self.platform.uow(), self.platform.ctx)
 
+    @rpc(expected_exceptions=DomainError)
+    def change_supplier_account(self, **kwargs):
+        cmd = commands.ChangeSupplierAccount.parse(kwargs)
+        return suppliers.change_supplier_account(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def lift_supplier_standing(self, **kwargs):
+        cmd = commands.LiftSupplierStanding.parse(kwargs)
+        return suppliers.lift_supplier_standing(cmd, self.platform.uow(), self.platform.ctx)
+
     # ── reports ──
     @rpc(expected_exceptions=DomainError)
     def supplier_analysis(self, **kwargs):

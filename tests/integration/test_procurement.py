@@ -114,6 +114,18 @@ def test_from_an_approved_matter_application_through_a_tender_to_an_award(login,
             headers={"Idempotency-Key": str(uuid.uuid4())},
         )
         assert bid.status_code == 201, bid.text
+    # The seed's blacklisted supplier cannot bid: refused with its rule named.
+    listed = clerk.get(f"{API}/suppliers", params={"q": "鑫源"}).json()["items"]
+    blacklisted = next(s for s in listed if s["standing"] == "blacklisted")
+    refused = clerk.post(
+        f"{API}/tenders/{tender_id}/bids",
+        json={
+            "supplier_id": blacklisted["id"],
+            "amount": "25000.00",
+            "received_at": (start + timedelta(days=2)).isoformat(),
+        },
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "supplier_not_in_good_standing")
     early = clerk.post(f"{API}/tenders/{tender_id}/evaluation", json={"evaluated_at": start.isoformat()})
     assert (early.status_code, early.json()["error"]["code"]) == (409, "evaluation_before_deadline")
     evaluated = clerk.post(
@@ -304,3 +316,30 @@ def test_changing_the_method_goes_through_approval_and_sourcing_waits_for_it(log
     decide(head, change_id)
     decide(leader, change_id)
     eventually(lambda: clerk.get(path).json()["method"] == "competitive_negotiation")
+
+
+def test_a_suppliers_bank_account_changes_are_kept_and_only_finance_may_change_them(login):
+    clerk, finance = login("clerk"), login("finance")
+    code_body = {"credit_code": "91350100M000100Y43", "name": "福建测试供应商有限公司", "legal_representative": "张三"}
+    registered = clerk.post(f"{API}/suppliers", json=code_body, headers={"Idempotency-Key": str(uuid.uuid4())})
+    if registered.status_code == 409:  # registered by an earlier run of this session's stack
+        supplier_id = registered.json()["error"]["details"]["supplier_id"]
+    else:
+        assert registered.status_code == 201, registered.text
+        assert registered.json()["registrar"] == "clerk"
+        supplier_id = registered.json()["id"]
+    account = {"bank_name": "工商银行", "account_name": "福建测试供应商有限公司", "account_no": "6222020200012345678"}
+    body = {"change": "add", "account": account, "reason": "开户"}
+    assert clerk.post(f"{API}/suppliers/{supplier_id}/accounts", json=body).status_code == 403
+    changed = finance.post(f"{API}/suppliers/{supplier_id}/accounts", json=body)
+    assert changed.status_code == 200, changed.text
+    assert clerk.get(f"{API}/suppliers/{supplier_id}").json()["accounts"][0]["account_no"] == "6222020200012345678"
+    wrong_name = finance.post(
+        f"{API}/suppliers/{supplier_id}/accounts",
+        json={
+            "change": "add",
+            "account": {**account, "account_name": "别的公司", "account_no": "6222020200099999999"},
+            "reason": "x",
+        },
+    )
+    assert (wrong_name.status_code, wrong_name.json()["error"]["code"]) == (409, "bank_account_name_mismatch")

@@ -170,3 +170,25 @@ class ProcurementReport(Period):
     group_by: list[Annotated[str, Field(pattern="^(unit|method|category)$")]] = Field(
         default_factory=lambda: ["unit", "method", "category"], min_length=1, max_length=3
     )
+
+
+class AccountInput(Command):
+    bank_name: Text  # 开户行
+    account_name: Text  # 户名
+    account_no: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class ChangeSupplierAccount(Command):
+    """add: `account`; replace: `account_no` and `account`; remove: `account_no`. Every change needs a reason."""
+
+    supplier_id: Code
+    change: Annotated[str, Field(pattern="^(add|replace|remove)$")]
+    account_no: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    account: AccountInput | None = None
+    reason: Reason
+
+
+class LiftSupplierStanding(Command):
+    supplier_id: Code
+    on: Day
+    reason: Reason

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ic_platform.commands import invalid_fields
 from ic_platform.context import CallContext
 from ic_platform.documents import is_document_id
 from ic_platform.errors import Conflict, Forbidden, not_found
 from ic_platform.paging import page_window, paged
-from services.procurement.domain.supplier import STANDING_LABELS, Supplier
+from services.procurement.domain.supplier import STANDING_LABELS, BankAccount, Supplier
 from services.procurement.service_layer import commands
 from services.procurement.service_layer.common import now, once, publish, today
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
@@ -97,6 +98,56 @@ def set_supplier_standing(cmd: commands.SetSupplierStanding, uow: ProcurementUni
             raise not_found("supplier", cmd.supplier_id, "供应商")
         decide = s.blacklist if cmd.standing == "blacklisted" else s.suspend
         decide(cmd.reason, cmd.starts_on, cmd.ends_on, ctx.actor, now())
+        uow.suppliers.save(s)
+        publish(uow, ctx, s.events)
+        uow.commit()
+    return supplier_view(s)
+
+
+def _decider(ctx: CallContext, action: str) -> None:
+    if ctx.viewer is None or not ctx.viewer.has_any(*STANDING_DECIDERS):
+        raise Forbidden("supplier_standing_forbidden", f"只有财务审核、系统管理员或主要领导可以{action}")
+
+
+def _locked(uow: ProcurementUnitOfWork, ctx: CallContext, supplier_id: str) -> Supplier:
+    s = uow.suppliers.get(ctx.org, supplier_id, for_update=True) if is_document_id(supplier_id) else None
+    if s is None:
+        raise not_found("supplier", supplier_id, "供应商")
+    return s
+
+
+def change_supplier_account(cmd: commands.ChangeSupplierAccount, uow: ProcurementUnitOfWork, ctx: CallContext) -> dict:
+    """银行账户变更, kept with who, when and why (risk looks at a change shortly before a payment)."""
+    _decider(ctx, "变更供应商银行账户")
+    field = "account" if cmd.change != "remove" and cmd.account is None else None
+    field = field or ("account_no" if cmd.change != "add" and not cmd.account_no else None)
+    if field:
+        raise invalid_fields([{"field": field, "reason": "必填"}])
+    with uow:
+        s = _locked(uow, ctx, cmd.supplier_id)
+        new = (
+            BankAccount(cmd.account.bank_name, cmd.account.account_name, cmd.account.account_no)
+            if cmd.account
+            else None
+        )
+        if cmd.change == "add":
+            s.add_account(new, ctx.actor, now(), cmd.reason)
+        elif cmd.change == "replace":
+            s.replace_account(cmd.account_no, new, ctx.actor, now(), cmd.reason)
+        else:
+            s.remove_account(cmd.account_no, ctx.actor, now(), cmd.reason)
+        uow.suppliers.save(s)
+        publish(uow, ctx, s.events)
+        uow.commit()
+    return supplier_view(s)
+
+
+def lift_supplier_standing(cmd: commands.LiftSupplierStanding, uow: ProcurementUnitOfWork, ctx: CallContext) -> dict:
+    """恢复正常 from a day: the periods in force then end the day before (never deleted)."""
+    _decider(ctx, "恢复供应商正常状态")
+    with uow:
+        s = _locked(uow, ctx, cmd.supplier_id)
+        s.lift(cmd.on, cmd.reason, ctx.actor, now())
         uow.suppliers.save(s)
         publish(uow, ctx, s.events)
         uow.commit()

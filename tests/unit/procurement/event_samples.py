@@ -13,7 +13,7 @@ from services.procurement.domain import tender as tenders
 from services.procurement.domain.application import Item, ProcurementApplication
 from services.procurement.domain.kinds import Category, Method
 from services.procurement.domain.seed import DEMO_POLICY
-from services.procurement.domain.supplier import Supplier
+from services.procurement.domain.supplier import BankAccount, Supplier
 from services.procurement.service_layer.common import award_extra
 from tests.unit.procurement.factories import code_for
 
@@ -53,6 +53,9 @@ def procurement_payloads() -> dict[str, dict[str, Any]]:
         found |= _payloads(s.events)
     suppliers[2].suspend("提供虚假材料", DAY + timedelta(days=90), None, "finance", AT)
     found |= _payloads(suppliers[2].events)
+    suppliers[0].add_account(BankAccount("工商银行", suppliers[0].name, "6222020200012345678"), "finance", AT, "开户")
+    suppliers[2].lift(DAY + timedelta(days=120), "整改完成", "finance", AT)
+    found |= _payloads(suppliers[0].events) | _payloads(suppliers[2].events)
     for s in suppliers:
         s.events.clear()
 

@@ -384,3 +384,27 @@ def test_a_method_change_is_its_own_approval_document_and_sourcing_waits_for_its
             uow.commit()
     assert handlers.get_application(app["id"], uow, CLERK)["method"] == "competitive_negotiation"
     assert uow.types().count("procurement.method_changed") == 1
+
+
+def test_a_suppliers_accounts_change_with_their_history_and_a_blacklisting_is_lifted_not_deleted():
+    uow = FakeUnitOfWork()
+    supplier_id = register(uow, 1)
+    finance = CallContext(org="xinqiao", actor="finance", viewer=Viewer.of("finance", "czb", ["finance_reviewer"]))
+    account = {"bank_name": "工商银行", "account_name": "供应商1有限公司", "account_no": "6222020200012345678"}
+    add = {"supplier_id": supplier_id, "change": "add", "account": account, "reason": "开户"}
+    with pytest.raises(Forbidden):
+        suppliers.change_supplier_account(commands.ChangeSupplierAccount.parse(add), uow, CLERK)
+    suppliers.change_supplier_account(commands.ChangeSupplierAccount.parse(add), uow, finance)
+    replaced = {**add, "change": "replace", "account_no": "6222020200012345678"}
+    replaced["account"] = {**account, "account_no": "6222020200087654321"}
+    view = suppliers.change_supplier_account(commands.ChangeSupplierAccount.parse(replaced), uow, finance)
+    assert [a["account_no"] for a in view["accounts"]] == ["6222020200087654321"]
+    assert uow.types().count("procurement.supplier_bank_account_changed") == 2
+    with pytest.raises(InvalidInput):
+        suppliers.change_supplier_account(commands.ChangeSupplierAccount.parse({**add, "account": None}), uow, finance)
+    on = today().isoformat()
+    body = {"supplier_id": supplier_id, "standing": "blacklisted", "reason": "虚假材料", "starts_on": on}
+    suppliers.set_supplier_standing(commands.SetSupplierStanding.parse(body), uow, finance)
+    lift = {"supplier_id": supplier_id, "on": on, "reason": "复核撤销"}
+    view = suppliers.lift_supplier_standing(commands.LiftSupplierStanding.parse(lift), uow, finance)
+    assert view["standing"] == "valid" and len(view["periods"]) == 1
