@@ -79,7 +79,9 @@ def decisions(stack, line_id: str, n: int = 32) -> tuple[float, float]:  # noqa:
         deadline = time.monotonic() + 120
         while len(tasks) < 2 * n and time.monotonic() < deadline:
             page = client.call("approval", "my_tasks", {"page_size": 200}, context=ctx, timeout=30)
-            tasks = [t["task_id"] for t in page["items"] if t["document"]["id"] in ids]
+            # only tasks whose round risk has assessed: deciding the others would answer 409
+            ready = [t for t in page["items"] if t["risk_assessment"]["status"] != "pending"]
+            tasks = [t["task_id"] for t in ready if t["document"]["id"] in ids]
             time.sleep(0.5)
 
         def decide(task_id: str) -> None:

@@ -45,6 +45,7 @@ DESCRIPTIONS = {
 }
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 _ANSWERS = "__ic_answers__"
+_WHY = "__ic_answers_why__"
 
 
 class ErrorDetail(BaseModel):
@@ -59,14 +60,24 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-def answers(*statuses: int) -> Callable[[F], F]:
-    """Mark a route's endpoint or a dependency as answering these statuses too (see the module's table)."""
+def answers(*statuses: int, why: dict[int, str] | None = None) -> Callable[[F], F]:
+    """Mark a route's endpoint or a dependency as answering these statuses too (see the module's table);
+    `why` says, for this route, what a status means beyond the general description (e.g. the error codes)."""
 
     def mark(fn: F) -> F:
-        setattr(fn, _ANSWERS, frozenset(getattr(fn, _ANSWERS, frozenset())) | frozenset(statuses))
+        setattr(fn, _ANSWERS, frozenset(getattr(fn, _ANSWERS, frozenset())) | frozenset(statuses) | set(why or ()))
+        setattr(fn, _WHY, {**getattr(fn, _WHY, {}), **(why or {})})
         return fn
 
     return mark
+
+
+def described(route: APIRoute, status: int) -> str:
+    """The route's own words for a status (`answers(why=...)`), after the general description."""
+    general = DESCRIPTIONS.get(status, "错误")
+    calls = {d.call for d in _dependants(route.dependant) if d.call is not None} | {route.endpoint}
+    own = [getattr(c, _WHY, {}).get(status) for c in calls]
+    return "；".join([general, *sorted(w for w in own if w)])
 
 
 def statuses_of(route: APIRoute) -> set[int]:
@@ -135,7 +146,7 @@ def document_errors(schema: dict[str, Any], routes: list[APIRoute]) -> dict[str,
             responses = operation.setdefault("responses", {})
             for status in sorted(statuses):
                 responses[str(status)] = {
-                    "description": DESCRIPTIONS.get(status, "错误"),
+                    "description": described(route, status),
                     "content": {"application/json": {"schema": ref}},
                 }
     for unused in ("HTTPValidationError", "ValidationError"):  # FastAPI's own 422 body, replaced above

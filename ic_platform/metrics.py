@@ -66,6 +66,17 @@ approval_tasks_overdue = Counter(
     "ic_approval_tasks_overdue_total", "Approval tasks past due: reminded, escalated", ["stage"]
 )
 risk_warnings_raised = Counter("ic_risk_warnings_raised_total", "Risk warnings raised", ["rule", "severity"])
+# The assessment gate (docs/risk-assessment.md): how long a round waited for risk (0 when the assessment was
+# there first), and the decisions held meanwhile (409 risk_assessment_pending).
+approval_assessment_wait = Histogram(
+    "ic_approval_risk_assessment_wait_seconds",
+    "Time from a round's opening to risk's assessment reaching approval",
+    ["document_type"],
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800),
+)
+approval_decisions_held = Counter(
+    "ic_approval_decisions_held_total", "Decisions refused while risk's assessment was pending", ["document_type"]
+)
 
 http_requests = Counter("ic_http_requests_total", "Gateway requests", ["method", "route", "status"])
 http_duration = Histogram(

@@ -20,6 +20,12 @@ TRAIL_VERIFIERS = ("auditor", "inspector", "admin")
 # Verification reads the whole chain: about 75 s for a million entries, far longer than an ordinary call.
 TRAIL_VERIFY_TIMEOUT_S = 300.0
 
+# Deciding (and recording a meeting) waits for risk's assessment of the round's submission (docs/risk-assessment.md).
+ASSESSMENT_PENDING = {
+    409: "risk_assessment_pending：风险服务尚未完成对本轮送审的风险评估，暂不能作出决定，"
+    "请稍后重试（details.retry_after_s）；risk_ack_required：有未确认的高风险预警"
+}
+
 
 @answers(403)
 async def trail_verifier(user: CurrentUser) -> User:
@@ -52,6 +58,7 @@ async def my_submissions(
 @router.post(
     "/approval/tasks/{task_id}/decision", summary="审批决定：同意、驳回或退回申请人修改（驳回、退回须填写理由）"
 )
+@answers(409, why=ASSESSMENT_PENDING)
 async def decide(task_id: Ident, body: DecisionBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {"task_id": task_id, "decision": body.decision, "comment": body.comment}
     if body.acknowledge_warnings:

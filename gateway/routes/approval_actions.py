@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends
 from pydantic import Field
 
+from gateway.openapi import answers
+from gateway.routes.approval import ASSESSMENT_PENDING
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Body, DocumentType, Ident, Paging, paging
@@ -98,6 +100,7 @@ async def reassign(task_id: Ident, body: ReassignBody, rpc: UserRpc) -> dict[str
     "/approval/tasks/{task_id}/meeting",
     summary="录入集体决策会议记录（三重一大：会议日期、出席人员、决定、纪要），完成集体决策节点",
 )
+@answers(409, why=ASSESSMENT_PENDING)
 async def record_meeting(task_id: Ident, body: MeetingBody, rpc: UserRpc) -> dict[str, Any]:
     kwargs = {
         "task_id": task_id,

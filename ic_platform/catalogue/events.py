@@ -1009,4 +1009,40 @@ SPECS = [
             raised_at=TIMESTAMP,
         ),
     ),
+    dict(
+        type="risk.document_assessed",
+        version=1,
+        producer="risk",
+        summary="风险评估完成：风险服务已按规则审查一次送审（每个审批请求事件一次），列出该单据此时的全部预警；"
+        "审批在收到它之前不允许作出决定",
+        subscribers=("approval",),
+        payload=obj(
+            ["document", "submission", "assessed_at", "warnings"],
+            document=DOCUMENT,
+            submission=obj(
+                ["event_id", "type"],
+                event_id={**UUID, "description": "被评估的审批请求事件（送审或重新送审）的 event_id"},
+                type={"type": "string", "pattern": r"^[a-z]+\.[a-z_]+$", "description": "该事件的类型"},
+            ),
+            assessed_at=TIMESTAMP,
+            rules={
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "本次送审评估所运行的规则代码（可为空：该类单据送审时尚无规则）",
+            },
+            warnings={
+                "type": "array",
+                "description": "评估时该单据上的全部风险预警（含本次新提出的），无预警则为空",
+                "items": obj(
+                    ["warning_id", "rule", "severity", "message"],
+                    warning_id={"type": "integer", "minimum": 1},
+                    rule={"type": "string", "minLength": 1},
+                    severity={"enum": ["low", "medium", "high"]},
+                    message={"type": "string", "minLength": 1},
+                    evidence={"type": "object"},
+                    raised_at=TIMESTAMP,
+                ),
+            },
+        ),
+    ),
 ]

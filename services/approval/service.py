@@ -17,6 +17,7 @@ from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.approval.adapters.trail import AnchorFile
 from services.approval.service_layer import (
     actions,
+    assessment,
     commands,
     cycle,
     deadlines,
@@ -41,7 +42,11 @@ VERIFY_INTERVAL_S = float(os.environ.get("IC_TRAIL_VERIFY_INTERVAL_S", "3600"))
 # How often overdue tasks are looked for (reminders, escalation); the periods themselves: domain/deadlines.py.
 DEADLINE_TICK_S = float(os.environ.get("IC_APPROVAL_DEADLINE_TICK_S", "60"))
 log = logging.getLogger(__name__)
-EVENT_HANDLERS = {**handlers.EVENT_HANDLERS, "risk.warning_raised": [warnings.on_warning_raised]}
+EVENT_HANDLERS = {
+    **handlers.EVENT_HANDLERS,
+    "risk.warning_raised": [warnings.on_warning_raised],
+    **assessment.EVENT_HANDLERS,
+}
 
 
 class TrailAnchors(DependencyProvider):

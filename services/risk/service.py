@@ -8,7 +8,7 @@ from ic_platform.desk import with_desk_handlers
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.risk.service_layer import commands, handlers, warnings
+from services.risk.service_layer import assessment, commands, handlers, rule_book, warnings
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 
@@ -17,7 +17,8 @@ class RiskService(PlatformService):
     platform = ServicePlatform(
         RiskUnitOfWork,
         with_desk_handlers(
-            {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS}, owners_from=catalogue.approval_requests()
+            {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS, **assessment.EVENT_HANDLERS},
+            owners_from=catalogue.approval_requests(),
         ),
     )
 
@@ -29,6 +30,18 @@ class RiskService(PlatformService):
     def warnings_for(self, **kwargs):
         """The document's risk warnings (风险预警), oldest first."""
         return warnings.warnings_for(commands.DocumentQuery.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def rule_book(self):
+        """风险规则库: every rule's id, definition, severity, evidence, parameters in force and their versions."""
+        return rule_book.rule_book(self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_rule_parameters(self, **kwargs):
+        """A new version of a rule's parameters, from a day on (administrators, discipline inspection)."""
+        return rule_book.set_parameters(
+            rule_book.SetRuleParameters.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
 
 SERVICE = RiskService

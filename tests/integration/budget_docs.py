@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ic_platform.rpc_client import RpcClient
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 from tests.integration.identity import FINANCE
 
 CTX = FINANCE
@@ -60,6 +60,7 @@ def task_for(api, document_id):
 
 def decide(api, document_id, decision="approve", comment=None):
     task = eventually(lambda: task_for(api, document_id))
+    assessed(api, task["task_id"])
     body = {"decision": decision, **({"comment": comment} if comment else {})}
     response = api.post(f"/api/v1/approval/tasks/{task['task_id']}/decision", json=body)
     assert response.status_code == 200, response.text

@@ -72,3 +72,19 @@ def eventually(check: Callable[[], Any], timeout: float = 30.0, interval: float 
             return last
         time.sleep(interval)
     raise AssertionError(f"not true after {timeout}s; last answer: {last!r}")
+
+
+def assessed(api: Api, task_id: str, timeout: float = 30.0) -> dict | None:
+    """Wait until risk has assessed the task's round (until then deciding it answers 409
+    risk_assessment_pending) and return the task as its approver sees it. None at once for a caller who may not
+    open the task: their decision is refused for that before the assessment matters."""
+
+    def check() -> dict | None:
+        response = api.get(f"/api/v1/approval/tasks/{task_id}")
+        if response.status_code != 200:
+            return {"unreadable": response.status_code}
+        body = response.json()
+        return body if body["risk_assessment"]["status"] != "pending" else None
+
+    found = eventually(check, timeout)
+    return None if "unreadable" in found else found

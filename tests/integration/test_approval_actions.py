@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import OFFICE_LINE, application, line, pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -20,6 +20,7 @@ LABOUR_LINE = "2026-DZB-30226-01"  # 党政综合办公室 劳务费, 480,000.00
 
 
 def decide(api, task_id, decision, comment=None):
+    assessed(api, task_id)
     body = {"decision": decision, **({"comment": comment} if comment is not None else {})}
     return api.post(f"{APPROVAL}/tasks/{task_id}/decision", json=body)
 

@@ -17,8 +17,9 @@ from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Forbidden
 from services.approval.adapters.orm import approval_task
-from services.approval.service_layer import conflicts, handlers, warnings
+from services.approval.service_layer import assessment, conflicts, handlers, warnings
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
+from tests.integration.support.assessments import assessed_by_risk
 from tests.unit.approval.conftest import UNITS, USERS
 
 pytestmark = pytest.mark.integration
@@ -89,6 +90,7 @@ def submit(engine, parties):
     )
     with ApprovalUnitOfWork(engine) as uow:  # as the inbox runs it
         handlers.on_document_submitted(event, uow)
+        assessment.on_document_assessed(assessed_by_risk(event), uow)  # risk's assessment, heard at once
         uow.commit()
     with ApprovalUnitOfWork(engine) as uow:
         route = uow.routes.find("matter_application", doc_id)

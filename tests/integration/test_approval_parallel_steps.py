@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import application, pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -21,6 +21,7 @@ SIGNERS = ("finance", "finance2", "inspector")
 
 
 def decide(api, task_id, decision, comment=None):
+    assessed(api, task_id)
     body = {"decision": decision, **({"comment": comment} if comment is not None else {})}
     return api.post(f"{APPROVAL}/tasks/{task_id}/decision", json=body)
 

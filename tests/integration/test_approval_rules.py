@@ -13,7 +13,7 @@ import pytest
 
 from ic_platform.rpc_client import RpcClient
 from tests.integration.budget_docs import new_line
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import application, pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -32,6 +32,7 @@ def rpc(stack):
 
 
 def decide(api, task_id, **body):
+    assessed(api, task_id)
     return api.post(f"{API}/approval/tasks/{task_id}/decision", json={"decision": "approve", **body})
 
 

@@ -27,8 +27,9 @@ from ic_platform.identity import Viewer
 from services.approval.adapters.orm import audit_trail, audit_trail_head, audit_trail_seal, audit_trail_seal_leaf
 from services.approval.adapters.trail import AnchorFile
 from services.approval.domain.trail import TrailDraft
-from services.approval.service_layer import commands, handlers, trail
+from services.approval.service_layer import assessment, commands, handlers, trail
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
+from tests.integration.support.assessments import assessed_by_risk
 from tests.unit.approval.conftest import UNITS, USERS
 
 pytestmark = pytest.mark.integration
@@ -104,6 +105,7 @@ def submit(db, amount="60000.00", applicant="clerk"):
     uow = uow_of(db)
     with uow:
         handlers.on_document_submitted(event, uow)
+        assessment.on_document_assessed(assessed_by_risk(event), uow)  # risk's assessment, heard at once
         uow.commit()
     return doc_id
 

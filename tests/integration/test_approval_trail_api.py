@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -17,6 +17,7 @@ def test_auditors_verify_the_trail_of_real_decisions_and_its_anchor(login):
     clerk, head, auditor = login("clerk"), login("head"), login("auditor")
     app = submit(clerk, "3000.00").json()
     task = eventually(lambda: pending_task(head, app["id"]))
+    assessed(head, task["task_id"])
     response = head.post(
         f"/api/v1/approval/tasks/{task['task_id']}/decision",
         json={"decision": "approve", "comment": "同意"},

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deploy.stack import ThrowawayStack
-from tests.integration.conftest import LOG_ROOT, Api, eventually
+from tests.integration.conftest import LOG_ROOT, Api, assessed, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -79,6 +79,7 @@ def task_of(api: Api, app_id: str) -> dict | None:
 
 
 def decide(api: Api, task_id: str, **body) -> object:
+    assessed(api, task_id)
     return api.post(f"/api/v1/approval/tasks/{task_id}/decision", json={"decision": "approve", **body})
 
 

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from gateway.app import create_app
 from ic_platform.rpc_client import RpcClient
 from tests.integration.budget_docs import new_line
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -362,6 +362,7 @@ def test_a_delegate_reads_what_is_or_was_on_their_desk_and_nothing_else(login, r
     def at_leader():
         app = submit(clerk, "60000.00", jfb_line).json()
         first = eventually(lambda: pending_task(head, app["id"]))
+        assessed(head, first["task_id"])
         assert head.post(f"{API}/approval/tasks/{first['task_id']}/decision", json={"decision": "approve"}).is_success
         eventually(lambda: pending_task(leader, app["id"]))
         return app
@@ -416,6 +417,7 @@ def test_a_delegate_reads_what_is_or_was_on_their_desk_and_nothing_else(login, r
 
 def decide_as(api, app):  # noqa: ANN001, ANN201
     task = eventually(lambda: pending_task(api, app["id"]))
+    assessed(api, task["task_id"])
     return api.post(f"{API}/approval/tasks/{task['task_id']}/decision", json={"decision": "approve"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import TRAVEL_LINE, pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -32,6 +32,7 @@ def test_the_initiator_sees_where_each_submission_stands(login):
     assert mine(clerk, app["id"], status="approved") is None
 
     task = eventually(lambda: pending_task(head, app["id"]))
+    assessed(head, task["task_id"])
     decided = head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "approve"})
     assert decided.status_code == 200, decided.text
 

@@ -140,7 +140,9 @@ def test_replicas_killed_midway_lose_nothing_and_apply_nothing_twice(replicated)
         items = head.call("GET", "/api/v1/approval/tasks", params={"page_size": 200}).json()["items"]
         for task in items:
             doc = task["document"]["id"]
-            if doc in accepted and doc not in decided and int(uuid.UUID(doc)) % 2 == 0:
+            # (a round risk has not assessed yet is left for a later pass: deciding it would answer 409)
+            ready = task["risk_assessment"]["status"] != "pending"
+            if doc in accepted and doc not in decided and ready and int(uuid.UUID(doc)) % 2 == 0:
                 response = head.call(
                     "POST", f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "approve"}
                 )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import OFFICE_LINE, application, line, pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -17,6 +17,7 @@ REASON = "请补充采购清单"
 
 
 def decide(api, task_id, decision, comment=None):
+    assessed(api, task_id)
     body = {"decision": decision, **({"comment": comment} if comment is not None else {})}
     return api.post(f"/api/v1/approval/tasks/{task_id}/decision", json=body)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.conftest import eventually
+from tests.integration.conftest import assessed, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -54,6 +54,7 @@ def test_apply_approve_and_the_dossier_tells_the_story(login):
     assert routed["steps"][0]["assignee"] == "head" and routed["steps"][0]["reason"]
 
     task = eventually(lambda: pending_task(head, app["id"]))
+    assert assessed(head, task["task_id"])["risk_assessment"]["status"] == "assessed"
     decided = head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "approve"})
     assert decided.status_code == 200, decided.text
 
@@ -90,6 +91,7 @@ def test_rejection_releases_the_pre_commitment(login):
     before = Decimal(line(clerk, TRAVEL_LINE)["pre_committed"])
     app = submit(clerk, "3000.50", TRAVEL_LINE).json()
     task = eventually(lambda: pending_task(head, app["id"]))
+    assessed(head, task["task_id"])
 
     no_reason = head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "reject"})
     assert no_reason.status_code == 422

@@ -305,6 +305,32 @@ approval_warning_ack = sa.Table(
     sa.CheckConstraint("length(comment) > 0", name="approval_warning_ack_comment"),
 )
 
+# Risk's assessment of each submission (送审风险评估, risk.document_assessed), keyed by the approval request
+# event it assessed. `round` is set when that event opened a round here: the round's decisions wait until
+# `received_at` is set. Either side may come first (expected_at or received_at), and either may be heard
+# by any replica: both write with an upsert on the key.
+approval_risk_assessment = sa.Table(
+    "approval_risk_assessment",
+    metadata,
+    sa.Column("submission_event_id", sa.Uuid, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("round", sa.Integer),
+    sa.Column("expected_at", sa.DateTime(timezone=True)),
+    sa.Column("assessed_at", sa.DateTime(timezone=True)),
+    sa.Column("received_at", sa.DateTime(timezone=True)),
+    sa.Column("warning_count", sa.Integer),
+    sa.Index(
+        "approval_risk_assessment_by_round",
+        "document_type",
+        "document_id",
+        "round",
+        unique=True,
+        postgresql_where=sa.text("round IS NOT NULL"),
+    ),
+)
+
 # Each task's due time (办理时限), and when it was reminded and escalated: each at most once.
 approval_task_deadline = sa.Table(
     "approval_task_deadline",

@@ -99,6 +99,7 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     if not uow.routes.add(route):
         return  # a concurrent delivery of another submission event stored it first
     uow.tasks.add(route.id, task)
+    watch.on_round_started(uow, event, route)  # approval-watch: decisions wait for risk's assessment
     ctx = CallContext.from_envelope(event).with_client_of(p)  # the trail records where it came from
     uow.publish(
         ctx.event(
@@ -142,6 +143,7 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     task = route.restart(steps, definition.version, p.get("title") or route.title)
     uow.routes.save_new_round(route)
     uow.tasks.add(route.id, task)
+    watch.on_round_started(uow, event, route)  # approval-watch: decisions wait for risk's assessment
     ctx = CallContext.from_envelope(event).with_client_of(p)  # the trail records where it came from
     _assigned(uow, ctx, route, task)
     trail = _Trail(uow, ctx, route, actor=event.actor or route.initiator, traceparent=event.traceparent)

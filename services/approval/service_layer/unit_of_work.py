@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from ic_platform.envelope import Envelope
 from ic_platform.uow import UnitOfWork
+from services.approval.adapters.assessment import AssessmentRepository
 from services.approval.adapters.delegation import DelegationRepository
 from services.approval.adapters.major_matter import MajorMatterRepository
 from services.approval.adapters.meeting import MeetingRepository
@@ -28,6 +29,7 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.meetings = MeetingRepository(self.conn)
         self.major_rules = MajorMatterRepository(self.conn)
         self.watch = WatchRepository(self.conn)  # approval-watch: warnings, due times, notifications
+        self.assessments = AssessmentRepository(self.conn)  # risk's assessment of each round (the gate)
         return self
 
     def publish(self, envelope: Envelope) -> None:

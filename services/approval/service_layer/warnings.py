@@ -23,7 +23,7 @@ from services.approval.domain import errors
 from services.approval.domain.model import Decision, Route, Task
 from services.approval.domain.trail import TrailDraft
 from services.approval.domain.warnings import SEVERITY_LABELS, max_severity, to_acknowledge
-from services.approval.service_layer import commands, scoping, views
+from services.approval.service_layer import assessment, commands, scoping, views
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 # The trail action of an acknowledgement: one entry per acknowledging decision, naming the warnings.
@@ -102,6 +102,7 @@ def get_task(cmd: GetTask, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[st
             raise errors.task_not_found(cmd.task_id)
         warnings = uow.watch.warning_rows(row.document_type, row.document_id, str(row.task_id))
         deadline = uow.watch.deadline(str(row.task_id))
+        risk_assessment = assessment.view_of_task(uow, row.document_type, row.document_id, row.round)
     item = views.task_item(row)
     item["assignee"] = row.assignee
     item["warnings"] = [_warning_view(w) for w in warnings]
@@ -109,15 +110,18 @@ def get_task(cmd: GetTask, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[st
     item["max_severity"] = max_severity(w.severity for w in warnings)
     item["unacknowledged_high"] = [w.warning_id for w in warnings if w.severity == "high" and not w.acknowledged_by]
     item.update(_deadline_view(deadline))
+    item["risk_assessment"] = risk_assessment  # until it is "assessed", deciding answers 409
     return item
 
 
 def annotate(page: dict[str, Any], uow: ApprovalUnitOfWork) -> dict[str, Any]:
-    """Task list items get their document's warning count and highest severity, and their due time."""
+    """Task list items get their document's warning count and highest severity, their due time, and their
+    round's risk assessment."""
     keys = [(i["document"]["type"], i["document"]["id"]) for i in page["items"]]
     with uow:
         found = uow.watch.summaries(keys)
         due = uow.watch.due_times([i["task_id"] for i in page["items"]])
+        assessment.annotate(uow, page["items"])
     now = datetime.now(UTC)
     for item, key in zip(page["items"], keys, strict=True):
         severities = found.get(key, [])

@@ -125,6 +125,35 @@ risk_budget_signal = sa.Table(
     sa.Index("risk_budget_signal_by_story", "correlation_id", "budget_line_id"),
 )
 
+# Each approval request risk assessed (service_layer/assessment.py): one row per submission event, so a
+# submission is announced as assessed once, whichever handler name or replica heard it.
+risk_assessment = sa.Table(
+    "risk_assessment",
+    metadata,
+    sa.Column("submission_event_id", sa.Uuid, primary_key=True),
+    sa.Column("submission_type", sa.Text, nullable=False),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("rules", JSONB, nullable=False, server_default="[]"),
+    sa.Column("warning_ids", JSONB, nullable=False, server_default="[]"),
+    sa.Column("assessed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("risk_assessment_by_document", "document_type", "document_id"),
+)
+
+# The rule book's parameters as effective-dated data (domain/rule_book.py): a version per (org, rule, day it
+# takes effect), complete (every parameter of the rule). Before a rule's first version, its defaults apply.
+risk_rule_parameters = sa.Table(
+    "risk_rule_parameters",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("rule", sa.Text, primary_key=True),
+    sa.Column("effective_from", sa.Date, primary_key=True),
+    sa.Column("parameters", JSONB, nullable=False),
+    sa.Column("set_by", sa.Text),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
 platform = platform_tables(metadata)
 # Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.
 desk = desk_tables(metadata)

@@ -6,6 +6,7 @@ A warning is raised once per (document, rule): a rule that holds again for the s
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -62,6 +63,15 @@ class SplitPolicy:
     @property
     def key(self) -> tuple[str, str, float]:
         return (str(self.threshold), str(self.min_part), self.window.total_seconds())
+
+    @classmethod
+    def from_parameters(cls, values: Mapping[str, str]) -> SplitPolicy:
+        """From the rule book's parameters in force (rule_book.py: threshold, min_part, window_days)."""
+        return cls(
+            threshold=Decimal(values["threshold"]),
+            min_part=Decimal(values["min_part"]),
+            window=timedelta(days=float(values["window_days"])),
+        )
 
     @classmethod
     def from_env(cls) -> SplitPolicy:
@@ -157,6 +167,7 @@ def split_purchase_of(latest: Spend, others: PartsInWindow, policy: SplitPolicy)
             "unit": latest.unit,
             "budget_line_id": latest.budget_line_id,
             "threshold": money_str(policy.threshold),
+            "min_part": money_str(policy.min_part),
             "total": money_str(total),
             "window_days": days,
             "amount": money_str(latest.amount),
@@ -244,6 +255,7 @@ def budget_nearly_exhausted(
         {
             "budget_line_id": crossing.budget_line_id,
             "level": crossing.level,
+            "warning_level": level,
             "rate": crossing.rate,
             "consumed": money_str(crossing.consumed),
             "amount": money_str(crossing.amount),

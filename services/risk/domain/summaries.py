@@ -35,6 +35,7 @@ LABELS: dict[str, str] = {
     "approval.task_overdue": "超过办理时限，催办 {assignee}（{step_name}）",
     "approval.task_escalated": "超时未办，上报 {escalated_to} 督办（{step_name}，审批人 {assignee}）",
     "risk.warning_raised": "风险预警：{message}",
+    "risk.document_assessed": "风险评估完成（本轮送审）：{warning_tally}",
 }
 
 OUTCOMES = {"approved": "通过", "rejected": "驳回", "returned_to_step": "退回至前序节点"}
@@ -74,6 +75,8 @@ def _fields(event: Envelope) -> dict[str, Any]:
     fields["remark"] = f"，意见：{p['comment']}" if p.get("comment") else ""
     fields["major_matter"] = "，属“三重一大”事项" if p.get("major_matter") else ""
     fields["route"] = " → ".join(f"{s['name']}（{s['assignee']}）" for s in p.get("route", []))
+    if isinstance(p.get("warnings"), list):
+        fields["warning_tally"] = f"共 {len(p['warnings'])} 条风险预警" if p["warnings"] else "无风险预警"
     if isinstance(p.get("unit"), dict):
         fields.update(unit_name=p["unit"].get("name"), unit_code=p["unit"].get("code"))
     if isinstance(p.get("user"), dict):

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
+from services.risk.adapters.assessment import AssessmentRepository
 from services.risk.adapters.repository import DossierRepository, LinkRepository
+from services.risk.adapters.rule_book import RuleBookRepository
 from services.risk.adapters.warnings import WarningRepository
 
 
@@ -12,5 +14,7 @@ class RiskUnitOfWork(UnitOfWork):
         self.dossier = DossierRepository(self.conn)
         self.links = LinkRepository(self.conn)
         self.warnings = WarningRepository(self.conn)
+        self.assessments = AssessmentRepository(self.conn)
+        self.rule_book = RuleBookRepository(self.conn)
         self.desk = Desk(self.conn, None)  # the risk service shows every kind of document
         return self

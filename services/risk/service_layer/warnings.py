@@ -32,7 +32,7 @@ from services.risk.domain.rules import (
     budget_nearly_exhausted,
     split_purchase_of,
 )
-from services.risk.service_layer import commands
+from services.risk.service_layer import commands, rule_book
 from services.risk.service_layer.handlers import readable_document
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
@@ -57,7 +57,7 @@ def on_spend_submitted(event: Envelope, uow: RiskUnitOfWork) -> None:
         datetime.fromisoformat(event.occurred_at),
         p.get("title", ""),
     )
-    policy = SplitPolicy.from_env()
+    policy = _split_policy(uow, event.org, spend.at)
     key = (event.org, spend.unit, spend.budget_line_id)
     tally = uow.warnings.lock_tally(*key)
     tally = _moved_on(uow, key, tally, spend.at - policy.window, policy)
@@ -120,7 +120,7 @@ def on_spend_withdrawn(event: Envelope, uow: RiskUnitOfWork) -> None:
     org, spend = dropped
     key = (org, spend.unit, spend.budget_line_id)
     tally = uow.warnings.lock_tally(*key)
-    policy = SplitPolicy.from_env()
+    policy = _split_policy(uow, org, spend.at)
     if tally.policy == policy.key and tally.counts(spend, policy):
         uow.warnings.save_tally(*key, tally.minus(spend))
 
@@ -130,8 +130,9 @@ def on_budget_move(event: Envelope, uow: RiskUnitOfWork) -> None:
     document = _document(p["document"])
     uow.warnings.lock_story(event.correlation_id)
     uow.warnings.add_signal(event.event_id, event.org, event.correlation_id, "move", p["budget_line_id"], p, document)
+    level = _nearly_exhausted_level(uow, event)
     for row in uow.warnings.signals(event.correlation_id, p["budget_line_id"], "crossing"):
-        _raise(uow, event, budget_nearly_exhausted(_crossing(row.payload), document))
+        _raise(uow, event, budget_nearly_exhausted(_crossing(row.payload), document, level))
 
 
 def on_threshold_crossed(event: Envelope, uow: RiskUnitOfWork) -> None:
@@ -140,10 +141,10 @@ def on_threshold_crossed(event: Envelope, uow: RiskUnitOfWork) -> None:
     p = event.payload
     uow.warnings.lock_story(event.correlation_id)
     uow.warnings.add_signal(event.event_id, event.org, event.correlation_id, "crossing", p["budget_line_id"], p)
-    crossing = _crossing(p)
+    crossing, level = _crossing(p), _nearly_exhausted_level(uow, event)
     for row in uow.warnings.signals(event.correlation_id, p["budget_line_id"], "move"):
         document = DocumentRef(row.document_type, row.document_id, row.document_no)
-        _raise(uow, event, budget_nearly_exhausted(crossing, document))
+        _raise(uow, event, budget_nearly_exhausted(crossing, document, level))
 
 
 def _raise(uow: RiskUnitOfWork, event: Envelope, draft: WarningDraft | None) -> None:
@@ -186,6 +187,17 @@ def warnings_for(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallCo
     return {"items": items, "total": len(items)}
 
 
+def _split_policy(uow: RiskUnitOfWork, org: str, at: datetime) -> SplitPolicy:
+    """The split rule's parameters in force on the spend's day (the rule book, effective-dated)."""
+    return SplitPolicy.from_parameters(rule_book.parameters_in_force(uow, org, Rule.SPLIT_PURCHASE, at))
+
+
+def _nearly_exhausted_level(uow: RiskUnitOfWork, event: Envelope) -> int:
+    at = datetime.fromisoformat(event.occurred_at)
+    values = rule_book.parameters_in_force(uow, event.org, Rule.BUDGET_NEARLY_EXHAUSTED, at)
+    return int(Decimal(values["level"]))
+
+
 def _document(value: dict[str, Any]) -> DocumentRef:
     return DocumentRef(value["type"], value["id"], value.get("no"))
 
@@ -194,8 +206,12 @@ def _crossing(p: dict[str, Any]) -> Crossing:
     return Crossing(p["budget_line_id"], int(p["level"]), p["rate"], Decimal(p["consumed"]), Decimal(p["amount"]))
 
 
+# The rules judged on an approval request itself, by its event type. The assessment (assessment.py) runs them
+# and then announces `risk.document_assessed`, in one handler: the inbox may retry the handlers of one event
+# apart, and the announcement must never be ahead of the rules it vouches for.
+SUBMISSION_RULES = {t: [(Rule.SPLIT_PURCHASE, on_spend_submitted)] for t in SPEND_SUBMITTED}
+
 EVENT_HANDLERS = {
-    **{t: [on_spend_submitted] for t in SPEND_SUBMITTED},
     **{t: [on_spend_withdrawn] for t in SPEND_WITHDRAWN},
     **{t: [on_budget_move] for t in BUDGET_MOVES},
     "budget.threshold_crossed": [on_threshold_crossed],

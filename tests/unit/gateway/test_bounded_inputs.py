@@ -171,3 +171,19 @@ def test_a_body_that_is_not_utf8_is_refused_as_input(client, fake):
     response = client.post(SUBMIT, content=b"\x80\x81{}", headers=headers)
     assert_error(response, 422, "invalid_input")
     assert fields(response) == {"(body)": "请求体不是有效的 JSON（须为 UTF-8 编码）"} and fake.calls == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/approval/tasks/{task_id}/decision", "/api/v1/approval/tasks/{task_id}/meeting"]
+)
+def test_deciding_documents_that_it_waits_for_the_risk_assessment(client, path):
+    conflict = client.get("/openapi.json").json()["paths"][path]["post"]["responses"]["409"]["description"]
+    assert conflict.startswith("状态冲突") and "risk_assessment_pending" in conflict and "风险评估" in conflict
+
+
+def test_a_pending_assessment_reaches_the_client_as_a_409_with_typed_details(client, fake):
+    details = {"document": {"type": "matter_application", "id": "a1"}, "round": 2, "retry_after_s": 2}
+    pending = Conflict("risk_assessment_pending", "风险评估尚未完成", details)
+    fake.on("approval", "decide", RemoteError.from_payload(serialize(pending)))
+    response = client.post("/api/v1/approval/tasks/t1/decision", json={"decision": "approve"}, headers=bearer())
+    assert assert_error(response, 409, "risk_assessment_pending")["details"] == details

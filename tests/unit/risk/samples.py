@@ -344,6 +344,25 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "evidence": {"total": "60000.00"},
         "raised_at": "2026-11-25T08:00:00+00:00",
     },
+    "risk.document_assessed": {
+        "document": DOCUMENT,
+        "submission": {
+            "event_id": "0b7f0c5e-3f51-4a43-9d0f-5b1f5b9f7c11",
+            "type": "payment.matter_application_submitted",
+        },
+        "assessed_at": "2026-11-25T08:00:01+00:00",
+        "rules": ["split_purchase"],
+        "warnings": [
+            {
+                "warning_id": 7,
+                "rule": "split_purchase",
+                "severity": "high",
+                "message": "疑似拆分采购（化整为零）",
+                "evidence": {"total": "60000.00"},
+                "raised_at": "2026-11-25T08:00:00+00:00",
+            }
+        ],
+    },
 }
 # procurement.*: produced by the procurement domain itself.
 PAYLOADS |= procurement_payloads()

@@ -85,9 +85,17 @@ class FakeWarnings:
         return None  # as if already raised: nothing to publish in a unit test
 
 
+class FakeRuleBook:
+    """No stored version: every rule's defaults (the IC_RISK_* settings) are in force."""
+
+    def in_force(self, org, rule, on):  # noqa: ANN001, ANN201
+        return None
+
+
 class FakeUow:
     def __init__(self) -> None:
         self.warnings = FakeWarnings()
+        self.rule_book = FakeRuleBook()
 
 
 def spend(n: int, amount: str, at: datetime, unit: str = "dzb") -> Spend:

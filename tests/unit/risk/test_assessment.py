@@ -1,0 +1,111 @@
+"""Risk's assessment of each approval request: the rules judged on it run first, then one announcement,
+valid against the catalogue, listing the document's warnings. Over in-memory fakes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from ic_platform import catalogue
+from ic_platform.envelope import Envelope
+from services.risk.domain.rules import Rule
+from services.risk.service_layer import assessment, warnings
+
+DOCUMENT = {"type": "matter_application", "id": "a1", "no": "SQ-2026-000042"}
+WARNING = {
+    "id": 7,
+    "document": DOCUMENT,
+    "rule": "split_purchase",
+    "severity": "high",
+    "message": "疑似拆分采购（化整为零）",
+    "evidence": {"total": "60000.00"},
+    "raised_at": "2026-11-25T08:00:00+00:00",
+}
+
+
+class FakeWarnings:
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    def for_document(self, org: str, document_type: str, document_id: str) -> list[dict[str, Any]]:
+        return [w for w in self.items if (w["document"]["type"], w["document"]["id"]) == (document_type, document_id)]
+
+
+class FakeAssessments:
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple] = {}
+
+    def add(self, org, event_id, type_, document, rules, warning_ids) -> datetime | None:  # noqa: ANN001
+        if event_id in self.rows:
+            return None
+        self.rows[event_id] = (type_, document, rules, warning_ids)
+        return datetime.now(UTC)
+
+
+class FakeUow:
+    def __init__(self) -> None:
+        self.warnings, self.assessments, self.published = FakeWarnings(), FakeAssessments(), []
+
+    def publish(self, envelope: Envelope) -> None:
+        self.published.append(envelope)
+
+
+def request(type_: str, document: dict[str, Any] = DOCUMENT) -> Envelope:
+    payload = {"document": document, "unit": "dzb", "applicant": "clerk", "amount": "20000.00", "title": "办公家具"}
+    return Envelope(type=type_, payload=payload, org="demo", producer=type_.split(".")[0], actor="clerk")
+
+
+@pytest.fixture
+def split_rule(monkeypatch):
+    """The split rule replaced by one that raises the warning (what it does is tested in test_rules.py)."""
+    ran = []
+
+    def judge(event: Envelope, uow: FakeUow) -> None:
+        ran.append(event.event_id)
+        uow.warnings.items.append(WARNING)
+
+    monkeypatch.setitem(
+        warnings.SUBMISSION_RULES, "payment.matter_application_submitted", [(Rule.SPLIT_PURCHASE, judge)]
+    )
+    return ran
+
+
+def test_the_rules_run_before_the_assessment_which_lists_their_warnings(split_rule):
+    uow, event = FakeUow(), request("payment.matter_application_submitted")
+    assessment.assess_submission(event, uow)
+    assert split_rule == [event.event_id]
+    [announced] = uow.published
+    catalogue.validate(announced.as_dict())
+    p = announced.payload
+    assert announced.type == "risk.document_assessed" and announced.subject == "matter_application/a1"
+    assert p["submission"] == {"event_id": event.event_id, "type": event.type} and p["rules"] == ["split_purchase"]
+    assert [(w["warning_id"], w["severity"]) for w in p["warnings"]] == [(7, "high")]
+    assert announced.causation_id == event.event_id and announced.correlation_id == event.correlation_id
+
+
+def test_a_submission_is_announced_as_assessed_once(split_rule):
+    uow, event = FakeUow(), request("payment.matter_application_submitted")
+    assessment.assess_submission(event, uow)
+    assessment.assess_submission(event, uow)
+    assert len(uow.published) == 1
+
+
+def test_a_document_type_without_rules_is_assessed_all_the_same():
+    """Procurement, contracts, payments: whatever approval request the catalogue declares is assessed."""
+    uow = FakeUow()
+    event = request("budget.adjustment_submitted", {"type": "budget_adjustment", "id": "b9"})
+    assessment.assess_submission(event, uow)
+    [announced] = uow.published
+    catalogue.validate(announced.as_dict())
+    assert announced.payload["rules"] == [] and announced.payload["warnings"] == []
+
+
+def test_every_approval_request_of_the_catalogue_is_assessed():
+    assert sorted(assessment.EVENT_HANDLERS) == catalogue.approval_requests()
+    assert all(h == [assessment.assess_submission] for h in assessment.EVENT_HANDLERS.values())
+    assert set(warnings.SUBMISSION_RULES) <= set(catalogue.approval_requests())
+    assert not set(warnings.SUBMISSION_RULES) & set(warnings.EVENT_HANDLERS), (
+        "a rule on a request runs in the assessment"
+    )
