@@ -72,6 +72,7 @@ NOT_A_UNITS_DOCUMENT = {
     f"{API}/fiscal-years/{{fiscal_year}}": "the office's books open or closed; the figures only for readers of all"
     " (test_a_fiscal_years_figures_are_for_readers_of_every_unit)",
     f"{API}/ops/dead-letters/{{service}}": "operations, administrators only; a service, not a document",
+    f"{API}/risk/rules": "risk's rule book (definitions and parameters): reference data, no document",
     f"{API}/suppliers": "the supplier registry (供应商库): the office's reference data, the same for everyone",
     f"{API}/suppliers/{{supplier_id}}": "one supplier of the office-wide registry, the same for everyone",
 }
