@@ -40,7 +40,7 @@ class Area(StrEnum):
     BUDGET = "budget"  # budget lines, the ledger, adjustments, overrides, year end, budget reports
     PAYMENT = "payment"  # spending documents: matter applications, expense claims, payment requests
     ACCOUNTING = "accounting"  # vouchers, the journal, trial balances
-    PROCUREMENT = "procurement"  # procurement plans, tenders, bids, awards
+    PROCUREMENT = "procurement"  # procurement applications, tenders, bids, awards, suppliers
     CONTRACT = "contract"  # contracts, acceptances, amendments
     OTHER = "other"  # a document type the rule does not know yet: only the office-wide readers see it whole
 
@@ -53,7 +53,8 @@ DOCUMENT_AREAS: dict[str, Area] = {
     "budget_adjustment": Area.BUDGET,
     "budget_override": Area.BUDGET,
     "fiscal_year_reopen": Area.BUDGET,
-    "procurement_plan": Area.PROCUREMENT,
+    "procurement_application": Area.PROCUREMENT,
+    "procurement_method_change": Area.PROCUREMENT,
     "contract": Area.CONTRACT,
     "voucher": Area.ACCOUNTING,
 }

@@ -11,6 +11,7 @@ from ic_platform.money import money_str
 
 def seed(cfg: Settings | None = None) -> dict[str, int]:
     from deploy.seed import demo_org
+    from deploy.seed import procurement as procurement_seed
     from deploy.seed import standards as standards_seed
     from services.budget.service_layer import commands as budget_cmd
     from services.budget.service_layer import handlers as budget
@@ -24,6 +25,7 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
     org_engine = make_engine(cfg.database_url("org"), pool_size=2)
     budget_engine = make_engine(cfg.database_url("budget"), pool_size=2)
     approval_engine = make_engine(cfg.database_url("approval"), pool_size=2)
+    procurement_engine = make_engine(cfg.database_url("procurement"), pool_size=2)
     try:
         for unit in demo_org.UNITS:
             org.register_unit(
@@ -77,7 +79,11 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
             )
         standards = standards_seed.load(budget_engine, demo_org.ORG_CODE, demo_org.FISCAL_YEAR)
         _seed_decisions(org_engine, approval_engine, ctx)
+        procurement = procurement_seed.load(procurement_engine, demo_org.ORG_CODE)
+        ics_line = next(line.code for line in demo_org.BUDGET_LINES if line.project == "内部控制管理系统运维及功能升级")
+        procurement_seed.sample(procurement_engine, budget_engine, demo_org.ORG_CODE, ics_line)
     finally:
+        procurement_engine.dispose()
         org_engine.dispose()
         budget_engine.dispose()
         approval_engine.dispose()
@@ -87,6 +93,7 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
         "budget_lines": len(demo_org.BUDGET_LINES),
         "expenditure_standards": len(standards_seed.STANDARDS),
         "new_expenditure_standards": standards["standards"],
+        "new_suppliers": procurement["suppliers"],
     }
 
 

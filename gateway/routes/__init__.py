@@ -17,6 +17,7 @@ from gateway.routes import (
     notifications,
     ops,
     org,
+    procurement,
     reports,
     standards,
 )
@@ -32,6 +33,7 @@ ROUTERS = (
     standards.router,
     reports.router,
     applications.router,
+    procurement.router,
     approval.router,
     approval_actions.router,
     approval_watch.router,
@@ -50,6 +52,10 @@ TAGS = [
     {"name": "reports", "description": "报表：预算执行情况表、月度趋势与 Excel 导出"},
     {"name": "expenditure_standards", "description": "支出标准（按生效日期分版本）与三公经费控制数"},
     {"name": "matter_applications", "description": "事前申请：提交与查询事项申请（提交即预占预算）"},
+    {
+        "name": "procurement",
+        "description": "采购：采购申请（按限额标准确定方式）、采购意向、市场调查、招标投标与中标、供应商库",
+    },
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线；撤回、退回指定节点、转办、代理"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
     {"name": "notifications", "description": "消息通知：待办分拨、退回、审批结束、催办与督办，可订阅推送（SSE）"},

@@ -48,6 +48,42 @@ _ROUTE_STEP = obj(
     assignees={"type": "array", "items": USERNAME, "minItems": 1, "description": "会签、或签节点的全部审批人"},
 )
 
+# ── procurement's shared pieces ──
+_DATE = {"type": "string", "format": "date"}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_CATEGORY = {"enum": ["goods", "services", "works"], "description": "货物 / 服务 / 工程"}
+_METHOD = {
+    "enum": [
+        "open_tender",
+        "invited_tender",
+        "competitive_negotiation",
+        "competitive_consultation",
+        "request_for_quotation",
+        "single_source",
+        "framework_agreement",
+        "self_procurement",
+    ],
+    "description": "采购方式（术语表 procurement_method）",
+}
+_ACCOUNT = obj(
+    ["bank_name", "account_name", "account_no"],
+    bank_name={"type": "string"},
+    account_name={"type": "string"},
+    account_no={"type": "string", "pattern": "^[0-9]{8,32}$"},
+)
+_STANDING = {"enum": ["valid", "suspended", "blacklisted"], "description": "正常 / 暂停 / 黑名单"}
+_FLAGS = {
+    "type": "array",
+    "description": "政策允许通过但须提示的规则（风险预警据此生成）",
+    "items": obj(
+        ["rule", "severity", "message", "details"],
+        rule={"type": "string", "minLength": 1},
+        severity={"enum": ["low", "medium", "high"]},
+        message={"type": "string"},
+        details={"type": "object"},
+    ),
+}
+
 _UNIT = obj(
     ["code", "name", "kind"],
     code={"type": "string"},
@@ -204,6 +240,315 @@ SPECS = [
                     excess={"type": "string"},
                 ),
             },
+        ),
+    ),
+    # ── procurement (采购: applications, intentions, market research, tenders, awards, suppliers) ──
+    dict(
+        type="procurement.application_submitted",
+        version=1,
+        producer="procurement",
+        summary="采购申请已提交（自有预算指标的已预占；依据事前申请的承接其预占），待审批",
+        subscribers=("approval",),
+        payload=approval_request(
+            ["category", "method", "form", "extra_approval", "requirement", "funding", "round"],
+            category=_CATEGORY,
+            method=_METHOD,
+            form={"enum": ["central", "decentralised", "self"], "description": "集中采购 / 分散采购 / 单位自行采购"},
+            extra_approval={"type": "boolean", "description": "单一来源或达到公开招标数额标准的邀请招标：增加审批环节"},
+            justification={"type": ["string", "null"]},
+            requirement={"type": "object", "description": "按限额标准确定的采购方式要求（档位、限额、允许的方式）"},
+            funding=obj(
+                ["source", "budget_line_id", "matter_application", "reserve", "taken_over", "left_with_matter"],
+                source={"enum": ["matter_application", "budget_line"]},
+                budget_line_id=_LINE,
+                matter_application={"anyOf": [DOCUMENT, {"type": "null"}]},
+                reserve=MONEY,
+                taken_over=MONEY,
+                left_with_matter=MONEY,
+            ),
+            round=_STEP,
+        ),
+    ),
+    dict(
+        type="procurement.application_resubmitted",
+        version=1,
+        producer="procurement",
+        summary="被退回（撤回）的采购申请重新提交，进入新一轮审批（采购内容与资金不变，采购方式按当日限额标准重新确定）",
+        subscribers=("approval",),
+        payload=approval_request(
+            ["category", "method", "form", "extra_approval", "requirement", "funding", "round"],
+            category=_CATEGORY,
+            method=_METHOD,
+            form={"enum": ["central", "decentralised", "self"], "description": "集中采购 / 分散采购 / 单位自行采购"},
+            extra_approval={"type": "boolean", "description": "单一来源或达到公开招标数额标准的邀请招标：增加审批环节"},
+            justification={"type": ["string", "null"]},
+            requirement={"type": "object", "description": "按限额标准确定的采购方式要求（档位、限额、允许的方式）"},
+            funding=obj(
+                ["source", "budget_line_id", "matter_application", "reserve", "taken_over", "left_with_matter"],
+                source={"enum": ["matter_application", "budget_line"]},
+                budget_line_id=_LINE,
+                matter_application={"anyOf": [DOCUMENT, {"type": "null"}]},
+                reserve=MONEY,
+                taken_over=MONEY,
+                left_with_matter=MONEY,
+            ),
+            round=_STEP,
+        ),
+    ),
+    dict(
+        type="procurement.application_approved",
+        version=1,
+        producer="procurement",
+        summary="采购申请审批通过，可以开展采购",
+        payload=obj(["document", "amount"], document=DOCUMENT, amount=MONEY),
+    ),
+    dict(
+        type="procurement.application_rejected",
+        version=1,
+        producer="procurement",
+        summary="采购申请被驳回（自有预算指标的预占由预算服务释放）",
+        payload=obj(["document", "reason", "release"], document=DOCUMENT, reason=_TEXT_OR_NULL, release=MONEY),
+    ),
+    dict(
+        type="procurement.application_cancelled",
+        version=1,
+        producer="procurement",
+        summary="采购申请已作废（释放自有预占；事前申请的预占仍归事前申请）",
+        payload=obj(["document", "reason", "release"], document=DOCUMENT, reason={"type": "string"}, release=MONEY),
+    ),
+    dict(
+        type="procurement.method_change_requested",
+        version=1,
+        producer="procurement",
+        summary="申请变更采购方式（作为单据 procurement_method_change 送审；审批期间不得开展采购、确定供应商）",
+        subscribers=("approval",),
+        payload=approval_request(
+            ["application", "current", "requested", "reason", "tender_failed"],
+            application=DOCUMENT,
+            current=_METHOD,
+            requested=_METHOD,
+            reason={"type": "string", "minLength": 1},
+            tender_failed={"type": "boolean", "description": "此前招标失败（流标）"},
+        ),
+    ),
+    dict(
+        type="procurement.method_changed",
+        version=1,
+        producer="procurement",
+        summary="采购方式变更已批准",
+        payload=obj(["document", "previous", "method"], document=DOCUMENT, previous=_METHOD, method=_METHOD),
+    ),
+    dict(
+        type="procurement.method_change_rejected",
+        version=1,
+        producer="procurement",
+        summary="采购方式变更未获批准（退回、撤回或驳回），原方式不变",
+        payload=obj(["document", "method", "requested"], document=DOCUMENT, method=_METHOD, requested=_METHOD),
+    ),
+    dict(
+        type="procurement.intention_published",
+        version=1,
+        producer="procurement",
+        summary="采购意向已公开（记录公开日期）",
+        payload=obj(
+            ["document", "intention_id", "published_on", "expected_start", "amount", "where"],
+            document=DOCUMENT,
+            intention_id=UUID,
+            published_on=_DATE,
+            expected_start={"anyOf": [_DATE, {"type": "null"}]},
+            amount=MONEY,
+            where={"type": "string", "minLength": 1},
+        ),
+    ),
+    dict(
+        type="procurement.market_research_completed",
+        version=1,
+        producer="procurement",
+        summary="市场调查（询价比价）已完成，选定报价",
+        payload=obj(
+            ["document", "quotes", "chosen_supplier_id", "chosen_amount", "lowest_amount", "justification", "flags"],
+            document=DOCUMENT,
+            quotes={
+                "type": "array",
+                "items": obj(["supplier_id", "amount", "quoted_on"], supplier_id=UUID, amount=MONEY, quoted_on=_DATE),
+            },
+            chosen_supplier_id=UUID,
+            chosen_amount=MONEY,
+            lowest_amount=MONEY,
+            justification=_TEXT_OR_NULL,
+            flags=_FLAGS,
+        ),
+    ),
+    dict(
+        type="procurement.tender_published",
+        version=1,
+        producer="procurement",
+        summary="采购公告（邀请）已发布，含提交截止时间",
+        payload=obj(
+            ["document", "tender_id", "method", "published_at", "submission_deadline", "flags"],
+            document=DOCUMENT,
+            tender_id=UUID,
+            method=_METHOD,
+            published_at=TIMESTAMP,
+            submission_deadline=TIMESTAMP,
+            flags=_FLAGS,
+        ),
+    ),
+    dict(
+        type="procurement.bid_received",
+        version=1,
+        producer="procurement",
+        summary="收到投标（响应）文件；逾期送达的记为 late",
+        payload=obj(
+            ["document", "tender_id", "bid_id", "supplier_id", "amount", "received_at", "late"],
+            document=DOCUMENT,
+            tender_id=UUID,
+            bid_id=UUID,
+            supplier_id=UUID,
+            amount=MONEY,
+            received_at=TIMESTAMP,
+            late={"type": "boolean"},
+        ),
+    ),
+    dict(
+        type="procurement.bid_disqualified",
+        version=1,
+        producer="procurement",
+        summary="投标被认定无效（附理由）",
+        payload=obj(
+            ["document", "tender_id", "bid_id", "supplier_id", "reason"],
+            document=DOCUMENT,
+            tender_id=UUID,
+            bid_id=UUID,
+            supplier_id=UUID,
+            reason={"type": "string", "minLength": 1},
+        ),
+    ),
+    dict(
+        type="procurement.tender_failed",
+        version=1,
+        producer="procurement",
+        summary="有效投标不足，项目失败（流标）",
+        # Written out: a field named "required" cannot be a keyword of obj().
+        payload={
+            "type": "object",
+            "required": ["document", "tender_id", "valid_bids", "required"],
+            "properties": {"document": DOCUMENT, "tender_id": UUID, "valid_bids": _COUNT, "required": _COUNT},
+            "additionalProperties": False,
+        },
+    ),
+    dict(
+        type="procurement.bids_evaluated",
+        version=1,
+        producer="procurement",
+        summary="评审完成，有效投标已排序",
+        payload=obj(
+            ["document", "tender_id", "evaluated_on", "ranking"],
+            document=DOCUMENT,
+            tender_id=UUID,
+            evaluated_on=_DATE,
+            ranking={
+                "type": "array",
+                "items": obj(
+                    ["rank", "bid_id", "supplier_id", "amount", "score"],
+                    rank=_STEP,
+                    bid_id=UUID,
+                    supplier_id=UUID,
+                    amount=MONEY,
+                    score={"type": ["string", "null"]},
+                ),
+            },
+        ),
+    ),
+    dict(
+        type="procurement.award_decided",
+        version=1,
+        producer="procurement",
+        summary="已确定中标（成交）供应商：合同须与之一致（供应商相同、金额不超过中标金额），签订时承接预占",
+        payload=obj(
+            [
+                "document",
+                "award_id",
+                "unit",
+                "supplier_id",
+                "supplier_name",
+                "credit_code",
+                "amount",
+                "budget_amount",
+                "method",
+                "category",
+                "decided_on",
+                "notice_date",
+                "tender_id",
+                "justification",
+                "flags",
+                "budget_line_id",
+                "pre_commitment_holder",
+            ],
+            document=DOCUMENT,
+            award_id=UUID,
+            unit={"type": "string", "minLength": 1},
+            supplier_id=UUID,
+            supplier_name={"type": "string", "minLength": 1},
+            credit_code={"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"},
+            amount=MONEY,
+            budget_amount=MONEY,
+            method=_METHOD,
+            category=_CATEGORY,
+            decided_on=_DATE,
+            notice_date=_DATE,
+            tender_id={"anyOf": [UUID, {"type": "null"}]},
+            justification=_TEXT_OR_NULL,
+            flags=_FLAGS,
+            budget_line_id=_LINE,
+            pre_commitment_holder=DOCUMENT,
+        ),
+    ),
+    dict(
+        type="procurement.supplier_registered",
+        version=1,
+        producer="procurement",
+        summary="供应商已登记入库（统一社会信用代码已校验）；登记人为冲突矩阵中的当事人",
+        payload=obj(
+            ["supplier_id", "credit_code", "supplier_name", "legal_representative", "registrar", "registered_at"],
+            supplier_id=UUID,
+            credit_code={"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"},
+            supplier_name={"type": "string", "minLength": 1},
+            legal_representative={"type": "string", "minLength": 1},
+            registrar=USERNAME,
+            registered_at=TIMESTAMP,
+        ),
+    ),
+    dict(
+        type="procurement.supplier_bank_account_changed",
+        version=1,
+        producer="procurement",
+        summary="供应商银行账户变更（新增、替换、删除；记录变更人、时间与理由）",
+        payload=obj(
+            ["supplier_id", "change", "before", "after", "changed_by", "changed_at", "reason"],
+            supplier_id=UUID,
+            change={"enum": ["added", "replaced", "removed"]},
+            before={"anyOf": [_ACCOUNT, {"type": "null"}]},
+            after={"anyOf": [_ACCOUNT, {"type": "null"}]},
+            changed_by=USERNAME,
+            changed_at=TIMESTAMP,
+            reason={"type": "string", "minLength": 1},
+        ),
+    ),
+    dict(
+        type="procurement.supplier_status_changed",
+        version=1,
+        producer="procurement",
+        summary="供应商状态变更：暂停、列入黑名单或恢复正常（附理由与期间）",
+        payload=obj(
+            ["supplier_id", "status", "previous", "reason", "starts_on", "ends_on", "changed_by"],
+            supplier_id=UUID,
+            status=_STANDING,
+            previous=_STANDING,
+            reason=_TEXT_OR_NULL,
+            starts_on=_DATE,
+            ends_on={"anyOf": [_DATE, {"type": "null"}]},
+            changed_by=USERNAME,
         ),
     ),
     # ── budget (预算指标与资金控制) ──
@@ -485,7 +830,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已分拨给审批人",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "step_name", "assignee"],
             document=DOCUMENT,
@@ -500,7 +845,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已处理",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "decision", "decided_by"],
             document=DOCUMENT,
@@ -518,7 +863,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批结束（通过或驳回）",
-        subscribers=("budget", "payment"),
+        subscribers=("budget", "payment", "procurement"),
         payload=obj(
             ["document", "outcome"],
             document=DOCUMENT,
@@ -531,7 +876,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="单据被退回申请人修改（注明退回节点与理由），可修改后重新提交",
-        subscribers=("payment", "budget"),
+        subscribers=("payment", "budget", "procurement"),
         payload=obj(
             ["document", "task_id", "step_no", "returned_by", "reason", "round"],
             document=DOCUMENT,
@@ -549,7 +894,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="申请人撤回单据（审批人处理前，或被退回后）：单据所属服务释放其预占、冻结，可修改后重新提交",
-        subscribers=("payment", "budget"),
+        subscribers=("payment", "budget", "procurement"),
         payload=obj(
             ["document", "withdrawn_by", "round", "step_no"],
             document=DOCUMENT,
@@ -564,7 +909,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批任务已转办给同岗位的其他审批人",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
         payload=obj(
             [
                 "document",
@@ -592,7 +937,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="已设置审批代理（代理期间代理人可代为审批）",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "starts_at", "ends_at", "reason"],
             delegation_id=UUID,
@@ -608,7 +953,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批代理已撤销",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "revoked_by"],
             delegation_id=UUID,

@@ -72,6 +72,9 @@ NOT_A_UNITS_DOCUMENT = {
     f"{API}/fiscal-years/{{fiscal_year}}": "the office's books open or closed; the figures only for readers of all"
     " (test_a_fiscal_years_figures_are_for_readers_of_every_unit)",
     f"{API}/ops/dead-letters/{{service}}": "operations, administrators only; a service, not a document",
+    f"{API}/risk/rules": "risk's rule book (definitions and parameters): reference data, no document",
+    f"{API}/suppliers": "the supplier registry (供应商库): the office's reference data, the same for everyone",
+    f"{API}/suppliers/{{supplier_id}}": "one supplier of the office-wide registry, the same for everyone",
 }
 
 # GET routes that list or report: checked by test_lists_and_reports_leave_another_units_data_out.
@@ -86,6 +89,11 @@ LISTS = {
     f"{API}/reports/final-accounts",
     f"{API}/reports/final-accounts.xlsx",
     f"{API}/reports/three-public",
+    f"{API}/procurement-applications",
+    f"{API}/reports/suppliers",
+    f"{API}/reports/suppliers.xlsx",
+    f"{API}/reports/procurement",
+    f"{API}/reports/procurement.xlsx",
 }
 
 GET_ROUTES = _get_routes()
@@ -136,6 +144,16 @@ def documents(login, rpc):
     # Asked by the administrator, a member of 党政办 (reopening is for finance and administrators).
     reopen = login("admin").post(f"{API}/fiscal-years/{REOPEN_YEAR}/reopen-requests", json={"reason": "补记支出"})
     assert reopen.status_code == 201, reopen.text
+    procurement = clerk.post(
+        f"{API}/procurement-applications",
+        json={
+            "title": "采购打印纸",
+            "items": [{"name": "打印纸", "category": "goods", "quantity": "10", "unit_price": "25.00"}],
+            "method": "self_procurement",
+            "budget_line_id": office,
+        },
+    )
+    assert procurement.status_code == 201, procurement.text
     # The dossier exists (risk heard the submission) before anyone asks for it.
     eventually(lambda: clerk.get(f"{API}/dossiers/matter_application/{app['id']}").status_code == 200)
     return {
@@ -147,12 +165,17 @@ def documents(login, rpc):
         "adjustment_id": adjustment.json()["id"],
         "override_id": override.json()["id"],
         "reopen_id": reopen.json()["id"],
+        "procurement_id": procurement.json()["id"],
     }
 
 
 def _path(template: str, ids: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], template)
 
+
+# Procurement's documents: outside the finance reviewer's areas (scope.READS_ALL), so finance reads them only
+# from their desk; test_finance_reads_no_procurement_it_did_not_approve checks that.
+NOT_FOR_FINANCE = {f"{API}/procurement-applications/{{procurement_id}}"}
 
 # Routes open to a few roles only: the document's own unit reads them through a holder of such a role.
 ROLE_GATED = {f"{API}/documents/{{document_type}}/{{document_id}}/trail": "admin"}  # a member of 党政办
@@ -197,6 +220,14 @@ def test_the_other_document_kinds_of_a_route_are_not_found_either(documents, log
 
 def _ids(response) -> set[str]:  # noqa: ANN001
     return {str(item.get("id") or item.get("budget_line_id") or item.get("key")) for item in response.json()["items"]}
+
+
+PERIOD = {"date_from": "2000-01-01", "date_to": "2100-12-31"}
+
+
+def _units(response) -> set[str]:  # noqa: ANN001
+    assert response.status_code == 200, response.text
+    return {g["unit"] for g in response.json()["groups"]}
 
 
 def _xlsx_text(response) -> str:  # noqa: ANN001
@@ -244,6 +275,25 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
         f"{API}/reports/final-accounts.xlsx": lambda api: (
             line_id not in _xlsx_text(api.get(f"{API}/reports/final-accounts.xlsx", params=year))
         ),
+        f"{API}/procurement-applications": lambda api: (
+            documents["procurement_id"]
+            not in _ids(api.get(f"{API}/procurement-applications", params={"all": "true", "page_size": 200}))
+        ),
+        f"{API}/reports/suppliers": lambda api: all(
+            u["unit"] != "dzb"
+            for s in api.get(f"{API}/reports/suppliers", params=PERIOD).json()["suppliers"]
+            for u in s["units"]
+        ),
+        f"{API}/reports/suppliers.xlsx": lambda api: (
+            _xlsx_text(api.get(f"{API}/reports/suppliers.xlsx", params={**PERIOD, "unit": "dzb"})).count("合计") == 1
+            and api.get(f"{API}/reports/suppliers", params={**PERIOD, "unit": "dzb"}).json()["awards_count"] == 0
+        ),
+        f"{API}/reports/procurement": lambda api: (
+            "dzb" not in _units(api.get(f"{API}/reports/procurement", params={**PERIOD, "group_by": "unit"}))
+        ),
+        f"{API}/reports/procurement.xlsx": lambda api: (
+            "dzb" not in _xlsx_text(api.get(f"{API}/reports/procurement.xlsx", params={**PERIOD, "group_by": "unit"}))
+        ),
         f"{API}/reports/three-public": lambda api: (
             api.get(f"{API}/reports/three-public", params={**year, "unit": "dzb"}).json()["totals"]["consumed"]
             == "0.00"
@@ -254,7 +304,12 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
     for path, leaves_out in checks.items():
         assert leaves_out(reader), f"{path} shows 党政办's data to {READER}"
     # The same checks fail for the owner's own unit: they test something.
-    for path in (f"{API}/matter-applications", f"{API}/budget-lines", f"{API}/reports/final-accounts"):
+    for path in (
+        f"{API}/matter-applications",
+        f"{API}/budget-lines",
+        f"{API}/reports/final-accounts",
+        f"{API}/procurement-applications",
+    ):
         assert not checks[path](clerk), path
 
 
@@ -273,8 +328,15 @@ def test_the_right_people_read_the_document(reader, documents, login):
     for template in ID_ROUTES:
         if template in ROLE_GATED and reader not in ("inspector", "auditor"):
             continue  # the trail is for audit and inspection (and administrators, within their scope)
+        if template in NOT_FOR_FINANCE and reader == "finance":
+            continue  # finance reads budget, payment and accounting data: not procurement (ic_platform.scope)
         path = _path(template, documents)
         assert api.get(path).status_code == 200, f"{reader} reads {path}"
+
+
+def test_finance_reads_no_procurement_it_did_not_approve(documents, login):
+    path = f"{API}/procurement-applications/{documents['procurement_id']}"
+    assert login("finance").get(path).status_code == 404
 
 
 def test_the_administrator_reads_only_their_own_units_documents(documents, login):

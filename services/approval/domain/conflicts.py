@@ -33,7 +33,8 @@ APPROVING_AS: dict[str, str] = {
     "matter_application": "payment_approver",
     "payment_request": "payment_approver",
     "expense_claim": "payment_approver",
-    "procurement_plan": "payment_approver",
+    "procurement_application": "payment_approver",
+    "procurement_method_change": "payment_approver",
     "contract": "payment_approver",
 }
 DEFAULT_APPROVING_AS = "payment_approver"

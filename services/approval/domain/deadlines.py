@@ -17,6 +17,8 @@ DEFAULT_DUE_HOURS = 24
 # Per document type and approver role: a higher authority has more on its desk and sits less often.
 STEP_DUE_HOURS: dict[str, dict[str, int]] = {
     "matter_application": {"unit_head": 24, "leader_in_charge": 48, "principal": 72},
+    "procurement_application": {"unit_head": 24, "leader_in_charge": 48, "principal": 72},
+    "procurement_method_change": {"unit_head": 24, "leader_in_charge": 48, "principal": 72},
 }
 
 

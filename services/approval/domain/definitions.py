@@ -76,6 +76,50 @@ MATTER_APPLICATION_V2: dict[str, Any] = {
     ],
 }
 
+# 采购申请: the matter application's tiers, and an extra step for a method that needs reasons. Single source (单一
+# 来源) or an invited tender above the open-tender threshold (`extra_approval`, set by procurement's method rule)
+# is reviewed by finance and discipline inspection (会签) and decided by the principal, whatever the amount.
+_EXTRA_APPROVAL = {"flag": "extra_approval", "label": "单一来源（或达到公开招标数额标准的邀请招标），须论证"}
+PROCUREMENT_APPLICATION_V1: dict[str, Any] = {
+    "document_type": "procurement_application",
+    "version": 1,
+    "name": "采购申请审批",
+    "authorities": MATTER_APPLICATION_V2["authorities"],
+    "thresholds": {"leader_in_charge": "50000.00", "principal": "200000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "申请单位负责人审核采购需求"},
+        {"role": "leader_in_charge", "when": [{"amount_at_least": "leader_in_charge"}, _EXTRA_APPROVAL]},
+        {
+            "role": "finance_inspection",
+            "when": [
+                {"amount_at_least": "principal"},
+                {"flag": "major_matter", "label": "三重一大事项"},
+                _EXTRA_APPROVAL,
+            ],
+        },
+        {"role": "principal", "when": [{"amount_at_least": "principal"}, _EXTRA_APPROVAL]},
+        {"role": "collective_decision", "when": [{"flag": "major_matter", "label": "三重一大事项"}]},
+    ],
+}
+
+# 采购方式变更: the unit head and the leader in charge always (a method is changed for reasons someone answers
+# for), the principal from the principal's amount or for 三重一大.
+PROCUREMENT_METHOD_CHANGE_V1: dict[str, Any] = {
+    "document_type": "procurement_method_change",
+    "version": 1,
+    "name": "采购方式变更审批",
+    "authorities": AUTHORITIES,
+    "thresholds": {"principal": "200000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "采购单位负责人审核变更理由"},
+        {"role": "leader_in_charge", "reason": "分管领导审批采购方式变更"},
+        {
+            "role": "principal",
+            "when": [{"amount_at_least": "principal"}, {"flag": "major_matter", "label": "三重一大事项"}],
+        },
+    ],
+}
+
 # The budget service's own documents. 财务审核 is an any-one-of step (或签): the office has several finance
 # reviewers, and any one of them may review an adjustment for the finance office.
 FINANCE_REVIEW = {
@@ -125,7 +169,14 @@ FISCAL_YEAR_REOPEN_V1: dict[str, Any] = {
 
 DEFINITIONS: dict[str, ProcessDefinition] = {
     d["document_type"]: ProcessDefinition.from_dict(d)
-    for d in (MATTER_APPLICATION_V2, BUDGET_ADJUSTMENT_V1, BUDGET_OVERRIDE_V1, FISCAL_YEAR_REOPEN_V1)
+    for d in (
+        MATTER_APPLICATION_V2,
+        PROCUREMENT_APPLICATION_V1,
+        PROCUREMENT_METHOD_CHANGE_V1,
+        BUDGET_ADJUSTMENT_V1,
+        BUDGET_OVERRIDE_V1,
+        FISCAL_YEAR_REOPEN_V1,
+    )
 }
 # Earlier versions, kept loadable: routes drawn from them stay as they were drawn.
 EARLIER = {(d["document_type"], d["version"]): ProcessDefinition.from_dict(d) for d in (MATTER_APPLICATION_V1,)}

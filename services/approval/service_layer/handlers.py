@@ -45,11 +45,17 @@ def _announced(event: Envelope) -> datetime:
 # `ic_platform.catalogue.fragments.approval_request`); the document's type picks the process definition.
 SUBMITTED = (
     "payment.matter_application_submitted",
+    "procurement.application_submitted",
+    "procurement.method_change_requested",
     "budget.adjustment_submitted",
     "budget.override_requested",
     "budget.year_reopen_requested",
 )  # noqa: E501
-RESUBMITTED = ("payment.matter_application_resubmitted", "budget.adjustment_resubmitted")
+RESUBMITTED = (
+    "payment.matter_application_resubmitted",
+    "procurement.application_resubmitted",
+    "budget.adjustment_resubmitted",
+)
 
 
 def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
@@ -74,6 +80,7 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         "initiator": p["applicant"],
         "major_matter": p.get("major_matter", False) or bool(why),  # a rule's 三重一大 cannot be unticked
         "major_matter_why": "；".join(why),
+        "extra_approval": p.get("extra_approval", False),  # procurement: a method that needs reasons
     }
     steps = definition.resolve(attributes, uow.directory.of(event.org))
     route, task = Route.start(
@@ -129,6 +136,7 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         "initiator": route.initiator,
         "major_matter": p.get("major_matter", False) or bool(why),
         "major_matter_why": "；".join(why),
+        "extra_approval": p.get("extra_approval", False),
     }
     route.major_matter, route.major_reasons = attributes["major_matter"], tuple(why)
     steps = definition.resolve(attributes, uow.directory.of(event.org))
