@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import Depends, Header, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import Field
 
 from gateway.auth import CurrentUser
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.base import api_router
 from gateway.routes.budget_adjustments import with_route
 from gateway.rpc import UserRpc
@@ -23,9 +24,6 @@ from ic_platform.money import money_str
 router = api_router("procurement")
 
 DOCUMENT_TYPE = "procurement_application"
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：重复提交同一键只生效一次")
-]
 Category = Literal["goods", "services", "works"]
 Method = Literal[
     "open_tender",
@@ -219,14 +217,18 @@ def _kwargs(body: Body, **extra: Any) -> dict[str, Any]:
 
 
 # ── applications ──
-@router.post("/procurement-applications", status_code=201, summary="提交采购申请（按限额标准校验采购方式）")
+@router.post(
+    "/procurement-applications",
+    status_code=201,
+    dependencies=[IdempotencyKeyRequired],
+    summary="提交采购申请（按限额标准校验采购方式）",
+)
 async def submit_procurement_application(
     body: ApplicationBody,
     user: CurrentUser,
     rpc: UserRpc,
     request: Request,
     response: Response,
-    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     kwargs = {**_kwargs(body, unit=user.unit), "items": [i.rpc() for i in body.items]}
     result = await rpc.call("procurement", "submit_application", kwargs)
@@ -279,57 +281,58 @@ async def resubmit_procurement_application(procurement_id: Ident, body: Resubmit
 @router.post(
     "/procurement-applications/{procurement_id}/method-change",
     status_code=201,
+    dependencies=[IdempotencyKeyRequired],
     summary="申请变更采购方式（送审；审批期间不得开展采购）",
 )
-async def request_method_change(
-    procurement_id: Ident, body: MethodChangeBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+async def request_method_change(procurement_id: Ident, body: MethodChangeBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "request_method_change", _kwargs(body, application_id=procurement_id))
 
 
-@router.post("/procurement-applications/{procurement_id}/intention", status_code=201, summary="公开采购意向")
-async def publish_procurement_intention(
-    procurement_id: Ident, body: IntentionBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+@router.post(
+    "/procurement-applications/{procurement_id}/intention",
+    status_code=201,
+    dependencies=[IdempotencyKeyRequired],
+    summary="公开采购意向",
+)
+async def publish_procurement_intention(procurement_id: Ident, body: IntentionBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "publish_intention", _kwargs(body, application_id=procurement_id))
 
 
 @router.post(
     "/procurement-applications/{procurement_id}/market-research",
     status_code=201,
+    dependencies=[IdempotencyKeyRequired],
     summary="市场调查（询价比价）定案：报价留存，选定报价即成交",
 )
-async def conclude_market_research(
-    procurement_id: Ident, body: MarketResearchBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+async def conclude_market_research(procurement_id: Ident, body: MarketResearchBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "conclude_market_research", _kwargs(body, application_id=procurement_id))
 
 
 @router.post(
-    "/procurement-applications/{procurement_id}/tenders", status_code=201, summary="发布采购公告（招标、竞争性程序）"
+    "/procurement-applications/{procurement_id}/tenders",
+    status_code=201,
+    dependencies=[IdempotencyKeyRequired],
+    summary="发布采购公告（招标、竞争性程序）",
 )
-async def publish_tender(
-    procurement_id: Ident, body: TenderBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+async def publish_tender(procurement_id: Ident, body: TenderBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "publish_tender", _kwargs(body, application_id=procurement_id))
 
 
 @router.post(
     "/procurement-applications/{procurement_id}/award",
     status_code=201,
+    dependencies=[IdempotencyKeyRequired],
     summary="直接确定成交供应商（单一来源、框架协议）",
 )
-async def award_directly(
-    procurement_id: Ident, body: DirectAwardBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+async def award_directly(procurement_id: Ident, body: DirectAwardBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "award_directly", _kwargs(body, application_id=procurement_id))
 
 
 # ── tenders ──
-@router.post("/tenders/{tender_id}/bids", status_code=201, summary="登记投标（响应）文件")
-async def receive_bid(
-    tender_id: Ident, body: BidBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+@router.post(
+    "/tenders/{tender_id}/bids", status_code=201, dependencies=[IdempotencyKeyRequired], summary="登记投标（响应）文件"
+)
+async def receive_bid(tender_id: Ident, body: BidBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "receive_bid", _kwargs(body, tender_id=tender_id))
 
 
@@ -343,16 +346,21 @@ async def evaluate_tender(tender_id: Ident, body: EvaluationBody, rpc: UserRpc) 
     return await rpc.call("procurement", "evaluate_tender", _kwargs(body, tender_id=tender_id))
 
 
-@router.post("/tenders/{tender_id}/award", status_code=201, summary="确定中标（成交）供应商")
-async def award_tender(
-    tender_id: Ident, body: AwardBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+@router.post(
+    "/tenders/{tender_id}/award",
+    status_code=201,
+    dependencies=[IdempotencyKeyRequired],
+    summary="确定中标（成交）供应商",
+)
+async def award_tender(tender_id: Ident, body: AwardBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "award_tender", _kwargs(body, tender_id=tender_id))
 
 
 # ── suppliers ──
-@router.post("/suppliers", status_code=201, summary="登记供应商（校验统一社会信用代码）")
-async def register_supplier(body: SupplierBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+@router.post(
+    "/suppliers", status_code=201, dependencies=[IdempotencyKeyRequired], summary="登记供应商（校验统一社会信用代码）"
+)
+async def register_supplier(body: SupplierBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("procurement", "register_supplier", _kwargs(body))
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.integration.budget_docs import decide, line, new_line, rpc, status_of  # noqa: F401 - rpc: a fixture
 from tests.integration.conftest import eventually
+from tests.integration.identity import CLERK
 from tests.integration.test_walking_skeleton import submit
 
 pytestmark = pytest.mark.integration
@@ -152,7 +153,8 @@ def test_from_an_approved_matter_application_through_a_tender_to_an_award(login,
     )
     assert awarded["pre_commitment_holder"]["id"] == matter_id  # what the contract's signing will take over
     # The contract service asks for the award by RPC and gets the same facts.
-    assert rpc.call("procurement", "get_award", {"award_id": awarded["id"]})["supplier_id"] == suppliers[2]["id"]
+    heard = rpc.call("procurement", "get_award", {"award_id": awarded["id"]}, context=CLERK)
+    assert heard["supplier_id"] == suppliers[2]["id"]
     detail = clerk.get(path).json()
     assert (detail["status"], detail["award"]["id"], len(detail["tenders"][0]["bids"])) == ("awarded", awarded["id"], 3)
     # Still nothing reserved twice: the line holds the matter application's 30,000 only.

@@ -29,9 +29,9 @@ def _needs_key(route: APIRoute) -> bool:
 def test_every_creating_post_requires_the_key():
     routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
     creating = {r.path for r in routes if "POST" in r.methods and r.status_code == 201}
-    assert creating <= CREATING, f"a new creating POST: add dependencies=[IdempotencyKeyRequired] {creating - CREATING}"
     keyed = {r.path for r in routes if _needs_key(r)}
-    assert keyed == CREATING
+    assert creating <= keyed, f"a creating POST without dependencies=[IdempotencyKeyRequired]: {creating - keyed}"
+    assert CREATING <= keyed  # the ones that create without answering 201 (decompose) too
 
 
 @pytest.mark.parametrize("path", ["/api/v1/matter-applications", "/api/v1/budget-overrides"])
