@@ -55,6 +55,7 @@ DOCUMENT_AREAS: dict[str, Area] = {
     "fiscal_year_reopen": Area.BUDGET,
     "procurement_plan": Area.PROCUREMENT,
     "contract": Area.CONTRACT,
+    "contract_amendment": Area.CONTRACT,
     "voucher": Area.ACCOUNTING,
 }
 

@@ -3,6 +3,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 
 from __future__ import annotations
 
+from ic_platform.catalogue import contract_events as _contract_events
 from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, approval_request, obj
 
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
@@ -453,7 +454,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已分拨给审批人",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "step_name", "assignee"],
             document=DOCUMENT,
@@ -468,7 +469,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已处理",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "decision", "decided_by"],
             document=DOCUMENT,
@@ -486,7 +487,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批结束（通过或驳回）",
-        subscribers=("budget", "payment"),
+        subscribers=("budget", "payment", "contract"),
         payload=obj(
             ["document", "outcome"],
             document=DOCUMENT,
@@ -499,7 +500,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="单据被退回申请人修改（注明退回节点与理由），可修改后重新提交",
-        subscribers=("payment", "budget"),
+        subscribers=("payment", "budget", "contract"),
         payload=obj(
             ["document", "task_id", "step_no", "returned_by", "reason", "round"],
             document=DOCUMENT,
@@ -517,7 +518,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="申请人在审批人处理前撤回单据，可修改后重新提交",
-        subscribers=("payment", "budget"),
+        subscribers=("payment", "budget", "contract"),
         payload=obj(
             ["document", "withdrawn_by", "round", "step_no"],
             document=DOCUMENT,
@@ -532,7 +533,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批任务已转办给同岗位的其他审批人",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             [
                 "document",
@@ -560,7 +561,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="已设置审批代理（代理期间代理人可代为审批）",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "starts_at", "ends_at", "reason"],
             delegation_id=UUID,
@@ -576,7 +577,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批代理已撤销",
-        subscribers=("payment", "budget"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "revoked_by"],
             delegation_id=UUID,
@@ -701,3 +702,5 @@ SPECS = [
         ),
     ),
 ]
+
+SPECS = _contract_events.merge_into(SPECS)

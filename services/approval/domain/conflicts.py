@@ -35,6 +35,7 @@ APPROVING_AS: dict[str, str] = {
     "expense_claim": "payment_approver",
     "procurement_plan": "payment_approver",
     "contract": "payment_approver",
+    "contract_amendment": "payment_approver",
 }
 DEFAULT_APPROVING_AS = "payment_approver"
 

@@ -48,6 +48,8 @@ SUBMITTED = (
     "budget.adjustment_submitted",
     "budget.override_requested",
     "budget.year_reopen_requested",
+    "contract.submitted",
+    "contract.amendment_submitted",
 )  # noqa: E501
 RESUBMITTED = ("payment.matter_application_resubmitted", "budget.adjustment_resubmitted")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ic_platform import catalogue
 from ic_platform.envelope import Envelope
+from tests.unit.risk.contract_samples import CONTRACT_PAYLOADS
 
 APPLICATION_ID = "5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10"
 TASK_ID = "0c7b1a52-3f0e-4c8e-b1a4-9d0d2e6c4b21"
@@ -363,6 +364,10 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         ],
     },
 }
+
+# Contract's (and the award it hears); procurement's own sample, when present, wins.
+for _type, _payload in CONTRACT_PAYLOADS.items():
+    PAYLOADS.setdefault(_type, _payload)
 
 
 def envelope(

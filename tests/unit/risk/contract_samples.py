@@ -1,0 +1,125 @@
+"""Sample payloads of the contract events (and the award contract hears), valid against the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CONTRACT = {"type": "contract", "id": "3d2c1b0a-9f8e-4d7c-8b6a-5e4d3c2b1a09", "no": "HT-2026-000001"}
+AMENDMENT = {"type": "contract_amendment", "id": "4e3d2c1b-0a9f-4e8d-9c7b-6f5e4d3c2b1a", "no": "BG-2026-000001"}
+HOLDER = {"type": "matter_application", "id": "5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10", "no": "SQ-2026-000001"}
+AWARD_ID = "6f5e4d3c-2b1a-4c0d-9e8f-7a6b5c4d3e2f"
+SUPPLIER_ID = "7a6b5c4d-3e2f-4a1b-8c0d-9e8f7a6b5c4d"
+LINE = "2026-dzb-2010301-30201"
+MILESTONE = {
+    "no": 1,
+    "name": "验收款",
+    "condition": "on_acceptance",
+    "amount": "90000.00",
+    "share": "100",
+    "progress": None,
+    "planned_date": None,
+    "payment_days": 30,
+}
+
+CONTRACT_PAYLOADS: dict[str, dict[str, Any]] = {
+    "procurement.award_decided": {
+        "document": HOLDER,
+        "award_id": AWARD_ID,
+        "unit": "dzb",
+        "supplier_id": SUPPLIER_ID,
+        "supplier_name": "新桥办公设备有限公司",
+        "credit_code": "91110108MA01ABCD2X",
+        "amount": "90000.00",
+        "budget_amount": "100000.00",
+        "method": "request_for_quotation",
+        "category": "goods",
+        "decided_on": "2026-03-01",
+        "notice_date": "2026-03-02",
+        "tender_id": None,
+        "justification": None,
+        "flags": [],
+        "budget_line_id": LINE,
+        "pre_commitment_holder": HOLDER,
+    },
+    "contract.drafted": {
+        "document": CONTRACT,
+        "unit": "dzb",
+        "title": "办公设备采购合同",
+        "basis": {"type": "award", "award_id": AWARD_ID, "application": HOLDER, "method": "request_for_quotation"},
+        "supplier_id": SUPPLIER_ID,
+        "amount": "90000.00",
+        "start_date": "2026-03-10",
+        "end_date": "2026-12-31",
+        "milestones": [MILESTONE],
+        "retention": "0.00",
+        "warranty_end": None,
+        "parties": {"drafter": "clerk", "purchaser": "clerk"},
+    },
+    "contract.submitted": {
+        "document": CONTRACT,
+        "unit": "dzb",
+        "applicant": "clerk",
+        "amount": "90000.00",
+        "title": "办公设备采购合同",
+        "major_matter": False,
+        "parties": {"drafter": "clerk", "purchaser": "clerk"},
+        "supplier_id": SUPPLIER_ID,
+        "routing": {"amount": "90000.00", "legal_review": False, "major_matter": False, "basis": "award"},
+        "round": 1,
+        "budget_line_id": LINE,
+    },
+    "contract.approved": {"document": CONTRACT},
+    "contract.rejected": {"document": CONTRACT, "reason": "付款条件不明确"},
+    "contract.signed": {
+        "document": CONTRACT,
+        "unit": "dzb",
+        "supplier_id": SUPPLIER_ID,
+        "amount": "90000.00",
+        "signed_on": "2026-03-10",
+        "award_id": AWARD_ID,
+        "award_notice_date": "2026-03-02",
+        "days_after_award": 8,
+        "budget": {"budget_line_id": LINE, "commit": "90000.00", "from_document": HOLDER, "release": "10000.00"},
+        "flags": [],
+    },
+    "contract.amendment_submitted": {
+        "document": AMENDMENT,
+        "unit": "dzb",
+        "applicant": "clerk",
+        "amount": "5000.00",
+        "title": "办公设备采购合同（变更 BG-2026-000001）",
+        "major_matter": False,
+        "contract": CONTRACT,
+        "reason": "增加两台打印机",
+        "previous_amount": "90000.00",
+        "new_amount": "95000.00",
+        "delta": "5000.00",
+        "end_date": "2026-12-31",
+        "scope": None,
+        "cumulative_increase": "5000.00",
+        "increase_limit": "9000.00",
+        "via_procurement": None,
+    },
+    "contract.amended": {
+        "document": CONTRACT,
+        "amendment": AMENDMENT,
+        "previous_amount": "90000.00",
+        "amount": "95000.00",
+        "delta": "5000.00",
+        "cumulative_change": "5000.00",
+        "cumulative_increase": "5000.00",
+        "end_date": "2026-12-31",
+        "budget": {"commit": "5000.00", "relieve": "0.00"},
+    },
+    "contract.amendment_rejected": {"document": CONTRACT, "amendment": AMENDMENT, "reason": "理由不充分"},
+    "contract.terminated": {
+        "document": CONTRACT,
+        "kind": "rescission",
+        "terminated_on": "2026-06-30",
+        "reason": "供应商违约",
+        "amount": "95000.00",
+        "settlement_amount": "0.00",
+        "paid": "0.00",
+        "relieve": "95000.00",
+    },
+}
