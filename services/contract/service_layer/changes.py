@@ -37,6 +37,7 @@ ZERO = Decimal("0.00")
 
 def amendment_view(row: dict[str, Any]) -> dict[str, Any]:
     return {
+        "document": {"type": amending.DOCUMENT_TYPE, "id": str(row["id"]), "no": row["no"]},
         "id": str(row["id"]),
         "no": row["no"],
         "contract_id": str(row["contract_id"]),
