@@ -20,11 +20,12 @@ from tests.integration.conftest import assessed, eventually
 pytestmark = pytest.mark.integration
 
 OFFICE_LINE = "2026-DZB-30201-01"  # 党政综合办公室 办公费, 420,000.00 in the demo seed
+TRAVEL_LINE = "2026-DZB-30211-01"  # 党政综合办公室 差旅费, 80,000.00: another line, so no split purchase is suspected
 NOTICE = "2026-03-02"
 
 
-def line(api):
-    response = api.get(f"/api/v1/budget-lines/{OFFICE_LINE}")
+def line(api, line_id=OFFICE_LINE):
+    response = api.get(f"/api/v1/budget-lines/{line_id}")
     assert response.status_code == 200, response.text
     return {k: Decimal(response.json()[k]) for k in ("pre_committed", "committed", "available")}
 
@@ -41,8 +42,8 @@ def approve(head, document_id):
     assert decided.status_code == 200, decided.text
 
 
-def approved_application(clerk, head, amount):
-    body = {"title": "采购办公设备", "purpose": "合同测试", "budget_line_id": OFFICE_LINE, "amount": amount}
+def approved_application(clerk, head, amount, line_id=OFFICE_LINE):
+    body = {"title": "采购办公设备", "purpose": "合同测试", "budget_line_id": line_id, "amount": amount}
     app = clerk.post("/api/v1/matter-applications", json=body)
     assert app.status_code == 201, app.text
     app = app.json()
@@ -51,7 +52,7 @@ def approved_application(clerk, head, amount):
     return app
 
 
-def publish_award(stack, holder, amount, supplier_id):
+def publish_award(stack, holder, amount, supplier_id, line_id=OFFICE_LINE):
     """An award as procurement publishes it (procurement.award_decided), put into procurement's outbox."""
     award_id = str(uuid.uuid4())
     payload = {
@@ -70,7 +71,7 @@ def publish_award(stack, holder, amount, supplier_id):
         "tender_id": None,
         "justification": None,
         "flags": [],
-        "budget_line_id": OFFICE_LINE,
+        "budget_line_id": line_id,
         "pre_commitment_holder": holder,
     }
     event = Envelope(
@@ -230,3 +231,40 @@ def test_bad_input_is_a_422_naming_the_field_in_chinese(signed, login):
     bad_day = clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "3月10日"})
     assert bad_day.status_code == 422 and bad_day.json()["error"]["details"]["fields"][0]["field"] == "signed_on"
     assert clerk.get("/api/v1/contracts/not-a-contract").status_code == 404
+
+
+def test_termination_relieves_the_uncommitted_remainder(stack, login):
+    clerk, head = login("clerk"), login("head")
+    app = approved_application(clerk, head, "20000.00", TRAVEL_LINE)
+    supplier = str(uuid.uuid4())
+    award_id = publish_award(stack, app["document"], "20000.00", supplier, TRAVEL_LINE)
+    c = eventually(lambda: (r := draft(clerk, award_id, supplier, "20000.00")).status_code != 422 and r)
+    assert c.status_code == 201, c.text
+    c = c.json()
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/submit").status_code == 200
+    approve(head, c["id"])
+    eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "2026-03-05"}).status_code == 200
+    committed = line(clerk, TRAVEL_LINE)["committed"]
+
+    no_reason = clerk.post(
+        f"/api/v1/contracts/{c['id']}/termination", json={"kind": "rescission", "terminated_on": "2026-06-30"}
+    )
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["details"]["fields"][0]["field"] == "reason"
+    ended = clerk.post(
+        f"/api/v1/contracts/{c['id']}/termination",
+        json={
+            "kind": "rescission",
+            "terminated_on": "2026-06-30",
+            "reason": "供应商违约",
+            "settlement_amount": "5000.00",
+        },
+    )
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["status"] == "terminated" and ended.json()["settlement_amount"] == "5000.00"
+    assert line(clerk, TRAVEL_LINE)["committed"] == committed - Decimal("15000.00")
+    again = clerk.post(
+        f"/api/v1/contracts/{c['id']}/termination",
+        json={"kind": "rescission", "terminated_on": "2026-06-30", "reason": "供应商违约"},
+    )
+    assert rule_of(again) == "contract_not_in_force"
