@@ -71,7 +71,7 @@ async def get_contract(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("contract", "get_contract", {"contract_id": contract_id})
 
 
-@router.post("/{contract_id}/submit", summary="提交合同签订审批（仅拟稿人）")
+@router.post("/{contract_id}/submit", summary="提交合同签订审批；被退回、撤回的合同再次提交即进入新一轮（仅拟稿人）")
 async def submit_contract(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("contract", "submit_contract", {"contract_id": contract_id})
 

@@ -171,6 +171,20 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
         ),
     ),
     dict(
+        type="contract.resubmitted",
+        version=1,
+        producer="contract",
+        summary="被退回或撤回的合同重新提交签订审批，进入新一轮审批",
+        subscribers=("approval",),
+        payload=approval_request(
+            ["supplier_id", "routing", "round", "budget_line_id"],
+            supplier_id={"type": "string", "minLength": 1},
+            routing=_ROUTING,
+            round={"type": "integer", "minimum": 2},
+            budget_line_id=_LINE,
+        ),
+    ),
+    dict(
         type="contract.approved",
         version=1,
         producer="contract",

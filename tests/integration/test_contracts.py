@@ -268,3 +268,23 @@ def test_termination_relieves_the_uncommitted_remainder(stack, login):
         json={"kind": "rescission", "terminated_on": "2026-06-30", "reason": "供应商违约"},
     )
     assert rule_of(again) == "contract_not_in_force"
+
+
+def test_a_returned_contract_is_resubmitted_into_a_new_round(stack, login):
+    clerk, head = login("clerk"), login("head")
+    supplier = str(uuid.uuid4())
+    holder = {"type": "matter_application", "id": str(uuid.uuid4()), "no": "SQ-2026-999999"}
+    award_id = publish_award(stack, holder, "8000.00", supplier, TRAVEL_LINE)
+    c = eventually(lambda: (r := draft(clerk, award_id, supplier, "8000.00")).status_code != 422 and r).json()
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/submit").status_code == 200
+    task = eventually(lambda: task_for(head, c["id"]))
+    assessed(head, task["task_id"])
+    returned = head.post(
+        f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "return", "comment": "付款条件需细化"}
+    )
+    assert returned.status_code == 200, returned.text
+    eventually(lambda: contract(clerk, c["id"])["status"] == "returned")
+    again = clerk.post(f"/api/v1/contracts/{c['id']}/submit")
+    assert again.status_code == 200 and again.json()["round"] == 2, again.text
+    approve(head, c["id"])  # the new round's task
+    eventually(lambda: contract(clerk, c["id"])["status"] == "approved")

@@ -51,7 +51,7 @@ SUBMITTED = (
     "contract.submitted",
     "contract.amendment_submitted",
 )  # noqa: E501
-RESUBMITTED = ("payment.matter_application_resubmitted", "budget.adjustment_resubmitted")
+RESUBMITTED = ("payment.matter_application_resubmitted", "budget.adjustment_resubmitted", "contract.resubmitted")
 
 
 def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:

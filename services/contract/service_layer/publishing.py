@@ -23,9 +23,19 @@ def publish_events(uow: Any, ctx: CallContext, c: Contract, amendment: Amendment
     """Publish what the contract recorded since it was loaded, then forget it."""
     for event in c.events:
         uow.publish(
-            ctx.event(event.name, payload(event, ctx, c, amendment), producer=PRODUCER, subject=c.document.subject)
+            ctx.event(
+                event_type(event), payload(event, ctx, c, amendment), producer=PRODUCER, subject=c.document.subject
+            )
         )
     c.events.clear()
+
+
+def event_type(event: Event) -> str:
+    """A submission after a return or withdrawal opens a new round of the existing route: approval hears it as
+    a resubmission (a second `contract.submitted` would find the route already drawn and be ignored)."""
+    if isinstance(event, ContractSubmitted) and event.round > 1:
+        return "contract.resubmitted"
+    return event.name
 
 
 def payload(event: Event, ctx: CallContext, c: Contract, amendment: Amendment | None) -> dict[str, Any]:

@@ -266,3 +266,13 @@ def test_bad_input_names_the_field():
     with pytest.raises(DomainError) as caught:
         commands.SignContract.parse({"contract_id": "x", "signed_on": "3月10日"})
     assert caught.value.status == 422 and caught.value.details["fields"][0]["field"] == "signed_on"
+
+
+def test_a_returned_contract_goes_back_as_a_new_round(uow):
+    c = handlers.draft_contract(draft_cmd(), uow, CLERK)
+    handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
+    hear(uow, approval("approval.returned", c["document"]))
+    assert uow.contracts.rows[c["id"]].status.value == "returned"
+    again = handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
+    assert again["status"] == "submitted" and again["round"] == 2
+    assert uow.published[-1].type == "contract.resubmitted"

@@ -68,6 +68,18 @@ CONTRACT_PAYLOADS: dict[str, dict[str, Any]] = {
         "round": 1,
         "budget_line_id": LINE,
     },
+    "contract.resubmitted": {
+        "document": CONTRACT,
+        "unit": "dzb",
+        "applicant": "clerk",
+        "amount": "90000.00",
+        "title": "办公设备采购合同",
+        "major_matter": False,
+        "supplier_id": SUPPLIER_ID,
+        "routing": {"amount": "90000.00", "legal_review": False, "major_matter": False, "basis": "award"},
+        "round": 2,
+        "budget_line_id": LINE,
+    },
     "contract.approved": {"document": CONTRACT},
     "contract.rejected": {"document": CONTRACT, "reason": "付款条件不明确"},
     "contract.signed": {
