@@ -30,7 +30,14 @@ GATEWAY_ISSUER, SERVICE_ISSUER = "ic-gateway", "ic-service"
 ANONYMOUS = "anonymous"
 # What the gateway calls before anyone signed in, and what a service may call on its own (service.method).
 ANONYMOUS_CALLS = frozenset({"org.authenticate", "org.refresh_session"})
-SYSTEM_CALLS = frozenset({"budget.reserve", "budget.check_standard", "org.list_units"})
+# Per calling service: payment and procurement redrive their reservations, contract settles approved
+# amendments on the line; every service may read the org's units.
+SYSTEM_CALLS: dict[str, frozenset[str]] = {
+    "payment": frozenset({"budget.reserve", "budget.check_standard"}),
+    "procurement": frozenset({"budget.reserve"}),
+    "contract": frozenset({"budget.commit", "budget.relieve"}),
+    "*": frozenset({"org.list_units"}),
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,8 @@ class Caller:
     def may_call(self, service: str, method: str) -> bool:
         call = f"{service}.{method}"
         if self.issuer == SERVICE_ISSUER:
-            return call in SYSTEM_CALLS
+            caller = self.subject.removeprefix("service:")
+            return call in SYSTEM_CALLS.get(caller, frozenset()) or call in SYSTEM_CALLS["*"]
         return self.viewer is not None or call in ANONYMOUS_CALLS
 
 

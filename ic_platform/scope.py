@@ -56,6 +56,7 @@ DOCUMENT_AREAS: dict[str, Area] = {
     "procurement_application": Area.PROCUREMENT,
     "procurement_method_change": Area.PROCUREMENT,
     "contract": Area.CONTRACT,
+    "contract_amendment": Area.CONTRACT,
     "voucher": Area.ACCOUNTING,
 }
 

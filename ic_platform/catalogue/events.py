@@ -3,6 +3,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 
 from __future__ import annotations
 
+from ic_platform.catalogue import contract_events as _contract_events
 from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, approval_request, obj
 
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
@@ -830,7 +831,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已分拨给审批人",
-        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "step_name", "assignee"],
             document=DOCUMENT,
@@ -845,7 +846,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批节点已处理",
-        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             ["document", "task_id", "step_no", "decision", "decided_by"],
             document=DOCUMENT,
@@ -863,7 +864,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批结束（通过或驳回）",
-        subscribers=("budget", "payment", "procurement"),
+        subscribers=("budget", "payment", "procurement", "contract"),
         payload=obj(
             ["document", "outcome"],
             document=DOCUMENT,
@@ -876,7 +877,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="单据被退回申请人修改（注明退回节点与理由），可修改后重新提交",
-        subscribers=("payment", "budget", "procurement"),
+        subscribers=("payment", "budget", "procurement", "contract"),
         payload=obj(
             ["document", "task_id", "step_no", "returned_by", "reason", "round"],
             document=DOCUMENT,
@@ -894,7 +895,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="申请人撤回单据（审批人处理前，或被退回后）：单据所属服务释放其预占、冻结，可修改后重新提交",
-        subscribers=("payment", "budget", "procurement"),
+        subscribers=("payment", "budget", "procurement", "contract"),
         payload=obj(
             ["document", "withdrawn_by", "round", "step_no"],
             document=DOCUMENT,
@@ -909,7 +910,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批任务已转办给同岗位的其他审批人",
-        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             [
                 "document",
@@ -937,7 +938,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="已设置审批代理（代理期间代理人可代为审批）",
-        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "starts_at", "ends_at", "reason"],
             delegation_id=UUID,
@@ -953,7 +954,7 @@ SPECS = [
         version=1,
         producer="approval",
         summary="审批代理已撤销",
-        subscribers=("payment", "budget", "procurement"),  # their desks (ic_platform.desk)
+        subscribers=("payment", "budget", "procurement", "contract"),  # their desks (ic_platform.desk)
         payload=obj(
             ["delegation_id", "principal", "delegate", "revoked_by"],
             delegation_id=UUID,
@@ -1078,3 +1079,5 @@ SPECS = [
         ),
     ),
 ]
+
+SPECS = _contract_events.merge_into(SPECS)

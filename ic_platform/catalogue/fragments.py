@@ -24,6 +24,7 @@ DOCUMENT = {
                 "procurement_application",
                 "procurement_method_change",
                 "contract",
+                "contract_amendment",
                 "payment_request",
                 "expense_claim",
             ],

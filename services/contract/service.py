@@ -1,16 +1,63 @@
-"""The contract service's transport. Only the platform's entrypoints (ping, dead letters) until its use
-cases arrive; they will parse a command and call a handler, as in the budget service."""
+"""The contract (合同) service's transport: each RPC parses its command and calls a use case."""
 
 from __future__ import annotations
 
+from nameko.rpc import RpcProxy
+from nameko.timer import timer
+
+from ic_platform.entrypoints import rpc
+from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.contract.service_layer import handlers
+from services.contract.service_layer import changes, commands, handlers
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 
 class ContractService(PlatformService):
     name = "contract"
     platform = ServicePlatform(ContractUnitOfWork, handlers.EVENT_HANDLERS)
+    budget = RpcProxy("budget")
+
+    @rpc(expected_exceptions=DomainError)
+    def draft_contract(self, **kwargs):
+        return handlers.draft_contract(commands.DraftContract.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def submit_contract(self, **kwargs):
+        return handlers.submit_contract(commands.ContractId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def sign_contract(self, **kwargs):
+        return handlers.sign_contract(
+            commands.SignContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def get_contract(self, **kwargs):
+        return handlers.get_contract(commands.ContractId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_contracts(self, **kwargs):
+        return handlers.list_contracts(commands.ListContracts.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def propose_amendment(self, **kwargs):
+        return changes.propose_amendment(
+            commands.ProposeAmendment.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def list_amendments(self, **kwargs):
+        return changes.list_amendments(commands.ContractId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def terminate_contract(self, **kwargs):
+        return changes.terminate_contract(
+            commands.TerminateContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+        )
+
+    @timer(interval=3)
+    def settle_amendment_budgets(self):
+        changes.settle_amendment_budgets(self.platform.uow(), self.budget)
 
 
 SERVICE = ContractService

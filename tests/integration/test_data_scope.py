@@ -19,6 +19,7 @@ from gateway.app import create_app
 from ic_platform.rpc_client import RpcClient
 from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
+from tests.integration.test_contracts import draft, publish_award
 from tests.integration.test_walking_skeleton import pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -80,6 +81,7 @@ NOT_A_UNITS_DOCUMENT = {
 # GET routes that list or report: checked by test_lists_and_reports_leave_another_units_data_out.
 LISTS = {
     f"{API}/matter-applications",
+    f"{API}/contracts",
     f"{API}/budget-adjustments",
     f"{API}/budget-lines",
     f"{API}/budget-lines/export.xlsx",
@@ -115,7 +117,7 @@ def rpc(stack):
 
 
 @pytest.fixture(scope="module")
-def documents(login, rpc):
+def documents(stack, login, rpc):
     """党政办 (dzb) documents of every kind, and the ids that name them in paths."""
     clerk, head, finance = login("clerk"), login("head"), login("finance")
     office = new_line(rpc, "50000.00")
@@ -154,9 +156,15 @@ def documents(login, rpc):
         },
     )
     assert procurement.status_code == 201, procurement.text
+    # A contract drafted on an award heard from procurement (made here as procurement publishes it).
+    supplier = str(uuid.uuid4())
+    award_id = publish_award(stack, app["document"], "1000.00", supplier, office)
+    contract = eventually(lambda: (r := draft(clerk, award_id, supplier, "1000.00")).status_code != 422 and r)
+    assert contract.status_code == 201, contract.text
     # The dossier exists (risk heard the submission) before anyone asks for it.
     eventually(lambda: clerk.get(f"{API}/dossiers/matter_application/{app['id']}").status_code == 200)
     return {
+        "contract_id": contract.json()["id"],
         "application_id": app["id"],
         "document_type": "matter_application",
         "document_id": app["id"],
@@ -241,6 +249,9 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
     line_id = documents["line_id"]
     year = {"fiscal_year": 2026}
     checks = {
+        f"{API}/contracts": lambda api: (
+            documents["contract_id"] not in _ids(api.get(f"{API}/contracts", params={"page_size": 200}))
+        ),
         f"{API}/matter-applications": lambda api: (
             documents["application_id"]
             not in _ids(api.get(f"{API}/matter-applications", params={"all": "true", "page_size": 200}))
@@ -330,6 +341,8 @@ def test_the_right_people_read_the_document(reader, documents, login):
             continue  # the trail is for audit and inspection (and administrators, within their scope)
         if template in NOT_FOR_FINANCE and reader == "finance":
             continue  # finance reads budget, payment and accounting data: not procurement (ic_platform.scope)
+        if template.startswith(f"{API}/contracts") and reader == "finance":
+            continue  # contracts are not the finance reviewer's area (scope.READS_ALL): only from their desk
         path = _path(template, documents)
         assert api.get(path).status_code == 200, f"{reader} reads {path}"
 

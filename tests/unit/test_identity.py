@@ -67,6 +67,10 @@ def test_a_service_may_make_only_the_listed_system_calls():
     check_caller("budget", "reserve", data)
     assert _refused("delete_everything", data) == "call_not_allowed"
     assert _refused("approve", data, service="approval") == "call_not_allowed"
+    # each service its own list: payment may not settle a contract's amendment on the line, contract may
+    check_caller("budget", "commit", {IDENTITY_KEY: sign_service("contract")})
+    assert _refused("commit", data) == "call_not_allowed"
+    check_caller("org", "list_units", data)  # what every service may
     gateway_key_as_service = identity._sign(
         {"sub": "service:x"}, identity.SERVICE_ISSUER, Ed25519PrivateKey.generate(), None
     )

@@ -36,6 +36,7 @@ APPROVING_AS: dict[str, str] = {
     "procurement_application": "payment_approver",
     "procurement_method_change": "payment_approver",
     "contract": "payment_approver",
+    "contract_amendment": "payment_approver",
 }
 DEFAULT_APPROVING_AS = "payment_approver"
 

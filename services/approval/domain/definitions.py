@@ -167,6 +167,32 @@ FISCAL_YEAR_REOPEN_V1: dict[str, Any] = {
     "steps": [{"role": "principal", "reason": "重新开放已结账年度须主要领导批准"}],
 }
 
+# 合同签订审批. The office has no legal adviser role yet: the legal review (合法性审查) from the contract policy's
+# amount (demo 100,000, services/contract/domain/seed.py) is the leader in charge's; 三重一大 from the major-matter
+# amount (demo 500,000) goes to the principal. Thresholds repeat the contract policy's demo values.
+CONTRACT_V1: dict[str, Any] = {
+    "document_type": "contract",
+    "version": 1,
+    "name": "合同签订审批",
+    "authorities": AUTHORITIES,
+    "thresholds": {"leader_in_charge": "100000.00", "principal": "500000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "承办单位负责人审核合同"},
+        {"role": "leader_in_charge", "when": [{"amount_at_least": "leader_in_charge"}]},
+        {
+            "role": "principal",
+            "when": [{"amount_at_least": "principal"}, {"flag": "major_matter", "label": "三重一大事项"}],
+        },
+    ],
+}
+
+# 合同变更（补充协议）: routed on the size of the change (its absolute amount), like a contract of that amount.
+CONTRACT_AMENDMENT_V1: dict[str, Any] = {**CONTRACT_V1, "document_type": "contract_amendment", "name": "合同变更审批"}
+CONTRACT_AMENDMENT_V1["steps"] = [
+    {"role": "unit_head", "reason": "承办单位负责人审核合同变更"},
+    *CONTRACT_V1["steps"][1:],
+]
+
 DEFINITIONS: dict[str, ProcessDefinition] = {
     d["document_type"]: ProcessDefinition.from_dict(d)
     for d in (
@@ -176,6 +202,8 @@ DEFINITIONS: dict[str, ProcessDefinition] = {
         BUDGET_ADJUSTMENT_V1,
         BUDGET_OVERRIDE_V1,
         FISCAL_YEAR_REOPEN_V1,
+        CONTRACT_V1,
+        CONTRACT_AMENDMENT_V1,
     )
 }
 # Earlier versions, kept loadable: routes drawn from them stay as they were drawn.

@@ -50,11 +50,14 @@ SUBMITTED = (
     "budget.adjustment_submitted",
     "budget.override_requested",
     "budget.year_reopen_requested",
+    "contract.submitted",
+    "contract.amendment_submitted",
 )  # noqa: E501
 RESUBMITTED = (
     "payment.matter_application_resubmitted",
     "procurement.application_resubmitted",
     "budget.adjustment_resubmitted",
+    "contract.resubmitted",
 )
 
 

@@ -1,12 +1,111 @@
-"""The contract database's tables (SQLAlchemy Core). For now only the shared mechanics' tables, so the service
-can already publish (outbox), hear (inbox) and answer idempotently."""
+"""The contract database's tables (SQLAlchemy Core): the awards heard from procurement, contracts with their
+payment terms, amendments; and the shared mechanics' tables (outbox, inbox, idempotency) and desks."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
+from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
 
 metadata = sa.MetaData()
 
+# Numbers people see (HT-2026-000001, BG-2026-000001) come from sequences: gaps are fine, duplicates are not.
+contract_no = sa.Sequence("contract_no_seq", metadata=metadata)
+amendment_no = sa.Sequence("contract_amendment_no_seq", metadata=metadata)
+
+# A cache of procurement.award_decided: a contract is drafted against it without waiting on procurement.
+award_fact = sa.Table(
+    "award_fact",
+    metadata,
+    sa.Column("award_id", sa.Uuid, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("application", JSONB, nullable=False),  # the procurement application (document ref)
+    sa.Column("supplier_id", sa.Text, nullable=False),
+    sa.Column("supplier_name", sa.Text, nullable=False),
+    sa.Column("credit_code", sa.Text, nullable=False),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("notice_date", sa.Date, nullable=False),
+    sa.Column("method", sa.Text, nullable=False),
+    sa.Column("category", sa.Text, nullable=False),
+    sa.Column("budget_line_id", sa.Text, nullable=False),
+    sa.Column("pre_commitment_holder", JSONB, nullable=False),
+    sa.Column("heard_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+contract = sa.Table(
+    "contract",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("no", sa.Text, nullable=False, unique=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("scope", sa.Text, nullable=False, server_default=""),
+    sa.Column("award_id", sa.Uuid, nullable=False),
+    sa.Column("supplier_id", sa.Text, nullable=False),
+    sa.Column("supplier_name", sa.Text, nullable=False),
+    sa.Column("credit_code", sa.Text, nullable=False, server_default=""),
+    sa.Column("supplier_registrar", sa.Text, nullable=False, server_default=""),
+    sa.Column("original_amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("settlement_amount", sa.Numeric(15, 2)),
+    sa.Column("cumulative_increase", sa.Numeric(15, 2), nullable=False, server_default="0"),
+    sa.Column("increase_via_procurement", sa.Numeric(15, 2), nullable=False, server_default="0"),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("end_date", sa.Date, nullable=False),
+    sa.Column("warranty_end", sa.Date),
+    sa.Column("milestones", JSONB, nullable=False),  # the terms in force (resolved amounts, shares kept)
+    sa.Column("drafter", sa.Text, nullable=False),
+    sa.Column("purchaser", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status_reason", sa.Text),
+    sa.Column("round", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("signed_on", sa.Date),
+    sa.Column("flags", JSONB, nullable=False, server_default="[]"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("amount > 0", name="contract_amount_positive"),
+    sa.Index("contract_by_unit", "org", "unit", "created_at"),
+    sa.Index("contract_by_supplier", "org", "supplier_id"),
+    sa.Index("contract_by_award", "award_id"),
+)
+
+contract_amendment = sa.Table(
+    "contract_amendment",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("no", sa.Text, nullable=False, unique=True),
+    sa.Column("contract_id", sa.Uuid, sa.ForeignKey("contract.id"), nullable=False),
+    sa.Column("proposer", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("requested_on", sa.Date, nullable=False),
+    sa.Column("previous_amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("end_date", sa.Date, nullable=False),
+    sa.Column("scope", sa.Text),
+    sa.Column("milestones", JSONB, nullable=False),
+    sa.Column("via_procurement", sa.Text),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("decided_on", sa.Date),
+    # The budget move an approved amendment owes (commit an increase, relieve a decrease): `pending` until the
+    # budget has answered (a timer settles it; the budget is idempotent on the amendment's step).
+    sa.Column("budget_state", sa.Text, nullable=False, server_default="none"),
+    sa.Column("budget_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("contract_amendment_by_contract", "contract_id", "created_at"),
+    # One amendment in approval per contract at a time (the domain's amendment_pending, held by the database).
+    sa.Index(
+        "contract_amendment_one_pending",
+        "contract_id",
+        unique=True,
+        postgresql_where=sa.text("status = 'submitted'"),
+    ),
+    sa.Index("contract_amendment_budget_pending", "created_at", postgresql_where=sa.text("budget_state = 'pending'")),
+)
+
 platform = platform_tables(metadata)
+# Whose desk each contract is (or was) on, from approval's events: the data-scope rule's last clause.
+desk = desk_tables(metadata)

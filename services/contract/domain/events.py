@@ -54,7 +54,7 @@ class Event:
 
 @dataclass(frozen=True)
 class ContractRegistered(Event):
-    name: ClassVar[str] = "contract.registered"
+    name: ClassVar[str] = "contract.drafted"
     document: DocumentRef
     unit: str
     title: str

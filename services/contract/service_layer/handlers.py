@@ -1,7 +1,309 @@
-"""Contract use cases, to come. The service hears no events yet (the catalogue names it as no subscriber)."""
+"""Contract use cases: drafting on an award, the signing route, signing (which commits the budget), reading.
+
+Signing crosses two databases (ours and the budget's). The domain's checks run first on a copy, so a refusal
+(not approved, signed before the award notice) moves no money; then the budget commits the amount from the
+basis's pre-commitment holder and releases what the holder still pre-commits (both idempotent on the
+contract's step, so a retry repeats nothing); then the contract is marked signed and `contract.signed`
+published. A crash after the budget moved leaves an approved contract whose retry finishes the signing."""
 
 from __future__ import annotations
 
-from ic_platform.inbox import Handler
+import copy
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
 
-EVENT_HANDLERS: dict[str, list[Handler]] = {}
+from ic_platform import scope
+from ic_platform.context import CallContext
+from ic_platform.desk import with_desk_handlers
+from ic_platform.documents import DocumentRef, is_document_id
+from ic_platform.envelope import Envelope
+from ic_platform.errors import Forbidden, not_found
+from ic_platform.money import money_str
+from ic_platform.paging import page_window, paged
+from ic_platform.scope import Area
+from services.contract.domain import amendments as amending
+from services.contract.domain.contract import DOCUMENT_TYPE, STATUS_LABELS, Contract, Status, SupplierFacts
+from services.contract.domain.errors import invalid
+from services.contract.domain.seed import DEMO_POLICY
+from services.contract.domain.terms import Milestone, describe
+from services.contract.service_layer import commands
+from services.contract.service_layer.publishing import publish_events
+from services.contract.service_layer.unit_of_work import ContractUnitOfWork
+
+POLICY = DEMO_POLICY  # demo figures (seed.py); an office's own settings replace them
+DRAFT_SCOPE = "draft_contract"
+# Ids derived from (drafter, idempotency key): a retried request finds the contract it created before.
+_ID_NAMESPACE = uuid.UUID("1b7c2f0e-5a43-4c8e-8f51-3e9d0c6a7b21")
+
+
+class Budget(Protocol):
+    def commit(self, **kwargs: Any) -> dict[str, Any]: ...
+    def release_document(self, **kwargs: Any) -> dict[str, Any]: ...
+    def relieve(self, **kwargs: Any) -> dict[str, Any]: ...
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def document_id(ctx: CallContext, key: str | None) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, f"{ctx.actor}:{key}") if key else uuid.uuid4())
+
+
+def milestones_in(items: list[commands.MilestoneIn]) -> tuple[Milestone, ...]:
+    return tuple(Milestone(no=i, **m.model_dump()) for i, m in enumerate(items, start=1))
+
+
+def view(c: Contract) -> dict[str, Any]:
+    award = c.award
+    return {
+        "id": c.id,
+        "no": c.no,
+        "document": c.document.as_dict(),
+        "title": c.title,
+        "scope": c.scope,
+        "unit": c.unit,
+        "status": c.status.value,
+        "status_label": STATUS_LABELS[c.status],
+        "status_reason": c.status_reason,
+        "basis": award.as_dict() if award else None,
+        "budget_line_id": c.basis.budget_line_id,
+        "supplier": {"id": c.supplier.id, "name": c.supplier.name, "credit_code": c.supplier.credit_code},
+        "original_amount": money_str(c.original_amount),
+        "amount": money_str(c.amount),
+        "cumulative_change": money_str(c.cumulative_change),
+        "cumulative_increase": money_str(c.cumulative_increase),
+        "increase_limit": money_str(amending.increase_limit(c, POLICY)),
+        "settlement_amount": money_str(c.settlement_amount) if c.settlement_amount is not None else None,
+        "retention": money_str(c.retention),
+        "start_date": c.start_date.isoformat(),
+        "end_date": c.end_date.isoformat(),
+        "warranty_end": c.warranty_end.isoformat() if c.warranty_end else None,
+        "milestones": describe(c.milestones, POLICY),
+        "drafter": c.drafter,
+        "purchaser": c.purchaser,
+        "round": c.round,
+        "signed_on": c.signed_on.isoformat() if c.signed_on else None,
+    }
+
+
+# ── drafting ──
+def draft_contract(cmd: commands.DraftContract, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Draft (起草登记) a contract on an award: the counterparty must be the awarded supplier, the amount at most
+    the award's, the milestones must add up to the amount; each refusal names its rule."""
+    request = cmd.model_dump(mode="json")
+    key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
+    with uow:
+        if key and (stored := uow.recall(DRAFT_SCOPE, key, request)) is not None:
+            return stored
+        found = uow.contracts.awards.get(ctx.org, cmd.award_id) if is_document_id(cmd.award_id) else None
+        if found is None:
+            raise invalid("contract_basis_missing", "award_id", f"未收到中标（成交）结果 {cmd.award_id}")
+        award, supplier_name, credit_code = found
+        supplier = (
+            SupplierFacts(award.supplier_id, supplier_name, credit_code, "")
+            if cmd.supplier_id == award.supplier_id
+            else SupplierFacts(cmd.supplier_id, cmd.supplier_id, "", "")  # refused below: not the awarded one
+        )
+        contract = Contract.register(
+            document_id(ctx, ctx.idempotency_key),
+            uow.contracts.next_no(today().year),
+            ctx.org,
+            cmd.unit,
+            cmd.title,
+            award,
+            supplier,
+            cmd.amount,
+            cmd.start_date,
+            cmd.end_date,
+            milestones_in(cmd.milestones),
+            ctx.actor or "",
+            cmd.purchaser,
+            POLICY,
+            warranty_end=cmd.warranty_end,
+            scope=cmd.scope,
+            on=today(),
+        )
+        uow.contracts.add(contract)
+        publish_events(uow, ctx, contract)
+        result = view(contract)
+        if key:
+            uow.remember(DRAFT_SCOPE, key, request, result)
+        uow.commit()
+    return result
+
+
+def submit_contract(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Send a draft (or a returned or withdrawn contract) into its signing route (drafter only)."""
+    with uow:
+        c = _readable_contract(cmd.contract_id, uow, ctx, for_update=True)
+        c.submit(ctx.actor, POLICY)
+        uow.contracts.save(c)
+        publish_events(uow, ctx, c)
+        uow.commit()
+    return view(c)
+
+
+# ── signing ──
+def sign_contract(
+    cmd: commands.SignContract, uow: ContractUnitOfWork, ctx: CallContext, budget: Budget
+) -> dict[str, Any]:
+    """Record the signing on `signed_on` (not before the award notice; only once approved), committing the
+    budget: the amount moves from the holder's pre-commitment to a commitment, any difference released."""
+    with uow:
+        c = _readable_contract(cmd.contract_id, uow, ctx)
+    if c.status is Status.SIGNED and c.signed_on == cmd.signed_on:
+        return _signed_view(c, uow)  # a retried signing: already done
+    c.check_drafter(ctx.actor, "登记合同签订")
+    copy.deepcopy(c).sign(cmd.signed_on, POLICY, held=c.amount)  # refusals before any money moves
+    holder = c.basis.pre_commitment_holder
+    budget.commit(
+        budget_line_id=c.basis.budget_line_id,
+        amount=money_str(c.amount),
+        document=c.document.as_dict(),
+        step="sign",
+        from_document=holder.as_dict(),
+        unit=c.unit,
+    )
+    released = budget.release_document(
+        document=holder.as_dict(), reason=f"合同 {c.no} 已签订，释放预占差额", step=f"contract-sign-{c.id}"
+    )
+    released_total = sum((Decimal(x) for x in released.get("released", [])), Decimal("0.00"))
+    with uow:
+        c = uow.contracts.get(c.id, for_update=True)
+        if c.status is not Status.SIGNED:
+            _, flags = c.sign(cmd.signed_on, POLICY, held=c.amount + released_total)
+            uow.contracts.save(c)
+            flagged = [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in flags]
+            uow.contracts.set_flags(c.id, flagged)
+            publish_events(uow, ctx, c)
+            uow.commit()
+        return _signed_view(c, uow)
+
+
+def _signed_view(c: Contract, uow: ContractUnitOfWork) -> dict[str, Any]:
+    with uow:
+        return {**view(c), "flags": uow.contracts.flags(c.id)}
+
+
+# ── reading ──
+def _readable_contract(
+    contract_id: str, uow: ContractUnitOfWork, ctx: CallContext, *, for_update: bool = False
+) -> Contract:
+    """The contract, if the caller's data scope reads it; otherwise 404, as if it did not exist."""
+    c = uow.contracts.get(contract_id, for_update=for_update) if is_document_id(contract_id) else None
+    if c is None or c.org != ctx.org or not _readable(c, uow, ctx):
+        raise not_found("contract", contract_id, "合同")
+    return c
+
+
+def _readable(c: Contract, uow: ContractUnitOfWork, ctx: CallContext) -> bool:
+    return scope.visible(
+        ctx.viewer,
+        Area.CONTRACT,
+        c.unit,
+        initiator=c.drafter,
+        on_desk=lambda: uow.desk.holds(ctx.viewer, DOCUMENT_TYPE, c.id),
+    )
+
+
+def get_contract(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    with uow:
+        c = _readable_contract(cmd.contract_id, uow, ctx)
+        return {**view(c), "flags": uow.contracts.flags(c.id)}
+
+
+def list_contracts(cmd: commands.ListContracts, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """Every contract the caller's data scope reads, newest first."""
+    if ctx.actor is None:
+        raise Forbidden("forbidden", "无权查看合同")
+    limit, offset = page_window(cmd.page, cmd.page_size)
+    with uow:
+        total, contracts = uow.contracts.page(
+            org=ctx.org,
+            scope=scope.scope_of(ctx.viewer, Area.CONTRACT),
+            status=cmd.status,
+            supplier_id=cmd.supplier_id,
+            limit=limit,
+            offset=offset,
+        )
+    return paged([view(c) for c in contracts], total, cmd.page, limit)
+
+
+# ── heard from procurement and approval ──
+def on_award_decided(event: Envelope, uow: ContractUnitOfWork) -> None:
+    """Keep the award's facts: a contract is drafted against them without asking procurement."""
+    uow.contracts.awards.add(event.org, event.payload)
+
+
+def _contract_in(event: Envelope, uow: ContractUnitOfWork) -> tuple[Contract, str | None] | None:
+    """The contract an approval event is about (locked), and the amendment id when it is about an amendment;
+    None for other documents. A missing one raises, so the inbox retries and then parks the event."""
+    document = DocumentRef(**event.payload["document"])
+    if document.type == DOCUMENT_TYPE:
+        contract_id, amendment_id = document.id, None
+    elif document.type == amending.DOCUMENT_TYPE:
+        contract_id, amendment_id = uow.contracts.contract_of_amendment(document.id), document.id
+    else:
+        return None
+    c = uow.contracts.get(contract_id, for_update=True) if contract_id else None
+    if c is None:
+        raise LookupError(f"{document.type} {document.id} not found")
+    return c, amendment_id
+
+
+def on_approval_completed(event: Envelope, uow: ContractUnitOfWork) -> None:
+    found = _contract_in(event, uow)
+    if found is None:
+        return
+    c, amendment_id = found
+    approved = event.payload["outcome"] == "approved"
+    reason = event.payload.get("reason")
+    if amendment_id:
+        _decide_amendment(event, uow, c, amendment_id, approved, reason)
+        return
+    if c.status is not Status.SUBMITTED:
+        return  # heard before
+    c.approve() if approved else c.reject(reason or "审批未通过")
+    uow.contracts.save(c)
+    publish_events(uow, CallContext.from_envelope(event), c)
+
+
+def on_approval_ended_without_decision(event: Envelope, uow: ContractUnitOfWork) -> None:
+    """Returned (退回) or withdrawn (撤回): a contract waits for correction and resubmission; an amendment,
+    which has no round of its own, ends as not approved so the next one can be proposed."""
+    found = _contract_in(event, uow)
+    if found is None:
+        return
+    c, amendment_id = found
+    reason = event.payload.get("reason") or ("已退回" if event.type == "approval.returned" else "已撤回")
+    if amendment_id:
+        _decide_amendment(event, uow, c, amendment_id, False, reason)
+        return
+    if c.status is not Status.SUBMITTED:
+        return
+    c.return_(reason) if event.type == "approval.returned" else c.withdraw(reason)
+    uow.contracts.save(c)
+
+
+def _decide_amendment(
+    event: Envelope, uow: ContractUnitOfWork, c: Contract, amendment_id: str, approved: bool, reason: str | None
+) -> None:
+    amendment = amending.decide(c, amendment_id, approved, today(), reason)
+    if not c.events:
+        return  # decided before (a redelivery)
+    uow.contracts.save(c)
+    uow.contracts.save_amendment_decision(amendment)
+    publish_events(uow, CallContext.from_envelope(event), c, amendment)
+
+
+EVENT_HANDLERS = with_desk_handlers(
+    {
+        "procurement.award_decided": [on_award_decided],
+        "approval.completed": [on_approval_completed],
+        "approval.returned": [on_approval_ended_without_decision],
+        "approval.withdrawn": [on_approval_ended_without_decision],
+    }
+)

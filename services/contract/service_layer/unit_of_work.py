@@ -1,7 +1,16 @@
 from __future__ import annotations
 
+from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
+from services.contract.adapters.repository import ContractRepository
+
+# The documents whose desks contract keeps (ic_platform.desk): approvers read what reached their desk.
+DESK_DOCUMENTS = ("contract", "contract_amendment")
 
 
 class ContractUnitOfWork(UnitOfWork):
-    """Repositories join here (built on `self.conn` in `__enter__`) with the service's first tables."""
+    def __enter__(self) -> ContractUnitOfWork:
+        super().__enter__()
+        self.contracts = ContractRepository(self.conn)
+        self.desk = Desk(self.conn, DESK_DOCUMENTS)
+        return self

@@ -159,7 +159,7 @@ def test_a_leader_in_charge_who_is_not_registered_is_refused(directory):
 
 def test_a_document_type_without_a_definition_is_refused(directory):
     with pytest.raises(RouteRefused) as refused:
-        resolve_route("contract", {"amount": Decimal("1.00"), "unit": "dzb", "initiator": "clerk"}, directory)
+        resolve_route("payment_request", {"amount": Decimal("1.00"), "unit": "dzb", "initiator": "clerk"}, directory)
     assert refused.value.code == "approval_definition_missing"
 
 

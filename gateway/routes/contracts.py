@@ -1,0 +1,98 @@
+"""合同 (contracts), owned by the contract service. Bodies are checked by the service's commands, so a bad
+field is answered 422 naming it in Chinese, as every other route does."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, Depends, Header, Query, Request, Response
+
+from gateway.auth import CurrentUser
+from gateway.routes.base import api_router
+from gateway.rpc import UserRpc
+from gateway.schemas import Ident, Paging, optional, paging
+
+router = api_router("contracts", "/contracts")
+
+ContractStatus = Literal[
+    "draft", "submitted", "returned", "withdrawn", "rejected", "approved", "signed", "completed", "terminated"
+]
+STATUS_DESCRIPTION = (
+    "状态：draft 草稿、submitted 审批中、returned 已退回、withdrawn 已撤回、rejected 已驳回、approved 已审批待签订、"
+    "signed 履行中、completed 已履行完毕、terminated 已解除（终止）"
+)
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：重复提交同一键只生效一次")
+]
+DRAFT_EXAMPLE = {
+    "award_id": "中标（成交）结果 ID",
+    "title": "办公设备采购合同",
+    "supplier_id": "中标供应商 ID",
+    "amount": "100000.00",
+    "start_date": "2026-03-01",
+    "end_date": "2026-12-31",
+    "purchaser": "clerk",
+    "milestones": [
+        {"name": "预付款", "condition": "on_signing", "share": "30"},
+        {"name": "验收款", "condition": "on_acceptance", "share": "70"},
+    ],
+}
+JsonBody = Annotated[dict[str, Any], Body(description="请求内容（字段见示例）")]
+
+
+@router.post("", status_code=201, summary="依据中标（成交）结果起草合同（供应商须一致、金额不超过中标金额）")
+async def draft_contract(
+    body: Annotated[dict[str, Any], Body(examples=[DRAFT_EXAMPLE])],
+    user: CurrentUser,
+    rpc: UserRpc,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
+    result = await rpc.call("contract", "draft_contract", {**body, "unit": user.unit})
+    if isinstance(result, dict) and result.get("id"):
+        response.headers["Location"] = request.app.url_path_for("get_contract", contract_id=str(result["id"]))
+    return result
+
+
+@router.get("", summary="合同列表（数据权限范围内，最新在前）")
+async def list_contracts(
+    rpc: UserRpc,
+    page: Annotated[Paging, Depends(paging)],
+    status: Annotated[ContractStatus | None, Query(description=STATUS_DESCRIPTION)] = None,
+    supplier_id: Annotated[str | None, Query(max_length=64, description="供应商 ID")] = None,
+) -> dict[str, Any]:
+    kwargs = {**optional(status=status, supplier_id=supplier_id), **page.kwargs()}
+    return await rpc.call("contract", "list_contracts", kwargs)
+
+
+@router.get("/{contract_id}", summary="合同详情（付款节点、累计变更、预警）")
+async def get_contract(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("contract", "get_contract", {"contract_id": contract_id})
+
+
+@router.post("/{contract_id}/submit", summary="提交合同签订审批；被退回、撤回的合同再次提交即进入新一轮（仅拟稿人）")
+async def submit_contract(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("contract", "submit_contract", {"contract_id": contract_id})
+
+
+@router.post("/{contract_id}/sign", summary="登记合同签订（须已审批、不早于中标通知书日期；预算转为合同占用）")
+async def sign_contract(contract_id: Ident, body: JsonBody, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("contract", "sign_contract", {**body, "contract_id": contract_id})
+
+
+@router.post("/{contract_id}/amendments", status_code=201, summary="提出合同变更（累计追加不超过原金额 10%，须审批）")
+async def propose_amendment(
+    contract_id: Ident, body: JsonBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await rpc.call("contract", "propose_amendment", {**body, "contract_id": contract_id})
+
+
+@router.get("/{contract_id}/amendments", summary="合同的变更记录")
+async def list_amendments(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("contract", "list_amendments", {"contract_id": contract_id})
+
+
+@router.post("/{contract_id}/termination", summary="解除（终止）合同，解除剩余预算占用")
+async def terminate_contract(contract_id: Ident, body: JsonBody, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("contract", "terminate_contract", {**body, "contract_id": contract_id})

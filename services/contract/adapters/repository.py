@@ -1,0 +1,297 @@
+"""Reading and writing awards heard, contracts and their amendments, as the domain's objects."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+
+from ic_platform.desk import visible_clause
+from ic_platform.documents import DocumentRef
+from ic_platform.scope import Scope
+from services.contract.adapters.orm import amendment_no, award_fact, contract_no
+from services.contract.adapters.orm import contract as t
+from services.contract.adapters.orm import contract_amendment as a
+from services.contract.domain.amendments import Amendment, AmendmentStatus
+from services.contract.domain.contract import DOCUMENT_TYPE, AwardFacts, Contract, Status, SupplierFacts
+from services.contract.domain.terms import Condition, Milestone
+
+
+def milestones_to_json(milestones: tuple[Milestone, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "no": m.no,
+            "name": m.name,
+            "condition": m.condition.value,
+            "amount": str(m.amount) if m.amount is not None else None,
+            "share": str(m.share) if m.share is not None else None,
+            "progress": str(m.progress) if m.progress is not None else None,
+            "planned_date": m.planned_date.isoformat() if m.planned_date else None,
+            "payment_days": m.payment_days,
+        }
+        for m in milestones
+    ]
+
+
+def milestones_from_json(rows: list[dict[str, Any]]) -> tuple[Milestone, ...]:
+    def dec(v: str | None) -> Decimal | None:
+        return Decimal(v) if v is not None else None
+
+    return tuple(
+        Milestone(
+            no=r["no"],
+            name=r["name"],
+            condition=Condition(r["condition"]),
+            amount=dec(r["amount"]),
+            share=dec(r["share"]),
+            progress=dec(r["progress"]),
+            planned_date=date.fromisoformat(r["planned_date"]) if r["planned_date"] else None,
+            payment_days=r["payment_days"],
+        )
+        for r in rows
+    )
+
+
+def _award(row: Any) -> AwardFacts:
+    return AwardFacts(
+        award_id=str(row.award_id),
+        application=DocumentRef(**row.application),
+        unit=row.unit,
+        supplier_id=row.supplier_id,
+        amount=row.amount,
+        notice_date=row.notice_date,
+        method=row.method,
+        category=row.category,
+        budget_line_id=row.budget_line_id,
+        pre_commitment_holder=DocumentRef(**row.pre_commitment_holder),
+    )
+
+
+class AwardRepository:
+    """The awards heard from procurement (`procurement.award_decided`), with the supplier's name and code."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, org: str, p: dict[str, Any]) -> bool:
+        """Store an award once; a redelivered event changes nothing."""
+        row = self.conn.execute(
+            pg_insert(award_fact)
+            .values(
+                award_id=p["award_id"],
+                org=org,
+                unit=p["unit"],
+                application=p["document"],
+                supplier_id=p["supplier_id"],
+                supplier_name=p["supplier_name"],
+                credit_code=p["credit_code"],
+                amount=Decimal(p["amount"]),
+                notice_date=date.fromisoformat(p["notice_date"]),
+                method=p["method"],
+                category=p["category"],
+                budget_line_id=p["budget_line_id"],
+                pre_commitment_holder=p["pre_commitment_holder"],
+            )
+            .on_conflict_do_nothing(index_elements=["award_id"])
+            .returning(award_fact.c.award_id)
+        ).first()
+        return row is not None
+
+    def get(self, org: str, award_id: str) -> tuple[AwardFacts, str, str] | None:
+        """The award, its supplier's name and credit code; None if never heard (or another org's)."""
+        row = self.conn.execute(
+            sa.select(award_fact).where(award_fact.c.award_id == award_id, award_fact.c.org == org)
+        ).first()
+        return (_award(row), row.supplier_name, row.credit_code) if row else None
+
+
+def _amendment(row: Any) -> Amendment:
+    return Amendment(
+        id=str(row.id),
+        no=row.no,
+        contract_id=str(row.contract_id),
+        reason=row.reason,
+        requested_on=row.requested_on,
+        previous_amount=row.previous_amount,
+        amount=row.amount,
+        end_date=row.end_date,
+        scope=row.scope,
+        milestones=milestones_from_json(row.milestones),
+        via_procurement=row.via_procurement,
+        status=AmendmentStatus(row.status),
+        decided_on=row.decided_on,
+    )
+
+
+class ContractRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.awards = AwardRepository(conn)
+
+    def next_no(self, year: int) -> str:
+        return f"HT-{year}-{self.conn.execute(contract_no.next_value()).scalar_one():06d}"
+
+    def next_amendment_no(self, year: int) -> str:
+        return f"BG-{year}-{self.conn.execute(amendment_no.next_value()).scalar_one():06d}"
+
+    def add(self, c: Contract) -> None:
+        self.conn.execute(sa.insert(t).values(id=c.id, no=c.no, **self._values(c)))
+
+    def save(self, c: Contract) -> None:
+        self.conn.execute(sa.update(t).where(t.c.id == c.id).values(**self._values(c), updated_at=sa.func.now()))
+
+    @staticmethod
+    def _values(c: Contract) -> dict[str, Any]:
+        award = c.award
+        return {
+            "org": c.org,
+            "unit": c.unit,
+            "title": c.title,
+            "scope": c.scope,
+            "award_id": award.award_id,
+            "supplier_id": c.supplier.id,
+            "supplier_name": c.supplier.name,
+            "credit_code": c.supplier.credit_code,
+            "supplier_registrar": c.supplier.registrar,
+            "original_amount": c.original_amount,
+            "amount": c.amount,
+            "settlement_amount": c.settlement_amount,
+            "cumulative_increase": c.cumulative_increase,
+            "increase_via_procurement": c.increase_via_procurement,
+            "start_date": c.start_date,
+            "end_date": c.end_date,
+            "warranty_end": c.warranty_end,
+            "milestones": milestones_to_json(c.milestones),
+            "drafter": c.drafter,
+            "purchaser": c.purchaser,
+            "status": c.status.value,
+            "status_reason": c.status_reason,
+            "round": c.round,
+            "signed_on": c.signed_on,
+        }
+
+    def set_flags(self, contract_id: str, flags: list[dict[str, Any]]) -> None:
+        self.conn.execute(sa.update(t).where(t.c.id == contract_id).values(flags=flags))
+
+    def get(self, contract_id: str, *, for_update: bool = False) -> Contract | None:
+        query = sa.select(t).where(t.c.id == contract_id)
+        row = self.conn.execute(query.with_for_update() if for_update else query).first()
+        return self._load(row) if row else None
+
+    def _load(self, row: Any) -> Contract:
+        found = self.awards.get(row.org, str(row.award_id))
+        if found is None:
+            raise LookupError(f"award {row.award_id} of contract {row.no} not found")
+        award = found[0]
+        amendments = self.conn.execute(
+            sa.select(a).where(a.c.contract_id == row.id).order_by(a.c.created_at, a.c.no)
+        ).all()
+        return Contract(
+            id=str(row.id),
+            no=row.no,
+            org=row.org,
+            unit=row.unit,
+            title=row.title,
+            basis=award,
+            supplier=SupplierFacts(row.supplier_id, row.supplier_name, row.credit_code, row.supplier_registrar),
+            original_amount=row.original_amount,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            milestones=milestones_from_json(row.milestones),
+            drafter=row.drafter,
+            purchaser=row.purchaser,
+            warranty_end=row.warranty_end,
+            scope=row.scope,
+            status=Status(row.status),
+            status_reason=row.status_reason,
+            round=row.round,
+            signed_on=row.signed_on,
+            amount=row.amount,
+            settlement_amount=row.settlement_amount,
+            cumulative_increase=row.cumulative_increase,
+            increase_via_procurement=row.increase_via_procurement,
+            amendments=[_amendment(r) for r in amendments],
+        )
+
+    def flags(self, contract_id: str) -> list[dict[str, Any]]:
+        return self.conn.execute(sa.select(t.c.flags).where(t.c.id == contract_id)).scalar_one()
+
+    def contract_of_amendment(self, amendment_id: str) -> str | None:
+        row = self.conn.execute(sa.select(a.c.contract_id).where(a.c.id == amendment_id)).first()
+        return str(row.contract_id) if row else None
+
+    # ── amendments ──
+    def add_amendment(self, am: Amendment, proposer: str) -> None:
+        self.conn.execute(
+            sa.insert(a).values(
+                id=am.id,
+                no=am.no,
+                contract_id=am.contract_id,
+                proposer=proposer,
+                reason=am.reason,
+                requested_on=am.requested_on,
+                previous_amount=am.previous_amount,
+                amount=am.amount,
+                end_date=am.end_date,
+                scope=am.scope,
+                milestones=milestones_to_json(am.milestones),
+                via_procurement=am.via_procurement,
+                status=am.status.value,
+            )
+        )
+
+    def save_amendment_decision(self, am: Amendment) -> None:
+        owes_budget = am.status is AmendmentStatus.APPROVED and am.delta != 0
+        self.conn.execute(
+            sa.update(a)
+            .where(a.c.id == am.id)
+            .values(status=am.status.value, decided_on=am.decided_on, budget_state="pending" if owes_budget else "none")
+        )
+
+    def amendments_owing_budget(self, limit: int = 50, only: str | None = None) -> list[dict[str, Any]]:
+        """Approved amendments whose budget move is not done yet, claimed (rows another replica holds skipped)."""
+        cond = [a.c.budget_state == "pending"] + ([a.c.id == only] if only else [])
+        rows = self.conn.execute(
+            sa.select(a, t.c.org, t.c.unit, t.c.no.label("contract_no"), award_fact.c.budget_line_id)
+            .join(t, t.c.id == a.c.contract_id)
+            .join(award_fact, award_fact.c.award_id == t.c.award_id)
+            .where(*cond)
+            .order_by(a.c.created_at)
+            .limit(limit)
+            .with_for_update(of=a, skip_locked=True)
+        ).all()
+        return [r._asdict() for r in rows]
+
+    def set_budget_state(self, amendment_id: str, state: str, error: str | None = None) -> None:
+        self.conn.execute(sa.update(a).where(a.c.id == amendment_id).values(budget_state=state, budget_error=error))
+
+    def amendment_rows(self, contract_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            sa.select(a).where(a.c.contract_id == contract_id).order_by(a.c.created_at, a.c.no)
+        ).all()
+        return [r._asdict() for r in rows]
+
+    def page(
+        self, *, org: str, scope: Scope, status: str | None, supplier_id: str | None, limit: int, offset: int
+    ) -> tuple[int, list[Contract]]:
+        readable = visible_clause(
+            scope,
+            unit=t.c.unit,
+            initiator=t.c.drafter,
+            document_type=DOCUMENT_TYPE,
+            document_id=sa.cast(t.c.id, sa.Text),
+        )
+        cond = [t.c.org == org, readable]
+        if status:
+            cond.append(t.c.status == status)
+        if supplier_id:
+            cond.append(t.c.supplier_id == supplier_id)
+        total = self.conn.execute(sa.select(sa.func.count()).select_from(t).where(*cond)).scalar_one()
+        rows = self.conn.execute(
+            sa.select(t).where(*cond).order_by(t.c.created_at.desc(), t.c.no.desc()).limit(limit).offset(offset)
+        ).all()
+        return total, [self._load(r) for r in rows]

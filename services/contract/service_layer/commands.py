@@ -1,0 +1,75 @@
+"""What the contract service's RPCs accept: checked here, so bad input is a 422 naming the field, never a 500."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ic_platform.commands import Code, Command, Day, Money, PageNumber, PageSize, Text
+from services.contract.domain.contract import Status
+from services.contract.domain.terms import Condition
+
+Percent = Annotated[Decimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
+Days = Annotated[int, Field(ge=0, le=3650)]
+LongText = Annotated[str, Field(max_length=2000)]
+
+
+class MilestoneIn(Command):
+    """One payment milestone (付款节点): an amount or a share of the contract amount, and its condition."""
+
+    name: Text
+    condition: Condition
+    amount: Money | None = None
+    share: Percent | None = None
+    progress: Percent | None = None
+    planned_date: Day | None = None
+    payment_days: Days | None = None
+
+
+class DraftContract(Command):
+    award_id: Code  # the basis: an award heard from procurement
+    title: Text
+    supplier_id: Code
+    amount: Money
+    start_date: Day
+    end_date: Day
+    milestones: list[MilestoneIn] = Field(min_length=1, max_length=50)
+    warranty_end: Day | None = None
+    scope: LongText = ""
+    purchaser: Code
+    unit: Code  # the drafter's unit, set by the gateway from the signed-in user
+
+
+class ContractId(Command):
+    contract_id: Code
+
+
+class SignContract(Command):
+    contract_id: Code
+    signed_on: Day
+
+
+class ProposeAmendment(Command):
+    contract_id: Code
+    reason: Text
+    amount: Money | None = None
+    end_date: Day | None = None
+    scope: LongText | None = None
+    milestones: list[MilestoneIn] | None = Field(default=None, min_length=1, max_length=50)
+
+
+class TerminateContract(Command):
+    contract_id: Code
+    kind: Literal["rescission", "termination"]
+    terminated_on: Day
+    reason: Text
+    settlement_amount: Money | None = None
+
+
+class ListContracts(Command):
+    status: Status | None = None
+    supplier_id: Code | None = None
+    page: PageNumber = 1
+    page_size: PageSize = 20

@@ -1,0 +1,290 @@
+"""Contracts through the gateway on real services: a matter application pre-commits, an award is heard (made
+here as procurement would publish it, through the procurement database's outbox), a contract is drafted on it,
+approved, signed (the line moves from pre-committed to committed exactly), amended within 10 % and refused
+beyond; the auditors' findings are refused with their rule named; another unit's clerk sees nothing."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from ic_platform.config import DEFAULT_ORG
+from ic_platform.db import make_engine
+from ic_platform.envelope import Envelope
+from ic_platform.uow import OUTBOX
+from tests.integration.conftest import assessed, eventually
+
+pytestmark = pytest.mark.integration
+
+OFFICE_LINE = "2026-DZB-30201-01"  # 党政综合办公室 办公费, 420,000.00 in the demo seed
+TRAVEL_LINE = "2026-DZB-30211-01"  # 党政综合办公室 差旅费, 80,000.00: another line, so no split purchase is suspected
+NOTICE = "2026-03-02"
+
+
+def line(api, line_id=OFFICE_LINE):
+    response = api.get(f"/api/v1/budget-lines/{line_id}")
+    assert response.status_code == 200, response.text
+    return {k: Decimal(response.json()[k]) for k in ("pre_committed", "committed", "available")}
+
+
+def task_for(api, document_id):
+    tasks = api.get("/api/v1/approval/tasks", params={"page_size": 200}).json()["items"]
+    return next((t for t in tasks if t["document"]["id"] == document_id), None)
+
+
+def approve(head, document_id):
+    task = eventually(lambda: task_for(head, document_id))
+    assessed(head, task["task_id"])
+    decided = head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "approve"})
+    assert decided.status_code == 200, decided.text
+
+
+def approved_application(clerk, head, amount, line_id=OFFICE_LINE):
+    body = {"title": "采购办公设备", "purpose": "合同测试", "budget_line_id": line_id, "amount": amount}
+    app = clerk.post("/api/v1/matter-applications", json=body)
+    assert app.status_code == 201, app.text
+    app = app.json()
+    approve(head, app["id"])
+    eventually(lambda: clerk.get(f"/api/v1/matter-applications/{app['id']}").json()["status"] == "approved")
+    return app
+
+
+def publish_award(stack, holder, amount, supplier_id, line_id=OFFICE_LINE):
+    """An award as procurement publishes it (procurement.award_decided), put into procurement's outbox."""
+    award_id = str(uuid.uuid4())
+    payload = {
+        "document": holder,
+        "award_id": award_id,
+        "unit": "dzb",
+        "supplier_id": supplier_id,
+        "supplier_name": "新桥办公设备有限公司",
+        "credit_code": "91110108MA01ABCD2X",
+        "amount": amount,
+        "budget_amount": amount,
+        "method": "request_for_quotation",
+        "category": "goods",
+        "decided_on": NOTICE,
+        "notice_date": NOTICE,
+        "tender_id": None,
+        "justification": None,
+        "flags": [],
+        "budget_line_id": line_id,
+        "pre_commitment_holder": holder,
+    }
+    event = Envelope(
+        type="procurement.award_decided",
+        payload=payload,
+        org=DEFAULT_ORG,
+        producer="procurement",
+        actor="clerk",
+        subject=f"{holder['type']}/{holder['id']}",
+        correlation_id=str(uuid.uuid4()),
+    )
+    engine = make_engine(stack.settings.database_url("procurement"), pool_size=1)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.insert(OUTBOX).values(event_id=event.event_id, type=event.type, envelope=event.as_dict()))
+    finally:
+        engine.dispose()
+    return award_id
+
+
+def draft_body(award_id, supplier_id, amount, **extra):
+    return {
+        "award_id": award_id,
+        "title": "办公设备采购合同",
+        "supplier_id": supplier_id,
+        "amount": amount,
+        "start_date": "2026-03-10",
+        "end_date": "2026-12-31",
+        "purchaser": "clerk",
+        "milestones": [
+            {"name": "预付款", "condition": "on_signing", "share": "30"},
+            {"name": "验收款", "condition": "on_acceptance", "share": "70"},
+        ],
+        **extra,
+    }
+
+
+def draft(clerk, award_id, supplier_id, amount, key=None):
+    headers = {"Idempotency-Key": key} if key else {}
+    return clerk.post("/api/v1/contracts", json=draft_body(award_id, supplier_id, amount), headers=headers)
+
+
+def contract(api, contract_id):
+    response = api.get(f"/api/v1/contracts/{contract_id}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def rule_of(response, status=409):
+    assert response.status_code == status, response.text
+    return response.json()["error"]["code"]
+
+
+@pytest.fixture(scope="module")
+def signed(stack, login):
+    """award → contract drafted → approved → signed, with the line's figures before and after."""
+    clerk, head = login("clerk"), login("head")
+    app = approved_application(clerk, head, "40000.00")
+    before = line(clerk)
+    supplier = str(uuid.uuid4())
+    award_id = publish_award(stack, app["document"], "36000.00", supplier)
+    key = f"ht-{uuid.uuid4()}"
+
+    def drafted():  # the award arrives asynchronously: until heard, drafting names award_id (422)
+        response = draft(clerk, award_id, supplier, "36000.00", key)
+        return response if response.status_code != 422 else None
+
+    response = eventually(drafted)
+    assert response.status_code == 201, response.text
+    c = response.json()
+    assert c["status"] == "draft" and c["no"].startswith("HT-")
+    assert [m["amount"] for m in c["milestones"]] == ["10800.00", "25200.00"]
+    again = draft(clerk, award_id, supplier, "36000.00", key)
+    assert again.status_code == 201 and again.json()["id"] == c["id"], "a retried key drafts nothing new"
+
+    assert rule_of(clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "2026-03-10"})) == (
+        "contract_not_approved"
+    )
+    submitted = clerk.post(f"/api/v1/contracts/{c['id']}/submit")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted", submitted.text
+    approve(head, c["id"])
+    eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
+
+    early = clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "2026-03-01"})
+    assert rule_of(early) == "contract_signed_before_award"
+    assert "中标（成交）通知书日期" in early.json()["error"]["message"]
+    assert line(clerk) == before, "a refused signing moves no money"
+
+    sign = clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "2026-03-10"})
+    assert sign.status_code == 200, sign.text
+    assert sign.json()["status"] == "signed" and sign.json()["signed_on"] == "2026-03-10"
+    return {"contract": sign.json(), "award_id": award_id, "supplier": supplier, "before": before, "app": app}
+
+
+def test_signing_moves_the_line_from_pre_committed_to_committed_exactly(signed, login):
+    after = line(login("clerk"))
+    before = signed["before"]
+    # 40,000 pre-committed by the application: 36,000 became the contract's commitment, 4,000 released.
+    assert after["pre_committed"] == before["pre_committed"] - Decimal("40000.00")
+    assert after["committed"] == before["committed"] + Decimal("36000.00")
+    assert after["available"] == before["available"] + Decimal("4000.00")
+
+
+def test_an_amendment_within_ten_percent_applies_once_approved_and_beyond_is_refused(signed, login):
+    clerk, head = login("clerk"), login("head")
+    c = signed["contract"]
+    committed = line(clerk)["committed"]
+    within = clerk.post(
+        f"/api/v1/contracts/{c['id']}/amendments",
+        json={"reason": "增加两台打印机", "amount": "39600.00"},
+        headers={"Idempotency-Key": f"bg-{uuid.uuid4()}"},
+    )
+    assert within.status_code == 201, within.text
+    amendment = within.json()
+    assert amendment["delta"] == "3600.00" and amendment["status"] == "submitted"
+    approve(head, amendment["id"])
+    eventually(lambda: contract(clerk, c["id"])["amount"] == "39600.00")
+    eventually(lambda: line(clerk)["committed"] == committed + Decimal("3600.00"))
+    assert contract(clerk, c["id"])["cumulative_increase"] == "3600.00"
+
+    beyond = clerk.post(f"/api/v1/contracts/{c['id']}/amendments", json={"reason": "再增加一台", "amount": "39600.01"})
+    assert rule_of(beyond) == "supplementary_exceeds_limit"
+    assert "政府采购法第四十九条" in beyond.json()["error"]["message"]
+
+
+def test_a_contract_with_another_supplier_or_above_the_award_is_refused(signed, login):
+    clerk = login("clerk")
+    other = draft(clerk, signed["award_id"], str(uuid.uuid4()), "36000.00")
+    assert rule_of(other) == "contract_supplier_not_awarded"
+    assert other.json()["error"]["details"]["awarded_supplier_id"] == signed["supplier"]
+    above = draft(clerk, signed["award_id"], signed["supplier"], "36000.01")
+    assert rule_of(above) == "contract_amount_exceeds_award"
+
+
+def test_another_units_clerk_gets_404_and_does_not_see_it_listed(signed, login):
+    other = login("clerk_djb")
+    c = signed["contract"]
+    assert other.get(f"/api/v1/contracts/{c['id']}").status_code == 404
+    assert other.post(f"/api/v1/contracts/{c['id']}/submit").status_code == 404
+    listed = other.get("/api/v1/contracts", params={"page_size": 200}).json()
+    assert c["id"] not in {x["id"] for x in listed["items"]}
+    mine = login("clerk").get("/api/v1/contracts", params={"page_size": 1}).json()
+    assert mine["total"] >= 1 and len(mine["items"]) == 1 and mine["page_size"] == 1
+
+
+def test_bad_input_is_a_422_naming_the_field_in_chinese(signed, login):
+    clerk = login("clerk")
+    bad = clerk.post("/api/v1/contracts", json=draft_body(signed["award_id"], signed["supplier"], "abc"))
+    assert bad.status_code == 422, bad.text
+    assert "amount" in {f["field"] for f in bad.json()["error"]["details"]["fields"]}
+    assert "输入有误" in bad.json()["error"]["message"]
+    no_terms = clerk.post(
+        "/api/v1/contracts", json=draft_body(signed["award_id"], signed["supplier"], "100.00", milestones=[])
+    )
+    assert no_terms.status_code == 422, no_terms.text
+    c = signed["contract"]
+    bad_day = clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "3月10日"})
+    assert bad_day.status_code == 422 and bad_day.json()["error"]["details"]["fields"][0]["field"] == "signed_on"
+    assert clerk.get("/api/v1/contracts/not-a-contract").status_code == 404
+
+
+def test_termination_relieves_the_uncommitted_remainder(stack, login):
+    clerk, head = login("clerk"), login("head")
+    app = approved_application(clerk, head, "20000.00", TRAVEL_LINE)
+    supplier = str(uuid.uuid4())
+    award_id = publish_award(stack, app["document"], "20000.00", supplier, TRAVEL_LINE)
+    c = eventually(lambda: (r := draft(clerk, award_id, supplier, "20000.00")).status_code != 422 and r)
+    assert c.status_code == 201, c.text
+    c = c.json()
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/submit").status_code == 200
+    approve(head, c["id"])
+    eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "2026-03-05"}).status_code == 200
+    committed = line(clerk, TRAVEL_LINE)["committed"]
+
+    no_reason = clerk.post(
+        f"/api/v1/contracts/{c['id']}/termination", json={"kind": "rescission", "terminated_on": "2026-06-30"}
+    )
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["details"]["fields"][0]["field"] == "reason"
+    ended = clerk.post(
+        f"/api/v1/contracts/{c['id']}/termination",
+        json={
+            "kind": "rescission",
+            "terminated_on": "2026-06-30",
+            "reason": "供应商违约",
+            "settlement_amount": "5000.00",
+        },
+    )
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["status"] == "terminated" and ended.json()["settlement_amount"] == "5000.00"
+    assert line(clerk, TRAVEL_LINE)["committed"] == committed - Decimal("15000.00")
+    again = clerk.post(
+        f"/api/v1/contracts/{c['id']}/termination",
+        json={"kind": "rescission", "terminated_on": "2026-06-30", "reason": "供应商违约"},
+    )
+    assert rule_of(again) == "contract_not_in_force"
+
+
+def test_a_returned_contract_is_resubmitted_into_a_new_round(stack, login):
+    clerk, head = login("clerk"), login("head")
+    supplier = str(uuid.uuid4())
+    holder = {"type": "matter_application", "id": str(uuid.uuid4()), "no": "SQ-2026-999999"}
+    award_id = publish_award(stack, holder, "8000.00", supplier, TRAVEL_LINE)
+    c = eventually(lambda: (r := draft(clerk, award_id, supplier, "8000.00")).status_code != 422 and r).json()
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/submit").status_code == 200
+    task = eventually(lambda: task_for(head, c["id"]))
+    assessed(head, task["task_id"])
+    returned = head.post(
+        f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "return", "comment": "付款条件需细化"}
+    )
+    assert returned.status_code == 200, returned.text
+    eventually(lambda: contract(clerk, c["id"])["status"] == "returned")
+    again = clerk.post(f"/api/v1/contracts/{c['id']}/submit")
+    assert again.status_code == 200 and again.json()["round"] == 2, again.text
+    approve(head, c["id"])  # the new round's task
+    eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
