@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Body, Depends, Header, Query, Request, Response
+from fastapi import Body, Depends, Query, Request, Response
 
 from gateway.auth import CurrentUser
+from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Ident, Paging, optional, paging
@@ -21,9 +22,6 @@ STATUS_DESCRIPTION = (
     "状态：draft 草稿、submitted 审批中、returned 已退回、withdrawn 已撤回、rejected 已驳回、approved 已审批待签订、"
     "signed 履行中、completed 已履行完毕、terminated 已解除（终止）"
 )
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description="幂等键：重复提交同一键只生效一次")
-]
 DRAFT_EXAMPLE = {
     "award_id": "中标（成交）结果 ID",
     "title": "办公设备采购合同",
@@ -40,14 +38,18 @@ DRAFT_EXAMPLE = {
 JsonBody = Annotated[dict[str, Any], Body(description="请求内容（字段见示例）")]
 
 
-@router.post("", status_code=201, summary="依据中标（成交）结果起草合同（供应商须一致、金额不超过中标金额）")
+@router.post(
+    "",
+    status_code=201,
+    dependencies=[IdempotencyKeyRequired],
+    summary="依据中标（成交）结果起草合同（供应商须一致、金额不超过中标金额）",
+)
 async def draft_contract(
     body: Annotated[dict[str, Any], Body(examples=[DRAFT_EXAMPLE])],
     user: CurrentUser,
     rpc: UserRpc,
     request: Request,
     response: Response,
-    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     result = await rpc.call("contract", "draft_contract", {**body, "unit": user.unit})
     if isinstance(result, dict) and result.get("id"):
@@ -81,10 +83,13 @@ async def sign_contract(contract_id: Ident, body: JsonBody, rpc: UserRpc) -> dic
     return await rpc.call("contract", "sign_contract", {**body, "contract_id": contract_id})
 
 
-@router.post("/{contract_id}/amendments", status_code=201, summary="提出合同变更（累计追加不超过原金额 10%，须审批）")
-async def propose_amendment(
-    contract_id: Ident, body: JsonBody, rpc: UserRpc, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+@router.post(
+    "/{contract_id}/amendments",
+    status_code=201,
+    dependencies=[IdempotencyKeyRequired],
+    summary="提出合同变更（累计追加不超过原金额 10%，须审批）",
+)
+async def propose_amendment(contract_id: Ident, body: JsonBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("contract", "propose_amendment", {**body, "contract_id": contract_id})
 
 
