@@ -1,6 +1,19 @@
 // Live notifications from GET /api/v1/notifications/stream (server-sent events). EventSource cannot send the
 // bearer token, so the stream is read with fetch; on a dropped connection it resumes after the last id.
-import { authHeaders, url } from '@/api/client'
+import { authHeaders, request, url } from '@/api/client'
+
+/** The newest notification's id and how many are unread: the stream then brings only what is new, so a page
+ *  load does not pop up every unread message again. */
+export async function latest(): Promise<{ id: number; unread: number }> {
+  try {
+    const page = await request<{ items: Array<{ id: number }>; unread?: number }>('GET', '/notifications', {
+      query: { page: 1, page_size: 1 },
+    })
+    return { id: page.items[0]?.id ?? 0, unread: page.unread ?? 0 }
+  } catch {
+    return { id: 0, unread: 0 }
+  }
+}
 
 export interface Notification {
   id: number
@@ -33,10 +46,10 @@ export function parseEvents(buffer: string): { events: Array<{ id?: string; even
   return { events, rest }
 }
 
-/** Listen until stop() is called; each new notification is handed to `on`. */
-export function listen(on: (n: Notification) => void): () => void {
+/** Listen until stop() is called; each notification newer than `since` is handed to `on`. */
+export function listen(on: (n: Notification) => void, since = 0): () => void {
   let stopped = false
-  let after = 0
+  let after = since
   let controller: AbortController | null = null
   const run = async () => {
     while (!stopped) {
