@@ -196,6 +196,27 @@ try {
   await head.waitForURL((u) => u.pathname === '/m/' || u.pathname === '/m', { timeout: 15000 })
   await head.locator('.van-nav-bar__title').filter({ hasText: '待办' }).waitFor()
   findings.approved = true
+  await head.getByText('消息', { exact: true }).click()
+  await head.locator('[data-test=m-message]').first().waitFor()
+  await shot(head, 'mobile-05-messages', '移动端消息：待办分拨、退回、审批结束、催办')
+  await axe(head, 'mobile-05-messages')
+
+  step = '申请人手机上看到我的申请'
+  const clerkPhoneContext = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  })
+  const clerkPhone = await clerkPhoneContext.newPage()
+  await signIn(clerkPhone, '/m/login', 'clerk')
+  await clerkPhone.getByText('我的申请', { exact: true }).click()
+  await clerkPhone.locator('[data-test=m-submission]', { hasText: TITLE }).waitFor()
+  await shot(clerkPhone, 'mobile-06-mine', '移动端我的申请：状态与当前节点、办理人')
+  await axe(clerkPhone, 'mobile-06-mine')
+  await clerkPhoneContext.close()
 
   step = '经办人看到当前节点已前进'
   await clerk.goto(`${BASE}/`)

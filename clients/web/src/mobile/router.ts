@@ -7,6 +7,7 @@ export const router = createRouter({
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { title: '登录', public: true } },
     { path: '/', component: () => import('./views/InboxView.vue'), meta: { title: '待办' } },
     { path: '/task/:taskId', component: () => import('./views/TaskView.vue'), meta: { title: '审批' } },
+    { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { title: '消息' } },
     { path: '/mine', component: () => import('./views/MineView.vue'), meta: { title: '我的申请' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
