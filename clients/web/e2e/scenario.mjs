@@ -118,7 +118,8 @@ try {
   await clerk.fill('#f-purpose', '组织辖区企业安全生产培训（浏览器测试）')
   await clerk.locator('[data-test=line-select]').click()
   await clerk.keyboard.type('办公费')
-  await clerk.locator('.el-select-dropdown__item', { hasText: LINE }).first().click()
+  await clerk.waitForTimeout(1000) // the remote search answers, the list settles
+  await clerk.locator('.el-select-dropdown__item:visible', { hasText: LINE }).first().click()
   const balance = await clerk.locator('[data-test=balance]').innerText()
   check(/可用|元/.test(balance) && /\d{1,3}(,\d{3})*\.\d{2}/.test(balance), `未显示可用余额：${balance}`)
   findings.balance_shown = balance.split('\n')[0]
@@ -246,6 +247,27 @@ try {
   check(Math.abs(gain() - Number(AMOUNT)) < 0.005, `执行图的已预占没有增加 ${AMOUNT}：${gain()}`)
   await shot(clerk, 'web-09-dashboard', '预算执行：按单位的柱状图（单位名称在代码旁）、逐月累计、执行表与导出')
   await axe(clerk, 'web-09-dashboard')
+
+  step = '预算调整（调剂）'
+  await clerk.goto(`${BASE}/adjust`)
+  await clerk.locator('#a-from').click()
+  await clerk.keyboard.type('办公费')
+  await clerk.waitForTimeout(1000) // the remote search answers, the list settles
+  await clerk.locator('.el-select-dropdown__item:visible', { hasText: LINE }).first().click()
+  await clerk.locator('#a-to').click()
+  await clerk.keyboard.type('培训费')
+  await clerk.waitForTimeout(1000)
+  await clerk.locator('.el-select-dropdown__item:visible', { hasText: '培训费' }).first().click()
+  await clerk.fill('#a-amount', '99999999.00')
+  await clerk.locator('#a-amount').blur()
+  await clerk.getByText('超出调出指标可用余额').waitFor() // the field says it, before anything is sent
+  await clerk.fill('#a-amount', '1000.00')
+  await clerk.fill('#a-reason', '培训场地费用不足，从办公费调剂')
+  await shot(clerk, 'web-11-adjust', '预算调整：调剂的调出、调入指标及各自余额，金额超出余额时在字段处提示')
+  await axe(clerk, 'web-11-adjust')
+  await clerk.getByRole('button', { name: '提交审批' }).click()
+  await clerk.getByText('已提交，等待审批').waitFor({ timeout: 20000 })
+  findings.adjustment_submitted = true
 
   step = '他单位经办人打不开'
   const other = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' })

@@ -102,3 +102,22 @@ describe('decision', () => {
     expect(decisionError('approve', '已核实非拆分', [high], [7])).toBeNull()
   })
 })
+
+import { transferError } from '@/lib/rules'
+describe('transfer', () => {
+  const from = { id: 'A', amount: '1000.00', available: '300.00' }
+  it('takes no more than the source line has, and not from itself', () => {
+    expect(transferError('300.01', from, 'B')).toBe('超出调出指标可用余额 300.00 元')
+    expect(transferError('300.00', from, 'B')).toBeNull()
+    expect(transferError('1', from, 'A')).toBe('调出指标与调入指标不能相同')
+  })
+})
+
+import { transferKindWarning } from '@/lib/rules'
+describe('transfer between basic and project lines', () => {
+  it('is warned about before submitting', () => {
+    const basic = { id: 'A', amount: '1', available: '1', expenditure_kind: 'basic' }
+    expect(transferKindWarning(basic, { ...basic, id: 'B', expenditure_kind: 'project' })).toMatch(/基本支出与项目支出/)
+    expect(transferKindWarning(basic, { ...basic, id: 'B' })).toBeNull()
+  })
+})

@@ -87,6 +87,7 @@ export interface BudgetLine {
   economic_class: string
   economic_class_name: string
   functional_class_name?: string
+  expenditure_kind?: string
   project: string | null
   amount: string
   available: string
@@ -151,5 +152,18 @@ export const actions = {
   reassign: (taskId: string, assignee: string, reason: string) =>
     request<Record<string, unknown>>('POST', `/approval/tasks/${encodeURIComponent(taskId)}/reassign`, {
       body: { assignee, reason },
+    }),
+}
+
+export const budgetDocs = {
+  submitAdjustment: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, unknown> & { id: string; no?: string }>('POST', '/budget-adjustments', {
+      body,
+      idempotencyKey: key,
+    }),
+  requestOverride: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, unknown> & { id: string; no?: string }>('POST', '/budget-overrides', {
+      body,
+      idempotencyKey: key,
     }),
 }

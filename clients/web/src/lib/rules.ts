@@ -25,6 +25,7 @@ export interface LineBalance {
   id: string
   amount: string
   available: string
+  expenditure_kind?: string
   pre_committed?: string
   committed?: string
   actual?: string
@@ -153,4 +154,21 @@ export function expenseBody(e: ExpenseForm, amount: string): Record<string, unkn
     }
   }
   return { kind: e.kind, expense_date: e.expense_date, details }
+}
+
+/** A transfer (调剂) takes from one line what it has: the amount may not exceed its available balance. */
+export function transferError(amountText: string, from: LineBalance | null, toId: string): string | null {
+  if (from && from.id === toId) return '调出指标与调入指标不能相同'
+  const amount = cents(amountText)
+  const available = from ? cents(from.available) : null
+  if (amount !== null && available !== null && amount > available)
+    return `超出调出指标可用余额 ${money(from!.available)} 元`
+  return null
+}
+
+/** Basic (基本支出) and project (项目支出) lines are not transferred between unless a rule allows it: said
+ *  before submitting, since the budget service refuses it by default. */
+export function transferKindWarning(from: LineBalance | null, to: LineBalance | null): string | null {
+  if (!from?.expenditure_kind || !to?.expenditure_kind || from.expenditure_kind === to.expenditure_kind) return null
+  return '基本支出与项目支出之间一般不得相互调剂，除非另有规定允许；提交后可能被拒绝'
 }

@@ -1,6 +1,6 @@
 // A document as the desk shows it: its fields (matter applications have their own read), route and story.
 import { api, type Route } from '@/api/endpoints'
-import { ApiError } from '@/api/client'
+import { ApiError, request } from '@/api/client'
 
 export interface Loaded {
   doc: Record<string, unknown> | null
@@ -9,11 +9,18 @@ export interface Loaded {
   linked: Array<{ type: string; id: string; no?: string }>
 }
 
+// Documents with a read of their own (the answer carries its route too); others are shown by their route.
+const READS: Record<string, string> = {
+  matter_application: '/matter-applications/',
+  budget_adjustment: '/budget-adjustments/',
+  budget_override: '/budget-overrides/',
+}
+
 export async function loadDocument(type: string, id: string): Promise<Loaded> {
   let doc: Record<string, unknown> | null = null
   let route: Route | null = null
-  if (type === 'matter_application') {
-    const answer = await api.application(id)
+  if (READS[type]) {
+    const answer = await request<Record<string, unknown> & { route: Route | null }>('GET', READS[type] + encodeURIComponent(id))
     route = answer.route
     doc = answer
   } else {
