@@ -167,6 +167,10 @@ try {
   await deskPage.locator('[data-test=route]').waitFor()
   await shot(deskPage, 'web-07-desk', '审批台：单据、审批路线（每步由来）、办理记录、风险预警确认、同意/驳回/退回')
   await axe(deskPage, 'web-07-desk')
+  await deskPage.goto(`${BASE}/delegation`)
+  await deskPage.locator('#g-delegate').waitFor()
+  await shot(deskPage, 'web-07b-delegation', '审批代理：设置外出、休假期间的代理人，查看和撤销')
+  await axe(deskPage, 'web-07b-delegation')
   await headDesk.close()
 
   step = '负责人手机上实时收到'
@@ -248,6 +252,15 @@ try {
   await shot(clerk, 'web-09-dashboard', '预算执行：按单位的柱状图（单位名称在代码旁）、逐月累计、执行表与导出')
   await axe(clerk, 'web-09-dashboard')
 
+  step = '穿透到单据'
+  await clerk.locator('[data-test=execution-table]').getByText('党政综合办公室（dzb）').click()
+  await clerk.locator('[data-test=execution-table]').getByText(LINE).first().click()
+  await clerk.locator('[data-test=moves]').getByText(TITLE.slice(0, 4)).first().waitFor({ timeout: 5000 }).catch(() => {})
+  const moveLinks = clerk.locator('[data-test=moves] a')
+  await moveLinks.first().waitFor()
+  await shot(clerk, 'web-10-drilldown', '预算执行穿透：单位 → 预算指标 → 引起变动的单据（可点击）')
+  findings.drilldown_documents = await moveLinks.count()
+
   step = '预算调整（调剂）'
   await clerk.goto(`${BASE}/adjust`)
   await clerk.locator('#a-from').click()
@@ -278,7 +291,7 @@ try {
   findings.outsider_sees = (await outsider.locator('[data-test=doc-error]').innerText()).trim().split('\n')[0]
   check(/不在您的数据权限范围内/.test(findings.outsider_sees), `他单位经办人看到了：${findings.outsider_sees}`)
   check(!(await outsider.getByText(TITLE).count()), '他单位经办人看到了事项名称')
-  await shot(outsider, 'web-10-outsider', '他单位经办人打开该单据：不存在或无权查看')
+  await shot(outsider, 'web-12-outsider', '他单位经办人打开该单据：不存在或无权查看')
   findings.ok = true
 } catch (e) {
   findings.ok = false

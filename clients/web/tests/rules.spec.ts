@@ -121,3 +121,13 @@ describe('transfer between basic and project lines', () => {
     expect(transferKindWarning(basic, { ...basic, id: 'B' })).toBeNull()
   })
 })
+
+import { ApiError } from '@/api/client'
+describe('error answers shown at the field', () => {
+  it('reads details.fields and a single details.field', () => {
+    const e = new ApiError(422, 'invalid_input', '输入有误', { fields: [{ field: 'details.category', reason: '取值不在允许范围内' }] })
+    expect(e.fields).toEqual({ category: '取值不在允许范围内' })
+    const one = new ApiError(403, 'approval_delegation_scope', '代理人须与委托人同属一个单位', { field: 'delegate' })
+    expect(one.fields).toEqual({ delegate: '代理人须与委托人同属一个单位' })
+  })
+})

@@ -64,6 +64,9 @@ export class ApiError extends Error {
     } else if (raw && typeof raw === 'object') {
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) out[k.split('.').pop()!] = String(v)
     }
+    // A domain refusal that names one field (details.field) is shown at that field, with its message.
+    const one = this.details?.field
+    if (typeof one === 'string' && !out[one]) out[one] = this.message
     return out
   }
 }

@@ -125,6 +125,11 @@ export const api = {
     get<{ items?: Warning[] } & Record<string, unknown>>(`/documents/${type}/${encodeURIComponent(id)}/risk-warnings`),
   lines: (query: Record<string, string | number | undefined>) => get<Page<BudgetLine>>('/budget-lines', query),
   line: (id: string) => get<BudgetLine>(`/budget-lines/${encodeURIComponent(id)}`),
+  moves: (lineId: string, page = 1) =>
+    get<Page<{ id: number; kind: string; amount: string; document: DocRef; actor: string; at: string }>>(
+      `/budget-lines/${encodeURIComponent(lineId)}/moves`,
+      { page, page_size: 20 },
+    ),
   units: () => get<Page<Unit>>('/units', { page_size: 200 }),
   checkStandard: (expense: Record<string, unknown>) =>
     request<import('@/lib/rules').StandardCheck>('POST', '/expenditure-standards/check', { body: expense }),
@@ -149,6 +154,12 @@ export const actions = {
     request<Record<string, unknown>>('POST', `/approval/tasks/${encodeURIComponent(taskId)}/return-to-step`, {
       body: { to_step, reason },
     }),
+  delegations: (page = 1) =>
+    request<Page<Record<string, any>>>('GET', '/approval/delegations', { query: { page, page_size: 20 } }),
+  grantDelegation: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, unknown>>('POST', '/approval/delegations', { body, idempotencyKey: key }),
+  revokeDelegation: (id: string) =>
+    request<Record<string, unknown>>('DELETE', `/approval/delegations/${encodeURIComponent(id)}`),
   reassign: (taskId: string, assignee: string, reason: string) =>
     request<Record<string, unknown>>('POST', `/approval/tasks/${encodeURIComponent(taskId)}/reassign`, {
       body: { assignee, reason },
