@@ -64,7 +64,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: install infra
+bench: install infra clients
 	$(PY) -m bench
 	$(MAKE) fuzz
 
