@@ -1,7 +1,7 @@
 /// <reference types="vitest" />
 // One Vue application, two entry points: the office web client at / (Element Plus) and the phone client at
 // /m/ (Vant). Components are imported on demand so each page's chunk carries only what it uses.
-import { cpSync, existsSync, mkdirSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
@@ -24,7 +24,15 @@ function apiDocsAssets(): Plugin {
         cpSync(resolve(swagger, file), resolve(out, 'swagger-ui', file))
       }
       const redoc = resolve(here, 'node_modules/redoc/bundles/redoc.standalone.js')
-      if (existsSync(redoc)) cpSync(redoc, resolve(out, 'redoc', 'redoc.standalone.js'))
+      if (existsSync(redoc)) {
+        mkdirSync(resolve(out, 'redoc'), { recursive: true })
+        // ReDoc's sidebar shows a logo from its CDN: an empty local image instead, so nothing is fetched outside.
+        const text = readFileSync(redoc, 'utf8').replaceAll(
+          'https://cdn.redoc.ly/redoc/logo-mini.svg',
+          "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E",
+        )
+        writeFileSync(resolve(out, 'redoc', 'redoc.standalone.js'), text)
+      }
     },
   }
 }

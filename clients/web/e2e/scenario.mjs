@@ -80,6 +80,23 @@ try {
     timezoneId: 'Asia/Shanghai',
   })
 
+  step = '接口文档离线可用'
+  const offline = await browser.newContext({ viewport: { width: 1366, height: 860 } })
+  const outside = []
+  await offline.route('**/*', (r) => {
+    const u = r.request().url()
+    if (u.startsWith(BASE) || u.startsWith('data:') || u.startsWith('blob:')) return r.continue()
+    outside.push(u)
+    return r.abort()
+  })
+  const docs = await offline.newPage()
+  await docs.goto(`${BASE}/docs`)
+  await docs.locator('.swagger-ui .info .title').waitFor({ timeout: 30000 })
+  await docs.goto(`${BASE}/redoc`)
+  await docs.locator('h1').first().waitFor({ timeout: 30000 })
+  findings.docs_outside_requests = outside
+  await offline.close()
+
   step = '登录页'
   const clerk = await desk.newPage()
   await clerk.goto(`${BASE}/login`)
