@@ -251,6 +251,10 @@ try {
   findings.submission_row = (await row.innerText()).replace(/\s+/g, ' ')
   check((await clerk.locator('[data-test=submissions] tr', { hasText: TITLE }).count()) === 1, '双击提交生成了不止一张单据')
   await shot(clerk, 'web-08-home-after', '首页：我的单据已审批通过')
+  await clerk.goto(`${BASE}/messages`)
+  await clerk.locator('.el-table__row').first().waitFor()
+  await shot(clerk, 'web-08b-messages', '消息：审批结束等通知，点击打开单据')
+  await axe(clerk, 'web-08b-messages')
 
   step = '执行图显示新数'
   await clerk.goto(`${BASE}/dashboard`)

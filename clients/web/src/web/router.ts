@@ -15,6 +15,7 @@ export const router = createRouter({
       component: () => import('./views/DocumentView.vue'),
       meta: { title: '单据详情' },
     },
+    { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { title: '消息' } },
     { path: '/delegation', component: () => import('./views/DelegationView.vue'), meta: { title: '审批代理' } },
     { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '预算执行' } },
     { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
