@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export PSYCOPG_IMPL := binary
 export PSYCOPG_WAIT_FUNC := wait_select
 
-.PHONY: run test unit integration lint bench fuzz catalogue install infra clean
+.PHONY: run test unit integration lint bench fuzz catalogue install infra clean clients clients-test
 
 install: $(STAMP)
 
@@ -23,11 +23,35 @@ $(STAMP): pyproject.toml
 infra:
 	@bash scripts/ensure-infra.sh
 
-run: install infra
+# The web (/) and phone (/m/) clients: npm packages from the lockfile, a Vite build into clients/web/dist,
+# redone only when a source changed (the stamp is older than one of them).
+WEB := clients/web
+WEB_SRC := $(shell find $(WEB)/src $(WEB)/m $(WEB)/public -type f 2>/dev/null) \
+	$(wildcard $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package-lock.json)
+WEB_DEPS := $(WEB)/node_modules/.installed
+WEB_STAMP := $(WEB)/dist/.built
+
+clients: $(WEB_STAMP)
+
+$(WEB_DEPS): $(WEB)/package-lock.json
+	@bash scripts/ensure-browser.sh node
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_STAMP): $(WEB_DEPS) $(WEB_SRC)
+	cd $(WEB) && npx vite build --logLevel warn
+	@touch $@
+
+# Type check, then Vitest: the clients' form rules
+clients-test: $(WEB_DEPS)
+	cd $(WEB) && npx vue-tsc --noEmit && npx vitest run
+
+run: install infra clients
 	@mkdir -p var/log
 	$(PY) -m deploy.run
 
-test: install infra lint
+test: install infra lint clients clients-test
+	@bash scripts/ensure-browser.sh browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
 unit: install
@@ -40,7 +64,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: install infra
+bench: install infra clients
 	$(PY) -m bench
 	$(PY) -m bench.drills
 	$(MAKE) fuzz

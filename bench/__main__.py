@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from bench.clients import clients_section
 from bench.cpu import CpuMeter, per_operation, services_only
 from bench.measure import Figures, concurrent, threaded
 from bench.risk import risk_section
@@ -407,6 +408,7 @@ def run_all(stack: ThrowawayStack) -> None:
     report_section(stack)
     replicas_section(stack, per)
     approval_section(stack)
+    clients_section(stack)
 
 
 def decisions_section(stack: ThrowawayStack) -> None:

@@ -27,7 +27,9 @@ def banner(url: str) -> str:
     return f"""
 ==================================================================
   内部控制管理系统 is running ({demo_org.ORG_NAME}, {demo_org.FISCAL_YEAR} 年度)
-  API and interactive docs : {url}/docs
+  Web client (office PC)   : {url}/
+  Mobile client (phone)    : {url}/m/
+  API and interactive docs : {url}/docs   {url}/redoc
   Readiness / metrics      : {url}/readyz   {url}/metrics
   Demo logins (password: {demo_org.DEMO_PASSWORD}):
 {rows}

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from gateway import errors, openapi
+from gateway import clients, errors, openapi
 from gateway.auth import RevokedSessions, check_keys
 from gateway.limits import BodyLimit
 from gateway.middleware import RequestMiddleware
@@ -74,6 +74,9 @@ def create_app(rpc: RpcClientLike | None = None, settings: Settings | None = Non
         telemetry=NATIVE_TELEMETRY_OFF,
         # "/api/v1/budget-lines/" is no route: a 404, not a redirect to a route the caller did not name.
         redirect_slashes=False,
+        # served by gateway.clients from the project's own copies of Swagger UI and ReDoc (no CDN)
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = cfg
     app.state.revoked_sessions = RevokedSessions()
@@ -87,6 +90,7 @@ def create_app(rpc: RpcClientLike | None = None, settings: Settings | None = Non
     for router in ROUTERS:
         app.include_router(router)
     openapi.install(app, [route for router in ROUTERS for route in router.routes])
+    clients.install(app)  # last: its catch-all answers what no API route does
     return app
 
 

@@ -1,7 +1,8 @@
 """The headers every answer carries, whatever route or error produced it (RequestMiddleware adds them).
 
 The API answers JSON only, so its policy forbids everything (no scripts, no frames, no base); the interactive
-documents (/docs, /redoc) load Swagger UI and ReDoc from their CDN, so they get a policy that allows just that.
+documents (/docs, /redoc) run the project's own copies of Swagger UI and ReDoc with a small inline starter; the
+clients (/, /m/) load only their own built files (their components set inline styles, hence style-src).
 HSTS is sent when the request came over TLS, directly or as a trusted proxy says (X-Forwarded-Proto)."""
 
 from __future__ import annotations
@@ -13,17 +14,21 @@ from gateway.client_address import within
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+CLIENT_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 DOCS_PATHS = ("/docs", "/redoc")
+SERVER_PATHS = ("/api/", "/metrics", "/readyz", "/healthz", "/livez", "/openapi.json")
 HSTS = "max-age=31536000; includeSubDomains"
 
 
 def add(response_headers: MutableHeaders, scope: Scope, trusted_proxies: tuple[str, ...]) -> None:
     path = scope.get("path", "")
-    response_headers["Content-Security-Policy"] = DOCS_POLICY if path.startswith(DOCS_PATHS) else API_POLICY
+    response_headers["Content-Security-Policy"] = policy_for(path)
     response_headers["X-Content-Type-Options"] = "nosniff"
     response_headers["X-Frame-Options"] = "DENY"
     response_headers["Referrer-Policy"] = "no-referrer"
@@ -34,6 +39,12 @@ def add(response_headers: MutableHeaders, scope: Scope, trusted_proxies: tuple[s
         response_headers["Strict-Transport-Security"] = HSTS
     if "server" in response_headers:
         del response_headers["server"]
+
+
+def policy_for(path: str) -> str:
+    if path.startswith(DOCS_PATHS):
+        return DOCS_POLICY
+    return API_POLICY if path.startswith(SERVER_PATHS) else CLIENT_POLICY
 
 
 def _over_tls(scope: Scope, trusted_proxies: tuple[str, ...]) -> bool:

@@ -81,7 +81,9 @@ def test_a_submission_shows_in_the_report_trend_drill_down_and_export(login):
     assert export.status_code == 200, export.text
     assert "attachment" in export.headers["content-disposition"] and "2026" in export.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(export.content)).active
-    assert [c.value for c in sheet[1]] == [
+    assert sheet.cell(1, 1).value.startswith("2026年预算执行情况表")
+    assert "范围：dzb 党政综合办公室" in sheet.cell(2, 1).value and "导出时间" in sheet.cell(2, 1).value
+    assert [c.value for c in sheet[3]] == [
         "预算指标",
         "单位",
         "功能分类",
@@ -94,8 +96,9 @@ def test_a_submission_shows_in_the_report_trend_drill_down_and_export(login):
         "可用余额",
         "执行率",
     ]
-    exported = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == LINE)
-    assert isinstance(exported[5], (int, float, Decimal)) and exported[1] == "dzb"
+    exported = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] == LINE)
+    assert isinstance(exported[5], (int, float, Decimal)) and exported[1] == "dzb 党政综合办公室"
+    assert sheet.cell(4, 6).number_format == "#,##0.00"
 
 
 def test_a_line_of_another_organisation_or_none_is_404(login):

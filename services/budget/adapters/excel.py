@@ -1,10 +1,14 @@
-"""The execution report as an Excel workbook (openpyxl): Chinese headers, money as numbers with two places."""
+"""The execution report as an Excel workbook (openpyxl) that reads like the screen: a title row, a row with the
+period, the scope and the time of export, Chinese headers, names beside codes, money `#,##0.00`."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -29,6 +33,8 @@ HEADERS = [
     "执行率",
 ]
 MONEY_FORMAT = "#,##0.00"
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # the office's clock, for the "exported at" line
+HEADER_ROW = 3  # row 1: title, row 2: period, scope and export time
 RATE_FORMAT = '0.00"%"'
 _MONEY_KEYS = ("amount", "pre_committed", "committed", "actual", "available")
 
@@ -39,12 +45,12 @@ def _named(code: str | None, name: str | None) -> str:
     return f"{code} {name}" if name else code
 
 
-def _dimensions(group_by: str, row: dict[str, Any]) -> list[str]:
+def _dimensions(group_by: str, row: dict[str, Any], unit_names: Mapping[str, str]) -> list[str]:
     """The five text columns; a grouped report fills the column it is grouped by (the others stay empty)."""
     if group_by == "line":
         return [
             row["key"],
-            row.get("unit") or "",
+            _named(row.get("unit"), unit_names.get(row.get("unit") or "")),
             _named(row.get("functional_class"), row.get("functional_class_name")),
             _named(row.get("economic_class"), row.get("economic_class_name")),
             row.get("project") or "",
@@ -55,37 +61,65 @@ def _dimensions(group_by: str, row: dict[str, Any]) -> list[str]:
         cells[0] = EXPENDITURE_KIND_NAMES.get(row["key"], row["key"])
     elif group_by in ("functional_class", "economic_class"):
         cells[column] = _named(row["key"], row.get(f"{group_by}_name"))
+    elif group_by == "unit":
+        cells[column] = _named(row["key"], unit_names.get(row["key"]))
     else:
         cells[column] = row["label"]
     return cells
 
 
 def execution_workbook(
-    fiscal_year: int, group_by: str, unit: str | None, rows: list[dict[str, Any]], total: Figures
+    fiscal_year: int,
+    group_by: str,
+    unit: str | None,
+    rows: list[dict[str, Any]],
+    total: Figures,
+    *,
+    unit_names: Mapping[str, str] | None = None,
+    scope: str | None = None,
+    exported_at: datetime | None = None,
 ) -> bytes:
+    names = unit_names or {}
+    at = (exported_at or datetime.now(UTC)).astimezone(LOCAL_TIME)
+    title = f"{fiscal_year}年预算执行情况表（按{GROUP_LABELS[group_by]}）"
+    shown_scope = _named(unit, names.get(unit)) if unit else (scope or "数据权限范围内全部单位")
     wb = Workbook()
     ws = wb.active
     ws.title = f"{fiscal_year}年预算执行情况"
+    ws.append([title])
+    ws.append(
+        [
+            f"期间：{fiscal_year}年1月1日至{at:%Y年%m月%d日}　范围：{shown_scope}　"
+            f"导出时间：{at:%Y-%m-%d %H:%M}（北京时间）　金额单位：元"
+        ]
+    )
     ws.append(HEADERS)
-    for cell in ws[1]:
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADERS))
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    for cell in ws[HEADER_ROW]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
         ws.append(
-            [*_dimensions(group_by, row), *(Decimal(row[k]) for k in _MONEY_KEYS), Decimal(row["execution_rate"])]
+            [
+                *_dimensions(group_by, row, names),
+                *(Decimal(row[k]) for k in _MONEY_KEYS),
+                Decimal(row["execution_rate"]),
+            ]
         )
     sums = total.as_dict()
     ws.append(["合计", "", "", "", "", *(Decimal(sums[k]) for k in _MONEY_KEYS), Decimal(sums["execution_rate"])])
     ws.cell(ws.max_row, 1).font = Font(bold=True)
-    for data_row in ws.iter_rows(min_row=2, min_col=6, max_col=11):
+    for data_row in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=6, max_col=11):
         for cell in data_row:
             cell.number_format = RATE_FORMAT if cell.column == 11 else MONEY_FORMAT
-    for letter, width in zip("ABCDEFGHIJK", (22, 10, 22, 22, 20, 16, 16, 16, 16, 16, 10), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (22, 26, 22, 22, 20, 16, 16, 16, 16, 16, 10), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.sheet_properties.tabColor = "1F4E79"
-    scope = f"，单位 {unit}" if unit else ""
-    wb.properties.title = f"{fiscal_year}年预算执行情况表（按{GROUP_LABELS[group_by]}{scope}）"
+    wb.properties.title = f"{title}（{shown_scope}）"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

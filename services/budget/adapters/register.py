@@ -89,6 +89,11 @@ class UnitRepository:
             )
         )
 
+    def names(self, org: str) -> dict[str, str]:
+        """Every registered unit's name by code: reports show names beside codes."""
+        rows = self.conn.execute(sa.select(org_unit.c.code, org_unit.c.name).where(org_unit.c.org == org))
+        return {code: name for code, name in rows}
+
     def known(self, org: str, codes: set[str] | list[str]) -> set[str]:
         """Which of these codes are registered units of the org."""
         if not codes:

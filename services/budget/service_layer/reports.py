@@ -40,22 +40,38 @@ def execution_report(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: 
 
 def execution_report_xlsx(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """The whole report (every group, not one page) as an Excel workbook, base64-encoded."""
+    units = scoping.units(ctx, cmd.unit)
     with uow:
         _, rows, total = uow.reports.execution(
             org=ctx.org,
             fiscal_year=cmd.fiscal_year,
             group_by=cmd.group_by,
-            units=scoping.units(ctx, cmd.unit),
+            units=units,
             limit=None,
         )
+        names = uow.units.names(ctx.org)
     content = excel.execution_workbook(
-        cmd.fiscal_year, cmd.group_by, cmd.unit, [report.report_row(cmd.group_by, r) for r in rows], total
+        cmd.fiscal_year,
+        cmd.group_by,
+        cmd.unit,
+        [report.report_row(cmd.group_by, r) for r in rows],
+        total,
+        unit_names=names,
+        scope=_scope_text(units, names),
     )
     return {
         "filename": f"预算执行情况表-{cmd.fiscal_year}.xlsx",
         "rows": len(rows),
         "content_base64": base64.b64encode(content).decode("ascii"),
     }
+
+
+def _scope_text(units: frozenset[str] | None, names: dict[str, str]) -> str:
+    """Whose figures the workbook holds, as the reader's data scope allows."""
+    if units is None:
+        return "全部单位"
+    shown = [f"{code} {names[code]}" if code in names else code for code in sorted(units)]
+    return "、".join(shown) if len(shown) <= 5 else f"{'、'.join(shown[:5])} 等 {len(shown)} 个单位"
 
 
 def execution_trend(cmd: commands.ExecutionTrend, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -99,21 +100,36 @@ def test_workbook_has_chinese_headers_and_numeric_money():
             ),
         )
     ]
+    at = datetime(2026, 11, 27, 2, 30, tzinfo=UTC)
     content = execution_workbook(
-        2026, "line", None, rows, totals([_row("x", "420000.00", "12000.00", "1000.00", "0.50")])
+        2026,
+        "line",
+        None,
+        rows,
+        totals([_row("x", "420000.00", "12000.00", "1000.00", "0.50")]),
+        unit_names={"dzb": "党政综合办公室"},
+        scope="全部单位",
+        exported_at=at,
     )
     ws = load_workbook(io.BytesIO(content)).active
-    assert [c.value for c in ws[1]] == HEADERS
-    line = [c.value for c in ws[2]]
-    assert line[:5] == ["2026-DZB-30201-01", "dzb", "2010301 行政运行", "30201 办公费", None]
+    assert ws.cell(1, 1).value == "2026年预算执行情况表（按预算指标）"
+    period = ws.cell(2, 1).value
+    assert "期间：2026年1月1日至2026年11月27日" in period and "范围：全部单位" in period
+    assert "导出时间：2026-11-27 10:30（北京时间）" in period
+    assert [c.value for c in ws[3]] == HEADERS
+    line = [c.value for c in ws[4]]
+    assert line[:5] == ["2026-DZB-30201-01", "dzb 党政综合办公室", "2010301 行政运行", "30201 办公费", None]
     assert line[5] == 420000 and line[8] == 0.5 and line[9] == 406999.5
-    assert ws.cell(2, 6).number_format == "#,##0.00"
-    assert ws.cell(3, 1).value == "合计"
+    assert ws.cell(4, 6).number_format == "#,##0.00"
+    assert ws.cell(5, 1).value == "合计" and ws.cell(5, 6).number_format == "#,##0.00"
 
 
 def test_grouped_workbook_fills_the_grouped_column():
     rows = [report_row("unit", _row("dzb", lines=2)), report_row("expenditure_kind", _row("basic"))]
-    ws = load_workbook(io.BytesIO(execution_workbook(2026, "unit", "dzb", rows[:1], totals([])))).active
-    assert [c.value for c in ws[2]][:2] == [None, "dzb"]
+    names = {"dzb": "党政综合办公室"}
+    wb = execution_workbook(2026, "unit", "dzb", rows[:1], totals([]), unit_names=names)
+    ws = load_workbook(io.BytesIO(wb)).active
+    assert [c.value for c in ws[4]][:2] == [None, "dzb 党政综合办公室"]
+    assert "范围：dzb 党政综合办公室" in ws.cell(2, 1).value
     ws = load_workbook(io.BytesIO(execution_workbook(2026, "expenditure_kind", None, rows[1:], totals([])))).active
-    assert ws.cell(2, 1).value == "基本支出"
+    assert ws.cell(4, 1).value == "基本支出"

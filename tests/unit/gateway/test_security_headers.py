@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.app import create_app
+from gateway.security_headers import policy_for
 
 from .conftest import bearer
 
@@ -26,6 +27,13 @@ def test_the_api_forbids_scripts_and_is_not_cached(client):
     response = client.get("/api/v1/me", headers=bearer())
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/", "/m/", "/approval/desk", "/docs", "/redoc"])
+def test_the_clients_and_the_docs_load_only_the_projects_own_files(path):
+    policy = policy_for(path)
+    assert "frame-ancestors 'none'" in policy and "http" not in policy  # no CDN, no other origin
+    assert "script-src 'self'" in policy
 
 
 def test_hsts_over_tls_or_when_a_trusted_proxy_says_https(fake, cfg):

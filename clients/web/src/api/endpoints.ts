@@ -1,0 +1,180 @@
+// The calls the clients make, all on the public /api/v1 (see /docs).
+import { request } from './client'
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  page: number
+  page_size: number
+  [key: string]: unknown
+}
+export interface DocRef {
+  type: string
+  id: string
+  no?: string
+}
+export interface Task {
+  task_id: string
+  document: DocRef
+  title: string
+  amount: string
+  initiator: string
+  initiator_name?: string
+  unit: string
+  unit_name?: string
+  step_no: number
+  step_name: string
+  status: string
+  created_at: string
+  due_at?: string | null
+  overdue?: boolean
+  warning_count?: number
+  max_severity?: string | null
+  acting_for?: string | null
+}
+export interface Warning {
+  id: number
+  rule: string
+  severity: string
+  severity_label: string
+  message: string
+  must_acknowledge: boolean
+  acknowledged: { by: string; comment: string; at: string } | null
+}
+export interface TaskDetail extends Task {
+  warnings: Warning[]
+  unacknowledged_high: number[]
+  route_status: string
+}
+export interface Submission {
+  document: DocRef
+  title: string
+  amount: string
+  unit: string
+  status: string
+  status_label: string
+  current_step: number | null
+  current_step_name: string | null
+  held_by: string[]
+  submitted_at: string
+  completed_at: string | null
+}
+export interface RouteStep {
+  step_no: number
+  name: string
+  kind: string
+  reason: string
+  status: string
+  assignee?: string | null
+  assignee_name?: string | null
+  assignees?: string[]
+  decided_by_name?: string | null
+  comment?: string | null
+  decided_at?: string | null
+  acting_for?: string | null
+}
+export interface Route {
+  status: string
+  current_step: number | null
+  current_step_name: string | null
+  steps: RouteStep[]
+  round: number
+  major_matter: boolean
+}
+export interface BudgetLine {
+  id: string
+  unit: string
+  economic_class: string
+  economic_class_name: string
+  functional_class_name?: string
+  expenditure_kind?: string
+  project: string | null
+  amount: string
+  available: string
+  pre_committed: string
+  committed: string
+  actual: string
+  control_mode: string
+  tolerance: string
+  execution_rate: string
+}
+export interface Unit {
+  code: string
+  name: string
+  kind: string
+}
+
+const get = <T>(path: string, query?: Record<string, string | number | boolean | undefined | null>) =>
+  request<T>('GET', path, { query })
+
+export const api = {
+  tasks: (page = 1, page_size = 20) => get<Page<Task>>('/approval/tasks', { page, page_size }),
+  task: (id: string) => get<TaskDetail>(`/approval/tasks/${encodeURIComponent(id)}`),
+  decided: (page = 1) => get<Page<Task>>('/approval/decided', { page }),
+  submissions: (page = 1, page_size = 20) => get<Page<Submission>>('/approval/submissions', { page, page_size }),
+  decide: (taskId: string, body: { decision: string; comment?: string; acknowledge_warnings?: number[] }) =>
+    request<Record<string, unknown>>('POST', `/approval/tasks/${encodeURIComponent(taskId)}/decision`, { body }),
+  route: (type: string, id: string) => get<Route>(`/documents/${type}/${encodeURIComponent(id)}/route`),
+  application: (id: string) =>
+    get<Record<string, unknown> & { route: Route | null }>(`/matter-applications/${encodeURIComponent(id)}`),
+  dossier: (type: string, id: string) =>
+    get<{ entries: Array<Record<string, string>>; linked_documents: DocRef[] }>(
+      `/dossiers/${type}/${encodeURIComponent(id)}`,
+    ),
+  warnings: (type: string, id: string) =>
+    get<{ items?: Warning[] } & Record<string, unknown>>(`/documents/${type}/${encodeURIComponent(id)}/risk-warnings`),
+  lines: (query: Record<string, string | number | undefined>) => get<Page<BudgetLine>>('/budget-lines', query),
+  line: (id: string) => get<BudgetLine>(`/budget-lines/${encodeURIComponent(id)}`),
+  moves: (lineId: string, page = 1) =>
+    get<Page<{ id: number; kind: string; amount: string; document: DocRef; actor: string; at: string }>>(
+      `/budget-lines/${encodeURIComponent(lineId)}/moves`,
+      { page, page_size: 20 },
+    ),
+  units: () => get<Page<Unit>>('/units', { page_size: 200 }),
+  checkStandard: (expense: Record<string, unknown>) =>
+    request<import('@/lib/rules').StandardCheck>('POST', '/expenditure-standards/check', { body: expense }),
+  submitApplication: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, unknown> & { id: string; no: string }>('POST', '/matter-applications', {
+      body,
+      idempotencyKey: key,
+    }),
+  execution: (query: Record<string, string | number | undefined>) =>
+    get<Page<Record<string, string>> & { totals: Record<string, string>; group_label: string }>(
+      '/reports/budget-execution',
+      query,
+    ),
+  trend: (query: Record<string, string | number | undefined>) =>
+    get<{ months: Array<Record<string, string>> }>('/reports/budget-execution/trend', query),
+  notifications: (page = 1) => get<Page<Record<string, unknown>> & { unread: number }>('/notifications', { page }),
+  markRead: (id: number) => request('POST', `/notifications/${id}/read`, { body: {} }),
+}
+
+export const actions = {
+  returnToStep: (taskId: string, to_step: number, reason: string) =>
+    request<Record<string, unknown>>('POST', `/approval/tasks/${encodeURIComponent(taskId)}/return-to-step`, {
+      body: { to_step, reason },
+    }),
+  delegations: (page = 1) =>
+    request<Page<Record<string, any>>>('GET', '/approval/delegations', { query: { page, page_size: 20 } }),
+  grantDelegation: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, unknown>>('POST', '/approval/delegations', { body, idempotencyKey: key }),
+  revokeDelegation: (id: string) =>
+    request<Record<string, unknown>>('DELETE', `/approval/delegations/${encodeURIComponent(id)}`),
+  reassign: (taskId: string, assignee: string, reason: string) =>
+    request<Record<string, unknown>>('POST', `/approval/tasks/${encodeURIComponent(taskId)}/reassign`, {
+      body: { assignee, reason },
+    }),
+}
+
+export const budgetDocs = {
+  submitAdjustment: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, unknown> & { id: string; no?: string }>('POST', '/budget-adjustments', {
+      body,
+      idempotencyKey: key,
+    }),
+  requestOverride: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, unknown> & { id: string; no?: string }>('POST', '/budget-overrides', {
+      body,
+      idempotencyKey: key,
+    }),
+}

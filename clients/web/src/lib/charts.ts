@@ -1,0 +1,13 @@
+// ECharts with only the parts the dashboards use (keeps the dashboard chunk small).
+import * as echarts from 'echarts/core'
+import { BarChart, LineChart } from 'echarts/charts'
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components'
+import { CanvasRenderer } from 'echarts/renderers'
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer])
+export { echarts }
+
+/** Yuan as a decimal string → 万元 for a chart axis (display only; tables show the exact amounts). */
+export function wan(value: string | undefined): number {
+  return Math.round(Number(value ?? 0) / 100) / 100
+}

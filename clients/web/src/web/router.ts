@@ -1,0 +1,31 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, whenSignedOut } from '@/api/client'
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes: [
+    { path: '/login', component: () => import('./views/LoginView.vue'), meta: { title: '登录', public: true } },
+    { path: '/', component: () => import('./views/HomeView.vue'), meta: { title: '首页' } },
+    { path: '/apply', component: () => import('./views/ApplyView.vue'), meta: { title: '事前申请' } },
+    { path: '/adjust', component: () => import('./views/AdjustView.vue'), meta: { title: '预算调整' } },
+    { path: '/desk', component: () => import('./views/DeskView.vue'), meta: { title: '审批台' } },
+    { path: '/desk/:taskId', component: () => import('./views/TaskView.vue'), meta: { title: '审批' } },
+    {
+      path: '/documents/:type/:id',
+      component: () => import('./views/DocumentView.vue'),
+      meta: { title: '单据详情' },
+    },
+    { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { title: '消息' } },
+    { path: '/delegation', component: () => import('./views/DelegationView.vue'), meta: { title: '审批代理' } },
+    { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '预算执行' } },
+    { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !session.current) return { path: '/login', query: { next: to.fullPath } }
+})
+router.afterEach((to) => {
+  document.title = `${String(to.meta.title ?? '')} · 内部控制管理系统`
+})
+whenSignedOut(() => void router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } }))

@@ -1,0 +1,82 @@
+"""The web and phone clients in a real browser: Debian's Chromium, headless, driven by playwright-core
+(clients/web/e2e/scenario.mjs) against a throwaway stack that serves the built clients.
+
+A clerk signs in and submits a matter application, seeing the line's balance and an expenditure standard's
+warning; the unit head, on a 375 px phone, sees it arrive live, acknowledges the split-purchase warning and
+approves; the budget execution chart shows the new figure; a clerk of another unit cannot open it. Every page
+is screenshotted under var/test-artefacts/clients/ (their purposes in findings.json) and checked with axe-core,
+for Latin words left in the Chinese interface, and for horizontal overflow."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "clients" / "web"
+ARTEFACTS = ROOT / "var" / "test-artefacts" / "clients"
+LINE = "2026-DZB-30201-01"  # 党政综合办公室 办公费
+EARLIER_PART = "25000.00"  # with the browser's 30,000.00: two parts under 50,000 that together reach it
+AMOUNT = "30000.00"
+
+
+@pytest.fixture(scope="module")
+def browser_ready() -> None:
+    subprocess.run(["bash", str(ROOT / "scripts" / "ensure-browser.sh"), "browser"], check=True, timeout=900)
+    subprocess.run(["make", "-s", "clients"], cwd=ROOT, check=True, timeout=900)
+    assert (WEB / "dist" / "index.html").is_file() and (WEB / "dist" / "m" / "index.html").is_file()
+
+
+def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(stack, login, browser_ready):
+    clerk = login("clerk")
+    earlier = clerk.post(
+        "/api/v1/matter-applications",
+        json={"title": "采购办公桌椅", "budget_line_id": LINE, "amount": EARLIER_PART},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert earlier.status_code == 201, earlier.text
+
+    title = f"社区安全生产培训会{uuid.uuid4().int % 100000}"
+    env = {
+        **os.environ,
+        "BASE_URL": stack.base_url,
+        "ARTEFACTS": str(ARTEFACTS),
+        "TITLE": title,
+        "AMOUNT": AMOUNT,
+        "LINE": LINE,
+    }
+    run = subprocess.run(
+        ["node", "e2e/scenario.mjs"], cwd=WEB, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
+    assert lines, f"the scenario printed no findings\n{run.stdout}\n{run.stderr}"
+    findings = json.loads(lines[-1])
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / "findings.json").write_text(json.dumps(findings, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nhome page ready in {findings.get('timings', {})} ms; screenshots: {ARTEFACTS}")
+
+    assert findings["ok"], findings.get("error")
+    assert run.returncode == 0
+    assert "元" in findings["balance_shown"]
+    assert "支出标准" in findings["standard_advice"] and "《" in findings["standard_advice"]
+    assert findings["arrived_live"] and findings["approved"]
+    assert findings["warnings_to_acknowledge"] >= 1  # the split purchase, high: acknowledged before approving
+    assert findings["chart_gain"] == pytest.approx(float(AMOUNT))
+    assert "不在您的数据权限范围内" in findings["outsider_sees"]
+    assert {name: v for name, v in findings["axe"].items() if v} == {}
+    assert {name: w for name, w in findings["latin"].items() if w} == {}
+    assert {name: px for name, px in findings["overflow"].items() if px > 0} == {}
+    assert all(Path(s["path"]).is_file() for s in findings["screenshots"])
+    assert findings["timings"]["home_nav"]["domInteractive"] < 1500
+    assert findings["docs_outside_requests"] == []  # /docs and /redoc render with nothing fetched outside
+
+    # The same refusal through the API: another unit's clerk gets a 404, as if it did not exist.
+    document_id = findings["document_path"].rsplit("/", 1)[-1]
+    assert login("clerk_czb").get(f"/api/v1/matter-applications/{document_id}").status_code == 404
