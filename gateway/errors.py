@@ -24,6 +24,8 @@ from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 from ic_platform.tracing import current_trace_id
 
 log = logging.getLogger(__name__)
+# 409s that mean "not yet" rather than "no": the same request sent again later gets its answer.
+NOT_YET = frozenset({"idempotency_request_in_progress", "risk_assessment_pending"})
 RETRY_AFTER_S = 2  # seconds: a service restarts, a broker or database connection comes back, in a few
 
 # exc_type (the class name nameko sends) → the status its class stands for, when exc_args lack one.
@@ -64,7 +66,7 @@ def error_response(
     status: int, code: str, message: str, details: dict[str, Any] | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
-    if status == 503:  # every "not now" says when to try again
+    if status == 503 or code in NOT_YET:  # every "not now" says when to try again
         headers = {"Retry-After": str(RETRY_AFTER_S), **(headers or {})}
     return JSONResponse(body, status_code=status, headers=headers)
 

@@ -178,7 +178,7 @@ class Load:
             retry_after = response.headers.get("retry-after")
             code = _code(response) if response.status_code >= 500 else None
             self._record(Attempt(op, started, time.monotonic() - started, response.status_code, retry_after, code))
-            if response.status_code < 500:
+            if response.status_code < 500 and not retry_after:
                 return response
             time.sleep(min(float(retry_after or 1), 2.0) if (retry_after or "").isdigit() else 1.0)
         return None

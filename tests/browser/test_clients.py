@@ -75,6 +75,7 @@ def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(sta
     assert {name: px for name, px in findings["overflow"].items() if px > 0} == {}
     assert all(Path(s["path"]).is_file() for s in findings["screenshots"])
     assert findings["timings"]["home_nav"]["domInteractive"] < 1500
+    assert findings["csp"] == []  # the gateway's content policy blocked nothing the clients need
     assert findings["docs_outside_requests"] == []  # /docs and /redoc render with nothing fetched outside
 
     # The same refusal through the API: another unit's clerk gets a 404, as if it did not exist.

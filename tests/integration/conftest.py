@@ -18,7 +18,9 @@ class Session(httpx.Auth):
     """The bearer of a signed-in user; an access token lives 15 minutes, a session longer: on a 401 for an
     expired token the refresh token is exchanged once for a new pair and the request sent again."""
 
-    requires_response_body = True  # the 401's reason tells an expired token from a refused one
+    # Not True: that would read every body before answering, and a stream (SSE) has no end. A 401's body is
+    # read below: its reason tells an expired token from a refused one.
+    requires_response_body = False
 
     def __init__(self, base_url: str, body: dict[str, Any]):
         self.base_url, self.access, self.refresh = base_url, body["access_token"], body["refresh_token"]
@@ -26,7 +28,10 @@ class Session(httpx.Auth):
     def auth_flow(self, request: httpx.Request):  # noqa: ANN201 - httpx's generator protocol
         request.headers["Authorization"] = f"Bearer {self.access}"
         response = yield request
-        if response.status_code == 401 and _expired(response):
+        if response.status_code != 401:
+            return
+        response.read()
+        if _expired(response):
             answer = httpx.post(f"{self.base_url}/api/v1/auth/refresh", json={"refresh_token": self.refresh})
             if answer.status_code == 200:
                 self.access, self.refresh = answer.json()["access_token"], answer.json()["refresh_token"]

@@ -19,7 +19,7 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 const ALLOWED_LATIN = /^(SQ|DZB|dzb|czb|Excel|clerk|head|clerk_czb|leader|finance|principal|MEETING|TRAINING)$/
 mkdirSync(OUT, { recursive: true })
 
-const findings = { screenshots: [], axe: {}, latin: {}, overflow: {}, timings: {} }
+const findings = { screenshots: [], axe: {}, latin: {}, overflow: {}, timings: {}, csp: [] }
 let step = 'start'
 const check = (ok, what) => {
   if (!ok) throw new Error(`${step}: ${what}`)
@@ -38,7 +38,8 @@ async function shot(page, name, purpose) {
 }
 
 async function axe(page, name) {
-  await page.addScriptTag({ content: AXE })
+  // evaluated by the browser's devtools protocol, which the page's Content-Security-Policy does not govern
+  await page.evaluate(AXE)
   const result = await page.evaluate(async () => {
     // @ts-ignore axe is injected above
     const r = await window.axe.run(document, {
@@ -69,6 +70,15 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-dev-shm-usage'],
 })
+// Every page runs under the gateway's Content-Security-Policy: anything it blocks is a defect of the client.
+const newContext = browser.newContext.bind(browser)
+browser.newContext = async (options) => {
+  const context = await newContext(options)
+  context.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) findings.csp.push(m.text())
+  })
+  return context
+}
 try {
   const desk = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   const phone = await browser.newContext({

@@ -204,3 +204,11 @@ def test_an_odd_path_id_is_refused_before_any_call(client, fake):
     assert_error(response, 422, "invalid_input")
     assert fields(response) == {"line_id": "格式不正确"}
     assert fake.calls == []
+
+
+def test_a_not_yet_conflict_says_when_to_try_again():
+    from gateway.errors import error_response
+
+    assert error_response(409, "idempotency_request_in_progress", "处理中").headers["Retry-After"] == "2"
+    assert error_response(409, "risk_assessment_pending", "评估中").headers["Retry-After"] == "2"
+    assert "Retry-After" not in error_response(409, "budget_insufficient", "预算不足").headers
