@@ -14,17 +14,18 @@ import sqlalchemy as sa
 from ic_platform.config import DEFAULT_ORG
 from ic_platform.db import make_engine
 from ic_platform.envelope import Envelope
+from ic_platform.rpc_client import RpcClient
 from ic_platform.uow import OUTBOX
+from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
 
 pytestmark = pytest.mark.integration
 
-OFFICE_LINE = "2026-DZB-30201-01"  # 党政综合办公室 办公费, 420,000.00 in the demo seed
 TRAVEL_LINE = "2026-DZB-30211-01"  # 党政综合办公室 差旅费, 80,000.00: another line, so no split purchase is suspected
 NOTICE = "2026-03-02"
 
 
-def line(api, line_id=OFFICE_LINE):
+def line(api, line_id):
     response = api.get(f"/api/v1/budget-lines/{line_id}")
     assert response.status_code == 200, response.text
     return {k: Decimal(response.json()[k]) for k in ("pre_committed", "committed", "available")}
@@ -42,7 +43,7 @@ def approve(head, document_id):
     assert decided.status_code == 200, decided.text
 
 
-def approved_application(clerk, head, amount, line_id=OFFICE_LINE):
+def approved_application(clerk, head, amount, line_id):
     body = {"title": "采购办公设备", "purpose": "合同测试", "budget_line_id": line_id, "amount": amount}
     app = clerk.post("/api/v1/matter-applications", json=body)
     assert app.status_code == 201, app.text
@@ -52,7 +53,7 @@ def approved_application(clerk, head, amount, line_id=OFFICE_LINE):
     return app
 
 
-def publish_award(stack, holder, amount, supplier_id, line_id=OFFICE_LINE):
+def publish_award(stack, holder, amount, supplier_id, line_id):
     """An award as procurement publishes it (procurement.award_decided), put into procurement's outbox."""
     award_id = str(uuid.uuid4())
     payload = {
@@ -126,13 +127,25 @@ def rule_of(response, status=409):
 
 
 @pytest.fixture(scope="module")
-def signed(stack, login):
+def office_line(stack):
+    """A line of this module's own: its 40,000 would otherwise join other tests' applications on the demo line
+    into a suspected split purchase (a warning to acknowledge) for whoever comes next."""
+    client = RpcClient(stack.settings.amqp_uri, name="test-contracts")
+    client.start()
+    try:
+        yield new_line(client, "420000.00")
+    finally:
+        client.stop()
+
+
+@pytest.fixture(scope="module")
+def signed(stack, login, office_line):
     """award → contract drafted → approved → signed, with the line's figures before and after."""
     clerk, head = login("clerk"), login("head")
-    app = approved_application(clerk, head, "40000.00")
-    before = line(clerk)
+    app = approved_application(clerk, head, "40000.00", office_line)
+    before = line(clerk, office_line)
     supplier = str(uuid.uuid4())
-    award_id = publish_award(stack, app["document"], "36000.00", supplier)
+    award_id = publish_award(stack, app["document"], "36000.00", supplier, office_line)
     key = f"ht-{uuid.uuid4()}"
 
     def drafted():  # the award arrives asynchronously: until heard, drafting names award_id (422)
@@ -158,16 +171,23 @@ def signed(stack, login):
     early = clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "2026-03-01"})
     assert rule_of(early) == "contract_signed_before_award"
     assert "中标（成交）通知书日期" in early.json()["error"]["message"]
-    assert line(clerk) == before, "a refused signing moves no money"
+    assert line(clerk, office_line) == before, "a refused signing moves no money"
 
     sign = clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "2026-03-10"})
     assert sign.status_code == 200, sign.text
     assert sign.json()["status"] == "signed" and sign.json()["signed_on"] == "2026-03-10"
-    return {"contract": sign.json(), "award_id": award_id, "supplier": supplier, "before": before, "app": app}
+    return {
+        "contract": sign.json(),
+        "award_id": award_id,
+        "supplier": supplier,
+        "before": before,
+        "app": app,
+        "line_id": office_line,
+    }
 
 
 def test_signing_moves_the_line_from_pre_committed_to_committed_exactly(signed, login):
-    after = line(login("clerk"))
+    after = line(login("clerk"), signed["line_id"])
     before = signed["before"]
     # 40,000 pre-committed by the application: 36,000 became the contract's commitment, 4,000 released.
     assert after["pre_committed"] == before["pre_committed"] - Decimal("40000.00")
@@ -178,7 +198,7 @@ def test_signing_moves_the_line_from_pre_committed_to_committed_exactly(signed, 
 def test_an_amendment_within_ten_percent_applies_once_approved_and_beyond_is_refused(signed, login):
     clerk, head = login("clerk"), login("head")
     c = signed["contract"]
-    committed = line(clerk)["committed"]
+    committed = line(clerk, signed["line_id"])["committed"]
     within = clerk.post(
         f"/api/v1/contracts/{c['id']}/amendments",
         json={"reason": "增加两台打印机", "amount": "39600.00"},
@@ -189,7 +209,7 @@ def test_an_amendment_within_ten_percent_applies_once_approved_and_beyond_is_ref
     assert amendment["delta"] == "3600.00" and amendment["status"] == "submitted"
     approve(head, amendment["id"])
     eventually(lambda: contract(clerk, c["id"])["amount"] == "39600.00")
-    eventually(lambda: line(clerk)["committed"] == committed + Decimal("3600.00"))
+    eventually(lambda: line(clerk, signed["line_id"])["committed"] == committed + Decimal("3600.00"))
     assert contract(clerk, c["id"])["cumulative_increase"] == "3600.00"
 
     beyond = clerk.post(f"/api/v1/contracts/{c['id']}/amendments", json={"reason": "再增加一台", "amount": "39600.01"})
