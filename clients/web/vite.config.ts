@@ -37,6 +37,23 @@ function apiDocsAssets(): Plugin {
   }
 }
 
+// Vant's icon font is inlined (woff2 as a data URL) with a fallback fetched from a CDN: the fallback goes, so the
+// phone client fetches nothing outside (the gateway's content policy would block it anyway).
+const CDN_FONT = /,\s*url\((?:https?:)?\/\/at\.alicdn\.com[^)]*\)\s*format\("[^"]*"\)/g
+function noCdnFonts(): Plugin {
+  return {
+    name: 'ic-no-cdn-fonts',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type === 'asset' && file.fileName.endsWith('.css')) {
+          file.source = String(file.source).replace(CDN_FONT, '')
+        }
+      }
+    },
+  }
+}
+
 export default defineConfig({
   base: '/',
   plugins: [
@@ -46,6 +63,7 @@ export default defineConfig({
       resolvers: [ElementPlusResolver({ importStyle: 'css' }), VantResolver()],
     }),
     apiDocsAssets(),
+    noCdnFonts(),
   ],
   resolve: { alias: { '@': resolve(here, 'src') } },
   build: {
