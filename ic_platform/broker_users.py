@@ -129,6 +129,7 @@ def _provision_from_env(attempts: int = 60) -> None:
     stops it); the management API may come up a little after the broker answers pings, hence the retries."""
     import os
     import time
+    from urllib.error import HTTPError
 
     passwords = {p: os.environ[password_variable(p)] for p in PRINCIPALS}
     admin = (os.environ["IC_RABBITMQ_USER"], os.environ["IC_RABBITMQ_PASSWORD"])
@@ -138,6 +139,8 @@ def _provision_from_env(attempts: int = 60) -> None:
             provision_http(api, admin, passwords)
             break
         except OSError as error:  # URLError and refused connections alike
+            if isinstance(error, HTTPError) and error.code < 500:  # a wrong admin password: no use waiting
+                raise
             if attempt == attempts - 1:
                 raise
             print(f"[broker] management API not ready ({error}); again in 2 s", file=sys.stderr)

@@ -147,3 +147,39 @@ def test_the_broker_users_job_gives_the_permissions_of_broker_users(monkeypatch)
         configure, write, read = broker_users.permissions(principal)
         assert (f"/api/permissions/%2F/{user}", {"configure": configure, "write": write, "read": read}) in calls
     assert len(calls) == 2 * len(broker_users.PRINCIPALS)
+
+
+def test_the_broker_users_job_speaks_the_management_api(monkeypatch):
+    """Against a stand-in management API: PUTs with JSON and the administrator's basic auth, from the environment."""
+    import base64
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    seen = []
+
+    class Api(BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            seen.append((self.path, self.headers["Authorization"], self.headers["Content-Type"], body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("IC_RABBITMQ_API", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setenv("IC_RABBITMQ_USER", "admin")
+        monkeypatch.setenv("IC_RABBITMQ_PASSWORD", "adminpw")
+        for principal in broker_users.PRINCIPALS:
+            monkeypatch.setenv(broker_users.password_variable(principal), f"pw{principal}")
+        broker_users.main(["provision"])
+    finally:
+        server.shutdown()
+    auth = "Basic " + base64.b64encode(b"admin:adminpw").decode()
+    assert {(a, t) for _, a, t, _ in seen} == {(auth, "application/json")}
+    assert ("/api/users/ic-risk", auth, "application/json", {"password": "pwrisk", "tags": ""}) in seen
+    assert len(seen) == 2 * len(broker_users.PRINCIPALS)
