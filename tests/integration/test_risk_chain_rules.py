@@ -28,8 +28,9 @@ from tests.integration.test_contracts import (
 pytestmark = pytest.mark.integration
 
 
-def publish_contract(stack, award_id, supplier_id, amount):  # noqa: ANN001, ANN201
-    """contract.drafted then contract.submitted for a new contract, put into the contract service's outbox."""
+def publish_contract(stack, auditor, award_id, supplier_id, amount):  # noqa: ANN001, ANN201
+    """contract.drafted, then (once risk has filed it: a contract is drafted and submitted in two actions, and
+    risk handles events concurrently) contract.submitted, put into the contract service's outbox."""
     document = {"type": "contract", "id": str(uuid.uuid4()), "no": f"HT-T-{uuid.uuid4().hex[:8]}"}
     drafted = {
         "document": document,
@@ -68,25 +69,28 @@ def publish_contract(stack, award_id, supplier_id, amount):  # noqa: ANN001, ANN
         "budget_line_id": OFFICE_LINE,
     }
     story = str(uuid.uuid4())
+    _outbox(stack, "contract.drafted", drafted, story)
+    eventually(lambda: auditor.get(f"/api/v1/dossiers/contract/{document['id']}").status_code == 200)
+    _outbox(stack, "contract.submitted", submitted, story)
+    return document
+
+
+def _outbox(stack, type_, payload, story):  # noqa: ANN001, ANN202
+    event = Envelope(
+        type=type_,
+        payload=payload,
+        org=DEFAULT_ORG,
+        producer="contract",
+        actor="clerk",
+        subject=f"contract/{payload['document']['id']}",
+        correlation_id=story,
+    )
     engine = make_engine(stack.settings.database_url("contract"), pool_size=1)
     try:
         with engine.begin() as conn:
-            for type_, payload in (("contract.drafted", drafted), ("contract.submitted", submitted)):
-                event = Envelope(
-                    type=type_,
-                    payload=payload,
-                    org=DEFAULT_ORG,
-                    producer="contract",
-                    actor="clerk",
-                    subject=f"contract/{document['id']}",
-                    correlation_id=story,
-                )
-                conn.execute(
-                    sa.insert(OUTBOX).values(event_id=event.event_id, type=event.type, envelope=event.as_dict())
-                )
+            conn.execute(sa.insert(OUTBOX).values(event_id=event.event_id, type=event.type, envelope=event.as_dict()))
     finally:
         engine.dispose()
-    return document
 
 
 def test_a_contract_unlike_its_award_is_warned_before_the_signing_decision(stack, login):  # noqa: ANN001
@@ -106,7 +110,7 @@ def test_a_contract_unlike_its_award_is_warned_before_the_signing_decision(stack
     assert seen["warnings"] == [], seen["warnings"]
 
     # Another supplier and more than the award: both warnings, on the task, before the decision.
-    other = publish_contract(stack, award_id, str(uuid.uuid4()), "40000.00")
+    other = publish_contract(stack, login("auditor"), award_id, str(uuid.uuid4()), "40000.00")
     task = eventually(lambda: task_for(head, other["id"]))
     seen = assessed(head, task["task_id"])
     rules = {w["rule"]: w for w in seen["warnings"]}
