@@ -81,13 +81,15 @@ def contract_above_award(contract: ContractFact, award: AwardFact | None) -> War
 
 
 def contract_without_procurement(contract: ContractFact, award: AwardFact | None) -> WarningDraft | None:
-    """High: the contract names an award as its basis that risk never heard decided (no completed procurement)."""
+    """Medium: the contract names an award as its basis that risk never heard decided (no completed procurement).
+    Medium, not high: an absence may be lateness (risk hears procurement and contracts on separate queues), and a
+    high warning must be acknowledged before the decision; inspectors confirm or dismiss it."""
     if contract.basis_type != "award" or award is not None:
         return None
     return WarningDraft(
         contract.document,
         Rule.CONTRACT_WITHOUT_PROCUREMENT,
-        Severity.HIGH,
+        Severity.MEDIUM,
         f"合同依据的中标（成交）结果 {contract.award_id or '（未填写）'} 未见已完成的采购（未收到中标结果）",
         {
             "award_id": contract.award_id,

@@ -221,7 +221,7 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
         RuleDefinition(
             Rule.CONTRACT_WITHOUT_PROCUREMENT,
             "合同无已完成的采购",
-            Severity.HIGH,
+            Severity.MEDIUM,
             "合同以中标（成交）结果为依据，提交签订审批时（contract.submitted）风险监控未收到该中标结果"
             "（procurement.award_decided）：预警提在合同上。",
             {"award_id": "合同所称的中标结果", "contract_supplier_id": "合同相对方", "contract_amount": "合同金额"},
