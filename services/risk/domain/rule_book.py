@@ -32,7 +32,7 @@ class ParameterInvalid(ValueError):
 class Parameter:
     name: str
     label: str  # Chinese, what an inspector reads
-    kind: str  # money (yuan, two places) | days | percent
+    kind: str  # money (yuan, two places) | days | percent | count (a whole number)
     default: str
     env: str | None = None  # the deployment setting that overrides the default
 
@@ -53,6 +53,8 @@ class Parameter:
             return money_str(number)
         if self.kind == "percent" and number > 100:
             raise ParameterInvalid(self.name, "百分比须在 0 到 100 之间")
+        if self.kind == "count" and number != number.to_integral_value():
+            raise ParameterInvalid(self.name, "须为整数")
         if self.kind == "days" and number > 3660:
             raise ParameterInvalid(self.name, "天数不能超过 3660")
         return format(number.normalize(), "f")
