@@ -24,7 +24,7 @@ from services.risk.domain.chain import (
     just_below_threshold,
     supplier_concentration,
 )
-from services.risk.domain.rule_book import RULE_BOOK
+from services.risk.domain.rule_book import RULE_BOOK, ParameterInvalid
 from services.risk.domain.rules import Rule, Severity
 from services.risk.service_layer import assessment, chain
 
@@ -326,3 +326,12 @@ def test_the_cost_of_an_award_or_a_contract_submission_is_flat_as_history_grows(
     assert cost(lambda: chain.on_award_decided(award_event("a-last", "sup-x"), uow)) == first_award
     chain.on_contract_drafted(drafted("a0"), uow)
     assert cost(lambda: assessment.assess_submission(submitted(), uow)) == 6  # basis + award, per contract rule
+
+
+def test_the_concentration_parameters_are_validated_as_data():
+    book = RULE_BOOK[Rule.SUPPLIER_CONCENTRATION]
+    assert book.defaults() == {"share_percent": "50", "min_total": "200000.00", "min_awards": "3"}
+    with pytest.raises(ParameterInvalid) as refused:
+        book.validate({"share_percent": "60", "min_total": "100000", "min_awards": "2.5"})
+    assert refused.value.name == "min_awards" and "整数" in refused.value.reason
+    assert book.validate({"share_percent": "60", "min_total": "100000", "min_awards": "4"})["min_awards"] == "4"
