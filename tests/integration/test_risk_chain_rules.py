@@ -16,19 +16,14 @@ from ic_platform.config import DEFAULT_ORG
 from ic_platform.db import make_engine
 from ic_platform.envelope import Envelope
 from ic_platform.uow import OUTBOX
+from tests.integration.budget_docs import new_line, rpc  # noqa: F401 - rpc is a fixture
 from tests.integration.conftest import assessed, eventually
-from tests.integration.test_contracts import (
-    OFFICE_LINE,
-    approved_application,
-    draft,
-    publish_award,
-    task_for,
-)
+from tests.integration.test_contracts import approved_application, draft, publish_award, task_for
 
 pytestmark = pytest.mark.integration
 
 
-def publish_contract(stack, auditor, award_id, supplier_id, amount):  # noqa: ANN001, ANN201
+def publish_contract(stack, auditor, award_id, supplier_id, amount, line_id):  # noqa: ANN001, ANN201
     """contract.drafted, then (once risk has filed it: a contract is drafted and submitted in two actions, and
     risk handles events concurrently) contract.submitted, put into the contract service's outbox."""
     document = {"type": "contract", "id": str(uuid.uuid4()), "no": f"HT-T-{uuid.uuid4().hex[:8]}"}
@@ -66,7 +61,7 @@ def publish_contract(stack, auditor, award_id, supplier_id, amount):  # noqa: AN
         "supplier_id": supplier_id,
         "routing": {"amount": amount, "legal_review": False, "major_matter": False, "basis": "award"},
         "round": 1,
-        "budget_line_id": OFFICE_LINE,
+        "budget_line_id": line_id,
     }
     story = str(uuid.uuid4())
     _outbox(stack, "contract.drafted", drafted, story)
@@ -93,11 +88,13 @@ def _outbox(stack, type_, payload, story):  # noqa: ANN001, ANN202
         engine.dispose()
 
 
-def test_a_contract_unlike_its_award_is_warned_before_the_signing_decision(stack, login):  # noqa: ANN001
+def test_a_contract_unlike_its_award_is_warned_before_the_signing_decision(stack, login, rpc):  # noqa: ANN001, F811
     clerk, head = login("clerk"), login("head")
-    app = approved_application(clerk, head, "40000.00")
+    # A line of its own: on a shared line its 40,000 could join other tests' parts into a suspected split.
+    line_id = new_line(rpc, "420000.00")
+    app = approved_application(clerk, head, "40000.00", line_id)
     supplier = str(uuid.uuid4())
-    award_id = publish_award(stack, app["document"], "36000.00", supplier)
+    award_id = publish_award(stack, app["document"], "36000.00", supplier, line_id)
 
     # The contract as the contract service drafts it: same supplier, the award's amount. Assessed clean.
     response = eventually(lambda: (r := draft(clerk, award_id, supplier, "36000.00")).status_code != 422 and r)
@@ -110,7 +107,7 @@ def test_a_contract_unlike_its_award_is_warned_before_the_signing_decision(stack
     assert seen["warnings"] == [], seen["warnings"]
 
     # Another supplier and more than the award: both warnings, on the task, before the decision.
-    other = publish_contract(stack, login("auditor"), award_id, str(uuid.uuid4()), "40000.00")
+    other = publish_contract(stack, login("auditor"), award_id, str(uuid.uuid4()), "40000.00", line_id)
     task = eventually(lambda: task_for(head, other["id"]))
     seen = assessed(head, task["task_id"])
     rules = {w["rule"]: w for w in seen["warnings"]}
