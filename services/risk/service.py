@@ -8,7 +8,7 @@ from ic_platform.desk import with_desk_handlers
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.risk.service_layer import assessment, commands, handlers, rule_book, warnings
+from services.risk.service_layer import assessment, chain, commands, handlers, rule_book, warnings
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 
@@ -17,7 +17,7 @@ class RiskService(PlatformService):
     platform = ServicePlatform(
         RiskUnitOfWork,
         with_desk_handlers(
-            {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS, **assessment.EVENT_HANDLERS},
+            {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS, **chain.EVENT_HANDLERS, **assessment.EVENT_HANDLERS},
             owners_from=catalogue.approval_requests(),
         ),
     )

@@ -82,7 +82,16 @@ def test_the_rule_book_through_the_gateway(login):
     change what the session's other tests are judged by)."""
     inspector, clerk = login("inspector"), login("clerk")
     book = {r["rule"]: r for r in clerk.get(f"{API}/risk/rules").json()["items"]}
-    assert set(book) == {"split_purchase", "budget_nearly_exhausted"}
+    assert set(book) == {
+        "split_purchase",
+        "budget_nearly_exhausted",
+        "contract_supplier_not_awarded",
+        "contract_above_award",
+        "contract_without_procurement",
+        "contract_signed_before_award",
+        "just_below_threshold",
+        "supplier_concentration",
+    }
     split = book["split_purchase"]
     assert split["severity"] == "high" and "化整为零" in split["label"] and "window_days" in split["definition"]
     assert split["in_force"] == {"threshold": "50000.00", "min_part": "5000.00", "window_days": "30"}

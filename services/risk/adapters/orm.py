@@ -154,6 +154,44 @@ risk_rule_parameters = sa.Table(
     sa.Column("set_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 
+# ── facts of the chain rules (domain/chain.py), one row per key, kept as events are heard ──
+# Each award as procurement.award_decided announced it.
+risk_award = sa.Table(
+    "risk_award",
+    metadata,
+    sa.Column("award_id", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("supplier_id", sa.Text, nullable=False),
+    sa.Column("supplier_name", sa.Text, nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("notice_date", sa.Date),
+)
+# Each contract's basis as contract.drafted announced it (the submission does not repeat it).
+risk_contract = sa.Table(
+    "risk_contract",
+    metadata,
+    sa.Column("document_type", sa.Text, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("basis_type", sa.Text, nullable=False),
+    sa.Column("award_id", sa.Text),
+)
+# Awarded value per (unit, year, supplier); supplier_id '' is the unit's total for the year.
+risk_award_tally = sa.Table(
+    "risk_award_tally",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("supplier_id", sa.Text, primary_key=True),
+    sa.Column("total", sa.Numeric(18, 2), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
 platform = platform_tables(metadata)
 # Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.
 desk = desk_tables(metadata)

@@ -32,7 +32,7 @@ class ParameterInvalid(ValueError):
 class Parameter:
     name: str
     label: str  # Chinese, what an inspector reads
-    kind: str  # money (yuan, two places) | days | percent
+    kind: str  # money (yuan, two places) | days | percent | count (a whole number)
     default: str
     env: str | None = None  # the deployment setting that overrides the default
 
@@ -53,6 +53,8 @@ class Parameter:
             return money_str(number)
         if self.kind == "percent" and number > 100:
             raise ParameterInvalid(self.name, "百分比须在 0 到 100 之间")
+        if self.kind == "count" and number != number.to_integral_value():
+            raise ParameterInvalid(self.name, "须为整数")
         if self.kind == "days" and number > 3660:
             raise ParameterInvalid(self.name, "天数不能超过 3660")
         return format(number.normalize(), "f")
@@ -181,6 +183,108 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
                 "remaining": "剩余金额",
             },
             (Parameter("level", "预警线（%）：越过不低于此值的预警线时预警", "percent", str(NEARLY_EXHAUSTED_LEVEL)),),
+        ),
+        RuleDefinition(
+            Rule.CONTRACT_SUPPLIER_NOT_AWARDED,
+            "合同相对方与中标供应商不一致",
+            Severity.HIGH,
+            "依据中标（成交）结果起草的合同提交签订审批时（contract.submitted），其供应商不是该中标结果的供应商："
+            "预警提在合同上。",
+            {
+                "award_id": "中标（成交）结果",
+                "award_document": "中标结果所在单据（采购申请）",
+                "award_supplier_id": "中标供应商",
+                "award_supplier_name": "中标供应商名称",
+                "award_amount": "中标金额",
+                "contract_supplier_id": "合同相对方（供应商）",
+                "contract_amount": "合同金额",
+            },
+            (),
+        ),
+        RuleDefinition(
+            Rule.CONTRACT_ABOVE_AWARD,
+            "合同金额超过中标金额",
+            Severity.HIGH,
+            "依据中标（成交）结果起草的合同提交签订审批时（contract.submitted），合同金额超过中标金额：预警提在合同上。",
+            {
+                **{
+                    "award_id": "中标（成交）结果",
+                    "award_document": "中标结果所在单据（采购申请）",
+                    "award_supplier_id": "中标供应商",
+                    "award_supplier_name": "中标供应商名称",
+                    "award_amount": "中标金额",
+                    "contract_supplier_id": "合同相对方（供应商）",
+                    "contract_amount": "合同金额",
+                },
+                "excess": "超出金额",
+            },
+            (),
+        ),
+        RuleDefinition(
+            Rule.CONTRACT_WITHOUT_PROCUREMENT,
+            "合同无已完成的采购",
+            Severity.MEDIUM,
+            "合同以中标（成交）结果为依据，提交签订审批时（contract.submitted）风险监控未收到该中标结果"
+            "（procurement.award_decided）：预警提在合同上。",
+            {"award_id": "合同所称的中标结果", "contract_supplier_id": "合同相对方", "contract_amount": "合同金额"},
+            (),
+        ),
+        RuleDefinition(
+            Rule.CONTRACT_SIGNED_BEFORE_AWARD,
+            "合同签订早于中标通知",
+            Severity.HIGH,
+            "合同签订日（contract.signed）早于中标（成交）通知书日期（以风险监控收到的中标结果为准，未收到时以合同"
+            "事件所载为准）：预警提在合同上。",
+            {
+                "award_id": "中标（成交）结果",
+                "signed_on": "签订日",
+                "award_notice_date": "中标通知书日期",
+                "days_before": "早于通知的天数",
+            },
+            (),
+        ),
+        RuleDefinition(
+            Rule.JUST_BELOW_THRESHOLD,
+            "采购金额略低于采购方式限额",
+            Severity.MEDIUM,
+            "采购申请提交时（procurement.application_submitted/resubmitted），金额低于公开招标数额标准或分散采购限额"
+            "标准，但差距在 margin_percent 百分比以内：预警提在采购申请上。限额取事件所载（当日该品类的限额标准），"
+            "未载时取本规则参数 open_tender_threshold、decentralised_threshold。",
+            {
+                "amount": "采购金额",
+                "threshold_name": "所近的限额（open_tender 公开招标 / decentralised 分散采购）",
+                "threshold": "该限额",
+                "gap": "差额",
+                "margin_percent": "所用百分比",
+            },
+            (
+                Parameter("margin_percent", "低于限额的幅度（%）：在此以内视为略低于", "percent", "10"),
+                Parameter("decentralised_threshold", "分散采购限额标准（元，事件未载时用）", "money", "1000000.00"),
+                Parameter("open_tender_threshold", "公开招标数额标准（元，事件未载时用）", "money", "4000000.00"),
+            ),
+        ),
+        RuleDefinition(
+            Rule.SUPPLIER_CONCENTRATION,
+            "供应商集中度过高",
+            Severity.MEDIUM,
+            "确定中标（成交）时（procurement.award_decided），同一供应商在该单位当年（按中标日期）中标金额中所占比例"
+            "超过 share_percent 百分比，且该单位当年中标合计不低于 min_total 元、不少于 min_awards 笔：预警提在该中标"
+            "结果所在单据上。",
+            {
+                "unit": "单位",
+                "year": "年度",
+                "supplier_id": "供应商",
+                "supplier_total": "该供应商当年中标合计（含本笔）",
+                "unit_total": "单位当年中标合计（含本笔）",
+                "awards": "单位当年中标笔数",
+                "share": "占比（%）",
+                "share_percent": "所用参数 share_percent（%）",
+            },
+            (
+                Parameter("share_percent", "占比上限（%）", "percent", "50"),
+                Parameter("min_total", "单位当年中标合计达到此金额才判断（元）", "money", "200000.00"),
+                Parameter("min_awards", "单位当年中标笔数达到此数才判断", "count", "3"),
+            ),
         ),
     )
 }

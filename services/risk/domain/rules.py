@@ -30,9 +30,24 @@ SEVERITY_LABELS = {Severity.LOW: "低", Severity.MEDIUM: "中", Severity.HIGH: "
 class Rule(StrEnum):
     SPLIT_PURCHASE = "split_purchase"  # 拆分采购（化整为零）
     BUDGET_NEARLY_EXHAUSTED = "budget_nearly_exhausted"  # 预算指标即将用尽
+    CONTRACT_SUPPLIER_NOT_AWARDED = "contract_supplier_not_awarded"  # 合同相对方与中标供应商不一致
+    CONTRACT_ABOVE_AWARD = "contract_above_award"  # 合同金额超过中标金额
+    CONTRACT_WITHOUT_PROCUREMENT = "contract_without_procurement"  # 合同无已完成的采购
+    CONTRACT_SIGNED_BEFORE_AWARD = "contract_signed_before_award"  # 合同签订早于中标通知
+    JUST_BELOW_THRESHOLD = "just_below_threshold"  # 采购金额略低于采购方式限额
+    SUPPLIER_CONCENTRATION = "supplier_concentration"  # 供应商集中度过高
 
 
-RULE_LABELS = {Rule.SPLIT_PURCHASE: "疑似拆分采购（化整为零）", Rule.BUDGET_NEARLY_EXHAUSTED: "预算指标即将用尽"}
+RULE_LABELS = {
+    Rule.SPLIT_PURCHASE: "疑似拆分采购（化整为零）",
+    Rule.BUDGET_NEARLY_EXHAUSTED: "预算指标即将用尽",
+    Rule.CONTRACT_SUPPLIER_NOT_AWARDED: "合同相对方与中标供应商不一致",
+    Rule.CONTRACT_ABOVE_AWARD: "合同金额超过中标金额",
+    Rule.CONTRACT_WITHOUT_PROCUREMENT: "合同无已完成的采购",
+    Rule.CONTRACT_SIGNED_BEFORE_AWARD: "合同签订早于中标通知",
+    Rule.JUST_BELOW_THRESHOLD: "采购金额略低于采购方式限额",
+    Rule.SUPPLIER_CONCENTRATION: "供应商集中度过高",
+}
 
 
 @dataclass(frozen=True)

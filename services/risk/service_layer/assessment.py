@@ -12,10 +12,15 @@ from ic_platform import catalogue
 from ic_platform.context import CallContext
 from ic_platform.documents import DocumentRef
 from ic_platform.envelope import Envelope
-from services.risk.service_layer import warnings
+from services.risk.service_layer import chain, warnings
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 ASSESSED = "risk.document_assessed"
+
+
+def submission_rules(event_type: str) -> list:
+    """The rules judged on this kind of request: the warnings' (split purchase) and the chain rules'."""
+    return [*warnings.SUBMISSION_RULES.get(event_type, ()), *chain.SUBMISSION_RULES.get(event_type, ())]
 
 
 def assess_submission(event: Envelope, uow: RiskUnitOfWork) -> None:
@@ -23,7 +28,7 @@ def assess_submission(event: Envelope, uow: RiskUnitOfWork) -> None:
     together. A submission heard again (a redelivery under another handler name, a replay) is not announced
     twice: the row is keyed by the submission's event id."""
     ran = []
-    for rule, judge in warnings.SUBMISSION_RULES.get(event.type, ()):
+    for rule, judge in submission_rules(event.type):
         judge(event, uow)
         ran.append(rule.value)
     doc = event.payload["document"]

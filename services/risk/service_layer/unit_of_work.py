@@ -3,6 +3,7 @@ from __future__ import annotations
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
 from services.risk.adapters.assessment import AssessmentRepository
+from services.risk.adapters.chain import ChainRepository
 from services.risk.adapters.repository import DossierRepository, LinkRepository
 from services.risk.adapters.rule_book import RuleBookRepository
 from services.risk.adapters.warnings import WarningRepository
@@ -16,5 +17,6 @@ class RiskUnitOfWork(UnitOfWork):
         self.warnings = WarningRepository(self.conn)
         self.assessments = AssessmentRepository(self.conn)
         self.rule_book = RuleBookRepository(self.conn)
+        self.chain = ChainRepository(self.conn)
         self.desk = Desk(self.conn, None)  # the risk service shows every kind of document
         return self
