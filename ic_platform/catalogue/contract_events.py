@@ -1,8 +1,7 @@
 """Contract (合同) event types, and the award contract management hears from procurement.
 
-Kept beside `events.py` so the procurement and contract work can land in either order: `merge_into(SPECS)` adds
-`contract` as a subscriber of procurement's `procurement.award_decided` when procurement's catalogue has it,
-and otherwise adds the award's schema as procurement's branch defines it (the provisional copy below)."""
+Kept beside `events.py`: `merge_into(SPECS)` adds the contract's event types and `contract` as a subscriber of
+procurement's `procurement.award_decided` (its schema is procurement's, in `events.py`)."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ _DATE_OR_NULL = {"anyOf": [_DATE, {"type": "null"}]}
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
 _UNIT = {"type": "string", "minLength": 1}
-_CATEGORY = {"enum": ["goods", "services", "works"], "description": "货物 / 服务 / 工程"}
 _METHOD = {
     "enum": [
         "open_tender",
@@ -71,54 +69,6 @@ _ROUTING = obj(
     legal_review={"type": "boolean", "description": "达到合法性审查金额"},
     major_matter={"type": "boolean", "description": "达到三重一大金额"},
     basis={"enum": ["award", "matter_application"]},
-)
-
-# As procurement's branch defines it (wt-procurement, ic_platform/catalogue/events.py); used only while the
-# catalogue has no procurement.award_decided of its own.
-AWARD_DECIDED = dict(
-    type="procurement.award_decided",
-    version=1,
-    producer="procurement",
-    summary="已确定中标（成交）供应商：合同须与之一致（供应商相同、金额不超过中标金额），签订时承接预占",
-    subscribers=("contract",),
-    payload=obj(
-        [
-            "document",
-            "award_id",
-            "unit",
-            "supplier_id",
-            "supplier_name",
-            "credit_code",
-            "amount",
-            "budget_amount",
-            "method",
-            "category",
-            "decided_on",
-            "notice_date",
-            "tender_id",
-            "justification",
-            "flags",
-            "budget_line_id",
-            "pre_commitment_holder",
-        ],
-        document=DOCUMENT,
-        award_id=UUID,
-        unit=_UNIT,
-        supplier_id=UUID,
-        supplier_name={"type": "string", "minLength": 1},
-        credit_code={"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"},
-        amount=MONEY,
-        budget_amount=MONEY,
-        method=_METHOD,
-        category=_CATEGORY,
-        decided_on=_DATE,
-        notice_date=_DATE,
-        tender_id={"anyOf": [UUID, {"type": "null"}]},
-        justification=_TEXT_OR_NULL,
-        flags=_FLAGS,
-        budget_line_id=_LINE,
-        pre_commitment_holder=DOCUMENT,
-    ),
 )
 
 CONTRACT_SPECS: list[dict[str, Any]] = [
@@ -320,11 +270,8 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
 
 def merge_into(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`specs` with the contract's event types, and contract hearing procurement's award."""
-    award = next((s for s in specs if s["type"] == AWARD_DECIDED["type"]), None)
-    if award is None:
-        specs = [*specs, AWARD_DECIDED]
-    else:
-        award["subscribers"] = tuple(sorted({*award.get("subscribers", ()), "contract"}))
+    award = next(s for s in specs if s["type"] == "procurement.award_decided")  # procurement's, as published
+    award["subscribers"] = tuple(sorted({*award.get("subscribers", ()), "contract"}))
     return [*specs, *CONTRACT_SPECS]
 
 
