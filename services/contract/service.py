@@ -8,7 +8,7 @@ from nameko.timer import timer
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.contract.service_layer import changes, commands, handlers
+from services.contract.service_layer import changes, commands, handlers, reports
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 
@@ -53,6 +53,22 @@ class ContractService(PlatformService):
     def terminate_contract(self, **kwargs):
         return changes.terminate_contract(
             commands.TerminateContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def execution_report(self, **kwargs):
+        return reports.execution_report(commands.ExecutionReport.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def execution_report_xlsx(self, **kwargs):
+        return reports.execution_report_xlsx(
+            commands.ExecutionReport.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def contract_execution(self, **kwargs):
+        return reports.contract_execution(
+            commands.ContractExecution.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
 
     @timer(interval=3)

@@ -73,3 +73,19 @@ class ListContracts(Command):
     supplier_id: Code | None = None
     page: PageNumber = 1
     page_size: PageSize = 20
+
+
+class ExecutionReport(Command):
+    """合同执行情况表: per contract, or summed by unit or supplier, as of a day (default today)."""
+
+    group_by: Literal["contract", "unit", "supplier"] = "contract"
+    unit: Code | None = None
+    supplier_id: Code | None = None
+    as_of: Day | None = None
+    page: PageNumber = 1
+    page_size: PageSize = 20
+
+
+class ContractExecution(Command):
+    contract_id: Code
+    as_of: Day | None = None
