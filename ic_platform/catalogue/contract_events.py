@@ -152,6 +152,7 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
         type="contract.signed",
         version=1,
         producer="contract",
+        subscribers=("procurement",),
         summary="合同已签订（不早于中标通知书日期），预算由预占转为合同占用，差额释放",
         payload=obj(
             [

@@ -16,10 +16,13 @@ class ContractService(PlatformService):
     name = "contract"
     platform = ServicePlatform(ContractUnitOfWork, handlers.EVENT_HANDLERS)
     budget = RpcProxy("budget")
+    procurement = RpcProxy("procurement")  # the supplier registry: standing on the day, registrar
+    payment = RpcProxy("payment")  # matter applications, the basis of contracts that need no procurement
 
     @rpc(expected_exceptions=DomainError)
     def draft_contract(self, **kwargs):
-        return handlers.draft_contract(commands.DraftContract.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        cmd = commands.DraftContract.parse(kwargs)
+        return handlers.draft_contract(cmd, self.platform.uow(), self.platform.ctx, self.procurement, self.payment)
 
     @rpc(expected_exceptions=DomainError)
     def submit_contract(self, **kwargs):
@@ -28,7 +31,7 @@ class ContractService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def sign_contract(self, **kwargs):
         return handlers.sign_contract(
-            commands.SignContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+            commands.SignContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget, self.procurement
         )
 
     @rpc(expected_exceptions=DomainError)

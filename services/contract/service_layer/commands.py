@@ -29,7 +29,10 @@ class MilestoneIn(Command):
 
 
 class DraftContract(Command):
-    award_id: Code  # the basis: an award heard from procurement
+    # The basis, one of the two: an award heard from procurement, or (for spending below the policy's
+    # direct-contract amount, which needs no procurement) an approved matter application.
+    award_id: Code | None = None
+    matter_application_id: Code | None = None
     title: Text
     supplier_id: Code
     amount: Money
