@@ -74,6 +74,9 @@ class FakeContracts:
             c.amendments = [copy.deepcopy(r["object"]) for r in self.amendment_rows(contract_id)]
         return c
 
+    def paid(self, contract_id) -> Decimal:
+        return self.paid_by.get(contract_id, Decimal("0.00")) if hasattr(self, "paid_by") else Decimal("0.00")
+
     def set_flags(self, contract_id, flags):
         self.flag_rows[contract_id] = flags
 
