@@ -42,8 +42,11 @@ def _per_contract(
     supplier_id: str | None,
     as_of: date,
     default_days: int,
-) -> tuple[sa.CTE, sa.CTE]:
-    """(rows, m): one row per executed contract with its figures, and its milestones' states."""
+    detail: bool = True,
+) -> tuple[sa.Subquery, Any]:
+    """(rows, milestone_states): one row per executed contract with its figures (one pass over the contracts
+    and their milestone rows, grouped by contract), and a function giving the milestones' states of a query's
+    contracts (for the next milestone of a page)."""
     readable = visible_clause(
         scope, unit=t.c.unit, initiator=t.c.drafter, document_type=DOCUMENT_TYPE, document_id=sa.cast(t.c.id, sa.Text)
     )
@@ -52,7 +55,69 @@ def _per_contract(
         cond.append(t.c.unit == unit)
     if supplier_id:
         cond.append(t.c.supplier_id == supplier_id)
-    c = (
+    made = pay.c.paid_on <= as_of
+    pm = (
+        sa.select(pay.c.contract_id, pay.c.milestone_no, sa.func.sum(pay.c.amount).label("paid"))
+        .where(made, pay.c.milestone_no.is_not(None))
+        .group_by(pay.c.contract_id, pay.c.milestone_no)
+        .subquery("pm")
+    )
+    pc = (
+        sa.select(pay.c.contract_id, sa.func.sum(pay.c.amount).label("paid"))
+        .where(made)
+        .group_by(pay.c.contract_id)
+        .subquery("pc")
+    )
+    met_on = sa.case(
+        (ms.c.condition == "on_signing", t.c.signed_on),
+        (ms.c.condition == "after_warranty", sa.case((t.c.warranty_end < as_of, t.c.warranty_end + 1))),
+        else_=sa.case((ms.c.met_on <= as_of, ms.c.met_on)),
+    )
+    m_paid = sa.func.coalesce(pm.c.paid, ZERO)
+    days = sa.func.coalesce(ms.c.payment_days, default_days)
+    # Each milestone's state, computed once per row (OFFSET 0 keeps the planner from inlining the expressions
+    # into every aggregate that reads them).
+    state = (
+        sa.select(
+            t.c.id,
+            ms.c.no,
+            ms.c.condition,
+            (ms.c.amount - m_paid).label("unpaid"),
+            met_on.label("met_on"),
+            (met_on + days).label("due_on"),
+            ms.c.planned_date,
+        )
+        .select_from(
+            t.join(ms, ms.c.contract_id == t.c.id).outerjoin(
+                pm, sa.and_(pm.c.contract_id == ms.c.contract_id, pm.c.milestone_no == ms.c.no)
+            )
+        )
+        .where(*cond)
+        .offset(0)
+        .subquery("state")
+    )
+    unpaid = state.c.unpaid
+    owed = sa.and_(state.c.met_on.is_not(None), unpaid > 0)
+    overdue = sa.or_(
+        sa.and_(owed, state.c.due_on < as_of),
+        sa.and_(state.c.met_on.is_(None), state.c.planned_date < as_of),
+    )
+    per_m = (
+        sa.select(
+            state.c.id,
+            sa.func.sum(sa.case((owed, unpaid), else_=ZERO)).label("payable"),
+            (
+                sa.func.array_agg(aggregate_order_by(state.c.no, state.c.no)).filter(overdue)
+                if detail
+                else sa.case((sa.func.bool_or(overdue), sa.literal([1], sa.ARRAY(sa.Integer))))
+            ).label("overdue"),
+            sa.func.bool_or(sa.and_(unpaid > 0, state.c.condition != "after_warranty")).label("unfinished"),
+            sa.func.min(state.c.no).filter(unpaid > 0).label("next_no"),
+        )
+        .group_by(state.c.id)
+        .subquery("per_m")
+    )
+    per = (
         sa.select(
             t.c.id,
             t.c.no,
@@ -66,93 +131,68 @@ def _per_contract(
             sa.func.coalesce(t.c.settlement_amount, t.c.amount).label("ceiling"),
             t.c.signed_on,
             t.c.end_date,
-            t.c.warranty_end,
+            per_m.c.payable,
+            per_m.c.overdue,
+            per_m.c.unfinished,
+            per_m.c.next_no,
         )
-        .where(*cond)
-        .cte("c")
-    )
-    made = pay.c.paid_on <= as_of
-    mine = pay.c.contract_id.in_(sa.select(c.c.id))
-    pm = (
-        sa.select(pay.c.contract_id, pay.c.milestone_no, sa.func.sum(pay.c.amount).label("paid"))
-        .where(made, mine, pay.c.milestone_no.is_not(None))
-        .group_by(pay.c.contract_id, pay.c.milestone_no)
-        .cte("pm")
-    )
-    pc = (
-        sa.select(pay.c.contract_id, sa.func.sum(pay.c.amount).label("paid"))
-        .where(made, mine)
-        .group_by(pay.c.contract_id)
-        .cte("pc")
-    )
-    met_on = sa.case(
-        (ms.c.condition == "on_signing", c.c.signed_on),
-        (ms.c.condition == "after_warranty", sa.case((c.c.warranty_end < as_of, c.c.warranty_end + 1))),
-        else_=sa.case((ms.c.met_on <= as_of, ms.c.met_on)),
-    )
-    m = (
-        sa.select(
-            ms.c.contract_id,
-            ms.c.no,
-            ms.c.name,
-            ms.c.condition,
-            ms.c.amount,
-            sa.func.coalesce(pm.c.paid, ZERO).label("paid"),
-            met_on.label("met_on"),
-            ms.c.planned_date,
-            sa.func.coalesce(ms.c.payment_days, default_days).label("days"),
-        )
-        .select_from(
-            ms.join(c, c.c.id == ms.c.contract_id).outerjoin(
-                pm, sa.and_(pm.c.contract_id == ms.c.contract_id, pm.c.milestone_no == ms.c.no)
-            )
-        )
-        .cte("m")
-    )
-    unpaid = m.c.amount - m.c.paid
-    overdue = sa.or_(
-        sa.and_(m.c.met_on.is_not(None), unpaid > 0, m.c.met_on + m.c.days < as_of),
-        sa.and_(m.c.met_on.is_(None), m.c.planned_date < as_of),
-    )
-    per_m = (
-        sa.select(
-            m.c.contract_id,
-            sa.func.sum(sa.case((sa.and_(m.c.met_on.is_not(None), unpaid > 0), unpaid), else_=ZERO)).label("payable"),
-            sa.func.array_agg(aggregate_order_by(m.c.no, m.c.no)).filter(overdue).label("overdue"),
-            sa.func.bool_or(sa.and_(unpaid > 0, m.c.condition != "after_warranty")).label("unfinished"),
-            sa.func.min(m.c.no).filter(unpaid > 0).label("next_no"),
-        )
-        .group_by(m.c.contract_id)
-        .cte("per_m")
+        .select_from(t.join(per_m, per_m.c.id == t.c.id))
+        .subquery("per")
     )
     paid = sa.func.coalesce(pc.c.paid, ZERO)
-    remaining = c.c.ceiling - paid
+    remaining = per.c.ceiling - paid
     payable_now = sa.case(
         (
-            c.c.status.in_(PAYABLE_STATUSES),
-            sa.func.greatest(sa.func.least(sa.func.coalesce(per_m.c.payable, ZERO), remaining), ZERO),
+            per.c.status.in_(PAYABLE_STATUSES),
+            sa.func.greatest(sa.func.least(sa.func.coalesce(per.c.payable, ZERO), remaining), ZERO),
         ),
         else_=ZERO,
     )
-    lapsed = sa.and_(c.c.status == "signed", c.c.end_date < as_of, sa.func.coalesce(per_m.c.unfinished, False))
+    lapsed = sa.and_(per.c.status == "signed", per.c.end_date < as_of, sa.func.coalesce(per.c.unfinished, False))
     rows = (
         sa.select(
-            c,
-            (c.c.amount - c.c.original_amount).label("amendments"),
+            *(per.c[k] for k in per.c.keys() if k not in ("payable", "unfinished")),
+            (per.c.amount - per.c.original_amount).label("amendments"),
             paid.label("paid"),
             remaining.label("remaining"),
             payable_now.label("payable_now"),
-            per_m.c.overdue,
             lapsed.label("lapsed"),
-            per_m.c.next_no,
         )
-        .select_from(c.outerjoin(pc, pc.c.contract_id == c.c.id).outerjoin(per_m, per_m.c.contract_id == c.c.id))
-        .cte("rows")
+        .select_from(per.outerjoin(pc, pc.c.contract_id == per.c.id))
+        .subquery("rows")
     )
-    return rows, m
+
+    def milestones(contract_ids: Any) -> sa.Subquery:
+        return (
+            sa.select(
+                ms.c.contract_id,
+                ms.c.no,
+                ms.c.name,
+                ms.c.condition,
+                ms.c.amount,
+                m_paid.label("paid"),
+                met_on.label("met_on"),
+                ms.c.planned_date,
+                days.label("days"),
+            )
+            .select_from(
+                ms.join(t, t.c.id == ms.c.contract_id).outerjoin(
+                    pm, sa.and_(pm.c.contract_id == ms.c.contract_id, pm.c.milestone_no == ms.c.no)
+                )
+            )
+            .where(ms.c.contract_id.in_(contract_ids))
+            .subquery("m")
+        )
+
+    return rows, milestones
 
 
-def _sums(rows: sa.CTE) -> list[Any]:
+def _no_jit(conn: Connection) -> None:
+    """The planner overestimates these aggregations into JIT compilation, which costs more than it saves."""
+    conn.execute(sa.text("SET LOCAL jit = off"))
+
+
+def _sums(rows: sa.Subquery) -> list[Any]:
     return [
         sa.func.count().label("contracts"),
         *(sa.func.coalesce(sa.func.sum(rows.c[k]), ZERO).label(k) for k in FIGURES),
@@ -163,7 +203,8 @@ def _sums(rows: sa.CTE) -> list[Any]:
 
 def grouped(conn: Connection, group_by: str, **filters: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Every group (unit or supplier; at most a few hundred) and the total, in one statement."""
-    rows, _ = _per_contract(**filters)
+    rows, _ = _per_contract(**filters, detail=False)  # counts of overdue contracts only, no lists
+    _no_jit(conn)
     keys = [rows.c.unit] if group_by == "unit" else [rows.c.supplier_id, rows.c.supplier_name]
     query = (
         sa.select(*keys, sa.func.grouping(*keys).label("is_total"), *_sums(rows))
@@ -183,10 +224,12 @@ def per_contract(
     conn: Connection, *, limit: int | None, offset: int = 0, **filters: Any
 ) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
     """One page of contracts (newest signing first), with their next milestone; the count and the total of all."""
-    rows, m = _per_contract(**filters)
+    rows, milestones = _per_contract(**filters)
+    _no_jit(conn)
     total = conn.execute(sa.select(*_sums(rows))).mappings().one()
     page = sa.select(rows).order_by(rows.c.signed_on.desc(), rows.c.no.desc()).offset(offset)
     page = (page.limit(limit) if limit is not None else page).subquery("page")
+    m = milestones(sa.select(page.c.id))
     query = (
         sa.select(
             page,
