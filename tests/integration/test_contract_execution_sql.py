@@ -124,6 +124,8 @@ def test_the_sql_report_agrees_with_the_domain_compute(conn):
 
     page_count, page, _ = per_contract(conn, limit=2, offset=2, **filters)
     assert page_count == 5 and [r["no"] for r in page] == [r["no"] for r in rows[2:4]]
+    past = per_contract(conn, limit=2, offset=10, **filters)
+    assert (past[0], past[1], past[2]["paid"]) == (5, [], total["paid"])
 
     by_unit, unit_total = grouped(conn, "unit", **filters)
     assert [(g["unit"], g["contracts"]) for g in by_unit] == [("djb", 1), ("dzb", 4)]

@@ -226,8 +226,14 @@ def per_contract(
     """One page of contracts (newest signing first), with their next milestone; the count and the total of all."""
     rows, milestones = _per_contract(**filters)
     _no_jit(conn)
-    total = conn.execute(sa.select(*_sums(rows))).mappings().one()
-    page = sa.select(rows).order_by(rows.c.signed_on.desc(), rows.c.no.desc()).offset(offset)
+    # The totals of all the contracts ride on each row of the page as window sums: one pass, not two.
+    totals = [
+        sa.func.count().over().label("t_contracts"),
+        *(sa.func.sum(rows.c[k]).over().label(f"t_{k}") for k in FIGURES),
+        sa.func.count().filter(sa.func.cardinality(rows.c.overdue) > 0).over().label("t_with_overdue"),
+        sa.func.count().filter(rows.c.lapsed).over().label("t_lapsed"),
+    ]
+    page = sa.select(rows, *totals).order_by(rows.c.signed_on.desc(), rows.c.no.desc()).offset(offset)
     page = (page.limit(limit) if limit is not None else page).subquery("page")
     m = milestones(sa.select(page.c.id))
     query = (
@@ -245,7 +251,12 @@ def per_contract(
         .order_by(page.c.signed_on.desc(), page.c.no.desc())
     )
     items = [dict(r) for r in conn.execute(query).mappings()]
-    return total["contracts"], items, dict(total)
+    if not items:  # a page past the end: the totals alone
+        total = dict(conn.execute(sa.select(*_sums(rows))).mappings().one())
+        return total["contracts"], [], total
+    first = items[0]
+    total = {k: first[f"t_{k}"] for k in ("contracts", *FIGURES, "with_overdue", "lapsed")}
+    return total["contracts"], items, total
 
 
 def _empty_total() -> dict[str, Any]:
