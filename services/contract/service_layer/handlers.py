@@ -211,8 +211,8 @@ def sign_contract(
     holder's pre-commitment to a commitment, any difference released."""
     with uow:
         c = _readable_contract(cmd.contract_id, uow, ctx)
-    if c.status is Status.SIGNED and c.signed_on == cmd.signed_on:
-        return _signed_view(c, uow)  # a retried signing: already done
+        if c.status is Status.SIGNED and c.signed_on == cmd.signed_on:
+            return {**view(c), "flags": uow.contracts.flags(c.id)}  # a retried signing: already done
     c.check_drafter(ctx.actor, "登记合同签订")
     if c.status is not Status.APPROVED:
         copy.deepcopy(c).sign(cmd.signed_on, POLICY, held=c.amount)  # not approved: refused, nothing asked
@@ -239,13 +239,11 @@ def sign_contract(
             flagged = [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in flags]
             uow.contracts.set_flags(c.id, flagged)
             publish_events(uow, ctx, c)
-            uow.commit()
-        return _signed_view(c, uow)
-
-
-def _signed_view(c: Contract, uow: ContractUnitOfWork) -> dict[str, Any]:
-    with uow:
-        return {**view(c), "flags": uow.contracts.flags(c.id)}
+        # Read in the same unit of work (one connection per signing: a nested one would double what the
+        # pool must hold at 8 concurrent signings).
+        result = {**view(c), "flags": uow.contracts.flags(c.id)}
+        uow.commit()
+    return result
 
 
 # ── reading ──
