@@ -21,6 +21,7 @@ import httpx
 import psycopg
 
 from bench.clients import clients_section
+from bench.contracts import contracts_section
 from bench.cpu import CpuMeter, per_operation, services_only
 from bench.measure import Figures, concurrent, threaded
 from bench.risk import risk_section
@@ -358,6 +359,10 @@ def main() -> int:
             if sys.argv[1:] == ["cpu"]:  # `python -m bench cpu`: only the CPU per submit
                 cpu_section(stack, CpuMeter(stack))
                 return 0
+            if sys.argv[1:] == ["contracts"]:  # `python -m bench contracts`: only contracts and procurement
+                contracts_section(stack)
+                print(summary(), flush=True)
+                return 0
             run_all(stack)
         finally:
             stack.destroy()
@@ -404,6 +409,7 @@ def run_all(stack: ThrowawayStack) -> None:
     )
     decisions_section(stack)
     report_section(stack)
+    contracts_section(stack)
     replicas_section(stack, per)
     approval_section(stack)
     clients_section(stack)

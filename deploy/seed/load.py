@@ -10,6 +10,7 @@ from ic_platform.money import money_str
 
 
 def seed(cfg: Settings | None = None) -> dict[str, int]:
+    from deploy.seed import contracts as contracts_seed
     from deploy.seed import demo_org
     from deploy.seed import procurement as procurement_seed
     from deploy.seed import standards as standards_seed
@@ -26,6 +27,7 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
     budget_engine = make_engine(cfg.database_url("budget"), pool_size=2)
     approval_engine = make_engine(cfg.database_url("approval"), pool_size=2)
     procurement_engine = make_engine(cfg.database_url("procurement"), pool_size=2)
+    contract_engine = make_engine(cfg.database_url("contract"), pool_size=2)
     try:
         for unit in demo_org.UNITS:
             org.register_unit(
@@ -82,7 +84,9 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
         procurement = procurement_seed.load(procurement_engine, demo_org.ORG_CODE)
         ics_line = next(line.code for line in demo_org.BUDGET_LINES if line.project == "内部控制管理系统运维及功能升级")
         procurement_seed.sample(procurement_engine, budget_engine, demo_org.ORG_CODE, ics_line)
+        contracts = contracts_seed.load(contract_engine, budget_engine, procurement_engine, demo_org.ORG_CODE)
     finally:
+        contract_engine.dispose()
         procurement_engine.dispose()
         org_engine.dispose()
         budget_engine.dispose()
@@ -94,6 +98,7 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
         "expenditure_standards": len(standards_seed.STANDARDS),
         "new_expenditure_standards": standards["standards"],
         "new_suppliers": procurement["suppliers"],
+        "new_contracts": contracts["contracts"],
     }
 
 

@@ -3,7 +3,9 @@ field is answered 422 naming it in Chinese, as every other route does."""
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import Body, Depends, Query, Request, Response
 
@@ -68,9 +70,68 @@ async def list_contracts(
     return await rpc.call("contract", "list_contracts", kwargs)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ReportGroup = Annotated[
+    Literal["contract", "unit", "supplier"],
+    Query(description="汇总维度：contract 逐份合同、unit 单位、supplier 供应商"),
+]
+Unit = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")]
+SupplierId = Annotated[str | None, Query(min_length=1, max_length=64, description="供应商 ID")]
+AsOf = Annotated[str | None, Query(max_length=32, description="截至日期，如 2026-06-30（默认今天）")]
+
+
+def _report_kwargs(group_by: str, unit: str | None, supplier_id: str | None, as_of: str | None) -> dict[str, Any]:
+    return {"group_by": group_by, **optional(unit=unit, supplier_id=supplier_id, as_of=as_of)}
+
+
+@router.get(
+    "/execution-report",
+    summary="合同执行情况表：合同金额、变更、已付、当前应付、未付余额、下一付款节点、逾期节点、逾期未履行完毕（按合同、单位、供应商）",
+)
+async def execution_report(
+    rpc: UserRpc,
+    page: Annotated[Paging, Depends(paging)],
+    group_by: ReportGroup = "contract",
+    unit: Unit = None,
+    supplier_id: SupplierId = None,
+    as_of: AsOf = None,
+) -> dict[str, Any]:
+    kwargs = {**_report_kwargs(group_by, unit, supplier_id, as_of), **page.kwargs()}
+    return await rpc.call("contract", "execution_report", kwargs)
+
+
+@router.get(
+    "/execution-report.xlsx",
+    summary="导出合同执行情况表（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+)
+async def execution_report_xlsx(
+    rpc: UserRpc,
+    group_by: ReportGroup = "contract",
+    unit: Unit = None,
+    supplier_id: SupplierId = None,
+    as_of: AsOf = None,
+) -> Response:
+    result = await rpc.call("contract", "execution_report_xlsx", _report_kwargs(group_by, unit, supplier_id, as_of))
+    return Response(
+        base64.b64decode(result["content_base64"]),
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": 'attachment; filename="contract-execution.xlsx"; '
+            f"filename*=UTF-8''{quote(result['filename'])}"
+        },
+    )
+
+
 @router.get("/{contract_id}", summary="合同详情（付款节点、累计变更、预警）")
 async def get_contract(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("contract", "get_contract", {"contract_id": contract_id})
+
+
+@router.get("/{contract_id}/execution", summary="一份合同的执行情况（逐个付款节点：条件是否满足、已付、应付、逾期）")
+async def contract_execution(contract_id: Ident, rpc: UserRpc, as_of: AsOf = None) -> dict[str, Any]:
+    return await rpc.call("contract", "contract_execution", {"contract_id": contract_id, **optional(as_of=as_of)})
 
 
 @router.post("/{contract_id}/submit", summary="提交合同签订审批；被退回、撤回的合同再次提交即进入新一轮（仅拟稿人）")

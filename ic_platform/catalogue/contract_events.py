@@ -152,6 +152,7 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
         type="contract.signed",
         version=1,
         producer="contract",
+        subscribers=("procurement",),
         summary="合同已签订（不早于中标通知书日期），预算由预占转为合同占用，差额释放",
         payload=obj(
             [
@@ -268,10 +269,59 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
 ]
 
 
+# payment.payment_executed as pinned between the helpers of this wave (/work/pinned.md): the payment service
+# owns it. This provisional copy stands in only while the payment side has not landed its own (merge_into keeps
+# theirs when present), so the contract service can already hear payments against its milestones.
+_PAYMENT_EXECUTED = dict(
+    type="payment.payment_executed",
+    version=1,
+    producer="payment",
+    summary="付款已执行（出纳），按合同付款节点或报销、事前申请支付",
+    payload=obj(
+        [
+            "payment_id",
+            "no",
+            "unit",
+            "budget_line_id",
+            "amount",
+            "basis",
+            "contract_id",
+            "milestone_no",
+            "supplier_id",
+            "executed_on",
+        ],
+        payment_id=UUID,
+        no={"type": "string"},
+        unit=_UNIT,
+        budget_line_id=_LINE,
+        fiscal_year={"type": "integer"},
+        economic_class=_TEXT_OR_NULL,
+        amount=MONEY,
+        basis={"type": "object"},
+        contract_id={"anyOf": [UUID, {"type": "null"}]},
+        milestone_no={"type": ["integer", "null"]},
+        supplier_id=_TEXT_OR_NULL,
+        payee={"type": "object"},
+        invoices={"type": "array", "items": {"type": "object"}},
+        executed_on=_DATE,
+        reference=_TEXT_OR_NULL,
+        executor=USERNAME,
+        approvers={"type": "array", "items": USERNAME},
+    ),
+)
+
+# What the contract service hears of others' events (beside approval's, declared with approval's specs).
+_HEARD = ("procurement.award_decided", "org.unit_registered", "payment.payment_executed")
+
+
 def merge_into(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`specs` with the contract's event types, and contract hearing procurement's award."""
-    award = next(s for s in specs if s["type"] == "procurement.award_decided")  # procurement's, as published
-    award["subscribers"] = tuple(sorted({*award.get("subscribers", ()), "contract"}))
+    """`specs` with the contract's event types, and contract hearing procurement's award, org's units and
+    payment's executed payments."""
+    if not any(s["type"] == _PAYMENT_EXECUTED["type"] for s in specs):
+        specs = [*specs, dict(_PAYMENT_EXECUTED)]
+    for spec in specs:
+        if spec["type"] in _HEARD:
+            spec["subscribers"] = tuple(sorted({*spec.get("subscribers", ()), "contract"}))
     return [*specs, *CONTRACT_SPECS]
 
 

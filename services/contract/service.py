@@ -8,7 +8,7 @@ from nameko.timer import timer
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.contract.service_layer import changes, commands, handlers
+from services.contract.service_layer import changes, commands, handlers, reports
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 
@@ -16,10 +16,13 @@ class ContractService(PlatformService):
     name = "contract"
     platform = ServicePlatform(ContractUnitOfWork, handlers.EVENT_HANDLERS)
     budget = RpcProxy("budget")
+    procurement = RpcProxy("procurement")  # the supplier registry: standing on the day, registrar
+    payment = RpcProxy("payment")  # matter applications, the basis of contracts that need no procurement
 
     @rpc(expected_exceptions=DomainError)
     def draft_contract(self, **kwargs):
-        return handlers.draft_contract(commands.DraftContract.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        cmd = commands.DraftContract.parse(kwargs)
+        return handlers.draft_contract(cmd, self.platform.uow(), self.platform.ctx, self.procurement, self.payment)
 
     @rpc(expected_exceptions=DomainError)
     def submit_contract(self, **kwargs):
@@ -28,7 +31,7 @@ class ContractService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def sign_contract(self, **kwargs):
         return handlers.sign_contract(
-            commands.SignContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+            commands.SignContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget, self.procurement
         )
 
     @rpc(expected_exceptions=DomainError)
@@ -53,6 +56,22 @@ class ContractService(PlatformService):
     def terminate_contract(self, **kwargs):
         return changes.terminate_contract(
             commands.TerminateContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def execution_report(self, **kwargs):
+        return reports.execution_report(commands.ExecutionReport.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def execution_report_xlsx(self, **kwargs):
+        return reports.execution_report_xlsx(
+            commands.ExecutionReport.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def contract_execution(self, **kwargs):
+        return reports.contract_execution(
+            commands.ContractExecution.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
 
     @timer(interval=3)

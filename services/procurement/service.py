@@ -105,6 +105,11 @@ class ProcurementService(PlatformService):
         return suppliers.get_supplier(supplier_id, self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
+    def supplier_on(self, **kwargs):
+        """The supplier's standing on a day, its registrar and SME status: what a contract checks."""
+        return suppliers.supplier_on(commands.SupplierOn.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def list_suppliers(self, **kwargs):
         return suppliers.list_suppliers(commands.ListSuppliers.parse(kwargs), self.platform.uow(), self.platform.ctx)
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from deploy.seed.procurement import code_for
 from ic_platform.config import DEFAULT_ORG
 from ic_platform.db import make_engine
 from ic_platform.envelope import Envelope
@@ -51,6 +52,12 @@ def approved_application(clerk, head, amount, line_id):
     approve(head, app["id"])
     eventually(lambda: clerk.get(f"/api/v1/matter-applications/{app['id']}").json()["status"] == "approved")
     return app
+
+
+def valid_supplier(api, n=0):
+    """A supplier of the demo registry in good standing (drafting and signing ask the registry)."""
+    listed = api.get("/api/v1/suppliers", params={"page_size": 50}).json()["items"]
+    return [s["id"] for s in listed if s["standing"] == "valid"][n]
 
 
 def publish_award(stack, holder, amount, supplier_id, line_id):
@@ -144,7 +151,7 @@ def signed(stack, login, office_line):
     clerk, head = login("clerk"), login("head")
     app = approved_application(clerk, head, "40000.00", office_line)
     before = line(clerk, office_line)
-    supplier = str(uuid.uuid4())
+    supplier = valid_supplier(clerk, 0)
     award_id = publish_award(stack, app["document"], "36000.00", supplier, office_line)
     key = f"ht-{uuid.uuid4()}"
 
@@ -256,7 +263,7 @@ def test_bad_input_is_a_422_naming_the_field_in_chinese(signed, login):
 def test_termination_relieves_the_uncommitted_remainder(stack, login):
     clerk, head = login("clerk"), login("head")
     app = approved_application(clerk, head, "20000.00", TRAVEL_LINE)
-    supplier = str(uuid.uuid4())
+    supplier = valid_supplier(clerk, 1)
     award_id = publish_award(stack, app["document"], "20000.00", supplier, TRAVEL_LINE)
     c = eventually(lambda: (r := draft(clerk, award_id, supplier, "20000.00")).status_code != 422 and r)
     assert c.status_code == 201, c.text
@@ -292,7 +299,7 @@ def test_termination_relieves_the_uncommitted_remainder(stack, login):
 
 def test_a_returned_contract_is_resubmitted_into_a_new_round(stack, login):
     clerk, head = login("clerk"), login("head")
-    supplier = str(uuid.uuid4())
+    supplier = valid_supplier(clerk, 2)
     holder = {"type": "matter_application", "id": str(uuid.uuid4()), "no": "SQ-2026-999999"}
     award_id = publish_award(stack, holder, "8000.00", supplier, TRAVEL_LINE)
     c = eventually(lambda: (r := draft(clerk, award_id, supplier, "8000.00")).status_code != 422 and r).json()
@@ -308,3 +315,139 @@ def test_a_returned_contract_is_resubmitted_into_a_new_round(stack, login):
     assert again.status_code == 200 and again.json()["round"] == 2, again.text
     approve(head, c["id"])  # the new round's task
     eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
+
+
+def publish_payment(stack, c, amount, milestone_no, executed_on):
+    """A payment against the contract as payment publishes it (payment.payment_executed), into its outbox."""
+    payment_id = str(uuid.uuid4())
+    payload = {
+        "payment_id": payment_id,
+        "no": "FK-2026-900001",
+        "unit": c["unit"],
+        "budget_line_id": c["budget_line_id"],
+        "fiscal_year": 2026,
+        "economic_class": None,
+        "amount": amount,
+        "basis": {"type": "contract_milestone", "id": c["id"], "no": c["no"]},
+        "contract_id": c["id"],
+        "milestone_no": milestone_no,
+        "supplier_id": c["supplier"]["id"],
+        "payee": {"name": c["supplier"]["name"], "credit_code": None, "account_no": "6222000000000001"},
+        "invoices": [],
+        "executed_on": executed_on,
+        "reference": "BANK-REF-1",
+        "executor": "cashier",
+        "approvers": ["head"],
+    }
+    event = Envelope(
+        type="payment.payment_executed",
+        payload=payload,
+        org=DEFAULT_ORG,
+        producer="payment",
+        actor="cashier",
+        subject=f"payment_request/{payment_id}",
+        correlation_id=str(uuid.uuid4()),
+    )
+    engine = make_engine(stack.settings.database_url("payment"), pool_size=1)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.insert(OUTBOX).values(event_id=event.event_id, type=event.type, envelope=event.as_dict()))
+    finally:
+        engine.dispose()
+
+
+def report_row(api, contract_id, **params):
+    body = api.get("/api/v1/contracts/execution-report", params={"page_size": 200, **params})
+    assert body.status_code == 200, body.text
+    return next((r for r in body.json()["items"] if r["contract"]["id"] == contract_id), None), body.json()
+
+
+def test_the_execution_report_counts_payments_heard_and_exports_to_excel(stack, signed, login):
+    clerk = login("clerk")
+    c = contract(clerk, signed["contract"]["id"])
+    as_of = {"as_of": "2026-03-31"}
+    row, body = report_row(clerk, c["id"], **as_of)
+    first = c["milestones"][0]["amount"]  # on signing: met on 2026-03-10
+    assert (row["paid"], row["payable_now"], row["amount"]) == ("0.00", first, c["amount"])
+    assert row["next_milestone"]["no"] == 1 and row["unit_name"] == "党政综合办公室"
+    assert row["supplier_name"] == c["supplier"]["name"] and body["as_of"] == "2026-03-31"
+    assert row["overdue"] == [] and row["lapsed"] is False  # due 30 days after signing: 2026-04-09
+    late, _ = report_row(clerk, c["id"], as_of="2026-04-10")
+    assert late["overdue"] == [1]
+
+    publish_payment(stack, c, first, 1, "2026-03-20")
+    paid = eventually(lambda: (r := report_row(clerk, c["id"], **as_of)[0])["paid"] == first and r)
+    assert paid["payable_now"] == "0.00" and paid["next_milestone"]["no"] == 2
+    assert Decimal(paid["remaining"]) == Decimal(c["amount"]) - Decimal(first)
+
+    by_unit = clerk.get("/api/v1/contracts/execution-report", params={"group_by": "unit", **as_of}).json()
+    dzb = next(g for g in by_unit["items"] if g["unit"] == "dzb")
+    assert dzb["unit_name"] == "党政综合办公室" and dzb["contracts"] >= 1
+    assert Decimal(by_unit["totals"]["paid"]) >= Decimal(first)
+    other = login("clerk_djb").get("/api/v1/contracts/execution-report", params={"group_by": "supplier"}).json()
+    assert all(g["supplier_id"] != c["supplier"]["id"] for g in other["items"]) or other["totals"]["contracts"] == 0
+    book = clerk.get("/api/v1/contracts/execution-report.xlsx", params={"group_by": "unit", **as_of})
+    assert book.status_code == 200 and book.headers["content-type"].startswith("application/vnd.openxml")
+    detail = clerk.get(f"/api/v1/contracts/{c['id']}/execution", params=as_of)
+    assert detail.status_code == 200 and detail.json()["paid"] == first
+    bad = clerk.get("/api/v1/contracts/execution-report", params={"as_of": "3月31日"})
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["fields"][0]["field"] == "as_of"
+
+
+def test_a_contract_on_an_approved_matter_application_needs_no_procurement_below_the_direct_amount(stack, login):
+    clerk, head = login("clerk"), login("head")
+    client = RpcClient(stack.settings.amqp_uri, name="test-contracts-direct")
+    client.start()
+    try:
+        line_id = new_line(client, "100000.00")
+    finally:
+        client.stop()
+    app = approved_application(clerk, head, "30000.00", line_id)
+    before = line(clerk, line_id)
+    body = {**draft_body(None, valid_supplier(clerk, 3), "28000.00"), "matter_application_id": app["id"]}
+    del body["award_id"]
+    # At or above the direct-contract amount (demo 50,000) a contract needs a procurement first.
+    refused = clerk.post("/api/v1/contracts", json={**body, "amount": "50000.00"})
+    assert rule_of(refused) == "contract_requires_procurement"
+    assert "50000.00" in refused.json()["error"]["message"]
+    both = clerk.post("/api/v1/contracts", json={**body, "award_id": str(uuid.uuid4())})
+    assert (both.status_code, both.json()["error"]["code"]) == (422, "contract_basis_missing")
+
+    c = clerk.post("/api/v1/contracts", json=body)
+    assert c.status_code == 201, c.text
+    c = c.json()
+    assert c["basis"]["type"] == "matter_application" and c["budget_line_id"] == line_id
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/submit").status_code == 200
+    approve(head, c["id"])
+    eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/sign", json={"signed_on": "2026-03-12"}).status_code == 200
+    after = line(clerk, line_id)
+    assert after["pre_committed"] == before["pre_committed"] - Decimal("30000.00")
+    assert after["committed"] == before["committed"] + Decimal("28000.00")
+
+
+def test_the_suppliers_registrar_may_not_approve_its_contract(stack, login):
+    """The registrar is a party (supplier_registrar): approving the contract would be approving its payment."""
+    clerk, head = login("clerk"), login("head")
+    registered = head.post(
+        "/api/v1/suppliers",
+        json={
+            "credit_code": code_for(500 + uuid.uuid4().int % 400),
+            "name": "登记人测试有限公司",
+            "legal_representative": "测",
+        },
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert registered.status_code == 201, registered.text
+    supplier = registered.json()["id"]
+    holder = {"type": "matter_application", "id": str(uuid.uuid4()), "no": "SQ-2026-999998"}
+    award_id = publish_award(stack, holder, "6000.00", supplier, TRAVEL_LINE)
+    c = eventually(lambda: (r := draft(clerk, award_id, supplier, "6000.00")).status_code != 422 and r)
+    assert c.status_code == 201, c.text
+    assert clerk.post(f"/api/v1/contracts/{c.json()['id']}/submit").status_code == 200
+    task = eventually(lambda: task_for(head, c.json()["id"]))
+    assessed(head, task["task_id"])
+    decided = head.post(f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "approve"})
+    assert decided.status_code == 403, decided.text
+    assert decided.json()["error"]["code"] == "sod_incompatible_roles"
+    assert "供应商登记" in decided.json()["error"]["message"]

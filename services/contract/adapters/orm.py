@@ -44,7 +44,8 @@ contract = sa.Table(
     sa.Column("unit", sa.Text, nullable=False),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("scope", sa.Text, nullable=False, server_default=""),
-    sa.Column("award_id", sa.Uuid, nullable=False),
+    sa.Column("award_id", sa.Uuid),  # null when the basis is an approved matter application (`basis`)
+    sa.Column("basis", JSONB),  # ApplicationFacts of a contract that needed no procurement
     sa.Column("supplier_id", sa.Text, nullable=False),
     sa.Column("supplier_name", sa.Text, nullable=False),
     sa.Column("credit_code", sa.Text, nullable=False, server_default=""),
@@ -52,6 +53,7 @@ contract = sa.Table(
     sa.Column("original_amount", sa.Numeric(15, 2), nullable=False),
     sa.Column("amount", sa.Numeric(15, 2), nullable=False),
     sa.Column("settlement_amount", sa.Numeric(15, 2)),
+    sa.Column("paid", sa.Numeric(15, 2), nullable=False, server_default="0"),  # Σ payments heard (contract_payment)
     sa.Column("cumulative_increase", sa.Numeric(15, 2), nullable=False, server_default="0"),
     sa.Column("increase_via_procurement", sa.Numeric(15, 2), nullable=False, server_default="0"),
     sa.Column("start_date", sa.Date, nullable=False),
@@ -68,7 +70,9 @@ contract = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.CheckConstraint("amount > 0", name="contract_amount_positive"),
+    sa.CheckConstraint("award_id IS NOT NULL OR basis IS NOT NULL", name="contract_basis_present"),
     sa.Index("contract_by_unit", "org", "unit", "created_at"),
+    sa.Index("contract_by_org_status", "org", "status"),
     sa.Index("contract_by_supplier", "org", "supplier_id"),
     sa.Index("contract_by_award", "award_id"),
 )
@@ -104,6 +108,46 @@ contract_amendment = sa.Table(
         postgresql_where=sa.text("status = 'submitted'"),
     ),
     sa.Index("contract_amendment_budget_pending", "created_at", postgresql_where=sa.text("budget_state = 'pending'")),
+)
+
+# The terms in force as rows (kept with `contract.milestones`): the execution report aggregates them in SQL.
+# `met_on` is the day an on_acceptance / on_progress condition was met, fed by acceptances and progress
+# certificates (issue 12); on_signing and after_warranty follow from the contract's own dates.
+contract_milestone = sa.Table(
+    "contract_milestone",
+    metadata,
+    sa.Column("contract_id", sa.Uuid, sa.ForeignKey("contract.id"), primary_key=True),
+    sa.Column("no", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("condition", sa.Text, nullable=False),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("planned_date", sa.Date),
+    sa.Column("payment_days", sa.Integer),  # null: the policy's default
+    sa.Column("met_on", sa.Date),
+)
+
+# Payments heard from payment (`payment.payment_executed`), once each: what the execution report counts as paid.
+contract_payment = sa.Table(
+    "contract_payment",
+    metadata,
+    sa.Column("payment_id", sa.Text, primary_key=True),
+    sa.Column("contract_id", sa.Uuid, sa.ForeignKey("contract.id"), nullable=False),
+    sa.Column("milestone_no", sa.Integer),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("paid_on", sa.Date, nullable=False),
+    sa.Column("no", sa.Text),
+    sa.Column("heard_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("contract_payment_by_contract", "contract_id", "milestone_no"),
+)
+
+# The organisation's unit names, from `org.unit_registered`: reports show names beside codes.
+org_unit = sa.Table(
+    "org_unit",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 platform = platform_tables(metadata)

@@ -13,11 +13,18 @@ from sqlalchemy.engine import Connection
 from ic_platform.desk import visible_clause
 from ic_platform.documents import DocumentRef
 from ic_platform.scope import Scope
-from services.contract.adapters.orm import amendment_no, award_fact, contract_no
+from services.contract.adapters.orm import amendment_no, award_fact, contract_milestone, contract_no, contract_payment
 from services.contract.adapters.orm import contract as t
 from services.contract.adapters.orm import contract_amendment as a
 from services.contract.domain.amendments import Amendment, AmendmentStatus
-from services.contract.domain.contract import DOCUMENT_TYPE, AwardFacts, Contract, Status, SupplierFacts
+from services.contract.domain.contract import (
+    DOCUMENT_TYPE,
+    ApplicationFacts,
+    AwardFacts,
+    Contract,
+    Status,
+    SupplierFacts,
+)
 from services.contract.domain.terms import Condition, Milestone
 
 
@@ -109,6 +116,23 @@ class AwardRepository:
         return (_award(row), row.supplier_name, row.credit_code) if row else None
 
 
+def application_to_json(b: ApplicationFacts) -> dict[str, Any]:
+    return {
+        "document": b.document.as_dict(),
+        "status": b.status,
+        "unit": b.unit,
+        "amount": str(b.amount),
+        "budget_line_id": b.budget_line_id,
+        "category": b.category,
+    }
+
+
+def application_from_json(d: dict[str, Any]) -> ApplicationFacts:
+    return ApplicationFacts(
+        DocumentRef(**d["document"]), d["status"], d["unit"], Decimal(d["amount"]), d["budget_line_id"], d["category"]
+    )
+
+
 def _amendment(row: Any) -> Amendment:
     return Amendment(
         id=str(row.id),
@@ -140,9 +164,35 @@ class ContractRepository:
 
     def add(self, c: Contract) -> None:
         self.conn.execute(sa.insert(t).values(id=c.id, no=c.no, **self._values(c)))
+        self._write_milestones(c)
 
     def save(self, c: Contract) -> None:
         self.conn.execute(sa.update(t).where(t.c.id == c.id).values(**self._values(c), updated_at=sa.func.now()))
+        self._write_milestones(c)
+
+    def _write_milestones(self, c: Contract) -> None:
+        """The terms in force as rows; a milestone's `met_on` (fed by acceptances) survives a restatement."""
+        m = contract_milestone
+        rows = [
+            {
+                "contract_id": c.id,
+                "no": x.no,
+                "name": x.name,
+                "condition": x.condition.value,
+                "amount": x.amount,
+                "planned_date": x.planned_date,
+                "payment_days": x.payment_days,
+            }
+            for x in c.milestones
+        ]
+        stmt = pg_insert(m).values(rows)
+        self.conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[m.c.contract_id, m.c.no],
+                set_={k: stmt.excluded[k] for k in ("name", "condition", "amount", "planned_date", "payment_days")},
+            )
+        )
+        self.conn.execute(sa.delete(m).where(m.c.contract_id == c.id, m.c.no > len(rows)))
 
     @staticmethod
     def _values(c: Contract) -> dict[str, Any]:
@@ -152,7 +202,8 @@ class ContractRepository:
             "unit": c.unit,
             "title": c.title,
             "scope": c.scope,
-            "award_id": award.award_id,
+            "award_id": award.award_id if award else None,
+            "basis": None if award else application_to_json(c.basis),
             "supplier_id": c.supplier.id,
             "supplier_name": c.supplier.name,
             "credit_code": c.supplier.credit_code,
@@ -183,10 +234,13 @@ class ContractRepository:
         return self._load(row) if row else None
 
     def _load(self, row: Any) -> Contract:
-        found = self.awards.get(row.org, str(row.award_id))
-        if found is None:
-            raise LookupError(f"award {row.award_id} of contract {row.no} not found")
-        award = found[0]
+        if row.award_id is None:
+            basis = application_from_json(row.basis)
+        else:
+            found = self.awards.get(row.org, str(row.award_id))
+            if found is None:
+                raise LookupError(f"award {row.award_id} of contract {row.no} not found")
+            basis = found[0]
         amendments = self.conn.execute(
             sa.select(a).where(a.c.contract_id == row.id).order_by(a.c.created_at, a.c.no)
         ).all()
@@ -196,7 +250,7 @@ class ContractRepository:
             org=row.org,
             unit=row.unit,
             title=row.title,
-            basis=award,
+            basis=basis,
             supplier=SupplierFacts(row.supplier_id, row.supplier_name, row.credit_code, row.supplier_registrar),
             original_amount=row.original_amount,
             start_date=row.start_date,
@@ -216,6 +270,37 @@ class ContractRepository:
             increase_via_procurement=row.increase_via_procurement,
             amendments=[_amendment(r) for r in amendments],
         )
+
+    def paid(self, contract_id: str) -> Decimal:
+        return self.conn.execute(sa.select(t.c.paid).where(t.c.id == contract_id)).scalar_one()
+
+    def add_payment(
+        self,
+        payment_id: str,
+        contract_id: str,
+        milestone_no: int | None,
+        amount: Decimal,
+        paid_on: date,
+        no: str | None,
+    ) -> bool:
+        """A payment heard from payment, counted once: a redelivered one adds nothing (False)."""
+        inserted = self.conn.execute(
+            pg_insert(contract_payment)
+            .values(
+                payment_id=payment_id,
+                contract_id=contract_id,
+                milestone_no=milestone_no,
+                amount=amount,
+                paid_on=paid_on,
+                no=no,
+            )
+            .on_conflict_do_nothing(index_elements=["payment_id"])
+            .returning(contract_payment.c.payment_id)
+        ).first()
+        if inserted is None:
+            return False
+        self.conn.execute(sa.update(t).where(t.c.id == contract_id).values(paid=t.c.paid + amount))
+        return True
 
     def flags(self, contract_id: str) -> list[dict[str, Any]]:
         return self.conn.execute(sa.select(t.c.flags).where(t.c.id == contract_id)).scalar_one()
@@ -256,9 +341,17 @@ class ContractRepository:
         """Approved amendments whose budget move is not done yet, claimed (rows another replica holds skipped)."""
         cond = [a.c.budget_state == "pending"] + ([a.c.id == only] if only else [])
         rows = self.conn.execute(
-            sa.select(a, t.c.org, t.c.unit, t.c.no.label("contract_no"), award_fact.c.budget_line_id)
+            sa.select(
+                a,
+                t.c.org,
+                t.c.unit,
+                t.c.no.label("contract_no"),
+                sa.func.coalesce(award_fact.c.budget_line_id, t.c.basis["budget_line_id"].astext).label(
+                    "budget_line_id"
+                ),
+            )
             .join(t, t.c.id == a.c.contract_id)
-            .join(award_fact, award_fact.c.award_id == t.c.award_id)
+            .outerjoin(award_fact, award_fact.c.award_id == t.c.award_id)
             .where(*cond)
             .order_by(a.c.created_at)
             .limit(limit)

@@ -71,6 +71,7 @@ def propose_amendment(cmd: commands.ProposeAmendment, uow: ContractUnitOfWork, c
             cmd.reason,
             today(),
             POLICY,
+            paid=uow.contracts.paid(c.id),  # the payments heard (payment.payment_executed)
             amount=cmd.amount,
             end_date=cmd.end_date,
             scope=cmd.scope,
@@ -99,8 +100,8 @@ def terminate_contract(
     kind = TerminationKind(cmd.kind)
     with uow:
         c = _readable_contract(cmd.contract_id, uow, ctx)
+        paid = uow.contracts.paid(c.id)  # the payments heard (payment.payment_executed)
     c.check_drafter(ctx.actor, "解除（终止）合同")
-    paid = ZERO  # payments against contracts arrive with issue 12
     relieve = amending.terminate(copy.deepcopy(c), kind, cmd.terminated_on, cmd.reason, paid, cmd.settlement_amount)
     if relieve > 0:
         budget.relieve(

@@ -29,7 +29,10 @@ class MilestoneIn(Command):
 
 
 class DraftContract(Command):
-    award_id: Code  # the basis: an award heard from procurement
+    # The basis, one of the two: an award heard from procurement, or (for spending below the policy's
+    # direct-contract amount, which needs no procurement) an approved matter application.
+    award_id: Code | None = None
+    matter_application_id: Code | None = None
     title: Text
     supplier_id: Code
     amount: Money
@@ -73,3 +76,19 @@ class ListContracts(Command):
     supplier_id: Code | None = None
     page: PageNumber = 1
     page_size: PageSize = 20
+
+
+class ExecutionReport(Command):
+    """合同执行情况表: per contract, or summed by unit or supplier, as of a day (default today)."""
+
+    group_by: Literal["contract", "unit", "supplier"] = "contract"
+    unit: Code | None = None
+    supplier_id: Code | None = None
+    as_of: Day | None = None
+    page: PageNumber = 1
+    page_size: PageSize = 20
+
+
+class ContractExecution(Command):
+    contract_id: Code
+    as_of: Day | None = None

@@ -24,7 +24,15 @@ from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.contract.domain import amendments as amending
-from services.contract.domain.contract import DOCUMENT_TYPE, STATUS_LABELS, Contract, Status, SupplierFacts
+from services.contract.domain.contract import (
+    DOCUMENT_TYPE,
+    STATUS_LABELS,
+    ApplicationFacts,
+    AwardFacts,
+    Contract,
+    Status,
+    SupplierFacts,
+)
 from services.contract.domain.errors import invalid
 from services.contract.domain.seed import DEMO_POLICY
 from services.contract.domain.terms import Milestone, describe
@@ -44,6 +52,14 @@ class Budget(Protocol):
     def relieve(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
+class Procurement(Protocol):
+    def supplier_on(self, **kwargs: Any) -> dict[str, Any]: ...
+
+
+class Payment(Protocol):
+    def get_matter_application(self, **kwargs: Any) -> dict[str, Any]: ...
+
+
 def today() -> date:
     return datetime.now(UTC).date()
 
@@ -57,7 +73,6 @@ def milestones_in(items: list[commands.MilestoneIn]) -> tuple[Milestone, ...]:
 
 
 def view(c: Contract) -> dict[str, Any]:
-    award = c.award
     return {
         "id": c.id,
         "no": c.no,
@@ -68,7 +83,7 @@ def view(c: Contract) -> dict[str, Any]:
         "status": c.status.value,
         "status_label": STATUS_LABELS[c.status],
         "status_reason": c.status_reason,
-        "basis": award.as_dict() if award else None,
+        "basis": c.basis.as_dict(),
         "budget_line_id": c.basis.budget_line_id,
         "supplier": {"id": c.supplier.id, "name": c.supplier.name, "credit_code": c.supplier.credit_code},
         "original_amount": money_str(c.original_amount),
@@ -90,30 +105,71 @@ def view(c: Contract) -> dict[str, Any]:
 
 
 # ── drafting ──
-def draft_contract(cmd: commands.DraftContract, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """Draft (起草登记) a contract on an award: the counterparty must be the awarded supplier, the amount at most
-    the award's, the milestones must add up to the amount; each refusal names its rule."""
+def supplier_on(procurement: Procurement, supplier_id: str, on: date) -> SupplierFacts:
+    """The counterparty as procurement's registry knows it on the day: name, code, its registrar (a party, so
+    the conflict matrix keeps them from approving this contract's payments), SME, standing then."""
+    s = procurement.supplier_on(supplier_id=supplier_id, on=on.isoformat())
+    return SupplierFacts(
+        s["id"], s["name"], s["credit_code"], s["registrar"], s["standing"], s.get("reason"), bool(s.get("sme"))
+    )
+
+
+def _matter_application(payment: Payment, application_id: str) -> ApplicationFacts:
+    """The approved matter application a contract without procurement stands on (payment's, in the caller's
+    data scope: another unit's is 404 there)."""
+    m = payment.get_matter_application(application_id=application_id)
+    return ApplicationFacts(
+        DocumentRef("matter_application", m["id"], m.get("no")),
+        m["status"],
+        m["unit"],
+        Decimal(m["amount"]),
+        m["budget_line_id"],
+    )
+
+
+def _basis_and_supplier(
+    cmd: commands.DraftContract, award: AwardFacts | None, procurement: Procurement, payment: Payment, on: date
+) -> tuple[AwardFacts | ApplicationFacts, SupplierFacts]:
+    if (cmd.award_id is None) == (cmd.matter_application_id is None):
+        raise invalid("contract_basis_missing", "award_id", "中标（成交）结果与事前申请须且只须填写一项")
+    if cmd.matter_application_id is not None:
+        if not is_document_id(cmd.matter_application_id):
+            raise not_found("matter_application", cmd.matter_application_id, "事前申请")
+        return _matter_application(payment, cmd.matter_application_id), supplier_on(procurement, cmd.supplier_id, on)
+    if award is None:
+        raise invalid("contract_basis_missing", "award_id", f"未收到中标（成交）结果 {cmd.award_id}")
+    if cmd.supplier_id != award.supplier_id:  # refused by the domain: not the awarded supplier
+        return award, SupplierFacts(cmd.supplier_id, cmd.supplier_id, "", "")
+    return award, supplier_on(procurement, cmd.supplier_id, on)
+
+
+def draft_contract(
+    cmd: commands.DraftContract, uow: ContractUnitOfWork, ctx: CallContext, procurement: Procurement, payment: Payment
+) -> dict[str, Any]:
+    """Draft (起草登记) a contract on an award, or on an approved matter application below the direct-contract
+    amount: the counterparty must be the awarded supplier and in good standing today (asked of procurement's
+    registry), the amount at most the award's (or the application's), the milestones must add up to the amount;
+    each refusal names its rule."""
     request = cmd.model_dump(mode="json")
     key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
+    on = today()
     with uow:
         if key and (stored := uow.recall(DRAFT_SCOPE, key, request)) is not None:
             return stored
-        found = uow.contracts.awards.get(ctx.org, cmd.award_id) if is_document_id(cmd.award_id) else None
-        if found is None:
-            raise invalid("contract_basis_missing", "award_id", f"未收到中标（成交）结果 {cmd.award_id}")
-        award, supplier_name, credit_code = found
-        supplier = (
-            SupplierFacts(award.supplier_id, supplier_name, credit_code, "")
-            if cmd.supplier_id == award.supplier_id
-            else SupplierFacts(cmd.supplier_id, cmd.supplier_id, "", "")  # refused below: not the awarded one
+        found = (
+            uow.contracts.awards.get(ctx.org, cmd.award_id) if cmd.award_id and is_document_id(cmd.award_id) else None
         )
+    basis, supplier = _basis_and_supplier(cmd, found[0] if found else None, procurement, payment, on)
+    with uow:
+        if key and (stored := uow.recall(DRAFT_SCOPE, key, request)) is not None:
+            return stored
         contract = Contract.register(
             document_id(ctx, ctx.idempotency_key),
-            uow.contracts.next_no(today().year),
+            uow.contracts.next_no(on.year),
             ctx.org,
             cmd.unit,
             cmd.title,
-            award,
+            basis,
             supplier,
             cmd.amount,
             cmd.start_date,
@@ -124,7 +180,7 @@ def draft_contract(cmd: commands.DraftContract, uow: ContractUnitOfWork, ctx: Ca
             POLICY,
             warranty_end=cmd.warranty_end,
             scope=cmd.scope,
-            on=today(),
+            on=on,
         )
         uow.contracts.add(contract)
         publish_events(uow, ctx, contract)
@@ -148,16 +204,20 @@ def submit_contract(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: Call
 
 # ── signing ──
 def sign_contract(
-    cmd: commands.SignContract, uow: ContractUnitOfWork, ctx: CallContext, budget: Budget
+    cmd: commands.SignContract, uow: ContractUnitOfWork, ctx: CallContext, budget: Budget, procurement: Procurement
 ) -> dict[str, Any]:
-    """Record the signing on `signed_on` (not before the award notice; only once approved), committing the
-    budget: the amount moves from the holder's pre-commitment to a commitment, any difference released."""
+    """Record the signing on `signed_on` (not before the award notice; only once approved; the supplier in good
+    standing that day, asked of procurement's registry), committing the budget: the amount moves from the
+    holder's pre-commitment to a commitment, any difference released."""
     with uow:
         c = _readable_contract(cmd.contract_id, uow, ctx)
-    if c.status is Status.SIGNED and c.signed_on == cmd.signed_on:
-        return _signed_view(c, uow)  # a retried signing: already done
+        if c.status is Status.SIGNED and c.signed_on == cmd.signed_on:
+            return {**view(c), "flags": uow.contracts.flags(c.id)}  # a retried signing: already done
     c.check_drafter(ctx.actor, "登记合同签订")
-    copy.deepcopy(c).sign(cmd.signed_on, POLICY, held=c.amount)  # refusals before any money moves
+    if c.status is not Status.APPROVED:
+        copy.deepcopy(c).sign(cmd.signed_on, POLICY, held=c.amount)  # not approved: refused, nothing asked
+    supplier = supplier_on(procurement, c.supplier.id, cmd.signed_on)
+    copy.deepcopy(c).sign(cmd.signed_on, POLICY, held=c.amount, supplier=supplier)  # refusals before money moves
     holder = c.basis.pre_commitment_holder
     budget.commit(
         budget_line_id=c.basis.budget_line_id,
@@ -174,18 +234,16 @@ def sign_contract(
     with uow:
         c = uow.contracts.get(c.id, for_update=True)
         if c.status is not Status.SIGNED:
-            _, flags = c.sign(cmd.signed_on, POLICY, held=c.amount + released_total)
+            _, flags = c.sign(cmd.signed_on, POLICY, held=c.amount + released_total, supplier=supplier)
             uow.contracts.save(c)
             flagged = [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in flags]
             uow.contracts.set_flags(c.id, flagged)
             publish_events(uow, ctx, c)
-            uow.commit()
-        return _signed_view(c, uow)
-
-
-def _signed_view(c: Contract, uow: ContractUnitOfWork) -> dict[str, Any]:
-    with uow:
-        return {**view(c), "flags": uow.contracts.flags(c.id)}
+        # Read in the same unit of work (one connection per signing: a nested one would double what the
+        # pool must hold at 8 concurrent signings).
+        result = {**view(c), "flags": uow.contracts.flags(c.id)}
+        uow.commit()
+    return result
 
 
 # ── reading ──
@@ -299,9 +357,36 @@ def _decide_amendment(
     publish_events(uow, CallContext.from_envelope(event), c, amendment)
 
 
+def on_payment_executed(event: Envelope, uow: ContractUnitOfWork) -> None:
+    """A payment against a contract (payment.payment_executed): added to what the contract has paid, once (the
+    payment's id is the key; a redelivery adds nothing). Payments of other documents are not ours."""
+    p = event.payload
+    contract_id = p.get("contract_id")
+    if not contract_id or not is_document_id(contract_id):
+        return
+    if uow.contracts.get(contract_id, for_update=True) is None:
+        raise LookupError(f"contract {contract_id} not found")  # retried, then parked by the inbox
+    uow.contracts.add_payment(
+        p["payment_id"],
+        contract_id,
+        p.get("milestone_no"),
+        Decimal(p["amount"]),
+        date.fromisoformat(p["executed_on"]),
+        p.get("no"),
+    )
+
+
+def on_unit_registered(event: Envelope, uow: ContractUnitOfWork) -> None:
+    """Unit names for the reports (names beside codes)."""
+    unit = event.payload["unit"]
+    uow.reports.upsert_unit(event.org, unit["code"], unit["name"], datetime.fromisoformat(event.occurred_at))
+
+
 EVENT_HANDLERS = with_desk_handlers(
     {
         "procurement.award_decided": [on_award_decided],
+        "payment.payment_executed": [on_payment_executed],
+        "org.unit_registered": [on_unit_registered],
         "approval.completed": [on_approval_completed],
         "approval.returned": [on_approval_ended_without_decision],
         "approval.withdrawn": [on_approval_ended_without_decision],

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
+from services.contract.adapters.execution_sql import ExecutionReports
 from services.contract.adapters.repository import ContractRepository
 
 # The documents whose desks contract keeps (ic_platform.desk): approvers read what reached their desk.
@@ -13,4 +14,5 @@ class ContractUnitOfWork(UnitOfWork):
         super().__enter__()
         self.contracts = ContractRepository(self.conn)
         self.desk = Desk(self.conn, DESK_DOCUMENTS)
+        self.reports = ExecutionReports(self.conn)
         return self

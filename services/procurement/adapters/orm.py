@@ -167,6 +167,9 @@ procurement_award = sa.Table(
     sa.Column("tender_id", sa.Uuid),
     sa.Column("justification", sa.Text),
     sa.Column("flags", JSONB, nullable=False, server_default="[]"),
+    # The contract signed on the award (heard from contract.signed): the purchase is contracted.
+    sa.Column("contract", JSONB),
+    sa.Column("contracted_on", sa.Date),
     _created(),
     # The supplier analysis (供应商信息表) reads awards by notice date, office-wide or per unit.
     sa.Index("procurement_award_by_notice", "org", "notice_date"),

@@ -443,6 +443,24 @@ class AwardRepository:
             )
         )
 
+    def mark_contracted(self, award_id: str, contract: dict[str, Any], signed_on: date) -> bool:
+        """The contract signed on the award (once: a redelivered contract.signed changes nothing)."""
+        w = orm.procurement_award
+        row = self.conn.execute(
+            sa.update(w)
+            .where(w.c.id == award_id, w.c.contract.is_(None))
+            .values(contract=contract, contracted_on=signed_on)
+            .returning(w.c.id)
+        ).first()
+        return row is not None
+
+    def contract_of(self, award_id: str) -> dict[str, Any] | None:
+        w = orm.procurement_award
+        row = self.conn.execute(sa.select(w.c.contract, w.c.contracted_on).where(w.c.id == award_id)).first()
+        if row is None or row.contract is None:
+            return None
+        return {"contract": row.contract, "contracted_on": row.contracted_on.isoformat()}
+
     def get(self, award_id: str) -> tuple[str, Award] | None:
         """(org, award)."""
         w = orm.procurement_award

@@ -142,6 +142,13 @@ class RegisterSupplier(Command):
     sme: bool = False
 
 
+class SupplierOn(Command):
+    """A supplier's standing on a day (asked by contract when a contract is drafted and signed)."""
+
+    supplier_id: Code
+    on: Day
+
+
 class ListSuppliers(Command):
     q: str | None = Field(default=None, max_length=100)
     page: PageNumber = 1

@@ -10,7 +10,7 @@ published. A `reserving` row left by a crash is finished by `redrive_reserving`.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -319,11 +319,15 @@ def get_application(app_id: str, uow: ProcurementUnitOfWork, ctx: CallContext) -
     with uow:
         app = load_application(uow, ctx, app_id)
         award = uow.awards.get(app.award_id) if app.award_id else None
+        contracted = uow.awards.contract_of(app.award_id) if app.award_id else None
         return {
             **view(app),
             "quotes": uow.applications.quotes(app.id),
             "tenders": uow.tenders.of_application(app.id),
             "award": sourcing.award_view(award[1], app) if award else None,
+            # 已签订合同: the contract signed on the award (heard from contract.signed), or null
+            "contract": contracted["contract"] if contracted else None,
+            "contracted_on": contracted["contracted_on"] if contracted else None,
         }
 
 
@@ -404,11 +408,21 @@ def on_approval_withdrawn(event: Envelope, uow: ProcurementUnitOfWork) -> None:
     uow.applications.save(app)
 
 
+def on_contract_signed(event: Envelope, uow: ProcurementUnitOfWork) -> None:
+    """The purchase is contracted: the contract signed on our award is kept with it (shown on the application).
+    A contract on a matter application (no procurement) names no award; an award we never made is not ours."""
+    award_id = event.payload.get("award_id")
+    if not award_id or uow.awards.get(award_id) is None:
+        return
+    uow.awards.mark_contracted(award_id, event.payload["document"], date.fromisoformat(event.payload["signed_on"]))
+
+
 EVENT_HANDLERS = with_desk_handlers(
     {
         "approval.completed": [on_approval_completed, method_change.on_approval_completed],
         "approval.returned": [on_approval_returned, method_change.on_approval_ended],
         "approval.withdrawn": [on_approval_withdrawn, method_change.on_approval_ended],
+        "contract.signed": [on_contract_signed],
     }
 )
 

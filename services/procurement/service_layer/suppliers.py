@@ -79,6 +79,27 @@ def get_supplier(supplier_id: str, uow: ProcurementUnitOfWork, ctx: CallContext)
     return supplier_view(s)
 
 
+def supplier_on(cmd: commands.SupplierOn, uow: ProcurementUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """What a contract needs of its counterparty on a day: name, code, the registrar (a party for the conflict
+    matrix), whether an SME, and the standing then (valid, suspended or blacklisted, with the reason)."""
+    with uow:
+        s = uow.suppliers.get(ctx.org, cmd.supplier_id) if is_document_id(cmd.supplier_id) else None
+    if s is None or ctx.actor is None:
+        raise not_found("supplier", cmd.supplier_id, "供应商")
+    standing, period = s.standing_on(cmd.on)
+    return {
+        "id": s.id,
+        "name": s.name,
+        "credit_code": s.credit_code,
+        "registrar": s.registrar,
+        "sme": s.sme,
+        "on": cmd.on.isoformat(),
+        "standing": standing.value,
+        "standing_label": STANDING_LABELS[standing],
+        "reason": period.reason if period else None,
+    }
+
+
 def list_suppliers(cmd: commands.ListSuppliers, uow: ProcurementUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     if ctx.actor is None:
         raise Forbidden("forbidden", "无权查看供应商库")

@@ -74,6 +74,9 @@ class FakeContracts:
             c.amendments = [copy.deepcopy(r["object"]) for r in self.amendment_rows(contract_id)]
         return c
 
+    def paid(self, contract_id) -> Decimal:
+        return self.paid_by.get(contract_id, Decimal("0.00")) if hasattr(self, "paid_by") else Decimal("0.00")
+
     def set_flags(self, contract_id, flags):
         self.flag_rows[contract_id] = flags
 
@@ -213,3 +216,39 @@ class FakeBudget:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+class FakeProcurement:
+    """procurement's supplier registry: every supplier valid unless listed in `standing` {id: (standing, reason)}."""
+
+    def __init__(self, standing: dict | None = None, registrar: str = "registrar"):
+        self.standing = standing or {}
+        self.registrar = registrar
+        self.asked: list[tuple[str, str]] = []
+
+    def supplier_on(self, supplier_id: str, on: str) -> dict:
+        self.asked.append((supplier_id, on))
+        standing, reason = self.standing.get(supplier_id, ("valid", None))
+        return {
+            "id": supplier_id,
+            "name": "新桥办公设备有限公司",
+            "credit_code": "91110108MA01ABCD2X",
+            "registrar": self.registrar,
+            "sme": False,
+            "standing": standing,
+            "reason": reason,
+        }
+
+
+class FakePayment:
+    """payment's matter applications: {id: view}."""
+
+    def __init__(self, applications: dict | None = None):
+        self.applications = applications or {}
+
+    def get_matter_application(self, application_id: str) -> dict:
+        from ic_platform.errors import not_found
+
+        if application_id not in self.applications:
+            raise not_found("matter_application", application_id, "事前申请")
+        return self.applications[application_id]

@@ -10,13 +10,15 @@ from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError, NotFound
 from ic_platform.identity import Viewer
 from services.contract.service_layer import changes, commands, handlers
-from tests.unit.contract.fakes import FakeBudget, FakeUnitOfWork
+from tests.unit.contract.fakes import FakeBudget, FakePayment, FakeProcurement, FakeUnitOfWork
 
 ORG = "xinqiao"
 AWARD = "6f5e4d3c-2b1a-4c0d-9e8f-7a6b5c4d3e2f"
 SUPPLIER = "7a6b5c4d-3e2f-4a1b-8c0d-9e8f7a6b5c4d"
 HOLDER = {"type": "matter_application", "id": "5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10", "no": "SQ-2026-000001"}
 CLERK = CallContext(org=ORG, actor="clerk", viewer=Viewer.of("clerk", "dzb", ["clerk"]))
+PROCUREMENT = FakeProcurement()
+PAYMENT = FakePayment()
 OTHER_CLERK = CallContext(org=ORG, actor="clerk_djb", viewer=Viewer.of("clerk_djb", "djb", ["clerk"]))
 
 
@@ -91,7 +93,7 @@ def hear(uow, event):
 
 
 def approved_contract(uow) -> dict:
-    c = handlers.draft_contract(draft_cmd(), uow, CLERK)
+    c = handlers.draft_contract(draft_cmd(), uow, CLERK, PROCUREMENT, PAYMENT)
     handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
     hear(uow, approval("approval.completed", c["document"]))
     return c
@@ -100,7 +102,7 @@ def approved_contract(uow) -> dict:
 def signed_contract(uow, budget=None) -> dict:
     c = approved_contract(uow)
     cmd = commands.SignContract.parse({"contract_id": c["id"], "signed_on": "2026-03-10"})
-    return handlers.sign_contract(cmd, uow, CLERK, budget or FakeBudget())
+    return handlers.sign_contract(cmd, uow, CLERK, budget or FakeBudget(), PROCUREMENT)
 
 
 def refusal(call) -> DomainError:
@@ -110,31 +112,33 @@ def refusal(call) -> DomainError:
 
 
 def test_drafting_on_the_award_stores_and_publishes_contract_drafted(uow):
-    c = handlers.draft_contract(draft_cmd(), uow, CLERK)
+    c = handlers.draft_contract(draft_cmd(), uow, CLERK, PROCUREMENT, PAYMENT)
     assert c["status"] == "draft" and c["supplier"]["name"] == "新桥办公设备有限公司"
     assert [m["amount"] for m in c["milestones"]] == ["10800.00", "25200.00"]
     assert uow.types()[-1] == "contract.drafted"
 
 
 def test_another_supplier_than_the_award_is_refused_and_nothing_is_stored(uow):
-    error = refusal(lambda: handlers.draft_contract(draft_cmd(supplier_id="someone-else"), uow, CLERK))
+    error = refusal(
+        lambda: handlers.draft_contract(draft_cmd(supplier_id="someone-else"), uow, CLERK, PROCUREMENT, PAYMENT)
+    )
     assert error.code == "contract_supplier_not_awarded"
     assert error.message.startswith("合同相对方须为中标（成交）供应商")
     assert uow.contracts.rows == {} and uow.published == []
 
 
 def test_an_amount_above_the_award_and_terms_not_adding_up_are_refused(uow):
-    assert refusal(lambda: handlers.draft_contract(draft_cmd(amount="36000.01"), uow, CLERK)).code == (
-        "contract_amount_exceeds_award"
-    )
+    assert refusal(
+        lambda: handlers.draft_contract(draft_cmd(amount="36000.01"), uow, CLERK, PROCUREMENT, PAYMENT)
+    ).code == ("contract_amount_exceeds_award")
     terms = [{"name": "全款", "condition": "on_acceptance", "amount": "30000.00"}]
-    assert refusal(lambda: handlers.draft_contract(draft_cmd(milestones=terms), uow, CLERK)).code == (
-        "terms_do_not_add_up"
-    )
+    assert refusal(
+        lambda: handlers.draft_contract(draft_cmd(milestones=terms), uow, CLERK, PROCUREMENT, PAYMENT)
+    ).code == ("terms_do_not_add_up")
 
 
 def test_an_award_not_heard_is_a_422_naming_award_id(uow):
-    error = refusal(lambda: handlers.draft_contract(draft_cmd(award_id=SUPPLIER), uow, CLERK))
+    error = refusal(lambda: handlers.draft_contract(draft_cmd(award_id=SUPPLIER), uow, CLERK, PROCUREMENT, PAYMENT))
     assert error.status == 422 and error.details["fields"][0]["field"] == "award_id"
 
 
@@ -142,13 +146,13 @@ def test_a_retried_key_answers_the_same_contract():
     u = FakeUnitOfWork()
     hear(u, award_event())
     keyed = CallContext(org=ORG, actor="clerk", idempotency_key="k1", viewer=CLERK.viewer)
-    first = handlers.draft_contract(draft_cmd(), u, keyed)
-    assert handlers.draft_contract(draft_cmd(), u, keyed) == first
+    first = handlers.draft_contract(draft_cmd(), u, keyed, PROCUREMENT, PAYMENT)
+    assert handlers.draft_contract(draft_cmd(), u, keyed, PROCUREMENT, PAYMENT) == first
     assert len(u.contracts.rows) == 1
 
 
 def test_submission_is_an_approval_request_with_routing(uow):
-    c = handlers.draft_contract(draft_cmd(), uow, CLERK)
+    c = handlers.draft_contract(draft_cmd(), uow, CLERK, PROCUREMENT, PAYMENT)
     handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
     submitted = uow.published[-1]
     assert submitted.type == "contract.submitted"
@@ -157,13 +161,18 @@ def test_submission_is_an_approval_request_with_routing(uow):
 
 def test_signing_before_approval_or_before_the_award_moves_no_money(uow):
     budget = FakeBudget()
-    c = handlers.draft_contract(draft_cmd(), uow, CLERK)
+    c = handlers.draft_contract(draft_cmd(), uow, CLERK, PROCUREMENT, PAYMENT)
     sign = commands.SignContract.parse({"contract_id": c["id"], "signed_on": "2026-03-10"})
-    assert refusal(lambda: handlers.sign_contract(sign, uow, CLERK, budget)).code == "contract_not_approved"
+    assert (
+        refusal(lambda: handlers.sign_contract(sign, uow, CLERK, budget, PROCUREMENT)).code == "contract_not_approved"
+    )
     handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
     hear(uow, approval("approval.completed", c["document"]))
     early = commands.SignContract.parse({"contract_id": c["id"], "signed_on": "2026-03-01"})
-    assert refusal(lambda: handlers.sign_contract(early, uow, CLERK, budget)).code == "contract_signed_before_award"
+    assert (
+        refusal(lambda: handlers.sign_contract(early, uow, CLERK, budget, PROCUREMENT)).code
+        == "contract_signed_before_award"
+    )
     assert budget.calls == []
 
 
@@ -184,14 +193,14 @@ def test_signing_commits_from_the_holder_and_releases_the_difference(uow):
     }
     # A retry after success repeats no budget move.
     again = commands.SignContract.parse({"contract_id": signed["id"], "signed_on": "2026-03-10"})
-    handlers.sign_contract(again, uow, CLERK, budget)
+    handlers.sign_contract(again, uow, CLERK, budget, PROCUREMENT)
     assert len(budget.calls) == 2
 
 
 def test_a_budget_refusal_leaves_the_contract_approved(uow):
     c = approved_contract(uow)
     cmd = commands.SignContract.parse({"contract_id": c["id"], "signed_on": "2026-03-10"})
-    assert refusal(lambda: handlers.sign_contract(cmd, uow, CLERK, FakeBudget(refuse="commit"))).code == (
+    assert refusal(lambda: handlers.sign_contract(cmd, uow, CLERK, FakeBudget(refuse="commit"), PROCUREMENT)).code == (
         "insufficient_funds"
     )
     assert uow.contracts.rows[c["id"]].status.value == "approved"
@@ -253,7 +262,7 @@ def test_termination_relieves_the_uncommitted_remainder(uow):
 
 
 def test_another_units_clerk_gets_not_found_and_an_empty_list(uow):
-    c = handlers.draft_contract(draft_cmd(), uow, CLERK)
+    c = handlers.draft_contract(draft_cmd(), uow, CLERK, PROCUREMENT, PAYMENT)
     with pytest.raises(NotFound):
         handlers.get_contract(commands.ContractId(contract_id=c["id"]), uow, OTHER_CLERK)
     with pytest.raises(NotFound):
@@ -269,10 +278,85 @@ def test_bad_input_names_the_field():
 
 
 def test_a_returned_contract_goes_back_as_a_new_round(uow):
-    c = handlers.draft_contract(draft_cmd(), uow, CLERK)
+    c = handlers.draft_contract(draft_cmd(), uow, CLERK, PROCUREMENT, PAYMENT)
     handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
     hear(uow, approval("approval.returned", c["document"]))
     assert uow.contracts.rows[c["id"]].status.value == "returned"
     again = handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
     assert again["status"] == "submitted" and again["round"] == 2
     assert uow.published[-1].type == "contract.resubmitted"
+
+
+MATTER_ID = "5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a11"
+
+
+def matter_payment(amount="45000.00", status="approved", unit="dzb") -> FakePayment:
+    view = {"id": MATTER_ID, "no": "SQ-2026-000009", "status": status, "unit": unit, "amount": amount}
+    return FakePayment({MATTER_ID: {**view, "budget_line_id": "L9"}})
+
+
+def direct_cmd(amount="40000.00", **kw):
+    return draft_cmd(award_id=None, matter_application_id=MATTER_ID, amount=amount, **kw)
+
+
+def test_a_contract_below_the_direct_amount_stands_on_the_approved_matter_application(uow):
+    c = handlers.draft_contract(direct_cmd(), uow, CLERK, PROCUREMENT, matter_payment())
+    assert c["basis"] == {
+        "type": "matter_application",
+        "application": {"type": "matter_application", "id": MATTER_ID, "no": "SQ-2026-000009"},
+        "amount": "45000.00",
+    }
+    assert c["budget_line_id"] == "L9"
+    handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
+    assert uow.published[-1].payload["routing"]["basis"] == "matter_application"
+    hear(uow, approval("approval.completed", c["document"]))
+    budget = FakeBudget()
+    sign = commands.SignContract.parse({"contract_id": c["id"], "signed_on": "2026-03-10"})
+    assert handlers.sign_contract(sign, uow, CLERK, budget, PROCUREMENT)["status"] == "signed"
+    commit = dict(budget.calls)["commit"]
+    assert (commit["budget_line_id"], commit["amount"], commit["from_document"]["id"]) == ("L9", "40000.00", MATTER_ID)
+    assert uow.published[-1].payload["award_id"] is None
+
+
+def test_without_procurement_at_or_above_the_direct_amount_is_refused(uow):
+    payment = matter_payment("80000.00")
+    error = refusal(lambda: handlers.draft_contract(direct_cmd("50000.00"), uow, CLERK, PROCUREMENT, payment))
+    assert error.code == "contract_requires_procurement" and error.details["limit"] == "50000.00"
+    assert uow.contracts.rows == {} and uow.published == []
+    unapproved = matter_payment(status="submitted")
+    assert refusal(lambda: handlers.draft_contract(direct_cmd(), uow, CLERK, PROCUREMENT, unapproved)).code == (
+        "application_not_approved"
+    )
+
+
+def test_the_basis_is_one_of_award_or_matter_application(uow):
+    both = draft_cmd(matter_application_id=MATTER_ID)
+    error = refusal(lambda: handlers.draft_contract(both, uow, CLERK, PROCUREMENT, matter_payment()))
+    assert (error.code, error.status) == ("contract_basis_missing", 422)
+    neither = draft_cmd(award_id=None)
+    assert refusal(lambda: handlers.draft_contract(neither, uow, CLERK, PROCUREMENT, PAYMENT)).status == 422
+
+
+def test_the_suppliers_registrar_is_a_party_of_the_signing_route(uow):
+    registry = FakeProcurement(registrar="finance1")
+    c = handlers.draft_contract(draft_cmd(), uow, CLERK, registry, PAYMENT)
+    assert registry.asked and registry.asked[0][0] == SUPPLIER
+    handlers.submit_contract(commands.ContractId(contract_id=c["id"]), uow, CLERK)
+    assert uow.published[-1].payload["parties"] == {
+        "drafter": "clerk",
+        "purchaser": "clerk",
+        "supplier_registrar": "finance1",
+    }
+
+
+def test_a_supplier_blacklisted_on_the_day_is_refused_at_drafting_and_at_signing(uow):
+    blacklisted = FakeProcurement({SUPPLIER: ("blacklisted", "提供虚假材料")})
+    error = refusal(lambda: handlers.draft_contract(draft_cmd(), uow, CLERK, blacklisted, PAYMENT))
+    assert error.code == "supplier_not_in_good_standing" and "提供虚假材料" in error.message
+    c = approved_contract(uow)
+    budget = FakeBudget()
+    sign = commands.SignContract.parse({"contract_id": c["id"], "signed_on": "2026-03-10"})
+    suspended = FakeProcurement({SUPPLIER: ("suspended", "合同履约纠纷")})
+    error = refusal(lambda: handlers.sign_contract(sign, uow, CLERK, budget, suspended))
+    assert error.code == "supplier_not_in_good_standing" and suspended.asked == [(SUPPLIER, "2026-03-10")]
+    assert budget.calls == [], "refused before any money moves"

@@ -124,6 +124,18 @@ class FakeAwards:
     def get(self, award_id):
         return self.rows.get(award_id)
 
+    contracts: dict
+
+    def mark_contracted(self, award_id, contract, signed_on) -> bool:
+        self.__dict__.setdefault("contracts", {})
+        if award_id in self.contracts:
+            return False
+        self.contracts[award_id] = {"contract": contract, "contracted_on": signed_on.isoformat()}
+        return True
+
+    def contract_of(self, award_id):
+        return self.__dict__.get("contracts", {}).get(award_id)
+
 
 class FakeSuppliers:
     def __init__(self):

@@ -243,6 +243,23 @@ def test_a_tender_runs_from_publication_through_bids_and_evaluation_to_the_award
     assert (award["supplier_id"], award["amount"], award["tender_id"]) == (ids[0], "20000.00", tender["id"])
     assert handlers.get_application(app["id"], uow, CLERK)["status"] == "awarded"
     assert "procurement.bids_evaluated" in uow.types() and uow.types()[-1] == "procurement.award_decided"
+    assert handlers.get_application(app["id"], uow, CLERK)["contract"] is None
+
+    # The contract signed on the award is heard (contract.signed), once: the purchase shows it is contracted.
+    document = {"type": "contract", "id": str(uuid.uuid4()), "no": "HT-2026-000001"}
+    for signed_on in (on, "2030-01-01"):  # a redelivery (or a stray later copy) changes nothing
+        signed = Envelope(
+            type="contract.signed",
+            org="xinqiao",
+            producer="contract",
+            payload={"document": document, "award_id": award["id"], "signed_on": signed_on},
+        )
+        with uow:
+            for handler in handlers.EVENT_HANDLERS["contract.signed"]:
+                handler(signed, uow)
+            uow.commit()
+    detail = handlers.get_application(app["id"], uow, CLERK)
+    assert (detail["contract"], detail["contracted_on"]) == (document, on)
 
 
 def test_a_supplier_with_a_bad_credit_code_is_refused_and_a_code_is_registered_once():
@@ -408,3 +425,22 @@ def test_a_suppliers_accounts_change_with_their_history_and_a_blacklisting_is_li
     lift = {"supplier_id": supplier_id, "on": on, "reason": "复核撤销"}
     view = suppliers.lift_supplier_standing(commands.LiftSupplierStanding.parse(lift), uow, finance)
     assert view["standing"] == "valid" and len(view["periods"]) == 1
+
+
+def test_a_suppliers_standing_is_answered_for_the_day_asked_with_its_registrar():
+    uow = FakeUnitOfWork()
+    supplier_id = register(uow, 1)
+    finance = CallContext(org="xinqiao", actor="finance", viewer=Viewer.of("finance", "czb", ["finance_reviewer"]))
+    body = {"supplier_id": supplier_id, "standing": "suspended", "reason": "履约纠纷", "starts_on": "2026-05-01"}
+    suppliers.set_supplier_standing(commands.SetSupplierStanding.parse(body), uow, finance)
+
+    def on(day):
+        return suppliers.supplier_on(commands.SupplierOn.parse({"supplier_id": supplier_id, "on": day}), uow, CLERK)
+
+    before, after = on("2026-04-30"), on("2026-05-01")
+    assert (before["standing"], before["reason"], before["registrar"]) == ("valid", None, CLERK.actor)
+    assert (after["standing"], after["reason"]) == ("suspended", "履约纠纷")
+    with pytest.raises(NotFound):
+        suppliers.supplier_on(
+            commands.SupplierOn.parse({"supplier_id": str(uuid.uuid4()), "on": "2026-05-01"}), uow, CLERK
+        )

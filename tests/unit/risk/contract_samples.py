@@ -22,6 +22,26 @@ MILESTONE = {
 }
 
 CONTRACT_PAYLOADS: dict[str, dict[str, Any]] = {
+    # payment's, as pinned (the provisional copy contract hears until payment lands its own sample)
+    "payment.payment_executed": {
+        "payment_id": "8f7e6d5c-4b3a-4c2d-9e1f-0a9b8c7d6e5f",
+        "no": "FK-2026-000001",
+        "unit": "dzb",
+        "budget_line_id": LINE,
+        "fiscal_year": 2026,
+        "economic_class": "30201",
+        "amount": "27000.00",
+        "basis": {"type": "contract_milestone", "id": CONTRACT["id"], "no": CONTRACT["no"]},
+        "contract_id": CONTRACT["id"],
+        "milestone_no": 1,
+        "supplier_id": SUPPLIER_ID,
+        "payee": {"name": "新桥办公设备有限公司", "credit_code": None, "account_no": "6222000000000001"},
+        "invoices": [{"key": "25442000000000000001", "number": "25442000000000000001", "amount": "27000.00"}],
+        "executed_on": "2026-04-20",
+        "reference": "BANK-20260420-1",
+        "executor": "cashier",
+        "approvers": ["head"],
+    },
     "procurement.award_decided": {
         "document": HOLDER,
         "award_id": AWARD_ID,
