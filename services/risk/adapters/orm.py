@@ -72,39 +72,7 @@ risk_warning = sa.Table(
     sa.UniqueConstraint("document_type", "document_id", "rule", name="risk_warning_once"),
 )
 
-# The facts the rules look back on. Spending documents as submitted (the split-purchase rule's history)...
-risk_spend = sa.Table(
-    "risk_spend",
-    metadata,
-    sa.Column("document_type", sa.Text, primary_key=True),
-    sa.Column("document_id", sa.Text, primary_key=True),
-    sa.Column("document_no", sa.Text),
-    sa.Column("org", sa.Text, nullable=False),
-    sa.Column("unit", sa.Text, nullable=False),
-    sa.Column("budget_line_id", sa.Text, nullable=False),
-    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
-    sa.Column("title", sa.Text, nullable=False, server_default=""),
-    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Index("risk_spend_by_line", "org", "unit", "budget_line_id", "submitted_at"),
-)
-
-# The split rule's running aggregate per unit and budget line (domain/rules.py, SplitTally): judging a new
-# spend reads this row, not the window's history. Its policy columns say what it was counted under.
-risk_split_tally = sa.Table(
-    "risk_split_tally",
-    metadata,
-    sa.Column("org", sa.Text, primary_key=True),
-    sa.Column("unit", sa.Text, primary_key=True),
-    sa.Column("budget_line_id", sa.Text, primary_key=True),
-    sa.Column("since", sa.DateTime(timezone=True)),
-    sa.Column("total", sa.Numeric(18, 2), nullable=False, server_default="0"),
-    sa.Column("count", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("oldest", sa.DateTime(timezone=True)),
-    sa.Column("newest", sa.DateTime(timezone=True)),
-    sa.Column("policy_threshold", sa.Text),
-    sa.Column("policy_min_part", sa.Text),
-    sa.Column("policy_window_s", sa.Float),
-)
+# The facts the rules look back on: the split rules' parts and day buckets are further down (splitting).
 
 # ...and the budget moves and threshold crossings of one story (correlation id): a crossing names no document,
 # the move that caused it does, and either may be heard first.
@@ -190,6 +158,60 @@ risk_award_tally = sa.Table(
     sa.Column("supplier_id", sa.Text, primary_key=True),
     sa.Column("total", sa.Numeric(18, 2), nullable=False),
     sa.Column("count", sa.Integer, nullable=False),
+)
+
+# ── splitting and thresholds (domain/splitting.py) ──
+# Every spending document heard, once per scope it counts in (unit, class:…, procurement, category:…,
+# supplier:…), whatever its amount: the parts the buckets are counted from, and the evidence's list.
+risk_split_part = sa.Table(
+    "risk_split_part",
+    metadata,
+    sa.Column("document_type", sa.Text, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("scope", sa.Text, primary_key=True),
+    sa.Column("document_no", sa.Text),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("budget_line_id", sa.Text),
+    sa.Index("risk_split_part_by_day", "org", "unit", "scope", "day", "at"),
+)
+# Running sums per (unit, scope, band of amounts counted, office day): what a judgement reads.
+risk_split_bucket = sa.Table(
+    "risk_split_bucket",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("scope", sa.Text, primary_key=True),
+    sa.Column("band", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("total", sa.Numeric(18, 2), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+# The bands whose buckets exist for a (unit, scope): a band not yet counted is counted once from the parts.
+risk_split_band = sa.Table(
+    "risk_split_band",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("scope", sa.Text, primary_key=True),
+    sa.Column("band", sa.Text, primary_key=True),
+    sa.Column("low", sa.Numeric(18, 2), nullable=False),
+    sa.Column("high", sa.Numeric(18, 2), nullable=False),
+)
+# The strongest procurement method seen per need (method downgrade).
+risk_need_method = sa.Table(
+    "risk_need_method",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("need", sa.Text, primary_key=True),
+    sa.Column("method", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
 )
 
 platform = platform_tables(metadata)
