@@ -8,7 +8,16 @@ from ic_platform.desk import with_desk_handlers
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.risk.service_layer import assessment, chain, commands, handlers, rule_book, splitting, warnings
+from services.risk.service_layer import (
+    assessment,
+    chain,
+    commands,
+    handlers,
+    payments,
+    rule_book,
+    splitting,
+    warnings,
+)
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 
@@ -31,6 +40,7 @@ class RiskService(PlatformService):
                 warnings.EVENT_HANDLERS,
                 chain.EVENT_HANDLERS,
                 splitting.EVENT_HANDLERS,
+                payments.EVENT_HANDLERS,
                 assessment.EVENT_HANDLERS,
             ),
             owners_from=catalogue.approval_requests(),

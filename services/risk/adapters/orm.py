@@ -214,6 +214,90 @@ risk_need_method = sa.Table(
     sa.Column("document_no", sa.Text),
 )
 
+# ── payments against the chain (domain/payments.py), one row per key ──
+# Each contract's terms as contract.drafted/signed/amended/terminated said, and what was paid on it.
+risk_pay_contract = sa.Table(
+    "risk_pay_contract",
+    metadata,
+    sa.Column("contract_id", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("supplier_id", sa.Text, nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("original_amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("signed_on", sa.Date),
+    sa.Column("start_date", sa.Date),
+    sa.Column("end_date", sa.Date),
+    sa.Column("milestones", JSONB, nullable=False, server_default="{}"),
+    sa.Column("amendments", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("paid", sa.Numeric(18, 2), nullable=False, server_default="0"),
+    sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+# The latest acceptance per (contract, milestone); milestone 0 is "the contract" (any passed acceptance).
+risk_pay_acceptance = sa.Table(
+    "risk_pay_acceptance",
+    metadata,
+    sa.Column("contract_id", sa.Text, primary_key=True),
+    sa.Column("milestone_no", sa.Integer, primary_key=True),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("accepted_on", sa.Date, nullable=False),
+)
+# Suppliers' registered credit codes, and the latest change that gave each account to a supplier.
+risk_supplier = sa.Table(
+    "risk_supplier",
+    metadata,
+    sa.Column("supplier_id", sa.Text, primary_key=True),
+    sa.Column("credit_code", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+)
+risk_supplier_account = sa.Table(
+    "risk_supplier_account",
+    metadata,
+    sa.Column("supplier_id", sa.Text, primary_key=True),
+    sa.Column("account_no", sa.Text, primary_key=True),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("change", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+# The first payment per (supplier, normalised invoice, amount): a second one is a duplicate.
+risk_invoice_use = sa.Table(
+    "risk_invoice_use",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("supplier_key", sa.Text, primary_key=True),
+    sa.Column("invoice_key", sa.Text, primary_key=True),
+    sa.Column("amount", sa.Numeric(18, 2), primary_key=True),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("on", sa.Date, nullable=False),
+)
+# Payments per (supplier, amount, day): the near-duplicate rule reads those of the same supplier and amount
+# within its days (an indexed range), never the supplier's history.
+risk_payment_seen = sa.Table(
+    "risk_payment_seen",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("supplier_key", sa.Text, primary_key=True),
+    sa.Column("amount", sa.Numeric(18, 2), primary_key=True),
+    sa.Column("on", sa.Date, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("invoice_numbers", JSONB, nullable=False, server_default="[]"),
+)
+# Matter applications' amounts (a claim is compared with its application).
+risk_application_amount = sa.Table(
+    "risk_application_amount",
+    metadata,
+    sa.Column("application_id", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+)
+
 platform = platform_tables(metadata)
 # Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.
 desk = desk_tables(metadata)

@@ -134,13 +134,13 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
             Rule.SPLIT_PURCHASE,
             "疑似拆分采购（化整为零）",
             Severity.HIGH,
-            "同一单位在 window_days 个日历日内（含当日）、跨其全部预算指标提交的事前申请（采购申请另计），"
-            "单笔均不低于 min_part 元且低于 threshold 元（审批/政府采购限额），至少两笔，合计却达到 threshold 元："
-            "预警提在窗口最后一日中最晚听到的那笔上，依据列出其他各笔。迟到的一笔还补判其后窗口内的各日。"
-            "被驳回、作废的申请不再计入。",
+            "同一单位在同一预算指标上 window_days 个日历日内（含当日）提交的事前申请，单笔均不低于 min_part 元且低于"
+            " threshold 元（审批/政府采购限额），至少两笔，合计却达到 threshold 元：预警提在窗口最后一日中最晚听到的"
+            "那笔上，依据列出其他各笔。迟到的一笔还补判其后窗口内的各日。被驳回、作废的申请不再计入。"
+            "跨指标的见 split_across_lines。",
             {
                 "unit": "单位",
-                "scope": "汇总范围（unit 全部指标的事前申请 / procurement 采购申请）",
+                "scope": "汇总范围（line 同一预算指标）",
                 "scope_key": "汇总范围键",
                 "scope_label": "汇总范围说明",
                 "budget_lines": "涉及的预算指标",
@@ -299,9 +299,9 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
 
 def _more_rules() -> None:
     """The rules of the chain's later links, each defined beside its code (domain/splitting.py, …)."""
-    from services.risk.domain import splitting
+    from services.risk.domain import payments, splitting
 
-    for module in (splitting,):
+    for module in (splitting, payments):
         RULE_BOOK.update({d.rule: d for d in module.definitions()})
 
 

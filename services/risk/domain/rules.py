@@ -34,9 +34,19 @@ class Rule(StrEnum):
     JUST_BELOW_THRESHOLD = "just_below_threshold"  # 采购金额略低于采购方式限额
     SUPPLIER_CONCENTRATION = "supplier_concentration"  # 供应商集中度过高
     # splitting and thresholds (domain/splitting.py)
+    SPLIT_ACROSS_LINES = "split_across_lines"  # 疑似跨指标拆分采购
     SPLIT_SMALL_PARTS = "split_small_parts"  # 疑似化整为零（多笔小额）
     JUST_BELOW_APPROVAL_THRESHOLD = "just_below_approval_threshold"  # 申请金额略低于审批限额
     METHOD_DOWNGRADE = "method_downgrade"  # 采购方式降级
+    # payments (domain/payments.py)
+    PAYMENT_BEYOND_CONTRACT = "payment_beyond_contract"  # 付款超过合同金额
+    PAYMENT_BEFORE_ACCEPTANCE = "payment_before_acceptance"  # 验收前付款
+    PAYMENT_BEFORE_SIGNING = "payment_before_signing"  # 合同签订前付款
+    PAYEE_NOT_SUPPLIER = "payee_not_supplier"  # 收款人不是合同供应商
+    BANK_ACCOUNT_RECENTLY_CHANGED = "bank_account_recently_changed"  # 付款至新近变更的银行账户
+    DUPLICATE_PAYMENT = "duplicate_payment"  # 重复付款
+    NEAR_DUPLICATE_PAYMENT = "near_duplicate_payment"  # 疑似重复付款
+    CLAIM_ABOVE_APPLICATION = "claim_above_application"  # 报销远超事前申请
 
 
 RULE_LABELS = {
@@ -48,9 +58,18 @@ RULE_LABELS = {
     Rule.CONTRACT_SIGNED_BEFORE_AWARD: "合同签订早于中标通知",
     Rule.JUST_BELOW_THRESHOLD: "采购金额略低于采购方式限额",
     Rule.SUPPLIER_CONCENTRATION: "供应商集中度过高",
+    Rule.SPLIT_ACROSS_LINES: "疑似跨指标拆分采购",
     Rule.SPLIT_SMALL_PARTS: "疑似化整为零（多笔小额）",
     Rule.JUST_BELOW_APPROVAL_THRESHOLD: "申请金额略低于审批限额",
     Rule.METHOD_DOWNGRADE: "采购方式降级",
+    Rule.PAYMENT_BEYOND_CONTRACT: "付款超过合同金额",
+    Rule.PAYMENT_BEFORE_ACCEPTANCE: "验收前付款",
+    Rule.PAYMENT_BEFORE_SIGNING: "合同签订前付款",
+    Rule.PAYEE_NOT_SUPPLIER: "收款人不是合同供应商",
+    Rule.BANK_ACCOUNT_RECENTLY_CHANGED: "付款至新近变更的银行账户",
+    Rule.DUPLICATE_PAYMENT: "重复付款",
+    Rule.NEAR_DUPLICATE_PAYMENT: "疑似重复付款",
+    Rule.CLAIM_ABOVE_APPLICATION: "报销远超事前申请",
 }
 
 

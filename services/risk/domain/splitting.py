@@ -45,6 +45,7 @@ class Scope:
 
 
 SCOPE_LABELS = {
+    "line": "本单位同一预算指标上的事前申请",
     "unit": "本单位全部预算指标上的事前申请",
     "class": "同一经济分类的事前申请",
     "procurement": "本单位的采购申请",
@@ -53,15 +54,29 @@ SCOPE_LABELS = {
 }
 
 
+SCOPE_RULES = {
+    "line": Rule.SPLIT_PURCHASE,
+    "unit": Rule.SPLIT_ACROSS_LINES,
+    "procurement": Rule.SPLIT_ACROSS_LINES,
+    "class": Rule.SPLIT_SMALL_PARTS,
+    "category": Rule.SPLIT_SMALL_PARTS,
+    "supplier": Rule.SPLIT_SMALL_PARTS,
+}
+
+
 def scope(key: str) -> Scope:
     kind = key.split(":", 1)[0]
-    rule = Rule.SPLIT_PURCHASE if kind in ("unit", "procurement") else Rule.SPLIT_SMALL_PARTS
-    return Scope(key, rule, SCOPE_LABELS[kind])
+    return Scope(key, SCOPE_RULES[kind], SCOPE_LABELS[kind])
 
 
-def matter_scopes(economic_class: str | None) -> list[Scope]:
-    """A matter application (事前申请) counts towards its unit across all lines, and its economic class."""
-    return [scope("unit"), *([scope(f"class:{economic_class}")] if economic_class else [])]
+def matter_scopes(budget_line_id: str, economic_class: str | None) -> list[Scope]:
+    """A matter application (事前申请) counts on its line, across all its unit's lines, and in its economic
+    class. In this order: a part warned in one scope is not warned again by the next (one split, one warning)."""
+    return [
+        scope(f"line:{budget_line_id}"),
+        scope("unit"),
+        *([scope(f"class:{economic_class}")] if economic_class else []),
+    ]
 
 
 def procurement_scopes(category: str | None) -> list[Scope]:
@@ -124,10 +139,11 @@ class SplitPolicy:
 
     @classmethod
     def of(cls, rule: Rule, values: Mapping[str, str]) -> SplitPolicy:
-        """From the rule book's parameters in force: split_purchase (threshold, min_part, window_days; two parts
-        make a split) or split_small_parts (threshold, window_days, min_parts; parts of any amount)."""
+        """From the rule book's parameters in force: split_purchase and split_across_lines (threshold, min_part,
+        window_days; two parts make a split) or split_small_parts (threshold, window_days, min_parts; parts of
+        any amount)."""
         window = max(1, int(Decimal(values["window_days"])))
-        if rule is Rule.SPLIT_PURCHASE:
+        if rule is not Rule.SPLIT_SMALL_PARTS:
             return cls(Decimal(values["threshold"]), Decimal(values["min_part"]), window, 2)
         return cls(Decimal(values["threshold"]), Decimal("0.01"), window, int(Decimal(values["min_parts"])))
 
@@ -166,6 +182,13 @@ def completed_by(late: Part, buckets: Mapping[date, Bucket], policy: SplitPolicy
     return days
 
 
+SPLIT_LABELS = {
+    Rule.SPLIT_PURCHASE: "疑似拆分采购（化整为零）",
+    Rule.SPLIT_ACROSS_LINES: "疑似跨指标拆分采购",
+    Rule.SPLIT_SMALL_PARTS: "疑似化整为零（多笔小额）",
+}
+
+
 def split_warning(
     part: Part,
     where: Scope,
@@ -184,8 +207,7 @@ def split_warning(
     if others_count > len(others):
         named = f"{named} 等 {others_count} 笔"
     lines = sorted({p.budget_line_id for p in (part, *others) if p.budget_line_id})
-    small = where.rule is Rule.SPLIT_SMALL_PARTS
-    label = "疑似化整为零（多笔小额）" if small else "疑似拆分采购（化整为零）"
+    label = SPLIT_LABELS[where.rule]
     message = (
         f"{label}：{where.label}在 {policy.window_days} 天内共 {window.count} 笔，单笔均低于 "
         f"{policy.threshold:,.2f} 元，合计 {window.total:,.2f} 元已达到审批/采购限额。其他单据：{named}"
@@ -195,7 +217,7 @@ def split_warning(
     return WarningDraft(
         part.document,
         where.rule,
-        Severity.MEDIUM if small else Severity.HIGH,
+        Severity.HIGH if where.rule is Rule.SPLIT_PURCHASE else Severity.MEDIUM,
         message,
         {
             "unit": part.unit,
@@ -315,6 +337,12 @@ def method_downgrade(
 
 
 # ── the rule book's entries (domain/rule_book.py adds them) ──
+def _consistent(values: dict[str, str]) -> str | None:
+    if Decimal(values["min_part"]) >= Decimal(values["threshold"]):
+        return "计入的最小金额（min_part）须小于限额（threshold）"
+    return None
+
+
 def definitions() -> tuple:
     from services.risk.domain.rule_book import Parameter, RuleDefinition
 
@@ -337,6 +365,23 @@ def definitions() -> tuple:
     )
     return (
         RuleDefinition(
+            Rule.SPLIT_ACROSS_LINES,
+            "疑似跨指标拆分采购",
+            Severity.MEDIUM,
+            "同一单位在 window_days 个日历日内（含当日）跨其全部预算指标提交的事前申请（采购申请另计），单笔均不低于"
+            " min_part 元且低于 threshold 元，至少两笔，合计达到 threshold 元，而同一指标上的拆分规则（split_purchase）"
+            "未就本笔预警：预警提在窗口最后一日中最晚听到的那笔上。迟到的一笔还补判其后窗口内的各日。",
+            {**split_evidence, "scope": "汇总范围（unit 全部指标的事前申请 / procurement 采购申请）"},
+            (
+                Parameter(
+                    "threshold", "限额（元）：合计达到即疑似拆分", "money", "50000.00", "IC_RISK_ACROSS_LINES_THRESHOLD"
+                ),
+                Parameter("min_part", "计入的最小金额（元）", "money", "5000.00", "IC_RISK_ACROSS_LINES_MIN_PART"),
+                Parameter("window_days", "回看窗口（日历日，含当日）", "days", "30"),
+            ),
+            _consistent,
+        ),
+        RuleDefinition(
             Rule.SPLIT_SMALL_PARTS,
             "疑似化整为零（多笔小额）",
             Severity.MEDIUM,
@@ -345,7 +390,13 @@ def definitions() -> tuple:
             "合计达到 threshold 元：预警提在窗口最后一日中最晚听到的那笔上。迟到的一笔还补判其后窗口内的各日。",
             split_evidence,
             (
-                Parameter("threshold", "限额（元）：合计达到即疑似化整为零", "money", "50000.00"),
+                Parameter(
+                    "threshold",
+                    "限额（元）：合计达到即疑似化整为零",
+                    "money",
+                    "50000.00",
+                    "IC_RISK_SMALL_PARTS_THRESHOLD",
+                ),
                 Parameter("min_parts", "最少笔数（含本笔）", "count", "5"),
                 Parameter("window_days", "回看窗口（日历日，含当日）", "days", "30"),
             ),

@@ -55,6 +55,8 @@ def _part(event: Envelope, amount: Any = None) -> Part:
 
 
 def judge_parts(event: Envelope, uow: RiskUnitOfWork, part: Part, scopes: list[Scope]) -> None:
+    """Each scope in turn; a part warned in one scope is not warned by the next (one split, one warning)."""
+    warned, completed = False, set()
     for where in scopes:
         policy = SplitPolicy.of(where.rule, _in_force(uow, event, where.rule))
         key = (event.org, part.unit, where.key)
@@ -65,23 +67,27 @@ def judge_parts(event: Envelope, uow: RiskUnitOfWork, part: Part, scopes: list[S
             uow.splits.add_to_bucket(*key, policy.band, part.day, part.amount)
         last = part.day + timedelta(days=policy.window_days - 1)
         buckets = uow.splits.buckets(*key, policy.band, policy.first_day(part.day), last)
-        _warn(event, uow, key, where, policy, part, buckets, None)
+        if not warned:
+            warned = _warn(event, uow, key, where, policy, part, buckets, None)
         for day in completed_by(part, buckets, policy):
             latest = uow.splits.latest_on(*key, policy, day)
-            if latest is not None:
-                _warn(event, uow, key, where, policy, latest, buckets, part)
+            if latest is not None and latest.document.id not in completed:
+                if _warn(event, uow, key, where, policy, latest, buckets, part):
+                    completed.add(latest.document.id)
 
 
-def _warn(event, uow, key, where, policy, part, buckets, late) -> None:  # noqa: ANN001
+def _warn(event, uow, key, where, policy, part, buckets, late) -> bool:  # noqa: ANN001
     window = window_of(buckets, part.day, policy)
     if not policy.counts(part.amount) or not policy.meets(window.total, window.count):
-        return
+        return False
     others = uow.splits.latest_parts(*key, policy, policy.first_day(part.day), part.day, part.document, EVIDENCE_PARTS)
     _raise(uow, event, split_warning(part, where, policy, window, others, late))
+    return True
 
 
 def on_matter_submitted(event: Envelope, uow: RiskUnitOfWork) -> None:
-    judge_parts(event, uow, _part(event), matter_scopes(event.payload.get("economic_class")))
+    p = event.payload
+    judge_parts(event, uow, _part(event), matter_scopes(p["budget_line_id"], p.get("economic_class")))
 
 
 def on_procurement_submitted(event: Envelope, uow: RiskUnitOfWork) -> None:

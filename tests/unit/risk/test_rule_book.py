@@ -28,6 +28,11 @@ WITHOUT_PARAMETERS = {
     Rule.CONTRACT_WITHOUT_PROCUREMENT,
     Rule.CONTRACT_SIGNED_BEFORE_AWARD,
     Rule.METHOD_DOWNGRADE,
+    Rule.PAYMENT_BEYOND_CONTRACT,
+    Rule.PAYMENT_BEFORE_ACCEPTANCE,
+    Rule.PAYMENT_BEFORE_SIGNING,
+    Rule.PAYEE_NOT_SUPPLIER,
+    Rule.DUPLICATE_PAYMENT,
 }
 
 
@@ -55,7 +60,7 @@ def test_a_split_warning_has_the_books_severity_and_documented_evidence():
     latest = Part(DOC, "dzb", Decimal("20000.00"), at, "", "L1")
     other = Part(DocumentRef("matter_application", "a0", "SQ-0"), "dzb", Decimal("40000.00"), at, "", "L1")
     policy = SplitPolicy.of(Rule.SPLIT_PURCHASE, SPLIT.defaults())
-    draft = split_warning(latest, scope("unit"), policy, Bucket(Decimal("60000.00"), 2), [other])
+    draft = split_warning(latest, scope("line:L1"), policy, Bucket(Decimal("60000.00"), 2), [other])
     assert draft.severity is SPLIT.severity and draft.rule is SPLIT.rule
     assert set(draft.evidence) == set(SPLIT.evidence)
 

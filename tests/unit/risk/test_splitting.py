@@ -76,8 +76,10 @@ def matter(n: int, amount: str, at: datetime, *, line: str = "L1", unit: str = "
 
 
 def hear(uow: FakeUow, event: Envelope) -> None:
+    """The split rules judged in the submission's assessment (the other modules' rules have tests of their own)."""
     for _, judge in assessment.submission_rules(event.type):
-        judge(event, uow)
+        if judge.__module__ == splitting.__name__:
+            judge(event, uow)
 
 
 # ── domain ──
@@ -92,12 +94,15 @@ def part(n: int, amount: str, day: int, line: str = "L1") -> Part:
 def test_a_window_reaching_the_threshold_warns_with_the_figures_and_the_other_parts():
     p, others = part(3, "20000.00", 2, "L2"), [part(1, "20000.00", 0), part(2, "20000.00", 1)]
     draft = split_warning(p, scope("unit"), policy_of(), Bucket(Decimal("60000.00"), 3), others)
-    assert (draft.rule, draft.severity, draft.document) == (Rule.SPLIT_PURCHASE, Severity.HIGH, p.document)
+    assert (draft.rule, draft.severity, draft.document) == (Rule.SPLIT_ACROSS_LINES, Severity.MEDIUM, p.document)
     assert draft.evidence["budget_lines"] == ["L1", "L2"] and draft.evidence["total"] == "60000.00"
     assert draft.evidence["count"] == 3 and draft.evidence["others_count"] == 2
     assert [o["document"]["no"] for o in draft.evidence["others"]] == ["SQ-1", "SQ-2"]
-    assert set(draft.evidence) == set(RULE_BOOK[Rule.SPLIT_PURCHASE].evidence)
-    assert "化整为零" in draft.message and "60,000.00" in draft.message
+    assert set(draft.evidence) == set(RULE_BOOK[Rule.SPLIT_ACROSS_LINES].evidence)
+    assert "跨指标" in draft.message and "60,000.00" in draft.message
+    on_line = split_warning(p, scope("line:L2"), policy_of(), Bucket(Decimal("60000.00"), 3), others)
+    assert (on_line.rule, on_line.severity) == (Rule.SPLIT_PURCHASE, Severity.HIGH) and "化整为零" in on_line.message
+    assert set(on_line.evidence) == set(RULE_BOOK[Rule.SPLIT_PURCHASE].evidence)
 
 
 def test_below_the_threshold_or_a_single_part_or_a_large_part_does_not_warn():
@@ -163,9 +168,17 @@ def test_two_lines_of_one_unit_now_add_up():
     uow = FakeUow()
     hear(uow, matter(1, "30000.00", T0, line="L1"))
     hear(uow, matter(2, "30000.00", T0 + timedelta(days=3), line="L2"))
-    warned = uow.of(Rule.SPLIT_PURCHASE)
+    warned = uow.of(Rule.SPLIT_ACROSS_LINES)
     assert list(warned) == ["m2"] and warned["m2"].evidence["budget_lines"] == ["L1", "L2"]
     assert warned["m2"].evidence["others"][0]["document"]["no"] == "SQ-2026-000001"
+    assert not uow.of(Rule.SPLIT_PURCHASE)
+
+
+def test_a_split_on_one_line_is_warned_once_by_the_line_rule():
+    uow = FakeUow()
+    hear(uow, matter(1, "30000.00", T0))
+    hear(uow, matter(2, "30000.00", T0 + timedelta(days=3)))
+    assert list(uow.of(Rule.SPLIT_PURCHASE)) == ["m2"] and not uow.of(Rule.SPLIT_ACROSS_LINES)
 
 
 def test_many_small_parts_of_one_economic_class_warn_and_petty_ones_elsewhere_do_not():
@@ -175,7 +188,7 @@ def test_many_small_parts_of_one_economic_class_warn_and_petty_ones_elsewhere_do
     small = uow.of(Rule.SPLIT_SMALL_PARTS)
     assert sorted(small) == ["m11"]  # 11 × 4,800 = 52,800 ≥ 50,000 only with the eleventh
     assert small["m11"].evidence["count"] == 11 and small["m11"].evidence["scope_key"] == "class:30201"
-    assert not uow.of(Rule.SPLIT_PURCHASE)  # each under 5,000: not a split across lines
+    assert not uow.of(Rule.SPLIT_PURCHASE) and not uow.of(Rule.SPLIT_ACROSS_LINES)  # each under 5,000
     other = FakeUow()
     for n in range(1, 12):
         hear(other, matter(n, "4800.00", T0 + timedelta(days=n)))  # no class named
@@ -212,7 +225,7 @@ def test_a_rejected_part_no_longer_counts():
         Envelope(type="payment.matter_application_rejected", payload=rejected, org="x", producer="p"), uow
     )
     hear(uow, matter(2, "30000.00", T0 + timedelta(days=1)))
-    assert not uow.of(Rule.SPLIT_PURCHASE)
+    assert not uow.of(Rule.SPLIT_PURCHASE) and not uow.of(Rule.SPLIT_ACROSS_LINES)
 
 
 def test_the_last_part_heard_first_is_warned_when_the_earlier_ones_arrive():
@@ -235,7 +248,7 @@ def test_judging_reads_the_same_few_rows_however_long_the_history():
         hear(uow, matter(10**6, "1.00", T0 + timedelta(days=60), ec="30201"))
         return uow.splits.rows_read
 
-    assert rows_for_one_more(6000) == rows_for_one_more(600) <= 30  # at most a bucket per day of the window
+    assert rows_for_one_more(2000) == rows_for_one_more(200) <= 30  # at most a bucket per day of the window
 
 
 def test_the_band_is_counted_afresh_once_when_the_parameters_change(monkeypatch):
@@ -272,7 +285,8 @@ def test_procurement_submissions_judge_the_method_against_the_need():
     assert list(uow.of(Rule.METHOD_DOWNGRADE)) == ["p2"]
 
 
-# ── out of order: whatever the order, every day whose final window holds a split has a warned part ──
+# ── out of order: whatever the order, every day whose final window (all lines) holds a split has a warned part
+# (by the line's rule or the all-lines one), and no other day has one ──
 PARTS = st.lists(
     st.tuples(
         st.sampled_from(["3000.00", "5000.00", "12000.00", "20000.00", "30000.00", "49999.99", "60000.00"]),
@@ -297,7 +311,8 @@ def test_any_order_warns_every_day_whose_window_holds_a_split(parts, rnd):
     buckets: dict[date, Bucket] = {}
     for p in counted:
         buckets[p.day] = buckets.get(p.day, Bucket()).plus(Bucket(p.amount, 1))
-    warned_days = {p.day for p in counted if p.document.id in uow.of(Rule.SPLIT_PURCHASE)}
+    warned = {**uow.of(Rule.SPLIT_PURCHASE), **uow.of(Rule.SPLIT_ACROSS_LINES)}
+    warned_days = {p.day for p in counted if p.document.id in warned}
     for day in buckets:
         w = window_of(buckets, day, policy)
         assert policy.meets(w.total, w.count) == (day in warned_days), day

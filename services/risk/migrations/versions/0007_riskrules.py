@@ -7,6 +7,7 @@ Revises: 0006
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0007_riskrules"
 down_revision = "0006"
@@ -62,17 +63,93 @@ def upgrade() -> None:
         sa.Column("document_no", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("org", "need"),
     )
-    # The matter applications heard so far become parts of their unit's all-lines scope (buckets are counted
-    # from them on first use); the per-line tally is no longer read.
-    op.execute(
-        """
-        INSERT INTO risk_split_part (document_type, document_id, scope, document_no, org, unit, day, at, amount,
-                                     title, budget_line_id)
-        SELECT document_type, document_id, 'unit', document_no, org, unit,
-               (submitted_at AT TIME ZONE 'Asia/Shanghai')::date, submitted_at, amount, title, budget_line_id
-        FROM risk_spend
-        """
+    op.create_table(
+        "risk_pay_contract",
+        sa.Column("contract_id", sa.Text(), nullable=False),
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("document_no", sa.Text(), nullable=True),
+        sa.Column("unit", sa.Text(), nullable=False),
+        sa.Column("supplier_id", sa.Text(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("original_amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("signed_on", sa.Date(), nullable=True),
+        sa.Column("start_date", sa.Date(), nullable=True),
+        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("milestones", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False),
+        sa.Column("amendments", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("paid", sa.Numeric(precision=18, scale=2), server_default="0", nullable=False),
+        sa.Column("closed", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.PrimaryKeyConstraint("contract_id"),
     )
+    op.create_table(
+        "risk_pay_acceptance",
+        sa.Column("contract_id", sa.Text(), nullable=False),
+        sa.Column("milestone_no", sa.Integer(), nullable=False),
+        sa.Column("result", sa.Text(), nullable=False),
+        sa.Column("accepted_on", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("contract_id", "milestone_no"),
+    )
+    op.create_table(
+        "risk_supplier",
+        sa.Column("supplier_id", sa.Text(), nullable=False),
+        sa.Column("credit_code", sa.Text(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("supplier_id"),
+    )
+    op.create_table(
+        "risk_supplier_account",
+        sa.Column("supplier_id", sa.Text(), nullable=False),
+        sa.Column("account_no", sa.Text(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("change", sa.Text(), nullable=False),
+        sa.Column("changed_by", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("supplier_id", "account_no"),
+    )
+    op.create_table(
+        "risk_invoice_use",
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("supplier_key", sa.Text(), nullable=False),
+        sa.Column("invoice_key", sa.Text(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("document_type", sa.Text(), nullable=False),
+        sa.Column("document_id", sa.Text(), nullable=False),
+        sa.Column("document_no", sa.Text(), nullable=True),
+        sa.Column("on", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("org", "supplier_key", "invoice_key", "amount"),
+    )
+    op.create_table(
+        "risk_payment_seen",
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("supplier_key", sa.Text(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("on", sa.Date(), nullable=False),
+        sa.Column("document_id", sa.Text(), nullable=False),
+        sa.Column("document_type", sa.Text(), nullable=False),
+        sa.Column("document_no", sa.Text(), nullable=True),
+        sa.Column("invoice_numbers", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
+        sa.PrimaryKeyConstraint("org", "supplier_key", "amount", "on", "document_id"),
+    )
+    op.create_table(
+        "risk_application_amount",
+        sa.Column("application_id", sa.Text(), nullable=False),
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("document_no", sa.Text(), nullable=True),
+        sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.PrimaryKeyConstraint("application_id"),
+    )
+    # The matter applications heard so far become parts of their line's scope and their unit's all-lines scope
+    # (buckets are counted from them on first use); the per-line tally is no longer read.
+    for scope in ("'line:' || budget_line_id", "'unit'"):
+        op.execute(
+            f"""
+            INSERT INTO risk_split_part (document_type, document_id, scope, document_no, org, unit, day, at, amount,
+                                         title, budget_line_id)
+            SELECT document_type, document_id, {scope}, document_no, org, unit,
+                   (submitted_at AT TIME ZONE 'Asia/Shanghai')::date, submitted_at, amount, title, budget_line_id
+            FROM risk_spend
+            """
+        )
     op.drop_table("risk_split_tally")
     op.drop_index("risk_spend_by_line", table_name="risk_spend")
     op.drop_table("risk_spend")
@@ -80,5 +157,17 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # The per-line tally is not restored: the split rule of this revision no longer reads it.
-    for table in ("risk_need_method", "risk_split_band", "risk_split_bucket", "risk_split_part"):
+    for table in (
+        "risk_application_amount",
+        "risk_payment_seen",
+        "risk_invoice_use",
+        "risk_supplier_account",
+        "risk_supplier",
+        "risk_pay_acceptance",
+        "risk_pay_contract",
+        "risk_need_method",
+        "risk_split_band",
+        "risk_split_bucket",
+        "risk_split_part",
+    ):
         op.drop_table(table)

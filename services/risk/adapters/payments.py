@@ -1,0 +1,234 @@
+"""The payment rules' facts (domain/payments.py): one row per contract, acceptance, supplier, account, invoice
+use and (supplier, amount, day) payment. Each event reads and writes a few rows by key."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+
+from ic_platform.documents import DocumentRef
+from services.risk.adapters.orm import (
+    risk_application_amount,
+    risk_invoice_use,
+    risk_pay_acceptance,
+    risk_pay_contract,
+    risk_payment_seen,
+    risk_supplier,
+    risk_supplier_account,
+)
+from services.risk.domain.payments import AccountChange, ContractTerms, EarlierPayment
+
+PC, PA, SU, SA_, IU, PS, AA = (
+    risk_pay_contract.c,
+    risk_pay_acceptance.c,
+    risk_supplier.c,
+    risk_supplier_account.c,
+    risk_invoice_use.c,
+    risk_payment_seen.c,
+    risk_application_amount.c,
+)
+
+
+class PaymentFacts:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    # ── contracts ──
+    def put_contract(self, org: str, terms: ContractTerms) -> None:
+        """Stored on drafting; a contract heard drafted again keeps what was heard since (signing, changes)."""
+        self.conn.execute(
+            pg_insert(risk_pay_contract)
+            .values(
+                contract_id=terms.contract_id,
+                org=org,
+                document_no=terms.document.no,
+                unit=terms.unit,
+                supplier_id=terms.supplier_id,
+                amount=terms.amount,
+                original_amount=terms.original_amount,
+                start_date=terms.start_date,
+                end_date=terms.end_date,
+                milestones={str(k): v for k, v in terms.milestones.items()},
+            )
+            .on_conflict_do_nothing()
+        )
+
+    def contract(self, contract_id: str | None, *, lock: bool = False) -> ContractTerms | None:
+        if not contract_id:
+            return None
+        query = sa.select(risk_pay_contract).where(PC.contract_id == contract_id)
+        r = self.conn.execute(query.with_for_update() if lock else query).first()
+        if r is None:
+            return None
+        return ContractTerms(
+            r.contract_id,
+            DocumentRef("contract", r.contract_id, r.document_no),
+            r.unit,
+            r.supplier_id,
+            Decimal(r.amount),
+            Decimal(r.original_amount),
+            r.signed_on,
+            r.start_date,
+            r.end_date,
+            {int(k): v for k, v in (r.milestones or {}).items()},
+            r.amendments,
+            Decimal(r.paid),
+            r.closed,
+        )
+
+    def update_contract(self, contract_id: str, **values: Any) -> None:
+        self.conn.execute(sa.update(risk_pay_contract).where(PC.contract_id == contract_id).values(**values))
+
+    def amended(self, contract_id: str, amount: Decimal, end_date: date | None) -> None:
+        values: dict[str, Any] = {"amount": amount, "amendments": PC.amendments + 1}
+        if end_date is not None:
+            values["end_date"] = end_date
+        self.update_contract(contract_id, **values)
+
+    def add_paid(self, contract_id: str, amount: Decimal) -> None:
+        self.update_contract(contract_id, paid=PC.paid + amount)
+
+    # ── acceptances ──
+    def put_acceptance(self, contract_id: str, milestone_no: int, result: str, accepted_on: date) -> None:
+        values = {"result": result, "accepted_on": accepted_on}
+        self.conn.execute(
+            pg_insert(risk_pay_acceptance)
+            .values(contract_id=contract_id, milestone_no=milestone_no, **values)
+            .on_conflict_do_update(index_elements=[PA.contract_id, PA.milestone_no], set_=values)
+        )
+
+    def acceptance(self, contract_id: str | None, milestone_no: int) -> tuple[str, date] | None:
+        if not contract_id:
+            return None
+        r = self.conn.execute(
+            sa.select(PA.result, PA.accepted_on).where(PA.contract_id == contract_id, PA.milestone_no == milestone_no)
+        ).first()
+        return (r.result, r.accepted_on) if r is not None else None
+
+    # ── suppliers and accounts ──
+    def put_supplier(self, supplier_id: str, credit_code: str, name: str) -> None:
+        values = {"credit_code": credit_code, "name": name}
+        self.conn.execute(
+            pg_insert(risk_supplier)
+            .values(supplier_id=supplier_id, **values)
+            .on_conflict_do_update(index_elements=[SU.supplier_id], set_=values)
+        )
+
+    def credit_code(self, supplier_id: str | None) -> str | None:
+        if not supplier_id:
+            return None
+        return self.conn.execute(sa.select(SU.credit_code).where(SU.supplier_id == supplier_id)).scalar()
+
+    def put_account_change(self, change: AccountChange) -> None:
+        values = {
+            "changed_at": change.changed_at,
+            "change": change.change,
+            "changed_by": change.changed_by,
+            "reason": change.reason,
+        }
+        self.conn.execute(
+            pg_insert(risk_supplier_account)
+            .values(supplier_id=change.supplier_id, account_no=change.account_no, **values)
+            .on_conflict_do_update(
+                index_elements=[SA_.supplier_id, SA_.account_no],
+                set_=values,
+                where=SA_.changed_at < change.changed_at,
+            )
+        )
+
+    def account_change(self, supplier_id: str | None, account_no: str) -> AccountChange | None:
+        if not supplier_id:
+            return None
+        r = self.conn.execute(
+            sa.select(risk_supplier_account).where(SA_.supplier_id == supplier_id, SA_.account_no == account_no)
+        ).first()
+        if r is None:
+            return None
+        return AccountChange(r.supplier_id, r.account_no, r.changed_at, r.change, r.changed_by, r.reason)
+
+    # ── invoices and payments seen ──
+    def use_invoice(
+        self, org: str, supplier_key: str, invoice_key: str, amount: Decimal, document: DocumentRef, on: date
+    ) -> EarlierPayment | None:
+        """Record this payment as the invoice's first use; the earlier payment when there was one."""
+        self.conn.execute(
+            pg_insert(risk_invoice_use)
+            .values(
+                org=org,
+                supplier_key=supplier_key,
+                invoice_key=invoice_key,
+                amount=amount,
+                document_type=document.type,
+                document_id=document.id,
+                document_no=document.no,
+                on=on,
+            )
+            .on_conflict_do_nothing()
+        )
+        r = self.conn.execute(
+            sa.select(risk_invoice_use).where(
+                IU.org == org, IU.supplier_key == supplier_key, IU.invoice_key == invoice_key, IU.amount == amount
+            )
+        ).one()
+        return EarlierPayment(DocumentRef(r.document_type, r.document_id, r.document_no), Decimal(r.amount), r.on, ())
+
+    def seen_payments(
+        self, org: str, supplier_key: str, amount: Decimal, first: date, last: date
+    ) -> list[EarlierPayment]:
+        rows = self.conn.execute(
+            sa.select(risk_payment_seen).where(
+                PS.org == org,
+                PS.supplier_key == supplier_key,
+                PS.amount == amount,
+                PS.on >= first,
+                PS.on <= last,
+            )
+        ).all()
+        return [
+            EarlierPayment(
+                DocumentRef(r.document_type, r.document_id, r.document_no),
+                Decimal(r.amount),
+                r.on,
+                tuple(r.invoice_numbers),
+            )
+            for r in rows
+        ]
+
+    def see_payment(
+        self, org: str, supplier_key: str, amount: Decimal, on: date, document: DocumentRef, numbers: list[str]
+    ) -> None:
+        self.conn.execute(
+            pg_insert(risk_payment_seen)
+            .values(
+                org=org,
+                supplier_key=supplier_key,
+                amount=amount,
+                on=on,
+                document_id=document.id,
+                document_type=document.type,
+                document_no=document.no,
+                invoice_numbers=numbers,
+            )
+            .on_conflict_do_nothing()
+        )
+
+    # ── matter applications' amounts ──
+    def put_application(self, org: str, document: DocumentRef, amount: Decimal) -> None:
+        self.conn.execute(
+            pg_insert(risk_application_amount)
+            .values(application_id=document.id, org=org, document_no=document.no, amount=amount)
+            .on_conflict_do_nothing()
+        )
+
+    def application(self, application_id: str | None) -> tuple[DocumentRef, Decimal] | None:
+        if not application_id:
+            return None
+        r = self.conn.execute(sa.select(risk_application_amount).where(AA.application_id == application_id)).first()
+        if r is None:
+            return None
+        return DocumentRef("matter_application", r.application_id, r.document_no), Decimal(r.amount)
