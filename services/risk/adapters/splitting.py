@@ -98,29 +98,33 @@ class SplitRepository:
         return {r.day: Bucket(Decimal(r.total), int(r.count)) for r in rows}
 
     def latest_parts(
-        self,
-        org: str,
-        unit: str,
-        scope: str,
-        policy: SplitPolicy,
-        first: date,
-        last: date,
-        besides: DocumentRef,
-        limit: int,
+        self, org: str, unit: str, scope: str, policy: SplitPolicy, first: date, part: Part, limit: int
     ) -> list[Part]:
-        """The latest counted parts of the days [first, last] other than `besides`, oldest first (evidence)."""
+        """The latest counted parts from the day `first` up to the part's own time, other than the part itself,
+        oldest first (the evidence)."""
+        besides = part.document
         rows = self.conn.execute(
             sa.select(risk_split_part)
             .where(
                 *_counted(org, unit, scope, policy),
                 P.day >= first,
-                P.day <= last,
+                P.day <= part.day,
+                P.at <= part.at,
                 sa.not_(sa.and_(P.document_type == besides.type, P.document_id == besides.id)),
             )
             .order_by(P.day.desc(), P.at.desc(), P.document_id.desc())
             .limit(limit)
         ).all()
         return [_part(r) for r in reversed(rows)]
+
+    def after_on_day(self, org: str, unit: str, scope: str, policy: SplitPolicy, part: Part) -> Bucket:
+        """The counted parts of the part's own day submitted after it (none, unless it is heard late)."""
+        r = self.conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(P.amount), 0), sa.func.count()).where(
+                *_counted(org, unit, scope, policy), P.day == part.day, P.at > part.at
+            )
+        ).one()
+        return Bucket(Decimal(r[0]), int(r[1]))
 
     def latest_on(self, org: str, unit: str, scope: str, policy: SplitPolicy, day: date) -> Part | None:
         row = self.conn.execute(

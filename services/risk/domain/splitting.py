@@ -167,17 +167,23 @@ def window_of(buckets: Mapping[date, Bucket], day: date, policy: SplitPolicy) ->
     return found
 
 
+def completes(now: Bucket, late: Part, policy: SplitPolicy) -> bool:
+    """Whether a window (`now`, the late part in it) reaches the split only with the late part."""
+    before = Bucket(now.total - late.amount, now.count - 1)
+    return policy.meets(now.total, now.count) and not policy.meets(before.total, before.count)
+
+
 def completed_by(late: Part, buckets: Mapping[date, Bucket], policy: SplitPolicy) -> list[date]:
     """The later days (within the window after the late part's day) holding parts whose window reaches the
     split only with the late part in it: each gets a warning on its latest part. A day whose window reached it
-    before was judged (and warned) when its own parts were heard."""
+    before was judged (and warned) when its own parts were heard. (Later parts of the late part's own day: the
+    service layer asks for them, see `completes`.)"""
     if not policy.counts(late.amount):
         return []
     last = late.day + timedelta(days=policy.window_days - 1)
     days = []
     for d in sorted(d for d, b in buckets.items() if late.day < d <= last and b.count > 0):
-        now = window_of(buckets, d, policy)
-        if policy.meets(now.total, now.count) and not policy.meets(now.total - late.amount, now.count - 1):
+        if completes(window_of(buckets, d, policy), late, policy):
             days.append(d)
     return days
 

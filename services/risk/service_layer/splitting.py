@@ -12,11 +12,13 @@ from ic_platform.money import parse_money
 from services.risk.domain.rules import Rule
 from services.risk.domain.splitting import (
     EVIDENCE_PARTS,
+    Bucket,
     NeedMethod,
     Part,
     Scope,
     SplitPolicy,
     completed_by,
+    completes,
     just_below_approval,
     matter_scopes,
     method_downgrade,
@@ -67,20 +69,32 @@ def judge_parts(event: Envelope, uow: RiskUnitOfWork, part: Part, scopes: list[S
             uow.splits.add_to_bucket(*key, policy.band, part.day, part.amount)
         last = part.day + timedelta(days=policy.window_days - 1)
         buckets = uow.splits.buckets(*key, policy.band, policy.first_day(part.day), last)
+        # Parts of its own day submitted after it (heard before it: it is late) are not in its window.
+        later = uow.splits.after_on_day(*key, policy, part)
         if not warned:
-            warned = _warn(event, uow, key, where, policy, part, buckets, None)
-        for day in completed_by(part, buckets, policy):
+            warned = _warn(event, uow, key, where, policy, part, _less(window_of(buckets, part.day, policy), later))
+        if not policy.counts(part.amount):
+            continue
+        late_days = completed_by(part, buckets, policy)
+        if later.count and completes(window_of(buckets, part.day, policy), part, policy):
+            late_days.insert(0, part.day)  # the day's latest part, after this one, reaches it only with it
+        for day in late_days:
             latest = uow.splits.latest_on(*key, policy, day)
-            if latest is not None and latest.document.id not in completed:
-                if _warn(event, uow, key, where, policy, latest, buckets, part):
-                    completed.add(latest.document.id)
+            if latest is None or latest.document.id in completed or latest.document.same_document(part.document):
+                continue
+            if _warn(event, uow, key, where, policy, latest, window_of(buckets, day, policy), part):
+                completed.add(latest.document.id)
 
 
-def _warn(event, uow, key, where, policy, part, buckets, late) -> bool:  # noqa: ANN001
-    window = window_of(buckets, part.day, policy)
+def _less(window: Bucket, later: Bucket) -> Bucket:
+    return Bucket(window.total - later.total, window.count - later.count)
+
+
+def _warn(event, uow, key, where, policy, part, window, late=None) -> bool:  # noqa: ANN001
     if not policy.counts(part.amount) or not policy.meets(window.total, window.count):
         return False
-    others = uow.splits.latest_parts(*key, policy, policy.first_day(part.day), part.day, part.document, EVIDENCE_PARTS)
+    first = policy.first_day(part.day)
+    others = uow.splits.latest_parts(*key, policy, first, part, EVIDENCE_PARTS)
     _raise(uow, event, split_warning(part, where, policy, window, others, late))
     return True
 

@@ -53,15 +53,20 @@ class FakeSplits:
         self.rows_read += len(found)
         return found
 
-    def latest_parts(self, org, unit, scope, policy, first, last, besides, limit):  # noqa: ANN001, ANN201
+    def latest_parts(self, org, unit, scope, policy, first, part, limit):  # noqa: ANN001, ANN201
         found = [
             p
             for p in self._of(org, unit, scope, policy)
-            if first <= p.day <= last and not p.document.same_document(besides)
+            if first <= p.day and p.at <= part.at and not p.document.same_document(part.document)
         ]
         found = sorted(found, key=lambda p: (p.day, p.at, p.document.id))[-limit:]
         self.rows_read += len(found)
         return found
+
+    def after_on_day(self, org, unit, scope, policy, part):  # noqa: ANN001, ANN201
+        found = [p for p in self._of(org, unit, scope, policy) if p.day == part.day and p.at > part.at]
+        self.rows_read += len(found)
+        return Bucket(sum((p.amount for p in found), Decimal("0")), len(found))
 
     def latest_on(self, org, unit, scope, policy, day):  # noqa: ANN001, ANN201
         found = [p for p in self._of(org, unit, scope, policy) if p.day == day]

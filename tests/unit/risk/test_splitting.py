@@ -248,7 +248,7 @@ def test_judging_reads_the_same_few_rows_however_long_the_history():
         hear(uow, matter(10**6, "1.00", T0 + timedelta(days=60), ec="30201"))
         return uow.splits.rows_read
 
-    assert rows_for_one_more(2000) == rows_for_one_more(200) <= 30  # at most a bucket per day of the window
+    assert rows_for_one_more(1000) == rows_for_one_more(100) <= 30  # at most a bucket per day of the window
 
 
 def test_the_band_is_counted_afresh_once_when_the_parameters_change(monkeypatch):
@@ -316,3 +316,14 @@ def test_any_order_warns_every_day_whose_window_holds_a_split(parts, rnd):
     for day in buckets:
         w = window_of(buckets, day, policy)
         assert policy.meets(w.total, w.count) == (day in warned_days), day
+
+
+def test_parts_of_one_day_heard_in_reverse_warn_the_latest_submitted_not_the_latest_heard():
+    uow2 = FakeUow()
+    hear(uow2, matter(1, "30000.00", T0))
+    hear(uow2, matter(3, "15000.00", T0 + timedelta(hours=2)))
+    assert not uow2.of(Rule.SPLIT_PURCHASE)
+    hear(uow2, matter(2, "5000.00", T0 + timedelta(hours=1)))  # its own window: 35,000; the third's now 50,000
+    warned = uow2.of(Rule.SPLIT_PURCHASE)
+    assert list(warned) == ["m3"] and warned["m3"].evidence["completed_by"]["id"] == "m2"
+    assert warned["m3"].evidence["total"] == "50000.00" and warned["m3"].evidence["count"] == 3
