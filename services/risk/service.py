@@ -16,6 +16,7 @@ from services.risk.service_layer import (
     payments,
     rule_book,
     splitting,
+    suppliers,
     warnings,
 )
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
@@ -41,6 +42,7 @@ class RiskService(PlatformService):
                 chain.EVENT_HANDLERS,
                 splitting.EVENT_HANDLERS,
                 payments.EVENT_HANDLERS,
+                suppliers.EVENT_HANDLERS,
                 assessment.EVENT_HANDLERS,
             ),
             owners_from=catalogue.approval_requests(),

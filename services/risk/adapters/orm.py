@@ -297,6 +297,24 @@ risk_application_amount = sa.Table(
     sa.Column("document_no", sa.Text),
     sa.Column("amount", sa.Numeric(18, 2), nullable=False),
 )
+# ── suppliers and contracts (domain/suppliers.py) ──
+# Procurement applications per (unit, year, method); method '' is all of them. Each document counted once.
+risk_method_year = sa.Table(
+    "risk_method_year",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("method", sa.Text, primary_key=True),
+    sa.Column("total", sa.Numeric(18, 2), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+risk_method_counted = sa.Table(
+    "risk_method_counted",
+    metadata,
+    sa.Column("document_type", sa.Text, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+)
 
 platform = platform_tables(metadata)
 # Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.

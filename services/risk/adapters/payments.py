@@ -15,6 +15,8 @@ from ic_platform.documents import DocumentRef
 from services.risk.adapters.orm import (
     risk_application_amount,
     risk_invoice_use,
+    risk_method_counted,
+    risk_method_year,
     risk_pay_acceptance,
     risk_pay_contract,
     risk_payment_seen,
@@ -23,6 +25,7 @@ from services.risk.adapters.orm import (
 )
 from services.risk.domain.payments import AccountChange, ContractTerms, EarlierPayment
 
+MY = risk_method_year.c
 PC, PA, SU, SA_, IU, PS, AA = (
     risk_pay_contract.c,
     risk_pay_acceptance.c,
@@ -109,6 +112,41 @@ class PaymentFacts:
             sa.select(PA.result, PA.accepted_on).where(PA.contract_id == contract_id, PA.milestone_no == milestone_no)
         ).first()
         return (r.result, r.accepted_on) if r is not None else None
+
+    def acceptances(self, contract_id: str) -> dict[int, tuple[str, date]]:
+        """The latest acceptance of each milestone of one contract (a handful of rows)."""
+        rows = self.conn.execute(
+            sa.select(PA.milestone_no, PA.result, PA.accepted_on).where(
+                PA.contract_id == contract_id, PA.milestone_no > 0
+            )
+        ).all()
+        return {r.milestone_no: (r.result, r.accepted_on) for r in rows}
+
+    # ── procurement methods per unit and year ──
+    def count_method(self, org: str, document: DocumentRef, unit: str, year: int, method: str, amount: Decimal) -> None:
+        """Adds a procurement application to its unit's year (all methods, and its own), once per document."""
+        first = self.conn.execute(
+            pg_insert(risk_method_counted)
+            .values(document_type=document.type, document_id=document.id)
+            .on_conflict_do_nothing()
+            .returning(risk_method_counted.c.document_id)
+        ).first()
+        if first is None:
+            return
+        for key in ("", method):
+            stmt = pg_insert(risk_method_year).values(org=org, unit=unit, year=year, method=key, total=amount, count=1)
+            self.conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[MY.org, MY.unit, MY.year, MY.method],
+                    set_={"total": MY.total + amount, "count": MY.count + 1},
+                )
+            )
+
+    def method_year(self, org: str, unit: str, year: int, method: str) -> tuple[Decimal, int]:
+        r = self.conn.execute(
+            sa.select(MY.total, MY.count).where(MY.org == org, MY.unit == unit, MY.year == year, MY.method == method)
+        ).first()
+        return (Decimal(r.total), int(r.count)) if r is not None else (Decimal("0"), 0)
 
     # ── suppliers and accounts ──
     def put_supplier(self, supplier_id: str, credit_code: str, name: str) -> None:

@@ -47,6 +47,11 @@ class Rule(StrEnum):
     DUPLICATE_PAYMENT = "duplicate_payment"  # 重复付款
     NEAR_DUPLICATE_PAYMENT = "near_duplicate_payment"  # 疑似重复付款
     CLAIM_ABOVE_APPLICATION = "claim_above_application"  # 报销远超事前申请
+    # suppliers and contracts (domain/suppliers.py)
+    SINGLE_SOURCE_OVERUSE = "single_source_overuse"  # 单一来源采购偏多
+    CHANGE_ORDER_INFLATION = "change_order_inflation"  # 合同变更异常
+    OVERDUE_MILESTONE = "overdue_milestone"  # 合同付款节点逾期
+    LAPSED_CONTRACT = "lapsed_contract"  # 合同到期后仍在履行或付款
 
 
 RULE_LABELS = {
@@ -70,6 +75,10 @@ RULE_LABELS = {
     Rule.DUPLICATE_PAYMENT: "重复付款",
     Rule.NEAR_DUPLICATE_PAYMENT: "疑似重复付款",
     Rule.CLAIM_ABOVE_APPLICATION: "报销远超事前申请",
+    Rule.SINGLE_SOURCE_OVERUSE: "单一来源采购偏多",
+    Rule.CHANGE_ORDER_INFLATION: "合同变更异常（加价、频繁、加价并延期）",
+    Rule.OVERDUE_MILESTONE: "合同付款节点逾期",
+    Rule.LAPSED_CONTRACT: "合同到期后仍在履行或付款",
 }
 
 

@@ -28,6 +28,7 @@ from services.risk.domain.rule_book import RULE_BOOK, ParameterInvalid
 from services.risk.domain.rules import Rule, Severity
 from services.risk.service_layer import assessment, chain
 from tests.unit.risk.fake_splits import FakeSplits
+from tests.unit.risk.test_payments import FakeFacts
 
 APP = DocumentRef("procurement_application", "p1", "CG-2026-000001")
 CONTRACT = DocumentRef("contract", "c1", "HT-2026-000001")
@@ -206,7 +207,7 @@ class FakeAssessments:
 class FakeUow:
     def __init__(self) -> None:
         self.chain, self.warnings, self.rule_book = FakeChain(), FakeWarnings(), FakeRuleBook()
-        self.splits = FakeSplits()
+        self.splits, self.payments = FakeSplits(), FakeFacts()
         self.assessments, self.published = FakeAssessments(), []
 
     def publish(self, envelope: Envelope) -> None:

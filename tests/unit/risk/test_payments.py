@@ -188,7 +188,9 @@ def test_a_claim_far_above_its_application():
 class FakeFacts:
     def __init__(self) -> None:
         self.contracts: dict[str, ContractTerms] = {}
-        self.acceptances: dict[tuple[str, int], tuple[str, date]] = {}
+        self.acceptances_: dict[tuple[str, int], tuple[str, date]] = {}
+        self.counted: set[str] = set()
+        self.years: dict[tuple, tuple[Decimal, int]] = {}
         self.codes: dict[str, str] = {}
         self.accounts: dict[tuple[str, str], AccountChange] = {}
         self.invoices: dict[tuple, EarlierPayment] = {}
@@ -214,10 +216,10 @@ class FakeFacts:
         self.update_contract(contract_id, paid=self.contracts[contract_id].paid + amount)
 
     def put_acceptance(self, contract_id, milestone_no, result, on):  # noqa: ANN001, ANN201
-        self.acceptances[(contract_id, milestone_no)] = (result, on)
+        self.acceptances_[(contract_id, milestone_no)] = (result, on)
 
     def acceptance(self, contract_id, milestone_no):  # noqa: ANN001, ANN201
-        return self.acceptances.get((contract_id, milestone_no))
+        return self.acceptances_.get((contract_id, milestone_no))
 
     def put_supplier(self, supplier_id, code, name):  # noqa: ANN001, ANN201
         self.codes[supplier_id] = code
@@ -239,6 +241,20 @@ class FakeFacts:
 
     def see_payment(self, org, supplier_key, amount, on, document, numbers):  # noqa: ANN001, ANN201
         self.seen.append((supplier_key, str(amount), EarlierPayment(document, amount, on, tuple(numbers))))
+
+    def acceptances(self, contract_id):  # noqa: ANN001, ANN201
+        return {m: a for (c, m), a in self.acceptances_.items() if c == contract_id and m > 0}
+
+    def count_method(self, org, document, unit, year, method, amount):  # noqa: ANN001, ANN201
+        if document.id in self.counted:
+            return
+        self.counted.add(document.id)
+        for key in ("", method):
+            total, count = self.years.get((unit, year, key), (Decimal("0"), 0))
+            self.years[(unit, year, key)] = (total + amount, count + 1)
+
+    def method_year(self, org, unit, year, method):  # noqa: ANN001, ANN201
+        return self.years.get((unit, year, method), (Decimal("0"), 0))
 
     def put_application(self, org, document, amount):  # noqa: ANN001, ANN201
         self.applications[document.id] = (document, amount)

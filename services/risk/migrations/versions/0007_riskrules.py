@@ -138,6 +138,22 @@ def upgrade() -> None:
         sa.Column("amount", sa.Numeric(precision=18, scale=2), nullable=False),
         sa.PrimaryKeyConstraint("application_id"),
     )
+    op.create_table(
+        "risk_method_year",
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("unit", sa.Text(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("method", sa.Text(), nullable=False),
+        sa.Column("total", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("org", "unit", "year", "method"),
+    )
+    op.create_table(
+        "risk_method_counted",
+        sa.Column("document_type", sa.Text(), nullable=False),
+        sa.Column("document_id", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("document_type", "document_id"),
+    )
     # The matter applications heard so far become parts of their line's scope and their unit's all-lines scope
     # (buckets are counted from them on first use); the per-line tally is no longer read.
     for scope in ("'line:' || budget_line_id", "'unit'"):
@@ -158,6 +174,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     # The per-line tally is not restored: the split rule of this revision no longer reads it.
     for table in (
+        "risk_method_counted",
+        "risk_method_year",
         "risk_application_amount",
         "risk_payment_seen",
         "risk_invoice_use",
