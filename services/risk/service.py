@@ -10,6 +10,7 @@ from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.risk.service_layer import (
     assessment,
+    behaviour,
     chain,
     commands,
     handlers,
@@ -43,6 +44,7 @@ class RiskService(PlatformService):
                 splitting.EVENT_HANDLERS,
                 payments.EVENT_HANDLERS,
                 suppliers.EVENT_HANDLERS,
+                behaviour.EVENT_HANDLERS,
                 assessment.EVENT_HANDLERS,
             ),
             owners_from=catalogue.approval_requests(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
@@ -314,6 +314,34 @@ risk_method_counted = sa.Table(
     metadata,
     sa.Column("document_type", sa.Text, primary_key=True),
     sa.Column("document_id", sa.Text, primary_key=True),
+)
+# ── behaviour (domain/behaviour.py) ──
+# Executed payments per paying unit, year and month; and the unit-year's first-digit counts (Benford).
+risk_unit_month = sa.Table(
+    "risk_unit_month",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("month", sa.Integer, primary_key=True),
+    sa.Column("total", sa.Numeric(18, 2), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+risk_benford = sa.Table(
+    "risk_benford",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("counts", ARRAY(sa.Integer), nullable=False),
+    sa.Column("warned", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+# What is counted once per key (an executed payment in the running sums): (purpose, key).
+risk_once = sa.Table(
+    "risk_once",
+    metadata,
+    sa.Column("purpose", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
 )
 
 platform = platform_tables(metadata)

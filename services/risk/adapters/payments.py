@@ -14,18 +14,21 @@ from sqlalchemy.engine import Connection
 from ic_platform.documents import DocumentRef
 from services.risk.adapters.orm import (
     risk_application_amount,
+    risk_benford,
     risk_invoice_use,
     risk_method_counted,
     risk_method_year,
+    risk_once,
     risk_pay_acceptance,
     risk_pay_contract,
     risk_payment_seen,
     risk_supplier,
     risk_supplier_account,
+    risk_unit_month,
 )
 from services.risk.domain.payments import AccountChange, ContractTerms, EarlierPayment
 
-MY = risk_method_year.c
+MY, UM, BF = risk_method_year.c, risk_unit_month.c, risk_benford.c
 PC, PA, SU, SA_, IU, PS, AA = (
     risk_pay_contract.c,
     risk_pay_acceptance.c,
@@ -147,6 +150,45 @@ class PaymentFacts:
             sa.select(MY.total, MY.count).where(MY.org == org, MY.unit == unit, MY.year == year, MY.method == method)
         ).first()
         return (Decimal(r.total), int(r.count)) if r is not None else (Decimal("0"), 0)
+
+    # ── counted once; a paying unit's months and first digits (behaviour) ──
+    def once(self, purpose: str, key: str) -> bool:
+        """True the first time (purpose, key) is seen: what is added to a running sum is added once."""
+        row = self.conn.execute(
+            pg_insert(risk_once).values(purpose=purpose, key=key).on_conflict_do_nothing().returning(risk_once.c.key)
+        ).first()
+        return row is not None
+
+    def add_to_month(self, org: str, unit: str, year: int, month: int, amount: Decimal) -> dict[int, Decimal]:
+        """Adds a payment to its month; the unit's months of the year after (twelve rows at most)."""
+        stmt = pg_insert(risk_unit_month).values(org=org, unit=unit, year=year, month=month, total=amount, count=1)
+        self.conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[UM.org, UM.unit, UM.year, UM.month],
+                set_={"total": UM.total + amount, "count": UM.count + 1},
+            )
+        )
+        rows = self.conn.execute(
+            sa.select(UM.month, UM.total).where(UM.org == org, UM.unit == unit, UM.year == year)
+        ).all()
+        return {r.month: Decimal(r.total) for r in rows}
+
+    def add_digit(self, org: str, unit: str, year: int, digit: int) -> tuple[list[int], bool]:
+        """Counts a payment's first digit for the unit-year; the nine counts after and whether warned already."""
+        self.conn.execute(
+            pg_insert(risk_benford).values(org=org, unit=unit, year=year, counts=[0] * 9).on_conflict_do_nothing()
+        )
+        key = (BF.org == org, BF.unit == unit, BF.year == year)
+        row = self.conn.execute(sa.select(BF.counts, BF.warned).where(*key).with_for_update()).one()
+        counts = list(row.counts)
+        counts[digit - 1] += 1
+        self.conn.execute(sa.update(risk_benford).where(*key).values(counts=counts))
+        return counts, row.warned
+
+    def benford_warned(self, org: str, unit: str, year: int) -> None:
+        self.conn.execute(
+            sa.update(risk_benford).where(BF.org == org, BF.unit == unit, BF.year == year).values(warned=True)
+        )
 
     # ── suppliers and accounts ──
     def put_supplier(self, supplier_id: str, credit_code: str, name: str) -> None:

@@ -299,9 +299,9 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
 
 def _more_rules() -> None:
     """The rules of the chain's later links, each defined beside its code (domain/splitting.py, …)."""
-    from services.risk.domain import payments, splitting, suppliers
+    from services.risk.domain import behaviour, payments, splitting, suppliers
 
-    for module in (splitting, suppliers, payments):
+    for module in (splitting, suppliers, payments, behaviour):
         RULE_BOOK.update({d.rule: d for d in module.definitions()})
 
 

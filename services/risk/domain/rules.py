@@ -52,6 +52,11 @@ class Rule(StrEnum):
     CHANGE_ORDER_INFLATION = "change_order_inflation"  # 合同变更异常
     OVERDUE_MILESTONE = "overdue_milestone"  # 合同付款节点逾期
     LAPSED_CONTRACT = "lapsed_contract"  # 合同到期后仍在履行或付款
+    # behaviour (domain/behaviour.py)
+    OFF_HOURS = "off_hours"  # 非工作时间审批或付款
+    ROUND_AMOUNT = "round_amount"  # 整数金额
+    YEAR_END_SPIKE = "year_end_spike"  # 年底突击花钱
+    BENFORD = "benford"  # 付款金额首位数字不符合本福特定律
 
 
 RULE_LABELS = {
@@ -79,6 +84,10 @@ RULE_LABELS = {
     Rule.CHANGE_ORDER_INFLATION: "合同变更异常（加价、频繁、加价并延期）",
     Rule.OVERDUE_MILESTONE: "合同付款节点逾期",
     Rule.LAPSED_CONTRACT: "合同到期后仍在履行或付款",
+    Rule.OFF_HOURS: "非工作时间审批或付款",
+    Rule.ROUND_AMOUNT: "整数金额",
+    Rule.YEAR_END_SPIKE: "年底突击花钱",
+    Rule.BENFORD: "付款金额首位数字不符合本福特定律",
 }
 
 

@@ -12,7 +12,7 @@ from ic_platform import catalogue
 from ic_platform.context import CallContext
 from ic_platform.documents import DocumentRef
 from ic_platform.envelope import Envelope
-from services.risk.service_layer import chain, payments, splitting, suppliers, warnings
+from services.risk.service_layer import behaviour, chain, payments, splitting, suppliers, warnings
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 ASSESSED = "risk.document_assessed"
@@ -26,6 +26,7 @@ def submission_rules(event_type: str) -> list:
         *splitting.SUBMISSION_RULES.get(event_type, ()),
         *payments.SUBMISSION_RULES.get(event_type, ()),
         *suppliers.SUBMISSION_RULES.get(event_type, ()),
+        *behaviour.SUBMISSION_RULES.get(event_type, ()),
     ]
 
 

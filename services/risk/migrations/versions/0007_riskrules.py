@@ -154,6 +154,31 @@ def upgrade() -> None:
         sa.Column("document_id", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("document_type", "document_id"),
     )
+    op.create_table(
+        "risk_unit_month",
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("unit", sa.Text(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("org", "unit", "year", "month"),
+    )
+    op.create_table(
+        "risk_benford",
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("unit", sa.Text(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("counts", postgresql.ARRAY(sa.Integer()), nullable=False),
+        sa.Column("warned", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.PrimaryKeyConstraint("org", "unit", "year"),
+    )
+    op.create_table(
+        "risk_once",
+        sa.Column("purpose", sa.Text(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("purpose", "key"),
+    )
     # The matter applications heard so far become parts of their line's scope and their unit's all-lines scope
     # (buckets are counted from them on first use); the per-line tally is no longer read.
     for scope in ("'line:' || budget_line_id", "'unit'"):
@@ -174,6 +199,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     # The per-line tally is not restored: the split rule of this revision no longer reads it.
     for table in (
+        "risk_once",
+        "risk_benford",
+        "risk_unit_month",
         "risk_method_counted",
         "risk_method_year",
         "risk_application_amount",
