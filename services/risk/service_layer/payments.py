@@ -181,6 +181,8 @@ def on_payment_executed(event: Envelope, uow: RiskUnitOfWork) -> None:
     p = payment_of(event, executed=True)
     if p.contract_id is None or uow.payments.contract(p.contract_id, lock=True) is None:
         return
+    if not uow.payments.once("payments:executed", str(event.payload["payment_id"])):
+        return  # heard before: already paid on the contract
     uow.payments.add_paid(p.contract_id, p.amount)
     _raise(uow, event, payment_beyond_contract(p, uow.payments.contract(p.contract_id), executed=True))
 

@@ -190,6 +190,7 @@ class FakeFacts:
         self.contracts: dict[str, ContractTerms] = {}
         self.acceptances_: dict[tuple[str, int], tuple[str, date]] = {}
         self.counted: set[str] = set()
+        self.onces: set[tuple[str, str]] = set()
         self.years: dict[tuple, tuple[Decimal, int]] = {}
         self.codes: dict[str, str] = {}
         self.accounts: dict[tuple[str, str], AccountChange] = {}
@@ -241,6 +242,12 @@ class FakeFacts:
 
     def see_payment(self, org, supplier_key, amount, on, document, numbers):  # noqa: ANN001, ANN201
         self.seen.append((supplier_key, str(amount), EarlierPayment(document, amount, on, tuple(numbers))))
+
+    def once(self, purpose, key):  # noqa: ANN001, ANN201
+        if (purpose, key) in self.onces:
+            return False
+        self.onces.add((purpose, key))
+        return True
 
     def acceptances(self, contract_id):  # noqa: ANN001, ANN201
         return {m: a for (c, m), a in self.acceptances_.items() if c == contract_id and m > 0}
@@ -368,6 +375,7 @@ def test_executions_add_up_to_beyond_the_contract_and_an_amendment_raises_the_li
     hear(uow, event("contract.drafted", drafted("30000.00")))
     executed = {**PAYMENT_FLOW_PAYLOADS["payment.payment_executed"], "contract_id": "c1", "amount": "20000.00"}
     hear(uow, event("payment.payment_executed", executed))
+    hear(uow, event("payment.payment_executed", executed))  # heard again: paid once
     assert uow.payments.contracts["c1"].paid == Decimal("20000.00") and uow.rules() == []
     hear(uow, event("payment.payment_requested", requested("15000.00", number="X1")))
     assert "payment_beyond_contract" in uow.rules()
