@@ -1,6 +1,7 @@
 """The payment flow's events as pinned between helpers (/work/pinned.md): acceptance (contract), payment
 requests and their execution, expense claims. Their producers land in parallel; risk judges them. Added only
-if absent: the producers' own modules win (`merge_into`)."""
+if absent: the producers' own modules win (`merge_into`). No subscribers are declared here: approval's
+definitions for payment requests and claims come with their producers."""
 
 from __future__ import annotations
 
@@ -70,7 +71,6 @@ PAYMENT_FLOW_SPECS: list[dict[str, Any]] = [
         version=1,
         producer="payment",
         summary="付款申请已提交，待审批",
-        subscribers=("approval",),
         payload=approval_request(
             [
                 "payment_id",
@@ -143,7 +143,6 @@ PAYMENT_FLOW_SPECS: list[dict[str, Any]] = [
         version=1,
         producer="payment",
         summary="报销单已提交，待审批",
-        subscribers=("approval",),
         payload=approval_request(
             ["claim_id", "no", "claimant", "budget_line_id", "application_id", "kind", "invoices", "flags"],
             claim_id={"type": "string", "minLength": 1},
