@@ -11,7 +11,8 @@ import httpx
 import psycopg
 
 from bench.cpu import CpuMeter, services_only
-from deploy.stack import ThrowawayStack
+from deploy.stack import SignedContext, ThrowawayStack
+from ic_platform.identity import Viewer
 from ic_platform.rpc_client import RpcClient
 
 HISTORY = 10_000
@@ -44,7 +45,9 @@ def new_line(stack: ThrowawayStack, amount: str = "10000000.00") -> str:
                 "fund_source": "general_public_budget",
                 "amount": amount,
             },
-            context={"org": "xinqiao", "actor": "bench"},
+            context=SignedContext(
+                {"org": "xinqiao", "actor": "finance"}, Viewer.of("finance", "czb", ["finance_reviewer"])
+            ),
             timeout=30,
         )
     finally:
