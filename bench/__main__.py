@@ -355,6 +355,9 @@ def main() -> int:
             if sys.argv[1:] == ["report"]:  # `python -m bench report`: only the execution report
                 report_section(stack)
                 return 0
+            if sys.argv[1:] == ["cpu"]:  # `python -m bench cpu`: only the CPU per submit
+                cpu_section(stack, CpuMeter(stack))
+                return 0
             if sys.argv[1:] == ["risk"]:  # `python -m bench risk`: only risk's cost with history
                 risk_only(stack)
                 return 0
@@ -405,12 +408,7 @@ def run_all(stack: ThrowawayStack) -> None:
     idle = meter.idle_rate()
     print("\n== Idle: CPU per second while nothing is asked (relays, inbox retries, timers) ==")
     print("  " + ", ".join(f"{k} {v:.1f}" for k, v in idle.items()) + " ms/s", flush=True)
-    print("\n== CPU per submit, summed over every process (100 sequential submits, events drained) ==")
-    per = cpu_per_submit(stack, meter)
-    print("  " + ", ".join(f"{name} {ms:.1f}" for name, ms in per.items()) + " ms")
-    for note in meter.notes:
-        print(f"  ({note})")
-    print(record("CPU per submit, every process", sum(per.values()), 17, "ms", higher_is_better=False), flush=True)
+    per = cpu_section(stack, meter)
     budget_section(stack, raw4)
     risk_only(stack, meter)
     decisions_section(stack)
@@ -418,6 +416,16 @@ def run_all(stack: ThrowawayStack) -> None:
     replicas_section(stack, per)
     approval_section(stack)
     clients_section(stack)
+
+
+def cpu_section(stack: ThrowawayStack, meter: CpuMeter) -> dict[str, float]:
+    print("\n== CPU per submit, summed over every process (100 sequential submits, events drained) ==")
+    per = cpu_per_submit(stack, meter)
+    print("  " + ", ".join(f"{name} {ms:.1f}" for name, ms in per.items()) + " ms")
+    for note in meter.notes:
+        print(f"  ({note})")
+    print(record("CPU per submit, every process", sum(per.values()), 17, "ms", higher_is_better=False), flush=True)
+    return per
 
 
 def decisions_section(stack: ThrowawayStack) -> None:
