@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -342,6 +343,9 @@ def main() -> int:
     log_dir = Path("var/bench-logs")
     log_dir.mkdir(parents=True, exist_ok=True)
     print(f"[bench] starting a private copy of the system ({stack.name}); logs in {log_dir}/", flush=True)
+    if sys.argv[1:] and sys.argv[1] not in {*ONLY, "trail"}:
+        print(f"unknown section {sys.argv[1]!r}; sections: {', '.join(sorted({*ONLY, 'trail'}))}", file=sys.stderr)
+        return 2
     if sys.argv[1:] == ["trail"]:  # `python -m bench trail`: only the trail's verify time
         approval_section(None)
         return 0
@@ -349,18 +353,9 @@ def main() -> int:
         stack.create()
         try:
             stack.start(stream=log)
-            if sys.argv[1:] == ["budget"]:  # `python -m bench budget`: only the budget section
-                budget_section(stack)
-                report_section(stack)
-                return 0
-            if sys.argv[1:] == ["report"]:  # `python -m bench report`: only the execution report
-                report_section(stack)
-                return 0
-            if sys.argv[1:] == ["cpu"]:  # `python -m bench cpu`: only the CPU per submit
-                cpu_section(stack, CpuMeter(stack))
-                return 0
-            if sys.argv[1:] == ["contracts"]:  # `python -m bench contracts`: only contracts and procurement
-                contracts_section(stack)
+            only = ONLY.get(sys.argv[1]) if sys.argv[1:] else None
+            if only is not None:  # `python -m bench <section>`: that section only
+                only(stack)
                 print(summary(), flush=True)
                 return 0
             run_all(stack)
@@ -368,6 +363,33 @@ def main() -> int:
             stack.destroy()
     print(summary(), flush=True)
     return 0
+
+
+def risk_only(stack: ThrowawayStack, meter: CpuMeter | None = None) -> None:
+    risk_fresh, risk_history = risk_section(stack, meter or CpuMeter(stack), drain)
+    print("\n== Risk: a submission on a line with 10,000 spends in the window, against a fresh line ==")
+    print("  (the spends on the line, across the unit's lines and in the economic class: the split rules' scopes)")
+    print(f"  risk CPU per submission: fresh line {risk_fresh:.2f} ms, line with history {risk_history:.2f} ms")
+    print(
+        record(
+            "risk cost with 10,000 spends / on a fresh line",
+            risk_history / risk_fresh,
+            1.3,
+            "×",
+            higher_is_better=False,
+        ),
+        flush=True,
+    )
+
+
+# The sections that run on their own: `python -m bench budget`, `python -m bench cpu`, ...
+ONLY: dict[str, Callable[[ThrowawayStack], object]] = {
+    "budget": lambda stack: (budget_section(stack), report_section(stack)),
+    "report": lambda stack: report_section(stack),
+    "cpu": lambda stack: cpu_section(stack, CpuMeter(stack)),
+    "contracts": lambda stack: contracts_section(stack),
+    "risk": lambda stack: risk_only(stack),
+}
 
 
 def run_all(stack: ThrowawayStack) -> None:
@@ -395,18 +417,7 @@ def run_all(stack: ThrowawayStack) -> None:
     print("  " + ", ".join(f"{k} {v:.1f}" for k, v in idle.items()) + " ms/s", flush=True)
     per = cpu_section(stack, meter)
     budget_section(stack, raw4)
-    risk_fresh, risk_history = risk_section(stack, meter, drain)
-    print("\n== Risk: a submission on a line with 10,000 spends in the window, against a fresh line ==")
-    print(f"  risk CPU per submission: fresh line {risk_fresh:.2f} ms, line with history {risk_history:.2f} ms")
-    print(
-        record(
-            "risk cost with 10,000 spends / on a fresh line",
-            risk_history / risk_fresh,
-            1.3,
-            "×",
-            higher_is_better=False,
-        )
-    )
+    risk_only(stack, meter)
     decisions_section(stack)
     report_section(stack)
     contracts_section(stack)

@@ -8,8 +8,28 @@ from ic_platform.desk import with_desk_handlers
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.risk.service_layer import assessment, chain, commands, handlers, rule_book, warnings
+from services.risk.service_layer import (
+    assessment,
+    behaviour,
+    chain,
+    commands,
+    handlers,
+    payments,
+    rule_book,
+    splitting,
+    suppliers,
+    warnings,
+)
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
+
+
+def merged_handlers(*tables: dict[str, list]) -> dict[str, list]:
+    """One table of event handlers: a type heard by several modules runs each module's handlers."""
+    merged: dict[str, list] = {}
+    for table in tables:
+        for type_, fns in table.items():
+            merged.setdefault(type_, []).extend(fns)
+    return merged
 
 
 class RiskService(PlatformService):
@@ -17,7 +37,16 @@ class RiskService(PlatformService):
     platform = ServicePlatform(
         RiskUnitOfWork,
         with_desk_handlers(
-            {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS, **chain.EVENT_HANDLERS, **assessment.EVENT_HANDLERS},
+            merged_handlers(
+                handlers.EVENT_HANDLERS,
+                warnings.EVENT_HANDLERS,
+                chain.EVENT_HANDLERS,
+                splitting.EVENT_HANDLERS,
+                payments.EVENT_HANDLERS,
+                suppliers.EVENT_HANDLERS,
+                behaviour.EVENT_HANDLERS,
+                assessment.EVENT_HANDLERS,
+            ),
             owners_from=catalogue.approval_requests(),
         ),
     )

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deploy.stack import ThrowawayStack
+from tests.conftest import RISK_UNIT_WIDE_OFF
 from tests.integration.conftest import LOG_ROOT, Api, assessed, eventually
 
 pytestmark = pytest.mark.integration
@@ -36,7 +37,8 @@ def watch_stack() -> Iterator[ThrowawayStack]:
                 "IC_APPROVAL_DUE_SECONDS": str(DUE_S),
                 "IC_APPROVAL_ESCALATE_AFTER_S": str(ESCALATE_AFTER_S),
                 "IC_APPROVAL_DEADLINE_TICK_S": str(TICK_S),
-            }
+            },
+            "risk": dict(RISK_UNIT_WIDE_OFF),  # its tests share one unit (tests/conftest.py)
         }
     )
     # A second copy of the system beside the session's: fewer workers keep both within PostgreSQL's connections.

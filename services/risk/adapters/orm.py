@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
@@ -72,39 +72,7 @@ risk_warning = sa.Table(
     sa.UniqueConstraint("document_type", "document_id", "rule", name="risk_warning_once"),
 )
 
-# The facts the rules look back on. Spending documents as submitted (the split-purchase rule's history)...
-risk_spend = sa.Table(
-    "risk_spend",
-    metadata,
-    sa.Column("document_type", sa.Text, primary_key=True),
-    sa.Column("document_id", sa.Text, primary_key=True),
-    sa.Column("document_no", sa.Text),
-    sa.Column("org", sa.Text, nullable=False),
-    sa.Column("unit", sa.Text, nullable=False),
-    sa.Column("budget_line_id", sa.Text, nullable=False),
-    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
-    sa.Column("title", sa.Text, nullable=False, server_default=""),
-    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Index("risk_spend_by_line", "org", "unit", "budget_line_id", "submitted_at"),
-)
-
-# The split rule's running aggregate per unit and budget line (domain/rules.py, SplitTally): judging a new
-# spend reads this row, not the window's history. Its policy columns say what it was counted under.
-risk_split_tally = sa.Table(
-    "risk_split_tally",
-    metadata,
-    sa.Column("org", sa.Text, primary_key=True),
-    sa.Column("unit", sa.Text, primary_key=True),
-    sa.Column("budget_line_id", sa.Text, primary_key=True),
-    sa.Column("since", sa.DateTime(timezone=True)),
-    sa.Column("total", sa.Numeric(18, 2), nullable=False, server_default="0"),
-    sa.Column("count", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("oldest", sa.DateTime(timezone=True)),
-    sa.Column("newest", sa.DateTime(timezone=True)),
-    sa.Column("policy_threshold", sa.Text),
-    sa.Column("policy_min_part", sa.Text),
-    sa.Column("policy_window_s", sa.Float),
-)
+# The facts the rules look back on: the split rules' parts and day buckets are further down (splitting).
 
 # ...and the budget moves and threshold crossings of one story (correlation id): a crossing names no document,
 # the move that caused it does, and either may be heard first.
@@ -190,6 +158,190 @@ risk_award_tally = sa.Table(
     sa.Column("supplier_id", sa.Text, primary_key=True),
     sa.Column("total", sa.Numeric(18, 2), nullable=False),
     sa.Column("count", sa.Integer, nullable=False),
+)
+
+# ── splitting and thresholds (domain/splitting.py) ──
+# Every spending document heard, once per scope it counts in (unit, class:…, procurement, category:…,
+# supplier:…), whatever its amount: the parts the buckets are counted from, and the evidence's list.
+risk_split_part = sa.Table(
+    "risk_split_part",
+    metadata,
+    sa.Column("document_type", sa.Text, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("scope", sa.Text, primary_key=True),
+    sa.Column("document_no", sa.Text),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("budget_line_id", sa.Text),
+    sa.Index("risk_split_part_by_day", "org", "unit", "scope", "day", "at"),
+)
+# Running sums per (unit, scope, band of amounts counted, office day): what a judgement reads.
+risk_split_bucket = sa.Table(
+    "risk_split_bucket",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("scope", sa.Text, primary_key=True),
+    sa.Column("band", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("total", sa.Numeric(18, 2), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+# The bands whose buckets exist for a (unit, scope): a band not yet counted is counted once from the parts.
+risk_split_band = sa.Table(
+    "risk_split_band",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("scope", sa.Text, primary_key=True),
+    sa.Column("band", sa.Text, primary_key=True),
+    sa.Column("low", sa.Numeric(18, 2), nullable=False),
+    sa.Column("high", sa.Numeric(18, 2), nullable=False),
+)
+# The strongest procurement method seen per need (method downgrade).
+risk_need_method = sa.Table(
+    "risk_need_method",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("need", sa.Text, primary_key=True),
+    sa.Column("method", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+)
+
+# ── payments against the chain (domain/payments.py), one row per key ──
+# Each contract's terms as contract.drafted/signed/amended/terminated said, and what was paid on it.
+risk_pay_contract = sa.Table(
+    "risk_pay_contract",
+    metadata,
+    sa.Column("contract_id", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("supplier_id", sa.Text, nullable=False),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("original_amount", sa.Numeric(18, 2), nullable=False),
+    sa.Column("signed_on", sa.Date),
+    sa.Column("start_date", sa.Date),
+    sa.Column("end_date", sa.Date),
+    sa.Column("milestones", JSONB, nullable=False, server_default="{}"),
+    sa.Column("amendments", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("paid", sa.Numeric(18, 2), nullable=False, server_default="0"),
+    sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+# The latest acceptance per (contract, milestone); milestone 0 is "the contract" (any passed acceptance).
+risk_pay_acceptance = sa.Table(
+    "risk_pay_acceptance",
+    metadata,
+    sa.Column("contract_id", sa.Text, primary_key=True),
+    sa.Column("milestone_no", sa.Integer, primary_key=True),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("accepted_on", sa.Date, nullable=False),
+)
+# Suppliers' registered credit codes, and the latest change that gave each account to a supplier.
+risk_supplier = sa.Table(
+    "risk_supplier",
+    metadata,
+    sa.Column("supplier_id", sa.Text, primary_key=True),
+    sa.Column("credit_code", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+)
+risk_supplier_account = sa.Table(
+    "risk_supplier_account",
+    metadata,
+    sa.Column("supplier_id", sa.Text, primary_key=True),
+    sa.Column("account_no", sa.Text, primary_key=True),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("change", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+# The first payment per (supplier, normalised invoice, amount): a second one is a duplicate.
+risk_invoice_use = sa.Table(
+    "risk_invoice_use",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("supplier_key", sa.Text, primary_key=True),
+    sa.Column("invoice_key", sa.Text, primary_key=True),
+    sa.Column("amount", sa.Numeric(18, 2), primary_key=True),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("on", sa.Date, nullable=False),
+)
+# Payments per (supplier, amount, day): the near-duplicate rule reads those of the same supplier and amount
+# within its days (an indexed range), never the supplier's history.
+risk_payment_seen = sa.Table(
+    "risk_payment_seen",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("supplier_key", sa.Text, primary_key=True),
+    sa.Column("amount", sa.Numeric(18, 2), primary_key=True),
+    sa.Column("on", sa.Date, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("invoice_numbers", JSONB, nullable=False, server_default="[]"),
+)
+# Matter applications' amounts (a claim is compared with its application).
+risk_application_amount = sa.Table(
+    "risk_application_amount",
+    metadata,
+    sa.Column("application_id", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text),
+    sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+)
+# ── suppliers and contracts (domain/suppliers.py) ──
+# Procurement applications per (unit, year, method); method '' is all of them. Each document counted once.
+risk_method_year = sa.Table(
+    "risk_method_year",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("method", sa.Text, primary_key=True),
+    sa.Column("total", sa.Numeric(18, 2), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+risk_method_counted = sa.Table(
+    "risk_method_counted",
+    metadata,
+    sa.Column("document_type", sa.Text, primary_key=True),
+    sa.Column("document_id", sa.Text, primary_key=True),
+)
+# ── behaviour (domain/behaviour.py) ──
+# Executed payments per paying unit, year and month; and the unit-year's first-digit counts (Benford).
+risk_unit_month = sa.Table(
+    "risk_unit_month",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("month", sa.Integer, primary_key=True),
+    sa.Column("total", sa.Numeric(18, 2), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+risk_benford = sa.Table(
+    "risk_benford",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("counts", ARRAY(sa.Integer), nullable=False),
+    sa.Column("warned", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+# What is counted once per key (an executed payment in the running sums): (purpose, key).
+risk_once = sa.Table(
+    "risk_once",
+    metadata,
+    sa.Column("purpose", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
 )
 
 platform = platform_tables(metadata)

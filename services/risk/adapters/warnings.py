@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,10 +9,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from ic_platform.documents import DocumentRef
-from services.risk.adapters.orm import risk_budget_signal, risk_spend, risk_split_tally, risk_warning
-from services.risk.domain.rules import Spend, SplitPolicy, SplitTally, WarningDraft
+from services.risk.adapters.orm import risk_budget_signal, risk_warning
+from services.risk.domain.rules import WarningDraft
 
-W, SP, SG, ST = risk_warning.c, risk_spend.c, risk_budget_signal.c, risk_split_tally.c
+W, SG = risk_warning.c, risk_budget_signal.c
 
 
 class WarningRepository:
@@ -48,127 +46,6 @@ class WarningRepository:
             .order_by(W.id)
         ).all()
         return [warning_view(r) for r in rows]
-
-    # ── spending documents, for the split-purchase rule ──
-    def add_spend(self, org: str, spend: Spend) -> bool:
-        """True when stored now, False when this document was stored before."""
-        doc = spend.document
-        stored = self.conn.execute(
-            pg_insert(risk_spend)
-            .values(
-                document_type=doc.type,
-                document_id=doc.id,
-                document_no=doc.no,
-                org=org,
-                unit=spend.unit,
-                budget_line_id=spend.budget_line_id,
-                amount=spend.amount,
-                title=spend.title,
-                submitted_at=spend.at,
-            )
-            .on_conflict_do_nothing()
-            .returning(SP.document_id)
-        ).first()
-        return stored is not None
-
-    def drop_spend(self, document_type: str, document_id: str) -> tuple[str, Spend] | None:
-        """Forget a spend; (org, the spend) when there was one."""
-        row = self.conn.execute(
-            sa.delete(risk_spend)
-            .where(SP.document_type == document_type, SP.document_id == document_id)
-            .returning(*risk_spend.c)
-        ).first()
-        return (row.org, _spend(row)) if row is not None else None
-
-    def lock_tally(self, org: str, unit: str, budget_line_id: str) -> SplitTally:
-        """The unit's running tally on the line, created empty if new, locked until commit: one judge per unit
-        and line at a time, so two parts submitted at once each count the other."""
-        row = self.conn.execute(
-            pg_insert(risk_split_tally)
-            .values(org=org, unit=unit, budget_line_id=budget_line_id)
-            .on_conflict_do_update(index_elements=[ST.org, ST.unit, ST.budget_line_id], set_={"org": org})
-            .returning(*risk_split_tally.c)
-        ).one()
-        policy = (row.policy_threshold, row.policy_min_part, row.policy_window_s) if row.policy_threshold else None
-        return SplitTally(row.since, row.total, row.count, row.oldest, row.newest, policy)
-
-    def save_tally(self, org: str, unit: str, budget_line_id: str, tally: SplitTally) -> None:
-        threshold, min_part, window_s = tally.policy or (None, None, None)
-        self.conn.execute(
-            sa.update(risk_split_tally)
-            .where(ST.org == org, ST.unit == unit, ST.budget_line_id == budget_line_id)
-            .values(
-                since=tally.since,
-                total=tally.total,
-                count=tally.count,
-                oldest=tally.oldest,
-                newest=tally.newest,
-                policy_threshold=threshold,
-                policy_min_part=min_part,
-                policy_window_s=window_s,
-            )
-        )
-
-    def parts_between(
-        self, org: str, unit: str, line: str, policy: SplitPolicy, start: datetime, end: datetime | None
-    ) -> tuple[Decimal, int, datetime | None, datetime | None]:
-        """Sum, number, earliest and latest time of the parts submitted in [start, end) (end None: no end)."""
-        where = [*_parts(org, unit, line, policy), SP.submitted_at >= start]
-        if end is not None:
-            where.append(SP.submitted_at < end)
-        row = self.conn.execute(
-            sa.select(
-                sa.func.coalesce(sa.func.sum(SP.amount), 0),
-                sa.func.count(),
-                sa.func.min(SP.submitted_at),
-                sa.func.max(SP.submitted_at),
-            ).where(*where)
-        ).one()
-        return Decimal(row[0]), row[1], row[2], row[3]
-
-    def parts_after(self, org: str, unit: str, line: str, policy: SplitPolicy, after: datetime) -> tuple[Decimal, int]:
-        """Sum and number of the parts submitted strictly after `after`."""
-        row = self.conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(SP.amount), 0), sa.func.count()).where(
-                *_parts(org, unit, line, policy), SP.submitted_at > after
-            )
-        ).one()
-        return Decimal(row[0]), row[1]
-
-    def expire(
-        self, org: str, unit: str, line: str, policy: SplitPolicy, since: datetime, start: datetime
-    ) -> tuple[Decimal, int, datetime | None]:
-        """The parts in [since, start), which leave the tally (sum, number), and the earliest part left."""
-        gone = self.parts_between(org, unit, line, policy, since, start)
-        oldest = self.conn.execute(
-            sa.select(sa.func.min(SP.submitted_at)).where(*_parts(org, unit, line, policy), SP.submitted_at >= start)
-        ).scalar()
-        return gone[0], gone[1], oldest
-
-    def latest_parts(
-        self,
-        org: str,
-        unit: str,
-        line: str,
-        policy: SplitPolicy,
-        start: datetime,
-        until: datetime,
-        besides: DocumentRef,
-        limit: int,
-    ) -> list[Spend]:
-        """The latest parts in [start, until] other than `besides`, oldest first: the evidence of a warning."""
-        rows = self.conn.execute(
-            sa.select(risk_spend)
-            .where(
-                *_parts(org, unit, line, policy),
-                SP.submitted_at >= start,
-                SP.submitted_at <= until,
-                sa.not_(sa.and_(SP.document_type == besides.type, SP.document_id == besides.id)),
-            )
-            .order_by(SP.submitted_at.desc(), SP.document_id.desc())
-            .limit(limit)
-        ).all()
-        return [_spend(r) for r in reversed(rows)]
 
     # ── budget moves and crossings of one story ──
     def lock_story(self, correlation_id: str) -> None:
@@ -206,27 +83,6 @@ class WarningRepository:
                 SG.correlation_id == correlation_id, SG.budget_line_id == budget_line_id, SG.kind == kind
             )
         ).all()
-
-
-def _parts(org: str, unit: str, line: str, policy: SplitPolicy) -> list[Any]:
-    return [
-        SP.org == org,
-        SP.unit == unit,
-        SP.budget_line_id == line,
-        SP.amount >= policy.min_part,
-        SP.amount < policy.threshold,
-    ]
-
-
-def _spend(row: Any) -> Spend:
-    return Spend(
-        DocumentRef(row.document_type, row.document_id, row.document_no),
-        row.unit,
-        row.budget_line_id,
-        row.amount,
-        row.submitted_at,
-        row.title,
-    )
 
 
 def warning_view(row: Any) -> dict[str, Any]:

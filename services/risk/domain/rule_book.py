@@ -134,19 +134,26 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
             Rule.SPLIT_PURCHASE,
             "疑似拆分采购（化整为零）",
             Severity.HIGH,
-            "同一单位在同一预算指标上，window_days 天内提交的事前申请，单笔均不低于 min_part 元且低于 threshold 元"
-            "（审批/政府采购限额），合计却达到 threshold 元：预警提在其中最晚提交的一笔上，依据列出其他各笔。"
-            "被驳回的申请不再计入。",
+            "同一单位在同一预算指标上 window_days 个日历日内（含当日）提交的事前申请，单笔均不低于 min_part 元且低于"
+            " threshold 元（审批/政府采购限额），至少两笔，合计却达到 threshold 元：预警提在窗口最后一日中最晚听到的"
+            "那笔上，依据列出其他各笔。迟到的一笔还补判其后窗口内的各日。被驳回、作废的申请不再计入。"
+            "跨指标的见 split_across_lines。",
             {
                 "unit": "单位",
-                "budget_line_id": "预算指标",
+                "scope": "汇总范围（line 同一预算指标）",
+                "scope_key": "汇总范围键",
+                "scope_label": "汇总范围说明",
+                "budget_lines": "涉及的预算指标",
                 "amount": "本笔金额",
                 "total": "窗口内合计（含本笔）",
+                "count": "窗口内笔数（含本笔）",
                 "threshold": "所用限额",
                 "min_part": "所用最小计入金额",
+                "min_parts": "构成拆分的最少笔数",
                 "window_days": "所用窗口天数",
-                "others": "其他各笔（最近 20 笔：单据、金额、标题、提交时间）",
+                "others": "其他各笔（最近 20 笔：单据、金额、标题、预算指标、提交时间）",
                 "others_count": "其他笔数",
+                "completed_by": "补齐本窗口的迟到单据（若由此产生）",
             },
             (
                 Parameter(
@@ -288,3 +295,14 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
         ),
     )
 }
+
+
+def _more_rules() -> None:
+    """The rules of the chain's later links, each defined beside its code (domain/splitting.py, …)."""
+    from services.risk.domain import behaviour, payments, splitting, suppliers
+
+    for module in (splitting, suppliers, payments, behaviour):
+        RULE_BOOK.update({d.rule: d for d in module.definitions()})
+
+
+_more_rules()

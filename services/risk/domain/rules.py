@@ -5,10 +5,7 @@ A warning is raised once per (document, rule): a rule that holds again for the s
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -36,6 +33,30 @@ class Rule(StrEnum):
     CONTRACT_SIGNED_BEFORE_AWARD = "contract_signed_before_award"  # 合同签订早于中标通知
     JUST_BELOW_THRESHOLD = "just_below_threshold"  # 采购金额略低于采购方式限额
     SUPPLIER_CONCENTRATION = "supplier_concentration"  # 供应商集中度过高
+    # splitting and thresholds (domain/splitting.py)
+    SPLIT_ACROSS_LINES = "split_across_lines"  # 疑似跨指标拆分采购
+    SPLIT_SMALL_PARTS = "split_small_parts"  # 疑似化整为零（多笔小额）
+    JUST_BELOW_APPROVAL_THRESHOLD = "just_below_approval_threshold"  # 申请金额略低于审批限额
+    METHOD_DOWNGRADE = "method_downgrade"  # 采购方式降级
+    # payments (domain/payments.py)
+    PAYMENT_BEYOND_CONTRACT = "payment_beyond_contract"  # 付款超过合同金额
+    PAYMENT_BEFORE_ACCEPTANCE = "payment_before_acceptance"  # 验收前付款
+    PAYMENT_BEFORE_SIGNING = "payment_before_signing"  # 合同签订前付款
+    PAYEE_NOT_SUPPLIER = "payee_not_supplier"  # 收款人不是合同供应商
+    BANK_ACCOUNT_RECENTLY_CHANGED = "bank_account_recently_changed"  # 付款至新近变更的银行账户
+    DUPLICATE_PAYMENT = "duplicate_payment"  # 重复付款
+    NEAR_DUPLICATE_PAYMENT = "near_duplicate_payment"  # 疑似重复付款
+    CLAIM_ABOVE_APPLICATION = "claim_above_application"  # 报销远超事前申请
+    # suppliers and contracts (domain/suppliers.py)
+    SINGLE_SOURCE_OVERUSE = "single_source_overuse"  # 单一来源采购偏多
+    CHANGE_ORDER_INFLATION = "change_order_inflation"  # 合同变更异常
+    OVERDUE_MILESTONE = "overdue_milestone"  # 合同付款节点逾期
+    LAPSED_CONTRACT = "lapsed_contract"  # 合同到期后仍在履行或付款
+    # behaviour (domain/behaviour.py)
+    OFF_HOURS = "off_hours"  # 非工作时间审批或付款
+    ROUND_AMOUNT = "round_amount"  # 整数金额
+    YEAR_END_SPIKE = "year_end_spike"  # 年底突击花钱
+    BENFORD = "benford"  # 付款金额首位数字不符合本福特定律
 
 
 RULE_LABELS = {
@@ -47,6 +68,26 @@ RULE_LABELS = {
     Rule.CONTRACT_SIGNED_BEFORE_AWARD: "合同签订早于中标通知",
     Rule.JUST_BELOW_THRESHOLD: "采购金额略低于采购方式限额",
     Rule.SUPPLIER_CONCENTRATION: "供应商集中度过高",
+    Rule.SPLIT_ACROSS_LINES: "疑似跨指标拆分采购",
+    Rule.SPLIT_SMALL_PARTS: "疑似化整为零（多笔小额）",
+    Rule.JUST_BELOW_APPROVAL_THRESHOLD: "申请金额略低于审批限额",
+    Rule.METHOD_DOWNGRADE: "采购方式降级",
+    Rule.PAYMENT_BEYOND_CONTRACT: "付款超过合同金额",
+    Rule.PAYMENT_BEFORE_ACCEPTANCE: "验收前付款",
+    Rule.PAYMENT_BEFORE_SIGNING: "合同签订前付款",
+    Rule.PAYEE_NOT_SUPPLIER: "收款人不是合同供应商",
+    Rule.BANK_ACCOUNT_RECENTLY_CHANGED: "付款至新近变更的银行账户",
+    Rule.DUPLICATE_PAYMENT: "重复付款",
+    Rule.NEAR_DUPLICATE_PAYMENT: "疑似重复付款",
+    Rule.CLAIM_ABOVE_APPLICATION: "报销远超事前申请",
+    Rule.SINGLE_SOURCE_OVERUSE: "单一来源采购偏多",
+    Rule.CHANGE_ORDER_INFLATION: "合同变更异常（加价、频繁、加价并延期）",
+    Rule.OVERDUE_MILESTONE: "合同付款节点逾期",
+    Rule.LAPSED_CONTRACT: "合同到期后仍在履行或付款",
+    Rule.OFF_HOURS: "非工作时间审批或付款",
+    Rule.ROUND_AMOUNT: "整数金额",
+    Rule.YEAR_END_SPIKE: "年底突击花钱",
+    Rule.BENFORD: "付款金额首位数字不符合本福特定律",
 }
 
 
@@ -57,183 +98,6 @@ class WarningDraft:
     severity: Severity
     message: str  # Chinese, what the approver reads
     evidence: dict[str, Any] = field(default_factory=dict)
-
-
-# ── 拆分采购 / 化整为零 ──
-@dataclass(frozen=True)
-class SplitPolicy:
-    """What counts as splitting. `threshold` is the amount above which a purchase needs the next approval level
-    and a formal procurement procedure (事前申请分管领导审批线 and 政府采购限额 coincide at 50,000 in the demo
-    organisation); `min_part` keeps petty purchases (a toner cartridge) out of the sum, since they are not
-    what splitting hides; `window` is how far back parts are looked for."""
-
-    threshold: Decimal = Decimal("50000.00")
-    min_part: Decimal = Decimal("5000.00")
-    window: timedelta = timedelta(days=30)
-
-    def is_part(self, spend: Spend) -> bool:
-        """A spend that may be part of a split: neither petty nor large enough to need the higher approval."""
-        return self.min_part <= spend.amount < self.threshold
-
-    @property
-    def key(self) -> tuple[str, str, float]:
-        return (str(self.threshold), str(self.min_part), self.window.total_seconds())
-
-    @classmethod
-    def from_parameters(cls, values: Mapping[str, str]) -> SplitPolicy:
-        """From the rule book's parameters in force (rule_book.py: threshold, min_part, window_days)."""
-        return cls(
-            threshold=Decimal(values["threshold"]),
-            min_part=Decimal(values["min_part"]),
-            window=timedelta(days=float(values["window_days"])),
-        )
-
-    @classmethod
-    def from_env(cls) -> SplitPolicy:
-        env = os.environ
-        return cls(
-            threshold=Decimal(env.get("IC_RISK_SPLIT_THRESHOLD", "50000.00")),
-            min_part=Decimal(env.get("IC_RISK_SPLIT_MIN_PART", "5000.00")),
-            window=timedelta(days=float(env.get("IC_RISK_SPLIT_WINDOW_DAYS", "30"))),
-        )
-
-
-@dataclass(frozen=True)
-class Spend:
-    """A spending document as the split rule sees it: who, on which budget line, how much, when."""
-
-    document: DocumentRef
-    unit: str
-    budget_line_id: str
-    amount: Decimal
-    at: datetime
-    title: str = ""
-
-    def as_evidence(self) -> dict[str, Any]:
-        return {
-            "document": self.document.as_dict(),
-            "amount": money_str(self.amount),
-            "title": self.title,
-            "submitted_at": self.at.isoformat(),
-        }
-
-
-# The evidence names at most this many of the other parts (the latest), and says how many there were in all.
-EVIDENCE_PARTS = 20
-
-
-@dataclass(frozen=True)
-class PartsInWindow:
-    """What the split rule needs to know about the other parts in a spend's window: their sum and number,
-    and the latest few for the evidence. Kept this small so that judging costs the same however long the
-    line's history (see SplitTally)."""
-
-    total: Decimal
-    count: int
-    listed: tuple[Spend, ...] = ()
-
-    @classmethod
-    def of(cls, latest: Spend, earlier: list[Spend], policy: SplitPolicy) -> PartsInWindow:
-        """From a full list of spends (what a test or a rebuild has at hand)."""
-        since = latest.at - policy.window
-        parts = sorted(
-            (
-                s
-                for s in earlier
-                if not s.document.same_document(latest.document)
-                and s.unit == latest.unit
-                and s.budget_line_id == latest.budget_line_id
-                and since <= s.at <= latest.at
-                and policy.is_part(s)
-            ),
-            key=lambda s: (s.at, s.document.id),
-        )
-        return cls(sum((s.amount for s in parts), Decimal("0")), len(parts), tuple(parts[-EVIDENCE_PARTS:]))
-
-
-def split_purchase(latest: Spend, earlier: list[Spend], policy: SplitPolicy = SplitPolicy()) -> WarningDraft | None:
-    """A high warning on `latest` when it and other applications of the same unit on the same budget line
-    within the window are each below the threshold, yet together reach it. The evidence lists the others."""
-    return split_purchase_of(latest, PartsInWindow.of(latest, earlier, policy), policy)
-
-
-def split_purchase_of(latest: Spend, others: PartsInWindow, policy: SplitPolicy) -> WarningDraft | None:
-    """The same rule, told only the sum and number of the other parts in the window (and the latest few)."""
-    if not policy.is_part(latest) or others.count == 0:
-        return None
-    total = latest.amount + others.total
-    if total < policy.threshold:
-        return None
-    days = policy.window.days or round(policy.window.total_seconds() / 86400, 2)
-    named = "、".join(s.document.no or s.document.id for s in others.listed)
-    if others.count > len(others.listed):
-        named = f"{named} 等 {others.count} 笔"
-    message = (
-        f"疑似拆分采购（化整为零）：本单位 {days} 天内在预算指标 {latest.budget_line_id} 上共提交 "
-        f"{others.count + 1} 笔申请，单笔均低于 {policy.threshold:,.2f} 元，合计 {total:,.2f} 元已达到"
-        f"审批/采购限额。其他申请：{named}"
-    )
-    return WarningDraft(
-        latest.document,
-        Rule.SPLIT_PURCHASE,
-        Severity.HIGH,
-        message,
-        {
-            "unit": latest.unit,
-            "budget_line_id": latest.budget_line_id,
-            "threshold": money_str(policy.threshold),
-            "min_part": money_str(policy.min_part),
-            "total": money_str(total),
-            "window_days": days,
-            "amount": money_str(latest.amount),
-            "others": [s.as_evidence() for s in others.listed],
-            "others_count": others.count,
-        },
-    )
-
-
-@dataclass(frozen=True)
-class SplitTally:
-    """A running aggregate of one unit's parts on one budget line: the sum and number of the stored parts
-    submitted at or after `since`, where `since` is the start of the newest window judged so far. A new part
-    adds to it; parts falling out of the window as it moves on leave it (each once); a rejected part leaves
-    it. So a judgement reads a handful of rows, never the window's history. `policy` is what it was counted
-    under: a tally counted under another policy is counted again (once)."""
-
-    since: datetime | None = None  # None: nothing counted yet
-    total: Decimal = Decimal("0")
-    count: int = 0
-    # Bounds, not exact values: no counted part is older than `oldest` (until the window passes it, nothing
-    # expires) or newer than `newest` (a spend at least this new has no later parts to leave out).
-    oldest: datetime | None = None
-    newest: datetime | None = None
-    policy: tuple[str, str, float] | None = None
-
-    def expires_before(self, start: datetime) -> bool:
-        return self.oldest is not None and self.oldest < start
-
-    def moved_to(self, start: datetime, gone_total: Decimal, gone_count: int, oldest: datetime | None) -> SplitTally:
-        newest = self.newest if oldest is not None else None
-        return replace(
-            self,
-            since=start,
-            total=self.total - gone_total,
-            count=self.count - gone_count,
-            oldest=oldest,
-            newest=newest,
-        )
-
-    def plus(self, spend: Spend) -> SplitTally:
-        oldest = spend.at if self.oldest is None else min(self.oldest, spend.at)
-        newest = spend.at if self.newest is None else max(self.newest, spend.at)
-        return replace(self, total=self.total + spend.amount, count=self.count + 1, oldest=oldest, newest=newest)
-
-    def minus(self, spend: Spend) -> SplitTally:
-        return replace(self, total=self.total - spend.amount, count=self.count - 1)
-
-    def counts(self, spend: Spend, policy: SplitPolicy) -> bool:
-        """Whether a stored spend is (or would be) in this tally."""
-        return policy.is_part(spend) and self.since is not None and spend.at >= self.since
 
 
 # ── 预算指标即将用尽 ──

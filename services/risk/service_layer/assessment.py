@@ -12,15 +12,22 @@ from ic_platform import catalogue
 from ic_platform.context import CallContext
 from ic_platform.documents import DocumentRef
 from ic_platform.envelope import Envelope
-from services.risk.service_layer import chain, warnings
+from services.risk.service_layer import behaviour, chain, payments, splitting, suppliers, warnings
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 ASSESSED = "risk.document_assessed"
 
 
 def submission_rules(event_type: str) -> list:
-    """The rules judged on this kind of request: the warnings' (split purchase) and the chain rules'."""
-    return [*warnings.SUBMISSION_RULES.get(event_type, ()), *chain.SUBMISSION_RULES.get(event_type, ())]
+    """The rules judged on this kind of request: the warnings', the chain rules' and the split rules'."""
+    return [
+        *warnings.SUBMISSION_RULES.get(event_type, ()),
+        *chain.SUBMISSION_RULES.get(event_type, ()),
+        *splitting.SUBMISSION_RULES.get(event_type, ()),
+        *payments.SUBMISSION_RULES.get(event_type, ()),
+        *suppliers.SUBMISSION_RULES.get(event_type, ()),
+        *behaviour.SUBMISSION_RULES.get(event_type, ()),
+    ]
 
 
 def assess_submission(event: Envelope, uow: RiskUnitOfWork) -> None:

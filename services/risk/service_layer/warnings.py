@@ -6,8 +6,7 @@ handler of the same event)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,114 +14,23 @@ from ic_platform import metrics
 from ic_platform.context import CallContext
 from ic_platform.documents import DocumentRef
 from ic_platform.envelope import Envelope
-from ic_platform.money import parse_money
 from services.risk.domain.errors import dossier_not_found
 from services.risk.domain.rules import (
-    EVIDENCE_PARTS,
     RULE_LABELS,
     SEVERITY_LABELS,
     Crossing,
-    PartsInWindow,
     Rule,
     Severity,
-    Spend,
-    SplitPolicy,
-    SplitTally,
     WarningDraft,
     budget_nearly_exhausted,
-    split_purchase_of,
 )
 from services.risk.service_layer import commands, rule_book
 from services.risk.service_layer.handlers import readable_document
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 PRODUCER = "risk"
-# Spending documents entering approval: what the split-purchase rule looks back on.
-SPEND_SUBMITTED = ("payment.matter_application_submitted",)
-# Spending documents that will never spend: they no longer add up to a split.
-SPEND_WITHDRAWN = ("payment.matter_application_rejected", "payment.application_cancelled")
 # Budget moves that name the document which consumed money (and so may have crossed a warning line).
 BUDGET_MOVES = ("budget.pre_committed", "budget.committed", "budget.actualized")
-
-
-def on_spend_submitted(event: Envelope, uow: RiskUnitOfWork) -> None:
-    """Judge a spend against the split rule from the unit's running tally on the line (domain SplitTally):
-    a few rows read however long the line's history."""
-    p = event.payload
-    spend = Spend(
-        _document(p["document"]),
-        p["unit"],
-        p["budget_line_id"],
-        parse_money(p["amount"]),
-        datetime.fromisoformat(event.occurred_at),
-        p.get("title", ""),
-    )
-    policy = _split_policy(uow, event.org, spend.at)
-    key = (event.org, spend.unit, spend.budget_line_id)
-    tally = uow.warnings.lock_tally(*key)
-    tally = _moved_on(uow, key, tally, spend.at - policy.window, policy)
-    if uow.warnings.add_spend(event.org, spend) and tally.counts(spend, policy):
-        tally = tally.plus(spend)
-    uow.warnings.save_tally(*key, tally)
-    _raise(uow, event, split_purchase_of(spend, _others(uow, key, tally, spend, policy), policy))
-
-
-def _moved_on(
-    uow: RiskUnitOfWork, key: tuple[str, str, str], tally: SplitTally, start: datetime, policy: SplitPolicy
-) -> SplitTally:
-    """The tally with its window starting at `start` (if that is later): parts before it leave the tally. A
-    tally never counted, or counted under another policy, is counted afresh from the stored spends (once)."""
-    if tally.since is None or tally.policy != policy.key:
-        total, count, oldest, newest = uow.warnings.parts_between(*key, policy, start, None)
-        return SplitTally(start, total, count, oldest, newest, policy.key)
-    if start <= tally.since:
-        return tally
-    if not tally.expires_before(start):
-        return replace(tally, since=start)
-    gone_total, gone_count, oldest = uow.warnings.expire(*key, policy, tally.since, start)
-    return tally.moved_to(start, gone_total, gone_count, oldest)
-
-
-def _others(
-    uow: RiskUnitOfWork, key: tuple[str, str, str], tally: SplitTally, spend: Spend, policy: SplitPolicy
-) -> PartsInWindow:
-    """The other parts in the spend's own window [at - window, at]. The tally holds the parts from the newest
-    window's start on, so for the newest spend it is the answer. For a spend heard late the difference is
-    read: the parts between its window's start and the tally's, less those after it; for one older than the
-    tally's whole span, its window directly. The spend itself is stored by now: as a part it is in that sum
-    once, and is left out of "the others"."""
-    start = spend.at - policy.window
-    if spend.at < tally.since:
-        total, count, _, _ = uow.warnings.parts_between(*key, policy, start, spend.at + timedelta(microseconds=1))
-    else:
-        total, count = tally.total, tally.count
-        if start < tally.since:
-            earlier = uow.warnings.parts_between(*key, policy, start, tally.since)
-            total, count = total + earlier[0], count + earlier[1]
-        if tally.newest is not None and tally.newest > spend.at:
-            later = uow.warnings.parts_after(*key, policy, spend.at)
-            total, count = total - later[0], count - later[1]
-    if policy.is_part(spend):
-        total, count = total - spend.amount, count - 1
-    if not policy.is_part(spend) or count == 0 or total + spend.amount < policy.threshold:
-        return PartsInWindow(total, count)  # no warning: the evidence is not needed
-    listed = uow.warnings.latest_parts(*key, policy, start, spend.at, spend.document, EVIDENCE_PARTS)
-    return PartsInWindow(total, count, tuple(listed))
-
-
-def on_spend_withdrawn(event: Envelope, uow: RiskUnitOfWork) -> None:
-    """A rejected or cancelled (作废) application leaves the split rule's history (and its tally); a warning it
-    already took part in stays."""
-    document = event.payload["document"]
-    dropped = uow.warnings.drop_spend(document["type"], document["id"])
-    if dropped is None:
-        return
-    org, spend = dropped
-    key = (org, spend.unit, spend.budget_line_id)
-    tally = uow.warnings.lock_tally(*key)
-    policy = _split_policy(uow, org, spend.at)
-    if tally.policy == policy.key and tally.counts(spend, policy):
-        uow.warnings.save_tally(*key, tally.minus(spend))
 
 
 def on_budget_move(event: Envelope, uow: RiskUnitOfWork) -> None:
@@ -187,11 +95,6 @@ def warnings_for(query: commands.DocumentQuery, uow: RiskUnitOfWork, ctx: CallCo
     return {"items": items, "total": len(items)}
 
 
-def _split_policy(uow: RiskUnitOfWork, org: str, at: datetime) -> SplitPolicy:
-    """The split rule's parameters in force on the spend's day (the rule book, effective-dated)."""
-    return SplitPolicy.from_parameters(rule_book.parameters_in_force(uow, org, Rule.SPLIT_PURCHASE, at))
-
-
 def _nearly_exhausted_level(uow: RiskUnitOfWork, event: Envelope) -> int:
     at = datetime.fromisoformat(event.occurred_at)
     values = rule_book.parameters_in_force(uow, event.org, Rule.BUDGET_NEARLY_EXHAUSTED, at)
@@ -208,11 +111,11 @@ def _crossing(p: dict[str, Any]) -> Crossing:
 
 # The rules judged on an approval request itself, by its event type. The assessment (assessment.py) runs them
 # and then announces `risk.document_assessed`, in one handler: the inbox may retry the handlers of one event
-# apart, and the announcement must never be ahead of the rules it vouches for.
-SUBMISSION_RULES = {t: [(Rule.SPLIT_PURCHASE, on_spend_submitted)] for t in SPEND_SUBMITTED}
+# apart, and the announcement must never be ahead of the rules it vouches for. The split rules are in
+# splitting.py (and their SUBMISSION_RULES).
+SUBMISSION_RULES: dict[str, list] = {}
 
 EVENT_HANDLERS = {
-    **{t: [on_spend_withdrawn] for t in SPEND_WITHDRAWN},
     **{t: [on_budget_move] for t in BUDGET_MOVES},
     "budget.threshold_crossed": [on_threshold_crossed],
 }

@@ -11,7 +11,7 @@ import pytest
 from ic_platform import catalogue
 from ic_platform.envelope import Envelope
 from services.risk.domain.rules import Rule
-from services.risk.service_layer import assessment, warnings
+from services.risk.service_layer import assessment, behaviour, payments, splitting, suppliers, warnings
 
 DOCUMENT = {"type": "matter_application", "id": "a1", "no": "SQ-2026-000042"}
 WARNING = {
@@ -67,7 +67,7 @@ def split_rule(monkeypatch):
         uow.warnings.items.append(WARNING)
 
     monkeypatch.setitem(
-        warnings.SUBMISSION_RULES, "payment.matter_application_submitted", [(Rule.SPLIT_PURCHASE, judge)]
+        splitting.SUBMISSION_RULES, "payment.matter_application_submitted", [(Rule.SPLIT_PURCHASE, judge)]
     )
     return ran
 
@@ -105,7 +105,8 @@ def test_a_document_type_without_rules_is_assessed_all_the_same():
 def test_every_approval_request_of_the_catalogue_is_assessed():
     assert sorted(assessment.EVENT_HANDLERS) == catalogue.approval_requests()
     assert all(h == [assessment.assess_submission] for h in assessment.EVENT_HANDLERS.values())
-    assert set(warnings.SUBMISSION_RULES) <= set(catalogue.approval_requests())
-    assert not set(warnings.SUBMISSION_RULES) & set(warnings.EVENT_HANDLERS), (
-        "a rule on a request runs in the assessment"
-    )
+    for module in (warnings, splitting, payments, suppliers, behaviour):
+        assert set(module.SUBMISSION_RULES) <= set(catalogue.approval_requests())
+        assert not set(module.SUBMISSION_RULES) & set(module.EVENT_HANDLERS), (
+            "a rule on a request runs in the assessment"
+        )

@@ -27,6 +27,8 @@ from services.risk.domain.chain import (
 from services.risk.domain.rule_book import RULE_BOOK, ParameterInvalid
 from services.risk.domain.rules import Rule, Severity
 from services.risk.service_layer import assessment, chain
+from tests.unit.risk.fake_splits import FakeSplits
+from tests.unit.risk.test_payments import FakeFacts
 
 APP = DocumentRef("procurement_application", "p1", "CG-2026-000001")
 CONTRACT = DocumentRef("contract", "c1", "HT-2026-000001")
@@ -205,6 +207,7 @@ class FakeAssessments:
 class FakeUow:
     def __init__(self) -> None:
         self.chain, self.warnings, self.rule_book = FakeChain(), FakeWarnings(), FakeRuleBook()
+        self.splits, self.payments = FakeSplits(), FakeFacts()
         self.assessments, self.published = FakeAssessments(), []
 
     def publish(self, envelope: Envelope) -> None:
@@ -295,6 +298,7 @@ def test_a_procurement_application_just_below_the_events_threshold_warns_in_its_
         applicant="clerk",
         amount="980000.00",
         title="设备",
+        method="request_for_quotation",
         requirement={"decentralised_threshold": "1000000.00", "open_tender_threshold": "4000000.00"},
     )
     assessment.assess_submission(submission, uow)

@@ -14,21 +14,27 @@ from ic_platform.errors import Forbidden, InvalidInput, NotFound
 from ic_platform.identity import Viewer
 from services.risk.domain.model import DocumentRef
 from services.risk.domain.rule_book import RULE_BOOK, ParameterInvalid, ParameterVersion, in_force
-from services.risk.domain.rules import (
-    Crossing,
-    PartsInWindow,
-    Rule,
-    Spend,
-    SplitPolicy,
-    budget_nearly_exhausted,
-    split_purchase_of,
-)
+from services.risk.domain.rules import Crossing, Rule, budget_nearly_exhausted
+from services.risk.domain.splitting import Bucket, Part, SplitPolicy, scope, split_warning
 from services.risk.service_layer import rule_book
-from tests.unit.risk import test_split_tally as tally_test
+from tests.unit.risk import test_splitting as split_test
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "risk-rules.md"
 SPLIT, BUDGET = RULE_BOOK[Rule.SPLIT_PURCHASE], RULE_BOOK[Rule.BUDGET_NEARLY_EXHAUSTED]
 DOC = DocumentRef("matter_application", "a1", "SQ-2026-000001")
+WITHOUT_PARAMETERS = {
+    Rule.CONTRACT_SUPPLIER_NOT_AWARDED,
+    Rule.CONTRACT_ABOVE_AWARD,
+    Rule.CONTRACT_WITHOUT_PROCUREMENT,
+    Rule.CONTRACT_SIGNED_BEFORE_AWARD,
+    Rule.METHOD_DOWNGRADE,
+    Rule.PAYMENT_BEYOND_CONTRACT,
+    Rule.PAYMENT_BEFORE_ACCEPTANCE,
+    Rule.PAYMENT_BEFORE_SIGNING,
+    Rule.PAYEE_NOT_SUPPLIER,
+    Rule.DUPLICATE_PAYMENT,
+    Rule.LAPSED_CONTRACT,
+}
 
 
 # ── each rule: id, definition, severity, evidence ──
@@ -36,8 +42,8 @@ def test_every_rule_is_in_the_book_with_a_definition_and_parameters():
     assert set(RULE_BOOK) == set(Rule)
     for rule, definition in RULE_BOOK.items():
         assert definition.rule is rule and definition.label and len(definition.definition) > 20
-        # A rule that compares two documents' own figures (contract vs award) has no parameter to set.
-        assert definition.evidence and (definition.parameters or rule.value.startswith("contract_"))
+        # A rule that compares documents' own figures (contract vs award, payment vs contract) has no parameter.
+        assert definition.evidence and (definition.parameters or rule in WITHOUT_PARAMETERS)
         for p in definition.parameters:
             assert p.name in definition.definition, f"{rule}: the definition names {p.name}"
 
@@ -52,9 +58,10 @@ def test_the_documentation_describes_every_rule_and_parameter():
 
 def test_a_split_warning_has_the_books_severity_and_documented_evidence():
     at = datetime(2026, 11, 2, tzinfo=UTC)
-    latest = Spend(DOC, "dzb", "L1", Decimal("20000.00"), at)
-    other = Spend(DocumentRef("matter_application", "a0", "SQ-0"), "dzb", "L1", Decimal("40000.00"), at)
-    draft = split_purchase_of(latest, PartsInWindow(Decimal("40000.00"), 1, (other,)), SplitPolicy())
+    latest = Part(DOC, "dzb", Decimal("20000.00"), at, "", "L1")
+    other = Part(DocumentRef("matter_application", "a0", "SQ-0"), "dzb", Decimal("40000.00"), at, "", "L1")
+    policy = SplitPolicy.of(Rule.SPLIT_PURCHASE, SPLIT.defaults())
+    draft = split_warning(latest, scope("line:L1"), policy, Bucket(Decimal("60000.00"), 2), [other])
     assert draft.severity is SPLIT.severity and draft.rule is SPLIT.rule
     assert set(draft.evidence) == set(SPLIT.evidence)
 
@@ -70,7 +77,7 @@ def test_a_budget_warning_has_the_books_severity_and_documented_evidence():
 # ── parameters: validated, effective-dated ──
 def test_the_defaults_are_the_deployments_settings(monkeypatch):
     assert SPLIT.defaults() == {"threshold": "50000.00", "min_part": "5000.00", "window_days": "30"}
-    assert SplitPolicy.from_parameters(SPLIT.defaults()).key == SplitPolicy().key  # tallies stay valid
+    assert SplitPolicy.of(Rule.SPLIT_PURCHASE, SPLIT.defaults()).band == "5000.00|50000.00"
     monkeypatch.setenv("IC_RISK_SPLIT_THRESHOLD", "30000")
     assert SPLIT.defaults()["threshold"] == "30000.00"
     assert BUDGET.defaults() == {"level": "95"}
@@ -135,10 +142,11 @@ def test_a_lower_threshold_from_a_day_on_warns_from_that_day_only():
     before, after = FakeRuleBook(lowered), FakeRuleBook(lowered)
 
     def pair_warns(book: FakeRuleBook, start: datetime) -> bool:
-        uow = tally_test.FakeUow()
+        uow = split_test.FakeUow()
         uow.rule_book = book
-        tally_test.judged(uow, tally_test.spend(1, "16000.00", start))
-        warning = tally_test.judged(uow, tally_test.spend(2, "16000.00", start + timedelta(days=1)))
+        split_test.hear(uow, split_test.matter(1, "16000.00", start))
+        split_test.hear(uow, split_test.matter(2, "16000.00", start + timedelta(days=1)))
+        warning = uow.of(Rule.SPLIT_PURCHASE).get("m2")
         return warning is not None and warning.evidence["threshold"] == "30000.00"
 
     assert not pair_warns(before, datetime(2026, 5, 1, 2, tzinfo=UTC))  # 32,000 < 50,000 in force in May

@@ -1,0 +1,314 @@
+"""The payment rules' facts (domain/payments.py): one row per contract, acceptance, supplier, account, invoice
+use and (supplier, amount, day) payment. Each event reads and writes a few rows by key."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+
+from ic_platform.documents import DocumentRef
+from services.risk.adapters.orm import (
+    risk_application_amount,
+    risk_benford,
+    risk_invoice_use,
+    risk_method_counted,
+    risk_method_year,
+    risk_once,
+    risk_pay_acceptance,
+    risk_pay_contract,
+    risk_payment_seen,
+    risk_supplier,
+    risk_supplier_account,
+    risk_unit_month,
+)
+from services.risk.domain.payments import AccountChange, ContractTerms, EarlierPayment
+
+MY, UM, BF = risk_method_year.c, risk_unit_month.c, risk_benford.c
+PC, PA, SU, SA_, IU, PS, AA = (
+    risk_pay_contract.c,
+    risk_pay_acceptance.c,
+    risk_supplier.c,
+    risk_supplier_account.c,
+    risk_invoice_use.c,
+    risk_payment_seen.c,
+    risk_application_amount.c,
+)
+
+
+class PaymentFacts:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    # ── contracts ──
+    def put_contract(self, org: str, terms: ContractTerms) -> None:
+        """Stored on drafting; a contract heard drafted again keeps what was heard since (signing, changes)."""
+        self.conn.execute(
+            pg_insert(risk_pay_contract)
+            .values(
+                contract_id=terms.contract_id,
+                org=org,
+                document_no=terms.document.no,
+                unit=terms.unit,
+                supplier_id=terms.supplier_id,
+                amount=terms.amount,
+                original_amount=terms.original_amount,
+                start_date=terms.start_date,
+                end_date=terms.end_date,
+                milestones={str(k): v for k, v in terms.milestones.items()},
+            )
+            .on_conflict_do_nothing()
+        )
+
+    def contract(self, contract_id: str | None, *, lock: bool = False) -> ContractTerms | None:
+        if not contract_id:
+            return None
+        query = sa.select(risk_pay_contract).where(PC.contract_id == contract_id)
+        r = self.conn.execute(query.with_for_update() if lock else query).first()
+        if r is None:
+            return None
+        return ContractTerms(
+            r.contract_id,
+            DocumentRef("contract", r.contract_id, r.document_no),
+            r.unit,
+            r.supplier_id,
+            Decimal(r.amount),
+            Decimal(r.original_amount),
+            r.signed_on,
+            r.start_date,
+            r.end_date,
+            {int(k): v for k, v in (r.milestones or {}).items()},
+            r.amendments,
+            Decimal(r.paid),
+            r.closed,
+        )
+
+    def update_contract(self, contract_id: str, **values: Any) -> None:
+        self.conn.execute(sa.update(risk_pay_contract).where(PC.contract_id == contract_id).values(**values))
+
+    def amended(self, contract_id: str, amount: Decimal, end_date: date | None) -> None:
+        values: dict[str, Any] = {"amount": amount, "amendments": PC.amendments + 1}
+        if end_date is not None:
+            values["end_date"] = end_date
+        self.update_contract(contract_id, **values)
+
+    def add_paid(self, contract_id: str, amount: Decimal) -> None:
+        self.update_contract(contract_id, paid=PC.paid + amount)
+
+    # ── acceptances ──
+    def put_acceptance(self, contract_id: str, milestone_no: int, result: str, accepted_on: date) -> None:
+        values = {"result": result, "accepted_on": accepted_on}
+        self.conn.execute(
+            pg_insert(risk_pay_acceptance)
+            .values(contract_id=contract_id, milestone_no=milestone_no, **values)
+            .on_conflict_do_update(index_elements=[PA.contract_id, PA.milestone_no], set_=values)
+        )
+
+    def acceptance(self, contract_id: str | None, milestone_no: int) -> tuple[str, date] | None:
+        if not contract_id:
+            return None
+        r = self.conn.execute(
+            sa.select(PA.result, PA.accepted_on).where(PA.contract_id == contract_id, PA.milestone_no == milestone_no)
+        ).first()
+        return (r.result, r.accepted_on) if r is not None else None
+
+    def acceptances(self, contract_id: str) -> dict[int, tuple[str, date]]:
+        """The latest acceptance of each milestone of one contract (a handful of rows)."""
+        rows = self.conn.execute(
+            sa.select(PA.milestone_no, PA.result, PA.accepted_on).where(
+                PA.contract_id == contract_id, PA.milestone_no > 0
+            )
+        ).all()
+        return {r.milestone_no: (r.result, r.accepted_on) for r in rows}
+
+    # ── procurement methods per unit and year ──
+    def count_method(self, org: str, document: DocumentRef, unit: str, year: int, method: str, amount: Decimal) -> None:
+        """Adds a procurement application to its unit's year (all methods, and its own), once per document."""
+        first = self.conn.execute(
+            pg_insert(risk_method_counted)
+            .values(document_type=document.type, document_id=document.id)
+            .on_conflict_do_nothing()
+            .returning(risk_method_counted.c.document_id)
+        ).first()
+        if first is None:
+            return
+        for key in ("", method):
+            stmt = pg_insert(risk_method_year).values(org=org, unit=unit, year=year, method=key, total=amount, count=1)
+            self.conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[MY.org, MY.unit, MY.year, MY.method],
+                    set_={"total": MY.total + amount, "count": MY.count + 1},
+                )
+            )
+
+    def method_year(self, org: str, unit: str, year: int, method: str) -> tuple[Decimal, int]:
+        r = self.conn.execute(
+            sa.select(MY.total, MY.count).where(MY.org == org, MY.unit == unit, MY.year == year, MY.method == method)
+        ).first()
+        return (Decimal(r.total), int(r.count)) if r is not None else (Decimal("0"), 0)
+
+    # ── counted once; a paying unit's months and first digits (behaviour) ──
+    def once(self, purpose: str, key: str) -> bool:
+        """True the first time (purpose, key) is seen: what is added to a running sum is added once."""
+        row = self.conn.execute(
+            pg_insert(risk_once).values(purpose=purpose, key=key).on_conflict_do_nothing().returning(risk_once.c.key)
+        ).first()
+        return row is not None
+
+    def add_to_month(self, org: str, unit: str, year: int, month: int, amount: Decimal) -> dict[int, Decimal]:
+        """Adds a payment to its month; the unit's months of the year after (twelve rows at most)."""
+        stmt = pg_insert(risk_unit_month).values(org=org, unit=unit, year=year, month=month, total=amount, count=1)
+        self.conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[UM.org, UM.unit, UM.year, UM.month],
+                set_={"total": UM.total + amount, "count": UM.count + 1},
+            )
+        )
+        rows = self.conn.execute(
+            sa.select(UM.month, UM.total).where(UM.org == org, UM.unit == unit, UM.year == year)
+        ).all()
+        return {r.month: Decimal(r.total) for r in rows}
+
+    def add_digit(self, org: str, unit: str, year: int, digit: int) -> tuple[list[int], bool]:
+        """Counts a payment's first digit for the unit-year; the nine counts after and whether warned already."""
+        self.conn.execute(
+            pg_insert(risk_benford).values(org=org, unit=unit, year=year, counts=[0] * 9).on_conflict_do_nothing()
+        )
+        key = (BF.org == org, BF.unit == unit, BF.year == year)
+        row = self.conn.execute(sa.select(BF.counts, BF.warned).where(*key).with_for_update()).one()
+        counts = list(row.counts)
+        counts[digit - 1] += 1
+        self.conn.execute(sa.update(risk_benford).where(*key).values(counts=counts))
+        return counts, row.warned
+
+    def benford_warned(self, org: str, unit: str, year: int) -> None:
+        self.conn.execute(
+            sa.update(risk_benford).where(BF.org == org, BF.unit == unit, BF.year == year).values(warned=True)
+        )
+
+    # ── suppliers and accounts ──
+    def put_supplier(self, supplier_id: str, credit_code: str, name: str) -> None:
+        values = {"credit_code": credit_code, "name": name}
+        self.conn.execute(
+            pg_insert(risk_supplier)
+            .values(supplier_id=supplier_id, **values)
+            .on_conflict_do_update(index_elements=[SU.supplier_id], set_=values)
+        )
+
+    def credit_code(self, supplier_id: str | None) -> str | None:
+        if not supplier_id:
+            return None
+        return self.conn.execute(sa.select(SU.credit_code).where(SU.supplier_id == supplier_id)).scalar()
+
+    def put_account_change(self, change: AccountChange) -> None:
+        values = {
+            "changed_at": change.changed_at,
+            "change": change.change,
+            "changed_by": change.changed_by,
+            "reason": change.reason,
+        }
+        self.conn.execute(
+            pg_insert(risk_supplier_account)
+            .values(supplier_id=change.supplier_id, account_no=change.account_no, **values)
+            .on_conflict_do_update(
+                index_elements=[SA_.supplier_id, SA_.account_no],
+                set_=values,
+                where=SA_.changed_at < change.changed_at,
+            )
+        )
+
+    def account_change(self, supplier_id: str | None, account_no: str) -> AccountChange | None:
+        if not supplier_id:
+            return None
+        r = self.conn.execute(
+            sa.select(risk_supplier_account).where(SA_.supplier_id == supplier_id, SA_.account_no == account_no)
+        ).first()
+        if r is None:
+            return None
+        return AccountChange(r.supplier_id, r.account_no, r.changed_at, r.change, r.changed_by, r.reason)
+
+    # ── invoices and payments seen ──
+    def use_invoice(
+        self, org: str, supplier_key: str, invoice_key: str, amount: Decimal, document: DocumentRef, on: date
+    ) -> EarlierPayment | None:
+        """Record this payment as the invoice's first use; the earlier payment when there was one."""
+        self.conn.execute(
+            pg_insert(risk_invoice_use)
+            .values(
+                org=org,
+                supplier_key=supplier_key,
+                invoice_key=invoice_key,
+                amount=amount,
+                document_type=document.type,
+                document_id=document.id,
+                document_no=document.no,
+                on=on,
+            )
+            .on_conflict_do_nothing()
+        )
+        r = self.conn.execute(
+            sa.select(risk_invoice_use).where(
+                IU.org == org, IU.supplier_key == supplier_key, IU.invoice_key == invoice_key, IU.amount == amount
+            )
+        ).one()
+        return EarlierPayment(DocumentRef(r.document_type, r.document_id, r.document_no), Decimal(r.amount), r.on, ())
+
+    def seen_payments(
+        self, org: str, supplier_key: str, amount: Decimal, first: date, last: date
+    ) -> list[EarlierPayment]:
+        rows = self.conn.execute(
+            sa.select(risk_payment_seen).where(
+                PS.org == org,
+                PS.supplier_key == supplier_key,
+                PS.amount == amount,
+                PS.on >= first,
+                PS.on <= last,
+            )
+        ).all()
+        return [
+            EarlierPayment(
+                DocumentRef(r.document_type, r.document_id, r.document_no),
+                Decimal(r.amount),
+                r.on,
+                tuple(r.invoice_numbers),
+            )
+            for r in rows
+        ]
+
+    def see_payment(
+        self, org: str, supplier_key: str, amount: Decimal, on: date, document: DocumentRef, numbers: list[str]
+    ) -> None:
+        self.conn.execute(
+            pg_insert(risk_payment_seen)
+            .values(
+                org=org,
+                supplier_key=supplier_key,
+                amount=amount,
+                on=on,
+                document_id=document.id,
+                document_type=document.type,
+                document_no=document.no,
+                invoice_numbers=numbers,
+            )
+            .on_conflict_do_nothing()
+        )
+
+    # ── matter applications' amounts ──
+    def put_application(self, org: str, document: DocumentRef, amount: Decimal) -> None:
+        self.conn.execute(
+            pg_insert(risk_application_amount)
+            .values(application_id=document.id, org=org, document_no=document.no, amount=amount)
+            .on_conflict_do_nothing()
+        )
+
+    def application(self, application_id: str | None) -> tuple[DocumentRef, Decimal] | None:
+        if not application_id:
+            return None
+        r = self.conn.execute(sa.select(risk_application_amount).where(AA.application_id == application_id)).first()
+        if r is None:
+            return None
+        return DocumentRef("matter_application", r.application_id, r.document_no), Decimal(r.amount)
