@@ -8,8 +8,27 @@ from ic_platform.desk import with_desk_handlers
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.risk.service_layer import assessment, chain, commands, handlers, rule_book, warnings
+from services.risk.service_layer import (
+    assessment,
+    chain,
+    commands,
+    handlers,
+    project,
+    rule_book,
+    scorecard,
+    warnings,
+    warnings_work,
+)
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
+
+
+def merged(*tables: dict[str, list]) -> dict[str, list]:
+    """Every module's handlers of an event type, in module order (a dict merge would keep only the last)."""
+    out: dict[str, list] = {}
+    for table in tables:
+        for type_, handlers_ in table.items():
+            out.setdefault(type_, []).extend(handlers_)
+    return out
 
 
 class RiskService(PlatformService):
@@ -17,7 +36,14 @@ class RiskService(PlatformService):
     platform = ServicePlatform(
         RiskUnitOfWork,
         with_desk_handlers(
-            {**handlers.EVENT_HANDLERS, **warnings.EVENT_HANDLERS, **chain.EVENT_HANDLERS, **assessment.EVENT_HANDLERS},
+            merged(
+                handlers.EVENT_HANDLERS,
+                warnings.EVENT_HANDLERS,
+                chain.EVENT_HANDLERS,
+                assessment.EVENT_HANDLERS,
+                warnings_work.EVENT_HANDLERS,
+                project.EVENT_HANDLERS,
+            ),
             owners_from=catalogue.approval_requests(),
         ),
     )
@@ -42,6 +68,49 @@ class RiskService(PlatformService):
         return rule_book.set_parameters(
             rule_book.SetRuleParameters.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
+
+    # ── the supervision desk (issue 13 §3, §4; docs/supervision.md) ──
+    @rpc(expected_exceptions=DomainError)
+    def list_warnings(self, **kwargs):
+        """风险预警台账: paged, filtered on the server, in the reader's data scope."""
+        cmd = warnings_work.ListWarnings.parse(kwargs)
+        return warnings_work.list_warnings(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_warning(self, **kwargs):
+        cmd = warnings_work.WarningQuery.parse(kwargs)
+        return warnings_work.get_warning(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def dismiss_warning(self, **kwargs):
+        """排除 (inspection, with a reason)."""
+        return warnings_work.dismiss(warnings_work.Dismiss.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def confirm_warning(self, **kwargs):
+        """核实 as a finding to rectify (inspection: due date, responsible unit, finding)."""
+        return warnings_work.confirm(warnings_work.Confirm.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def close_rectification(self, **kwargs):
+        """整改销号 (inspection or the responsible unit's head, with a closing note)."""
+        cmd = warnings_work.CloseRectification.parse(kwargs)
+        return warnings_work.close_rectification(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def scorecards(self, **kwargs):
+        """内控评价: per-unit scorecards for a period."""
+        return scorecard.scorecards(scorecard.Scorecard.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def scorecards_xlsx(self, **kwargs):
+        return scorecard.scorecards_xlsx(scorecard.Scorecard.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def project_by_document(self, **kwargs):
+        """关联查询: the project a document belongs to, as one graph and one timeline."""
+        cmd = project.ProjectQuery.parse(kwargs)
+        return project.project_by_document(cmd, self.platform.uow(), self.platform.ctx)
 
 
 SERVICE = RiskService

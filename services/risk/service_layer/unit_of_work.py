@@ -6,6 +6,7 @@ from services.risk.adapters.assessment import AssessmentRepository
 from services.risk.adapters.chain import ChainRepository
 from services.risk.adapters.repository import DossierRepository, LinkRepository
 from services.risk.adapters.rule_book import RuleBookRepository
+from services.risk.adapters.supervision import CaseRepository, ProjectRepository, TaskRepository, UnitRepository
 from services.risk.adapters.warnings import WarningRepository
 
 
@@ -19,4 +20,9 @@ class RiskUnitOfWork(UnitOfWork):
         self.rule_book = RuleBookRepository(self.conn)
         self.chain = ChainRepository(self.conn)
         self.desk = Desk(self.conn, None)  # the risk service shows every kind of document
+        # the supervision desk (issue 13 §3, §4): warnings as cases, tasks and units for scorecards, projects
+        self.cases = CaseRepository(self.conn)
+        self.tasks = TaskRepository(self.conn)
+        self.units = UnitRepository(self.conn)
+        self.projects = ProjectRepository(self.conn)
         return self
