@@ -21,7 +21,15 @@ WarningId = Annotated[int, Path(ge=1, le=2**63 - 1, description="风险预警编
 UnitQuery = Annotated[str | None, Query(max_length=64, description="单位代码，如 dzb")]
 DateFrom = Annotated[Day, Query(description="起始日期（含），如 2026-11-01")]
 DateTo = Annotated[Day, Query(description="截止日期（含），如 2026-11-30")]
-STATUS_DESCRIPTION = "处置状态：open 待处置、acknowledged 审批时已确认知悉、dismissed 已排除、confirmed 已核实整改中、rectified 已整改销号"
+STATUS_DESCRIPTION = "处置状态：" + "、".join(
+    (
+        "open 待处置",
+        "acknowledged 审批时已确认知悉",
+        "dismissed 已排除",
+        "confirmed 已核实整改中",
+        "rectified 已整改销号",
+    )
+)
 
 
 class DismissBody(Body):
