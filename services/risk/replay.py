@@ -3,7 +3,8 @@
 
 In one transaction: the project tables are emptied, then every stored event of a project type (the dossier's
 entries, which keep every event about a document, and any event the inbox holds that the dossier did not file)
-is applied in the order it happened by the same handler the running service uses. The facts are
+is read in the order it happened, its facts (domain/project.py, as the running service's handler takes them)
+folded in memory by the same rules the database's upserts follow, and the result written in bulk. The facts are
 order-independent, so the rebuilt projection answers what the live one answered. Prints a JSON summary."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ic_platform.config import Settings, settings  # noqa: E402
 from ic_platform.db import make_engine  # noqa: E402
 from ic_platform.envelope import Envelope  # noqa: E402
 from services.risk.adapters.supervision_orm import risk_project_link, risk_project_node  # noqa: E402
+from services.risk.domain.project import Projection, facts_of  # noqa: E402
 from services.risk.service_layer import project  # noqa: E402
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork  # noqa: E402
 
@@ -36,9 +38,12 @@ def replay(engine: Engine) -> dict[str, Any]:
     with RiskUnitOfWork(engine) as uow:
         uow.projects.lock()
         uow.projects.clear()
+        projection = Projection()
         for data in uow.projects.history(project.PROJECT_HANDLED):
-            project.on_project_event(Envelope.from_dict(data), uow)
+            event = Envelope.from_dict(data)
+            projection.apply(event.org, facts_of(event))
             events += 1
+        uow.projects.load(projection)
         nodes = uow.conn.execute(sa.select(sa.func.count()).select_from(risk_project_node)).scalar_one()
         projects = uow.conn.execute(sa.select(sa.func.count(sa.distinct(risk_project_node.c.project)))).scalar_one()
         links = uow.conn.execute(sa.select(sa.func.count()).select_from(risk_project_link)).scalar_one()

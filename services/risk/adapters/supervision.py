@@ -24,7 +24,7 @@ from services.risk.adapters.supervision_orm import (
     risk_unit,
     risk_warning_case,
 )
-from services.risk.domain.project import NodeFact, NodeKey, ProjectFacts
+from services.risk.domain.project import NodeFact, NodeKey, ProjectFacts, Projection
 from services.risk.domain.workflow import Case, Status
 
 W, C, OW = risk_warning.c, risk_warning_case.c, DESK_DOCUMENT.c
@@ -381,6 +381,44 @@ class ProjectRepository:
         for table in (risk_project_line, risk_project_link, risk_project_node):
             self.conn.execute(sa.delete(table))
 
+    def load(self, projection: Projection, chunk: int = 5000) -> None:
+        """Write a projection built in memory (the replay), in bulk: a few statements per thousands of rows."""
+        nodes = [
+            dict(
+                node_type=key.type,
+                node_id=key.id,
+                org=state.org,
+                project=projection.project(key).key,
+                no=state.values.get("no"),
+                title=state.values.get("title"),
+                unit=state.values.get("unit"),
+                amount=Decimal(state.values["amount"]) if state.values.get("amount") is not None else None,
+                state=state.values.get("state"),
+                details=state.details,
+                first_at=state.first_at,
+                heard_at=state.heard_at,
+            )
+            for key, state in projection.nodes.items()
+        ]
+        links = [
+            dict(
+                parent_type=a.type,
+                parent_id=a.id,
+                child_type=b.type,
+                child_id=b.id,
+                relation=relation,
+                project=projection.project(a).key,
+            )
+            for (a, b), relation in projection.links.items()
+        ]
+        lines = [
+            dict(node_type=k.type, node_id=k.id, budget_line_id=line, project=projection.project(k).key)
+            for k, line in projection.lines
+        ]
+        for table, rows in ((risk_project_node, nodes), (risk_project_link, links), (risk_project_line, lines)):
+            for start in range(0, len(rows), chunk):
+                self.conn.execute(sa.insert(table), rows[start : start + chunk])
+
     def history(self, types: tuple[str, ...], batch: int = 2000) -> Iterator[dict[str, Any]]:
         """The stored events of these types as envelopes, in the order they happened: the dossier's entries
         (every event about a document), and any the inbox holds that the dossier did not file."""
@@ -398,7 +436,7 @@ class ProjectRepository:
                     E.correlation_id,
                     E.payload,
                 )
-                .where(E.type.in_(types))
+                .where(sa.or_(E.type.in_(types), sa.and_(E.payload.has_key("sha256"), E.payload.has_key("document"))))
                 .order_by(E.occurred_at, E.event_id)
                 .limit(batch)
             )
@@ -422,10 +460,10 @@ class ProjectRepository:
             last = (rows[-1].occurred_at, rows[-1].event_id)
         inbox = platform["inbox"]
         filed = sa.select(E.event_id).where(E.event_id == inbox.c.event_id).exists()
+        seen: set[str] = set()
         for r in self.conn.execute(
-            sa.select(inbox.c.envelope)
-            .distinct(inbox.c.event_id)
-            .where(inbox.c.type.in_(types), sa.not_(filed))
-            .order_by(inbox.c.event_id)
+            sa.select(inbox.c.envelope).where(inbox.c.type.in_(types), sa.not_(filed)).order_by(inbox.c.event_id)
         ):
-            yield r.envelope
+            if r.envelope["event_id"] not in seen:
+                seen.add(r.envelope["event_id"])
+                yield r.envelope

@@ -486,3 +486,73 @@ def root_of(nodes: list[tuple[NodeKey, datetime | None]]) -> NodeKey:
     """The document that names the project: the earliest of the first kind in the chain (a matter application
     if there is one), ties broken by id; a node only referred to (never heard itself) comes after one heard."""
     return min(nodes, key=lambda n: (chain_rank(n[0]), n[1] is None, n[1].timestamp() if n[1] else 0.0, n[0].id))[0]
+
+
+# ── the projection in memory: what the replay command builds before writing it in bulk ──
+FIELDS = ("no", "title", "unit", "amount", "state")
+
+
+@dataclass
+class NodeState:
+    org: str
+    values: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    first_at: datetime | None = None
+    heard_at: datetime | None = None
+
+    def hear(self, fact: NodeFact) -> None:
+        """The same rule as the database's upsert: the newest event's fields win, an older one fills blanks."""
+        newer = self.heard_at is None or fact.at >= self.heard_at
+        for name in FIELDS:
+            new, old = getattr(fact, name), self.values.get(name)
+            self.values[name] = (new if new is not None else old) if newer else (old if old is not None else new)
+        self.details = {**self.details, **fact.details} if newer else {**fact.details, **self.details}
+        self.first_at = fact.at if self.first_at is None else min(self.first_at, fact.at)
+        self.heard_at = fact.at if self.heard_at is None else max(self.heard_at, fact.at)
+
+
+@dataclass
+class Projection:
+    """Projects as connected sets of nodes (union-find), order-independent like the stored projection."""
+
+    nodes: dict[NodeKey, NodeState] = field(default_factory=dict)
+    links: dict[tuple[NodeKey, NodeKey], str] = field(default_factory=dict)
+    lines: set[tuple[NodeKey, str]] = field(default_factory=set)
+    _parent: dict[NodeKey, NodeKey] = field(default_factory=dict)
+
+    def apply(self, org: str, facts: ProjectFacts) -> None:
+        for fact in facts.nodes:
+            self._node(org, fact.key).hear(fact)
+        for link in facts.links:
+            self._node(org, link.parent)
+            self._node(org, link.child)
+            self.links.setdefault((link.parent, link.child), link.relation)
+            self._union(link.parent, link.child)
+        for key, line in facts.lines:
+            self._node(org, key)
+            self.lines.add((key, line))
+
+    def project(self, key: NodeKey) -> NodeKey:
+        root = key
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[key] != root:  # path compression
+            self._parent[key], key = root, self._parent[key]
+        return root
+
+    def projects(self) -> list[frozenset[NodeKey]]:
+        groups: dict[NodeKey, set[NodeKey]] = {}
+        for key in self.nodes:
+            groups.setdefault(self.project(key), set()).add(key)
+        return sorted((frozenset(g) for g in groups.values()), key=min)
+
+    def _node(self, org: str, key: NodeKey) -> NodeState:
+        if key not in self.nodes:
+            self.nodes[key] = NodeState(org)
+            self._parent[key] = key
+        return self.nodes[key]
+
+    def _union(self, a: NodeKey, b: NodeKey) -> None:
+        ra, rb = self.project(a), self.project(b)
+        if ra != rb:
+            self._parent[max(ra, rb)] = min(ra, rb)

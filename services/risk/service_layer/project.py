@@ -60,10 +60,11 @@ def project_by_document(query: ProjectQuery, uow: RiskUnitOfWork, ctx: CallConte
     with uow:
         project = uow.projects.project_of(ctx.org, asked)
         nodes = uow.projects.nodes(project) if project else []
-        readable = {(n.node_type, n.node_id) for n in nodes if _readable(uow, ctx, n)}
+        links = uow.projects.links(project) if project else []
+        units = _units(uow, nodes, links)
+        readable = {(n.node_type, n.node_id) for n in nodes if _readable(uow, ctx, n, units)}
         if (asked.type, asked.id) not in readable:
             raise not_found("project", f"{asked.type}/{asked.id}", "该单据所属项目")
-        links = uow.projects.links(project)
         lines = uow.projects.lines(project)
         documents = [(t, i) for t, i in readable]
         warnings = uow.cases.for_documents(documents)
@@ -157,18 +158,38 @@ def project_view(
     }
 
 
-def _readable(uow: RiskUnitOfWork, ctx: CallContext, node: Any) -> bool:
-    """A project's document is read as the document itself is: by its owner's unit (as its submission named
-    it), its initiator, the reader's desk, or a whole-area reading role; a part without an owner of its own
-    (an award, a bid, an acceptance, a voucher) by the unit its event named."""
-    owner = uow.desk.owner(node.node_type, node.node_id)
-    if owner is not None and owner.org != ctx.org:
-        return False
+def _units(uow: RiskUnitOfWork, nodes: list[Any], links: list[Any]) -> dict[tuple[str, str], Any]:
+    """Each node's owner (unit, initiator): a document's as its submission named it, else the unit its own
+    event named; a part with neither (a bid, a tender, an attachment) belongs with the document it hangs from."""
+    owners: dict[tuple[str, str], Any] = {}
+    for n in nodes:
+        owner = uow.desk.owner(n.node_type, n.node_id)
+        if owner is not None:
+            owners[(n.node_type, n.node_id)] = (owner.org, owner.unit, owner.initiator)
+        elif n.unit:
+            owners[(n.node_type, n.node_id)] = (n.org, n.unit, (n.details or {}).get("applicant"))
+    for _ in range(len(CHAIN_ORDER)):  # parents first: a chain is at most this deep
+        moved = False
+        for k in links:
+            parent, child = (k.parent_type, k.parent_id), (k.child_type, k.child_id)
+            if child not in owners and parent in owners:
+                org, unit, _initiator = owners[parent]
+                owners[child] = (org, unit, None)
+                moved = True
+        if not moved:
+            break
+    return owners
+
+
+def _readable(uow: RiskUnitOfWork, ctx: CallContext, node: Any, owners: dict[tuple[str, str], Any]) -> bool:
+    """A project's document is read as the document itself is: by its owner's unit, its initiator, the
+    reader's desk, or a whole-area reading role (docs/data-scope.md)."""
     if node.org != ctx.org:
         return False
+    org, unit, initiator = owners.get((node.node_type, node.node_id), (node.org, None, None))
+    if org != ctx.org:
+        return False
     area = NODE_AREAS.get(node.node_type) or scope.area_of(_owner_type(node))
-    unit = owner.unit if owner else node.unit
-    initiator = owner.initiator if owner else (node.details or {}).get("applicant")
     return scope.visible(
         ctx.viewer,
         area,
