@@ -108,24 +108,24 @@ def test_a_warning_is_worked_from_the_decision_to_its_rectification(login, rpc):
 def test_the_project_of_a_matter_application_and_its_replay(stack, login, rpc):  # noqa: F811
     clerk, head, inspector = login("clerk"), login("head"), login("inspector")
     line_id = new_line(rpc, "300000.00")
-    matter = submit(clerk, "60000.00", line_id, title="档案室密集架").json()
+    matter = submit(clerk, "30000.00", line_id, title="档案室密集架").json()
     decide(head, matter["id"])
     status_of(clerk, f"{API}/matter-applications/{matter['id']}", "approved")
-    items = [{"name": "密集架", "category": "goods", "quantity": "1", "unit_price": "58000.00"}]
+    items = [{"name": "密集架", "category": "goods", "quantity": "1", "unit_price": "28000.00"}]
     procurement = clerk.post(
         f"{API}/procurement-applications",
         json={
             "title": "档案室密集架采购",
             "items": items,
-            "method": "request_for_quotation",
+            "method": "open_tender",
             "matter_application_id": matter["id"],
         },
     )
     assert procurement.status_code == 201, procurement.text
     holder = {"type": "procurement_application", "id": procurement.json()["id"], "no": procurement.json()["no"]}
     supplier = str(uuid.uuid4())
-    award_id = publish_award(stack, holder, "56000.00", supplier, line_id)
-    contract = eventually(lambda: (r := draft(clerk, award_id, supplier, "56000.00")).status_code == 201 and r.json())
+    award_id = publish_award(stack, holder, "27000.00", supplier, line_id)
+    contract = eventually(lambda: (r := draft(clerk, award_id, supplier, "27000.00")).status_code == 201 and r.json())
 
     path = f"{API}/risk/projects/by-document/matter_application/{matter['id']}"
 
