@@ -16,6 +16,7 @@ os.environ.setdefault("PSYCOPG_IMPL", "binary")
 
 import json  # noqa: E402
 import time  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
 from typing import Any  # noqa: E402
 
 import sqlalchemy as sa  # noqa: E402
@@ -24,9 +25,13 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from ic_platform.config import Settings, settings  # noqa: E402
 from ic_platform.db import make_engine  # noqa: E402
 from ic_platform.envelope import Envelope  # noqa: E402
-from services.risk.adapters.supervision_orm import risk_project_link, risk_project_node  # noqa: E402
+from services.risk.adapters.supervision_orm import (  # noqa: E402
+    risk_project_link,
+    risk_project_node,
+    risk_task,  # noqa: E402
+)
 from services.risk.domain.project import Projection, facts_of  # noqa: E402
-from services.risk.service_layer import project  # noqa: E402
+from services.risk.service_layer import project, warnings_work  # noqa: E402
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork  # noqa: E402
 
 SERVICE = "risk"
@@ -44,6 +49,7 @@ def replay(engine: Engine) -> dict[str, Any]:
             projection.apply(event.org, facts_of(event))
             events += 1
         uow.projects.load(projection)
+        tasks = _replay_tasks(uow)
         nodes = uow.conn.execute(sa.select(sa.func.count()).select_from(risk_project_node)).scalar_one()
         projects = uow.conn.execute(sa.select(sa.func.count(sa.distinct(risk_project_node.c.project)))).scalar_one()
         links = uow.conn.execute(sa.select(sa.func.count()).select_from(risk_project_link)).scalar_one()
@@ -51,12 +57,49 @@ def replay(engine: Engine) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     return {
         "events": events,
+        "tasks": tasks,
         "projects": projects,
         "nodes": nodes,
         "links": links,
         "seconds": round(seconds, 3),
         "events_per_second": round(events / seconds, 1) if seconds else None,
     }
+
+
+def _replay_tasks(uow: RiskUnitOfWork) -> int:
+    """The approval tasks the scorecards count (risk_task), from approval's events in the dossier: the same
+    handlers, recording into memory (each field set by the event that carries it), written in bulk."""
+    fold = SimpleNamespace(tasks=_TaskFold())
+    for data in uow.projects.history(tuple(warnings_work.TASK_HANDLERS), with_attachments=False):
+        event = Envelope.from_dict(data)
+        for handler in warnings_work.TASK_HANDLERS[event.type]:
+            handler(event, fold)
+    uow.conn.execute(sa.delete(risk_task))
+    rows = list(fold.tasks.rows.values())
+    for start in range(0, len(rows), 5000):
+        uow.conn.execute(sa.insert(risk_task), rows[start : start + 5000])
+    return len(rows)
+
+
+class _TaskFold:
+    """Stands in for `uow.tasks` (adapters/supervision.TaskRepository.record): the same upsert, into a dict."""
+
+    COLUMNS = ("step_no", "step_name", "assignee", "assigned_at", "decided_at", "decision", "overdue_at")
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def record(self, org: str, task_id: str, document: dict, **values: Any) -> None:
+        key = str(task_id)
+        if key not in self.rows:
+            self.rows[key] = {
+                "task_id": key,
+                "org": org,
+                "document_type": document["type"],
+                "document_id": document["id"],
+                **dict.fromkeys(self.COLUMNS),
+            }
+        self.rows[key].update({k: v for k, v in values.items() if v is not None})
 
 
 def main(argv: list[str], cfg: Settings | None = None) -> int:

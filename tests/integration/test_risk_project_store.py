@@ -119,3 +119,46 @@ def test_scoped_like_its_documents(engine):
         view(engine, "contract", i["contract"], OTHER_CLERK)
     with pytest.raises(NotFound):
         view(engine, "contract", "no-such-contract", INSPECTOR)
+
+
+def test_the_scorecards_tasks_are_rebuilt_by_the_replay_too(engine):
+    from ic_platform.envelope import Envelope
+    from services.risk.adapters.supervision_orm import risk_task
+    from services.risk.service_layer import warnings_work
+
+    document = {"type": "matter_application", "id": ids("s1")["application"], "no": "SQ-s1"}
+    subject = f"matter_application/{document['id']}"
+    task = str(uuid.uuid4())
+    steps = [
+        ("approval.step_assigned", {"step_name": "部门负责人审批", "assignee": "head"}, "2026-03-01T01:00:00+00:00"),
+        ("approval.task_overdue", {"step_name": "部门负责人审批", "assignee": "head"}, "2026-03-02T01:00:00+00:00"),
+        ("approval.step_decided", {"decision": "approved", "decided_by": "head"}, "2026-03-02T03:00:00+00:00"),
+    ]
+    events = [
+        Envelope(
+            type=t,
+            payload={"document": document, "task_id": task, "step_no": 1, **extra},
+            org=ORG,
+            producer="approval",
+            subject=subject,
+            occurred_at=at,
+        )
+        for t, extra, at in steps
+    ]
+    for event in reversed(events):  # heard out of order
+        with RiskUnitOfWork(engine) as uow:
+            for handler in warnings_work.TASK_HANDLERS[event.type]:
+                handler(event, uow)
+            handlers.file_on_dossier(event, uow)
+            uow.commit()
+
+    def rows():  # noqa: ANN202
+        with engine.connect() as conn:
+            return [r._asdict() for r in conn.execute(sa.select(risk_task).order_by(risk_task.c.task_id))]
+
+    live = rows()
+    [mine] = [r for r in live if r["task_id"] == task]
+    assert mine["step_name"] == "部门负责人审批" and mine["decision"] == "approved" and mine["overdue_at"]
+    assert (mine["decided_at"] - mine["assigned_at"]).total_seconds() == 26 * 3600
+    assert replay.replay(engine)["tasks"] == len(live)
+    assert rows() == live

@@ -242,6 +242,9 @@ class TaskRepository:
 _owner_of_task = sa.and_(OW.document_type == TK.document_type, OW.document_id == TK.document_id)
 
 
+_attachment = sa.and_(E.payload.has_key("sha256"), E.payload.has_key("document"))
+
+
 class UnitRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -254,7 +257,10 @@ class UnitRepository:
         return dict(self.conn.execute(sa.select(U.code, U.name).where(U.org == org).order_by(U.code)).all())
 
     def known(self, org: str, code: str) -> bool:
-        return self.conn.execute(sa.select(sa.literal(1)).where(U.org == org, U.code == code)).first() is not None
+        """A unit org announced; any code while risk has heard of no unit at all (a deployment whose units were
+        registered before risk kept them: the directory fills as org announces units again)."""
+        found = self.conn.execute(sa.select(U.code).where(U.org == org, U.code == code)).first()
+        return found is not None or self.conn.execute(sa.select(U.code).where(U.org == org).limit(1)).first() is None
 
 
 class ProjectRepository:
@@ -419,7 +425,9 @@ class ProjectRepository:
             for start in range(0, len(rows), chunk):
                 self.conn.execute(sa.insert(table), rows[start : start + chunk])
 
-    def history(self, types: tuple[str, ...], batch: int = 2000) -> Iterator[dict[str, Any]]:
+    def history(
+        self, types: tuple[str, ...], batch: int = 2000, with_attachments: bool = True
+    ) -> Iterator[dict[str, Any]]:
         """The stored events of these types as envelopes, in the order they happened: the dossier's entries
         (every event about a document), and any the inbox holds that the dossier did not file."""
         last: tuple[datetime, uuid.UUID] | None = None
@@ -436,7 +444,7 @@ class ProjectRepository:
                     E.correlation_id,
                     E.payload,
                 )
-                .where(sa.or_(E.type.in_(types), sa.and_(E.payload.has_key("sha256"), E.payload.has_key("document"))))
+                .where(sa.or_(E.type.in_(types), _attachment if with_attachments else sa.false()))
                 .order_by(E.occurred_at, E.event_id)
                 .limit(batch)
             )

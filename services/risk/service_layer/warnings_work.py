@@ -165,7 +165,7 @@ def confirm(cmd: Confirm, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, An
             cmd.due_date,
             cmd.responsible_unit,
             cmd.finding,
-            known_unit=uow.units.known(ctx.org, cmd.responsible_unit) or cmd.responsible_unit == row.unit,
+            known_unit=cmd.responsible_unit == row.unit or uow.units.known(ctx.org, cmd.responsible_unit),
         )
         uow.cases.save(ctx.org, case)
         payload = {
@@ -345,12 +345,16 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), LOCAL)
 
 
-EVENT_HANDLERS = {
-    "approval.warnings_acknowledged": [on_warnings_acknowledged],
-    "org.unit_registered": [on_unit_registered],
+# The approval tasks the scorecards count (the replay command rebuilds them with these same handlers).
+TASK_HANDLERS = {
     "approval.step_assigned": [on_step_assigned],
     "approval.step_decided": [on_step_decided],
     "approval.returned": [on_returned],
     "approval.task_reassigned": [on_task_reassigned],
     "approval.task_overdue": [on_task_overdue],
+}
+EVENT_HANDLERS = {
+    "approval.warnings_acknowledged": [on_warnings_acknowledged],
+    "org.unit_registered": [on_unit_registered],
+    **TASK_HANDLERS,
 }
