@@ -191,8 +191,8 @@ def _procurement_application(p: Mapping[str, Any], at: datetime, kind: str) -> P
     node = _request(p, at, kind, method=p.get("method"), category=p.get("category"))
     parent = _doc(funding.get("matter_application"))
     links = (Link(parent, node.key, "procured_for"),) if parent else ()
-    parents = (NodeFact(parent, at, no=_no(funding["matter_application"])),) if parent else ()
-    return ProjectFacts(nodes=(node, *parents), links=links, lines=_line(node.key, funding.get("budget_line_id")))
+    # The parent is only named: its fields (and how recent they are) come from its own events.
+    return ProjectFacts(nodes=(node,), links=links, lines=_line(node.key, funding.get("budget_line_id")))
 
 
 def _method_change(p: Mapping[str, Any], at: datetime, kind: str) -> ProjectFacts:
@@ -333,9 +333,10 @@ def _acceptance(p: Mapping[str, Any], at: datetime, kind: str) -> ProjectFacts:
         state=kind,
         details={"result": p.get("result"), "accepted_on": p.get("accepted_on"), "acceptor": p.get("acceptor")},
     )
-    nodes = (node, NodeFact(contract, at, no=p.get("contract_no")))
     return ProjectFacts(
-        nodes=nodes, links=(Link(contract, acceptance, "acceptance"),), lines=_line(acceptance, p.get("budget_line_id"))
+        nodes=(node,),
+        links=(Link(contract, acceptance, "acceptance"),),
+        lines=_line(acceptance, p.get("budget_line_id")),
     )
 
 

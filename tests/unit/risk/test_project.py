@@ -102,3 +102,15 @@ def test_a_nodes_fields_come_from_its_newest_event_whatever_the_order():
     key = NodeKey("contract", ids("p1")["contract"])
     assert forward.nodes[key] == backward.nodes[key]
     assert forward.nodes[key].values["state"] == "contract.signed" and forward.nodes[key].values["no"] == "HT-p1"
+
+
+def test_a_document_only_named_by_a_later_event_keeps_the_state_of_its_own_events():
+    """The procurement application names its matter application: that must not make the application's own
+    approval, heard later but dated earlier, look older than what is known."""
+    events = project_events("p1")
+    submitted, approved, procurement = events[0], events[1], events[2]
+    projection = Projection()
+    for event in (submitted, procurement, approved):
+        projection.apply(event.org, facts_of(event))
+    state = projection.nodes[NodeKey("matter_application", ids("p1")["application"])]
+    assert state.values["state"] == "payment.matter_application_approved" and state.values["no"] == "SQ-p1"
