@@ -17,7 +17,7 @@ from ic_platform.commands import Day
 
 router = api_router("supervision", "/risk")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-WarningId = Annotated[int, Path(ge=1, le=2**63 - 1, description="风险预警编号")]
+WarningId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:\-]{1,100}$", description="风险预警编号")]
 UnitQuery = Annotated[str | None, Query(max_length=64, description="单位代码，如 dzb")]
 DateFrom = Annotated[Day, Query(description="起始日期（含），如 2026-11-01")]
 DateTo = Annotated[Day, Query(description="截止日期（含），如 2026-11-30")]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from ic_platform import scope
-from ic_platform.commands import Code, Command, Day, PageNumber, PageSize, RowId
+from ic_platform.commands import Code, Command, Day, PageNumber, PageSize
 from ic_platform.context import CallContext
 from ic_platform.documents import DocumentRef
 from ic_platform.envelope import Envelope
@@ -46,23 +46,23 @@ class ListWarnings(Command):
 
 
 class WarningQuery(Command):
-    warning_id: RowId
+    warning_id: Code  # a warning's number; anything else is answered like a warning that does not exist
 
 
 class Dismiss(Command):
-    warning_id: RowId
+    warning_id: Code
     reason: LongText
 
 
 class Confirm(Command):
-    warning_id: RowId
+    warning_id: Code
     due_date: Day
     responsible_unit: Code
     finding: LongText
 
 
 class CloseRectification(Command):
-    warning_id: RowId
+    warning_id: Code
     closing_note: LongText
 
 
@@ -140,7 +140,7 @@ def dismiss(cmd: Dismiss, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, An
     with uow:
         row = _readable_warning(uow, ctx, cmd.warning_id, lock=True)
         now = datetime.now(UTC)
-        case = uow.cases.case(cmd.warning_id).dismiss(ctx.actor, _roles(ctx), now, cmd.reason)
+        case = uow.cases.case(row.id).dismiss(ctx.actor, _roles(ctx), now, cmd.reason)
         uow.cases.save(ctx.org, case)
         payload = {
             **_about(row),
@@ -157,7 +157,7 @@ def confirm(cmd: Confirm, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, An
     with uow:
         row = _readable_warning(uow, ctx, cmd.warning_id, lock=True)
         now = datetime.now(UTC)
-        case = uow.cases.case(cmd.warning_id).confirm(
+        case = uow.cases.case(row.id).confirm(
             ctx.actor,
             _roles(ctx),
             now,
@@ -186,7 +186,7 @@ def close_rectification(cmd: CloseRectification, uow: RiskUnitOfWork, ctx: CallC
         row = _readable_warning(uow, ctx, cmd.warning_id, lock=True)
         now = datetime.now(UTC)
         unit = ctx.viewer.unit if ctx.viewer else None
-        case = uow.cases.case(cmd.warning_id).close(ctx.actor, _roles(ctx), unit, now, cmd.closing_note)
+        case = uow.cases.case(row.id).close(ctx.actor, _roles(ctx), unit, now, cmd.closing_note)
         payload = {
             "warning_id": row.id,
             "document": _document(row).as_dict(),
@@ -233,7 +233,7 @@ def list_warnings(cmd: ListWarnings, uow: RiskUnitOfWork, ctx: CallContext) -> d
 def get_warning(cmd: WarningQuery, uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
         row = _readable_warning(uow, ctx, cmd.warning_id)
-        case = uow.cases.case(cmd.warning_id)
+        case = uow.cases.case(row.id)
         names = uow.units.names(ctx.org)
     return warning_view(row, case, names)
 
@@ -281,8 +281,9 @@ def warning_view(row: Any, case: Case, names: dict[str, str] | None = None) -> d
 
 
 # ── helpers ──
-def _readable_warning(uow: RiskUnitOfWork, ctx: CallContext, warning_id: int, lock: bool = False) -> Any:
-    row = uow.cases.warning(ctx.org, warning_id, lock=lock)
+def _readable_warning(uow: RiskUnitOfWork, ctx: CallContext, warning_id: str, lock: bool = False) -> Any:
+    number = int(warning_id) if warning_id.isascii() and warning_id.isdigit() and len(warning_id) < 19 else None
+    row = uow.cases.warning(ctx.org, number, lock=lock) if number else None
     if row is None or not readable_document(uow, ctx, _document(row)):
         raise not_found("risk_warning", warning_id, "风险预警")
     return row
