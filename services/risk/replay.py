@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from ic_platform.config import Settings, settings  # noqa: E402
 from ic_platform.db import make_engine  # noqa: E402
 from ic_platform.envelope import Envelope  # noqa: E402
+from services.risk.adapters.supervision import copy_rows  # noqa: E402
 from services.risk.adapters.supervision_orm import (  # noqa: E402
     risk_project_link,
     risk_project_node,
@@ -76,8 +77,7 @@ def _replay_tasks(uow: RiskUnitOfWork) -> int:
             handler(event, fold)
     uow.conn.execute(sa.delete(risk_task))
     rows = list(fold.tasks.rows.values())
-    for start in range(0, len(rows), 5000):
-        uow.conn.execute(sa.insert(risk_task), rows[start : start + 5000])
+    copy_rows(uow.conn, risk_task, rows)
     return len(rows)
 
 
