@@ -21,6 +21,7 @@ from gateway.routes import (
     procurement,
     reports,
     standards,
+    supervision,
 )
 
 # budget_lines before budget: its fixed paths (export.xlsx) must win over budget's /budget-lines/{line_id}.
@@ -43,6 +44,7 @@ ROUTERS = (
     approval_watch.dossiers,
     notifications.router,
     dossiers.router,
+    supervision.router,
     ops.router,
     health.router,
 )
@@ -61,6 +63,10 @@ TAGS = [
     {"name": "contracts", "description": "合同：依据中标结果起草、审批、签订（转为合同占用）、变更、解除"},
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线；撤回、退回指定节点、转办、代理"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
+    {
+        "name": "supervision",
+        "description": "监督台：风险预警台账与处置（排除、核实整改、销号）、内控评价记分卡、项目关联查询",
+    },
     {"name": "notifications", "description": "消息通知：待办分拨、退回、审批结束、催办与督办，可订阅推送（SSE）"},
     {"name": "ops", "description": "运维：死信查看与重放（仅系统管理员）"},
     {"name": "budget_adjustments", "description": "预算调整与超预算审批：调剂、追加、超预算申请（均须审批）"},

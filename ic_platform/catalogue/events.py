@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ic_platform.catalogue import contract_events as _contract_events
 from ic_platform.catalogue import payment_flow_events as _payment_flow_events
+from ic_platform.catalogue import supervision_events as _supervision_events
 from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, approval_request, obj
 
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
@@ -1083,3 +1084,4 @@ SPECS = [
 
 SPECS = _contract_events.merge_into(SPECS)
 SPECS = _payment_flow_events.merge_into(SPECS)
+SPECS = _supervision_events.merge_into(SPECS)

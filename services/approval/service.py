@@ -26,6 +26,7 @@ from services.approval.service_layer import (
     major_matter,
     meeting,
     notifications,
+    supervision,
     trail,
     warnings,
 )
@@ -46,6 +47,7 @@ EVENT_HANDLERS = {
     **handlers.EVENT_HANDLERS,
     "risk.warning_raised": [warnings.on_warning_raised],
     **assessment.EVENT_HANDLERS,
+    **supervision.EVENT_HANDLERS,
 }
 
 

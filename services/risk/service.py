@@ -15,10 +15,13 @@ from services.risk.service_layer import (
     commands,
     handlers,
     payments,
+    project,
     rule_book,
+    scorecard,
     splitting,
     suppliers,
     warnings,
+    warnings_work,
 )
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
@@ -46,6 +49,8 @@ class RiskService(PlatformService):
                 suppliers.EVENT_HANDLERS,
                 behaviour.EVENT_HANDLERS,
                 assessment.EVENT_HANDLERS,
+                warnings_work.EVENT_HANDLERS,
+                project.EVENT_HANDLERS,
             ),
             owners_from=catalogue.approval_requests(),
         ),
@@ -71,6 +76,49 @@ class RiskService(PlatformService):
         return rule_book.set_parameters(
             rule_book.SetRuleParameters.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
+
+    # ── the supervision desk (issue 13 §3, §4; docs/supervision.md) ──
+    @rpc(expected_exceptions=DomainError)
+    def list_warnings(self, **kwargs):
+        """风险预警台账: paged, filtered on the server, in the reader's data scope."""
+        cmd = warnings_work.ListWarnings.parse(kwargs)
+        return warnings_work.list_warnings(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_warning(self, **kwargs):
+        cmd = warnings_work.WarningQuery.parse(kwargs)
+        return warnings_work.get_warning(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def dismiss_warning(self, **kwargs):
+        """排除 (inspection, with a reason)."""
+        return warnings_work.dismiss(warnings_work.Dismiss.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def confirm_warning(self, **kwargs):
+        """核实 as a finding to rectify (inspection: due date, responsible unit, finding)."""
+        return warnings_work.confirm(warnings_work.Confirm.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def close_rectification(self, **kwargs):
+        """整改销号 (inspection or the responsible unit's head, with a closing note)."""
+        cmd = warnings_work.CloseRectification.parse(kwargs)
+        return warnings_work.close_rectification(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def scorecards(self, **kwargs):
+        """内控评价: per-unit scorecards for a period."""
+        return scorecard.scorecards(scorecard.Scorecard.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def scorecards_xlsx(self, **kwargs):
+        return scorecard.scorecards_xlsx(scorecard.Scorecard.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def project_by_document(self, **kwargs):
+        """关联查询: the project a document belongs to, as one graph and one timeline."""
+        cmd = project.ProjectQuery.parse(kwargs)
+        return project.project_by_document(cmd, self.platform.uow(), self.platform.ctx)
 
 
 SERVICE = RiskService

@@ -99,6 +99,9 @@ LISTS = {
     f"{API}/reports/suppliers.xlsx",
     f"{API}/reports/procurement",
     f"{API}/reports/procurement.xlsx",
+    f"{API}/risk/warnings",
+    f"{API}/risk/scorecards",
+    f"{API}/risk/scorecards.xlsx",
 }
 
 GET_ROUTES = _get_routes()
@@ -166,6 +169,12 @@ def documents(stack, login, rpc):
     assert contract.status_code == 201, contract.text
     # The dossier exists (risk heard the submission) before anyone asks for it.
     eventually(lambda: clerk.get(f"{API}/dossiers/matter_application/{app['id']}").status_code == 200)
+    # A risk warning on a 党政办 document: two halves of 50,000.00 on a line of their own (split purchase).
+    split_line = new_line(rpc, "100000.00")
+    halves = [submit(clerk, "25000.00", split_line, title=f"会议桌第 {n} 批").json() for n in (1, 2)]
+    warned = eventually(
+        lambda: clerk.get(f"{API}/documents/matter_application/{halves[1]['id']}/risk-warnings").json().get("items")
+    )
     return {
         "contract_id": contract.json()["id"],
         "application_id": app["id"],
@@ -177,6 +186,7 @@ def documents(stack, login, rpc):
         "override_id": override.json()["id"],
         "reopen_id": reopen.json()["id"],
         "procurement_id": procurement.json()["id"],
+        "warning_id": str(warned[0]["id"]),
     }
 
 
@@ -234,6 +244,12 @@ def _ids(response) -> set[str]:  # noqa: ANN001
 
 
 PERIOD = {"date_from": "2000-01-01", "date_to": "2100-12-31"}
+PERIOD_YEAR = {"date_from": "2026-01-01", "date_to": "2026-12-31"}  # a scorecard covers a year at most
+
+
+def _ids_int(response) -> set[int]:  # noqa: ANN001
+    assert response.status_code == 200, response.text
+    return {item["id"] for item in response.json()["items"]}
 
 
 def _units(response) -> set[str]:  # noqa: ANN001
@@ -308,6 +324,16 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
         f"{API}/reports/procurement.xlsx": lambda api: (
             "dzb" not in _xlsx_text(api.get(f"{API}/reports/procurement.xlsx", params={**PERIOD, "group_by": "unit"}))
         ),
+        f"{API}/risk/warnings": lambda api: (
+            int(documents["warning_id"]) not in _ids_int(api.get(f"{API}/risk/warnings", params={"page_size": 200}))
+            and api.get(f"{API}/risk/warnings", params={"unit": "dzb"}).json()["total"] == 0
+        ),
+        f"{API}/risk/scorecards": lambda api: (
+            "dzb" not in {u["unit"] for u in api.get(f"{API}/risk/scorecards", params=PERIOD_YEAR).json()["units"]}
+        ),
+        f"{API}/risk/scorecards.xlsx": lambda api: (
+            "党政综合办公室" not in _xlsx_text(api.get(f"{API}/risk/scorecards.xlsx", params=PERIOD_YEAR))
+        ),
         f"{API}/reports/three-public": lambda api: (
             api.get(f"{API}/reports/three-public", params={**year, "unit": "dzb"}).json()["totals"]["consumed"]
             == "0.00"
@@ -323,6 +349,7 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
         f"{API}/budget-lines",
         f"{API}/reports/final-accounts",
         f"{API}/procurement-applications",
+        f"{API}/risk/warnings",
     ):
         assert not checks[path](clerk), path
 

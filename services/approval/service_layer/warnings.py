@@ -23,7 +23,7 @@ from services.approval.domain import errors
 from services.approval.domain.model import Decision, Route, Task
 from services.approval.domain.trail import TrailDraft
 from services.approval.domain.warnings import SEVERITY_LABELS, max_severity, to_acknowledge
-from services.approval.service_layer import assessment, commands, scoping, views
+from services.approval.service_layer import assessment, commands, scoping, supervision, views
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 # The trail action of an acknowledgement: one entry per acknowledging decision, naming the warnings.
@@ -61,6 +61,7 @@ def check_and_acknowledge(
         return
     comment = cmd.comment.strip()
     uow.watch.acknowledge([w.id for w in fresh], task.id, ctx.actor, comment)
+    supervision.announce_acknowledged(uow, ctx, route, task, [w.id for w in fresh], comment)
     listed = "；".join(f"#{w.id}[{SEVERITY_LABELS[w.severity]}]{w.message}" for w in fresh)
     uow.trail.append(
         TrailDraft(

@@ -347,3 +347,6 @@ risk_once = sa.Table(
 platform = platform_tables(metadata)
 # Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.
 desk = desk_tables(metadata)
+
+# The supervision desk's tables join this metadata (warnings as cases, tasks, units, projects).
+from services.risk.adapters import supervision_orm  # noqa: E402,F401

@@ -8,6 +8,7 @@ from services.risk.adapters.payments import PaymentFacts
 from services.risk.adapters.repository import DossierRepository, LinkRepository
 from services.risk.adapters.rule_book import RuleBookRepository
 from services.risk.adapters.splitting import SplitRepository
+from services.risk.adapters.supervision import CaseRepository, ProjectRepository, TaskRepository, UnitRepository
 from services.risk.adapters.warnings import WarningRepository
 
 
@@ -23,4 +24,9 @@ class RiskUnitOfWork(UnitOfWork):
         self.splits = SplitRepository(self.conn)
         self.payments = PaymentFacts(self.conn)
         self.desk = Desk(self.conn, None)  # the risk service shows every kind of document
+        # the supervision desk (issue 13 §3, §4): warnings as cases, tasks and units for scorecards, projects
+        self.cases = CaseRepository(self.conn)
+        self.tasks = TaskRepository(self.conn)
+        self.units = UnitRepository(self.conn)
+        self.projects = ProjectRepository(self.conn)
         return self

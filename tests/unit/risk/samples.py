@@ -10,6 +10,7 @@ from ic_platform.envelope import Envelope
 from tests.unit.procurement.event_samples import procurement_payloads
 from tests.unit.risk.contract_samples import CONTRACT_PAYLOADS
 from tests.unit.risk.payment_flow_samples import PAYMENT_FLOW_PAYLOADS
+from tests.unit.risk.supervision_samples import SUPERVISION_PAYLOADS
 
 APPLICATION_ID = "5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10"
 TASK_ID = "0c7b1a52-3f0e-4c8e-b1a4-9d0d2e6c4b21"
@@ -391,6 +392,8 @@ for _type, _payload in CONTRACT_PAYLOADS.items():
 # The pinned payment-flow events (their producers' own samples, when present, win).
 for _type, _payload in PAYMENT_FLOW_PAYLOADS.items():
     PAYLOADS.setdefault(_type, _payload)
+# The supervision desk's (issue 13 §3).
+PAYLOADS |= SUPERVISION_PAYLOADS
 
 
 def envelope(

@@ -1,0 +1,158 @@
+"""The supervision desk through the gateway on the real services (issue 13 §3, §4): a split-purchase warning is
+raised, acknowledged at the decision, confirmed by the inspector as a finding to rectify, rectified by the unit's
+head, listed by unit, and each move is on the document's trail; a clerk of another unit gets 404; the unit's
+scorecard counts it and exports to Excel; the project of a matter application with a procurement and a contract
+shows all three, and is the same after the replay command rebuilt the projection."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from ic_platform.db import make_engine
+from services.risk import replay
+from tests.integration.budget_docs import decide, new_line, rpc, status_of  # noqa: F401 - rpc is a fixture
+from tests.integration.conftest import assessed, eventually
+from tests.integration.test_contracts import draft, publish_award
+from tests.integration.test_walking_skeleton import pending_task, submit
+
+pytestmark = pytest.mark.integration
+API = "/api/v1"
+TODAY = datetime.now(UTC).date()
+
+
+def warning_of(api, warning_id):  # noqa: ANN001, ANN201
+    response = api.get(f"{API}/risk/warnings/{warning_id}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_warning_is_worked_from_the_decision_to_its_rectification(login, rpc):  # noqa: F811
+    clerk, head, inspector = login("clerk"), login("head"), login("inspector")
+    line_id = new_line(rpc, "500000.00")
+    for n in (1, 2, 3):
+        app = submit(clerk, "20000.00", line_id, title=f"办公家具第 {n} 批").json()
+    task = eventually(lambda: pending_task(head, app["id"]))
+    [warning] = assessed(head, task["task_id"])["warnings"]
+    assert warning["rule"] == "split_purchase"
+    listed = inspector.get(f"{API}/risk/warnings", params={"unit": "dzb", "rule": "split_purchase", "status": "open"})
+    assert warning["id"] in [w["id"] for w in listed.json()["items"]], listed.text
+
+    decided = head.post(
+        f"{API}/approval/tasks/{task['task_id']}/decision",
+        json={"decision": "approve", "acknowledge_warnings": [warning["id"]], "comment": "已核实三批分属不同楼层"},
+    )
+    assert decided.status_code == 200, decided.text
+    acknowledged = eventually(lambda: (w := warning_of(inspector, warning["id"]))["status"] == "acknowledged" and w)
+    assert acknowledged["acknowledged"]["by"] == "head" and acknowledged["status_label"] == "审批时已确认知悉"
+    assert acknowledged["dossier"] == f"{API}/dossiers/matter_application/{app['id']}"
+
+    # Only inspection confirms; the auditor reads. A past due date is refused naming the field.
+    body = {
+        "due_date": (TODAY + timedelta(days=10)).isoformat(),
+        "responsible_unit": "dzb",
+        "finding": "同一需求分批申请",
+    }
+    auditor = login("auditor")
+    assert auditor.post(f"{API}/risk/warnings/{warning['id']}/confirmation", json=body).status_code == 403
+    past = inspector.post(f"{API}/risk/warnings/{warning['id']}/confirmation", json={**body, "due_date": "2020-01-01"})
+    assert past.status_code == 422 and past.json()["error"]["code"] == "risk_rectification_due_in_past", past.text
+    confirmed = inspector.post(f"{API}/risk/warnings/{warning['id']}/confirmation", json=body)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["status"] == "confirmed" and confirmed.json()["confirmed"]["responsible_unit"] == "dzb"
+    again = inspector.post(f"{API}/risk/warnings/{warning['id']}/dismissal", json={"reason": "不属实"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "risk_warning_transition"
+
+    # Another unit's clerk neither reads nor finds it.
+    other = login("clerk_czb")
+    assert other.get(f"{API}/risk/warnings/{warning['id']}").status_code == 404
+    assert warning["id"] not in [w["id"] for w in other.get(f"{API}/risk/warnings").json()["items"]]
+    blank = head.post(f"{API}/risk/warnings/{warning['id']}/rectification-closure", json={"closing_note": " "})
+    assert blank.status_code == 422, blank.text
+
+    closed = head.post(
+        f"{API}/risk/warnings/{warning['id']}/rectification-closure", json={"closing_note": "已合并为一项采购"}
+    )
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "rectified" and closed.json()["rectification"]["on_time"] is True
+    by_unit = inspector.get(f"{API}/risk/warnings", params={"unit": "dzb", "status": "rectified", "page_size": 200})
+    assert warning["id"] in [w["id"] for w in by_unit.json()["items"]]
+
+    def trailed():  # noqa: ANN202
+        entries = inspector.get(f"{API}/documents/matter_application/{app['id']}/trail").json()["entries"]
+        actions = [e["action"] for e in entries]
+        return {"risk_confirmed", "rectification_closed"} <= set(actions) and actions
+
+    actions = eventually(trailed)
+    assert actions.index("risk_acknowledged") < actions.index("risk_confirmed") < actions.index("rectification_closed")
+    assert inspector.get(f"{API}/approval/trail/verify").json()["ok"] is True
+
+    period = {"date_from": TODAY.isoformat(), "date_to": (TODAY + timedelta(days=30)).isoformat()}
+    card = inspector.get(f"{API}/risk/scorecards", params={**period, "unit": "dzb"}).json()
+    [dzb] = card["units"]
+    assert dzb["unit_name"] == "党政综合办公室" and dzb["warnings_raised"] >= 1 and dzb["warnings_confirmed"] >= 1
+    assert dzb["rectifications_on_time"] >= 1 and dzb["tasks_decided"] >= 1 and dzb["sod_refusals"] is None
+    assert "不相容岗位" in card["sod_refusals_note"]
+    book = inspector.get(f"{API}/risk/scorecards.xlsx", params=period)
+    assert book.status_code == 200, book.text
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert period["date_from"] in sheet.cell(1, 1).value and "内部控制评价" in sheet.cell(1, 1).value
+    assert [c.value for c in sheet[2]][:2] == ["单位代码", "单位名称"]
+    assert ["dzb", "党政综合办公室"] in [[r[0], r[1]] for r in sheet.iter_rows(min_row=3, values_only=True)]
+
+
+def test_the_project_of_a_matter_application_and_its_replay(stack, login, rpc):  # noqa: F811
+    clerk, head, inspector = login("clerk"), login("head"), login("inspector")
+    line_id = new_line(rpc, "300000.00")
+    matter = submit(clerk, "30000.00", line_id, title="档案室密集架").json()
+    decide(head, matter["id"])
+    status_of(clerk, f"{API}/matter-applications/{matter['id']}", "approved")
+    items = [{"name": "密集架", "category": "goods", "quantity": "1", "unit_price": "28000.00"}]
+    procurement = clerk.post(
+        f"{API}/procurement-applications",
+        json={
+            "title": "档案室密集架采购",
+            "items": items,
+            "method": "open_tender",
+            "matter_application_id": matter["id"],
+        },
+    )
+    assert procurement.status_code == 201, procurement.text
+    holder = {"type": "procurement_application", "id": procurement.json()["id"], "no": procurement.json()["no"]}
+    supplier = str(uuid.uuid4())
+    award_id = publish_award(stack, holder, "27000.00", supplier, line_id)
+    contract = eventually(lambda: (r := draft(clerk, award_id, supplier, "27000.00")).status_code == 201 and r.json())
+
+    path = f"{API}/risk/projects/by-document/matter_application/{matter['id']}"
+
+    def whole():  # noqa: ANN202
+        seen = inspector.get(path)
+        types = {d["type"] for d in seen.json().get("documents", [])} if seen.status_code == 200 else set()
+        return {"matter_application", "procurement_application", "award", "contract"} <= types and seen.json()
+
+    seen = eventually(whole)
+    ids = {d["type"]: d["id"] for d in seen["documents"]}
+    assert ids["contract"] == contract["id"] and ids["procurement_application"] == holder["id"]
+    assert seen["project"]["root"] == {"type": "matter_application", "id": matter["id"]}
+    relations = {(k["from"]["type"], k["to"]["type"], k["relation"]) for k in seen["links"]}
+    assert ("matter_application", "procurement_application", "procured_for") in relations
+    assert ("award", "contract", "contract_on_award") in relations
+    assert line_id in seen["budget_lines"] and seen["timeline"]
+    from_contract = clerk.get(f"{API}/risk/projects/by-document/contract/{contract['id']}")
+    assert from_contract.status_code == 200 and {d["id"] for d in from_contract.json()["documents"]} >= set(
+        ids.values()
+    )
+    assert login("clerk_czb").get(path).status_code == 404
+
+    settled = eventually(lambda: (a := inspector.get(path).json()) == inspector.get(path).json() and a)
+    engine = make_engine(stack.settings.database_url("risk"), pool_size=1)
+    try:
+        summary = replay.replay(engine)
+    finally:
+        engine.dispose()
+    assert summary["events"] > 0 and summary["projects"] >= 1
+    assert inspector.get(path).json() == settled
