@@ -3,6 +3,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 
 from __future__ import annotations
 
+from ic_platform.catalogue import accounting_events as _accounting_events
 from ic_platform.catalogue import contract_events as _contract_events
 from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, approval_request, obj
 
@@ -1081,3 +1082,4 @@ SPECS = [
 ]
 
 SPECS = _contract_events.merge_into(SPECS)
+SPECS = _accounting_events.merge_into(SPECS)
