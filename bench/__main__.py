@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from bench.accounting import accounting_section
 from bench.clients import clients_section
 from bench.cpu import CpuMeter, per_operation, services_only
 from bench.measure import Figures, concurrent, threaded
@@ -355,6 +356,10 @@ def main() -> int:
             if sys.argv[1:] == ["report"]:  # `python -m bench report`: only the execution report
                 report_section(stack)
                 return 0
+            if sys.argv[1:] == ["accounting"]:  # `python -m bench accounting`: only the books
+                accounting_section(stack)
+                print(summary(), flush=True)
+                return 0
             run_all(stack)
         finally:
             stack.destroy()
@@ -408,6 +413,7 @@ def run_all(stack: ThrowawayStack) -> None:
     report_section(stack)
     replicas_section(stack, per)
     approval_section(stack)
+    accounting_section(stack)
     clients_section(stack)
 
 
