@@ -152,8 +152,12 @@ class AccountingRepository:
         rows = self.conn.execute(
             sa.select(v).where(*cond).order_by(v.c.period.desc(), v.c.seq.desc()).limit(limit).offset(offset)
         ).all()
-        lines = self._lines([r.id for r in rows]) if rows else {}
-        return total, [{**dict(r._mapping), "lines": lines[r.id], "reversed_by": None} for r in rows]
+        ids = [r.id for r in rows]
+        lines = self._lines(ids) if rows else {}
+        reversed_by = dict(
+            self.conn.execute(sa.select(v.c.reverses, v.c.no).where(v.c.reverses.in_(ids))).all() if ids else []
+        )
+        return total, [{**dict(r._mapping), "lines": lines[r.id], "reversed_by": reversed_by.get(r.id)} for r in rows]
 
     # ── payables per contract milestone ──
     def payable(self, org: str, contract_id: str, milestone_no: int) -> dict[str, Decimal]:

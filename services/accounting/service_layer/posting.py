@@ -215,11 +215,12 @@ def reverse_voucher(cmd: commands.ReverseVoucher, uow: AccountingUnitOfWork, ctx
             contract_id=original["contract_id"],
             milestone_no=original["milestone_no"],
         )
+        if original["contract_id"]:  # locked before the period, in the order the event handlers lock them
+            uow.journal.payable(ctx.org, original["contract_id"], original["milestone_no"] or 0)
         post(uow, ctx, v, ctx.actor or "", None)
         if original["contract_id"]:
             undone = tuple(original["lines"])
             paid = original["amount"] if original["kind"] == Kind.PAYMENT.value else ZERO
-            uow.journal.payable(ctx.org, original["contract_id"], original["milestone_no"] or 0)
             uow.journal.add_to_payable(
                 ctx.org,
                 original["contract_id"],
