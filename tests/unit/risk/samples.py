@@ -8,6 +8,7 @@ from typing import Any
 from ic_platform import catalogue
 from ic_platform.envelope import Envelope
 from tests.unit.procurement.event_samples import procurement_payloads
+from tests.unit.risk.accounting_samples import ACCOUNTING_PAYLOADS
 from tests.unit.risk.contract_samples import CONTRACT_PAYLOADS
 
 APPLICATION_ID = "5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10"
@@ -386,6 +387,9 @@ PAYLOADS |= procurement_payloads()
 
 # Contract's (and the award it hears); procurement's own sample, when present, wins.
 for _type, _payload in CONTRACT_PAYLOADS.items():
+    PAYLOADS.setdefault(_type, _payload)
+# Accounting's, and the two events it hears as pinned; their producers' own samples, when present, win.
+for _type, _payload in ACCOUNTING_PAYLOADS.items():
     PAYLOADS.setdefault(_type, _payload)
 
 
