@@ -5,7 +5,8 @@ through the service's RPC as the accountant, timed end to end from the caller.
 
 The journal is seeded with bulk SQL straight into the accounting database (250,000 payment vouchers of four
 lines each: Dr 业务活动费用 / Cr 零余额账户用款额度, Dr 行政支出 / Cr 资金结存, on 400 budget lines, over the twelve
-months), as the posting would have written them; inserting is what the append-only triggers allow."""
+months) with each month's turnover per account and unit, as the posting would have written them; inserting is
+what the append-only triggers allow."""
 
 from __future__ import annotations
 
@@ -24,11 +25,13 @@ LINES_PER_VOUCHER = 4
 BUDGET_LINES = 400
 YEAR = 2026
 
-_SEED = """
+_SEED = [
+    """
 INSERT INTO accounting_period (org, period)
 SELECT 'xinqiao', to_char(make_date(%(year)s, m, 1), 'YYYY-MM') FROM generate_series(1, 12) m
-ON CONFLICT DO NOTHING;
-
+ON CONFLICT DO NOTHING
+""",
+    """
 INSERT INTO voucher (id, org, no, period, seq, voucher_date, business_date, kind, source_type, source_id, source_no,
                      unit, budget_line_id, fiscal_year, amount, summary, posted_by)
 SELECT md5('bench-voucher-' || g)::uuid, 'xinqiao', '记-' || x.p || '-' || lpad(x.s::text, 6, '0'), x.p, x.s, x.d, x.d,
@@ -37,8 +40,9 @@ SELECT md5('bench-voucher-' || g)::uuid, 'xinqiao', '记-' || x.p || '-' || lpad
 FROM generate_series(1, %(n)s) g,
      LATERAL (SELECT to_char(make_date(%(year)s, g %% 12 + 1, 1), 'YYYY-MM') AS p,
                      make_date(%(year)s, g %% 12 + 1, 1 + g %% 28) AS d,
-                     100000 + g / 12 AS s) x;
-
+                     100000 + g / 12 AS s) x
+""",
+    """
 INSERT INTO journal_line (voucher_id, line_no, org, period, account_code, basis, debit, credit, unit, budget_line_id,
                           fiscal_year)
 SELECT v.id, l.n, v.org, v.period, l.code, l.basis,
@@ -47,20 +51,36 @@ SELECT v.id, l.n, v.org, v.period, l.code, l.basis,
 FROM voucher v
 CROSS JOIN (VALUES (1, '5001', 'financial', true), (2, '1011', 'financial', false),
                    (3, '7101', 'budgetary', true), (4, '8001', 'budgetary', false)) AS l(n, code, basis, dr)
-WHERE v.posted_by = 'bench';
-
+WHERE v.posted_by = 'bench'
+""",
+    """
+INSERT INTO account_period_total (org, period, account_code, unit, debit, credit)
+SELECT l.org, l.period, l.account_code, l.unit, sum(l.debit), sum(l.credit)
+FROM journal_line l JOIN voucher v ON v.id = l.voucher_id
+WHERE v.posted_by = 'bench'
+GROUP BY l.org, l.period, l.account_code, l.unit
+ON CONFLICT (org, period, account_code, unit) DO UPDATE
+SET debit = account_period_total.debit + excluded.debit, credit = account_period_total.credit + excluded.credit
+""",
+    """
 UPDATE accounting_period p SET last_seq = s.top
 FROM (SELECT period, max(seq) AS top FROM voucher WHERE org = 'xinqiao' GROUP BY period) s
-WHERE p.org = 'xinqiao' AND p.period = s.period;
-"""
+WHERE p.org = 'xinqiao' AND p.period = s.period
+""",
+]
 
 
 def seed_journal(stack: ThrowawayStack) -> tuple[float, int]:
+    return seed_database(stack.settings.database_url("accounting"))
+
+
+def seed_database(url: str, vouchers: int = VOUCHERS) -> tuple[float, int]:
     """(seconds, journal lines) after seeding, vacuumed so that the reports read the covering indexes."""
-    dsn = stack.settings.database_url("accounting").replace("postgresql+psycopg://", "postgresql://")
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
     started = time.perf_counter()
     with psycopg.connect(dsn) as conn:
-        conn.execute(_SEED, {"year": YEAR, "n": VOUCHERS, "lines": BUDGET_LINES})
+        for statement in _SEED:
+            conn.execute(statement, {"year": YEAR, "n": vouchers, "lines": BUDGET_LINES})
         conn.commit()
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE voucher")

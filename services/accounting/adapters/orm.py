@@ -104,6 +104,20 @@ journal_line = sa.Table(
     ),
 )
 
+# Each month's turnover per account and unit, added to in the posting transaction (amounts only grow: a
+# reversal posts the other side, never a negative): the trial balance reads these sums, not a year of lines.
+# Grow-only in the database (trigger, migration 0002); the journal stays the record it is derived from.
+account_period_total = sa.Table(
+    "account_period_total",
+    metadata,
+    sa.Column("org", sa.Text, primary_key=True),
+    sa.Column("period", sa.Text, primary_key=True),
+    sa.Column("account_code", sa.Text, sa.ForeignKey("account.code"), primary_key=True),
+    sa.Column("unit", sa.Text, primary_key=True),
+    sa.Column("debit", sa.Numeric(18, 2), nullable=False, server_default="0"),
+    sa.Column("credit", sa.Numeric(18, 2), nullable=False, server_default="0"),
+)
+
 # What the office owes per contract milestone (accrued on acceptance, settled by payments): a projection kept
 # beside the journal so a payment knows how much of it settles a payable. Not part of the journal.
 payable = sa.Table(

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
+from services.accounting.adapters.orm import account_period_total as tot
 from services.accounting.adapters.orm import accounting_period as p
 from services.accounting.adapters.orm import journal_line as j
 from services.accounting.adapters.orm import payable as pay
@@ -108,6 +109,31 @@ class AccountingRepository:
             ],
         )
 
+        turnover: dict[str, list[Decimal]] = {}
+        for line in voucher.lines:
+            sums = turnover.setdefault(line.account_code, [ZERO, ZERO])
+            sums[0] += line.debit
+            sums[1] += line.credit
+        insert = pg_insert(tot).values(
+            [
+                {
+                    "org": voucher.org,
+                    "period": voucher.period,
+                    "account_code": code,
+                    "unit": voucher.unit,
+                    "debit": d,
+                    "credit": c,
+                }
+                for code, (d, c) in sorted(turnover.items())
+            ]
+        )
+        self.conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[tot.c.org, tot.c.period, tot.c.account_code, tot.c.unit],
+                set_={"debit": tot.c.debit + insert.excluded.debit, "credit": tot.c.credit + insert.excluded.credit},
+            )
+        )
+
     def exists(self, org: str, kind: Kind, source: Source) -> bool:
         return (
             self.conn.execute(
@@ -192,21 +218,28 @@ class AccountingRepository:
     def trial_balance(self, org: str, period: str, units: frozenset[str] | None) -> list[dict[str, Any]]:
         """Per account: opening (everything before the period), the period's debits and credits, as sums of
         (debit, credit); the balance's side is the domain's."""
-        cond = [j.c.org == org, j.c.period <= period]
+        return self._balances(tot, org, period, units)
+
+    def trial_balance_from_lines(self, org: str, period: str, units: frozenset[str] | None) -> list[dict[str, Any]]:
+        """The same sums read from the journal's lines themselves (what the monthly totals must agree with)."""
+        return self._balances(j, org, period, units)
+
+    def _balances(self, t: sa.Table, org: str, period: str, units: frozenset[str] | None) -> list[dict[str, Any]]:
+        cond = [t.c.org == org, t.c.period <= period]
         if units is not None:
-            cond.append(j.c.unit.in_(sorted(units)))
-        before = j.c.period < period
+            cond.append(t.c.unit.in_(sorted(units)))
+        before = t.c.period < period
         rows = self.conn.execute(
             sa.select(
-                j.c.account_code,
-                sa.func.coalesce(sa.func.sum(j.c.debit).filter(before), ZERO_SUM).label("opening_debit"),
-                sa.func.coalesce(sa.func.sum(j.c.credit).filter(before), ZERO_SUM).label("opening_credit"),
-                sa.func.coalesce(sa.func.sum(j.c.debit).filter(~before), ZERO_SUM).label("debit"),
-                sa.func.coalesce(sa.func.sum(j.c.credit).filter(~before), ZERO_SUM).label("credit"),
+                t.c.account_code,
+                sa.func.coalesce(sa.func.sum(t.c.debit).filter(before), ZERO_SUM).label("opening_debit"),
+                sa.func.coalesce(sa.func.sum(t.c.credit).filter(before), ZERO_SUM).label("opening_credit"),
+                sa.func.coalesce(sa.func.sum(t.c.debit).filter(~before), ZERO_SUM).label("debit"),
+                sa.func.coalesce(sa.func.sum(t.c.credit).filter(~before), ZERO_SUM).label("credit"),
             )
             .where(*cond)
-            .group_by(j.c.account_code)
-            .order_by(j.c.account_code)
+            .group_by(t.c.account_code)
+            .order_by(t.c.account_code)
         )
         return [dict(r._mapping) for r in rows]
 

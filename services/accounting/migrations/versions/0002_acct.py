@@ -43,6 +43,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("org", "period"),
     )
     op.create_table(
+        "account_period_total",
+        sa.Column("org", sa.Text(), nullable=False),
+        sa.Column("period", sa.Text(), nullable=False),
+        sa.Column("account_code", sa.Text(), nullable=False),
+        sa.Column("unit", sa.Text(), nullable=False),
+        sa.Column("debit", sa.Numeric(precision=18, scale=2), server_default="0", nullable=False),
+        sa.Column("credit", sa.Numeric(precision=18, scale=2), server_default="0", nullable=False),
+        sa.ForeignKeyConstraint(["account_code"], ["account.code"]),
+        sa.PrimaryKeyConstraint("org", "period", "account_code", "unit"),
+    )
+    op.create_table(
         "payable",
         sa.Column("org", sa.Text(), nullable=False),
         sa.Column("contract_id", sa.Text(), nullable=False),
@@ -180,6 +191,19 @@ def upgrade() -> None:
             f"CREATE TRIGGER {table}_open_period BEFORE INSERT ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION accounting_open_period_only()"
         )
+    op.execute(GROW_ONLY)
+    op.execute(
+        "CREATE TRIGGER account_period_total_grows BEFORE UPDATE OR DELETE ON account_period_total "
+        "FOR EACH ROW EXECUTE FUNCTION accounting_totals_grow_only()"
+    )
+    op.execute(
+        "CREATE TRIGGER account_period_total_no_truncate BEFORE TRUNCATE ON account_period_total "
+        "FOR EACH STATEMENT EXECUTE FUNCTION accounting_journal_append_only()"
+    )
+    op.execute(
+        "CREATE TRIGGER account_period_total_open_period BEFORE INSERT ON account_period_total "
+        "FOR EACH ROW EXECUTE FUNCTION accounting_open_period_only()"
+    )
     op.execute(
         "CREATE TRIGGER accounting_period_stays_closed BEFORE UPDATE ON accounting_period "
         "FOR EACH ROW EXECUTE FUNCTION accounting_period_stays_closed()"
@@ -192,6 +216,29 @@ CREATE FUNCTION accounting_journal_append_only() RETURNS trigger LANGUAGE plpgsq
 BEGIN
     RAISE EXCEPTION '账簿只增不改：% 不允许 %（更正请做冲销凭证）', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege', HINT = 'journal_append_only';
+END
+$$;
+"""
+
+GROW_ONLY = """
+CREATE FUNCTION accounting_totals_grow_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION '账簿只增不改：% 不允许 DELETE', TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege', HINT = 'journal_append_only';
+    END IF;
+    IF NEW.debit < OLD.debit OR NEW.credit < OLD.credit
+       OR (NEW.org, NEW.period, NEW.account_code, NEW.unit) IS DISTINCT FROM
+          (OLD.org, OLD.period, OLD.account_code, OLD.unit) THEN
+        RAISE EXCEPTION '账簿只增不改：% 只能累加（更正请做冲销凭证）', TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege', HINT = 'journal_append_only';
+    END IF;
+    IF EXISTS (SELECT 1 FROM accounting_period p
+               WHERE p.org = NEW.org AND p.period = NEW.period AND p.status = 'closed') THEN
+        RAISE EXCEPTION '会计期间 % 已结账，不得记账', NEW.period
+            USING ERRCODE = 'check_violation', HINT = 'period_closed';
+    END IF;
+    RETURN NEW;
 END
 $$;
 """
@@ -225,6 +272,10 @@ $$;
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER accounting_period_stays_closed ON accounting_period")
+    op.execute("DROP TRIGGER account_period_total_no_truncate ON account_period_total")
+    op.execute("DROP TRIGGER account_period_total_grows ON account_period_total")
+    op.drop_table("account_period_total")
+    op.execute("DROP FUNCTION accounting_totals_grow_only()")
     for table in ("journal_line", "voucher"):
         op.execute(f"DROP TRIGGER {table}_no_truncate ON {table}")  # TRUNCATE would be refused otherwise
         op.execute(f"DROP TRIGGER {table}_append_only ON {table}")
