@@ -196,6 +196,14 @@ def test_events_post_parallel_vouchers_the_trial_balance_balances_and_a_reversal
             conn.execute(statement, {"id": pay["id"]})
     with pytest.raises(sa.exc.DBAPIError, match="账簿只增不改"), accounting_db.begin() as conn:
         conn.execute(sa.text("TRUNCATE journal_line, voucher"))
+    with pytest.raises(sa.exc.DBAPIError, match="账簿只增不改"), accounting_db.begin() as conn:
+        conn.execute(sa.text("UPDATE account_period_total SET debit = debit - 1 WHERE debit > 0"))
+    # the trial balance's monthly totals agree with the journal's lines
+    with accounting_db.connect() as conn:
+        sums = "SELECT account_code, unit, sum(debit), sum(credit) FROM {} WHERE period = '2026-06' GROUP BY 1, 2"
+        assert sorted(conn.execute(sa.text(sums.format("account_period_total"))).all()) == sorted(
+            conn.execute(sa.text(sums.format("journal_line"))).all()
+        )
     assert entries(accountant.get(f"{BASE}/vouchers/{pay['id']}").json()) == entries(pay)
 
 
