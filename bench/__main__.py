@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from bench.accounting import accounting_section
 from bench.clients import clients_section
 from bench.contracts import contracts_section
 from bench.cpu import CpuMeter, per_operation, services_only
@@ -389,6 +390,7 @@ ONLY: dict[str, Callable[[ThrowawayStack], object]] = {
     "cpu": lambda stack: cpu_section(stack, CpuMeter(stack)),
     "contracts": lambda stack: contracts_section(stack),
     "risk": lambda stack: risk_only(stack),
+    "accounting": lambda stack: accounting_section(stack),
 }
 
 
@@ -423,6 +425,7 @@ def run_all(stack: ThrowawayStack) -> None:
     contracts_section(stack)
     replicas_section(stack, per)
     approval_section(stack)
+    accounting_section(stack)
     clients_section(stack)
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 DEFAULT_ORG = os.environ.get("IC_DEFAULT_ORG", "xinqiao")
 
 # Every nameko service of the system, in start-up order. The gateway is not one of them.
-SERVICES: tuple[str, ...] = ("org", "budget", "approval", "procurement", "contract", "payment", "risk")
+# accounting is last: its metrics port (9108) comes after the others' without moving theirs.
+SERVICES: tuple[str, ...] = ("org", "budget", "approval", "procurement", "contract", "payment", "risk", "accounting")
 
 # Each service exposes Prometheus metrics on METRICS_PORT_BASE + its index here.
 METRICS_PORT_OFFSETS = {name: i + 1 for i, name in enumerate(SERVICES)}

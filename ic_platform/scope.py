@@ -67,6 +67,8 @@ READS_ALL: dict[str, frozenset[Area]] = {
     "inspector": _EVERY_AREA,
     "auditor": _EVERY_AREA,
     "finance_reviewer": frozenset({Area.BUDGET, Area.PAYMENT, Area.ACCOUNTING}),
+    # 会计: the books, the spending documents they record and the budget lines they reconcile with.
+    "accountant": frozenset({Area.BUDGET, Area.PAYMENT, Area.ACCOUNTING}),
 }
 
 

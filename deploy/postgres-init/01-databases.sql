@@ -7,3 +7,4 @@ CREATE DATABASE ic_procurement;
 CREATE DATABASE ic_contract;
 CREATE DATABASE ic_payment;
 CREATE DATABASE ic_risk;
+CREATE DATABASE ic_accounting;

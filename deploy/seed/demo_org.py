@@ -62,6 +62,7 @@ DEMO_LOGINS: tuple[str, ...] = (
     "clerk",
     "head",
     "finance",
+    "accountant",
     "leader",
     "principal",
     "inspector",

@@ -8,9 +8,9 @@ The leadership (街道领导班子) is not a budget unit of its own: its members
 the 党工委书记) and six leaders in charge (分管领导), each in charge of several units and attached to one or
 two communities; see ``units.py`` for who is in charge of what.
 
-Control posts sit where independence requires: the two finance reviewers in 财政办公室; the inspector (纪检)
-and the internal auditor (审计) in 纪检监察办公室, away from the money they watch; the system administrator
-in 党政综合办公室.
+Control posts sit where independence requires: the two finance reviewers and the accountant (会计) in
+财政办公室; the inspector (纪检) and the internal auditor (审计) in 纪检监察办公室, away from the money they
+watch; the system administrator in 党政综合办公室.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ ROLE_LABELS: dict[str, str] = {
     "clerk": "经办人",
     "unit_head": "部门负责人",
     "finance_reviewer": "财务审核",
+    "accountant": "会计",
     "leader_in_charge": "分管领导",
     "principal": "主要领导",
     "inspector": "纪检监察",
@@ -89,6 +90,7 @@ _LEADERSHIP_AND_CONTROL: tuple[User, ...] = (
     User("leader_social", "徐静", "dzb", ("leader_in_charge",), "党工委委员、政法委员"),
     User("finance", "何丽华", "czb", ("finance_reviewer",), "财务审核岗"),
     User("finance2", "马晓峰", "czb", ("finance_reviewer",), "财务审核岗"),
+    User("accountant", "江文静", "czb", ("accountant",), "会计岗"),
     User("inspector", "唐建新", "jjb", ("inspector",), "纪检监察员"),
     User("auditor", "韩雪梅", "jjb", ("auditor",), "内部审计员"),
     User("admin", "沈俊", "dzb", ("admin",), "信息化管理员"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gateway.routes import (
+    accounting,
     applications,
     approval,
     approval_actions,
@@ -37,6 +38,7 @@ ROUTERS = (
     applications.router,
     procurement.router,
     contracts.router,
+    accounting.router,
     approval.router,
     approval_actions.router,
     approval_watch.router,
@@ -61,6 +63,10 @@ TAGS = [
         "description": "采购：采购申请（按限额标准确定方式）、采购意向、市场调查、招标投标与中标、供应商库",
     },
     {"name": "contracts", "description": "合同：依据中标结果起草、审批、签订（转为合同占用）、变更、解除"},
+    {
+        "name": "accounting",
+        "description": "会计核算：记账凭证（平行记账）、冲销、结账、科目余额表、总账、与预算台账对账",
+    },
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线；撤回、退回指定节点、转办、代理"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
     {

@@ -3,6 +3,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 
 from __future__ import annotations
 
+from ic_platform.catalogue import accounting_events as _accounting_events
 from ic_platform.catalogue import contract_events as _contract_events
 from ic_platform.catalogue import payment_flow_events as _payment_flow_events
 from ic_platform.catalogue import supervision_events as _supervision_events
@@ -1085,3 +1086,4 @@ SPECS = [
 SPECS = _contract_events.merge_into(SPECS)
 SPECS = _payment_flow_events.merge_into(SPECS)
 SPECS = _supervision_events.merge_into(SPECS)
+SPECS = _accounting_events.merge_into(SPECS)

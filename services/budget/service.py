@@ -94,6 +94,10 @@ class BudgetService(PlatformService):
         return reports.execution_report(commands.ExecutionReport.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
+    def actuals(self, **kwargs):
+        return reports.actuals(commands.Actuals.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def execution_report_xlsx(self, **kwargs):
         return reports.execution_report_xlsx(
             commands.ExecutionReport.parse(kwargs), self.platform.uow(), self.platform.ctx

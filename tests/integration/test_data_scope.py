@@ -79,6 +79,15 @@ NOT_A_UNITS_DOCUMENT = {
     f"{API}/risk/rules": "risk's rule book (definitions and parameters): reference data, no document",
     f"{API}/suppliers": "the supplier registry (供应商库): the office's reference data, the same for everyone",
     f"{API}/suppliers/{{supplier_id}}": "one supplier of the office-wide registry, the same for everyone",
+    # The books (会计核算): a role gate, not a unit's documents; every role let in (accountant, finance, audit,
+    # inspection, principal) reads the accounting area whole (scope.READS_ALL); anyone else is 403.
+    f"{API}/accounting/vouchers": "the books: role-gated, readers of every unit's accounting data",
+    f"{API}/accounting/vouchers/{{voucher_id}}": "one voucher of the books: role-gated as above",
+    f"{API}/accounting/periods": "the office's accounting months: role-gated as above",
+    f"{API}/accounting/trial-balance": "科目余额表: role-gated as above",
+    f"{API}/accounting/trial-balance.xlsx": "科目余额表 Excel: role-gated as above",
+    f"{API}/accounting/ledger": "总账: role-gated as above",
+    f"{API}/accounting/reconciliation": "对账: role-gated as above",
 }
 
 # GET routes that list or report: checked by test_lists_and_reports_leave_another_units_data_out.

@@ -258,6 +258,16 @@ class ReportRepository:
         groups, amount, pre, com, act = total_row
         return groups, rows, Figures(amount or ZERO, pre or ZERO, com or ZERO, act or ZERO)
 
+    def actuals(self, *, org: str, fiscal_year: int, units: frozenset[str] | None) -> list[dict[str, Any]]:
+        """The lines of a year with an actual (实际支出) other than zero: what accounting reconciles with."""
+        c = budget_line.c
+        query = (
+            sa.select(c.id.label("budget_line_id"), c.unit, c.economic_class, c.actual)
+            .where(*self._lines_where(org, fiscal_year, units), c.actual != 0)
+            .order_by(c.id)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
     def totals_by_org_and_year(self) -> list[tuple[str, int, Figures]]:
         """Every office's totals per fiscal year (the dashboard's execution rate): one pass over the line rows."""
         c = budget_line.c

@@ -118,6 +118,13 @@ class ExecutionReport(Command):
     page_size: PageSize = 20
 
 
+class Actuals(Command):
+    """实际支出 per line of a year, for the accounting service's reconciliation."""
+
+    fiscal_year: FiscalYear
+    unit: Code | None = None
+
+
 class ExecutionTrend(Command):
     fiscal_year: FiscalYear
     unit: Code | None = None

@@ -38,6 +38,17 @@ def execution_report(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: 
     }
 
 
+def actuals(cmd: commands.Actuals, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """实际支出 per line of a year (lines at zero left out), within the caller's data scope: the accounting
+    service reconciles its budgetary expenditure with it."""
+    with uow:
+        rows = uow.reports.actuals(org=ctx.org, fiscal_year=cmd.fiscal_year, units=scoping.units(ctx, cmd.unit))
+    return {
+        "fiscal_year": cmd.fiscal_year,
+        "lines": [{**r, "actual": money_str(r["actual"])} for r in rows],
+    }
+
+
 def execution_report_xlsx(cmd: commands.ExecutionReport, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     """The whole report (every group, not one page) as an Excel workbook, base64-encoded."""
     units = scoping.units(ctx, cmd.unit)

@@ -8,6 +8,7 @@ from typing import Any
 from ic_platform import catalogue
 from ic_platform.envelope import Envelope
 from tests.unit.procurement.event_samples import procurement_payloads
+from tests.unit.risk.accounting_samples import ACCOUNTING_PAYLOADS
 from tests.unit.risk.contract_samples import CONTRACT_PAYLOADS
 from tests.unit.risk.payment_flow_samples import PAYMENT_FLOW_PAYLOADS
 from tests.unit.risk.supervision_samples import SUPERVISION_PAYLOADS
@@ -394,6 +395,9 @@ for _type, _payload in PAYMENT_FLOW_PAYLOADS.items():
     PAYLOADS.setdefault(_type, _payload)
 # The supervision desk's (issue 13 §3).
 PAYLOADS |= SUPERVISION_PAYLOADS
+# Accounting's, and the two events it hears as pinned; their producers' own samples, when present, win.
+for _type, _payload in ACCOUNTING_PAYLOADS.items():
+    PAYLOADS.setdefault(_type, _payload)
 
 
 def envelope(

@@ -1,0 +1,3 @@
+from ic_platform.migration_env import run
+
+run()
