@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
+from services.payment.adapters.invoices import InvoiceRegistry
 from services.payment.adapters.repository import ApplicationRepository
 
 # The documents whose desks payment keeps (ic_platform.desk).
@@ -12,5 +13,6 @@ class PaymentUnitOfWork(UnitOfWork):
     def __enter__(self) -> PaymentUnitOfWork:
         super().__enter__()
         self.applications = ApplicationRepository(self.conn)
+        self.invoices = InvoiceRegistry(self.conn)  # used once across claims and payment requests
         self.desk = Desk(self.conn, DESK_DOCUMENTS)
         return self
