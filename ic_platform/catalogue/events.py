@@ -3,6 +3,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 
 from __future__ import annotations
 
+from ic_platform.catalogue import claim_events as _claim_events
 from ic_platform.catalogue import contract_events as _contract_events
 from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, approval_request, obj
 
@@ -1080,4 +1081,4 @@ SPECS = [
     ),
 ]
 
-SPECS = _contract_events.merge_into(SPECS)
+SPECS = _claim_events.merge_into(_contract_events.merge_into(SPECS))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ic_platform.attachments import attachment_tables
 from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
 
@@ -105,6 +106,9 @@ contract_amendment = sa.Table(
     ),
     sa.Index("contract_amendment_budget_pending", "created_at", postgresql_where=sa.text("budget_state = 'pending'")),
 )
+
+# 附件 of contract's documents (ic_platform/attachments.py), read under the document's own data scope.
+attachments = attachment_tables(metadata)
 
 platform = platform_tables(metadata)
 # Whose desk each contract is (or was) on, from approval's events: the data-scope rule's last clause.

@@ -9,9 +9,9 @@ People type numbers from paper or PDF in many ways: full-width digits (２６４
 dashes of every width, a "No." prefix in either case, the code and the number in one field separated by a dash
 or a blank. `normalise` reduces all of them to one `InvoiceKey`, whose `value` is what the registry's UNIQUE
 constraint holds (payment's `invoice_use` table): "26442000000123456789" for a 全电发票, "044001900111-12345678"
-(code, dash, number) for an older one. A 20-digit run with no separator is always a 全电发票 number: an older
-invoice's 12-digit code and 8-digit number run together are ambiguous with it, so they must come apart (two
-fields, or a separator between them).
+(code, dash, number) for an older one. Twenty digits with no code given are a 全电发票 number when they start
+with its year (2021 on: "21".."99"); an older invoice's 12-digit code starts with 0 or 1, so twenty digits
+starting below "21" are that code and an 8-digit number written together (however grouped).
 
 An invoice used by a document (an expense claim, a payment request) is held by it until the document is
 cancelled or rejected: then the invoice is released and may be used again (a corrected claim, a new request).
@@ -29,7 +29,8 @@ from typing import Any
 from ic_platform.errors import Conflict, InvalidInput
 from services.procurement.domain import credit_code
 
-DIGITAL = "digital"  # 全电发票: one 20-digit number
+DIGITAL = "digital"  # 全电发票: one 20-digit number, starting with the 2-digit year of issue
+FIRST_DIGITAL_YEAR = "21"  # 全电发票 were first issued in 2021
 LEGACY = "legacy"  # 10/12-digit code + 8-digit number
 
 # What a document type is called when a refusal names the document that used an invoice.
@@ -118,6 +119,8 @@ def normalise(number: Any, code: Any = None) -> InvoiceKey:
         if separated and len(groups[0]) in (10, 12) and len(groups[1]) == 8:
             code_text, number_text = groups  # "代码-号码" written in one field
     digits = _digits_only(number_text, "number", "发票号码", number)
+    if not code_text and len(digits) == 20 and digits[:2] < FIRST_DIGITAL_YEAR:
+        code_text, digits = digits[:12], digits[12:]  # an older code + number, however grouped
     if code_text:
         code_digits = _digits_only(code_text, "code", "发票代码", code)
         if len(code_digits) not in (10, 12):

@@ -22,7 +22,10 @@ def _zero_or_more(value: Any) -> Decimal:
 
 
 # A tax may be zero (免税, 0 % rate), never negative (checked by the domain with the figures).
-Tax = Annotated[Decimal, BeforeValidator(_zero_or_more), PlainSerializer(money_str, return_type=str, when_used="json")]
+MoneyOrZero = Annotated[
+    Decimal, BeforeValidator(_zero_or_more), PlainSerializer(money_str, return_type=str, when_used="json")
+]
+Tax = MoneyOrZero
 
 
 class InvoiceLine(Command):

@@ -36,6 +36,8 @@ class Rule(StrEnum):
     CONTRACT_SIGNED_BEFORE_AWARD = "contract_signed_before_award"  # 合同签订早于中标通知
     JUST_BELOW_THRESHOLD = "just_below_threshold"  # 采购金额略低于采购方式限额
     SUPPLIER_CONCENTRATION = "supplier_concentration"  # 供应商集中度过高
+    EXPENDITURE_STANDARD_EXCEEDED = "expenditure_standard_exceeded"  # 报销超出支出标准（预警类）
+    TRAVEL_CLASS_EXCEEDED = "travel_class_exceeded"  # 差旅交通工具超等级
 
 
 RULE_LABELS = {
@@ -47,7 +49,12 @@ RULE_LABELS = {
     Rule.CONTRACT_SIGNED_BEFORE_AWARD: "合同签订早于中标通知",
     Rule.JUST_BELOW_THRESHOLD: "采购金额略低于采购方式限额",
     Rule.SUPPLIER_CONCENTRATION: "供应商集中度过高",
+    Rule.EXPENDITURE_STANDARD_EXCEEDED: "报销超出支出标准",
+    Rule.TRAVEL_CLASS_EXCEEDED: "差旅交通工具超等级",
 }
+# The rules a producer's policy let through and carried on a submission as `flags` (an expense claim's): each
+# becomes a warning of the same name on the document.
+FLAG_RULES = (Rule.EXPENDITURE_STANDARD_EXCEEDED, Rule.TRAVEL_CLASS_EXCEEDED)
 
 
 @dataclass(frozen=True)
@@ -277,3 +284,15 @@ def budget_nearly_exhausted(
             "remaining": money_str(left),
         },
     )
+
+
+# ── a submission's own flags (报销超标、交通工具超等级) ──
+def flagged(document: DocumentRef, flags: list[dict[str, Any]], rule: Rule) -> WarningDraft | None:
+    """The flags of one rule carried on a submission, as one warning: the highest severity among them, every
+    message, and the flags themselves as evidence (figures, the standard cited)."""
+    mine = [f for f in flags if f.get("rule") == rule.value]
+    if not mine:
+        return None
+    severity = max((Severity(f["severity"]) for f in mine), key=SEVERITY_RANK.__getitem__)
+    message = "；".join(f["message"] for f in mine)
+    return WarningDraft(document, rule, severity, message, {"flags": mine, "count": len(mine)})

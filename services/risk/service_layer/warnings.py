@@ -19,6 +19,7 @@ from ic_platform.money import parse_money
 from services.risk.domain.errors import dossier_not_found
 from services.risk.domain.rules import (
     EVIDENCE_PARTS,
+    FLAG_RULES,
     RULE_LABELS,
     SEVERITY_LABELS,
     Crossing,
@@ -30,6 +31,7 @@ from services.risk.domain.rules import (
     SplitTally,
     WarningDraft,
     budget_nearly_exhausted,
+    flagged,
     split_purchase_of,
 )
 from services.risk.service_layer import commands, rule_book
@@ -209,7 +211,21 @@ def _crossing(p: dict[str, Any]) -> Crossing:
 # The rules judged on an approval request itself, by its event type. The assessment (assessment.py) runs them
 # and then announces `risk.document_assessed`, in one handler: the inbox may retry the handlers of one event
 # apart, and the announcement must never be ahead of the rules it vouches for.
-SUBMISSION_RULES = {t: [(Rule.SPLIT_PURCHASE, on_spend_submitted)] for t in SPEND_SUBMITTED}
+def flags_of(rule: Rule):  # noqa: ANN201 - a judge
+    """Judge a submission by its own flags of `rule` (an expense claim's: standards, transport class)."""
+
+    def judge(event: Envelope, uow: RiskUnitOfWork) -> None:
+        _raise(uow, event, flagged(_document(event.payload["document"]), event.payload.get("flags") or [], rule))
+
+    return judge
+
+
+# Submissions that carry flags (the producer's policy let a rule through): each flag becomes a warning.
+FLAGGED_SUBMITTED = ("payment.expense_claim_submitted",)
+SUBMISSION_RULES = {
+    **{t: [(Rule.SPLIT_PURCHASE, on_spend_submitted)] for t in SPEND_SUBMITTED},
+    **{t: [(rule, flags_of(rule)) for rule in FLAG_RULES] for t in FLAGGED_SUBMITTED},
+}
 
 EVENT_HANDLERS = {
     **{t: [on_spend_withdrawn] for t in SPEND_WITHDRAWN},

@@ -93,8 +93,11 @@ def test_the_same_number_under_two_codes_is_two_invoices():
     assert normalise("12345678", "044001900111") != normalise("12345678", "044001900112")
 
 
-def test_twenty_digits_run_together_are_a_digital_number_never_code_plus_number():
-    assert normalise("04400190011112345678").kind == DIGITAL
+def test_twenty_digits_starting_with_a_year_are_digital_and_below_21_a_code_and_number_together():
+    assert normalise("21442000000123456789").kind == DIGITAL
+    for written in ("04400190011112345678", "0440 0190 0111 1234 5678", "No.0440 01900111-1234－5678"):
+        assert normalise(written) == InvoiceKey(LEGACY, "12345678", "044001900111")
+    assert normalise("14400190011112345678").value == "144001900111-12345678"
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from ic_platform.identity import Viewer
 from services.risk.domain.model import DocumentRef
 from services.risk.domain.rule_book import RULE_BOOK, ParameterInvalid, ParameterVersion, in_force
 from services.risk.domain.rules import (
+    FLAG_RULES,
     Crossing,
     PartsInWindow,
     Rule,
@@ -36,8 +37,11 @@ def test_every_rule_is_in_the_book_with_a_definition_and_parameters():
     assert set(RULE_BOOK) == set(Rule)
     for rule, definition in RULE_BOOK.items():
         assert definition.rule is rule and definition.label and len(definition.definition) > 20
-        # A rule that compares two documents' own figures (contract vs award) has no parameter to set.
-        assert definition.evidence and (definition.parameters or rule.value.startswith("contract_"))
+        # A rule that compares two documents' own figures (contract vs award), or that carries a producer's own
+        # flags (an expense claim over a standard, whose figures are the standard's), has no parameter to set.
+        assert definition.evidence and (
+            definition.parameters or rule.value.startswith("contract_") or rule in FLAG_RULES
+        )
         for p in definition.parameters:
             assert p.name in definition.definition, f"{rule}: the definition names {p.name}"
 
