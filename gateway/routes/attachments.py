@@ -90,7 +90,27 @@ async def list_attachments(document_type: DocumentType, document_id: Ident, rpc:
     )
 
 
-@router.get("/{document_type}/{document_id}/{sha256}", summary="下载附件内容")
+# The media types a stored file can have (ic_platform.attachments.FILE_TYPES).
+MEDIA_TYPES = (
+    "application/pdf",
+    "application/ofd",
+    "image/png",
+    "image/jpeg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+)
+
+
+@router.get(
+    "/{document_type}/{document_id}/{sha256}",
+    summary="下载附件内容",
+    response_class=Response,
+    responses={200: {"content": {m: {} for m in MEDIA_TYPES}, "description": "附件文件（按其类型）"}},
+)
 async def get_attachment(document_type: DocumentType, document_id: Ident, sha256: Sha256, rpc: UserRpc) -> Response:
     result = await rpc.call(
         _owner(document_type),
