@@ -27,7 +27,7 @@ from ic_platform.documents import is_document_id
 from ic_platform.domain_events import wire
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, DomainError, Forbidden, InvalidInput, Unavailable, not_found
-from ic_platform.money import money_str
+from ic_platform.money import LIMIT, money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.payment.domain import claims as rules
@@ -160,6 +160,11 @@ def examine(kind: ClaimKind, raw: dict[str, Any], budget: Budget) -> tuple[Any, 
         flags.append(_standard(budget, "reception", d.held_on, details, "公务接待"))
     else:
         total = invoiced = sum((i.amount for i in d.items), Decimal("0.00"))
+    if total >= LIMIT:  # what numeric(15,2) holds
+        reason = "报销金额合计超出允许范围"
+        raise InvalidInput(
+            "invalid_input", f"输入有误：detail: {reason}", {"fields": [{"field": "detail", "reason": reason}]}
+        )
     if total <= 0:
         raise InvalidInput(
             "invalid_input",

@@ -327,6 +327,14 @@ def close_matter_application(
     with uow:
         app = _own(uow, ctx, cmd.application_id, for_update=True)
         roles = frozenset(ctx.viewer.roles) if ctx.viewer is not None else frozenset()
+        if (claim_no := uow.claims.live_on(app.id)) is not None:
+            # Its claim settles it (commit from it, release the rest, then 结项): closing first would release
+            # the money the claim is about to take over.
+            raise Conflict(
+                "matter_application_claim_in_progress",
+                f"事前申请 {app.no} 有报销单 {claim_no} 正在办理，报销批准后自动结项；如需结项请先处理该报销单",
+                {"claim": claim_no},
+            )
         app.close(ctx.actor, roles, cmd.reason)
         _publish_end(uow, ctx, app, "payment.application_closed", cmd.reason)
         uow.commit()

@@ -299,6 +299,13 @@ def test_a_reception_needs_its_letter_and_guests_and_is_checked_per_diner():
     assert err.value.details["fields"][0]["field"] == "detail.letter"
 
 
+def test_a_total_beyond_what_money_holds_is_refused_not_stored():
+    items = [{"description": f"第 {i} 项", "amount": "9999999999999.99"} for i in range(3)]
+    with pytest.raises(InvalidInput) as err:
+        examine(ClaimKind.OTHER, {"spent_on": "2026-05-10", "items": items}, FakeBudget())
+    assert err.value.details["fields"][0]["field"] == "detail" and "超出允许范围" in err.value.message
+
+
 def test_other_items_add_up_and_a_bad_detail_names_its_field():
     other = {
         "spent_on": "2026-05-10",
