@@ -310,6 +310,11 @@ def _owner(resolvers: dict[str, Resolver], uow: Any, ctx: CallContext, document_
     return resolver(uow, ctx, document_id)
 
 
+EVENT_FIELDS = ("sha256", "filename", "media_type", "size", "uploaded_by")
+# The services that keep attachments: each publishes `<service>.attachment_added` (catalogue: claim_events.py).
+PRODUCERS = ("payment", "contract", "procurement")
+
+
 def attach(
     resolvers: dict[str, Resolver],
     uow: Any,
@@ -318,8 +323,10 @@ def attach(
     document_id: str,
     filename: Any,
     content_base64: Any,
+    producer: str = "payment",
 ) -> dict[str, Any]:
-    """Add a file to a document the caller reads (and may write to: not inspectors or auditors)."""
+    """Add a file to a document the caller reads (and may write to: not inspectors or auditors); a new one is
+    announced as `<producer>.attachment_added`, in the same transaction."""
     name = clean_filename(filename)
     content = decode(content_base64)
     kind = detect(content, name)
@@ -336,6 +343,15 @@ def attach(
                 409,
             )
         item, created = repo.add(owner, content, kind, name, ctx.actor or "")
+        if created:  # on the document's dossier (risk files every event under its subject)
+            uow.publish(
+                ctx.event(
+                    f"{producer}.attachment_added",
+                    {"document": owner.document, "unit": owner.unit, **{k: item[k] for k in EVENT_FIELDS}},
+                    producer=producer,
+                    subject=f"{owner.document_type}/{owner.document_id}",
+                )
+            )
         uow.commit()
     return {**item, "document": owner.document, "created": created}
 
@@ -366,8 +382,9 @@ def read_attachment(
 
 class AttachmentRpc:
     """Mixin for a service class owning documents: `attachment_documents` maps each document type it owns to
-    its resolver. The class also has `platform` (ServicePlatform) like every PlatformService."""
+    its resolver. The class also has `name` and `platform` (ServicePlatform) like every PlatformService."""
 
+    name: str
     attachment_documents: dict[str, Resolver] = {}
 
     @rpc(expected_exceptions=DomainError)
@@ -380,6 +397,7 @@ class AttachmentRpc:
             document_id,
             filename,
             content_base64,
+            producer=self.name,
         )
 
     @rpc(expected_exceptions=DomainError)

@@ -102,8 +102,30 @@ CLAIM_SPECS: list[dict[str, Any]] = [
 ]
 
 
+# 附件: each service keeping attachments announces a new one (ic_platform/attachments.py), for the dossier.
+ATTACHMENT_SPECS: list[dict[str, Any]] = [
+    dict(
+        type=f"{service}.attachment_added",
+        version=1,
+        producer=service,
+        summary="单据新增附件（按内容寻址，SHA-256）",
+        payload=obj(
+            ["document", "unit", "sha256", "filename", "media_type", "size", "uploaded_by"],
+            document=DOCUMENT,
+            unit=_UNIT,
+            sha256={"type": "string", "pattern": r"^[0-9a-f]{64}$"},
+            filename={"type": "string", "minLength": 1, "maxLength": 200},
+            media_type={"type": "string", "minLength": 1},
+            size={"type": "integer", "minimum": 1},
+            uploaded_by=USERNAME,
+        ),
+    )
+    for service in ("payment", "contract", "procurement")
+]
+
+
 def merge_into(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [*specs, *CLAIM_SPECS]
+    return [*specs, *CLAIM_SPECS, *ATTACHMENT_SPECS]
 
 
 __all__ = ["CLAIM_SPECS", "merge_into"]

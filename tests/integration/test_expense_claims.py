@@ -201,6 +201,12 @@ def test_attachments_are_read_under_the_documents_data_scope(login, rpc):  # noq
     assert content.status_code == 200 and content.content == PDF
     assert content.headers["content-type"] == "application/pdf"
 
+    def filed() -> bool:
+        entries = clerk.get(f"{API}/dossiers/expense_claim/{claim['id']}").json().get("entries", [])
+        return any(e["type"] == "payment.attachment_added" and "发票.pdf" in e["summary"] for e in entries)
+
+    eventually(filed)  # listed in the document's dossier
+
     assert stranger.get(path).status_code == 404
     assert stranger.get(f"{path}/{item['sha256']}").status_code == 404
     assert stranger.post(path, files={"file": ("x.pdf", PDF, "application/pdf")}).status_code == 404
@@ -215,3 +221,6 @@ def test_attachments_are_read_under_the_documents_data_scope(login, rpc):  # noq
     too_big = clerk.post(path, files={"file": ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf")})
     assert too_big.status_code == 422 and too_big.json()["error"]["details"]["fields"][0]["field"] == "file"
     assert clerk.post(f"{API}/attachments/nothing/{claim['id']}", files={"file": ("a.pdf", PDF)}).status_code == 422
+    # contract and procurement keep their documents' files too: an unknown document is theirs to answer, 404
+    for kind in ("contract", "procurement_application", "matter_application"):
+        assert clerk.get(f"{API}/attachments/{kind}/{claim['id']}").status_code == 404

@@ -410,6 +410,25 @@ PAYLOADS |= {
     "payment.expense_claim_rejected": {"document": CLAIM, "unit": "dzb", "reason": "发票与行程不符"},
     "payment.expense_claim_cancelled": {"document": CLAIM, "unit": "dzb", "reason": "重复填报", "by": "clerk"},
 }
+_ATTACHMENT = {
+    "unit": "dzb",
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "filename": "发票.pdf",
+    "media_type": "application/pdf",
+    "size": 48213,
+    "uploaded_by": "clerk",
+}
+PAYLOADS |= {
+    "payment.attachment_added": {"document": CLAIM, **_ATTACHMENT},
+    "contract.attachment_added": {
+        "document": {"type": "contract", "id": CLAIM["id"], "no": "HT-2026-000001"},
+        **_ATTACHMENT,
+    },
+    "procurement.attachment_added": {
+        "document": {"type": "procurement_application", "id": CLAIM["id"], "no": "CG-2026-000001"},
+        **_ATTACHMENT,
+    },
+}
 
 # procurement.*: produced by the procurement domain itself.
 PAYLOADS |= procurement_payloads()
