@@ -11,6 +11,14 @@ from gateway.errors import error_response
 MAX_BODY_BYTES = 1024 * 1024
 # Paths that take a file, and how large it may be (the route itself checks the file's own limit).
 LARGE_BODIES = {"/api/v1/budget-lines/import": 6 * 1024 * 1024}
+# Path prefixes that take a file: attachments (附件) up to 10 MB, plus the multipart envelope around it.
+LARGE_BODY_PREFIXES = {"/api/v1/attachments/": 10 * 1024 * 1024 + 64 * 1024}
+
+
+def limit_for(path: str) -> int:
+    if path in LARGE_BODIES:
+        return LARGE_BODIES[path]
+    return next((n for prefix, n in LARGE_BODY_PREFIXES.items() if path.startswith(prefix)), MAX_BODY_BYTES)
 
 
 class BodyTooLarge(HTTPException):
@@ -28,7 +36,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = LARGE_BODIES.get(scope["path"], MAX_BODY_BYTES)
+        limit = limit_for(scope["path"])
         declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             await _too_large(limit)(scope, receive, send)

@@ -4,6 +4,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 from __future__ import annotations
 
 from ic_platform.catalogue import accounting_events as _accounting_events
+from ic_platform.catalogue import claim_events as _claim_events
 from ic_platform.catalogue import contract_events as _contract_events
 from ic_platform.catalogue import payment_flow_events as _payment_flow_events
 from ic_platform.catalogue import supervision_events as _supervision_events
@@ -1084,6 +1085,7 @@ SPECS = [
 ]
 
 SPECS = _contract_events.merge_into(SPECS)
-SPECS = _payment_flow_events.merge_into(SPECS)
+SPECS = _claim_events.merge_into(SPECS)
 SPECS = _supervision_events.merge_into(SPECS)
 SPECS = _accounting_events.merge_into(SPECS)
+SPECS = _payment_flow_events.merge_into(SPECS)

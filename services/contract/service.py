@@ -5,6 +5,7 @@ from __future__ import annotations
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from ic_platform.attachments import AttachmentRpc
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
@@ -12,9 +13,11 @@ from services.contract.service_layer import changes, commands, handlers, reports
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 
-class ContractService(PlatformService):
+class ContractService(AttachmentRpc, PlatformService):
     name = "contract"
     platform = ServicePlatform(ContractUnitOfWork, handlers.EVENT_HANDLERS)
+    # 附件 (ic_platform/attachments.py), read under the document's own data scope.
+    attachment_documents = {"contract": handlers.contract_owner}
     budget = RpcProxy("budget")
     procurement = RpcProxy("procurement")  # the supplier registry: standing on the day, registrar
     payment = RpcProxy("payment")  # matter applications, the basis of contracts that need no procurement

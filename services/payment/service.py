@@ -5,19 +5,25 @@ from __future__ import annotations
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from ic_platform.attachments import AttachmentRpc
 from ic_platform.context import CallContext
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from ic_platform.rpc_timeout import bounded
-from services.payment.service_layer import commands, handlers
+from services.payment.service_layer import claim_commands, claims, commands, handlers
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
 
-class PaymentService(PlatformService):
+class PaymentService(AttachmentRpc, PlatformService):
     name = "payment"
     platform = ServicePlatform(PaymentUnitOfWork, handlers.EVENT_HANDLERS)
     budget = RpcProxy("budget")
+    # 附件 (ic_platform/attachments.py): each document type payment owns, read under its own data scope.
+    attachment_documents = {
+        "matter_application": handlers.application_owner,
+        "expense_claim": claims.claim_owner,
+    }
 
     @rpc(expected_exceptions=DomainError)
     def submit_matter_application(self, **kwargs):
@@ -56,9 +62,45 @@ class PaymentService(PlatformService):
             commands.ListMatterApplications.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
 
+    # ── expense claims (报销) ──
+    @rpc(expected_exceptions=DomainError)
+    def submit_expense_claim(self, **kwargs):
+        return claims.submit_expense_claim(
+            claim_commands.SubmitExpenseClaim.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.budget),
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def cancel_expense_claim(self, **kwargs):
+        """作废 (claimant; returned, withdrawn or refused): its invoices are released."""
+        return claims.cancel_expense_claim(
+            claim_commands.CancelExpenseClaim.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.budget),
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def get_expense_claim(self, **kwargs):
+        return claims.get_expense_claim(claim_commands.ClaimId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_expense_claims(self, **kwargs):
+        return claims.list_expense_claims(
+            claim_commands.ListExpenseClaims.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
     @timer(interval=15)
     def redrive_reserving(self):
         handlers.redrive_reserving(self.platform.uow(), CallContext(org="-"), bounded(self.budget))
+        claims.redrive_reserving(self.platform.uow(), bounded(self.budget))
+
+    @timer(interval=2)
+    def settle_approved_claims(self):
+        """Approved claims on an application: commit from it, release the rest (claims.settle_approved_claims)."""
+        claims.settle_approved_claims(self.platform.uow(), bounded(self.budget))
 
 
 SERVICE = PaymentService

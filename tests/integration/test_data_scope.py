@@ -104,6 +104,7 @@ LISTS = {
     f"{API}/reports/final-accounts.xlsx",
     f"{API}/reports/three-public",
     f"{API}/procurement-applications",
+    f"{API}/expense-claims",
     f"{API}/reports/suppliers",
     f"{API}/reports/suppliers.xlsx",
     f"{API}/reports/procurement",
@@ -177,6 +178,29 @@ def documents(stack, login, rpc):
     contract = eventually(lambda: (r := draft(clerk, award_id, supplier, "1000.00")).status_code != 422 and r)
     assert contract.status_code == 201, contract.text
     # The dossier exists (risk heard the submission) before anyone asks for it.
+    claim = clerk.post(
+        f"{API}/expense-claims",
+        json={
+            "title": "打印纸报销",
+            "kind": "other",
+            "budget_line_id": office,
+            "detail": {"spent_on": "2026-05-10", "items": [{"description": "打印纸", "amount": "100.00"}]},
+            "invoices": [
+                {
+                    "number": f"2644{uuid.uuid4().int % 10**16:016d}",
+                    "issued_on": "2026-05-10",
+                    "issuer_credit_code": "91350100M000100Y43",
+                    "amount": "100.00",
+                }
+            ],
+        },
+    )
+    assert claim.status_code == 201, claim.text
+    attachment = clerk.post(
+        f"{API}/attachments/matter_application/{app['id']}",
+        files={"file": ("申请说明.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+    )
+    assert attachment.status_code == 201, attachment.text
     eventually(lambda: clerk.get(f"{API}/dossiers/matter_application/{app['id']}").status_code == 200)
     # A risk warning on a 党政办 document: two halves of 50,000.00 on a line of their own (split purchase).
     split_line = new_line(rpc, "100000.00")
@@ -185,6 +209,8 @@ def documents(stack, login, rpc):
         lambda: clerk.get(f"{API}/documents/matter_application/{halves[1]['id']}/risk-warnings").json().get("items")
     )
     return {
+        "claim_id": claim.json()["id"],
+        "sha256": attachment.json()["sha256"],
         "contract_id": contract.json()["id"],
         "application_id": app["id"],
         "document_type": "matter_application",
@@ -213,7 +239,9 @@ ROLE_GATED = {f"{API}/documents/{{document_type}}/{{document_id}}/trail": "admin
 
 def _unknown(ids: dict[str, str]) -> dict[str, str]:
     return {
-        k: v if k == "document_type" else ("2026-NONE-0" if k == "line_id" else str(uuid.uuid4()))
+        k: v
+        if k == "document_type"
+        else ("2026-NONE-0" if k == "line_id" else uuid.uuid4().hex * 2 if k == "sha256" else str(uuid.uuid4()))
         for k, v in ids.items()
     }
 
@@ -318,6 +346,10 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
             documents["procurement_id"]
             not in _ids(api.get(f"{API}/procurement-applications", params={"all": "true", "page_size": 200}))
         ),
+        f"{API}/expense-claims": lambda api: (
+            documents["claim_id"]
+            not in _ids(api.get(f"{API}/expense-claims", params={"all": "true", "page_size": 200}))
+        ),
         f"{API}/reports/suppliers": lambda api: all(
             u["unit"] != "dzb"
             for s in api.get(f"{API}/reports/suppliers", params=PERIOD).json()["suppliers"]
@@ -359,6 +391,7 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
         f"{API}/reports/final-accounts",
         f"{API}/procurement-applications",
         f"{API}/risk/warnings",
+        f"{API}/expense-claims",
     ):
         assert not checks[path](clerk), path
 

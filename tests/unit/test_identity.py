@@ -67,9 +67,12 @@ def test_a_service_may_make_only_the_listed_system_calls():
     check_caller("budget", "reserve", data)
     assert _refused("delete_everything", data) == "call_not_allowed"
     assert _refused("approve", data, service="approval") == "call_not_allowed"
-    # each service its own list: payment may not settle a contract's amendment on the line, contract may
-    check_caller("budget", "commit", {IDENTITY_KEY: sign_service("contract")})
-    assert _refused("commit", data) == "call_not_allowed"
+    # each service its own list: payment may not relieve a contract's commitment on the line, contract may
+    check_caller("budget", "relieve", {IDENTITY_KEY: sign_service("contract")})
+    assert _refused("relieve", data) == "call_not_allowed"
+    # payment settles approved expense claims on its own: commit from the application, release the rest
+    check_caller("budget", "commit", data)
+    check_caller("budget", "release_document", data)
     check_caller("org", "list_units", data)  # what every service may
     gateway_key_as_service = identity._sign(
         {"sub": "service:x"}, identity.SERVICE_ISSUER, Ed25519PrivateKey.generate(), None

@@ -193,6 +193,22 @@ CONTRACT_AMENDMENT_V1["steps"] = [
     *CONTRACT_V1["steps"][1:],
 ]
 
+# 报销: the claimant's unit head, then finance (any one of the reviewers: 或签), then the leader in charge from
+# the leader's amount (demo 10,000). The claim's flags (over a flag standard, transport above the rank) reach the
+# approvers as risk warnings (services/risk: expenditure_standard_exceeded, travel_class_exceeded).
+EXPENSE_CLAIM_V1: dict[str, Any] = {
+    "document_type": "expense_claim",
+    "version": 1,
+    "name": "报销审批",
+    "authorities": [*AUTHORITIES[:1], FINANCE_REVIEW, *AUTHORITIES[1:2]],
+    "thresholds": {"leader_in_charge": "10000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "报销单位负责人审核"},
+        {"role": "finance_review", "reason": "财务审核票据与标准"},
+        {"role": "leader_in_charge", "when": [{"amount_at_least": "leader_in_charge"}]},
+    ],
+}
+
 DEFINITIONS: dict[str, ProcessDefinition] = {
     d["document_type"]: ProcessDefinition.from_dict(d)
     for d in (
@@ -204,6 +220,7 @@ DEFINITIONS: dict[str, ProcessDefinition] = {
         FISCAL_YEAR_REOPEN_V1,
         CONTRACT_V1,
         CONTRACT_AMENDMENT_V1,
+        EXPENSE_CLAIM_V1,
     )
 }
 # Earlier versions, kept loadable: routes drawn from them stay as they were drawn.

@@ -52,6 +52,7 @@ SUBMITTED = (
     "budget.year_reopen_requested",
     "contract.submitted",
     "contract.amendment_submitted",
+    "payment.expense_claim_submitted",
 )  # noqa: E501
 RESUBMITTED = (
     "payment.matter_application_resubmitted",

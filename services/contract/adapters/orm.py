@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ic_platform.attachments import attachment_tables
 from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
 
@@ -149,6 +150,8 @@ org_unit = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
 )
+# 附件 of contract's documents (ic_platform/attachments.py), read under the document's own data scope.
+attachments = attachment_tables(metadata)
 
 platform = platform_tables(metadata)
 # Whose desk each contract is (or was) on, from approval's events: the data-scope rule's last clause.

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ic_platform import scope
+from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
 from ic_platform.documents import DocumentRef, is_document_id
@@ -265,6 +266,12 @@ def _readable(c: Contract, uow: ContractUnitOfWork, ctx: CallContext) -> bool:
         initiator=c.drafter,
         on_desk=lambda: uow.desk.holds(ctx.viewer, DOCUMENT_TYPE, c.id),
     )
+
+
+def contract_owner(uow: ContractUnitOfWork, ctx: CallContext, contract_id: str) -> Owner:
+    """For attachments (合同文本、验收报告): the contract, if the caller reads it (else 404)."""
+    c = _readable_contract(contract_id, uow, ctx)
+    return Owner(DOCUMENT_TYPE, c.id, c.unit, c.no)
 
 
 def get_contract(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from ic_platform import scope
+from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
 from ic_platform.documents import is_document_id
@@ -21,7 +22,7 @@ from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.payment.domain.model import DOCUMENT_TYPE, STATUS_LABELS, MatterApplication, Status
-from services.payment.service_layer import commands, standards
+from services.payment.service_layer import claims, commands, standards
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
 PRODUCER = "payment"
@@ -326,6 +327,14 @@ def close_matter_application(
     with uow:
         app = _own(uow, ctx, cmd.application_id, for_update=True)
         roles = frozenset(ctx.viewer.roles) if ctx.viewer is not None else frozenset()
+        if (claim_no := uow.claims.live_on(app.id)) is not None:
+            # Its claim settles it (commit from it, release the rest, then 结项): closing first would release
+            # the money the claim is about to take over.
+            raise Conflict(
+                "matter_application_claim_in_progress",
+                f"事前申请 {app.no} 有报销单 {claim_no} 正在办理，报销批准后自动结项；如需结项请先处理该报销单",
+                {"claim": claim_no},
+            )
         app.close(ctx.actor, roles, cmd.reason)
         _publish_end(uow, ctx, app, "payment.application_closed", cmd.reason)
         uow.commit()
@@ -373,10 +382,16 @@ def _approval_request(app: MatterApplication) -> dict[str, Any]:
     }
 
 
+def application_owner(uow: PaymentUnitOfWork, ctx: CallContext, application_id: str) -> Owner:
+    """For attachments: the application, if the caller reads it (else 404)."""
+    app = _own(uow, ctx, application_id, for_update=False)
+    return Owner(DOCUMENT_TYPE, app.id, app.unit, app.no)
+
+
 EVENT_HANDLERS = with_desk_handlers(
     {
-        "approval.completed": [on_approval_completed],
-        "approval.returned": [on_approval_returned],
-        "approval.withdrawn": [on_approval_withdrawn],
+        "approval.completed": [on_approval_completed, claims.on_approval_completed],
+        "approval.returned": [on_approval_returned, claims.on_approval_returned],
+        "approval.withdrawn": [on_approval_withdrawn, claims.on_approval_withdrawn],
     }
 )

@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
+from services.payment.adapters.claims import ClaimRepository
+from services.payment.adapters.invoices import InvoiceRegistry
 from services.payment.adapters.repository import ApplicationRepository
 
 # The documents whose desks payment keeps (ic_platform.desk).
-DESK_DOCUMENTS = ("matter_application",)
+DESK_DOCUMENTS = ("matter_application", "expense_claim")
 
 
 class PaymentUnitOfWork(UnitOfWork):
     def __enter__(self) -> PaymentUnitOfWork:
         super().__enter__()
         self.applications = ApplicationRepository(self.conn)
+        self.claims = ClaimRepository(self.conn)
+        self.invoices = InvoiceRegistry(self.conn)  # used once across claims and payment requests
         self.desk = Desk(self.conn, DESK_DOCUMENTS)
         return self

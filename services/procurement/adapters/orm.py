@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ic_platform.attachments import attachment_tables
 from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
 
@@ -273,6 +274,9 @@ procurement_settings = sa.Table(
     sa.Column("major_matter_from", MONEY, nullable=False),
     sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),
 )
+
+# 附件 of procurement's documents (ic_platform/attachments.py), read under the document's own data scope.
+attachments = attachment_tables(metadata)
 
 platform = platform_tables(metadata)
 # Whose desk each application is (or was) on, from approval's events: the data-scope rule's last clause.

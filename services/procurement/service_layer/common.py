@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ic_platform import scope
+from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
 from ic_platform.documents import is_document_id
 from ic_platform.errors import Forbidden, not_found
@@ -37,6 +38,14 @@ def readable(app: ProcurementApplication, uow: ProcurementUnitOfWork, ctx: CallC
         initiator=app.applicant,
         on_desk=lambda: uow.desk.holds(ctx.viewer, DOCUMENT_TYPE, app.id),
     )
+
+
+def application_owner(uow: ProcurementUnitOfWork, ctx: CallContext, app_id: str) -> Owner:
+    """For attachments (需求、市场调查、评审材料): the application, if the caller reads it (else 404)."""
+    app = uow.applications.get(app_id) if is_document_id(app_id) else None
+    if app is None or not readable(app, uow, ctx):
+        raise not_found("procurement_application", app_id, "采购申请")
+    return Owner(DOCUMENT_TYPE, app.id, app.unit, app.no)
 
 
 def load_application(

@@ -293,6 +293,23 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
                 Parameter("min_awards", "单位当年中标笔数达到此数才判断", "count", "3"),
             ),
         ),
+        RuleDefinition(
+            Rule.EXPENDITURE_STANDARD_EXCEEDED,
+            "报销超出支出标准",
+            Severity.MEDIUM,
+            "报销单提交审批时（payment.expense_claim_submitted）带有超出预警类支出标准的提示（flags，如差旅住宿费"
+            "超标）：预警提在报销单上，审批人可见。超出限制类标准的报销在提交时即被拒绝，不会到这里。",
+            {"flags": "各项超标（行程、所引标准及版本、限额、报销额、超出额）", "count": "超标项数"},
+            (),
+        ),
+        RuleDefinition(
+            Rule.TRAVEL_CLASS_EXCEEDED,
+            "差旅交通工具超等级",
+            Severity.MEDIUM,
+            "报销单提交审批时带有乘坐交通工具高于出差人职级可乘等级的提示（flags）：预警提在报销单上。",
+            {"flags": "各段行程（交通方式、座席舱位、出差人职级）", "count": "超等级的行程数"},
+            (),
+        ),
     )
 }
 

@@ -57,6 +57,8 @@ class Rule(StrEnum):
     ROUND_AMOUNT = "round_amount"  # 整数金额
     YEAR_END_SPIKE = "year_end_spike"  # 年底突击花钱
     BENFORD = "benford"  # 付款金额首位数字不符合本福特定律
+    EXPENDITURE_STANDARD_EXCEEDED = "expenditure_standard_exceeded"  # 报销超出支出标准（预警类）
+    TRAVEL_CLASS_EXCEEDED = "travel_class_exceeded"  # 差旅交通工具超等级
 
 
 RULE_LABELS = {
@@ -88,7 +90,12 @@ RULE_LABELS = {
     Rule.ROUND_AMOUNT: "整数金额",
     Rule.YEAR_END_SPIKE: "年底突击花钱",
     Rule.BENFORD: "付款金额首位数字不符合本福特定律",
+    Rule.EXPENDITURE_STANDARD_EXCEEDED: "报销超出支出标准",
+    Rule.TRAVEL_CLASS_EXCEEDED: "差旅交通工具超等级",
 }
+# The rules a producer's policy let through and carried on a submission as `flags` (an expense claim's): each
+# becomes a warning of the same name on the document.
+FLAG_RULES = (Rule.EXPENDITURE_STANDARD_EXCEEDED, Rule.TRAVEL_CLASS_EXCEEDED)
 
 
 @dataclass(frozen=True)
@@ -141,3 +148,15 @@ def budget_nearly_exhausted(
             "remaining": money_str(left),
         },
     )
+
+
+# ── a submission's own flags (报销超标、交通工具超等级) ──
+def flagged(document: DocumentRef, flags: list[dict[str, Any]], rule: Rule) -> WarningDraft | None:
+    """The flags of one rule carried on a submission, as one warning: the highest severity among them, every
+    message, and the flags themselves as evidence (figures, the standard cited)."""
+    mine = [f for f in flags if f.get("rule") == rule.value]
+    if not mine:
+        return None
+    severity = max((Severity(f["severity"]) for f in mine), key=SEVERITY_RANK.__getitem__)
+    message = "；".join(f["message"] for f in mine)
+    return WarningDraft(document, rule, severity, message, {"flags": mine, "count": len(mine)})

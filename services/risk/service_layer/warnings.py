@@ -16,6 +16,7 @@ from ic_platform.documents import DocumentRef
 from ic_platform.envelope import Envelope
 from services.risk.domain.errors import dossier_not_found
 from services.risk.domain.rules import (
+    FLAG_RULES,
     RULE_LABELS,
     SEVERITY_LABELS,
     Crossing,
@@ -23,6 +24,7 @@ from services.risk.domain.rules import (
     Severity,
     WarningDraft,
     budget_nearly_exhausted,
+    flagged,
 )
 from services.risk.service_layer import commands, rule_book
 from services.risk.service_layer.handlers import readable_document
@@ -113,7 +115,18 @@ def _crossing(p: dict[str, Any]) -> Crossing:
 # and then announces `risk.document_assessed`, in one handler: the inbox may retry the handlers of one event
 # apart, and the announcement must never be ahead of the rules it vouches for. The split rules are in
 # splitting.py (and their SUBMISSION_RULES).
-SUBMISSION_RULES: dict[str, list] = {}
+def flags_of(rule: Rule):  # noqa: ANN201 - a judge
+    """Judge a submission by its own flags of `rule` (an expense claim's: standards, transport class)."""
+
+    def judge(event: Envelope, uow: RiskUnitOfWork) -> None:
+        _raise(uow, event, flagged(_document(event.payload["document"]), event.payload.get("flags") or [], rule))
+
+    return judge
+
+
+# Submissions that carry flags (the producer's policy let a rule through): each flag becomes a warning.
+FLAGGED_SUBMITTED = ("payment.expense_claim_submitted",)
+SUBMISSION_RULES = {t: [(rule, flags_of(rule)) for rule in FLAG_RULES] for t in FLAGGED_SUBMITTED}
 
 EVENT_HANDLERS = {
     **{t: [on_budget_move] for t in BUDGET_MOVES},

@@ -39,9 +39,18 @@ class FakeDesk:
         return False
 
 
+class FakeClaims:
+    def __init__(self, live: str | None = None):
+        self.live = live
+
+    def live_on(self, application_id: str) -> str | None:
+        return self.live
+
+
 class FakeUow:
-    def __init__(self, app: MatterApplication):
+    def __init__(self, app: MatterApplication, claim_in_progress: str | None = None):
         self.applications, self.desk, self.events = FakeApplications(app), FakeDesk(), []
+        self.claims = FakeClaims(claim_in_progress)
 
     def __enter__(self) -> FakeUow:
         return self
@@ -154,3 +163,14 @@ def test_cancel_and_close_publish_what_the_budget_releases_by(status, use_case, 
     (published,) = uow.events
     assert published.type == event and published.payload["reason"] == "活动取消"
     assert published.payload["by"] == who[0] and published.payload["budget_line_id"] == "L"
+
+
+def test_an_application_whose_claim_is_in_progress_is_not_closed_by_hand():
+    """Its claim settles it (takes its amount over, releases the rest, then closes it)."""
+    uow = FakeUow(application(Status.APPROVED), claim_in_progress="BX-2026-000007")
+    with pytest.raises(Conflict) as err:
+        handlers.close_matter_application(
+            commands.EndMatterApplication.parse({"application_id": APP_ID, "reason": "结束"}), uow, ctx()
+        )
+    assert err.value.code == "matter_application_claim_in_progress" and "BX-2026-000007" in err.value.message
+    assert uow.events == []

@@ -384,6 +384,55 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         ],
     },
 }
+# payment.expense_claim_*: an over-standard travel claim on the application above.
+CLAIM = {"type": "expense_claim", "id": "6d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a", "no": "BX-2026-000001"}
+_CLAIM_FACTS = {
+    "claim_id": CLAIM["id"],
+    "no": CLAIM["no"],
+    "document": CLAIM,
+    "unit": "dzb",
+    "claimant": "clerk",
+    "amount": "2380.00",
+    "budget_line_id": LINE,
+    "application_id": APPLICATION_ID,
+    "kind": "travel",
+    "invoices": [{"key": "26442000000123456789", "number": "26442000000123456789", "amount": "2000.00"}],
+    "flags": [
+        {
+            "rule": "expenditure_standard_exceeded",
+            "severity": "medium",
+            "message": "第 1 段行程（广州）超出《差旅费开支标准（一类城市·其余人员）（演示）》："
+            "住宿费限额 900.00，报销 1200.00，超出 300.00",
+            "details": {"where": "第 1 段行程（广州）", "excess_total": "300.00"},
+        }
+    ],
+}
+PAYLOADS |= {
+    "payment.expense_claim_submitted": {**_CLAIM_FACTS, "applicant": "clerk", "title": "赴广州学习考察差旅费"},
+    "payment.expense_claim_approved": _CLAIM_FACTS,
+    "payment.expense_claim_rejected": {"document": CLAIM, "unit": "dzb", "reason": "发票与行程不符"},
+    "payment.expense_claim_cancelled": {"document": CLAIM, "unit": "dzb", "reason": "重复填报", "by": "clerk"},
+}
+_ATTACHMENT = {
+    "unit": "dzb",
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "filename": "发票.pdf",
+    "media_type": "application/pdf",
+    "size": 48213,
+    "uploaded_by": "clerk",
+}
+PAYLOADS |= {
+    "payment.attachment_added": {"document": CLAIM, **_ATTACHMENT},
+    "contract.attachment_added": {
+        "document": {"type": "contract", "id": CLAIM["id"], "no": "HT-2026-000001"},
+        **_ATTACHMENT,
+    },
+    "procurement.attachment_added": {
+        "document": {"type": "procurement_application", "id": CLAIM["id"], "no": "CG-2026-000001"},
+        **_ATTACHMENT,
+    },
+}
+
 # procurement.*: produced by the procurement domain itself.
 PAYLOADS |= procurement_payloads()
 
