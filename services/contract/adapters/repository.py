@@ -15,9 +15,13 @@ from ic_platform.documents import DocumentRef
 from ic_platform.scope import Scope
 from services.contract.adapters.orm import amendment_no, award_fact, contract_no
 from services.contract.adapters.orm import contract as t
+from services.contract.adapters.orm import contract_acceptance as acc
 from services.contract.adapters.orm import contract_amendment as a
+from services.contract.adapters.orm import contract_payment as pay
+from services.contract.domain.acceptance import AcceptanceRecord
 from services.contract.domain.amendments import Amendment, AmendmentStatus
 from services.contract.domain.contract import DOCUMENT_TYPE, AwardFacts, Contract, Status, SupplierFacts
+from services.contract.domain.execution import AcceptanceResult
 from services.contract.domain.terms import Condition, Milestone
 
 
@@ -295,3 +299,64 @@ class ContractRepository:
             sa.select(t).where(*cond).order_by(t.c.created_at.desc(), t.c.no.desc()).limit(limit).offset(offset)
         ).all()
         return total, [self._load(r) for r in rows]
+
+
+class AcceptanceRepository:
+    """Acceptances (验收) and the payment ledger (付款占用) against contracts."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, r: AcceptanceRecord) -> None:
+        self.conn.execute(
+            sa.insert(acc).values(
+                id=r.id,
+                contract_id=r.contract_id,
+                milestone_no=r.milestone_no,
+                delivery=r.delivery,
+                result=r.result.value,
+                accepted_on=r.accepted_on,
+                members=list(r.members),
+                acceptor=r.acceptor,
+                findings=r.findings,
+                amount=r.amount,
+            )
+        )
+
+    def get(self, acceptance_id: str) -> AcceptanceRecord | None:
+        row = self.conn.execute(sa.select(acc).where(acc.c.id == acceptance_id)).first()
+        return _acceptance(row) if row else None
+
+    def of(self, contract_id: str) -> list[AcceptanceRecord]:
+        rows = self.conn.execute(
+            sa.select(acc).where(acc.c.contract_id == contract_id).order_by(acc.c.accepted_on, acc.c.created_at)
+        ).all()
+        return [_acceptance(r) for r in rows]
+
+    # ── the payment ledger ──
+    def payments(self, contract_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            sa.select(pay).where(pay.c.contract_id == contract_id).order_by(pay.c.created_at)
+        ).all()
+        return [r._asdict() for r in rows]
+
+    def add_payment(self, **values: Any) -> None:
+        self.conn.execute(sa.insert(pay).values(**values))
+
+    def set_payment(self, payment_id: str, **values: Any) -> None:
+        self.conn.execute(sa.update(pay).where(pay.c.payment_id == payment_id).values(**values))
+
+
+def _acceptance(row: Any) -> AcceptanceRecord:
+    return AcceptanceRecord(
+        id=str(row.id),
+        contract_id=str(row.contract_id),
+        milestone_no=row.milestone_no,
+        delivery=row.delivery,
+        result=AcceptanceResult(row.result),
+        accepted_on=row.accepted_on,
+        members=tuple(row.members),
+        acceptor=row.acceptor,
+        findings=row.findings,
+        amount=row.amount,
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
-from services.contract.adapters.repository import ContractRepository
+from services.contract.adapters.repository import AcceptanceRepository, ContractRepository
 
 # The documents whose desks contract keeps (ic_platform.desk): approvers read what reached their desk.
 DESK_DOCUMENTS = ("contract", "contract_amendment")
@@ -12,5 +12,6 @@ class ContractUnitOfWork(UnitOfWork):
     def __enter__(self) -> ContractUnitOfWork:
         super().__enter__()
         self.contracts = ContractRepository(self.conn)
+        self.acceptances = AcceptanceRepository(self.conn)
         self.desk = Desk(self.conn, DESK_DOCUMENTS)
         return self
