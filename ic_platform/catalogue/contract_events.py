@@ -290,7 +290,10 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
             contract_no={"type": "string", "minLength": 1},
             unit=_UNIT,
             milestone_no={"type": ["integer", "null"], "minimum": 1, "description": "付款节点；交付验收为 null"},
-            result={"enum": ["passed", "failed", "passed_with_remarks"], "description": "合格 / 不合格 / 合格有保留意见"},
+            result={
+                "enum": ["passed", "failed", "passed_with_remarks"],
+                "description": "合格 / 不合格 / 合格有保留意见",
+            },
             accepted_on=_DATE,
             amount={"anyOf": [MONEY, {"type": "null"}], "description": "该付款节点的金额"},
             supplier_id={"type": "string", "minLength": 1},

@@ -90,15 +90,17 @@ def record(
     """Check every rule of an acceptance and return it; each refusal names its rule."""
     if contract.status is not Status.SIGNED:
         raise refused(
-            "acceptance_contract_not_signed", f"合同 {contract.no} 当前状态为 {contract.status.value}", status=contract.status.value
+            "acceptance_contract_not_signed",
+            f"合同 {contract.no} 当前状态为 {contract.status.value}",
+            status=contract.status.value,
         )
     amount = _amount(contract, milestone_no, delivery, earlier)
+    signed_on = contract.signed_on.isoformat() if contract.signed_on else "-"
     if accepted_on > today or (contract.signed_on is not None and accepted_on < contract.signed_on):
         raise invalid(
             "acceptance_date_invalid",
             "accepted_on",
-            f"验收日期 {accepted_on.isoformat()}，签订日期 {contract.signed_on.isoformat() if contract.signed_on else '-'}，"
-            f"今天 {today.isoformat()}",
+            f"验收日期 {accepted_on.isoformat()}，签订日期 {signed_on}，今天 {today.isoformat()}",
         )
     if result is not AcceptanceResult.PASSED and not findings.strip():
         raise invalid("acceptance_findings_required", "findings", f"验收结果为「{RESULT_LABELS[result]}」")

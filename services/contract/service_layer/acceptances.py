@@ -131,7 +131,9 @@ def _contract_for_payment(uow: ContractUnitOfWork, ctx: CallContext, contract_id
     if c is None or c.org != ctx.org:
         raise not_found("contract", contract_id, "合同")
     if c.status not in IN_FORCE:
-        raise refused("payment_contract_not_in_force", f"合同 {c.no} 当前状态为 {c.status.value}", status=c.status.value)
+        raise refused(
+            "payment_contract_not_in_force", f"合同 {c.no} 当前状态为 {c.status.value}", status=c.status.value
+        )
     return c
 
 

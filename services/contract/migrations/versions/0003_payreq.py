@@ -28,9 +28,7 @@ def upgrade() -> None:
         sa.Column("findings", sa.Text(), nullable=False, server_default=""),
         sa.Column("amount", sa.Numeric(15, 2)),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.CheckConstraint(
-            "result in ('passed', 'failed', 'passed_with_remarks')", name="contract_acceptance_result"
-        ),
+        sa.CheckConstraint("result in ('passed', 'failed', 'passed_with_remarks')", name="contract_acceptance_result"),
         sa.CheckConstraint("milestone_no is not null or delivery is not null", name="contract_acceptance_subject"),
         sa.PrimaryKeyConstraint("id"),
     )
