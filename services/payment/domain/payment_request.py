@@ -164,7 +164,8 @@ def check_payee(payee: Payee, supplier: SupplierFacts) -> None:
     if not same_code(payee.credit_code, supplier.credit_code):
         raise refused(
             "payee_not_contract_party",
-            f"收款人 {payee.name}（{payee.credit_code or '未填信用代码'}），合同相对方 {supplier.name}（{supplier.credit_code}）",
+            f"收款人 {payee.name}（{payee.credit_code or '未填信用代码'}），"
+            f"合同相对方 {supplier.name}（{supplier.credit_code}）",
             payee=payee.as_dict(),
             supplier_id=supplier.id,
             supplier_credit_code=supplier.credit_code,

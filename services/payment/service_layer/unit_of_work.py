@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
+from services.payment.adapters.payments import PaymentRequestRepository
 from services.payment.adapters.repository import ApplicationRepository
 
 # The documents whose desks payment keeps (ic_platform.desk).
-DESK_DOCUMENTS = ("matter_application",)
+DESK_DOCUMENTS = ("matter_application", "payment_request")
 
 
 class PaymentUnitOfWork(UnitOfWork):
     def __enter__(self) -> PaymentUnitOfWork:
         super().__enter__()
         self.applications = ApplicationRepository(self.conn)
+        self.payments = PaymentRequestRepository(self.conn)
         self.desk = Desk(self.conn, DESK_DOCUMENTS)
         return self
