@@ -39,6 +39,48 @@ matter_application = sa.Table(
     sa.Index("matter_application_reserving", "updated_at", postgresql_where=sa.text("status = 'reserving'")),
 )
 
+# Invoices used by documents (发票登记簿): the primary key is the normalised invoice key (domain/invoices.py), so
+# the database itself refuses a second use, whatever the race between two documents (expense claims and payment
+# requests alike). A released invoice (its document cancelled or rejected) leaves this table for
+# `invoice_release`, and may be used again.
+invoice_use = sa.Table(
+    "invoice_use",
+    metadata,
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("number", sa.Text, nullable=False),
+    sa.Column("code", sa.Text),
+    sa.Column("issued_on", sa.Date, nullable=False),
+    sa.Column("issuer_credit_code", sa.Text, nullable=False),
+    sa.Column("issuer_name", sa.Text),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("tax", sa.Numeric(15, 2), nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.PrimaryKeyConstraint("key", name="invoice_use_key_unique"),
+    sa.CheckConstraint("kind IN ('digital', 'legacy')", name="invoice_use_kind"),
+    sa.CheckConstraint("amount > 0 AND tax >= 0 AND tax < amount", name="invoice_use_amounts"),
+    sa.Index("invoice_use_by_document", "document_type", "document_id"),
+)
+
+# Past uses given back (the document cancelled or rejected): who held the invoice, until when, why.
+invoice_release = sa.Table(
+    "invoice_release",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("document_type", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("document_no", sa.Text, nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("released_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Index("invoice_release_by_key", "key"),
+)
+
 platform = platform_tables(metadata)
 # Whose desk each application is (or was) on, from approval's events: the data-scope rule's last clause.
 desk = desk_tables(metadata)
