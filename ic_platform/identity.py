@@ -30,10 +30,11 @@ GATEWAY_ISSUER, SERVICE_ISSUER = "ic-gateway", "ic-service"
 ANONYMOUS = "anonymous"
 # What the gateway calls before anyone signed in, and what a service may call on its own (service.method).
 ANONYMOUS_CALLS = frozenset({"org.authenticate", "org.refresh_session"})
-# Per calling service: payment and procurement redrive their reservations, contract settles approved
-# amendments on the line; every service may read the org's units.
+# Per calling service: payment and procurement redrive their reservations (payment also gives back the contract
+# reservations of ended payment requests), contract settles approved amendments on the line; every service may
+# read the org's units.
 SYSTEM_CALLS: dict[str, frozenset[str]] = {
-    "payment": frozenset({"budget.reserve", "budget.check_standard"}),
+    "payment": frozenset({"budget.reserve", "budget.check_standard", "contract.release_payment"}),
     "procurement": frozenset({"budget.reserve"}),
     "contract": frozenset({"budget.commit", "budget.relieve"}),
     "*": frozenset({"org.list_units"}),

@@ -67,6 +67,7 @@ READS_ALL: dict[str, frozenset[Area]] = {
     "inspector": _EVERY_AREA,
     "auditor": _EVERY_AREA,
     "finance_reviewer": frozenset({Area.BUDGET, Area.PAYMENT, Area.ACCOUNTING}),
+    "cashier": frozenset({Area.BUDGET, Area.PAYMENT, Area.ACCOUNTING}),  # 出纳 pays what any unit requested
 }
 
 

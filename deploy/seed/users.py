@@ -26,6 +26,7 @@ ROLE_LABELS: dict[str, str] = {
     "inspector": "纪检监察",
     "auditor": "内部审计",
     "admin": "系统管理员",
+    "cashier": "出纳",
 }
 
 ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
@@ -89,6 +90,7 @@ _LEADERSHIP_AND_CONTROL: tuple[User, ...] = (
     User("leader_social", "徐静", "dzb", ("leader_in_charge",), "党工委委员、政法委员"),
     User("finance", "何丽华", "czb", ("finance_reviewer",), "财务审核岗"),
     User("finance2", "马晓峰", "czb", ("finance_reviewer",), "财务审核岗"),
+    User("cashier", "何晓东", "czb", ("cashier",), "出纳"),
     User("inspector", "唐建新", "jjb", ("inspector",), "纪检监察员"),
     User("auditor", "韩雪梅", "jjb", ("auditor",), "内部审计员"),
     User("admin", "沈俊", "dzb", ("admin",), "信息化管理员"),

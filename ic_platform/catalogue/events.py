@@ -4,6 +4,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 from __future__ import annotations
 
 from ic_platform.catalogue import contract_events as _contract_events
+from ic_platform.catalogue import payment_events as _payment_events
 from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, approval_request, obj
 
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
@@ -1081,3 +1082,4 @@ SPECS = [
 ]
 
 SPECS = _contract_events.merge_into(SPECS)
+SPECS = _payment_events.merge_into(SPECS)

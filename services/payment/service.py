@@ -10,7 +10,7 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from ic_platform.rpc_timeout import bounded
-from services.payment.service_layer import commands, handlers
+from services.payment.service_layer import commands, handlers, payment_commands, payments
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
 
@@ -18,6 +18,8 @@ class PaymentService(PlatformService):
     name = "payment"
     platform = ServicePlatform(PaymentUnitOfWork, handlers.EVENT_HANDLERS)
     budget = RpcProxy("budget")
+    contract = RpcProxy("contract")
+    procurement = RpcProxy("procurement")
 
     @rpc(expected_exceptions=DomainError)
     def submit_matter_application(self, **kwargs):
@@ -55,6 +57,45 @@ class PaymentService(PlatformService):
         return handlers.list_matter_applications(
             commands.ListMatterApplications.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
+
+    # ── payment requests (付款申请) and execution (支付) ──
+    @rpc(expected_exceptions=DomainError)
+    def submit_payment(self, **kwargs):
+        """The payment gate before approval: every check, the contract's reservation under its lock."""
+        return payments.submit_payment(
+            payment_commands.SubmitPayment.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.contract),
+            bounded(self.procurement),
+            bounded(self.budget),
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def execute_payment(self, **kwargs):
+        """支付 (cashier, not an approver): every check again, then budget actual and the contract settled."""
+        return payments.execute_payment(
+            payment_commands.ExecutePayment.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.contract),
+            bounded(self.procurement),
+            bounded(self.budget),
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def get_payment(self, **kwargs):
+        return payments.get_payment(payment_commands.PaymentId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_payments(self, **kwargs):
+        return payments.list_payments(
+            payment_commands.ListPayments.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @timer(interval=3)
+    def release_payment_reservations(self):
+        payments.release_reservations(self.platform.uow(), bounded(self.contract))
 
     @timer(interval=15)
     def redrive_reserving(self):

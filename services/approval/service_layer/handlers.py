@@ -52,6 +52,7 @@ SUBMITTED = (
     "budget.year_reopen_requested",
     "contract.submitted",
     "contract.amendment_submitted",
+    "payment.payment_requested",
 )  # noqa: E501
 RESUBMITTED = (
     "payment.matter_application_resubmitted",

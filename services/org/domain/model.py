@@ -10,7 +10,17 @@ from services.org.domain.passwords import hash_password, verify_password
 
 __all__ = ["ROLES", "Unit", "User", "hash_password"]
 
-ROLES = ("clerk", "unit_head", "finance_reviewer", "leader_in_charge", "principal", "inspector", "auditor", "admin")
+ROLES = (
+    "clerk",
+    "unit_head",
+    "finance_reviewer",
+    "leader_in_charge",
+    "principal",
+    "inspector",
+    "auditor",
+    "admin",
+    "cashier",
+)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,15 @@ class RegisterUser(Command):
     unit: Code
     roles: tuple[
         Literal[
-            "clerk", "unit_head", "finance_reviewer", "leader_in_charge", "principal", "inspector", "auditor", "admin"
+            "clerk",
+            "unit_head",
+            "finance_reviewer",
+            "leader_in_charge",
+            "principal",
+            "inspector",
+            "auditor",
+            "admin",
+            "cashier",
         ],
         ...,
     ] = Field(min_length=1)
