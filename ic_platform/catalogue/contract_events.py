@@ -266,6 +266,19 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
         ),
     ),
     dict(
+        type="contract.completed",
+        version=1,
+        producer="contract",
+        summary="合同已履行完毕：含质保金在内已全部支付",
+        payload=obj(
+            ["document", "amount", "paid", "completed_on"],
+            document=DOCUMENT,
+            amount=MONEY,
+            paid=MONEY,
+            completed_on=_DATE,
+        ),
+    ),
+    dict(
         type="contract.acceptance_recorded",
         version=1,
         producer="contract",

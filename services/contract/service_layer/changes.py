@@ -99,8 +99,8 @@ def terminate_contract(
     kind = TerminationKind(cmd.kind)
     with uow:
         c = _readable_contract(cmd.contract_id, uow, ctx)
+        paid = _owed(uow, c.id)
     c.check_drafter(ctx.actor, "解除（终止）合同")
-    paid = ZERO  # payments against contracts arrive with issue 12
     relieve = amending.terminate(copy.deepcopy(c), kind, cmd.terminated_on, cmd.reason, paid, cmd.settlement_amount)
     if relieve > 0:
         budget.relieve(
@@ -112,11 +112,18 @@ def terminate_contract(
         )
     with uow:
         c = uow.contracts.get(c.id, for_update=True)
+        paid = _owed(uow, c.id)  # again under the lock the payment ledger takes
         amending.terminate(c, kind, cmd.terminated_on, cmd.reason, paid, cmd.settlement_amount)
         uow.contracts.save(c)
         publish_events(uow, ctx, c)
         uow.commit()
     return view(c)
+
+
+def _owed(uow: ContractUnitOfWork, contract_id: str) -> Decimal:
+    """Paid, and reserved by payment requests still in approval (the payment ledger): the settlement covers both."""
+    rows = uow.acceptances.payments(contract_id)
+    return sum((r["amount"] for r in rows if r["status"] in ("paid", "reserved")), ZERO)
 
 
 def settle_amendment_budgets(uow: ContractUnitOfWork, budget: Budget) -> int:
