@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
@@ -10,8 +11,14 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from ic_platform.rpc_timeout import bounded
+from services.contract.domain.errors import ContractForbidden, ContractInputInvalid, ContractRefused
 from services.payment.service_layer import commands, handlers, payment_commands, payments
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
+
+# The contract service's refusals (the terms, acceptance, the contract amount) reach the payment gate as the
+# same DomainErrors, so a refusal after the contract's reservation can give it back and the caller sees the rule.
+for _cls in (ContractRefused, ContractInputInvalid, ContractForbidden):
+    deserialize_to_instance(_cls)
 
 
 class PaymentService(PlatformService):
