@@ -340,6 +340,28 @@ class AcceptanceRepository:
         ).all()
         return [r._asdict() for r in rows]
 
+    def payment(self, payment_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(sa.select(pay).where(pay.c.payment_id == payment_id)).first()
+        return row._asdict() if row else None
+
+    def held(self, contract_id: str, exclude: str | None = None) -> dict[int | None, Decimal]:
+        """Per milestone, what payments paid or reserved against the contract hold (one aggregate: the gate
+        does not read every past payment)."""
+        cond = [pay.c.contract_id == contract_id, pay.c.status != "released"]
+        if exclude:
+            cond.append(pay.c.payment_id != exclude)
+        rows = self.conn.execute(
+            sa.select(pay.c.milestone_no, sa.func.sum(pay.c.amount)).where(*cond).group_by(pay.c.milestone_no)
+        ).all()
+        return {r[0]: r[1] for r in rows}
+
+    def paid(self, contract_id: str) -> Decimal:
+        return self.conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(pay.c.amount), 0)).where(
+                pay.c.contract_id == contract_id, pay.c.status == "paid"
+            )
+        ).scalar_one()
+
     def add_payment(self, **values: Any) -> None:
         self.conn.execute(sa.insert(pay).values(**values))
 

@@ -98,15 +98,13 @@ def list_acceptances(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: Cal
 
 # ── the payment ledger ──
 def _execution(uow: ContractUnitOfWork, c: Contract, on: date, exclude: str | None = None) -> execution.Execution:
-    rows = [r for r in uow.acceptances.payments(c.id) if r["status"] != "released" and str(r["payment_id"]) != exclude]
-    payments = [
-        execution.Payment(r["amount"], min(r["paid_on"] or r["reserved_on"], on), r["milestone_no"]) for r in rows
-    ]
+    """The contract's execution on `on`, every payment paid or reserved counted (but `exclude`'s own)."""
+    payments = [execution.Payment(total, on, no) for no, total in uow.acceptances.held(c.id, exclude).items()]
     facts = [a.fact for a in uow.acceptances.of(c.id) if a.fact is not None]
     return execution.compute(c, on, POLICY, acceptances=facts, payments=payments)
 
 
-def _facts(c: Contract, ex: execution.Execution, row: dict[str, Any]) -> dict[str, Any]:
+def _facts(c: Contract, row: dict[str, Any], held: Decimal | None = None) -> dict[str, Any]:
     """What the payment gate needs of the contract: the party to pay, the line, the figures after the move."""
     return {
         "contract": c.document.as_dict(),
@@ -115,8 +113,8 @@ def _facts(c: Contract, ex: execution.Execution, row: dict[str, Any]) -> dict[st
         "supplier": {"id": c.supplier.id, "name": c.supplier.name, "credit_code": c.supplier.credit_code},
         "budget_line_id": c.basis.budget_line_id,
         "amount": money_str(c.amount),
-        "ceiling": money_str(ex.ceiling),
-        "paid_or_reserved": money_str(ex.paid),
+        "ceiling": money_str(c.payable_ceiling),
+        **({"paid_or_reserved": money_str(held)} if held is not None else {}),
         "milestone_no": row["milestone_no"],
         "payment_amount": money_str(row["amount"]),
         "payment_status": row["status"],
@@ -140,11 +138,12 @@ def _contract_for_payment(uow: ContractUnitOfWork, ctx: CallContext, contract_id
 def reserve_payment(cmd: commands.ReservePayment, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
         c = _contract_for_payment(uow, ctx, cmd.contract_id)
-        mine = next((r for r in uow.acceptances.payments(c.id) if str(r["payment_id"]) == cmd.payment.id), None)
+        mine = uow.acceptances.payment(cmd.payment.id)
         if mine is not None and mine["status"] != "released":
-            return _facts(c, _execution(uow, c, today()), mine)  # asked before (a retry): reserved once
+            return _facts(c, mine)  # asked before (a retry): reserved once
         on = today()
-        execution.check_payment(_execution(uow, c, on, exclude=cmd.payment.id), cmd.milestone_no, cmd.amount)
+        ex = _execution(uow, c, on, exclude=cmd.payment.id)
+        execution.check_payment(ex, cmd.milestone_no, cmd.amount)
         row = {
             "payment_id": cmd.payment.id,
             "payment_no": cmd.payment.no or cmd.payment.id,
@@ -158,7 +157,7 @@ def reserve_payment(cmd: commands.ReservePayment, uow: ContractUnitOfWork, ctx: 
             uow.acceptances.add_payment(**row)
         else:
             uow.acceptances.set_payment(cmd.payment.id, **{k: v for k, v in row.items() if k != "payment_id"})
-        result = _facts(c, _execution(uow, c, on), row)
+        result = _facts(c, row, ex.paid + cmd.amount)
         uow.commit()
     return result
 
@@ -168,25 +167,23 @@ def settle_payment(cmd: commands.SettlePayment, uow: ContractUnitOfWork, ctx: Ca
     and the contract), then mark it paid. `dry_run` checks only."""
     with uow:
         c = _contract_for_payment(uow, ctx, cmd.contract_id)
-        mine = next((r for r in uow.acceptances.payments(c.id) if str(r["payment_id"]) == cmd.payment.id), None)
-        if mine is None or mine["status"] == "released":
+        mine = uow.acceptances.payment(cmd.payment.id)
+        if mine is None or str(mine["contract_id"]) != c.id or mine["status"] == "released":
             raise refused("payment_unknown", f"付款申请 {cmd.payment.no or cmd.payment.id}", payment=cmd.payment.id)
         if mine["status"] == "paid":
-            return _facts(c, _execution(uow, c, today()), mine)
-        execution.check_payment(
-            _execution(uow, c, cmd.paid_on, exclude=cmd.payment.id), mine["milestone_no"], mine["amount"]
-        )
+            return _facts(c, mine)
+        ex = _execution(uow, c, cmd.paid_on, exclude=cmd.payment.id)
+        execution.check_payment(ex, mine["milestone_no"], mine["amount"])
         if cmd.dry_run:
-            return _facts(c, _execution(uow, c, today()), mine)
+            return _facts(c, mine, ex.paid + mine["amount"])
         uow.acceptances.set_payment(cmd.payment.id, status="paid", paid_on=cmd.paid_on, reference=cmd.reference)
         mine = {**mine, "status": "paid", "paid_on": cmd.paid_on}
-        ex = _execution(uow, c, max(cmd.paid_on, today()))
-        paid = sum((Decimal(r["amount"]) for r in uow.acceptances.payments(c.id) if r["status"] == "paid"), Decimal(0))
+        paid = uow.acceptances.paid(c.id)
         if c.status is Status.SIGNED and paid == c.amount:
             c.complete(paid, cmd.paid_on)
             uow.contracts.save(c)
             publish_events(uow, ctx, c)
-        result = _facts(c, ex, mine)
+        result = _facts(c, mine, ex.paid + mine["amount"])
         uow.commit()
     return result
 
@@ -197,16 +194,9 @@ def release_payment(cmd: commands.ReleasePayment, uow: ContractUnitOfWork, ctx: 
         c = uow.contracts.get(cmd.contract_id, for_update=True) if is_document_id(cmd.contract_id) else None
         if c is None or c.org != ctx.org:
             raise not_found("contract", cmd.contract_id, "合同")
-        mine = next((r for r in uow.acceptances.payments(c.id) if str(r["payment_id"]) == cmd.payment.id), None)
+        mine = uow.acceptances.payment(cmd.payment.id)
         if mine is not None and mine["status"] == "reserved":
             uow.acceptances.set_payment(cmd.payment.id, status="released")
             mine = {**mine, "status": "released"}
             uow.commit()
     return {"payment": cmd.payment.model_dump(), "status": mine["status"] if mine else "none"}
-
-
-def paid_and_reserved(uow: ContractUnitOfWork, contract_id: str) -> dict[str, str]:
-    rows = uow.acceptances.payments(contract_id)
-    paid = sum((r["amount"] for r in rows if r["status"] == "paid"), Decimal("0.00"))
-    reserved = sum((r["amount"] for r in rows if r["status"] == "reserved"), Decimal("0.00"))
-    return {"paid": money_str(paid), "reserved": money_str(reserved)}

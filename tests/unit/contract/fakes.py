@@ -154,6 +154,20 @@ class FakeAcceptances:
     def payments(self, contract_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.ledger.values() if str(r["contract_id"]) == contract_id]
 
+    def payment(self, payment_id: str) -> dict[str, Any] | None:
+        row = self.ledger.get(payment_id)
+        return dict(row) if row else None
+
+    def held(self, contract_id: str, exclude: str | None = None) -> dict:
+        out: dict = {}
+        for r in self.payments(contract_id):
+            if r["status"] != "released" and str(r["payment_id"]) != exclude:
+                out[r["milestone_no"]] = out.get(r["milestone_no"], Decimal(0)) + Decimal(r["amount"])
+        return out
+
+    def paid(self, contract_id: str) -> Decimal:
+        return sum((Decimal(r["amount"]) for r in self.payments(contract_id) if r["status"] == "paid"), Decimal(0))
+
     def add_payment(self, **values: Any) -> None:
         self.ledger[str(values["payment_id"])] = {"paid_on": None, "reference": None, **values}
 
