@@ -24,6 +24,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+import eventlet
+
 from ic_platform import scope
 from ic_platform.context import CallContext
 from ic_platform.documents import is_document_id
@@ -169,12 +171,19 @@ def _against_contract(cmd, ctx, document, payee, invoices, contract, procurement
     try:
         if facts["unit"] != cmd.unit:
             raise refused("payment_unit_mismatch", f"合同属于 {facts['unit']}，付款单位为 {cmd.unit}")
-        supplier, registrar = supplier_facts(procurement, facts["supplier"]["id"])
+        contract_doc = facts["contract"]
+        # The registry and the budget are asked at once (neither needs the other's answer).
+        asked = eventlet.spawn(supplier_facts, procurement, facts["supplier"]["id"])
+        try:
+            decision = budget.check_funds(
+                budget_line_id=facts["budget_line_id"], amount=money_str(cmd.amount), from_document=contract_doc
+            )
+        finally:
+            supplier, registrar = asked.wait()
         pr.check_payee(payee, supplier)
         facts_of_invoices = invoice_facts(invoices)
         pr.check_invoices(payee, facts_of_invoices, cmd.amount, required=True)
-        contract_doc = facts["contract"]
-        decision = funds(budget, facts["budget_line_id"], cmd.amount, contract_doc, cmd.unit)
+        pr.check_budget(decision, cmd.amount)
     except DomainError:
         contract.release_payment(contract_id=basis.id, payment=document)
         raise
@@ -274,12 +283,17 @@ def execute_payment(
     pr.check_executor(ctx.actor or "", roles, p.approvers, p.no)
     p.check_executable()
     settles = p.settles
-    if p.basis is pr.Basis.CONTRACT_MILESTONE:
-        contract.settle_payment(contract_id=p.contract_id, payment=p.document, paid_on=on.isoformat(), dry_run=True)
-        supplier, _ = supplier_facts(procurement, p.supplier_id)
-        pr.check_payee(p.payee, supplier)
-    pr.check_invoices(p.payee, p.invoices, p.amount, required=p.basis is pr.Basis.CONTRACT_MILESTONE)
-    decision = budget.check_funds(budget_line_id=p.budget_line_id, amount=money_str(p.amount), from_document=settles)
+    asked = eventlet.spawn(
+        budget.check_funds, budget_line_id=p.budget_line_id, amount=money_str(p.amount), from_document=settles
+    )
+    try:
+        if p.basis is pr.Basis.CONTRACT_MILESTONE:
+            contract.settle_payment(contract_id=p.contract_id, payment=p.document, paid_on=on.isoformat(), dry_run=True)
+            supplier, _ = supplier_facts(procurement, p.supplier_id)
+            pr.check_payee(p.payee, supplier)
+        pr.check_invoices(p.payee, p.invoices, p.amount, required=p.basis is pr.Basis.CONTRACT_MILESTONE)
+    finally:
+        decision = asked.wait()
     pr.check_budget(decision, p.amount)
     # The money moves: the budget first (idempotent on the payment's step), then the contract's ledger.
     budget.actual(
