@@ -4,7 +4,8 @@ A supplier is registered with a bank account; a contract on its award is signed 
 the milestone paid on acceptance is refused before acceptance; the purchaser may not accept; an acceptance
 passes; a payment of the signing milestone is refused for another payee, another account and (the retention)
 before the warranty ends; it is approved, refused to a cashier who approved it, executed by the cashier: the
-line moves committed → actual exactly. The contract is then terminated at a settlement, a payment beyond it is
+line moves committed → actual exactly. Its invoice, written differently, is refused for another request. The
+contract is then terminated at a settlement, a payment beyond it is
 refused, and a second payment under the terms brings committed down and actual up to the settlement exactly."""
 
 from __future__ import annotations
@@ -196,7 +197,8 @@ def test_acceptance_then_two_payments_under_the_terms_move_committed_to_actual_e
 
     # First payment: approved by head and a finance reviewer who is also a cashier; that one may not execute.
     before = figures(clerk, line_id)
-    first = approved_payment(login, head, approving_cashier, request_body(deal, supplier, "10800.00", 1))
+    first_body = request_body(deal, supplier, "10800.00", 1)
+    first = approved_payment(login, head, approving_cashier, first_body)
     assert approving_cashier.username in first["approvers"]
     pay = {"reference": "ICBC-20260512-0001", "executed_on": "2026-05-12"}
     refused = approving_cashier.post(f"{API}/payments/{first['id']}/execute", json=pay)
@@ -215,6 +217,14 @@ def test_acceptance_then_two_payments_under_the_terms_move_committed_to_actual_e
     assert after["committed"] == before["committed"] - Decimal("10800.00")
     assert after["actual"] == before["actual"] + Decimal("10800.00")
     assert after["available"] == before["available"]
+
+    # Its invoice again, written with blanks and full-width digits: refused naming the request that holds it
+    # (the database's key), and the reservation it took against the contract is given back at once.
+    number = first_body["invoices"][0]["number"]
+    reused = request_body(deal, supplier, "10800.00", 2)
+    reused["invoices"][0]["number"] = " ".join(number[i : i + 4] for i in range(0, 20, 4)).replace("2", "２")
+    again = clerk.post(f"{API}/payments", json=reused)
+    assert rule_of(again) == "invoice_already_used" and first["no"] in again.json()["error"]["message"]
 
     # Terminated at a settlement of 30,000: beyond it is beyond the contract, within it is paid.
     end = {"kind": "termination", "terminated_on": "2026-06-30", "reason": "提前终止", "settlement_amount": "30000.00"}

@@ -154,7 +154,7 @@ def submit_payment(
             if key:
                 uow.remember(SUBMIT_SCOPE, key, request, result)
             uow.commit()
-    except DomainError:
+    except Exception:  # a refusal (an invoice used before) or a failure: nothing stored, the reservation back
         if p.contract_id:
             contract.release_payment(contract_id=p.contract_id, payment=document)
         raise
@@ -169,8 +169,8 @@ def _against_contract(cmd, ctx, document, payee, invoices, contract, procurement
         contract_id=basis.id, milestone_no=basis.milestone_no, amount=money_str(cmd.amount), payment=document
     )
     try:
-        if facts["unit"] != cmd.unit:
-            raise refused("payment_unit_mismatch", f"合同属于 {facts['unit']}，付款单位为 {cmd.unit}")
+        if facts["unit"] != cmd.unit:  # another unit's contract reads as if it did not exist
+            raise not_found("contract", basis.id, "合同")
         contract_doc = facts["contract"]
         # The registry and the budget are asked at once (neither needs the other's answer).
         asked = eventlet.spawn(supplier_facts, procurement, facts["supplier"]["id"])
@@ -184,7 +184,7 @@ def _against_contract(cmd, ctx, document, payee, invoices, contract, procurement
         facts_of_invoices = invoice_facts(invoices)
         pr.check_invoices(payee, facts_of_invoices, cmd.amount, required=True)
         pr.check_budget(decision, cmd.amount)
-    except DomainError:
+    except Exception:
         contract.release_payment(contract_id=basis.id, payment=document)
         raise
     p = pr.PaymentRequest(
