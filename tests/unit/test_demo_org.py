@@ -39,6 +39,7 @@ GLOSSARY_ROLES = {
     "inspector",
     "auditor",
     "admin",
+    "cashier",
 }
 
 

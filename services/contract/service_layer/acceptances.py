@@ -23,9 +23,8 @@ from ic_platform.documents import is_document_id
 from ic_platform.errors import Forbidden, not_found
 from ic_platform.money import money_str
 from services.contract.domain import acceptance as accepting
-from services.contract.domain import execution
+from services.contract.domain import execution, ledger
 from services.contract.domain.contract import Contract, Status
-from services.contract.domain.errors import refused
 from services.contract.service_layer import commands
 from services.contract.service_layer.handlers import POLICY, _readable_contract, today
 from services.contract.service_layer.publishing import PRODUCER, publish_events
@@ -33,7 +32,6 @@ from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 RECORD_SCOPE = "record_acceptance"
 _ID_NAMESPACE = uuid.UUID("0b8f5f3e-7d7a-4a55-9d0e-5c3b1f1a2e44")
-IN_FORCE = (Status.SIGNED, Status.TERMINATED)
 
 
 def record_acceptance(cmd: commands.RecordAcceptance, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -128,10 +126,7 @@ def _contract_for_payment(uow: ContractUnitOfWork, ctx: CallContext, contract_id
     c = uow.contracts.get(contract_id, for_update=True) if is_document_id(contract_id) else None
     if c is None or c.org != ctx.org:
         raise not_found("contract", contract_id, "合同")
-    if c.status not in IN_FORCE:
-        raise refused(
-            "payment_contract_not_in_force", f"合同 {c.no} 当前状态为 {c.status.value}", status=c.status.value
-        )
+    ledger.check_payable(c)
     return c
 
 
@@ -168,8 +163,7 @@ def settle_payment(cmd: commands.SettlePayment, uow: ContractUnitOfWork, ctx: Ca
     with uow:
         c = _contract_for_payment(uow, ctx, cmd.contract_id)
         mine = uow.acceptances.payment(cmd.payment.id)
-        if mine is None or str(mine["contract_id"]) != c.id or mine["status"] == "released":
-            raise refused("payment_unknown", f"付款申请 {cmd.payment.no or cmd.payment.id}", payment=cmd.payment.id)
+        ledger.check_reserved(c, cmd.payment.model_dump(), mine)
         if mine["status"] == "paid":
             return _facts(c, mine)
         ex = _execution(uow, c, cmd.paid_on, exclude=cmd.payment.id)

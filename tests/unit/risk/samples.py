@@ -9,6 +9,7 @@ from ic_platform import catalogue
 from ic_platform.envelope import Envelope
 from tests.unit.procurement.event_samples import procurement_payloads
 from tests.unit.risk.contract_samples import CONTRACT_PAYLOADS
+from tests.unit.risk.payreq_samples import PAYREQ_PAYLOADS
 
 APPLICATION_ID = "5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10"
 TASK_ID = "0c7b1a52-3f0e-4c8e-b1a4-9d0d2e6c4b21"
@@ -386,6 +387,8 @@ PAYLOADS |= procurement_payloads()
 
 # Contract's (and the award it hears); procurement's own sample, when present, wins.
 for _type, _payload in CONTRACT_PAYLOADS.items():
+    PAYLOADS.setdefault(_type, _payload)
+for _type, _payload in PAYREQ_PAYLOADS.items():
     PAYLOADS.setdefault(_type, _payload)
 
 

@@ -89,13 +89,13 @@ def test_a_type_without_a_label_falls_back_to_the_catalogue_summary(monkeypatch)
 def test_a_type_outside_the_catalogue_falls_back_to_its_name():
     # Built without validation: the catalogue refuses unknown types, but a newer producer may know more.
     event = Envelope(
-        type="contract.acceptance_recorded",
+        type="contract.progress_certified",
         payload={"document": {"type": "contract", "id": "c1"}},
         org="xinqiao",
         producer="contract",
         subject="contract/c1",
     )
-    assert summarise(event) == "contract.acceptance_recorded：c1"
+    assert summarise(event) == "contract.progress_certified：c1"
 
 
 @pytest.mark.parametrize(
