@@ -391,6 +391,7 @@ ONLY: dict[str, Callable[[ThrowawayStack], object]] = {
     "contracts": lambda stack: contracts_section(stack),
     "risk": lambda stack: risk_only(stack),
     "accounting": lambda stack: accounting_section(stack),
+    "payments": lambda stack: payments_section(stack),
 }
 
 
@@ -421,6 +422,7 @@ def run_all(stack: ThrowawayStack) -> None:
     budget_section(stack, raw4)
     risk_only(stack, meter)
     decisions_section(stack)
+    payments_section(stack)
     report_section(stack)
     contracts_section(stack)
     replicas_section(stack, per)
@@ -437,6 +439,24 @@ def cpu_section(stack: ThrowawayStack, meter: CpuMeter) -> dict[str, float]:
         print(f"  ({note})")
     print(record("CPU per submit, every process", sum(per.values()), 17, "ms", higher_is_better=False), flush=True)
     return per
+
+
+def payments_section(stack: ThrowawayStack) -> None:
+    from bench import payments
+
+    print(f"\n(events drained in {drain(stack):.0f}s)")
+    print(
+        "\n== Payments: the full payment gate through the gateway at 8 concurrent requests; 32 payment requests "
+        "at once against one 1,000.00 contract ==  target: p99 < 50 ms; 0 paid beyond the contract",
+        flush=True,
+    )
+    (figures, one, cpu), (passed, refused, held, over) = payments.payments_section(stack, SECONDS)
+    print(one.row() + "   (one at a time)")
+    print(figures.row() + "   (each: contract reservation under its lock, registry, budget, invoices, stored)")
+    print("  CPU per gate, one at a time: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items() if v >= 0.5) + " ms")
+    print(f"  race: {passed} of 32 passed, {refused} refused (payment_exceeds_*), ledger holds {held} of 1000.00")
+    print(record("payment gate p99 at 8 concurrent requests", figures.p99, 50, "ms", higher_is_better=False))
+    print(record("paid beyond the contract, 32 concurrent payments", float(over), 0, "yuan", higher_is_better=False))
 
 
 def decisions_section(stack: ThrowawayStack) -> None:

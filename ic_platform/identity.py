@@ -31,12 +31,18 @@ ANONYMOUS = "anonymous"
 # What the gateway calls before anyone signed in, and what a service may call on its own (service.method).
 ANONYMOUS_CALLS = frozenset({"org.authenticate", "org.refresh_session"})
 # Per calling service: payment and procurement redrive their reservations, payment settles approved expense
-# claims (commit from the application, release the rest), contract settles approved amendments on the line;
-# every service may read the org's units.
+# claims (commit from the application, release the rest) and gives back the contract reservations of ended
+# payment requests, contract settles approved amendments on the line; every service may read the org's units.
 SYSTEM_CALLS: dict[str, frozenset[str]] = {
     "payment": frozenset(
-        {"budget.reserve", "budget.check_standard", "budget.commit", "budget.release_document"}
-    ),  # + settling approved expense claims
+        {
+            "budget.reserve",
+            "budget.check_standard",
+            "budget.commit",
+            "budget.release_document",
+            "contract.release_payment",
+        }
+    ),
     "procurement": frozenset({"budget.reserve"}),
     "contract": frozenset({"budget.commit", "budget.relieve"}),
     "*": frozenset({"org.list_units"}),

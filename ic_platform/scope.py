@@ -69,6 +69,7 @@ READS_ALL: dict[str, frozenset[Area]] = {
     "finance_reviewer": frozenset({Area.BUDGET, Area.PAYMENT, Area.ACCOUNTING}),
     # 会计: the books, the spending documents they record and the budget lines they reconcile with.
     "accountant": frozenset({Area.BUDGET, Area.PAYMENT, Area.ACCOUNTING}),
+    "cashier": frozenset({Area.BUDGET, Area.PAYMENT, Area.ACCOUNTING}),  # 出纳 pays what any unit requested
 }
 
 

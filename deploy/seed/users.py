@@ -27,6 +27,7 @@ ROLE_LABELS: dict[str, str] = {
     "inspector": "纪检监察",
     "auditor": "内部审计",
     "admin": "系统管理员",
+    "cashier": "出纳",
 }
 
 ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
@@ -91,6 +92,7 @@ _LEADERSHIP_AND_CONTROL: tuple[User, ...] = (
     User("finance", "何丽华", "czb", ("finance_reviewer",), "财务审核岗"),
     User("finance2", "马晓峰", "czb", ("finance_reviewer",), "财务审核岗"),
     User("accountant", "江文静", "czb", ("accountant",), "会计岗"),
+    User("cashier", "何晓东", "czb", ("cashier",), "出纳"),
     User("inspector", "唐建新", "jjb", ("inspector",), "纪检监察员"),
     User("auditor", "韩雪梅", "jjb", ("auditor",), "内部审计员"),
     User("admin", "沈俊", "dzb", ("admin",), "信息化管理员"),

@@ -21,6 +21,7 @@ from gateway.routes import (
     notifications,
     ops,
     org,
+    payments,
     procurement,
     reports,
     standards,
@@ -43,6 +44,7 @@ ROUTERS = (
     procurement.router,
     contracts.router,
     accounting.router,
+    payments.router,
     approval.router,
     approval_actions.router,
     approval_watch.router,
@@ -76,6 +78,7 @@ TAGS = [
         "name": "accounting",
         "description": "会计核算：记账凭证（平行记账）、冲销、结账、科目余额表、总账、与预算台账对账",
     },
+    {"name": "payments", "description": "付款申请与支付：付款闸门（审批前与支付时各校验一次）、出纳支付（与审批分离）"},
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线；撤回、退回指定节点、转办、代理"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
     {

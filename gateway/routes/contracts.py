@@ -162,3 +162,29 @@ async def list_amendments(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
 @router.post("/{contract_id}/termination", summary="解除（终止）合同，解除剩余预算占用")
 async def terminate_contract(contract_id: Ident, body: JsonBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("contract", "terminate_contract", {**body, "contract_id": contract_id})
+
+
+ACCEPTANCE_EXAMPLE = {
+    "milestone_no": 2,
+    "result": "passed",
+    "accepted_on": "2026-05-10",
+    "members": ["head", "leader", "admin"],
+    "findings": "数量、规格与合同一致，运行正常",
+}
+
+
+@router.post(
+    "/{contract_id}/acceptances",
+    status_code=201,
+    dependencies=[IdempotencyKeyRequired],
+    summary="登记验收（付款节点或交付）：验收人不得为采购经办人或合同拟稿人；达到金额须验收小组；不合格则阻止该节点付款",
+)
+async def record_acceptance(
+    contract_id: Ident, body: Annotated[dict[str, Any], Body(examples=[ACCEPTANCE_EXAMPLE])], rpc: UserRpc
+) -> dict[str, Any]:
+    return await rpc.call("contract", "record_acceptance", {**body, "contract_id": contract_id})
+
+
+@router.get("/{contract_id}/acceptances", summary="合同的验收记录（最早在前）")
+async def list_acceptances(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("contract", "list_acceptances", {"contract_id": contract_id})

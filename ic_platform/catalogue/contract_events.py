@@ -266,59 +266,65 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
             relieve=MONEY,
         ),
     ),
+    dict(
+        type="contract.completed",
+        version=1,
+        producer="contract",
+        summary="合同已履行完毕：含质保金在内已全部支付",
+        payload=obj(
+            ["document", "amount", "paid", "completed_on"],
+            document=DOCUMENT,
+            amount=MONEY,
+            paid=MONEY,
+            completed_on=_DATE,
+        ),
+    ),
+    dict(
+        type="contract.acceptance_recorded",
+        version=1,
+        producer="contract",
+        summary="验收已登记（付款节点或交付）：验收人员不含采购经办人与合同拟稿人；不合格的节点不得付款",
+        payload=obj(
+            [
+                "acceptance_id",
+                "contract_id",
+                "contract_no",
+                "unit",
+                "milestone_no",
+                "result",
+                "accepted_on",
+                "amount",
+                "supplier_id",
+                "budget_line_id",
+                "members",
+                "acceptor",
+            ],
+            acceptance_id=UUID,
+            contract_id=UUID,
+            contract_no={"type": "string", "minLength": 1},
+            unit=_UNIT,
+            milestone_no={"type": ["integer", "null"], "minimum": 1, "description": "付款节点；交付验收为 null"},
+            result={
+                "enum": ["passed", "failed", "passed_with_remarks"],
+                "description": "合格 / 不合格 / 合格有保留意见",
+            },
+            accepted_on=_DATE,
+            amount={"anyOf": [MONEY, {"type": "null"}], "description": "该付款节点的金额"},
+            supplier_id={"type": "string", "minLength": 1},
+            budget_line_id=_LINE,
+            members={"type": "array", "items": USERNAME, "minItems": 1},
+            acceptor=USERNAME,
+        ),
+    ),
 ]
 
 
-# payment.payment_executed as pinned between the helpers of this wave (/work/pinned.md): the payment service
-# owns it. This provisional copy stands in only while the payment side has not landed its own (merge_into keeps
-# theirs when present), so the contract service can already hear payments against its milestones.
-_PAYMENT_EXECUTED = dict(
-    type="payment.payment_executed",
-    version=1,
-    producer="payment",
-    summary="付款已执行（出纳），按合同付款节点或报销、事前申请支付",
-    payload=obj(
-        [
-            "payment_id",
-            "no",
-            "unit",
-            "budget_line_id",
-            "amount",
-            "basis",
-            "contract_id",
-            "milestone_no",
-            "supplier_id",
-            "executed_on",
-        ],
-        payment_id=UUID,
-        no={"type": "string"},
-        unit=_UNIT,
-        budget_line_id=_LINE,
-        fiscal_year={"type": "integer"},
-        economic_class=_TEXT_OR_NULL,
-        amount=MONEY,
-        basis={"type": "object"},
-        contract_id={"anyOf": [UUID, {"type": "null"}]},
-        milestone_no={"type": ["integer", "null"]},
-        supplier_id=_TEXT_OR_NULL,
-        payee={"type": "object"},
-        invoices={"type": "array", "items": {"type": "object"}},
-        executed_on=_DATE,
-        reference=_TEXT_OR_NULL,
-        executor=USERNAME,
-        approvers={"type": "array", "items": USERNAME},
-    ),
-)
-
 # What the contract service hears of others' events (beside approval's, declared with approval's specs).
-_HEARD = ("procurement.award_decided", "org.unit_registered", "payment.payment_executed")
+_HEARD = ("procurement.award_decided", "org.unit_registered")
 
 
 def merge_into(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`specs` with the contract's event types, and contract hearing procurement's award, org's units and
-    payment's executed payments."""
-    if not any(s["type"] == _PAYMENT_EXECUTED["type"] for s in specs):
-        specs = [*specs, dict(_PAYMENT_EXECUTED)]
+    """`specs` with the contract's event types, and contract hearing procurement's award and org's units."""
     for spec in specs:
         if spec["type"] in _HEARD:
             spec["subscribers"] = tuple(sorted({*spec.get("subscribers", ()), "contract"}))

@@ -9,7 +9,7 @@ from ic_platform.attachments import AttachmentRpc
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.contract.service_layer import changes, commands, handlers, reports
+from services.contract.service_layer import acceptances, changes, commands, handlers, reports
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 
@@ -75,6 +75,33 @@ class ContractService(AttachmentRpc, PlatformService):
     def contract_execution(self, **kwargs):
         return reports.contract_execution(
             commands.ContractExecution.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def record_acceptance(self, **kwargs):
+        return acceptances.record_acceptance(
+            commands.RecordAcceptance.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def list_acceptances(self, **kwargs):
+        return acceptances.list_acceptances(commands.ContractId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def reserve_payment(self, **kwargs):
+        """The payment gate: check a payment against the contract's terms and reserve it, under the lock."""
+        return acceptances.reserve_payment(
+            commands.ReservePayment.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def settle_payment(self, **kwargs):
+        return acceptances.settle_payment(commands.SettlePayment.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def release_payment(self, **kwargs):
+        return acceptances.release_payment(
+            commands.ReleasePayment.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
 
     @timer(interval=3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
@@ -11,8 +12,14 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from ic_platform.rpc_timeout import bounded
-from services.payment.service_layer import claim_commands, claims, commands, handlers
+from services.contract.domain.errors import ContractForbidden, ContractInputInvalid, ContractRefused
+from services.payment.service_layer import claim_commands, claims, commands, handlers, payment_commands, payments
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
+
+# The contract service's refusals (the terms, acceptance, the contract amount) reach the payment gate as the
+# same DomainErrors, so a refusal after the contract's reservation can give it back and the caller sees the rule.
+for _cls in (ContractRefused, ContractInputInvalid, ContractForbidden):
+    deserialize_to_instance(_cls)
 
 
 class PaymentService(AttachmentRpc, PlatformService):
@@ -24,6 +31,8 @@ class PaymentService(AttachmentRpc, PlatformService):
         "matter_application": handlers.application_owner,
         "expense_claim": claims.claim_owner,
     }
+    contract = RpcProxy("contract")
+    procurement = RpcProxy("procurement")
 
     @rpc(expected_exceptions=DomainError)
     def submit_matter_application(self, **kwargs):
@@ -72,6 +81,19 @@ class PaymentService(AttachmentRpc, PlatformService):
             bounded(self.budget),
         )
 
+    # ── payment requests (付款申请) and execution (支付) ──
+    @rpc(expected_exceptions=DomainError)
+    def submit_payment(self, **kwargs):
+        """The payment gate before approval: every check, the contract's reservation under its lock."""
+        return payments.submit_payment(
+            payment_commands.SubmitPayment.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.contract),
+            bounded(self.procurement),
+            bounded(self.budget),
+        )
+
     @rpc(expected_exceptions=DomainError)
     def cancel_expense_claim(self, **kwargs):
         """作废 (claimant; returned, withdrawn or refused): its invoices are released."""
@@ -79,6 +101,18 @@ class PaymentService(AttachmentRpc, PlatformService):
             claim_commands.CancelExpenseClaim.parse(kwargs),
             self.platform.uow(),
             self.platform.ctx,
+            bounded(self.budget),
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def execute_payment(self, **kwargs):
+        """支付 (cashier, not an approver): every check again, then budget actual and the contract settled."""
+        return payments.execute_payment(
+            payment_commands.ExecutePayment.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.contract),
+            bounded(self.procurement),
             bounded(self.budget),
         )
 
@@ -91,6 +125,20 @@ class PaymentService(AttachmentRpc, PlatformService):
         return claims.list_expense_claims(
             claim_commands.ListExpenseClaims.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
+
+    @rpc(expected_exceptions=DomainError)
+    def get_payment(self, **kwargs):
+        return payments.get_payment(payment_commands.PaymentId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_payments(self, **kwargs):
+        return payments.list_payments(
+            payment_commands.ListPayments.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
+
+    @timer(interval=3)
+    def release_payment_reservations(self):
+        payments.release_reservations(self.platform.uow(), bounded(self.contract))
 
     @timer(interval=15)
     def redrive_reserving(self):

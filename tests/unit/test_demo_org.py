@@ -40,6 +40,7 @@ GLOSSARY_ROLES = {
     "inspector",
     "auditor",
     "admin",
+    "cashier",
 }
 
 

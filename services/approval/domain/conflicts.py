@@ -17,6 +17,7 @@ INCOMPATIBLE: tuple[tuple[str, str], ...] = (
     ("supplier_registrar", "payment_approver"),  # 供应商登记 × 付款审批
     ("payment_approver", "payment_executor"),  # 付款审批 × 付款执行
     ("purchaser", "acceptor"),  # 采购 × 验收
+    ("drafter", "acceptor"),  # 合同拟稿 × 验收 (the contract service asks this of an acceptance)
 )
 
 ROLE_LABELS = {
@@ -26,6 +27,7 @@ ROLE_LABELS = {
     "purchaser": "采购经办",
     "acceptor": "验收",
     "applicant": "申请经办",
+    "drafter": "合同拟稿",
 }
 
 # The position that approving a document of each type amounts to.
@@ -54,10 +56,18 @@ class Conflict:
 def conflict_of(
     approver: str, document_type: str, parties: Mapping[str, str], pairs: tuple[tuple[str, str], ...] = INCOMPATIBLE
 ) -> Conflict | None:
-    acting = APPROVING_AS.get(document_type, DEFAULT_APPROVING_AS)
+    return conflict_acting(approver, APPROVING_AS.get(document_type, DEFAULT_APPROVING_AS), parties, pairs)
+
+
+def conflict_acting(
+    person: str, acting: str, parties: Mapping[str, str], pairs: tuple[tuple[str, str], ...] = INCOMPATIBLE
+) -> Conflict | None:
+    """Does `person`, taking position `acting` on a document whose `parties` are given, hold on it a position
+    incompatible with it? Other services ask this too (the contract service of an acceptor, the payment service
+    of an executor), so the pairs stay one list."""
     incompatible = {frozenset(p) for p in pairs}
     for held, username in sorted(parties.items()):
-        if username == approver and held != acting and frozenset((held, acting)) in incompatible:
+        if username == person and held != acting and frozenset((held, acting)) in incompatible:
             return Conflict(held, acting)
     return None
 

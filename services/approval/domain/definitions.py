@@ -209,6 +209,26 @@ EXPENSE_CLAIM_V1: dict[str, Any] = {
     ],
 }
 
+# 付款审批: the requesting unit's head, then finance (any one reviewer: budget, invoices, payee checked again);
+# from the thresholds the leader in charge and the principal. Execution (支付) is the cashier's, never an
+# approver's (付款审批 × 付款执行 in conflicts.py; the payment service refuses it at execution).
+PAYMENT_REQUEST_V1: dict[str, Any] = {
+    "document_type": "payment_request",
+    "version": 1,
+    "name": "付款审批",
+    "authorities": [*AUTHORITIES[:1], FINANCE_REVIEW, *AUTHORITIES[1:]],
+    "thresholds": {"leader_in_charge": "50000.00", "principal": "200000.00"},
+    "steps": [
+        {"role": "unit_head", "reason": "申请单位负责人审核付款"},
+        {"role": "finance_review", "reason": "财务审核付款依据、发票与收款人"},
+        {"role": "leader_in_charge", "when": [{"amount_at_least": "leader_in_charge"}]},
+        {
+            "role": "principal",
+            "when": [{"amount_at_least": "principal"}, {"flag": "major_matter", "label": "三重一大事项"}],
+        },
+    ],
+}
+
 DEFINITIONS: dict[str, ProcessDefinition] = {
     d["document_type"]: ProcessDefinition.from_dict(d)
     for d in (
@@ -221,6 +241,7 @@ DEFINITIONS: dict[str, ProcessDefinition] = {
         CONTRACT_V1,
         CONTRACT_AMENDMENT_V1,
         EXPENSE_CLAIM_V1,
+        PAYMENT_REQUEST_V1,
     )
 }
 # Earlier versions, kept loadable: routes drawn from them stay as they were drawn.

@@ -53,6 +53,7 @@ SUBMITTED = (
     "contract.submitted",
     "contract.amendment_submitted",
     "payment.expense_claim_submitted",
+    "payment.payment_requested",
 )  # noqa: E501
 RESUBMITTED = (
     "payment.matter_application_resubmitted",

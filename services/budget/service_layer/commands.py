@@ -18,6 +18,9 @@ class CheckFunds(Command):
     amount: Money
     override_id: Code | None = None  # 超预算审批: an approved override, previewed (not used)
     document: Document | None = None
+    # A payment's gate asks as `actual` would decide: the part `from_document` (a contract, an application)
+    # still holds on the line covers that much of the amount.
+    from_document: Document | None = None
 
 
 class Reserve(Command):

@@ -133,12 +133,16 @@ def check_funds(cmd: commands.CheckFunds, uow: BudgetUnitOfWork) -> dict[str, An
         line = uow.lines.get(cmd.budget_line_id)
         if line is None:
             raise line_not_found(cmd.budget_line_id)
-        decision = line.decide(cmd.amount)
+        covered = Decimal("0.00")
+        if cmd.from_document is not None:
+            held = Held.from_sums(uow.moves.held(line.id, _doc(cmd.from_document)))
+            covered = settle(MoveKind.ACTUAL, cmd.amount, held).covered
+        decision = line.decide(cmd.amount, covered=covered)
         if not decision.allowed and cmd.override_id:  # 超预算审批, previewed: service_layer/overrides.py
             decision = overrides.preview(
                 uow, line, decision, _doc(cmd.document) if cmd.document else None, cmd.override_id
             )
-    return decision.as_dict()
+    return {**decision.as_dict(), "fiscal_year": line.fiscal_year, "economic_class": line.economic_class}
 
 
 # ── the commitment ledger ──

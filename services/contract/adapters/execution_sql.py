@@ -55,7 +55,8 @@ def _per_contract(
         cond.append(t.c.unit == unit)
     if supplier_id:
         cond.append(t.c.supplier_id == supplier_id)
-    made = pay.c.paid_on <= as_of
+    # Executed payments of the ledger (a reservation still in approval is not paid yet).
+    made = sa.and_(pay.c.status == "paid", pay.c.paid_on <= as_of)
     pm = (
         sa.select(pay.c.contract_id, pay.c.milestone_no, sa.func.sum(pay.c.amount).label("paid"))
         .where(made, pay.c.milestone_no.is_not(None))

@@ -54,7 +54,6 @@ contract = sa.Table(
     sa.Column("original_amount", sa.Numeric(15, 2), nullable=False),
     sa.Column("amount", sa.Numeric(15, 2), nullable=False),
     sa.Column("settlement_amount", sa.Numeric(15, 2)),
-    sa.Column("paid", sa.Numeric(15, 2), nullable=False, server_default="0"),  # Σ payments heard (contract_payment)
     sa.Column("cumulative_increase", sa.Numeric(15, 2), nullable=False, server_default="0"),
     sa.Column("increase_via_procurement", sa.Numeric(15, 2), nullable=False, server_default="0"),
     sa.Column("start_date", sa.Date, nullable=False),
@@ -127,20 +126,6 @@ contract_milestone = sa.Table(
     sa.Column("met_on", sa.Date),
 )
 
-# Payments heard from payment (`payment.payment_executed`), once each: what the execution report counts as paid.
-contract_payment = sa.Table(
-    "contract_payment",
-    metadata,
-    sa.Column("payment_id", sa.Text, primary_key=True),
-    sa.Column("contract_id", sa.Uuid, sa.ForeignKey("contract.id"), nullable=False),
-    sa.Column("milestone_no", sa.Integer),
-    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
-    sa.Column("paid_on", sa.Date, nullable=False),
-    sa.Column("no", sa.Text),
-    sa.Column("heard_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Index("contract_payment_by_contract", "contract_id", "milestone_no"),
-)
-
 # The organisation's unit names, from `org.unit_registered`: reports show names beside codes.
 org_unit = sa.Table(
     "org_unit",
@@ -152,6 +137,47 @@ org_unit = sa.Table(
 )
 # 附件 of contract's documents (ic_platform/attachments.py), read under the document's own data scope.
 attachments = attachment_tables(metadata)
+
+# Acceptances (验收) of a milestone or of a delivery: recorded once each, never edited (a later one supersedes).
+contract_acceptance = sa.Table(
+    "contract_acceptance",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("contract_id", sa.Uuid, sa.ForeignKey("contract.id"), nullable=False),
+    sa.Column("milestone_no", sa.Integer),
+    sa.Column("delivery", sa.Text),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("accepted_on", sa.Date, nullable=False),
+    sa.Column("members", JSONB, nullable=False),
+    sa.Column("acceptor", sa.Text, nullable=False),
+    sa.Column("findings", sa.Text, nullable=False, server_default=""),
+    sa.Column("amount", sa.Numeric(15, 2)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("result in ('passed', 'failed', 'passed_with_remarks')", name="contract_acceptance_result"),
+    sa.CheckConstraint("milestone_no is not null or delivery is not null", name="contract_acceptance_subject"),
+    sa.Index("contract_acceptance_by_contract", "contract_id", "accepted_on"),
+)
+
+# The payment ledger against a contract: a payment request reserves (占用) its amount here before approval,
+# under the contract row's lock, so cumulative payments never pass the contract amount however many requests
+# race; execution settles it (paid), a rejection releases it.
+contract_payment = sa.Table(
+    "contract_payment",
+    metadata,
+    sa.Column("payment_id", sa.Uuid, primary_key=True),
+    sa.Column("payment_no", sa.Text, nullable=False),
+    sa.Column("contract_id", sa.Uuid, sa.ForeignKey("contract.id"), nullable=False),
+    sa.Column("milestone_no", sa.Integer),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("status", sa.Text, nullable=False),  # reserved | paid | released
+    sa.Column("reserved_on", sa.Date, nullable=False),
+    sa.Column("paid_on", sa.Date),
+    sa.Column("reference", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("amount > 0", name="contract_payment_amount_positive"),
+    sa.CheckConstraint("status in ('reserved', 'paid', 'released')", name="contract_payment_status"),
+    sa.Index("contract_payment_by_contract", "contract_id"),
+)
 
 platform = platform_tables(metadata)
 # Whose desk each contract is (or was) on, from approval's events: the data-scope rule's last clause.

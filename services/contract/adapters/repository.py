@@ -13,9 +13,12 @@ from sqlalchemy.engine import Connection
 from ic_platform.desk import visible_clause
 from ic_platform.documents import DocumentRef
 from ic_platform.scope import Scope
-from services.contract.adapters.orm import amendment_no, award_fact, contract_milestone, contract_no, contract_payment
+from services.contract.adapters.orm import amendment_no, award_fact, contract_milestone, contract_no
 from services.contract.adapters.orm import contract as t
+from services.contract.adapters.orm import contract_acceptance as acc
 from services.contract.adapters.orm import contract_amendment as a
+from services.contract.adapters.orm import contract_payment as pay
+from services.contract.domain.acceptance import AcceptanceRecord
 from services.contract.domain.amendments import Amendment, AmendmentStatus
 from services.contract.domain.contract import (
     DOCUMENT_TYPE,
@@ -25,6 +28,7 @@ from services.contract.domain.contract import (
     Status,
     SupplierFacts,
 )
+from services.contract.domain.execution import AcceptanceResult
 from services.contract.domain.terms import Condition, Milestone
 
 
@@ -271,37 +275,6 @@ class ContractRepository:
             amendments=[_amendment(r) for r in amendments],
         )
 
-    def paid(self, contract_id: str) -> Decimal:
-        return self.conn.execute(sa.select(t.c.paid).where(t.c.id == contract_id)).scalar_one()
-
-    def add_payment(
-        self,
-        payment_id: str,
-        contract_id: str,
-        milestone_no: int | None,
-        amount: Decimal,
-        paid_on: date,
-        no: str | None,
-    ) -> bool:
-        """A payment heard from payment, counted once: a redelivered one adds nothing (False)."""
-        inserted = self.conn.execute(
-            pg_insert(contract_payment)
-            .values(
-                payment_id=payment_id,
-                contract_id=contract_id,
-                milestone_no=milestone_no,
-                amount=amount,
-                paid_on=paid_on,
-                no=no,
-            )
-            .on_conflict_do_nothing(index_elements=["payment_id"])
-            .returning(contract_payment.c.payment_id)
-        ).first()
-        if inserted is None:
-            return False
-        self.conn.execute(sa.update(t).where(t.c.id == contract_id).values(paid=t.c.paid + amount))
-        return True
-
     def flags(self, contract_id: str) -> list[dict[str, Any]]:
         return self.conn.execute(sa.select(t.c.flags).where(t.c.id == contract_id)).scalar_one()
 
@@ -388,3 +361,95 @@ class ContractRepository:
             sa.select(t).where(*cond).order_by(t.c.created_at.desc(), t.c.no.desc()).limit(limit).offset(offset)
         ).all()
         return total, [self._load(r) for r in rows]
+
+
+class AcceptanceRepository:
+    """Acceptances (验收) and the payment ledger (付款占用) against contracts."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, r: AcceptanceRecord) -> None:
+        self.conn.execute(
+            sa.insert(acc).values(
+                id=r.id,
+                contract_id=r.contract_id,
+                milestone_no=r.milestone_no,
+                delivery=r.delivery,
+                result=r.result.value,
+                accepted_on=r.accepted_on,
+                members=list(r.members),
+                acceptor=r.acceptor,
+                findings=r.findings,
+                amount=r.amount,
+            )
+        )
+        if r.milestone_no is not None and r.result is not AcceptanceResult.FAILED:
+            # The milestone's condition is met from this day: the execution report's payable and due dates.
+            ms = contract_milestone
+            self.conn.execute(
+                sa.update(ms)
+                .where(ms.c.contract_id == r.contract_id, ms.c.no == r.milestone_no, ms.c.condition == "on_acceptance")
+                .where(ms.c.met_on.is_(None))
+                .values(met_on=r.accepted_on)
+            )
+
+    def get(self, acceptance_id: str) -> AcceptanceRecord | None:
+        row = self.conn.execute(sa.select(acc).where(acc.c.id == acceptance_id)).first()
+        return _acceptance(row) if row else None
+
+    def of(self, contract_id: str) -> list[AcceptanceRecord]:
+        rows = self.conn.execute(
+            sa.select(acc).where(acc.c.contract_id == contract_id).order_by(acc.c.accepted_on, acc.c.created_at)
+        ).all()
+        return [_acceptance(r) for r in rows]
+
+    # ── the payment ledger ──
+    def payments(self, contract_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            sa.select(pay).where(pay.c.contract_id == contract_id).order_by(pay.c.created_at)
+        ).all()
+        return [r._asdict() for r in rows]
+
+    def payment(self, payment_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(sa.select(pay).where(pay.c.payment_id == payment_id)).first()
+        return row._asdict() if row else None
+
+    def held(self, contract_id: str, exclude: str | None = None) -> dict[int | None, Decimal]:
+        """Per milestone, what payments paid or reserved against the contract hold (one aggregate: the gate
+        does not read every past payment)."""
+        cond = [pay.c.contract_id == contract_id, pay.c.status != "released"]
+        if exclude:
+            cond.append(pay.c.payment_id != exclude)
+        rows = self.conn.execute(
+            sa.select(pay.c.milestone_no, sa.func.sum(pay.c.amount)).where(*cond).group_by(pay.c.milestone_no)
+        ).all()
+        return {r[0]: r[1] for r in rows}
+
+    def paid(self, contract_id: str) -> Decimal:
+        return self.conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(pay.c.amount), 0)).where(
+                pay.c.contract_id == contract_id, pay.c.status == "paid"
+            )
+        ).scalar_one()
+
+    def add_payment(self, **values: Any) -> None:
+        self.conn.execute(sa.insert(pay).values(**values))
+
+    def set_payment(self, payment_id: str, **values: Any) -> None:
+        self.conn.execute(sa.update(pay).where(pay.c.payment_id == payment_id).values(**values))
+
+
+def _acceptance(row: Any) -> AcceptanceRecord:
+    return AcceptanceRecord(
+        id=str(row.id),
+        contract_id=str(row.contract_id),
+        milestone_no=row.milestone_no,
+        delivery=row.delivery,
+        result=AcceptanceResult(row.result),
+        accepted_on=row.accepted_on,
+        members=tuple(row.members),
+        acceptor=row.acceptor,
+        findings=row.findings,
+        amount=row.amount,
+    )

@@ -63,6 +63,18 @@ RULES: dict[str, str] = {
     "payment_exceeds_contract": "累计付款不得超过合同金额（含已批准的变更）",
     "retention_before_warranty_end": "质保期届满前不得支付质保金",
     "acceptance_failed": "验收不合格的付款节点不得付款",
+    # acceptance (验收)
+    "acceptance_contract_not_signed": "只有已签订、正在履行的合同可以验收",
+    "acceptance_date_invalid": "验收日期不得早于合同签订日期，也不得晚于今天",
+    "acceptance_findings_required": "验收不合格或有保留意见的，须写明验收意见",
+    "acceptance_members_missing": "验收须载明验收人员",
+    "acceptance_committee_required": "达到规定金额的验收须由不少于规定人数的验收小组进行",
+    "acceptance_delivery_required": "不针对付款节点的验收须写明验收的交付内容",
+    "acceptance_milestone_not_on_acceptance": "只有约定“验收合格后”付款的节点需要验收",
+    "acceptance_already_passed": "该付款节点已验收合格，不得重复验收",
+    # the payment ledger (付款占用): payment requests reserve against the contract, execution settles
+    "payment_unknown": "该付款申请未占用本合同的付款额度",
+    "payment_contract_not_in_force": "只有已签订、正在履行（或解除后按结算）的合同可以付款",
 }
 
 

@@ -31,3 +31,7 @@ class ContractPolicy:
     default_payment_days: int = 30
     # Retention as a percentage of the amount, by category: works ≤ 3 % (建设工程质量保证金管理办法 第7条).
     retention_max_rate: dict[str, Decimal] = field(default_factory=lambda: {"works": Decimal("3")})
+    # Acceptance (验收): from this amount (the milestone's, or the contract's for a delivery) a committee of at
+    # least `acceptance_committee_size` members accepts (政府采购需求管理办法 第26条: 大型或复杂的项目 验收小组).
+    acceptance_committee_from: Decimal = Decimal("100000.00")
+    acceptance_committee_size: int = 3

@@ -21,4 +21,6 @@ DEMO_POLICY = ContractPolicy(
     sme_max_payment_days=60,
     default_payment_days=30,
     retention_max_rate={"works": Decimal("3")},
+    acceptance_committee_from=Decimal("100000.00"),
+    acceptance_committee_size=3,
 )

@@ -71,7 +71,7 @@ def propose_amendment(cmd: commands.ProposeAmendment, uow: ContractUnitOfWork, c
             cmd.reason,
             today(),
             POLICY,
-            paid=uow.contracts.paid(c.id),  # the payments heard (payment.payment_executed)
+            paid=_owed(uow, c.id),  # paid and reserved in the payment ledger
             amount=cmd.amount,
             end_date=cmd.end_date,
             scope=cmd.scope,
@@ -100,7 +100,7 @@ def terminate_contract(
     kind = TerminationKind(cmd.kind)
     with uow:
         c = _readable_contract(cmd.contract_id, uow, ctx)
-        paid = uow.contracts.paid(c.id)  # the payments heard (payment.payment_executed)
+        paid = _owed(uow, c.id)
     c.check_drafter(ctx.actor, "解除（终止）合同")
     relieve = amending.terminate(copy.deepcopy(c), kind, cmd.terminated_on, cmd.reason, paid, cmd.settlement_amount)
     if relieve > 0:
@@ -113,11 +113,18 @@ def terminate_contract(
         )
     with uow:
         c = uow.contracts.get(c.id, for_update=True)
+        paid = _owed(uow, c.id)  # again under the lock the payment ledger takes
         amending.terminate(c, kind, cmd.terminated_on, cmd.reason, paid, cmd.settlement_amount)
         uow.contracts.save(c)
         publish_events(uow, ctx, c)
         uow.commit()
     return view(c)
+
+
+def _owed(uow: ContractUnitOfWork, contract_id: str) -> Decimal:
+    """Paid, and reserved by payment requests still in approval (the payment ledger): the settlement covers both."""
+    rows = uow.acceptances.payments(contract_id)
+    return sum((r["amount"] for r in rows if r["status"] in ("paid", "reserved")), ZERO)
 
 
 def settle_amendment_budgets(uow: ContractUnitOfWork, budget: Budget) -> int:

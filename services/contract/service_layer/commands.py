@@ -92,3 +92,45 @@ class ExecutionReport(Command):
 class ContractExecution(Command):
     contract_id: Code
     as_of: Day | None = None
+
+
+class RecordAcceptance(Command):
+    """An acceptance (验收) of a milestone (`milestone_no`) or of a delivery (`delivery`)."""
+
+    contract_id: Code
+    milestone_no: Annotated[int, Field(ge=1, le=50)] | None = None
+    delivery: Text | None = None
+    result: Literal["passed", "failed", "passed_with_remarks"]
+    accepted_on: Day
+    members: list[Code] = Field(min_length=1, max_length=30)
+    findings: LongText = ""
+
+
+class Document(Command):
+    type: Code
+    id: Code
+    no: Code | None = None
+
+
+class ReservePayment(Command):
+    """A payment request reserves its amount against a contract milestone (before approval)."""
+
+    contract_id: Code
+    milestone_no: Annotated[int, Field(ge=1, le=50)]
+    amount: Money
+    payment: Document
+
+
+class SettlePayment(Command):
+    """Execution: the reserved payment is checked again and marked paid."""
+
+    contract_id: Code
+    payment: Document
+    paid_on: Day
+    reference: Text | None = None
+    dry_run: bool = False
+
+
+class ReleasePayment(Command):
+    contract_id: Code
+    payment: Document

@@ -364,25 +364,6 @@ def _decide_amendment(
     publish_events(uow, CallContext.from_envelope(event), c, amendment)
 
 
-def on_payment_executed(event: Envelope, uow: ContractUnitOfWork) -> None:
-    """A payment against a contract (payment.payment_executed): added to what the contract has paid, once (the
-    payment's id is the key; a redelivery adds nothing). Payments of other documents are not ours."""
-    p = event.payload
-    contract_id = p.get("contract_id")
-    if not contract_id or not is_document_id(contract_id):
-        return
-    if uow.contracts.get(contract_id, for_update=True) is None:
-        raise LookupError(f"contract {contract_id} not found")  # retried, then parked by the inbox
-    uow.contracts.add_payment(
-        p["payment_id"],
-        contract_id,
-        p.get("milestone_no"),
-        Decimal(p["amount"]),
-        date.fromisoformat(p["executed_on"]),
-        p.get("no"),
-    )
-
-
 def on_unit_registered(event: Envelope, uow: ContractUnitOfWork) -> None:
     """Unit names for the reports (names beside codes)."""
     unit = event.payload["unit"]
@@ -392,7 +373,6 @@ def on_unit_registered(event: Envelope, uow: ContractUnitOfWork) -> None:
 EVENT_HANDLERS = with_desk_handlers(
     {
         "procurement.award_decided": [on_award_decided],
-        "payment.payment_executed": [on_payment_executed],
         "org.unit_registered": [on_unit_registered],
         "approval.completed": [on_approval_completed],
         "approval.returned": [on_approval_ended_without_decision],

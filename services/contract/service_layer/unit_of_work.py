@@ -3,7 +3,7 @@ from __future__ import annotations
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
 from services.contract.adapters.execution_sql import ExecutionReports
-from services.contract.adapters.repository import ContractRepository
+from services.contract.adapters.repository import AcceptanceRepository, ContractRepository
 
 # The documents whose desks contract keeps (ic_platform.desk): approvers read what reached their desk.
 DESK_DOCUMENTS = ("contract", "contract_amendment")
@@ -13,6 +13,7 @@ class ContractUnitOfWork(UnitOfWork):
     def __enter__(self) -> ContractUnitOfWork:
         super().__enter__()
         self.contracts = ContractRepository(self.conn)
+        self.acceptances = AcceptanceRepository(self.conn)
         self.desk = Desk(self.conn, DESK_DOCUMENTS)
         self.reports = ExecutionReports(self.conn)
         return self

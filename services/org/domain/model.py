@@ -20,6 +20,7 @@ ROLES = (
     "inspector",
     "auditor",
     "admin",
+    "cashier",
 )
 
 

@@ -30,6 +30,7 @@ class RegisterUser(Command):
             "inspector",
             "auditor",
             "admin",
+            "cashier",
         ],
         ...,
     ] = Field(min_length=1)

@@ -135,3 +135,44 @@ attachments = attachment_tables(metadata)
 platform = platform_tables(metadata)
 # Whose desk each application is (or was) on, from approval's events: the data-scope rule's last clause.
 desk = desk_tables(metadata)
+
+# Payment requests (付款申请) and their execution (支付). Numbers FK-2026-000001 from a sequence.
+payment_request_no = sa.Sequence("payment_request_no_seq", metadata=metadata)
+
+payment_request = sa.Table(
+    "payment_request",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("no", sa.Text, nullable=False, unique=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("requester", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("amount", sa.Numeric(15, 2), nullable=False),
+    sa.Column("budget_line_id", sa.Text, nullable=False),
+    sa.Column("basis", sa.Text, nullable=False),  # contract_milestone | expense_claim | matter_application
+    sa.Column("basis_id", sa.Text, nullable=False),
+    sa.Column("basis_no", sa.Text, nullable=False),
+    sa.Column("contract_id", sa.Text),
+    sa.Column("milestone_no", sa.Integer),
+    sa.Column("supplier_id", sa.Text),
+    sa.Column("payee", JSONB, nullable=False),
+    sa.Column("invoices", JSONB, nullable=False, server_default="[]"),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status_reason", sa.Text),
+    sa.Column("approvers", JSONB, nullable=False, server_default="[]"),
+    # The reservation against the contract: held until executed, or given back (a timer asks the contract
+    # service) once the request is rejected, returned or withdrawn.
+    sa.Column("reservation", sa.Text, nullable=False, server_default="none"),  # none | held | releasing | released
+    sa.Column("executed_on", sa.Date),
+    sa.Column("reference", sa.Text),
+    sa.Column("executor", sa.Text),
+    sa.Column("fiscal_year", sa.Integer),
+    sa.Column("economic_class", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("amount > 0", name="payment_request_amount_positive"),
+    sa.Index("payment_request_by_unit", "org", "unit", "created_at"),
+    sa.Index("payment_request_by_basis", "basis", "basis_id"),
+    sa.Index("payment_request_releasing", "updated_at", postgresql_where=sa.text("reservation = 'releasing'")),
+)

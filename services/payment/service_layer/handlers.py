@@ -22,7 +22,7 @@ from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.payment.domain.model import DOCUMENT_TYPE, STATUS_LABELS, MatterApplication, Status
-from services.payment.service_layer import claims, commands, standards
+from services.payment.service_layer import claims, commands, payments, standards
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
 PRODUCER = "payment"
@@ -390,8 +390,17 @@ def application_owner(uow: PaymentUnitOfWork, ctx: CallContext, application_id: 
 
 EVENT_HANDLERS = with_desk_handlers(
     {
-        "approval.completed": [on_approval_completed, claims.on_approval_completed],
-        "approval.returned": [on_approval_returned, claims.on_approval_returned],
-        "approval.withdrawn": [on_approval_withdrawn, claims.on_approval_withdrawn],
+        "approval.completed": [on_approval_completed, claims.on_approval_completed, payments.on_approval_completed],
+        "approval.returned": [
+            on_approval_returned,
+            claims.on_approval_returned,
+            payments.on_approval_ended_without_decision,
+        ],
+        "approval.withdrawn": [
+            on_approval_withdrawn,
+            claims.on_approval_withdrawn,
+            payments.on_approval_ended_without_decision,
+        ],
+        "approval.step_decided": [payments.on_step_decided],
     }
 )

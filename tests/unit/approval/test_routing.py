@@ -159,8 +159,19 @@ def test_a_leader_in_charge_who_is_not_registered_is_refused(directory):
 
 def test_a_document_type_without_a_definition_is_refused(directory):
     with pytest.raises(RouteRefused) as refused:
-        resolve_route("payment_request", {"amount": Decimal("1.00"), "unit": "dzb", "initiator": "clerk"}, directory)
+        resolve_route("no_such_document", {"amount": Decimal("1.00"), "unit": "dzb", "initiator": "clerk"}, directory)
     assert refused.value.code == "approval_definition_missing"
+
+
+def test_a_payment_request_goes_to_the_unit_head_then_finance_and_up_by_amount(directory):
+    small = resolve_route(
+        "payment_request", {"amount": Decimal("10800.00"), "unit": "dzb", "initiator": "clerk"}, directory
+    )
+    assert [s.name for s in small] == ["部门负责人审批", "财务审核（或签）"]
+    large = resolve_route(
+        "payment_request", {"amount": Decimal("250000.00"), "unit": "dzb", "initiator": "clerk"}, directory
+    )
+    assert [s.name for s in large] == ["部门负责人审批", "财务审核（或签）", "分管领导审批", "主要领导审批"]
 
 
 def test_thresholds_are_data_of_a_versioned_definition():

@@ -141,6 +141,43 @@ class FakeContracts:
         return len(found), [copy.deepcopy(c) for c in found[offset : offset + limit]]
 
 
+class FakeAcceptances:
+    """Acceptances and the payment ledger, in memory."""
+
+    def __init__(self):
+        self.records: list = []
+        self.ledger: dict[str, dict[str, Any]] = {}
+
+    def add(self, r) -> None:
+        self.records.append(r)
+
+    def of(self, contract_id: str) -> list:
+        return sorted((r for r in self.records if r.contract_id == contract_id), key=lambda r: r.accepted_on)
+
+    def payments(self, contract_id: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.ledger.values() if str(r["contract_id"]) == contract_id]
+
+    def payment(self, payment_id: str) -> dict[str, Any] | None:
+        row = self.ledger.get(payment_id)
+        return dict(row) if row else None
+
+    def held(self, contract_id: str, exclude: str | None = None) -> dict:
+        out: dict = {}
+        for r in self.payments(contract_id):
+            if r["status"] != "released" and str(r["payment_id"]) != exclude:
+                out[r["milestone_no"]] = out.get(r["milestone_no"], Decimal(0)) + Decimal(r["amount"])
+        return out
+
+    def paid(self, contract_id: str) -> Decimal:
+        return sum((Decimal(r["amount"]) for r in self.payments(contract_id) if r["status"] == "paid"), Decimal(0))
+
+    def add_payment(self, **values: Any) -> None:
+        self.ledger[str(values["payment_id"])] = {"paid_on": None, "reference": None, **values}
+
+    def set_payment(self, payment_id: str, **values: Any) -> None:
+        self.ledger[payment_id].update(values)
+
+
 class FakeDesk:
     def holds(self, viewer, document_type, document_id) -> bool:
         return False
@@ -151,6 +188,7 @@ class FakeUnitOfWork:
 
     def __init__(self):
         self.contracts = FakeContracts()
+        self.acceptances = FakeAcceptances()
         self.desk = FakeDesk()
         self.published: list = []
         self.answers: dict = {}
@@ -158,13 +196,27 @@ class FakeUnitOfWork:
         self._snapshot = None
 
     def __enter__(self):
-        self._snapshot = copy.deepcopy((self.contracts.rows, self.contracts.amendments, self.answers))
+        self._snapshot = copy.deepcopy(
+            (
+                self.contracts.rows,
+                self.contracts.amendments,
+                self.answers,
+                self.acceptances.records,
+                self.acceptances.ledger,
+            )
+        )
         self._pending = []
         return self
 
     def __exit__(self, *exc):
         if self._snapshot is not None:  # not committed: roll back
-            self.contracts.rows, self.contracts.amendments, self.answers = self._snapshot
+            (
+                self.contracts.rows,
+                self.contracts.amendments,
+                self.answers,
+                self.acceptances.records,
+                self.acceptances.ledger,
+            ) = self._snapshot
         self._snapshot = None
 
     def commit(self):

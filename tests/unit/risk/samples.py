@@ -11,6 +11,7 @@ from tests.unit.procurement.event_samples import procurement_payloads
 from tests.unit.risk.accounting_samples import ACCOUNTING_PAYLOADS
 from tests.unit.risk.contract_samples import CONTRACT_PAYLOADS
 from tests.unit.risk.payment_flow_samples import PAYMENT_FLOW_PAYLOADS
+from tests.unit.risk.payreq_samples import PAYREQ_PAYLOADS
 from tests.unit.risk.supervision_samples import SUPERVISION_PAYLOADS
 
 APPLICATION_ID = "5b0f3c1e-8a51-4d3e-9a43-2f7c7f2d1a10"
@@ -438,6 +439,9 @@ PAYLOADS |= procurement_payloads()
 
 # Contract's (and the award it hears); procurement's own sample, when present, wins.
 for _type, _payload in CONTRACT_PAYLOADS.items():
+    PAYLOADS.setdefault(_type, _payload)
+# payment's own (payment requests, executions), before the provisional copies below.
+for _type, _payload in PAYREQ_PAYLOADS.items():
     PAYLOADS.setdefault(_type, _payload)
 # The pinned payment-flow events (their producers' own samples, when present, win).
 for _type, _payload in PAYMENT_FLOW_PAYLOADS.items():

@@ -1,4 +1,4 @@
-"""execution report: milestones as rows, payments heard, unit names; contracts on a matter application
+"""execution report: milestones as rows, unit names; contracts on a matter application
 
 Revision ID: 0003_contract
 Revises: 0002
@@ -18,7 +18,6 @@ def upgrade() -> None:
     # A contract on an approved matter application (no procurement) has no award: its basis is kept as data.
     op.alter_column("contract", "award_id", existing_type=sa.Uuid(), nullable=True)
     op.add_column("contract", sa.Column("basis", JSONB(), nullable=True))
-    op.add_column("contract", sa.Column("paid", sa.Numeric(15, 2), server_default="0", nullable=False))
     op.create_check_constraint("contract_basis_present", "contract", "award_id IS NOT NULL OR basis IS NOT NULL")
     op.create_index("contract_by_org_status", "contract", ["org", "status"])
     op.create_table(
@@ -33,18 +32,6 @@ def upgrade() -> None:
         sa.Column("met_on", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("contract_id", "no"),
     )
-    op.create_table(
-        "contract_payment",
-        sa.Column("payment_id", sa.Text(), nullable=False),
-        sa.Column("contract_id", sa.Uuid(), sa.ForeignKey("contract.id"), nullable=False),
-        sa.Column("milestone_no", sa.Integer(), nullable=True),
-        sa.Column("amount", sa.Numeric(15, 2), nullable=False),
-        sa.Column("paid_on", sa.Date(), nullable=False),
-        sa.Column("no", sa.Text(), nullable=True),
-        sa.Column("heard_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.PrimaryKeyConstraint("payment_id"),
-    )
-    op.create_index("contract_payment_by_contract", "contract_payment", ["contract_id", "milestone_no"])
     op.create_table(
         "org_unit",
         sa.Column("org", sa.Text(), nullable=False),
@@ -66,11 +53,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("org_unit")
-    op.drop_index("contract_payment_by_contract", table_name="contract_payment")
-    op.drop_table("contract_payment")
     op.drop_table("contract_milestone")
     op.drop_index("contract_by_org_status", table_name="contract")
     op.drop_constraint("contract_basis_present", "contract")
-    op.drop_column("contract", "paid")
     op.drop_column("contract", "basis")
     op.alter_column("contract", "award_id", existing_type=sa.Uuid(), nullable=False)
