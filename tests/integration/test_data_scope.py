@@ -204,7 +204,10 @@ def documents(stack, login, rpc):
     eventually(lambda: clerk.get(f"{API}/dossiers/matter_application/{app['id']}").status_code == 200)
     # A risk warning on a 党政办 document: two halves of 50,000.00 on a line of their own (split purchase).
     split_line = new_line(rpc, "100000.00")
-    halves = [submit(clerk, "25000.00", split_line, title=f"会议桌第 {n} 批").json() for n in (1, 2)]
+    halves = []
+    for n in (1, 2):  # the first assessed before the second is submitted: the split rule judges in heard order
+        halves.append(submit(clerk, "25000.00", split_line, title=f"会议桌第 {n} 批").json())
+        assessed(head, eventually(lambda h=halves[-1]: pending_task(head, h["id"]))["task_id"])
     warned = eventually(
         lambda: clerk.get(f"{API}/documents/matter_application/{halves[1]['id']}/risk-warnings").json().get("items")
     )

@@ -34,9 +34,10 @@ def warning_of(api, warning_id):  # noqa: ANN001, ANN201
 def test_a_warning_is_worked_from_the_decision_to_its_rectification(login, rpc):  # noqa: F811
     clerk, head, inspector = login("clerk"), login("head"), login("inspector")
     line_id = new_line(rpc, "500000.00")
-    for n in (1, 2, 3):
+    for n in (1, 2, 3):  # each part assessed before the next: the split rule judges parts in the order heard
         app = submit(clerk, "20000.00", line_id, title=f"办公家具第 {n} 批").json()
-    task = eventually(lambda: pending_task(head, app["id"]))
+        task = eventually(lambda a=app: pending_task(head, a["id"]))
+        assessed(head, task["task_id"])
     [warning] = assessed(head, task["task_id"])["warnings"]
     assert warning["rule"] == "split_purchase"
     listed = inspector.get(f"{API}/risk/warnings", params={"unit": "dzb", "rule": "split_purchase", "status": "open"})
