@@ -45,7 +45,8 @@ INDICATORS: dict[str, dict[str, str]] = {
     "R024": {
         "title": "Price close to winning bid",
         "name": "次低价与中标价过于接近",
-        "definition": "（次低有效投标价 − 中标价）/ 中标价 不高于下篱笆 Q1 − 1.5·IQR（或设定阈值）；中标人与次低价投标人一并标记。",
+        "definition": "（次低有效投标价 − 中标价）/ 中标价 不高于下篱笆 Q1 − 1.5·IQR（或设定阈值）；"
+        "中标人与次低价投标人一并标记。",
     },
     "R028": {
         "title": "Identical bid prices",
@@ -60,7 +61,8 @@ INDICATORS: dict[str, dict[str, str]] = {
     "R035": {
         "title": "All except winning bid disqualified",
         "name": "除中标人外全部投标被否决",
-        "definition": "只有一个投标人有有效投标，且即为全部有效中标的供应商，另有不少于阈值（默认 1）家投标人的投标被否决。",
+        "definition": "只有一个投标人有有效投标，且即为全部有效中标的供应商，"
+        "另有不少于阈值（默认 1）家投标人的投标被否决。",
     },
     "R036": {
         "title": "Lowest bid disqualified",
@@ -70,7 +72,8 @@ INDICATORS: dict[str, dict[str, str]] = {
     "R038": {
         "title": "Excessive disqualified bids",
         "name": "否决投标比例异常偏高",
-        "definition": "按采购人、采购代理机构、投标人分别计算被否决投标数 / 提交投标数，不低于上篱笆 Q3 + 1.5·IQR（或设定阈值）。",
+        "definition": "按采购人、采购代理机构、投标人分别计算被否决投标数 / 提交投标数，"
+        "不低于上篱笆 Q3 + 1.5·IQR（或设定阈值）。",
     },
     "R058": {
         "title": "Heavily discounted bid",
