@@ -195,3 +195,6 @@ risk_award_tally = sa.Table(
 platform = platform_tables(metadata)
 # Who owns each document and whose desk it is (or was) on: the data-scope rule for dossiers and warnings.
 desk = desk_tables(metadata)
+
+# The OCDS tables live in their own module (adapters/ocds_tables.py) on this metadata.
+from services.risk.adapters import ocds_tables as _ocds_tables  # noqa: E402, F401
