@@ -67,7 +67,9 @@ def _check_value(line: int, path: str, value: Any) -> Rejection | None:
         return _reject(line, path, "应为对象（amount、currency）")
     amount = value.get("amount")
     if amount is not None and not _number(amount):
-        return _reject(line, f"{path}.amount", f"金额应为数字，实为 {json.dumps(amount, default=str, ensure_ascii=False)[:40]}")
+        return _reject(
+            line, f"{path}.amount", f"金额应为数字，实为 {json.dumps(amount, default=str, ensure_ascii=False)[:40]}"
+        )
     currency = value.get("currency")
     if currency is not None and not (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)):
         return _reject(line, f"{path}.currency", "币种应为三位大写字母代码（ISO 4217，如 CNY）")
@@ -77,7 +79,9 @@ def _check_value(line: int, path: str, value: Any) -> Rejection | None:
 def _check_date(line: int, path: str, value: Any) -> Rejection | None:
     if value is None or parse_datetime(value) is not None:
         return None
-    return _reject(line, path, f"应为带时区的日期时间（RFC 3339，如 2026-03-01T09:00:00+08:00），实为 {str(value)[:40]}")
+    return _reject(
+        line, path, f"应为带时区的日期时间（RFC 3339，如 2026-03-01T09:00:00+08:00），实为 {str(value)[:40]}"
+    )
 
 
 def _check_list(line: int, path: str, value: Any) -> Rejection | None:
@@ -119,7 +123,11 @@ def check_release(line: int, data: Any) -> Rejection | None:
         if not isinstance(bid, dict):
             return _reject(line, path, "应为对象")
         if bid.get("status") is not None and bid["status"] not in BID_STATUSES:
-            return _reject(line, f"{path}.status", f"投标状态 {str(bid['status'])[:20]} 不在代码表内（{'、'.join(sorted(BID_STATUSES))}）")
+            return _reject(
+                line,
+                f"{path}.status",
+                f"投标状态 {str(bid['status'])[:20]} 不在代码表内（{'、'.join(sorted(BID_STATUSES))}）",
+            )
         for problem in (
             _check_date(line, f"{path}.date", bid.get("date")),
             _check_value(line, f"{path}.value", bid.get("value")),
@@ -135,8 +143,15 @@ def check_release(line: int, data: Any) -> Rejection | None:
         if not isinstance(award, dict):
             return _reject(line, path, "应为对象")
         if award.get("status") is not None and award["status"] not in AWARD_STATUSES:
-            return _reject(line, f"{path}.status", f"授标状态 {str(award['status'])[:20]} 不在代码表内（{'、'.join(sorted(AWARD_STATUSES))}）")
-        for problem in (_check_value(line, f"{path}.value", award.get("value")), _check_list(line, f"{path}.suppliers", award.get("suppliers"))):
+            return _reject(
+                line,
+                f"{path}.status",
+                f"授标状态 {str(award['status'])[:20]} 不在代码表内（{'、'.join(sorted(AWARD_STATUSES))}）",
+            )
+        for problem in (
+            _check_value(line, f"{path}.value", award.get("value")),
+            _check_list(line, f"{path}.suppliers", award.get("suppliers")),
+        ):
             if problem is not None:
                 return problem
     for i, contract in enumerate(data.get("contracts") or []):
@@ -145,7 +160,11 @@ def check_release(line: int, data: Any) -> Rejection | None:
             return _reject(line, path, "应为对象")
         if (problem := _check_value(line, f"{path}.value", contract.get("value"))) is not None:
             return problem
-        transactions = (contract.get("implementation") or {}).get("transactions") if isinstance(contract.get("implementation"), dict) else None
+        transactions = (
+            (contract.get("implementation") or {}).get("transactions")
+            if isinstance(contract.get("implementation"), dict)
+            else None
+        )
         if (problem := _check_list(line, f"{path}.implementation.transactions", transactions)) is not None:
             return problem
         for j, t in enumerate(transactions or []):
@@ -191,7 +210,11 @@ def read_lines(text: str) -> Reading:
 def _sum(values: Iterable[Any], currency: str | None) -> Decimal | None:
     total, any_ = Decimal("0"), False
     for v in values:
-        if isinstance(v, dict) and _number(v.get("amount")) and (currency is None or v.get("currency") in (None, currency)):
+        if (
+            isinstance(v, dict)
+            and _number(v.get("amount"))
+            and (currency is None or v.get("currency") in (None, currency))
+        ):
             total += Decimal(v["amount"])
             any_ = True
     return total if any_ else None
@@ -239,7 +262,9 @@ def summarise(data: Mapping[str, Any]) -> Summary:
                     }
                 )
     contracts = [c for c in data.get("contracts") or [] if c.get("status") != "cancelled"]
-    transactions = [t.get("value") for c in contracts for t in (c.get("implementation") or {}).get("transactions") or []]
+    transactions = [
+        t.get("value") for c in contracts for t in (c.get("implementation") or {}).get("transactions") or []
+    ]
     tenderers = {
         t.get("id")
         for b in (data.get("bids") or {}).get("details") or []
@@ -363,12 +388,13 @@ def fold(state: dict[str, Any], event_type: str, payload: Mapping[str, Any], occ
     elif event_type == "procurement.method_changed":
         s["method"] = p["method"]
     elif event_type == "procurement.tender_published":
+        if p["tender_id"] != s.get("tender_id"):  # a new tender (after a failed one): its own bids
+            s.update(status="active", bids={})
         s.update(
             tender_id=p["tender_id"],
             method=p["method"],
             published_at=p["published_at"],
             deadline=p["submission_deadline"],
-            status="active",
         )
     elif event_type == "procurement.bid_received":
         bids = dict(s["bids"])
@@ -469,7 +495,9 @@ def release_of(
     suppliers = dict(supplier_names or {})
 
     def party(supplier_id: str, role: str) -> dict[str, str]:
-        entry = parties.setdefault(supplier_id, {"id": supplier_id, "name": suppliers.get(supplier_id, supplier_id), "roles": []})
+        entry = parties.setdefault(
+            supplier_id, {"id": supplier_id, "name": suppliers.get(supplier_id, supplier_id), "roles": []}
+        )
         if role not in entry["roles"]:
             entry["roles"].append(role)
         return {"id": supplier_id, "name": entry["name"]}
@@ -492,14 +520,20 @@ def release_of(
         tender["tenderPeriod"] = {"startDate": state["published_at"], "endDate": state["deadline"]}
     bids = []
     for bid_id, b in sorted((state.get("bids") or {}).items(), key=lambda kv: kv[1].get("received_at") or ""):
-        detail: dict[str, Any] = {"id": bid_id, "status": b.get("status") or "pending", "tenderers": [party(b["supplier_id"], "tenderer")]}
+        detail: dict[str, Any] = {
+            "id": bid_id,
+            "status": b.get("status") or "pending",
+            "tenderers": [party(b["supplier_id"], "tenderer")],
+        }
         if b.get("received_at"):
             detail["date"] = b["received_at"]
         if b.get("amount"):
             detail["value"] = _money(b["amount"])
         bids.append(detail)
     if bids:
-        tender["numberOfTenderers"] = len({b["supplier_id"] for b in (state.get("bids") or {}).values() if b.get("status") != "withdrawn"})
+        tender["numberOfTenderers"] = len(
+            {b["supplier_id"] for b in (state.get("bids") or {}).values() if b.get("status") != "withdrawn"}
+        )
     tender = {k: v for k, v in tender.items() if v is not None}
     release: dict[str, Any] = {
         "ocid": ocid,

@@ -4,6 +4,7 @@ from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
 from services.risk.adapters.assessment import AssessmentRepository
 from services.risk.adapters.chain import ChainRepository
+from services.risk.adapters.ocds import OcdsRepository
 from services.risk.adapters.repository import DossierRepository, LinkRepository
 from services.risk.adapters.rule_book import RuleBookRepository
 from services.risk.adapters.warnings import WarningRepository
@@ -18,5 +19,6 @@ class RiskUnitOfWork(UnitOfWork):
         self.assessments = AssessmentRepository(self.conn)
         self.rule_book = RuleBookRepository(self.conn)
         self.chain = ChainRepository(self.conn)
+        self.ocds = OcdsRepository(self.conn)
         self.desk = Desk(self.conn, None)  # the risk service shows every kind of document
         return self
