@@ -16,6 +16,7 @@ from gateway.routes import (
     dossiers,
     health,
     notifications,
+    ocds,
     ops,
     org,
     procurement,
@@ -43,6 +44,7 @@ ROUTERS = (
     approval_watch.dossiers,
     notifications.router,
     dossiers.router,
+    ocds.router,
     ops.router,
     health.router,
 )
@@ -62,6 +64,10 @@ TAGS = [
     {"name": "approval", "description": "审批：我的待办、我已审批、审批决定与审批路线；撤回、退回指定节点、转办、代理"},
     {"name": "dossiers", "description": "关联查询：一份单据从申请到支付的全部关联记录"},
     {"name": "notifications", "description": "消息通知：待办分拨、退回、审批结束、催办与督办，可订阅推送（SSE）"},
+    {
+        "name": "ocds",
+        "description": "开放合同数据（OCDS 1.1）：导入汇编发布并计算 Cardinal 风险指标，导出本办采购与合同",
+    },
     {"name": "ops", "description": "运维：死信查看与重放（仅系统管理员）"},
     {"name": "budget_adjustments", "description": "预算调整与超预算审批：调剂、追加、超预算申请（均须审批）"},
     {"name": "budget_year_end", "description": "决算与结转：决算表、年度结账、重新开放（须审批）"},
