@@ -23,6 +23,7 @@ import psycopg
 from bench.clients import clients_section
 from bench.cpu import CpuMeter, per_operation, services_only
 from bench.measure import Figures, concurrent, threaded
+from bench.ocds import ocds_section
 from bench.risk import risk_section
 from bench.targets import record, summary
 from deploy.stack import SignedContext, ThrowawayStack, wait_ready
@@ -352,6 +353,9 @@ def main() -> int:
                 budget_section(stack)
                 report_section(stack)
                 return 0
+            if sys.argv[1:] == ["ocds"]:  # `python -m bench ocds`: only the OCDS import (also `python -m bench.ocds`)
+                ocds_section(stack.settings)
+                return 0
             if sys.argv[1:] == ["report"]:  # `python -m bench report`: only the execution report
                 report_section(stack)
                 return 0
@@ -406,6 +410,7 @@ def run_all(stack: ThrowawayStack) -> None:
     )
     decisions_section(stack)
     report_section(stack)
+    ocds_section(stack.settings)
     replicas_section(stack, per)
     approval_section(stack)
     clients_section(stack)

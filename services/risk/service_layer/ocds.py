@@ -105,8 +105,9 @@ def indicators(uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
 
 
 # ── import ──
-def _process_row(org: str, release: ocds.Release, import_id: uuid.UUID, facts: Facts | None) -> dict[str, Any]:
-    s = ocds.summarise(release.data)
+def _process_row(
+    org: str, release: ocds.Release, import_id: uuid.UUID | None, facts: Facts | None, s: ocds.Summary
+) -> dict[str, Any]:
     return {
         "org": org,
         "ocid": release.ocid,
@@ -214,8 +215,9 @@ def import_releases(
             facts = cardinal.facts_of(p, params, currency) if p else None
             if p:
                 flags += cardinal.evaluate(p, params, currency)
-            rows.append(_process_row(ctx.org, release, import_id, facts))
-            for s in ocds.summarise(release.data).suppliers:
+            summary = ocds.summarise(release.data)
+            rows.append(_process_row(ctx.org, release, import_id, facts, summary))
+            for s in summary.suppliers:
                 awards.append(
                     {
                         "org": ctx.org,
@@ -366,7 +368,8 @@ def save_own(uow: RiskUnitOfWork, org: str, ocid: str, state: dict[str, Any]) ->
     flags = cardinal.evaluate(p, params, ocds.CURRENCY)
     facts = cardinal.facts_of(p, params, ocds.CURRENCY)
     text = ocds.dumps(release)
-    row = _process_row(org, ocds.Release(0, ocid, release, text), None, facts)  # type: ignore[arg-type]
+    summary = ocds.summarise(release)
+    row = _process_row(org, ocds.Release(0, ocid, release, text), None, facts, summary)
     row.update(source="own", unit=state.get("unit"), state=ocds.dumps(state))
     uow.ocds.upsert_processes([row])
     awards = [
@@ -378,7 +381,7 @@ def save_own(uow: RiskUnitOfWork, org: str, ocid: str, state: dict[str, Any]) ->
             "amount": s["amount"],
             "currency": s["currency"],
         }
-        for s in ocds.summarise(release).suppliers
+        for s in summary.suppliers
     ]
     uow.ocds.replace_supplier_awards(org, [ocid], awards)
     uow.ocds.replace_process_flags(org, [ocid], "own", flags, None)
