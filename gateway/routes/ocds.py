@@ -15,8 +15,9 @@ import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import Field
 
 from gateway.auth import CurrentUser
 from gateway.errors import ApiError
@@ -24,7 +25,8 @@ from gateway.idempotency import IdempotencyKeyRequired
 from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
-from gateway.schemas import Paging, optional, paging
+from gateway.schemas import Body, Paging, optional, paging
+from ic_platform.commands import Day, Text
 
 router = api_router("ocds", "/ocds")
 
@@ -159,3 +161,25 @@ async def export_releases(
     )
     result = await rpc.call("risk", "ocds_export", kwargs)
     return Response(result["content"], media_type="application/json")
+
+
+class CardinalParametersBody(Body):
+    parameters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")], Any] = Field(
+        max_length=20,
+        description="该版本改变的参数，如 {r003_threshold: 20} 或 "
+        "{r003_procurement_method_details: {公开招标: 20, 竞争性谈判: 3}}；其余沿用 Cardinal 默认值",
+    )
+    source: Text = Field(description="依据（如文件名称、会议纪要）")
+
+
+@router.put(
+    "/parameters/{effective_from}",
+    summary="设置 Cardinal 风险指标参数的新版本（自某日起生效；系统管理员、纪检监察）",
+)
+async def set_parameters(
+    effective_from: Annotated[Day, Path(description="生效日期，如 2026-12-01")],
+    body: CardinalParametersBody,
+    rpc: UserRpc,
+) -> dict[str, Any]:
+    kwargs = {"effective_from": effective_from.isoformat(), "parameters": body.parameters, "source": body.source}
+    return await rpc.call("risk", "ocds_set_parameters", kwargs)

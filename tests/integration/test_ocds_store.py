@@ -132,3 +132,30 @@ def test_own_events_become_a_flagged_process_and_export_validates(engine):
     assert other["count"] == 0
     before = uc.export_releases(uc.ExportQuery.parse({"date_to": "2026-04-30"}), RiskUnitOfWork(engine), ctx())
     assert before["count"] == 0
+
+
+def test_an_office_version_of_the_parameters_applies_from_its_day(engine):
+    content = open(f"{EXAMPLES}/R003.jsonl", encoding="utf-8").read()  # a 1-day period on 2020-08-03
+    org = "o-params"
+    assert do_import(engine, content, ctx=ctx(org=org))["processes_flagged"] == {"R003": 1}
+    set_ = uc.SetCardinalParameters.parse(
+        {"effective_from": "2020-08-01", "parameters": {"r003_threshold": 1}, "source": "测试：提交期限 1 天"}
+    )
+    uc.set_parameters(set_, RiskUnitOfWork(engine), ctx(org=org))
+    assert do_import(engine, content, ctx=ctx(org=org))["processes_flagged"] == {}
+    later = uc.SetCardinalParameters.parse(
+        {"effective_from": "2020-08-04", "parameters": {"r003_threshold": 30}, "source": "测试：更晚的版本"}
+    )
+    uc.set_parameters(later, RiskUnitOfWork(engine), ctx(org=org))
+    assert do_import(engine, content, ctx=ctx(org=org))["processes_flagged"] == {}  # the process's day decides
+    book = uc.indicators(RiskUnitOfWork(engine), ctx(org=org))
+    assert [v["effective_from"] for v in book["versions"]] == ["2000-01-01", "2020-08-01", "2020-08-04"]
+    with pytest.raises(InvalidInput) as bad:
+        uc.set_parameters(
+            uc.SetCardinalParameters.parse({"effective_from": "2026-01-01", "parameters": {"nope": 1}, "source": "x"}),
+            RiskUnitOfWork(engine),
+            ctx(org=org),
+        )
+    assert bad.value.details["field"] == "parameters.nope"
+    with pytest.raises(Forbidden):
+        uc.set_parameters(set_, RiskUnitOfWork(engine), ctx("finance_reviewer", "czb", org=org))

@@ -122,18 +122,31 @@ class Parameters:
         for name, value in values.items():
             if name not in cls.__dataclass_fields__:
                 raise ValueError(name)
-            default = cls.__dataclass_fields__[name].default
-            if name.endswith("_methods"):
-                kwargs[name] = frozenset(value)
-            elif name == "r003_procurement_method_details":
-                kwargs[name] = {str(k): int(v) for k, v in dict(value).items()}
-            elif name.endswith("_threshold") and name != "r003_threshold" and name != "r035_threshold":
-                kwargs[name] = None if value is None else Decimal(str(value))
-            elif isinstance(default, int) and value is not None:
-                kwargs[name] = int(value)
-            else:
-                kwargs[name] = value
+            try:
+                kwargs[name] = cls._value(name, value)
+            except (TypeError, ValueError, ArithmeticError):
+                raise ValueError(name) from None
         return cls(**kwargs)
+
+    @classmethod
+    def _value(cls, name: str, value: Any) -> Any:
+        """One parameter from its stored form; ValueError (naming nothing) when it is not of its kind."""
+        default = cls.__dataclass_fields__[name].default
+        if name.endswith("_methods"):
+            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                raise ValueError(name)
+            return frozenset(value)
+        if name == "r003_procurement_method_details":
+            return {str(k): int(v) for k, v in dict(value).items()}
+        if name in ("r024_threshold", "r038_threshold", "r058_threshold"):
+            return None if value is None else Decimal(str(value))
+        if isinstance(default, int):
+            if isinstance(value, bool) or int(value) < 0:
+                raise ValueError(name)
+            return int(value)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(name)
+        return value
 
 
 @dataclass(frozen=True)

@@ -211,3 +211,13 @@ def test_parameters_round_trip_as_data():
     assert Parameters.from_dict(params.as_dict()) == params
     with pytest.raises(ValueError):
         Parameters.from_dict({"no_such_parameter": 1})
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"r003_threshold": "abc"}, {"r003_threshold": -1}, {"r024_threshold": "x"}, {"r018_procurement_methods": "open"}],
+)
+def test_a_parameter_of_the_wrong_kind_is_refused_by_name(values):
+    with pytest.raises(ValueError) as refused:
+        Parameters.from_dict(values)
+    assert str(refused.value) == next(iter(values))
