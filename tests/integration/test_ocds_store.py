@@ -159,3 +159,10 @@ def test_an_office_version_of_the_parameters_applies_from_its_day(engine):
     assert bad.value.details["field"] == "parameters.nope"
     with pytest.raises(Forbidden):
         uc.set_parameters(set_, RiskUnitOfWork(engine), ctx("finance_reviewer", "czb", org=org))
+
+
+def test_odd_but_acceptable_lines_are_stored(engine):
+    from tests.unit.risk.test_ocds import ODD
+
+    answer = do_import(engine, ODD + "\n", ctx=ctx(org="o-odd"))
+    assert answer["accepted"] == 1 and count(engine, "o-odd") == 1

@@ -122,7 +122,7 @@ def check_release(line: int, data: Any) -> Rejection | None:
         path = f"bids.details[{i}]"
         if not isinstance(bid, dict):
             return _reject(line, path, "应为对象")
-        if bid.get("status") is not None and bid["status"] not in BID_STATUSES:
+        if bid.get("status") is not None and (not isinstance(bid["status"], str) or bid["status"] not in BID_STATUSES):
             return _reject(
                 line,
                 f"{path}.status",
@@ -142,7 +142,9 @@ def check_release(line: int, data: Any) -> Rejection | None:
         path = f"awards[{i}]"
         if not isinstance(award, dict):
             return _reject(line, path, "应为对象")
-        if award.get("status") is not None and award["status"] not in AWARD_STATUSES:
+        if award.get("status") is not None and (
+            not isinstance(award["status"], str) or award["status"] not in AWARD_STATUSES
+        ):
             return _reject(
                 line,
                 f"{path}.status",
@@ -176,6 +178,25 @@ def check_release(line: int, data: Any) -> Rejection | None:
     return None
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} 不是 JSON 数值")
+
+
+_NUL = re.compile(r"\\u0000", re.IGNORECASE)
+
+
+def _unstorable(line: int, text: str, data: Any) -> Rejection | None:
+    """Text PostgreSQL cannot keep: a NUL character (\\u0000), or half of a surrogate pair."""
+    if _NUL.search(text):
+        return Rejection(line, "", f"第 {line} 行含有空字符（\\u0000），无法保存")
+    if "\\ud" in text.lower():
+        try:
+            json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+        except UnicodeEncodeError:
+            return Rejection(line, "", f"第 {line} 行含有不成对的 UTF-16 代理字符（\\ud800–\\udfff），无法保存")
+    return None
+
+
 def read_lines(text: str) -> Reading:
     """Every non-blank line a release; a bad line is a rejection naming its number and field. An ocid twice in
     one file is a rejection too (a compiled release is the whole of its process)."""
@@ -190,9 +211,12 @@ def read_lines(text: str) -> Reading:
             reading.rejections.append(Rejection(n, "", f"第 {n} 行超过 {MAX_LINE_CHARS} 个字符"))
             continue
         try:
-            data = json.loads(line, parse_float=Decimal)
-        except ValueError as e:
+            data = json.loads(line, parse_float=Decimal, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as e:
             reading.rejections.append(Rejection(n, "", f"第 {n} 行不是合法的 JSON（{str(e)[:80]}）"))
+            continue
+        if (problem := _unstorable(n, line, data)) is not None:
+            reading.rejections.append(problem)
             continue
         if (problem := check_release(n, data)) is not None:
             reading.rejections.append(problem)
@@ -241,10 +265,17 @@ class Summary:
     suppliers: list[dict[str, Any]]  # [{id, name, amount}] of the active awards
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def summarise(data: Mapping[str, Any]) -> Summary:
+    """Tolerant of fields `check_release` does not judge: a name or id of another type counts as absent."""
     tender = data.get("tender") or {}
     buyer = data.get("buyer") or {}
-    names = {p.get("id"): p.get("name") for p in data.get("parties") or [] if isinstance(p, dict)}
+    names = {
+        p["id"]: _text(p.get("name")) for p in data.get("parties") or [] if isinstance(p, dict) and _text(p.get("id"))
+    }
     value = tender.get("value") if isinstance(tender.get("value"), dict) else {}
     currency = value.get("currency")
     awards = [a for a in data.get("awards") or [] if a.get("status") in ("active", None)]
@@ -256,17 +287,20 @@ def summarise(data: Mapping[str, Any]) -> Summary:
                 suppliers.append(
                     {
                         "id": s["id"],
-                        "name": s.get("name") or names.get(s["id"]),
+                        "name": _text(s.get("name")) or names.get(s["id"]),
                         "amount": Decimal(amount) if _number(amount) and len(a["suppliers"]) == 1 else None,
-                        "currency": (a.get("value") or {}).get("currency"),
+                        "currency": _text((a.get("value") or {}).get("currency")),
                     }
                 )
     contracts = [c for c in data.get("contracts") or [] if c.get("status") != "cancelled"]
     transactions = [
-        t.get("value") for c in contracts for t in (c.get("implementation") or {}).get("transactions") or []
+        t.get("value")
+        for c in contracts
+        if isinstance(c.get("implementation"), dict)
+        for t in c["implementation"].get("transactions") or []
     ]
     tenderers = {
-        t.get("id")
+        _text(t.get("id"))
         for b in (data.get("bids") or {}).get("details") or []
         if b.get("status") in ("pending", "valid", "disqualified")
         for t in b.get("tenderers") or []
@@ -277,7 +311,7 @@ def summarise(data: Mapping[str, Any]) -> Summary:
     return Summary(
         date=parse_datetime(data.get("date")),
         buyer_id=buyer.get("id") if isinstance(buyer.get("id"), str) else None,
-        buyer_name=buyer.get("name") or names.get(buyer.get("id")),
+        buyer_name=_text(buyer.get("name")) or names.get(_text(buyer.get("id"))),
         title=tender.get("title") if isinstance(tender.get("title"), str) else None,
         method=tender.get("procurementMethod") if isinstance(tender.get("procurementMethod"), str) else None,
         method_details=tender.get("procurementMethodDetails")
@@ -286,7 +320,7 @@ def summarise(data: Mapping[str, Any]) -> Summary:
         tender_start=parse_datetime(period.get("startDate")),
         tender_end=parse_datetime(period.get("endDate")),
         tender_amount=Decimal(value["amount"]) if _number(value.get("amount")) else None,
-        currency=currency,
+        currency=_text(currency),
         number_of_tenderers=number if isinstance(number, int) else (len(tenderers - {None}) or None),
         award_total=_sum((a.get("value") for a in awards), currency),
         contract_total=_sum((c.get("value") for c in contracts), currency),

@@ -85,6 +85,36 @@ def test_a_bad_line_is_rejected_naming_its_line_and_field_in_chinese(line, field
     assert [r.ocid for r in reading.releases] == ["ok"]
 
 
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('{"ocid": "x", "n": NaN}', "NaN 不是 JSON 数值"),
+        ('{"ocid": "x", "note": "a\\u0000b"}', "空字符"),
+        ('{"ocid": "x", "note": "\\ud800"}', "代理字符"),
+        ("[" * 100_000 + "]" * 100_000, "不是合法的 JSON"),
+    ],
+)
+def test_text_postgresql_cannot_keep_is_rejected(line, words):
+    (rejection,) = ocds.read_lines(line).rejections
+    assert words in rejection.message
+
+
+ODD = (
+    '{"ocid": "y", "buyer": {"id": ["b"], "name": 5}, "parties": [{"id": ["p"]}],'
+    ' "contracts": [{"implementation": []}], "bids": {"details": [{"status": "valid", "tenderers": [{"id": {"x": 1}}]}]}, "note": "emoji \\ud83d\\ude00"}'
+)
+
+
+def test_fields_of_an_unexpected_type_are_rejected_or_ignored_never_a_crash():
+    (rejection,) = ocds.read_lines('{"ocid": "x", "bids": {"details": [{"status": ["valid"]}]}}').rejections
+    assert rejection.field == "bids.details[0].status"
+    odd = ODD
+    (release,) = ocds.read_lines(odd).releases
+    summary = ocds.summarise(release.data)
+    assert (summary.buyer_id, summary.buyer_name, summary.number_of_tenderers) == (None, None, None)
+    assert cardinal.run([release.data]) == []
+
+
 def test_an_ocid_twice_in_one_file_is_rejected():
     reading = ocds.read_lines('{"ocid":"a"}\n{"ocid":"a"}\n')
     assert reading.rejections[0].message == "第 2 行字段 ocid：ocid a 与第 1 行重复"
