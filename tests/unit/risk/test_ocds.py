@@ -101,7 +101,8 @@ def test_text_postgresql_cannot_keep_is_rejected(line, words):
 
 ODD = (
     '{"ocid": "y", "buyer": {"id": ["b"], "name": 5}, "parties": [{"id": ["p"]}],'
-    ' "contracts": [{"implementation": []}], "bids": {"details": [{"status": "valid", "tenderers": [{"id": {"x": 1}}]}]},'
+    ' "contracts": [{"implementation": []}],'
+    ' "bids": {"details": [{"status": "valid", "tenderers": [{"id": {"x": 1}}]}]},'
     ' "note": "emoji \\ud83d\\ude00"}'
 )
 
