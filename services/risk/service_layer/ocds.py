@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time as time_module
 import uuid
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
@@ -210,7 +211,9 @@ def import_releases(
         import_id = uuid.uuid4()
         flags: list[cardinal.Flag] = []
         rows, awards = [], []
-        for release, p in processes:
+        for n, (release, p) in enumerate(processes):
+            if n % 200 == 199:
+                time_module.sleep(0)  # under eventlet, let the service's other work (assessments) run meanwhile
             params = cardinal.in_force(found, p.day or today) if p else None
             facts = cardinal.facts_of(p, params, currency) if p else None
             if p:
