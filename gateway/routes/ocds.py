@@ -119,7 +119,11 @@ async def import_releases(
     )
 
 
-@router.get("/flags", summary="Cardinal 风险指标结果（分页；可按导入批次、指标、对象类别、来源、采购项目筛选）")
+@router.get(
+    "/flags",
+    summary="Cardinal 风险指标结果（分页；按导入批次、指标、对象、来源、项目筛选；财务、纪检、审计、主要领导）",
+)
+@answers(403, 404)
 async def list_flags(
     rpc: UserRpc,
     page: Annotated[Paging, Depends(paging)],
