@@ -134,7 +134,8 @@ async def list_flags(
         Query(description="对象类别：OCID 采购项目、Buyer 采购人、ProcuringEntity 采购代理机构、Tenderer 投标人"),
     ] = None,
     source: Annotated[
-        Literal["imported", "own"] | None, Query(description="imported 导入的数据 / own 本办自己的采购")
+        Literal["imported", "own", "all"] | None,
+        Query(description="imported 导入的数据 / own 本办自己的采购 / all 按全部项目判断的机构类指标（R038）"),
     ] = None,
     ocid: Annotated[str | None, Query(min_length=1, max_length=200, description="开放合同过程标识")] = None,
 ) -> dict[str, Any]:

@@ -166,3 +166,10 @@ def test_odd_but_acceptable_lines_are_stored(engine):
 
     answer = do_import(engine, ODD + "\n", ctx=ctx(org="o-odd"))
     assert answer["accepted"] == 1 and count(engine, "o-odd") == 1
+
+
+def test_r038_judges_organisations_over_every_process(engine):
+    content = open(f"{EXAMPLES}/R038.jsonl", encoding="utf-8").read()
+    do_import(engine, content, ctx=ctx(org="o-r038"))
+    page = flags(engine, ctx(org="o-r038"), indicator="R038")
+    assert [(f["group"], f["subject"], f["value"], f["source"]) for f in page["items"]] == [("Buyer", "B", 0.5, "all")]

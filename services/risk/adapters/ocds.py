@@ -150,7 +150,8 @@ class OcdsRepository:
 
     def replace_population_flags(self, org: str, flags: Iterable[Flag], sources: Mapping[str, str]) -> int:
         self.conn.execute(sa.delete(ocds_flag).where(F.org == org, F.kind == "population"))
-        rows = [flag_row(org, sources.get(f.ocid or "", "imported"), "population", f, None) for f in flags]
+        # A flag about an organisation (R038) was judged over every process: source "all".
+        rows = [flag_row(org, sources.get(f.ocid or "", "all"), "population", f, None) for f in flags]
         if rows:
             self.conn.execute(_INSERT_FLAG, rows)
         return len(rows)

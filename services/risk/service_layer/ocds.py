@@ -50,7 +50,7 @@ class FlagQuery(Command):
     import_id: uuid.UUID | None = None
     indicator: Annotated[str, Field(pattern=r"^R\d{3}$")] | None = None
     group: Annotated[str, Field(pattern=r"^(OCID|Buyer|ProcuringEntity|Tenderer)$")] | None = None
-    source: Annotated[str, Field(pattern=r"^(imported|own)$")] | None = None
+    source: Annotated[str, Field(pattern=r"^(imported|own|all)$")] | None = None
     ocid: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     page: int = 1
     page_size: int = 20
