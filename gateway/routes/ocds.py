@@ -12,7 +12,6 @@ A larger file is imported with the CLI: `python -m services.risk.ocds_cli import
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Path, Query, Request
@@ -158,8 +157,8 @@ async def indicators(rpc: UserRpc) -> dict[str, Any]:
 )
 async def export_releases(
     rpc: UserRpc,
-    date_from: Annotated[date | None, Query(description="开始日期（含），如 2026-01-01")] = None,
-    date_to: Annotated[date | None, Query(description="结束日期（含），如 2026-12-31")] = None,
+    date_from: Annotated[Day | None, Query(description="开始日期（含），如 2026-01-01")] = None,
+    date_to: Annotated[Day | None, Query(description="结束日期（含），如 2026-12-31")] = None,
 ) -> Response:
     kwargs = optional(
         date_from=date_from.isoformat() if date_from else None, date_to=date_to.isoformat() if date_to else None
