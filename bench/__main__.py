@@ -26,6 +26,7 @@ from bench.clients import clients_section
 from bench.contracts import contracts_section
 from bench.cpu import CpuMeter, per_operation, services_only
 from bench.measure import Figures, concurrent, threaded
+from bench.ocds import ocds_section
 from bench.risk import risk_section
 from bench.targets import record, summary
 from deploy.stack import SignedContext, ThrowawayStack, wait_ready
@@ -392,6 +393,7 @@ ONLY: dict[str, Callable[[ThrowawayStack], object]] = {
     "risk": lambda stack: risk_only(stack),
     "accounting": lambda stack: accounting_section(stack),
     "payments": lambda stack: payments_section(stack),
+    "ocds": lambda stack: ocds_section(stack.settings),
 }
 
 
@@ -425,6 +427,7 @@ def run_all(stack: ThrowawayStack) -> None:
     payments_section(stack)
     report_section(stack)
     contracts_section(stack)
+    ocds_section(stack.settings)
     replicas_section(stack, per)
     approval_section(stack)
     accounting_section(stack)

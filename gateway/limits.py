@@ -10,7 +10,10 @@ from gateway.errors import error_response
 
 MAX_BODY_BYTES = 1024 * 1024
 # Paths that take a file, and how large it may be (the route itself checks the file's own limit).
-LARGE_BODIES = {"/api/v1/budget-lines/import": 6 * 1024 * 1024}
+LARGE_BODIES = {
+    "/api/v1/budget-lines/import": 6 * 1024 * 1024,
+    "/api/v1/ocds/releases": 9 * 1024 * 1024,  # OCDS JSON lines (8 MB and a multipart envelope)
+}
 # Path prefixes that take a file: attachments (附件) up to 10 MB, plus the multipart envelope around it.
 LARGE_BODY_PREFIXES = {"/api/v1/attachments/": 10 * 1024 * 1024 + 64 * 1024}
 

@@ -19,6 +19,7 @@ from gateway.routes import (
     expense_claims,
     health,
     notifications,
+    ocds,
     ops,
     org,
     payments,
@@ -53,6 +54,7 @@ ROUTERS = (
     notifications.router,
     dossiers.router,
     supervision.router,
+    ocds.router,
     ops.router,
     health.router,
 )
@@ -86,6 +88,10 @@ TAGS = [
         "description": "监督台：风险预警台账与处置（排除、核实整改、销号）、内控评价记分卡、项目关联查询",
     },
     {"name": "notifications", "description": "消息通知：待办分拨、退回、审批结束、催办与督办，可订阅推送（SSE）"},
+    {
+        "name": "ocds",
+        "description": "开放合同数据（OCDS 1.1）：导入汇编发布并计算 Cardinal 风险指标，导出本办采购与合同",
+    },
     {"name": "ops", "description": "运维：死信查看与重放（仅系统管理员）"},
     {"name": "budget_adjustments", "description": "预算调整与超预算审批：调剂、追加、超预算申请（均须审批）"},
     {"name": "budget_year_end", "description": "决算与结转：决算表、年度结账、重新开放（须审批）"},

@@ -14,6 +14,7 @@ from services.risk.service_layer import (
     chain,
     commands,
     handlers,
+    ocds,
     payments,
     project,
     rule_book,
@@ -51,6 +52,7 @@ class RiskService(PlatformService):
                 assessment.EVENT_HANDLERS,
                 warnings_work.EVENT_HANDLERS,
                 project.EVENT_HANDLERS,
+                ocds.EVENT_HANDLERS,
             ),
             owners_from=catalogue.approval_requests(),
         ),
@@ -119,6 +121,32 @@ class RiskService(PlatformService):
         """关联查询: the project a document belongs to, as one graph and one timeline."""
         cmd = project.ProjectQuery.parse(kwargs)
         return project.project_by_document(cmd, self.platform.uow(), self.platform.ctx)
+
+    # ── open-contracting data (OCDS) and Cardinal's red flags: service_layer/ocds.py ──
+    @rpc(expected_exceptions=DomainError)
+    def ocds_import(self, **kwargs):
+        """Import a JSON-lines file of OCDS compiled releases and flag it (all-or-nothing unless partial)."""
+        return ocds.import_releases(ocds.ImportReleases.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def ocds_flags(self, **kwargs):
+        """Cardinal's red flags, paged (by import, indicator, group, source or process)."""
+        return ocds.list_flags(ocds.FlagQuery.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def ocds_export(self, **kwargs):
+        """The office's own procurements and contracts as an OCDS 1.1 release package (JSON text)."""
+        return ocds.export_releases(ocds.ExportQuery.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def ocds_indicators(self):
+        """Cardinal's indicators and the parameter versions in force."""
+        return ocds.indicators(self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def ocds_set_parameters(self, **kwargs):
+        """A new effective-dated version of Cardinal's parameters."""
+        return ocds.set_parameters(ocds.SetCardinalParameters.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
 
 SERVICE = RiskService

@@ -349,4 +349,6 @@ platform = platform_tables(metadata)
 desk = desk_tables(metadata)
 
 # The supervision desk's tables join this metadata (warnings as cases, tasks, units, projects).
+# The OCDS tables live in their own module (adapters/ocds_tables.py) on this metadata.
+from services.risk.adapters import ocds_tables as _ocds_tables  # noqa: E402, F401
 from services.risk.adapters import supervision_orm  # noqa: E402,F401

@@ -4,6 +4,7 @@ from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
 from services.risk.adapters.assessment import AssessmentRepository
 from services.risk.adapters.chain import ChainRepository
+from services.risk.adapters.ocds import OcdsRepository
 from services.risk.adapters.payments import PaymentFacts
 from services.risk.adapters.repository import DossierRepository, LinkRepository
 from services.risk.adapters.rule_book import RuleBookRepository
@@ -23,6 +24,7 @@ class RiskUnitOfWork(UnitOfWork):
         self.chain = ChainRepository(self.conn)
         self.splits = SplitRepository(self.conn)
         self.payments = PaymentFacts(self.conn)
+        self.ocds = OcdsRepository(self.conn)
         self.desk = Desk(self.conn, None)  # the risk service shows every kind of document
         # the supervision desk (issue 13 §3, §4): warnings as cases, tasks and units for scorecards, projects
         self.cases = CaseRepository(self.conn)
