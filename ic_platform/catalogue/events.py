@@ -4,6 +4,7 @@ the risk service hears everything (see WILDCARD_SUBSCRIBERS)."""
 from __future__ import annotations
 
 from ic_platform.catalogue import contract_events as _contract_events
+from ic_platform.catalogue import org_admin_events as _org_admin_events
 from ic_platform.catalogue.fragments import DOCUMENT, MONEY, TIMESTAMP, USERNAME, UUID, approval_request, obj
 
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
@@ -1081,3 +1082,4 @@ SPECS = [
 ]
 
 SPECS = _contract_events.merge_into(SPECS)
+SPECS = _org_admin_events.merge_into(SPECS)
