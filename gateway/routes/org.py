@@ -114,7 +114,7 @@ async def user_trail(username: Username, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("approval", "org_trail", {"kind": "org_user", "key": username})
 
 
-@router.put("/org/units/{unit}/head", summary="指定单位负责人：unit_head 科室（社区）负责人 / leader_in_charge 分管领导")
+@router.put("/org/units/{unit}/head", summary="指定单位负责人：unit_head 科室负责人 / leader_in_charge 分管领导")
 async def assign_unit_head(unit: UnitCode, body: JsonBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("org", "assign_unit_head", {**body, "unit": unit})
 
