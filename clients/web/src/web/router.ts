@@ -18,6 +18,13 @@ export const router = createRouter({
     { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { title: '消息' } },
     { path: '/delegation', component: () => import('./views/DelegationView.vue'), meta: { title: '审批代理' } },
     { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '预算执行' } },
+    { path: '/org/units', component: () => import('./views/org/UnitsView.vue'), meta: { title: '单位与负责人' } },
+    { path: '/org/people', component: () => import('./views/org/PeopleView.vue'), meta: { title: '人员管理' } },
+    {
+      path: '/org/people/:username',
+      component: () => import('./views/org/PersonView.vue'),
+      meta: { title: '人员详情' },
+    },
     { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
   ],
 })
