@@ -17,7 +17,7 @@ export function personErrors(form: PersonForm): Record<string, string> {
   const username = form.username.trim()
   if (!username) errors.username = '请填写用户名'
   else if (!USERNAME_PATTERN.test(username))
-    errors.username = '用户名须以小写字母开头，只含小写字母、数字和 _ . -，共 2 至 32 位，如 zhangsan'
+    errors.username = '用户名须以小写字母开头，只含小写字母、数字和 _ . -，共 2 至 32 位'
   const name = form.full_name.trim()
   if (!name) errors.full_name = '请填写姓名'
   else if (name.length > 50) errors.full_name = '姓名不能超过 50 个字'

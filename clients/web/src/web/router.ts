@@ -7,6 +7,7 @@ export const router = createRouter({
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { title: '登录', public: true } },
     { path: '/', component: () => import('./views/HomeView.vue'), meta: { title: '首页' } },
     { path: '/apply', component: () => import('./views/ApplyView.vue'), meta: { title: '事前申请' } },
+    { path: '/procurement', component: () => import('./views/ProcurementView.vue'), meta: { title: '采购申请' } },
     { path: '/adjust', component: () => import('./views/AdjustView.vue'), meta: { title: '预算调整' } },
     { path: '/desk', component: () => import('./views/DeskView.vue'), meta: { title: '审批台' } },
     { path: '/desk/:taskId', component: () => import('./views/TaskView.vue'), meta: { title: '审批' } },
