@@ -68,3 +68,20 @@ it('says what deactivating does before it is done', () => {
   expect(text).toContain('会话立即结束')
   expect(text).toContain('转办')
 })
+
+import { meetingErrors } from '@/lib/meeting'
+
+describe('the meeting record of a collective step', () => {
+  const ok = { meeting_date: '2026-11-20', attendees: ['a', 'b', 'c'], decision: 'approve' as const, minutes: '同意' }
+  it('will do with a past date, three people, a decision and minutes', () => {
+    expect(meetingErrors(ok, '2026-11-28')).toEqual({})
+  })
+  it('names each problem at its field', () => {
+    expect(meetingErrors({ meeting_date: '2026-12-01', attendees: ['a', 'a', ' '], decision: '', minutes: ' ' }, '2026-11-28')).toEqual({
+      meeting_date: '会议日期不能晚于今天',
+      attendees: '出席人员不少于 3 人（须达到该机构的法定人数）',
+      decision: '请选择会议决定',
+      minutes: '请填写会议纪要',
+    })
+  })
+})
