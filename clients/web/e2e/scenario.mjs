@@ -326,7 +326,7 @@ try {
   await clerk.locator('.el-select-dropdown__item:visible', { hasText: '服务' }).first().click()
   await clerk.fill('#i-qty-0', '1')
   await clerk.fill('#i-price-0', '1200000.00')
-  await clerk.locator('[data-test=method-preview]').getByText('限额标准').waitFor({ timeout: 15000 })
+  await clerk.locator('[data-test=method-preview]').getByText('系统按限额标准预判').waitFor({ timeout: 15000 })
   findings.procurement_budget = (await clerk.locator('[data-test=budget]').innerText()).trim()
   findings.procurement_preview = (await clerk.locator('[data-test=method-preview]').innerText()).replace(/\s+/g, ' ')
   await clerk.locator('#p-method').click()
