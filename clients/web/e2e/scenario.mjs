@@ -329,7 +329,7 @@ try {
   await clerk.locator('[data-test=method-preview]').getByText('系统按限额标准预判').waitFor({ timeout: 15000 })
   findings.procurement_budget = (await clerk.locator('[data-test=budget]').innerText()).trim()
   findings.procurement_preview = (await clerk.locator('[data-test=method-preview]').innerText()).replace(/\s+/g, ' ')
-  await clerk.locator('#p-method').click()
+  await clerk.locator('[data-test=method]').click()
   await clerk.locator('.el-select-dropdown__item:visible', { hasText: '自行采购' }).first().click()
   const weaker = clerk.getByText('弱于规定的采购方式').first()
   await weaker.waitFor({ timeout: 5000 })
