@@ -15,6 +15,7 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.approval.adapters.trail import AnchorFile
+from services.approval.domain import conflicts as conflict_rules
 from services.approval.service_layer import (
     actions,
     assessment,
@@ -26,6 +27,7 @@ from services.approval.service_layer import (
     major_matter,
     meeting,
     notifications,
+    org_changes,
     supervision,
     trail,
     warnings,
@@ -48,6 +50,8 @@ EVENT_HANDLERS = {
     "risk.warning_raised": [warnings.on_warning_raised],
     **assessment.EVENT_HANDLERS,
     **supervision.EVENT_HANDLERS,
+    **org_changes.EVENT_HANDLERS,
+    "org.user_registered": [handlers.on_user_registered, org_changes.on_user_registered_by_admin],
 }
 
 
@@ -164,6 +168,16 @@ class ApprovalService(PlatformService):
         result = trail.verify_trail(self.platform.uow(), self.anchors, pause=lambda: eventlet.sleep(0))
         if not result["ok"]:
             log.error("the approval trail is broken: %s", result)
+
+    @rpc(expected_exceptions=DomainError)
+    def org_trail(self, kind: str, key: str):
+        """The administrative changes to one person, unit or deciding body (组织机构变更留痕)."""
+        return org_changes.org_trail(str(kind)[:32], str(key)[:64], self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def incompatible_positions(self):
+        """The pairs of positions one person may not hold on one document (不相容岗位), in Chinese."""
+        return conflict_rules.catalogue()
 
     @rpc(expected_exceptions=DomainError)
     def get_trail(self, **kwargs):

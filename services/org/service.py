@@ -6,7 +6,7 @@ from ic_platform.config import settings
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.org.service_layer import bodies, commands, handlers, sessions
+from services.org.service_layer import admin, bodies, commands, handlers, sessions
 from services.org.service_layer.unit_of_work import OrgUnitOfWork
 
 
@@ -39,7 +39,8 @@ class OrgService(PlatformService):
 
     @rpc(expected_exceptions=DomainError)
     def deactivate_user(self, **kwargs):
-        return sessions.deactivate_user(commands.DeactivateUser.parse(kwargs), self.platform.uow(), self.platform.ctx)
+        """停用: no sign-in or refresh from now on, sessions ended, open approval tasks handed on (admin only)."""
+        return admin.deactivate_user(commands.DeactivateUser.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def get_user(self, username: str):
@@ -67,6 +68,50 @@ class OrgService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def register_user(self, **kwargs):
         return handlers.register_user(commands.RegisterUser.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    # ── administration (组织机构管理; admin only) ──
+    @rpc(expected_exceptions=DomainError)
+    def roles_catalogue(self):
+        return admin.roles_catalogue(self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def search_users(self, **kwargs):
+        return admin.search_users(commands.SearchUsers.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_person(self, username: str):
+        return admin.get_person(username, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def unit_tree(self):
+        return admin.unit_tree(self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def add_user(self, **kwargs):
+        """A new person with a one-time password, answered once."""
+        return admin.add_user(commands.AddUser.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def change_roles(self, **kwargs):
+        return admin.change_roles(commands.ChangeRoles.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def reset_password(self, **kwargs):
+        return admin.reset_password(commands.ResetPassword.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def assign_unit_head(self, **kwargs):
+        return admin.assign_unit_head(commands.AssignUnitHead.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_deciding_bodies(self):
+        return admin.list_bodies(self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def change_deciding_body(self, **kwargs):
+        return admin.change_deciding_body(
+            commands.ChangeDecidingBody.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
 
 SERVICE = OrgService

@@ -70,6 +70,13 @@ def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(sta
     assert findings["warnings_to_acknowledge"] >= 1  # the split purchase, high: acknowledged before approving
     assert findings["chart_gain"] == pytest.approx(float(AMOUNT))
     assert "不在您的数据权限范围内" in findings["outsider_sees"]
+    # the procurement form: the budget summed, the method the rules require quoted, a weaker one refused
+    assert findings["procurement_budget"] == "1,200,000.00"
+    assert "限额标准" in findings["procurement_preview"]
+    assert "自行采购弱于规定的采购方式" in findings["procurement_refused"] and findings["procurement_submitted"]
+    # organisation administration (admin): the unit tree, the people list and a person's page
+    assert findings["org_bodies"] >= 2 and findings["org_people_rows"] >= 1 and findings["org_field_error"]
+    assert findings["org_pairs"] >= 3  # the incompatible positions of services/approval/domain/conflicts.py
     assert {name: v for name, v in findings["axe"].items() if v} == {}
     assert {name: w for name, w in findings["latin"].items() if w} == {}
     assert {name: px for name, px in findings["overflow"].items() if px > 0} == {}

@@ -31,7 +31,12 @@ async function shot(page, name, purpose) {
   await page.screenshot({ path, fullPage: true })
   findings.screenshots.push({ path, purpose })
   // The interface in Chinese: Latin words left in the visible text, minus data.
-  const words = await page.evaluate(() => (document.body.innerText.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []))
+  // Elements marked data-raw hold data (user names, unit codes, one-time passwords), not interface text.
+  const words = await page.evaluate(() => {
+    const latin = (text) => text.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []
+    const raw = new Set([...document.querySelectorAll('[data-raw]')].flatMap((el) => latin(el.textContent ?? '')))
+    return latin(document.body.innerText).filter((w) => !raw.has(w))
+  })
   findings.latin[name] = [...new Set(words)].filter((w) => !/^(SQ|[A-Z]{2,4})$/.test(w)).filter((w) => !ALLOWED_LATIN.test(w))
   // Nothing wider than the window (a horizontal scrollbar on a phone is a defect).
   findings.overflow[name] = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
@@ -312,6 +317,68 @@ try {
   await clerk.getByRole('button', { name: '提交审批' }).click()
   await clerk.getByText('已提交，等待审批').waitFor({ timeout: 20000 })
   findings.adjustment_submitted = true
+
+  step = '采购申请（采购方式预判、弱于规定的方式在字段处拒绝）'
+  await clerk.goto(`${BASE}/procurement`)
+  await clerk.fill('#p-title', '街道机关物业管理服务采购（浏览器测试）')
+  await clerk.fill('#i-name-0', '物业管理服务')
+  await clerk.locator('[data-test=items] .el-select').first().click()
+  await clerk.locator('.el-select-dropdown__item:visible', { hasText: '服务' }).first().click()
+  await clerk.fill('#i-qty-0', '1')
+  await clerk.fill('#i-price-0', '1200000.00')
+  await clerk.locator('[data-test=method-preview]').getByText('系统按限额标准预判').waitFor({ timeout: 15000 })
+  findings.procurement_budget = (await clerk.locator('[data-test=budget]').innerText()).trim()
+  findings.procurement_preview = (await clerk.locator('[data-test=method-preview]').innerText()).replace(/\s+/g, ' ')
+  await clerk.locator('[data-test=method]').click()
+  await clerk.locator('.el-select-dropdown__item:visible', { hasText: '自行采购' }).first().click()
+  const weaker = clerk.getByText('弱于规定的采购方式').first()
+  await weaker.waitFor({ timeout: 5000 })
+  findings.procurement_refused = (await weaker.innerText()).trim()
+  await clerk.mouse.move(0, 0)
+  await shot(clerk, 'web-16-procurement', '采购申请：采购内容（品目类别、数量、单价、金额与合计），按限额标准预判的采购方式及依据，弱于规定的方式在字段处拒绝')
+  await axe(clerk, 'web-16-procurement')
+  // a purchase under the threshold: self procurement is allowed; submitted once, on the office line
+  await clerk.fill('#i-price-0', '8000.00')
+  await clerk.locator('[data-test=method-advice]').getByText('符合规定').waitFor({ timeout: 15000 })
+  await clerk.locator('#p-line').click()
+  await clerk.keyboard.type('办公费')
+  await clerk.waitForTimeout(1000)
+  await clerk.locator('.el-select-dropdown__item:visible', { hasText: LINE }).first().click()
+  await clerk.getByRole('button', { name: '提交审批' }).dblclick()
+  await clerk.getByText('已提交，等待审批').waitFor({ timeout: 20000 })
+  findings.procurement_submitted = true
+
+  step = '组织机构管理（系统管理员）'
+  check(!(await clerk.getByText('组织机构', { exact: true }).count()), '经办人的菜单里出现了组织机构')
+  const adminContext = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const admin = await adminContext.newPage()
+  await signIn(admin, '/login', 'admin')
+  await admin.goto(`${BASE}/org/units`)
+  await admin.locator('[data-test=unit-tree]').getByText('党政综合办公室', { exact: false }).first().click()
+  await admin.getByRole('button', { name: '指定负责人' }).waitFor()
+  await admin.locator('[data-test=bodies] .el-table__row').first().waitFor()
+  findings.org_bodies = await admin.locator('[data-test=bodies] .el-table__row').count()
+  await shot(admin, 'web-13-org-units', '单位与负责人：单位树、所选单位的负责人与分管领导、议事决策机构成员与法定人数')
+  await axe(admin, 'web-13-org-units')
+  await admin.goto(`${BASE}/org/people?unit=dzb`)
+  await admin.locator('[data-test=people] .el-table__row').first().waitFor()
+  findings.org_people_rows = await admin.locator('[data-test=people] .el-table__row').count()
+  await admin.getByRole('button', { name: '新增人员' }).click()
+  await admin.fill('#a-username', 'Zhang San')
+  await admin.getByRole('button', { name: '新增', exact: true }).click()
+  await admin.getByText('用户名须以小写字母开头').waitFor({ timeout: 5000 }) // at the field, before anything is sent
+  findings.org_field_error = true
+  await admin.mouse.move(0, 0) // not hovering the button: its hover colour is not what the page shows
+  await shot(admin, 'web-14-org-people', '人员管理：按单位、角色、状态筛选（服务端分页），新增人员时字段处的中文提示')
+  await axe(admin, 'web-14-org-people')
+  await admin.getByRole('button', { name: '取消' }).click()
+  await admin.goto(`${BASE}/org/people/head`)
+  await admin.getByRole('button', { name: '停用账号' }).waitFor()
+  await admin.getByText('不相容岗位').waitFor()
+  findings.org_pairs = await admin.locator('.pairs .el-tag').count()
+  await shot(admin, 'web-15-org-person', '人员详情：角色与职务（不相容岗位对）、重置密码、停用账号、变更留痕')
+  await axe(admin, 'web-15-org-person')
+  await adminContext.close()
 
   step = '他单位经办人打不开'
   const other = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' })

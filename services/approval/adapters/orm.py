@@ -41,6 +41,7 @@ org_user = sa.Table(
     sa.Column("title", sa.Text, nullable=False, server_default=""),
     sa.Column("announced_at", sa.DateTime(timezone=True), nullable=False),
     _now("updated_at"),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),  # org.user_deactivated
     sa.Index("org_user_by_unit", "org", "unit"),
 )
 

@@ -54,6 +54,7 @@ class DirectoryRepository:
                 unit=user.unit,
                 roles=list(user.roles),
                 title=user.title,
+                active=user.active,
                 announced_at=announced_at,
             ),
         )
@@ -110,7 +111,7 @@ class SqlDirectory:
         return _to_user(row) if row else None
 
     def users_with_role(self, role: str, unit: str | None = None) -> list[User]:
-        cond = [org_user.c.org == self.org, org_user.c.roles.contains([role])]
+        cond = [org_user.c.org == self.org, org_user.c.roles.contains([role]), org_user.c.active]
         if unit is not None:
             cond.append(org_user.c.unit == unit)
         rows = self.conn.execute(sa.select(org_user).where(*cond).order_by(org_user.c.username)).all()
@@ -118,7 +119,7 @@ class SqlDirectory:
 
 
 def _to_user(row: Any) -> User:
-    return User(row.username, row.full_name, row.unit, tuple(row.roles), row.title)
+    return User(row.username, row.full_name, row.unit, tuple(row.roles), row.title, row.active)
 
 
 class RouteRepository:
@@ -262,6 +263,17 @@ class RouteRepository:
 class TaskRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
+
+    def pending_of(self, org: str, assignee: str) -> list[str]:
+        """The ids of a person's pending tasks, oldest first (a deactivated person's tasks are handed on)."""
+        t, r = approval_task.c, approval_route.c
+        query = (
+            sa.select(t.id)
+            .join_from(approval_task, approval_route, t.route_id == r.id)
+            .where(r.org == org, t.assignee == assignee, t.status == "pending")
+            .order_by(t.created_at, t.id)
+        )
+        return [str(i) for i in self.conn.execute(query).scalars()]
 
     def add(self, route_id: int, task: Task) -> None:
         self.conn.execute(

@@ -81,3 +81,12 @@ def refusal(conflict: Conflict, approver: str, document_no: str | None) -> Domai
         f"（规则：{held}与{acting}分离）",
         {"actor": approver, "rule": conflict.rule, "held_role": conflict.held, "acting_role": conflict.acting},
     )
+
+
+def catalogue(pairs: tuple[tuple[str, str], ...] = INCOMPATIBLE) -> dict:
+    """The incompatible pairs and what approving each document type amounts to, named in Chinese."""
+    return {
+        "pairs": [{"positions": list(pair), "labels": [ROLE_LABELS.get(r, r) for r in pair]} for pair in pairs],
+        "positions": [{"code": code, "label": label} for code, label in ROLE_LABELS.items()],
+        "approving_as": {t: ROLE_LABELS.get(r, r) for t, r in APPROVING_AS.items()},
+    }

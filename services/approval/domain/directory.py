@@ -36,15 +36,17 @@ class User:
     unit: str
     roles: tuple[str, ...] = ()
     title: str = ""
+    active: bool = True  # false once org announced the person deactivated: never chosen for a step again
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> User:
+    def from_payload(cls, data: dict[str, Any], *, active: bool = True) -> User:
         return cls(
             username=data["username"],
             full_name=data["full_name"],
             unit=data["unit"],
             roles=tuple(data.get("roles") or ()),
             title=data.get("title") or "",
+            active=active,
         )
 
 
@@ -91,6 +93,6 @@ class InMemoryDirectory:
 
     def users_with_role(self, role: str, unit: str | None = None) -> list[User]:
         return sorted(
-            (u for u in self.users.values() if role in u.roles and (unit is None or u.unit == unit)),
+            (u for u in self.users.values() if role in u.roles and u.active and (unit is None or u.unit == unit)),
             key=lambda u: u.username,
         )

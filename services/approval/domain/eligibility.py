@@ -24,8 +24,8 @@ def step_scope(definition: ProcessDefinition | None, step_name: str, roles: tupl
 
 
 def could_hold(user: User, roles: tuple[str, ...], scope: str, unit: Unit) -> bool:
-    """Could the step's rule have chosen `user` for a document of `unit`?"""
-    if not set(roles) & set(user.roles):
+    """Could the step's rule have chosen `user` for a document of `unit`? Never a deactivated person."""
+    if not user.active or not set(roles) & set(user.roles):
         return False
     if scope == "unit":
         return user.unit == unit.code
@@ -35,6 +35,8 @@ def could_hold(user: User, roles: tuple[str, ...], scope: str, unit: Unit) -> bo
 
 
 def check_reassignee(user: User, roles: tuple[str, ...], scope: str, unit: Unit | None, step_name: str) -> None:
+    if not user.active:
+        raise errors.user_inactive(user.username)
     if not set(roles) & set(user.roles):
         raise errors.reassign_role_mismatch(user.username, step_name)
     if unit is None or not could_hold(user, roles, scope, unit):
@@ -49,9 +51,24 @@ def _where(scope: str, unit: Unit | None) -> str:
 
 def check_delegate(principal: User, delegate: User) -> None:
     """A delegate must be able to hold the principal's steps: every approver role of theirs, in their unit."""
+    if not delegate.active:
+        raise errors.user_inactive(delegate.username)
     held = [r for r in APPROVER_ROLES if r in principal.roles]
     if not held:
         raise errors.delegation_nothing_to_delegate(principal.username)
     missing = [r for r in held if r not in delegate.roles]
     if missing or delegate.unit != principal.unit:
         raise errors.delegation_out_of_scope(principal.username, delegate.username, missing, principal.unit)
+
+
+def successor(
+    candidates: list[User], roles: tuple[str, ...], scope: str, unit: Unit | None, initiator: str, holders: set[str]
+) -> User | None:
+    """Who takes over a deactivated person's task: the first (by username) whom the step's rule could have
+    chosen, who is not the document's initiator and holds no step of it yet; None when nobody may."""
+    if unit is None:
+        return None
+    for user in sorted(candidates, key=lambda u: u.username):
+        if user.username != initiator and user.username not in holders and could_hold(user, roles, scope, unit):
+            return user
+    return None

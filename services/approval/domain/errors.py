@@ -170,6 +170,12 @@ def user_unknown(username: str, field: str) -> DomainError:
     return InvalidInput("approval_user_unknown", f"用户 {username} 不存在", {"field": field, "username": username})
 
 
+def user_inactive(username: str) -> DomainError:
+    return InvalidInput(
+        "approval_user_inactive", f"用户 {username} 已停用，不能承担审批", {"field": "assignee", "username": username}
+    )
+
+
 def reassign_to_self(target: str) -> DomainError:
     return InvalidInput(
         "approval_reassign_same", f"该任务已由 {target} 处理，无需转办", {"field": "assignee", "assignee": target}

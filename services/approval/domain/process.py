@@ -205,7 +205,7 @@ class ProcessDefinition:
         role = authority.holder_roles[0]
         if authority.scope == "unit_leader":
             user = directory.user(unit.leader_in_charge) if unit.leader_in_charge else None
-            if user is None:
+            if user is None or not user.active:  # a deactivated leader in charge holds no new step
                 raise errors.approver_missing(
                     authority.label,
                     where,

@@ -47,6 +47,15 @@ class TrailAction(StrEnum):
     REASSIGNED = "reassigned"  # a pending task was handed to another approver (转办); `assignee` is the new one
     SKIPPED = "skipped"  # a parallel task closed unneeded: another assignee decided its step; `assignee` is its
     MEETING_RECORDED = "meeting_recorded"  # a collective decision's meeting was recorded (date, attendees, minutes)
+    # a deactivated person's pending task that nobody the step's rule allows could take: an admin must reassign
+    REASSIGNMENT_NEEDED = "reassignment_needed"
+    # organisation administration (组织机构管理), on the chain of the person, unit or deciding body changed
+    ORG_USER_ADDED = "org_user_added"
+    ORG_ROLES_CHANGED = "org_roles_changed"
+    ORG_USER_DEACTIVATED = "org_user_deactivated"
+    ORG_PASSWORD_RESET = "org_password_reset"
+    ORG_UNIT_HEAD_ASSIGNED = "org_unit_head_assigned"
+    ORG_BODY_CHANGED = "org_deciding_body_changed"
 
 
 @dataclass(frozen=True)

@@ -142,56 +142,73 @@ def reassign(cmd: commands.Reassign, uow: ApprovalUnitOfWork, ctx: CallContext) 
         raise errors.actor_required()
     with uow:
         route, task = _locked_task(uow, cmd.task_id)
-        directory = uow.directory.of(route.org)
-        target = directory.user(cmd.assignee)
-        step = route.step(task.step_no)
-        definition = definitions.version(route.document.type, route.definition_version)
-        with sod_counted():
-            handover = actions.reassign(
-                route,
-                task,
-                ctx.actor,
-                target,
-                cmd.assignee,
-                cmd.reason,
-                actor_is_admin=delegation.is_admin(uow, ctx),
-                scope=eligibility.step_scope(definition, step.name, step.roles),
-                unit=directory.unit(route.unit),
-            )
-        closed, opened = handover.closed, handover.opened
-        uow.tasks.save_decision(closed)
-        uow.routes.save_assignee(route, opened.step_no)
-        uow.tasks.add(route.id, opened)
-        uow.publish(
-            ctx.event(
-                "approval.task_reassigned",
-                {
-                    "document": route.document.as_dict(),
-                    "task_id": closed.id,
-                    "new_task_id": opened.id,
-                    "step_no": opened.step_no,
-                    "step_name": route.step(opened.step_no).name,
-                    "from_assignee": closed.assignee,
-                    "to_assignee": opened.assignee,
-                    "reassigned_by": ctx.actor,
-                    "reason": closed.comment,
-                },
-                producer=PRODUCER,
-                subject=route.document.subject,
-            )
+        closed, opened = hand_over(
+            uow, ctx, route, task, cmd.assignee, cmd.reason, actor_is_admin=delegation.is_admin(uow, ctx)
         )
-        _assigned(uow, ctx, route, opened)
-        trail = _Trail(uow, ctx, route, actor=ctx.actor)
-        trail.add(
-            TrailAction.REASSIGNED,
-            task=closed,
-            assignee=opened.assignee,
-            from_step=closed.step_no,
-            to_step=opened.step_no,
-            comment=closed.comment,
-        )
-        trail.assigned(opened, from_step=closed.step_no)
         uow.commit()
     return _outcome(
         route, task_id=closed.id, status=closed.status.value, next_task_id=opened.id, next_assignee=opened.assignee
     )
+
+
+def hand_over(
+    uow: ApprovalUnitOfWork,
+    ctx: CallContext,
+    route: Route,
+    task: Task,
+    assignee: str,
+    reason: str | None,
+    *,
+    actor_is_admin: bool,
+) -> tuple[Task, Task]:
+    """Reassign (转办) in the caller's transaction, the route locked: the closed task and the opened one."""
+    directory = uow.directory.of(route.org)
+    target = directory.user(assignee)
+    step = route.step(task.step_no)
+    definition = definitions.version(route.document.type, route.definition_version)
+    with sod_counted():
+        handover = actions.reassign(
+            route,
+            task,
+            ctx.actor,
+            target,
+            assignee,
+            reason,
+            actor_is_admin=actor_is_admin,
+            scope=eligibility.step_scope(definition, step.name, step.roles),
+            unit=directory.unit(route.unit),
+        )
+    closed, opened = handover.closed, handover.opened
+    uow.tasks.save_decision(closed)
+    uow.routes.save_assignee(route, opened.step_no)
+    uow.tasks.add(route.id, opened)
+    uow.publish(
+        ctx.event(
+            "approval.task_reassigned",
+            {
+                "document": route.document.as_dict(),
+                "task_id": closed.id,
+                "new_task_id": opened.id,
+                "step_no": opened.step_no,
+                "step_name": route.step(opened.step_no).name,
+                "from_assignee": closed.assignee,
+                "to_assignee": opened.assignee,
+                "reassigned_by": ctx.actor,
+                "reason": closed.comment,
+            },
+            producer=PRODUCER,
+            subject=route.document.subject,
+        )
+    )
+    _assigned(uow, ctx, route, opened)
+    trail = _Trail(uow, ctx, route, actor=ctx.actor)
+    trail.add(
+        TrailAction.REASSIGNED,
+        task=closed,
+        assignee=opened.assignee,
+        from_step=closed.step_no,
+        to_step=opened.step_no,
+        comment=closed.comment,
+    )
+    trail.assigned(opened, from_step=closed.step_no)
+    return closed, opened

@@ -29,3 +29,7 @@ class BodyRepository:
     def known_users(self, usernames: list[str]) -> set[str]:
         rows = self.conn.execute(sa.select(org_user.c.username).where(org_user.c.username.in_(usernames)))
         return set(rows.scalars())
+
+    def all(self, org: str) -> list[DecidingBody]:
+        rows = self.conn.execute(sa.select(t).where(t.c.org == org).order_by(t.c.code))
+        return [DecidingBody(r.code, r.name, tuple(r.members), r.quorum) for r in rows]

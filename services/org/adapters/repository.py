@@ -111,3 +111,70 @@ class OrgRepository:
             sa.select(org_user).where(*cond).order_by(org_user.c.username).limit(limit).offset(offset)
         ).all()
         return total, [_user(r) for r in rows]
+
+    # ── administration ──
+    def all_units(self, org: str) -> list[Unit]:
+        query = sa.select(org_unit).where(org_unit.c.org == org).order_by(org_unit.c.kind.desc(), org_unit.c.code)
+        return [_unit(r) for r in self.conn.execute(query)]
+
+    def units_where_leader(self, username: str) -> list[Unit]:
+        query = sa.select(org_unit).where(org_unit.c.leader_in_charge == username).order_by(org_unit.c.code)
+        return [_unit(r) for r in self.conn.execute(query)]
+
+    def heads_of(self, unit: str) -> list[User]:
+        """The active people holding `unit_head` in the unit."""
+        u = org_user.c
+        query = sa.select(org_user).where(u.unit == unit, u.roles.any("unit_head"), u.active).order_by(u.username)
+        return [_user(r) for r in self.conn.execute(query)]
+
+    def heads_by_unit(self, org: str) -> dict[str, list[dict[str, str]]]:
+        u = org_user.c
+        query = (
+            sa.select(u.unit, u.username, u.full_name)
+            .where(u.org == org, u.roles.any("unit_head"), u.active)
+            .order_by(u.unit, u.username)
+        )
+        heads: dict[str, list[dict[str, str]]] = {}
+        for row in self.conn.execute(query):
+            heads.setdefault(row.unit, []).append({"username": row.username, "full_name": row.full_name})
+        return heads
+
+    def head_counts(self, org: str) -> dict[str, int]:
+        u = org_user.c
+        query = sa.select(u.unit, sa.func.count()).where(u.org == org, u.active).group_by(u.unit)
+        return {unit: n for unit, n in self.conn.execute(query)}
+
+    def full_names(self, org: str, usernames: list[str]) -> dict[str, str]:
+        if not usernames:
+            return {}
+        u = org_user.c
+        query = sa.select(u.username, u.full_name).where(u.org == org, u.username.in_(set(usernames)))
+        return {name: full for name, full in self.conn.execute(query)}
+
+    def search_users(
+        self,
+        *,
+        org: str,
+        q: str | None,
+        unit: str | None,
+        role: str | None,
+        active: bool | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[int, list[User]]:
+        u = org_user.c
+        cond = [u.org == org]
+        if q and q.strip():
+            pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            cond.append(sa.or_(u.username.ilike(pattern, escape="\\"), u.full_name.ilike(pattern, escape="\\")))
+        if unit:
+            cond.append(u.unit == unit)
+        if role:
+            cond.append(u.roles.any(role))
+        if active is not None:
+            cond.append(u.active == active)
+        total = self.conn.execute(sa.select(sa.func.count()).select_from(org_user).where(*cond)).scalar_one()
+        rows = self.conn.execute(
+            sa.select(org_user).where(*cond).order_by(u.unit, u.username).limit(limit).offset(offset)
+        ).all()
+        return total, [_user(r) for r in rows]

@@ -67,3 +67,13 @@ class SessionRepository:
 
     def clear_attempts(self, username: str) -> None:
         self.conn.execute(sa.delete(sign_in_attempt).where(sign_in_attempt.c.username == username))
+
+    def live_families(self, username: str, now: datetime) -> list[str]:
+        """The sessions of a person that can still be refreshed: the gateway refuses their access tokens too."""
+        t = refresh_token.c
+        query = (
+            sa.select(t.family)
+            .where(t.username == username, t.revoked_at.is_(None), t.rotated_at.is_(None), t.expires_at > now)
+            .distinct()
+        )
+        return sorted(self.conn.execute(query).scalars())

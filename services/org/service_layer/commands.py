@@ -78,3 +78,43 @@ class ChangePassword(Command):
 
 class DeactivateUser(Command):
     username: Code
+
+
+# ── administration (组织机构管理; admin only) ──
+class AddUser(Command):
+    username: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,31}$")]
+    full_name: Text
+    unit: Code
+    roles: tuple[Code, ...] = Field(min_length=1, max_length=10)
+    title: Annotated[str, Field(max_length=100)] = ""
+
+
+class ChangeRoles(Command):
+    username: Code
+    roles: tuple[Code, ...] = Field(min_length=1, max_length=10)
+    title: Annotated[str, Field(max_length=100)] | None = None
+
+
+class ResetPassword(Command):
+    username: Code
+
+
+class AssignUnitHead(Command):
+    unit: Code
+    post: Literal["unit_head", "leader_in_charge"]
+    username: Code
+
+
+class ChangeDecidingBody(Command):
+    code: Code
+    members: tuple[Code, ...] = Field(min_length=1, max_length=100)
+    quorum: int = Field(ge=1, le=100)
+
+
+class SearchUsers(Command):
+    q: Annotated[str, Field(max_length=64)] | None = None
+    unit: Code | None = None
+    role: Code | None = None
+    active: bool | None = None
+    page: PageNumber = 1
+    page_size: PageSize = 50

@@ -117,20 +117,6 @@ def change_password(
     return answer
 
 
-def deactivate_user(cmd: commands.DeactivateUser, uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """An administrator switches an account off: no sign-in, no refresh; its sessions end now."""
-    if ctx.viewer is None or not ctx.viewer.has_any("admin"):
-        raise Forbidden("forbidden", "只有系统管理员可以停用账号")
-    now = datetime.now(UTC)
-    with uow:
-        if uow.org.user(cmd.username) is None:
-            raise DomainError("user_not_found", f"人员不存在: {cmd.username}", {"user": cmd.username}, 404)
-        uow.org.set_active(cmd.username, False)
-        revoked = uow.sessions.revoke_user(cmd.username, now)
-        uow.commit()
-    return {"username": cmd.username, "active": False, "sessions_revoked": revoked}
-
-
 def _verified(uow: OrgUnitOfWork, username: str, password: str) -> User | None:
     """The account, when the password is its own; the same work whether or not the account exists."""
     user = uow.org.user(username)

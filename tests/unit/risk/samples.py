@@ -31,6 +31,31 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "org.deciding_body_registered": {
         "body": {"code": "dgw", "name": "党工委会议", "members": ["principal", "leader", "leader_party"], "quorum": 3}
     },
+    # organisation administration (ic_platform/catalogue/org_admin_events.py)
+    "org.user_deactivated": {
+        "user": {"username": "head_dzb", "full_name": "王主任", "unit": "dzb", "roles": ["unit_head"]},
+        "by": "admin",
+        "sessions_revoked": 1,
+    },
+    "org.user_roles_changed": {
+        "user": {"username": "head_dzb", "full_name": "王主任", "unit": "dzb", "roles": ["unit_head", "clerk"]},
+        "previous_roles": ["unit_head"],
+        "by": "admin",
+    },
+    "org.password_reset": {"username": "head_dzb", "by": "admin", "sessions_revoked": 0},
+    "org.unit_head_assigned": {
+        "unit": {"code": "dzb", "name": "党政办公室", "kind": "office"},
+        "post": "unit_head",
+        "username": "head_dzb",
+        "previous": [],
+        "by": "admin",
+    },
+    "org.deciding_body_changed": {
+        "body": {"code": "dgw", "name": "党工委会议", "members": ["principal", "leader", "leader_party"], "quorum": 3},
+        "previous_members": ["principal", "leader", "leader_party", "leader_urban"],
+        "previous_quorum": 3,
+        "by": "admin",
+    },
     "payment.matter_application_submitted": {
         "document": DOCUMENT,
         "unit": "dzb",

@@ -178,3 +178,65 @@ export const budgetDocs = {
       idempotencyKey: key,
     }),
 }
+
+export interface Person {
+  username: string
+  full_name: string
+  unit: string
+  unit_name?: string
+  roles: string[]
+  role_labels?: string[]
+  title: string
+  active: boolean
+  units_led?: Array<{ code: string; name: string }>
+  one_time_password?: string
+}
+export interface UnitNode {
+  code?: string
+  name: string
+  kind?: string
+  leader_in_charge?: string | null
+  leader_name?: string | null
+  heads?: Array<{ username: string; full_name: string }>
+  people?: number
+  children?: UnitNode[]
+}
+export interface DecidingBody {
+  code: string
+  name: string
+  members: string[]
+  member_names: string[]
+  quorum: number
+}
+
+// 组织机构管理 (administration; the API answers 403 to anyone but a system administrator)
+export const org = {
+  tree: () => get<UnitNode>('/org/unit-tree'),
+  roles: () =>
+    get<{ roles: Array<{ code: string; label: string }>; posts: Array<{ code: string; label: string }> }>('/org/roles'),
+  incompatible: () =>
+    get<{ pairs: Array<{ positions: string[]; labels: string[] }>; approving_as: Record<string, string> }>(
+      '/org/incompatible-positions',
+    ),
+  people: (query: Record<string, string | number | boolean | undefined>) => get<Page<Person>>('/org/users', query),
+  person: (username: string) => get<Person>(`/org/users/${encodeURIComponent(username)}`),
+  trail: (username: string) =>
+    get<{ entries: Array<Record<string, any>> }>(`/org/users/${encodeURIComponent(username)}/trail`),
+  add: (body: Record<string, unknown>, key: string) =>
+    request<Person>('POST', '/org/users', { body, idempotencyKey: key }),
+  changeRoles: (username: string, body: { roles: string[]; title?: string }) =>
+    request<Person>('PUT', `/org/users/${encodeURIComponent(username)}/roles`, { body }),
+  deactivate: (username: string) =>
+    request<{ sessions_revoked: number }>('POST', `/org/users/${encodeURIComponent(username)}/deactivate`, { body: {} }),
+  resetPassword: (username: string) =>
+    request<{ one_time_password: string; sessions_revoked: number }>(
+      'POST',
+      `/org/users/${encodeURIComponent(username)}/reset-password`,
+      { body: {} },
+    ),
+  assignHead: (unit: string, post: string, username: string) =>
+    request<Record<string, unknown>>('PUT', `/org/units/${encodeURIComponent(unit)}/head`, { body: { post, username } }),
+  bodies: () => get<{ items: DecidingBody[] }>('/org/deciding-bodies'),
+  changeBody: (code: string, members: string[], quorum: number) =>
+    request<DecidingBody>('PUT', `/org/deciding-bodies/${encodeURIComponent(code)}`, { body: { members, quorum } }),
+}

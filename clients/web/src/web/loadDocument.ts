@@ -14,6 +14,7 @@ const READS: Record<string, string> = {
   matter_application: '/matter-applications/',
   budget_adjustment: '/budget-adjustments/',
   budget_override: '/budget-overrides/',
+  procurement_application: '/procurement-applications/',
 }
 
 export async function loadDocument(type: string, id: string): Promise<Loaded> {

@@ -7,6 +7,7 @@ export const router = createRouter({
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { title: '登录', public: true } },
     { path: '/', component: () => import('./views/HomeView.vue'), meta: { title: '首页' } },
     { path: '/apply', component: () => import('./views/ApplyView.vue'), meta: { title: '事前申请' } },
+    { path: '/procurement', component: () => import('./views/ProcurementView.vue'), meta: { title: '采购申请' } },
     { path: '/adjust', component: () => import('./views/AdjustView.vue'), meta: { title: '预算调整' } },
     { path: '/desk', component: () => import('./views/DeskView.vue'), meta: { title: '审批台' } },
     { path: '/desk/:taskId', component: () => import('./views/TaskView.vue'), meta: { title: '审批' } },
@@ -18,6 +19,13 @@ export const router = createRouter({
     { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { title: '消息' } },
     { path: '/delegation', component: () => import('./views/DelegationView.vue'), meta: { title: '审批代理' } },
     { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '预算执行' } },
+    { path: '/org/units', component: () => import('./views/org/UnitsView.vue'), meta: { title: '单位与负责人' } },
+    { path: '/org/people', component: () => import('./views/org/PeopleView.vue'), meta: { title: '人员管理' } },
+    {
+      path: '/org/people/:username',
+      component: () => import('./views/org/PersonView.vue'),
+      meta: { title: '人员详情' },
+    },
     { path: '/:rest(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
   ],
 })
