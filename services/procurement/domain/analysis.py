@@ -52,6 +52,13 @@ class AwardRow:
     category: str
     amount: Decimal
     notice_date: date
+    # A row may stand for several awards of one supplier, unit, method and category (the repository sums them
+    # in SQL): `amount` is their sum, `notice_date` the latest, `supplier_name` the name on the latest one.
+    count: int = 1
+
+
+def _count(rows: Iterable[AwardRow]) -> int:
+    return sum(r.count for r in rows)
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ def supplier_analysis(rows: Iterable[AwardRow], date_from: date, date_to: date) 
     return {
         "date_from": date_from.isoformat(),
         "date_to": date_to.isoformat(),
-        "awards_count": len(awards),
+        "awards_count": _count(awards),
         "awards_value": money_str(total),
         "suppliers": suppliers,
     }
@@ -102,7 +109,7 @@ def _supplier_figures(rows: list[AwardRow], total: Decimal, unit_totals: dict[st
         unit_figures.append(
             {
                 "unit": unit,
-                "count": len(unit_rows),
+                "count": _count(unit_rows),
                 "value": money_str(unit_value),
                 "unit_total": money_str(unit_totals[unit]),
                 "share": str(share(unit_value, unit_totals[unit])),
@@ -112,13 +119,13 @@ def _supplier_figures(rows: list[AwardRow], total: Decimal, unit_totals: dict[st
     return {
         "supplier_id": latest.supplier_id,
         "supplier_name": latest.supplier_name,
-        "awards_count": len(rows),
+        "awards_count": _count(rows),
         "awards_value": money_str(value),
         "share": str(share(value, total)),
         "max_unit_share": max((u["share"] for u in unit_figures), key=Decimal),
         "units": unit_figures,
         "methods": {
-            method: {"count": len(rs), "value": money_str(sum((r.amount for r in rs), ZERO))}
+            method: {"count": _count(rs), "value": money_str(sum((r.amount for r in rs), ZERO))}
             for method, rs in sorted(methods.items())
         },
     }
