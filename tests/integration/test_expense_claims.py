@@ -224,3 +224,51 @@ def test_attachments_are_read_under_the_documents_data_scope(login, rpc):  # noq
     # contract and procurement keep their documents' files too: an unknown document is theirs to answer, 404
     for kind in ("contract", "procurement_application", "matter_application"):
         assert clerk.get(f"{API}/attachments/{kind}/{claim['id']}").status_code == 404
+
+
+def test_a_travel_claim_within_standards_is_paid_to_the_claimant_and_posted(login, rpc):  # noqa: F811
+    """报销 → 付款 → 记账: the head and finance approve a claim within the standards, the cashier reimburses it
+    (a payment request on the claim, approved in its turn), the line moves to actual, the books post it."""
+    clerk, head, finance, cashier = login("clerk"), login("head"), login("finance"), login("cashier")
+    line_id = new_line(rpc, "20000.00", economic_class="30211")
+    body = travel("赴广州学习考察差旅费", [trip()], [invoice(number(seed()), "1400.00")], budget_line_id=line_id)
+    claim = clerk.post(f"{API}/expense-claims", json=body)
+    assert claim.status_code == 201, claim.text
+    claim = claim.json()
+    assert claim["flags"] == []
+    approve(head, claim["id"])
+    approve(finance, claim["id"])
+    eventually(lambda: (c := claim_of(clerk, claim["id"]))["status"] == "approved" and c["settled"])
+
+    payee = {"name": "李晓敏", "account_no": "6217000010012345678"}
+    request = {"title": "差旅费报销付款", "amount": "1940.00", "basis": {"type": "expense_claim", "id": claim["id"]}}
+    twice = clerk.post(f"{API}/payments", json={**request, "payee": payee, "invoices": claim_invoices(claim)})
+    assert twice.status_code == 422 and twice.json()["error"]["code"] == "claim_invoices_on_claim"
+    beyond = clerk.post(f"{API}/payments", json={**request, "amount": "1940.01", "payee": payee, "invoices": []})
+    assert beyond.status_code == 409 and beyond.json()["error"]["code"] == "payment_exceeds_claim"
+    paying = clerk.post(f"{API}/payments", json={**request, "payee": payee, "invoices": []})
+    assert paying.status_code == 201, paying.text
+    approve(head, paying.json()["id"])
+    approve(finance, paying.json()["id"])
+    eventually(lambda: clerk.get(f"{API}/payments/{paying.json()['id']}").json()["status"] == "approved")
+    before = clerk.get(f"{API}/budget-lines/{line_id}").json()
+    executed = cashier.post(f"{API}/payments/{paying.json()['id']}/execute", json={"reference": "GK-20261128-0001"})
+    assert executed.status_code == 200, executed.text
+    after = clerk.get(f"{API}/budget-lines/{line_id}").json()
+    held = "committed" if Decimal(before["committed"]) else "pre_committed"
+    assert Decimal(after[held]) == Decimal(before[held]) - Decimal("1940.00")
+    assert Decimal(after["actual"]) == Decimal(before["actual"]) + Decimal("1940.00")
+
+    accountant = login("accountant")
+    period = executed.json()["executed_on"][:7]
+
+    def posted():
+        listed = accountant.get(f"{API}/accounting/vouchers", params={"period": period, "page_size": 200}).json()
+        return next((v for v in listed["items"] if v["source"]["id"] == paying.json()["id"]), None)
+
+    voucher = eventually(posted)
+    assert voucher["kind"] == "payment" and voucher["amount"] == "1940.00"
+
+
+def claim_invoices(claim: dict) -> list[dict]:
+    return [invoice(i["number"], i["amount"]) for i in claim["invoices"]]

@@ -37,7 +37,7 @@ from enum import StrEnum
 
 from ic_platform.money import money_str
 from services.approval.domain import conflicts
-from services.payment.domain.payment_errors import forbidden, refused
+from services.payment.domain.payment_errors import forbidden, invalid, refused
 
 DOCUMENT_TYPE = "payment_request"
 NO_PREFIX = "FK"
@@ -224,6 +224,38 @@ def check_application(app: ApplicationFacts, unit: str, amount: Decimal) -> None
             f"本次 {money_str(amount)} 元",
             approved=money_str(app.amount),
             requested=money_str(app.requested),
+        )
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """An approved expense claim as a basis: reimbursed to the claimant, up to its amount."""
+
+    id: str
+    no: str
+    status: str
+    settled: bool  # its budget moves on approval are done (the line holds its money under the claim)
+    unit: str
+    amount: Decimal
+    requested: Decimal  # by other live payment requests on it
+
+
+def check_claim(claim: ClaimFacts, unit: str, amount: Decimal, invoices: list[InvoiceFacts]) -> None:
+    if claim.status != "approved":
+        raise refused("claim_not_approved", f"报销单 {claim.no} 当前状态为 {claim.status}", status=claim.status)
+    if not claim.settled:
+        raise refused("claim_not_settled", f"报销单 {claim.no} 的预算结转尚未完成，请稍后再提交付款")
+    if claim.unit != unit:
+        raise refused("payment_unit_mismatch", f"报销单 {claim.no} 属于 {claim.unit}，付款单位为 {unit}")
+    if invoices:  # the claim's invoices are registered with the claim: paying it uses them, never twice
+        raise invalid("claim_invoices_on_claim", "invoices", "报销付款不再填写发票：发票已随报销单登记")
+    if claim.requested + amount > claim.amount:
+        raise refused(
+            "payment_exceeds_claim",
+            f"报销单 {claim.no} 金额 {money_str(claim.amount)} 元，已申请付款 {money_str(claim.requested)} 元，"
+            f"本次 {money_str(amount)} 元",
+            claimed=money_str(claim.amount),
+            requested=money_str(claim.requested),
         )
 
 

@@ -36,7 +36,7 @@ from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.payment.domain import payment_request as pr
 from services.payment.domain.invoices import Invoice
-from services.payment.domain.payment_errors import invalid, refused
+from services.payment.domain.payment_errors import invalid
 from services.payment.service_layer import payment_commands as commands
 from services.payment.service_layer.invoices import parse_invoices
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
@@ -130,11 +130,14 @@ def submit_payment(
     elif basis.type is pr.Basis.MATTER_APPLICATION:
         p, parties, economic_class = _against_application(cmd, uow, ctx, document, payee, invoices, budget), {}, None
     else:
-        raise refused("payment_basis_unsupported", f"依据类型 {basis.type.value}（报销单付款尚未接入）")
+        p, parties, economic_class = _against_claim(cmd, uow, ctx, document, payee, invoices, budget), {}, None
     try:
         with uow:
+            # again, under the basis row's lock: two requests racing on one basis never take more than it holds
             if p.basis is pr.Basis.MATTER_APPLICATION:
-                _check_application(uow, p.basis_id, p.unit, p.amount, lock=True)  # again, under the row's lock
+                _check_application(uow, p.basis_id, p.unit, p.amount, lock=True)
+            elif p.basis is pr.Basis.EXPENSE_CLAIM:
+                _check_claim(uow, p.basis_id, p.unit, p.amount, invoices, lock=True)
             uow.payments.add(p, reservation="held" if p.contract_id else "none")
             uow.invoices.use(invoices, document, p.unit)
             uow.publish(
@@ -240,6 +243,40 @@ def _against_application(cmd, uow, ctx, document, payee, invoices, budget):
         basis_no=app.no,
         payee=payee,
         invoices=facts_of_invoices,
+        fiscal_year=decision.get("fiscal_year"),
+        economic_class=decision.get("economic_class"),
+    )
+
+
+def _check_claim(uow: PaymentUnitOfWork, claim_id: str, unit: str, amount: Decimal, invoices, *, lock: bool):
+    claim = uow.claims.get(claim_id, for_update=lock) if is_document_id(claim_id) else None
+    if claim is None:
+        raise not_found("expense_claim", claim_id, "报销单")
+    requested = uow.payments.requested_on(pr.Basis.EXPENSE_CLAIM, claim.id)
+    facts = pr.ClaimFacts(claim.id, claim.no, claim.status.value, claim.settled, claim.unit, claim.amount, requested)
+    pr.check_claim(facts, unit, amount, invoice_facts(invoices))
+    return claim
+
+
+def _against_claim(cmd, uow, ctx, document, payee, invoices, budget):
+    """报销付款: the claimant is reimbursed what an approved claim holds on the line (its invoices are the claim's)."""
+    with uow:
+        claim = _check_claim(uow, cmd.basis.id, cmd.unit, cmd.amount, invoices, lock=False)
+    decision = funds(budget, claim.budget_line_id, cmd.amount, claim.document, cmd.unit)
+    return pr.PaymentRequest(
+        id=document["id"],
+        no=document["no"],
+        org=ctx.org,
+        unit=cmd.unit,
+        requester=ctx.actor,
+        title=cmd.title,
+        amount=cmd.amount,
+        budget_line_id=claim.budget_line_id,
+        basis=pr.Basis.EXPENSE_CLAIM,
+        basis_id=claim.id,
+        basis_no=claim.no,
+        payee=payee,
+        invoices=[],
         fiscal_year=decision.get("fiscal_year"),
         economic_class=decision.get("economic_class"),
     )

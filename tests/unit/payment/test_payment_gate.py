@@ -106,3 +106,26 @@ def test_a_request_is_executed_once_approved_and_settles_its_contract():
     assert rule(p.move_to, pr.Status.REJECTED).code == "invalid_status_transition"
     app = request(basis=pr.Basis.MATTER_APPLICATION, basis_id="a1", basis_no="SQ-1", contract_id=None)
     assert app.settles == {"type": "matter_application", "id": "a1", "no": "SQ-1"}
+
+
+def _claim(**kw) -> pr.ClaimFacts:
+    base = dict(id="c1", no="BX-2026-000001", status="approved", settled=True, unit="dzb", amount=D("1940.00"))
+    return pr.ClaimFacts(**{**base, "requested": D("0.00"), **kw})
+
+
+def test_a_claim_basis_is_approved_settled_of_the_unit_without_invoices_and_never_paid_beyond():
+    pr.check_claim(_claim(), "dzb", D("1940.00"), [])
+    cases = [
+        (_claim(status="submitted"), "dzb", D("1.00"), [], "claim_not_approved"),
+        (_claim(settled=False), "dzb", D("1.00"), [], "claim_not_settled"),
+        (_claim(), "djb", D("1.00"), [], "payment_unit_mismatch"),
+        (_claim(requested=D("1000.00")), "dzb", D("940.01"), [], "payment_exceeds_claim"),
+        (_claim(), "dzb", D("1.00"), [pr.InvoiceFacts("k", "n", D("1.00"), None)], "claim_invoices_on_claim"),
+    ]
+    for claim, unit, amount, invoices, rule in cases:
+        with pytest.raises(DomainError) as refused:
+            pr.check_claim(claim, unit, amount, invoices)
+        assert refused.value.code == rule and refused.value.details["rule"] == rule
+    with pytest.raises(DomainError) as refused:
+        pr.check_claim(_claim(requested=D("1000.00")), "dzb", D("940.01"), [])
+    assert "1940.00" in refused.value.message and "1000.00" in refused.value.message
