@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from ic_platform.envelope import Envelope
+from ic_platform.handler_tables import combine
 from ic_platform.identity import Viewer
 from ic_platform.scope import Scope
 
@@ -336,9 +337,4 @@ def with_desk_handlers(
     handlers: dict[str, list[Callable]], owners_from: Iterable[str] = ()
 ) -> dict[str, list[Callable]]:
     """A service's event handlers plus the desk's (and, for `owners_from` event types, the owner record)."""
-    merged = {k: list(v) for k, v in handlers.items()}
-    for type_, extra in DESK_HANDLERS.items():
-        merged.setdefault(type_, []).extend(extra)
-    for type_ in owners_from:
-        merged.setdefault(type_, []).append(on_document_submitted)
-    return merged
+    return combine(handlers, DESK_HANDLERS, {type_: [on_document_submitted] for type_ in owners_from})

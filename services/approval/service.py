@@ -13,6 +13,7 @@ from nameko.timer import timer
 from ic_platform.config import settings
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
+from ic_platform.handler_tables import combine
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.approval.adapters.trail import AnchorFile
 from services.approval.domain import conflicts as conflict_rules
@@ -45,14 +46,14 @@ VERIFY_INTERVAL_S = float(os.environ.get("IC_TRAIL_VERIFY_INTERVAL_S", "3600"))
 # How often overdue tasks are looked for (reminders, escalation); the periods themselves: domain/deadlines.py.
 DEADLINE_TICK_S = float(os.environ.get("IC_APPROVAL_DEADLINE_TICK_S", "60"))
 log = logging.getLogger(__name__)
-EVENT_HANDLERS = {
-    **handlers.EVENT_HANDLERS,
-    "risk.warning_raised": [warnings.on_warning_raised],
-    **assessment.EVENT_HANDLERS,
-    **supervision.EVENT_HANDLERS,
-    **org_changes.EVENT_HANDLERS,
-    "org.user_registered": [handlers.on_user_registered, org_changes.on_user_registered_by_admin],
-}
+EVENT_HANDLERS = combine(
+    handlers.EVENT_HANDLERS,
+    {"risk.warning_raised": [warnings.on_warning_raised]},
+    assessment.EVENT_HANDLERS,
+    supervision.EVENT_HANDLERS,
+    org_changes.EVENT_HANDLERS,
+    {"org.user_registered": [org_changes.on_user_registered_by_admin]},
+)
 
 
 class TrailAnchors(DependencyProvider):

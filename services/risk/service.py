@@ -7,6 +7,7 @@ from ic_platform import catalogue
 from ic_platform.desk import with_desk_handlers
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
+from ic_platform.handler_tables import combine
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.risk.service_layer import (
     assessment,
@@ -27,21 +28,12 @@ from services.risk.service_layer import (
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 
-def merged_handlers(*tables: dict[str, list]) -> dict[str, list]:
-    """One table of event handlers: a type heard by several modules runs each module's handlers."""
-    merged: dict[str, list] = {}
-    for table in tables:
-        for type_, fns in table.items():
-            merged.setdefault(type_, []).extend(fns)
-    return merged
-
-
 class RiskService(PlatformService):
     name = "risk"
     platform = ServicePlatform(
         RiskUnitOfWork,
         with_desk_handlers(
-            merged_handlers(
+            combine(
                 handlers.EVENT_HANDLERS,
                 warnings.EVENT_HANDLERS,
                 chain.EVENT_HANDLERS,

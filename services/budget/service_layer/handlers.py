@@ -11,6 +11,7 @@ from typing import Any
 from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
 from ic_platform.envelope import Envelope
+from ic_platform.handler_tables import combine
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.retry import retry_transaction
@@ -585,12 +586,14 @@ def on_budget_document_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None
 
 
 EVENT_HANDLERS = with_desk_handlers(
-    {
-        "approval.completed": [on_approval_completed, on_budget_document_completed],
-        "approval.returned": [on_budget_document_returned],
-        "approval.withdrawn": [on_approval_withdrawn, on_budget_document_withdrawn],
-        "payment.application_cancelled": [on_spending_ended],
-        "payment.application_closed": [on_spending_ended],
-        **register.EVENT_HANDLERS,
-    }
+    combine(
+        {
+            "approval.completed": [on_approval_completed, on_budget_document_completed],
+            "approval.returned": [on_budget_document_returned],
+            "approval.withdrawn": [on_approval_withdrawn, on_budget_document_withdrawn],
+            "payment.application_cancelled": [on_spending_ended],
+            "payment.application_closed": [on_spending_ended],
+        },
+        register.EVENT_HANDLERS,
+    )
 )
