@@ -50,9 +50,7 @@ def db():
             for unit in UNITS:
                 handlers.on_unit_registered(_event("org.unit_registered", {"unit": _unit(unit)}), uow)
             for user in USERS:
-                handlers.on_user_registered(
-                    _event("org.user_registered", {"user": asdict(user) | {"roles": list(user.roles)}}), uow
-                )
+                handlers.on_user_registered(_event("org.user_registered", {"user": announced(user)}), uow)
             uow.commit()
         yield {"engine": engine, "prefix": prefix, "cfg": cfg}
     finally:
@@ -73,6 +71,11 @@ def _unit(unit):
         "leader_in_charge": unit.leader_in_charge,
         "responsible_for": list(unit.responsible_for),
     }
+
+
+def announced(user) -> dict:
+    """A directory user as org announces it (org.user_registered): whether it is active is approval's own."""
+    return {k: v for k, v in asdict(user).items() if k != "active"} | {"roles": list(user.roles)}
 
 
 def _event(type_, payload, actor=None, traceparent=None):
