@@ -18,7 +18,7 @@ from ic_platform.db import drop_database, migrate
 from ic_platform.scope import Scope
 from services.contract.adapters.execution_sql import grouped, per_contract, upsert_unit
 from services.contract.adapters.orm import contract_milestone
-from services.contract.adapters.repository import ContractRepository
+from services.contract.adapters.repository import AcceptanceRepository, ContractRepository
 from services.contract.domain import amendments, execution
 from services.contract.domain.contract import SupplierFacts
 from services.contract.domain.terms import Condition
@@ -79,17 +79,32 @@ def _contracts():
     }
 
 
+def _paid(contract_id, no, milestone_no, amount, on, status="paid") -> dict:
+    paid_on = on if status == "paid" else None
+    return dict(
+        payment_id=uuid.uuid4(),
+        payment_no=no,
+        contract_id=contract_id,
+        milestone_no=milestone_no,
+        amount=amount,
+        status=status,
+        reserved_on=on,
+        paid_on=paid_on,
+    )
+
+
 def test_the_sql_report_agrees_with_the_domain_compute(conn):
-    repo = ContractRepository(conn)
+    repo, ledger = ContractRepository(conn), AcceptanceRepository(conn)
     upsert_unit(conn, "org", "dzb", "党政综合办公室", datetime.now(UTC))
     computed = {}
     for n, (key, (c, payments, met)) in enumerate(_contracts().items()):
         c.id, c.no = str(uuid.uuid4()), f"HT-2026-{n:06d}"
         _store(repo, c, str(uuid.uuid4()))
-        for i, p in enumerate(payments):
-            repo.add_payment(f"{key}-{i}", c.id, p.milestone_no, p.amount, p.paid_on, None)
-        if payments:  # a redelivered payment adds nothing
-            assert not repo.add_payment(f"{key}-0", c.id, 1, D("1.00"), date(2026, 5, 1), None)
+        for i, p in enumerate(payments):  # executed payments of the contract's payment ledger
+            ledger.add_payment(**_paid(c.id, f"FK-{key}-{i}", p.milestone_no, p.amount, p.paid_on))
+        # a payment still in approval (reserved) and one given back (released) are not paid
+        ledger.add_payment(**_paid(c.id, f"FK-{key}-r", 1, D("1.00"), date(2026, 5, 1), "reserved"))
+        ledger.add_payment(**_paid(c.id, f"FK-{key}-x", 1, D("1.00"), date(2026, 5, 1), "released"))
         for no, on in met.items():
             conn.execute(
                 sa.update(contract_milestone)

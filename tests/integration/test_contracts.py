@@ -19,6 +19,7 @@ from ic_platform.rpc_client import RpcClient
 from ic_platform.uow import OUTBOX
 from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
+from tests.integration.identity import rpc_context
 
 pytestmark = pytest.mark.integration
 
@@ -317,43 +318,21 @@ def test_a_returned_contract_is_resubmitted_into_a_new_round(stack, login):
     eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
 
 
-def publish_payment(stack, c, amount, milestone_no, executed_on):
-    """A payment against the contract as payment publishes it (payment.payment_executed), into its outbox."""
-    payment_id = str(uuid.uuid4())
-    payload = {
-        "payment_id": payment_id,
-        "no": "FK-2026-900001",
-        "unit": c["unit"],
-        "budget_line_id": c["budget_line_id"],
-        "fiscal_year": 2026,
-        "economic_class": None,
-        "amount": amount,
-        "basis": {"type": "contract_milestone", "id": c["id"], "no": c["no"]},
-        "contract_id": c["id"],
-        "milestone_no": milestone_no,
-        "supplier_id": c["supplier"]["id"],
-        "payee": {"name": c["supplier"]["name"], "credit_code": None, "account_no": "6222000000000001"},
-        "invoices": [],
-        "executed_on": executed_on,
-        "reference": "BANK-REF-1",
-        "executor": "cashier",
-        "approvers": ["head"],
-    }
-    event = Envelope(
-        type="payment.payment_executed",
-        payload=payload,
-        org=DEFAULT_ORG,
-        producer="payment",
-        actor="cashier",
-        subject=f"payment_request/{payment_id}",
-        correlation_id=str(uuid.uuid4()),
-    )
-    engine = make_engine(stack.settings.database_url("payment"), pool_size=1)
+def pay_on_the_ledger(stack, c, amount, milestone_no, paid_on):
+    """A payment against the contract as payment's gate makes it: reserved on the contract's payment ledger, then
+    settled (paid) when the cashier executes it (the RPCs the payment service calls)."""
+    payment = {"type": "payment_request", "id": str(uuid.uuid4()), "no": "FK-2026-900001"}
+    client = RpcClient(stack.settings.amqp_uri, name="test-contracts-pay")
+    client.start()
     try:
-        with engine.begin() as conn:
-            conn.execute(sa.insert(OUTBOX).values(event_id=event.event_id, type=event.type, envelope=event.as_dict()))
+        clerk = rpc_context("clerk", "dzb", ["clerk"])
+        cashier = rpc_context("cashier", "czb", ["cashier"])
+        reserve = {"contract_id": c["id"], "milestone_no": milestone_no, "amount": amount, "payment": payment}
+        client.call("contract", "reserve_payment", reserve, context=clerk)
+        settle = {"contract_id": c["id"], "payment": payment, "paid_on": paid_on, "reference": "BANK-REF-1"}
+        client.call("contract", "settle_payment", settle, context=cashier)
     finally:
-        engine.dispose()
+        client.stop()
 
 
 def report_row(api, contract_id, **params):
@@ -362,7 +341,7 @@ def report_row(api, contract_id, **params):
     return next((r for r in body.json()["items"] if r["contract"]["id"] == contract_id), None), body.json()
 
 
-def test_the_execution_report_counts_payments_heard_and_exports_to_excel(stack, signed, login):
+def test_the_execution_report_counts_the_ledgers_payments_and_exports_to_excel(stack, signed, login):
     clerk = login("clerk")
     c = contract(clerk, signed["contract"]["id"])
     as_of = {"as_of": "2026-03-31"}
@@ -375,8 +354,9 @@ def test_the_execution_report_counts_payments_heard_and_exports_to_excel(stack, 
     late, _ = report_row(clerk, c["id"], as_of="2026-04-10")
     assert late["overdue"] == [1]
 
-    publish_payment(stack, c, first, 1, "2026-03-20")
-    paid = eventually(lambda: (r := report_row(clerk, c["id"], **as_of)[0])["paid"] == first and r)
+    pay_on_the_ledger(stack, c, first, 1, "2026-03-20")
+    paid, _ = report_row(clerk, c["id"], **as_of)
+    assert paid["paid"] == first
     assert paid["payable_now"] == "0.00" and paid["next_milestone"]["no"] == 2
     assert Decimal(paid["remaining"]) == Decimal(c["amount"]) - Decimal(first)
 

@@ -18,14 +18,15 @@ from openpyxl import load_workbook
 from gateway import clients
 from gateway.app import create_app
 from ic_platform.rpc_client import RpcClient
-from tests.integration.budget_docs import new_line
+from tests.integration.budget_docs import decide, new_line
 from tests.integration.conftest import assessed, eventually
-from tests.integration.test_contracts import draft, publish_award
+from tests.integration.test_contracts import draft, publish_award, valid_supplier
 from tests.integration.test_walking_skeleton import pending_task, submit
 
 pytestmark = pytest.mark.integration
 
 API = "/api/v1"
+BY_UNIT = {"group_by": "unit", "page_size": 200}
 READER = "clerk_czb"  # a clerk of 财政办: the finance office's unit, not the finance reviewer's role
 REOPEN_YEAR = 2036  # a year of this module's own, closed to request a reopening
 
@@ -88,6 +89,18 @@ NOT_A_UNITS_DOCUMENT = {
     f"{API}/accounting/trial-balance.xlsx": "科目余额表 Excel: role-gated as above",
     f"{API}/accounting/ledger": "总账: role-gated as above",
     f"{API}/accounting/reconciliation": "对账: role-gated as above",
+    # Open-contracting data (OCDS): public data imported, and Cardinal's indicators (reference data).
+    f"{API}/ocds/indicators": "Cardinal's indicators and parameters: reference data, no document",
+    f"{API}/ocds/flags": "red flags of imported public releases and the office's tenders: finance, inspection,"
+    " audit and the principal only (the service refuses anyone else, 403)",
+    # Organisation administration (系统管理员): the office's own directory, not a unit's documents.
+    f"{API}/org/unit-tree": "the units as a tree with their heads: administrators only (403 otherwise)",
+    f"{API}/org/roles": "the role names: reference data",
+    f"{API}/org/incompatible-positions": "the conflict matrix's pairs: reference data",
+    f"{API}/org/users": "the people of the office: administrators only (403 otherwise)",
+    f"{API}/org/deciding-bodies": "the deciding bodies and their members: administrators only (403 otherwise)",
+    f"{API}/org/users/{{username}}": "a person of the office's directory: administrators only (403 otherwise)",
+    f"{API}/org/users/{{username}}/trail": "a person's administrative changes: administrators, audit, inspection",
 }
 
 # GET routes that list or report: checked by test_lists_and_reports_leave_another_units_data_out.
@@ -112,6 +125,10 @@ LISTS = {
     f"{API}/risk/warnings",
     f"{API}/risk/scorecards",
     f"{API}/risk/scorecards.xlsx",
+    f"{API}/contracts/execution-report",
+    f"{API}/contracts/execution-report.xlsx",
+    f"{API}/payments",
+    f"{API}/ocds/releases",
 }
 
 GET_ROUTES = _get_routes()
@@ -173,7 +190,7 @@ def documents(stack, login, rpc):
     )
     assert procurement.status_code == 201, procurement.text
     # A contract drafted on an award heard from procurement (made here as procurement publishes it).
-    supplier = str(uuid.uuid4())
+    supplier = valid_supplier(clerk, 4)  # drafting asks the registry for the supplier's standing
     award_id = publish_award(stack, app["document"], "1000.00", supplier, office)
     contract = eventually(lambda: (r := draft(clerk, award_id, supplier, "1000.00")).status_code != 422 and r)
     assert contract.status_code == 201, contract.text
@@ -196,6 +213,21 @@ def documents(stack, login, rpc):
         },
     )
     assert claim.status_code == 201, claim.text
+    # A payment request of 党政办: on an approved application of its own (approved by the unit head).
+    paid_from = submit(clerk, "300.00", office, title="购买茶叶").json()
+    decide(head, paid_from["id"])
+    eventually(lambda: clerk.get(f"{API}/matter-applications/{paid_from['id']}").json()["status"] == "approved")
+    payment = clerk.post(
+        f"{API}/payments",
+        json={
+            "title": "茶叶款",
+            "amount": "300.00",
+            "basis": {"type": "matter_application", "id": paid_from["id"]},
+            "payee": {"name": "新桥茶行", "account_no": "6222020200112233445"},
+            "invoices": [],
+        },
+    )
+    assert payment.status_code == 201, payment.text
     attachment = clerk.post(
         f"{API}/attachments/matter_application/{app['id']}",
         files={"file": ("申请说明.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
@@ -213,6 +245,7 @@ def documents(stack, login, rpc):
     )
     return {
         "claim_id": claim.json()["id"],
+        "payment_id": payment.json()["id"],
         "sha256": attachment.json()["sha256"],
         "contract_id": contract.json()["id"],
         "application_id": app["id"],
@@ -377,6 +410,21 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
         ),
         f"{API}/risk/scorecards.xlsx": lambda api: (
             "党政综合办公室" not in _xlsx_text(api.get(f"{API}/risk/scorecards.xlsx", params=PERIOD_YEAR))
+        ),
+        f"{API}/contracts/execution-report": lambda api: (
+            "dzb"
+            not in {g["unit"] for g in api.get(f"{API}/contracts/execution-report", params=BY_UNIT).json()["items"]}
+        ),
+        f"{API}/contracts/execution-report.xlsx": lambda api: (
+            "党政综合办公室" not in _xlsx_text(api.get(f"{API}/contracts/execution-report.xlsx", params=BY_UNIT))
+        ),
+        f"{API}/payments": lambda api: all(
+            p["unit"] != "dzb" for p in api.get(f"{API}/payments", params={"page_size": 200}).json()["items"]
+        ),
+        f"{API}/ocds/releases": lambda api: all(
+            r["buyer"]["id"] != "unit-dzb"
+            for r in api.get(f"{API}/ocds/releases").json().get("releases", [])
+            if "buyer" in r
         ),
         f"{API}/reports/three-public": lambda api: (
             api.get(f"{API}/reports/three-public", params={**year, "unit": "dzb"}).json()["totals"]["consumed"]
