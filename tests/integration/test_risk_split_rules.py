@@ -115,7 +115,7 @@ def test_a_payment_on_an_unsigned_contract_is_warned_in_its_assessment(stack, lo
     _outbox(stack, "contract", "contract.drafted", drafted, f"contract/{contract['id']}")
     eventually(lambda: auditor.get(f"/api/v1/dossiers/contract/{contract['id']}").status_code == 200)
 
-    payment = {"type": "payment_request", "id": str(uuid.uuid4()), "no": f"FK-T-{uuid.uuid4().hex[:6]}"}
+    payment = {"type": "payment_request", "id": str(uuid.uuid4()), "no": f"FK-2026-9{uuid.uuid4().int % 10**5:05d}"}
     requested = {
         "document": payment,
         "unit": "dzb",
