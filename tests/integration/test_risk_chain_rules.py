@@ -18,7 +18,7 @@ from ic_platform.envelope import Envelope
 from ic_platform.uow import OUTBOX
 from tests.integration.budget_docs import new_line, rpc  # noqa: F401 - rpc is a fixture
 from tests.integration.conftest import assessed, eventually
-from tests.integration.test_contracts import approved_application, draft, publish_award, task_for
+from tests.integration.test_contracts import approved_application, draft, publish_award, task_for, valid_supplier
 
 pytestmark = pytest.mark.integration
 
@@ -93,7 +93,7 @@ def test_a_contract_unlike_its_award_is_warned_before_the_signing_decision(stack
     # A line of its own: on a shared line its 40,000 could join other tests' parts into a suspected split.
     line_id = new_line(rpc, "420000.00")
     app = approved_application(clerk, head, "40000.00", line_id)
-    supplier = str(uuid.uuid4())
+    supplier = valid_supplier(clerk, 5)  # drafting asks the registry for the supplier's standing
     award_id = publish_award(stack, app["document"], "36000.00", supplier, line_id)
 
     # The contract as the contract service drafts it: same supplier, the award's amount. Assessed clean.

@@ -12,8 +12,14 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.budget_docs import decide, new_line, rpc, status_of, task_for  # noqa: F401 - rpc: a fixture
-from tests.integration.conftest import assessed, eventually
+from tests.integration.budget_docs import (  # noqa: F401 - rpc: a fixture
+    approve_seeing_warnings,
+    decide,
+    new_line,
+    rpc,
+    status_of,
+)
+from tests.integration.conftest import eventually
 from tests.integration.test_payments import invoice_number, new_credit_code
 from tests.integration.test_walking_skeleton import submit
 
@@ -44,21 +50,6 @@ def a_supplier_with_an_account(clerk, finance):
     )
     assert added.status_code == 200, added.text
     return {"id": registered.json()["id"], "name": name, "credit_code": code, "account_no": account_no}
-
-
-def approve_seeing_warnings(api, document_id):
-    """Approve, acknowledging the high warnings with a comment: a supplier whose bank account was registered
-    today is paid today, and risk rightly says so (bank_account_recently_changed)."""
-    task = eventually(lambda: task_for(api, document_id))
-    assessed(api, task["task_id"])
-    body = {"decision": "approve"}
-    response = api.post(f"{API}/approval/tasks/{task['task_id']}/decision", json=body)
-    if response.status_code == 409 and response.json()["error"]["code"] == "risk_ack_required":
-        warnings = response.json()["error"]["details"]["warnings"]
-        assert {w["rule"] for w in warnings} == {"bank_account_recently_changed"}
-        body |= {"acknowledge_warnings": [w["id"] for w in warnings], "comment": "已电话核实开户许可证"}
-        response = api.post(f"{API}/approval/tasks/{task['task_id']}/decision", json=body)
-    assert response.status_code == 200, response.text
 
 
 def pay(clerk, approvers, cashier, contract, supplier, milestone, amount):

@@ -7,7 +7,6 @@ shows all three, and is the same after the replay command rebuilt the projection
 from __future__ import annotations
 
 import io
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from ic_platform.db import make_engine
 from services.risk import replay
 from tests.integration.budget_docs import decide, new_line, rpc, status_of  # noqa: F401 - rpc is a fixture
 from tests.integration.conftest import assessed, eventually
-from tests.integration.test_contracts import draft, publish_award
+from tests.integration.test_contracts import draft, publish_award, valid_supplier
 from tests.integration.test_walking_skeleton import pending_task, submit
 
 pytestmark = pytest.mark.integration
@@ -124,7 +123,7 @@ def test_the_project_of_a_matter_application_and_its_replay(stack, login, rpc): 
     )
     assert procurement.status_code == 201, procurement.text
     holder = {"type": "procurement_application", "id": procurement.json()["id"], "no": procurement.json()["no"]}
-    supplier = str(uuid.uuid4())
+    supplier = valid_supplier(clerk, 6)  # drafting asks the registry for the supplier's standing
     award_id = publish_award(stack, holder, "27000.00", supplier, line_id)
     contract = eventually(lambda: (r := draft(clerk, award_id, supplier, "27000.00")).status_code == 201 and r.json())
 

@@ -142,7 +142,7 @@ def change_roles(cmd: commands.ChangeRoles, uow: OrgUnitOfWork, ctx: CallContext
 
 def _roles_changed(uow: OrgUnitOfWork, ctx: CallContext, before: User, after: User, actor: str) -> None:
     payload = {"user": user_view(after), "previous_roles": list(before.roles), "by": actor}
-    uow.publish(ctx.event("org.user_roles_changed", payload, producer=PRODUCER, subject=after.username))
+    uow.publish(ctx.event("org.user_roles_changed", payload, producer=PRODUCER))
 
 
 def deactivate_user(cmd: commands.DeactivateUser, uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -159,7 +159,7 @@ def deactivate_user(cmd: commands.DeactivateUser, uow: OrgUnitOfWork, ctx: CallC
         uow.org.save_user(ctx.org, admin.deactivate(user, actor=actor))
         revoked = uow.sessions.revoke_user(cmd.username, now)
         payload = {"user": user_view(user), "by": actor, "sessions_revoked": revoked}
-        uow.publish(ctx.event("org.user_deactivated", payload, producer=PRODUCER, subject=user.username))
+        uow.publish(ctx.event("org.user_deactivated", payload, producer=PRODUCER))
         uow.commit()
     return {"username": cmd.username, "active": False, "sessions_revoked": revoked, "sessions": sessions}
 
@@ -178,7 +178,7 @@ def reset_password(cmd: commands.ResetPassword, uow: OrgUnitOfWork, ctx: CallCon
         revoked = uow.sessions.revoke_user(user.username, now)
         uow.sessions.clear_attempts(user.username)
         payload = {"username": user.username, "by": actor, "sessions_revoked": revoked}
-        uow.publish(ctx.event("org.password_reset", payload, producer=PRODUCER, subject=user.username))
+        uow.publish(ctx.event("org.password_reset", payload, producer=PRODUCER))
         uow.commit()
     return {"username": user.username, "one_time_password": password, "sessions_revoked": revoked, "sessions": sessions}
 
@@ -209,7 +209,7 @@ def assign_unit_head(cmd: commands.AssignUnitHead, uow: OrgUnitOfWork, ctx: Call
             "previous": list(change.previous),
             "by": actor,
         }
-        uow.publish(ctx.event("org.unit_head_assigned", payload, producer=PRODUCER, subject=unit.code))
+        uow.publish(ctx.event("org.unit_head_assigned", payload, producer=PRODUCER))
         uow.commit()
     return payload
 
@@ -240,6 +240,6 @@ def change_deciding_body(cmd: commands.ChangeDecidingBody, uow: OrgUnitOfWork, c
                 "previous_quorum": before.quorum,
                 "by": actor,
             }
-            uow.publish(ctx.event("org.deciding_body_changed", payload, producer=PRODUCER, subject=body.code))
+            uow.publish(ctx.event("org.deciding_body_changed", payload, producer=PRODUCER))
         uow.commit()
     return body.as_dict()
