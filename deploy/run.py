@@ -60,6 +60,17 @@ def broker_env(env: dict[str, str]) -> dict[str, dict[str, str]]:
     return {principal: {"IC_AMQP_URI": uri} for principal, uri in uris.items()}
 
 
+def living_office(url: str) -> None:
+    """The demo office's first payments, through the API (deploy/seed/activity.py); once."""
+    from deploy.seed import activity
+
+    try:
+        if activity.run(url):
+            print("[run] demo activity: two contracts accepted and paid, a travel claim reimbursed", flush=True)
+    except Exception as exc:  # noqa: BLE001 - the system runs on without the demo's payments
+        print(f"[run] demo activity skipped: {exc}", file=sys.stderr, flush=True)
+
+
 def main() -> int:
     from deploy.seed.load import seed
     from ic_platform.cli import declare_topology
@@ -84,6 +95,7 @@ def main() -> int:
     try:
         wait_ready(url + "/readyz", timeout=120)
         print(banner(url), flush=True)
+        living_office(url)
     except TimeoutError as exc:
         print(f"[run] {exc}; see the logs above and var/log/", file=sys.stderr)
     return supervisor.wait()

@@ -228,24 +228,7 @@ def _against_application(cmd, uow, ctx, document, payee, invoices, budget):
         app = _check_application(uow, cmd.basis.id, cmd.unit, cmd.amount, lock=False)
     facts_of_invoices = invoice_facts(invoices)
     pr.check_invoices(payee, facts_of_invoices, cmd.amount, required=False)
-    decision = funds(budget, app.budget_line_id, cmd.amount, app.document, cmd.unit)
-    return pr.PaymentRequest(
-        id=document["id"],
-        no=document["no"],
-        org=ctx.org,
-        unit=cmd.unit,
-        requester=ctx.actor,
-        title=cmd.title,
-        amount=cmd.amount,
-        budget_line_id=app.budget_line_id,
-        basis=pr.Basis.MATTER_APPLICATION,
-        basis_id=app.id,
-        basis_no=app.no,
-        payee=payee,
-        invoices=facts_of_invoices,
-        fiscal_year=decision.get("fiscal_year"),
-        economic_class=decision.get("economic_class"),
-    )
+    return _on_spending_document(cmd, ctx, document, payee, facts_of_invoices, budget, pr.Basis.MATTER_APPLICATION, app)
 
 
 def _check_claim(uow: PaymentUnitOfWork, claim_id: str, unit: str, amount: Decimal, invoices, *, lock: bool):
@@ -262,7 +245,12 @@ def _against_claim(cmd, uow, ctx, document, payee, invoices, budget):
     """报销付款: the claimant is reimbursed what an approved claim holds on the line (its invoices are the claim's)."""
     with uow:
         claim = _check_claim(uow, cmd.basis.id, cmd.unit, cmd.amount, invoices, lock=False)
-    decision = funds(budget, claim.budget_line_id, cmd.amount, claim.document, cmd.unit)
+    return _on_spending_document(cmd, ctx, document, payee, [], budget, pr.Basis.EXPENSE_CLAIM, claim)
+
+
+def _on_spending_document(cmd, ctx, document, payee, invoices, budget, basis, held) -> pr.PaymentRequest:
+    """A request paying what an application or a claim (`held`) holds on its line, once the line has it."""
+    decision = funds(budget, held.budget_line_id, cmd.amount, held.document, cmd.unit)
     return pr.PaymentRequest(
         id=document["id"],
         no=document["no"],
@@ -271,12 +259,12 @@ def _against_claim(cmd, uow, ctx, document, payee, invoices, budget):
         requester=ctx.actor,
         title=cmd.title,
         amount=cmd.amount,
-        budget_line_id=claim.budget_line_id,
-        basis=pr.Basis.EXPENSE_CLAIM,
-        basis_id=claim.id,
-        basis_no=claim.no,
+        budget_line_id=held.budget_line_id,
+        basis=basis,
+        basis_id=held.id,
+        basis_no=held.no,
         payee=payee,
-        invoices=[],
+        invoices=invoices,
         fiscal_year=decision.get("fiscal_year"),
         economic_class=decision.get("economic_class"),
     )

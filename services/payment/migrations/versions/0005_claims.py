@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from ic_platform import attachment_migrations
+
 revision = "0005_claims"
 down_revision = "0004_claims"
 branch_labels = None
@@ -17,36 +19,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.execute(sa.schema.CreateSequence(sa.Sequence("expense_claim_no_seq")))
-    op.create_table(
-        "attachment_blob",
-        sa.Column("sha256", sa.Text(), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("media_type", sa.Text(), nullable=False),
-        sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.CheckConstraint("octet_length(content) = size", name="attachment_blob_content_size"),
-        sa.CheckConstraint("size > 0 AND size <= 10485760", name="attachment_blob_size"),
-        sa.PrimaryKeyConstraint("sha256"),
-    )
-    op.create_table(
-        "attachment",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
-        sa.Column("document_type", sa.Text(), nullable=False),
-        sa.Column("document_id", sa.Text(), nullable=False),
-        sa.Column("sha256", sa.Text(), nullable=False),
-        sa.Column("filename", sa.Text(), nullable=False),
-        sa.Column("media_type", sa.Text(), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("unit", sa.Text(), nullable=False),
-        sa.Column("uploaded_by", sa.Text(), nullable=False),
-        sa.Column("uploaded_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["sha256"],
-            ["attachment_blob.sha256"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("document_type", "document_id", "sha256", name="attachment_once_per_document"),
-    )
+    attachment_migrations.upgrade_v1()
     op.create_table(
         "expense_claim",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -112,6 +85,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("expense_claim")
-    op.drop_table("attachment")
-    op.drop_table("attachment_blob")
+    attachment_migrations.downgrade_v1()
     op.execute(sa.schema.DropSequence(sa.Sequence("expense_claim_no_seq")))
