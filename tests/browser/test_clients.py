@@ -74,6 +74,7 @@ def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(sta
     assert findings["procurement_budget"] == "1,200,000.00"
     assert "限额标准" in findings["procurement_preview"]
     assert "自行采购弱于规定的采购方式" in findings["procurement_refused"] and findings["procurement_submitted"]
+    assert findings["supervision_charts"] >= 3  # 三公 against caps, contract execution, warnings and cycle time
     # organisation administration (admin): the unit tree, the people list and a person's page
     assert findings["org_bodies"] >= 2 and findings["org_people_rows"] >= 1 and findings["org_field_error"]
     assert findings["org_pairs"] >= 3  # the incompatible positions of services/approval/domain/conflicts.py

@@ -297,6 +297,15 @@ try {
   await shot(clerk, 'web-10-drilldown', '预算执行穿透：单位 → 预算指标 → 引起变动的单据（可点击）')
   findings.drilldown_documents = await moveLinks.count()
 
+  step = '监督看板'
+  await clerk.goto(`${BASE}/supervision`)
+  for (const chart of ['three-public', 'contracts', 'warnings'])
+    await clerk.waitForFunction((c) => document.querySelector(`[data-chart=${c}]`)?.dataset.series, chart)
+  findings.supervision_charts = await clerk.locator('[data-chart] canvas').count()
+  check(findings.supervision_charts >= 3, `监督看板的图表不足三张：${findings.supervision_charts}`)
+  await shot(clerk, 'web-17-supervision', '监督看板：“三公”经费控制数与使用、合同执行（按单位）、风险预警与审批周期（按单位），可导出 Excel')
+  await axe(clerk, 'web-17-supervision')
+
   step = '预算调整（调剂）'
   await clerk.goto(`${BASE}/adjust`)
   await clerk.locator('#a-from').click()

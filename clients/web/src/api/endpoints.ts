@@ -108,6 +108,12 @@ const get = <T>(path: string, query?: Record<string, string | number | boolean |
   request<T>('GET', path, { query })
 
 export const api = {
+  // 监督看板 (SupervisionView): 三公 against caps, contract execution by unit, per-unit scorecards
+  threePublic: (fiscal_year: number) => get<Record<string, any>>('/reports/three-public', { fiscal_year }),
+  contractExecution: (query: Record<string, string | number | undefined>) =>
+    get<Page<Record<string, any>>>('/contracts/execution-report', query),
+  scorecards: (date_from: string, date_to: string) =>
+    get<{ units: Array<Record<string, any>> }>('/risk/scorecards', { date_from, date_to }),
   tasks: (page = 1, page_size = 20) => get<Page<Task>>('/approval/tasks', { page, page_size }),
   task: (id: string) => get<TaskDetail>(`/approval/tasks/${encodeURIComponent(id)}`),
   decided: (page = 1) => get<Page<Task>>('/approval/decided', { page }),

@@ -19,6 +19,7 @@ export const router = createRouter({
     { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { title: '消息' } },
     { path: '/delegation', component: () => import('./views/DelegationView.vue'), meta: { title: '审批代理' } },
     { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '预算执行' } },
+    { path: '/supervision', component: () => import('./views/SupervisionView.vue'), meta: { title: '监督看板' } },
     { path: '/org/units', component: () => import('./views/org/UnitsView.vue'), meta: { title: '单位与负责人' } },
     { path: '/org/people', component: () => import('./views/org/PeopleView.vue'), meta: { title: '人员管理' } },
     {
