@@ -300,8 +300,11 @@ class ExecutionReports:
         upsert_unit(self.conn, org, code, name, announced_at)
 
     def payments(self, contract_id: str) -> list[Any]:
+        """The contract's executed payments (a reservation still in approval, or one given back, is not paid)."""
         return self.conn.execute(
-            sa.select(pay.c.amount, pay.c.paid_on, pay.c.milestone_no).where(pay.c.contract_id == contract_id)
+            sa.select(pay.c.amount, pay.c.paid_on, pay.c.milestone_no).where(
+                pay.c.contract_id == contract_id, pay.c.status == "paid"
+            )
         ).all()
 
     def met_on(self, contract_id: str) -> dict[int, date]:
