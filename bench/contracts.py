@@ -56,11 +56,10 @@ FROM contract c,
      (VALUES (1, '预付款', 'on_signing'), (2, '进度款', 'on_progress'), (3, '验收款', 'on_acceptance'),
              (4, '质保金', 'after_warranty')) AS m (no, name, condition)
 WHERE c.no LIKE 'HT-B-%%';
-INSERT INTO contract_payment (payment_id, contract_id, milestone_no, amount, paid_on)
-SELECT 'bench-pay-' || c.no, c.id, 1, m.amount, c.signed_on + 10
+INSERT INTO contract_payment (payment_id, payment_no, contract_id, milestone_no, amount, status, reserved_on, paid_on)
+SELECT md5('bench-pay-' || c.no)::uuid, 'FK-B-' || c.no, c.id, 1, m.amount, 'paid', c.signed_on + 5, c.signed_on + 10
 FROM contract c JOIN contract_milestone m ON m.contract_id = c.id AND m.no = 1
 WHERE c.no LIKE 'HT-B-%%' AND right(c.no, 1)::int %% 3 = 0;
-UPDATE contract c SET paid = p.amount FROM contract_payment p WHERE p.contract_id = c.id AND c.no LIKE 'HT-B-%%';
 """
 
 _AWARD_SQL = f"""
