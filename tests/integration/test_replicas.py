@@ -123,12 +123,17 @@ def test_replicas_killed_midway_lose_nothing_and_apply_nothing_twice(replicated)
 
     def submit(i: int) -> None:
         key = str(uuid.uuid4())
-        response = clerk.call(
-            "POST",
-            "/api/v1/matter-applications",
-            json={"title": f"复本测试 {i}", "budget_line_id": line_id, "amount": str(EACH)},
-            headers={"Idempotency-Key": key},
-        )
+        for _ in range(30):
+            response = clerk.call(
+                "POST",
+                "/api/v1/matter-applications",
+                json={"title": f"复本测试 {i}", "budget_line_id": line_id, "amount": str(EACH)},
+                headers={"Idempotency-Key": key},
+            )
+            # The first attempt's replica was killed holding the key: a client retries after Retry-After.
+            if response.status_code != 409 or response.json()["error"]["code"] != "idempotency_request_in_progress":
+                break
+            time.sleep(float(response.headers.get("Retry-After", "1")))
         with lock:
             if response.status_code == 201:
                 accepted[response.json()["id"]] = key
