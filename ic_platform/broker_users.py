@@ -15,6 +15,8 @@ which needs configure and write on every event queue; reading stays with the own
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import secrets
@@ -29,6 +31,7 @@ from ic_platform.config import SERVICES
 RPC_EXCHANGE = "nameko-rpc"
 GATEWAY = "gateway"
 PRINCIPALS: tuple[str, ...] = (*SERVICES, GATEWAY)
+RIGHTS = ("configure", "write", "read")
 
 
 def _one_of(*patterns: str) -> str:
@@ -63,26 +66,49 @@ def with_user(uri: str, user: str, password: str) -> str:
 
 def ensure(vhost: str, prefix: str, base_uri: str, passwords: dict[str, str] | None = None) -> dict[str, str]:
     """Create (or update) every principal's user with its permissions on `vhost`; principal → AMQP URI. Known
-    passwords are kept; new users get a random one."""
-    passwords = dict(passwords or {})
-    uris = {}
-    for principal in PRINCIPALS:
-        user = user_name(prefix, principal)
-        password = passwords.get(principal) or secrets.token_hex(16)
-        if _run("add_user", user, password, check=False).returncode != 0:
-            _run("change_password", user, password)
-        _run("set_permissions", "-p", vhost, user, *permissions(principal))
-        passwords[principal], uris[principal] = password, with_user(base_uri, user, password)
-    return uris
+    passwords are kept; new users get a random one. One `rabbitmqctl import_definitions` for them all: each
+    rabbitmqctl call starts an Erlang node (~0.6 s), and a call per user and permission took ~25 s."""
+    passwords = {p: (passwords or {}).get(p) or secrets.token_hex(16) for p in PRINCIPALS}
+    definitions = {
+        "users": [
+            {
+                "name": user_name(prefix, p),
+                "password_hash": _password_hash(passwords[p]),
+                "hashing_algorithm": "rabbit_password_hashing_sha256",
+                "tags": [],
+            }
+            for p in PRINCIPALS
+        ],
+        "permissions": [
+            {"user": user_name(prefix, p), "vhost": vhost, **dict(zip(RIGHTS, permissions(p), strict=True))}
+            for p in PRINCIPALS
+        ],
+    }
+    # On standard input, not in a file: the hashes are never on disk, and the broker's node need not read it.
+    _run("import_definitions", "--format", "json", input=json.dumps(definitions).encode())
+    return {p: with_user(base_uri, user_name(prefix, p), passwords[p]) for p in PRINCIPALS}
+
+
+def _password_hash(password: str) -> str:
+    """RabbitMQ's stored form (rabbit_password_hashing_sha256): base64 of a 4-byte salt and SHA-256(salt + password)."""
+    salt = secrets.token_bytes(4)
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
 
 
 def remove(prefix: str) -> None:
-    for principal in PRINCIPALS:
-        _run("delete_user", user_name(prefix, principal), check=False)
+    """Every principal's user deleted in one call (a user that is not there is skipped)."""
+    names = ", ".join(f'<<"{_erlang_safe(user_name(prefix, p))}">>' for p in PRINCIPALS)
+    _run("eval", f'[rabbit_auth_backend_internal:delete_user(U, <<"cli">>) || U <- [{names}]], ok.', check=False)
 
 
-def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["rabbitmqctl", "-q", *args], check=check, capture_output=True, timeout=60)
+def _erlang_safe(name: str) -> str:
+    if not re.fullmatch(r"[\w.-]+", name):
+        raise ValueError(f"not a broker user name: {name!r}")
+    return name
+
+
+def _run(*args: str, check: bool = True, input: bytes | None = None) -> subprocess.CompletedProcess:  # noqa: A002
+    return subprocess.run(["rabbitmqctl", "-q", *args], check=check, capture_output=True, timeout=60, input=input)
 
 
 def ensure_stored(store: Path, base_uri: str, prefix: str = "ic") -> dict[str, str]:

@@ -9,8 +9,10 @@ import signal
 from deploy.drills.harness import Drill, Fault
 from ic_platform.config import SERVICES
 
-# The services a submission and a decision pass through: the short drill kills these; the full one every one.
-ON_THE_PATH = ("payment", "budget", "approval")
+# The full drill kills every service. The short one (in `make test`, which must stay within its time) kills
+# the submission's entry and the ledger, and leaves the slowed-down network, which tests patience more than
+# safety, to the full drill.
+SHORT_VICTIMS = ("payment", "budget")
 
 
 def kill(name: str) -> Fault:
@@ -42,10 +44,11 @@ def _pg_start(d: Drill) -> None:
 
 
 def catalogue(short: bool) -> list[Fault]:
-    """Every fault; the short form kills only the services on the submission's path and holds faults shorter."""
+    """Every fault; the short form kills two services on the submission's path, holds faults shorter and leaves
+    out the slowed-down network."""
     hold = 3.0 if short else 6.0
-    victims = ON_THE_PATH if short else SERVICES
-    return [
+    victims = SHORT_VICTIMS if short else SERVICES
+    faults = [
         *(kill(s) for s in victims),
         kill("gateway"),
         Fault("RabbitMQ killed (SIGKILL) and started", _broker_crash, _broker_start, hold_s=1.0),
@@ -70,3 +73,4 @@ def catalogue(short: bool) -> list[Fault]:
             hold,
         ),
     ]
+    return [f for f in faults if not (short and "per packet" in f.name)]

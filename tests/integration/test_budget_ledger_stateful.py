@@ -181,15 +181,19 @@ class Ledger(RuleBasedStateMachine):
         self.moves += len(expected)
         self.held[i].pre = ZERO
 
-    @rule(i=docs, amount=amounts, source=st.none() | docs)
-    def commit(self, i: int, amount: Decimal, source: int | None) -> None:
-        self._consume("commit", commands.Commit, i, amount, source)
+    @rule(i=docs, amount=amounts, source=st.none() | docs, rest=st.booleans())
+    def commit(self, i: int, amount: Decimal, source: int | None, rest: bool) -> None:
+        # rest: the source's remaining pre-commitment released in the same move (a contract signed below its
+        # application's estimate)
+        self._consume("commit", commands.Commit, i, amount, source, release_rest="差额释放" if rest else None)
 
     @rule(i=docs, amount=amounts, source=st.none() | docs)
     def pay(self, i: int, amount: Decimal, source: int | None) -> None:
         self._consume("actual", commands.Actual, i, amount, source)
 
-    def _consume(self, name: str, command: type, i: int, amount: Decimal, source: int | None) -> None:
+    def _consume(
+        self, name: str, command: type, i: int, amount: Decimal, source: int | None, **extra: str | None
+    ) -> None:
         held = self.held[source] if source is not None else Held()
         relieved = min(amount, held.com) if name == "actual" else ZERO
         released = min(amount - relieved, held.pre)
@@ -202,6 +206,7 @@ class Ledger(RuleBasedStateMachine):
                 document=self.doc(i),
                 step=self.step(),
                 from_document=self.doc(source) if source is not None else None,
+                **extra,
             ),
         )
         if self.block:
@@ -214,6 +219,10 @@ class Ledger(RuleBasedStateMachine):
         )
         held.com -= relieved
         held.pre -= released
+        rest = held.pre if extra.get("release_rest") and source is not None else ZERO
+        assert [Decimal(x) for x in result.get("released_rest", [])] == ([rest] if rest > 0 else []), (held, rest)
+        held.pre -= rest
+        self.moves += rest > 0
         if name == "commit":
             self.held[i].com += amount
         else:

@@ -42,6 +42,9 @@ class Commit(Command):
     step: Code = "sign"
     from_document: Document | None = None
     unit: Code | None = None
+    # With `from_document`: whatever the source still pre-commits after the take-over (a contract signed below
+    # its application's estimate) is released in the same transaction, with this reason: one call, not two.
+    release_rest: Text | None = None
 
 
 class Actual(Command):

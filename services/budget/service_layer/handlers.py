@@ -184,6 +184,7 @@ def commit(cmd: commands.Commit, uow: BudgetUnitOfWork, ctx: CallContext) -> dic
         cmd.step,
         source=_doc(cmd.from_document) if cmd.from_document else None,
         unit=cmd.unit,
+        release_rest=cmd.release_rest,
     )
 
 
@@ -321,6 +322,7 @@ def _consume(
     source: DocumentRef | None = None,
     unit: str | None = None,
     override_id: str | None = None,
+    release_rest: str | None = None,
 ) -> dict[str, Any]:
     with uow:
         caps = three_public.lock_caps(uow, line_id)  # 三公经费 caps before the line: one lock order
@@ -386,8 +388,13 @@ def _consume(
             payload["from_document"] = source.as_dict()
         uow.publish(ctx.event(CONSUMED_EVENT[kind], payload, producer=PRODUCER, subject=document.subject))
         _warn_on_thresholds(uow, ctx, line, consumed_before)
+        rest = []
+        if release_rest and source is not None:
+            rest_step = _source_step(MoveKind.RELEASE, document, f"{step}-rest")
+            rest = _release_open_pre_commitments(uow, ctx, source, release_rest, rest_step)
         uow.commit()
     return {
+        "released_rest": [money_str(a) for a in rest],
         **decision.as_dict(),
         "available_after": money_str(line.available),
         "replayed": False,
@@ -561,6 +568,7 @@ def _replayed(
         "warning": None,
         "available_after": money_str(line.available),
         "replayed": True,
+        "released_rest": [],  # released with the move the first time, if asked: nothing more now
         "economic_class": line.economic_class,
     }
 

@@ -220,18 +220,16 @@ def sign_contract(
     supplier = supplier_on(procurement, c.supplier.id, cmd.signed_on)
     copy.deepcopy(c).sign(cmd.signed_on, POLICY, held=c.amount, supplier=supplier)  # refusals before money moves
     holder = c.basis.pre_commitment_holder
-    budget.commit(
+    committed = budget.commit(  # the holder's pre-commitment taken over, the rest released, in one move
         budget_line_id=c.basis.budget_line_id,
         amount=money_str(c.amount),
         document=c.document.as_dict(),
         step="sign",
         from_document=holder.as_dict(),
         unit=c.unit,
+        release_rest=f"合同 {c.no} 已签订，释放预占差额",
     )
-    released = budget.release_document(
-        document=holder.as_dict(), reason=f"合同 {c.no} 已签订，释放预占差额", step=f"contract-sign-{c.id}"
-    )
-    released_total = sum((Decimal(x) for x in released.get("released", [])), Decimal("0.00"))
+    released_total = sum((Decimal(x) for x in committed.get("released_rest", [])), Decimal("0.00"))
     with uow:
         c = uow.contracts.get(c.id, for_update=True)
         if c.status is not Status.SIGNED:

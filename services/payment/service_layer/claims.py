@@ -7,9 +7,9 @@ application's pre-commitment already covers it); a standalone claim is stored `r
 money on its line, then goes into approval (redriven after a crash, as applications are).
 
 Approved: a claim on an application is settled on the budget by a timer (`settle_approved_claims`): it commits
-its amount from the application's pre-commitment (`budget.commit` with `from_document`) and releases what the
-application still holds (`budget.release_document`), each idempotent on its step; the application is then
-closed (结项). The line moves exactly: pre-committed −application, committed +claim, available +difference.
+its amount from the application's pre-commitment (`budget.commit` with `from_document`) and, in the same
+move (`release_rest`), releases what the application still holds; idempotent on its step. The application is
+then closed (结项). The line moves exactly: pre-committed −application, committed +claim, available +difference.
 Rejected or cancelled: its invoices are released (they may be claimed again)."""
 
 from __future__ import annotations
@@ -443,8 +443,8 @@ def settle_approved_claims(uow: PaymentUnitOfWork, budget: Budget) -> int:
             step="approved",
             from_document=app.document,
             unit=claim.unit,
+            release_rest=reason,  # the application's rest given back in the same move
         )
-        budget.release_document(document=app.document, reason=reason, step=f"claimed:{claim.no}")
         with uow:
             current = uow.claims.get(claim_id, for_update=True)
             application = uow.applications.get(app.id, for_update=True)

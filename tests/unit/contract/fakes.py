@@ -255,7 +255,7 @@ class FakeBudget:
 
     def commit(self, **kwargs):
         self._call("commit", kwargs)
-        return {"ok": True}
+        return {"ok": True, "released_rest": ["4000.00"] if kwargs.get("release_rest") else []}
 
     def release_document(self, **kwargs):
         self._call("release_document", kwargs)
