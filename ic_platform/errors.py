@@ -92,3 +92,14 @@ def unavailable() -> Unavailable:
 
 def not_found(kind: str, key: Any, label: str) -> NotFound:
     return NotFound(f"{kind}_not_found", f"{label}不存在: {key}", {kind: str(key)})
+
+
+# Segregation-of-duties refusals are plain Forbidden errors whose code starts with this prefix: the class
+# name travels over nameko RPC and the gateway maps the four platform classes, so a subclass of our own
+# would lose its 403. The platform publishes each as `<service>.segregation_refused` (catalogue/control_events).
+SOD_PREFIX = "sod_"
+
+
+def sod_rule(exc: DomainError) -> str | None:
+    """The segregation-of-duties rule an error enforces, or None if it is not such a refusal."""
+    return exc.code.removeprefix(SOD_PREFIX) if exc.code.startswith(SOD_PREFIX) else None

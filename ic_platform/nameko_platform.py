@@ -17,7 +17,7 @@ from nameko.messaging import Consumer
 from nameko.rpc import Rpc, RpcConsumer
 from opentelemetry import trace
 
-from ic_platform import catalogue, errors, identity, metrics, retention, topology, tracing
+from ic_platform import catalogue, errors, identity, metrics, retention, segregation, topology, tracing
 from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.db import make_engine
@@ -175,6 +175,8 @@ class ServicePlatform(DependencyProvider):
             rule = refusal.details.get("rule", "") if isinstance(refusal.details, dict) else ""
             metrics.refusals.labels(self.service, refusal.code, str(rule)).inc()
             log_refusal(log, f"{self.service}.{method}", exc_info[1])
+            if isinstance(worker_ctx.entrypoint, Rpc) and errors.sod_rule(refusal) is not None:
+                segregation.record_refusal(self.new_uow, self.service, method, worker_ctx.data, refusal)
         else:
             outcome = "error"
         metrics.entrypoint_calls.labels(self.service, method, outcome).inc()

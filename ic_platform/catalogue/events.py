@@ -6,6 +6,7 @@ from __future__ import annotations
 from ic_platform.catalogue import accounting_events as _accounting_events
 from ic_platform.catalogue import claim_events as _claim_events
 from ic_platform.catalogue import contract_events as _contract_events
+from ic_platform.catalogue import control_events as _control_events
 from ic_platform.catalogue import org_admin_events as _org_admin_events
 from ic_platform.catalogue import payment_events as _payment_events
 from ic_platform.catalogue import supervision_events as _supervision_events
@@ -1091,3 +1092,4 @@ SPECS = _payment_events.merge_into(SPECS)
 SPECS = _supervision_events.merge_into(SPECS)
 SPECS = _accounting_events.merge_into(SPECS)
 SPECS = _org_admin_events.merge_into(SPECS)
+SPECS = _control_events.merge_into(SPECS)

@@ -40,6 +40,14 @@ def sod_count(stack, rule: str) -> float:
     return sum(float(m) for m in re.findall(pattern, body, re.M))
 
 
+def sod_refusals_in_scorecards(inspector, unit: str) -> int:
+    """The unit's segregation-of-duties refusals today in the scorecards (内控评价), as risk heard them."""
+    today = datetime.now(UTC).date().isoformat()
+    card = inspector.get("/api/v1/risk/scorecards", params={"date_from": today, "date_to": today, "unit": unit})
+    assert card.status_code == 200, card.text
+    return sum(u["sod_refusals"] for u in card.json()["units"])
+
+
 def at_leader(clerk, head, amount="50000.00"):
     """An application of ≥ 50,000.00 元, approved by the head, now waiting for the leader in charge."""
     app = submit(clerk, amount, LABOUR_LINE).json()
@@ -243,6 +251,9 @@ def test_a_delegate_takes_no_second_step_and_never_their_own_document(login, sta
     assert decide(head, eventually(lambda: pending_task(head, mine["id"]))["task_id"], "approve").status_code == 200
     task = eventually(lambda: pending_task(leader, mine["id"]))
     before = sod_count(stack, "self_approval")
+    inspector = login("inspector")
+    deputy_unit = deputy.get("/api/v1/me").json()["unit"]
+    refusals_before = sod_refusals_in_scorecards(inspector, deputy_unit)
     grant = leader.post(f"{APPROVAL}/delegations", json={**period, "delegate": "leader_party"})
     assert grant.status_code == 201, grant.text
     try:
@@ -250,6 +261,8 @@ def test_a_delegate_takes_no_second_step_and_never_their_own_document(login, sta
         refused = decide(deputy, task["task_id"], "approve")
         assert refused.status_code == 403 and refused.json()["error"]["code"] == "sod_self_approval"
         assert sod_count(stack, "self_approval") == before + 1
+        # Rolled back with the request, the refusal is still published after it, and counted for the unit.
+        eventually(lambda: sod_refusals_in_scorecards(inspector, deputy_unit) == refusals_before + 1)
     finally:
         leader.http.delete(f"{APPROVAL}/delegations/{grant.json()['id']}")
     assert decide(leader, task["task_id"], "approve").status_code == 200

@@ -95,8 +95,7 @@ def test_a_warning_is_worked_from_the_decision_to_its_rectification(login, rpc):
     card = inspector.get(f"{API}/risk/scorecards", params={**period, "unit": "dzb"}).json()
     [dzb] = card["units"]
     assert dzb["unit_name"] == "党政综合办公室" and dzb["warnings_raised"] >= 1 and dzb["warnings_confirmed"] >= 1
-    assert dzb["rectifications_on_time"] >= 1 and dzb["tasks_decided"] >= 1 and dzb["sod_refusals"] is None
-    assert "不相容岗位" in card["sod_refusals_note"]
+    assert dzb["rectifications_on_time"] >= 1 and dzb["tasks_decided"] >= 1 and dzb["sod_refusals"] >= 0
     book = inspector.get(f"{API}/risk/scorecards.xlsx", params=period)
     assert book.status_code == 200, book.text
     sheet = load_workbook(io.BytesIO(book.content)).active

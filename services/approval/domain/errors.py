@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from ic_platform.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from ic_platform.errors import (
+    SOD_PREFIX,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    sod_rule,  # noqa: F401 - approval's service layer counts its refusals by it
+)
 
 
 class RouteRefused(DomainError):
@@ -11,17 +19,6 @@ class RouteRefused(DomainError):
     it as a dead letter for ops to fix the data and replay."""
 
     status = 409
-
-
-# Segregation-of-duties refusals are plain Forbidden errors whose code starts with this prefix: the class
-# name travels over nameko RPC and the gateway maps the four platform classes, so a subclass of our own
-# would lose its 403. The prefix is what the service layer counts in `metrics.sod_violations`.
-SOD_PREFIX = "sod_"
-
-
-def sod_rule(exc: DomainError) -> str | None:
-    """The segregation-of-duties rule an error enforces, or None if it is not such a refusal."""
-    return exc.code.removeprefix(SOD_PREFIX) if exc.code.startswith(SOD_PREFIX) else None
 
 
 def no_definition(document_type: str) -> RouteRefused:

@@ -21,6 +21,7 @@ from services.risk.adapters.supervision_orm import (
     risk_project_line,
     risk_project_link,
     risk_project_node,
+    risk_sod_refusal,
     risk_task,
     risk_unit,
     risk_warning_case,
@@ -275,6 +276,25 @@ class UnitRepository:
         registered before risk kept them: the directory fills as org announces units again)."""
         found = self.conn.execute(sa.select(U.code).where(U.org == org, U.code == code)).first()
         return found is not None or self.conn.execute(sa.select(U.code).where(U.org == org).limit(1)).first() is None
+
+
+class SodRefusalRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def record(self, event_id: str, org: str, unit: str | None, person: str, rule: str, service: str, at: datetime):
+        """Once per event (a redelivered one changes nothing)."""
+        row = dict(event_id=event_id, org=org, unit=unit, person=person, rule=rule, service=service, at=at)
+        self.conn.execute(pg_insert(risk_sod_refusal).values(**row).on_conflict_do_nothing())
+
+    def per_unit(self, org: str, start: datetime, end: datetime) -> dict[str, int]:
+        R = risk_sod_refusal.c
+        rows = self.conn.execute(
+            sa.select(R.unit, sa.func.count())
+            .where(R.org == org, R.at >= start, R.at < end, R.unit.is_not(None))
+            .group_by(R.unit)
+        )
+        return {unit: n for unit, n in rows}
 
 
 class ProjectRepository:

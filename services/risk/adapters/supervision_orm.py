@@ -68,6 +68,21 @@ risk_unit = sa.Table(
     sa.Column("kind", sa.Text),
 )
 
+# Segregation-of-duties refusals heard from the services that refuse them (`<service>.segregation_refused`),
+# counted per unit of the person refused in the scorecards. Migration 0010.
+risk_sod_refusal = sa.Table(
+    "risk_sod_refusal",
+    metadata,
+    sa.Column("event_id", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text),
+    sa.Column("person", sa.Text, nullable=False),
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("service", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("risk_sod_refusal_by_time", "org", "at"),
+)
+
 # ── the project projection (domain/project.py) ──
 # Each document (or sub-document: award, bid, acceptance...) of a project. `project` is the label of its
 # connected set (relabelled when two sets are linked); `heard_at` is the newest event's time (null: only named).

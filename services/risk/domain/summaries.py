@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ic_platform import catalogue
+from ic_platform.catalogue import control_events
 from ic_platform.envelope import Envelope
 
 # The sentence filed for each event type. Placeholders are payload fields, prepared by `_fields` (amounts as
@@ -45,6 +46,11 @@ LABELS: dict[str, str] = {
     "approval.task_escalated": "超时未办，上报 {escalated_to} 督办（{step_name}，审批人 {assignee}）",
     "risk.warning_raised": "风险预警：{message}",
     "risk.document_assessed": "风险评估完成（本轮送审）：{warning_tally}",
+}
+# Segregation-of-duties refusals (ic_platform/segregation.py), the same sentence whichever service refused.
+LABELS |= {
+    control_events.event_type(service): "{person} 因不相容岗位分离被拒绝办理：{message}"
+    for service in control_events.SOD_PRODUCERS
 }
 
 OUTCOMES = {"approved": "通过", "rejected": "驳回", "returned_to_step": "退回至前序节点"}

@@ -1,8 +1,7 @@
 """Per-unit scorecards (内控评价, issue 13 §3) for a period, from what risk already hears: approval's tasks
 (cycle time per step, overdue reminders), its own warnings and their handling (raised, confirmed,
-rectifications due and whether closed on time). Segregation-of-duties refusals are not counted: approval
-refuses them in the request's transaction, which rolls back, so no event carries them (only approval's metric
-`ic_segregation_of_duties_violations_total{rule}`, office-wide); the scorecard says so instead of a zero."""
+rectifications due and whether closed on time), and the segregation-of-duties refusals the services publish
+after the fact (`<service>.segregation_refused`, counted for the unit of the person refused)."""
 
 from __future__ import annotations
 
@@ -24,10 +23,6 @@ from ic_platform.errors import InvalidInput
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 from services.risk.service_layer.warnings_work import day_start, local_day, today
 
-SOD_NOTE = (
-    "不相容岗位拒绝次数无法按单位统计：审批服务在请求事务内拒绝（403）并回滚，不发布事件，"
-    "仅有全局监控指标 ic_segregation_of_duties_violations_total"
-)
 MAX_DAYS = 366
 HOURS = Decimal("0.01")
 
@@ -60,6 +55,7 @@ def scorecards(cmd: Scorecard, uow: RiskUnitOfWork, ctx: CallContext) -> dict[st
         raised = uow.cases.raised_per_unit(ctx.org, start, end)
         confirmed = uow.cases.confirmed_per_unit(ctx.org, start, end)
         rectifications = uow.cases.rectifications_due(ctx.org, cmd.date_from, cmd.date_to)
+        refusals = uow.sod_refusals.per_unit(ctx.org, start, end)
 
     steps: dict[str, dict[tuple[str, int], list[float]]] = defaultdict(lambda: defaultdict(list))
     for t in tasks:
@@ -74,15 +70,20 @@ def scorecards(cmd: Scorecard, uow: RiskUnitOfWork, ctx: CallContext) -> dict[st
         elif now_day > r.due_date:
             tally["open_overdue"] += 1
 
-    units = set(names) | set(steps) | set(overdue) | set(raised) | set(confirmed) | set(due)
+    units = set(names) | set(steps) | set(overdue) | set(raised) | set(confirmed) | set(due) | set(refusals)
     if within is not None:
         units &= within
-    rows = [_row(u, names.get(u, u), steps.get(u, {}), overdue, raised, confirmed, due.get(u)) for u in sorted(units)]
+    rows = [
+        {
+            **_row(u, names.get(u, u), steps.get(u, {}), overdue, raised, confirmed, due.get(u)),
+            "sod_refusals": refusals.get(u, 0),
+        }
+        for u in sorted(units)
+    ]
     return {
         "date_from": cmd.date_from.isoformat(),
         "date_to": cmd.date_to.isoformat(),
         "units": rows,
-        "sod_refusals_note": SOD_NOTE,
         "definitions": DEFINITIONS,
     }
 
@@ -92,7 +93,7 @@ DEFINITIONS = {
     "cycle_hours": "审批节点用时：任务分拨至办结的小时数（平均、中位、最长），按节点",
     "warnings_raised": "期间内对本单位单据提出的风险预警数",
     "warnings_confirmed": "期间内经纪检监察核实（转为整改）的预警数",
-    "sod_refusals": "不相容岗位拒绝次数（无事件来源，不统计，见 sod_refusals_note）",
+    "sod_refusals": "期间内本单位人员因不相容岗位分离被拒绝办理的次数（自批、同一人办理两步、岗位冲突）",
     "overdue_tasks": "期间内超过办理时限被催办的审批任务数",
     "rectifications_due": "整改期限在期间内的整改事项数（按责任单位）",
     "rectifications_on_time": "其中在期限内（含当日）销号的",
@@ -124,7 +125,7 @@ def _row(
         ],
         "warnings_raised": raised.get(unit, 0),
         "warnings_confirmed": confirmed.get(unit, 0),
-        "sod_refusals": None,
+        "sod_refusals": 0,
         "overdue_tasks": overdue.get(unit, 0),
         "rectifications_due": due["due"],
         "rectifications_on_time": due["on_time"],
@@ -192,7 +193,7 @@ def scorecards_xlsx(cmd: Scorecard, uow: RiskUnitOfWork, ctx: CallContext) -> di
                 _num(r["cycle_hours"]["max"]),
                 r["warnings_raised"],
                 r["warnings_confirmed"],
-                "不统计",
+                r["sod_refusals"],
                 r["overdue_tasks"],
                 r["rectifications_due"],
                 r["rectifications_on_time"],
@@ -201,8 +202,6 @@ def scorecards_xlsx(cmd: Scorecard, uow: RiskUnitOfWork, ctx: CallContext) -> di
                 _num(r["on_time_rate"]),
             ]
         )
-    ws.append([])
-    ws.append([f"注：{SOD_NOTE}"])
     ws.freeze_panes = "C3"
     steps = wb.create_sheet("审批节点用时")
     _title(steps, f"审批节点用时（{period}）", len(STEP_HEADERS))

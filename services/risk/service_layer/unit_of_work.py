@@ -9,7 +9,13 @@ from services.risk.adapters.payments import PaymentFacts
 from services.risk.adapters.repository import DossierRepository, LinkRepository
 from services.risk.adapters.rule_book import RuleBookRepository
 from services.risk.adapters.splitting import SplitRepository
-from services.risk.adapters.supervision import CaseRepository, ProjectRepository, TaskRepository, UnitRepository
+from services.risk.adapters.supervision import (
+    CaseRepository,
+    ProjectRepository,
+    SodRefusalRepository,
+    TaskRepository,
+    UnitRepository,
+)
 from services.risk.adapters.warnings import WarningRepository
 
 
@@ -30,5 +36,6 @@ class RiskUnitOfWork(UnitOfWork):
         self.cases = CaseRepository(self.conn)
         self.tasks = TaskRepository(self.conn)
         self.units = UnitRepository(self.conn)
+        self.sod_refusals = SodRefusalRepository(self.conn)
         self.projects = ProjectRepository(self.conn)
         return self

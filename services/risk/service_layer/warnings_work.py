@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from ic_platform import scope
+from ic_platform.catalogue import control_events
 from ic_platform.commands import Code, Command, Day, PageNumber, PageSize
 from ic_platform.context import CallContext
 from ic_platform.documents import DocumentRef
@@ -94,6 +95,13 @@ def on_warnings_acknowledged(event: Envelope, uow: RiskUnitOfWork) -> None:
 def on_unit_registered(event: Envelope, uow: RiskUnitOfWork) -> None:
     unit = event.payload["unit"]
     uow.units.register(event.org, unit["code"], unit["name"], unit.get("kind"))
+
+
+def on_segregation_refused(event: Envelope, uow: RiskUnitOfWork) -> None:
+    p = event.payload
+    uow.sod_refusals.record(
+        event.event_id, event.org, p.get("unit"), p["person"], p["rule"], event.producer, _when(event)
+    )
 
 
 def on_step_assigned(event: Envelope, uow: RiskUnitOfWork) -> None:
@@ -355,6 +363,7 @@ TASK_HANDLERS = {
     "approval.task_overdue": [on_task_overdue],
 }
 EVENT_HANDLERS = {
+    **{control_events.event_type(s): [on_segregation_refused] for s in control_events.SOD_PRODUCERS},
     "approval.warnings_acknowledged": [on_warnings_acknowledged],
     "org.unit_registered": [on_unit_registered],
     **TASK_HANDLERS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ic_platform import catalogue
+from ic_platform.catalogue import control_events
 from ic_platform.envelope import Envelope
 from tests.unit.procurement.event_samples import procurement_payloads
 from tests.unit.risk.accounting_samples import ACCOUNTING_PAYLOADS
@@ -500,3 +501,17 @@ def envelope(
     )
     catalogue.validate(event.as_dict())
     return event
+
+
+# Segregation-of-duties refusals, published by the platform after the refused request (ic_platform/segregation.py).
+PAYLOADS |= {
+    control_events.event_type(service): {
+        "person": "leader_party",
+        "unit": "dzb",
+        "rule": "self_approval",
+        "code": "sod_self_approval",
+        "entrypoint": "decide",
+        "message": "不能审批本人提交的单据",
+    }
+    for service in control_events.SOD_PRODUCERS
+}

@@ -32,6 +32,7 @@ class _Uow:
             ],
             overdue_per_unit=lambda org, start, end: {"dzb": 2},
         )
+        self.sod_refusals = SimpleNamespace(per_unit=lambda org, start, end: {"dzb": 2})
         self.cases = SimpleNamespace(
             raised_per_unit=lambda org, start, end: {"dzb": 3, "czb": 1},
             confirmed_per_unit=lambda org, start, end: {"dzb": 2},
@@ -67,7 +68,9 @@ def test_the_figures_of_a_unit():
     assert (dzb["warnings_raised"], dzb["warnings_confirmed"], dzb["overdue_tasks"]) == (3, 2, 2)
     assert (dzb["rectifications_due"], dzb["rectifications_on_time"], dzb["rectifications_late"]) == (3, 1, 1)
     assert dzb["rectifications_open_overdue"] == 1 and dzb["on_time_rate"] == "33.33"
-    assert dzb["sod_refusals"] is None and "不发布事件" in report["sod_refusals_note"]
+    assert dzb["sod_refusals"] == 2
+    czb = next(r for r in report["units"] if r["unit"] == "czb")
+    assert czb["sod_refusals"] == 0
 
 
 def test_a_clerk_sees_only_their_units_row_and_a_bad_period_is_refused():
@@ -93,5 +96,5 @@ def test_the_excel_has_a_title_row_with_the_period_chinese_headers_and_names_bes
     assert sheet.cell(1, 1).value == "内部控制评价 · 单位记分卡（2026-11-01 至 2026-11-30）"
     assert [c.value for c in sheet[2]][:3] == ["单位代码", "单位名称", "办结审批任务数"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, max_row=4, values_only=True)}
-    assert rows["dzb"][1] == "党政综合办公室" and rows["dzb"][8] == "不统计"
+    assert rows["dzb"][1] == "党政综合办公室" and rows["dzb"][8] == 2
     assert [c.value for c in book["审批节点用时"][2]][2] == "审批节点" and result["filename"].startswith("内控评价-")
