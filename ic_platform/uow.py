@@ -20,6 +20,11 @@ from ic_platform.storage import platform_tables
 
 _T = platform_tables(sa.MetaData())
 OUTBOX, IDEMPOTENCY = _T["outbox"], _T["idempotency_key"]
+# A fixed statement: built per event with SQLAlchemy it cost more CPU in compiling than in the insert itself.
+_INSERT_OUTBOX = sa.text(
+    "INSERT INTO outbox (event_id, type, envelope) VALUES (CAST(:event_id AS uuid), :type, CAST(:envelope AS jsonb))"
+    " RETURNING id"
+)
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,12 @@ class UnitOfWork:
         data = envelope.as_dict()
         catalogue.validate(data)
         row_id = self.conn.execute(
-            sa.insert(OUTBOX)
-            .values(event_id=envelope.event_id, type=envelope.type, envelope=data)
-            .returning(OUTBOX.c.id)
+            _INSERT_OUTBOX,
+            {
+                "event_id": str(envelope.event_id),
+                "type": envelope.type,
+                "envelope": json.dumps(data, ensure_ascii=False),
+            },
         ).scalar_one()
         self.published.append(envelope)
         self._outbox_rows.append(OutboxEvent(row_id, envelope.type, data))
