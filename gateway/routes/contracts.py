@@ -18,11 +18,20 @@ from gateway.schemas import Ident, Paging, optional, paging
 router = api_router("contracts", "/contracts")
 
 ContractStatus = Literal[
-    "draft", "submitted", "returned", "withdrawn", "rejected", "approved", "signed", "completed", "terminated"
+    "draft",
+    "submitted",
+    "returned",
+    "withdrawn",
+    "rejected",
+    "approved",
+    "signed",
+    "completed",
+    "terminated",
+    "cancelled",
 ]
 STATUS_DESCRIPTION = (
     "状态：draft 草稿、submitted 审批中、returned 已退回、withdrawn 已撤回、rejected 已驳回、approved 已审批待签订、"
-    "signed 履行中、completed 已履行完毕、terminated 已解除（终止）"
+    "signed 履行中、completed 已履行完毕、terminated 已解除（终止）、cancelled 已作废"
 )
 DRAFT_EXAMPLE = {
     "award_id": "中标（成交）结果 ID",
@@ -44,7 +53,7 @@ JsonBody = Annotated[dict[str, Any], Body(description="请求内容（字段见�
     "",
     status_code=201,
     dependencies=[IdempotencyKeyRequired],
-    summary="依据中标（成交）结果起草合同（供应商须一致、金额不超过中标金额）",
+    summary="依据中标（成交）结果起草合同（供应商须一致、金额不超过中标金额；一项中标结果或事前申请只能订立一份合同）",
 )
 async def draft_contract(
     body: Annotated[dict[str, Any], Body(examples=[DRAFT_EXAMPLE])],
@@ -139,6 +148,16 @@ async def submit_contract(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("contract", "submit_contract", {"contract_id": contract_id})
 
 
+@router.post(
+    "/{contract_id}/cancel",
+    summary="作废尚未签订的合同（草稿、已退回、已撤回；仅拟稿人，须说明理由）：其依据可另行订立合同",
+)
+async def cancel_contract(
+    contract_id: Ident, body: Annotated[dict[str, Any], Body(examples=[{"reason": "供应商放弃签约"}])], rpc: UserRpc
+) -> dict[str, Any]:
+    return await rpc.call("contract", "cancel_contract", {**body, "contract_id": contract_id})
+
+
 @router.post("/{contract_id}/sign", summary="登记合同签订（须已审批、不早于中标通知书日期；预算转为合同占用）")
 async def sign_contract(contract_id: Ident, body: JsonBody, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("contract", "sign_contract", {**body, "contract_id": contract_id})
@@ -188,3 +207,23 @@ async def record_acceptance(
 @router.get("/{contract_id}/acceptances", summary="合同的验收记录（最早在前）")
 async def list_acceptances(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("contract", "list_acceptances", {"contract_id": contract_id})
+
+
+PROGRESS_EXAMPLE = {"percent": "50", "certified_on": "2026-06-30", "remarks": "主体结构完成，经现场核实"}
+
+
+@router.post(
+    "/{contract_id}/progress-certificates",
+    status_code=201,
+    dependencies=[IdempotencyKeyRequired],
+    summary="登记履行进度确认（按进度付款）：进度不得低于上次确认；确认人不得为合同拟稿人；达到比例的付款节点方可付款",
+)
+async def certify_progress(
+    contract_id: Ident, body: Annotated[dict[str, Any], Body(examples=[PROGRESS_EXAMPLE])], rpc: UserRpc
+) -> dict[str, Any]:
+    return await rpc.call("contract", "certify_progress", {**body, "contract_id": contract_id})
+
+
+@router.get("/{contract_id}/progress-certificates", summary="合同的履行进度确认记录（最早在前）及当前进度")
+async def list_progress_certificates(contract_id: Ident, rpc: UserRpc) -> dict[str, Any]:
+    return await rpc.call("contract", "list_progress_certificates", {"contract_id": contract_id})

@@ -13,6 +13,11 @@ _DATE = {"type": "string", "format": "date"}
 _DATE_OR_NULL = {"anyOf": [_DATE, {"type": "null"}]}
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 _LINE = {"type": "string", "minLength": 1, "description": "budget line id"}
+_PERCENT = {
+    "type": "string",
+    "pattern": r"^(100|\d{1,2}(\.\d{1,4})?)$",
+    "description": '进度百分比，大于 0 且不超过 100（如 "50"、"33.3333"）',
+}
 _UNIT = {"type": "string", "minLength": 1}
 _METHOD = {
     "enum": [
@@ -147,6 +152,21 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
         producer="contract",
         summary="合同签订审批未通过",
         payload=obj(["document", "reason"], document=DOCUMENT, reason=_TEXT_OR_NULL),
+    ),
+    dict(
+        type="contract.cancelled",
+        version=1,
+        producer="contract",
+        summary="合同已作废（尚未签订的草稿、已退回或已撤回的合同由拟稿人作废）：其依据的中标结果或事前申请可另行订立合同",
+        subscribers=("approval",),
+        payload=obj(
+            ["document", "unit", "reason", "previous_status", "basis"],
+            document=DOCUMENT,
+            unit=_UNIT,
+            reason={"type": "string", "minLength": 1, "description": "作废原因"},
+            previous_status={"enum": ["draft", "returned", "withdrawn"], "description": "作废前的状态"},
+            basis=_BASIS,
+        ),
     ),
     dict(
         type="contract.signed",
@@ -314,6 +334,49 @@ CONTRACT_SPECS: list[dict[str, Any]] = [
             budget_line_id=_LINE,
             members={"type": "array", "items": USERNAME, "minItems": 1},
             acceptor=USERNAME,
+        ),
+    ),
+    dict(
+        type="contract.progress_certified",
+        version=1,
+        producer="contract",
+        summary="履行进度已确认（按进度付款）：进度不低于上次确认，确认人不是合同拟稿人；达到比例的付款节点自确认之日起可付款",
+        payload=obj(
+            [
+                "certificate_id",
+                "contract_id",
+                "contract_no",
+                "unit",
+                "percent",
+                "previous_percent",
+                "certified_on",
+                "certifier",
+                "remarks",
+                "milestones_met",
+                "supplier_id",
+                "budget_line_id",
+            ],
+            certificate_id=UUID,
+            contract_id=UUID,
+            contract_no={"type": "string", "minLength": 1},
+            unit=_UNIT,
+            percent=_PERCENT,
+            previous_percent={"anyOf": [_PERCENT, {"type": "null"}], "description": "上一次确认的进度；首次为 null"},
+            certified_on=_DATE,
+            certifier=USERNAME,
+            remarks={"type": "string", "description": "确认意见"},
+            milestones_met={
+                "type": "array",
+                "description": "本次确认首次达到其进度比例的付款节点",
+                "items": obj(
+                    ["no", "name", "amount"],
+                    no={"type": "integer", "minimum": 1},
+                    name={"type": "string", "minLength": 1},
+                    amount=MONEY,
+                ),
+            },
+            supplier_id={"type": "string", "minLength": 1},
+            budget_line_id=_LINE,
         ),
     ),
 ]

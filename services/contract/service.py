@@ -9,7 +9,7 @@ from ic_platform.attachments import AttachmentRpc
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.contract.service_layer import acceptances, changes, commands, handlers, reports
+from services.contract.service_layer import acceptances, changes, commands, handlers, progress, reports
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 
@@ -36,6 +36,10 @@ class ContractService(AttachmentRpc, PlatformService):
         return handlers.sign_contract(
             commands.SignContract.parse(kwargs), self.platform.uow(), self.platform.ctx, self.budget, self.procurement
         )
+
+    @rpc(expected_exceptions=DomainError)
+    def cancel_contract(self, **kwargs):
+        return handlers.cancel_contract(commands.CancelContract.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def get_contract(self, **kwargs):
@@ -86,6 +90,16 @@ class ContractService(AttachmentRpc, PlatformService):
     @rpc(expected_exceptions=DomainError)
     def list_acceptances(self, **kwargs):
         return acceptances.list_acceptances(commands.ContractId.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def certify_progress(self, **kwargs):
+        return progress.certify_progress(commands.CertifyProgress.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_progress_certificates(self, **kwargs):
+        return progress.list_progress_certificates(
+            commands.ContractId.parse(kwargs), self.platform.uow(), self.platform.ctx
+        )
 
     @rpc(expected_exceptions=DomainError)
     def reserve_payment(self, **kwargs):

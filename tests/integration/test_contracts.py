@@ -6,6 +6,7 @@ beyond; the auditors' findings are refused with their rule named; another unit's
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -431,3 +432,97 @@ def test_the_suppliers_registrar_may_not_approve_its_contract(stack, login):
     assert decided.status_code == 403, decided.text
     assert decided.json()["error"]["code"] == "sod_incompatible_roles"
     assert "供应商登记" in decided.json()["error"]["message"]
+
+
+# ── one basis, one contract ──
+def heard_award(stack, clerk, amount, n):
+    """A fresh award (its own holder), once contract has heard it: a draft above it is refused for its amount
+    (nothing stored), not for an award not heard (422)."""
+    supplier = valid_supplier(clerk, n)
+    holder = {"type": "matter_application", "id": str(uuid.uuid4()), "no": "SQ-2026-999990"}
+    award_id = publish_award(stack, holder, amount, supplier, TRAVEL_LINE)
+    above = str(Decimal(amount) + Decimal("0.01"))
+    eventually(lambda: draft(clerk, award_id, supplier, above).status_code == 409)
+    return award_id, supplier
+
+
+def test_a_second_contract_on_an_award_is_refused_until_the_first_is_cancelled(stack, login):
+    clerk = login("clerk")
+    award_id, supplier = heard_award(stack, clerk, "7000.00", 5)
+    first = draft(clerk, award_id, supplier, "7000.00")
+    assert first.status_code == 201, first.text
+    first = first.json()
+    second = draft(clerk, award_id, supplier, "6000.00")
+    assert rule_of(second) == "basis_already_contracted"
+    error = second.json()["error"]
+    assert error["message"].startswith("一项中标（成交）结果或事前申请只能订立一份合同")
+    assert first["no"] in error["message"] and error["details"]["contract_no"] == first["no"]
+
+    # 作废 by the drafter only, with a reason; then the award is free for another contract.
+    by_head = login("head").post(f"/api/v1/contracts/{first['id']}/cancel", json={"reason": "不签了"})
+    assert rule_of(by_head, 403) == "not_drafter"
+    no_reason = clerk.post(f"/api/v1/contracts/{first['id']}/cancel", json={})
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["details"]["fields"][0]["field"] == "reason"
+    cancelled = clerk.post(f"/api/v1/contracts/{first['id']}/cancel", json={"reason": "供应商放弃签约"})
+    assert cancelled.status_code == 200, cancelled.text
+    assert (cancelled.json()["status"], cancelled.json()["status_label"]) == ("cancelled", "已作废")
+    listed = clerk.get("/api/v1/contracts", params={"status": "cancelled", "page_size": 200}).json()
+    assert first["id"] in {c["id"] for c in listed["items"]}
+    again = draft(clerk, award_id, supplier, "7000.00")
+    assert again.status_code == 201, again.text
+
+
+def test_racing_drafts_on_one_award_exactly_one_wins(stack, login):
+    clerk = login("clerk")
+    award_id, supplier = heard_award(stack, clerk, "9000.00", 6)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: draft(clerk, award_id, supplier, "9000.00"), range(8)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [201] + [409] * 7, [a.text[:200] for a in answers]
+    winner = next(a.json() for a in answers if a.status_code == 201)
+    for lost in (a for a in answers if a.status_code == 409):
+        error = lost.json()["error"]
+        assert error["code"] == "basis_already_contracted" and error["details"]["contract_no"] == winner["no"]
+    mine = clerk.get("/api/v1/contracts", params={"page_size": 200}).json()["items"]
+    assert sum(1 for c in mine if c["basis"].get("award_id") == award_id) == 1
+
+
+def test_a_second_direct_contract_on_a_matter_application_is_refused(stack, login):
+    clerk, head = login("clerk"), login("head")
+    client = RpcClient(stack.settings.amqp_uri, name="test-contracts-basis")
+    client.start()
+    try:
+        line_id = new_line(client, "60000.00")
+    finally:
+        client.stop()
+    app = approved_application(clerk, head, "20000.00", line_id)
+    body = {**draft_body(None, valid_supplier(clerk, 7), "12000.00"), "matter_application_id": app["id"]}
+    del body["award_id"]
+    first = clerk.post("/api/v1/contracts", json=body)
+    assert first.status_code == 201, first.text
+    second = clerk.post("/api/v1/contracts", json={**body, "amount": "8000.00"})
+    assert rule_of(second) == "basis_already_contracted"
+    assert app["no"] in second.json()["error"]["message"]
+    assert second.json()["error"]["details"]["basis_type"] == "matter_application"
+
+
+def test_a_returned_contract_cancelled_closes_its_route_and_frees_its_award(stack, login):
+    clerk, head = login("clerk"), login("head")
+    award_id, supplier = heard_award(stack, clerk, "5000.00", 8)
+    c = draft(clerk, award_id, supplier, "5000.00").json()
+    assert clerk.post(f"/api/v1/contracts/{c['id']}/submit").status_code == 200
+    task = eventually(lambda: task_for(head, c["id"]))
+    assessed(head, task["task_id"])
+    returned = head.post(
+        f"/api/v1/approval/tasks/{task['task_id']}/decision", json={"decision": "return", "comment": "改用框架协议"}
+    )
+    assert returned.status_code == 200, returned.text
+    eventually(lambda: contract(clerk, c["id"])["status"] == "returned")
+    assert rule_of(draft(clerk, award_id, supplier, "5000.00")) == "basis_already_contracted"
+
+    cancelled = clerk.post(f"/api/v1/contracts/{c['id']}/cancel", json={"reason": "改用框架协议，不再签订"})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled", cancelled.text
+    route = f"/api/v1/documents/contract/{c['id']}/route"
+    eventually(lambda: clerk.get(route).json()["status"] == "withdrawn")
+    assert rule_of(clerk.post(f"/api/v1/contracts/{c['id']}/submit")) == "invalid_status_transition"
+    assert draft(clerk, award_id, supplier, "5000.00").status_code == 201

@@ -18,6 +18,7 @@ INCOMPATIBLE: tuple[tuple[str, str], ...] = (
     ("payment_approver", "payment_executor"),  # 付款审批 × 付款执行
     ("purchaser", "acceptor"),  # 采购 × 验收
     ("drafter", "acceptor"),  # 合同拟稿 × 验收 (the contract service asks this of an acceptance)
+    ("drafter", "progress_certifier"),  # 合同拟稿 × 进度确认 (and of a progress certificate)
 )
 
 ROLE_LABELS = {
@@ -26,6 +27,7 @@ ROLE_LABELS = {
     "payment_executor": "付款执行",
     "purchaser": "采购经办",
     "acceptor": "验收",
+    "progress_certifier": "进度确认",
     "applicant": "申请经办",
     "drafter": "合同拟稿",
 }

@@ -431,4 +431,5 @@ EVENT_HANDLERS = {
     **{event_type: [on_document_submitted] for event_type in SUBMITTED},
     **{event_type: [on_document_resubmitted] for event_type in RESUBMITTED},
     "payment.application_cancelled": [on_document_given_up],
+    "contract.cancelled": [on_document_given_up],
 }

@@ -9,8 +9,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from ic_platform.attachments import attachment_tables
 from ic_platform.desk import desk_tables
 from ic_platform.storage import platform_tables
+from services.contract.domain.contract import FREES_BASIS
 
 metadata = sa.MetaData()
+
+# A contract holds its basis unless it ended unsigned (the domain's FREES_BASIS): one live contract per award,
+# one per matter application, held by the database so two racing registrations cannot both pass.
+HOLDS_BASIS = "status NOT IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(FREES_BASIS)))
 
 # Numbers people see (HT-2026-000001, BG-2026-000001) come from sequences: gaps are fine, duplicates are not.
 contract_no = sa.Sequence("contract_no_seq", metadata=metadata)
@@ -47,6 +52,7 @@ contract = sa.Table(
     sa.Column("scope", sa.Text, nullable=False, server_default=""),
     sa.Column("award_id", sa.Uuid),  # null when the basis is an approved matter application (`basis`)
     sa.Column("basis", JSONB),  # ApplicationFacts of a contract that needed no procurement
+    sa.Column("application_id", sa.Text),  # that matter application's id (basis.document.id), for the one-per rule
     sa.Column("supplier_id", sa.Text, nullable=False),
     sa.Column("supplier_name", sa.Text, nullable=False),
     sa.Column("credit_code", sa.Text, nullable=False, server_default=""),
@@ -75,7 +81,21 @@ contract = sa.Table(
     sa.Index("contract_by_org_status", "org", "status"),
     sa.Index("contract_by_supplier", "org", "supplier_id"),
     sa.Index("contract_by_award", "award_id"),
+    # One basis, one contract (the domain's basis_already_contracted).
+    sa.Index(
+        "contract_one_per_award",
+        "award_id",
+        unique=True,
+        postgresql_where=sa.text(f"award_id IS NOT NULL AND {HOLDS_BASIS}"),
+    ),
+    sa.Index(
+        "contract_one_per_application",
+        "application_id",
+        unique=True,
+        postgresql_where=sa.text(f"application_id IS NOT NULL AND {HOLDS_BASIS}"),
+    ),
 )
+BASIS_INDEXES = ("contract_one_per_award", "contract_one_per_application")
 
 contract_amendment = sa.Table(
     "contract_amendment",
@@ -156,6 +176,27 @@ contract_acceptance = sa.Table(
     sa.CheckConstraint("result in ('passed', 'failed', 'passed_with_remarks')", name="contract_acceptance_result"),
     sa.CheckConstraint("milestone_no is not null or delivery is not null", name="contract_acceptance_subject"),
     sa.Index("contract_acceptance_by_contract", "contract_id", "accepted_on"),
+)
+
+# Progress certificates (进度确认) of contracts paid by progress: recorded once each, never edited; each one's
+# percentage at least the one before (the contract row's lock orders them; the CHECK holds it in any case).
+contract_progress = sa.Table(
+    "contract_progress",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("contract_id", sa.Uuid, sa.ForeignKey("contract.id"), nullable=False),
+    sa.Column("percent", sa.Numeric(7, 4), nullable=False),
+    sa.Column("previous_percent", sa.Numeric(7, 4)),
+    sa.Column("certified_on", sa.Date, nullable=False),
+    sa.Column("certifier", sa.Text, nullable=False),
+    sa.Column("remarks", sa.Text, nullable=False, server_default=""),
+    sa.Column("milestones_met", JSONB, nullable=False, server_default="[]"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("percent > 0 AND percent <= 100", name="contract_progress_percent"),
+    sa.CheckConstraint(
+        "previous_percent IS NULL OR percent >= previous_percent", name="contract_progress_not_decreasing"
+    ),
+    sa.Index("contract_progress_by_contract", "contract_id", "certified_on"),
 )
 
 # The payment ledger against a contract: a payment request reserves (占用) its amount here before approval,

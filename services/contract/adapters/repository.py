@@ -13,7 +13,15 @@ from sqlalchemy.engine import Connection
 from ic_platform.desk import visible_clause
 from ic_platform.documents import DocumentRef
 from ic_platform.scope import Scope
-from services.contract.adapters.orm import amendment_no, award_fact, contract_milestone, contract_no
+from services.contract.adapters.orm import (
+    BASIS_INDEXES,
+    HOLDS_BASIS,
+    amendment_no,
+    award_fact,
+    contract_milestone,
+    contract_no,
+    contract_progress,
+)
 from services.contract.adapters.orm import contract as t
 from services.contract.adapters.orm import contract_acceptance as acc
 from services.contract.adapters.orm import contract_amendment as a
@@ -24,11 +32,14 @@ from services.contract.domain.contract import (
     DOCUMENT_TYPE,
     ApplicationFacts,
     AwardFacts,
+    BasisHolder,
     Contract,
     Status,
     SupplierFacts,
+    check_basis_free,
 )
 from services.contract.domain.execution import AcceptanceResult
+from services.contract.domain.progress import ProgressCertificate
 from services.contract.domain.terms import Condition, Milestone
 
 
@@ -167,15 +178,45 @@ class ContractRepository:
         return f"BG-{year}-{self.conn.execute(amendment_no.next_value()).scalar_one():06d}"
 
     def add(self, c: Contract) -> None:
-        self.conn.execute(sa.insert(t).values(id=c.id, no=c.no, **self._values(c)))
+        self._claiming_basis(c, sa.insert(t).values(id=c.id, no=c.no, **self._values(c)))
         self._write_milestones(c)
 
-    def save(self, c: Contract) -> None:
-        self.conn.execute(sa.update(t).where(t.c.id == c.id).values(**self._values(c), updated_at=sa.func.now()))
+    def save(self, c: Contract, *, claims_basis: bool = False) -> None:
+        """`claims_basis`: the contract takes its basis again (a withdrawn one submitted anew), so the one
+        contract per basis index may refuse it."""
+        stmt = sa.update(t).where(t.c.id == c.id).values(**self._values(c), updated_at=sa.func.now())
+        if claims_basis:
+            self._claiming_basis(c, stmt)
+        else:
+            self.conn.execute(stmt)
         self._write_milestones(c)
+
+    def _claiming_basis(self, c: Contract, stmt: Any) -> None:
+        """Write a contract that holds its basis. Another contract that took the basis in a transaction that
+        committed meanwhile (two registrations racing past the domain's check) trips the partial unique index:
+        the write is undone to its savepoint and refused as the domain refuses it, naming that contract."""
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(stmt)
+        except sa.exc.IntegrityError as error:
+            if getattr(getattr(error.orig, "diag", None), "constraint_name", None) not in BASIS_INDEXES:
+                raise
+            check_basis_free(c.basis, self.holding_basis(c.basis, exclude=c.id))
+            raise  # the holder is gone again meanwhile: let the violation surface (a retry will pass)
+
+    def holding_basis(self, basis: AwardFacts | ApplicationFacts, exclude: str | None = None) -> BasisHolder | None:
+        """The live contract standing on `basis`, if any (but `exclude`)."""
+        kind, basis_id = basis.key
+        column = t.c.award_id if kind == "award" else t.c.application_id
+        cond = [column == basis_id, sa.text(HOLDS_BASIS)]
+        if exclude:
+            cond.append(t.c.id != exclude)
+        row = self.conn.execute(sa.select(t.c.id, t.c.no, t.c.status).where(*cond).limit(1)).first()
+        return BasisHolder(str(row.id), row.no, Status(row.status)) if row else None
 
     def _write_milestones(self, c: Contract) -> None:
-        """The terms in force as rows; a milestone's `met_on` (fed by acceptances) survives a restatement."""
+        """The terms in force as rows; a milestone's `met_on` (fed by acceptances) survives a restatement, and an
+        on_progress one's is recomputed from the certificates (a restated percentage is met as they say)."""
         m = contract_milestone
         rows = [
             {
@@ -197,6 +238,7 @@ class ContractRepository:
             )
         )
         self.conn.execute(sa.delete(m).where(m.c.contract_id == c.id, m.c.no > len(rows)))
+        ProgressRepository(self.conn).mark_met(c)
 
     @staticmethod
     def _values(c: Contract) -> dict[str, Any]:
@@ -208,6 +250,7 @@ class ContractRepository:
             "scope": c.scope,
             "award_id": award.award_id if award else None,
             "basis": None if award else application_to_json(c.basis),
+            "application_id": None if award else c.basis.document.id,
             "supplier_id": c.supplier.id,
             "supplier_name": c.supplier.name,
             "credit_code": c.supplier.credit_code,
@@ -438,6 +481,62 @@ class AcceptanceRepository:
 
     def set_payment(self, payment_id: str, **values: Any) -> None:
         self.conn.execute(sa.update(pay).where(pay.c.payment_id == payment_id).values(**values))
+
+
+class ProgressRepository:
+    """Progress certificates (进度确认), and the met_on of the milestones paid by progress."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def add(self, p: ProgressCertificate) -> None:
+        self.conn.execute(
+            sa.insert(contract_progress).values(
+                id=p.id,
+                contract_id=p.contract_id,
+                percent=p.percent,
+                previous_percent=p.previous_percent,
+                certified_on=p.certified_on,
+                certifier=p.certifier,
+                remarks=p.remarks,
+                milestones_met=list(p.milestones_met),
+            )
+        )
+
+    def of(self, contract_id: str) -> list[ProgressCertificate]:
+        cp = contract_progress
+        rows = self.conn.execute(
+            sa.select(cp).where(cp.c.contract_id == contract_id).order_by(cp.c.certified_on, cp.c.percent)
+        ).all()
+        return [_certificate(r) for r in rows]
+
+    def mark_met(self, c: Contract) -> None:
+        """Each on_progress milestone is met on the day of the first certificate reaching its percentage (the
+        domain's definition, kept in `contract_milestone.met_on` for the execution report): set after a
+        certificate, and again when an amendment restates the terms."""
+        ms, cp = contract_milestone, contract_progress
+        for m in c.milestones:
+            if m.condition.value != "on_progress" or m.progress is None:
+                continue
+            first = (
+                sa.select(sa.func.min(cp.c.certified_on))
+                .where(cp.c.contract_id == c.id, cp.c.percent >= m.progress)
+                .scalar_subquery()
+            )
+            self.conn.execute(sa.update(ms).where(ms.c.contract_id == c.id, ms.c.no == m.no).values(met_on=first))
+
+
+def _certificate(row: Any) -> ProgressCertificate:
+    return ProgressCertificate(
+        id=str(row.id),
+        contract_id=str(row.contract_id),
+        percent=row.percent,
+        previous_percent=row.previous_percent,
+        certified_on=row.certified_on,
+        certifier=row.certifier,
+        remarks=row.remarks,
+        milestones_met=tuple(row.milestones_met),
+    )
 
 
 def _acceptance(row: Any) -> AcceptanceRecord:

@@ -9,7 +9,15 @@ the amount; retention names its warranty end. The drafter (拟稿人) and the pu
 Status: draft → submitted (its signing route: legal review from an amount, 三重一大 from another) → approved
 → signed (commits the budget) → completed | terminated; submitted → returned / withdrawn → submitted (a new
 round); submitted → rejected. Signing without approval is refused; signing before the award notice is refused;
-signing later than the policy's days after it (30, 政府采购法 第46条) is flagged or refused, as the policy says."""
+signing later than the policy's days after it (30, 政府采购法 第46条) is flagged or refused, as the policy says.
+
+One basis, one contract: an award, or an approved matter application, carries at most one live contract. A
+contract holds its basis from drafting on, through signing, performance and termination (a terminated contract
+was signed on it: the award was used); it gives it back only when it ends without ever being signed: rejected,
+cancelled (作废, by the drafter, from draft, returned or withdrawn), or withdrawn (撤回) — a withdrawn contract
+that is submitted again claims its basis again and is refused if another contract took it meanwhile. The
+database holds the same rule (partial unique indexes on the live statuses), so two racing registrations cannot
+both pass."""
 
 from __future__ import annotations
 
@@ -24,6 +32,7 @@ from services.contract.domain import terms
 from services.contract.domain.errors import forbidden, invalid, refused
 from services.contract.domain.events import (
     ContractApproved,
+    ContractCancelled,
     ContractCompleted,
     ContractRegistered,
     ContractRejected,
@@ -48,6 +57,12 @@ class Status(StrEnum):
     SIGNED = "signed"  # in force, being performed; the budget is committed
     COMPLETED = "completed"  # paid in full, retention included
     TERMINATED = "terminated"  # 解除/终止: the uncommitted remainder released
+    CANCELLED = "cancelled"  # 作废: given up by the drafter before signing; its basis is free again
+
+    @property
+    def holds_basis(self) -> bool:
+        """Does a contract in this status hold its basis (award or matter application)?"""
+        return self not in FREES_BASIS
 
 
 STATUS_LABELS = {
@@ -60,12 +75,17 @@ STATUS_LABELS = {
     Status.SIGNED: "履行中",
     Status.COMPLETED: "已履行完毕",
     Status.TERMINATED: "已解除（终止）",
+    Status.CANCELLED: "已作废",
 }
+# Ended without a signature (or, withdrawn, out of its route until submitted again): the basis is free. The
+# database's partial unique indexes (adapters/orm.py) name exactly these statuses.
+FREES_BASIS = frozenset({Status.WITHDRAWN, Status.REJECTED, Status.CANCELLED})
+CANCELLABLE = frozenset({Status.DRAFT, Status.RETURNED, Status.WITHDRAWN})
 _ALLOWED = {
-    Status.DRAFT: {Status.SUBMITTED},
+    Status.DRAFT: {Status.SUBMITTED, Status.CANCELLED},
     Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED, Status.WITHDRAWN},
-    Status.RETURNED: {Status.SUBMITTED},
-    Status.WITHDRAWN: {Status.SUBMITTED},
+    Status.RETURNED: {Status.SUBMITTED, Status.CANCELLED},
+    Status.WITHDRAWN: {Status.SUBMITTED, Status.CANCELLED},
     Status.APPROVED: {Status.SIGNED},
     Status.SIGNED: {Status.COMPLETED, Status.TERMINATED},
 }
@@ -85,6 +105,15 @@ class AwardFacts:
     category: str
     budget_line_id: str
     pre_commitment_holder: DocumentRef  # whose pre-commitment the signing takes over
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What one contract at most may stand on (with `ApplicationFacts.key`)."""
+        return ("award", self.award_id)
+
+    @property
+    def label(self) -> str:
+        return f"中标（成交）结果 {self.award_id}（采购申请 {self.application.no or self.application.id}）"
 
     def as_dict(self) -> dict:
         return {
@@ -112,6 +141,14 @@ class ApplicationFacts:
     def pre_commitment_holder(self) -> DocumentRef:
         return self.document
 
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.document.type, self.document.id)
+
+    @property
+    def label(self) -> str:
+        return f"事前申请 {self.document.no or self.document.id}"
+
     def as_dict(self) -> dict:
         return {"type": self.document.type, "application": self.document.as_dict(), "amount": money_str(self.amount)}
 
@@ -127,6 +164,15 @@ class SupplierFacts:
     standing: str = "valid"  # on the day of the action
     standing_reason: str | None = None
     sme: bool = False
+
+
+@dataclass(frozen=True)
+class BasisHolder:
+    """The live contract a basis already carries (asked of the repository)."""
+
+    contract_id: str
+    no: str
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -197,10 +243,13 @@ class Contract:
         warranty_end: date | None = None,
         scope: str = "",
         on: date,
+        basis_taken_by: BasisHolder | None = None,
     ) -> Contract:
         """Check every rule of a new contract and record `ContractRegistered`. `on` is the day of registration
-        (the supplier's standing is as of then)."""
+        (the supplier's standing is as of then); `basis_taken_by` is the live contract already standing on the
+        basis, if any (one basis, one contract)."""
         check_basis(basis, supplier, amount, unit, policy)
+        check_basis_free(basis, basis_taken_by)
         check_supplier(supplier, on, "签订合同")
         if end_date < start_date:
             raise invalid(
@@ -280,8 +329,12 @@ class Contract:
         return routing(self.amount, policy) | {"basis": self.basis.as_dict()["type"]}
 
     # ── the signing route ──
-    def submit(self, actor: str, policy: ContractPolicy) -> None:
+    def submit(self, actor: str, policy: ContractPolicy, basis_taken_by: BasisHolder | None = None) -> None:
+        """Into the signing route (again, after a return or a withdrawal). A withdrawn contract gave its basis
+        back: it claims it again here, refused if another contract (`basis_taken_by`) took it meanwhile."""
         self.check_drafter(actor, "提交")
+        if self.status is Status.WITHDRAWN:
+            check_basis_free(self.basis, basis_taken_by, self.id)
         self.move_to(Status.SUBMITTED)
         self.round += 1
         self.events.append(
@@ -309,6 +362,27 @@ class Contract:
 
     def withdraw(self, reason: str | None = None) -> None:
         self.move_to(Status.WITHDRAWN, reason)
+
+    def cancel(self, actor: str | None, reason: str) -> bool:
+        """作废: the drafter gives up a contract never signed (a draft, or one returned or withdrawn), with a
+        reason; its basis is free for another contract. A cancelled one asked again changes nothing (False)."""
+        self.check_drafter(actor, "作废")
+        if self.status is Status.CANCELLED:
+            return False
+        if not (reason or "").strip():
+            raise invalid("contract_cancel_reason_required", "reason")
+        if self.status not in CANCELLABLE:
+            raise refused(
+                "contract_not_cancellable",
+                f"合同 {self.no} 当前为「{STATUS_LABELS[self.status]}」",
+                status=self.status.value,
+            )
+        before = self.status
+        self.move_to(Status.CANCELLED, reason.strip())
+        self.events.append(
+            ContractCancelled(self.document, self.unit, reason.strip(), before.value, self.basis.as_dict())
+        )
+        return True
 
     def sign(self, signed_on: date, policy: ContractPolicy, held: Decimal, supplier: SupplierFacts | None = None):
         """Record the signing on `signed_on`. `held` is what the basis's holder still pre-commits on the line
@@ -405,6 +479,25 @@ def check_basis(
         _check_award(basis, supplier, amount)
     else:
         _check_application(basis, amount, policy)
+
+
+def check_basis_free(
+    basis: AwardFacts | ApplicationFacts, holder: BasisHolder | None, contract_id: str | None = None
+) -> None:
+    """One basis, one contract: refused when another live contract (`holder`) already stands on `basis`."""
+    if holder is None or holder.contract_id == contract_id:
+        return
+    kind, basis_id = basis.key
+    raise refused(
+        "basis_already_contracted",
+        f"{basis.label}已订立合同 {holder.no}（{STATUS_LABELS[holder.status]}）；"
+        "如需重新订立，须先作废该合同或待其审批未通过",
+        basis_type=kind,
+        basis_id=basis_id,
+        contract_id=holder.contract_id,
+        contract_no=holder.no,
+        contract_status=holder.status.value,
+    )
 
 
 def _check_award(award: AwardFacts, supplier: SupplierFacts, amount: Decimal) -> None:

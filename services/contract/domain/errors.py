@@ -24,6 +24,7 @@ RULES: dict[str, str] = {
     "contract_term_invalid": "合同终止日期不得早于开始日期",
     "contract_parties_missing": "合同须载明拟稿人与采购经办人",
     "supplier_not_in_good_standing": "暂停或列入黑名单的供应商不得签订合同",
+    "basis_already_contracted": "一项中标（成交）结果或事前申请只能订立一份合同",
     # payment terms and retention
     "terms_missing": "合同须约定付款条件（付款节点）",
     "milestone_amount_or_share": "每个付款节点须约定金额或比例（二者择一）",
@@ -43,6 +44,8 @@ RULES: dict[str, str] = {
     "contract_signed_before_award": "合同签订日期不得早于中标（成交）通知书日期",
     "contract_signed_late": "合同须在中标（成交）通知书发出之日起规定天数内签订",
     "not_drafter": "只有拟稿人可以进行此操作",
+    "contract_not_cancellable": "只有草稿、已退回或已撤回（尚未签订）的合同可以作废",
+    "contract_cancel_reason_required": "作废合同须说明理由",
     # amendments and termination
     "contract_not_in_force": "只有已签订、正在履行的合同可以变更或解除",
     "amendment_without_change": "合同变更须至少变更金额、期限或范围之一",
@@ -72,6 +75,11 @@ RULES: dict[str, str] = {
     "acceptance_delivery_required": "不针对付款节点的验收须写明验收的交付内容",
     "acceptance_milestone_not_on_acceptance": "只有约定“验收合格后”付款的节点需要验收",
     "acceptance_already_passed": "该付款节点已验收合格，不得重复验收",
+    # progress certificates (进度确认): what on_progress milestones are paid on
+    "progress_contract_not_signed": "只有已签订、正在履行的合同可以确认进度",
+    "progress_percent_invalid": "确认的进度须大于 0 且不超过 100%",
+    "progress_decreased": "确认的进度不得低于上一次确认的进度",
+    "progress_date_invalid": "进度确认日期不得早于合同签订日期或上一次确认日期，也不得晚于今天",
     # the payment ledger (付款占用): payment requests reserve against the contract, execution settles
     "payment_unknown": "该付款申请未占用本合同的付款额度",
     "payment_contract_not_in_force": "只有已签订、正在履行（或解除后按结算）的合同可以付款",

@@ -56,6 +56,18 @@ class ContractRejected(Event):
 
 
 @dataclass(frozen=True)
+class ContractCancelled(Event):
+    """作废: a contract never signed, given up by its drafter; its basis is free again."""
+
+    name: ClassVar[str] = "contract.cancelled"
+    document: DocumentRef
+    unit: str
+    reason: str
+    previous_status: str  # draft, returned or withdrawn
+    basis: dict[str, Any]  # as in contract.drafted: the award or the matter application now free
+
+
+@dataclass(frozen=True)
 class ContractSigned(Event):
     name: ClassVar[str] = "contract.signed"
     document: DocumentRef

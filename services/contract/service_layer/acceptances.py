@@ -4,12 +4,12 @@ An acceptance is checked by the domain (`domain/acceptance.py`: result, members,
 the conflict matrix) and stored with `contract.acceptance_recorded` in one transaction.
 
 The payment ledger is how the payment service's gate asks "may this be paid against the contract?" so that no
-race pays beyond it: `reserve_payment` locks the contract's row, computes its execution (acceptances, and every
-payment paid or reserved), runs `execution.check_payment` and records the reservation in the same transaction;
-concurrent requests queue on the lock and each sees the reservations before it. `settle_payment` (execution)
-checks again on the day, the payment's own reservation excluded, and marks it paid (the contract completes
-when paid in full); `release_payment` gives a rejected request's reservation back. All are idempotent on the
-payment."""
+race pays beyond it: `reserve_payment` locks the contract's row, computes its execution (acceptances,
+progress certificates, and every payment paid or reserved), runs `execution.check_payment` and records the
+reservation in the same transaction; concurrent requests queue on the lock and each sees the reservations
+before it. `settle_payment` (execution) checks again on the day, the payment's own reservation excluded, and
+marks it paid (the contract completes when paid in full); `release_payment` gives a rejected request's
+reservation back. All are idempotent on the payment."""
 
 from __future__ import annotations
 
@@ -96,10 +96,12 @@ def list_acceptances(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: Cal
 
 # ── the payment ledger ──
 def _execution(uow: ContractUnitOfWork, c: Contract, on: date, exclude: str | None = None) -> execution.Execution:
-    """The contract's execution on `on`, every payment paid or reserved counted (but `exclude`'s own)."""
+    """The contract's execution on `on`, every payment paid or reserved counted (but `exclude`'s own): an
+    on_acceptance milestone is met by its acceptances, an on_progress one by the progress certificates."""
     payments = [execution.Payment(total, on, no) for no, total in uow.acceptances.held(c.id, exclude).items()]
     facts = [a.fact for a in uow.acceptances.of(c.id) if a.fact is not None]
-    return execution.compute(c, on, POLICY, acceptances=facts, payments=payments)
+    certified = [p.fact for p in uow.progress.of(c.id)]
+    return execution.compute(c, on, POLICY, acceptances=facts, progress=certified, payments=payments)
 
 
 def _facts(c: Contract, row: dict[str, Any], held: Decimal | None = None) -> dict[str, Any]:

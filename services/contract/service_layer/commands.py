@@ -49,6 +49,13 @@ class ContractId(Command):
     contract_id: Code
 
 
+class CancelContract(Command):
+    """作废 a contract never signed: its reason is required."""
+
+    contract_id: Code
+    reason: Text
+
+
 class SignContract(Command):
     contract_id: Code
     signed_on: Day
@@ -104,6 +111,15 @@ class RecordAcceptance(Command):
     accepted_on: Day
     members: list[Code] = Field(min_length=1, max_length=30)
     findings: LongText = ""
+
+
+class CertifyProgress(Command):
+    """A progress certificate (进度确认): the work stands at `percent` on `certified_on`."""
+
+    contract_id: Code
+    percent: Percent
+    certified_on: Day
+    remarks: LongText = ""
 
 
 class Document(Command):

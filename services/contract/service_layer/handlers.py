@@ -182,8 +182,9 @@ def draft_contract(
             warranty_end=cmd.warranty_end,
             scope=cmd.scope,
             on=on,
+            basis_taken_by=uow.contracts.holding_basis(basis),
         )
-        uow.contracts.add(contract)
+        uow.contracts.add(contract)  # the database holds one basis, one contract against a racing draft too
         publish_events(uow, ctx, contract)
         result = view(contract)
         if key:
@@ -193,13 +194,28 @@ def draft_contract(
 
 
 def submit_contract(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
-    """Send a draft (or a returned or withdrawn contract) into its signing route (drafter only)."""
+    """Send a draft (or a returned or withdrawn contract) into its signing route (drafter only). A withdrawn
+    contract gave its basis back: submitted again it claims it anew, refused if another contract took it."""
     with uow:
         c = _readable_contract(cmd.contract_id, uow, ctx, for_update=True)
-        c.submit(ctx.actor, POLICY)
-        uow.contracts.save(c)
+        reclaims = c.status is Status.WITHDRAWN
+        c.submit(ctx.actor, POLICY, uow.contracts.holding_basis(c.basis, exclude=c.id) if reclaims else None)
+        uow.contracts.save(c, claims_basis=reclaims)
         publish_events(uow, ctx, c)
         uow.commit()
+    return view(c)
+
+
+def cancel_contract(cmd: commands.CancelContract, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """作废: the drafter gives up a contract never signed (draft, returned or withdrawn), with a reason; its basis
+    (award or matter application) is free for another contract. `contract.cancelled` closes a returned route in
+    approval. Asked again, it answers the cancelled contract and publishes nothing."""
+    with uow:
+        c = _readable_contract(cmd.contract_id, uow, ctx, for_update=True)
+        if c.cancel(ctx.actor, cmd.reason):
+            uow.contracts.save(c)
+            publish_events(uow, ctx, c)
+            uow.commit()
     return view(c)
 
 

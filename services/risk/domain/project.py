@@ -445,6 +445,7 @@ _STATE_EVENTS = (
     "procurement.method_change_rejected",
     "contract.approved",
     "contract.rejected",
+    "contract.cancelled",
     "contract.terminated",
     "contract.amendment_rejected",
 )

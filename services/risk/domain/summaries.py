@@ -30,6 +30,8 @@ LABELS: dict[str, str] = {
     "payment.expense_claim_cancelled": "{by} 作废报销单 {no}：{reason}",
     "payment.attachment_added": "{uploaded_by} 上传附件「{filename}」",
     "contract.attachment_added": "{uploaded_by} 上传附件「{filename}」",
+    "contract.cancelled": "{actor} 作废合同 {no}：{reason}",
+    "contract.progress_certified": "{certifier} 确认合同 {contract_no} 履行进度 {percent}%（{certified_on}）",
     "procurement.attachment_added": "{uploaded_by} 上传附件「{filename}」",
     "budget.pre_committed": "预算指标 {budget_line_id} 预占 {amount}，可用余额 {available}",
     "budget.pre_commitment_approved": "预算指标 {budget_line_id} 预占 {amount} 随审批通过确认",

@@ -11,7 +11,7 @@ from ic_platform import catalogue
 from ic_platform.documents import DocumentRef
 from ic_platform.errors import Conflict
 from services.contract.domain.amendments import Amendment, AmendmentStatus
-from services.contract.domain.contract import AwardFacts, Contract
+from services.contract.domain.contract import AwardFacts, BasisHolder, Contract, check_basis_free
 
 
 class FakeAwards:
@@ -60,12 +60,26 @@ class FakeContracts:
         return f"BG-{year}-{self._next():06d}"
 
     def add(self, c: Contract) -> None:
+        self._as_the_index_would(c)
         self.rows[c.id] = copy.deepcopy(c)
 
-    def save(self, c: Contract) -> None:
+    def save(self, c: Contract, *, claims_basis: bool = False) -> None:
+        if claims_basis:
+            self._as_the_index_would(c)
         stored = copy.deepcopy(c)
         stored.events = []
         self.rows[c.id] = stored
+
+    def _as_the_index_would(self, c: Contract) -> None:
+        """The partial unique indexes: a second live contract on a basis is refused as the repository does."""
+        if c.status.holds_basis:
+            check_basis_free(c.basis, self.holding_basis(c.basis, exclude=c.id))
+
+    def holding_basis(self, basis, exclude: str | None = None) -> BasisHolder | None:
+        for other in self.rows.values():
+            if other.id != exclude and other.basis.key == basis.key and other.status.holds_basis:
+                return BasisHolder(other.id, other.no, other.status)
+        return None
 
     def get(self, contract_id: str, *, for_update: bool = False) -> Contract | None:
         """As the real repository: the amendments come from their own table."""
@@ -178,6 +192,24 @@ class FakeAcceptances:
         self.ledger[payment_id].update(values)
 
 
+class FakeProgress:
+    """Progress certificates, in memory; `met` records the milestones whose met_on the repository would set."""
+
+    def __init__(self):
+        self.records: list = []
+        self.marked: list[str] = []
+
+    def add(self, p) -> None:
+        self.records.append(p)
+
+    def of(self, contract_id: str) -> list:
+        mine = (p for p in self.records if p.contract_id == contract_id)
+        return sorted(mine, key=lambda p: (p.certified_on, p.percent))
+
+    def mark_met(self, c) -> None:
+        self.marked.append(c.id)
+
+
 class FakeDesk:
     def holds(self, viewer, document_type, document_id) -> bool:
         return False
@@ -189,6 +221,7 @@ class FakeUnitOfWork:
     def __init__(self):
         self.contracts = FakeContracts()
         self.acceptances = FakeAcceptances()
+        self.progress = FakeProgress()
         self.desk = FakeDesk()
         self.published: list = []
         self.answers: dict = {}
@@ -203,6 +236,7 @@ class FakeUnitOfWork:
                 self.answers,
                 self.acceptances.records,
                 self.acceptances.ledger,
+                self.progress.records,
             )
         )
         self._pending = []
@@ -216,6 +250,7 @@ class FakeUnitOfWork:
                 self.answers,
                 self.acceptances.records,
                 self.acceptances.ledger,
+                self.progress.records,
             ) = self._snapshot
         self._snapshot = None
 
