@@ -398,6 +398,17 @@ def _voucher(p: Mapping[str, Any], at: datetime, kind: str) -> ProjectFacts:
     return ProjectFacts(nodes=(node,), links=links, lines=_line(voucher, p.get("budget_line_id")))
 
 
+def _completed(p: Mapping[str, Any], at: datetime, kind: str) -> ProjectFacts:
+    """An approval granted at a meeting of the deciding body (集体决策): the document says so, so the project's
+    later documents (its contract, its payments) are known to carry out a collectively decided matter."""
+    key = _doc(p.get("document"))
+    meeting = next((a for a in p.get("approvals") or () if a.get("by_meeting")), None)
+    if key is None or key.type not in NODE_LABELS or p.get("outcome") != "approved" or meeting is None:
+        return ProjectFacts()
+    decision = {"step_name": meeting.get("step_name"), "decided_by": meeting.get("decided_by"), "at": at.isoformat()}
+    return ProjectFacts(nodes=(NodeFact(key, at, no=_no(p["document"]), details={"collective_decision": decision}),))
+
+
 def _is_attachment(p: Mapping[str, Any]) -> bool:
     return isinstance(p.get("sha256"), str) and _doc(p.get("document")) is not None
 
@@ -472,6 +483,7 @@ _BY_TYPE = {
     "payment.expense_claim_submitted": _expense_claim,
     "payment.expense_claim_approved": _expense_claim,
     "accounting.voucher_posted": _voucher,
+    "approval.completed": _completed,
     **{t: _state for t in _STATE_EVENTS},
 }
 
