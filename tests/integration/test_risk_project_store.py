@@ -88,6 +88,18 @@ def test_one_project_from_any_document_the_same_in_any_order_and_after_replay(en
     assert len(seen["links"]) == 13 and len(seen["timeline"]) == 14
     contract = next(d for d in seen["documents"] if d["type"] == "contract")
     assert contract["no"] == "HT-s1" and contract["amount"] == "86000.00" and contract["state"] == "contract.signed"
+    [filed] = contract["attachments"]  # the file listed on the document it belongs to, read through its owner
+    assert filed == {
+        "sha256": "ab" * 32,
+        "filename": "验收报告.pdf",
+        "media_type": "application/pdf",
+        "type_label": "PDF 文档",
+        "size": 2048,
+        "uploaded_by": "clerk",
+        "uploaded_at": next(e["at"] for e in seen["timeline"] if e["type"] == "contract.attachment_added"),
+        "href": f"/api/v1/attachments/contract/{i['contract']}/{'ab' * 32}",
+    }
+    assert [d["type"] for d in seen["documents"] if d["attachments"]] == ["contract"]
     for type_, key in (("contract", "contract"), ("voucher", "voucher"), ("payment_request", "payment")):
         assert view(engine, type_, i[key]) == {
             **seen,

@@ -414,17 +414,14 @@ def _is_attachment(p: Mapping[str, Any]) -> bool:
 
 
 def _attachment(p: Mapping[str, Any], at: datetime, kind: str) -> ProjectFacts:
-    """Any event naming a stored file (sha256) of a document: one node per (document, file), so the same file
-    attached to two projects' documents does not join them."""
+    """Any event naming a stored file (sha256) of a document (`<service>.attachment_added`: the owning service
+    announces each new file in the upload's transaction): one node per (document, file), so the same file
+    attached to two projects' documents does not join them. Uploaded at: the event's moment (its first_at)."""
     owner = _doc(p["document"])
     attachment = NodeKey("attachment", f"{owner.key}/{p['sha256']}")
-    node = NodeFact(
-        attachment,
-        at,
-        title=p.get("filename") or p.get("name"),
-        state=kind,
-        details={"sha256": p["sha256"], "size": p.get("size")},
-    )
+    details = {"sha256": p["sha256"], "size": p.get("size")}
+    details |= {k: p[k] for k in ("media_type", "uploaded_by") if p.get(k) is not None}
+    node = NodeFact(attachment, at, title=p.get("filename") or p.get("name"), state=kind, details=details)
     return ProjectFacts(nodes=(node,), links=(Link(owner, attachment, "attachment"),))
 
 
