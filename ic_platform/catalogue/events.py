@@ -876,6 +876,30 @@ SPECS = [
             document=DOCUMENT,
             outcome={"enum": ["approved", "rejected"]},
             reason={"type": "string"},
+            # What the round was decided on and by whom (optional: events before these fields lack them).
+            amount={**MONEY, "description": "分拨所依据的金额"},
+            major_matter={"type": "boolean", "description": "三重一大（申请人勾选或认定规则认定）"},
+            major_reasons={"type": "array", "items": {"type": "string"}, "description": "认定为三重一大的规则"},
+            round={"type": "integer", "minimum": 1, "description": "第几轮送审"},
+            approvals={
+                "type": "array",
+                "description": "本轮各节点的同意决定（按节点）",
+                "items": obj(
+                    ["step_no", "step_name", "authority", "decided_by", "by_meeting"],
+                    step_no=_STEP,
+                    step_name={"type": "string"},
+                    authority={
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "节点所代表的审批权限（分级授权）：unit_head 部门负责人、"
+                        "leader_in_charge 分管领导、principal 主要领导、collective_decision 集体决策、"
+                        "finance_review 财务审核、finance_inspection 财务纪检会签 …",
+                    },
+                    decided_by=USERNAME,
+                    acting_for={**USERNAME, "description": "代理：decided_by 代此人审批"},
+                    by_meeting={"type": "boolean", "description": "以会议记录（集体决策）决定"},
+                ),
+            },
         ),
     ),
     dict(

@@ -11,6 +11,7 @@ from ic_platform.handler_tables import combine
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.risk.service_layer import (
     assessment,
+    authority,
     behaviour,
     chain,
     commands,
@@ -41,6 +42,7 @@ class RiskService(PlatformService):
                 payments.EVENT_HANDLERS,
                 suppliers.EVENT_HANDLERS,
                 behaviour.EVENT_HANDLERS,
+                authority.EVENT_HANDLERS,
                 assessment.EVENT_HANDLERS,
                 warnings_work.EVENT_HANDLERS,
                 project.EVENT_HANDLERS,

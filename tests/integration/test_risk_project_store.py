@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from deploy.stack import settings_from
 from ic_platform.context import CallContext
 from ic_platform.db import drop_database, make_engine, migrate
+from ic_platform.envelope import Envelope
 from ic_platform.errors import NotFound
 from ic_platform.identity import Viewer
 from services.risk import replay
 from services.risk.adapters.supervision_orm import risk_project_line, risk_project_link, risk_project_node
-from services.risk.service_layer import handlers, project
+from services.risk.domain.project import NodeKey
+from services.risk.service_layer import authority, handlers, project
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 from tests.unit.risk.project_samples import ORG, ids, project_events
 
@@ -86,6 +88,18 @@ def test_one_project_from_any_document_the_same_in_any_order_and_after_replay(en
     assert len(seen["links"]) == 13 and len(seen["timeline"]) == 14
     contract = next(d for d in seen["documents"] if d["type"] == "contract")
     assert contract["no"] == "HT-s1" and contract["amount"] == "86000.00" and contract["state"] == "contract.signed"
+    [filed] = contract["attachments"]  # the file listed on the document it belongs to, read through its owner
+    assert filed == {
+        "sha256": "ab" * 32,
+        "filename": "验收报告.pdf",
+        "media_type": "application/pdf",
+        "type_label": "PDF 文档",
+        "size": 2048,
+        "uploaded_by": "clerk",
+        "uploaded_at": next(e["at"] for e in seen["timeline"] if e["type"] == "contract.attachment_added"),
+        "href": f"/api/v1/attachments/contract/{i['contract']}/{'ab' * 32}",
+    }
+    assert [d["type"] for d in seen["documents"] if d["attachments"]] == ["contract"]
     for type_, key in (("contract", "contract"), ("voucher", "voucher"), ("payment_request", "payment")):
         assert view(engine, type_, i[key]) == {
             **seen,
@@ -162,3 +176,65 @@ def test_the_scorecards_tasks_are_rebuilt_by_the_replay_too(engine):
     assert (mine["decided_at"] - mine["assigned_at"]).total_seconds() == 26 * 3600
     assert replay.replay(engine)["tasks"] == len(live)
     assert rows() == live
+
+
+def completed(document: dict, amount: str, approvals: list[dict], at: str) -> Envelope:
+    payload = {
+        "document": document,
+        "outcome": "approved",
+        "reason": "均已通过",
+        "amount": amount,
+        "major_matter": True,
+        "major_reasons": [],
+        "round": 1,
+        "approvals": approvals,
+    }
+    subject = f"{document['type']}/{document['id']}"
+    return Envelope(
+        type="approval.completed", payload=payload, org=ORG, producer="approval", subject=subject, occurred_at=at
+    )
+
+
+def test_a_major_contract_carries_out_its_projects_collective_decision(engine):
+    """越权审批's project probe on the real projection: a contract of 600,000 approved by the principal alone is
+    a major matter decided at the meeting on its matter application; the same contract in a project without a
+    meeting is warned."""
+
+    def step(no: int, name: str, capacity: str, by_meeting: bool = False, who: str = "principal") -> dict:
+        return {"step_no": no, "step_name": name, "authority": capacity, "decided_by": who, "by_meeting": by_meeting}
+
+    head = step(1, "部门负责人审批", "unit_head", who="head")
+    principal = step(2, "主要领导审批", "principal")
+    meeting = step(3, "集体决策（党工委会议）", "collective_decision", by_meeting=True)
+    events = project_events("s3") + project_events("s4")
+    s3, s4 = ids("s3"), ids("s4")
+    events.append(
+        completed(
+            {"type": "matter_application", "id": s3["application"], "no": "SQ-s3"},
+            "600000.00",
+            [head, meeting],
+            "2026-03-01T02:30:00+00:00",
+        )
+    )
+    hear(engine, events)
+    for prefix, i in (("s3", s3), ("s4", s4)):
+        contract = {"type": "contract", "id": i["contract"], "no": f"HT-{prefix}"}
+        event = completed(contract, "600000.00", [head, principal], "2026-03-05T02:00:00+00:00")
+        with RiskUnitOfWork(engine) as uow:
+            authority.on_approval_completed(event, uow)
+            uow.commit()
+    with RiskUnitOfWork(engine) as uow:
+        found = uow.projects.collective_decision(ORG, NodeKey("contract", s3["contract"]))
+        assert uow.projects.collective_decision(ORG, NodeKey("matter_application", s3["application"])) is None
+        assert uow.warnings.for_document(ORG, "contract", s3["contract"]) == []
+        [warned] = uow.warnings.for_document(ORG, "contract", s4["contract"])
+    assert found["document"] == {"type": "matter_application", "id": s3["application"], "no": "SQ-s3"}
+    assert found["step_name"] == "集体决策（党工委会议）" and found["decided_by"] == "principal"
+    assert warned["rule"] == "approver_above_authority"
+    assert warned["evidence"]["breaches"] == ["major_without_collective_decision"]
+    shown = view(engine, "matter_application", s3["application"])
+    [application] = [d for d in shown["documents"] if d["type"] == "matter_application"]
+    assert application["details"]["collective_decision"]["step_name"] == "集体决策（党工委会议）"
+    clear(engine)
+    replay.replay(engine)
+    assert view(engine, "matter_application", s3["application"]) == shown, "the replay remembers the meeting too"

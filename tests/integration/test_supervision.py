@@ -2,10 +2,12 @@
 raised, acknowledged at the decision, confirmed by the inspector as a finding to rectify, rectified by the unit's
 head, listed by unit, and each move is on the document's trail; a clerk of another unit gets 404; the unit's
 scorecard counts it and exports to Excel; the project of a matter application with a procurement and a contract
-shows all three, and is the same after the replay command rebuilt the projection."""
+shows all three, each with its attachments (read through the owning service's route), and is the same after the
+replay command rebuilt the projection."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -125,16 +127,46 @@ def test_the_project_of_a_matter_application_and_its_replay(stack, login, rpc): 
     supplier = valid_supplier(clerk, 6)  # drafting asks the registry for the supplier's standing
     award_id = publish_award(stack, holder, "27000.00", supplier, line_id)
     contract = eventually(lambda: (r := draft(clerk, award_id, supplier, "27000.00")).status_code == 201 and r.json())
+    # Files on two documents, kept by their two owning services (payment, contract), filed in the project.
+    pdf = b"%PDF-1.4\n% " + matter["id"].encode() + b"\n%%EOF\n"
+    uploads = {
+        "matter_application": ("matter_application", matter["id"], "立项说明.pdf"),
+        "contract": ("contract", contract["id"], "合同文本.pdf"),
+    }
+    sha = hashlib.sha256(pdf).hexdigest()
+    for type_, id_, name in uploads.values():
+        up = clerk.post(f"{API}/attachments/{type_}/{id_}", files={"file": (name, pdf, "application/pdf")})
+        assert up.status_code == 201 and up.json()["sha256"] == sha, up.text
 
     path = f"{API}/risk/projects/by-document/matter_application/{matter['id']}"
 
     def whole():  # noqa: ANN202
         seen = inspector.get(path)
-        types = {d["type"] for d in seen.json().get("documents", [])} if seen.status_code == 200 else set()
-        return {"matter_application", "procurement_application", "award", "contract"} <= types and seen.json()
+        documents = seen.json().get("documents", []) if seen.status_code == 200 else []
+        types = {d["type"] for d in documents}
+        filed = sum(len(d["attachments"]) for d in documents)
+        return (
+            {"matter_application", "procurement_application", "award", "contract"} <= types
+            and filed == 2
+            and seen.json()
+        )
 
     seen = eventually(whole)
     ids = {d["type"]: d["id"] for d in seen["documents"]}
+    by_type = {d["type"]: d for d in seen["documents"]}
+    for type_, id_, name in uploads.values():
+        [filed] = by_type[type_]["attachments"]
+        assert filed["filename"] == name and filed["sha256"] == sha and filed["size"] == len(pdf)
+        assert (filed["media_type"], filed["type_label"], filed["uploaded_by"]) == (
+            "application/pdf",
+            "PDF 文档",
+            "clerk",
+        )
+        assert filed["uploaded_at"] and filed["href"] == f"{API}/attachments/{type_}/{id_}/{sha}"
+        read = inspector.get(filed["href"])  # through the owning service, which checks the reader's scope
+        assert read.status_code == 200 and read.content == pdf, read.text
+    assert by_type["procurement_application"]["attachments"] == []
+    assert login("clerk_czb").get(by_type["contract"]["attachments"][0]["href"]).status_code == 404
     assert ids["contract"] == contract["id"] and ids["procurement_application"] == holder["id"]
     assert seen["project"]["root"] == {"type": "matter_application", "id": matter["id"]}
     relations = {(k["from"]["type"], k["to"]["type"], k["relation"]) for k in seen["links"]}

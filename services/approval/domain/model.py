@@ -7,6 +7,7 @@ a task for its assignee; a task is decided once."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -171,6 +172,30 @@ class Route:
 
     def step(self, step_no: int) -> PlannedStep:
         return next(s for s in self.steps if s.step_no == step_no)
+
+    def approvals(
+        self, tasks: Iterable[Task], authority_of: Callable[[PlannedStep], str | None]
+    ) -> list[dict[str, Any]]:
+        """The approving decisions of this round, by step (what `approval.completed` tells): who approved, at which
+        step, in which capacity (`authority`: the authority of the definition the step stands for, 分级授权), for
+        whom (a delegate's `acting_for`), and whether by a meeting's record (a collective step is decided only so).
+        A step approved again after a return to an earlier step counts once per approver (the latest decision)."""
+        latest: dict[tuple[int, str], dict[str, Any]] = {}
+        for task in tasks:
+            if task.round != self.round or task.status is not TaskStatus.APPROVED or task.decided_by is None:
+                continue
+            step = self.step(task.step_no)
+            item = {
+                "step_no": step.step_no,
+                "step_name": step.name,
+                "authority": authority_of(step) or step.approver_role,
+                "decided_by": task.decided_by,
+                "by_meeting": step.kind is StepKind.COLLECTIVE,
+            }
+            if task.acting_for:
+                item["acting_for"] = task.acting_for
+            latest[(step.step_no, task.acting_for or task.decided_by)] = item
+        return [latest[k] for k in sorted(latest)]
 
     def _after(self, step_no: int) -> PlannedStep | None:
         return next((s for s in self.steps if s.step_no > step_no), None)

@@ -9,12 +9,20 @@ from ic_platform import metrics
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError
-from ic_platform.money import parse_money
+from ic_platform.money import money_str, parse_money
 from ic_platform.paging import page_window, paged
 from ic_platform.tracing import current_trace_id
 from services.approval.domain import definitions, errors
 from services.approval.domain.directory import DecidingBody, Unit, User
-from services.approval.domain.model import Decision, DecisionResult, DocumentRef, Route, RouteStatus, Task
+from services.approval.domain.model import (
+    Decision,
+    DecisionResult,
+    DocumentRef,
+    PlannedStep,
+    Route,
+    RouteStatus,
+    Task,
+)
 from services.approval.domain.trail import TrailAction, TrailDraft
 from services.approval.service_layer import commands, conflicts, delegation, major_matter, scoping, views, watch
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
@@ -257,14 +265,31 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
             trail.assigned(opened, from_step=task.step_no)
     else:
         uow.publish(
-            ctx.event(
-                "approval.completed",
-                {"document": document.as_dict(), "outcome": result.outcome.value, "reason": result.reason},
-                producer=PRODUCER,
-                subject=document.subject,
-            )
+            ctx.event("approval.completed", completed(uow, route, result), producer=PRODUCER, subject=document.subject)
         )
         trail.add(TrailAction.COMPLETED, from_step=task.step_no, comment=result.reason)
+
+
+def completed(uow: ApprovalUnitOfWork, route: Route, result: DecisionResult) -> dict[str, Any]:
+    """`approval.completed`: the outcome, and what the round was decided on and by whom (amount, 三重一大, each
+    approving decision in its capacity), so a reader of the event (risk's approver_above_authority) judges the
+    decision without keeping the route."""
+    definition = definitions.version(route.document.type, route.definition_version)
+
+    def authority_of(step: PlannedStep) -> str | None:
+        found = definition.authority_of_step(step.name, step.roles) if definition else None
+        return found.role if found else None
+
+    return {
+        "document": route.document.as_dict(),
+        "outcome": result.outcome.value,
+        "reason": result.reason,
+        "amount": money_str(route.amount),
+        "major_matter": route.major_matter,
+        "major_reasons": list(route.major_reasons),
+        "round": route.round,
+        "approvals": route.approvals(uow.tasks.of_round(route.id, route.round), authority_of),
+    }
 
 
 def record_skipped(uow: ApprovalUnitOfWork, trail: _Trail, skipped: tuple[Task, ...]) -> None:

@@ -392,6 +392,24 @@ class ProjectRepository:
             sa.select(N.project).where(N.org == org, N.node_type == key.type, N.node_id == key.id)
         ).scalar()
 
+    def collective_decision(self, org: str, key: NodeKey) -> dict[str, Any] | None:
+        """Another document of `key`'s project approved at a meeting (集体决策), the earliest; None when none
+        is (or the document is in no project). One indexed probe of the project's nodes."""
+        mine = sa.select(N.project).where(N.org == org, N.node_type == key.type, N.node_id == key.id).scalar_subquery()
+        row = self.conn.execute(
+            sa.select(N.node_type, N.node_id, N.no, N.details["collective_decision"].label("decision"))
+            .where(
+                N.project == mine,
+                N.details.has_key("collective_decision"),
+                sa.tuple_(N.node_type, N.node_id) != sa.tuple_(sa.literal(key.type), sa.literal(key.id)),
+            )
+            .order_by(N.details["collective_decision"]["at"].astext, N.node_type, N.node_id)
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        return {"document": {"type": row.node_type, "id": row.node_id, "no": row.no}, **dict(row.decision or {})}
+
     def nodes(self, project: str) -> list[Any]:
         return self.conn.execute(sa.select(risk_project_node).where(N.project == project)).all()
 

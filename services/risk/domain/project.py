@@ -398,22 +398,30 @@ def _voucher(p: Mapping[str, Any], at: datetime, kind: str) -> ProjectFacts:
     return ProjectFacts(nodes=(node,), links=links, lines=_line(voucher, p.get("budget_line_id")))
 
 
+def _completed(p: Mapping[str, Any], at: datetime, kind: str) -> ProjectFacts:
+    """An approval granted at a meeting of the deciding body (集体决策): the document says so, so the project's
+    later documents (its contract, its payments) are known to carry out a collectively decided matter."""
+    key = _doc(p.get("document"))
+    meeting = next((a for a in p.get("approvals") or () if a.get("by_meeting")), None)
+    if key is None or key.type not in NODE_LABELS or p.get("outcome") != "approved" or meeting is None:
+        return ProjectFacts()
+    decision = {"step_name": meeting.get("step_name"), "decided_by": meeting.get("decided_by"), "at": at.isoformat()}
+    return ProjectFacts(nodes=(NodeFact(key, at, no=_no(p["document"]), details={"collective_decision": decision}),))
+
+
 def _is_attachment(p: Mapping[str, Any]) -> bool:
     return isinstance(p.get("sha256"), str) and _doc(p.get("document")) is not None
 
 
 def _attachment(p: Mapping[str, Any], at: datetime, kind: str) -> ProjectFacts:
-    """Any event naming a stored file (sha256) of a document: one node per (document, file), so the same file
-    attached to two projects' documents does not join them."""
+    """Any event naming a stored file (sha256) of a document (`<service>.attachment_added`: the owning service
+    announces each new file in the upload's transaction): one node per (document, file), so the same file
+    attached to two projects' documents does not join them. Uploaded at: the event's moment (its first_at)."""
     owner = _doc(p["document"])
     attachment = NodeKey("attachment", f"{owner.key}/{p['sha256']}")
-    node = NodeFact(
-        attachment,
-        at,
-        title=p.get("filename") or p.get("name"),
-        state=kind,
-        details={"sha256": p["sha256"], "size": p.get("size")},
-    )
+    details = {"sha256": p["sha256"], "size": p.get("size")}
+    details |= {k: p[k] for k in ("media_type", "uploaded_by") if p.get(k) is not None}
+    node = NodeFact(attachment, at, title=p.get("filename") or p.get("name"), state=kind, details=details)
     return ProjectFacts(nodes=(node,), links=(Link(owner, attachment, "attachment"),))
 
 
@@ -473,6 +481,7 @@ _BY_TYPE = {
     "payment.expense_claim_submitted": _expense_claim,
     "payment.expense_claim_approved": _expense_claim,
     "accounting.voucher_posted": _voucher,
+    "approval.completed": _completed,
     **{t: _state for t in _STATE_EVENTS},
 }
 

@@ -35,6 +35,7 @@ class Parameter:
     kind: str  # money (yuan, two places) | days | percent | count (a whole number)
     default: str
     env: str | None = None  # the deployment setting that overrides the default
+    demo: bool = False  # the default is a demo value (the office sets its own figure), not a standard
 
     def default_value(self) -> str:
         return self.normalise(os.environ.get(self.env, self.default) if self.env else self.default)
@@ -96,7 +97,7 @@ class RuleDefinition:
             "definition": self.definition,
             "evidence": dict(self.evidence),
             "parameters": [
-                {"name": p.name, "label": p.label, "kind": p.kind, "default": p.default_value()}
+                {"name": p.name, "label": p.label, "kind": p.kind, "default": p.default_value(), "demo": p.demo}
                 for p in self.parameters
             ],
         }
@@ -316,9 +317,9 @@ RULE_BOOK: dict[Rule, RuleDefinition] = {
 
 def _more_rules() -> None:
     """The rules of the chain's later links, each defined beside its code (domain/splitting.py, …)."""
-    from services.risk.domain import behaviour, payments, splitting, suppliers
+    from services.risk.domain import authority, behaviour, payments, splitting, suppliers
 
-    for module in (splitting, suppliers, payments, behaviour):
+    for module in (splitting, suppliers, payments, behaviour, authority):
         RULE_BOOK.update({d.rule: d for d in module.definitions()})
 
 

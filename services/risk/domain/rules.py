@@ -57,6 +57,7 @@ class Rule(StrEnum):
     ROUND_AMOUNT = "round_amount"  # 整数金额
     YEAR_END_SPIKE = "year_end_spike"  # 年底突击花钱
     BENFORD = "benford"  # 付款金额首位数字不符合本福特定律
+    APPROVER_ABOVE_AUTHORITY = "approver_above_authority"  # 越权审批 (domain/authority.py)
     EXPENDITURE_STANDARD_EXCEEDED = "expenditure_standard_exceeded"  # 报销超出支出标准（预警类）
     TRAVEL_CLASS_EXCEEDED = "travel_class_exceeded"  # 差旅交通工具超等级
 
@@ -90,6 +91,7 @@ RULE_LABELS = {
     Rule.ROUND_AMOUNT: "整数金额",
     Rule.YEAR_END_SPIKE: "年底突击花钱",
     Rule.BENFORD: "付款金额首位数字不符合本福特定律",
+    Rule.APPROVER_ABOVE_AUTHORITY: "越权审批",
     Rule.EXPENDITURE_STANDARD_EXCEEDED: "报销超出支出标准",
     Rule.TRAVEL_CLASS_EXCEEDED: "差旅交通工具超等级",
 }

@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from ic_platform import catalogue, scope
+from ic_platform.attachments import FILE_TYPES
 from ic_platform.commands import Code, Command
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
@@ -39,6 +40,9 @@ NODE_AREAS = {
     "acceptance": scope.Area.CONTRACT,
     "voucher": scope.Area.ACCOUNTING,
 }
+
+
+MEDIA_LABELS = {t.media_type: t.label for t in FILE_TYPES}
 
 
 class ProjectQuery(Command):
@@ -105,6 +109,7 @@ def project_view(
             approvals[(e.document_type, e.document_id)].append(
                 {"at": e.occurred_at.isoformat(), "type": e.type, "actor": e.actor, "summary": e.summary}
             )
+    files = _attachments(shown, links, readable)
     documents = sorted(shown, key=lambda n: (chain_rank(NodeKey(n.node_type, n.node_id)), _time(n), n.node_id))
     return {
         "project": {
@@ -129,6 +134,7 @@ def project_view(
                 "heard": n.heard_at is not None,
                 "warnings": by_document.get((n.node_type, n.node_id), []),
                 "approvals": approvals.get((n.node_type, n.node_id), []),
+                "attachments": files.get((n.node_type, n.node_id), []),
             }
             for n in documents
         ],
@@ -156,6 +162,36 @@ def project_view(
         ],
         "chain_order": list(CHAIN_ORDER),
     }
+
+
+def _attachments(
+    shown: list[Any], links: list[Any], readable: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Each readable document's files (附件), oldest first, with the route that reads one through the service
+    owning the document (`/api/v1/attachments/...`: that service checks the reader's scope again)."""
+    nodes = {(n.node_type, n.node_id): n for n in shown if n.node_type == "attachment"}
+    files: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for k in links:
+        owner, node = (k.parent_type, k.parent_id), nodes.get((k.child_type, k.child_id))
+        if k.relation != "attachment" or node is None or owner not in readable:
+            continue
+        details = node.details or {}
+        sha = details.get("sha256") or k.child_id.rsplit("/", 1)[-1]
+        files[owner].append(
+            {
+                "sha256": sha,
+                "filename": node.title,
+                "media_type": details.get("media_type"),
+                "type_label": MEDIA_LABELS.get(details.get("media_type")),
+                "size": details.get("size"),
+                "uploaded_by": details.get("uploaded_by"),
+                "uploaded_at": node.first_at.isoformat() if node.first_at else None,
+                "href": f"/api/v1/attachments/{owner[0]}/{owner[1]}/{sha}",
+            }
+        )
+    for items in files.values():
+        items.sort(key=lambda f: (f["uploaded_at"] or "", f["sha256"]))
+    return files
 
 
 def _units(uow: RiskUnitOfWork, nodes: list[Any], links: list[Any]) -> dict[tuple[str, str], Any]:

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from ic_platform.errors import Conflict, InvalidInput
+from services.approval.domain import definitions
 from services.approval.domain.directory import DecidingBody
 from services.approval.domain.meeting import Meeting
-from services.approval.domain.model import Decision, PlannedStep, RouteStatus, StepKind
+from services.approval.domain.model import Decision, PlannedStep, RouteStatus, StepKind, Task, TaskStatus
 
 from .test_decisions import STEPS, start
 
@@ -102,3 +103,43 @@ def test_the_meetings_decision_decides_the_step(decision, outcome):
     meeting = record(decision=decision)
     result = route.decide(task, "principal", meeting.decision, meeting.summary, by_meeting=True)
     assert result.outcome is outcome and task.comment == meeting.summary
+
+
+def test_the_completed_round_tells_each_approval_in_its_capacity_the_meetings_as_collective():
+    """What approval.completed carries (risk's approver_above_authority judges it): the step's authority from the
+    definition the route was drawn from, and whether the decision was a meeting's."""
+    route, at_meeting = collective_route()
+    meeting = record()
+    route.decide(at_meeting, "principal", meeting.decision, meeting.summary, by_meeting=True)
+    head_task = Task(step_no=1, assignee="head", status=TaskStatus.APPROVED, decided_by="head")
+    earlier_round = Task(step_no=1, assignee="head", status=TaskStatus.APPROVED, decided_by="head", round=0)
+    definition = definitions.version("matter_application", 2)
+
+    def authority_of(step):  # noqa: ANN001, ANN202
+        found = definition.authority_of_step(step.name, step.roles)
+        return found.role if found else None
+
+    approvals = route.approvals([earlier_round, head_task, at_meeting], authority_of)
+    assert approvals == [
+        {
+            "step_no": 1,
+            "step_name": "部门负责人审批",
+            "authority": "unit_head",
+            "decided_by": "head",
+            "by_meeting": False,
+        },
+        {
+            "step_no": 2,
+            "step_name": "集体决策（党工委会议）",
+            "authority": "collective_decision",
+            "decided_by": "principal",
+            "by_meeting": True,
+        },
+    ]
+
+
+def test_a_delegates_approval_names_whom_it_acted_for():
+    route, task = start()
+    task.status, task.decided_by, task.acting_for = TaskStatus.APPROVED, "head_czb", "head"
+    [approval] = route.approvals([task], lambda step: None)
+    assert approval["acting_for"] == "head" and approval["authority"] == "unit_head", "the step's role, undefined"

@@ -172,9 +172,17 @@ def project_events(prefix: str = "p1", line: str = LINE, start: datetime | None 
             },
         ),
         (
-            "payment.attachment_added",
+            "contract.attachment_added",
             f"contract/{i['contract']}",
-            {"document": ht, "sha256": "ab" * 32, "filename": "验收报告.pdf"},
+            {
+                "document": ht,
+                "unit": "dzb",
+                "sha256": "ab" * 32,
+                "filename": "验收报告.pdf",
+                "media_type": "application/pdf",
+                "size": 2048,
+                "uploaded_by": "clerk",
+            },
         ),
     ]
     return [
