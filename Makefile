@@ -52,7 +52,7 @@ run: install infra clients
 
 test: install infra lint clients clients-test
 	@bash scripts/ensure-browser.sh browser
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider --durations=25
 
 unit: install
 	$(PY) -m pytest -q tests/unit
