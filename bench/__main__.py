@@ -28,6 +28,7 @@ from bench.cpu import CpuMeter, per_operation, services_only
 from bench.measure import Figures, concurrent, threaded
 from bench.ocds import ocds_section
 from bench.risk import risk_section
+from bench.risk_replay import risk_replay_section
 from bench.targets import record, summary
 from deploy.stack import SignedContext, ThrowawayStack, wait_ready
 from ic_platform.config import SERVICES
@@ -391,6 +392,7 @@ ONLY: dict[str, Callable[[ThrowawayStack], object]] = {
     "cpu": lambda stack: cpu_section(stack, CpuMeter(stack)),
     "contracts": lambda stack: contracts_section(stack),
     "risk": lambda stack: risk_only(stack),
+    "risk-replay": lambda stack: risk_replay_section(stack, drain),
     "accounting": lambda stack: accounting_section(stack),
     "payments": lambda stack: payments_section(stack),
     "ocds": lambda stack: ocds_section(stack.settings),
@@ -432,6 +434,7 @@ def run_all(stack: ThrowawayStack) -> None:
     approval_section(stack)
     accounting_section(stack)
     clients_section(stack)
+    risk_replay_section(stack, drain)  # last: it leaves 100,000 events of history in the risk database
 
 
 def cpu_section(stack: ThrowawayStack, meter: CpuMeter) -> dict[str, float]:

@@ -544,11 +544,14 @@ class Projection:
             self.lines.add((key, line))
 
     def project(self, key: NodeKey) -> NodeKey:
+        # By identity: a parent is always a key as first stored (a root is its own), and a key's == is a
+        # Python call where `is` is not (the replay asks this hundreds of thousands of times).
+        parent = self._parent
         root = key
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[key] != root:  # path compression
-            self._parent[key], key = root, self._parent[key]
+        while parent[root] is not root:
+            root = parent[root]
+        while parent[key] is not root:  # path compression
+            parent[key], key = root, parent[key]
         return root
 
     def projects(self) -> list[frozenset[NodeKey]]:
@@ -558,10 +561,11 @@ class Projection:
         return sorted((frozenset(g) for g in groups.values()), key=min)
 
     def _node(self, org: str, key: NodeKey) -> NodeState:
-        if key not in self.nodes:
-            self.nodes[key] = NodeState(org)
+        state = self.nodes.get(key)
+        if state is None:
+            state = self.nodes[key] = NodeState(org)
             self._parent[key] = key
-        return self.nodes[key]
+        return state
 
     def _union(self, a: NodeKey, b: NodeKey) -> None:
         ra, rb = self.project(a), self.project(b)

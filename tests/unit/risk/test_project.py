@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from services.risk.domain.project import NodeKey, Projection, facts_of, node_type, root_of
+from services.risk.domain.project import Link, NodeKey, ProjectFacts, Projection, facts_of, node_type, root_of
 from tests.unit.risk.project_samples import LINE, ids, project_events
 
 
@@ -114,3 +114,35 @@ def test_a_document_only_named_by_a_later_event_keeps_the_state_of_its_own_event
         projection.apply(event.org, facts_of(event))
     state = projection.nodes[NodeKey("matter_application", ids("p1")["application"])]
     assert state.values["state"] == "payment.matter_application_approved" and state.values["no"] == "SQ-p1"
+
+
+def test_projects_are_the_connected_sets_whatever_objects_name_their_documents():
+    """The union-find compares keys by identity (domain/project.Projection.project): each fact names its
+    documents with keys of its own, equal to but not the ones stored, and asking by any of them finds the
+    same project as a plain search of the links does."""
+    rng = random.Random(13)
+    names = [("contract", f"c{n}") for n in range(60)] + [("payment_request", f"p{n}") for n in range(60)]
+    links = [(rng.choice(names), rng.choice(names)) for _ in range(90)]
+    projection = Projection()
+    for a, b in links:
+        projection.apply("x", ProjectFacts(links=(Link(NodeKey(*a), NodeKey(*b), "payment_of_contract"),)))
+    neighbours: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for a, b in links:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    expected, seen = [], set()
+    for start in neighbours:
+        if start in seen:
+            continue
+        group, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node not in group:
+                group.add(node)
+                todo.extend(neighbours[node] - group)
+        seen |= group
+        expected.append(frozenset(NodeKey(*n) for n in group))
+    assert sorted(projection.projects(), key=min) == sorted(expected, key=min)
+    for group in expected:
+        roots = {projection.project(NodeKey(key.type, key.id)) for key in group}  # fresh, equal keys
+        assert len(roots) == 1 and roots <= group
