@@ -14,12 +14,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | None = None) -> Engine:
-    """A pooled engine. Unless told otherwise, a process's connection budget comes from IC_DB_POOL_SIZE (3)
-    and IC_DB_POOL_OVERFLOW (2): at most five connections per service process, whatever its worker count
-    (workers beyond that wait for a connection; see docs/architecture.md, "Connection budget")."""
+    """A pooled engine. Unless told otherwise, a process's connection budget is IC_DB_POOL_SIZE (3) plus
+    IC_DB_POOL_OVERFLOW (2): at most five connections per service process, whatever its worker count (workers
+    beyond that wait for a connection; see docs/architecture.md, "Connection budget"). The whole budget is one
+    pool with no overflow: connections are opened as needed and then kept. An overflow connection is closed
+    when it is handed back, so under load each event opened and closed one (a PostgreSQL backend started and
+    stopped per event, measured as one new session per request in risk and in approval)."""
     if pool_size is None:
-        pool_size = int(os.environ.get("IC_DB_POOL_SIZE", "3"))
-    if max_overflow is None:
+        budget = int(os.environ.get("IC_DB_POOL_SIZE", "3")) + int(os.environ.get("IC_DB_POOL_OVERFLOW", "2"))
+        pool_size, max_overflow = budget, 0
+    elif max_overflow is None:
         max_overflow = int(os.environ.get("IC_DB_POOL_OVERFLOW", "2"))
     return sa.create_engine(
         url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False, pool_recycle=1800, future=True
