@@ -26,6 +26,7 @@ OWNERS = {
     "expense_claim": "payment",
     "payment_request": "payment",
     "contract": "contract",
+    "acceptance": "contract",  # 验收: kept by the contract service, under its contract's data scope
     "procurement_application": "procurement",
 }
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="文件的 SHA-256（64 位小写十六进制）")]

@@ -96,6 +96,24 @@ async def get_expense_claim(claim_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("payment", "get_expense_claim", {"claim_id": claim_id})
 
 
+RESUBMIT_EXAMPLE = {
+    "title": "赴广州学习考察差旅费（已按标准调整住宿费）",
+    "detail": TRAVEL_EXAMPLE["detail"],
+    "invoices": TRAVEL_EXAMPLE["invoices"],
+}
+
+
+@router.post(
+    "/{claim_id}/resubmit",
+    summary="修改并重新提交被退回的报销单（仅报销人；可改事由、费用明细、发票，不填则不变；重新对照支出标准、"
+    "校验发票，进入新一轮审批）",
+)
+async def resubmit_expense_claim(
+    claim_id: Ident, body: Annotated[dict[str, Any], Body(examples=[RESUBMIT_EXAMPLE])], rpc: UserRpc
+) -> dict[str, Any]:
+    return await rpc.call("payment", "resubmit_expense_claim", {**body, "claim_id": claim_id})
+
+
 @router.post(
     "/{claim_id}/cancel",
     summary="作废报销单（仅报销人；已退回、已撤回或预算不足未提交的；须填写原因；发票释放）",

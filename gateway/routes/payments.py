@@ -72,6 +72,20 @@ async def get_payment(payment_id: Ident, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("payment", "get_payment", {"payment_id": payment_id})
 
 
+RESUBMIT_EXAMPLE = {"amount": "25000.00", "invoices": SUBMIT_EXAMPLE["invoices"]}
+
+
+@router.post(
+    "/{payment_id}/resubmit",
+    summary="修改并重新提交被退回的付款申请（仅申请人；可改事由、金额、收款人、发票，不填则不变；付款依据不变；"
+    "付款闸门全部重新校验后进入新一轮审批）",
+)
+async def resubmit_payment(
+    payment_id: Ident, body: Annotated[dict[str, Any], Body(examples=[RESUBMIT_EXAMPLE])], rpc: UserRpc
+) -> dict[str, Any]:
+    return await rpc.call("payment", "resubmit_payment", {**body, "payment_id": payment_id})
+
+
 @router.post(
     "/{payment_id}/execute",
     summary="支付（仅出纳，且不得为该笔付款的审批人）：再次校验后登记银行或国库凭证号与日期，预算转为实际支出",

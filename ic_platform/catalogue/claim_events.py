@@ -1,7 +1,8 @@
 """Expense claim (报销) event types, published by payment. Kept beside `events.py`: `merge_into(SPECS)` adds them.
 
 `payment.expense_claim_submitted` is an approval request (approval routes it with definition `expense_claim`;
-risk assesses it and turns its `flags` into warnings the approver sees). The shape of `_submitted` and
+risk assesses it and turns its `flags` into warnings the approver sees); so is `_resubmitted`, a returned claim
+corrected into a new round. The shape of `_submitted` and
 `_approved` is pinned between helpers (payment requests build on an approved claim)."""
 
 from __future__ import annotations
@@ -73,6 +74,19 @@ CLAIM_SPECS: list[dict[str, Any]] = [
         ),
     ),
     dict(
+        type="payment.expense_claim_resubmitted",
+        version=1,
+        producer="payment",
+        summary="被退回的报销单经报销人修改后重新提交，进入新一轮审批：支出标准与发票已重新校验（直接报销金额变动的，"
+        "已按新金额重新预占）；flags 为本轮的超标等提示",
+        subscribers=("approval",),
+        payload=approval_request(
+            [*_REQUIRED, "round"],
+            **{k: v for k, v in _CLAIM.items() if k not in ("document", "unit", "amount")},
+            round={"type": "integer", "minimum": 2, "description": "第几轮审批（首次提交为第 1 轮）"},
+        ),
+    ),
+    dict(
         type="payment.expense_claim_approved",
         version=1,
         producer="payment",
@@ -91,6 +105,7 @@ CLAIM_SPECS: list[dict[str, Any]] = [
         version=1,
         producer="payment",
         summary="报销单已作废（报销人）：所附发票释放，仍预占的预算已释放",
+        subscribers=("approval",),  # a returned claim's route is closed: no resubmission will come
         payload=obj(
             ["document", "unit", "reason", "by"],
             document=DOCUMENT,

@@ -25,6 +25,7 @@ DOCUMENT = {
                 "procurement_method_change",
                 "contract",
                 "contract_amendment",
+                "acceptance",
                 "payment_request",
                 "expense_claim",
             ],

@@ -38,6 +38,19 @@ _NULLABLE_ID = {"anyOf": [UUID, {"type": "null"}]}
 _MILESTONE_NO = {"type": ["integer", "null"], "minimum": 1}
 _SUPPLIER = {"type": ["string", "null"]}
 
+# What a request carries into approval, first submitted or resubmitted.
+_REQUESTED = dict(
+    payment_id=UUID,
+    no=_NO,
+    budget_line_id=_LINE,
+    basis=_BASIS,
+    contract_id=_NULLABLE_ID,
+    milestone_no=_MILESTONE_NO,
+    supplier_id=_SUPPLIER,
+    payee=_PAYEE,
+    invoices=_INVOICES,
+)
+
 PAYMENT_SPECS: list[dict[str, Any]] = [
     dict(
         type="payment.payment_requested",
@@ -46,27 +59,19 @@ PAYMENT_SPECS: list[dict[str, Any]] = [
         summary="付款申请已提交审批：预算、付款条件（验收）、合同累计付款、收款人与账号、发票、质保金已校验，"
         "合同付款额度已占用",
         subscribers=("approval",),
+        payload=approval_request(list(_REQUESTED), **_REQUESTED),
+    ),
+    dict(
+        type="payment.payment_request_resubmitted",
+        version=1,
+        producer="payment",
+        summary="被退回的付款申请经申请人修改后重新提交，进入新一轮审批：付款闸门全部校验已重新通过，"
+        "合同付款额度已按本轮金额重新占用",
+        subscribers=("approval",),
         payload=approval_request(
-            [
-                "payment_id",
-                "no",
-                "budget_line_id",
-                "basis",
-                "contract_id",
-                "milestone_no",
-                "supplier_id",
-                "payee",
-                "invoices",
-            ],
-            payment_id=UUID,
-            no=_NO,
-            budget_line_id=_LINE,
-            basis=_BASIS,
-            contract_id=_NULLABLE_ID,
-            milestone_no=_MILESTONE_NO,
-            supplier_id=_SUPPLIER,
-            payee=_PAYEE,
-            invoices=_INVOICES,
+            [*_REQUESTED, "round"],
+            **_REQUESTED,
+            round={"type": "integer", "minimum": 2, "description": "第几轮审批（首次提交为第 1 轮）"},
         ),
     ),
     dict(

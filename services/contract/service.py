@@ -17,7 +17,7 @@ class ContractService(AttachmentRpc, PlatformService):
     name = "contract"
     platform = ServicePlatform(ContractUnitOfWork, handlers.EVENT_HANDLERS)
     # 附件 (ic_platform/attachments.py), read under the document's own data scope.
-    attachment_documents = {"contract": handlers.contract_owner}
+    attachment_documents = {"contract": handlers.contract_owner, "acceptance": acceptances.acceptance_owner}
     budget = RpcProxy("budget")
     procurement = RpcProxy("procurement")  # the supplier registry: standing on the day, registrar
     payment = RpcProxy("payment")  # matter applications, the basis of contracts that need no procurement

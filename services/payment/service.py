@@ -30,6 +30,7 @@ class PaymentService(AttachmentRpc, PlatformService):
     attachment_documents = {
         "matter_application": handlers.application_owner,
         "expense_claim": claims.claim_owner,
+        "payment_request": payments.payment_owner,
     }
     contract = RpcProxy("contract")
     procurement = RpcProxy("procurement")
@@ -92,6 +93,29 @@ class PaymentService(AttachmentRpc, PlatformService):
             bounded(self.contract),
             bounded(self.procurement),
             bounded(self.budget),
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def resubmit_expense_claim(self, **kwargs):
+        """A returned claim, corrected by its claimant, into a new round (standards and invoices again)."""
+        return claims.resubmit_expense_claim(
+            claim_commands.ResubmitExpenseClaim.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.budget),
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def resubmit_payment(self, **kwargs):
+        """A returned request, corrected by its requester, through the whole gate again into a new round."""
+        return payments.resubmit_payment(
+            payment_commands.ResubmitPayment.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.contract),
+            bounded(self.procurement),
+            bounded(self.budget),
+            reads=self.platform.uow(),
         )
 
     @rpc(expected_exceptions=DomainError)

@@ -129,6 +129,34 @@ def test_the_same_document_again_is_fine_and_a_release_frees_the_invoice(engine)
         assert [tuple(r) for r in released] == [(first["no"], "报销单已驳回")]
 
 
+def test_a_resubmitted_document_keeps_its_own_invoices_gives_back_the_dropped_and_is_refused_anothers(engine):
+    kept, dropped, taken, added = (f"2644{uuid.uuid4().int % 10**16:016d}" for _ in range(4))
+    returned, other = doc(), doc("payment_request")
+    assert use(engine, [inv(kept), inv(dropped)], returned) == "won"
+    assert use(engine, [inv(taken)], other) == "won"
+    assert use(engine, [inv(kept)], other) == returned["no"]  # returned, it still holds its invoices
+
+    def replace(invoices) -> str:
+        uow = PaymentUnitOfWork(engine)
+        try:
+            with uow:
+                uow.invoices.replace(invoices, returned, "dzb", "报销单第 2 轮重新提交时不再列出")
+                uow.commit()
+            return "won"
+        except Conflict as refusal:
+            return refusal.details["used_by"]["no"]
+
+    assert replace([inv(kept), inv(taken)]) == other["no"]  # another document's: refused, nothing changed
+    uow = PaymentUnitOfWork(engine)
+    with uow:
+        assert uow.invoices.keys_of(returned) == {kept, dropped}
+    assert replace([inv(kept), inv(added)]) == "won"  # its own again: not "used twice"
+    with uow:
+        assert uow.invoices.keys_of(returned) == {kept, added}
+    assert use(engine, [inv(dropped)], other) == "won"  # no longer listed: given back
+    assert use(engine, [inv(kept)], other) == returned["no"]
+
+
 def test_the_database_itself_refuses_a_second_row_for_a_key(engine):
     with engine.connect() as conn, pytest.raises(sa.exc.IntegrityError):
         for n in ("A", "B"):

@@ -68,6 +68,8 @@ RESUBMITTED = (
     "procurement.application_resubmitted",
     "budget.adjustment_resubmitted",
     "contract.resubmitted",
+    "payment.expense_claim_resubmitted",
+    "payment.payment_request_resubmitted",
 )
 
 
@@ -165,8 +167,9 @@ def on_document_resubmitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
 
 
 def on_document_given_up(event: Envelope, uow: ApprovalUnitOfWork) -> None:
-    """A document its owner cancelled (作废) while it was returned to its initiator: the route is closed as
-    withdrawn, so no list shows it waiting for a resubmission that cannot come. The trail says why."""
+    """A document its owner cancelled (作废: a matter application, an expense claim) while it was returned to its
+    initiator: the route is closed as withdrawn, so no list shows it waiting for a resubmission that cannot
+    come. The trail says why."""
     document = DocumentRef(**event.payload["document"])
     found = uow.routes.find(document.type, document.id)
     if found is None:
@@ -457,4 +460,5 @@ EVENT_HANDLERS = {
     **{event_type: [on_document_resubmitted] for event_type in RESUBMITTED},
     "payment.application_cancelled": [on_document_given_up],
     "contract.cancelled": [on_document_given_up],
+    "payment.expense_claim_cancelled": [on_document_given_up],
 }

@@ -18,12 +18,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
 from ic_platform.documents import is_document_id
-from ic_platform.errors import Forbidden, not_found
+from ic_platform.errors import Forbidden, NotFound, not_found
 from ic_platform.money import money_str
 from services.contract.domain import acceptance as accepting
 from services.contract.domain import execution, ledger
+from services.contract.domain.acceptance import AcceptanceRecord
 from services.contract.domain.contract import Contract, Status
 from services.contract.service_layer import commands
 from services.contract.service_layer.handlers import POLICY, _readable_contract, today
@@ -31,6 +33,7 @@ from services.contract.service_layer.publishing import PRODUCER, publish_events
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 RECORD_SCOPE = "record_acceptance"
+ACCEPTANCE = "acceptance"  # the document type its attachments are filed under
 _ID_NAMESPACE = uuid.UUID("0b8f5f3e-7d7a-4a55-9d0e-5c3b1f1a2e44")
 
 
@@ -80,7 +83,7 @@ def record_acceptance(cmd: commands.RecordAcceptance, uow: ContractUnitOfWork, c
                 subject=c.document.subject,
             )
         )
-        result = {**record.as_dict(), "contract": c.document.as_dict()}
+        result = {**record.as_dict(), "attachments": [], "contract": c.document.as_dict()}  # files come after
         if key:
             uow.remember(RECORD_SCOPE, key, request, result)
         uow.commit()
@@ -88,10 +91,29 @@ def record_acceptance(cmd: commands.RecordAcceptance, uow: ContractUnitOfWork, c
 
 
 def list_acceptances(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """The contract's acceptances, earliest first, each with its own attachments (验收报告 and the like)."""
     with uow:
         c = _readable_contract(cmd.contract_id, uow, ctx)
-        items = [r.as_dict() for r in uow.acceptances.of(c.id)]
+        items = [{**r.as_dict(), "attachments": uow.attachments.list(_owner(c, r))} for r in uow.acceptances.of(c.id)]
     return {"contract": c.document.as_dict(), "items": items, "total": len(items)}
+
+
+def acceptance_owner(uow: ContractUnitOfWork, ctx: CallContext, acceptance_id: str) -> Owner:
+    """For attachments (验收报告、验收照片): the acceptance, read under its contract's data scope; another
+    unit's, like a missing one, is 404 naming only the acceptance."""
+    record = uow.acceptances.get(acceptance_id) if is_document_id(acceptance_id) else None
+    try:
+        c = _readable_contract(record.contract_id, uow, ctx) if record is not None else None
+    except NotFound:
+        c = None
+    if c is None:
+        raise not_found(ACCEPTANCE, acceptance_id, "验收记录")
+    return _owner(c, record)
+
+
+def _owner(c: Contract, record: AcceptanceRecord) -> Owner:
+    # An acceptance has no number of its own: people find it under its contract's.
+    return Owner(ACCEPTANCE, record.id, c.unit, c.no)
 
 
 # ── the payment ledger ──

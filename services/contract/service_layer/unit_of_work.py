@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ic_platform.attachments import AttachmentRepository
 from ic_platform.desk import Desk
 from ic_platform.uow import UnitOfWork
 from services.contract.adapters.execution_sql import ExecutionReports
@@ -17,4 +18,5 @@ class ContractUnitOfWork(UnitOfWork):
         self.progress = ProgressRepository(self.conn)
         self.desk = Desk(self.conn, DESK_DOCUMENTS)
         self.reports = ExecutionReports(self.conn)
+        self.attachments = AttachmentRepository(self.conn)  # an acceptance's record lists its own files
         return self

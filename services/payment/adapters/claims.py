@@ -46,11 +46,12 @@ class ClaimRepository:
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
         return _to_claim(row) if row else None
 
-    def live_on(self, application_id: str) -> str | None:
-        """The no of the claim that claims this application now, if any."""
-        return self.conn.execute(
-            sa.select(t.c.no).where(t.c.application_id == application_id, t.c.status.in_([s.value for s in LIVE]))
-        ).scalar()
+    def live_on(self, application_id: str, exclude: str | None = None) -> str | None:
+        """The no of the claim that claims this application now, if any (other than `exclude`)."""
+        cond = [t.c.application_id == application_id, t.c.status.in_([s.value for s in LIVE])]
+        if exclude:
+            cond.append(t.c.id != exclude)
+        return self.conn.execute(sa.select(t.c.no).where(*cond)).scalar()
 
     def save_status(self, claim: ExpenseClaim) -> None:
         self.conn.execute(
@@ -60,6 +61,25 @@ class ClaimRepository:
                 status=claim.status.value,
                 status_reason=claim.status_reason,
                 settled=claim.settled,
+                updated_at=sa.func.now(),
+            )
+        )
+
+    def save_resubmission(self, claim: ExpenseClaim) -> None:
+        """A returned claim as corrected: what it claims, its standards' flags and invoices, the next round."""
+        self.conn.execute(
+            sa.update(t)
+            .where(t.c.id == claim.id)
+            .values(
+                title=claim.title,
+                detail=claim.detail,
+                amount=claim.amount,
+                flags=claim.flags,
+                invoices=claim.invoices,
+                release_on_approval=claim.release_on_approval,
+                round=claim.round,
+                status=claim.status.value,
+                status_reason=claim.status_reason,
                 updated_at=sa.func.now(),
             )
         )

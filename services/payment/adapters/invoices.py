@@ -9,6 +9,7 @@ the whole document back (nothing half-written)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,6 +65,19 @@ class InvoiceRegistry:
                     break
                 raise already_used(inv.key, holder)
 
+    def replace(self, invoices: list[Invoice], document: dict[str, str], unit: str, reason: str) -> None:
+        """A resubmitted document's invoices as corrected: those it no longer lists are given back (kept in
+        `invoice_release` with `reason`), the ones it lists are used (its own again: fine; another document's:
+        refused as in `use`)."""
+        self.release(document, reason, keep={i.key.value for i in invoices})
+        self.use(invoices, document, unit)
+
+    def keys_of(self, document: dict[str, str]) -> set[str]:
+        rows = self.conn.execute(
+            sa.select(t.c.key).where(t.c.document_type == document["type"], t.c.document_id == str(document["id"]))
+        ).all()
+        return {r.key for r in rows}
+
     def holder(self, key: str) -> InvoiceUse | None:
         row = self.conn.execute(sa.select(t).where(t.c.key == key)).first()
         return _use(row) if row else None
@@ -89,12 +103,17 @@ class InvoiceRegistry:
             for r in rows
         ]
 
-    def release(self, document: dict[str, str], reason: str) -> list[str]:
-        """Give back every invoice `document` holds (it was cancelled or rejected): they may be used again.
-        The past use is kept in `invoice_release`. Returns the keys released (none when heard before)."""
+    def release(self, document: dict[str, str], reason: str, keep: Iterable[str] = ()) -> list[str]:
+        """Give back every invoice `document` holds (it was cancelled or rejected), but those in `keep`: they
+        may be used again. The past use is kept in `invoice_release`. Returns the keys released (none when
+        heard before)."""
         rows = self.conn.execute(
             sa.delete(t)
-            .where(t.c.document_type == document["type"], t.c.document_id == str(document["id"]))
+            .where(
+                t.c.document_type == document["type"],
+                t.c.document_id == str(document["id"]),
+                t.c.key.not_in(sorted(keep)),
+            )
             .returning(t.c.key, t.c.document_type, t.c.document_id, t.c.document_no, t.c.used_at)
         ).all()
         if rows:

@@ -107,6 +107,8 @@ expense_claim = sa.Table(
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("status_reason", sa.Text),
     sa.Column("settled", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The approval round: a returned claim, corrected and resubmitted, is the next (budget steps are named by it).
+    sa.Column("round", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.CheckConstraint("amount > 0", name="expense_claim_amount_positive"),
@@ -161,14 +163,16 @@ payment_request = sa.Table(
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("status_reason", sa.Text),
     sa.Column("approvers", JSONB, nullable=False, server_default="[]"),
-    # The reservation against the contract: held until executed, or given back (a timer asks the contract
-    # service) once the request is rejected, returned or withdrawn.
+    # The reservation against the contract: held until executed (and while returned), or given back (a timer asks
+    # the contract service) once the request is rejected or withdrawn; a resubmission reserves afresh.
     sa.Column("reservation", sa.Text, nullable=False, server_default="none"),  # none | held | releasing | released
     sa.Column("executed_on", sa.Date),
     sa.Column("reference", sa.Text),
     sa.Column("executor", sa.Text),
     sa.Column("fiscal_year", sa.Integer),
     sa.Column("economic_class", sa.Text),
+    # The approval round: a returned request, corrected and resubmitted through the gate again, is the next.
+    sa.Column("round", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.CheckConstraint("amount > 0", name="payment_request_amount_positive"),

@@ -55,6 +55,7 @@ def _load(row: Any) -> PaymentRequest:
         executor=row.executor,
         fiscal_year=row.fiscal_year,
         economic_class=row.economic_class,
+        round=row.round,
     )
 
 
@@ -98,6 +99,7 @@ class PaymentRequestRepository:
             "executor": p.executor,
             "fiscal_year": p.fiscal_year,
             "economic_class": p.economic_class,
+            "round": p.round,
         }
 
     def get(self, payment_id: str, *, for_update: bool = False) -> PaymentRequest | None:

@@ -59,7 +59,7 @@ class ClaimStatus(StrEnum):
     SUBMITTED = "submitted"  # in approval
     APPROVED = "approved"
     REJECTED = "rejected"  # its invoices released; the application (if any) may be claimed again
-    RETURNED = "returned"
+    RETURNED = "returned"  # sent back to correct: keeps its invoices (and a standalone one its reservation)
     WITHDRAWN = "withdrawn"
     CANCELLED = "cancelled"  # 作废 by the claimant (returned, withdrawn or refused): invoices released; final
 
@@ -77,7 +77,8 @@ STATUS_LABELS = {
 _ALLOWED = {
     ClaimStatus.RESERVING: {ClaimStatus.SUBMITTED, ClaimStatus.REFUSED},
     ClaimStatus.SUBMITTED: {ClaimStatus.APPROVED, ClaimStatus.REJECTED, ClaimStatus.RETURNED, ClaimStatus.WITHDRAWN},
-    ClaimStatus.RETURNED: {ClaimStatus.WITHDRAWN, ClaimStatus.CANCELLED},
+    # Resubmitted: back into approval, or (a standalone claim whose amount changed) reserving its new amount.
+    ClaimStatus.RETURNED: {ClaimStatus.SUBMITTED, ClaimStatus.RESERVING, ClaimStatus.WITHDRAWN, ClaimStatus.CANCELLED},
     ClaimStatus.WITHDRAWN: {ClaimStatus.CANCELLED},
     ClaimStatus.REFUSED: {ClaimStatus.CANCELLED},
 }
@@ -301,6 +302,7 @@ class ExpenseClaim:
     status: ClaimStatus = ClaimStatus.SUBMITTED
     status_reason: str | None = None
     settled: bool = False  # the budget's moves on approval are done (commit from the application, release)
+    round: int = 1  # the approval round it is in: a resubmission after a return is the next
     created_at: datetime | None = None
 
     @property
@@ -314,6 +316,16 @@ class ExpenseClaim:
     @property
     def standalone(self) -> bool:
         return self.application_id is None
+
+    @property
+    def reserve_step(self) -> str:
+        """The ledger step of a standalone claim's current reservation: `submit`, then `submit:<round>`."""
+        return "submit" if self.round == 1 else f"submit:{self.round}"
+
+    @property
+    def release_step(self) -> str:
+        """The ledger step that gives back the reservation of the round before (its amount changed)."""
+        return f"resubmit:{self.round}"
 
     def move_to(self, status: ClaimStatus, reason: str | None = None) -> bool:
         if status == self.status:
@@ -340,3 +352,43 @@ class ExpenseClaim:
                 {"status": self.status.value, "allowed": [s.value for s in CANCELLABLE]},
             )
         self.move_to(ClaimStatus.CANCELLED, reason)
+
+    def check_resubmittable(self, actor: str | None) -> None:
+        """Only the claimant resubmits, and only a claim an approver returned (退回)."""
+        if actor != self.claimant:
+            raise Forbidden(
+                "expense_claim_not_claimant", f"只有报销人可以重新提交报销单 {self.no}", {"claimant": self.claimant}
+            )
+        if self.status is not ClaimStatus.RETURNED:
+            raise Conflict(
+                "expense_claim_not_returned",
+                f"报销单 {self.no} 当前为「{STATUS_LABELS[self.status]}」，只有被退回的报销单可以修改后重新提交"
+                "（审批中的请先撤回；已撤回或预算不足未提交的请作废后重新报销）",
+                {"status": self.status.value},
+            )
+
+    def resubmit(self, actor: str | None, correction: Correction) -> bool:
+        """The claimant corrects a returned claim and sends it back as the next round. True when a standalone
+        claim must reserve its new amount first (it becomes `reserving`: what it held was for the old amount);
+        otherwise it goes straight back into approval (a claim on an application stays within the
+        application's pre-commitment, checked by the caller)."""
+        self.check_resubmittable(actor)
+        reserve = self.standalone and correction.amount != self.amount
+        self.title, self.detail, self.amount = correction.title, correction.detail, correction.amount
+        self.flags, self.invoices = correction.flags, correction.invoices
+        self.release_on_approval = correction.release_on_approval
+        self.round += 1
+        self.move_to(ClaimStatus.RESERVING if reserve else ClaimStatus.SUBMITTED)
+        return reserve
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A returned claim as its claimant corrected it, examined again (standards, invoices, its application)."""
+
+    title: str
+    detail: dict[str, Any]
+    amount: Decimal
+    flags: list[dict[str, Any]]
+    invoices: list[dict[str, Any]]
+    release_on_approval: Decimal = ZERO

@@ -28,6 +28,9 @@ RULES: dict[str, str] = {
     "payment_not_approved": "付款申请须经审批通过才能支付",
     "not_cashier": "只有出纳可以支付",
     "invalid_status_transition": "付款申请状态不允许此操作",
+    "payment_not_requester": "只有申请人可以重新提交付款申请",
+    "payment_not_returned": "只有被退回的付款申请可以修改后重新提交（审批中的请先撤回）",
+    "payment_invoices_released": "重新提交的付款申请须持有其发票（发票已释放的，须重新填写发票）",
 }
 
 

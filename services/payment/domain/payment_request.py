@@ -22,8 +22,10 @@ payment is refused by the conflict matrix (付款审批 × 付款执行, `servic
 It records the bank or treasury reference and the day; the money moves from committed (a contract) or
 pre-committed (an application, a claim) to actual.
 
-Status: submitted → approved → executed; submitted → rejected | returned | withdrawn (the reservation against the
-contract and the invoices are given back; a corrected request is a new one)."""
+Status: submitted → approved → executed; submitted → rejected | withdrawn (the reservation against the contract
+and the invoices are given back; a corrected request is a new one); submitted → returned (退回: it keeps both
+while its requester corrects it) → submitted again, the next round, once the whole gate has passed again; or
+→ withdrawn."""
 
 from __future__ import annotations
 
@@ -77,9 +79,12 @@ STATUS_LABELS = {
     Status.WITHDRAWN: "已撤回",
     Status.EXECUTED: "已支付",
 }
+# Not (or no longer) in approval: what such a request asks of an application or a claim is not counted, so a
+# returned one is checked against its basis again when it is resubmitted.
 ENDED = (Status.REJECTED, Status.RETURNED, Status.WITHDRAWN)
 _ALLOWED = {
     Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.RETURNED, Status.WITHDRAWN},
+    Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
     Status.APPROVED: {Status.EXECUTED},
 }
 
@@ -301,6 +306,7 @@ class PaymentRequest:
     executor: str | None = None
     fiscal_year: int | None = None
     economic_class: str | None = None
+    round: int = 1  # the approval round it is in: a resubmission after a return is the next
 
     @property
     def document(self) -> dict[str, str]:
@@ -332,6 +338,26 @@ class PaymentRequest:
             )
         self.status, self.status_reason = status, reason
         return True
+
+    def check_resubmittable(self, actor: str | None) -> None:
+        """Only the requester resubmits, and only a request an approver returned (退回)."""
+        if actor != self.requester:
+            raise forbidden(
+                "payment_not_requester", f"付款申请 {self.no} 的申请人为 {self.requester}", requester=self.requester
+            )
+        if self.status is not Status.RETURNED:
+            raise refused(
+                "payment_not_returned",
+                f"付款申请 {self.no} 当前为「{STATUS_LABELS[self.status]}」",
+                status=self.status.value,
+            )
+
+    def resubmitted(self, previous: PaymentRequest) -> None:
+        """This request (the gate's answer for the corrected one) takes the place of `previous`, returned, as
+        its next round. Who approved an earlier round still may not execute it (付款审批 × 付款执行)."""
+        self.round = previous.round + 1
+        self.approvers = list(previous.approvers)
+        self.status, self.status_reason = Status.SUBMITTED, None
 
     def approved_by(self, username: str) -> None:
         if username not in self.approvers:

@@ -128,6 +128,16 @@ class CancelExpenseClaim(Command):
     reason: Text
 
 
+class ResubmitExpenseClaim(Command):
+    """A returned claim corrected (any field left out stays as it was). The kind, the application and the budget
+    line stay: they are what the claim is; the detail and the invoices are examined again as on submission."""
+
+    claim_id: Code
+    title: Text | None = None
+    detail: dict[str, Any] | None = None
+    invoices: Annotated[list[InvoiceLine], Field(max_length=50)] | None = None
+
+
 class ListExpenseClaims(Command):
     mine: bool = True
     status: ClaimStatus | None = None

@@ -10,11 +10,13 @@ Approved: a claim on an application is settled on the budget by a timer (`settle
 its amount from the application's pre-commitment (`budget.commit` with `from_document`) and, in the same
 move (`release_rest`), releases what the application still holds; idempotent on its step. The application is
 then closed (结项). The line moves exactly: pre-committed −application, committed +claim, available +difference.
-Rejected or cancelled: its invoices are released (they may be claimed again)."""
+Rejected or cancelled: its invoices are released (they may be claimed again). Returned: it keeps them, and its
+claimant corrects it and resubmits it as the next approval round, examined again (`resubmit_expense_claim`)."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
@@ -42,8 +44,11 @@ from services.payment.domain.claims import (
     ExpenseClaim,
     Trip,
 )
+from services.payment.domain.invoices import Invoice
+from services.payment.domain.model import MatterApplication
 from services.payment.domain.model import Status as AppStatus
 from services.payment.service_layer import claim_commands as commands
+from services.payment.service_layer import heard
 from services.payment.service_layer.invoices import parse_invoices
 from services.payment.service_layer.standards import ExpenseSection, check_expense
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
@@ -88,6 +93,7 @@ def view(claim: ExpenseClaim) -> dict[str, Any]:
         "status_label": STATUS_LABELS[claim.status],
         "status_reason": claim.status_reason,
         "settled": claim.settled,
+        "round": claim.round,
         "document": claim.document,
         "created_at": claim.created_at.isoformat() if claim.created_at else None,
     }
@@ -235,16 +241,7 @@ def _on_application(
     app = uow.applications.get(application_id, for_update=True) if is_document_id(application_id) else None
     if app is None or app.org != ctx.org:
         raise not_found("matter_application", application_id, "事前申请")
-    facts = ApplicationFacts(
-        id=app.id,
-        no=app.no,
-        unit=app.unit,
-        budget_line_id=app.budget_line_id,
-        amount=app.amount,
-        approved=app.status is AppStatus.APPROVED,
-        claimed_by=uow.claims.live_on(app.id),
-    )
-    claim.release_on_approval = rules.check_application(facts, claim.unit, claim.amount)
+    claim.release_on_approval = _check_application(uow, app, claim.unit, claim.amount)
     if line and line != app.budget_line_id:
         reason = f"应为事前申请 {app.no} 的预算指标 {app.budget_line_id}"
         raise InvalidInput(
@@ -253,6 +250,23 @@ def _on_application(
             {"fields": [{"field": "budget_line_id", "reason": reason}]},
         )
     claim.budget_line_id, claim.application_id, claim.application_no = app.budget_line_id, app.id, app.no
+
+
+def _check_application(
+    uow: PaymentUnitOfWork, app: MatterApplication, unit: str, amount: Decimal, claim_id: str | None = None
+) -> Decimal:
+    """The (locked) application may be claimed for `amount` by `unit`, by no live claim but `claim_id`'s;
+    returns what approval will release of it."""
+    facts = ApplicationFacts(
+        id=app.id,
+        no=app.no,
+        unit=app.unit,
+        budget_line_id=app.budget_line_id,
+        amount=app.amount,
+        approved=app.status is AppStatus.APPROVED,
+        claimed_by=uow.claims.live_on(app.id, exclude=claim_id),
+    )
+    return rules.check_application(facts, unit, amount)
 
 
 def _already_claimed(claim: ExpenseClaim) -> Conflict:
@@ -281,13 +295,17 @@ def _reserve_and_submit(
     remember: tuple[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A standalone claim reserves its own money (三公 caps and the line's control are budget's), then goes
-    into approval; refused, its invoices are given back."""
+    into approval; refused, its invoices are given back. A resubmitted one whose amount changed first gives back
+    what it held for the old amount (each step idempotent, so a redrive repeats nothing)."""
     try:
+        if claim.round > 1:
+            reason = f"报销单 {claim.no} 修改金额后重新提交（第 {claim.round} 轮）"
+            budget.release_document(document=claim.document, reason=reason, step=claim.release_step)
         decision = budget.reserve(
             budget_line_id=claim.budget_line_id,
             amount=money_str(claim.amount),
             document=claim.document,
-            step="submit",
+            step=claim.reserve_step,
             unit=claim.unit,
         )
     except Unavailable:
@@ -333,14 +351,17 @@ def _claim_payload(claim: ExpenseClaim) -> dict[str, Any]:
 def _publish_submitted(
     uow: PaymentUnitOfWork, ctx: CallContext, claim: ExpenseClaim, economic_class: str | None = None
 ) -> None:
+    """Into approval: the first round (`_submitted`), or a corrected claim's next (`_resubmitted`)."""
+    first = claim.round == 1
     uow.publish(
         ctx.event(
-            "payment.expense_claim_submitted",
+            "payment.expense_claim_submitted" if first else "payment.expense_claim_resubmitted",
             {
                 **_claim_payload(claim),
                 "applicant": claim.claimant,  # approval routes by the applicant
                 "title": claim.title,
-                **({"economic_class": economic_class} if economic_class else {}),
+                **({"economic_class": economic_class} if economic_class and first else {}),
+                **({} if first else {"round": claim.round}),
                 **ctx.client(),
             },
             producer=PRODUCER,
@@ -365,18 +386,8 @@ def redrive_reserving(uow: PaymentUnitOfWork, budget: Budget) -> int:
 
 
 # ── approval's answers ──
-def _claim_in(event: Envelope, uow: PaymentUnitOfWork) -> ExpenseClaim | None:
-    document = event.payload["document"]
-    if document["type"] != DOCUMENT_TYPE:
-        return None
-    claim = uow.claims.get(document["id"], for_update=True)
-    if claim is None:
-        raise LookupError(f"expense claim {document['id']} not found")
-    return claim
-
-
 def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
-    claim = _claim_in(event, uow)
+    claim = heard.document_in(event, DOCUMENT_TYPE, uow.claims.get)
     if claim is None:
         return
     approved = event.payload["outcome"] == "approved"
@@ -409,14 +420,14 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
 
 
 def on_approval_returned(event: Envelope, uow: PaymentUnitOfWork) -> None:
-    claim = _claim_in(event, uow)
+    claim = heard.document_in(event, DOCUMENT_TYPE, uow.claims.get)
     if claim is not None and claim.status is ClaimStatus.SUBMITTED:
         claim.move_to(ClaimStatus.RETURNED, event.payload["reason"])
         uow.claims.save_status(claim)
 
 
 def on_approval_withdrawn(event: Envelope, uow: PaymentUnitOfWork) -> None:
-    claim = _claim_in(event, uow)
+    claim = heard.document_in(event, DOCUMENT_TYPE, uow.claims.get)
     if claim is not None and claim.status in (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED):
         claim.move_to(ClaimStatus.WITHDRAWN, event.payload.get("reason") or "报销人已撤回")
         uow.claims.save_status(claim)
@@ -457,15 +468,63 @@ def settle_approved_claims(uow: PaymentUnitOfWork, budget: Budget) -> int:
     return len(due)
 
 
+# ── resubmitting (退回后修改重新提交) ──
+def resubmit_expense_claim(
+    cmd: commands.ResubmitExpenseClaim, uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget
+) -> dict[str, Any]:
+    """The claimant corrects a returned claim and sends it back as the next approval round. It is examined as
+    on submission: the standards in force (a block standard refuses, a flag standard flags), the invoices
+    covering what must be invoiced, its application (or the standalone limit). Its invoices stay its own (listed
+    again they are not "used twice"; another document's are refused; those no longer listed are given back).
+    A standalone claim whose amount changed reserves the new amount first, as a submission does."""
+    with uow:
+        claim = _readable(uow, ctx, cmd.claim_id)
+    claim.check_resubmittable(ctx.actor)  # before the budget is asked anything
+    correction, invoices = _corrected(claim, cmd, budget)
+    with uow:
+        current = _readable(uow, ctx, cmd.claim_id, for_update=True)
+        if current.application_id:
+            app = uow.applications.get(current.application_id, for_update=True)
+            released = _check_application(uow, app, current.unit, correction.amount, claim_id=current.id)
+            correction = replace(correction, release_on_approval=released)
+        reserve = current.resubmit(ctx.actor, correction)
+        uow.claims.save_resubmission(current)
+        if invoices is not None:
+            reason = f"报销单 {current.no} 第 {current.round} 轮重新提交时不再列出"
+            uow.invoices.replace(invoices, current.document, current.unit, reason)
+        if not reserve:
+            _publish_submitted(uow, ctx, current)
+        uow.commit()
+    if reserve:
+        return _reserve_and_submit(current, uow, ctx, budget)
+    return view(current)
+
+
+def _corrected(
+    claim: ExpenseClaim, cmd: commands.ResubmitExpenseClaim, budget: Budget
+) -> tuple[rules.Correction, list[Invoice] | None]:
+    """The claim as corrected (what is left out stays), examined again; and the invoices listed anew, if any."""
+    raw = cmd.detail if cmd.detail is not None else claim.detail
+    detail, total, invoiced, flags = examine(claim.kind, raw, budget)
+    invoices = None if cmd.invoices is None else parse_invoices(list(cmd.invoices), today=datetime.now(LOCAL).date())
+    refs = [i.ref for i in invoices] if invoices is not None else claim.invoices
+    rules.check_invoices_cover(invoiced, sum((Decimal(i["amount"]) for i in refs), Decimal("0.00")))
+    if claim.standalone:
+        rules.check_standalone(total, POLICY)
+    title = cmd.title if cmd.title is not None else claim.title
+    return rules.Correction(title, detail.model_dump(mode="json"), total, flags, refs), invoices
+
+
 # ── cancelling (作废) ──
 def cancel_expense_claim(
     cmd: commands.CancelExpenseClaim, uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget
 ) -> dict[str, Any]:
     """The claimant gives up a returned, withdrawn or refused claim: its invoices are released, and what a
-    standalone one still holds on the budget (returned: its reservation) is released first."""
+    standalone one still holds on the budget is released first (returned: its reservation; withdrawn: what the
+    budget's release on withdrawal left, if a resubmission had reserved more than the first round)."""
     with uow:
         claim = _readable(uow, ctx, cmd.claim_id)
-        holds = claim.standalone and claim.status is ClaimStatus.RETURNED
+        holds = claim.standalone and claim.status in (ClaimStatus.RETURNED, ClaimStatus.WITHDRAWN)
         claim.cancel(ctx.actor, cmd.reason)  # checked before the budget is asked
     if holds:
         budget.release_document(document=claim.document, reason=f"报销单 {claim.no} 作废：{cmd.reason}", step="cancel")

@@ -22,7 +22,7 @@ from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.payment.domain.model import DOCUMENT_TYPE, STATUS_LABELS, MatterApplication, Status
-from services.payment.service_layer import claims, commands, payments, standards
+from services.payment.service_layer import claims, commands, heard, payments, standards
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
 PRODUCER = "payment"
@@ -213,20 +213,8 @@ def list_matter_applications(
     return paged([view(a) for a in apps], total, cmd.page, limit)
 
 
-def _application_in(event: Envelope, uow: PaymentUnitOfWork) -> MatterApplication | None:
-    """The matter application an approval event is about, locked; None when the event is about another
-    kind of document. A missing application raises, so the inbox retries and then parks the event."""
-    document = event.payload["document"]
-    if document["type"] != DOCUMENT_TYPE:
-        return None
-    app = uow.applications.get(document["id"], for_update=True)
-    if app is None:
-        raise LookupError(f"matter application {document['id']} not found")
-    return app
-
-
 def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
-    app = _application_in(event, uow)
+    app = heard.document_in(event, DOCUMENT_TYPE, uow.applications.get)
     if app is None:
         return
     approved = event.payload["outcome"] == "approved"
@@ -257,7 +245,7 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
 def on_approval_returned(event: Envelope, uow: PaymentUnitOfWork) -> None:
     """An approver sent the application back: the applicant sees it as returned, with the reason. The budget
     pre-commitment stays reserved while it is being corrected (nothing is released)."""
-    app = _application_in(event, uow)
+    app = heard.document_in(event, DOCUMENT_TYPE, uow.applications.get)
     if app is None:
         return
     if app.status is not Status.SUBMITTED:
@@ -270,7 +258,7 @@ def on_approval_withdrawn(event: Envelope, uow: PaymentUnitOfWork) -> None:
     """The applicant withdrew the application from approval (撤回), in approval or returned to them. The
     budget service hears the same event and releases this round's pre-commitment (services/budget
     service_layer/handlers.on_approval_withdrawn); a resubmission reserves again."""
-    app = _application_in(event, uow)
+    app = heard.document_in(event, DOCUMENT_TYPE, uow.applications.get)
     if app is None:
         return
     if app.status not in (Status.SUBMITTED, Status.RETURNED):

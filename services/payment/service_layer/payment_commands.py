@@ -34,6 +34,17 @@ class SubmitPayment(Command):
     unit: Code  # the requester's unit, set by the gateway
 
 
+class ResubmitPayment(Command):
+    """A returned request corrected (any field left out stays as it was); the basis stays, it is what the
+    request pays. The whole gate runs again before it goes back into approval."""
+
+    payment_id: Code
+    title: Text | None = None
+    amount: Money | None = None
+    payee: PayeeIn | None = None
+    invoices: list[InvoiceLine] | None = Field(default=None, max_length=50)
+
+
 class PaymentId(Command):
     payment_id: Code
 

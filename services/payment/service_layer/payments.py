@@ -15,7 +15,10 @@ budget to actual (`budget.actual` with `from_document`: the contract's commitmen
 pre-commitment, is relieved into it), settles the contract's ledger (the contract completes when paid in
 full), and records the reference and day with `payment.payment_executed`. Each step is idempotent on the
 payment (the budget on its (document, step), the contract on the payment id), so a retry after a crash
-finishes what was begun and moves nothing twice."""
+finishes what was begun and moves nothing twice.
+
+Returned (退回), a request keeps its reservation and invoices while its requester corrects it; resubmitted, it
+goes through the whole gate again as the next approval round (`resubmit_payment`)."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from typing import Any, Protocol
 import eventlet
 
 from ic_platform import scope
+from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
 from ic_platform.documents import is_document_id
 from ic_platform.envelope import Envelope
@@ -36,7 +40,8 @@ from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.payment.domain import payment_request as pr
 from services.payment.domain.invoices import Invoice
-from services.payment.domain.payment_errors import invalid
+from services.payment.domain.payment_errors import invalid, refused
+from services.payment.service_layer import heard
 from services.payment.service_layer import payment_commands as commands
 from services.payment.service_layer.invoices import parse_invoices
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
@@ -79,6 +84,7 @@ def view(p: pr.PaymentRequest) -> dict[str, Any]:
         "executed_on": p.executed_on.isoformat() if p.executed_on else None,
         "reference": p.reference,
         "executor": p.executor,
+        "round": p.round,
     }
 
 
@@ -120,48 +126,69 @@ def submit_payment(
         no = uow.payments.next_no(today().year)
         uow.commit()
     invoices = parse_invoices(cmd.invoices, today())
-    payee = pr.Payee(cmd.payee.name, cmd.payee.credit_code, cmd.payee.account_no)
     document = {"type": pr.DOCUMENT_TYPE, "id": payment_id, "no": no}
-    basis = cmd.basis
-    if basis.type is pr.Basis.CONTRACT_MILESTONE:
-        p, parties, economic_class = _against_contract(
-            cmd, ctx, document, payee, invoices, contract, procurement, budget
-        )
-    elif basis.type is pr.Basis.MATTER_APPLICATION:
-        p, parties, economic_class = _against_application(cmd, uow, ctx, document, payee, invoices, budget), {}, None
-    else:
-        p, parties, economic_class = _against_claim(cmd, uow, ctx, document, payee, invoices, budget), {}, None
+    p, parties, economic_class = _gate(cmd, uow, ctx, document, invoice_facts(invoices), contract, procurement, budget)
     try:
         with uow:
-            # again, under the basis row's lock: two requests racing on one basis never take more than it holds
-            if p.basis is pr.Basis.MATTER_APPLICATION:
-                _check_application(uow, p.basis_id, p.unit, p.amount, lock=True)
-            elif p.basis is pr.Basis.EXPENSE_CLAIM:
-                _check_claim(uow, p.basis_id, p.unit, p.amount, invoices, lock=True)
+            _check_basis_locked(uow, p)
             uow.payments.add(p, reservation="held" if p.contract_id else "none")
             uow.invoices.use(invoices, document, p.unit)
-            uow.publish(
-                ctx.event(
-                    "payment.payment_requested",
-                    {
-                        **_approval_request(p),
-                        **({"parties": parties} if parties else {}),
-                        **({"economic_class": economic_class} if economic_class else {}),
-                        **ctx.client(),
-                    },
-                    producer=PRODUCER,
-                    subject=p.subject,
-                )
-            )
+            _publish_requested(uow, ctx, p, parties, economic_class)
             result = view(p)
             if key:
                 uow.remember(SUBMIT_SCOPE, key, request, result)
             uow.commit()
     except Exception:  # a refusal (an invoice used before) or a failure: nothing stored, the reservation back
-        if p.contract_id:
-            contract.release_payment(contract_id=p.contract_id, payment=document)
+        _give_back(contract, p)
         raise
     return result
+
+
+def _gate(cmd, uow, ctx, document, invoices: list[pr.InvoiceFacts], contract, procurement, budget):
+    """Every check of the gate before approval (`uow` only reads, in its own transactions): the request as it
+    passed, the parties approval must know (the supplier's registrar) and the line's economic class. Against a
+    contract the amount is reserved in the contract's payment ledger first, under its lock (given back if a
+    later check refuses)."""
+    payee = pr.Payee(cmd.payee.name, cmd.payee.credit_code, cmd.payee.account_no)
+    if cmd.basis.type is pr.Basis.CONTRACT_MILESTONE:
+        return _against_contract(cmd, ctx, document, payee, invoices, contract, procurement, budget)
+    if cmd.basis.type is pr.Basis.MATTER_APPLICATION:
+        return _against_application(cmd, uow, ctx, document, payee, invoices, budget), {}, None
+    return _against_claim(cmd, uow, ctx, document, payee, invoices, budget), {}, None
+
+
+def _check_basis_locked(uow: PaymentUnitOfWork, p: pr.PaymentRequest) -> None:
+    """Again, under the basis row's lock: two requests racing on one basis never take more than it holds."""
+    if p.basis is pr.Basis.MATTER_APPLICATION:
+        _check_application(uow, p.basis_id, p.unit, p.amount, lock=True)
+    elif p.basis is pr.Basis.EXPENSE_CLAIM:
+        _check_claim(uow, p.basis_id, p.unit, p.amount, p.invoices, lock=True)
+
+
+def _give_back(contract: Rpc, p: pr.PaymentRequest) -> None:
+    if p.contract_id:
+        contract.release_payment(contract_id=p.contract_id, payment=p.document)
+
+
+def _publish_requested(
+    uow: PaymentUnitOfWork, ctx: CallContext, p: pr.PaymentRequest, parties: dict, economic_class: str | None
+) -> None:
+    """Into approval: the first round (`payment_requested`), or a corrected request's next."""
+    first = p.round == 1
+    uow.publish(
+        ctx.event(
+            "payment.payment_requested" if first else "payment.payment_request_resubmitted",
+            {
+                **_approval_request(p),
+                **({"parties": parties} if parties else {}),
+                **({"economic_class": economic_class} if economic_class and first else {}),
+                **({} if first else {"round": p.round}),
+                **ctx.client(),
+            },
+            producer=PRODUCER,
+            subject=p.subject,
+        )
+    )
 
 
 def _against_contract(cmd, ctx, document, payee, invoices, contract, procurement, budget):
@@ -184,8 +211,7 @@ def _against_contract(cmd, ctx, document, payee, invoices, contract, procurement
         finally:
             supplier, registrar = asked.wait()
         pr.check_payee(payee, supplier)
-        facts_of_invoices = invoice_facts(invoices)
-        pr.check_invoices(payee, facts_of_invoices, cmd.amount, required=True)
+        pr.check_invoices(payee, invoices, cmd.amount, required=True)
         pr.check_budget(decision, cmd.amount)
     except Exception:
         contract.release_payment(contract_id=basis.id, payment=document)
@@ -203,7 +229,7 @@ def _against_contract(cmd, ctx, document, payee, invoices, contract, procurement
         basis_id=contract_doc["id"],
         basis_no=contract_doc.get("no") or contract_doc["id"],
         payee=payee,
-        invoices=facts_of_invoices,
+        invoices=invoices,
         contract_id=contract_doc["id"],
         milestone_no=basis.milestone_no,
         supplier_id=supplier.id,
@@ -226,9 +252,8 @@ def _check_application(uow: PaymentUnitOfWork, app_id: str, unit: str, amount: D
 def _against_application(cmd, uow, ctx, document, payee, invoices, budget):
     with uow:
         app = _check_application(uow, cmd.basis.id, cmd.unit, cmd.amount, lock=False)
-    facts_of_invoices = invoice_facts(invoices)
-    pr.check_invoices(payee, facts_of_invoices, cmd.amount, required=False)
-    return _on_spending_document(cmd, ctx, document, payee, facts_of_invoices, budget, pr.Basis.MATTER_APPLICATION, app)
+    pr.check_invoices(payee, invoices, cmd.amount, required=False)
+    return _on_spending_document(cmd, ctx, document, payee, invoices, budget, pr.Basis.MATTER_APPLICATION, app)
 
 
 def _check_claim(uow: PaymentUnitOfWork, claim_id: str, unit: str, amount: Decimal, invoices, *, lock: bool):
@@ -237,7 +262,7 @@ def _check_claim(uow: PaymentUnitOfWork, claim_id: str, unit: str, amount: Decim
         raise not_found("expense_claim", claim_id, "报销单")
     requested = uow.payments.requested_on(pr.Basis.EXPENSE_CLAIM, claim.id)
     facts = pr.ClaimFacts(claim.id, claim.no, claim.status.value, claim.settled, claim.unit, claim.amount, requested)
-    pr.check_claim(facts, unit, amount, invoice_facts(invoices))
+    pr.check_claim(facts, unit, amount, invoices)
     return claim
 
 
@@ -287,6 +312,75 @@ def _approval_request(p: pr.PaymentRequest) -> dict[str, Any]:
         "payee": p.payee.as_dict(),
         "invoices": [i.ref() for i in p.invoices],
     }
+
+
+# ── resubmitting (退回后修改重新提交) ──
+def resubmit_payment(
+    cmd: commands.ResubmitPayment,
+    uow: PaymentUnitOfWork,
+    ctx: CallContext,
+    contract: Rpc,
+    procurement: Rpc,
+    budget: Rpc,
+    reads: PaymentUnitOfWork,
+) -> dict[str, Any]:
+    """The requester corrects a returned request (title, amount, payee, invoices; the basis stays: it is what
+    the request pays) and sends it back as the next approval round, through the whole gate again.
+
+    The request's row stays locked throughout (the gate reads through `reads`), so a second resubmission waits
+    and then finds it resubmitted. Against a contract, what it held is given back first and reserved afresh
+    under the contract's lock, every term checked with the new figures; refused by the gate, the request stays
+    returned as it was and holds nothing against the contract (its `reservation` may still say `held`: every
+    give-back is idempotent). Its invoices stay its own: listed again they are not "used twice", another
+    document's are refused, those no longer listed are given back."""
+    invoices = None if cmd.invoices is None else parse_invoices(cmd.invoices, today())
+    with uow:
+        before = _readable_payment(cmd.payment_id, uow, ctx, for_update=True)
+        before.check_resubmittable(ctx.actor)
+        facts = _own_invoices(uow, before) if invoices is None else invoice_facts(invoices)
+        corrected = _corrected(before, cmd)
+        _give_back(contract, before)  # the gate reserves afresh, every term checked with the new figures
+        p, parties, economic_class = _gate(corrected, reads, ctx, before.document, facts, contract, procurement, budget)
+        try:
+            _check_basis_locked(uow, p)
+            if invoices is not None:
+                uow.invoices.replace(invoices, p.document, p.unit, f"付款申请 {p.no} 重新提交时不再列出")
+            p.resubmitted(before)
+            uow.payments.save(p, reservation="held" if p.contract_id else "none")
+            _publish_requested(uow, ctx, p, parties, economic_class)
+            uow.commit()
+        except Exception:  # nothing of the correction stored: the reservation the gate made back too
+            _give_back(contract, p)
+            raise
+    return view(p)
+
+
+def _corrected(p: pr.PaymentRequest, cmd: commands.ResubmitPayment) -> commands.SubmitPayment:
+    """The returned request with its requester's corrections, as the gate takes a request."""
+    basis = {"type": p.basis.value, "id": p.contract_id or p.basis_id, "milestone_no": p.milestone_no}
+    return commands.SubmitPayment.parse(
+        {
+            "title": p.title if cmd.title is None else cmd.title,
+            "amount": money_str(p.amount if cmd.amount is None else cmd.amount),
+            "basis": {k: v for k, v in basis.items() if v is not None},
+            "payee": p.payee.as_dict() if cmd.payee is None else cmd.payee.model_dump(),
+            "unit": p.unit,
+        }
+    )
+
+
+def _own_invoices(uow: PaymentUnitOfWork, p: pr.PaymentRequest) -> list[pr.InvoiceFacts]:
+    """The invoices a returned request keeps, when its requester lists none anew; one it no longer holds (given
+    back before returned requests kept theirs) must be listed again, so that it is registered again."""
+    held = uow.invoices.keys_of(p.document)
+    missing = [i for i in p.invoices if i.key not in held]
+    if missing:
+        raise refused(
+            "payment_invoices_released",
+            f"付款申请 {p.no} 的发票 {missing[0].number} 已释放，请在重新提交时填写发票",
+            invoices=[i.key for i in missing],
+        )
+    return p.invoices
 
 
 # ── executing ──
@@ -381,11 +475,19 @@ def _readable(p: pr.PaymentRequest, uow: PaymentUnitOfWork, ctx: CallContext) ->
     )
 
 
-def _readable_payment(payment_id: str, uow: PaymentUnitOfWork, ctx: CallContext) -> pr.PaymentRequest:
-    p = uow.payments.get(payment_id) if is_document_id(payment_id) else None
+def _readable_payment(
+    payment_id: str, uow: PaymentUnitOfWork, ctx: CallContext, for_update: bool = False
+) -> pr.PaymentRequest:
+    p = uow.payments.get(payment_id, for_update=for_update) if is_document_id(payment_id) else None
     if p is None or p.org != ctx.org or not _readable(p, uow, ctx):
         raise not_found("payment_request", payment_id, "付款申请")
     return p
+
+
+def payment_owner(uow: PaymentUnitOfWork, ctx: CallContext, payment_id: str) -> Owner:
+    """For attachments: the request, if the caller reads it (else 404)."""
+    p = _readable_payment(payment_id, uow, ctx)
+    return Owner(pr.DOCUMENT_TYPE, p.id, p.unit, p.no)
 
 
 def get_payment(cmd: commands.PaymentId, uow: PaymentUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -410,19 +512,9 @@ def list_payments(cmd: commands.ListPayments, uow: PaymentUnitOfWork, ctx: CallC
 
 
 # ── heard from approval ──
-def _payment_in(event: Envelope, uow: PaymentUnitOfWork) -> pr.PaymentRequest | None:
-    document = event.payload["document"]
-    if document["type"] != pr.DOCUMENT_TYPE:
-        return None
-    p = uow.payments.get(document["id"], for_update=True)
-    if p is None:
-        raise LookupError(f"payment request {document['id']} not found")
-    return p
-
-
 def on_step_decided(event: Envelope, uow: PaymentUnitOfWork) -> None:
     """Who approved the payment: the executor may not be one of them (付款审批 × 付款执行)."""
-    p = _payment_in(event, uow)
+    p = heard.document_in(event, pr.DOCUMENT_TYPE, uow.payments.get)
     if p is None or event.payload["decision"] != "approved":
         return
     before = list(p.approvers)
@@ -432,7 +524,7 @@ def on_step_decided(event: Envelope, uow: PaymentUnitOfWork) -> None:
 
 
 def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
-    p = _payment_in(event, uow)
+    p = heard.document_in(event, pr.DOCUMENT_TYPE, uow.payments.get)
     if p is None:
         return
     if event.payload["outcome"] == "approved":
@@ -443,18 +535,23 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
 
 
 def on_approval_ended_without_decision(event: Envelope, uow: PaymentUnitOfWork) -> None:
-    """Returned (退回) or withdrawn (撤回): the request ends here; a corrected one is submitted anew (its
-    reservation against the contract and its invoices are given back first)."""
-    p = _payment_in(event, uow)
+    """Returned (退回): the request waits for its requester's correction, keeping its reservation against the
+    contract and its invoices (another document may not take them meanwhile). Withdrawn (撤回, in approval or
+    returned): it ends here, and both are given back."""
+    p = heard.document_in(event, pr.DOCUMENT_TYPE, uow.payments.get)
     if p is None:
         return
-    returned = event.type == "approval.returned"
-    reason = event.payload.get("reason") or ("已退回" if returned else "已撤回")
-    _end(uow, p, pr.Status.RETURNED if returned else pr.Status.WITHDRAWN, reason)
+    if event.type == "approval.returned":
+        if p.status is pr.Status.SUBMITTED:  # else heard before
+            p.move_to(pr.Status.RETURNED, event.payload.get("reason") or "已退回")
+            uow.payments.save(p)
+        return
+    _end(uow, p, pr.Status.WITHDRAWN, event.payload.get("reason") or "已撤回")
 
 
 def _end(uow: PaymentUnitOfWork, p: pr.PaymentRequest, status: pr.Status, reason: str) -> None:
-    if p.status is not pr.Status.SUBMITTED:
+    """Rejected or withdrawn: the contract reservation is given back (by the timer) and the invoices at once."""
+    if p.status not in (pr.Status.SUBMITTED, pr.Status.RETURNED):
         return  # heard before
     p.move_to(status, reason)
     uow.payments.save(p, **({"reservation": "releasing"} if p.contract_id else {}))

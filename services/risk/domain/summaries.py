@@ -25,7 +25,11 @@ LABELS: dict[str, str] = {
     "payment.application_cancelled": "{by} 作废事前申请 {no}：{reason}",
     "payment.application_closed": "{by} 结项事前申请 {no}：{reason}",
     "payment.expense_claim_submitted": "{actor} 提交报销单 {no}「{title}」，金额 {amount}，预算指标 {budget_line_id}",
+    "payment.expense_claim_resubmitted": "{actor} 修改后重新提交报销单 {no}「{title}」（第 {round} 轮），金额 {amount}",
     "payment.expense_claim_approved": "报销单 {no} 审批通过，金额 {amount}",
+    "payment.payment_request_resubmitted": (
+        "{actor} 修改后重新提交付款申请 {no}「{title}」（第 {round} 轮），金额 {amount}"
+    ),
     "payment.expense_claim_rejected": "报销单 {no} 被驳回：{reason}",
     "payment.expense_claim_cancelled": "{by} 作废报销单 {no}：{reason}",
     "payment.attachment_added": "{uploaded_by} 上传附件「{filename}」",

@@ -83,8 +83,13 @@ def _in_force(uow: RiskUnitOfWork, event: Envelope, rule: Rule) -> dict[str, Any
 
 
 SUBMISSION_RULES = {
-    "payment.payment_requested": [(Rule.ROUND_AMOUNT, judge_round)],
-    "payment.expense_claim_submitted": [(Rule.ROUND_AMOUNT, judge_round)],
+    t: [(Rule.ROUND_AMOUNT, judge_round)]
+    for t in (
+        "payment.payment_requested",
+        "payment.payment_request_resubmitted",  # the corrected amount
+        "payment.expense_claim_submitted",
+        "payment.expense_claim_resubmitted",
+    )
 }
 
 EVENT_HANDLERS = {

@@ -212,17 +212,24 @@ def _in_force(uow: RiskUnitOfWork, event: Envelope, rule: Rule) -> dict[str, Any
 
 
 # Judged on the submission itself, so part of its assessment (the approver sees them before deciding).
+_ON_WHAT_IT_SAYS = [
+    (Rule.PAYMENT_BEYOND_CONTRACT, judge_beyond_contract),
+    (Rule.PAYMENT_BEFORE_ACCEPTANCE, judge_before_acceptance),
+    (Rule.PAYMENT_BEFORE_SIGNING, judge_before_signing),
+    (Rule.PAYEE_NOT_SUPPLIER, judge_payee),
+    (Rule.BANK_ACCOUNT_RECENTLY_CHANGED, judge_account),
+]
 SUBMISSION_RULES = {
     "payment.payment_requested": [
-        (Rule.PAYMENT_BEYOND_CONTRACT, judge_beyond_contract),
-        (Rule.PAYMENT_BEFORE_ACCEPTANCE, judge_before_acceptance),
-        (Rule.PAYMENT_BEFORE_SIGNING, judge_before_signing),
-        (Rule.PAYEE_NOT_SUPPLIER, judge_payee),
-        (Rule.BANK_ACCOUNT_RECENTLY_CHANGED, judge_account),
+        *_ON_WHAT_IT_SAYS,
         (Rule.DUPLICATE_PAYMENT, judge_duplicates),
         (Rule.NEAR_DUPLICATE_PAYMENT, judge_near_duplicates),
     ],
+    # A returned request, corrected and resubmitted, is judged again on what it now says; it is the same
+    # payment, so it is not compared with payments seen as if it were another (duplicates).
+    "payment.payment_request_resubmitted": _ON_WHAT_IT_SAYS,
     "payment.expense_claim_submitted": [(Rule.CLAIM_ABOVE_APPLICATION, judge_claim)],
+    "payment.expense_claim_resubmitted": [(Rule.CLAIM_ABOVE_APPLICATION, judge_claim)],
 }
 
 EVENT_HANDLERS = {

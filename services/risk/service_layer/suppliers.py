@@ -102,6 +102,7 @@ SUBMISSION_RULES = {
     **{t: [(Rule.SINGLE_SOURCE_OVERUSE, judge_single_source)] for t in PROCUREMENT_SUBMITTED},
     "contract.amendment_submitted": [(Rule.CHANGE_ORDER_INFLATION, judge_amendment)],
     "payment.payment_requested": [(Rule.LAPSED_CONTRACT, judge_payment)],
+    "payment.payment_request_resubmitted": [(Rule.LAPSED_CONTRACT, judge_payment)],
 }
 
 EVENT_HANDLERS = {"contract.acceptance_recorded": [on_acceptance_recorded]}

@@ -125,7 +125,8 @@ def flags_of(rule: Rule):  # noqa: ANN201 - a judge
 
 
 # Submissions that carry flags (the producer's policy let a rule through): each flag becomes a warning.
-FLAGGED_SUBMITTED = ("payment.expense_claim_submitted",)
+# A corrected claim was examined against the standards again: its new flags are judged too.
+FLAGGED_SUBMITTED = ("payment.expense_claim_submitted", "payment.expense_claim_resubmitted")
 SUBMISSION_RULES = {t: [(rule, flags_of(rule)) for rule in FLAG_RULES] for t in FLAGGED_SUBMITTED}
 
 EVENT_HANDLERS = {

@@ -165,6 +165,9 @@ class FakeAcceptances:
     def add(self, r) -> None:
         self.records.append(r)
 
+    def get(self, acceptance_id: str):
+        return next((r for r in self.records if r.id == acceptance_id), None)
+
     def of(self, contract_id: str) -> list:
         return sorted((r for r in self.records if r.contract_id == contract_id), key=lambda r: r.accepted_on)
 
@@ -215,6 +218,16 @@ class FakeDesk:
         return False
 
 
+class FakeAttachments:
+    """The files linked to each document, as `ic_platform.attachments.AttachmentRepository.list` answers them."""
+
+    def __init__(self):
+        self.files: dict[tuple[str, str], list[dict]] = {}
+
+    def list(self, owner) -> list[dict]:
+        return list(self.files.get((owner.document_type, owner.document_id), []))
+
+
 class FakeUnitOfWork:
     """Commits are all-or-nothing here too: a use case that raises leaves the stored state as it was."""
 
@@ -222,6 +235,7 @@ class FakeUnitOfWork:
         self.contracts = FakeContracts()
         self.acceptances = FakeAcceptances()
         self.progress = FakeProgress()
+        self.attachments = FakeAttachments()
         self.desk = FakeDesk()
         self.published: list = []
         self.answers: dict = {}

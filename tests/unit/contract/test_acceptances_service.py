@@ -13,7 +13,7 @@ from ic_platform.errors import DomainError
 from ic_platform.identity import Viewer
 from services.contract.service_layer import acceptances, changes, commands
 from tests.unit.contract.fakes import FakeBudget
-from tests.unit.contract.test_service_layer import CLERK, ORG, signed_contract, uow  # noqa: F401
+from tests.unit.contract.test_service_layer import CLERK, ORG, OTHER_CLERK, signed_contract, uow  # noqa: F401
 
 HEAD = CallContext(org=ORG, actor="head", viewer=Viewer.of("head", "dzb", ["unit_head"]))
 TODAY = date.today().isoformat()
@@ -64,6 +64,23 @@ def test_an_acceptance_is_stored_and_published_as_pinned(signed):
     assert event.payload["budget_line_id"] == "L1" and event.payload["acceptor"] == "head"
     listed = acceptances.list_acceptances(commands.ContractId(contract_id=signed["id"]), uow_of(signed), HEAD)
     assert [x["id"] for x in listed["items"]] == [a["id"]]
+
+
+def test_an_acceptance_carries_its_own_attachments_under_its_contracts_data_scope(signed):
+    a = accept(signed)
+    with uow_of(signed) as u:
+        owner = acceptances.acceptance_owner(u, HEAD, a["id"])
+    assert (owner.document_type, owner.document_id, owner.unit) == ("acceptance", a["id"], "dzb")
+    assert owner.document == {"type": "acceptance", "id": a["id"], "no": signed["no"]}
+    report = {"sha256": "ab" * 32, "filename": "验收报告.pdf"}
+    uow_of(signed).attachments.files[("acceptance", a["id"])] = [report]
+    listed = acceptances.list_acceptances(commands.ContractId(contract_id=signed["id"]), uow_of(signed), HEAD)
+    assert [x["attachments"] for x in listed["items"]] == [[report]]
+    # another unit's clerk, like a made-up id, learns nothing: 404 naming only the acceptance
+    for who, acceptance_id in ((OTHER_CLERK, a["id"]), (HEAD, str(uuid.uuid4())), (HEAD, "not-an-id")):
+        with uow_of(signed) as u:
+            error = refusal(lambda who=who, i=acceptance_id: acceptances.acceptance_owner(u, who, i))
+        assert (error.code, error.status) == ("acceptance_not_found", 404) and signed["id"] not in str(error.details)
 
 
 def test_the_drafter_is_refused_by_the_conflict_matrix_and_nothing_is_stored(signed):

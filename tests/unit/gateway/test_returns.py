@@ -58,3 +58,40 @@ def test_resubmit_refusals_keep_their_status(client, fake):
         remote(Forbidden("matter_application_not_applicant", "只有申请人可以重新提交")),
     )
     assert_error(client.post(RESUBMIT, json={}, headers=bearer()), 403, "matter_application_not_applicant")
+
+
+CLAIM_RESUBMIT = "/api/v1/expense-claims/c-1/resubmit"
+PAYMENT_RESUBMIT = "/api/v1/payments/p-1/resubmit"
+
+
+def test_a_returned_claim_or_payment_is_resubmitted_with_its_corrections_to_the_payment_service(client, fake):
+    fake.on("payment", "resubmit_expense_claim", {"id": "c-1", "status": "submitted", "round": 2})
+    fake.on("payment", "resubmit_payment", {"id": "p-1", "status": "submitted", "round": 2})
+    detail = {"spent_on": "2026-05-10", "items": [{"description": "打印纸", "amount": "250.00"}]}
+    assert client.post(CLAIM_RESUBMIT, json={"detail": detail}, headers=bearer()).json()["round"] == 2
+    assert client.post(PAYMENT_RESUBMIT, json={"amount": "100.00"}, headers=bearer()).status_code == 200
+    # the path names the document, whatever the body says
+    client.post(PAYMENT_RESUBMIT, json={"payment_id": "p-2"}, headers=bearer())
+    assert [(c.method, c.kwargs) for c in fake.calls] == [
+        ("resubmit_expense_claim", {"detail": detail, "claim_id": "c-1"}),
+        ("resubmit_payment", {"amount": "100.00", "payment_id": "p-1"}),
+        ("resubmit_payment", {"payment_id": "p-1"}),
+    ]
+
+
+def test_a_claim_or_payment_resubmission_refused_keeps_its_status_and_chinese_reason(client, fake):
+    fake.on(
+        "payment",
+        "resubmit_expense_claim",
+        remote(
+            Conflict(
+                "expense_claim_not_returned",
+                "报销单 BX-2026-000001 当前为「审批中」，只有被退回的报销单可以修改后重新提交",
+            )
+        ),
+    )
+    refused = client.post(CLAIM_RESUBMIT, json={}, headers=bearer())
+    assert_error(refused, 409, "expense_claim_not_returned")
+    assert "只有被退回的报销单" in refused.json()["error"]["message"]
+    fake.on("payment", "resubmit_payment", remote(Forbidden("payment_not_requester", "只有申请人可以重新提交付款申请")))
+    assert_error(client.post(PAYMENT_RESUBMIT, json={}, headers=bearer()), 403, "payment_not_requester")

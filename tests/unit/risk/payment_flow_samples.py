@@ -77,3 +77,14 @@ PAYMENT_FLOW_PAYLOADS: dict[str, dict[str, Any]] = {
         "flags": [],
     },
 }
+# A returned request or claim, corrected and resubmitted: the same payload as its first round, and the round.
+PAYMENT_FLOW_PAYLOADS["payment.payment_request_resubmitted"] = {
+    **PAYMENT_FLOW_PAYLOADS["payment.payment_requested"],
+    "amount": "28000.00",
+    "round": 2,
+}
+PAYMENT_FLOW_PAYLOADS["payment.expense_claim_resubmitted"] = {
+    **PAYMENT_FLOW_PAYLOADS["payment.expense_claim_submitted"],
+    "amount": "1100.00",
+    "round": 2,
+}
