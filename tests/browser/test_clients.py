@@ -3,9 +3,13 @@
 
 A clerk signs in and submits a matter application, seeing the line's balance and an expenditure standard's
 warning; the unit head, on a 375 px phone, sees it arrive live, acknowledges the split-purchase warning and
-approves; the budget execution chart shows the new figure; a clerk of another unit cannot open it. Every page
-is screenshotted under var/test-artefacts/clients/ (their purposes in findings.json) and checked with axe-core,
-for Latin words left in the Chinese interface, and for horizontal overflow."""
+approves; the budget execution chart shows the new figure; a clerk of another unit cannot open it. Then the later
+forms (e2e/forms.mjs, on what tests/browser/forms_setup.py prepared through the API): a contract drafted on an
+award with its milestones refused at the field until they add up, submitted for approval; a travel claim; the
+supplier analysis and its Excel export; an acceptance (the purchaser refused as a member); a payment request on
+the accepted milestone; the cashier paying an approved one; the principal recording the meeting of a 三重一大
+application. Every page is screenshotted under var/test-artefacts/clients/ (their purposes in findings.json) and
+checked with axe-core, for Latin words left in the Chinese interface, and for horizontal overflow."""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.browser.forms_setup import prepare
 
 pytestmark = pytest.mark.integration
 
@@ -43,9 +49,12 @@ def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(sta
     )
     assert earlier.status_code == 201, earlier.text
 
-    title = f"社区安全生产培训会{uuid.uuid4().int % 100000}"
+    suffix = uuid.uuid4().int % 100000
+    title = f"社区安全生产培训会{suffix}"
+    forms_env = prepare(login, str(suffix))
     env = {
         **os.environ,
+        **forms_env,
         "BASE_URL": stack.base_url,
         "ARTEFACTS": str(ARTEFACTS),
         "TITLE": title,
@@ -61,6 +70,7 @@ def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(sta
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     (ARTEFACTS / "findings.json").write_text(json.dumps(findings, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\nhome page ready in {findings.get('timings', {})} ms; screenshots: {ARTEFACTS}")
+    print(f"forms: API setup {forms_env['SETUP_SECONDS']} s, browser steps {findings['timings'].get('forms_ms')} ms")
 
     assert findings["ok"], findings.get("error")
     assert run.returncode == 0
@@ -78,6 +88,18 @@ def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(sta
     # organisation administration (admin): the unit tree, the people list and a person's page
     assert findings["org_bodies"] >= 2 and findings["org_people_rows"] >= 1 and findings["org_field_error"]
     assert findings["org_pairs"] >= 3  # the incompatible positions of services/approval/domain/conflicts.py
+    # the later forms: each rule said at its field before sending, then the document made through the real API
+    refused = findings["contract_sum_refused"]  # 30 % + 60 % of the award's 34,500.00
+    assert "付款节点合计须等于合同金额" in refused and "相差 -3,450.00 元" in refused
+    assert findings["contract_submitted"]
+    assert findings["claim_field_error"] == "未住宿（0 晚）不能报销住宿费" and findings["claim_submitted"]
+    assert findings["claim_total"].startswith("700.00 元，其中须凭发票报销 420.00 元")
+    assert any(s["name"] == forms_env["AWARD_SUPPLIER"] and s["value_wan"] == 3.45 for s in findings["supplier_series"])
+    assert findings["supplier_export"].startswith("供应商信息表") and findings["supplier_export"].endswith(".xlsx")
+    assert "clerk_cgb 是本合同的采购经办人" in findings["acceptance_conflict"] and findings["acceptance_recorded"]
+    assert "条件已于" in findings["payment_milestone"] and findings["payment_requested"] == "审批中"
+    assert findings["payment_executed"] and findings["meeting_recorded"]
+    assert {f"web-{n}" for n in range(18, 26)} <= {Path(s["path"]).stem[:6] for s in findings["screenshots"]}
     assert {name: v for name, v in findings["axe"].items() if v} == {}
     assert {name: w for name, w in findings["latin"].items() if w} == {}
     assert {name: px for name, px in findings["overflow"].items() if px > 0} == {}

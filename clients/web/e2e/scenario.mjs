@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { chromium } from 'playwright-core'
+import { forms } from './forms.mjs'
 
 const require = createRequire(import.meta.url)
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8000'
@@ -16,7 +17,7 @@ const AMOUNT = process.env.AMOUNT ?? '30000.00'
 const LINE = process.env.LINE ?? '2026-DZB-30201-01'
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 // Latin words a Chinese page may show: data (user names, codes, document numbers), never the interface.
-const ALLOWED_LATIN = /^(SQ|DZB|dzb|czb|Excel|clerk|head|clerk_czb|leader|finance|principal|MEETING|TRAINING)$/
+const ALLOWED_LATIN = /^(SQ|DZB|dzb|czb|Excel|clerk|head|clerk_czb|leader|finance|principal|inspector|MEETING|TRAINING)$/
 mkdirSync(OUT, { recursive: true })
 
 const findings = { screenshots: [], axe: {}, latin: {}, overflow: {}, timings: {}, csp: [] }
@@ -34,7 +35,7 @@ async function shot(page, name, purpose) {
   // Elements marked data-raw hold data (user names, unit codes, one-time passwords), not interface text.
   const words = await page.evaluate(() => {
     const latin = (text) => text.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []
-    const raw = new Set([...document.querySelectorAll('[data-raw]')].flatMap((el) => latin(el.textContent ?? '')))
+    const raw = new Set([...document.querySelectorAll('[data-raw]')].flatMap((el) => latin(el.innerText || el.textContent || '')))
     return latin(document.body.innerText).filter((w) => !raw.has(w))
   })
   findings.latin[name] = [...new Set(words)].filter((w) => !/^(SQ|[A-Z]{2,4})$/.test(w)).filter((w) => !ALLOWED_LATIN.test(w))
@@ -356,6 +357,12 @@ try {
   await clerk.getByRole('button', { name: '提交审批' }).dblclick()
   await clerk.getByText('已提交，等待审批').waitFor({ timeout: 20000 })
   findings.procurement_submitted = true
+
+  // 合同登记、验收、报销、付款申请与支付、供应商分析、集体决策会议记录 (e2e/forms.mjs: web-18 … web-25)
+  const formsStarted = Date.now()
+  const DESK = { viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
+  await forms({ browser, BASE, clerk, desk: DESK, shot, axe, signIn, check, findings, at: (name) => (step = name) })
+  findings.timings.forms_ms = Date.now() - formsStarted
 
   step = '组织机构管理（系统管理员）'
   check(!(await clerk.getByText('组织机构', { exact: true }).count()), '经办人的菜单里出现了组织机构')

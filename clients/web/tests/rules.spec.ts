@@ -126,7 +126,8 @@ import { ApiError } from '@/api/client'
 describe('error answers shown at the field', () => {
   it('reads details.fields and a single details.field', () => {
     const e = new ApiError(422, 'invalid_input', '输入有误', { fields: [{ field: 'details.category', reason: '取值不在允许范围内' }] })
-    expect(e.fields).toEqual({ category: '取值不在允许范围内' })
+    // under its whole path (as a form keys a nested field) and under its last name
+    expect(e.fields).toEqual({ 'details.category': '取值不在允许范围内', category: '取值不在允许范围内' })
     const one = new ApiError(403, 'approval_delegation_scope', '代理人须与委托人同属一个单位', { field: 'delegate' })
     expect(one.fields).toEqual({ delegate: '代理人须与委托人同属一个单位' })
   })

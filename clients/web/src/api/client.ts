@@ -52,23 +52,35 @@ export class ApiError extends Error {
     super(message)
   }
 
-  /** Field name → Chinese reason, from details.fields (list of {field, message} or a mapping). */
+  /** Field → Chinese reason, from details.fields (list of {field, reason} or a mapping). Each field is given
+   *  under its whole path as the forms key it (`milestones[0].share`, `detail.trips[0].nights`: the services
+   *  write `milestones.0.share` or `milestones[0].share`) and under its last name (`share`), for short forms. */
   get fields(): Record<string, string> {
     const raw = this.details?.fields
     const out: Record<string, string> = {}
+    const put = (field: string, reason: string) => {
+      if (!field) return
+      const path = fieldPath(field)
+      out[path] = reason
+      const last = field.split('.').pop() || ''
+      if (last && !(last in out)) out[last] = reason
+    }
     if (Array.isArray(raw)) {
-      for (const f of raw as Array<Record<string, unknown>>) {
-        const name = String(f.field ?? f.loc ?? f.name ?? '').split('.').pop() || ''
-        if (name) out[name] = String(f.message ?? f.msg ?? f.reason ?? '')
-      }
+      for (const f of raw as Array<Record<string, unknown>>)
+        put(String(f.field ?? f.loc ?? f.name ?? ''), String(f.message ?? f.msg ?? f.reason ?? ''))
     } else if (raw && typeof raw === 'object') {
-      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) out[k.split('.').pop()!] = String(v)
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) put(k, String(v))
     }
     // A domain refusal that names one field (details.field) is shown at that field, with its message.
     const one = this.details?.field
     if (typeof one === 'string' && !out[one]) out[one] = this.message
     return out
   }
+}
+
+/** A field's path as the forms key it: list indexes in brackets (`trips.0.nights` → `trips[0].nights`). */
+export function fieldPath(field: string): string {
+  return field.replace(/\.(\d+)(?=\.|$)/g, '[$1]')
 }
 
 let onSignedOut: () => void = () => {}

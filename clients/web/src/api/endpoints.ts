@@ -246,3 +246,78 @@ export const org = {
   changeBody: (code: string, members: string[], quorum: number) =>
     request<DecidingBody>('PUT', `/org/deciding-bodies/${encodeURIComponent(code)}`, { body: { members, quorum } }),
 }
+
+// ── 合同、验收、报销、付款、供应商分析 (issue 14's forms; the routes in gateway/routes/contracts.py, payments.py,
+// expense_claims.py, procurement.py) ──
+type Doc = Record<string, any>
+export interface Contract extends Doc {
+  id: string
+  no: string
+  title: string
+  unit: string
+  status: string
+  status_label: string
+  amount: string
+  start_date: string
+  end_date: string
+  warranty_end: string | null
+  signed_on: string | null
+  drafter: string
+  purchaser: string
+  supplier: { id: string; name: string; credit_code: string }
+  basis: Doc
+  milestones: Array<{ no: number; name: string; condition: string; amount: string; share: string | null; progress: string | null; planned_date: string | null; payment_days: number }>
+}
+export interface Execution extends Doc {
+  paid: string
+  payable_now: string
+  remaining: string
+  ceiling: string
+  retention: string
+  overdue: number[]
+  lapsed: boolean
+  milestones: Array<import('@/lib/paymentRules').MilestoneState & { due_on: string | null; overdue_payment: boolean; overdue_performance: boolean }>
+}
+export interface Supplier extends Doc {
+  id: string
+  name: string
+  credit_code: string
+  sme: boolean
+  standing: string
+  standing_label: string
+  accounts: Array<{ bank_name: string; account_name: string; account_no: string }>
+}
+
+const enc = encodeURIComponent
+export const spending = {
+  // 合同
+  contracts: (query: Record<string, string | number | undefined>) => get<Page<Contract>>('/contracts', query),
+  contract: (id: string) => get<Contract & { flags: Doc[] }>(`/contracts/${enc(id)}`),
+  execution: (id: string) => get<Execution>(`/contracts/${enc(id)}/execution`),
+  acceptances: (id: string) => get<{ items: Doc[] }>(`/contracts/${enc(id)}/acceptances`),
+  draftContract: (body: Doc, key: string) => request<Contract>('POST', '/contracts', { body, idempotencyKey: key }),
+  submitContract: (id: string) => request<Contract>('POST', `/contracts/${enc(id)}/submit`, { body: {} }),
+  signContract: (id: string, signed_on: string) =>
+    request<Contract & { flags: Doc[] }>('POST', `/contracts/${enc(id)}/sign`, { body: { signed_on } }),
+  recordAcceptance: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/contracts/${enc(id)}/acceptances`, { body, idempotencyKey: key }),
+  // the bases a contract stands on: awards (on awarded procurement applications), approved matter applications
+  procurementApplications: (query: Record<string, string | number | boolean | undefined>) =>
+    get<Page<Doc>>('/procurement-applications', query),
+  procurementApplication: (id: string) => get<Doc>(`/procurement-applications/${enc(id)}`),
+  matterApplications: (query: Record<string, string | number | boolean | undefined>) =>
+    get<Page<Doc>>('/matter-applications', query),
+  suppliers: (q?: string) => get<Page<Supplier>>('/suppliers', { q, page_size: 50 }),
+  supplier: (id: string) => get<Supplier>(`/suppliers/${enc(id)}`),
+  // 报销
+  claims: (query: Record<string, string | number | boolean | undefined>) => get<Page<Doc>>('/expense-claims', query),
+  claim: (id: string) => get<Doc>(`/expense-claims/${enc(id)}`),
+  submitClaim: (body: Doc, key: string) => request<Doc>('POST', '/expense-claims', { body, idempotencyKey: key }),
+  // 付款申请与支付
+  payments: (query: Record<string, string | number | undefined>) => get<Page<Doc>>('/payments', query),
+  payment: (id: string) => get<Doc>(`/payments/${enc(id)}`),
+  submitPayment: (body: Doc, key: string) => request<Doc>('POST', '/payments', { body, idempotencyKey: key }),
+  executePayment: (id: string, body: Doc) => request<Doc>('POST', `/payments/${enc(id)}/execute`, { body }),
+  // 供应商信息表 (procurement's supplier analysis)
+  supplierAnalysis: (query: Record<string, string | undefined>) => get<Doc>('/reports/suppliers', query),
+}

@@ -6,8 +6,4 @@ import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer])
 export { echarts }
-
-/** Yuan as a decimal string → 万元 for a chart axis (display only; tables show the exact amounts). */
-export function wan(value: string | undefined): number {
-  return Math.round(Number(value ?? 0) / 100) / 100
-}
+export { wan } from './format'

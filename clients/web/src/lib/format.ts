@@ -90,3 +90,8 @@ export function label(map: Record<string, string>, key: string | null | undefine
   if (!key) return '—'
   return map[key] ?? key
 }
+
+/** Yuan as a decimal string → 万元 for a chart axis (display only; tables show the exact amounts). */
+export function wan(value: string | undefined): number {
+  return Math.round(Number(value ?? 0) / 100) / 100
+}

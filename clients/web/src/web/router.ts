@@ -20,6 +20,18 @@ export const router = createRouter({
     { path: '/delegation', component: () => import('./views/DelegationView.vue'), meta: { title: '审批代理' } },
     { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '预算执行' } },
     { path: '/supervision', component: () => import('./views/SupervisionView.vue'), meta: { title: '监督看板' } },
+    { path: '/contracts', component: () => import('./views/ContractsView.vue'), meta: { title: '合同管理' } },
+    { path: '/contracts/new', component: () => import('./views/ContractFormView.vue'), meta: { title: '合同登记' } },
+    { path: '/contracts/:id', component: () => import('./views/ContractView.vue'), meta: { title: '合同详情' } },
+    { path: '/claims', component: () => import('./views/ClaimView.vue'), meta: { title: '报销' } },
+    { path: '/payments', component: () => import('./views/PaymentsView.vue'), meta: { title: '付款申请' } },
+    { path: '/payments/new', component: () => import('./views/PaymentFormView.vue'), meta: { title: '付款申请' } },
+    { path: '/payments/:id', component: () => import('./views/PaymentView.vue'), meta: { title: '付款申请详情' } },
+    {
+      path: '/supplier-analysis',
+      component: () => import('./views/SupplierAnalysisView.vue'),
+      meta: { title: '供应商分析' },
+    },
     { path: '/org/units', component: () => import('./views/org/UnitsView.vue'), meta: { title: '单位与负责人' } },
     { path: '/org/people', component: () => import('./views/org/PeopleView.vue'), meta: { title: '人员管理' } },
     {
