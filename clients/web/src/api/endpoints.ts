@@ -1,5 +1,5 @@
 // The calls the clients make, all on the public /api/v1 (see /docs).
-import { request } from './client'
+import { request, upload } from './client'
 
 export interface Page<T> {
   items: T[]
@@ -301,6 +301,23 @@ export const spending = {
     request<Contract & { flags: Doc[] }>('POST', `/contracts/${enc(id)}/sign`, { body: { signed_on } }),
   recordAcceptance: (id: string, body: Doc, key: string) =>
     request<Doc>('POST', `/contracts/${enc(id)}/acceptances`, { body, idempotencyKey: key }),
+  cancelContract: (id: string, reason: string, key: string) =>
+    request<Contract>('POST', `/contracts/${enc(id)}/cancel`, { body: { reason }, idempotencyKey: key }),
+  progress: (id: string) => get<{ items: Array<Doc & { percent: string; certified_on: string }>; percent: string | null }>(`/contracts/${enc(id)}/progress-certificates`),
+  certifyProgress: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/contracts/${enc(id)}/progress-certificates`, { body, idempotencyKey: key }),
+  amendments: (id: string) => get<{ items: Doc[] }>(`/contracts/${enc(id)}/amendments`),
+  proposeAmendment: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/contracts/${enc(id)}/amendments`, { body, idempotencyKey: key }),
+  terminateContract: (id: string, body: Doc, key: string) =>
+    request<Contract>('POST', `/contracts/${enc(id)}/termination`, { body, idempotencyKey: key }),
+  attachments: (type: string, id: string) => get<{ items: Doc[] }>(`/attachments/${enc(type)}/${enc(id)}`),
+  // the file goes as multipart (field `file`); the browser sets the boundary
+  uploadAttachment: (type: string, id: string, file: File, key: string) => upload(`/attachments/${enc(type)}/${enc(id)}`, file, key),
+  resubmitClaim: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/expense-claims/${enc(id)}/resubmit`, { body, idempotencyKey: key }),
+  resubmitPayment: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/payments/${enc(id)}/resubmit`, { body, idempotencyKey: key }),
   // the bases a contract stands on: awards (on awarded procurement applications), approved matter applications
   procurementApplications: (query: Record<string, string | number | boolean | undefined>) =>
     get<Page<Doc>>('/procurement-applications', query),
