@@ -1,5 +1,5 @@
 // The calls the clients make, all on the public /api/v1 (see /docs).
-import { request, upload } from './client'
+import { request, sendFile, upload } from './client'
 
 export interface Page<T> {
   items: T[]
@@ -337,4 +337,20 @@ export const spending = {
   executePayment: (id: string, body: Doc) => request<Doc>('POST', `/payments/${enc(id)}/execute`, { body }),
   // 供应商信息表 (procurement's supplier analysis)
   supplierAnalysis: (query: Record<string, string | undefined>) => get<Doc>('/reports/suppliers', query),
+}
+
+// ── 财务管理: budget line import, control modes, year close (gateway/routes/budget.py, budget_lines.py,
+// budget_year_end.py; finance reviewers and administrators) ──
+export const administration = {
+  importLines: (file: File, dryRun: boolean, onProgress: (percent: number) => void) =>
+    sendFile<{ imported: number; valid?: number; dry_run?: boolean }>(
+      '/budget-lines/import',
+      file,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      { dry_run: dryRun || undefined },
+      onProgress,
+    ),
+  setControl: (body: Record<string, unknown>) => request<Record<string, any>>('POST', '/budget-lines/control', { body }),
+  yearStatus: (year: number) => request<Record<string, any>>('GET', `/fiscal-years/${year}`),
+  closeYear: (year: number, reason: string) => request<Record<string, any>>('POST', `/fiscal-years/${year}/close`, { body: { reason } }),
 }
