@@ -1,6 +1,6 @@
 // 财务管理: the import's file, the control mode, what is sent.
 import { describe, expect, it } from 'vitest'
-import { controlBody, controlErrors, importFileError, importRowErrors, type ControlForm } from '@/lib/adminRules'
+import { controlBody, controlErrors, importFileError, importRowErrors, standardVersionBody, standardVersionErrors, type ControlForm } from '@/lib/adminRules'
 
 const base: ControlForm = {
   target: 'line',
@@ -54,6 +54,26 @@ describe('控制方式', () => {
       reason: '年初批复',
       economic_class: '302',
       fiscal_year: 2026,
+    })
+  })
+})
+
+describe('支出标准新版本', () => {
+  const current = { effective_from: '2026-01-01' }
+  it('money limits as amounts, head counts as integers, from a day after the version in force', () => {
+    const form = { limits: { meal_per_person: '120', accompany_min: '3', guests_per_accompany: '3' }, action: 'block', effective_from: '2026-07-01' }
+    expect(standardVersionErrors(form, current)).toEqual({})
+    expect(standardVersionErrors({ ...form, limits: { meal_per_person: '0', accompany_min: '-1', guests_per_accompany: '0' }, effective_from: '2026-01-01' }, current)).toEqual({
+      'limits.meal_per_person': expect.any(String),
+      'limits.accompany_min': '须为不小于 0 的整数',
+      'limits.guests_per_accompany': '须为不小于 1 的整数',
+      effective_from: '新版本的生效日期须晚于现行版本的生效日期（2026-01-01）',
+    })
+    expect(standardVersionBody('RECEPTION-1', form)).toEqual({
+      code: 'RECEPTION-1',
+      limits: { meal_per_person: '120', accompany_min: 3, guests_per_accompany: 3 },
+      action: 'block',
+      effective_from: '2026-07-01',
     })
   })
 })

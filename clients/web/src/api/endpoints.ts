@@ -352,5 +352,8 @@ export const administration = {
     ),
   setControl: (body: Record<string, unknown>) => request<Record<string, any>>('POST', '/budget-lines/control', { body }),
   yearStatus: (year: number) => request<Record<string, any>>('GET', `/fiscal-years/${year}`),
+  standards: (asOf: string) => request<{ items: Array<Record<string, any>> }>('GET', '/expenditure-standards', { query: { as_of: asOf, page_size: 100 } }),
+  addStandardVersion: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, any>>('POST', '/expenditure-standards', { body, idempotencyKey: key }),
   closeYear: (year: number, reason: string) => request<Record<string, any>>('POST', `/fiscal-years/${year}/close`, { body: { reason } }),
 }

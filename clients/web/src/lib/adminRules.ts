@@ -83,3 +83,49 @@ export const CLOSE_REFUSALS: RefusalFields = {
   fiscal_year_has_open_adjustments: '_form',
   fiscal_year_closed: '_form',
 }
+
+// ── 支出标准 (a new version of a standard in force: its limits and action, from a later day) ──
+export const LIMIT_LABELS: Record<string, string> = {
+  lodging: '住宿费（元/人·天）',
+  meals: '伙食补助费（元/人·天）',
+  transport: '市内交通费（元/人·天）',
+  total: '综合定额（元/人·天）',
+  meal_per_person: '接待用餐（元/人·餐）',
+  accompany_min: '陪餐人数下限（人）',
+  guests_per_accompany: '每几位来宾可增一人陪餐',
+}
+/** Limits that are head counts (integers), not money (services/budget/domain/standards.py RECEPTION_COUNT_FIELDS). */
+export const COUNT_LIMITS = ['accompany_min', 'guests_per_accompany']
+export const STANDARD_ACTIONS: Record<string, string> = { block: '刚性控制（超标拒绝）', flag: '超标预警（提示）' }
+
+export interface StandardVersionForm {
+  limits: Record<string, string>
+  action: string
+  effective_from: string
+}
+
+export function standardVersionErrors(form: StandardVersionForm, current: { effective_from: string }): Record<string, string> {
+  const errors: Record<string, string> = {}
+  for (const [item, text] of Object.entries(form.limits)) {
+    const t = String(text ?? '').trim()
+    if (COUNT_LIMITS.includes(item)) {
+      const min = item === 'guests_per_accompany' ? 1 : 0
+      if (!/^\d{1,4}$/.test(t) || Number(t) < min) errors[`limits.${item}`] = `须为不小于 ${min} 的整数`
+    } else {
+      const bad = amountError(t)
+      if (bad) errors[`limits.${item}`] = bad
+    }
+  }
+  if (!['block', 'flag'].includes(form.action)) errors.action = '请选择超标处理方式'
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(form.effective_from)) errors.effective_from = '请选择生效日期'
+  else if (form.effective_from <= current.effective_from)
+    errors.effective_from = `新版本的生效日期须晚于现行版本的生效日期（${current.effective_from}）`
+  return errors
+}
+
+export function standardVersionBody(code: string, form: StandardVersionForm): Record<string, unknown> {
+  const limits: Record<string, string | number> = {}
+  for (const [item, text] of Object.entries(form.limits))
+    limits[item] = COUNT_LIMITS.includes(item) ? Number(String(text).trim()) : String(text).trim()
+  return { code, limits, action: form.action, effective_from: form.effective_from }
+}
