@@ -8,7 +8,9 @@ would take far longer to click through approvals that other tests already drive)
 - on the demo office's signed 市政设施维修合同 (城市管理办公室, deploy/seed/contracts.py): finance registers the
   supplier's bank account, and its signing milestone's payment request is approved by the unit head and finance,
   so the cashier has a payment to execute. The scenario itself records the acceptance of its acceptance
-  milestone (by the unit head) and requests that milestone's payment (the clerk).
+  milestone (by the unit head), attaches its scan, and requests that milestone's payment (the clerk);
+- the demo office's signed 辖区道路绿化养护服务合同 (paid 40 % at 60 % progress): the unit head certifies its
+  progress in the scenario, its drafter (clerk_cgb) is refused an amendment beyond 10 % at the field.
 
 Everything is dated today (Beijing): every rule and event is the real one. The scenario's own budget figures
 (党政综合办公室's office line) are not touched here: the purchase and the application use other lines."""
@@ -29,6 +31,7 @@ API = "/api/v1"
 EQUIPMENT_LINE = "2026-DZB-31002-01"  # 党政综合办公室 办公设备购置
 REPAIRS_LINE = "2026-DZB-30213-01"  # 党政综合办公室 维修(护)费
 REPAIR_CONTRACT = "市政设施维修合同"  # 城市管理办公室, signed: 30 % on signing, 70 % on acceptance
+GREENING_CONTRACT = "辖区道路绿化养护服务合同"  # 城市管理办公室, signed and amended: 40 % paid at 60 % progress
 SIGNERS = ("finance", "finance2", "inspector")  # the countersign step of a major matter
 
 
@@ -140,7 +143,8 @@ def a_payment_to_execute(login: Callable[[str], Any]) -> dict:
     for approver in (head, finance):
         approve(approver, payment_id)
     _status(clerk, f"{API}/payments/{payment_id}", "approved")
-    return {"contract_id": contract["id"], "payment_title": title}
+    greening = next(c for c in contracts if c["title"] == GREENING_CONTRACT)
+    return {"contract_id": contract["id"], "payment_title": title, "greening_id": greening["id"]}
 
 
 def prepare(login: Callable[[str], Any], suffix: str) -> dict[str, str]:
@@ -156,6 +160,7 @@ def prepare(login: Callable[[str], Any], suffix: str) -> dict[str, str]:
         "AWARD_SUPPLIER": award["supplier"],
         "MEETING_TITLE": meeting_title,
         "REPAIR_CONTRACT_ID": payment["contract_id"],
+        "GREENING_CONTRACT_ID": payment["greening_id"],
         "PAYMENT_TITLE": payment["payment_title"],
         "CLAIM_INVOICE": invoice_number(),
         "PAYMENT_INVOICE": invoice_number(),

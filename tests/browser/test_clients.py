@@ -8,8 +8,9 @@ forms (e2e/forms.mjs, on what tests/browser/forms_setup.py prepared through the 
 award with its milestones refused at the field until they add up, submitted for approval; a travel claim; the
 supplier analysis and its Excel export; an acceptance (the purchaser refused as a member); a payment request on
 the accepted milestone; the cashier paying an approved one; the principal recording the meeting of a 三重一大
-application. Every page is screenshotted under var/test-artefacts/clients/ (their purposes in findings.json) and
-checked with axe-core, for Latin words left in the Chinese interface, and for horizontal overflow."""
+application; an acceptance's scan uploaded, a progress certificate, an amendment beyond 10 % refused at the
+field. Every page is screenshotted under var/test-artefacts/clients/ (their purposes in findings.json) and checked
+with axe-core, for Latin words left in the Chinese interface, and for horizontal overflow."""
 
 from __future__ import annotations
 
@@ -99,7 +100,10 @@ def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(sta
     assert "clerk_cgb 是本合同的采购经办人" in findings["acceptance_conflict"] and findings["acceptance_recorded"]
     assert "条件已于" in findings["payment_milestone"] and findings["payment_requested"] == "审批中"
     assert findings["payment_executed"] and findings["meeting_recorded"]
-    assert {f"web-{n}" for n in range(18, 26)} <= {Path(s["path"]).stem[:6] for s in findings["screenshots"]}
+    assert findings["acceptance_attachment"] and findings["progress_certified"]
+    assert findings["progress_reaching"].startswith("确认后 节点 2 的付款条件即满足")  # 进度款 at 60 %
+    assert "超过原合同金额" in findings["amendment_refused"]
+    assert {f"web-{n}" for n in range(18, 29)} <= {Path(s["path"]).stem[:6] for s in findings["screenshots"]}
     assert {name: v for name, v in findings["axe"].items() if v} == {}
     assert {name: w for name, w in findings["latin"].items() if w} == {}
     assert {name: px for name, px in findings["overflow"].items() if px > 0} == {}

@@ -1,7 +1,7 @@
 // The later forms in a real browser (issue 14): part of e2e/scenario.mjs, run after its own steps. What they
 // stand on is made through the API beforehand (tests/browser/forms_setup.py: an award of 党政综合办公室, a 三重一大
 // application at its meeting, an approved payment on the demo office's 市政设施维修合同), named by the environment.
-// A few steps per page, each page screenshotted (web-18 … web-25) and checked by axe; the clerk's session is
+// A few steps per page, each page screenshotted (web-18 … web-28) and checked by axe; the clerk's session is
 // the scenario's own, the other people each sign in once.
 const E = process.env
 
@@ -128,7 +128,33 @@ async function acceptance({ browser, BASE, desk, shot, axe, signIn, findings, at
   await cgbHead.getByRole('button', { name: '登记验收' }).click()
   await cgbHead.locator('[data-test=acceptances] .el-table__row', { hasText: '合格' }).first().waitFor({ timeout: 15000 })
   findings.acceptance_recorded = true
+  // the acceptance's scan (验收单), uploaded on its row and listed there
+  await cgbHead.locator('[data-test=acceptance-upload]').first().setInputFiles({
+    name: '验收单.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+  })
+  await cgbHead.locator('[data-test=acceptance-attachments]').getByText('验收单.pdf').first().waitFor({ timeout: 15000 })
+  findings.acceptance_attachment = true
+  await cgbHead.mouse.move(0, 0)
+  await shot(cgbHead, 'web-26-acceptance-attachment', '验收附件：每条验收记录可上传验收单、验收报告扫描件（PDF、OFD、图片、Office，10 MB 以内），列在该记录旁，点击即可下载')
+  await progress({ cgbHead, BASE, shot, axe, findings, at })
   await cgbHead.context().close()
+}
+
+async function progress({ cgbHead, BASE, shot, axe, findings, at }) {
+  at('履行进度确认（单位负责人，按进度付款的合同）')
+  await cgbHead.goto(`${BASE}/contracts/${E.GREENING_CONTRACT_ID}`)
+  await cgbHead.locator('[data-test=progress-form]').waitFor()
+  await cgbHead.fill('#p-percent', '60')
+  findings.progress_reaching = (await cgbHead.locator('[data-test=progress-reaching]').innerText()).trim()
+  await cgbHead.fill('#p-remarks', '绿化养护已完成六成，经现场核实')
+  await cgbHead.getByRole('button', { name: '登记进度确认' }).click()
+  await cgbHead.locator('[data-test=progress-list] .el-table__row', { hasText: '60%' }).first().waitFor({ timeout: 15000 })
+  findings.progress_certified = true
+  await cgbHead.mouse.move(0, 0)
+  await shot(cgbHead, 'web-27-progress', '履行进度确认：按进度付款的合同由非拟稿人确认进度（不得低于上次、不早于签订或上次确认日期），达到比例的付款节点即可申请付款；变更记录与补充合同 10% 上限')
+  await axe(cgbHead, 'web-27-progress')
 }
 
 async function paymentForm({ browser, BASE, desk, shot, axe, signIn, findings, at }) {
@@ -148,6 +174,19 @@ async function paymentForm({ browser, BASE, desk, shot, axe, signIn, findings, a
   await cgbClerk.getByRole('button', { name: '提交付款申请' }).click()
   await cgbClerk.waitForURL(/\/payments\/[0-9a-f-]{36}$/, { timeout: 20000 })
   findings.payment_requested = (await cgbClerk.locator('[data-test=payment-status]').innerText()).trim()
+  // the drafter's amendment of the amended greening contract: an increase beyond 10 % refused at the field
+  at('合同变更（拟稿人，补充合同累计不超过 10%）')
+  await cgbClerk.goto(`${BASE}/contracts/${E.GREENING_CONTRACT_ID}`)
+  await cgbClerk.locator('[data-test=amendment-form]').waitFor()
+  await cgbClerk.fill('#m-reason', '增加养护面积')
+  await cgbClerk.fill('#m-amount', '250000.00')
+  await cgbClerk.getByRole('button', { name: '提交变更审批' }).click()
+  const capped = cgbClerk.getByText('超过原合同金额').first()
+  await capped.waitFor({ timeout: 5000 })
+  findings.amendment_refused = (await capped.innerText()).trim()
+  await cgbClerk.mouse.move(0, 0)
+  await shot(cgbClerk, 'web-28-amendment', '合同变更与解除（拟稿人）：变更金额、期限或范围须说明理由并经审批，补充合同累计追加不超过原金额 10%、不低于已付；解除（终止）时结算金额不低于已付，其余预算占用退回')
+  await axe(cgbClerk, 'web-28-amendment')
   await cgbClerk.context().close()
 }
 

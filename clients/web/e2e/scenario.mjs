@@ -358,7 +358,7 @@ try {
   await clerk.getByText('已提交，等待审批').waitFor({ timeout: 20000 })
   findings.procurement_submitted = true
 
-  // 合同登记、验收、报销、付款申请与支付、供应商分析、集体决策会议记录 (e2e/forms.mjs: web-18 … web-25)
+  // 合同登记、验收、报销、付款申请与支付、供应商分析、集体决策会议记录 (e2e/forms.mjs: web-18 … web-28)
   const formsStarted = Date.now()
   const DESK = { viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
   await forms({ browser, BASE, clerk, desk: DESK, shot, axe, signIn, check, findings, at: (name) => (step = name) })

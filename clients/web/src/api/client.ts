@@ -208,6 +208,55 @@ export async function download(path: string, query: Options['query'], fallbackNa
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
 }
 
+/** Upload a file (multipart, field `file`) with the bearer token and the form's Idempotency-Key. */
+export async function upload<T>(path: string, file: File, idempotencyKey: string): Promise<T> {
+  const body = new FormData()
+  body.append('file', file)
+  let response: Response
+  try {
+    response = await fetch(url(path), { method: 'POST', headers: { ...authHeaders(), 'Idempotency-Key': idempotencyKey }, body })
+  } catch {
+    throw new ApiError(0, 'network', '网络连接失败，请检查网络后重试')
+  }
+  if (!response.ok) throw await errorOf(response)
+  return (await response.json()) as T
+}
+
+/** Send a file as the request body (the budget line import: Content-Type of the file), reporting the upload's
+ *  progress (0–100) as it goes; XMLHttpRequest, since fetch cannot tell upload progress. */
+export function sendFile<T>(path: string, file: Blob, contentType: string, query: Options['query'], onProgress: (percent: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', url(path, query))
+    for (const [k, v] of Object.entries({ ...authHeaders(), 'Content-Type': contentType, Accept: 'application/json' })) xhr.setRequestHeader(k, v)
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100))
+    xhr.onerror = () => reject(new ApiError(0, 'network', '网络连接失败，请检查网络后重试'))
+    xhr.onload = () => {
+      let body: any = null
+      try {
+        body = JSON.parse(xhr.responseText)
+      } catch {
+        body = null
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T)
+      const e = body?.error ?? {}
+      reject(new ApiError(xhr.status, e.code ?? 'error', e.message ?? statusText(xhr.status), e.details ?? {}))
+    }
+    xhr.send(file)
+  })
+}
+
+/** An attachment's content, fetched with the bearer token and opened (or saved) under its name. */
+export async function openFile(path: string, name: string): Promise<void> {
+  const response = await fetch(url(path), { headers: authHeaders() })
+  if (!response.ok) throw await errorOf(response)
+  const link = document.createElement('a')
+  link.href = URL.createObjectURL(await response.blob())
+  link.download = name
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
+}
+
 /** A fresh Idempotency-Key: one per form, kept until the form is submitted successfully. */
 export function newKey(): string {
   if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID()

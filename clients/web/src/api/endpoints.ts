@@ -1,5 +1,5 @@
 // The calls the clients make, all on the public /api/v1 (see /docs).
-import { request } from './client'
+import { request, sendFile, upload } from './client'
 
 export interface Page<T> {
   items: T[]
@@ -301,6 +301,23 @@ export const spending = {
     request<Contract & { flags: Doc[] }>('POST', `/contracts/${enc(id)}/sign`, { body: { signed_on } }),
   recordAcceptance: (id: string, body: Doc, key: string) =>
     request<Doc>('POST', `/contracts/${enc(id)}/acceptances`, { body, idempotencyKey: key }),
+  cancelContract: (id: string, reason: string, key: string) =>
+    request<Contract>('POST', `/contracts/${enc(id)}/cancel`, { body: { reason }, idempotencyKey: key }),
+  progress: (id: string) => get<{ items: Array<Doc & { percent: string; certified_on: string }>; percent: string | null }>(`/contracts/${enc(id)}/progress-certificates`),
+  certifyProgress: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/contracts/${enc(id)}/progress-certificates`, { body, idempotencyKey: key }),
+  amendments: (id: string) => get<{ items: Doc[] }>(`/contracts/${enc(id)}/amendments`),
+  proposeAmendment: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/contracts/${enc(id)}/amendments`, { body, idempotencyKey: key }),
+  terminateContract: (id: string, body: Doc, key: string) =>
+    request<Contract>('POST', `/contracts/${enc(id)}/termination`, { body, idempotencyKey: key }),
+  attachments: (type: string, id: string) => get<{ items: Doc[] }>(`/attachments/${enc(type)}/${enc(id)}`),
+  // the file goes as multipart (field `file`); the browser sets the boundary
+  uploadAttachment: (type: string, id: string, file: File, key: string) => upload(`/attachments/${enc(type)}/${enc(id)}`, file, key),
+  resubmitClaim: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/expense-claims/${enc(id)}/resubmit`, { body, idempotencyKey: key }),
+  resubmitPayment: (id: string, body: Doc, key: string) =>
+    request<Doc>('POST', `/payments/${enc(id)}/resubmit`, { body, idempotencyKey: key }),
   // the bases a contract stands on: awards (on awarded procurement applications), approved matter applications
   procurementApplications: (query: Record<string, string | number | boolean | undefined>) =>
     get<Page<Doc>>('/procurement-applications', query),
@@ -320,4 +337,23 @@ export const spending = {
   executePayment: (id: string, body: Doc) => request<Doc>('POST', `/payments/${enc(id)}/execute`, { body }),
   // 供应商信息表 (procurement's supplier analysis)
   supplierAnalysis: (query: Record<string, string | undefined>) => get<Doc>('/reports/suppliers', query),
+}
+
+// ── 财务管理: budget line import, control modes, year close (gateway/routes/budget.py, budget_lines.py,
+// budget_year_end.py; finance reviewers and administrators) ──
+export const administration = {
+  importLines: (file: File, dryRun: boolean, onProgress: (percent: number) => void) =>
+    sendFile<{ imported: number; valid?: number; dry_run?: boolean }>(
+      '/budget-lines/import',
+      file,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      { dry_run: dryRun || undefined },
+      onProgress,
+    ),
+  setControl: (body: Record<string, unknown>) => request<Record<string, any>>('POST', '/budget-lines/control', { body }),
+  yearStatus: (year: number) => request<Record<string, any>>('GET', `/fiscal-years/${year}`),
+  standards: (asOf: string) => request<{ items: Array<Record<string, any>> }>('GET', '/expenditure-standards', { query: { as_of: asOf, page_size: 100 } }),
+  addStandardVersion: (body: Record<string, unknown>, key: string) =>
+    request<Record<string, any>>('POST', '/expenditure-standards', { body, idempotencyKey: key }),
+  closeYear: (year: number, reason: string) => request<Record<string, any>>('POST', `/fiscal-years/${year}/close`, { body: { reason } }),
 }

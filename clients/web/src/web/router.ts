@@ -32,6 +32,7 @@ export const router = createRouter({
       component: () => import('./views/SupplierAnalysisView.vue'),
       meta: { title: '供应商分析' },
     },
+    { path: '/admin/budget', component: () => import('./views/AdminView.vue'), meta: { title: '财务管理' } },
     { path: '/org/units', component: () => import('./views/org/UnitsView.vue'), meta: { title: '单位与负责人' } },
     { path: '/org/people', component: () => import('./views/org/PeopleView.vue'), meta: { title: '人员管理' } },
     {
