@@ -138,7 +138,11 @@ def test_replicas_killed_midway_lose_nothing_and_apply_nothing_twice(replicated)
             if response.status_code == 201:
                 accepted[response.json()["id"]] = key
             else:
-                assert response.json()["error"]["code"] == "budget_insufficient", response.text
+                # (refused by the budget; or, when a killed replica held the key, finished as refused by the
+                # redrive and answered so to the retry)
+                assert response.json()["error"]["code"] in ("budget_insufficient", "matter_application_refused"), (
+                    response.text
+                )
                 refused.append(i)
 
     def decide_some() -> None:
@@ -227,11 +231,15 @@ def test_replicas_killed_midway_lose_nothing_and_apply_nothing_twice(replicated)
         return query(
             stack,
             "risk",
-            "SELECT document_id, type, count(*) FROM dossier_entry WHERE document_id = ANY(:i) GROUP BY 1, 2",
+            # a document may carry warnings of several rules (on a weekend: off hours at submission and at the
+            # decision); each rule's warning once
+            "SELECT document_id, type, payload->>'rule', count(*) FROM dossier_entry"
+            " WHERE document_id = ANY(:i) GROUP BY 1, 2, 3",
             i=ids,
         )
 
-    eventually(lambda: {d for d, t, _ in filed() if t == "approval.task_escalated"} >= pending, timeout=60)
-    assert max(n for *_, n in filed()) == 1, "an event filed twice"
+    eventually(lambda: {d for d, t, *_ in filed() if t == "approval.task_escalated"} >= pending, timeout=60)
+    twice = [row for row in filed() if row[-1] > 1]
+    assert not twice, f"an event filed twice: {twice}"
     verified = Client(stack, "auditor").call("GET", "/api/v1/approval/trail/verify").json()
     assert verified["ok"] is True and verified["entries"] >= 2 * len(ids), verified

@@ -156,6 +156,13 @@ def _claimed(uow: PaymentUnitOfWork, key: str, request: dict[str, Any], app_id: 
         app = uow.applications.get(app_id) if busy.code == "idempotency_request_in_progress" else None
         if app is None or app.status is Status.RESERVING:
             raise
+        if app.status is Status.REFUSED:
+            # The redrive finished it as refused: the retry is refused too, never answered as if it were stored.
+            raise Conflict(
+                "matter_application_refused",
+                f"事前申请 {app.no} 未能提交：{app.status_reason or '预算服务拒绝了预占'}",
+                {"application_id": app.id, "status": app.status.value},
+            ) from busy
         return view(app)
 
 
