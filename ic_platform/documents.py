@@ -33,3 +33,9 @@ def is_document_id(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def derived_id(namespace: uuid.UUID, key: str | None) -> str:
+    """A new document's id: derived from the caller's scoped Idempotency-Key when there is one, so a retried
+    request finds the document it created before; random otherwise."""
+    return str(uuid.uuid5(namespace, key) if key else uuid.uuid4())

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from ic_platform.context import CallContext
-from ic_platform.documents import is_document_id
+from ic_platform.documents import derived_id, is_document_id
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, Forbidden, InvalidInput, not_found
 from ic_platform.money import money_str
@@ -90,7 +90,7 @@ def submit_adjustment(cmd: cc.SubmitAdjustment, uow: BudgetUnitOfWork, ctx: Call
         repo = AdjustmentRepository(uow.conn)
         a = repo.add(
             adj.Adjustment(
-                id=str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4()),
+                id=derived_id(_ID_NAMESPACE, key),
                 no=repo.next_no(target.fiscal_year),
                 org=ctx.org,
                 kind=adj.Kind(cmd.kind),

@@ -20,7 +20,7 @@ from typing import Any
 
 from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
-from ic_platform.documents import is_document_id
+from ic_platform.documents import derived_id, is_document_id
 from ic_platform.errors import Forbidden, NotFound, not_found
 from ic_platform.money import money_str
 from services.contract.domain import acceptance as accepting
@@ -42,14 +42,14 @@ def record_acceptance(cmd: commands.RecordAcceptance, uow: ContractUnitOfWork, c
     if ctx.actor is None:
         raise Forbidden("forbidden", "无权登记验收")
     request = cmd.model_dump(mode="json")
-    key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
+    key = ctx.scoped_key
     with uow:
         if key and (stored := uow.recall(RECORD_SCOPE, key, request)) is not None:
             return stored
         c = _readable_contract(cmd.contract_id, uow, ctx, for_update=True)
         record = accepting.record(
             c,
-            str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4()),
+            derived_id(_ID_NAMESPACE, key),
             milestone_no=cmd.milestone_no,
             delivery=cmd.delivery,
             result=execution.AcceptanceResult(cmd.result),

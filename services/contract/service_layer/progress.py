@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from ic_platform.context import CallContext
+from ic_platform.documents import derived_id
 from ic_platform.errors import Forbidden
 from ic_platform.money import money_str
 from services.contract.domain import progress as progressing
@@ -32,14 +33,14 @@ def certify_progress(cmd: commands.CertifyProgress, uow: ContractUnitOfWork, ctx
     if ctx.actor is None:
         raise Forbidden("forbidden", "无权确认履行进度")
     request = cmd.model_dump(mode="json")
-    key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
+    key = ctx.scoped_key
     with uow:
         if key and (stored := uow.recall(CERTIFY_SCOPE, key, request)) is not None:
             return stored
         c = _readable_contract(cmd.contract_id, uow, ctx, for_update=True)
         certificate = progressing.certify(
             c,
-            str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4()),
+            derived_id(_ID_NAMESPACE, key),
             percent=cmd.percent,
             certified_on=cmd.certified_on,
             certifier=ctx.actor,

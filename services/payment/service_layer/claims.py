@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from ic_platform import scope
 from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
-from ic_platform.documents import is_document_id
+from ic_platform.documents import derived_id, is_document_id
 from ic_platform.domain_events import wire
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, DomainError, Forbidden, InvalidInput, Unavailable, not_found
@@ -189,7 +189,7 @@ def submit_expense_claim(
     rules.check_invoices_cover(invoiced, sum((i.amount for i in invoices), Decimal("0.00")))
     request = cmd.model_dump(mode="json")
     key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
-    claim_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
+    claim_id = derived_id(_ID_NAMESPACE, key)
     with uow:
         if key and (stored := _claimed(uow, key, request, claim_id)) is not None:
             return stored

@@ -15,7 +15,7 @@ from ic_platform import scope
 from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
-from ic_platform.documents import is_document_id
+from ic_platform.documents import derived_id, is_document_id
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, DomainError, Forbidden, Unavailable, not_found
 from ic_platform.money import money_str
@@ -62,7 +62,7 @@ def submit_matter_application(
     # Without an expense section the request reads as it did before sections existed (same idempotency hash).
     request = cmd.model_dump(mode="json", exclude={"expense"} if cmd.expense is None else None)
     key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
-    app_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
+    app_id = derived_id(_ID_NAMESPACE, key)
     checked = standards.check_expense(cmd.expense, budget)  # over a block standard: refused, nothing stored
     with uow:
         # The key is claimed with the stored application, in one transaction: a concurrent request with the

@@ -32,7 +32,7 @@ import eventlet
 from ic_platform import scope
 from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
-from ic_platform.documents import is_document_id
+from ic_platform.documents import derived_id, is_document_id
 from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError, Forbidden, Unavailable, not_found
 from ic_platform.money import money_str
@@ -116,7 +116,7 @@ def submit_payment(
         raise Forbidden("forbidden", "无权提交付款申请")
     request = cmd.model_dump(mode="json")
     key = f"{ctx.actor}:{ctx.idempotency_key}" if ctx.idempotency_key else None
-    payment_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
+    payment_id = derived_id(_ID_NAMESPACE, key)
     with uow:
         if key and (stored := uow.recall(SUBMIT_SCOPE, key, request)) is not None:
             return stored

@@ -18,7 +18,7 @@ from ic_platform import scope
 from ic_platform.commands import invalid_fields
 from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
-from ic_platform.documents import DocumentRef
+from ic_platform.documents import DocumentRef, derived_id
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, DomainError, Forbidden
 from ic_platform.money import LIMIT, money_str
@@ -144,7 +144,7 @@ def submit_application(
 ) -> dict[str, Any]:
     request = cmd.model_dump(mode="json")
     key = idempotency_key(ctx)
-    app_id = str(uuid.uuid5(_ID_NAMESPACE, key) if key else uuid.uuid4())
+    app_id = derived_id(_ID_NAMESPACE, key)
     matter = _matter_facts(cmd.matter_application_id, payment) if cmd.matter_application_id else None
     on = today()
     with uow:
