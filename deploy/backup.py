@@ -27,7 +27,6 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -133,7 +132,7 @@ def restore(directory: Path, prefix: str | None = None, cfg: Settings | None = N
     """Restore every dump of DIR into fresh databases named with `prefix`; refuses to touch an existing one."""
     base = cfg or settings()
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    target = replace(base, db_prefix=prefix or manifest["db_prefix"])
+    target = base.with_(db_prefix=prefix or manifest["db_prefix"])
     env = _pg_env(target)
     for service, entry in manifest["databases"].items():
         url = target.database_url(service)
@@ -185,7 +184,7 @@ def drill(
     started = time.perf_counter()
     manifest = dump(directory, cfg, anchor_dir)
     dumped_s = time.perf_counter() - started
-    target = replace(cfg, db_prefix=f"{cfg.db_prefix}_restore{uuid.uuid4().hex[:6]}")
+    target = cfg.with_(db_prefix=f"{cfg.db_prefix}_restore{uuid.uuid4().hex[:6]}")
     try:
         started = time.perf_counter()
         restore(directory, target.db_prefix, cfg)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ic_platform import broker_users, green, keys
-from ic_platform.config import SERVICES, Settings, settings
+from ic_platform.config import SERVICES, Settings, reload_settings
 from ic_platform.identity import IDENTITY_KEY, Viewer, sign_identity
 from ic_platform.supervisor import ProcessSpec, Supervisor
 
@@ -97,7 +97,7 @@ def settings_from(env: dict[str, str]) -> Settings:
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        return settings()
+        return Settings()
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -120,6 +120,7 @@ def test_keys() -> Path:
         signing, verify = keys.generate(folder)
         os.environ[keys.SIGNING_KEY_SETTING], os.environ[keys.VERIFY_KEY_SETTING] = str(signing), str(verify)
         os.environ[keys.SERVICE_KEY_SETTING] = str(keys.service_file(folder))
+        reload_settings()  # this process signs with them too
     return Path(os.environ[keys.SIGNING_KEY_SETTING]).parent
 
 

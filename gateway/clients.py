@@ -7,13 +7,14 @@ often offline. Nothing here is in the OpenAPI document, and nothing under /api i
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.convertors import Convertor, register_url_convertor
+
+from ic_platform.config import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Paths the clients never answer: the API and the gateway's own routes (404 stays the API's JSON answer).
@@ -42,7 +43,7 @@ NOT_BUILT = (
 
 
 def client_dir() -> Path:
-    return Path(os.environ.get("IC_CLIENTS_DIR") or ROOT / "clients" / "web" / "dist")
+    return Path(settings().clients_dir or ROOT / "clients" / "web" / "dist")
 
 
 def install(app: FastAPI) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from ic_platform import topology
-from ic_platform.config import SERVICES
+from ic_platform.config import SERVICES, Settings
 
 RPC_EXCHANGE = "nameko-rpc"
 GATEWAY = "gateway"
@@ -157,9 +157,13 @@ def _provision_from_env(attempts: int = 60) -> None:
     import time
     from urllib.error import HTTPError
 
+    # One password a principal (IC_RABBITMQ_PASSWORD_<PRINCIPAL>): named by the principal, so read by name here
+    # rather than declared one by one in ic_platform/config.py (docs/settings.md lists them).
     passwords = {p: os.environ[password_variable(p)] for p in PRINCIPALS}
-    admin = (os.environ["IC_RABBITMQ_USER"], os.environ["IC_RABBITMQ_PASSWORD"])
-    api = os.environ.get("IC_RABBITMQ_API", "http://rabbitmq:15672")
+    cfg = Settings()  # read now: the test of this job sets them on the fly
+    if not cfg.rabbitmq_user or not cfg.rabbitmq_password:
+        raise KeyError("IC_RABBITMQ_USER and IC_RABBITMQ_PASSWORD")
+    admin, api = (cfg.rabbitmq_user, cfg.rabbitmq_password), cfg.rabbitmq_api
     for attempt in range(attempts):
         try:
             provision_http(api, admin, passwords)

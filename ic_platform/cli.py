@@ -8,6 +8,7 @@ makemigration <service> <message>   autogenerate the next migration from the ser
 seed                                load the demo organisation (units, users, budget lines)
 declare-topology                    declare the event exchange and every subscriber queue
 catalogue                           write docs/asyncapi.yaml from the event catalogue
+settings                            write docs/settings.md from ic_platform/config.py
 """
 
 from __future__ import annotations
@@ -107,6 +108,12 @@ def catalogue() -> None:
     print(f"[catalogue] wrote {write()}")
 
 
+def settings_table() -> None:
+    from ic_platform.settings_doc import write
+
+    print(f"[settings] wrote {write()}")
+
+
 def main(argv: list[str]) -> None:
     if not argv:
         print(__doc__)
@@ -124,6 +131,8 @@ def main(argv: list[str]) -> None:
         declare_topology()
     elif command == "catalogue":
         catalogue()
+    elif command == "settings":
+        settings_table()
     else:
         print(__doc__)
         raise SystemExit(2)

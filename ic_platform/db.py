@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,10 +20,10 @@ def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int | N
     when it is handed back, so under load each event opened and closed one (a PostgreSQL backend started and
     stopped per event, measured as one new session per request in risk and in approval)."""
     if pool_size is None:
-        budget = int(os.environ.get("IC_DB_POOL_SIZE", "3")) + int(os.environ.get("IC_DB_POOL_OVERFLOW", "2"))
+        budget = settings().db_pool_size + settings().db_pool_overflow
         pool_size, max_overflow = budget, 0
     elif max_overflow is None:
-        max_overflow = int(os.environ.get("IC_DB_POOL_OVERFLOW", "2"))
+        max_overflow = settings().db_pool_overflow
     return sa.create_engine(
         url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False, pool_recycle=1800, future=True
     )
@@ -72,5 +71,4 @@ def migrate(service: str, cfg: Settings | None = None) -> None:
     alembic_cfg.set_main_option("script_location", str(migrations_dir(service)))
     alembic_cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     alembic_cfg.attributes["service"] = service
-    os.environ.setdefault("IC_ALEMBIC_QUIET", "1")
     command.upgrade(alembic_cfg, "head")

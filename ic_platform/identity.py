@@ -13,7 +13,6 @@ services' key). Each may make only the calls listed for it (`ANONYMOUS_CALLS`, `
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 import jwt
 
 from ic_platform import keys
+from ic_platform.config import settings
 
 IDENTITY_KEY = "identity"
 AUDIENCE = "ic-services"
@@ -103,12 +103,12 @@ class Caller:
 def sign_identity(viewer: Viewer | None, org: str | None = None, *, key=None, now: float | None = None) -> str:  # noqa: ANN001
     """The gateway's assertion for a signed-in viewer, or for nobody yet (`anonymous`)."""
     claims = {**viewer.claims(), "org": org} if viewer is not None else {"sub": ANONYMOUS, "org": org}
-    return _sign(claims, GATEWAY_ISSUER, key or keys.cached_signing_key(os.environ.get(keys.SIGNING_KEY_SETTING)), now)
+    return _sign(claims, GATEWAY_ISSUER, key or keys.cached_signing_key(settings().signing_key_file), now)
 
 
 def sign_service(name: str, *, key=None, now: float | None = None) -> str:  # noqa: ANN001
     """A service's assertion for the calls it makes on its own."""
-    key = key or keys.cached_service_key(os.environ.get(keys.SERVICE_KEY_SETTING))
+    key = key or keys.cached_service_key(settings().service_key_file)
     return _sign({"sub": f"service:{name}"}, SERVICE_ISSUER, key, now)
 
 
@@ -144,9 +144,9 @@ def verify(value: Any) -> Caller | None:
 
 def _public_key(issuer: Any):  # noqa: ANN202
     if issuer == GATEWAY_ISSUER:
-        return keys.cached_verify_key(os.environ.get(keys.VERIFY_KEY_SETTING))
+        return keys.cached_verify_key(settings().verify_key_file)
     if issuer == SERVICE_ISSUER:
-        return keys.cached_service_key(os.environ.get(keys.SERVICE_KEY_SETTING)).public_key()
+        return keys.cached_service_key(settings().service_key_file).public_key()
     raise ValueError("unknown issuer")
 
 

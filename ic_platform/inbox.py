@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Engine
 
 from ic_platform import metrics, tracing
+from ic_platform.config import settings
 from ic_platform.envelope import Envelope
 from ic_platform.storage import platform_tables
 from ic_platform.uow import UnitOfWork
@@ -53,11 +54,11 @@ class RetryPolicy:
         return min(self.max_delay_s, self.base_delay_s * 2 ** max(attempts - 1, 0))
 
     @classmethod
-    def from_env(cls) -> RetryPolicy:
+    def from_settings(cls) -> RetryPolicy:
         return cls(
-            max_attempts=int(os.environ.get("IC_INBOX_MAX_ATTEMPTS", "5")),
-            base_delay_s=float(os.environ.get("IC_INBOX_BASE_DELAY_S", "0.5")),
-            max_delay_s=float(os.environ.get("IC_INBOX_MAX_DELAY_S", "30")),
+            max_attempts=settings().inbox_max_attempts,
+            base_delay_s=settings().inbox_base_delay_s,
+            max_delay_s=settings().inbox_max_delay_s,
         )
 
 
@@ -82,9 +83,9 @@ class Inbox:
         self.engine = engine
         self.handlers = handlers
         self.uow_factory = uow_factory
-        self.policy = policy or RetryPolicy.from_env()
+        self.policy = policy or RetryPolicy.from_settings()
         self._by_name = {handler_name(h): h for hs in handlers.values() for h in hs}
-        self._faults = _Faults.from_env()
+        self._faults = _Faults.from_settings()
         self._wake = threading.Event()
         self._next_retry = float("inf")  # monotonic time of the earliest retry this process scheduled
         self._sampled_at = 0.0
@@ -310,7 +311,7 @@ class Inbox:
         """Retries when they fall due. The loop sleeps until the earliest retry this process scheduled, and
         at most `poll_interval` (IC_INBOX_POLL_S, 5 s): the safety net for rows another replica scheduled
         before it died. Idle, that is one indexed query per interval."""
-        interval = poll_interval if poll_interval is not None else float(os.environ.get("IC_INBOX_POLL_S", "5"))
+        interval = poll_interval if poll_interval is not None else settings().inbox_poll_s
         while not stop.is_set():
             self._next_retry = float("inf")
             try:
@@ -403,10 +404,10 @@ class _Faults:
     fail_first_attempts: int = 0
 
     @classmethod
-    def from_env(cls) -> _Faults:
+    def from_settings(cls) -> _Faults:
         return cls(
-            crash_probability=float(os.environ.get("IC_FAULT_CRASH_BEFORE_ACK", "0")),
-            fail_first_attempts=int(os.environ.get("IC_FAULT_FAIL_FIRST_ATTEMPTS", "0")),
+            crash_probability=settings().fault_crash_before_ack,
+            fail_first_attempts=settings().fault_fail_first_attempts,
         )
 
     def maybe_crash_before_ack(self) -> None:

@@ -24,6 +24,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ic_platform.config import Settings, settings
+
 SIGNING_KEY_SETTING = "IC_SIGNING_KEY_FILE"
 VERIFY_KEY_SETTING = "IC_VERIFY_KEY_FILE"
 SIGNING_KEY_ENV = "IC_SIGNING_KEY"
@@ -77,28 +79,31 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def signing_key(path: str | None = None) -> Ed25519PrivateKey:
-    return _private(path, SIGNING_KEY_SETTING, SIGNING_KEY_ENV)
+def signing_key(path: str | None = None, cfg: Settings | None = None) -> Ed25519PrivateKey:
+    cfg = cfg or settings()
+    return _private(path, cfg.signing_key_file, cfg.signing_key, SIGNING_KEY_SETTING, SIGNING_KEY_ENV)
 
 
-def service_key(path: str | None = None) -> Ed25519PrivateKey:
-    return _private(path, SERVICE_KEY_SETTING, SERVICE_KEY_ENV)
+def service_key(path: str | None = None, cfg: Settings | None = None) -> Ed25519PrivateKey:
+    cfg = cfg or settings()
+    return _private(path, cfg.service_key_file, cfg.service_key, SERVICE_KEY_SETTING, SERVICE_KEY_ENV)
 
 
-def _private(path: str | None, setting: str, env: str) -> Ed25519PrivateKey:
-    path = path if path is not None else os.environ.get(setting)
-    if not path and os.environ.get(env):
-        return Ed25519PrivateKey.from_private_bytes(_raw(env))
+def _private(path: str | None, file: str | None, raw: str | None, setting: str, env: str) -> Ed25519PrivateKey:
+    path = path if path is not None else file
+    if not path and raw:
+        return Ed25519PrivateKey.from_private_bytes(_raw(raw, env))
     key = _load(path, setting, serialization.load_pem_private_key, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise MissingKey(f"{setting}: {path} is not an Ed25519 private key")
     return key
 
 
-def verify_key(path: str | None = None) -> Ed25519PublicKey:
-    path = path if path is not None else os.environ.get(VERIFY_KEY_SETTING)
-    if not path and os.environ.get(VERIFY_KEY_ENV):
-        return Ed25519PublicKey.from_public_bytes(_raw(VERIFY_KEY_ENV))
+def verify_key(path: str | None = None, cfg: Settings | None = None) -> Ed25519PublicKey:
+    cfg = cfg or settings()
+    path = path if path is not None else cfg.verify_key_file
+    if not path and cfg.verify_key:
+        return Ed25519PublicKey.from_public_bytes(_raw(cfg.verify_key, VERIFY_KEY_ENV))
     key = _load(path, VERIFY_KEY_SETTING, serialization.load_pem_public_key)
     if not isinstance(key, Ed25519PublicKey):
         raise MissingKey(f"{VERIFY_KEY_SETTING}: {path} is not an Ed25519 public key")
@@ -132,9 +137,9 @@ def _raw_private(key: Ed25519PrivateKey) -> bytes:
     return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
 
 
-def _raw(setting: str) -> bytes:
+def _raw(value: str, setting: str) -> bytes:
     try:
-        raw = base64.b64decode(os.environ[setting], validate=True)
+        raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != 32:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from wsgiref.simple_server import make_server
 
 from prometheus_client import Counter, Gauge, Histogram, make_wsgi_app
 from prometheus_client.exposition import ThreadingWSGIServer, _get_best_family, _SilentHandler
+
+from ic_platform.config import settings
 
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
@@ -143,7 +144,7 @@ def serve(port: int) -> None:
         pass
 
     try:
-        Server.address_family, addr = _get_best_family(os.environ.get("IC_METRICS_ADDR", "127.0.0.1"), port)
+        Server.address_family, addr = _get_best_family(settings().metrics_addr, port)
         server = make_server(addr, port, _probe_or_metrics(make_wsgi_app()), Server, handler_class=_SilentHandler)
     except OSError as exc:
         logging.getLogger(__name__).error("metrics port %s unavailable: %s", port, exc)

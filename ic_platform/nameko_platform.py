@@ -126,7 +126,9 @@ class ServicePlatform(DependencyProvider):
         self.container.spawn_managed_thread(lambda: self.inbox.run_forever(self._stop), identifier="inbox")
         self.container.spawn_managed_thread(self._sample_pool, identifier="pool-sampler")
         self.container.spawn_managed_thread(
-            lambda: retention.run_forever(self.engine, self.service, retention.RetentionPolicy.from_env(), self._stop),
+            lambda: retention.run_forever(
+                self.engine, self.service, retention.RetentionPolicy.from_settings(), self._stop
+            ),
             identifier="retention",
         )
 

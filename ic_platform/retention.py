@@ -15,7 +15,6 @@ waits on."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ic_platform import metrics
+from ic_platform.config import settings
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,13 @@ class RetentionPolicy:
     interval_s: float = 3600.0
 
     @classmethod
-    def from_env(cls) -> RetentionPolicy:
-        env = os.environ.get
+    def from_settings(cls) -> RetentionPolicy:
+        cfg = settings()
         return cls(
-            outbox=timedelta(days=float(env("IC_RETAIN_OUTBOX_DAYS", "7"))),
-            inbox=timedelta(days=float(env("IC_RETAIN_INBOX_DAYS", "30"))),
-            idempotency=timedelta(days=float(env("IC_RETAIN_IDEMPOTENCY_DAYS", "7"))),
-            interval_s=float(env("IC_RETENTION_INTERVAL_S", "3600")),
+            outbox=timedelta(days=cfg.retain_outbox_days),
+            inbox=timedelta(days=cfg.retain_inbox_days),
+            idempotency=timedelta(days=cfg.retain_idempotency_days),
+            interval_s=cfg.retention_interval_s,
         )
 
 

@@ -7,7 +7,6 @@ green.prepare()
 
 import importlib  # noqa: E402
 import logging  # noqa: E402
-import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 
@@ -36,15 +35,15 @@ def main(spec: str) -> None:
     # its system calls. A missing one stops the start here, naming its setting.
     keys.verify_key(cfg.verify_key_file or None)
     keys.service_key()
-    setup_logging(name, os.environ.get("IC_LOG_LEVEL", "INFO"))
+    setup_logging(name, cfg.log_level)
     setup_tracing(name, cfg.trace_file)
-    port = os.environ.get("IC_METRICS_PORT") or cfg.metrics_port(name)
+    port = cfg.process_metrics_port or cfg.metrics_port(name)
     metrics.set_ready(name, False)  # scraped as "starting" until its consumers are up
     metrics.serve(int(port))
     runner = ServiceRunner(
         {
             "AMQP_URI": cfg.amqp_uri,
-            "max_workers": int(os.environ.get("IC_MAX_WORKERS", "16")),
+            "max_workers": cfg.max_workers,
             "serializer": "json",
             "parent_calls_tracked": 10,
         }

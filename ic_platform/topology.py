@@ -6,9 +6,8 @@ still finds no queue comes back to the relay and stays in the outbox."""
 
 from __future__ import annotations
 
-import os
-
 from ic_platform import catalogue
+from ic_platform.config import settings
 
 EXCHANGE = catalogue.EXCHANGE
 QUEUE_TYPES = ("classic", "quorum")
@@ -19,7 +18,7 @@ def queue_arguments() -> dict[str, str]:
     queues). IC_QUEUE_TYPE=quorum on a RabbitMQ cluster: replicated queues that survive losing a node. A queue's
     type is fixed when it is created and every declaration must name the same one, so it is one setting for all;
     the default (classic, no argument) is what a single node and the tests use."""
-    queue_type = os.environ.get("IC_QUEUE_TYPE", "classic")
+    queue_type = settings().queue_type
     if queue_type not in QUEUE_TYPES:
         raise ValueError(f"IC_QUEUE_TYPE must be one of {QUEUE_TYPES}, not {queue_type!r}")
     return {"x-queue-type": "quorum"} if queue_type == "quorum" else {}

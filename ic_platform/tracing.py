@@ -17,6 +17,8 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from ic_platform.config import settings
+
 _propagator = TraceContextTextMapPropagator()
 _service = "unknown"
 
@@ -64,10 +66,17 @@ class JsonLinesSpanExporter(SpanExporter):
 OTLP_TRACES_PATH = "/v1/traces"
 
 
+def _environment() -> dict[str, str]:
+    """The IC_* settings (ic_platform/config.py) beside OpenTelemetry's own standard variables."""
+    cfg = settings()
+    own = {"IC_OTLP_ENDPOINT": cfg.otlp_endpoint or "", "IC_TRACE_FILE": cfg.trace_file or ""}
+    return {**{k: v for k, v in os.environ.items() if k.startswith("OTEL_")}, **own}
+
+
 def otlp_endpoint(env: Mapping[str, str] | None = None) -> str | None:
     """The OTLP traces URL configured, or None: IC_OTLP_ENDPOINT first, then the standard variables."""
-    env = os.environ if env is None else env
-    if base := env.get("IC_OTLP_ENDPOINT", "").strip():
+    env = _environment() if env is None else env
+    if base := (env.get("IC_OTLP_ENDPOINT") or "").strip():
         base = base.rstrip("/")
         return base if base.endswith(OTLP_TRACES_PATH) else base + OTLP_TRACES_PATH
     if traces := env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").strip():
@@ -79,7 +88,7 @@ def otlp_endpoint(env: Mapping[str, str] | None = None) -> str | None:
 
 def make_provider(service: str, trace_file: str | None = None, env: Mapping[str, str] | None = None) -> TracerProvider:
     """A tracer provider exporting to the OTLP collector and/or the JSON-lines file that are configured."""
-    env = os.environ if env is None else env
+    env = _environment() if env is None else env
     provider = TracerProvider(resource=Resource.create({"service.name": service}))
     path = trace_file or env.get("IC_TRACE_FILE")
     if path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from deploy.stack import ThrowawayStack, test_keys
+from ic_platform.config import reload_settings
 from tests.integration.conftest import LOG_ROOT, Api
 
 RISK_UNIT_WIDE_OFF = {
@@ -19,6 +20,21 @@ RISK_UNIT_WIDE_OFF = {
 }
 
 test_keys()  # before any test signs an identity or starts a process beside a stack
+
+
+@pytest.fixture
+def ic_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Sets IC_* variables for one test, as a deployment would: the process's settings (read once, cached) are
+    read again, and again once the test has put the environment back."""
+
+    def put(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        reload_settings()
+
+    yield put
+    monkeypatch.undo()
+    reload_settings()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -19,11 +18,12 @@ from gateway.routes.base import api_router
 from gateway.rpc import Rpc, UserRpc
 from gateway.schemas import Paging, paging
 from ic_platform.commands import MAX_ID
+from ic_platform.config import settings
 
 router = api_router("notifications", "/notifications")
 
 _DIGITS = re.compile(r"[0-9]{1,19}")
-POLL_S = float(os.environ.get("IC_NOTIFICATION_POLL_S", "2"))
+POLL_S = settings().notification_poll_s
 KEEPALIVE_S = 15.0  # a comment line now and then keeps proxies from closing an idle stream
 BATCH = 50
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import eventlet
 from nameko.extensions import DependencyProvider
@@ -38,13 +37,13 @@ from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 # The heads of the trail's document chains that moved are sealed, and the seal anchored outside the database,
 # every ANCHOR_INTERVAL_S, or sooner once ANCHOR_EVERY chains moved; the timer looks every ANCHOR_TICK_S (only
 # when a head moved does it write). Any replica may look; one at a time seals (service_layer/trail.py).
-ANCHOR_TICK_S = float(os.environ.get("IC_TRAIL_ANCHOR_TICK_S", "5"))
-ANCHOR_INTERVAL_S = float(os.environ.get("IC_TRAIL_ANCHOR_INTERVAL_S", "60"))
-ANCHOR_EVERY = int(os.environ.get("IC_TRAIL_ANCHOR_EVERY", "100"))
+ANCHOR_TICK_S = settings().trail_anchor_tick_s
+ANCHOR_INTERVAL_S = settings().trail_anchor_interval_s
+ANCHOR_EVERY = settings().trail_anchor_every
 # How often the running service verifies the whole trail by itself (ic_trail_verified, for the alerts); at start too.
-VERIFY_INTERVAL_S = float(os.environ.get("IC_TRAIL_VERIFY_INTERVAL_S", "3600"))
+VERIFY_INTERVAL_S = settings().trail_verify_interval_s
 # How often overdue tasks are looked for (reminders, escalation); the periods themselves: domain/deadlines.py.
-DEADLINE_TICK_S = float(os.environ.get("IC_APPROVAL_DEADLINE_TICK_S", "60"))
+DEADLINE_TICK_S = settings().approval_deadline_tick_s
 log = logging.getLogger(__name__)
 EVENT_HANDLERS = combine(
     handlers.EVENT_HANDLERS,
@@ -60,7 +59,8 @@ class TrailAnchors(DependencyProvider):
     """The anchor file of this service's chain (named after its database), shared by all workers."""
 
     def setup(self) -> None:
-        self.anchors = AnchorFile.from_env(settings().database_name(self.container.service_name))
+        cfg = settings()
+        self.anchors = AnchorFile.in_directory(cfg.trail_anchor_dir, cfg.database_name(self.container.service_name))
 
     def get_dependency(self, worker_ctx) -> AnchorFile:  # noqa: ANN001
         return self.anchors

@@ -18,7 +18,6 @@ os.environ.setdefault("PSYCOPG_IMPL", "binary")
 import json  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from dataclasses import replace  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -49,7 +48,7 @@ def verify(cfg: Settings | None = None, anchors: AnchorFile | None = None, worke
     url = cfg.database_url(SERVICE)
     engine = make_engine(url, pool_size=2)
     try:
-        anchors = anchors or AnchorFile.from_env(cfg.database_name(SERVICE))
+        anchors = anchors or AnchorFile.in_directory(cfg.trail_anchor_dir, cfg.database_name(SERVICE))
         workers = workers or os.cpu_count() or 1
         return trail.verify_trail(ApprovalUnitOfWork(engine), anchors, workers=workers, dsn=url)
     finally:
@@ -61,7 +60,7 @@ def anchor(cfg: Settings | None = None) -> dict | None:
     cfg = cfg or settings()
     engine = make_engine(cfg.database_url(SERVICE), pool_size=2)
     try:
-        anchors = AnchorFile.from_env(cfg.database_name(SERVICE))
+        anchors = AnchorFile.in_directory(cfg.trail_anchor_dir, cfg.database_name(SERVICE))
         return trail.anchor_trail(ApprovalUnitOfWork(engine), anchors, CallContext(org="xinqiao"), force=True)
     finally:
         engine.dispose()
@@ -103,7 +102,7 @@ def bench(n: int = 1_000_000, workers: int | None = None) -> dict:
     """Build a trail of n entries (a document every five) in a throwaway database, sealed every 100,000
     entries and each seal anchored, and time verify over it."""
     base = settings()
-    cfg = replace(base, db_prefix=f"{base.db_prefix}_trailbench{uuid.uuid4().hex[:6]}")
+    cfg = base.with_(db_prefix=f"{base.db_prefix}_trailbench{uuid.uuid4().hex[:6]}")
     url = cfg.database_url(SERVICE)
     anchor_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"{cfg.db_prefix}_anchors"
     figures: dict = {"entries": n}

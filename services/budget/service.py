@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from ic_platform.config import settings
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError, NotFound
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
@@ -29,7 +28,7 @@ from services.budget.service_layer import standards_commands as std_cmd
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 # How often the execution rate per office and year is sampled for the dashboard (ic_budget_execution_rate_percent).
-METRICS_TICK_S = float(os.environ.get("IC_BUDGET_METRICS_TICK_S", "60"))
+METRICS_TICK_S = settings().budget_metrics_tick_s
 
 
 class BudgetService(PlatformService):

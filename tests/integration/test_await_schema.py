@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ def await_schema(prefix: str, seconds: str) -> subprocess.CompletedProcess:
 
 
 def test_it_waits_while_the_database_is_missing_or_behind_and_passes_once_migrated():
-    cfg = replace(settings(), db_prefix=f"ic_await{uuid.uuid4().hex[:6]}")
+    cfg = settings().with_(db_prefix=f"ic_await{uuid.uuid4().hex[:6]}")
     try:
         missing = await_schema(cfg.db_prefix, "1")
         assert missing.returncode == 1 and "this code needs" in missing.stderr

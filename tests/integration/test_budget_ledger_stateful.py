@@ -62,7 +62,7 @@ ENGINE: sa.Engine | None = None
 
 @pytest.fixture(scope="module")
 def budget_engine():
-    cfg = dataclasses.replace(ic_settings(), db_prefix=f"ic_hyp{uuid.uuid4().hex[:8]}")
+    cfg = ic_settings().with_(db_prefix=f"ic_hyp{uuid.uuid4().hex[:8]}")
     migrate("budget", cfg)
     engine = make_engine(cfg.database_url("budget"), pool_size=2)
     try:

@@ -3,7 +3,6 @@ is run again to success by ic_platform.retry (the budget handlers' wrapper)."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import uuid
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def engine():
-    cfg = dataclasses.replace(settings(), db_prefix=f"ic_retry{uuid.uuid4().hex[:8]}")
+    cfg = settings().with_(db_prefix=f"ic_retry{uuid.uuid4().hex[:8]}")
     url = cfg.database_url("budget")
     ensure_database(url)
     engine = make_engine(url, pool_size=2)

@@ -10,6 +10,7 @@ import pytest
 
 from deploy.seed import demo_org
 from ic_platform import keys
+from ic_platform.config import Settings
 from services.org.domain import passwords
 from services.org.domain.model import User
 from services.org.domain.sessions import Attempts, RefreshToken, token_digest
@@ -111,9 +112,9 @@ def test_a_missing_key_names_the_setting(monkeypatch):
     for name in (keys.SIGNING_KEY_SETTING, keys.SIGNING_KEY_ENV, keys.VERIFY_KEY_SETTING, keys.VERIFY_KEY_ENV):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(keys.MissingKey, match="IC_SIGNING_KEY_FILE"):
-        keys.signing_key()
+        keys.signing_key(cfg=Settings())
     with pytest.raises(keys.MissingKey, match="IC_VERIFY_KEY_FILE"):
-        keys.verify_key()
+        keys.verify_key(cfg=Settings())
 
 
 def test_make_run_keeps_its_key_between_starts(tmp_path):

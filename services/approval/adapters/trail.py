@@ -206,8 +206,9 @@ class AnchorFile:
         self._loaded = False
 
     @classmethod
-    def from_env(cls, chain_name: str) -> AnchorFile:
-        directory = Path(os.environ.get("IC_TRAIL_ANCHOR_DIR") or "var/anchors")
+    def in_directory(cls, setting: str, chain_name: str) -> AnchorFile:
+        """The anchor file of `chain_name` in the folder IC_TRAIL_ANCHOR_DIR names (relative: to the repository)."""
+        directory = Path(setting)
         return cls(directory if directory.is_absolute() else REPO_ROOT / directory, chain_name)
 
     def append(self, anchor: Anchor) -> None:

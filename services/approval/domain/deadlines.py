@@ -7,7 +7,6 @@ unit's leader in charge, or the principal, whoever comes first that is not the a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,16 +27,6 @@ class DuePolicy:
     default_hours: float = DEFAULT_DUE_HOURS
     escalate_after: timedelta = timedelta(hours=24)  # after the due time, on top of it
     due_override: timedelta | None = None  # one due time for every step (tests, drills)
-
-    @classmethod
-    def from_env(cls) -> DuePolicy:
-        env = os.environ
-        override = env.get("IC_APPROVAL_DUE_SECONDS")
-        return cls(
-            default_hours=float(env.get("IC_APPROVAL_DEFAULT_DUE_HOURS", DEFAULT_DUE_HOURS)),
-            escalate_after=timedelta(seconds=float(env.get("IC_APPROVAL_ESCALATE_AFTER_S", 24 * 3600))),
-            due_override=timedelta(seconds=float(override)) if override else None,
-        )
 
     def due_at(self, assigned_at: datetime, document_type: str, approver_role: str) -> datetime:
         if self.due_override is not None:

@@ -8,10 +8,11 @@ being swept elsewhere are skipped, so each event goes out once however many swee
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ic_platform import metrics
+from ic_platform.config import Settings, settings
 from ic_platform.context import CallContext
 from services.approval.domain.deadlines import DuePolicy, escalation_target
 from services.approval.domain.model import DocumentRef, Route, Task
@@ -20,8 +21,19 @@ from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 PRODUCER = "approval"
 
 
+def due_policy(cfg: Settings | None = None) -> DuePolicy:
+    """The deployment's due times (IC_APPROVAL_*), the per-step table staying the domain's."""
+    cfg = cfg or settings()
+    override = cfg.approval_due_seconds
+    return DuePolicy(
+        default_hours=cfg.approval_default_due_hours,
+        escalate_after=timedelta(seconds=cfg.approval_escalate_after_s),
+        due_override=timedelta(seconds=override) if override else None,
+    )
+
+
 def schedule(uow: ApprovalUnitOfWork, route: Route, task: Task, policy: DuePolicy | None = None) -> None:
-    policy = policy or DuePolicy.from_env()
+    policy = policy or due_policy()
     now = datetime.now(UTC)
     step = route.step(task.step_no)
     uow.watch.add_deadline(task.id, route.id, now, policy.due_at(now, route.document.type, step.approver_role))
@@ -31,7 +43,7 @@ def sweep(
     uow: ApprovalUnitOfWork, policy: DuePolicy | None = None, now: datetime | None = None, limit: int = 100
 ) -> dict[str, int]:
     """One pass of the timer: remind what fell due, escalate what stayed undone. Returns how many of each."""
-    policy, now = policy or DuePolicy.from_env(), now or datetime.now(UTC)
+    policy, now = policy or due_policy(), now or datetime.now(UTC)
     reminded = escalated = 0
     with uow:
         for row in uow.watch.to_remind(now, limit):

@@ -5,10 +5,10 @@ ledger's own `_move` (idempotent on (line, document, step), under the line's row
 from __future__ import annotations
 
 import functools
-import os
 import uuid
 from typing import Any
 
+from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.documents import derived_id, is_document_id
 from ic_platform.envelope import Envelope
@@ -32,7 +32,7 @@ _ID_NAMESPACE = uuid.UUID("0b6d1c8e-5f59-4b53-a3a5-2f5d8f1f6a21")
 
 
 def cross_kind_rules() -> adj.CrossKindRules:
-    return _rules(os.environ.get("IC_BUDGET_CROSS_KIND_TRANSFERS"))
+    return _rules(settings().budget_cross_kind_transfers)
 
 
 @functools.cache

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.desk import with_desk_handlers
 from ic_platform.envelope import Envelope
@@ -542,7 +542,7 @@ def _warn_on_thresholds(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLin
 
 
 def warning_levels() -> tuple[int, ...]:
-    return _parsed_levels(os.environ.get("IC_BUDGET_WARNING_LEVELS"))
+    return _parsed_levels(settings().budget_warning_levels)
 
 
 @functools.cache

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 from typing import Any
 
+from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.errors import InvalidInput
 from ic_platform.money import money_str
@@ -18,7 +18,7 @@ from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 # How long reading one workbook may take (in a child process, see adapters/workbook.py).
-PARSE_TIMEOUT_S = float(os.environ.get("IC_BUDGET_IMPORT_PARSE_TIMEOUT_S", "60"))
+PARSE_TIMEOUT_S = settings().budget_import_parse_timeout_s
 
 
 def import_template_xlsx() -> dict[str, Any]:

@@ -8,12 +8,12 @@ overspend that no approved override covers. Does not import the ledger's handler
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any, Protocol
 
+from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, Forbidden, InvalidInput, not_found
@@ -31,7 +31,7 @@ REQUEST_SCOPE = "request_override"
 
 
 def ttl() -> timedelta:
-    return timedelta(days=int(os.environ.get("IC_BUDGET_OVERRIDE_TTL_DAYS", "30")))
+    return timedelta(days=settings().budget_override_ttl_days)
 
 
 def view(o: ovr.Override) -> dict[str, Any]:

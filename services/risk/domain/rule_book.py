@@ -1,24 +1,25 @@
 """The rule book (风险规则库): each rule's id, documented definition, severity, evidence and parameters, the
 parameters as effective-dated data. Pure: no I/O.
 
-A rule's parameters in force on a day are the latest version whose `effective_from` is on or before that day
-(the office's calendar day of the event judged); before any stored version, the rule's defaults (which the
-deployment may override with its IC_RISK_* settings). A version is never edited in place for a past day: a new
-version from a later day replaces it from then on, so a warning raised under the old figures stays explained
-by them (its evidence names the figures it used)."""
+A rule's parameters in force on a day are the latest version whose `effective_from` is on or before that day (the
+office's calendar day of the event judged); before any stored version, the rule's defaults (which the deployment
+may override with its IC_RISK_* settings, handed in by the service layer as `deployment`). A version is never
+edited in place for a past day: a new version from a later day replaces it from then on, so a warning raised
+under the old figures stays explained by them (its evidence names the figures it used)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any
 
 from ic_platform.money import money_str
 from services.risk.domain.rules import NEARLY_EXHAUSTED_LEVEL, Rule, Severity
 
+NO_OVERRIDES: Mapping[str, str] = MappingProxyType({})
 EARLIEST = date(2000, 1, 1)  # the defaults' "effective from": before any document of the system
 
 
@@ -34,11 +35,12 @@ class Parameter:
     label: str  # Chinese, what an inspector reads
     kind: str  # money (yuan, two places) | days | percent | count (a whole number)
     default: str
-    env: str | None = None  # the deployment setting that overrides the default
+    env: str | None = None  # the deployment setting that overrides the default (ic_platform/config.py)
     demo: bool = False  # the default is a demo value (the office sets its own figure), not a standard
 
-    def default_value(self) -> str:
-        return self.normalise(os.environ.get(self.env, self.default) if self.env else self.default)
+    def default_value(self, deployment: Mapping[str, str] = NO_OVERRIDES) -> str:
+        """The default, or the deployment's own figure (`deployment`: values by setting name)."""
+        return self.normalise(deployment.get(self.env, self.default) if self.env else self.default)
 
     def normalise(self, value: Any) -> str:
         """The value as stored (text), or ParameterInvalid naming why not."""
@@ -71,8 +73,8 @@ class RuleDefinition:
     parameters: tuple[Parameter, ...]
     check: Callable[[dict[str, str]], str | None] = lambda values: None  # a reason the set is inconsistent
 
-    def defaults(self) -> dict[str, str]:
-        return {p.name: p.default_value() for p in self.parameters}
+    def defaults(self, deployment: Mapping[str, str] = NO_OVERRIDES) -> dict[str, str]:
+        return {p.name: p.default_value(deployment) for p in self.parameters}
 
     def validate(self, values: Mapping[str, Any]) -> dict[str, str]:
         """A complete, normalised set of values: every parameter named, nothing else."""
@@ -89,7 +91,7 @@ class RuleDefinition:
             raise ParameterInvalid(self.parameters[0].name, reason)
         return normalised
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, deployment: Mapping[str, str] = NO_OVERRIDES) -> dict[str, Any]:
         return {
             "rule": self.rule.value,
             "label": self.label,
@@ -97,10 +99,20 @@ class RuleDefinition:
             "definition": self.definition,
             "evidence": dict(self.evidence),
             "parameters": [
-                {"name": p.name, "label": p.label, "kind": p.kind, "default": p.default_value(), "demo": p.demo}
+                {
+                    "name": p.name,
+                    "label": p.label,
+                    "kind": p.kind,
+                    "default": p.default_value(deployment),
+                    "demo": p.demo,
+                }
                 for p in self.parameters
             ],
         }
+
+
+def _shown(p: Parameter) -> dict[str, str]:
+    return {"name": p.name, "label": p.label, "kind": p.kind}
 
 
 @dataclass(frozen=True)
@@ -114,11 +126,16 @@ class ParameterVersion:
         return {"effective_from": self.effective_from.isoformat(), "parameters": self.values, "set_by": self.set_by}
 
 
-def in_force(definition: RuleDefinition, versions: Iterable[ParameterVersion], on: date) -> dict[str, str]:
+def in_force(
+    definition: RuleDefinition,
+    versions: Iterable[ParameterVersion],
+    on: date,
+    deployment: Mapping[str, str] = NO_OVERRIDES,
+) -> dict[str, str]:
     """The values in force on `on`: the latest version from on or before it; else the defaults."""
     eligible = [v for v in versions if v.rule is definition.rule and v.effective_from <= on]
     if not eligible:
-        return definition.defaults()
+        return definition.defaults(deployment)
     return dict(max(eligible, key=lambda v: v.effective_from).values)
 
 

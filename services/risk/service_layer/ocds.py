@@ -11,7 +11,6 @@ over the org's whole population after each import (`analyse`), not per event.
 from __future__ import annotations
 
 import hashlib
-import os
 import time as time_module
 import uuid
 from datetime import UTC, date, datetime, time
@@ -22,6 +21,7 @@ from pydantic import Field
 
 from ic_platform import scope
 from ic_platform.commands import Code, Command
+from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Forbidden, InvalidInput, NotFound
@@ -35,8 +35,8 @@ IMPORTERS = ("finance_reviewer", "inspector", "admin")  # 财务、纪检监察�
 READERS = ("finance_reviewer", "inspector", "auditor", "principal", "admin")
 IMPORT_SCOPE = "ocds_import"
 MAX_CONTENT_CHARS = 64 * 1024 * 1024  # the gateway takes 8 MB per request; the CLI reads any number of files
-PREFIX = os.environ.get("IC_OCDS_PREFIX", "ocds-ic0000")  # the office's registered OCID prefix (deployment)
-PUBLISHER = os.environ.get("IC_OCDS_PUBLISHER", "街道办事处内部控制管理系统")
+PREFIX = settings().ocds_prefix  # the office's registered OCID prefix (deployment)
+PUBLISHER = settings().ocds_publisher
 
 
 # ── commands ──

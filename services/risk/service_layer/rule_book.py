@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from ic_platform.commands import Code, Command
+from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.errors import Forbidden, InvalidInput, NotFound
 from services.risk.domain.rule_book import RULE_BOOK, ParameterInvalid, ParameterVersion
@@ -29,7 +30,7 @@ class SetRuleParameters(Command):
 def parameters_in_force(uow: RiskUnitOfWork, org: str, rule: Rule, at: datetime) -> dict[str, str]:
     """What the rule uses for an event of `at`: one indexed row, however many versions there are."""
     version = uow.rule_book.in_force(org, rule, at.astimezone(LOCAL).date())
-    return dict(version.values) if version else RULE_BOOK[rule].defaults()
+    return dict(version.values) if version else RULE_BOOK[rule].defaults(settings().risk_defaults)
 
 
 def rule_book(uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -37,14 +38,14 @@ def rule_book(uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     today = datetime.now(LOCAL).date()
     with uow:
         versions = uow.rule_book.versions(ctx.org)
-    items = []
+    items, deployment = [], settings().risk_defaults
     for rule, definition in RULE_BOOK.items():
         own = [v for v in versions if v.rule is rule]
         current = max((v for v in own if v.effective_from <= today), key=lambda v: v.effective_from, default=None)
         items.append(
             {
-                **definition.as_dict(),
-                "in_force": current.values if current else definition.defaults(),
+                **definition.as_dict(deployment),
+                "in_force": current.values if current else definition.defaults(deployment),
                 "versions": [v.as_dict() for v in own],
             }
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from ic_platform.config import Settings
 from services.approval.adapters.trail import AnchorFile
 from services.approval.domain.trail import Anchor
 
@@ -38,8 +39,11 @@ def test_a_torn_line_and_other_chains_are_skipped(tmp_path):
     assert [a.seq for a in anchors.read()] == [1]
 
 
-def test_the_directory_comes_from_the_environment(tmp_path, monkeypatch):
+def test_the_directory_comes_from_the_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("IC_TRAIL_ANCHOR_DIR", str(tmp_path))
-    assert AnchorFile.from_env("ic_approval").path == tmp_path / "ic_approval.seals.jsonl"
+    assert (
+        AnchorFile.in_directory(Settings().trail_anchor_dir, "ic_approval").path == tmp_path / "ic_approval.seals.jsonl"
+    )
     monkeypatch.delenv("IC_TRAIL_ANCHOR_DIR")
-    assert AnchorFile.from_env("ic_approval").path.parts[-3:] == ("var", "anchors", "ic_approval.seals.jsonl")
+    default = AnchorFile.in_directory(Settings().trail_anchor_dir, "ic_approval")
+    assert default.path.parts[-3:] == ("var", "anchors", "ic_approval.seals.jsonl") and default.path.is_absolute()

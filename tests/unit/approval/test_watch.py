@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ic_platform.config import Settings
 from ic_platform.errors import Conflict, InvalidInput
 from services.approval.domain.deadlines import DuePolicy, escalation_target
 from services.approval.domain.warnings import RiskWarning, max_severity, to_acknowledge
+from services.approval.service_layer import deadlines
 
 HIGH = RiskWarning(1, "split_purchase", "high", "疑似拆分采购")
 MEDIUM = RiskWarning(2, "budget_nearly_exhausted", "medium", "预算指标即将用尽")
@@ -57,10 +59,10 @@ def test_due_time_by_step_with_a_default_and_an_override():
     )
 
 
-def test_due_policy_from_environment(monkeypatch):
+def test_due_policy_from_the_settings(monkeypatch):
     monkeypatch.setenv("IC_APPROVAL_DUE_SECONDS", "3")
     monkeypatch.setenv("IC_APPROVAL_ESCALATE_AFTER_S", "5")
-    policy = DuePolicy.from_env()
+    policy = deadlines.due_policy(Settings())
     assert policy.due_override == timedelta(seconds=3) and policy.escalate_after == timedelta(seconds=5)
     now = datetime(2026, 11, 2, 9, tzinfo=UTC)
     assert policy.escalation_due_before(now) == now - timedelta(seconds=5)

@@ -85,8 +85,7 @@ def cfg():
 
 
 def unit_settings():
-    return dataclasses.replace(
-        load_settings(),
+    return load_settings().with_(
         signing_key_file=SIGNING_KEY_FILE,
         verify_key_file=VERIFY_KEY_FILE,
         rpc_timeout_s=3.5,

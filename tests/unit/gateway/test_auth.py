@@ -212,12 +212,11 @@ def test_an_address_failing_too_often_waits(client, fake, cfg):
 
 
 def test_the_gateway_refuses_to_start_without_a_signing_key(fake, cfg):
-    import dataclasses
 
     from fastapi.testclient import TestClient
 
     from gateway.app import create_app
 
-    app = create_app(rpc=fake, settings=dataclasses.replace(cfg, signing_key_file=None))
+    app = create_app(rpc=fake, settings=cfg.with_(signing_key_file=None))
     with pytest.raises(keys.MissingKey, match="IC_SIGNING_KEY_FILE"), TestClient(app):
         pass

@@ -6,7 +6,7 @@ import pytest
 
 
 @pytest.fixture
-def built(tmp_path, monkeypatch):
+def built(tmp_path, ic_settings):
     (tmp_path / "assets").mkdir()
     (tmp_path / "m").mkdir()
     (tmp_path / "vendor" / "swagger-ui").mkdir(parents=True)
@@ -15,7 +15,7 @@ def built(tmp_path, monkeypatch):
     (tmp_path / "assets" / "web-abc123.js").write_text("console.log(1)")
     (tmp_path / "vendor" / "swagger-ui" / "swagger-ui-bundle.js").write_text("/* swagger */")
     (tmp_path.parent / "secret.txt").write_text("no")
-    monkeypatch.setenv("IC_CLIENTS_DIR", str(tmp_path))
+    ic_settings(IC_CLIENTS_DIR=str(tmp_path))
     return tmp_path
 
 
@@ -62,8 +62,8 @@ def test_docs_load_swagger_and_redoc_from_the_project_not_a_cdn(client, built):
     assert client.get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
 
 
-def test_without_a_build_the_root_says_how_to_build_in_chinese(client, tmp_path, monkeypatch):
-    monkeypatch.setenv("IC_CLIENTS_DIR", str(tmp_path / "none"))
+def test_without_a_build_the_root_says_how_to_build_in_chinese(client, tmp_path, ic_settings):
+    ic_settings(IC_CLIENTS_DIR=str(tmp_path / "none"))
     response = client.get("/")
     assert response.status_code == 503 and "make clients" in response.text
     assert client.get("/healthz").status_code == 200

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -37,7 +35,7 @@ def test_the_clients_and_the_docs_load_only_the_projects_own_files(path):
 
 
 def test_hsts_over_tls_or_when_a_trusted_proxy_says_https(fake, cfg):
-    app = create_app(rpc=fake, settings=dataclasses.replace(cfg, trusted_proxies=("testclient",)))
+    app = create_app(rpc=fake, settings=cfg.with_(trusted_proxies=("testclient",)))
     with TestClient(app, base_url="https://testserver") as tls:
         assert tls.get("/healthz").headers["Strict-Transport-Security"].startswith("max-age=")
     with TestClient(create_app(rpc=fake, settings=cfg)) as plain:
@@ -46,11 +44,11 @@ def test_hsts_over_tls_or_when_a_trusted_proxy_says_https(fake, cfg):
 
 def test_metrics_and_readyz_details_only_for_the_configured_addresses(fake, cfg):
     fake.on("org", "ping", "pong")
-    outsider = dataclasses.replace(cfg, ops_allow=("10.9.9.9",))
+    outsider = cfg.with_(ops_allow=("10.9.9.9",))
     with TestClient(create_app(rpc=fake, settings=outsider)) as client:
         assert client.get("/metrics").status_code == 404
         assert set(client.get("/readyz").json()) == {"status"}
-    insider = dataclasses.replace(cfg, ops_allow=("testclient", "127.0.0.1"))
+    insider = cfg.with_(ops_allow=("testclient", "127.0.0.1"))
     with TestClient(create_app(rpc=fake, settings=insider)) as client:
         assert client.get("/metrics").status_code == 200
         assert "services" in client.get("/readyz").json()
@@ -62,9 +60,7 @@ def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(fake, cfg):
     from gateway.client_address import client_address
 
     def address(peer: str, forwarded: str, trusted: tuple[str, ...]) -> str | None:
-        app = type(
-            "App", (), {"state": type("State", (), {"settings": dataclasses.replace(cfg, trusted_proxies=trusted)})}
-        )
+        app = type("App", (), {"state": type("State", (), {"settings": cfg.with_(trusted_proxies=trusted)})})
         scope = {"type": "http", "client": (peer, 1), "headers": [(b"x-forwarded-for", forwarded.encode())], "app": app}
         return client_address(Request(scope))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ic_platform.config import Settings
 from ic_platform.context import CallContext
 from ic_platform.errors import Forbidden, InvalidInput, NotFound
 from ic_platform.identity import Viewer
@@ -80,7 +81,10 @@ def test_the_defaults_are_the_deployments_settings(monkeypatch):
     assert SPLIT.defaults() == {"threshold": "50000.00", "min_part": "5000.00", "window_days": "30"}
     assert SplitPolicy.of(Rule.SPLIT_PURCHASE, SPLIT.defaults()).band == "5000.00|50000.00"
     monkeypatch.setenv("IC_RISK_SPLIT_THRESHOLD", "30000")
-    assert SPLIT.defaults()["threshold"] == "30000.00"
+    deployment = Settings().risk_defaults
+    assert deployment == {"IC_RISK_SPLIT_THRESHOLD": "30000"}
+    assert SPLIT.defaults(deployment)["threshold"] == "30000.00"
+    assert SPLIT.as_dict(deployment)["parameters"][0]["default"] == "30000.00"
     assert BUDGET.defaults() == {"level": "95"}
 
 

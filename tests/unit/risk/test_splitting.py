@@ -251,11 +251,10 @@ def test_judging_reads_the_same_few_rows_however_long_the_history():
     assert rows_for_one_more(1000) == rows_for_one_more(100) <= 30  # at most a bucket per day of the window
 
 
-def test_the_band_is_counted_afresh_once_when_the_parameters_change(monkeypatch):
+def test_the_band_is_counted_afresh_once_when_the_parameters_change(ic_settings):
     uow = FakeUow()
     hear(uow, matter(1, "4000.00", T0))
-    monkeypatch.setenv("IC_RISK_SPLIT_MIN_PART", "3000.00")
-    monkeypatch.setenv("IC_RISK_SPLIT_THRESHOLD", "8000.00")
+    ic_settings(IC_RISK_SPLIT_MIN_PART="3000.00", IC_RISK_SPLIT_THRESHOLD="8000.00")
     hear(uow, matter(2, "4000.00", T0 + timedelta(days=1)))
     assert list(uow.of(Rule.SPLIT_PURCHASE)) == ["m2"]
 
