@@ -348,7 +348,6 @@ def attach(
                 ctx.event(
                     f"{producer}.attachment_added",
                     {"document": owner.document, "unit": owner.unit, **{k: item[k] for k in EVENT_FIELDS}},
-                    producer=producer,
                     subject=f"{owner.document_type}/{owner.document_id}",
                 )
             )
@@ -397,7 +396,6 @@ class AttachmentRpc:
             document_id,
             filename,
             content_base64,
-            producer=self.name,
         )
 
     @rpc(expected_exceptions=DomainError)

@@ -75,7 +75,7 @@ class CallContext:
         type_: str,
         payload: dict[str, Any],
         *,
-        producer: str,
+        producer: str = "",  # the catalogue's, set by the unit of work
         subject: str | None = None,
         actor: str | None = None,
         version: int = 1,

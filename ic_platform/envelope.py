@@ -16,7 +16,7 @@ class Envelope:
     type: str
     payload: dict[str, Any]
     org: str
-    producer: str
+    producer: str = ""  # the service that publishes it: the unit of work sets it from the catalogue
     version: int = 1
     actor: str | None = None
     subject: str | None = None  # the document the event is about, "<document_type>/<id>"; dossiers key on it
@@ -50,7 +50,7 @@ class Envelope:
         type: str,
         payload: dict[str, Any],
         *,
-        producer: str,
+        producer: str = "",
         actor: str | None = None,
         subject: str | None = None,
         traceparent: str | None = None,

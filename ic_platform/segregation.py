@@ -44,9 +44,7 @@ def record_refusal(
     try:
         ctx = CallContext.from_context_data(context_data)
         with new_uow() as uow:
-            uow.publish(
-                ctx.event(control_events.event_type(service), refusal_payload(method, ctx, exc), producer=service)
-            )
+            uow.publish(ctx.event(control_events.event_type(service), refusal_payload(method, ctx, exc)))
             uow.commit()
     except Exception:  # noqa: BLE001 - the refusal was answered already; its record is best effort, and logged
         log.exception("could not record the segregation-of-duties refusal of %s.%s", service, method)

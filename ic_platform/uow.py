@@ -74,6 +74,7 @@ class UnitOfWork:
 
     def publish(self, envelope: Envelope) -> None:
         """Validated now, stored in this transaction, sent by the relay after commit."""
+        envelope = catalogue.with_producer(envelope)
         data = envelope.as_dict()
         catalogue.validate(data)
         row_id = self.conn.execute(

@@ -6,14 +6,17 @@ AsyncAPI document generated from here (`make catalogue`). Changing a payload inc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
 from ic_platform.catalogue import events as _events
 from ic_platform.catalogue.fragments import ENVELOPE_SCHEMA
+
+if TYPE_CHECKING:
+    from ic_platform.envelope import Envelope
 
 EXCHANGE = "ic.events"
 
@@ -80,6 +83,15 @@ def _validator(type_: str, version: int) -> jsonschema.protocols.Validator:
     schema["properties"] = dict(schema["properties"], payload=spec_for(type_, version).payload)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def with_producer(envelope: Envelope) -> Envelope:
+    """The event with its producer, which the catalogue names: services do not repeat it. One naming another
+    service is refused: a service publishes only its own events."""
+    producer = spec_for(envelope.type, envelope.version).producer
+    if envelope.producer in ("", producer):
+        return replace(envelope, producer=producer) if not envelope.producer else envelope
+    raise InvalidEvent(f"{envelope.type} is produced by {producer}, not {envelope.producer}")
 
 
 def validate(envelope: dict[str, Any]) -> None:

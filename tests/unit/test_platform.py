@@ -105,6 +105,17 @@ def test_catalogue_accepts_a_valid_event_and_names_what_is_wrong_with_a_bad_one(
         catalogue.validate({**_valid_event(), "type": "budget.vanished"})
 
 
+def test_the_producer_comes_from_the_catalogue_and_no_service_publishes_anothers_event():
+    event = Envelope(type="budget.released", payload={}, org="xinqiao")
+    assert event.producer == "" and catalogue.with_producer(event).producer == "budget"
+    named = Envelope(type="budget.released", payload={}, org="xinqiao", producer="budget")
+    assert catalogue.with_producer(named) is named
+    with pytest.raises(catalogue.InvalidEvent, match="budget.released is produced by budget, not payment"):
+        catalogue.with_producer(Envelope(type="budget.released", payload={}, org="xinqiao", producer="payment"))
+    with pytest.raises(catalogue.UnknownEvent):
+        catalogue.with_producer(Envelope(type="budget.never_happened", payload={}, org="xinqiao"))
+
+
 def test_every_subscription_has_a_handler_and_every_handler_a_subscription():
     for service in SERVICES:
         # What the service's inbox really dispatches on (handlers.py and any feature module's handlers).

@@ -26,6 +26,7 @@ class _Uow:
     def publish(self, envelope) -> None:  # noqa: ANN001
         if self.fail:
             raise RuntimeError("database down")
+        envelope = catalogue.with_producer(envelope)  # as the real unit of work does
         catalogue.validate(envelope.as_dict())
         self.log.append(envelope)
 

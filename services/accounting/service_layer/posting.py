@@ -36,7 +36,6 @@ from services.accounting.domain.voucher import (
 from services.accounting.service_layer import commands
 from services.accounting.service_layer.unit_of_work import AccountingUnitOfWork
 
-PRODUCER = "accounting"
 SYSTEM = "system:accounting"
 ACCOUNTANTS = frozenset({"accountant"})
 # Who reads the books: the accountant, finance, audit, inspection and the principal (data scope: accounting).
@@ -72,7 +71,7 @@ def post(uow: AccountingUnitOfWork, ctx: CallContext, v: Voucher, posted_by: str
     v.voucher_date = day
     v.number(period, uow.journal.next_seq(v.org, period))
     uow.journal.add(v, posted_by, event_id)
-    uow.publish(ctx.event("accounting.voucher_posted", payload(v), producer=PRODUCER, subject=f"voucher/{v.id}"))
+    uow.publish(ctx.event("accounting.voucher_posted", payload(v), subject=f"voucher/{v.id}"))
     return v
 
 
@@ -253,7 +252,6 @@ def close_period(cmd: commands.ClosePeriod, uow: AccountingUnitOfWork, ctx: Call
             ctx.event(
                 "accounting.period_closed",
                 {"period": cmd.period, "vouchers": row["last_seq"], "closed_by": ctx.actor or ""},
-                producer=PRODUCER,
             )
         )
         uow.commit()

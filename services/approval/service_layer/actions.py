@@ -75,7 +75,7 @@ def withdraw(cmd: commands.Withdraw, uow: ApprovalUnitOfWork, ctx: CallContext) 
         }
         if cmd.reason:
             payload["reason"] = cmd.reason
-        uow.publish(ctx.event("approval.withdrawn", payload, producer=PRODUCER, subject=route.document.subject))
+        uow.publish(ctx.event("approval.withdrawn", payload, subject=route.document.subject))
         _Trail(uow, ctx, route, actor=ctx.actor).add(
             TrailAction.WITHDRAWN, from_step=at_step, comment=cmd.reason or None
         )
@@ -116,7 +116,7 @@ def return_to_step(cmd: commands.ReturnToStep, uow: ApprovalUnitOfWork, ctx: Cal
         }
         if acting_for:
             decided["acting_for"] = acting_for
-        uow.publish(ctx.event("approval.step_decided", decided, producer=PRODUCER, subject=route.document.subject))
+        uow.publish(ctx.event("approval.step_decided", decided, subject=route.document.subject))
         trail = _Trail(uow, ctx, route, actor=ctx.actor)
         trail.add(
             TrailAction.RETURNED_TO_STEP,
@@ -196,7 +196,6 @@ def hand_over(
                 "reassigned_by": ctx.actor,
                 "reason": closed.comment,
             },
-            producer=PRODUCER,
             subject=route.document.subject,
         )
     )

@@ -18,8 +18,6 @@ from services.approval.domain.deadlines import DuePolicy, escalation_target
 from services.approval.domain.model import DocumentRef, Route, Task
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
-PRODUCER = "approval"
-
 
 def due_policy(cfg: Settings | None = None) -> DuePolicy:
     """The deployment's due times (IC_APPROVAL_*), the per-step table staying the domain's."""
@@ -48,11 +46,7 @@ def sweep(
     with uow:
         for row in uow.watch.to_remind(now, limit):
             if uow.watch.mark_reminded(row.task_id, now):
-                uow.publish(
-                    _ctx(row).event(
-                        "approval.task_overdue", _payload(row), producer=PRODUCER, subject=_document(row).subject
-                    )
-                )
+                uow.publish(_ctx(row).event("approval.task_overdue", _payload(row), subject=_document(row).subject))
                 reminded += 1
         uow.commit()
     with uow:
@@ -72,7 +66,6 @@ def sweep(
                 _ctx(row).event(
                     "approval.task_escalated",
                     {**_payload(row), "escalated_to": target.to, "reason": target.reason},
-                    producer=PRODUCER,
                     subject=_document(row).subject,
                 )
             )

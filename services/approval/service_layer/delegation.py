@@ -13,7 +13,6 @@ from services.approval.domain.model import Task
 from services.approval.service_layer import commands
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
-PRODUCER = "approval"
 ADMIN = "admin"
 
 
@@ -84,7 +83,6 @@ def grant(cmd: commands.GrantDelegation, uow: ApprovalUnitOfWork, ctx: CallConte
                     "ends_at": delegation.ends_at.isoformat(),
                     "reason": delegation.reason,
                 },
-                producer=PRODUCER,
             )
         )
         result = delegation.as_dict(_now())
@@ -112,7 +110,6 @@ def revoke(cmd: commands.RevokeDelegation, uow: ApprovalUnitOfWork, ctx: CallCon
                     "delegate": delegation.delegate,
                     "revoked_by": ctx.actor,
                 },
-                producer=PRODUCER,
             )
         )
         uow.commit()

@@ -120,7 +120,6 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         ctx.event(
             "approval.submitted",
             {"document": document.as_dict(), "initiator": route.initiator, "route": [s.as_dict() for s in route.steps]},
-            producer=PRODUCER,
             subject=document.subject,
         )
     )
@@ -242,7 +241,6 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
                     "round": route.round,
                     **({"acting_for": task.acting_for} if task.acting_for else {}),
                 },
-                producer=PRODUCER,
                 subject=document.subject,
             )
         )
@@ -258,7 +256,7 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
         decided["comment"] = task.comment
     if task.acting_for:
         decided["acting_for"] = task.acting_for
-    uow.publish(ctx.event("approval.step_decided", decided, producer=PRODUCER, subject=document.subject))
+    uow.publish(ctx.event("approval.step_decided", decided, subject=document.subject))
     if result.waiting:
         return  # a countersign step waits for its other assignees
     if result.next_task is not None:
@@ -267,9 +265,7 @@ def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: Dec
             _assigned(uow, ctx, route, opened)
             trail.assigned(opened, from_step=task.step_no)
     else:
-        uow.publish(
-            ctx.event("approval.completed", completed(uow, route, result), producer=PRODUCER, subject=document.subject)
-        )
+        uow.publish(ctx.event("approval.completed", completed(uow, route, result), subject=document.subject))
         trail.add(TrailAction.COMPLETED, from_step=task.step_no, comment=result.reason)
 
 
@@ -315,7 +311,6 @@ def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Tas
                 "step_name": route.step(task.step_no).name,
                 "assignee": task.assignee,
             },
-            producer=PRODUCER,
             subject=route.document.subject,
         )
     )

@@ -18,7 +18,6 @@ from services.approval.domain.model import Route, Task
 from services.approval.domain.trail import TrailDraft
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
-PRODUCER = "approval"
 # The trail actions of risk's moves of a warning.
 DISMISSED, CONFIRMED, RECTIFIED = "risk_dismissed", "risk_confirmed", "rectification_closed"
 
@@ -37,7 +36,7 @@ def announce_acknowledged(
     }
     if task.acting_for:
         payload["acting_for"] = task.acting_for
-    uow.publish(ctx.event("approval.warnings_acknowledged", payload, producer=PRODUCER, subject=route.document.subject))
+    uow.publish(ctx.event("approval.warnings_acknowledged", payload, subject=route.document.subject))
 
 
 def _comment(event: Envelope) -> tuple[str, str, datetime]:

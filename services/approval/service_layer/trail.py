@@ -31,7 +31,6 @@ from services.approval.domain.trail import (
 )
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
-PRODUCER = "approval"
 MAX_LEAVES = 20_000  # heads sealed at most at once; more wait for the next tick
 
 
@@ -80,7 +79,7 @@ def anchor_trail(
             "anchored_at": now.isoformat(),
         }
         with uow:
-            uow.publish(ctx.event("approval.trail_anchored", record, producer=PRODUCER, version=2))
+            uow.publish(ctx.event("approval.trail_anchored", record, version=2))
             uow.commit()
     return record
 

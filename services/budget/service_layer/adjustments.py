@@ -25,7 +25,6 @@ from services.budget.service_layer import handlers as ledger
 from services.budget.service_layer import scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
-PRODUCER = ledger.PRODUCER
 SUBMIT_SCOPE = "submit_adjustment"
 HOLD_STEP, APPLY_STEP, RELEASE_STEP = "submit", "apply", "release"
 _ID_NAMESPACE = uuid.UUID("0b6d1c8e-5f59-4b53-a3a5-2f5d8f1f6a21")
@@ -111,7 +110,6 @@ def submit_adjustment(cmd: cc.SubmitAdjustment, uow: BudgetUnitOfWork, ctx: Call
             ctx.event(
                 "budget.adjustment_submitted",
                 {**_approval_request(a, source, target), **ctx.client()},
-                producer=PRODUCER,
                 subject=a.document.subject,
             )
         )
@@ -145,7 +143,6 @@ def resubmit_adjustment(cmd: cc.ResubmitAdjustment, uow: BudgetUnitOfWork, ctx: 
             ctx.event(
                 "budget.adjustment_resubmitted",
                 {**_approval_request(a, source, uow.lines.get(a.to_line_id)), **ctx.client()},
-                producer=PRODUCER,
                 subject=a.document.subject,
             )
         )
@@ -193,7 +190,6 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
             ctx.event(
                 "budget.adjustment_rejected",
                 {"document": a.document.as_dict(), "reason": event.payload.get("reason") or "审批未通过"},
-                producer=PRODUCER,
                 subject=a.document.subject,
             )
         )
@@ -233,7 +229,6 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
                 "amount": money_str(a.amount),
                 "lines": a.amounts,
             },
-            producer=PRODUCER,
             subject=a.document.subject,
         )
     )
@@ -278,7 +273,6 @@ def _hold(uow: BudgetUnitOfWork, ctx: CallContext, a: adj.Adjustment, source: Bu
                     "amount": money_str(a.amount),
                     "available": money_str(source.available),
                 },
-                producer=PRODUCER,
                 subject=a.document.subject,
             )
         )

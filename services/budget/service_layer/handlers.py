@@ -41,8 +41,6 @@ from services.budget.service_layer import carried, commands, overrides, register
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
-PRODUCER = "budget"
-
 
 def line_view(line: BudgetLine) -> dict[str, Any]:
     return {
@@ -251,7 +249,6 @@ def on_approval_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
                             "document": document.as_dict(),
                             "amount": money_str(held.pre_committed),
                         },
-                        producer=PRODUCER,
                         subject=document.subject,
                     )
                 )
@@ -386,7 +383,7 @@ def _consume(
             payload.update(relieved=money_str(settlement.relieved), released=money_str(settlement.released))
         if source is not None:
             payload["from_document"] = source.as_dict()
-        uow.publish(ctx.event(CONSUMED_EVENT[kind], payload, producer=PRODUCER, subject=document.subject))
+        uow.publish(ctx.event(CONSUMED_EVENT[kind], payload, subject=document.subject))
         _warn_on_thresholds(uow, ctx, line, consumed_before)
         rest = []
         if release_rest and source is not None:
@@ -472,7 +469,6 @@ def _publish_give_back(
                 "available": money_str(line.available),
                 "reason": reason,
             },
-            producer=PRODUCER,
             subject=document.subject,
         )
     )
@@ -535,7 +531,6 @@ def _warn_on_thresholds(uow: BudgetUnitOfWork, ctx: CallContext, line: BudgetLin
                     "amount": money_str(line.amount),
                     "rate": str(consumption_rate(line.consumed, line.amount)),
                 },
-                producer=PRODUCER,
                 subject=f"budget_line/{line.id}",
             )
         )

@@ -13,7 +13,7 @@ from ic_platform.money import money_str
 from services.budget.adapters import excel
 from services.budget.domain.lines import ChangeKind, snapshot
 from services.budget.service_layer import line_import, register
-from services.budget.service_layer.handlers import PRODUCER, new_line
+from services.budget.service_layer.handlers import new_line
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -73,7 +73,6 @@ def import_lines_xlsx(content_base64: str, dry_run: bool, uow: BudgetUnitOfWork,
                         "amount": money_str(line.amount),
                         "via": "import",
                     },
-                    producer=PRODUCER,
                     subject=f"budget_line/{line.id}",
                 )
             )

@@ -26,7 +26,6 @@ from services.budget.service_layer import control_commands as cc
 from services.budget.service_layer import scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
-PRODUCER = "budget"
 REQUEST_SCOPE = "request_override"
 
 
@@ -147,7 +146,6 @@ def request_override(
                     "reason": o.reason,
                     **ctx.client(),
                 },
-                producer=PRODUCER,
                 subject=o.own_document.subject,
             )
         )
@@ -192,9 +190,7 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     if o.expires_at:
         payload["expires_at"] = o.expires_at.isoformat()
     uow.publish(
-        CallContext.from_envelope(event).event(
-            "budget.override_decided", payload, producer=PRODUCER, subject=o.own_document.subject
-        )
+        CallContext.from_envelope(event).event("budget.override_decided", payload, subject=o.own_document.subject)
     )
 
 
@@ -252,7 +248,6 @@ def apply(
                 "overrun": money_str(overrun),
                 "amount": money_str(o.amount),
             },
-            producer=PRODUCER,
             subject=o.own_document.subject,
         )
     )

@@ -30,7 +30,6 @@ from services.budget.service_layer.history import record_change
 from services.budget.service_layer.line_commands import DecomposeLine, ExportLines, SetControl
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
-PRODUCER = "budget"
 DECOMPOSE_SCOPE = "budget.decompose_line"
 MAX_EXPORT_ROWS = 20_000
 
@@ -94,7 +93,7 @@ def decompose_line(cmd: DecomposeLine, uow: BudgetUnitOfWork, ctx: CallContext) 
             "children": children,
             "reason": cmd.reason,
         }
-        uow.publish(ctx.event("budget.line_decomposed", payload, producer=PRODUCER, subject=f"budget_line/{parent.id}"))
+        uow.publish(ctx.event("budget.line_decomposed", payload, subject=f"budget_line/{parent.id}"))
         answer = {**payload, "available_after": money_str(result.parent.available), "replayed": False}
         if scoped:
             uow.remember(DECOMPOSE_SCOPE, scoped, request, answer)
@@ -168,7 +167,6 @@ def set_control(cmd: SetControl, uow: BudgetUnitOfWork, ctx: CallContext) -> dic
                 ctx.event(
                     "budget.control_changed",
                     payload,
-                    producer=PRODUCER,
                     subject=f"budget_line/{changed[0]}" if len(changed) == 1 else None,
                 )
             )

@@ -36,8 +36,6 @@ from services.budget.service_layer import handlers as ledger
 from services.budget.service_layer import scoping
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
-PRODUCER = ledger.PRODUCER
-
 
 # ── final accounts (决算) ──
 def _final_rows(uow: BudgetUnitOfWork, ctx: CallContext, fiscal_year: int, unit: str | None) -> list[dict]:
@@ -162,9 +160,7 @@ def close_year(cmd: cc.CloseYear, uow: BudgetUnitOfWork, ctx: CallContext) -> di
             closed_at=now(uow.conn),
             summary=summary,
         )
-        uow.publish(
-            ctx.event("budget.year_closed", summary, producer=PRODUCER, subject=f"fiscal_year/{cmd.fiscal_year}")
-        )
+        uow.publish(ctx.event("budget.year_closed", summary, subject=f"fiscal_year/{cmd.fiscal_year}"))
         uow.commit()
     return summary
 
@@ -202,7 +198,6 @@ def _carry(uow: BudgetUnitOfWork, ctx: CallContext, old: Any, new: Any, h: ye.Ho
                     "amount": money_str(h.pre_committed),
                     "available": money_str(new.available),
                 },
-                producer=PRODUCER,
                 subject=h.document.subject,
             )
         )
@@ -220,7 +215,6 @@ def _carry(uow: BudgetUnitOfWork, ctx: CallContext, old: Any, new: Any, h: ye.Ho
                     "available": money_str(new.available),
                     "released": "0.00",
                 },
-                producer=PRODUCER,
                 subject=h.document.subject,
             )
         )
@@ -270,7 +264,6 @@ def request_reopen(cmd: cc.RequestReopen, uow: BudgetUnitOfWork, ctx: CallContex
                     "reason": cmd.reason,
                     **ctx.client(),
                 },
-                producer=PRODUCER,
                 subject=f"{ye.REOPEN_DOCUMENT_TYPE}/{reopen_id}",
             )
         )
@@ -315,7 +308,6 @@ def on_reopen_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
         ctx.event(
             "budget.year_reopened",
             {"document": _reopen_document(doc), "fiscal_year": fiscal_year, "lines_reopened": reopened},
-            producer=PRODUCER,
             subject=f"fiscal_year/{fiscal_year}",
         )
     )

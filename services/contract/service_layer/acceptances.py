@@ -29,7 +29,7 @@ from services.contract.domain.acceptance import AcceptanceRecord
 from services.contract.domain.contract import Contract, Status
 from services.contract.service_layer import commands
 from services.contract.service_layer.handlers import POLICY, _readable_contract, today
-from services.contract.service_layer.publishing import PRODUCER, publish_events
+from services.contract.service_layer.publishing import publish_events
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 RECORD_SCOPE = "record_acceptance"
@@ -79,7 +79,6 @@ def record_acceptance(cmd: commands.RecordAcceptance, uow: ContractUnitOfWork, c
                     "members": list(record.members),
                     "acceptor": record.acceptor,
                 },
-                producer=PRODUCER,
                 subject=c.document.subject,
             )
         )

@@ -20,7 +20,6 @@ from ic_platform.money import money_str
 from services.contract.domain import progress as progressing
 from services.contract.service_layer import commands
 from services.contract.service_layer.handlers import _readable_contract, today
-from services.contract.service_layer.publishing import PRODUCER
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 CERTIFY_SCOPE = "certify_progress"
@@ -72,7 +71,6 @@ def certify_progress(cmd: commands.CertifyProgress, uow: ContractUnitOfWork, ctx
                     "supplier_id": c.supplier.id,
                     "budget_line_id": c.basis.budget_line_id,
                 },
-                producer=PRODUCER,
                 subject=c.document.subject,
             )
         )

@@ -11,8 +11,6 @@ from services.contract.domain.amendments import Amendment
 from services.contract.domain.contract import Contract
 from services.contract.domain.events import AmendmentSubmitted, ContractSubmitted, Event
 
-PRODUCER = "contract"
-
 
 def parties(c: Contract) -> dict[str, str]:
     """Only the positions someone holds (an award names no supplier registrar yet)."""
@@ -22,11 +20,7 @@ def parties(c: Contract) -> dict[str, str]:
 def publish_events(uow: Any, ctx: CallContext, c: Contract, amendment: Amendment | None = None) -> None:
     """Publish what the contract recorded since it was loaded, then forget it."""
     for event in c.events:
-        uow.publish(
-            ctx.event(
-                event_type(event), payload(event, ctx, c, amendment), producer=PRODUCER, subject=c.document.subject
-            )
-        )
+        uow.publish(ctx.event(event_type(event), payload(event, ctx, c, amendment), subject=c.document.subject))
     c.events.clear()
 
 

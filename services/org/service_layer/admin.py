@@ -20,8 +20,6 @@ from services.org.service_layer import commands
 from services.org.service_layer.handlers import unit_view, user_view
 from services.org.service_layer.unit_of_work import OrgUnitOfWork
 
-PRODUCER = "org"
-
 
 def _admin(ctx: CallContext, what: str) -> str:
     is_admin = ctx.viewer is not None and ctx.viewer.has_any(admin.ADMIN)
@@ -121,7 +119,7 @@ def add_user(cmd: commands.AddUser, uow: OrgUnitOfWork, ctx: CallContext) -> dic
             raise DomainError("org_username_taken", f"用户名 {cmd.username} 已被使用", {"field": "username"}, 409)
         user = User(cmd.username, cmd.full_name, cmd.unit, roles, cmd.title, hash_password(password))
         uow.org.save_user(ctx.org, user)
-        uow.publish(ctx.event("org.user_registered", {"user": user_view(user), "by": actor}, producer=PRODUCER))
+        uow.publish(ctx.event("org.user_registered", {"user": user_view(user), "by": actor}))
         view = person_view(user, uow)
         uow.commit()
     return {**view, "one_time_password": password}
@@ -142,7 +140,7 @@ def change_roles(cmd: commands.ChangeRoles, uow: OrgUnitOfWork, ctx: CallContext
 
 def _roles_changed(uow: OrgUnitOfWork, ctx: CallContext, before: User, after: User, actor: str) -> None:
     payload = {"user": user_view(after), "previous_roles": list(before.roles), "by": actor}
-    uow.publish(ctx.event("org.user_roles_changed", payload, producer=PRODUCER))
+    uow.publish(ctx.event("org.user_roles_changed", payload))
 
 
 def deactivate_user(cmd: commands.DeactivateUser, uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:
@@ -159,7 +157,7 @@ def deactivate_user(cmd: commands.DeactivateUser, uow: OrgUnitOfWork, ctx: CallC
         uow.org.save_user(ctx.org, admin.deactivate(user, actor=actor))
         revoked = uow.sessions.revoke_user(cmd.username, now)
         payload = {"user": user_view(user), "by": actor, "sessions_revoked": revoked}
-        uow.publish(ctx.event("org.user_deactivated", payload, producer=PRODUCER))
+        uow.publish(ctx.event("org.user_deactivated", payload))
         uow.commit()
     return {"username": cmd.username, "active": False, "sessions_revoked": revoked, "sessions": sessions}
 
@@ -178,7 +176,7 @@ def reset_password(cmd: commands.ResetPassword, uow: OrgUnitOfWork, ctx: CallCon
         revoked = uow.sessions.revoke_user(user.username, now)
         uow.sessions.clear_attempts(user.username)
         payload = {"username": user.username, "by": actor, "sessions_revoked": revoked}
-        uow.publish(ctx.event("org.password_reset", payload, producer=PRODUCER))
+        uow.publish(ctx.event("org.password_reset", payload))
         uow.commit()
     return {"username": user.username, "one_time_password": password, "sessions_revoked": revoked, "sessions": sessions}
 
@@ -201,7 +199,7 @@ def assign_unit_head(cmd: commands.AssignUnitHead, uow: OrgUnitOfWork, ctx: Call
             uow.org.save_user(ctx.org, changed)
         if change.unit != unit:
             uow.org.save_unit(ctx.org, change.unit)
-            uow.publish(ctx.event("org.unit_registered", {"unit": unit_view(change.unit)}, producer=PRODUCER))
+            uow.publish(ctx.event("org.unit_registered", {"unit": unit_view(change.unit)}))
         payload = {
             "unit": unit_view(change.unit),
             "post": change.post,
@@ -209,7 +207,7 @@ def assign_unit_head(cmd: commands.AssignUnitHead, uow: OrgUnitOfWork, ctx: Call
             "previous": list(change.previous),
             "by": actor,
         }
-        uow.publish(ctx.event("org.unit_head_assigned", payload, producer=PRODUCER))
+        uow.publish(ctx.event("org.unit_head_assigned", payload))
         uow.commit()
     return payload
 
@@ -233,13 +231,13 @@ def change_deciding_body(cmd: commands.ChangeDecidingBody, uow: OrgUnitOfWork, c
         body = DecidingBody.of(cmd.code, before.name, list(cmd.members), cmd.quorum, known)
         if body != before:
             repo.save(ctx.org, body)
-            uow.publish(ctx.event("org.deciding_body_registered", {"body": body.as_dict()}, producer=PRODUCER))
+            uow.publish(ctx.event("org.deciding_body_registered", {"body": body.as_dict()}))
             payload = {
                 "body": body.as_dict(),
                 "previous_members": list(before.members),
                 "previous_quorum": before.quorum,
                 "by": actor,
             }
-            uow.publish(ctx.event("org.deciding_body_changed", payload, producer=PRODUCER))
+            uow.publish(ctx.event("org.deciding_body_changed", payload))
         uow.commit()
     return body.as_dict()

@@ -11,8 +11,6 @@ from services.org.domain.bodies import DecidingBody
 from services.org.service_layer import commands
 from services.org.service_layer.unit_of_work import OrgUnitOfWork
 
-PRODUCER = "org"
-
 
 def register_deciding_body(cmd: commands.RegisterDecidingBody, uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
@@ -20,6 +18,6 @@ def register_deciding_body(cmd: commands.RegisterDecidingBody, uow: OrgUnitOfWor
         body = DecidingBody.of(cmd.code, cmd.name, list(cmd.members), cmd.quorum, repo.known_users(list(cmd.members)))
         if repo.get(body.code) != body:
             repo.save(ctx.org, body)
-            uow.publish(ctx.event("org.deciding_body_registered", {"body": body.as_dict()}, producer=PRODUCER))
+            uow.publish(ctx.event("org.deciding_body_registered", {"body": body.as_dict()}))
         uow.commit()
     return body.as_dict()

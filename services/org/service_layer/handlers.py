@@ -13,8 +13,6 @@ from services.org.domain.model import Unit, User, hash_password
 from services.org.service_layer import commands
 from services.org.service_layer.unit_of_work import OrgUnitOfWork
 
-PRODUCER = "org"
-
 
 def unit_view(unit: Unit) -> dict[str, Any]:
     return {
@@ -44,7 +42,7 @@ def register_unit(cmd: commands.RegisterUnit, uow: OrgUnitOfWork, ctx: CallConte
     with uow:
         if uow.org.unit(unit.code) != unit:
             uow.org.save_unit(ctx.org, unit)
-            uow.publish(ctx.event("org.unit_registered", {"unit": unit_view(unit)}, producer=PRODUCER))
+            uow.publish(ctx.event("org.unit_registered", {"unit": unit_view(unit)}))
         uow.commit()
     return unit_view(unit)
 
@@ -64,7 +62,7 @@ def register_user(cmd: commands.RegisterUser, uow: OrgUnitOfWork, ctx: CallConte
             uow.commit()
             return user_view(existing)
         uow.org.save_user(ctx.org, replace(user, password_hash=hash_password(cmd.password)))
-        uow.publish(ctx.event("org.user_registered", {"user": user_view(user)}, producer=PRODUCER))
+        uow.publish(ctx.event("org.user_registered", {"user": user_view(user)}))
         uow.commit()
     return user_view(user)
 

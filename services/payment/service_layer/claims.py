@@ -53,7 +53,6 @@ from services.payment.service_layer.invoices import parse_invoices
 from services.payment.service_layer.standards import ExpenseSection, check_expense
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
-PRODUCER = "payment"
 SUBMIT_SCOPE = "submit_expense_claim"
 LOCAL = ZoneInfo("Asia/Shanghai")
 POLICY = ClaimPolicy()
@@ -364,7 +363,6 @@ def _publish_submitted(
                 **({} if first else {"round": claim.round}),
                 **ctx.client(),
             },
-            producer=PRODUCER,
             subject=claim.subject,
             actor=claim.claimant,
         )
@@ -402,7 +400,6 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
             ctx.event(
                 "payment.expense_claim_approved",
                 _claim_payload(claim),
-                producer=PRODUCER,
                 subject=claim.subject,
             )
         )
@@ -413,7 +410,6 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
         ctx.event(
             "payment.expense_claim_rejected",
             {"document": claim.document, "unit": claim.unit, "reason": reason or "审批未通过"},
-            producer=PRODUCER,
             subject=claim.subject,
         )
     )
@@ -538,7 +534,6 @@ def cancel_expense_claim(
                 ctx.event(
                     "payment.expense_claim_cancelled",
                     {"document": current.document, "unit": current.unit, "reason": cmd.reason, "by": ctx.actor},
-                    producer=PRODUCER,
                     subject=current.subject,
                 )
             )

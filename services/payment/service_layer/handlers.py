@@ -25,7 +25,6 @@ from services.payment.domain.model import DOCUMENT_TYPE, STATUS_LABELS, MatterAp
 from services.payment.service_layer import claims, commands, heard, payments, standards
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
-PRODUCER = "payment"
 SUBMIT_SCOPE = "submit_matter_application"
 # Ids derived from (applicant, idempotency key): a retried request finds the document it created before.
 _ID_NAMESPACE = uuid.UUID("6f0e3a52-3c1b-4d8e-9b0a-7d1f2c4e5a60")
@@ -133,7 +132,6 @@ def _reserve_and_submit(
                         **({"economic_class": economic_class} if economic_class else {}),
                         **ctx.client(),
                     },
-                    producer=PRODUCER,
                     subject=current.subject,
                     actor=current.applicant,
                 )
@@ -234,7 +232,6 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
                 ctx.event(
                     "payment.matter_application_approved",
                     {"document": app.document},
-                    producer=PRODUCER,
                     subject=app.subject,
                 )
             )
@@ -243,7 +240,6 @@ def on_approval_completed(event: Envelope, uow: PaymentUnitOfWork) -> None:
                 ctx.event(
                     "payment.matter_application_rejected",
                     {"document": app.document, "reason": reason or "审批未通过"},
-                    producer=PRODUCER,
                     subject=app.subject,
                 )
             )
@@ -290,7 +286,6 @@ def resubmit_matter_application(
                 ctx.event(
                     "payment.matter_application_resubmitted",
                     {**_approval_request(app), **ctx.client()},
-                    producer=PRODUCER,
                     subject=app.subject,
                     actor=app.applicant,
                 )
@@ -349,7 +344,6 @@ def _publish_end(uow: PaymentUnitOfWork, ctx: CallContext, app: MatterApplicatio
                 "reason": reason,
                 "by": ctx.actor,
             },
-            producer=PRODUCER,
             subject=app.subject,
         )
     )

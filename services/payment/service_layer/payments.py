@@ -46,7 +46,6 @@ from services.payment.service_layer import payment_commands as commands
 from services.payment.service_layer.invoices import parse_invoices
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
-PRODUCER = "payment"
 SUBMIT_SCOPE = "submit_payment"
 EXECUTE_SCOPE = "execute_payment"
 _ID_NAMESPACE = uuid.UUID("a7d0c1f4-2f9b-4e61-8d3c-59e0b7c4d812")
@@ -185,7 +184,6 @@ def _publish_requested(
                 **({} if first else {"round": p.round}),
                 **ctx.client(),
             },
-            producer=PRODUCER,
             subject=p.subject,
         )
     )
@@ -456,7 +454,6 @@ def execute_payment(
                         "executor": p.executor,
                         "approvers": list(p.approvers),
                     },
-                    producer=PRODUCER,
                     subject=p.subject,
                 )
             )

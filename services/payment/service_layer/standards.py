@@ -15,8 +15,6 @@ from ic_platform.context import CallContext
 from ic_platform.errors import Conflict
 from services.payment.domain.model import MatterApplication
 
-PRODUCER = "payment"
-
 
 class ExpenseSection(Command):
     """What the application will spend, as the standards measure it (see budget's check_standard)."""
@@ -81,7 +79,6 @@ def publish_if_exceeded(uow: Any, ctx: CallContext, app: MatterApplication, answ
                     if i["exceeded"]
                 ],
             },
-            producer=PRODUCER,
             subject=app.subject,
             actor=app.applicant,
         )

@@ -18,7 +18,6 @@ from services.procurement.domain.application import DOCUMENT_TYPE, ProcurementAp
 from services.procurement.domain.events import AwardDecided
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
 
-PRODUCER = "procurement"
 LOCAL = ZoneInfo("Asia/Shanghai")  # thresholds, notices and awards are dated in the office's calendar
 
 
@@ -96,7 +95,7 @@ def publish(
             subject = f"{payload['document']['type']}/{payload['document']['id']}"
         else:
             subject = f"supplier/{payload['supplier_id']}"
-        uow.publish(ctx.event(event.name, payload, producer=PRODUCER, subject=subject))
+        uow.publish(ctx.event(event.name, payload, subject=subject))
     events.clear()
 
 

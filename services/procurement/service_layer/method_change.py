@@ -14,7 +14,7 @@ from ic_platform.money import money_str
 from services.procurement.domain.application import ProcurementApplication
 from services.procurement.domain.events import wire
 from services.procurement.service_layer import commands
-from services.procurement.service_layer.common import PRODUCER, check_runs, load_application, once, publish, today
+from services.procurement.service_layer.common import check_runs, load_application, once, publish, today
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
 
 DOCUMENT_TYPE = "procurement_method_change"
@@ -40,7 +40,6 @@ def request_method_change(
                 ctx.event(
                     REQUESTED,
                     _request(app, change_id, current.value, ctx),
-                    producer=PRODUCER,
                     subject=f"{DOCUMENT_TYPE}/{change_id}",
                 )
             )
