@@ -165,11 +165,14 @@ async def current_user(request: Request, credentials: HTTPAuthorizationCredentia
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_role(role: str):  # noqa: ANN201 - a FastAPI dependency
+def require_any_role(*roles: str, message: str = "没有权限执行此操作"):  # noqa: ANN201 - a FastAPI dependency
+    """The signed-in user, when they hold one of `roles`; otherwise 403 naming the roles (and, in `message`,
+    in Chinese, who may)."""
+
     @answers(403)
     async def check(user: CurrentUser) -> User:
-        if role not in user.roles:
-            raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_role": role})
+        if not set(roles) & set(user.roles):
+            raise ApiError(403, "forbidden", message, {"required_roles": list(roles)})
         return user
 
     return check

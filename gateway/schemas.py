@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+from fastapi import Body as BodyParam
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
@@ -32,6 +33,16 @@ Amount = Annotated[
 # Identifiers in paths: letters, digits and a few separators, so nothing odd reaches a service.
 Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:\-]{1,100}$", description="标识")]
 DocumentType = Annotated[str, Path(pattern=r"^[a-z][a-z_]{0,63}$", description="单据类型，如 matter_application")]
+
+# Query parameters the reports and lists share (one definition each: the same bounds everywhere).
+UNIT_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
+UnitQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=UNIT_PATTERN, description="单位代码")]
+FiscalYearQuery = Annotated[int, Query(ge=2000, le=2100, description="预算年度")]
+OptionalFiscalYear = Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")]
+DateFrom = Annotated[Day, Query(description="开始日期（含），如 2026-11-01")]
+DateTo = Annotated[Day, Query(description="截止日期（含），如 2026-11-30")]
+# A body a service validates itself (its own command model): the gateway passes it on as it came.
+JsonBody = Annotated[dict[str, Any], BodyParam(description="请求内容（字段见示例）")]
 
 
 class Body(BaseModel):

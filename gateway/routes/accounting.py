@@ -5,45 +5,28 @@ finance, audit, inspection and the principal read (the service checks both again
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import Depends, Path, Query, Request, Response
 from pydantic import Field
 
-from gateway.auth import CurrentUser, User
-from gateway.errors import ApiError
+from gateway.auth import require_any_role
 from gateway.idempotency import IdempotencyKeyRequired
-from gateway.openapi import answers
-from gateway.routes.base import api_router
+from gateway.routes.base import EXCEL, api_router, xlsx_response
 from gateway.rpc import UserRpc
-from gateway.schemas import Body, Ident, Paging, optional, paging
+from gateway.schemas import Body, FiscalYearQuery, Ident, Paging, UnitQuery, optional, paging
 from ic_platform.commands import Text
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACCOUNTANTS = ("accountant",)
 READERS = ("accountant", "finance_reviewer", "auditor", "inspector", "principal")
 PERIOD_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="会计期间（YYYY-MM）")]
 OptionalPeriod = Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="会计期间（YYYY-MM）")]
-Unit = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")]
 AccountCode = Annotated[str, Query(pattern=r"^[0-9]{4,8}$", description="会计科目代码，如 2302 应付账款")]
-FiscalYear = Annotated[int, Query(ge=2000, le=2100, description="预算年度")]
 
 
-def _roles(roles: tuple[str, ...], what: str):  # noqa: ANN202 - a FastAPI dependency
-    @answers(403)
-    async def check(user: CurrentUser) -> User:
-        if not set(roles) & set(user.roles):
-            raise ApiError(403, "forbidden", f"没有权限：{what}", {"required_roles": list(roles)})
-        return user
-
-    return check
-
-
-readers = Depends(_roles(READERS, "会计账簿仅会计、财务、审计、纪检和主要领导可查阅"))
-accountants = Depends(_roles(ACCOUNTANTS, "只有会计可以冲销凭证和结账"))
+readers = Depends(require_any_role(*READERS, message="没有权限：会计账簿仅会计、财务、审计、纪检和主要领导可查阅"))
+accountants = Depends(require_any_role(*ACCOUNTANTS, message="没有权限：只有会计可以冲销凭证和结账"))
 router = api_router("accounting", "/accounting")
 
 
@@ -60,7 +43,7 @@ async def list_vouchers(
         Literal["accrual", "payment", "reversal"] | None,
         Query(description="凭证类型：accrual 确认应付、payment 支付、reversal 冲销"),
     ] = None,
-    unit: Unit = None,
+    unit: UnitQuery = None,
 ) -> dict[str, Any]:
     kwargs = {**optional(period=period, kind=kind, unit=unit), **page.kwargs()}
     return await rpc.call("accounting", "list_vouchers", kwargs)
@@ -105,7 +88,7 @@ async def close_period(
 @router.get(
     "/trial-balance", dependencies=[readers], summary="科目余额表（期初、本期借贷发生额、期末；按会计基础合计）"
 )
-async def trial_balance(rpc: UserRpc, period: Period, unit: Unit = None) -> dict[str, Any]:
+async def trial_balance(rpc: UserRpc, period: Period, unit: UnitQuery = None) -> dict[str, Any]:
     return await rpc.call("accounting", "trial_balance", {"period": period, **optional(unit=unit)})
 
 
@@ -113,19 +96,11 @@ async def trial_balance(rpc: UserRpc, period: Period, unit: Unit = None) -> dict
     "/trial-balance.xlsx",
     dependencies=[readers],
     summary="导出科目余额表（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
-async def trial_balance_xlsx(rpc: UserRpc, period: Period, unit: Unit = None) -> Response:
+async def trial_balance_xlsx(rpc: UserRpc, period: Period, unit: UnitQuery = None) -> Response:
     result = await rpc.call("accounting", "trial_balance_xlsx", {"period": period, **optional(unit=unit)})
-    chinese = quote(f"科目余额表-{period}.xlsx")
-    return Response(
-        base64.b64decode(result["content_base64"]),
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": f"attachment; filename=\"trial-balance-{period}.xlsx\"; filename*=UTF-8''{chinese}"
-        },
-    )
+    return xlsx_response(result, f"trial-balance-{period}.xlsx", f"科目余额表-{period}.xlsx")
 
 
 @router.get("/ledger", dependencies=[readers], summary="总账（按科目、期间范围分页；含期初、逐笔余额、期末）")
@@ -135,7 +110,7 @@ async def ledger(
     period_from: Period,
     period_to: Period,
     page: Annotated[Paging, Depends(paging)],
-    unit: Unit = None,
+    unit: UnitQuery = None,
 ) -> dict[str, Any]:
     kwargs = {
         "account_code": account_code,
@@ -152,5 +127,5 @@ async def ledger(
     dependencies=[readers],
     summary="对账：各预算指标的预算会计支出与预算台账实际支出核对，列出差额",
 )
-async def reconciliation(rpc: UserRpc, fiscal_year: FiscalYear, unit: Unit = None) -> dict[str, Any]:
+async def reconciliation(rpc: UserRpc, fiscal_year: FiscalYearQuery, unit: UnitQuery = None) -> dict[str, Any]:
     return await rpc.call("accounting", "reconciliation", {"fiscal_year": fiscal_year, **optional(unit=unit)})

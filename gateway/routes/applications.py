@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request, Response
 
 from gateway.auth import CurrentUser
-from gateway.errors import ApiError, domain_error
 from gateway.idempotency import IdempotencyKeyRequired
-from gateway.routes.base import api_router
-from gateway.rpc import Rpc, UserRpc
+from gateway.routes.base import api_router, with_route
+from gateway.rpc import UserRpc
 from gateway.schemas import EndBody, Ident, MatterApplicationBody, Paging, ResubmitBody, optional, paging
-from ic_platform.rpc_client import RemoteError
 
 router = api_router("matter_applications", "/matter-applications")
 
@@ -84,23 +81,5 @@ async def list_matter_applications(
 
 @router.get("/{application_id}", summary="事前申请详情（含审批路线）")
 async def get_matter_application(application_id: Ident, rpc: UserRpc) -> dict[str, Any]:
-    application, route = await asyncio.gather(
-        rpc.call("payment", "get_matter_application", {"application_id": application_id}),
-        _route(rpc, application_id),
-        return_exceptions=True,
-    )
-    for outcome in (application, route):  # the application's own failure comes first
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return {**application, "route": route}
-
-
-async def _route(rpc: Rpc, application_id: str) -> dict[str, Any] | None:
-    """The approval route, or None while the application has not been routed yet (approval says 404)."""
-    try:
-        return await rpc.call("approval", "get_route", {"document_type": DOCUMENT_TYPE, "document_id": application_id})
-    except RemoteError as exc:
-        mapped: ApiError | None = domain_error(exc)
-        if mapped is not None and mapped.status == 404:
-            return None
-        raise
+    application = rpc.call("payment", "get_matter_application", {"application_id": application_id})
+    return await with_route(rpc, DOCUMENT_TYPE, application_id, application)

@@ -6,8 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query
 
-from gateway.auth import CurrentUser, User
-from gateway.errors import ApiError
+from gateway.auth import require_any_role
 from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
@@ -27,11 +26,7 @@ ASSESSMENT_PENDING = {
 }
 
 
-@answers(403)
-async def trail_verifier(user: CurrentUser) -> User:
-    if not set(TRAIL_VERIFIERS) & set(user.roles):
-        raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_roles": list(TRAIL_VERIFIERS)})
-    return user
+trail_verifier = require_any_role(*TRAIL_VERIFIERS)
 
 
 @router.get("/approval/tasks", summary="我的待办审批")

@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
-from gateway.auth import CurrentUser, User
+from gateway.auth import require_any_role
 from gateway.errors import ApiError
-from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import DocumentType, Ident, optional
@@ -25,11 +24,7 @@ DocumentTypeQuery = Annotated[
 ]
 
 
-@answers(403)
-async def cycle_reader(user: CurrentUser) -> User:
-    if not set(CYCLE_READERS) & set(user.roles):
-        raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_roles": list(CYCLE_READERS)})
-    return user
+cycle_reader = require_any_role(*CYCLE_READERS)
 
 
 @router.get(

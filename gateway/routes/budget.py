@@ -12,53 +12,37 @@ from __future__ import annotations
 
 import base64
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
-from gateway.auth import CurrentUser, User
+from gateway.auth import User, require_any_role
 from gateway.errors import ApiError
 from gateway.openapi import answers
-from gateway.routes.base import api_router
+from gateway.routes.base import EXCEL, XLSX, api_router, xlsx_response
 from gateway.rpc import UserRpc
-from gateway.schemas import Ident, Paging, optional, paging
+from gateway.schemas import Ident, OptionalFiscalYear, Paging, optional, paging
 
 router = api_router("budget")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_ROLES = ("finance_reviewer", "admin")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_TIMEOUT_S = 120.0
 
 
-@answers(403)
-async def budget_importer(user: CurrentUser) -> User:
-    """Who may import budget lines: a finance reviewer (财务审核) or an administrator."""
-    if not set(IMPORT_ROLES) & set(user.roles):
-        raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_role": list(IMPORT_ROLES)})
-    return user
-
-
+# Who may import budget lines: a finance reviewer (财务审核) or an administrator.
+budget_importer = require_any_role(*IMPORT_ROLES)
 Importer = Annotated[User, Depends(budget_importer)]
 
 
 @router.get(
     "/budget-lines/import-template.xlsx",
     summary="下载预算指标导入模板（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
 async def budget_lines_import_template(rpc: UserRpc, _: Importer) -> Response:
     result = await rpc.call("budget", "import_template_xlsx", {})
-    chinese = quote("预算指标导入模板.xlsx")
-    return Response(
-        base64.b64decode(result["content_base64"]),
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": f"attachment; filename=\"budget-lines-template.xlsx\"; filename*=UTF-8''{chinese}"
-        },
-    )
+    return xlsx_response(result, "budget-lines-template.xlsx", "预算指标导入模板.xlsx")
 
 
 @router.post(
@@ -112,7 +96,7 @@ async def list_budget_lines(
     rpc: UserRpc,
     page: Annotated[Paging, Depends(paging)],
     unit: Annotated[str | None, Query(min_length=1, max_length=64, description="单位代码")] = None,
-    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")] = None,
+    fiscal_year: OptionalFiscalYear = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="关键字（名称、项目、分类）")] = None,
 ) -> dict[str, Any]:
     kwargs = {**optional(fiscal_year=fiscal_year, unit=unit, q=q), **page.kwargs()}

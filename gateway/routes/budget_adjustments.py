@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import Field
 
 from gateway.auth import CurrentUser, User
-from gateway.errors import ApiError, domain_error
 from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.approval_actions import WithdrawBody
-from gateway.routes.base import api_router
-from gateway.rpc import Rpc, UserRpc
-from gateway.schemas import Amount, Body, Ident, Paging, optional, paging
+from gateway.routes.base import api_router, with_route
+from gateway.rpc import UserRpc
+from gateway.schemas import Amount, Body, Ident, OptionalFiscalYear, Paging, optional, paging
 from ic_platform.commands import Text
 from ic_platform.money import money_str
-from ic_platform.rpc_client import RemoteError
 
 router = api_router("budget_adjustments")
 
@@ -82,7 +79,7 @@ async def list_budget_adjustments(
     rpc: UserRpc,
     page: Annotated[Paging, Depends(paging)],
     status: Annotated[AdjustmentStatus | None, Query(description=ADJUSTMENT_STATUS_DESCRIPTION)] = None,
-    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")] = None,
+    fiscal_year: OptionalFiscalYear = None,
     all: Annotated[  # noqa: A002 - the query parameter's name
         bool, Query(description="查看数据权限范围内的全部：本单位、分管单位；财务、纪检、审计、主要领导为全部")
     ] = False,
@@ -148,25 +145,3 @@ async def get_budget_override(override_id: Ident, rpc: UserRpc) -> dict[str, Any
     return await with_route(
         rpc, "budget_override", override_id, rpc.call("budget", "get_override", {"override_id": override_id})
     )
-
-
-async def with_route(rpc: Rpc, document_type: str, document_id: str, document_call: Any) -> dict[str, Any]:
-    """The document and its approval route, asked together; the document's own failure comes first."""
-    document, route = await asyncio.gather(
-        document_call, _route(rpc, document_type, document_id), return_exceptions=True
-    )
-    for outcome in (document, route):
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return {**document, "route": route}
-
-
-async def _route(rpc: Rpc, document_type: str, document_id: str) -> dict[str, Any] | None:
-    """None while approval has not routed the document yet (it answers 404)."""
-    try:
-        return await rpc.call("approval", "get_route", {"document_type": document_type, "document_id": document_id})
-    except RemoteError as exc:
-        mapped: ApiError | None = domain_error(exc)
-        if mapped is not None and mapped.status == 404:
-            return None
-        raise

@@ -6,20 +6,18 @@ Registered before `budget.router`, so `/budget-lines/export.xlsx` is not taken f
 
 from __future__ import annotations
 
-import base64
 from decimal import Decimal
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
 from pydantic import Field
 
 from gateway.idempotency import IdempotencyKeyRequired
-from gateway.routes.base import api_router
-from gateway.routes.budget import XLSX, Importer
+from gateway.routes.base import EXCEL, api_router, xlsx_response
+from gateway.routes.budget import Importer
 from gateway.rpc import UserRpc
-from gateway.schemas import Amount, Body, Ident, Paging, optional, paging
+from gateway.schemas import Amount, Body, Ident, OptionalFiscalYear, Paging, UnitQuery, optional, paging
 from ic_platform.commands import Text
 from ic_platform.money import money_str
 
@@ -75,26 +73,18 @@ class ControlBody(Body):
 @router.get(
     "/budget-lines/export.xlsx",
     summary="导出预算指标（Excel，列同导入模板，另含余额）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
 async def export_budget_lines(
     rpc: UserRpc,
-    unit: Annotated[
-        str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")
-    ] = None,
-    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100, description="预算年度")] = None,
+    unit: UnitQuery = None,
+    fiscal_year: OptionalFiscalYear = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="关键字（名称、项目、分类）")] = None,
 ) -> Response:
     result = await rpc.call(
         "budget", "export_lines_xlsx", optional(fiscal_year=fiscal_year, unit=unit, q=q), timeout=120.0
     )
-    chinese = quote(result["filename"])
-    return Response(
-        base64.b64decode(result["content_base64"]),
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename=\"budget-lines.xlsx\"; filename*=UTF-8''{chinese}"},
-    )
+    return xlsx_response(result, "budget-lines.xlsx")
 
 
 @router.post("/budget-lines/control", summary="设置控制方式（单条指标，或某年度某经济分类下全部指标）")

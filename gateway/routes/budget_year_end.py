@@ -3,51 +3,36 @@ approval."""
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any
-from urllib.parse import quote
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path
 from fastapi.responses import Response
 from pydantic import Field
 
-from gateway.auth import CurrentUser, User
-from gateway.errors import ApiError
+from gateway.auth import User, require_any_role
 from gateway.idempotency import IdempotencyKeyRequired
-from gateway.openapi import answers
-from gateway.routes.base import api_router
-from gateway.routes.budget_adjustments import FINANCE_ROLES, with_route
+from gateway.routes.base import EXCEL, api_router, with_route, xlsx_response
+from gateway.routes.budget_adjustments import FINANCE_ROLES
 from gateway.rpc import UserRpc
-from gateway.schemas import Body, Ident, Paging, optional, paging
+from gateway.schemas import Body, FiscalYearQuery, Ident, Paging, UnitQuery, optional, paging
 from ic_platform.commands import Text
 
 router = api_router("budget_year_end")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FiscalYear = Annotated[int, Query(ge=2000, le=2100, description="预算年度")]
 YearInPath = Annotated[int, Path(ge=2000, le=2100, description="预算年度")]
-Unit = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")]
 
 
 class ReasonBody(Body):
     reason: Text = Field(description="理由（必填）")
 
 
-@answers(403)
-async def finance_or_admin(user: CurrentUser) -> User:
-    if not set(FINANCE_ROLES) & set(user.roles):
-        raise ApiError(
-            403, "forbidden", "只有财务审核人员或系统管理员可以执行年度结账", {"required_role": list(FINANCE_ROLES)}
-        )
-    return user
-
-
+finance_or_admin = require_any_role(*FINANCE_ROLES, message="只有财务审核人员或系统管理员可以执行年度结账")
 Finance = Annotated[User, Depends(finance_or_admin)]
 
 
 @router.get("/reports/final-accounts", summary="预算决算表（按指标：预算数、决算数、差异、执行率；按单位合计）")
 async def final_accounts(
-    rpc: UserRpc, fiscal_year: FiscalYear, page: Annotated[Paging, Depends(paging)], unit: Unit = None
+    rpc: UserRpc, fiscal_year: FiscalYearQuery, page: Annotated[Paging, Depends(paging)], unit: UnitQuery = None
 ) -> dict[str, Any]:
     return await rpc.call(
         "budget", "final_accounts", {"fiscal_year": fiscal_year, **optional(unit=unit), **page.kwargs()}
@@ -57,20 +42,11 @@ async def final_accounts(
 @router.get(
     "/reports/final-accounts.xlsx",
     summary="导出预算决算表（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
-async def final_accounts_xlsx(rpc: UserRpc, fiscal_year: FiscalYear, unit: Unit = None) -> Response:
+async def final_accounts_xlsx(rpc: UserRpc, fiscal_year: FiscalYearQuery, unit: UnitQuery = None) -> Response:
     result = await rpc.call("budget", "final_accounts_xlsx", {"fiscal_year": fiscal_year, **optional(unit=unit)})
-    chinese = quote(f"预算决算表-{fiscal_year}.xlsx")
-    return Response(
-        base64.b64decode(result["content_base64"]),
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": f'attachment; filename="final-accounts-{fiscal_year}.xlsx"; '
-            f"filename*=UTF-8''{chinese}"
-        },
-    )
+    return xlsx_response(result, f"final-accounts-{fiscal_year}.xlsx", f"预算决算表-{fiscal_year}.xlsx")
 
 
 @router.get("/fiscal-years/{fiscal_year}", summary="预算年度状态（是否已结账、结转情况）")

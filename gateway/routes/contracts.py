@@ -3,17 +3,15 @@ field is answered 422 naming it in Chinese, as every other route does."""
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import Body, Depends, Query, Request, Response
 
 from gateway.auth import CurrentUser
 from gateway.idempotency import IdempotencyKeyRequired
-from gateway.routes.base import api_router
+from gateway.routes.base import EXCEL, api_router, xlsx_response
 from gateway.rpc import UserRpc
-from gateway.schemas import Ident, Paging, optional, paging
+from gateway.schemas import Ident, JsonBody, Paging, UnitQuery, optional, paging
 
 router = api_router("contracts", "/contracts")
 
@@ -46,7 +44,6 @@ DRAFT_EXAMPLE = {
         {"name": "验收款", "condition": "on_acceptance", "share": "70"},
     ],
 }
-JsonBody = Annotated[dict[str, Any], Body(description="请求内容（字段见示例）")]
 
 
 @router.post(
@@ -79,12 +76,10 @@ async def list_contracts(
     return await rpc.call("contract", "list_contracts", kwargs)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ReportGroup = Annotated[
     Literal["contract", "unit", "supplier"],
     Query(description="汇总维度：contract 逐份合同、unit 单位、supplier 供应商"),
 ]
-Unit = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")]
 SupplierId = Annotated[str | None, Query(min_length=1, max_length=64, description="供应商 ID")]
 AsOf = Annotated[str | None, Query(max_length=32, description="截至日期，如 2026-06-30（默认今天）")]
 
@@ -101,7 +96,7 @@ async def execution_report(
     rpc: UserRpc,
     page: Annotated[Paging, Depends(paging)],
     group_by: ReportGroup = "contract",
-    unit: Unit = None,
+    unit: UnitQuery = None,
     supplier_id: SupplierId = None,
     as_of: AsOf = None,
 ) -> dict[str, Any]:
@@ -112,25 +107,17 @@ async def execution_report(
 @router.get(
     "/execution-report.xlsx",
     summary="导出合同执行情况表（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
 async def execution_report_xlsx(
     rpc: UserRpc,
     group_by: ReportGroup = "contract",
-    unit: Unit = None,
+    unit: UnitQuery = None,
     supplier_id: SupplierId = None,
     as_of: AsOf = None,
 ) -> Response:
     result = await rpc.call("contract", "execution_report_xlsx", _report_kwargs(group_by, unit, supplier_id, as_of))
-    return Response(
-        base64.b64decode(result["content_base64"]),
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": 'attachment; filename="contract-execution.xlsx"; '
-            f"filename*=UTF-8''{quote(result['filename'])}"
-        },
-    )
+    return xlsx_response(result, "contract-execution.xlsx")
 
 
 @router.get("/{contract_id}", summary="合同详情（付款节点、累计变更、预警）")

@@ -6,14 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path
 
-from gateway.auth import require_role
+from gateway.auth import require_any_role
 from gateway.errors import ApiError
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
 from gateway.schemas import Paging, ReplayBody, optional, paging
 from ic_platform.config import SERVICES
 
-router = api_router("ops", "/ops", dependencies=[Depends(require_role("admin"))])
+router = api_router("ops", "/ops", dependencies=[Depends(require_any_role("admin"))])
 
 ServiceName = Annotated[str, Path(max_length=64, description="服务名，如 budget、approval")]
 

@@ -10,7 +10,7 @@ from gateway.idempotency import IdempotencyKeyRequired
 from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
-from gateway.schemas import Paging, optional, paging
+from gateway.schemas import JsonBody, Paging, optional, paging
 
 router = api_router("org")
 
@@ -29,7 +29,6 @@ async def list_units(
 
 
 # ── 组织机构管理 (administration; the org service refuses anyone but a system administrator: 403) ──
-JsonBody = Annotated[dict[str, Any], Body(description="请求内容（字段见示例）")]
 Username = Annotated[str, Path(min_length=1, max_length=64, description="用户名")]
 UnitCode = Annotated[str, Path(min_length=1, max_length=64, description="单位代码")]
 

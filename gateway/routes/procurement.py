@@ -3,21 +3,18 @@ owned by the procurement service. Data scope is checked there (another unit's do
 
 from __future__ import annotations
 
-import base64
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import Field
 
 from gateway.auth import CurrentUser
 from gateway.idempotency import IdempotencyKeyRequired
-from gateway.routes.base import api_router
-from gateway.routes.budget_adjustments import with_route
+from gateway.routes.base import EXCEL, api_router, with_route, xlsx_response
 from gateway.rpc import UserRpc
-from gateway.schemas import Amount, Body, Ident, Paging, optional, paging
+from gateway.schemas import Amount, Body, DateFrom, DateTo, Ident, Paging, UnitQuery, optional, paging
 from ic_platform.commands import Code, Day, Instant, Text
 from ic_platform.money import money_str
 
@@ -394,10 +391,6 @@ async def lift_supplier_standing(supplier_id: Ident, body: LiftBody, rpc: UserRp
 
 
 # ── reports (供应商信息表, 采购情况表) ──
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DateFrom = Annotated[date, Query(description="开始日期（含）")]
-DateTo = Annotated[date, Query(description="结束日期（含）")]
-Unit = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")]
 GroupBy = Annotated[
     list[Literal["unit", "method", "category"]],
     Query(min_length=1, max_length=3, description="汇总维度（可多选）：unit 单位、method 采购方式、category 品目类别"),
@@ -408,30 +401,25 @@ def _period(date_from: date, date_to: date, unit: str | None) -> dict[str, Any]:
     return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), **optional(unit=unit)}
 
 
-def _xlsx(result: dict[str, Any], name: str, chinese: str) -> Response:
-    return Response(
-        base64.b64decode(result["content_base64"]),
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(chinese)}"},
-    )
-
-
 @router.get(
     "/reports/suppliers", summary="供应商信息表：各供应商中标（成交）次数、金额、占比与单位集中度（按通知书日期）"
 )
-async def supplier_analysis(rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: Unit = None) -> dict[str, Any]:
+async def supplier_analysis(
+    rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: UnitQuery = None
+) -> dict[str, Any]:
     return await rpc.call("procurement", "supplier_analysis", _period(date_from, date_to, unit))
 
 
 @router.get(
     "/reports/suppliers.xlsx",
     summary="导出供应商信息表（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
-async def supplier_analysis_xlsx(rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: Unit = None) -> Response:
+async def supplier_analysis_xlsx(
+    rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: UnitQuery = None
+) -> Response:
     result = await rpc.call("procurement", "supplier_analysis_xlsx", _period(date_from, date_to, unit))
-    return _xlsx(result, f"suppliers-{date_from}-{date_to}.xlsx", f"供应商信息表-{date_from}-{date_to}.xlsx")
+    return xlsx_response(result, f"suppliers-{date_from}-{date_to}.xlsx", f"供应商信息表-{date_from}-{date_to}.xlsx")
 
 
 @router.get("/reports/procurement", summary="采购情况表：按单位、采购方式、品目类别汇总（按批准日期），含节约资金")
@@ -440,7 +428,7 @@ async def procurement_report(
     date_from: DateFrom,
     date_to: DateTo,
     group_by: GroupBy = ["unit", "method", "category"],  # noqa: B006 - FastAPI reads the default, never mutates it
-    unit: Unit = None,
+    unit: UnitQuery = None,
 ) -> dict[str, Any]:
     kwargs = {**_period(date_from, date_to, unit), "group_by": list(group_by)}
     return await rpc.call("procurement", "procurement_report", kwargs)
@@ -449,16 +437,15 @@ async def procurement_report(
 @router.get(
     "/reports/procurement.xlsx",
     summary="导出采购情况表（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
 async def procurement_report_xlsx(
     rpc: UserRpc,
     date_from: DateFrom,
     date_to: DateTo,
     group_by: GroupBy = ["unit", "method", "category"],  # noqa: B006
-    unit: Unit = None,
+    unit: UnitQuery = None,
 ) -> Response:
     kwargs = {**_period(date_from, date_to, unit), "group_by": list(group_by)}
     result = await rpc.call("procurement", "procurement_report_xlsx", kwargs)
-    return _xlsx(result, f"procurement-{date_from}-{date_to}.xlsx", f"采购情况表-{date_from}-{date_to}.xlsx")
+    return xlsx_response(result, f"procurement-{date_from}-{date_to}.xlsx", f"采购情况表-{date_from}-{date_to}.xlsx")

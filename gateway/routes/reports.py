@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
 
-from gateway.routes.base import api_router
+from gateway.routes.base import EXCEL, api_router, xlsx_response
 from gateway.rpc import UserRpc
-from gateway.schemas import Paging, optional, paging
+from gateway.schemas import FiscalYearQuery, Paging, UnitQuery, optional, paging
 
 router = api_router("reports", "/reports")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FiscalYear = Annotated[int, Query(ge=2000, le=2100, description="预算年度")]
 GroupBy = Annotated[
     Literal["line", "unit", "economic_class", "functional_class", "project", "expenditure_kind"],
     Query(
@@ -24,7 +20,6 @@ GroupBy = Annotated[
         "functional_class 功能分类、project 项目、expenditure_kind 支出类型"
     ),
 ]
-Unit = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="单位代码")]
 LineId = Annotated[
     str | None, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:\-]+$", description="预算指标编号")
 ]
@@ -33,10 +28,10 @@ LineId = Annotated[
 @router.get("/budget-execution", summary="预算执行情况表（按指标、单位、分类、项目汇总；含合计）")
 async def budget_execution(
     rpc: UserRpc,
-    fiscal_year: FiscalYear,
+    fiscal_year: FiscalYearQuery,
     page: Annotated[Paging, Depends(paging)],
     group_by: GroupBy = "line",
-    unit: Unit = None,
+    unit: UnitQuery = None,
 ) -> dict[str, Any]:
     kwargs = {"fiscal_year": fiscal_year, "group_by": group_by, **optional(unit=unit), **page.kwargs()}
     return await rpc.call("budget", "execution_report", kwargs)
@@ -44,7 +39,7 @@ async def budget_execution(
 
 @router.get("/budget-execution/trend", summary="预算执行月度趋势（逐月累计已安排、合同、已支付）")
 async def budget_execution_trend(
-    rpc: UserRpc, fiscal_year: FiscalYear, unit: Unit = None, budget_line_id: LineId = None
+    rpc: UserRpc, fiscal_year: FiscalYearQuery, unit: UnitQuery = None, budget_line_id: LineId = None
 ) -> dict[str, Any]:
     kwargs = {"fiscal_year": fiscal_year, **optional(unit=unit, budget_line_id=budget_line_id)}
     return await rpc.call("budget", "execution_trend", kwargs)
@@ -53,18 +48,11 @@ async def budget_execution_trend(
 @router.get(
     "/budget-execution.xlsx",
     summary="导出预算执行情况表（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
 async def budget_execution_xlsx(
-    rpc: UserRpc, fiscal_year: FiscalYear, group_by: GroupBy = "line", unit: Unit = None
+    rpc: UserRpc, fiscal_year: FiscalYearQuery, group_by: GroupBy = "line", unit: UnitQuery = None
 ) -> Response:
     kwargs = {"fiscal_year": fiscal_year, "group_by": group_by, **optional(unit=unit)}
     result = await rpc.call("budget", "execution_report_xlsx", kwargs)
-    name = f"budget-execution-{fiscal_year}.xlsx"
-    chinese = quote(f"预算执行情况表-{fiscal_year}.xlsx")
-    return Response(
-        base64.b64decode(result["content_base64"]),
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{chinese}"},
-    )
+    return xlsx_response(result, f"budget-execution-{fiscal_year}.xlsx", f"预算执行情况表-{fiscal_year}.xlsx")

@@ -9,13 +9,11 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query
 from pydantic import Field, StrictInt
 
-from gateway.auth import CurrentUser, User
-from gateway.errors import ApiError
+from gateway.auth import User, require_any_role
 from gateway.idempotency import IdempotencyKeyRequired
-from gateway.openapi import answers
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
-from gateway.schemas import Body, ExpenseBody, Paging, optional, paging
+from gateway.schemas import Body, ExpenseBody, FiscalYearQuery, Paging, UnitQuery, optional, paging
 from ic_platform.commands import MAX_INT, Day
 from ic_platform.money import MAX_DIGITS
 from ic_platform.money import PATTERN as MONEY_PATTERN
@@ -29,14 +27,8 @@ Category = Literal["overseas_trips", "official_vehicles", "official_reception"]
 Limit = Annotated[str, Field(max_length=20)] | Annotated[StrictInt, Field(ge=0, le=MAX_INT)]
 
 
-@answers(403)
-async def maintainer(user: CurrentUser) -> User:
-    """Who may change standards and caps: a finance reviewer (财务审核) or an administrator."""
-    if not set(MAINTAINER_ROLES) & set(user.roles):
-        raise ApiError(403, "forbidden", "没有权限执行此操作", {"required_role": list(MAINTAINER_ROLES)})
-    return user
-
-
+# Who may change standards and caps: a finance reviewer (财务审核) or an administrator.
+maintainer = require_any_role(*MAINTAINER_ROLES)
 Maintainer = Annotated[User, Depends(maintainer)]
 
 
@@ -126,7 +118,7 @@ async def set_three_public_cap(body: CapBody, rpc: UserRpc, _: Maintainer) -> di
 @router.get("/reports/three-public", summary="三公经费执行情况（控制数、已使用、可用、使用率）")
 async def three_public_report(
     rpc: UserRpc,
-    fiscal_year: Annotated[int, Query(ge=2000, le=2100, description="预算年度")],
-    unit: Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")] = None,
+    fiscal_year: FiscalYearQuery,
+    unit: UnitQuery = None,
 ) -> dict[str, Any]:
     return await rpc.call("budget", "three_public_report", {"fiscal_year": fiscal_year, **optional(unit=unit)})

@@ -3,24 +3,18 @@ the handling of each warning, per-unit scorecards (内控评价) with their Exce
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import Depends, Path, Query, Response
 from pydantic import Field
 
-from gateway.routes.base import api_router
+from gateway.routes.base import EXCEL, api_router, xlsx_response
 from gateway.rpc import UserRpc
-from gateway.schemas import Body, DocumentType, Ident, Paging, optional, paging
+from gateway.schemas import Body, DateFrom, DateTo, DocumentType, Ident, Paging, UnitQuery, optional, paging
 from ic_platform.commands import Day
 
 router = api_router("supervision", "/risk")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WarningId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:\-]{1,100}$", description="风险预警编号")]
-UnitQuery = Annotated[str | None, Query(max_length=64, description="单位代码，如 dzb")]
-DateFrom = Annotated[Day, Query(description="起始日期（含），如 2026-11-01")]
-DateTo = Annotated[Day, Query(description="截止日期（含），如 2026-11-30")]
 STATUS_DESCRIPTION = "处置状态：" + "、".join(
     (
         "open 待处置",
@@ -113,17 +107,12 @@ async def scorecards(rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: U
 @router.get(
     "/scorecards.xlsx",
     summary="导出内控评价记分卡（Excel）",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+    **EXCEL,
 )
 async def scorecards_xlsx(rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: UnitQuery = None) -> Response:
     kwargs = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), **optional(unit=unit)}
     result = await rpc.call("risk", "scorecards_xlsx", kwargs)
-    ascii_name, chinese = f"scorecards-{date_from}-{date_to}.xlsx", quote(result["filename"])
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{chinese}"
-    return Response(
-        base64.b64decode(result["content_base64"]), media_type=XLSX, headers={"Content-Disposition": disposition}
-    )
+    return xlsx_response(result, f"scorecards-{date_from}-{date_to}.xlsx")
 
 
 @router.get(

@@ -69,7 +69,7 @@ def test_dead_letters_are_paged_like_every_other_list(client, fake):
 
 def test_ops_are_for_admins_only(client, fake):
     response = client.get("/api/v1/ops/dead-letters/budget", headers=bearer())
-    assert assert_error(response, 403, "forbidden")["details"] == {"required_role": "admin"}
+    assert assert_error(response, 403, "forbidden")["details"] == {"required_roles": ["admin"]}
     response = client.post("/api/v1/ops/dead-letters/budget/replay", json={}, headers=bearer())
     assert_error(response, 403, "forbidden")
     assert_error(client.get("/api/v1/ops/dead-letters/budget"), 401, "unauthenticated")
