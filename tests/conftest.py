@@ -12,6 +12,7 @@ import pytest
 
 from deploy.stack import ThrowawayStack, test_keys
 from ic_platform.config import reload_settings
+from ic_platform.rpc_client import RpcClient
 from tests.integration.conftest import LOG_ROOT, Api
 
 RISK_UNIT_WIDE_OFF = {
@@ -52,6 +53,15 @@ def stack() -> Iterator[ThrowawayStack]:
             yield s
         finally:
             s.destroy()
+
+
+@pytest.fixture(scope="module")
+def rpc(stack: ThrowawayStack) -> Iterator[RpcClient]:
+    """Direct RPC into the stack's services (a module's own client), for what no HTTP route offers."""
+    client = RpcClient(stack.settings.amqp_uri, name="test")
+    client.start()
+    yield client
+    client.stop()
 
 
 @pytest.fixture(scope="session")

@@ -5,21 +5,10 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-import pytest
-
-from ic_platform.rpc_client import RpcClient
 from tests.integration.conftest import assessed, eventually
 from tests.integration.identity import FINANCE
 
 CTX = FINANCE
-
-
-@pytest.fixture
-def rpc(stack):
-    client = RpcClient(stack.settings.amqp_uri, name="test")
-    client.start()
-    yield client
-    client.stop()
 
 
 def new_line(rpc, amount, *, year=2026, unit="dzb", kind="basic", mode="block", economic_class="30201") -> str:

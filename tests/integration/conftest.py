@@ -1,8 +1,10 @@
-"""What the integration tests share: a signed-in user's client (`Api`) and `eventually`. The private copy of the
-whole system they run against (`stack`, `login`) is in tests/conftest.py, shared with tests/security."""
+"""What the integration tests share: a signed-in user's client (`Api`), `eventually`, and the fixtures of the
+contract payment tests (`supplier`, `deal`: each module that asks gets its own). The private copy of the whole
+system they run against (`stack`, `login`, `rpc`) is in tests/conftest.py, shared with tests/security."""
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from collections.abc import Callable
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 LOG_ROOT = Path(__file__).resolve().parents[2] / "var" / "test-logs"
 
@@ -97,3 +100,56 @@ def assessed(api: Api, task_id: str, timeout: float = 30.0) -> dict | None:
 
     found = eventually(check, timeout)
     return None if "unreadable" in found else found
+
+
+@pytest.fixture(scope="module")
+def supplier(login):
+    """A supplier of the registry with one registered bank account (finance records accounts)."""
+    from tests.integration.test_payments import API, new_credit_code
+
+    name = f"闽江办公设备有限公司{uuid.uuid4().hex[:4]}"
+    code = new_credit_code()
+    body = {"credit_code": code, "name": name, "legal_representative": "林森"}
+    registered = login("clerk").post(f"{API}/suppliers", json=body)
+    assert registered.status_code == 201, registered.text
+    s = registered.json()
+    account = f"62220202{random.randrange(10**11):011d}"
+    change = {
+        "change": "add",
+        "account": {"bank_name": "中国工商银行福州分行", "account_name": name, "account_no": account},
+        "reason": "供应商提供开户许可证",
+    }
+    added = login("finance").post(f"{API}/suppliers/{s['id']}/accounts", json=change)
+    assert added.status_code == 200, added.text
+    return {"id": s["id"], "name": name, "credit_code": code, "account_no": account}
+
+
+@pytest.fixture(scope="module")
+def deal(stack, login, rpc, supplier):
+    """A signed 36,000.00 contract: 30 % on signing, 65 % on acceptance, 5 % retention after the warranty;
+    drafted by clerk, purchased by head."""
+    from tests.integration.budget_docs import new_line
+    from tests.integration.test_contracts import approve, approved_application, contract, draft_body, publish_award
+    from tests.integration.test_payments import API, MILESTONES
+
+    clerk, head = login("clerk"), login("head")
+    line_id = new_line(rpc, "420000.00")
+    app = approved_application(clerk, head, "40000.00", line_id)
+    award_id = publish_award(stack, app["document"], "36000.00", supplier["id"], line_id)
+    body = draft_body(award_id, supplier["id"], "36000.00", milestones=MILESTONES, warranty_end="2027-12-31")
+    body["purchaser"] = "head"
+
+    def drafted():
+        response = clerk.post(f"{API}/contracts", json=body)
+        return response if response.status_code != 422 else None
+
+    response = eventually(drafted)
+    assert response.status_code == 201, response.text
+    c = response.json()
+    assert [m["amount"] for m in c["milestones"]] == ["10800.00", "23400.00", "1800.00"]
+    assert clerk.post(f"{API}/contracts/{c['id']}/submit").status_code == 200
+    approve(head, c["id"])
+    eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
+    signed = clerk.post(f"{API}/contracts/{c['id']}/sign", json={"signed_on": "2026-03-10"})
+    assert signed.status_code == 200, signed.text
+    return {"contract": signed.json(), "line_id": line_id}

@@ -7,18 +7,15 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.test_expense_claims import PDF, PNG
-from tests.integration.test_payments import (  # noqa: F401 - deal, rpc and supplier are fixtures
+from tests.integration.test_payments import (
     API,
     TODAY_ACCEPTED,
-    deal,
-    rpc,
-    supplier,
 )
 
 pytestmark = pytest.mark.integration
 
 
-def test_an_acceptance_carries_its_own_report_under_its_contracts_data_scope(deal, login):  # noqa: F811
+def test_an_acceptance_carries_its_own_report_under_its_contracts_data_scope(deal, login):
     clerk, head, principal = login("clerk"), login("head"), login("principal")
     stranger, auditor = login("clerk_djb"), login("auditor")
     c = deal["contract"]

@@ -19,7 +19,7 @@ from ic_platform import topology
 from ic_platform.config import DEFAULT_ORG
 from ic_platform.db import make_engine
 from ic_platform.envelope import Envelope
-from tests.integration.budget_docs import new_line, rpc  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import new_line
 from tests.integration.conftest import eventually
 from tests.integration.identity import FINANCE
 
@@ -122,7 +122,7 @@ def accounting_db(stack):
 def test_events_post_parallel_vouchers_the_trial_balance_balances_and_a_reversal_corrects(
     stack,
     login,
-    rpc,  # noqa: F811 - the fixture
+    rpc,
     accounting_db,
 ):
     accountant, clerk, auditor = login("accountant"), login("clerk"), login("auditor")
@@ -207,7 +207,7 @@ def test_events_post_parallel_vouchers_the_trial_balance_balances_and_a_reversal
     assert entries(accountant.get(f"{BASE}/vouchers/{pay['id']}").json()) == entries(pay)
 
 
-def test_a_closed_month_takes_no_voucher_and_a_late_event_goes_to_the_next_open_month(stack, login, rpc, accounting_db):  # noqa: F811
+def test_a_closed_month_takes_no_voucher_and_a_late_event_goes_to_the_next_open_month(stack, login, rpc, accounting_db):
     accountant = login("accountant")
     line_id = new_line(rpc, "50000.00", year=2025)
     first = payment("800.00", "2025-02-10", line_id)
@@ -239,7 +239,7 @@ def test_a_closed_month_takes_no_voucher_and_a_late_event_goes_to_the_next_open_
     assert periods["2025-02"]["status"] == "closed" and periods["2025-03"]["status"] == "open"
 
 
-def test_the_reconciliation_shows_where_the_budget_actual_differs(stack, login, rpc):  # noqa: F811
+def test_the_reconciliation_shows_where_the_budget_actual_differs(stack, login, rpc):
     accountant = login("accountant")
     line_id = new_line(rpc, "20000.00")
     matched = payment("500.00", "2026-07-01", line_id)

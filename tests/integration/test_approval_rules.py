@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ic_platform.rpc_client import RpcClient
 from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
 from tests.integration.identity import rpc_context
@@ -22,14 +21,6 @@ pytestmark = pytest.mark.integration
 API = "/api/v1"
 ORG_CTX = rpc_context("admin", "dzb", ["admin"])
 DGW = ["principal", "leader", "leader_party", "leader_discipline", "leader_urban", "leader_social"]  # the seed's
-
-
-@pytest.fixture(scope="module")
-def rpc(stack):
-    client = RpcClient(stack.settings.amqp_uri, name="test-rules")
-    client.start()
-    yield client
-    client.stop()
 
 
 def decide(api, task_id, **body):

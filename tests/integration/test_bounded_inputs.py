@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from ic_platform.rpc_client import RemoteError, RpcClient
+from ic_platform.rpc_client import RemoteError
 from services.budget.service_layer.line_import import EXAMPLE
 from tests.integration.support import workbooks
 
@@ -43,14 +43,6 @@ def test_control_characters_are_refused_at_the_gateway(login, stack):
     assert refused(clerk.get("/api/v1/budget-lines/2026%00DZB"), "line_id") == "不能包含控制字符"
     response = clerk.http.post("/api/v1/auth/login", json={"username": "clerk\x00", "password": "demo1234"})
     assert refused(response, "username") == "不能包含控制字符"
-
-
-@pytest.fixture
-def rpc(stack):
-    client = RpcClient(stack.settings.amqp_uri, name="test")
-    client.start()
-    yield client
-    client.stop()
 
 
 @pytest.mark.parametrize(

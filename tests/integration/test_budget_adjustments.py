@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.integration.budget_docs import decide, line, money, new_line, rpc, status_of  # noqa: F401
+from tests.integration.budget_docs import decide, line, money, new_line, status_of
 from tests.integration.conftest import eventually
 
 pytestmark = pytest.mark.integration
@@ -46,7 +46,7 @@ def report_row(api, line_id):
     return next(r for items in pages for r in items if r["key"] == line_id)
 
 
-def test_a_transfer_approved_end_to_end_moves_the_amounts_and_the_report_shows_it(login, rpc):  # noqa: F811
+def test_a_transfer_approved_end_to_end_moves_the_amounts_and_the_report_shows_it(login, rpc):
     clerk, head, leader = login("clerk"), login("head"), login("leader")
     source, target = new_line(rpc, "10000.00"), new_line(rpc, "2000.00", economic_class="30211")
 
@@ -96,7 +96,7 @@ def test_a_transfer_approved_end_to_end_moves_the_amounts_and_the_report_shows_i
     assert any(a["id"] == adjustment["id"] for a in mine["items"]) and mine["page"] == 1
 
 
-def test_the_same_idempotency_key_twice_submits_and_holds_once(login, rpc):  # noqa: F811
+def test_the_same_idempotency_key_twice_submits_and_holds_once(login, rpc):
     clerk = login("clerk")
     source, target = new_line(rpc, "1000.00"), new_line(rpc, "1000.00")
     body = {
@@ -113,7 +113,7 @@ def test_the_same_idempotency_key_twice_submits_and_holds_once(login, rpc):  # n
     assert money(line(clerk, source)["pre_committed"]) == 100
 
 
-def test_basic_to_project_is_refused_by_its_rule_and_nothing_is_held(login, rpc):  # noqa: F811
+def test_basic_to_project_is_refused_by_its_rule_and_nothing_is_held(login, rpc):
     clerk = login("clerk")
     source, target = new_line(rpc, "10000.00"), new_line(rpc, "10000.00", kind="project")
     response = transfer(clerk, source, target, "100.00")
@@ -124,7 +124,7 @@ def test_basic_to_project_is_refused_by_its_rule_and_nothing_is_held(login, rpc)
     assert money(line(clerk, source)["pre_committed"]) == 0
 
 
-def test_rejection_releases_the_hold_and_changes_no_amount(login, rpc):  # noqa: F811
+def test_rejection_releases_the_hold_and_changes_no_amount(login, rpc):
     clerk, head = login("clerk"), login("head")
     source, target = new_line(rpc, "5000.00"), new_line(rpc, "1000.00")
     adjustment = transfer(clerk, source, target, "4000.00").json()
@@ -135,7 +135,7 @@ def test_rejection_releases_the_hold_and_changes_no_amount(login, rpc):  # noqa:
     assert money(line(clerk, source)["amount"]) == 5000 and money(line(clerk, target)["amount"]) == 1000
 
 
-def test_held_money_cannot_be_spent_while_the_transfer_is_in_approval(login, rpc):  # noqa: F811
+def test_held_money_cannot_be_spent_while_the_transfer_is_in_approval(login, rpc):
     clerk = login("clerk")
     source, target = new_line(rpc, "10000.00"), new_line(rpc, "1000.00")
     assert transfer(clerk, source, target, "5000.00").status_code == 201
@@ -152,7 +152,7 @@ def test_held_money_cannot_be_spent_while_the_transfer_is_in_approval(login, rpc
     assert (money(after["pre_committed"]), money(after["available"])) == (10000, 0)
 
 
-def test_a_transfer_racing_applications_for_one_line_never_overspends_it(login, rpc):  # noqa: F811
+def test_a_transfer_racing_applications_for_one_line_never_overspends_it(login, rpc):
     clerk = login("clerk")
     source, target = new_line(rpc, "10000.00"), new_line(rpc, "1000.00")
 
@@ -171,7 +171,7 @@ def test_a_transfer_racing_applications_for_one_line_never_overspends_it(login, 
     assert money(after["pre_committed"]) == won <= 10000 and money(after["available"]) == 10000 - won
 
 
-def test_a_returned_transfer_keeps_its_hold_and_a_resubmission_is_approved_in_a_new_round(login, rpc):  # noqa: F811
+def test_a_returned_transfer_keeps_its_hold_and_a_resubmission_is_approved_in_a_new_round(login, rpc):
     clerk, head, leader = login("clerk"), login("head"), login("leader")
     source, target = new_line(rpc, "3000.00"), new_line(rpc, "1000.00")
     adjustment = transfer(clerk, source, target, "1000.00").json()
@@ -192,7 +192,7 @@ def test_a_returned_transfer_keeps_its_hold_and_a_resubmission_is_approved_in_a_
     assert money(line(clerk, source)["amount"]) == 2000 and money(line(clerk, target)["amount"]) == 2000
 
 
-def test_a_supplementary_adds_new_money_when_approved(login, rpc):  # noqa: F811
+def test_a_supplementary_adds_new_money_when_approved(login, rpc):
     clerk, head, leader = login("clerk"), login("head"), login("leader")
     target = new_line(rpc, "1000.00")
     body = {
@@ -223,7 +223,7 @@ def test_a_supplementary_adds_new_money_when_approved(login, rpc):  # noqa: F811
         ({"to_budget_line_id": "2026-NOPE"}, 404, None),
     ],
 )
-def test_bad_requests_are_refused_naming_the_field(login, rpc, change, status, field):  # noqa: F811
+def test_bad_requests_are_refused_naming_the_field(login, rpc, change, status, field):
     clerk = login("clerk")
     source, target = new_line(rpc, "9000.00"), new_line(rpc, "1000.00")
     body = {
@@ -241,7 +241,7 @@ def test_bad_requests_are_refused_naming_the_field(login, rpc, change, status, f
     assert money(line(clerk, source)["pre_committed"]) == 0
 
 
-def test_another_units_line_cannot_be_transferred_from_and_unknown_ids_are_404(login, rpc):  # noqa: F811
+def test_another_units_line_cannot_be_transferred_from_and_unknown_ids_are_404(login, rpc):
     clerk = login("clerk")
     other, mine = new_line(rpc, "1000.00", unit="czb"), new_line(rpc, "1000.00")
     assert transfer(clerk, other, mine, "10.00").status_code == 403
@@ -251,7 +251,7 @@ def test_another_units_line_cannot_be_transferred_from_and_unknown_ids_are_404(l
     assert login("finance").get(BASE, params={"all": "true"}).status_code == 200
 
 
-def test_a_returned_transfer_withdrawn_by_its_initiator_releases_the_hold(login, rpc):  # noqa: F811
+def test_a_returned_transfer_withdrawn_by_its_initiator_releases_the_hold(login, rpc):
     clerk, head = login("clerk"), login("head")
     source, target = new_line(rpc, "2000.00"), new_line(rpc, "1000.00")
     adjustment = transfer(clerk, source, target, "500.00").json()

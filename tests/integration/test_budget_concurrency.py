@@ -8,18 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from ic_platform.rpc_client import RemoteError, RpcClient
+from ic_platform.rpc_client import RemoteError
 from tests.integration.identity import CLERK, FINANCE
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def rpc(stack):
-    client = RpcClient(stack.settings.amqp_uri, name="test")
-    client.start()
-    yield client
-    client.stop()
 
 
 def test_32_parallel_reservations_never_overspend_a_line(rpc):

@@ -9,12 +9,12 @@ import pytest
 
 from ic_platform.errors import details_from_wire
 from ic_platform.rpc_client import RemoteError
-from tests.integration.budget_docs import CTX, decide, line, money, new_line, rpc, status_of  # noqa: F401
+from tests.integration.budget_docs import CTX, decide, line, money, new_line, status_of
 
 pytestmark = pytest.mark.integration
 
 
-def reserve(rpc, line_id, amount, document, step="submit", override_id=None):  # noqa: F811
+def reserve(rpc, line_id, amount, document, step="submit", override_id=None):
     kwargs = {"budget_line_id": line_id, "amount": amount, "document": document, "step": step}
     if override_id:
         kwargs["override_id"] = override_id
@@ -32,7 +32,7 @@ def refused_application(api, line_id, amount) -> dict:
     return response.json()["error"]["details"]["document"]
 
 
-def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_amount_once(login, rpc):  # noqa: F811
+def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_amount_once(login, rpc):
     clerk, head, principal = login("clerk"), login("head"), login("principal")
     line_id = new_line(rpc, "1000.00")
     document = refused_application(clerk, line_id, "1200.00")
@@ -87,7 +87,7 @@ def test_an_approved_override_lets_exactly_that_document_exceed_by_at_most_the_a
     assert reserve(rpc, line_id, "0.01", other)["refused"] == "budget_insufficient"
 
 
-def test_a_rejected_override_never_applies(login, rpc):  # noqa: F811
+def test_a_rejected_override_never_applies(login, rpc):
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "100.00")
     document = refused_application(clerk, line_id, "120.00")

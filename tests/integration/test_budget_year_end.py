@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from ic_platform.errors import details_from_wire
 from ic_platform.rpc_client import RemoteError
-from tests.integration.budget_docs import CTX, decide, line, money, new_line, rpc, status_of  # noqa: F401
+from tests.integration.budget_docs import CTX, decide, line, money, new_line, status_of
 from tests.integration.conftest import eventually
 
 pytestmark = pytest.mark.integration
@@ -21,14 +21,14 @@ pytestmark = pytest.mark.integration
 YEAR = 2031
 
 
-def call(rpc, method, **kwargs):  # noqa: F811
+def call(rpc, method, **kwargs):
     try:
         return rpc.call("budget", method, kwargs, context=CTX, timeout=30)
     except RemoteError as exc:
         return {"refused": exc.exc_args[0], "message": exc.exc_args[1], "details": details_from_wire(exc.exc_args[2])}
 
 
-def test_close_the_year_carry_forward_pay_on_the_new_line_and_reopen_through_approval(login, rpc):  # noqa: F811
+def test_close_the_year_carry_forward_pay_on_the_new_line_and_reopen_through_approval(login, rpc):
     clerk, finance, principal = login("clerk"), login("finance"), login("principal")
     office, travel = new_line(rpc, "10000.00", year=YEAR), new_line(rpc, "5000.00", year=YEAR, unit="czb")
     contract = {"type": "contract", "id": str(uuid.uuid4()), "no": "HT-2031-000001"}
@@ -120,7 +120,7 @@ def test_close_the_year_carry_forward_pay_on_the_new_line_and_reopen_through_app
     assert line(clerk, successor["id"])["fiscal_year"] == YEAR + 1  # what was carried stays carried
 
 
-def test_a_year_with_an_adjustment_in_approval_cannot_close(login, rpc):  # noqa: F811
+def test_a_year_with_an_adjustment_in_approval_cannot_close(login, rpc):
     clerk, finance = login("clerk"), login("finance")
     year = 2033
     source, target = new_line(rpc, "1000.00", year=year), new_line(rpc, "1000.00", year=year)

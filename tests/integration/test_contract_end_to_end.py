@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.budget_docs import decide, line, new_line, rpc, status_of  # noqa: F401 - rpc: a fixture
+from tests.integration.budget_docs import decide, line, new_line, status_of
 from tests.integration.conftest import eventually
 from tests.integration.test_walking_skeleton import submit
 
@@ -27,7 +27,7 @@ def figures(api, line_id):
     return {k: Decimal(body[k]) for k in ("pre_committed", "committed", "available")}
 
 
-def test_a_purchase_from_the_budget_line_to_the_signed_contract(login, rpc):  # noqa: F811
+def test_a_purchase_from_the_budget_line_to_the_signed_contract(login, rpc):
     clerk, head, leader = login("clerk"), login("head"), login("leader")
     line_id = new_line(rpc, "200000.00")
     start = figures(clerk, line_id)

@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 
 from gateway import clients
 from gateway.app import create_app
-from ic_platform.rpc_client import RpcClient
 from tests.integration.budget_docs import decide, new_line
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_contracts import draft, publish_award, valid_supplier
@@ -139,14 +138,6 @@ def test_every_get_route_is_accounted_for():
     unknown = [p for p in GET_ROUTES if "{" not in p and p not in NOT_A_UNITS_DOCUMENT and p not in LISTS]
     assert not unknown, f"GET routes without an id: add them to LISTS (and check them) or explain: {unknown}"
     assert not (set(NOT_A_UNITS_DOCUMENT) | LISTS) - set(GET_ROUTES), "stale entries"
-
-
-@pytest.fixture(scope="module")
-def rpc(stack):
-    client = RpcClient(stack.settings.amqp_uri, name="test-scope")
-    client.start()
-    yield client
-    client.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from deploy.seed import standards as standards_seed
 from ic_platform.db import make_engine
-from ic_platform.rpc_client import RemoteError, RpcClient
+from ic_platform.rpc_client import RemoteError
 from tests.integration.conftest import eventually
 from tests.integration.identity import FINANCE
 
@@ -236,14 +236,6 @@ def test_the_demo_seed_is_idempotent_and_the_three_public_report_shows_its_caps(
     rows = {r["category"]: r for r in report.json()["items"]}
     assert rows["official_reception"]["cap"] == "180000.00" and rows["overseas_trips"]["cap"] == "0.00"
     assert rows["official_reception"]["category_label"] == "公务接待费"
-
-
-@pytest.fixture
-def rpc(stack):
-    client = RpcClient(stack.settings.amqp_uri, name="test")
-    client.start()
-    yield client
-    client.stop()
 
 
 def test_reservations_on_reception_lines_stop_at_the_category_cap_under_concurrency(rpc, login):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.budget_docs import new_line, rpc  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_contracts import approve, approved_application, task_for
 from tests.integration.test_contracts import line as funds
@@ -65,7 +65,7 @@ def seed() -> int:
 
 def test_a_travel_claim_within_standards_is_approved_and_the_rest_of_its_application_released(
     login,
-    rpc,  # noqa: F811
+    rpc,
 ):
     clerk, head, finance = login("clerk"), login("head"), login("finance")
     line_id = new_line(rpc, "100000.00", economic_class="30211")
@@ -112,7 +112,7 @@ def test_a_travel_claim_within_standards_is_approved_and_the_rest_of_its_applica
     assert claim["id"] in [c["id"] for c in listed]
 
 
-def test_an_over_standard_travel_claim_shows_the_warning_to_the_approver(login, rpc):  # noqa: F811
+def test_an_over_standard_travel_claim_shows_the_warning_to_the_approver(login, rpc):
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "50000.00", economic_class="30211")
     over = trip(fare="0.00", lodging="1200.00", transport_mode="飞机", transport_class="公务舱")  # 450 a night
@@ -135,7 +135,7 @@ def test_an_over_standard_travel_claim_shows_the_warning_to_the_approver(login, 
     assert "公务舱" in warnings["travel_class_exceeded"]["message"]
 
 
-def test_an_invoice_used_once_is_refused_however_it_is_written(login, rpc):  # noqa: F811
+def test_an_invoice_used_once_is_refused_however_it_is_written(login, rpc):
     clerk, other = login("clerk"), login("clerk_djb")
     line_id = new_line(rpc, "50000.00", economic_class="30201")
     other_line = new_line(rpc, "50000.00", unit="djb", economic_class="30201")
@@ -174,7 +174,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-def test_attachments_are_read_under_the_documents_data_scope(login, rpc):  # noqa: F811
+def test_attachments_are_read_under_the_documents_data_scope(login, rpc):
     clerk, head, stranger = login("clerk"), login("head"), login("clerk_djb")
     line_id = new_line(rpc, "50000.00", economic_class="30201")
     claim = clerk.post(
@@ -226,7 +226,7 @@ def test_attachments_are_read_under_the_documents_data_scope(login, rpc):  # noq
         assert clerk.get(f"{API}/attachments/{kind}/{claim['id']}").status_code == 404
 
 
-def test_a_travel_claim_within_standards_is_paid_to_the_claimant_and_posted(login, rpc):  # noqa: F811
+def test_a_travel_claim_within_standards_is_paid_to_the_claimant_and_posted(login, rpc):
     """报销 → 付款 → 记账: the head and finance approve a claim within the standards, the cashier reimburses it
     (a payment request on the claim, approved in its turn), the line moves to actual, the books post it."""
     clerk, head, finance, cashier = login("clerk"), login("head"), login("finance"), login("cashier")

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.integration.budget_docs import new_line, rpc  # noqa: F401
+from tests.integration.budget_docs import new_line
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +63,7 @@ def one_created_the_rest_refused(answers, field):
     return body, response.json()
 
 
-def test_the_same_key_with_different_bodies_at_once_creates_one_application(login, rpc):  # noqa: F811
+def test_the_same_key_with_different_bodies_at_once_creates_one_application(login, rpc):
     clerk = login("clerk")
     line_id = new_line(rpc, "10000.00")
     run = uuid.uuid4().hex[:6]
@@ -87,7 +87,7 @@ def test_the_same_key_with_different_bodies_at_once_creates_one_application(logi
     assert "Idempotency-Key" in other.json()["error"]["message"]
 
 
-def test_the_same_key_with_different_bodies_at_once_creates_one_adjustment(login, rpc):  # noqa: F811
+def test_the_same_key_with_different_bodies_at_once_creates_one_adjustment(login, rpc):
     clerk = login("clerk")
     source, target = new_line(rpc, "10000.00"), new_line(rpc, "100.00")
     bodies = [
@@ -106,7 +106,7 @@ def test_the_same_key_with_different_bodies_at_once_creates_one_adjustment(login
     assert clerk.get(f"/api/v1/budget-lines/{source}").json()["pre_committed"] == body["amount"]
 
 
-def test_a_refused_submission_retried_with_its_key_is_refused_the_same_and_stored_once(login, rpc):  # noqa: F811
+def test_a_refused_submission_retried_with_its_key_is_refused_the_same_and_stored_once(login, rpc):
     clerk = login("clerk")
     line_id = new_line(rpc, "100.00")
     body = {"title": f"超额{uuid.uuid4().hex[:6]}", "budget_line_id": line_id, "amount": "150.00"}

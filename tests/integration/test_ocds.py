@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.integration.budget_docs import decide, new_line, rpc, status_of  # noqa: F401 - rpc: a fixture
+from tests.integration.budget_docs import decide, new_line, status_of
 from tests.integration.conftest import eventually
 
 pytestmark = pytest.mark.integration
@@ -71,7 +71,7 @@ def test_a_bad_file_is_refused_whole_naming_line_and_field(login):
     assert wrong.status_code == 415
 
 
-def test_the_office_own_tender_is_flagged_and_exported_valid(login, rpc):  # noqa: F811
+def test_the_office_own_tender_is_flagged_and_exported_valid(login, rpc):
     clerk, head, inspector = login("clerk"), login("head"), login("inspector")
     line_id = new_line(rpc, "100000.00")
     items = [{"name": "办公设备", "category": "goods", "quantity": "10", "unit_price": "2800.00", "unit": "台"}]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.budget_docs import decide, line, money, new_line, rpc, status_of  # noqa: F401
+from tests.integration.budget_docs import decide, line, money, new_line, status_of
 from tests.integration.conftest import eventually
 
 pytestmark = pytest.mark.integration
@@ -29,7 +29,7 @@ def refused_field(response) -> set[str]:
     return {f["field"] for f in response.json()["error"]["details"]["fields"]}
 
 
-def test_a_refused_application_is_resubmitted_with_an_approved_override(login, rpc):  # noqa: F811
+def test_a_refused_application_is_resubmitted_with_an_approved_override(login, rpc):
     clerk, head, principal = login("clerk"), login("head"), login("principal")
     line_id = new_line(rpc, "1000.00")
 

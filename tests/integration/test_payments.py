@@ -16,17 +16,11 @@ from decimal import Decimal
 
 import pytest
 
-from ic_platform.rpc_client import RpcClient
 from services.procurement.domain import credit_code
-from tests.integration.budget_docs import approve_seeing_warnings, new_line
+from tests.integration.budget_docs import approve_seeing_warnings
 from tests.integration.conftest import eventually
 from tests.integration.identity import rpc_context
 from tests.integration.test_contracts import (
-    approve,
-    approved_application,
-    contract,
-    draft_body,
-    publish_award,
     rule_of,
 )
 
@@ -54,61 +48,6 @@ def invoice_number() -> str:
 def figures(api, line_id) -> dict[str, Decimal]:
     body = api.get(f"{API}/budget-lines/{line_id}").json()
     return {k: Decimal(body[k]) for k in ("pre_committed", "committed", "actual", "available")}
-
-
-@pytest.fixture(scope="module")
-def rpc(stack):
-    client = RpcClient(stack.settings.amqp_uri, name="test-payments")
-    client.start()
-    yield client
-    client.stop()
-
-
-@pytest.fixture(scope="module")
-def supplier(login):
-    """A supplier of the registry with one registered bank account (finance records accounts)."""
-    name = f"闽江办公设备有限公司{uuid.uuid4().hex[:4]}"
-    code = new_credit_code()
-    body = {"credit_code": code, "name": name, "legal_representative": "林森"}
-    registered = login("clerk").post(f"{API}/suppliers", json=body)
-    assert registered.status_code == 201, registered.text
-    s = registered.json()
-    account = f"62220202{random.randrange(10**11):011d}"
-    change = {
-        "change": "add",
-        "account": {"bank_name": "中国工商银行福州分行", "account_name": name, "account_no": account},
-        "reason": "供应商提供开户许可证",
-    }
-    added = login("finance").post(f"{API}/suppliers/{s['id']}/accounts", json=change)
-    assert added.status_code == 200, added.text
-    return {"id": s["id"], "name": name, "credit_code": code, "account_no": account}
-
-
-@pytest.fixture(scope="module")
-def deal(stack, login, rpc, supplier):
-    """A signed 36,000.00 contract: 30 % on signing, 65 % on acceptance, 5 % retention after the warranty;
-    drafted by clerk, purchased by head."""
-    clerk, head = login("clerk"), login("head")
-    line_id = new_line(rpc, "420000.00")
-    app = approved_application(clerk, head, "40000.00", line_id)
-    award_id = publish_award(stack, app["document"], "36000.00", supplier["id"], line_id)
-    body = draft_body(award_id, supplier["id"], "36000.00", milestones=MILESTONES, warranty_end="2027-12-31")
-    body["purchaser"] = "head"
-
-    def drafted():
-        response = clerk.post(f"{API}/contracts", json=body)
-        return response if response.status_code != 422 else None
-
-    response = eventually(drafted)
-    assert response.status_code == 201, response.text
-    c = response.json()
-    assert [m["amount"] for m in c["milestones"]] == ["10800.00", "23400.00", "1800.00"]
-    assert clerk.post(f"{API}/contracts/{c['id']}/submit").status_code == 200
-    approve(head, c["id"])
-    eventually(lambda: contract(clerk, c["id"])["status"] == "approved")
-    signed = clerk.post(f"{API}/contracts/{c['id']}/sign", json={"signed_on": "2026-03-10"})
-    assert signed.status_code == 200, signed.text
-    return {"contract": signed.json(), "line_id": line_id}
 
 
 @pytest.fixture(scope="module")

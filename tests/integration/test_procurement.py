@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.budget_docs import decide, line, new_line, rpc, status_of  # noqa: F401 - rpc: a fixture
+from tests.integration.budget_docs import decide, line, new_line, status_of
 from tests.integration.conftest import eventually
 from tests.integration.identity import CLERK
 from tests.integration.test_walking_skeleton import submit
@@ -55,7 +55,7 @@ def _approved_matter_application(clerk, head, line_id, amount):
     return matter_id
 
 
-def test_from_an_approved_matter_application_through_a_tender_to_an_award(login, rpc):  # noqa: F811
+def test_from_an_approved_matter_application_through_a_tender_to_an_award(login, rpc):
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "100000.00")
     matter_id = _approved_matter_application(clerk, head, line_id, "30000.00")
@@ -187,7 +187,7 @@ def test_from_an_approved_matter_application_through_a_tender_to_an_award(login,
     assert book.status_code == 200 and book.headers["content-type"].startswith("application/vnd.openxml")
 
 
-def test_a_method_weaker_than_the_thresholds_require_is_refused_with_its_rule_named(login, rpc):  # noqa: F811
+def test_a_method_weaker_than_the_thresholds_require_is_refused_with_its_rule_named(login, rpc):
     clerk = login("clerk")
     line_id = new_line(rpc, "2000000.00")
     response = _apply(clerk, [_item("1500000.00")], "self_procurement", budget_line_id=line_id)
@@ -205,7 +205,7 @@ def test_a_method_weaker_than_the_thresholds_require_is_refused_with_its_rule_na
     assert (preview.json()["tier"], preview.json()["thresholds_demo"]) == ("decentralised", True)
 
 
-def test_self_procurement_above_the_research_amount_needs_three_quotes(login, rpc):  # noqa: F811
+def test_self_procurement_above_the_research_amount_needs_three_quotes(login, rpc):
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "100000.00")
     response = _apply(clerk, [_item("30000.00", "2")], "self_procurement", budget_line_id=line_id)
@@ -235,7 +235,7 @@ def test_self_procurement_above_the_research_amount_needs_three_quotes(login, rp
     assert [q["chosen"] for q in detail["quotes"]] == [True, False, False]
 
 
-def test_single_source_needs_reasons_and_takes_an_extra_approval_step(login, rpc):  # noqa: F811
+def test_single_source_needs_reasons_and_takes_an_extra_approval_step(login, rpc):
     clerk = login("clerk")
     line_id = new_line(rpc, "100000.00")
     bare = _apply(clerk, [_item("8000.00")], "single_source", budget_line_id=line_id)
@@ -256,7 +256,7 @@ def test_single_source_needs_reasons_and_takes_an_extra_approval_step(login, rpc
     assert "财务、纪检会签" in single and "主要领导审批" in single and len(single) > 2
 
 
-def test_another_units_clerk_is_answered_not_found(login, rpc):  # noqa: F811
+def test_another_units_clerk_is_answered_not_found(login, rpc):
     clerk, other = login("clerk"), login("clerk_czb")
     line_id = new_line(rpc, "100000.00")
     app = _apply(clerk, [_item("1000.00")], "self_procurement", budget_line_id=line_id).json()
@@ -287,7 +287,7 @@ def test_bad_input_is_a_422_naming_the_field_and_a_bad_credit_code_is_refused(lo
     assert (bad.status_code, bad.json()["error"]["code"]) == (422, "credit_code_invalid")
 
 
-def test_a_returned_application_is_corrected_and_resubmitted_into_a_new_round(login, rpc):  # noqa: F811
+def test_a_returned_application_is_corrected_and_resubmitted_into_a_new_round(login, rpc):
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "100000.00")
     app = _apply(clerk, [_item("9000.00")], "self_procurement", budget_line_id=line_id).json()
@@ -302,7 +302,7 @@ def test_a_returned_application_is_corrected_and_resubmitted_into_a_new_round(lo
     _approved(clerk, head, app["id"])
 
 
-def test_changing_the_method_goes_through_approval_and_sourcing_waits_for_it(login, rpc):  # noqa: F811
+def test_changing_the_method_goes_through_approval_and_sourcing_waits_for_it(login, rpc):
     clerk, head, leader = login("clerk"), login("head"), login("leader")
     line_id = new_line(rpc, "100000.00")
     app = _apply(clerk, [_item("9000.00")], "self_procurement", budget_line_id=line_id).json()

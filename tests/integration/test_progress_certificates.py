@@ -13,7 +13,7 @@ import pytest
 from tests.integration.budget_docs import new_line
 from tests.integration.conftest import eventually
 from tests.integration.test_contracts import approve, approved_application, contract, draft_body, publish_award, rule_of
-from tests.integration.test_payments import request_body, rpc, supplier  # noqa: F401 - fixtures
+from tests.integration.test_payments import request_body
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +27,7 @@ MILESTONES = [
 
 
 @pytest.fixture(scope="module")
-def deal(stack, login, rpc, supplier):  # noqa: F811
+def deal(stack, login, rpc, supplier):
     """Signed on 2026-03-10, drafted by clerk, purchased by head."""
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "420000.00")
@@ -52,7 +52,7 @@ def certify(api, c, percent, on=CERTIFIED_ON, **extra):
     return api.post(f"{API}/contracts/{c['id']}/progress-certificates", json=body)
 
 
-def test_an_on_progress_milestone_is_paid_only_once_its_progress_is_certified(deal, supplier, login):  # noqa: F811
+def test_an_on_progress_milestone_is_paid_only_once_its_progress_is_certified(deal, supplier, login):
     clerk, principal = login("clerk"), login("principal")
     c = deal["contract"]
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.budget_docs import decide, new_line, rpc  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import decide, new_line
 from tests.integration.conftest import eventually
 from tests.integration.test_contracts import approve, approved_application, task_for
 from tests.integration.test_contracts import line as funds
@@ -31,7 +31,7 @@ def refused(response, status: int, code: str) -> dict:
 
 def test_a_returned_claim_and_its_returned_payment_are_corrected_resubmitted_approved_and_paid(
     login,
-    rpc,  # noqa: F811
+    rpc,
 ):
     clerk, head, finance, cashier = login("clerk"), login("head"), login("finance"), login("cashier")
     stranger, auditor = login("clerk_djb"), login("auditor")

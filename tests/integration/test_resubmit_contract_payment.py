@@ -13,20 +13,17 @@ import pytest
 from tests.integration.budget_docs import decide
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_contracts import rule_of
-from tests.integration.test_payments import (  # noqa: F401 - deal, rpc and supplier are fixtures
+from tests.integration.test_payments import (
     API,
-    deal,
     figures,
     payment,
     request_body,
-    rpc,
-    supplier,
 )
 
 pytestmark = pytest.mark.integration
 
 
-def test_a_returned_contract_payment_passes_the_whole_gate_again_and_is_paid(deal, supplier, login):  # noqa: F811
+def test_a_returned_contract_payment_passes_the_whole_gate_again_and_is_paid(deal, supplier, login):
     clerk, head, finance, cashier = login("clerk"), login("head"), login("finance"), login("cashier")
     body = request_body(deal, supplier, "10800.00", 1)
     submitted = clerk.post(f"{API}/payments", json=body)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.integration.budget_docs import new_line, rpc  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import pending_task, submit
 
@@ -30,7 +30,7 @@ def task_view(api, task_id):  # noqa: ANN001, ANN201
     return response.json()
 
 
-def test_a_decision_waits_for_risk_and_then_the_split_warning_is_required(stack, login, rpc):  # noqa: F811
+def test_a_decision_waits_for_risk_and_then_the_split_warning_is_required(stack, login, rpc):
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "500000.00")
     # Two parts, each assessed while risk runs: neither reaches the threshold on its own or together.

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.integration.budget_docs import decide, new_line, rpc  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import decide, new_line
 from tests.integration.conftest import eventually
 from tests.integration.test_walking_skeleton import submit
 
@@ -30,7 +30,7 @@ def set_table(inspector, **values: str) -> None:  # noqa: ANN001
     assert put.status_code == 200, put.text
 
 
-def test_an_approval_above_the_approvers_authority_is_warned_with_the_figures_in_force(login, rpc):  # noqa: F811
+def test_an_approval_above_the_approvers_authority_is_warned_with_the_figures_in_force(login, rpc):
     inspector, clerk, head = login("inspector"), login("clerk"), login("head")
     line_id = new_line(rpc, "100000.00")  # its own line: no other test's parts beside it
     set_table(inspector, unit_head_limit="10000.00", major_matter_amount="11000.00")

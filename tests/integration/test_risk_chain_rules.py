@@ -16,7 +16,7 @@ from ic_platform.config import DEFAULT_ORG
 from ic_platform.db import make_engine
 from ic_platform.envelope import Envelope
 from ic_platform.uow import OUTBOX
-from tests.integration.budget_docs import new_line, rpc  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_contracts import approved_application, draft, publish_award, task_for, valid_supplier
 

@@ -22,7 +22,7 @@ from ic_platform.db import make_engine
 from ic_platform.envelope import Envelope
 from ic_platform.uow import OUTBOX
 from tests.conftest import RISK_UNIT_WIDE_OFF
-from tests.integration.budget_docs import new_line, rpc  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import pending_task, submit
 
@@ -37,7 +37,7 @@ def set_across_lines(inspector, threshold: str) -> None:  # noqa: ANN001
     assert put.status_code == 200, put.text
 
 
-def test_two_lines_of_one_unit_add_up_to_a_split_before_the_decision(login, rpc):  # noqa: F811
+def test_two_lines_of_one_unit_add_up_to_a_split_before_the_decision(login, rpc):
     inspector, clerk, head = login("inspector"), login("clerk_tjz"), login("head_tjz")
     first_line, second_line = new_line(rpc, "300000.00", unit="tjz"), new_line(rpc, "300000.00", unit="tjz")
     set_across_lines(inspector, "50000.00")

@@ -12,11 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.budget_docs import (  # noqa: F401 - rpc: a fixture
+from tests.integration.budget_docs import (
     approve_seeing_warnings,
     decide,
     new_line,
-    rpc,
     status_of,
 )
 from tests.integration.conftest import eventually
@@ -80,7 +79,7 @@ def pay(clerk, approvers, cashier, contract, supplier, milestone, amount):
     return executed.json()
 
 
-def test_from_the_budget_line_to_the_vouchers(login, rpc):  # noqa: F811
+def test_from_the_budget_line_to_the_vouchers(login, rpc):
     clerk, head, leader, finance = login("clerk"), login("head"), login("leader"), login("finance")
     cashier, accountant = login("cashier"), login("accountant")
     line_id = new_line(rpc, "200000.00")

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from ic_platform.db import make_engine
 from services.risk import replay
-from tests.integration.budget_docs import decide, new_line, rpc, status_of  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import decide, new_line, status_of
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_contracts import draft, publish_award, valid_supplier
 from tests.integration.test_walking_skeleton import pending_task, submit
@@ -32,7 +32,7 @@ def warning_of(api, warning_id):  # noqa: ANN001, ANN201
     return response.json()
 
 
-def test_a_warning_is_worked_from_the_decision_to_its_rectification(login, rpc):  # noqa: F811
+def test_a_warning_is_worked_from_the_decision_to_its_rectification(login, rpc):
     clerk, head, inspector = login("clerk"), login("head"), login("inspector")
     line_id = new_line(rpc, "500000.00")
     for n in (1, 2, 3):  # each part assessed before the next: the split rule judges parts in the order heard
@@ -106,7 +106,7 @@ def test_a_warning_is_worked_from_the_decision_to_its_rectification(login, rpc):
     assert ["dzb", "党政综合办公室"] in [[r[0], r[1]] for r in sheet.iter_rows(min_row=3, values_only=True)]
 
 
-def test_the_project_of_a_matter_application_and_its_replay(stack, login, rpc):  # noqa: F811
+def test_the_project_of_a_matter_application_and_its_replay(stack, login, rpc):
     clerk, head, inspector = login("clerk"), login("head"), login("inspector")
     line_id = new_line(rpc, "300000.00")
     matter = submit(clerk, "30000.00", line_id, title="档案室密集架").json()

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.integration.budget_docs import CTX, decide, line, money, new_line, rpc, status_of  # noqa: F401
+from tests.integration.budget_docs import CTX, decide, line, money, new_line, status_of
 from tests.integration.conftest import eventually
 
 pytestmark = pytest.mark.integration
@@ -37,7 +37,7 @@ def pre_committed(api, line_id):
     return money(line(api, line_id)["pre_committed"])
 
 
-def test_a_withdrawn_matter_application_releases_its_pre_commitment_and_resubmits_by_reserving_again(login, rpc):  # noqa: F811
+def test_a_withdrawn_matter_application_releases_its_pre_commitment_and_resubmits_by_reserving_again(login, rpc):
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "1000.00")
     app = submit(clerk, line_id, "600.00")
@@ -66,7 +66,7 @@ def test_a_withdrawn_matter_application_releases_its_pre_commitment_and_resubmit
     assert sorted(m["step"] for m in moves) == ["submit", "submit:2", "withdrawn:1", "withdrawn:2"], moves
 
 
-def test_a_withdrawn_budget_adjustment_releases_its_hold_and_resubmits_holding_again(login, rpc):  # noqa: F811
+def test_a_withdrawn_budget_adjustment_releases_its_hold_and_resubmits_holding_again(login, rpc):
     clerk = login("clerk")
     source, target = new_line(rpc, "2000.00"), new_line(rpc, "1000.00")
     body = {
@@ -98,7 +98,7 @@ def test_a_withdrawn_budget_adjustment_releases_its_hold_and_resubmits_holding_a
     assert pre_committed(clerk, source) == 0
 
 
-def test_a_withdrawn_override_request_is_withdrawn_and_never_applies(login, rpc):  # noqa: F811
+def test_a_withdrawn_override_request_is_withdrawn_and_never_applies(login, rpc):
     clerk = login("clerk")
     line_id = new_line(rpc, "100.00")
     refused = clerk.post(APPS, json={"title": "会议", "budget_line_id": line_id, "amount": "150.00"})
@@ -116,7 +116,7 @@ def test_a_withdrawn_override_request_is_withdrawn_and_never_applies(login, rpc)
     assert status_of(clerk, path, "withdrawn")["status_label"] == "已撤回"
 
 
-def test_a_withdrawn_reopen_request_is_withdrawn(login, rpc):  # noqa: F811
+def test_a_withdrawn_reopen_request_is_withdrawn(login, rpc):
     finance = login("finance")
     new_line(rpc, "100.00", year=REOPEN_YEAR)
     closed = finance.post(f"/api/v1/fiscal-years/{REOPEN_YEAR}/close", json={"reason": "年终结账"})
@@ -133,7 +133,7 @@ def test_a_withdrawn_reopen_request_is_withdrawn(login, rpc):  # noqa: F811
 
 
 @pytest.mark.parametrize("how", ["withdrawn", "returned", "refused"])
-def test_the_applicant_cancels_a_withdrawn_returned_or_refused_application_releasing_it(login, rpc, how):  # noqa: F811
+def test_the_applicant_cancels_a_withdrawn_returned_or_refused_application_releasing_it(login, rpc, how):
     clerk, head = login("clerk"), login("head")
     line_id = new_line(rpc, "1000.00")
     if how == "refused":
@@ -164,7 +164,7 @@ def test_the_applicant_cancels_a_withdrawn_returned_or_refused_application_relea
     assert app["id"] in {a["id"] for a in listed}
 
 
-def test_an_application_in_approval_is_neither_cancelled_nor_closed(login, rpc):  # noqa: F811
+def test_an_application_in_approval_is_neither_cancelled_nor_closed(login, rpc):
     clerk = login("clerk")
     app = submit(clerk, new_line(rpc, "1000.00"), "100.00")
     refused = clerk.post(f"{APPS}/{app['id']}/cancel", json={"reason": "不要了"})
@@ -172,7 +172,7 @@ def test_an_application_in_approval_is_neither_cancelled_nor_closed(login, rpc):
     assert clerk.post(f"{APPS}/{app['id']}/close", json={"reason": "结束"}).status_code == 409
 
 
-def test_an_approved_application_closed_releases_the_unspent_remainder(login, rpc):  # noqa: F811
+def test_an_approved_application_closed_releases_the_unspent_remainder(login, rpc):
     clerk, head, finance = login("clerk"), login("head"), login("finance")
     line_id = new_line(rpc, "5000.00")
     app = submit(clerk, line_id, "3000.00")

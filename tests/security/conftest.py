@@ -7,16 +7,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from ic_platform.rpc_client import RpcClient
-
-
-@pytest.fixture(scope="module")
-def rpc(stack) -> Iterator[RpcClient]:  # noqa: ANN001
-    client = RpcClient(stack.settings.amqp_uri, name="test-security")
-    client.start()
-    yield client
-    client.stop()
-
 
 @pytest.fixture
 def http(stack) -> Iterator[httpx.Client]:  # noqa: ANN001

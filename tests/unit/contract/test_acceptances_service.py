@@ -13,7 +13,7 @@ from ic_platform.errors import DomainError
 from ic_platform.identity import Viewer
 from services.contract.service_layer import acceptances, changes, commands
 from tests.unit.contract.fakes import FakeBudget
-from tests.unit.contract.test_service_layer import CLERK, ORG, OTHER_CLERK, signed_contract, uow  # noqa: F401
+from tests.unit.contract.test_service_layer import CLERK, ORG, OTHER_CLERK, signed_contract
 
 HEAD = CallContext(org=ORG, actor="head", viewer=Viewer.of("head", "dzb", ["unit_head"]))
 TODAY = date.today().isoformat()
@@ -32,7 +32,7 @@ def uow_of(c):
 
 
 @pytest.fixture
-def signed(uow):  # noqa: F811
+def signed(uow):
     c = signed_contract(uow)
     _UOW[c["id"]] = uow
     return c

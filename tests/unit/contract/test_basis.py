@@ -26,7 +26,6 @@ from tests.unit.contract.test_service_layer import (
     hear,
     matter_payment,
     signed_contract,
-    uow,  # noqa: F401 - the fixture
 )
 
 OTHER = BasisHolder("c0", "HT-2026-000099", Status.SIGNED)
@@ -126,7 +125,7 @@ def test_a_contract_in_its_route_or_signed_is_not_cancelled():
 
 
 # ── through the service layer (the fake repository refuses as the partial unique index does) ──
-def test_a_second_draft_on_the_same_award_is_refused_and_nothing_is_stored(uow):  # noqa: F811
+def test_a_second_draft_on_the_same_award_is_refused_and_nothing_is_stored(uow):
     first = draft(uow)
     published = len(uow.published)
     error = error_of(lambda: draft(uow))
@@ -134,14 +133,14 @@ def test_a_second_draft_on_the_same_award_is_refused_and_nothing_is_stored(uow):
     assert list(uow.contracts.rows) == [first["id"]] and len(uow.published) == published
 
 
-def test_a_second_direct_contract_on_the_same_matter_application_is_refused(uow):  # noqa: F811
+def test_a_second_direct_contract_on_the_same_matter_application_is_refused(uow):
     payment = matter_payment()
     first = draft(uow, direct_cmd(), payment)
     error = error_of(lambda: draft(uow, direct_cmd("5000.00"), payment))
     assert error.code == "basis_already_contracted" and error.details["contract_no"] == first["no"]
 
 
-def test_a_cancelled_draft_frees_the_award_for_a_new_contract(uow):  # noqa: F811
+def test_a_cancelled_draft_frees_the_award_for_a_new_contract(uow):
     first = draft(uow)
     cancelled = cancel(uow, first)
     assert cancelled["status"] == "cancelled" and cancelled["status_label"] == "已作废"
@@ -151,7 +150,7 @@ def test_a_cancelled_draft_frees_the_award_for_a_new_contract(uow):  # noqa: F81
     assert draft(uow)["status"] == "draft"
 
 
-def test_a_rejected_contract_frees_the_award_and_a_withdrawn_one_too_until_it_claims_it_again(uow):  # noqa: F811
+def test_a_rejected_contract_frees_the_award_and_a_withdrawn_one_too_until_it_claims_it_again(uow):
     rejected = draft(uow)
     submit(uow, rejected)
     hear(uow, approval("approval.completed", rejected["document"], outcome="rejected"))
@@ -167,7 +166,7 @@ def test_a_rejected_contract_frees_the_award_and_a_withdrawn_one_too_until_it_cl
     assert submit(uow, withdrawn)["status"] == "submitted"
 
 
-def test_a_terminated_contract_keeps_its_award(uow):  # noqa: F811
+def test_a_terminated_contract_keeps_its_award(uow):
     c = signed_contract(uow)
     end = {"contract_id": c["id"], "kind": "rescission", "terminated_on": date.today().isoformat(), "reason": "违约"}
     changes.terminate_contract(commands.TerminateContract.parse(end), uow, CLERK, FakeBudget())

@@ -75,15 +75,6 @@ def draft_cmd(**kw) -> commands.DraftContract:
     return commands.DraftContract.parse(data)
 
 
-@pytest.fixture
-def uow():
-    u = FakeUnitOfWork()
-    with u:
-        handlers.on_award_decided(award_event(), u)
-        u.commit()
-    return u
-
-
 def hear(uow, event):
     with uow:
         for handler in handlers.EVENT_HANDLERS[event.type]:
