@@ -4,7 +4,6 @@ verifies there against the anchors taken with it, and a restored trail that was 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -47,7 +46,7 @@ def test_a_backup_restores_into_fresh_databases_and_the_trail_verifies_there(sta
     assert anchor_file(stack).read_text().strip()
 
     report = backup.drill(tmp_path / "backup", stack.settings, Path(stack.log_dir) / "anchors", keep=True)
-    restored = replace(stack.settings, db_prefix=report["restored_prefix"])
+    restored = stack.settings.with_(db_prefix=report["restored_prefix"])
     try:
         assert report["ok"], report
         assert report["trail"]["exit_status"] == 0 and report["trail"]["entries"] >= 2
