@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import sqlalchemy as sa
+from contextlib import AbstractContextManager
 
 from ic_platform.envelope import Envelope
 from ic_platform.uow import UnitOfWork
+from services.approval.adapters import trail
 from services.approval.adapters.assessment import AssessmentRepository
 from services.approval.adapters.delegation import DelegationRepository
 from services.approval.adapters.major_matter import MajorMatterRepository
@@ -41,25 +39,10 @@ class ApprovalUnitOfWork(UnitOfWork):
         for tell in NOTIFY.get(envelope.type, ()):
             tell(envelope, self)
 
-    @contextmanager
-    def sealing_lock(self) -> Iterator[bool]:
-        """Whether this process may seal and anchor now: one replica at a time (a session advisory lock on a
-        connection of its own, held until the seal is anchored and announced; a process that dies drops it)."""
-        with self.engine.connect() as conn:
-            mine = conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtext('approval_trail_seal'))")).scalar()
-            conn.commit()
-            try:
-                yield bool(mine)
-            finally:
-                if mine:
-                    conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext('approval_trail_seal'))"))
-                    conn.commit()
+    def sealing_lock(self) -> AbstractContextManager[bool]:
+        """Whether this process may seal and anchor now (one replica at a time; adapters/trail.py)."""
+        return trail.sealing_lock(self.engine)
 
-    @contextmanager
-    def trail_snapshot(self) -> Iterator[TrailRepository]:
-        """The trail as of one moment (a read-only REPEATABLE READ transaction), however long reading takes."""
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-            with conn.begin():
-                conn.execute(sa.text("SET LOCAL TIME ZONE 'UTC'"))  # timestamps arrive in UTC: hashed as they come
-                yield TrailRepository(conn)
+    def trail_snapshot(self) -> AbstractContextManager[TrailRepository]:
+        """The trail as of one moment, however long reading takes (adapters/trail.py)."""
+        return trail.trail_snapshot(self.engine)
