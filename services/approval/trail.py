@@ -38,8 +38,8 @@ from services.approval.domain.trail import (  # noqa: E402
     TrailDraft,
     chain,
 )
+from services.approval.service_layer import bus as approval_bus  # noqa: E402
 from services.approval.service_layer import trail  # noqa: E402
-from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork  # noqa: E402
 
 SERVICE = "approval"
 
@@ -51,7 +51,7 @@ def verify(cfg: Settings | None = None, anchors: AnchorFile | None = None, worke
     try:
         anchors = anchors or AnchorFile.from_env(cfg.database_name(SERVICE))
         workers = workers or os.cpu_count() or 1
-        return trail.verify_trail(ApprovalUnitOfWork(engine), anchors, workers=workers, dsn=url)
+        return trail.verify_trail(approval_bus.unit_of_work(engine), anchors, workers=workers, dsn=url)
     finally:
         engine.dispose()
 
@@ -62,7 +62,7 @@ def anchor(cfg: Settings | None = None) -> dict | None:
     engine = make_engine(cfg.database_url(SERVICE), pool_size=2)
     try:
         anchors = AnchorFile.from_env(cfg.database_name(SERVICE))
-        return trail.anchor_trail(ApprovalUnitOfWork(engine), anchors, CallContext(org="xinqiao"), force=True)
+        return trail.anchor_trail(approval_bus.unit_of_work(engine), anchors, CallContext(org="xinqiao"), force=True)
     finally:
         engine.dispose()
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from ic_platform.envelope import Envelope
 from ic_platform.uow import UnitOfWork
 from services.approval.adapters import trail
 from services.approval.adapters.assessment import AssessmentRepository
@@ -16,6 +15,10 @@ from services.approval.adapters.watch import WatchRepository
 
 
 class ApprovalUnitOfWork(UnitOfWork):
+    """Every repository of the approval service, on this transaction's connection. The events it publishes
+    are handled by the service's bus (service_layer/bus.py) before it commits: the person an event concerns
+    is told (通知) in the same transaction, never one without the other."""
+
     def __enter__(self) -> ApprovalUnitOfWork:
         super().__enter__()
         self.directory = DirectoryRepository(self.conn)
@@ -29,15 +32,6 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.watch = WatchRepository(self.conn)  # approval-watch: warnings, due times, notifications
         self.assessments = AssessmentRepository(self.conn)  # risk's assessment of each round (the gate)
         return self
-
-    def publish(self, envelope: Envelope) -> None:
-        """Published for everyone else; the person it concerns is told (通知) in this same transaction, not
-        by hearing our own event back through the broker: no extra round trip, and never one without the other."""
-        super().publish(envelope)
-        from services.approval.service_layer.notifications import NOTIFY  # it builds on this unit of work
-
-        for tell in NOTIFY.get(envelope.type, ()):
-            tell(envelope, self)
 
     def sealing_lock(self) -> AbstractContextManager[bool]:
         """Whether this process may seal and anchor now (one replica at a time; adapters/trail.py)."""
