@@ -7,7 +7,7 @@ the notifications (消息通知) that tell the one person an event concerns. To 
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Engine
+from typing import Any
 
 from ic_platform.messagebus import MessageBus
 from services.approval.service_layer import assessment, handlers, notifications, org_changes, supervision, warnings
@@ -26,6 +26,6 @@ OWN = [notifications.NOTIFY]
 BUS = MessageBus(heard=HEARD, own=OWN)
 
 
-def unit_of_work(engine: Engine) -> ApprovalUnitOfWork:
+def unit_of_work(engine: Any) -> ApprovalUnitOfWork:  # an SQLAlchemy engine, as UnitOfWork takes it
     """A unit of work on the bus, for callers outside the service process (the trail cli, the seed, tests)."""
     return ApprovalUnitOfWork(engine, bus=BUS)
