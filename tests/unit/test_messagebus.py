@@ -169,3 +169,63 @@ def test_no_service_layer_imports_itself_round_in_a_circle(service):
     """Hidden by imports deferred into functions, such cycles decided which module may be imported first."""
     package = ROOT / "services" / service / "service_layer"
     assert _cycle(_imports(package, f"services.{service}.service_layer")) is None
+
+
+class _Recorder:
+    """A stand-in engine, connection and transaction for ic_platform.uow.UnitOfWork, logging what happens."""
+
+    def __init__(self):
+        self.log: list[str] = []
+        self.is_active = True
+
+    def connect(self):
+        return self
+
+    def begin(self):
+        return self
+
+    def execute(self, statement, params=None):
+        self.log.append(f"insert:{params['type']}")
+        return type("Result", (), {"scalar_one": lambda _: 1})()
+
+    def commit(self):
+        self.log.append("commit")
+        self.is_active = False
+
+    def rollback(self):
+        self.log.append("rollback")
+        self.is_active = False
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def any_event_type(monkeypatch):
+    """The catalogue's check left out: these events are made up for the test."""
+    monkeypatch.setattr("ic_platform.uow.catalogue.validate", lambda data: None)
+
+
+def test_the_platform_unit_of_work_runs_its_bus_inside_the_transaction_before_committing(any_event_type):
+    from ic_platform.uow import UnitOfWork
+
+    db = _Recorder()
+    bus = MessageBus(own=[{"x.done": [lambda e, uow: uow.publish(event("x.told"))]}])
+    with UnitOfWork(db, bus=bus) as uow:  # type: ignore[arg-type]
+        uow.publish(event("x.done"))
+        uow.commit()
+    assert db.log == ["insert:x.done", "insert:x.told", "commit"]
+    assert [e.type for e in uow.published] == ["x.done", "x.told"]
+
+
+def test_a_failing_own_handler_leaves_the_transaction_uncommitted(any_event_type):
+    from ic_platform.uow import UnitOfWork
+
+    def fails(e, uow):
+        raise RuntimeError("could not tell")
+
+    db = _Recorder()
+    with pytest.raises(RuntimeError), UnitOfWork(db, bus=MessageBus(own=[{"x.done": [fails]}])) as uow:  # type: ignore[arg-type]
+        uow.publish(event("x.done"))
+        uow.commit()
+    assert db.log == ["insert:x.done", "rollback"]
