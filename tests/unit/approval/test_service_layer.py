@@ -13,7 +13,7 @@ from ic_platform.errors import DomainError
 from ic_platform.identity import Viewer
 from services.approval.domain.directory import InMemoryDirectory
 from services.approval.domain.model import TaskStatus
-from services.approval.service_layer import handlers, warnings
+from services.approval.service_layer import actions, commands, handlers, warnings
 from services.approval.service_layer.bus import BUS
 from tests.unit.approval.conftest import UNITS, USERS
 from tests.unit.approval.fakes import FakeApprovalUnitOfWork
@@ -171,3 +171,58 @@ def test_a_larger_amount_goes_on_to_the_next_step_whose_assignee_is_told(uow):
     nxt = [t for _, t in uow.tasks.rows.values() if t.status is TaskStatus.PENDING]
     assert nxt and {n.recipient for n in uow.watch.notified[1:]} == {t.assignee for t in nxt}
     assert "approval.completed" not in uow.types()
+
+
+# ── withdrawal (撤回) and resubmission ──
+def withdraw(uow, who: str = "clerk", reason: str = "金额有误"):
+    cmd = commands.Withdraw(document_type=DOC["type"], document_id=DOC["id"], reason=reason)
+    return actions.withdraw(cmd, uow, CallContext(org=ORG, actor=who, viewer=Viewer.of(who, "dzb", ["clerk"])))
+
+
+def test_the_initiator_withdraws_while_nobody_has_acted_and_the_owner_is_told_by_event(uow):
+    submitted(uow)
+    answer = withdraw(uow)
+    assert answer["route"]["status"] == "withdrawn" and len(answer["withdrawn_tasks"]) == 1
+    assert uow.tasks.pending("head") == []
+    withdrawn = uow.published[-1]
+    assert withdrawn.type == "approval.withdrawn" and withdrawn.payload["reason"] == "金额有误"
+    assert uow.trail.entries[-1].action == "withdrawn"
+
+
+def test_nobody_but_the_initiator_withdraws(uow):
+    submitted(uow)
+    before = uow.types()
+    with pytest.raises(DomainError):
+        withdraw(uow, who="head")
+    assert uow.tasks.pending("head") and uow.types() == before
+
+
+def test_once_an_approver_acted_the_document_is_not_withdrawn(uow):
+    assessed(uow, submitted(uow, amount="250000.00"))
+    decide(uow, "head")
+    before = uow.types()
+    with pytest.raises(DomainError):
+        withdraw(uow)
+    assert uow.routes.find(DOC["type"], DOC["id"]).status.value == "in_progress" and uow.types() == before
+
+
+def test_a_returned_document_resubmitted_opens_a_new_round_that_waits_for_its_own_assessment(uow):
+    first = submitted(uow)
+    assessed(uow, first)
+    decide(uow, "head", decision="return", comment="请补充报价单")
+    hear(
+        uow,
+        Envelope(
+            type="payment.matter_application_resubmitted",
+            org=ORG,
+            producer="payment",
+            actor="clerk",
+            payload={**first.payload, "title": "采购办公用品（补充报价）"},
+        ),
+    )
+    route = uow.routes.find(DOC["type"], DOC["id"])
+    assert route.round == 2 and route.title == "采购办公用品（补充报价）"
+    assert uow.watch.notified[-1].recipient == "head" and uow.watch.notified[-1].kind == "step_assigned"
+    with pytest.raises(DomainError) as held:  # round 2's assessment is not round 1's
+        decide(uow, "head")
+    assert held.value.code == "risk_assessment_pending"
