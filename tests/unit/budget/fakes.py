@@ -16,8 +16,9 @@ from ic_platform.documents import DocumentRef
 from ic_platform.errors import Conflict
 from services.budget.domain import adjustments as adj
 from services.budget.domain import overrides as ovr
-from services.budget.domain.model import BudgetLine, Move, MoveKind
+from services.budget.domain.model import BudgetLine, Held, Move, MoveKind
 from services.budget.domain.three_public import ORG_WIDE, Cap, category_of
+from services.budget.domain.year_end import Holding
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -129,16 +130,53 @@ class FakeOverrides(_Numbered):
 
 
 class FakeYears:
-    """Only what adjustments and the ledger ask of it: a line's amount, and no carried-forward successor."""
+    """Fiscal years' states, their lines in bulk, what documents hold on a line, carried-forward successors."""
 
-    def __init__(self, lines: FakeLines):
-        self.lines = lines
+    def __init__(self, lines: FakeLines, moves: FakeMoves):
+        self.table, self.moves = lines, moves
+        self.states: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def lock_state(self, org: str, fiscal_year: int) -> dict[str, Any]:
+        state = self.states.setdefault((org, fiscal_year), {"status": "open", "closes": 0})
+        return dict(state)
+
+    def state(self, org: str, fiscal_year: int) -> dict[str, Any] | None:
+        found = self.states.get((org, fiscal_year))
+        return dict(found) if found else None
+
+    def save_state(self, org: str, fiscal_year: int, **values: Any) -> None:
+        self.states[(org, fiscal_year)].update(values)
+
+    def lines(self, org: str, fiscal_year: int, *, for_update: bool = False) -> list[BudgetLine]:
+        found = [x for x in self.table.rows.values() if x.org == org and x.fiscal_year == fiscal_year]
+        return [copy.deepcopy(x) for x in sorted(found, key=lambda x: x.id)]
+
+    def set_closed(self, org: str, fiscal_year: int, closed: bool) -> int:
+        changed = [x for x in self.table.rows.values() if (x.org, x.fiscal_year) == (org, fiscal_year)]
+        changed = [x for x in changed if x.closed is not closed]
+        for x in changed:
+            x.closed = closed
+        return len(changed)
 
     def add_amount(self, line_id: str, delta: Decimal) -> None:
-        self.lines.rows[line_id].amount += delta
+        self.table.rows[line_id].amount += delta
 
     def successor(self, line_id: str, *, for_update: bool = False) -> BudgetLine | None:
-        return None
+        found = [x for x in self.table.rows.values() if x.carried_from == line_id]
+        return copy.deepcopy(found[0]) if found else None
+
+    def holdings(self, line_id: str) -> list[Holding]:
+        by_document: dict[tuple[str, str], list[Move]] = {}
+        for m in self.moves.rows:
+            if m.budget_line_id == line_id:
+                by_document.setdefault((m.document.type, m.document.id), []).append(m)
+        out = []
+        for key in sorted(by_document):
+            moves = by_document[key]
+            held = Held.from_sums(self.moves.held(line_id, moves[0].document))
+            if held.pre_committed > 0 or held.committed > 0:
+                out.append(Holding(moves[-1].document, held.pre_committed, held.committed))
+        return out
 
 
 class FakeCaps:
@@ -206,7 +244,7 @@ class FakeBudgetUnitOfWork:
         self.months = FakeMonths()
         self.adjustments = FakeAdjustments()
         self.overrides = FakeOverrides(self.lines, self.moves)
-        self.years = FakeYears(self.lines)
+        self.years = FakeYears(self.lines, self.moves)
         self.caps = FakeCaps(self.lines)
         self.desk = FakeDesk()
         self.clock = FakeClock()
@@ -226,6 +264,7 @@ class FakeBudgetUnitOfWork:
             (self.overrides, "rows"),
             (self.overrides, "marked"),
             (self.caps, "rows"),
+            (self.years, "states"),
             (self, "answers"),
         ]
 

@@ -16,7 +16,7 @@ from ic_platform.errors import DomainError
 from ic_platform.identity import Viewer
 from services.budget.domain.model import BudgetLine, ControlMode, MoveKind
 from services.budget.domain.three_public import Cap, Category
-from services.budget.service_layer import adjustments, commands, handlers, overrides, three_public
+from services.budget.service_layer import adjustments, commands, handlers, overrides, three_public, year_end
 from services.budget.service_layer import control_commands as cc
 from services.budget.service_layer.bus import BUS
 from tests.unit.budget.fakes import FakeBudgetUnitOfWork
@@ -264,3 +264,55 @@ def test_caps_apply_only_to_their_category(uow):
     three_public._TAGGED.clear()
     uow.caps.rows.append(Cap(ORG, 2026, Category.OFFICIAL_RECEPTION, "", D("1.00")))
     assert reserve(uow, "500.00", line_id=SOURCE)["allowed"] is True  # 30201 is no 三公 class
+
+
+# ── closing the year (结账与结转) ──
+CONTRACT = {"type": "contract", "id": "7d2f3c1e-8a51-4d3e-9a43-2f7c7f2d1a12", "no": "HT-2026-000001"}
+SUCCESSOR = "2027-DZB-30201-01-JZ"
+
+
+def close(uow, year: int = 2026) -> dict:
+    return year_end.close_year(cc.CloseYear(fiscal_year=year, reason="年度结账"), uow, ctx(actor="finance"))
+
+
+def test_closing_carries_what_documents_still_hold_to_next_years_line_and_closes_the_year(uow):
+    reserve(uow, "400.00")
+    summary = close(uow)
+    assert summary["lines_closed"] == 3 and summary["documents_carried_forward"] == 1
+    assert summary["carried_forward_total"] == "400.00"
+    old, new = uow.line(SOURCE), uow.line(SUCCESSOR)
+    assert old.closed and old.pre_committed == D("0.00")
+    assert (new.fiscal_year, new.amount, new.pre_committed, new.carried_from) == (
+        2027,
+        D("400.00"),
+        D("400.00"),
+        SOURCE,
+    )
+    assert uow.types()[-1] == "budget.year_closed" and uow.years.state(ORG, 2026)["status"] == "closed"
+
+
+def test_a_commitment_for_a_carried_document_lands_on_the_successor_and_anything_else_is_refused(uow):
+    reserve(uow, "400.00")
+    close(uow)
+    cmd = commands.Commit.parse(
+        {"budget_line_id": SOURCE, "amount": "300.00", "document": CONTRACT, "from_document": APP}
+    )
+    handlers.commit(cmd, uow, ctx())
+    new = uow.line(SUCCESSOR)
+    assert (new.committed, new.pre_committed) == (D("300.00"), D("100.00"))
+    assert uow.line(SOURCE).committed == D("0.00")
+    with pytest.raises(DomainError) as refused:
+        reserve(uow, "10.00", document=APP2)  # nothing of APP2 was carried: the closed line refuses
+    assert refused.value.code == "budget_insufficient" and refused.value.details["rule"] == "fiscal_year_closed"
+
+
+def test_a_year_with_an_adjustment_in_approval_is_not_closed_and_a_closed_year_not_twice(uow):
+    transfer(uow)
+    with pytest.raises(DomainError) as refused:
+        close(uow)
+    assert refused.value.code == "fiscal_year_has_open_adjustments" and not uow.line(SOURCE).closed
+    hear(uow, "approval.completed", uow.published[-1].payload["document"], outcome="approved")
+    close(uow)
+    with pytest.raises(DomainError):
+        close(uow)
+    assert uow.types().count("budget.year_closed") == 1
