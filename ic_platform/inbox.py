@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Engine
 
-from ic_platform import metrics, tracing
+from ic_platform import messagebus, metrics, tracing
 from ic_platform.config import settings
 from ic_platform.envelope import Envelope
 from ic_platform.storage import platform_tables
@@ -392,7 +392,7 @@ class Inbox:
 
 
 def handler_name(handler: Handler) -> str:
-    return f"{handler.__module__.rsplit('.', 1)[-1]}.{handler.__qualname__}"
+    return messagebus.name_of(handler)  # `module.qualname`, or the name it kept when it moved
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.inbox import Handler, Inbox
 from ic_platform.logs import log_refusal
+from ic_platform.messagebus import MessageBus
 from ic_platform.outbox import OutboxRelay
 from ic_platform.uow import UnitOfWork
 
@@ -105,9 +106,13 @@ class ServicePlatform(DependencyProvider):
         uow_class: type[UnitOfWork] = UnitOfWork,
         event_handlers: dict[str, list[Handler]] | None = None,
         extra_bindings: dict[str, list[str]] | None = None,
+        bus: MessageBus | None = None,
     ):
+        """`bus`: the service's message bus (its heard events are the inbox's handlers); `event_handlers`
+        alone is a bus that only hears."""
         self.uow_class = uow_class
-        self.event_handlers = event_handlers or {}
+        self.bus = bus or MessageBus(heard=[event_handlers or {}])
+        self.event_handlers = self.bus.heard
         self.extra_bindings = extra_bindings
 
     def setup(self) -> None:
@@ -141,7 +146,7 @@ class ServicePlatform(DependencyProvider):
         self.stop()
 
     def new_uow(self) -> UnitOfWork:
-        return self.uow_class(self.engine, on_commit=self.relay.handoff)
+        return self.uow_class(self.engine, on_commit=self.relay.handoff, bus=self.bus)
 
     def get_dependency(self, worker_ctx) -> WorkerPlatform:  # noqa: ANN001
         return WorkerPlatform(self, worker_ctx.data)

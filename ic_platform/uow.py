@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -17,6 +17,9 @@ from ic_platform import catalogue
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, DomainError
 from ic_platform.storage import platform_tables
+
+if TYPE_CHECKING:
+    from ic_platform.messagebus import MessageBus
 
 _T = platform_tables(sa.MetaData())
 OUTBOX, IDEMPOTENCY = _T["outbox"], _T["idempotency_key"]
@@ -40,11 +43,21 @@ class UnitOfWork:
     """Subclasses add repositories built on `self.conn`.
 
     `on_commit` receives the events this unit of work committed, as (outbox row id, type, envelope), right
-    after the commit: the service's outbox relay publishes them without looking for them."""
+    after the commit: the service's outbox relay publishes them without looking for them.
 
-    def __init__(self, engine: Engine, on_commit: Callable[[list[OutboxEvent]], None] | None = None):
+    `bus` (ic_platform/messagebus.py) handles the events this unit of work published, in its transaction,
+    just before it commits; the unit of work collects them for it (`collect_new_events`)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        on_commit: Callable[[list[OutboxEvent]], None] | None = None,
+        bus: MessageBus | None = None,
+    ):
         self.engine = engine
         self._on_commit = on_commit
+        self.bus = bus
+        self._collected: list[Envelope] = []
         self.conn: Connection | None = None
         self.published: list[Envelope] = []
         self._outbox_rows: list[OutboxEvent] = []
@@ -54,6 +67,7 @@ class UnitOfWork:
         self._tx = self.conn.begin()
         self.published = []
         self._outbox_rows = []
+        self._collected = []
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -64,6 +78,8 @@ class UnitOfWork:
             self.conn.close()
 
     def commit(self) -> None:
+        if self.bus is not None and self._collected:
+            self.bus.handle_collected(self)
         self._tx.commit()
         if self._outbox_rows and self._on_commit:
             self._on_commit(self._outbox_rows)
@@ -87,6 +103,12 @@ class UnitOfWork:
         ).scalar_one()
         self.published.append(envelope)
         self._outbox_rows.append(OutboxEvent(row_id, envelope.type, data))
+        self._collected.append(envelope)
+
+    def collect_new_events(self) -> list[Envelope]:
+        """The events published since last asked (the message bus's), in publishing order."""
+        events, self._collected = self._collected, []
+        return events
 
     # ── idempotency: the same key twice has one effect and one answer ──
     # Within one transaction: `recall` first (it holds the key's lock until commit), `remember` before commit.

@@ -105,8 +105,8 @@ def seed(cfg: Settings | None = None) -> dict[str, int]:
 def _seed_decisions(org_engine, approval_engine, ctx: CallContext) -> None:  # noqa: ANN001 - engines
     """The deciding bodies (org announces them to approval) and the 三重一大 rules (approval's own data)."""
     from deploy.seed import decisions
+    from services.approval.service_layer import bus as approval_bus
     from services.approval.service_layer import major_matter
-    from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
     from services.org.service_layer import bodies
     from services.org.service_layer import commands as org_cmd
     from services.org.service_layer.unit_of_work import OrgUnitOfWork
@@ -127,4 +127,4 @@ def _seed_decisions(org_engine, approval_engine, ctx: CallContext) -> None:  # n
                 "economic_classes": list(rule.economic_classes),
             }
         )
-        major_matter.set_rule(command, ApprovalUnitOfWork(approval_engine), ctx)
+        major_matter.set_rule(command, approval_bus.unit_of_work(approval_engine), ctx)

@@ -9,12 +9,13 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.accounting.service_layer import commands, posting, reports
+from services.accounting.service_layer.bus import BUS
 from services.accounting.service_layer.unit_of_work import AccountingUnitOfWork
 
 
 class AccountingService(PlatformService):
     name = "accounting"
-    platform = ServicePlatform(AccountingUnitOfWork, posting.EVENT_HANDLERS)
+    platform = ServicePlatform(AccountingUnitOfWork, bus=BUS)
     budget = RpcProxy("budget")
 
     @rpc(expected_exceptions=DomainError)

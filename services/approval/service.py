@@ -1,5 +1,5 @@
 """The approval service's transport: RPC entrypoints that parse a command and call a handler. Events
-(org cache, submitted documents) arrive through the platform's inbox, see `handlers.EVENT_HANDLERS`."""
+(org cache, submitted documents) arrive through the platform's inbox, to the handlers of `service_layer/bus.py`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from nameko.timer import timer
 from ic_platform.config import settings
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
-from ic_platform.handler_tables import combine
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.approval.adapters.trail import AnchorFile
 from services.approval.domain import conflicts as conflict_rules
 from services.approval.service_layer import (
     actions,
-    assessment,
     commands,
     cycle,
     deadlines,
@@ -28,10 +26,10 @@ from services.approval.service_layer import (
     meeting,
     notifications,
     org_changes,
-    supervision,
     trail,
     warnings,
 )
+from services.approval.service_layer.bus import BUS
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 # The heads of the trail's document chains that moved are sealed, and the seal anchored outside the database,
@@ -45,14 +43,7 @@ VERIFY_INTERVAL_S = settings().trail_verify_interval_s
 # How often overdue tasks are looked for (reminders, escalation); the periods themselves: domain/deadlines.py.
 DEADLINE_TICK_S = settings().approval_deadline_tick_s
 log = logging.getLogger(__name__)
-EVENT_HANDLERS = combine(
-    handlers.EVENT_HANDLERS,
-    {"risk.warning_raised": [warnings.on_warning_raised]},
-    assessment.EVENT_HANDLERS,
-    supervision.EVENT_HANDLERS,
-    org_changes.EVENT_HANDLERS,
-    {"org.user_registered": [org_changes.on_user_registered_by_admin]},
-)
+EVENT_HANDLERS = BUS.heard  # the inbox's handlers: service_layer/bus.py
 
 
 class TrailAnchors(DependencyProvider):
@@ -68,7 +59,7 @@ class TrailAnchors(DependencyProvider):
 
 class ApprovalService(PlatformService):
     name = "approval"
-    platform = ServicePlatform(ApprovalUnitOfWork, EVENT_HANDLERS)
+    platform = ServicePlatform(ApprovalUnitOfWork, bus=BUS)
     anchors = TrailAnchors()
 
     @rpc(expected_exceptions=DomainError)

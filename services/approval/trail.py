@@ -37,8 +37,8 @@ from services.approval.domain.trail import (  # noqa: E402
     TrailDraft,
     chain,
 )
+from services.approval.service_layer import bus as approval_bus  # noqa: E402
 from services.approval.service_layer import trail  # noqa: E402
-from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork  # noqa: E402
 
 SERVICE = "approval"
 
@@ -50,7 +50,7 @@ def verify(cfg: Settings | None = None, anchors: AnchorFile | None = None, worke
     try:
         anchors = anchors or AnchorFile.in_directory(cfg.trail_anchor_dir, cfg.database_name(SERVICE))
         workers = workers or os.cpu_count() or 1
-        return trail.verify_trail(ApprovalUnitOfWork(engine), anchors, workers=workers, dsn=url)
+        return trail.verify_trail(approval_bus.unit_of_work(engine), anchors, workers=workers, dsn=url)
     finally:
         engine.dispose()
 
@@ -61,7 +61,7 @@ def anchor(cfg: Settings | None = None) -> dict | None:
     engine = make_engine(cfg.database_url(SERVICE), pool_size=2)
     try:
         anchors = AnchorFile.in_directory(cfg.trail_anchor_dir, cfg.database_name(SERVICE))
-        return trail.anchor_trail(ApprovalUnitOfWork(engine), anchors, CallContext(org="xinqiao"), force=True)
+        return trail.anchor_trail(approval_bus.unit_of_work(engine), anchors, CallContext(org="xinqiao"), force=True)
     finally:
         engine.dispose()
 

@@ -25,6 +25,7 @@ from services.budget.service_layer import (
 )
 from services.budget.service_layer import control_commands as cc
 from services.budget.service_layer import standards_commands as std_cmd
+from services.budget.service_layer.bus import BUS
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
 # How often the execution rate per office and year is sampled for the dashboard (ic_budget_execution_rate_percent).
@@ -34,7 +35,7 @@ METRICS_TICK_S = settings().budget_metrics_tick_s
 class BudgetService(PlatformService):
     payment = RpcProxy("payment")  # an over-budget override names an existing spending document (payment's)
     name = "budget"
-    platform = ServicePlatform(BudgetUnitOfWork, handlers.EVENT_HANDLERS)
+    platform = ServicePlatform(BudgetUnitOfWork, bus=BUS)
 
     @timer(interval=METRICS_TICK_S, eager=True)
     def sample_execution(self):

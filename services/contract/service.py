@@ -10,12 +10,13 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.contract.service_layer import acceptances, changes, commands, handlers, progress, reports
+from services.contract.service_layer.bus import BUS
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
 
 class ContractService(AttachmentRpc, PlatformService):
     name = "contract"
-    platform = ServicePlatform(ContractUnitOfWork, handlers.EVENT_HANDLERS)
+    platform = ServicePlatform(ContractUnitOfWork, bus=BUS)
     # 附件 (ic_platform/attachments.py), read under the document's own data scope.
     attachment_documents = {"contract": handlers.contract_owner, "acceptance": acceptances.acceptance_owner}
     budget = RpcProxy("budget")

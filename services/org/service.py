@@ -7,12 +7,13 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.org.service_layer import admin, bodies, commands, handlers, sessions
+from services.org.service_layer.bus import BUS
 from services.org.service_layer.unit_of_work import OrgUnitOfWork
 
 
 class OrgService(PlatformService):
     name = "org"
-    platform = ServicePlatform(OrgUnitOfWork, handlers.EVENT_HANDLERS)
+    platform = ServicePlatform(OrgUnitOfWork, bus=BUS)
 
     policy = sessions.Policy.of(settings())
 

@@ -14,6 +14,7 @@ from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from ic_platform.rpc_timeout import bounded
 from services.contract.domain.errors import ContractForbidden, ContractInputInvalid, ContractRefused
 from services.payment.service_layer import claim_commands, claims, commands, handlers, payment_commands, payments
+from services.payment.service_layer.bus import BUS
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
 # The contract service's refusals (the terms, acceptance, the contract amount) reach the payment gate as the
@@ -24,7 +25,7 @@ for _cls in (ContractRefused, ContractInputInvalid, ContractForbidden):
 
 class PaymentService(AttachmentRpc, PlatformService):
     name = "payment"
-    platform = ServicePlatform(PaymentUnitOfWork, handlers.EVENT_HANDLERS)
+    platform = ServicePlatform(PaymentUnitOfWork, bus=BUS)
     budget = RpcProxy("budget")
     # 附件 (ic_platform/attachments.py): each document type payment owns, read under its own data scope.
     attachment_documents = {

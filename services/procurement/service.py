@@ -10,12 +10,13 @@ from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.procurement.service_layer import commands, common, handlers, method_change, reports, sourcing, suppliers
+from services.procurement.service_layer.bus import BUS
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
 
 
 class ProcurementService(AttachmentRpc, PlatformService):
     name = "procurement"
-    platform = ServicePlatform(ProcurementUnitOfWork, handlers.EVENT_HANDLERS)
+    platform = ServicePlatform(ProcurementUnitOfWork, bus=BUS)
     # 附件 (ic_platform/attachments.py), read under the document's own data scope.
     attachment_documents = {"procurement_application": common.application_owner}
     budget = RpcProxy("budget")

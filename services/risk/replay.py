@@ -19,18 +19,11 @@ import time  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 from typing import Any  # noqa: E402
 
-import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from ic_platform.config import Settings, settings  # noqa: E402
 from ic_platform.db import make_engine  # noqa: E402
 from ic_platform.envelope import Envelope  # noqa: E402
-from services.risk.adapters.supervision import copy_rows  # noqa: E402
-from services.risk.adapters.supervision_orm import (  # noqa: E402
-    risk_project_link,
-    risk_project_node,
-    risk_task,  # noqa: E402
-)
 from services.risk.domain.project import Projection, facts_of  # noqa: E402
 from services.risk.service_layer import project, warnings_work  # noqa: E402
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork  # noqa: E402
@@ -51,17 +44,13 @@ def replay(engine: Engine) -> dict[str, Any]:
             events += 1
         uow.projects.load(projection)
         tasks = _replay_tasks(uow)
-        nodes = uow.conn.execute(sa.select(sa.func.count()).select_from(risk_project_node)).scalar_one()
-        projects = uow.conn.execute(sa.select(sa.func.count(sa.distinct(risk_project_node.c.project)))).scalar_one()
-        links = uow.conn.execute(sa.select(sa.func.count()).select_from(risk_project_link)).scalar_one()
+        counts = uow.projects.counts()
         uow.commit()
     seconds = time.perf_counter() - started
     return {
         "events": events,
         "tasks": tasks,
-        "projects": projects,
-        "nodes": nodes,
-        "links": links,
+        **counts,
         "seconds": round(seconds, 3),
         "events_per_second": round(events / seconds, 1) if seconds else None,
     }
@@ -75,9 +64,8 @@ def _replay_tasks(uow: RiskUnitOfWork) -> int:
         event = Envelope.from_dict(data)
         for handler in warnings_work.TASK_HANDLERS[event.type]:
             handler(event, fold)
-    uow.conn.execute(sa.delete(risk_task))
     rows = list(fold.tasks.rows.values())
-    copy_rows(uow.conn, risk_task, rows)
+    uow.tasks.replace_all(rows)
     return len(rows)
 
 

@@ -18,7 +18,7 @@ from ic_platform.envelope import Envelope
 from ic_platform.errors import Forbidden
 from services.approval.adapters.orm import approval_task
 from services.approval.service_layer import assessment, conflicts, handlers, warnings
-from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
+from services.approval.service_layer import bus as approval_bus
 from tests.integration.support.assessments import assessed_by_risk
 from tests.unit.approval.conftest import UNITS, USERS
 
@@ -50,7 +50,7 @@ def engine():
     migrate("approval", cfg)
     engine = make_engine(cfg.database_url("approval"), pool_size=2)
     try:
-        with ApprovalUnitOfWork(engine) as uow:
+        with approval_bus.unit_of_work(engine) as uow:
             for unit in UNITS:
                 handlers.on_unit_registered(
                     _event(
@@ -91,18 +91,18 @@ def submit(engine, parties):
         },
         actor="clerk",
     )
-    with ApprovalUnitOfWork(engine) as uow:  # as the inbox runs it
+    with approval_bus.unit_of_work(engine) as uow:  # as the inbox runs it
         handlers.on_document_submitted(event, uow)
         assessment.on_document_assessed(assessed_by_risk(event), uow)  # risk's assessment, heard at once
         uow.commit()
-    with ApprovalUnitOfWork(engine) as uow:
+    with approval_bus.unit_of_work(engine) as uow:
         route = uow.routes.find("matter_application", doc_id)
         return uow.conn.execute(approval_task.select().where(approval_task.c.route_id == route.id)).one()
 
 
 def decide(engine, task_id, actor="head"):
     ctx = CallContext(org=ORG, actor=actor, correlation_id=str(uuid.uuid4()))
-    return handlers.decide(warnings.Decide(task_id=task_id, decision="approve"), ApprovalUnitOfWork(engine), ctx)
+    return handlers.decide(warnings.Decide(task_id=task_id, decision="approve"), approval_bus.unit_of_work(engine), ctx)
 
 
 def violations(rule):
@@ -117,7 +117,7 @@ def test_an_approver_who_registered_the_supplier_may_not_approve_the_payment(eng
     assert refused.value.code == "sod_incompatible_roles" and "供应商登记" in refused.value.message
     assert refused.value.details["rule"] == "payment_approver/supplier_registrar"
     assert violations("payment_approver/supplier_registrar") == before + 1
-    with ApprovalUnitOfWork(engine) as uow:
+    with approval_bus.unit_of_work(engine) as uow:
         assert uow.tasks.get(str(task.id)).status.value == "pending", "the refusal changed nothing"
 
 
@@ -144,7 +144,7 @@ def test_a_party_name_must_be_a_position_code():
 
 def test_a_resubmission_naming_no_parties_keeps_those_of_the_submission(engine):
     task = submit(engine, {"supplier_registrar": "head"})
-    with ApprovalUnitOfWork(engine) as uow:
+    with approval_bus.unit_of_work(engine) as uow:
         document = uow.conn.execute(
             sa.text(
                 "SELECT document_type, document_id FROM approval_route WHERE id = "
@@ -163,8 +163,8 @@ def test_a_resubmission_naming_no_parties_keeps_those_of_the_submission(engine):
             "title": "采购复印机",
         },
     )
-    with ApprovalUnitOfWork(engine) as uow:
+    with approval_bus.unit_of_work(engine) as uow:
         conflicts.record_parties(resubmitted, uow)
         uow.commit()
-    with ApprovalUnitOfWork(engine) as uow:
+    with approval_bus.unit_of_work(engine) as uow:
         assert uow.watch.parties(document.document_type, document.document_id) == {"supplier_registrar": "head"}

@@ -68,6 +68,15 @@ class ApprovalQueries:
         rows = self.conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()
         return total, rows
 
+    def task_for_reader(self, org: str, task_id: str) -> Any | None:
+        """One task as its list rows show it, with its assignee (whoever reads it is checked by the caller)."""
+        query = _task_rows().add_columns(T.c.assignee).where(T.c.id == task_id, R.c.org == org)
+        return self.conn.execute(query).first()
+
+    def on_desk(self, reader: str, document_type: str, document_id: str) -> bool:
+        """Whether the document is or was on the reader's desk (a step held or decided, a delegation)."""
+        return on_desk(self.conn, reader, document_type, document_id)
+
     def pending_tasks(
         self, org: str, assignee: str, limit: int, offset: int, acting_for: tuple[str, ...] = ()
     ) -> tuple[int, list[Any]]:

@@ -16,13 +16,14 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from ic_platform.db import REPO_ROOT
 from services.approval.adapters.orm import audit_trail, audit_trail_head, audit_trail_seal, audit_trail_seal_leaf
@@ -246,3 +247,46 @@ class AnchorFile:
                 self._last = max(anchors, key=lambda a: a.seq, default=None)
                 self._loaded = True
             return self._last
+
+
+# ── connections of their own: the sealing lock, and reading the trail as of one moment ──
+_SEAL_LOCK = "approval_trail_seal"
+
+
+@contextmanager
+def sealing_lock(engine: Engine) -> Iterator[bool]:
+    """Whether this process may seal and anchor now: one replica at a time (a session advisory lock on a
+    connection of its own, held until the seal is anchored and announced; a process that dies drops it)."""
+    with engine.connect() as conn:
+        mine = conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtext(:k))"), {"k": _SEAL_LOCK}).scalar()
+        conn.commit()
+        try:
+            yield bool(mine)
+        finally:
+            if mine:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": _SEAL_LOCK})
+                conn.commit()
+
+
+@contextmanager
+def trail_snapshot(engine: Engine, snapshot: str | None = None) -> Iterator[TrailRepository]:
+    """The trail as of one moment (a read-only REPEATABLE READ transaction), however long reading takes;
+    with `snapshot` (exported by another transaction's `export_snapshot`), exactly as that one reads it."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin():
+            if snapshot is not None:
+                conn.execute(sa.text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))  # must be the first statement
+            conn.execute(sa.text("SET LOCAL TIME ZONE 'UTC'"))  # timestamps arrive in UTC: hashed as they come
+            yield TrailRepository(conn)
+
+
+@contextmanager
+def trail_snapshot_at(dsn: str, snapshot: str) -> Iterator[TrailRepository]:
+    """`trail_snapshot` in another process (a verification worker): an engine of its own, dropped after."""
+    engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
+    try:
+        with trail_snapshot(engine, snapshot) as trail:
+            yield trail
+    finally:
+        engine.dispose()

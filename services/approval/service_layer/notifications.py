@@ -1,5 +1,5 @@
 """Notifications (消息通知): when approval publishes one of its events, it tells the one person the event
-concerns, in the same transaction (see ApprovalUnitOfWork.publish), and nobody else: the new assignee, the
+concerns, in the same transaction (its own events on the bus, bus.py), and nobody else: the new assignee, the
 initiator of a returned or completed document, the assignee of an overdue task, the person an overdue task was
 escalated to. The gateway lists them and pushes them (Server-Sent Events)."""
 
@@ -159,7 +159,7 @@ def _view(row: Any) -> dict[str, Any]:
     }
 
 
-# Approval's own events, and who each tells; run by ApprovalUnitOfWork.publish in the publishing transaction.
+# Approval's own events, and who each tells: on approval's bus (bus.py), run in the publishing transaction.
 NOTIFY = {
     "approval.step_assigned": [on_step_assigned],
     "approval.returned": [on_returned],

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ic_platform import scope
 from ic_platform.context import CallContext
-from services.approval.adapters.queries import on_desk
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
 
 
@@ -18,5 +17,5 @@ def readable(
         scope.area_of(document_type),
         unit,
         initiator=initiator,
-        on_desk=lambda: viewer is not None and on_desk(uow.conn, viewer.username, document_type, document_id),
+        on_desk=lambda: viewer is not None and uow.queries.on_desk(viewer.username, document_type, document_id),
     )

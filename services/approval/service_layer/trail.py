@@ -18,7 +18,7 @@ from typing import Any
 
 from ic_platform import metrics
 from ic_platform.context import CallContext
-from services.approval.adapters.trail import AnchorFile, Bound, TrailRepository
+from services.approval.adapters.trail import AnchorFile, Bound, TrailRepository, trail_snapshot_at
 from services.approval.domain.seals import SealVerifier, make_seal
 from services.approval.domain.trail import (
     GENESIS,
@@ -274,15 +274,5 @@ def _in_processes(trail: TrailRepository, dsn: str, sealed: dict[str, Anchor], w
 
 
 def _check_partition(dsn: str, snapshot: str, sealed: dict[str, Anchor], lower: Bound, upper: Bound) -> ChainsChecked:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-            with conn.begin():
-                conn.execute(sa.text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
-                conn.execute(sa.text("SET LOCAL TIME ZONE 'UTC'"))
-                return check_chains(TrailRepository(conn), sealed, lower, upper)
-    finally:
-        engine.dispose()
+    with trail_snapshot_at(dsn, snapshot) as trail:
+        return check_chains(trail, sealed, lower, upper)

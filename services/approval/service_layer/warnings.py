@@ -16,9 +16,6 @@ from ic_platform.commands import RowId
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.tracing import current_trace_id
-from services.approval.adapters.queries import R as ROUTE
-from services.approval.adapters.queries import T as TASK
-from services.approval.adapters.queries import _task_rows
 from services.approval.domain import errors
 from services.approval.domain.model import Decision, Route, Task
 from services.approval.domain.trail import TrailDraft
@@ -90,13 +87,7 @@ def get_task(cmd: GetTask, uow: ApprovalUnitOfWork, ctx: CallContext) -> dict[st
         raise errors.actor_required()
     task_id = _uuid_or_none(cmd.task_id)
     with uow:
-        row = (
-            None
-            if task_id is None
-            else uow.conn.execute(
-                _task_rows().add_columns(TASK.c.assignee).where(TASK.c.id == task_id, ROUTE.c.org == ctx.org)
-            ).first()
-        )
+        row = None if task_id is None else uow.queries.task_for_reader(ctx.org, task_id)
         # Whoever may read the document may open its task: the assignee and their delegate (who must see the
         # warnings to acknowledge them), the initiator, past deciders, and the document's other readers.
         if row is None or not scoping.readable(uow, ctx, row.document_type, row.document_id, row.unit, row.initiator):

@@ -319,3 +319,13 @@ def _to_override(row: Any) -> ovr.Override:
 def now(conn: Connection) -> datetime:
     """The database's clock: expiry is judged on one clock, whichever service process asks."""
     return conn.execute(sa.select(sa.func.now())).scalar_one()
+
+
+class DatabaseClock:
+    """`now()` read from the database: the clock a unit of work's use cases judge expiry on."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def now(self) -> datetime:
+        return now(self.conn)

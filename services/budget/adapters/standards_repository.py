@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from services.budget.adapters.orm import budget_line, expenditure_standard, three_public_cap
-from services.budget.domain.standards import Action, Kind, Standard, key_text, limits_json
+from services.budget.domain.standards import Action, Kind, Standard, VersionTaken, key_text, limits_json
 from services.budget.domain.three_public import ECONOMIC_CLASSES, ORG_WIDE, Cap, Category, classes_of
 
 T = expenditure_standard
@@ -51,6 +51,13 @@ class StandardRepository:
         ).scalar()
 
     def add(self, standard: Standard, actor: str | None) -> None:
+        """Raises `VersionTaken` when the (org, code, version) row exists already."""
+        try:
+            self._insert(standard, actor)
+        except sa.exc.IntegrityError:
+            raise VersionTaken(f"{standard.code} v{standard.version}") from None
+
+    def _insert(self, standard: Standard, actor: str | None) -> None:
         self.conn.execute(
             sa.insert(T).values(
                 org=standard.org,

@@ -67,6 +67,10 @@ ITEM_LABELS = {
 }
 
 
+class VersionTaken(Exception):
+    """The version being added exists already: someone added it meanwhile (raised by the repository)."""
+
+
 class StandardError(ValueError):
     """A standard or an expense that does not make sense; the message is Chinese and names the field."""
 

@@ -16,7 +16,6 @@ from ic_platform.errors import Conflict, Forbidden, InvalidInput, not_found
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.retry import retry_transaction
-from services.budget.adapters.control import AdjustmentRepository, YearRepository
 from services.budget.domain import adjustments as adj
 from services.budget.domain.errors import line_not_found, line_of_other_unit
 from services.budget.domain.model import BudgetLine, Held, MoveKind
@@ -86,7 +85,7 @@ def submit_adjustment(cmd: cc.SubmitAdjustment, uow: BudgetUnitOfWork, ctx: Call
             adj.check_transfer(source, target, cmd.amount, cross_kind_rules())
         else:
             adj.check_supplementary(target, cmd.amount, cmd.fund_source)
-        repo = AdjustmentRepository(uow.conn)
+        repo = uow.adjustments
         a = repo.add(
             adj.Adjustment(
                 id=derived_id(_ID_NAMESPACE, key),
@@ -138,7 +137,7 @@ def resubmit_adjustment(cmd: cc.ResubmitAdjustment, uow: BudgetUnitOfWork, ctx: 
         if cmd.reason:
             a.reason = cmd.reason
         a.move_to(adj.Status.SUBMITTED)
-        AdjustmentRepository(uow.conn).save(a)
+        uow.adjustments.save(a)
         uow.publish(
             ctx.event(
                 "budget.adjustment_resubmitted",
@@ -162,7 +161,7 @@ def get_adjustment(cmd: cc.AdjustmentId, uow: BudgetUnitOfWork, ctx: CallContext
 def list_adjustments(cmd: cc.ListAdjustments, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
-        total, items = AdjustmentRepository(uow.conn).page(
+        total, items = uow.adjustments.page(
             org=ctx.org,
             initiator=ctx.actor if cmd.mine else None,
             scope=scoping.of(ctx),
@@ -185,7 +184,7 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     if event.payload["outcome"] != "approved":
         _release_hold(uow, ctx, a, event.payload.get("reason") or "预算调整未获批准")
         a.move_to(adj.Status.REJECTED, event.payload.get("reason"))
-        AdjustmentRepository(uow.conn).save(a)
+        uow.adjustments.save(a)
         uow.publish(
             ctx.event(
                 "budget.adjustment_rejected",
@@ -197,7 +196,7 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     ids = sorted({a.to_line_id, *([a.from_line_id] if a.from_line_id else [])})
     lines = {i: ledger._locked_line(uow, i) for i in ids}
     before = {i: line.amount for i, line in lines.items()}
-    years = YearRepository(uow.conn)
+    years = uow.years
     if a.from_line_id:
         source = lines[a.from_line_id]
         held = Held.from_sums(uow.moves.held(source.id, a.document)).pre_committed
@@ -216,7 +215,7 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     after = {i: before[i] + (a.amount if i == a.to_line_id else -a.amount) for i in ids}
     a.amounts = adj.amounts_record(before, after)
     a.move_to(adj.Status.APPROVED)
-    AdjustmentRepository(uow.conn).save(a)
+    uow.adjustments.save(a)
     uow.publish(
         ctx.event(
             "budget.adjusted",
@@ -241,7 +240,7 @@ def on_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
         reason = event.payload.get("reason") or "发起人撤回"
         _release_hold(uow, CallContext.from_envelope(event), a, f"发起人撤回预算调整：{reason}")
         a.move_to(adj.Status.WITHDRAWN, reason)
-        AdjustmentRepository(uow.conn).save(a)
+        uow.adjustments.save(a)
 
 
 def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
@@ -249,12 +248,12 @@ def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     a = _adjustment_of(event, uow)
     if a.status is adj.Status.SUBMITTED:
         a.move_to(adj.Status.RETURNED, event.payload.get("reason"))
-        AdjustmentRepository(uow.conn).save(a)
+        uow.adjustments.save(a)
 
 
 def _adjustment_of(event: Envelope, uow: BudgetUnitOfWork) -> adj.Adjustment:
     document = event.payload["document"]
-    a = AdjustmentRepository(uow.conn).get(document["id"], for_update=True) if is_document_id(document["id"]) else None
+    a = uow.adjustments.get(document["id"], for_update=True) if is_document_id(document["id"]) else None
     if a is None:
         raise LookupError(f"budget adjustment {document['id']} not found")  # retried, then parked for ops
     return a
@@ -331,7 +330,7 @@ def _adjustment(
     uow: BudgetUnitOfWork, ctx: CallContext, adjustment_id: str, for_update: bool = False
 ) -> adj.Adjustment:
     found = is_document_id(adjustment_id)
-    a = AdjustmentRepository(uow.conn).get(adjustment_id, for_update=for_update) if found else None
+    a = uow.adjustments.get(adjustment_id, for_update=for_update) if found else None
     if a is None or a.org != ctx.org:
         raise not_found("budget_adjustment", adjustment_id, "预算调整单")
     return a

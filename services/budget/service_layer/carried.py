@@ -7,7 +7,6 @@ else on a closed line stays refused (`fiscal_year_closed`). Does not import the 
 
 from __future__ import annotations
 
-from services.budget.adapters.control import YearRepository
 from services.budget.domain.model import BudgetLine, DocumentRef, Held
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -17,7 +16,7 @@ def redirect(uow: BudgetUnitOfWork, line: BudgetLine, document: DocumentRef, sou
     the document the move settles holds open money on the successor."""
     if not line.closed:
         return line
-    successor = YearRepository(uow.conn).successor(line.id, for_update=True)
+    successor = uow.years.successor(line.id, for_update=True)
     if successor is None:
         return line
     for holder in ([source] if source is not None else []) + [document]:

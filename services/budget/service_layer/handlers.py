@@ -9,9 +9,7 @@ from typing import Any
 
 from ic_platform.config import settings
 from ic_platform.context import CallContext
-from ic_platform.desk import with_desk_handlers
 from ic_platform.envelope import Envelope
-from ic_platform.handler_tables import combine
 from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.retry import retry_transaction
@@ -37,7 +35,7 @@ from services.budget.domain.model import (
     parse_warning_levels,
     settle,
 )
-from services.budget.service_layer import carried, commands, overrides, register, scoping, three_public
+from services.budget.service_layer import carried, commands, overrides, scoping, three_public
 from services.budget.service_layer.history import record_change
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -235,7 +233,7 @@ def on_approval_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     ctx = CallContext.from_envelope(event)
     document = DocumentRef(**event.payload["document"])
     if document.type in BUDGET_DOCUMENT_TYPES:
-        return  # the budget's own documents: service_layer/control_events.py
+        return  # the budget's own documents: service_layer/control_events.py (registered in bus.py)
     if event.payload["outcome"] == "approved":
         for line, held in _locked_holdings(uow, document):
             if held.pre_committed > 0 and _move(
@@ -263,7 +261,7 @@ def on_approval_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
     wait for this event), and that reservation must stay."""
     document = DocumentRef(**event.payload["document"])
     if document.type in BUDGET_DOCUMENT_TYPES:
-        return  # the budget's own documents: service_layer/control_events.py
+        return  # the budget's own documents: service_layer/control_events.py (registered in bus.py)
     ctx = CallContext.from_envelope(event)
     step = f"withdrawn:{event.payload['round']}"
     reason = event.payload.get("reason") or "申请人撤回"
@@ -566,37 +564,3 @@ def _replayed(
         "released_rest": [],  # released with the move the first time, if asked: nothing more now
         "economic_class": line.economic_class,
     }
-
-
-def on_budget_document_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
-    """Approval's end for the budget's own documents (adjustments, overrides, year reopenings). Imported
-    here, not at the top: those use cases build on this module's ledger moves."""
-    from services.budget.service_layer import control_events
-
-    control_events.on_completed(event, uow)
-
-
-def on_budget_document_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
-    from services.budget.service_layer import control_events
-
-    control_events.on_returned(event, uow)
-
-
-def on_budget_document_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
-    from services.budget.service_layer import control_events
-
-    control_events.on_withdrawn(event, uow)
-
-
-EVENT_HANDLERS = with_desk_handlers(
-    combine(
-        {
-            "approval.completed": [on_approval_completed, on_budget_document_completed],
-            "approval.returned": [on_budget_document_returned],
-            "approval.withdrawn": [on_approval_withdrawn, on_budget_document_withdrawn],
-            "payment.application_cancelled": [on_spending_ended],
-            "payment.application_closed": [on_spending_ended],
-        },
-        register.EVENT_HANDLERS,
-    )
-)

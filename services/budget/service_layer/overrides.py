@@ -18,7 +18,6 @@ from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, Forbidden, InvalidInput, not_found
 from ic_platform.money import money_str
-from services.budget.adapters.control import OverrideRepository, now
 from services.budget.domain import overrides as ovr
 from services.budget.domain.errors import line_not_found, line_of_other_unit
 from services.budget.domain.model import BudgetLine, ControlMode, DocumentRef, FundsDecision
@@ -118,7 +117,7 @@ def request_override(
                 f"预算指标 {line.id} 为预警控制，超出时只提示不拦截，无需超预算审批",
                 {"rule": "warn_mode_needs_no_override", "budget_line_id": line.id},
             )
-        repo = OverrideRepository(uow.conn)
+        repo = uow.overrides
         o = repo.add(
             ovr.Override(
                 id=str(uuid.uuid4()),
@@ -173,10 +172,10 @@ def on_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     o = _of_event(event, uow)
     if o.status is not ovr.Status.SUBMITTED:
         return  # decided before
-    repo = OverrideRepository(uow.conn)
+    repo = uow.overrides
     approved = event.payload["outcome"] == "approved"
     if approved:
-        o.approve(now(uow.conn), ttl())
+        o.approve(uow.clock.now(), ttl())
     else:
         o.move_to(ovr.Status.REJECTED, event.payload.get("reason"))
     repo.save(o)
@@ -200,7 +199,7 @@ def on_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     o = _of_event(event, uow)
     if o.status is ovr.Status.SUBMITTED:
         o.move_to(ovr.Status.RETURNED, event.payload.get("reason"))
-        OverrideRepository(uow.conn).save(o)
+        uow.overrides.save(o)
 
 
 def on_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
@@ -208,7 +207,7 @@ def on_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
     o = _of_event(event, uow)
     if o.status in (ovr.Status.SUBMITTED, ovr.Status.RETURNED):
         o.move_to(ovr.Status.WITHDRAWN, event.payload.get("reason") or "申请人已撤回")
-        OverrideRepository(uow.conn).save(o)
+        uow.overrides.save(o)
 
 
 # ── the hook in the ledger's reserve and check_funds ──
@@ -224,9 +223,9 @@ def apply(
     """Called, under the line's lock and after this move was recorded, when the line refused it. Uses the
     override if it serves this document on this line and covers the shortfall; else the refusal stands,
     with the reason the override did not apply."""
-    repo = OverrideRepository(uow.conn)
+    repo = uow.overrides
     o = _get(uow, override_id, for_update=True)
-    at = now(uow.conn)
+    at = uow.clock.now()
     why = "超预算审批单不存在" if o is None or o.org != ctx.org else o.why_not(line.id, document, at)
     granted = None if why else o.grant(decision)
     if granted is None:
@@ -261,7 +260,7 @@ def preview(
     o = _get(uow, override_id)
     if o is None or o.org != line.org:
         return replace(decision, warning="超预算审批单不存在")
-    why = o.why_not(line.id, document or o.document, now(uow.conn))
+    why = o.why_not(line.id, document or o.document, uow.clock.now())
     granted = None if why else o.grant(decision)
     return granted or replace(decision, warning=why or f"{o.label} 批准的超支上限不足以覆盖本次超支")
 
@@ -271,7 +270,7 @@ def _get(uow: BudgetUnitOfWork, override_id: str, for_update: bool = False) -> o
         uuid.UUID(override_id)
     except ValueError:
         return None
-    return OverrideRepository(uow.conn).get(override_id, for_update=for_update)
+    return uow.overrides.get(override_id, for_update=for_update)
 
 
 def _of_event(event: Envelope, uow: BudgetUnitOfWork) -> ovr.Override:

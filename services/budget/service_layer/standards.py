@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from pydantic import ValidationError
 
 from ic_platform.commands import invalid_input
 from ic_platform.context import CallContext
 from ic_platform.errors import Conflict, DomainError, InvalidInput
 from ic_platform.paging import page_window, paged
-from services.budget.adapters.standards_repository import StandardRepository
 from services.budget.domain import standards as rules
-from services.budget.domain.standards import Action, Expense, Kind, Standard, StandardError
+from services.budget.domain.standards import Action, Expense, Kind, Standard, StandardError, VersionTaken
 from services.budget.service_layer.standards_commands import DETAILS, AddStandardVersion, CheckStandard, ListStandards
 from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 
@@ -30,7 +28,7 @@ def add_standard_version(cmd: AddStandardVersion, uow: BudgetUnitOfWork, ctx: Ca
     with uow:
         if idem and (stored := uow.recall(ADD_SCOPE, idem, request)) is not None:
             return stored
-        repo = StandardRepository(uow.conn)
+        repo = uow.standards
         current = repo.current(ctx.org, cmd.code, for_update=True)
         kind = Kind(cmd.kind) if cmd.kind else (current.kind if current else None)
         if kind is None:
@@ -72,7 +70,7 @@ def add_standard_version(cmd: AddStandardVersion, uow: BudgetUnitOfWork, ctx: Ca
             repo.close(closed)
         try:
             repo.add(new, ctx.actor)
-        except sa.exc.IntegrityError:  # the same version added by someone else meanwhile
+        except VersionTaken:  # the same version added by someone else meanwhile
             raise Conflict(
                 "expenditure_standard_changed_meanwhile",
                 f"标准 {cmd.code} 刚被他人修改（第 {version} 版已存在），请刷新后重试",
@@ -88,7 +86,7 @@ def add_standard_version(cmd: AddStandardVersion, uow: BudgetUnitOfWork, ctx: Ca
 def list_standards(cmd: ListStandards, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
-        total, rows = StandardRepository(uow.conn).page(
+        total, rows = uow.standards.page(
             org=ctx.org, kind=cmd.kind, code=cmd.code, as_of=cmd.as_of, limit=limit, offset=offset
         )
     return {
@@ -104,7 +102,7 @@ def check_standard(cmd: CheckStandard, uow: BudgetUnitOfWork, ctx: CallContext) 
     details = _details(cmd)
     expense = _expense(kind, cmd, details)
     with uow:
-        repo = StandardRepository(uow.conn)
+        repo = uow.standards
         standard = None
         if kind is Kind.TRAVEL and details.city:  # a named city's own standard comes before its tier's
             standard = repo.in_force(ctx.org, kind, {"city_tier": details.city, "rank": details.rank}, cmd.expense_date)

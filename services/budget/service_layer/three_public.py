@@ -14,7 +14,6 @@ from typing import Any
 from ic_platform.context import CallContext
 from ic_platform.errors import Conflict
 from ic_platform.money import money_str
-from services.budget.adapters.standards_repository import CapRepository
 from services.budget.domain import three_public as rules
 from services.budget.domain.three_public import ORG_WIDE, Cap, CapDecision, Category
 from services.budget.service_layer import scoping
@@ -28,7 +27,7 @@ _TAGGED_MAX = 100_000
 
 
 def lock_caps(uow: BudgetUnitOfWork, line_id: str) -> list[Cap]:
-    repo = CapRepository(uow.conn)
+    repo = uow.caps
     key = (str(uow.engine.url), line_id)
     tagged = _TAGGED.get(key)
     if tagged is None:
@@ -46,7 +45,7 @@ def check_caps(uow: BudgetUnitOfWork, caps: list[Cap], asked: Decimal) -> None:
     """Refuse (409) when the new consumption would take a category past any cap it counts against."""
     if not caps or asked <= 0:
         return
-    repo = CapRepository(uow.conn)
+    repo = uow.caps
     for cap in caps:
         decision = CapDecision(cap, repo.consumed(cap.org, cap.fiscal_year, cap.category, cap.unit), asked)
         if not decision.allowed:
@@ -64,7 +63,7 @@ def set_cap(cmd: SetThreePublicCap, uow: BudgetUnitOfWork, ctx: CallContext) -> 
         amount=cmd.amount.quantize(Decimal("0.01")),
     )
     with uow:
-        repo = CapRepository(uow.conn)
+        repo = uow.caps
         repo.put(cap, ctx.actor)
         consumed = repo.consumed(cap.org, cap.fiscal_year, cap.category, cap.unit)
         uow.commit()
@@ -83,7 +82,7 @@ def three_public_report(cmd: ThreePublicReport, uow: BudgetUnitOfWork, ctx: Call
         caps, consumed = {}, dict.fromkeys(Category, Decimal("0.00"))  # as for a unit with no data
     else:
         with uow:
-            repo = CapRepository(uow.conn)
+            repo = uow.caps
             caps = repo.caps(ctx.org, cmd.fiscal_year, asked or ORG_WIDE)
             consumed = repo.consumed_by_category(ctx.org, cmd.fiscal_year, asked or ORG_WIDE)
     items = [rules.report_row(c, caps[c].amount if c in caps else None, consumed[c]) for c in Category]

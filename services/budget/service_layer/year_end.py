@@ -28,7 +28,6 @@ from ic_platform.money import money_str
 from ic_platform.paging import page_window, paged
 from ic_platform.retry import retry_transaction
 from services.budget.adapters import year_end_excel
-from services.budget.adapters.control import AdjustmentRepository, YearRepository, now
 from services.budget.domain import year_end as ye
 from services.budget.domain.model import ZERO, MoveKind
 from services.budget.service_layer import control_commands as cc
@@ -41,7 +40,7 @@ from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
 def _final_rows(uow: BudgetUnitOfWork, ctx: CallContext, fiscal_year: int, unit: str | None) -> list[dict]:
     """The year's lines the reader's data scope reads (narrowed to `unit` when asked)."""
     units = scoping.units(ctx, unit)
-    lines = [x for x in YearRepository(uow.conn).lines(ctx.org, fiscal_year) if units is None or x.unit in units]
+    lines = [x for x in uow.years.lines(ctx.org, fiscal_year) if units is None or x.unit in units]
     return [
         {
             "budget_line_id": x.id,
@@ -67,7 +66,7 @@ def final_accounts(cmd: cc.FinalAccounts, uow: BudgetUnitOfWork, ctx: CallContex
     limit, offset = page_window(cmd.page, cmd.page_size)
     with uow:
         rows = _final_rows(uow, ctx, cmd.fiscal_year, cmd.unit)
-        state = YearRepository(uow.conn).state(ctx.org, cmd.fiscal_year)
+        state = uow.years.state(ctx.org, cmd.fiscal_year)
     return {
         **paged([ye.final_row(r) for r in rows[offset : offset + limit]], len(rows), cmd.page, limit),
         "fiscal_year": cmd.fiscal_year,
@@ -95,7 +94,7 @@ def fiscal_year_status(cmd: cc.FiscalYearOf, uow: BudgetUnitOfWork, ctx: CallCon
     """Whether the year is open or closed is the office's, not a unit's: everyone reads it. The close's summary
     (the whole office's figures) only those whose data scope reads every unit's budget."""
     with uow:
-        state = YearRepository(uow.conn).state(ctx.org, cmd.fiscal_year)
+        state = uow.years.state(ctx.org, cmd.fiscal_year)
     view = _state_view(cmd.fiscal_year, state)
     if not scoping.of(ctx).everything:
         view["summary"] = None
@@ -106,14 +105,14 @@ def fiscal_year_status(cmd: cc.FiscalYearOf, uow: BudgetUnitOfWork, ctx: CallCon
 @retry_transaction
 def close_year(cmd: cc.CloseYear, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
-        years = YearRepository(uow.conn)
+        years = uow.years
         state = years.lock_state(ctx.org, cmd.fiscal_year)
         if state["status"] == ye.YearStatus.CLOSED:
             raise ye.already_closed(cmd.fiscal_year)
         # The lines' locks first, then the count: a submission that held one of them has committed by now and
         # is counted; one that comes after finds its lines closed.
         lines = years.lines(ctx.org, cmd.fiscal_year, for_update=True)
-        if pending := AdjustmentRepository(uow.conn).open_count(ctx.org, cmd.fiscal_year):
+        if pending := uow.adjustments.open_count(ctx.org, cmd.fiscal_year):
             raise Conflict(
                 "fiscal_year_has_open_adjustments",
                 f"{cmd.fiscal_year} 年度还有 {pending} 张预算调整单在审批中或已退回未处理，请先处理再结账",
@@ -133,7 +132,7 @@ def close_year(cmd: cc.CloseYear, uow: BudgetUnitOfWork, ctx: CallContext) -> di
             if not holdings:
                 continue
             total = sum((h.open for h in holdings), ZERO)
-            successor = _successor(uow, years, line, total)
+            successor = _successor(uow, line, total)
             for h in holdings:
                 _carry(uow, ctx, line, successor, h, step)
             carried_lines, carried_documents = carried_lines + 1, carried_documents + len(holdings)
@@ -157,7 +156,7 @@ def close_year(cmd: cc.CloseYear, uow: BudgetUnitOfWork, ctx: CallContext) -> di
             closes=closes,
             reason=cmd.reason,
             closed_by=ctx.actor,
-            closed_at=now(uow.conn),
+            closed_at=uow.clock.now(),
             summary=summary,
         )
         uow.publish(ctx.event("budget.year_closed", summary, subject=f"fiscal_year/{cmd.fiscal_year}"))
@@ -165,8 +164,9 @@ def close_year(cmd: cc.CloseYear, uow: BudgetUnitOfWork, ctx: CallContext) -> di
     return summary
 
 
-def _successor(uow: BudgetUnitOfWork, years: YearRepository, line: Any, total: Decimal) -> Any:
+def _successor(uow: BudgetUnitOfWork, line: Any, total: Decimal) -> Any:
     """Next year's line for `line`'s open money: created, or (closing again after a reopen) topped up."""
+    years = uow.years
     successor = years.successor(line.id, for_update=True)
     if successor is not None:
         years.add_amount(successor.id, total)
@@ -231,7 +231,7 @@ def request_reopen(cmd: cc.RequestReopen, uow: BudgetUnitOfWork, ctx: CallContex
     with uow:
         if key and (stored := uow.recall(REOPEN_SCOPE, key, request)) is not None:
             return stored
-        years = YearRepository(uow.conn)
+        years = uow.years
         state = years.lock_state(ctx.org, cmd.fiscal_year)
         if state["status"] != ye.YearStatus.CLOSED:
             raise ye.not_closed(cmd.fiscal_year)
@@ -288,7 +288,7 @@ def get_reopen(reopen_id: str, uow: BudgetUnitOfWork, ctx: CallContext) -> dict[
 
 
 def on_reopen_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
-    years = YearRepository(uow.conn)
+    years = uow.years
     doc = _reopen_of(event, uow)
     if doc["status"] != ye.ReopenStatus.SUBMITTED:
         return  # decided before
@@ -302,7 +302,7 @@ def on_reopen_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
     if state["status"] == ye.YearStatus.CLOSED:
         years.lines(doc["org"], fiscal_year, for_update=True)  # the lines' locks, in id order, as every move
         reopened = years.set_closed(doc["org"], fiscal_year, False)
-        years.save_state(doc["org"], fiscal_year, status=ye.YearStatus.OPEN.value, reopened_at=now(uow.conn))
+        years.save_state(doc["org"], fiscal_year, status=ye.YearStatus.OPEN.value, reopened_at=uow.clock.now())
     years.save_reopen(str(doc["id"]), ye.ReopenStatus.APPROVED.value, None)
     uow.publish(
         ctx.event(
@@ -316,9 +316,7 @@ def on_reopen_completed(event: Envelope, uow: BudgetUnitOfWork) -> None:
 def on_reopen_returned(event: Envelope, uow: BudgetUnitOfWork) -> None:
     doc = _reopen_of(event, uow)
     if doc["status"] == ye.ReopenStatus.SUBMITTED:
-        YearRepository(uow.conn).save_reopen(
-            str(doc["id"]), ye.ReopenStatus.RETURNED.value, event.payload.get("reason")
-        )
+        uow.years.save_reopen(str(doc["id"]), ye.ReopenStatus.RETURNED.value, event.payload.get("reason"))
 
 
 def on_reopen_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
@@ -326,7 +324,7 @@ def on_reopen_withdrawn(event: Envelope, uow: BudgetUnitOfWork) -> None:
     doc = _reopen_of(event, uow)
     if doc["status"] in (ye.ReopenStatus.SUBMITTED, ye.ReopenStatus.RETURNED):
         reason = event.payload.get("reason") or "申请人已撤回"
-        YearRepository(uow.conn).save_reopen(str(doc["id"]), ye.ReopenStatus.WITHDRAWN.value, reason)
+        uow.years.save_reopen(str(doc["id"]), ye.ReopenStatus.WITHDRAWN.value, reason)
 
 
 def _reopen_of(event: Envelope, uow: BudgetUnitOfWork) -> dict[str, Any]:
@@ -341,7 +339,7 @@ def _get_reopen(uow: BudgetUnitOfWork, reopen_id: str, for_update: bool = False)
         uuid.UUID(reopen_id)
     except ValueError:
         return None
-    return YearRepository(uow.conn).get_reopen(reopen_id, for_update=for_update)
+    return uow.years.get_reopen(reopen_id, for_update=for_update)
 
 
 def _reopen_document(doc: dict[str, Any]) -> dict[str, str]:

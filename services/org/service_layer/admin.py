@@ -12,7 +12,6 @@ from typing import Any
 from ic_platform.context import CallContext
 from ic_platform.errors import DomainError, not_found
 from ic_platform.paging import page_window, paged
-from services.org.adapters.bodies import BodyRepository
 from services.org.domain import admin
 from services.org.domain.bodies import DecidingBody
 from services.org.domain.model import ROLES, User, hash_password
@@ -215,7 +214,7 @@ def assign_unit_head(cmd: commands.AssignUnitHead, uow: OrgUnitOfWork, ctx: Call
 def list_bodies(uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     _admin(ctx, "查看议事决策机构")
     with uow:
-        bodies = BodyRepository(uow.conn).all(ctx.org)
+        bodies = uow.bodies.all(ctx.org)
         names = uow.org.full_names(ctx.org, [m for b in bodies for m in b.members])
     return {"items": [{**b.as_dict(), "member_names": [names.get(m, m) for m in b.members]} for b in bodies]}
 
@@ -223,7 +222,7 @@ def list_bodies(uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:
 def change_deciding_body(cmd: commands.ChangeDecidingBody, uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     actor = _admin(ctx, "调整议事决策机构成员")
     with uow:
-        repo = BodyRepository(uow.conn)
+        repo = uow.bodies
         before = repo.get(cmd.code)
         if before is None:
             raise not_found("deciding_body", cmd.code, "议事决策机构")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from ic_platform.context import CallContext
-from services.org.adapters.bodies import BodyRepository
 from services.org.domain.bodies import DecidingBody
 from services.org.service_layer import commands
 from services.org.service_layer.unit_of_work import OrgUnitOfWork
@@ -14,7 +13,7 @@ from services.org.service_layer.unit_of_work import OrgUnitOfWork
 
 def register_deciding_body(cmd: commands.RegisterDecidingBody, uow: OrgUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
-        repo = BodyRepository(uow.conn)
+        repo = uow.bodies
         body = DecidingBody.of(cmd.code, cmd.name, list(cmd.members), cmd.quorum, repo.known_users(list(cmd.members)))
         if repo.get(body.code) != body:
             repo.save(ctx.org, body)

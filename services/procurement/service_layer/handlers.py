@@ -17,7 +17,6 @@ from typing import Any, Protocol
 from ic_platform import scope
 from ic_platform.commands import invalid_fields
 from ic_platform.context import CallContext
-from ic_platform.desk import with_desk_handlers
 from ic_platform.documents import DocumentRef, derived_id
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Conflict, DomainError, Forbidden
@@ -26,15 +25,14 @@ from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.procurement.domain.application import (
     DOCUMENT_TYPE,
-    STATUS_LABELS,
     Item,
     MatterFacts,
     ProcurementApplication,
     Status,
     budget_amount,
 )
-from services.procurement.domain.kinds import CATEGORY_LABELS, FORM_LABELS, METHOD_LABELS
-from services.procurement.service_layer import commands, method_change, sourcing, suppliers
+from services.procurement.domain.kinds import METHOD_LABELS
+from services.procurement.service_layer import commands, sourcing, suppliers
 from services.procurement.service_layer.common import (
     LOCAL,
     idempotency_key,
@@ -43,6 +41,7 @@ from services.procurement.service_layer.common import (
     today,
 )
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
+from services.procurement.service_layer.views import view
 
 SUBMIT_SCOPE = "procurement.submit_application"
 # Ids derived from (applicant, idempotency key): a retried request finds the document it created before.
@@ -70,60 +69,6 @@ def items_of(inputs: list[commands.ItemInput]) -> tuple[Item, ...]:
     if budget_amount(items) >= LIMIT:
         raise invalid_fields([{"field": "items", "reason": "采购预算合计超出金额上限"}])
     return items
-
-
-def view(app: ProcurementApplication) -> dict[str, Any]:
-    return {
-        "id": app.id,
-        "no": app.no,
-        "title": app.title,
-        "unit": app.unit,
-        "applicant": app.applicant,
-        "purchaser": app.purchaser,
-        "category": app.category.value,
-        "category_label": CATEGORY_LABELS[app.category],
-        "amount": money_str(app.amount),
-        "method": app.method.value,
-        "method_label": METHOD_LABELS[app.method],
-        "form": app.form.value if app.form else None,
-        "form_label": FORM_LABELS[app.form] if app.form else None,
-        "justification": app.justification,
-        "extra_approval": app.extra_approval,
-        "major_matter": app.major_matter,
-        "status": app.status.value,
-        "status_label": STATUS_LABELS[app.status],
-        "status_reason": app.status_reason,
-        "round": app.round,
-        "funding": app.funding.as_dict(),
-        "pre_commitment_holder": app.pre_commitment_holder.as_dict(),
-        "requirement": app.requirement.as_dict() if app.requirement else None,
-        "explanation": app.requirement.explain() if app.requirement else None,
-        "items": [
-            {
-                "name": i.name,
-                "category": i.category.value,
-                "quantity": str(i.quantity),
-                "unit": i.unit,
-                "unit_price": money_str(i.unit_price),
-                "amount": money_str(i.amount),
-                "catalogue_code": i.catalogue_code,
-                "specification": i.specification,
-            }
-            for i in app.items
-        ],
-        "intention": (
-            {
-                "id": app.intention.id,
-                "published_on": app.intention.published_on.isoformat(),
-                "expected_start": app.intention.expected_start.isoformat() if app.intention.expected_start else None,
-                "where": app.intention.where,
-            }
-            if app.intention
-            else None
-        ),
-        "award_id": app.award_id,
-        "document": app.document.as_dict(),
-    }
 
 
 # ── submission ──
@@ -417,13 +362,12 @@ def on_contract_signed(event: Envelope, uow: ProcurementUnitOfWork) -> None:
     uow.awards.mark_contracted(award_id, event.payload["document"], date.fromisoformat(event.payload["signed_on"]))
 
 
-EVENT_HANDLERS = with_desk_handlers(
-    {
-        "approval.completed": [on_approval_completed, method_change.on_approval_completed],
-        "approval.returned": [on_approval_returned, method_change.on_approval_ended],
-        "approval.withdrawn": [on_approval_withdrawn, method_change.on_approval_ended],
-        "contract.signed": [on_contract_signed],
-    }
-)
+# Registered with the method changes' handlers and the desk's in bus.py.
+EVENT_HANDLERS = {
+    "approval.completed": [on_approval_completed],
+    "approval.returned": [on_approval_returned],
+    "approval.withdrawn": [on_approval_withdrawn],
+    "contract.signed": [on_contract_signed],
+}
 
-__all__ = ["EVENT_HANDLERS", "sourcing", "suppliers"]
+__all__ = ["EVENT_HANDLERS", "sourcing", "suppliers", "view"]

@@ -16,6 +16,7 @@ from services.procurement.domain.events import wire
 from services.procurement.service_layer import commands
 from services.procurement.service_layer.common import check_runs, load_application, once, publish, today
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
+from services.procurement.service_layer.views import view
 
 DOCUMENT_TYPE = "procurement_method_change"
 REQUESTED = "procurement.method_change_requested"
@@ -24,8 +25,6 @@ REQUESTED = "procurement.method_change_requested"
 def request_method_change(
     cmd: commands.RequestMethodChange, uow: ProcurementUnitOfWork, ctx: CallContext
 ) -> dict[str, Any]:
-    from services.procurement.service_layer.handlers import view
-
     with uow:
         app = load_application(uow, ctx, cmd.application_id, for_update=True)
 

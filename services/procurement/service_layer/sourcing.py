@@ -33,11 +33,10 @@ from services.procurement.service_layer.common import (
     today,
 )
 from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
+from services.procurement.service_layer.views import view
 
 
 def _view(app: ProcurementApplication) -> dict[str, Any]:
-    from services.procurement.service_layer.handlers import view
-
     return view(app)
 
 

@@ -201,6 +201,11 @@ class TaskRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
+    def replace_all(self, rows: list[dict[str, Any]]) -> None:
+        """Every task row at once, rebuilt from the history (the replay), in this transaction."""
+        self.conn.execute(sa.delete(risk_task))
+        copy_rows(self.conn, risk_task, rows)
+
     def record(self, org: str, task_id: str, document: dict, **values: Any) -> None:
         values = {k: v for k, v in values.items() if v is not None}
         row = dict(task_id=str(task_id), org=org, document_type=document["type"], document_id=document["id"], **values)
@@ -437,6 +442,12 @@ class ProjectRepository:
     def clear(self) -> None:
         for table in (risk_project_line, risk_project_link, risk_project_node):
             self.conn.execute(sa.delete(table))
+
+    def counts(self) -> dict[str, int]:
+        """How many projects, nodes and links the projection holds (the replay's summary)."""
+        nodes, projects = self.conn.execute(sa.select(sa.func.count(), sa.func.count(sa.distinct(N.project)))).one()
+        links = self.conn.execute(sa.select(sa.func.count()).select_from(risk_project_link)).scalar_one()
+        return {"projects": projects, "nodes": nodes, "links": links}
 
     def load(self, projection: Projection) -> None:
         """Write a projection built in memory (the replay), in bulk: a few statements per thousands of rows."""
