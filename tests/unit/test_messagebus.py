@@ -204,6 +204,7 @@ class _Recorder:
 def any_event_type(monkeypatch):
     """The catalogue's check left out: these events are made up for the test."""
     monkeypatch.setattr("ic_platform.uow.catalogue.validate", lambda data: None)
+    monkeypatch.setattr("ic_platform.uow.catalogue.with_producer", lambda envelope: envelope)
 
 
 def test_the_platform_unit_of_work_runs_its_bus_inside_the_transaction_before_committing(any_event_type):
