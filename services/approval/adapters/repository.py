@@ -21,6 +21,8 @@ from services.approval.adapters.orm import (
 from services.approval.domain.directory import DecidingBody, Unit, User
 from services.approval.domain.model import DocumentRef, PlannedStep, Route, RouteStatus, StepKind, Task, TaskStatus
 
+_ADD_TASK = sa.insert(approval_task)  # built once; the values come with each execution
+
 
 class DirectoryRepository:
     """Upserts from `org.*` events, and one org's directory for route resolution."""
@@ -276,16 +278,8 @@ class TaskRepository:
         return [str(i) for i in self.conn.execute(query).scalars()]
 
     def add(self, route_id: int, task: Task) -> None:
-        self.conn.execute(
-            sa.insert(approval_task).values(
-                id=uuid.UUID(task.id),
-                route_id=route_id,
-                round=task.round,
-                step_no=task.step_no,
-                assignee=task.assignee,
-                status=task.status.value,
-            )
-        )
+        values = {"id": uuid.UUID(task.id), "route_id": route_id, "round": task.round, "step_no": task.step_no}
+        self.conn.execute(_ADD_TASK, {**values, "assignee": task.assignee, "status": task.status.value})
 
     def route_of(self, task_id: str) -> int | None:
         key = _uuid(task_id)

@@ -32,6 +32,10 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.assessments = AssessmentRepository(self.conn)  # risk's assessment of each round (the gate)
         return self
 
+    def commit(self) -> None:
+        self.trail.flush()  # the trail entries of this transaction's actions, written together
+        super().commit()
+
     def publish(self, envelope: Envelope) -> None:
         """Published for everyone else; the person it concerns is told (通知) in this same transaction, not
         by hearing our own event back through the broker: no extra round trip, and never one without the other."""
