@@ -200,6 +200,41 @@ async def _submits(stack: ThrowawayStack, workers: int, seconds: float, contract
         return results, answers
 
 
+async def _checks(stack: ThrowawayStack, workers: int, seconds: float, contract_id: str, s: dict, amount: str):
+    """The gate as the payment form's dry run (POST /payments/check): every check, nothing written."""
+    async with httpx.AsyncClient(
+        base_url=stack.base_url, timeout=60, limits=httpx.Limits(max_connections=workers + 4)
+    ) as http:
+        login = await http.post("/api/v1/auth/login", json={"username": "clerk", "password": "demo1234"})
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+        async def check(_: int) -> bool:
+            response = await http.post("/api/v1/payments/check", headers=headers, json=_body(contract_id, s, amount))
+            return response.status_code == 200 and response.json()["ok"]
+
+        return await concurrent("payment gate (checks only)", workers, seconds, check)
+
+
+def checks_only(stack: ThrowawayStack, seconds: float, workers: int = 8) -> tuple[Figures, dict[str, float]]:
+    """The dry run at `workers` concurrent requests, and its CPU per check summed over every process (one at
+    a time)."""
+    from bench.cpu import CpuMeter, per_operation
+
+    client = RpcClient(stack.settings.amqp_uri, name="bench-payments")
+    client.start()
+    try:
+        s = supplier(client)
+        c = signed_contract(stack, client, s, "90000000.00")
+    finally:
+        client.stop()
+    asyncio.run(_checks(stack, 2, 1.0, c["id"], s, "1.00"))  # warm up
+    meter = CpuMeter(stack)
+    with meter.measure() as spent:
+        one = asyncio.run(_checks(stack, 1, seconds / 2, c["id"], s, "1.00"))
+    cpu = per_operation(spent(), max(one.calls, 1))
+    return asyncio.run(_checks(stack, workers, seconds, c["id"], s, "1.00")), cpu
+
+
 def gate(stack: ThrowawayStack, seconds: float, workers: int = 8) -> tuple[Figures, Figures, dict[str, float]]:
     """The gate at `workers` concurrent requests, one at a time, and its CPU per request summed over every
     process while one at a time (the robust figure on a shared machine)."""
@@ -247,4 +282,4 @@ def race(stack: ThrowawayStack, workers: int = 32) -> tuple[int, int, Decimal, D
 
 
 def payments_section(stack: ThrowawayStack, seconds: float):  # noqa: ANN201
-    return gate(stack, seconds), race(stack)
+    return gate(stack, seconds), checks_only(stack, seconds), race(stack)

@@ -80,10 +80,14 @@ class UnitOfWork:
     def commit(self) -> None:
         if self.bus is not None and self._collected:
             self.bus.handle_collected(self)
+        self.before_commit()
         self._tx.commit()
         if self._outbox_rows and self._on_commit:
             self._on_commit(self._outbox_rows)
         self._outbox_rows = []
+
+    def before_commit(self) -> None:
+        """What a service's unit of work buffered during the use case, written last (approval's trail)."""
 
     def rollback(self) -> None:
         self._tx.rollback()

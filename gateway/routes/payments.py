@@ -56,6 +56,17 @@ async def submit_payment(
     return result
 
 
+@router.post(
+    "/check",
+    summary="付款校验（提交前试算，不产生任何变动）：逐项运行付款闸门的全部校验，"
+    "答复 ok 或全部不通过项及其规则（预算、付款条件、合同累计、收款人与账号、发票、质保金）",
+)
+async def check_payment(
+    body: Annotated[dict[str, Any], Body(examples=[SUBMIT_EXAMPLE])], user: CurrentUser, rpc: UserRpc
+) -> dict[str, Any]:
+    return await rpc.call("payment", "check_payment", {**body, "unit": user.unit})
+
+
 @router.get("", summary="付款申请列表（数据权限范围内，最新在前）")
 async def list_payments(
     rpc: UserRpc,

@@ -110,6 +110,11 @@ class ContractService(AttachmentRpc, PlatformService):
         )
 
     @rpc(expected_exceptions=DomainError)
+    def check_payment(self, **kwargs):
+        """The payment form's dry run: the same rules as reserve_payment, nothing written, no lock."""
+        return acceptances.check_payment(commands.CheckPayment.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def settle_payment(self, **kwargs):
         return acceptances.settle_payment(commands.SettlePayment.parse(kwargs), self.platform.uow(), self.platform.ctx)
 

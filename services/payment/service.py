@@ -13,7 +13,15 @@ from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from ic_platform.rpc_timeout import bounded
 from services.contract.domain.errors import ContractForbidden, ContractInputInvalid, ContractRefused
-from services.payment.service_layer import claim_commands, claims, commands, handlers, payment_commands, payments
+from services.payment.service_layer import (
+    claim_commands,
+    claims,
+    commands,
+    handlers,
+    payment_check,
+    payment_commands,
+    payments,
+)
 from services.payment.service_layer.bus import BUS
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
@@ -89,6 +97,18 @@ class PaymentService(AttachmentRpc, PlatformService):
         """The payment gate before approval: every check, the contract's reservation under its lock."""
         return payments.submit_payment(
             payment_commands.SubmitPayment.parse(kwargs),
+            self.platform.uow(),
+            self.platform.ctx,
+            bounded(self.contract),
+            bounded(self.procurement),
+            bounded(self.budget),
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def check_payment(self, **kwargs):
+        """The gate as a dry run for the payment form: every check, every refusal listed, nothing written."""
+        return payment_check.check_payment(
+            payment_commands.CheckPayment.parse(kwargs),
             self.platform.uow(),
             self.platform.ctx,
             bounded(self.contract),

@@ -15,52 +15,48 @@ from services.approval.domain.assessment import Assessment
 A = approval_risk_assessment.c
 
 
+def _keys(org: str, submission_event_id: str, document: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "submission_event_id": uuid.UUID(submission_event_id),
+        "org": org,
+        "document_type": document["type"],
+        "document_id": document["id"],
+    }
+
+
+# Built once (every submission and every assessment runs one); the values come with each execution.
+_expect = pg_insert(approval_risk_assessment).values(expected_at=sa.func.now())
+_EXPECT = _expect.on_conflict_do_update(
+    index_elements=[A.submission_event_id],
+    set_={"round": _expect.excluded.round, "expected_at": _expect.excluded.expected_at},
+)
+_record = pg_insert(approval_risk_assessment).values(received_at=sa.func.now())
+_RECORD = _record.on_conflict_do_update(
+    index_elements=[A.submission_event_id],
+    set_={
+        "assessed_at": _record.excluded.assessed_at,
+        "received_at": _record.excluded.received_at,
+        "warning_count": _record.excluded.warning_count,
+    },
+    where=A.received_at.is_(None),
+).returning(A.expected_at, A.received_at)
+
+
 class AssessmentRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
     def expect(self, org: str, submission_event_id: str, document: dict[str, Any], round_: int) -> None:
         """The round opened by this submission waits for its assessment (which may already be here)."""
-        insert = pg_insert(approval_risk_assessment).values(
-            submission_event_id=uuid.UUID(submission_event_id),
-            org=org,
-            document_type=document["type"],
-            document_id=document["id"],
-            round=round_,
-            expected_at=sa.func.now(),
-        )
-        self.conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=[A.submission_event_id],
-                set_={"round": insert.excluded.round, "expected_at": insert.excluded.expected_at},
-            )
-        )
+        self.conn.execute(_EXPECT, {**_keys(org, submission_event_id, document), "round": round_})
 
     def record(
         self, org: str, submission_event_id: str, document: dict[str, Any], assessed_at: str, warning_count: int
     ) -> float | None:
         """Risk assessed the submission (heard before or after the round was opened). Seconds the round waited
         for it (0 when the round opens later); None when it was recorded before."""
-        insert = pg_insert(approval_risk_assessment).values(
-            submission_event_id=uuid.UUID(submission_event_id),
-            org=org,
-            document_type=document["type"],
-            document_id=document["id"],
-            assessed_at=assessed_at,
-            received_at=sa.func.now(),
-            warning_count=warning_count,
-        )
-        row = self.conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=[A.submission_event_id],
-                set_={
-                    "assessed_at": insert.excluded.assessed_at,
-                    "received_at": insert.excluded.received_at,
-                    "warning_count": insert.excluded.warning_count,
-                },
-                where=A.received_at.is_(None),
-            ).returning(A.expected_at, A.received_at)
-        ).first()
+        values = {**_keys(org, submission_event_id, document), "assessed_at": assessed_at}
+        row = self.conn.execute(_RECORD, {**values, "warning_count": warning_count}).first()
         if row is None:
             return None
         return (row.received_at - row.expected_at).total_seconds() if row.expected_at else 0.0

@@ -11,6 +11,18 @@ from sqlalchemy.engine import Connection
 from services.approval.adapters.orm import approval_major_matter_rule as t
 from services.approval.domain.major_matter import MajorMatterRule
 
+# Built once: every submission asks it.
+_on = sa.bindparam("on", type_=sa.Date)
+_IN_FORCE = (
+    sa.select(t)
+    .where(
+        t.c.org == sa.bindparam("org"),
+        t.c.effective_from <= _on,
+        sa.or_(t.c.effective_to.is_(None), t.c.effective_to > _on),
+    )
+    .order_by(t.c.code)
+)
+
 
 class MajorMatterRepository:
     def __init__(self, conn: Connection):
@@ -33,11 +45,7 @@ class MajorMatterRepository:
         )
 
     def in_force(self, org: str, on: date) -> list[MajorMatterRule]:
-        rows = self.conn.execute(
-            sa.select(t)
-            .where(t.c.org == org, t.c.effective_from <= on, sa.or_(t.c.effective_to.is_(None), t.c.effective_to > on))
-            .order_by(t.c.code)
-        ).all()
+        rows = self.conn.execute(_IN_FORCE, {"org": org, "on": on}).all()
         return [
             MajorMatterRule(
                 r.code,

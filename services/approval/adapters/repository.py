@@ -21,6 +21,21 @@ from services.approval.adapters.orm import (
 from services.approval.domain.directory import DecidingBody, Unit, User
 from services.approval.domain.model import DocumentRef, PlannedStep, Route, RouteStatus, StepKind, Task, TaskStatus
 
+# Built once (every route drawn runs them); the values come with each execution.
+_ADD_TASK = sa.insert(approval_task)
+_ADD_ROUTE = pg_insert(approval_route).on_conflict_do_nothing().returning(approval_route.c.id)
+_UNIT = sa.select(org_unit).where(org_unit.c.org == sa.bindparam("org"), org_unit.c.code == sa.bindparam("code"))
+_WITH_ROLE = (
+    sa.select(org_user)
+    .where(
+        org_user.c.org == sa.bindparam("org"),
+        org_user.c.roles.contains(sa.bindparam("role", type_=org_user.c.roles.type)),
+        org_user.c.active,
+    )
+    .order_by(org_user.c.username)
+)
+_WITH_ROLE_IN_UNIT = _WITH_ROLE.where(org_user.c.unit == sa.bindparam("unit"))
+
 
 class DirectoryRepository:
     """Upserts from `org.*` events, and one org's directory for route resolution."""
@@ -101,7 +116,7 @@ class SqlDirectory:
         self.conn, self.org = conn, org
 
     def unit(self, code: str) -> Unit | None:
-        row = self.conn.execute(sa.select(org_unit).where(org_unit.c.org == self.org, org_unit.c.code == code)).first()
+        row = self.conn.execute(_UNIT, {"org": self.org, "code": code}).first()
         return Unit(row.code, row.name, row.kind, row.leader_in_charge, tuple(row.responsible_for)) if row else None
 
     def user(self, username: str) -> User | None:
@@ -111,10 +126,8 @@ class SqlDirectory:
         return _to_user(row) if row else None
 
     def users_with_role(self, role: str, unit: str | None = None) -> list[User]:
-        cond = [org_user.c.org == self.org, org_user.c.roles.contains([role]), org_user.c.active]
-        if unit is not None:
-            cond.append(org_user.c.unit == unit)
-        rows = self.conn.execute(sa.select(org_user).where(*cond).order_by(org_user.c.username)).all()
+        query, values = (_WITH_ROLE, {}) if unit is None else (_WITH_ROLE_IN_UNIT, {"unit": unit})
+        rows = self.conn.execute(query, {"org": self.org, "role": [role], **values}).all()
         return [_to_user(r) for r in rows]
 
 
@@ -128,29 +141,24 @@ class RouteRepository:
 
     def add(self, route: Route) -> bool:
         """Store a new route and its frozen steps; False if the document already has one."""
-        stmt = (
-            pg_insert(approval_route)
-            .values(
-                org=route.org,
-                document_type=route.document.type,
-                document_id=route.document.id,
-                document_no=route.document.no,
-                title=route.title,
-                amount=route.amount,
-                initiator=route.initiator,
-                unit=route.unit,
-                definition_version=route.definition_version,
-                status=route.status.value,
-                current_step=route.current_step,
-                round=route.round,
-                economic_class=route.economic_class,
-                major_matter=route.major_matter,
-                major_reasons=list(route.major_reasons),
-            )
-            .on_conflict_do_nothing()
-            .returning(approval_route.c.id)
+        values = dict(
+            org=route.org,
+            document_type=route.document.type,
+            document_id=route.document.id,
+            document_no=route.document.no,
+            title=route.title,
+            amount=route.amount,
+            initiator=route.initiator,
+            unit=route.unit,
+            definition_version=route.definition_version,
+            status=route.status.value,
+            current_step=route.current_step,
+            round=route.round,
+            economic_class=route.economic_class,
+            major_matter=route.major_matter,
+            major_reasons=list(route.major_reasons),
         )
-        route.id = self.conn.execute(stmt).scalar()
+        route.id = self.conn.execute(_ADD_ROUTE, values).scalar()
         if route.id is None:
             return False
         self._add_steps(route)
@@ -276,16 +284,8 @@ class TaskRepository:
         return [str(i) for i in self.conn.execute(query).scalars()]
 
     def add(self, route_id: int, task: Task) -> None:
-        self.conn.execute(
-            sa.insert(approval_task).values(
-                id=uuid.UUID(task.id),
-                route_id=route_id,
-                round=task.round,
-                step_no=task.step_no,
-                assignee=task.assignee,
-                status=task.status.value,
-            )
-        )
+        values = {"id": uuid.UUID(task.id), "route_id": route_id, "round": task.round, "step_no": task.step_no}
+        self.conn.execute(_ADD_TASK, {**values, "assignee": task.assignee, "status": task.status.value})
 
     def route_of(self, task_id: str) -> int | None:
         key = _uuid(task_id)

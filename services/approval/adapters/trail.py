@@ -47,24 +47,46 @@ def chain_of(document_type: str, document_id: str) -> str:
     return f"{document_type}/{document_id}"
 
 
+# Built once: an action's entries are written when its transaction commits (`flush`), in one executemany.
+_INSERT_ENTRY = sa.insert(audit_trail)
+_MOVE_HEAD = (
+    sa.update(audit_trail_head)
+    .where(H.chain == sa.bindparam("key"))
+    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"), updated_at=sa.func.now())
+)
+
+
 class TrailRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
         self._heads: dict[str, tuple[int, str]] = {}  # chains whose head this transaction holds
+        self._unwritten: list[dict[str, Any]] = []  # entries chained, written at flush
+        self._moved: set[str] = set()  # heads moved since the last flush
 
     def append(self, draft: TrailDraft) -> TrailEntry:
-        """Append to the document's chain in the caller's transaction; its head row stays locked until commit."""
+        """Append to the document's chain in the caller's transaction; its head row stays locked until commit.
+        The entry is chained now (its head is locked and held here) and written by `flush`, which the unit of
+        work calls before it commits: an action's entries (submitted and assigned, decided and assigned) are
+        one statement and each chain's head one update, however many entries the action makes."""
         key = chain_of(draft.document_type, draft.document_id)
         head = self._heads.get(key) or self._lock_head(key)
         entry = chain(draft, head[0] + 1, head[1])
-        self.conn.execute(sa.insert(audit_trail).values(**entry.content(), hash=entry.hash))
-        self.conn.execute(
-            sa.update(audit_trail_head)
-            .where(H.chain == key)
-            .values(seq=entry.seq, hash=entry.hash, updated_at=sa.func.now())
-        )
+        self._unwritten.append({**entry.content(), "hash": entry.hash})
         self._heads[key] = (entry.seq, entry.hash)
+        self._moved.add(key)
         return entry
+
+    def flush(self) -> None:
+        """Write the entries appended since the last flush and move their chains' heads."""
+        if self._unwritten:
+            self.conn.execute(_INSERT_ENTRY, self._unwritten)
+            self._unwritten = []
+        if self._moved:
+            moves = [
+                {"key": k, "new_seq": self._heads[k][0], "new_hash": self._heads[k][1]} for k in sorted(self._moved)
+            ]
+            self.conn.execute(_MOVE_HEAD, moves)
+            self._moved = set()
 
     def _lock_head(self, key: str) -> tuple[int, str]:
         """The chain's head, locked; created (empty) by the first append. One statement either way."""
@@ -78,6 +100,7 @@ class TrailRepository:
 
     def heads(self, lower: Bound = None, upper: Bound = None) -> dict[str, tuple[int, str]]:
         """The recorded heads (as committed) of the chains in [lower, upper)."""
+        self.flush()
         rows = self.conn.execute(sa.select(H.chain, H.seq, H.hash).where(H.seq > 0)).all()
         return {r.chain: (r.seq, r.hash) for r in rows if _within(r.chain, lower, upper)}
 
@@ -120,6 +143,7 @@ class TrailRepository:
         return sorted(set(points))
 
     def for_document(self, document_type: str, document_id: str) -> list[TrailEntry]:
+        self.flush()  # this transaction's own entries too
         rows = self.conn.execute(
             sa.select(*_COLUMNS)
             .where(audit_trail.c.document_type == document_type, audit_trail.c.document_id == document_id)
@@ -131,6 +155,7 @@ class TrailRepository:
     def unsealed_heads(self, limit: int) -> list[SealLeaf]:
         """Heads that moved since they were last sealed, locked; heads an append holds right now are skipped
         (they are sealed next time, as committed)."""
+        self.flush()
         rows = self.conn.execute(
             sa.select(H.chain, H.seq, H.hash)
             .where(H.seq > H.sealed_seq)

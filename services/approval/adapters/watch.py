@@ -4,6 +4,7 @@ cycle-time report's queries."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,15 +22,32 @@ from services.approval.adapters.orm import (
     approval_task_deadline,
     approval_warning_ack,
 )
+from services.approval.domain.model import Route
 from services.approval.domain.warnings import RiskWarning
 
 RW, ACK, D, N = approval_risk_warning.c, approval_warning_ack.c, approval_task_deadline.c, approval_notification.c
 R, S, T = approval_route, approval_step, approval_task
 
 
+# Built once (every assignment runs both); the values come with each execution.
+_ADD_DEADLINE = pg_insert(approval_task_deadline).on_conflict_do_nothing()
+_NOTIFY = pg_insert(approval_notification).on_conflict_do_nothing()
+
+
+@dataclass(frozen=True)
+class RoutePeople:
+    """Whom a route's notifications name: its initiator, its title, its org."""
+
+    initiator: str
+    title: str
+    org: str
+
+
 class WatchRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
+        # Routes this transaction already knows (read, or just drawn): a notification's title needs no look-up.
+        self._people: dict[tuple[str, str], RoutePeople | None] = {}
 
     # ── risk warnings ──
     def add_warning(self, org: str, p: dict[str, Any]) -> None:
@@ -125,16 +143,8 @@ class WatchRepository:
 
     # ── due times ──
     def add_deadline(self, task_id: str, route_id: int, assigned_at: datetime, due_at: datetime) -> None:
-        self.conn.execute(
-            pg_insert(approval_task_deadline)
-            .values(
-                task_id=uuid.UUID(task_id),
-                route_id=route_id,
-                assigned_at=assigned_at,
-                due_at=due_at,
-            )
-            .on_conflict_do_nothing()
-        )
+        values = {"task_id": uuid.UUID(task_id), "route_id": route_id, "assigned_at": assigned_at, "due_at": due_at}
+        self.conn.execute(_ADD_DEADLINE, values)
 
     def _overdue(self, where: list, limit: int) -> list[Any]:
         query = (
@@ -239,22 +249,10 @@ class WatchRepository:
         message: str,
         task_id: str | None = None,
     ) -> None:
-        self.conn.execute(
-            pg_insert(approval_notification)
-            .values(
-                org=org,
-                recipient=recipient,
-                kind=kind,
-                event_id=uuid.UUID(event_id),
-                document_type=document["type"],
-                document_id=document["id"],
-                document_no=document.get("no"),
-                task_id=uuid.UUID(task_id) if task_id else None,
-                title=title,
-                message=message,
-            )
-            .on_conflict_do_nothing()
-        )
+        values = {"org": org, "recipient": recipient, "kind": kind, "event_id": uuid.UUID(event_id)}
+        values.update(document_type=document["type"], document_id=document["id"], document_no=document.get("no"))
+        values.update(task_id=uuid.UUID(task_id) if task_id else None, title=title, message=message)
+        self.conn.execute(_NOTIFY, values)
 
     def notifications(
         self, org: str, recipient: str, *, unread_only: bool, after_id: int | None, limit: int, offset: int
@@ -285,12 +283,20 @@ class WatchRepository:
             sa.select(approval_notification).where(N.id == notification_id, N.org == org, N.recipient == recipient)
         ).first()
 
-    def route_people(self, document_type: str, document_id: str) -> Any:
-        return self.conn.execute(
-            sa.select(R.c.initiator, R.c.title, R.c.org).where(
-                R.c.document_type == document_type, R.c.document_id == document_id
-            )
-        ).first()
+    def knows(self, route: Route) -> None:
+        """The route as this transaction holds it (drawn, restarted, decided): its notifications' people."""
+        self._people[(route.document.type, route.document.id)] = RoutePeople(route.initiator, route.title, route.org)
+
+    def route_people(self, document_type: str, document_id: str) -> RoutePeople | None:
+        key = (document_type, document_id)
+        if key not in self._people:
+            row = self.conn.execute(
+                sa.select(R.c.initiator, R.c.title, R.c.org).where(
+                    R.c.document_type == document_type, R.c.document_id == document_id
+                )
+            ).first()
+            self._people[key] = RoutePeople(row.initiator, row.title, row.org) if row else None
+        return self._people[key]
 
     # ── cycle time (审批时效) ──
     def step_times(

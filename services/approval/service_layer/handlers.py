@@ -83,8 +83,8 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
     p = event.payload
     document = DocumentRef(**p["document"])
     conflicts.record_parties(event, uow)
-    if uow.routes.find(document.type, document.id) is not None:
-        return  # heard before (a republished submission): one route per document
+    # A republished submission (the route exists) is told by `routes.add` below, in the statement that stores
+    # the route: no look-up first on the path every submission takes.
     definition = definitions.current(document.type)
     amount = parse_money(p["amount"])
     economic_class = p.get("economic_class")
@@ -97,7 +97,12 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         "major_matter_why": "；".join(why),
         "extra_approval": p.get("extra_approval", False),  # procurement: a method that needs reasons
     }
-    steps = definition.resolve(attributes, uow.directory.of(event.org))
+    try:
+        steps = definition.resolve(attributes, uow.directory.of(event.org))
+    except errors.RouteRefused:
+        if uow.routes.find(document.type, document.id) is not None:
+            return  # heard before, routed while the organisation still named its approvers
+        raise
     route, task = Route.start(
         steps,
         document=document,
@@ -112,7 +117,7 @@ def on_document_submitted(event: Envelope, uow: ApprovalUnitOfWork) -> None:
         major_reasons=tuple(why),
     )
     if not uow.routes.add(route):
-        return  # a concurrent delivery of another submission event stored it first
+        return  # heard before (a republished submission, or a concurrent delivery): one route per document
     uow.tasks.add(route.id, task)
     watch.on_round_started(uow, event, route)  # approval-watch: decisions wait for risk's assessment
     ctx = CallContext.from_envelope(event).with_client_of(p)  # the trail records where it came from
@@ -214,6 +219,7 @@ def decide(cmd: commands.Decide, uow: ApprovalUnitOfWork, ctx: CallContext) -> d
 
 def _record(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, result: DecisionResult) -> None:
     task, document = result.task, route.document
+    uow.watch.knows(route)  # the notifications of a return or an end name it without reading it back
     uow.tasks.save_decision(task)
     uow.routes.save_progress(route)
     trail = _Trail(uow, ctx, route, actor=ctx.actor)
@@ -301,6 +307,7 @@ def record_skipped(uow: ApprovalUnitOfWork, trail: _Trail, skipped: tuple[Task, 
 
 
 def _assigned(uow: ApprovalUnitOfWork, ctx: CallContext, route: Route, task: Task) -> None:
+    uow.watch.knows(route)  # its notification names the route's title without reading it back
     uow.publish(
         ctx.event(
             "approval.step_assigned",

@@ -37,6 +37,9 @@ class ApprovalUnitOfWork(UnitOfWork):
         """Whether this process may seal and anchor now (one replica at a time; adapters/trail.py)."""
         return trail.sealing_lock(self.engine)
 
+    def before_commit(self) -> None:
+        self.trail.flush()  # the trail entries of this transaction's actions, written together
+
     def trail_snapshot(self) -> AbstractContextManager[TrailRepository]:
         """The trail as of one moment, however long reading takes (adapters/trail.py)."""
         return trail.trail_snapshot(self.engine)

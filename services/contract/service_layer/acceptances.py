@@ -9,7 +9,8 @@ progress certificates, and every payment paid or reserved), runs `execution.chec
 reservation in the same transaction; concurrent requests queue on the lock and each sees the reservations
 before it. `settle_payment` (execution) checks again on the day, the payment's own reservation excluded, and
 marks it paid (the contract completes when paid in full); `release_payment` gives a rejected request's
-reservation back. All are idempotent on the payment."""
+reservation back. All are idempotent on the payment. `check_payment` is the payment form's dry run: the same
+rules, nothing written, no lock."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Any
 from ic_platform.attachments import Owner
 from ic_platform.context import CallContext
 from ic_platform.documents import derived_id, is_document_id
-from ic_platform.errors import Forbidden, NotFound, not_found
+from ic_platform.errors import DomainError, Forbidden, NotFound, not_found
 from ic_platform.money import money_str
 from services.contract.domain import acceptance as accepting
 from services.contract.domain import execution, ledger
@@ -178,6 +179,26 @@ def reserve_payment(cmd: commands.ReservePayment, uow: ContractUnitOfWork, ctx: 
         result = _facts(c, row, ex.paid + cmd.amount)
         uow.commit()
     return result
+
+
+def check_payment(cmd: commands.CheckPayment, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """What `reserve_payment` would decide now, every reservation counted, with nothing written and no lock
+    taken (a form asking before it submits must not queue behind submissions). Answers the facts the payment
+    gate needs and the contract's refusals (none: it would pass), each with its rule."""
+    with uow:
+        c = uow.contracts.get(cmd.contract_id) if is_document_id(cmd.contract_id) else None
+        if c is None or c.org != ctx.org:
+            raise not_found("contract", cmd.contract_id, "合同")
+        refusals, held = [], None
+        try:
+            ledger.check_payable(c)
+            ex = _execution(uow, c, today())
+            execution.check_payment(ex, cmd.milestone_no, cmd.amount)
+            held = ex.paid + cmd.amount
+        except DomainError as refusal:
+            refusals.append({"code": refusal.code, "message": refusal.message, "details": refusal.details})
+    row = {"milestone_no": cmd.milestone_no, "amount": cmd.amount, "status": "checked"}
+    return {**_facts(c, row, held), "refusals": refusals}
 
 
 def settle_payment(cmd: commands.SettlePayment, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -137,6 +137,14 @@ class ReservePayment(Command):
     payment: Document
 
 
+class CheckPayment(Command):
+    """The payment form's dry run: would this payment pass the contract's rules now (nothing reserved)?"""
+
+    contract_id: Code
+    milestone_no: Annotated[int, Field(ge=1, le=50)]
+    amount: Money
+
+
 class SettlePayment(Command):
     """Execution: the reserved payment is checked again and marked paid."""
 

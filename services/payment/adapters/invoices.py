@@ -78,6 +78,11 @@ class InvoiceRegistry:
         ).all()
         return {r.key for r in rows}
 
+    def holders(self, keys: Iterable[str]) -> list[InvoiceUse]:
+        """Who holds any of `keys` now (one statement; a dry run's look, nothing claimed)."""
+        rows = self.conn.execute(sa.select(t).where(t.c.key.in_(sorted(set(keys))))).all()
+        return [_use(r) for r in rows]
+
     def holder(self, key: str) -> InvoiceUse | None:
         row = self.conn.execute(sa.select(t).where(t.c.key == key)).first()
         return _use(row) if row else None

@@ -24,33 +24,54 @@ def _to_app(row: Any) -> MatterApplication:
     return MatterApplication(**data)
 
 
+def _add(no: Any = None) -> Any:
+    stmt = pg_insert(t).values(no=no) if no is not None else pg_insert(t)
+    return stmt.on_conflict_do_nothing(index_elements=["id"]).returning(*t.columns)
+
+
+# The submission's statements, built once; the values come with each execution.
+_ADD = _add()
+_ADD_NUMBERED: dict[int, Any] = {}  # per year: the number drawn in the INSERT (see _number)
+_GET = sa.select(t).where(t.c.id == sa.bindparam("app_id"))
+_GET_LOCKED = _GET.with_for_update()
+_SAVE_STATUS = (
+    sa.update(t)
+    .where(t.c.id == sa.bindparam("app_id"))
+    .values(status=sa.bindparam("new_status"), status_reason=sa.bindparam("reason"), updated_at=sa.func.now())
+)
+_SAVE_STATUS_ROUTED = _SAVE_STATUS.values(routed=True)
+
+
 class ApplicationRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def next_no(self, year: int) -> str:
+    def next_no(self, year: int) -> str:  # as _number draws it in SQL
         return f"SQ-{year}-{self.conn.execute(matter_application_no.next_value()).scalar_one():06d}"
 
-    def add(self, app: MatterApplication) -> MatterApplication:
-        """Insert, or return the stored one when the id exists (a retried submission)."""
+    def add(self, app: MatterApplication, numbered_in: int | None = None) -> MatterApplication:
+        """Insert, or return the stored one when the id exists (a retried submission). With `numbered_in`
+        (a year) the application's number is drawn in the same statement (SQ-year-sequence)."""
         values = {k: getattr(app, k) for k in _FIELDS if k not in ("created_at", "updated_at")}
         values["status"] = app.status.value
-        row = self.conn.execute(
-            pg_insert(t).values(**values).on_conflict_do_nothing(index_elements=["id"]).returning(*t.columns)
-        ).first()
+        if numbered_in is not None:
+            del values["no"]
+            if numbered_in not in _ADD_NUMBERED:
+                _ADD_NUMBERED[numbered_in] = _add(_number(numbered_in))
+            stmt = _ADD_NUMBERED[numbered_in]
+        else:
+            stmt = _ADD
+        row = self.conn.execute(stmt, values).first()
         return _to_app(row) if row else self.get(app.id)
 
     def get(self, app_id: str, *, for_update: bool = False) -> MatterApplication | None:
-        query = sa.select(t).where(t.c.id == app_id)
-        row = self.conn.execute(query.with_for_update() if for_update else query).first()
+        row = self.conn.execute(_GET_LOCKED if for_update else _GET, {"app_id": app_id}).first()
         return _to_app(row) if row else None
 
-    def save_status(self, app: MatterApplication) -> None:
-        self.conn.execute(
-            sa.update(t)
-            .where(t.c.id == app.id)
-            .values(status=app.status.value, status_reason=app.status_reason, updated_at=sa.func.now())
-        )
+    def save_status(self, app: MatterApplication, *, routed: bool = False) -> None:
+        """The status and its reason; `routed` marks it sent into approval in the same statement."""
+        values = {"app_id": app.id, "new_status": app.status.value, "reason": app.status_reason}
+        self.conn.execute(_SAVE_STATUS_ROUTED if routed else _SAVE_STATUS, values)
 
     def save_resubmission(self, app: MatterApplication) -> None:
         self.conn.execute(
@@ -66,9 +87,6 @@ class ApplicationRepository:
                 updated_at=sa.func.now(),
             )
         )
-
-    def mark_routed(self, app: MatterApplication) -> None:
-        self.conn.execute(sa.update(t).where(t.c.id == app.id).values(routed=True))
 
     def page(
         self, *, org: str, applicant: str | None, scope: Scope, status: str | None, limit: int, offset: int
@@ -105,3 +123,12 @@ class ApplicationRepository:
             sa.update(t).where(t.c.id.in_(stuck)).values(updated_at=sa.func.now()).returning(t.c.id)
         ).all()
         return [str(r.id) for r in rows]
+
+
+def _number(year: int) -> sa.ColumnElement[str]:
+    """SQ-<year>-<sequence, at least 6 digits, as next_no writes it>, drawn (once) by the statement that
+    stores the application."""
+    return sa.literal_column(
+        f"(SELECT 'SQ-{int(year)}-' || lpad(v::text, greatest(6, length(v::text)), '0') "
+        f"FROM nextval('{matter_application_no.name}') AS v)"
+    )

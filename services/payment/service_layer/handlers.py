@@ -72,7 +72,7 @@ def submit_matter_application(
         app = uow.applications.add(
             MatterApplication(
                 id=app_id,
-                no=uow.applications.next_no(datetime.now(UTC).year),
+                no="",  # drawn by the statement that stores it
                 org=ctx.org,
                 title=cmd.title,
                 purpose=cmd.purpose,
@@ -81,7 +81,8 @@ def submit_matter_application(
                 budget_line_id=cmd.budget_line_id,
                 amount=cmd.amount,
                 major_matter=cmd.major_matter,
-            )
+            ),
+            numbered_in=datetime.now(UTC).year,
         )
         standards.publish_if_exceeded(uow, ctx, app, checked)
         uow.commit()
@@ -118,11 +119,10 @@ def _reserve_and_submit(
     with uow:
         current = uow.applications.get(app.id, for_update=True)
         if current.move_to(Status.SUBMITTED):
-            uow.applications.save_status(current)
             # Into approval: a first round, or a new round of the route it already has (withdrawn earlier).
-            first = not current.routed
+            first, current.routed = not current.routed, True
+            uow.applications.save_status(current, routed=True)
             event = "payment.matter_application_submitted" if first else "payment.matter_application_resubmitted"
-            uow.applications.mark_routed(current)
             economic_class = decision.get("economic_class") if first else None
             uow.publish(
                 ctx.event(

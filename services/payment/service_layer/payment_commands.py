@@ -34,6 +34,12 @@ class SubmitPayment(Command):
     unit: Code  # the requester's unit, set by the gateway
 
 
+class CheckPayment(SubmitPayment):
+    """The payment form asks before it submits (POST /payments/check): the same body, the title optional."""
+
+    title: Text | None = None
+
+
 class ResubmitPayment(Command):
     """A returned request corrected (any field left out stays as it was); the basis stays, it is what the
     request pays. The whole gate runs again before it goes back into approval."""

@@ -90,6 +90,7 @@ class FakeWatch:
         self.party_rows: dict[tuple[str, str], dict[str, str]] = {}
         self.deadlines: dict[str, datetime] = {}
         self.notified: list[SimpleNamespace] = []
+        self.known: dict[tuple[str, str], Route] = {}  # routes this transaction holds (the real one's cache)
 
     def add_warning(self, org: str, p: dict[str, Any]) -> None:
         self.warning_rows.setdefault(p["warning_id"], p)
@@ -123,8 +124,11 @@ class FakeWatch:
     def notify(self, org, recipient, kind, event_id, document, title, message, task_id=None) -> None:
         self.notified.append(SimpleNamespace(recipient=recipient, kind=kind, title=title, message=message))
 
+    def knows(self, route: Route) -> None:
+        self.known[(route.document.type, route.document.id)] = copy.deepcopy(route)
+
     def route_people(self, document_type: str, document_id: str) -> Any:
-        route = self.routes.find(document_type, document_id)
+        route = self.known.get((document_type, document_id)) or self.routes.find(document_type, document_id)
         return SimpleNamespace(initiator=route.initiator, title=route.title, org=route.org) if route else None
 
 

@@ -27,11 +27,8 @@ class FakeApplications:
     def get(self, app_id: str, *, for_update: bool = False) -> MatterApplication | None:
         return self.app if app_id == self.app.id else None
 
-    def save_status(self, app: MatterApplication) -> None: ...
+    def save_status(self, app: MatterApplication, routed: bool = False) -> None: ...
     def save_resubmission(self, app: MatterApplication) -> None: ...
-
-    def mark_routed(self, app: MatterApplication) -> None:
-        app.routed = True
 
 
 class FakeDesk:

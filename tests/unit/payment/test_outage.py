@@ -21,7 +21,7 @@ class Applications:
     def get(self, app_id, for_update=False):  # noqa: ANN001, ANN201
         return self.app
 
-    def save_status(self, app):  # noqa: ANN001
+    def save_status(self, app, routed=False):  # noqa: ANN001
         self.saved.append(app.status)
 
 
