@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from ic_platform.desk import visible_clause
 from ic_platform.documents import DocumentRef
 from ic_platform.scope import Scope
+from services.contract.adapters.execution_sql import refresh
 from services.contract.adapters.orm import (
     BASIS_INDEXES,
     HOLDS_BASIS,
@@ -436,6 +437,7 @@ class AcceptanceRepository:
                 .where(ms.c.met_on.is_(None))
                 .values(met_on=r.accepted_on)
             )
+            refresh(self.conn, [r.contract_id])
 
     def get(self, acceptance_id: str) -> AcceptanceRecord | None:
         row = self.conn.execute(sa.select(acc).where(acc.c.id == acceptance_id)).first()
@@ -478,9 +480,14 @@ class AcceptanceRepository:
 
     def add_payment(self, **values: Any) -> None:
         self.conn.execute(sa.insert(pay).values(**values))
+        refresh(self.conn, [values["contract_id"]])  # paid and reserved, in this transaction
 
     def set_payment(self, payment_id: str, **values: Any) -> None:
-        self.conn.execute(sa.update(pay).where(pay.c.payment_id == payment_id).values(**values))
+        found = self.conn.execute(
+            sa.update(pay).where(pay.c.payment_id == payment_id).values(**values).returning(pay.c.contract_id)
+        ).first()
+        if found is not None:
+            refresh(self.conn, [found.contract_id])
 
 
 class ProgressRepository:
@@ -513,7 +520,9 @@ class ProgressRepository:
     def mark_met(self, c: Contract) -> None:
         """Each on_progress milestone is met on the day of the first certificate reaching its percentage (the
         domain's definition, kept in `contract_milestone.met_on` for the execution report): set after a
-        certificate, and again when an amendment restates the terms."""
+        certificate, and again when an amendment restates the terms. Then the contract's running figures, which
+        every write of the contract and its terms passes through here to rewrite (signing, amendment,
+        termination, completion)."""
         ms, cp = contract_milestone, contract_progress
         for m in c.milestones:
             if m.condition.value != "on_progress" or m.progress is None:
@@ -524,6 +533,7 @@ class ProgressRepository:
                 .scalar_subquery()
             )
             self.conn.execute(sa.update(ms).where(ms.c.contract_id == c.id, ms.c.no == m.no).values(met_on=first))
+        refresh(self.conn, [c.id])
 
 
 def _certificate(row: Any) -> ProgressCertificate:
