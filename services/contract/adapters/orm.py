@@ -95,6 +95,9 @@ contract = sa.Table(
         postgresql_where=sa.text(f"application_id IS NOT NULL AND {HOLDS_BASIS}"),
     ),
 )
+# An amendment whose increase a new procurement's award covers (via_procurement) uses that award for good once
+# approved, while in approval too; a rejected one gives it back.
+AMENDMENT_USES_AWARD = ("submitted", "approved")
 BASIS_INDEXES = ("contract_one_per_award", "contract_one_per_application")
 
 contract_amendment = sa.Table(
@@ -128,6 +131,14 @@ contract_amendment = sa.Table(
         postgresql_where=sa.text("status = 'submitted'"),
     ),
     sa.Index("contract_amendment_budget_pending", "created_at", postgresql_where=sa.text("budget_state = 'pending'")),
+    # One amendment per covering award (the contract's side of the rule is contract_one_per_award; across the
+    # two tables, the repository's advisory lock per basis).
+    sa.Index(
+        "contract_amendment_one_per_award",
+        "via_procurement",
+        unique=True,
+        postgresql_where=sa.text("via_procurement IS NOT NULL AND status IN ('submitted', 'approved')"),
+    ),
 )
 
 # The terms in force as rows (kept with `contract.milestones`): the execution report aggregates them in SQL.

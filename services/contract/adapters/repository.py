@@ -15,6 +15,7 @@ from ic_platform.documents import DocumentRef
 from ic_platform.scope import Scope
 from services.contract.adapters.execution_sql import refresh
 from services.contract.adapters.orm import (
+    AMENDMENT_USES_AWARD,
     BASIS_INDEXES,
     HOLDS_BASIS,
     amendment_no,
@@ -206,14 +207,56 @@ class ContractRepository:
             raise  # the holder is gone again meanwhile: let the violation surface (a retry will pass)
 
     def holding_basis(self, basis: AwardFacts | ApplicationFacts, exclude: str | None = None) -> BasisHolder | None:
-        """The live contract standing on `basis`, if any (but `exclude`)."""
+        """What already uses `basis` (but the contract `exclude` standing on it): a live contract on it; for an
+        award, a live amendment it covers, or a direct contract on the matter application funding it; for a
+        matter application, a live contract on the award of a procurement it funds. Claims of the same money
+        wait for each other until commit (an advisory lock per basis, the funding matter application's too), so
+        the answer holds until the caller's write commits: the unique indexes alone cannot see across an
+        amendment and a contract, or across the two roads of one matter application."""
         kind, basis_id = basis.key
-        column = t.c.award_id if kind == "award" else t.c.application_id
-        cond = [column == basis_id, sa.text(HOLDS_BASIS)]
+        keys = {f"{kind}:{basis_id}"}
+        funder = basis.pre_commitment_holder if isinstance(basis, AwardFacts) else None
+        if funder is not None and funder.type == "matter_application":
+            keys.add(f"matter_application:{funder.id}")
+        for key in sorted(keys):  # one order everywhere: no deadlock between two claims
+            self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"contract-basis:{key}"})
+        if kind == "award":
+            return (
+                self._contract_on(t.c.award_id == basis_id, exclude, "basis")
+                or self._amendment_covered_by(basis_id)
+                or (
+                    self._contract_on(t.c.application_id == funder.id, exclude, "direct")
+                    if funder is not None and funder.type == "matter_application"
+                    else None
+                )
+            )
+        funded = sa.select(award_fact.c.award_id).where(
+            award_fact.c.pre_commitment_holder["type"].astext == "matter_application",
+            award_fact.c.pre_commitment_holder["id"].astext == basis_id,
+        )
+        return self._contract_on(t.c.application_id == basis_id, exclude, "basis") or self._contract_on(
+            t.c.award_id.in_(funded), exclude, "procurement"
+        )
+
+    def direct_contract(self, matter_application_id: str) -> BasisHolder | None:
+        """The live contract standing directly on a matter application (a read: nothing claimed)."""
+        return self._contract_on(t.c.application_id == matter_application_id, None, "basis")
+
+    def _contract_on(self, clause: Any, exclude: str | None, how: str) -> BasisHolder | None:
+        cond = [clause, sa.text(HOLDS_BASIS)]
         if exclude:
             cond.append(t.c.id != exclude)
         row = self.conn.execute(sa.select(t.c.id, t.c.no, t.c.status).where(*cond).limit(1)).first()
-        return BasisHolder(str(row.id), row.no, Status(row.status)) if row else None
+        return BasisHolder(str(row.id), row.no, Status(row.status), how) if row else None
+
+    def _amendment_covered_by(self, award_id: str) -> BasisHolder | None:
+        row = self.conn.execute(
+            sa.select(t.c.id, t.c.no, t.c.status, a.c.no.label("amendment_no"))
+            .join(t, t.c.id == a.c.contract_id)
+            .where(a.c.via_procurement == award_id, a.c.status.in_(AMENDMENT_USES_AWARD))
+            .limit(1)
+        ).first()
+        return BasisHolder(str(row.id), row.no, Status(row.status), "amendment", row.amendment_no) if row else None
 
     def _write_milestones(self, c: Contract) -> None:
         """The terms in force as rows; a milestone's `met_on` (fed by acceptances) survives a restatement, and an

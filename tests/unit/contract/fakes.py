@@ -322,10 +322,15 @@ def now() -> datetime:
 class FakeProcurement:
     """procurement's supplier registry: every supplier valid unless listed in `standing` {id: (standing, reason)}."""
 
-    def __init__(self, standing: dict | None = None, registrar: str = "registrar"):
+    def __init__(self, standing: dict | None = None, registrar: str = "registrar", funding: dict | None = None):
         self.standing = standing or {}
         self.registrar = registrar
+        self.funding = funding or {}  # {matter application id: the procurement application's no it funds}
         self.asked: list[tuple[str, str]] = []
+
+    def matter_funding(self, matter_application_id: str) -> dict:
+        no = self.funding.get(matter_application_id)
+        return {"matter_application_id": matter_application_id, "procurement_application_no": no}
 
     def supplier_on(self, supplier_id: str, on: str) -> dict:
         self.asked.append((supplier_id, on))

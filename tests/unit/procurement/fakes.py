@@ -295,5 +295,16 @@ class FakePayment:
         return self.matters[application_id]
 
 
+class FakeContract:
+    """Contract's register of direct contracts by matter application (`matter_contract`)."""
+
+    def __init__(self, **contracted: str):
+        self.contracted = contracted
+
+    def matter_contract(self, matter_application_id):
+        no = self.contracted.get(matter_application_id)
+        return {"matter_application_id": matter_application_id, "contract_no": no, "contract_status": None}
+
+
 def days_after(day: date, n: int) -> date:
     return day + timedelta(days=n)
