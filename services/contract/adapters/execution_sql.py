@@ -185,8 +185,9 @@ def _contract_columns() -> list[Any]:
     ]
 
 
-def _from_running(cond: list[Any], as_of: date, default_days: int) -> sa.Select:
-    """Contracts whose facts all lie on or before `as_of`: their figures from the running row."""
+def _from_running(cond: list[Any], as_of: date, default_days: int, *, every_one: bool) -> sa.Select:
+    """Contracts whose facts all lie on or before `as_of`: their figures from the running row (`every_one`: no
+    contract has a later fact, so none needs looking at)."""
     retention_met = t.c.warranty_end < as_of
     retention_due = (
         t.c.warranty_end + 1 + sa.func.least(f.c.retention_days, sa.case((f.c.retention_default, default_days)))
@@ -198,18 +199,15 @@ def _from_running(cond: list[Any], as_of: date, default_days: int) -> sa.Select:
         f.c.planned_first < as_of,
         sa.and_(f.c.retention_planned < as_of, sa.or_(t.c.warranty_end.is_(None), sa.not_(retention_met))),
     )
-    return (
-        sa.select(
-            *_contract_columns(),
-            (f.c.payable_met + sa.case((retention_met, f.c.retention_unpaid), else_=ZERO)).label("payable"),
-            sa.func.coalesce(has_overdue, False).label("has_overdue"),
-            f.c.unfinished,
-            f.c.next_no,
-            f.c.paid,
-        )
-        .select_from(t.join(f, f.c.contract_id == t.c.id))
-        .where(*cond, f.c.facts_until <= as_of)
-    )
+    query = sa.select(
+        *_contract_columns(),
+        (f.c.payable_met + sa.case((retention_met, f.c.retention_unpaid), else_=ZERO)).label("payable"),
+        sa.func.coalesce(has_overdue, False).label("has_overdue"),
+        f.c.unfinished,
+        f.c.next_no,
+        f.c.paid,
+    ).select_from(t.join(f, f.c.contract_id == t.c.id))
+    return query.where(*cond) if every_one else query.where(*cond, f.c.facts_until <= as_of)
 
 
 def _from_milestones(cond: list[Any], as_of: date, default_days: int) -> sa.Select:
@@ -252,6 +250,14 @@ def _from_milestones(cond: list[Any], as_of: date, default_days: int) -> sa.Sele
     ).select_from(t.join(per_m, per_m.c.id == t.c.id).outerjoin(pc, pc.c.contract_id == t.c.id))
 
 
+def facts_all_by(conn: Connection, as_of: date) -> bool:
+    """Does no contract have a fact after `as_of`? (The usual question, today or a year end: then the running
+    figures answer for every contract and no milestone is read.) One index probe; every contract has its
+    running row from its first write (`ContractRepository.add`, migration 0007 for the older ones)."""
+    latest = conn.execute(sa.select(sa.func.max(f.c.facts_until))).scalar()
+    return latest is None or latest <= as_of
+
+
 def _per_contract(
     *,
     org: str,
@@ -260,8 +266,9 @@ def _per_contract(
     supplier_id: str | None,
     as_of: date,
     default_days: int,
+    running_only: bool = False,
 ) -> sa.Subquery:
-    """One row per executed contract in scope with its figures on `as_of`."""
+    """One row per executed contract in scope with its figures on `as_of` (`running_only`: `facts_all_by`)."""
     readable = visible_clause(
         scope, unit=t.c.unit, initiator=t.c.drafter, document_type=DOCUMENT_TYPE, document_id=sa.cast(t.c.id, sa.Text)
     )
@@ -270,9 +277,12 @@ def _per_contract(
         cond.append(t.c.unit == unit)
     if supplier_id:
         cond.append(t.c.supplier_id == supplier_id)
-    per = sa.union_all(_from_running(cond, as_of, default_days), _from_milestones(cond, as_of, default_days)).subquery(
-        "per"
-    )
+    if running_only:
+        per = _from_running(cond, as_of, default_days, every_one=True).subquery("per")
+    else:
+        per = sa.union_all(
+            _from_running(cond, as_of, default_days, every_one=False), _from_milestones(cond, as_of, default_days)
+        ).subquery("per")
     remaining = per.c.ceiling - per.c.paid
     payable_now = sa.case(
         (
@@ -310,7 +320,7 @@ def _sums(rows: sa.Subquery) -> list[Any]:
 
 def grouped(conn: Connection, group_by: str, **filters: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Every group (unit or supplier; at most a few hundred) and the total, in one statement."""
-    rows = _per_contract(**filters)
+    rows = _per_contract(**filters, running_only=facts_all_by(conn, filters["as_of"]))
     _no_jit(conn)
     keys = [rows.c.unit] if group_by == "unit" else [rows.c.supplier_id, rows.c.supplier_name]
     query = (
@@ -332,7 +342,7 @@ def per_contract(
 ) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
     """One page of contracts (newest signing first), with their next milestone and overdue milestones (from the
     page's milestone states); the count and the total of all."""
-    rows = _per_contract(**filters)
+    rows = _per_contract(**filters, running_only=facts_all_by(conn, filters["as_of"]))
     _no_jit(conn)
     # The totals of all the contracts ride on each row of the page as window sums: one pass, not two.
     totals = [

@@ -178,6 +178,7 @@ contract_running = sa.Table(
     sa.Column("planned_first", sa.Date),  # first planned day of an unmet milestone but retention
     sa.Column("retention_planned", sa.Date),  # first planned day of a retention milestone
     sa.Column("facts_until", sa.Date),  # the latest fact (signing, condition met, payment): valid from this day
+    sa.Index("contract_running_by_facts_until", "facts_until"),  # the report's one probe: any fact after as_of?
 )
 
 # The organisation's unit names, from `org.unit_registered`: reports show names beside codes.

@@ -183,15 +183,22 @@ class ContractRepository:
         self._claiming_basis(c, sa.insert(t).values(id=c.id, no=c.no, **self._values(c)))
         self._write_milestones(c)
 
-    def save(self, c: Contract, *, claims_basis: bool = False) -> None:
+    def save(
+        self, c: Contract, *, claims_basis: bool = False, terms: bool = True, flags: list[dict] | None = None
+    ) -> None:
         """`claims_basis`: the contract takes its basis again (a withdrawn one submitted anew), so the one
-        contract per basis index may refuse it."""
-        stmt = sa.update(t).where(t.c.id == c.id).values(**self._values(c), updated_at=sa.func.now())
+        contract per basis index may refuse it. `terms=False`: the milestones are as stored (signing changes
+        none), only the contract row and its running figures are written. `flags`: stored with the row."""
+        extra = {"flags": flags} if flags is not None else {}
+        stmt = sa.update(t).where(t.c.id == c.id).values(**self._values(c), **extra, updated_at=sa.func.now())
         if claims_basis:
             self._claiming_basis(c, stmt)
         else:
             self.conn.execute(stmt)
-        self._write_milestones(c)
+        if terms:
+            self._write_milestones(c)
+        else:
+            refresh(self.conn, [c.id])
 
     def _claiming_basis(self, c: Contract, stmt: Any) -> None:
         """Write a contract that holds its basis. Another contract that took the basis in a transaction that

@@ -255,13 +255,12 @@ def sign_contract(
         c = uow.contracts.get(c.id, for_update=True)
         if c.status is not Status.SIGNED:
             _, flags = c.sign(cmd.signed_on, POLICY, held=c.amount + released_total, supplier=supplier)
-            uow.contracts.save(c)
             flagged = [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in flags]
-            uow.contracts.set_flags(c.id, flagged)
+            uow.contracts.save(c, terms=False, flags=flagged)  # the row, its flags and figures: one write each
             publish_events(uow, ctx, c)
-        # Read in the same unit of work (one connection per signing: a nested one would double what the
-        # pool must hold at 8 concurrent signings).
-        result = {**view(c), "flags": uow.contracts.flags(c.id)}
+        else:  # signed meanwhile by a retry of this request: its flags as stored
+            flagged = uow.contracts.flags(c.id)
+        result = {**view(c), "flags": flagged}
         uow.commit()
     return result
 

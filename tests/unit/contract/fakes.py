@@ -63,9 +63,11 @@ class FakeContracts:
         self._as_the_index_would(c)
         self.rows[c.id] = copy.deepcopy(c)
 
-    def save(self, c: Contract, *, claims_basis: bool = False) -> None:
+    def save(self, c: Contract, *, claims_basis: bool = False, terms: bool = True, flags=None) -> None:
         if claims_basis:
             self._as_the_index_would(c)
+        if flags is not None:
+            self.flag_rows[c.id] = flags
         stored = copy.deepcopy(c)
         stored.events = []
         self.rows[c.id] = stored

@@ -93,8 +93,10 @@ def upgrade() -> None:
         sa.Column("facts_until", sa.Date()),
         sa.PrimaryKeyConstraint("contract_id"),
     )
+    op.create_index("contract_running_by_facts_until", "contract_running", ["facts_until"])
     op.execute(BACKFILL)
 
 
 def downgrade() -> None:
+    op.drop_index("contract_running_by_facts_until", table_name="contract_running")
     op.drop_table("contract_running")
