@@ -577,35 +577,24 @@ class SupplierRepository:
                 .on_conflict_do_update(index_elements=["supplier_id", "seq"], set_=lifted)
             )
 
-    def get(self, org: str, supplier_id: str, *, for_update: bool = False) -> Supplier | None:
+    def get(self, org: str, supplier_id: str, *, for_update: bool = False, accounts: bool = True) -> Supplier | None:
+        """`accounts=False`: without its bank accounts and their history (a standing asked on a day needs only
+        the status periods; contract asks at every drafting and signing)."""
         query = sa.select(S).where(S.c.id == supplier_id, S.c.org == org)
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
-        return self._load(row) if row else None
+        return self._load(row, accounts=accounts) if row else None
 
     def get_many(self, org: str, ids: list[str]) -> dict[str, Supplier]:
         rows = self.conn.execute(sa.select(S).where(S.c.org == org, S.c.id.in_(ids))).all()
         return {str(r.id): self._load(r) for r in rows}
 
-    def _load(self, row: Any) -> Supplier:
-        acc, ch, per = orm.supplier_bank_account, orm.supplier_bank_account_change, orm.supplier_status_period
+    def _load(self, row: Any, *, accounts: bool = True) -> Supplier:
+        per = orm.supplier_status_period
         s = Supplier(
             str(row.id), row.credit_code, row.name, row.legal_representative, row.registrar, row.registered_at, row.sme
         )
-        s.accounts = [
-            BankAccount(a.bank_name, a.account_name, a.account_no)
-            for a in self.conn.execute(sa.select(acc).where(acc.c.supplier_id == row.id).order_by(acc.c.position))
-        ]
-        s.account_changes = [
-            BankAccountChange(
-                c.change,
-                BankAccount(**c.before) if c.before else None,
-                BankAccount(**c.after) if c.after else None,
-                c.changed_by,
-                c.changed_at,
-                c.reason,
-            )
-            for c in self.conn.execute(sa.select(ch).where(ch.c.supplier_id == row.id).order_by(ch.c.seq))
-        ]
+        if accounts:
+            self._load_accounts(s, row.id)
         s.periods = [
             StatusPeriod(
                 Standing(p.standing),
@@ -621,6 +610,25 @@ class SupplierRepository:
             for p in self.conn.execute(sa.select(per).where(per.c.supplier_id == row.id).order_by(per.c.seq))
         ]
         return s
+
+    def _load_accounts(self, s: Supplier, row_id: Any) -> None:
+        """Its bank accounts and their change history (never loaded for a read that saves nothing back)."""
+        acc, ch = orm.supplier_bank_account, orm.supplier_bank_account_change
+        s.accounts = [
+            BankAccount(a.bank_name, a.account_name, a.account_no)
+            for a in self.conn.execute(sa.select(acc).where(acc.c.supplier_id == row_id).order_by(acc.c.position))
+        ]
+        s.account_changes = [
+            BankAccountChange(
+                c.change,
+                BankAccount(**c.before) if c.before else None,
+                BankAccount(**c.after) if c.after else None,
+                c.changed_by,
+                c.changed_at,
+                c.reason,
+            )
+            for c in self.conn.execute(sa.select(ch).where(ch.c.supplier_id == row_id).order_by(ch.c.seq))
+        ]
 
     def page(self, org: str, q: str | None, limit: int, offset: int) -> tuple[int, list[Supplier]]:
         cond = [S.c.org == org]

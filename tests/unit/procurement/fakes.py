@@ -154,7 +154,7 @@ class FakeSuppliers:
         org = org or self.rows[supplier.id][0]
         self.rows[supplier.id] = (org, copy.deepcopy(replace(supplier, events=[])))
 
-    def get(self, org, supplier_id, *, for_update=False):
+    def get(self, org, supplier_id, *, for_update=False, accounts=True):
         found = self.rows.get(supplier_id)
         return copy.deepcopy(found[1]) if found and found[0] == org else None
 
