@@ -333,9 +333,6 @@ class ContractRepository:
             "signed_on": c.signed_on,
         }
 
-    def set_flags(self, contract_id: str, flags: list[dict[str, Any]]) -> None:
-        self.conn.execute(sa.update(t).where(t.c.id == contract_id).values(flags=flags))
-
     def get(self, contract_id: str, *, for_update: bool = False) -> Contract | None:
         """The contract with its award and, if it has any, its amendments: one statement for most contracts
         (signing reads a contract twice; three statements each cost more than the rest of its own work)."""

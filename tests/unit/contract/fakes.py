@@ -93,9 +93,6 @@ class FakeContracts:
     def paid(self, contract_id) -> Decimal:
         return self.paid_by.get(contract_id, Decimal("0.00")) if hasattr(self, "paid_by") else Decimal("0.00")
 
-    def set_flags(self, contract_id, flags):
-        self.flag_rows[contract_id] = flags
-
     def flags(self, contract_id):
         return self.flag_rows.get(contract_id, [])
 
