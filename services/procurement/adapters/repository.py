@@ -15,8 +15,10 @@ from sqlalchemy.engine import Connection
 
 from ic_platform.desk import visible_clause
 from ic_platform.documents import DocumentRef
+from ic_platform.errors import Conflict
 from ic_platform.scope import Scope
 from services.procurement.adapters import orm
+from services.procurement.adapters.orm import ONE_PER_MATTER
 from services.procurement.domain.application import (
     DOCUMENT_TYPE,
     Funding,
@@ -49,10 +51,22 @@ class ApplicationRepository:
         return f"CG-{year}-{self.conn.execute(orm.procurement_application_no.next_value()).scalar_one():06d}"
 
     def add(self, app: ProcurementApplication) -> bool:
-        """Insert a new application with its items; False when the id is taken (a retried submission)."""
-        inserted = self.conn.execute(
-            pg_insert(A).values(**self._row(app)).on_conflict_do_nothing(index_elements=["id"]).returning(A.c.id)
-        ).first()
+        """Insert a new application with its items; False when the id is taken (a retried submission). A matter
+        application another submission made to fund meanwhile (both past the service's check, the index
+        `procurement_application_one_per_matter` lets one in) is refused as the check refuses it."""
+        insert = pg_insert(A).values(**self._row(app)).on_conflict_do_nothing(index_elements=["id"]).returning(A.c.id)
+        try:
+            with self.conn.begin_nested():
+                inserted = self.conn.execute(insert).first()
+        except sa.exc.IntegrityError as error:
+            if getattr(getattr(error.orig, "diag", None), "constraint_name", None) != ONE_PER_MATTER:
+                raise
+            other = self.live_for_matter(app.funding.matter.id)
+            raise Conflict(
+                "matter_application_already_funds",
+                f"一项事前申请只能对应一项采购申请：事前申请 {app.funding.matter.no} 已用于采购申请 {other}",
+                {"matter_application_id": app.funding.matter.id, "procurement_application_no": other},
+            ) from error
         if inserted is None:
             return False
         self.conn.execute(
