@@ -178,6 +178,14 @@ def _amendment(row: Any) -> Amendment:
     )
 
 
+# A contract with its award's columns (award_*) and whether it has amendments: built once, not per read.
+_CONTRACT_WITH_AWARD = sa.select(
+    t,
+    *(c.label(f"award_{c.name}") for c in award_fact.c if c.name not in ("org", "heard_at")),
+    sa.exists().where(a.c.contract_id == t.c.id).label("has_amendments"),
+).select_from(t.outerjoin(award_fact, sa.and_(award_fact.c.award_id == t.c.award_id, award_fact.c.org == t.c.org)))
+
+
 class ContractRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -342,11 +350,7 @@ class ContractRepository:
 
     @staticmethod
     def _select() -> sa.Select:
-        award = [c.label(f"award_{c.name}") for c in award_fact.c if c.name not in ("org", "heard_at")]
-        has_amendments = sa.exists().where(a.c.contract_id == t.c.id).label("has_amendments")
-        return sa.select(t, *award, has_amendments).select_from(
-            t.outerjoin(award_fact, sa.and_(award_fact.c.award_id == t.c.award_id, award_fact.c.org == t.c.org))
-        )
+        return _CONTRACT_WITH_AWARD
 
     def _load(self, row: Any) -> Contract:
         if row.award_id is None:
