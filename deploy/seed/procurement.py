@@ -108,6 +108,6 @@ def sample(engine, budget_engine, org: str, line_id: str) -> str:  # noqa: ANN00
 
     ctx = CallContext(org=org, actor="clerk", idempotency_key=SAMPLE_KEY)
     cmd = commands.SubmitApplication.parse({**SAMPLE, "budget_line_id": line_id})
-    return handlers.submit_application(cmd, ProcurementUnitOfWork(engine), ctx, _LocalBudget(budget_engine, ctx), None)[
-        "no"
-    ]
+    budget = _LocalBudget(budget_engine, ctx)
+    # On a budget line of its own: neither payment (a matter application) nor contract (its direct contract) is asked.
+    return handlers.submit_application(cmd, ProcurementUnitOfWork(engine), ctx, budget, None, None)["no"]

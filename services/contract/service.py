@@ -43,6 +43,12 @@ class ContractService(AttachmentRpc, PlatformService):
         return handlers.cancel_contract(commands.CancelContract.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
+    def matter_contract(self, **kwargs):
+        """The live direct contract a matter application carries (asked by procurement)."""
+        cmd = commands.MatterContract.parse(kwargs)
+        return handlers.matter_contract(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
     def get_contract(self, **kwargs):
         return handlers.get_contract(commands.ContractId.parse(kwargs), self.platform.uow(), self.platform.ctx)
 

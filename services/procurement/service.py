@@ -21,12 +21,15 @@ class ProcurementService(AttachmentRpc, PlatformService):
     attachment_documents = {"procurement_application": common.application_owner}
     budget = RpcProxy("budget")
     payment = RpcProxy("payment")
+    contract = RpcProxy("contract")  # a matter application's direct contract (its money goes by one road)
 
     # ── applications ──
     @rpc(expected_exceptions=DomainError)
     def submit_application(self, **kwargs):
         cmd = commands.SubmitApplication.parse(kwargs)
-        return handlers.submit_application(cmd, self.platform.uow(), self.platform.ctx, self.budget, self.payment)
+        return handlers.submit_application(
+            cmd, self.platform.uow(), self.platform.ctx, self.budget, self.payment, self.contract
+        )
 
     @rpc(expected_exceptions=DomainError)
     def resubmit_application(self, **kwargs):
@@ -107,6 +110,11 @@ class ProcurementService(AttachmentRpc, PlatformService):
     @rpc(expected_exceptions=DomainError)
     def get_supplier(self, supplier_id: str):
         return suppliers.get_supplier(supplier_id, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def matter_funding(self, **kwargs):
+        """The live procurement application a matter application funds (asked by contract)."""
+        return handlers.matter_funding(commands.MatterFunding.parse(kwargs), self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def supplier_on(self, **kwargs):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import uuid
+from decimal import Decimal as D
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from ic_platform.db import drop_database, ensure_database, migrate, migrations_d
 from ic_platform.documents import DocumentRef
 from ic_platform.errors import DomainError
 from services.contract.adapters.repository import ContractRepository
+from services.contract.domain import amendments as amending
 from services.contract.domain.contract import Status
 from tests.unit.contract import factories as f
 
@@ -166,3 +168,45 @@ def test_the_upgrade_stops_naming_two_live_contracts_already_on_one_basis():
     finally:
         eng.dispose()
         drop_database(url)
+
+
+def test_an_award_claimed_by_an_amendment_makes_a_racing_draft_wait_and_see_it(engine):
+    """The unique indexes cannot see across an amendment and a contract: the advisory lock per basis makes a
+    draft on the award wait until the amendment that claimed it commits, then the draft's check sees it."""
+    amended = _fresh(status=Status.SIGNED)
+    new_award = dataclasses.replace(f.award("40000.00"), award_id=str(uuid.uuid4()))
+    with engine.begin() as conn:
+        _award(conn, amended)
+        _award(conn, _fresh(new_award))  # the award row only (the contract object is not stored)
+        ContractRepository(conn).add(amended)
+    holder = engine.connect()
+    tx = holder.begin()
+    repo = ContractRepository(holder)
+    assert repo.holding_basis(new_award) is None
+    amendment = amending.propose(
+        amended,
+        str(uuid.uuid4()),
+        "BG-2026-000001",
+        "追加",
+        f.NOTICE,
+        f.POLICY,
+        amount=D("50000.00"),
+        new_award=new_award,
+        new_award_taken_by=None,
+    )
+    repo.add_amendment(amendment, "clerk")
+    outcome: dict = {}
+
+    def draft_on_the_award():
+        with engine.begin() as conn:
+            outcome["seen"] = ContractRepository(conn).holding_basis(new_award)
+
+    racer = threading.Thread(target=draft_on_the_award)
+    racer.start()
+    racer.join(timeout=1.0)
+    assert racer.is_alive(), "the draft's check waits for the amendment's claim"
+    tx.commit()
+    holder.close()
+    racer.join(timeout=10)
+    seen = outcome["seen"]
+    assert (seen.how, seen.contract_id, seen.amendment_no) == ("amendment", amended.id, "BG-2026-000001")

@@ -527,3 +527,76 @@ def test_a_returned_contract_cancelled_closes_its_route_and_frees_its_award(stac
     eventually(lambda: clerk.get(route).json()["status"] == "withdrawn")
     assert rule_of(clerk.post(f"/api/v1/contracts/{c['id']}/submit")) == "invalid_status_transition"
     assert draft(clerk, award_id, supplier, "5000.00").status_code == 201
+
+
+def test_an_award_covering_an_amendment_is_used_once(stack, signed, login):
+    """The award of a new procurement that covers an increase beyond the 10 % (via_procurement) is that
+    amendment's: no contract stands on it afterwards; and the contract's own award cannot cover its increase."""
+    clerk = login("clerk")
+    c = signed["contract"]
+    amount = Decimal(contract(clerk, c["id"])["amount"])
+    grown = str(amount + Decimal("5000.00"))  # beyond the 10 % the amendment test already used up
+    holder = {"type": "procurement_application", "id": str(uuid.uuid4()), "no": "CG-2026-999998"}
+    new_award = publish_award(stack, holder, "5000.00", signed["supplier"], signed["line_id"])
+
+    def amend(award_id, key=None):
+        body = {"reason": "追加采购（新的采购结果）", "amount": grown, "new_award_id": award_id}
+        return clerk.post(
+            f"/api/v1/contracts/{c['id']}/amendments", json=body, headers={"Idempotency-Key": key or str(uuid.uuid4())}
+        )
+
+    own = amend(signed["award_id"])
+    assert rule_of(own) == "basis_already_contracted" and c["no"] in own.json()["error"]["message"]
+    unknown = amend(str(uuid.uuid4()))
+    assert unknown.status_code == 422 and unknown.json()["error"]["details"]["fields"][0]["field"] == "new_award_id"
+    covered = eventually(lambda: (r := amend(new_award)).status_code != 422 and r)
+    assert covered.status_code == 201, covered.text
+    amendment = covered.json()
+
+    again = draft(clerk, new_award, signed["supplier"], "5000.00")
+    assert rule_of(again) == "basis_already_contracted"
+    error = again.json()["error"]
+    assert error["details"]["used_by"] == "amendment" and amendment["no"] in error["message"]
+    assert "一项中标（成交）结果或事前申请只能订立一份合同" in error["message"]
+
+
+def test_one_matter_applications_money_goes_by_one_road(stack, login):
+    """A matter application funding a procurement carries no direct contract; one carrying a direct contract
+    funds no procurement. Each refused with its rule named, nothing written."""
+    clerk, head = login("clerk"), login("head")
+    client = RpcClient(stack.settings.amqp_uri, name="test-contracts-roads")
+    client.start()
+    try:
+        line_id = new_line(client, "90000.00")
+    finally:
+        client.stop()
+    supplier = valid_supplier(clerk, 4)
+    item = {"name": "办公桌椅", "category": "goods", "quantity": "1", "unit_price": "20000.00"}
+
+    def procure(matter):
+        body = {"title": "采购办公桌椅", "items": [item], "method": "self_procurement", "matter_application_id": matter}
+        return clerk.post("/api/v1/procurement-applications", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+
+    def direct(matter):
+        body = {**draft_body(None, supplier, "20000.00"), "matter_application_id": matter}
+        del body["award_id"]
+        return clerk.post("/api/v1/contracts", json=body)
+
+    funding = approved_application(clerk, head, "20000.00", line_id)
+    procured = procure(funding["id"])
+    assert procured.status_code == 201, procured.text
+    refused = direct(funding["id"])
+    assert rule_of(refused) == "matter_application_funds_procurement"
+    assert procured.json()["no"] in refused.json()["error"]["message"]
+    assert "已用于采购的事前申请不得再直接订立合同" in refused.json()["error"]["message"]
+
+    contracted = approved_application(clerk, head, "20000.00", line_id)
+    c = direct(contracted["id"])
+    assert c.status_code == 201, c.text
+    before = line(clerk, line_id)
+    refused = procure(contracted["id"])
+    assert rule_of(refused) == "matter_application_already_contracted"
+    assert c.json()["no"] in refused.json()["error"]["message"]
+    assert line(clerk, line_id) == before, "nothing taken over, nothing reserved"
+    listed = clerk.get("/api/v1/procurement-applications", params={"page_size": 200}).json()["items"]
+    assert all((a["funding"].get("matter_application") or {}).get("id") != contracted["id"] for a in listed)

@@ -95,6 +95,9 @@ contract = sa.Table(
         postgresql_where=sa.text(f"application_id IS NOT NULL AND {HOLDS_BASIS}"),
     ),
 )
+# An amendment whose increase a new procurement's award covers (via_procurement) uses that award for good once
+# approved, while in approval too; a rejected one gives it back.
+AMENDMENT_USES_AWARD = ("submitted", "approved")
 BASIS_INDEXES = ("contract_one_per_award", "contract_one_per_application")
 
 contract_amendment = sa.Table(
@@ -128,6 +131,14 @@ contract_amendment = sa.Table(
         postgresql_where=sa.text("status = 'submitted'"),
     ),
     sa.Index("contract_amendment_budget_pending", "created_at", postgresql_where=sa.text("budget_state = 'pending'")),
+    # One amendment per covering award (the contract's side of the rule is contract_one_per_award; across the
+    # two tables, the repository's advisory lock per basis).
+    sa.Index(
+        "contract_amendment_one_per_award",
+        "via_procurement",
+        unique=True,
+        postgresql_where=sa.text("via_procurement IS NOT NULL AND status IN ('submitted', 'approved')"),
+    ),
 )
 
 # The terms in force as rows (kept with `contract.milestones`): the execution report aggregates them in SQL.
@@ -144,6 +155,30 @@ contract_milestone = sa.Table(
     sa.Column("planned_date", sa.Date),
     sa.Column("payment_days", sa.Integer),  # null: the policy's default
     sa.Column("met_on", sa.Date),
+)
+
+# Each contract's running figures for the execution report (adapters/execution_sql.py `refresh`): what its
+# milestones and payment ledger make of it as recorded now, rewritten in the transaction of every fact that
+# changes them, so the report reads one row per contract, not every milestone. Sums are money; the dates and
+# days are what the day asked is compared with (see execution_sql's docstring).
+contract_running = sa.Table(
+    "contract_running",
+    metadata,
+    sa.Column("contract_id", sa.Uuid, sa.ForeignKey("contract.id"), primary_key=True),
+    sa.Column("paid", sa.Numeric(15, 2), nullable=False),  # payments made (status paid)
+    sa.Column("reserved", sa.Numeric(15, 2), nullable=False),  # payments in approval (status reserved)
+    sa.Column("payable_met", sa.Numeric(15, 2), nullable=False),  # Σ unpaid of met milestones but retention
+    sa.Column("retention_unpaid", sa.Numeric(15, 2), nullable=False),  # payable once the warranty has ended
+    sa.Column("unfinished", sa.Boolean, nullable=False),  # a milestone but retention unpaid (lapsed once past end)
+    sa.Column("next_no", sa.Integer),  # the first milestone with something unpaid
+    sa.Column("due_first", sa.Date),  # first due day of a met, unpaid milestone with its own payment days
+    sa.Column("met_first", sa.Date),  # first met day of a met, unpaid milestone on the default payment days
+    sa.Column("retention_days", sa.Integer),  # fewest own payment days of unpaid retention
+    sa.Column("retention_default", sa.Boolean, nullable=False),  # unpaid retention on the default days
+    sa.Column("planned_first", sa.Date),  # first planned day of an unmet milestone but retention
+    sa.Column("retention_planned", sa.Date),  # first planned day of a retention milestone
+    sa.Column("facts_until", sa.Date),  # the latest fact (signing, condition met, payment): valid from this day
+    sa.Index("contract_running_by_facts_until", "facts_until"),  # the report's one probe: any fact after as_of?
 )
 
 # The organisation's unit names, from `org.unit_registered`: reports show names beside codes.

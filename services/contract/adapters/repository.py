@@ -13,7 +13,9 @@ from sqlalchemy.engine import Connection
 from ic_platform.desk import visible_clause
 from ic_platform.documents import DocumentRef
 from ic_platform.scope import Scope
+from services.contract.adapters.execution_sql import refresh
 from services.contract.adapters.orm import (
+    AMENDMENT_USES_AWARD,
     BASIS_INDEXES,
     HOLDS_BASIS,
     amendment_no,
@@ -131,6 +133,16 @@ class AwardRepository:
         return (_award(row), row.supplier_name, row.credit_code) if row else None
 
 
+class _Prefixed:
+    """A row's columns under a prefix (the award joined to its contract), read as the award's own row."""
+
+    def __init__(self, row: Any, prefix: str):
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
+
+
 def application_to_json(b: ApplicationFacts) -> dict[str, Any]:
     return {
         "document": b.document.as_dict(),
@@ -166,6 +178,14 @@ def _amendment(row: Any) -> Amendment:
     )
 
 
+# A contract with its award's columns (award_*) and whether it has amendments: built once, not per read.
+_CONTRACT_WITH_AWARD = sa.select(
+    t,
+    *(c.label(f"award_{c.name}") for c in award_fact.c if c.name not in ("org", "heard_at")),
+    sa.exists().where(a.c.contract_id == t.c.id).label("has_amendments"),
+).select_from(t.outerjoin(award_fact, sa.and_(award_fact.c.award_id == t.c.award_id, award_fact.c.org == t.c.org)))
+
+
 class ContractRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -181,15 +201,22 @@ class ContractRepository:
         self._claiming_basis(c, sa.insert(t).values(id=c.id, no=c.no, **self._values(c)))
         self._write_milestones(c)
 
-    def save(self, c: Contract, *, claims_basis: bool = False) -> None:
+    def save(
+        self, c: Contract, *, claims_basis: bool = False, terms: bool = True, flags: list[dict] | None = None
+    ) -> None:
         """`claims_basis`: the contract takes its basis again (a withdrawn one submitted anew), so the one
-        contract per basis index may refuse it."""
-        stmt = sa.update(t).where(t.c.id == c.id).values(**self._values(c), updated_at=sa.func.now())
+        contract per basis index may refuse it. `terms=False`: the milestones are as stored (signing changes
+        none), only the contract row and its running figures are written. `flags`: stored with the row."""
+        extra = {"flags": flags} if flags is not None else {}
+        stmt = sa.update(t).where(t.c.id == c.id).values(**self._values(c), **extra, updated_at=sa.func.now())
         if claims_basis:
             self._claiming_basis(c, stmt)
         else:
             self.conn.execute(stmt)
-        self._write_milestones(c)
+        if terms:
+            self._write_milestones(c)
+        else:
+            refresh(self.conn, [c.id])
 
     def _claiming_basis(self, c: Contract, stmt: Any) -> None:
         """Write a contract that holds its basis. Another contract that took the basis in a transaction that
@@ -205,14 +232,56 @@ class ContractRepository:
             raise  # the holder is gone again meanwhile: let the violation surface (a retry will pass)
 
     def holding_basis(self, basis: AwardFacts | ApplicationFacts, exclude: str | None = None) -> BasisHolder | None:
-        """The live contract standing on `basis`, if any (but `exclude`)."""
+        """What already uses `basis` (but the contract `exclude` standing on it): a live contract on it; for an
+        award, a live amendment it covers, or a direct contract on the matter application funding it; for a
+        matter application, a live contract on the award of a procurement it funds. Claims of the same money
+        wait for each other until commit (an advisory lock per basis, the funding matter application's too), so
+        the answer holds until the caller's write commits: the unique indexes alone cannot see across an
+        amendment and a contract, or across the two roads of one matter application."""
         kind, basis_id = basis.key
-        column = t.c.award_id if kind == "award" else t.c.application_id
-        cond = [column == basis_id, sa.text(HOLDS_BASIS)]
+        keys = {f"{kind}:{basis_id}"}
+        funder = basis.pre_commitment_holder if isinstance(basis, AwardFacts) else None
+        if funder is not None and funder.type == "matter_application":
+            keys.add(f"matter_application:{funder.id}")
+        for key in sorted(keys):  # one order everywhere: no deadlock between two claims
+            self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"contract-basis:{key}"})
+        if kind == "award":
+            return (
+                self._contract_on(t.c.award_id == basis_id, exclude, "basis")
+                or self._amendment_covered_by(basis_id)
+                or (
+                    self._contract_on(t.c.application_id == funder.id, exclude, "direct")
+                    if funder is not None and funder.type == "matter_application"
+                    else None
+                )
+            )
+        funded = sa.select(award_fact.c.award_id).where(
+            award_fact.c.pre_commitment_holder["type"].astext == "matter_application",
+            award_fact.c.pre_commitment_holder["id"].astext == basis_id,
+        )
+        return self._contract_on(t.c.application_id == basis_id, exclude, "basis") or self._contract_on(
+            t.c.award_id.in_(funded), exclude, "procurement"
+        )
+
+    def direct_contract(self, matter_application_id: str) -> BasisHolder | None:
+        """The live contract standing directly on a matter application (a read: nothing claimed)."""
+        return self._contract_on(t.c.application_id == matter_application_id, None, "basis")
+
+    def _contract_on(self, clause: Any, exclude: str | None, how: str) -> BasisHolder | None:
+        cond = [clause, sa.text(HOLDS_BASIS)]
         if exclude:
             cond.append(t.c.id != exclude)
         row = self.conn.execute(sa.select(t.c.id, t.c.no, t.c.status).where(*cond).limit(1)).first()
-        return BasisHolder(str(row.id), row.no, Status(row.status)) if row else None
+        return BasisHolder(str(row.id), row.no, Status(row.status), how) if row else None
+
+    def _amendment_covered_by(self, award_id: str) -> BasisHolder | None:
+        row = self.conn.execute(
+            sa.select(t.c.id, t.c.no, t.c.status, a.c.no.label("amendment_no"))
+            .join(t, t.c.id == a.c.contract_id)
+            .where(a.c.via_procurement == award_id, a.c.status.in_(AMENDMENT_USES_AWARD))
+            .limit(1)
+        ).first()
+        return BasisHolder(str(row.id), row.no, Status(row.status), "amendment", row.amendment_no) if row else None
 
     def _write_milestones(self, c: Contract) -> None:
         """The terms in force as rows; a milestone's `met_on` (fed by acceptances) survives a restatement, and an
@@ -272,25 +341,29 @@ class ContractRepository:
             "signed_on": c.signed_on,
         }
 
-    def set_flags(self, contract_id: str, flags: list[dict[str, Any]]) -> None:
-        self.conn.execute(sa.update(t).where(t.c.id == contract_id).values(flags=flags))
-
     def get(self, contract_id: str, *, for_update: bool = False) -> Contract | None:
-        query = sa.select(t).where(t.c.id == contract_id)
-        row = self.conn.execute(query.with_for_update() if for_update else query).first()
+        """The contract with its award and, if it has any, its amendments: one statement for most contracts
+        (signing reads a contract twice; three statements each cost more than the rest of its own work)."""
+        query = self._select().where(t.c.id == contract_id)
+        row = self.conn.execute(query.with_for_update(of=t) if for_update else query).first()
         return self._load(row) if row else None
+
+    @staticmethod
+    def _select() -> sa.Select:
+        return _CONTRACT_WITH_AWARD
 
     def _load(self, row: Any) -> Contract:
         if row.award_id is None:
             basis = application_from_json(row.basis)
+        elif row.award_award_id is not None:
+            basis = _award(_Prefixed(row, "award_"))
         else:
-            found = self.awards.get(row.org, str(row.award_id))
-            if found is None:
-                raise LookupError(f"award {row.award_id} of contract {row.no} not found")
-            basis = found[0]
-        amendments = self.conn.execute(
-            sa.select(a).where(a.c.contract_id == row.id).order_by(a.c.created_at, a.c.no)
-        ).all()
+            raise LookupError(f"award {row.award_id} of contract {row.no} not found")
+        amendments = (
+            self.conn.execute(sa.select(a).where(a.c.contract_id == row.id).order_by(a.c.created_at, a.c.no)).all()
+            if row.has_amendments
+            else []
+        )
         return Contract(
             id=str(row.id),
             no=row.no,
@@ -401,7 +474,7 @@ class ContractRepository:
             cond.append(t.c.supplier_id == supplier_id)
         total = self.conn.execute(sa.select(sa.func.count()).select_from(t).where(*cond)).scalar_one()
         rows = self.conn.execute(
-            sa.select(t).where(*cond).order_by(t.c.created_at.desc(), t.c.no.desc()).limit(limit).offset(offset)
+            self._select().where(*cond).order_by(t.c.created_at.desc(), t.c.no.desc()).limit(limit).offset(offset)
         ).all()
         return total, [self._load(r) for r in rows]
 
@@ -436,6 +509,7 @@ class AcceptanceRepository:
                 .where(ms.c.met_on.is_(None))
                 .values(met_on=r.accepted_on)
             )
+            refresh(self.conn, [r.contract_id])
 
     def get(self, acceptance_id: str) -> AcceptanceRecord | None:
         row = self.conn.execute(sa.select(acc).where(acc.c.id == acceptance_id)).first()
@@ -478,9 +552,14 @@ class AcceptanceRepository:
 
     def add_payment(self, **values: Any) -> None:
         self.conn.execute(sa.insert(pay).values(**values))
+        refresh(self.conn, [values["contract_id"]])  # paid and reserved, in this transaction
 
     def set_payment(self, payment_id: str, **values: Any) -> None:
-        self.conn.execute(sa.update(pay).where(pay.c.payment_id == payment_id).values(**values))
+        found = self.conn.execute(
+            sa.update(pay).where(pay.c.payment_id == payment_id).values(**values).returning(pay.c.contract_id)
+        ).first()
+        if found is not None:
+            refresh(self.conn, [found.contract_id])
 
 
 class ProgressRepository:
@@ -513,7 +592,9 @@ class ProgressRepository:
     def mark_met(self, c: Contract) -> None:
         """Each on_progress milestone is met on the day of the first certificate reaching its percentage (the
         domain's definition, kept in `contract_milestone.met_on` for the execution report): set after a
-        certificate, and again when an amendment restates the terms."""
+        certificate, and again when an amendment restates the terms. Then the contract's running figures, which
+        every write of the contract and its terms passes through here to rewrite (signing, amendment,
+        termination, completion)."""
         ms, cp = contract_milestone, contract_progress
         for m in c.milestones:
             if m.condition.value != "on_progress" or m.progress is None:
@@ -524,6 +605,7 @@ class ProgressRepository:
                 .scalar_subquery()
             )
             self.conn.execute(sa.update(ms).where(ms.c.contract_id == c.id, ms.c.no == m.no).values(met_on=first))
+        refresh(self.conn, [c.id])
 
 
 def _certificate(row: Any) -> ProgressCertificate:

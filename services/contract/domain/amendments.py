@@ -25,7 +25,15 @@ from enum import StrEnum
 from ic_platform.documents import DocumentRef
 from ic_platform.money import money_str
 from services.contract.domain import terms
-from services.contract.domain.contract import AwardFacts, Contract, Status, check_terms, routing
+from services.contract.domain.contract import (
+    AwardFacts,
+    BasisHolder,
+    Contract,
+    Status,
+    check_basis_free,
+    check_terms,
+    routing,
+)
 from services.contract.domain.errors import invalid, refused
 from services.contract.domain.events import AmendmentRejected, AmendmentSubmitted, ContractAmended, ContractTerminated
 from services.contract.domain.policy import ContractPolicy
@@ -99,8 +107,11 @@ def propose(
     scope: str | None = None,
     milestones: tuple[terms.Milestone, ...] | None = None,
     new_award: AwardFacts | None = None,
+    new_award_taken_by: BasisHolder | None = None,
 ) -> Amendment:
-    """Check a proposed amendment against the contract as it stands and record `AmendmentSubmitted`."""
+    """Check a proposed amendment against the contract as it stands and record `AmendmentSubmitted`.
+    `new_award`: a new procurement's award covering an increase beyond the 10 %; used once, like a contract's
+    basis (`new_award_taken_by`: what already uses it, this contract included)."""
     if contract.status is not Status.SIGNED:
         raise refused("contract_not_in_force", f"合同 {contract.no} 当前状态为 {contract.status.value}")
     if any(a.status is AmendmentStatus.SUBMITTED for a in contract.amendments):
@@ -127,6 +138,11 @@ def propose(
         )
     delta = new_amount - contract.amount
     bucket = _check_increase(contract, delta, new_award, policy)
+    # The award covers the increase only beyond the 10 % (within it, it is a supplementary contract and the award
+    # stays unused); covering it is the award's one use.
+    via = new_award if delta > 0 and contract.cumulative_increase + delta > increase_limit(contract, policy) else None
+    if via is not None:
+        check_basis_free(via, new_award_taken_by)
     resolved = check_terms(
         milestones or contract.milestones_as_agreed(),
         new_amount,
@@ -147,7 +163,7 @@ def propose(
         new_end,
         scope,
         resolved,
-        new_award.award_id if new_award and delta > 0 else None,
+        via.award_id if via is not None else None,
     )
     contract.amendments.append(amendment)
     contract.events.append(

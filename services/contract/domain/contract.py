@@ -168,11 +168,16 @@ class SupplierFacts:
 
 @dataclass(frozen=True)
 class BasisHolder:
-    """The live contract a basis already carries (asked of the repository)."""
+    """What already uses a basis (asked of the repository): a live contract standing on it (`how` = basis); for
+    an award, an amendment whose increase it covers (`amendment`, 经新的采购追加); or the same money by the other
+    road: a matter application's direct contract beside a contract on the award of a procurement it funds
+    (`direct` when the basis is that award, `procurement` when the basis is the matter application)."""
 
     contract_id: str
     no: str
     status: Status
+    how: str = "basis"
+    amendment_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -484,20 +489,42 @@ def check_basis(
 def check_basis_free(
     basis: AwardFacts | ApplicationFacts, holder: BasisHolder | None, contract_id: str | None = None
 ) -> None:
-    """One basis, one contract: refused when another live contract (`holder`) already stands on `basis`."""
-    if holder is None or holder.contract_id == contract_id:
+    """One basis, one use: refused when something live (`holder`) already uses `basis` (another contract on it,
+    an amendment covered by it, the same matter application's money by the other road). `contract_id`: the
+    contract claiming its own basis again (a withdrawn one resubmitted) is not in its own way."""
+    if holder is None or (holder.contract_id == contract_id and holder.how == "basis"):
         return
     kind, basis_id = basis.key
+    held = f"合同 {holder.no}（{STATUS_LABELS[holder.status]}）"
+    told = {
+        "basis": f"{basis.label}已订立{held}；如需重新订立，须先作废该合同或待其审批未通过",
+        "amendment": f"{basis.label}已用于{held}的变更 {holder.amendment_no}（经新的采购追加）",
+        "procurement": f"{basis.label}已用于采购，并依其中标（成交）结果订立{held}",
+        "direct": f"{basis.label}的资金来源事前申请已直接订立{held}",
+    }[holder.how]
     raise refused(
         "basis_already_contracted",
-        f"{basis.label}已订立合同 {holder.no}（{STATUS_LABELS[holder.status]}）；"
-        "如需重新订立，须先作废该合同或待其审批未通过",
+        told,
         basis_type=kind,
         basis_id=basis_id,
         contract_id=holder.contract_id,
         contract_no=holder.no,
         contract_status=holder.status.value,
+        used_by=holder.how,
+        amendment_no=holder.amendment_no,
     )
+
+
+def check_matter_unfunded(application: ApplicationFacts, procurement_application_no: str | None) -> None:
+    """One matter application's money goes by one road: one that funds a live procurement application (its
+    pre-commitment taken over there) carries no direct contract; the contract stands on that procurement's award."""
+    if procurement_application_no:
+        raise refused(
+            "matter_application_funds_procurement",
+            f"{application.label}已用于采购申请 {procurement_application_no}，合同须依据其中标（成交）结果订立",
+            matter_application_id=application.document.id,
+            procurement_application_no=procurement_application_no,
+        )
 
 
 def _check_award(award: AwardFacts, supplier: SupplierFacts, amount: Decimal) -> None:

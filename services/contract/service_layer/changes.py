@@ -14,10 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from ic_platform.context import CallContext
+from ic_platform.documents import is_document_id
 from ic_platform.errors import DomainError
 from ic_platform.money import money_str
 from services.contract.domain import amendments as amending
 from services.contract.domain.amendments import TerminationKind
+from services.contract.domain.contract import AwardFacts
+from services.contract.domain.errors import invalid
 from services.contract.service_layer import commands
 from services.contract.service_layer.handlers import (
     POLICY,
@@ -64,6 +67,7 @@ def propose_amendment(cmd: commands.ProposeAmendment, uow: ContractUnitOfWork, c
             return stored
         c = _readable_contract(cmd.contract_id, uow, ctx, for_update=True)
         c.check_drafter(ctx.actor, "提出合同变更")
+        new_award = _new_award(uow, ctx, cmd.new_award_id) if cmd.new_award_id else None
         amendment = amending.propose(
             c,
             document_id(ctx, ctx.idempotency_key and f"amend:{ctx.idempotency_key}"),
@@ -76,6 +80,8 @@ def propose_amendment(cmd: commands.ProposeAmendment, uow: ContractUnitOfWork, c
             end_date=cmd.end_date,
             scope=cmd.scope,
             milestones=milestones_in(cmd.milestones) if cmd.milestones else None,
+            new_award=new_award,
+            new_award_taken_by=uow.contracts.holding_basis(new_award) if new_award else None,
         )
         uow.contracts.add_amendment(amendment, ctx.actor or "")
         publish_events(uow, ctx, c, amendment)
@@ -84,6 +90,15 @@ def propose_amendment(cmd: commands.ProposeAmendment, uow: ContractUnitOfWork, c
             uow.remember(AMEND_SCOPE, key, request, result)
         uow.commit()
     return result
+
+
+def _new_award(uow: ContractUnitOfWork, ctx: CallContext, award_id: str) -> AwardFacts:
+    """The award heard from procurement that an increase beyond the 10 % stands on (422 naming the field if
+    never heard, or another org's)."""
+    found = uow.contracts.awards.get(ctx.org, award_id) if is_document_id(award_id) else None
+    if found is None:
+        raise invalid("contract_basis_missing", "new_award_id", f"未收到中标（成交）结果 {award_id}")
+    return found[0]
 
 
 def list_amendments(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:

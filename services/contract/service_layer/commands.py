@@ -68,6 +68,12 @@ class ProposeAmendment(Command):
     end_date: Day | None = None
     scope: LongText | None = None
     milestones: list[MilestoneIn] | None = Field(default=None, min_length=1, max_length=50)
+    # The award of a new procurement for the same supplier covering an increase beyond the 10 % (its one use).
+    new_award_id: Code | None = None
+
+
+class MatterContract(Command):
+    matter_application_id: Code
 
 
 class TerminateContract(Command):

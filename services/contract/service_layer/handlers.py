@@ -33,6 +33,7 @@ from services.contract.domain.contract import (
     Contract,
     Status,
     SupplierFacts,
+    check_matter_unfunded,
 )
 from services.contract.domain.errors import invalid
 from services.contract.domain.seed import DEMO_POLICY
@@ -55,6 +56,7 @@ class Budget(Protocol):
 
 class Procurement(Protocol):
     def supplier_on(self, **kwargs: Any) -> dict[str, Any]: ...
+    def matter_funding(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
 class Payment(Protocol):
@@ -136,7 +138,10 @@ def _basis_and_supplier(
     if cmd.matter_application_id is not None:
         if not is_document_id(cmd.matter_application_id):
             raise not_found("matter_application", cmd.matter_application_id, "事前申请")
-        return _matter_application(payment, cmd.matter_application_id), supplier_on(procurement, cmd.supplier_id, on)
+        application = _matter_application(payment, cmd.matter_application_id)
+        funding = procurement.matter_funding(matter_application_id=application.document.id)
+        check_matter_unfunded(application, funding.get("procurement_application_no"))
+        return application, supplier_on(procurement, cmd.supplier_id, on)
     if award is None:
         raise invalid("contract_basis_missing", "award_id", f"未收到中标（成交）结果 {cmd.award_id}")
     if cmd.supplier_id != award.supplier_id:  # refused by the domain: not the awarded supplier
@@ -250,13 +255,12 @@ def sign_contract(
         c = uow.contracts.get(c.id, for_update=True)
         if c.status is not Status.SIGNED:
             _, flags = c.sign(cmd.signed_on, POLICY, held=c.amount + released_total, supplier=supplier)
-            uow.contracts.save(c)
             flagged = [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in flags]
-            uow.contracts.set_flags(c.id, flagged)
+            uow.contracts.save(c, terms=False, flags=flagged)  # the row, its flags and figures: one write each
             publish_events(uow, ctx, c)
-        # Read in the same unit of work (one connection per signing: a nested one would double what the
-        # pool must hold at 8 concurrent signings).
-        result = {**view(c), "flags": uow.contracts.flags(c.id)}
+        else:  # signed meanwhile by a retry of this request: its flags as stored
+            flagged = uow.contracts.flags(c.id)
+        result = {**view(c), "flags": flagged}
         uow.commit()
     return result
 
@@ -286,6 +290,20 @@ def contract_owner(uow: ContractUnitOfWork, ctx: CallContext, contract_id: str) 
     """For attachments (合同文本、验收报告): the contract, if the caller reads it (else 404)."""
     c = _readable_contract(contract_id, uow, ctx)
     return Owner(DOCUMENT_TYPE, c.id, c.unit, c.no)
+
+
+def matter_contract(cmd: commands.MatterContract, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """The live direct contract a matter application carries, if any (asked by procurement before the matter
+    application funds a procurement; its number only: the caller read the application itself from payment)."""
+    if ctx.actor is None:
+        raise Forbidden("forbidden", "无权查询事前申请的合同情况")
+    with uow:
+        holder = uow.contracts.direct_contract(cmd.matter_application_id)
+    return {
+        "matter_application_id": cmd.matter_application_id,
+        "contract_no": holder.no if holder else None,
+        "contract_status": holder.status.value if holder else None,
+    }
 
 
 def get_contract(cmd: commands.ContractId, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:

@@ -16,6 +16,7 @@ metadata = sa.MetaData()
 MONEY = sa.Numeric(15, 2)
 # An application no longer holding its matter application: another may be made from it.
 ENDED = "status NOT IN ('rejected', 'refused', 'cancelled')"
+ONE_PER_MATTER = "procurement_application_one_per_matter"
 
 # Numbers people see (CG-2026-000001) come from a sequence: gaps are fine, duplicates are not.
 procurement_application_no = sa.Sequence("procurement_application_no_seq", metadata=metadata)
@@ -61,7 +62,7 @@ procurement_application = sa.Table(
     sa.Index("procurement_application_by_unit", "org", "unit", "created_at"),
     # One matter application funds at most one live procurement application (its pre-commitment, once).
     sa.Index(
-        "procurement_application_one_per_matter",
+        ONE_PER_MATTER,
         "matter_application_id",
         unique=True,
         postgresql_where=sa.text(f"matter_application_id IS NOT NULL AND {ENDED}"),

@@ -15,8 +15,10 @@ from sqlalchemy.engine import Connection
 
 from ic_platform.desk import visible_clause
 from ic_platform.documents import DocumentRef
+from ic_platform.errors import Conflict
 from ic_platform.scope import Scope
 from services.procurement.adapters import orm
+from services.procurement.adapters.orm import ONE_PER_MATTER
 from services.procurement.domain.application import (
     DOCUMENT_TYPE,
     Funding,
@@ -49,10 +51,22 @@ class ApplicationRepository:
         return f"CG-{year}-{self.conn.execute(orm.procurement_application_no.next_value()).scalar_one():06d}"
 
     def add(self, app: ProcurementApplication) -> bool:
-        """Insert a new application with its items; False when the id is taken (a retried submission)."""
-        inserted = self.conn.execute(
-            pg_insert(A).values(**self._row(app)).on_conflict_do_nothing(index_elements=["id"]).returning(A.c.id)
-        ).first()
+        """Insert a new application with its items; False when the id is taken (a retried submission). A matter
+        application another submission made to fund meanwhile (both past the service's check, the index
+        `procurement_application_one_per_matter` lets one in) is refused as the check refuses it."""
+        insert = pg_insert(A).values(**self._row(app)).on_conflict_do_nothing(index_elements=["id"]).returning(A.c.id)
+        try:
+            with self.conn.begin_nested():
+                inserted = self.conn.execute(insert).first()
+        except sa.exc.IntegrityError as error:
+            if getattr(getattr(error.orig, "diag", None), "constraint_name", None) != ONE_PER_MATTER:
+                raise
+            other = self.live_for_matter(app.funding.matter.id)
+            raise Conflict(
+                "matter_application_already_funds",
+                f"一项事前申请只能对应一项采购申请：事前申请 {app.funding.matter.no} 已用于采购申请 {other}",
+                {"matter_application_id": app.funding.matter.id, "procurement_application_no": other},
+            ) from error
         if inserted is None:
             return False
         self.conn.execute(
@@ -577,35 +591,24 @@ class SupplierRepository:
                 .on_conflict_do_update(index_elements=["supplier_id", "seq"], set_=lifted)
             )
 
-    def get(self, org: str, supplier_id: str, *, for_update: bool = False) -> Supplier | None:
+    def get(self, org: str, supplier_id: str, *, for_update: bool = False, accounts: bool = True) -> Supplier | None:
+        """`accounts=False`: without its bank accounts and their history (a standing asked on a day needs only
+        the status periods; contract asks at every drafting and signing)."""
         query = sa.select(S).where(S.c.id == supplier_id, S.c.org == org)
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
-        return self._load(row) if row else None
+        return self._load(row, accounts=accounts) if row else None
 
     def get_many(self, org: str, ids: list[str]) -> dict[str, Supplier]:
         rows = self.conn.execute(sa.select(S).where(S.c.org == org, S.c.id.in_(ids))).all()
         return {str(r.id): self._load(r) for r in rows}
 
-    def _load(self, row: Any) -> Supplier:
-        acc, ch, per = orm.supplier_bank_account, orm.supplier_bank_account_change, orm.supplier_status_period
+    def _load(self, row: Any, *, accounts: bool = True) -> Supplier:
+        per = orm.supplier_status_period
         s = Supplier(
             str(row.id), row.credit_code, row.name, row.legal_representative, row.registrar, row.registered_at, row.sme
         )
-        s.accounts = [
-            BankAccount(a.bank_name, a.account_name, a.account_no)
-            for a in self.conn.execute(sa.select(acc).where(acc.c.supplier_id == row.id).order_by(acc.c.position))
-        ]
-        s.account_changes = [
-            BankAccountChange(
-                c.change,
-                BankAccount(**c.before) if c.before else None,
-                BankAccount(**c.after) if c.after else None,
-                c.changed_by,
-                c.changed_at,
-                c.reason,
-            )
-            for c in self.conn.execute(sa.select(ch).where(ch.c.supplier_id == row.id).order_by(ch.c.seq))
-        ]
+        if accounts:
+            self._load_accounts(s, row.id)
         s.periods = [
             StatusPeriod(
                 Standing(p.standing),
@@ -621,6 +624,25 @@ class SupplierRepository:
             for p in self.conn.execute(sa.select(per).where(per.c.supplier_id == row.id).order_by(per.c.seq))
         ]
         return s
+
+    def _load_accounts(self, s: Supplier, row_id: Any) -> None:
+        """Its bank accounts and their change history (never loaded for a read that saves nothing back)."""
+        acc, ch = orm.supplier_bank_account, orm.supplier_bank_account_change
+        s.accounts = [
+            BankAccount(a.bank_name, a.account_name, a.account_no)
+            for a in self.conn.execute(sa.select(acc).where(acc.c.supplier_id == row_id).order_by(acc.c.position))
+        ]
+        s.account_changes = [
+            BankAccountChange(
+                c.change,
+                BankAccount(**c.before) if c.before else None,
+                BankAccount(**c.after) if c.after else None,
+                c.changed_by,
+                c.changed_at,
+                c.reason,
+            )
+            for c in self.conn.execute(sa.select(ch).where(ch.c.supplier_id == row_id).order_by(ch.c.seq))
+        ]
 
     def page(self, org: str, q: str | None, limit: int, offset: int) -> tuple[int, list[Supplier]]:
         cond = [S.c.org == org]

@@ -142,6 +142,13 @@ class RegisterSupplier(Command):
     sme: bool = False
 
 
+class MatterFunding(Command):
+    """Does a matter application fund a live procurement application? (asked by contract before a direct
+    contract stands on it: one matter application's money goes by one road)."""
+
+    matter_application_id: Code
+
+
 class SupplierOn(Command):
     """A supplier's standing on a day (asked by contract when a contract is drafted and signed)."""
 

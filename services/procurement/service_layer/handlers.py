@@ -58,6 +58,10 @@ class Payment(Protocol):
     def get_matter_application(self, application_id: str) -> dict[str, Any]: ...
 
 
+class ContractRegister(Protocol):
+    def matter_contract(self, **kwargs: Any) -> dict[str, Any]: ...
+
+
 def items_of(inputs: list[commands.ItemInput]) -> tuple[Item, ...]:
     """The items, each and all together within what an amount column holds (a 422 naming the field, not a 500)."""
     items = tuple(
@@ -84,13 +88,46 @@ def _matter_facts(matter_id: str, payment: Payment) -> MatterFacts:
     )
 
 
+def matter_funding(cmd: commands.MatterFunding, uow: ProcurementUnitOfWork, ctx: CallContext) -> dict[str, Any]:
+    """The live procurement application a matter application funds, if any (its number only: the caller read
+    the matter application itself from payment, under its own data scope)."""
+    if ctx.actor is None:
+        raise Forbidden("forbidden", "无权查询事前申请的采购情况")
+    with uow:
+        no = uow.applications.live_for_matter(cmd.matter_application_id)
+    return {"matter_application_id": cmd.matter_application_id, "procurement_application_no": no}
+
+
+def _refuse_if_contracted(matter: MatterFacts, contract: ContractRegister) -> None:
+    """One matter application's money goes by one road: a matter application that already carries a live direct
+    contract (合同 without procurement, below the direct-contract amount) cannot also fund a procurement."""
+    contracted = contract.matter_contract(matter_application_id=matter.document.id).get("contract_no")
+    if contracted:
+        raise Conflict(
+            "matter_application_already_contracted",
+            f"已直接订立合同的事前申请不得再用于采购：事前申请 {matter.document.no} 已订立合同 {contracted}",
+            {
+                "rule": "matter_application_already_contracted",
+                "matter_application_id": matter.document.id,
+                "contract_no": contracted,
+            },
+        )
+
+
 def submit_application(
-    cmd: commands.SubmitApplication, uow: ProcurementUnitOfWork, ctx: CallContext, budget: Budget, payment: Payment
+    cmd: commands.SubmitApplication,
+    uow: ProcurementUnitOfWork,
+    ctx: CallContext,
+    budget: Budget,
+    payment: Payment,
+    contract: ContractRegister,
 ) -> dict[str, Any]:
     request = cmd.model_dump(mode="json")
     key = idempotency_key(ctx)
     app_id = derived_id(_ID_NAMESPACE, key)
     matter = _matter_facts(cmd.matter_application_id, payment) if cmd.matter_application_id else None
+    if matter is not None:
+        _refuse_if_contracted(matter, contract)
     on = today()
     with uow:
         if key and (stored := uow.recall(SUBMIT_SCOPE, key, request)) is not None:

@@ -83,7 +83,8 @@ def supplier_on(cmd: commands.SupplierOn, uow: ProcurementUnitOfWork, ctx: CallC
     """What a contract needs of its counterparty on a day: name, code, the registrar (a party for the conflict
     matrix), whether an SME, and the standing then (valid, suspended or blacklisted, with the reason)."""
     with uow:
-        s = uow.suppliers.get(ctx.org, cmd.supplier_id) if is_document_id(cmd.supplier_id) else None
+        found = is_document_id(cmd.supplier_id)
+        s = uow.suppliers.get(ctx.org, cmd.supplier_id, accounts=False) if found else None
     if s is None or ctx.actor is None:
         raise not_found("supplier", cmd.supplier_id, "供应商")
     standing, period = s.standing_on(cmd.on)

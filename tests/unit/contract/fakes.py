@@ -63,9 +63,11 @@ class FakeContracts:
         self._as_the_index_would(c)
         self.rows[c.id] = copy.deepcopy(c)
 
-    def save(self, c: Contract, *, claims_basis: bool = False) -> None:
+    def save(self, c: Contract, *, claims_basis: bool = False, terms: bool = True, flags=None) -> None:
         if claims_basis:
             self._as_the_index_would(c)
+        if flags is not None:
+            self.flag_rows[c.id] = flags
         stored = copy.deepcopy(c)
         stored.events = []
         self.rows[c.id] = stored
@@ -90,9 +92,6 @@ class FakeContracts:
 
     def paid(self, contract_id) -> Decimal:
         return self.paid_by.get(contract_id, Decimal("0.00")) if hasattr(self, "paid_by") else Decimal("0.00")
-
-    def set_flags(self, contract_id, flags):
-        self.flag_rows[contract_id] = flags
 
     def flags(self, contract_id):
         return self.flag_rows.get(contract_id, [])
@@ -322,10 +321,15 @@ def now() -> datetime:
 class FakeProcurement:
     """procurement's supplier registry: every supplier valid unless listed in `standing` {id: (standing, reason)}."""
 
-    def __init__(self, standing: dict | None = None, registrar: str = "registrar"):
+    def __init__(self, standing: dict | None = None, registrar: str = "registrar", funding: dict | None = None):
         self.standing = standing or {}
         self.registrar = registrar
+        self.funding = funding or {}  # {matter application id: the procurement application's no it funds}
         self.asked: list[tuple[str, str]] = []
+
+    def matter_funding(self, matter_application_id: str) -> dict:
+        no = self.funding.get(matter_application_id)
+        return {"matter_application_id": matter_application_id, "procurement_application_no": no}
 
     def supplier_on(self, supplier_id: str, on: str) -> dict:
         self.asked.append((supplier_id, on))

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.contract.domain import amendments as am
-from services.contract.domain.contract import Status
+from services.contract.domain.contract import BasisHolder, Status
 from services.contract.domain.errors import ContractInputInvalid, ContractRefused
 from services.contract.domain.events import AmendmentRejected, AmendmentSubmitted, ContractAmended, ContractTerminated
 from services.contract.domain.terms import Condition
@@ -66,6 +66,34 @@ def test_a_new_procurement_for_the_same_supplier_covers_an_increase_beyond_the_l
     amendment = propose(c, "150000.00", new_award=award("50000.00", award_id="w9"))
     am.decide(c, amendment.id, True, ON)
     assert (c.cumulative_increase, c.increase_via_procurement) == (D("0.00"), D("50000.00"))
+
+
+def test_the_award_covering_an_increase_is_used_once():
+    """Its one use: not while a contract, or another amendment, already uses it (the repository says which)."""
+    c = signed("100000.00")
+    new = award("50000.00", award_id="w9")
+    elsewhere = BasisHolder("c2", "HT-2026-000002", Status.SIGNED)
+    error = refusal(propose, c, "150000.00", new_award=new, new_award_taken_by=elsewhere)
+    assert (error.code, error.details["contract_no"], error.details["used_by"]) == (
+        "basis_already_contracted",
+        "HT-2026-000002",
+        "basis",
+    )
+    by_amendment = BasisHolder("c3", "HT-2026-000003", Status.SIGNED, "amendment", "BG-2026-000007")
+    error = refusal(propose, c, "150000.00", new_award=new, new_award_taken_by=by_amendment)
+    assert "变更 BG-2026-000007" in error.message and c.amendments == []
+    # The contract's own basis is a use too: its award cannot also cover its increase.
+    own = BasisHolder(c.id, c.no, Status.SIGNED)
+    assert refusal(propose, c, "150000.00", new_award=new, new_award_taken_by=own).code == "basis_already_contracted"
+
+
+def test_an_increase_within_ten_percent_leaves_an_offered_award_unused():
+    c = signed("100000.00")
+    taken = BasisHolder("c2", "HT-2026-000002", Status.SIGNED)
+    amendment = propose(c, "105000.00", new_award=award("50000.00", award_id="w9"), new_award_taken_by=taken)
+    assert amendment.via_procurement is None
+    am.decide(c, amendment.id, True, ON)
+    assert (c.cumulative_increase, c.increase_via_procurement) == (D("5000.00"), D("0.00"))
 
 
 @settings(deadline=None)  # timing is not what these test; a loaded machine must not fail them

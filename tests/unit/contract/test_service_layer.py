@@ -320,6 +320,15 @@ def test_without_procurement_at_or_above_the_direct_amount_is_refused(uow):
     )
 
 
+def test_a_matter_application_funding_a_procurement_carries_no_direct_contract(uow):
+    """Its pre-commitment was taken over by the procurement application: the contract stands on that award."""
+    registry = FakeProcurement(funding={MATTER_ID: "CG-2026-000004"})
+    error = refusal(lambda: handlers.draft_contract(direct_cmd(), uow, CLERK, registry, matter_payment()))
+    assert (error.code, error.status) == ("matter_application_funds_procurement", 409)
+    assert "CG-2026-000004" in error.message and error.details["procurement_application_no"] == "CG-2026-000004"
+    assert uow.contracts.rows == {} and uow.published == []
+
+
 def test_the_basis_is_one_of_award_or_matter_application(uow):
     both = draft_cmd(matter_application_id=MATTER_ID)
     error = refusal(lambda: handlers.draft_contract(both, uow, CLERK, PROCUREMENT, matter_payment()))

@@ -154,7 +154,7 @@ class FakeSuppliers:
         org = org or self.rows[supplier.id][0]
         self.rows[supplier.id] = (org, copy.deepcopy(replace(supplier, events=[])))
 
-    def get(self, org, supplier_id, *, for_update=False):
+    def get(self, org, supplier_id, *, for_update=False, accounts=True):
         found = self.rows.get(supplier_id)
         return copy.deepcopy(found[1]) if found and found[0] == org else None
 
@@ -293,6 +293,17 @@ class FakePayment:
         if application_id not in self.matters:
             raise not_found("matter_application", application_id, "事前申请")
         return self.matters[application_id]
+
+
+class FakeContract:
+    """Contract's register of direct contracts by matter application (`matter_contract`)."""
+
+    def __init__(self, **contracted: str):
+        self.contracted = contracted
+
+    def matter_contract(self, matter_application_id):
+        no = self.contracted.get(matter_application_id)
+        return {"matter_application_id": matter_application_id, "contract_no": no, "contract_status": None}
 
 
 def days_after(day: date, n: int) -> date:

@@ -18,7 +18,7 @@ from services.procurement.domain.errors import ProcurementRefused
 from services.procurement.service_layer import commands, handlers, sourcing, suppliers
 from services.procurement.service_layer.common import today
 from tests.unit.procurement.factories import code_for
-from tests.unit.procurement.fakes import FakeBudget, FakePayment, FakeUnitOfWork
+from tests.unit.procurement.fakes import FakeBudget, FakeContract, FakePayment, FakeUnitOfWork
 
 MATTER_ID = str(uuid.uuid4())
 MATTER = {
@@ -42,11 +42,11 @@ def item(price: str, quantity: str = "1") -> dict:
     return {"name": "办公设备", "category": "goods", "quantity": quantity, "unit_price": price}
 
 
-def submit(uow, budget=None, ctx=CLERK, payment=None, **body):
+def submit(uow, budget=None, ctx=CLERK, payment=None, contract=None, **body):
     fields = {"title": "采购办公设备", "items": [item("28000.00")], "method": "self_procurement", "unit": "dzb"}
     cmd = commands.SubmitApplication.parse({**fields, **body})
     return handlers.submit_application(
-        cmd, uow, ctx, budget or FakeBudget(), payment or FakePayment(**{MATTER_ID: MATTER})
+        cmd, uow, ctx, budget or FakeBudget(), payment or FakePayment(**{MATTER_ID: MATTER}), contract or FakeContract()
     )
 
 
@@ -76,6 +76,18 @@ def test_from_a_matter_application_nothing_is_reserved_its_pre_commitment_is_tak
         submit(uow, budget, matter_application_id=MATTER_ID)
     assert caught.value.code == "matter_application_already_funds"
     assert len(uow.applications.rows) == 1
+
+
+def test_a_matter_application_with_a_direct_contract_funds_no_procurement():
+    """Its money went by the other road (a contract without procurement): nothing stored, nothing reserved."""
+    uow, budget = FakeUnitOfWork(), FakeBudget()
+    with pytest.raises(Conflict) as caught:
+        submit(uow, budget, contract=FakeContract(**{MATTER_ID: "HT-2026-000009"}), matter_application_id=MATTER_ID)
+    assert caught.value.code == "matter_application_already_contracted"
+    assert "HT-2026-000009" in caught.value.message and caught.value.http_status == 409
+    assert (uow.applications.rows, budget.calls) == ({}, [])
+    # On a budget line of its own, the contract register is not asked.
+    assert submit(uow, budget, contract=None, budget_line_id="2026-dzb-30201")["status"] == "submitted"
 
 
 def test_on_its_own_line_the_amount_is_reserved_before_approval_hears_of_it():
