@@ -532,12 +532,14 @@ def test_a_returned_contract_cancelled_closes_its_route_and_frees_its_award(stac
 def test_an_award_covering_an_amendment_is_used_once(stack, signed, login):
     """The award of a new procurement that covers an increase beyond the 10 % (via_procurement) is that
     amendment's: no contract stands on it afterwards; and the contract's own award cannot cover its increase."""
-    clerk = login("clerk")
+    clerk, head = login("clerk"), login("head")
     c = signed["contract"]
     amount = Decimal(contract(clerk, c["id"])["amount"])
     grown = str(amount + Decimal("5000.00"))  # beyond the 10 % the amendment test already used up
-    holder = {"type": "procurement_application", "id": str(uuid.uuid4()), "no": "CG-2026-999998"}
+    # The new procurement's money: 6,000 pre-committed on the contract's line by its application.
+    holder = approved_application(clerk, head, "6000.00", signed["line_id"])["document"]
     new_award = publish_award(stack, holder, "5000.00", signed["supplier"], signed["line_id"])
+    elsewhere = publish_award(stack, holder, "5000.00", signed["supplier"], TRAVEL_LINE)
 
     def amend(award_id, key=None):
         body = {"reason": "追加采购（新的采购结果）", "amount": grown, "new_award_id": award_id}
@@ -549,9 +551,19 @@ def test_an_award_covering_an_amendment_is_used_once(stack, signed, login):
     assert rule_of(own) == "basis_already_contracted" and c["no"] in own.json()["error"]["message"]
     unknown = amend(str(uuid.uuid4()))
     assert unknown.status_code == 422 and unknown.json()["error"]["details"]["fields"][0]["field"] == "new_award_id"
+    other_line = eventually(lambda: (r := amend(elsewhere)).status_code != 422 and r)
+    assert rule_of(other_line) == "new_procurement_other_line", other_line.text
     covered = eventually(lambda: (r := amend(new_award)).status_code != 422 and r)
     assert covered.status_code == 201, covered.text
     amendment = covered.json()
+    before = line(clerk, signed["line_id"])
+    approve(head, amendment["id"])
+    eventually(lambda: contract(clerk, c["id"])["amount"] == grown)
+    # The increase is the new procurement's money taken over, not the line's spent a second time.
+    eventually(lambda: line(clerk, signed["line_id"])["committed"] == before["committed"] + Decimal("5000.00"))
+    after = line(clerk, signed["line_id"])
+    assert after["pre_committed"] == before["pre_committed"] - Decimal("6000.00")
+    assert after["available"] == before["available"] + Decimal("1000.00")
 
     again = draft(clerk, new_award, signed["supplier"], "5000.00")
     assert rule_of(again) == "basis_already_contracted"

@@ -44,6 +44,8 @@ from services.contract.domain.execution import AcceptanceResult
 from services.contract.domain.progress import ProgressCertificate
 from services.contract.domain.terms import Condition, Milestone
 
+cover = award_fact.alias("cover")  # a new procurement's award covering an amendment's increase (via_procurement)
+
 
 def milestones_to_json(milestones: tuple[Milestone, ...]) -> list[dict[str, Any]]:
     return [
@@ -438,9 +440,11 @@ class ContractRepository:
                 sa.func.coalesce(award_fact.c.budget_line_id, t.c.basis["budget_line_id"].astext).label(
                     "budget_line_id"
                 ),
+                cover.c.pre_commitment_holder.label("cover_holder"),  # the new procurement's, if one covers it
             )
             .join(t, t.c.id == a.c.contract_id)
             .outerjoin(award_fact, award_fact.c.award_id == t.c.award_id)
+            .outerjoin(cover, sa.cast(cover.c.award_id, sa.Text) == a.c.via_procurement)
             .where(*cond)
             .order_by(a.c.created_at)
             .limit(limit)

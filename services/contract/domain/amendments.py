@@ -214,6 +214,14 @@ def _check_increase(
             f"新采购中标（成交）供应商编号 {new_award.supplier_id}",
             award_id=new_award.award_id,
         )
+    if new_award.budget_line_id != contract.basis.budget_line_id:
+        # The increase is committed from the new procurement's pre-commitment, on the line the contract is paid
+        # from: an award held on another line would leave that line's money held and this one's spent.
+        raise refused(
+            "new_procurement_other_line",
+            f"新采购的预算指标 {new_award.budget_line_id}，合同的预算指标 {contract.basis.budget_line_id}",
+            award_id=new_award.award_id,
+        )
     if new_award.amount < delta:
         raise refused(
             "new_procurement_insufficient",

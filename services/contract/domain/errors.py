@@ -59,6 +59,7 @@ RULES: dict[str, str] = {
     ),
     "new_procurement_other_supplier": "用于追加的新采购须确定同一供应商",
     "new_procurement_insufficient": "新采购的中标（成交）金额不足以覆盖本次追加",
+    "new_procurement_other_line": "用于追加的新采购须使用合同的同一预算指标",
     "settlement_invalid": "解除（终止）结算金额须不低于已支付金额且不超过合同金额",
     # payments against the terms (the payment gate asks these)
     "milestone_unknown": "该付款节点不属于本合同",

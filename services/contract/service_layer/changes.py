@@ -142,6 +142,14 @@ def _owed(uow: ContractUnitOfWork, contract_id: str) -> Decimal:
     return sum((r["amount"] for r in rows if r["status"] in ("paid", "reserved")), ZERO)
 
 
+def _taken_over(row: dict[str, Any]) -> dict[str, Any]:
+    """An increase a new procurement covers is committed from that procurement's pre-commitment, the rest of it
+    released, as a signing does; otherwise the line's available money is committed (within the 10 %)."""
+    if not row.get("cover_holder"):
+        return {}
+    return {"from_document": row["cover_holder"], "release_rest": f"合同变更 {row['no']} 已生效，释放新采购预占差额"}
+
+
 def settle_amendment_budgets(uow: ContractUnitOfWork, budget: Budget) -> int:
     """Make the budget moves approved amendments owe; a refusal (no money left) is kept on the amendment."""
     with uow:
@@ -164,6 +172,7 @@ def settle_amendment_budgets(uow: ContractUnitOfWork, budget: Budget) -> int:
                         document=document,
                         step=f"amend-{row['no']}",
                         unit=row["unit"],
+                        **_taken_over(row),
                     )
                 else:
                     budget.relieve(

@@ -173,6 +173,7 @@ export const AMENDMENT_REFUSALS: RefusalFields = {
   supplementary_exceeds_limit: 'amount',
   new_procurement_other_supplier: 'amount',
   new_procurement_insufficient: 'amount',
+  new_procurement_other_line: 'amount',
   contract_term_invalid: 'end_date',
   terms_do_not_add_up: 'amount',
   amendment_pending: '_form',
