@@ -89,6 +89,8 @@ class PaymentService(AttachmentRpc, PlatformService):
             self.platform.uow(),
             self.platform.ctx,
             bounded(self.budget),
+            bounded(self.contract),
+            bounded(self.procurement),
         )
 
     # ── payment requests (付款申请) and execution (支付) ──

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.integration
 
 TRAVEL_LINE = "2026-DZB-30211-01"  # 党政综合办公室 差旅费, 80,000.00: another line, so no split purchase is suspected
 NOTICE = "2026-03-02"
+CLAIM_ISSUER = code_for(12)  # a valid credit code for the claims' invoices
 
 
 def line(api, line_id):
@@ -610,5 +611,29 @@ def test_one_matter_applications_money_goes_by_one_road(stack, login):
     assert rule_of(refused) == "matter_application_already_contracted"
     assert c.json()["no"] in refused.json()["error"]["message"]
     assert line(clerk, line_id) == before, "nothing taken over, nothing reserved"
+
+    # A claim (事后报销) is a third road: refused on the two taken ones, and it closes both on its own.
+    def claim(matter):
+        number = f"2644{uuid.uuid4().int % 10**16:016d}"
+        body = {
+            "title": "办公桌椅报销",
+            "kind": "other",
+            "application_id": matter,
+            "detail": {"spent_on": "2026-05-10", "items": [{"description": "办公桌椅", "amount": "1000.00"}]},
+            "invoices": [
+                {"number": number, "issued_on": "2026-05-10", "issuer_credit_code": CLAIM_ISSUER, "amount": "1000.00"}
+            ],
+        }
+        return clerk.post("/api/v1/expense-claims", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+
+    for taken, road in ((funding, procured.json()["no"]), (contracted, c.json()["no"])):
+        refused = claim(taken["id"])
+        assert rule_of(refused) == "expense_claim_application_used" and road in refused.json()["error"]["message"]
+    claimed = approved_application(clerk, head, "2000.00", line_id)  # three on one line stay below a split
+    reimbursed = claim(claimed["id"])
+    assert reimbursed.status_code == 201, reimbursed.text
+    for refused in (direct(claimed["id"]), procure(claimed["id"])):
+        assert rule_of(refused) == "matter_application_claimed", refused.text
+        assert reimbursed.json()["no"] in refused.json()["error"]["message"]
     listed = clerk.get("/api/v1/procurement-applications", params={"page_size": 200}).json()["items"]
     assert all((a["funding"].get("matter_application") or {}).get("id") != contracted["id"] for a in listed)

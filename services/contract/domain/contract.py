@@ -136,6 +136,7 @@ class ApplicationFacts:
     amount: Decimal
     budget_line_id: str
     category: str | None = None
+    claimed_by: str | None = None  # the live expense claim (报销单) settling it, if any
 
     @property
     def pre_commitment_holder(self) -> DocumentRef:
@@ -517,7 +518,15 @@ def check_basis_free(
 
 def check_matter_unfunded(application: ApplicationFacts, procurement_application_no: str | None) -> None:
     """One matter application's money goes by one road: one that funds a live procurement application (its
-    pre-commitment taken over there) carries no direct contract; the contract stands on that procurement's award."""
+    pre-commitment taken over there) carries no direct contract; the contract stands on that procurement's award.
+    Nor does one a live expense claim settles (事后报销 of the same money)."""
+    if application.claimed_by:
+        raise refused(
+            "matter_application_claimed",
+            f"{application.label}已有报销单 {application.claimed_by}",
+            matter_application_id=application.document.id,
+            expense_claim_no=application.claimed_by,
+        )
     if procurement_application_no:
         raise refused(
             "matter_application_funds_procurement",

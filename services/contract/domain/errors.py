@@ -26,6 +26,7 @@ RULES: dict[str, str] = {
     "supplier_not_in_good_standing": "暂停或列入黑名单的供应商不得签订合同",
     "basis_already_contracted": "一项中标（成交）结果或事前申请只能订立一份合同",
     "matter_application_funds_procurement": "已用于采购的事前申请不得再直接订立合同，合同须依据采购结果订立",
+    "matter_application_claimed": "已报销的事前申请不得再订立合同或用于采购",
     # payment terms and retention
     "terms_missing": "合同须约定付款条件（付款节点）",
     "milestone_amount_or_share": "每个付款节点须约定金额或比例（二者择一）",

@@ -127,6 +127,7 @@ def _matter_application(payment: Payment, application_id: str) -> ApplicationFac
         m["unit"],
         Decimal(m["amount"]),
         m["budget_line_id"],
+        claimed_by=m.get("expense_claim_no"),
     )
 
 

@@ -61,6 +61,29 @@ REDRIVE_AFTER = timedelta(seconds=30)
 SETTLE_AFTER = timedelta(seconds=0)
 
 
+class Road(Protocol):
+    """Contract's `matter_contract` or procurement's `matter_funding`: what else took a matter application's money."""
+
+    def matter_contract(self, **kwargs: Any) -> dict[str, Any]: ...
+    def matter_funding(self, **kwargs: Any) -> dict[str, Any]: ...
+
+
+def check_application_unused(application_id: str, contract: Road, procurement: Road) -> None:
+    """One matter application's money goes by one road: a claim (事后报销) settles none that funds a live
+    procurement application or carries a live direct contract; those are paid through their contract."""
+    if not is_document_id(application_id):
+        return  # unknown: refused as not found under the caller's scope, in the transaction
+    funded = procurement.matter_funding(matter_application_id=application_id).get("procurement_application_no")
+    contracted = contract.matter_contract(matter_application_id=application_id).get("contract_no")
+    if funded or contracted:
+        road = f"采购申请 {funded}" if funded else f"合同 {contracted}"
+        raise Conflict(
+            "expense_claim_application_used",
+            f"已用于采购或订立合同的事前申请不得再报销：该事前申请已用于{road}，须经合同付款",
+            {"rule": "expense_claim_application_used", "procurement_application_no": funded, "contract_no": contracted},
+        )
+
+
 class Budget(Protocol):
     def reserve(self, **kwargs: Any) -> dict[str, Any]: ...
     def commit(self, **kwargs: Any) -> dict[str, Any]: ...
@@ -181,9 +204,16 @@ def examine(kind: ClaimKind, raw: dict[str, Any], budget: Budget) -> tuple[Any, 
 
 # ── submitting ──
 def submit_expense_claim(
-    cmd: commands.SubmitExpenseClaim, uow: PaymentUnitOfWork, ctx: CallContext, budget: Budget
+    cmd: commands.SubmitExpenseClaim,
+    uow: PaymentUnitOfWork,
+    ctx: CallContext,
+    budget: Budget,
+    contract: Road,
+    procurement: Road,
 ) -> dict[str, Any]:
     detail, total, invoiced, flags = examine(cmd.kind, cmd.detail, budget)
+    if cmd.application_id:
+        check_application_unused(cmd.application_id, contract, procurement)
     invoices = parse_invoices(list(cmd.invoices), today=datetime.now(LOCAL).date())
     rules.check_invoices_cover(invoiced, sum((i.amount for i in invoices), Decimal("0.00")))
     request = cmd.model_dump(mode="json")

@@ -184,9 +184,11 @@ def get_matter_application(app_id: str, uow: PaymentUnitOfWork, ctx: CallContext
     with uow:
         app = uow.applications.get(app_id) if is_document_id(app_id) else None
         readable = app is not None and app.org == ctx.org and _readable(app, uow, ctx)
+        claimed_by = uow.claims.live_on(app.id) if readable else None
     if not readable:
         raise not_found("matter_application", app_id, "事前申请")
-    return view(app)
+    # Asked by contract and procurement: an application a live claim settles funds no contract nor procurement.
+    return {**view(app), "expense_claim_no": claimed_by}
 
 
 def _readable(app: MatterApplication, uow: PaymentUnitOfWork, ctx: CallContext) -> bool:

@@ -151,6 +151,7 @@ class MatterFacts:
     unit: str
     budget_line_id: str
     amount: Decimal
+    claimed_by: str | None = None  # the live expense claim (报销单) settling it, if any
 
 
 @dataclass(frozen=True)

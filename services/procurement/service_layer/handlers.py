@@ -85,6 +85,7 @@ def _matter_facts(matter_id: str, payment: Payment) -> MatterFacts:
         m["unit"],
         m["budget_line_id"],
         Decimal(m["amount"]),
+        m.get("expense_claim_no"),
     )
 
 
@@ -101,6 +102,16 @@ def matter_funding(cmd: commands.MatterFunding, uow: ProcurementUnitOfWork, ctx:
 def _refuse_if_contracted(matter: MatterFacts, contract: ContractRegister) -> None:
     """One matter application's money goes by one road: a matter application that already carries a live direct
     contract (合同 without procurement, below the direct-contract amount) cannot also fund a procurement."""
+    if matter.claimed_by:  # its money is being reimbursed (事后报销): it buys nothing more
+        raise Conflict(
+            "matter_application_claimed",
+            f"已报销的事前申请不得再用于采购：事前申请 {matter.document.no} 已有报销单 {matter.claimed_by}",
+            {
+                "rule": "matter_application_claimed",
+                "matter_application_id": matter.document.id,
+                "expense_claim_no": matter.claimed_by,
+            },
+        )
     contracted = contract.matter_contract(matter_application_id=matter.document.id).get("contract_no")
     if contracted:
         raise Conflict(

@@ -336,6 +336,7 @@ export const CLAIM_REFUSALS: RefusalFields = {
   expense_claim_exceeds_application: 'application_id',
   expense_claim_application_not_approved: 'application_id',
   expense_claim_application_claimed: 'application_id',
+  expense_claim_application_used: 'application_id',
   expense_claim_application_other_unit: 'application_id',
   expense_claim_invoices_short: 'invoices',
   invoice_already_used: 'invoices',

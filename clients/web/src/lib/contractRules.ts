@@ -238,6 +238,8 @@ export const CONTRACT_REFUSALS: RefusalFields = {
   contract_requires_procurement: 'amount',
   contract_exceeds_application: 'amount',
   application_not_approved: 'matter_application_id',
+  matter_application_funds_procurement: 'matter_application_id',
+  matter_application_claimed: 'matter_application_id',
   contract_unit_mismatch: 'award_id',
   terms_do_not_add_up: 'milestones',
   retention_exceeds_limit: 'milestones',
