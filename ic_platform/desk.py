@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from ic_platform import inbox
 from ic_platform.envelope import Envelope
 from ic_platform.handler_tables import combine
 from ic_platform.identity import Viewer
@@ -334,7 +335,21 @@ DESK_HANDLERS: dict[str, list[Callable[[Envelope, Any], None]]] = {
 
 
 def with_desk_handlers(
-    handlers: dict[str, list[Callable]], owners_from: Iterable[str] = ()
+    handlers: dict[str, list[Callable]], owners_from: Iterable[str] = (), documents: Iterable[str] | None = None
 ) -> dict[str, list[Callable]]:
-    """A service's event handlers plus the desk's (and, for `owners_from` event types, the owner record)."""
-    return combine(handlers, DESK_HANDLERS, {type_: [on_document_submitted] for type_ in owners_from})
+    """A service's event handlers plus the desk's (and, for `owners_from` event types, the owner record).
+    `documents`: the document types whose desks the service keeps (its `Desk`'s), None for every type. The
+    inbox stores nothing for an event about another type (`hears`): approval's events about a matter
+    application cost the contract service no transaction, only the message."""
+    desk = DESK_HANDLERS if documents is None else _about(DESK_HANDLERS, frozenset(documents))
+    return combine(handlers, desk, {type_: [on_document_submitted] for type_ in owners_from})
+
+
+def _about(table: dict[str, list[Callable]], documents: frozenset[str]) -> dict[str, list[Callable]]:
+    """The table's handlers, each heard only for events about one of `documents` (or about no document)."""
+
+    def hears(event: Envelope) -> bool:
+        document = event.payload.get("document")
+        return not isinstance(document, dict) or document.get("type") in documents
+
+    return {type_: [inbox.hearing(handler, hears) for handler in handlers] for type_, handlers in table.items()}

@@ -11,10 +11,12 @@ from typing import Any
 
 import eventlet
 from kombu import Exchange, Queue, binding
+from nameko.amqp.publish import Publisher
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS, NON_PERSISTENT
 from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
-from nameko.rpc import Rpc, RpcConsumer
+from nameko.rpc import MethodProxy, Responder, Rpc, RpcConsumer
 from opentelemetry import trace
 
 from ic_platform import catalogue, errors, identity, metrics, retention, segregation, topology, tracing
@@ -85,6 +87,30 @@ def _rpc_setup_with_queue_type(self: RpcConsumer) -> None:
 
 
 RpcConsumer.setup = _rpc_setup_with_queue_type
+
+
+class _RequestPublisher(Publisher):
+    """A service's RPC requests to another service: transient, as the gateway's are. A request outlives no
+    broker restart (its caller gives up after IC_RPC_TIMEOUT_S and retries with the same key), so writing it
+    to disk bought nothing. Confirms stay: with `mandatory` they tell a call to a service that has no queue."""
+
+    delivery_mode = NON_PERSISTENT
+    transport_options = DEFAULT_TRANSPORT_OPTIONS.copy()  # its own: nameko writes `confirm_publish` into it
+
+
+class _ReplyPublisher(Publisher):
+    """RPC replies: transient and unconfirmed. A reply goes to its caller's exclusive queue, which a broker
+    restart loses with the caller's connection anyway; waiting for a confirm of each reply cost every call one
+    more round trip to the broker and the broker one more frame. A reply the broker drops means the caller
+    times out (503) and retries with the same Idempotency-Key, as it would if the broker died a moment later."""
+
+    delivery_mode = NON_PERSISTENT
+    use_confirms = False
+    transport_options = DEFAULT_TRANSPORT_OPTIONS.copy()
+
+
+MethodProxy.publisher_cls = _RequestPublisher
+Responder.publisher_cls = _ReplyPublisher
 
 
 class WorkerPlatform:

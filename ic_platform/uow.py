@@ -34,6 +34,7 @@ class OutboxEvent:
     id: int
     type: str
     envelope: dict[str, Any]
+    body: str | None = None  # the envelope as JSON, when the unit of work serialised it already
 
 
 class UnitOfWork:
@@ -76,16 +77,12 @@ class UnitOfWork:
         """Validated now, stored in this transaction, sent by the relay after commit."""
         data = envelope.as_dict()
         catalogue.validate(data)
+        body = json.dumps(data, ensure_ascii=False)  # once: the outbox row and the relay's message body
         row_id = self.conn.execute(
-            _INSERT_OUTBOX,
-            {
-                "event_id": str(envelope.event_id),
-                "type": envelope.type,
-                "envelope": json.dumps(data, ensure_ascii=False),
-            },
+            _INSERT_OUTBOX, {"event_id": str(envelope.event_id), "type": envelope.type, "envelope": body}
         ).scalar_one()
         self.published.append(envelope)
-        self._outbox_rows.append(OutboxEvent(row_id, envelope.type, data))
+        self._outbox_rows.append(OutboxEvent(row_id, envelope.type, data, body))
 
     # ── idempotency: the same key twice has one effect and one answer ──
     # Within one transaction: `recall` first (it holds the key's lock until commit), `remember` before commit.

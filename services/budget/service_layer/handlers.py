@@ -39,7 +39,7 @@ from services.budget.domain.model import (
 )
 from services.budget.service_layer import carried, commands, overrides, register, scoping, three_public
 from services.budget.service_layer.history import record_change
-from services.budget.service_layer.unit_of_work import BudgetUnitOfWork
+from services.budget.service_layer.unit_of_work import DESK_DOCUMENTS, BudgetUnitOfWork
 
 PRODUCER = "budget"
 
@@ -603,5 +603,6 @@ EVENT_HANDLERS = with_desk_handlers(
             "payment.application_closed": [on_spending_ended],
         },
         register.EVENT_HANDLERS,
-    )
+    ),
+    documents=DESK_DOCUMENTS,
 )

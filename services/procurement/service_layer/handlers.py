@@ -42,7 +42,7 @@ from services.procurement.service_layer.common import (
     publish,
     today,
 )
-from services.procurement.service_layer.unit_of_work import ProcurementUnitOfWork
+from services.procurement.service_layer.unit_of_work import DESK_DOCUMENTS, ProcurementUnitOfWork
 
 SUBMIT_SCOPE = "procurement.submit_application"
 # Ids derived from (applicant, idempotency key): a retried request finds the document it created before.
@@ -423,7 +423,8 @@ EVENT_HANDLERS = with_desk_handlers(
         "approval.returned": [on_approval_returned, method_change.on_approval_ended],
         "approval.withdrawn": [on_approval_withdrawn, method_change.on_approval_ended],
         "contract.signed": [on_contract_signed],
-    }
+    },
+    documents=DESK_DOCUMENTS,
 )
 
 __all__ = ["EVENT_HANDLERS", "sourcing", "suppliers"]
