@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 # How long a consumer waits before handing back a message it could not even store (database down):
 # long enough that an outage is not a hot loop, short enough to recover quickly.
 REQUEUE_PAUSE_S = 2.0
+# How long a signed service identity is reused: a third of its 60 s validity, so one handed to a worker has at
+# least 40 s left, longer than any call the worker makes waits (IC_RPC_TIMEOUT_S).
+IDENTITY_REUSE_S = identity.ASSERTION_TTL_S / 3
 
 # A refusal from one service reaches a calling service as the same DomainError, not a RemoteError.
 for _cls in (
@@ -146,6 +149,7 @@ class ServicePlatform(DependencyProvider):
         self.inbox = Inbox(self.service, self.engine, self.event_handlers, self.new_uow)
         self._stop = threading.Event()
         self._spans: dict[Any, tuple] = {}
+        self._identity, self._identity_until = "", 0.0
 
     def start(self) -> None:
         self.container.spawn_managed_thread(self.relay.run_forever, identifier="outbox-relay")
@@ -183,12 +187,20 @@ class ServicePlatform(DependencyProvider):
         if not isinstance(entrypoint, Rpc) and identity.IDENTITY_KEY not in worker_ctx.data:
             # A timer or an event handler acts on the service's own account: the calls it makes carry the
             # service's signed identity, good for the listed system calls only.
-            worker_ctx.data[identity.IDENTITY_KEY] = identity.sign_service(self.service)
+            worker_ctx.data[identity.IDENTITY_KEY] = self._service_identity()
         cm = tracing.span(name, traceparent=parent, kind=kind)
         current = cm.__enter__()
         # Nested RPC calls forward context data: make them children of this span, not siblings.
         worker_ctx.data["traceparent"] = tracing.current_traceparent()
         self._spans[worker_ctx] = (cm, current, time.perf_counter())
+
+    def _service_identity(self) -> str:
+        """The service's signed identity, signed again every IDENTITY_REUSE_S rather than for every event worker
+        (an Ed25519 signature each): whoever receives it has most of its minute left to check it."""
+        now = time.monotonic()
+        if now >= self._identity_until:
+            self._identity, self._identity_until = identity.sign_service(self.service), now + IDENTITY_REUSE_S
+        return self._identity
 
     def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
         started = self._spans.get(worker_ctx, (None, None, time.perf_counter()))[2]
