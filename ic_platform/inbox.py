@@ -85,6 +85,8 @@ class Inbox:
         self.uow_factory = uow_factory
         self.policy = policy or RetryPolicy.from_env()
         self._by_name = {handler_name(h): h for hs in handlers.values() for h in hs}
+        # The types that may concern none of the handlers (each has a `hears` filter): only these are looked at.
+        self.filtered = frozenset(t for t in handlers if t != "*" and all(_filtered(h) for h in self.handlers_for(t)))
         self._faults = _Faults.from_env()
         self._wake = threading.Event()
         self._next_retry = float("inf")  # monotonic time of the earliest retry this process scheduled
@@ -97,9 +99,7 @@ class Inbox:
         """The names of the handlers this event concerns (see `hearing()` below)."""
         return list(
             dict.fromkeys(
-                handler_name(h)
-                for h in self.handlers_for(envelope.type)
-                if getattr(h, "hears", None) is None or h.hears(envelope)
+                handler_name(h) for h in self.handlers_for(envelope.type) if not _filtered(h) or h.hears(envelope)
             )
         )
 
@@ -403,6 +403,10 @@ class Inbox:
 
 def handler_name(handler: Handler) -> str:
     return f"{handler.__module__.rsplit('.', 1)[-1]}.{handler.__qualname__}"
+
+
+def _filtered(handler: Handler) -> bool:
+    return getattr(handler, "hears", None) is not None
 
 
 def hearing(handler: Handler, hears: Callable[[Envelope], bool]) -> Handler:

@@ -24,6 +24,7 @@ from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.db import make_engine
 from ic_platform.entrypoints import rpc
+from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError
 from ic_platform.inbox import Handler, Inbox
 from ic_platform.logs import log_refusal
@@ -75,6 +76,24 @@ class EventConsumer(Consumer):
     def stop(self) -> None:
         if self.listening:
             super().stop()
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        if self._concerns_nobody(body):
+            # No handler of this service acts on it (the desk of another service's documents): acked at once,
+            # without a worker, a span or a transaction.
+            self.queue_consumer.ack_message(message)
+            return
+        super().handle_message(body, message)
+
+    def _concerns_nobody(self, body: Any) -> bool:
+        inbox = next((d.inbox for d in self.container.dependencies if isinstance(d, ServicePlatform)), None)
+        if inbox is None or not isinstance(body, dict) or body.get("type") not in inbox.filtered:
+            return False
+        try:
+            envelope = Envelope.from_dict(body)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return False  # the worker parks what cannot be read
+        return not inbox.hearing(envelope)
 
 
 consume_events = EventConsumer.decorator

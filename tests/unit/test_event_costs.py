@@ -40,6 +40,12 @@ def test_an_event_about_no_document_and_handlers_without_a_filter_are_heard_as_b
     assert inbox.hearing(completed) == ["test_event_costs.on_completed"]
 
 
+def test_the_consumer_looks_only_at_types_every_handler_of_which_has_a_filter():
+    inbox = _inbox()
+    assert "approval.step_assigned" in inbox.filtered  # the desk's alone
+    assert "approval.completed" not in inbox.filtered  # the service's own handler hears every one
+
+
 def test_an_event_nobody_hears_is_acked_without_touching_the_database():
     inbox = _inbox()  # engine None, no unit of work: any database work would fail here
     theirs = _event("approval.step_assigned", {"document": {"type": "matter_application", "id": "1"}})
