@@ -201,16 +201,24 @@ class Desk:
             assignee=assignee,
             assigned_at=at,
         )
+        opened = stmt.on_conflict_do_update(
+            index_elements=["task_id"], set_={"assigned_at": at, "step_no": step_no}
+        ).cte("opened")
+        # The step before it is over: whatever of it is still open (a parallel step's skipped tasks) closes, in
+        # the same statement (one round trip; the CTE runs whether or not the UPDATE reads it). The UPDATE sees
+        # the rows as they were before the statement, so the task just opened is excluded by its id.
         self.conn.execute(
-            stmt.on_conflict_do_update(index_elements=["task_id"], set_={"assigned_at": at, "step_no": step_no})
-        )
-        # The step before it is over: whatever of it is still open (a parallel step's skipped tasks) closes.
-        self._close_where(
-            TASK.c.document_type == document["type"],
-            TASK.c.document_id == document["id"],
-            TASK.c.step_no != step_no,
-            sa.func.coalesce(TASK.c.assigned_at, at) <= at,
-            at=at,
+            sa.update(TASK)
+            .where(
+                TASK.c.document_type == document["type"],
+                TASK.c.document_id == document["id"],
+                TASK.c.task_id != task_id,
+                TASK.c.step_no != step_no,
+                sa.func.coalesce(TASK.c.assigned_at, at) <= at,
+                TASK.c.closed_at.is_(None),
+            )
+            .values(closed_at=at)
+            .add_cte(opened)
         )
 
     def close(
