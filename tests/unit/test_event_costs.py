@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
+
 from ic_platform.desk import with_desk_handlers
 from ic_platform.envelope import Envelope
 from ic_platform.inbox import Inbox
@@ -122,3 +124,30 @@ def test_an_event_the_broker_refused_stays_unpublished_with_its_reason():
     engine.executed.clear()
     relay.mark_published()
     assert engine.executed[0][1] == {"ids": [1]}  # the refused row waits for the poll, as before
+
+
+def test_every_event_schema_compiles_and_a_valid_event_never_reaches_the_slow_validator(monkeypatch):
+    from ic_platform import catalogue
+
+    assert [key for key in catalogue.CATALOGUE if catalogue._compiled(*key) is None] == []  # each schema valid
+    valid = Envelope(
+        type="budget.released",
+        org="xinqiao",
+        producer="budget",
+        subject="matter_application/1",
+        payload={
+            "budget_line_id": "L1",
+            "document": {"type": "matter_application", "id": "1"},
+            "amount": "10.00",
+            "available": "90.00",
+            "reason": "驳回",
+        },
+    ).as_dict()
+
+    def slow(*_args):  # noqa: ANN202
+        raise AssertionError("jsonschema asked about a valid event")
+
+    monkeypatch.setattr(catalogue, "_validator", slow)
+    catalogue.validate(valid)
+    with pytest.raises(AssertionError):  # a refused one goes to jsonschema, which names what is wrong
+        catalogue.validate({**valid, "payload": {**valid["payload"], "amount": "10.5"}})
