@@ -18,7 +18,7 @@ from gateway.client_address import client_address
 from gateway.errors import domain_error, invalid_input
 from ic_platform import keys, metrics, tracing
 from ic_platform.config import DEFAULT_ORG
-from ic_platform.identity import IDENTITY_KEY, sign_identity
+from ic_platform.identity import IDENTITY_KEY, ReusedAssertions
 from ic_platform.rpc_client import RemoteError, RpcTimeout, ServiceUnavailable
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII: it travels as an AMQP header
@@ -73,6 +73,9 @@ class Rpc:
             metrics.rpc_client_calls.labels(service, method, outcome).inc()
 
 
+_ASSERTIONS = ReusedAssertions()
+
+
 def request_context(request: Request, user: User | None) -> dict[str, Any]:
     headers = request.headers
     org = user.org if user else DEFAULT_ORG
@@ -85,7 +88,7 @@ def request_context(request: Request, user: User | None) -> dict[str, Any]:
         "idempotency_key": _idempotency_key(headers.get("idempotency-key")),
         "client_ip": client_address(request),
         "user_agent": (headers.get("user-agent") or "")[:256] or None,
-        IDENTITY_KEY: sign_identity(user.viewer() if user else None, org, key=key),
+        IDENTITY_KEY: _ASSERTIONS.sign(user.viewer() if user else None, org, key=key),
     }
     return {k: v for k, v in context.items() if v is not None}
 

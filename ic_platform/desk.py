@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from ic_platform import inbox
 from ic_platform.envelope import Envelope
 from ic_platform.handler_tables import combine
 from ic_platform.identity import Viewer
@@ -200,16 +201,24 @@ class Desk:
             assignee=assignee,
             assigned_at=at,
         )
+        opened = stmt.on_conflict_do_update(
+            index_elements=["task_id"], set_={"assigned_at": at, "step_no": step_no}
+        ).cte("opened")
+        # The step before it is over: whatever of it is still open (a parallel step's skipped tasks) closes, in
+        # the same statement (one round trip; the CTE runs whether or not the UPDATE reads it). The UPDATE sees
+        # the rows as they were before the statement, so the task just opened is excluded by its id.
         self.conn.execute(
-            stmt.on_conflict_do_update(index_elements=["task_id"], set_={"assigned_at": at, "step_no": step_no})
-        )
-        # The step before it is over: whatever of it is still open (a parallel step's skipped tasks) closes.
-        self._close_where(
-            TASK.c.document_type == document["type"],
-            TASK.c.document_id == document["id"],
-            TASK.c.step_no != step_no,
-            sa.func.coalesce(TASK.c.assigned_at, at) <= at,
-            at=at,
+            sa.update(TASK)
+            .where(
+                TASK.c.document_type == document["type"],
+                TASK.c.document_id == document["id"],
+                TASK.c.task_id != task_id,
+                TASK.c.step_no != step_no,
+                sa.func.coalesce(TASK.c.assigned_at, at) <= at,
+                TASK.c.closed_at.is_(None),
+            )
+            .values(closed_at=at)
+            .add_cte(opened)
         )
 
     def close(
@@ -334,7 +343,27 @@ DESK_HANDLERS: dict[str, list[Callable[[Envelope, Any], None]]] = {
 
 
 def with_desk_handlers(
-    handlers: dict[str, list[Callable]], owners_from: Iterable[str] = ()
+    handlers: dict[str, list[Callable]], owners_from: Iterable[str] = (), documents: Iterable[str] | None = None
 ) -> dict[str, list[Callable]]:
-    """A service's event handlers plus the desk's (and, for `owners_from` event types, the owner record)."""
-    return combine(handlers, DESK_HANDLERS, {type_: [on_document_submitted] for type_ in owners_from})
+    """A service's event handlers plus the desk's (and, for `owners_from` event types, the owner record).
+    `documents`: the document types whose desks the service keeps (its `Desk`'s), None for every type. The
+    inbox stores nothing for an event about another type (`hears`): approval's events about a matter
+    application cost the contract service no transaction, only the message."""
+    desk = DESK_HANDLERS if documents is None else _about(DESK_HANDLERS, frozenset(documents))
+    return combine(handlers, desk, {type_: [on_document_submitted] for type_ in owners_from})
+
+
+def desk_handlers(documents: Iterable[str]) -> dict[str, list[Callable]]:
+    """The desk's handlers for a service that keeps the desks of `documents` (its `Desk`'s), for its bus."""
+    return _about(DESK_HANDLERS, frozenset(documents))
+
+
+def _about(table: dict[str, list[Callable]], documents: frozenset[str]) -> dict[str, list[Callable]]:
+    """The table's handlers, each heard only for events about one of `documents` (or about no document)."""
+
+    def hears(event: Envelope) -> bool:
+        document = event.payload.get("document")
+        return not isinstance(document, dict) or document.get("type") in documents
+
+    wrapped = {h: inbox.hearing(h, hears) for hs in table.values() for h in hs}  # one per handler: one inbox name
+    return {type_: [wrapped[handler] for handler in handlers] for type_, handlers in table.items()}

@@ -7,6 +7,7 @@ backoff, never by requeueing the message (nameko would ack it and lose it, or re
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -85,6 +86,8 @@ class Inbox:
         self.uow_factory = uow_factory
         self.policy = policy or RetryPolicy.from_settings()
         self._by_name = {handler_name(h): h for hs in handlers.values() for h in hs}
+        # The types that may concern none of the handlers (each has a `hears` filter): only these are looked at.
+        self.filtered = frozenset(t for t in handlers if t != "*" and all(_filtered(h) for h in self.handlers_for(t)))
         self._faults = _Faults.from_settings()
         self._wake = threading.Event()
         self._next_retry = float("inf")  # monotonic time of the earliest retry this process scheduled
@@ -92,6 +95,14 @@ class Inbox:
 
     def handlers_for(self, type_: str) -> list[Handler]:
         return self.handlers.get(type_, []) + self.handlers.get("*", [])
+
+    def hearing(self, envelope: Envelope) -> list[str]:
+        """The names of the handlers this event concerns (see `hearing()` below)."""
+        return list(
+            dict.fromkeys(
+                handler_name(h) for h in self.handlers_for(envelope.type) if not _filtered(h) or h.hears(envelope)
+            )
+        )
 
     def receive(self, data: dict[str, Any]) -> int:
         """Store the event for each interested handler and apply it. Returns rows newly stored.
@@ -102,9 +113,9 @@ class Inbox:
             # Redelivering what can never be read would loop forever: park it for ops instead.
             self._park_unreadable(data, exc)
             return 0
-        names = list(dict.fromkeys(handler_name(h) for h in self.handlers_for(envelope.type)))
+        names = self.hearing(envelope)
         if not names:
-            return 0
+            return 0  # nobody here acts on it: acked without a transaction
         try:
             stored = self._apply_all(envelope, data, names)
         except _HandlerFailed:
@@ -393,6 +404,24 @@ class Inbox:
 
 def handler_name(handler: Handler) -> str:
     return messagebus.name_of(handler)  # `module.qualname`, or the name it kept when it moved
+
+
+def _filtered(handler: Handler) -> bool:
+    return getattr(handler, "hears", None) is not None
+
+
+def hearing(handler: Handler, hears: Callable[[Envelope], bool]) -> Handler:
+    """The handler, for only the events `hears` accepts: the inbox stores no row and opens no transaction for
+    an event none of a service's handlers hears. A handler that would look at the event and do nothing (the
+    desk's, for another service's documents) is cheaper refused here. The name stays the handler's own, so its
+    inbox rows and dead letters keep their names."""
+
+    @functools.wraps(handler)
+    def heard(event: Envelope, uow: UnitOfWork) -> None:
+        handler(event, uow)
+
+    heard.hears = hears
+    return heard
 
 
 @dataclass(frozen=True)

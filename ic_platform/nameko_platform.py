@@ -11,10 +11,12 @@ from typing import Any
 
 import eventlet
 from kombu import Exchange, Queue, binding
+from nameko.amqp.publish import Publisher
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS, NON_PERSISTENT
 from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
-from nameko.rpc import Rpc, RpcConsumer
+from nameko.rpc import MethodProxy, Responder, Rpc, RpcConsumer
 from opentelemetry import trace
 
 from ic_platform import catalogue, errors, identity, metrics, retention, segregation, topology, tracing
@@ -22,6 +24,7 @@ from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.db import make_engine
 from ic_platform.entrypoints import rpc
+from ic_platform.envelope import Envelope
 from ic_platform.errors import DomainError
 from ic_platform.inbox import Handler, Inbox
 from ic_platform.logs import log_refusal
@@ -33,6 +36,9 @@ log = logging.getLogger(__name__)
 # How long a consumer waits before handing back a message it could not even store (database down):
 # long enough that an outage is not a hot loop, short enough to recover quickly.
 REQUEUE_PAUSE_S = 2.0
+# How long a signed service identity is reused: a third of its 60 s validity, so one handed to a worker has at
+# least 40 s left, longer than any call the worker makes waits (IC_RPC_TIMEOUT_S).
+IDENTITY_REUSE_S = identity.ASSERTION_TTL_S / 3
 
 # A refusal from one service reaches a calling service as the same DomainError, not a RemoteError.
 for _cls in (
@@ -72,6 +78,24 @@ class EventConsumer(Consumer):
         if self.listening:
             super().stop()
 
+    def handle_message(self, body: Any, message: Any) -> None:
+        if self._concerns_nobody(body):
+            # No handler of this service acts on it (the desk of another service's documents): acked at once,
+            # without a worker, a span or a transaction.
+            self.queue_consumer.ack_message(message)
+            return
+        super().handle_message(body, message)
+
+    def _concerns_nobody(self, body: Any) -> bool:
+        inbox = next((d.inbox for d in self.container.dependencies if isinstance(d, ServicePlatform)), None)
+        if inbox is None or not isinstance(body, dict) or body.get("type") not in inbox.filtered:
+            return False
+        try:
+            envelope = Envelope.from_dict(body)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return False  # the worker parks what cannot be read
+        return not inbox.hearing(envelope)
+
 
 consume_events = EventConsumer.decorator
 
@@ -86,6 +110,30 @@ def _rpc_setup_with_queue_type(self: RpcConsumer) -> None:
 
 
 RpcConsumer.setup = _rpc_setup_with_queue_type
+
+
+class _RequestPublisher(Publisher):
+    """A service's RPC requests to another service: transient, as the gateway's are. A request outlives no
+    broker restart (its caller gives up after IC_RPC_TIMEOUT_S and retries with the same key), so writing it
+    to disk bought nothing. Confirms stay: with `mandatory` they tell a call to a service that has no queue."""
+
+    delivery_mode = NON_PERSISTENT
+    transport_options = DEFAULT_TRANSPORT_OPTIONS.copy()  # its own: nameko writes `confirm_publish` into it
+
+
+class _ReplyPublisher(Publisher):
+    """RPC replies: transient and unconfirmed. A reply goes to its caller's exclusive queue, which a broker
+    restart loses with the caller's connection anyway; waiting for a confirm of each reply cost every call one
+    more round trip to the broker and the broker one more frame. A reply the broker drops means the caller
+    times out (503) and retries with the same Idempotency-Key, as it would if the broker died a moment later."""
+
+    delivery_mode = NON_PERSISTENT
+    use_confirms = False
+    transport_options = DEFAULT_TRANSPORT_OPTIONS.copy()
+
+
+MethodProxy.publisher_cls = _RequestPublisher
+Responder.publisher_cls = _ReplyPublisher
 
 
 class WorkerPlatform:
@@ -125,6 +173,7 @@ class ServicePlatform(DependencyProvider):
         self.inbox = Inbox(self.service, self.engine, self.event_handlers, self.new_uow)
         self._stop = threading.Event()
         self._spans: dict[Any, tuple] = {}
+        self._identity, self._identity_until = "", 0.0
 
     def start(self) -> None:
         self.container.spawn_managed_thread(self.relay.run_forever, identifier="outbox-relay")
@@ -164,12 +213,20 @@ class ServicePlatform(DependencyProvider):
         if not isinstance(entrypoint, Rpc) and identity.IDENTITY_KEY not in worker_ctx.data:
             # A timer or an event handler acts on the service's own account: the calls it makes carry the
             # service's signed identity, good for the listed system calls only.
-            worker_ctx.data[identity.IDENTITY_KEY] = identity.sign_service(self.service)
+            worker_ctx.data[identity.IDENTITY_KEY] = self._service_identity()
         cm = tracing.span(name, traceparent=parent, kind=kind)
         current = cm.__enter__()
         # Nested RPC calls forward context data: make them children of this span, not siblings.
         worker_ctx.data["traceparent"] = tracing.current_traceparent()
         self._spans[worker_ctx] = (cm, current, time.perf_counter())
+
+    def _service_identity(self) -> str:
+        """The service's signed identity, signed again every IDENTITY_REUSE_S rather than for every event worker
+        (an Ed25519 signature each): whoever receives it has most of its minute left to check it."""
+        now = time.monotonic()
+        if now >= self._identity_until:
+            self._identity, self._identity_until = identity.sign_service(self.service), now + IDENTITY_REUSE_S
+        return self._identity
 
     def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
         started = self._spans.get(worker_ctx, (None, None, time.perf_counter()))[2]

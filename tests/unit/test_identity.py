@@ -85,3 +85,27 @@ def test_before_sign_in_the_gateway_may_only_sign_in_and_refresh():
     check_caller("org", "authenticate", anonymous)
     check_caller("org", "refresh_session", anonymous)
     assert _refused("list_users", anonymous, service="org") == "call_not_allowed"
+
+
+def test_an_assertion_verified_once_is_believed_until_it_expires_and_not_after(monkeypatch):
+    assertion = sign_identity(LEADER, "xinqiao")
+    assert identity.verify(assertion).viewer == LEADER
+    assert assertion in identity._VERIFIED  # the second check of the same call costs no signature check
+    later = time.time() + identity.ASSERTION_TTL_S + 1
+    monkeypatch.setattr(identity.time, "time", lambda: later)
+    assert identity.verify(assertion) is None
+    assert assertion not in identity._VERIFIED
+
+
+def test_the_gateway_reuses_an_assertion_for_the_same_viewer_only_and_only_for_a_while(monkeypatch):
+    reused = identity.ReusedAssertions(reuse_s=20)
+    key = Ed25519PrivateKey.generate()
+    first = reused.sign(LEADER, "xinqiao", key=key)
+    assert reused.sign(LEADER, "xinqiao", key=key) == first
+    other_roles = Viewer.of("leader", "dzb", ["principal"], ["dzb", "czb"])
+    assert reused.sign(other_roles, "xinqiao", key=key) != first  # a role change is a new assertion at once
+    assert reused.sign(None, "xinqiao", key=key) != first
+    later = time.monotonic() + 21
+    monkeypatch.setattr(identity.time, "monotonic", lambda: later)
+    monkeypatch.setattr(identity.time, "time", lambda: time.time_ns() / 1e9 + 1)  # a later second to sign in
+    assert reused.sign(LEADER, "xinqiao", key=key) != first

@@ -8,9 +8,10 @@ the desk (ic_platform/desk.py). The budget has no handlers of its own events. To
 
 from __future__ import annotations
 
-from ic_platform.desk import DESK_HANDLERS
+from ic_platform.desk import desk_handlers
 from ic_platform.messagebus import MessageBus
 from services.budget.service_layer import control_events, handlers, register
+from services.budget.service_layer.unit_of_work import DESK_DOCUMENTS
 
 LEDGER = {
     "approval.completed": [handlers.on_approval_completed],
@@ -24,4 +25,4 @@ OWN_DOCUMENTS = {
     "approval.withdrawn": [control_events.on_withdrawn],
 }
 
-BUS = MessageBus(heard=[LEDGER, OWN_DOCUMENTS, register.EVENT_HANDLERS, DESK_HANDLERS])
+BUS = MessageBus(heard=[LEDGER, OWN_DOCUMENTS, register.EVENT_HANDLERS, desk_handlers(DESK_DOCUMENTS)])

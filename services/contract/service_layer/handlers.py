@@ -40,7 +40,7 @@ from services.contract.domain.seed import DEMO_POLICY
 from services.contract.domain.terms import Milestone, describe
 from services.contract.service_layer import commands
 from services.contract.service_layer.publishing import publish_events
-from services.contract.service_layer.unit_of_work import ContractUnitOfWork
+from services.contract.service_layer.unit_of_work import DESK_DOCUMENTS, ContractUnitOfWork
 
 POLICY = DEMO_POLICY  # demo figures (seed.py); an office's own settings replace them
 DRAFT_SCOPE = "draft_contract"
@@ -410,5 +410,6 @@ EVENT_HANDLERS = with_desk_handlers(
         "approval.completed": [on_approval_completed],
         "approval.returned": [on_approval_ended_without_decision],
         "approval.withdrawn": [on_approval_ended_without_decision],
-    }
+    },
+    documents=DESK_DOCUMENTS,
 )

@@ -23,7 +23,7 @@ from ic_platform.paging import page_window, paged
 from ic_platform.scope import Area
 from services.payment.domain.model import DOCUMENT_TYPE, STATUS_LABELS, MatterApplication, Status
 from services.payment.service_layer import claims, commands, heard, payments, standards
-from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
+from services.payment.service_layer.unit_of_work import DESK_DOCUMENTS, PaymentUnitOfWork
 
 SUBMIT_SCOPE = "submit_matter_application"
 # Ids derived from (applicant, idempotency key): a retried request finds the document it created before.
@@ -393,5 +393,6 @@ EVENT_HANDLERS = with_desk_handlers(
             payments.on_approval_ended_without_decision,
         ],
         "approval.step_decided": [payments.on_step_decided],
-    }
+    },
+    documents=DESK_DOCUMENTS,
 )

@@ -6,9 +6,10 @@ handler: write `def on_x(event, uow)` in the use-case module it belongs to, and 
 
 from __future__ import annotations
 
-from ic_platform.desk import DESK_HANDLERS
+from ic_platform.desk import desk_handlers
 from ic_platform.messagebus import MessageBus
 from services.procurement.service_layer import handlers, method_change
+from services.procurement.service_layer.unit_of_work import DESK_DOCUMENTS
 
 METHOD_CHANGES = {
     "approval.completed": [method_change.on_approval_completed],
@@ -16,4 +17,4 @@ METHOD_CHANGES = {
     "approval.withdrawn": [method_change.on_approval_ended],
 }
 
-BUS = MessageBus(heard=[handlers.EVENT_HANDLERS, METHOD_CHANGES, DESK_HANDLERS])
+BUS = MessageBus(heard=[handlers.EVENT_HANDLERS, METHOD_CHANGES, desk_handlers(DESK_DOCUMENTS)])
