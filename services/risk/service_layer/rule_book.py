@@ -4,6 +4,7 @@ a new effective-dated version of a rule's parameters (administrators and discipl
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -27,9 +28,16 @@ class SetRuleParameters(Command):
 
 
 def parameters_in_force(uow: RiskUnitOfWork, org: str, rule: Rule, at: datetime) -> dict[str, str]:
-    """What the rule uses for an event of `at`: one indexed row, however many versions there are."""
+    """What the rule uses for an event of `at`: the org's book is read once per transaction, however many rules
+    (or scopes of one rule) judge the event."""
     version = uow.rule_book.in_force(org, rule, at.astimezone(LOCAL).date())
-    return dict(version.values) if version else RULE_BOOK[rule].defaults()
+    return dict(version.values) if version else dict(_defaults(rule))
+
+
+@cache
+def _defaults(rule: Rule) -> dict[str, str]:
+    """A rule's defaults are part of the code: normalised once per process, copied per use."""
+    return RULE_BOOK[rule].defaults()
 
 
 def rule_book(uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
