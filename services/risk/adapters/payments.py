@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from ic_platform.documents import DocumentRef
+from services.risk.adapters import prebuilt
 from services.risk.adapters.orm import (
     risk_application_amount,
     risk_benford,
@@ -38,6 +39,12 @@ PC, PA, SU, SA_, IU, PS, AA = (
     risk_payment_seen.c,
     risk_application_amount.c,
 )
+
+
+# Every matter application's submission stores its amount: built once (adapters/prebuilt.py).
+_PUT_APPLICATION = prebuilt.insert(
+    risk_application_amount, "application_id", "org", "document_no", "amount"
+).on_conflict_do_nothing()
 
 
 class PaymentFacts:
@@ -299,11 +306,8 @@ class PaymentFacts:
 
     # ── matter applications' amounts ──
     def put_application(self, org: str, document: DocumentRef, amount: Decimal) -> None:
-        self.conn.execute(
-            pg_insert(risk_application_amount)
-            .values(application_id=document.id, org=org, document_no=document.no, amount=amount)
-            .on_conflict_do_nothing()
-        )
+        params = {"application_id": document.id, "org": org, "document_no": document.no, "amount": amount}
+        self.conn.execute(_PUT_APPLICATION, params)
 
     def application(self, application_id: str | None) -> tuple[DocumentRef, Decimal] | None:
         if not application_id:

@@ -17,6 +17,43 @@ from services.risk.domain.splitting import Bucket, NeedMethod, Part, SplitPolicy
 
 P, B, N, M = risk_split_part.c, risk_split_bucket.c, risk_split_band.c, risk_need_method.c
 
+# The judgement of a part runs for every spending document in each of its scopes: fixed statements, so no
+# SQLAlchemy construct is built and compiled per scope (that cost more CPU than PostgreSQL spent on them).
+_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+_ENTER = sa.text(
+    "WITH locked AS (SELECT pg_advisory_xact_lock(hashtext(:k))),"
+    " stored AS (INSERT INTO risk_split_part (document_type, document_id, scope, document_no, org, unit, day, at,"
+    " amount, title, budget_line_id)"
+    " SELECT :document_type, :document_id, :scope, :document_no, :org, :unit, CAST(:day AS date),"
+    " CAST(:at AS timestamptz), CAST(:amount AS numeric), :title, :budget_line_id FROM locked"
+    " ON CONFLICT DO NOTHING RETURNING 1)"
+    " SELECT (SELECT count(*) FROM stored) AS stored, EXISTS (SELECT 1 FROM risk_split_band WHERE org = :org"
+    " AND unit = :unit AND scope = :scope AND band = :band) AS banded"
+)
+# The window's buckets as the snapshot has them, but the part's own day as the upsert left it (the snapshot
+# does not see a data-modifying CTE's rows); the last row (day NULL) sums the parts of that day heard later.
+_READ_WINDOW = (
+    " SELECT day, total, count FROM risk_split_bucket WHERE org = :org AND unit = :unit AND scope = :scope"
+    " AND band = :band AND day >= CAST(:first AS date) AND day <= CAST(:last AS date)"
+)
+_LATER_ON_DAY = (
+    " SELECT NULL::date, coalesce(sum(amount), 0), count(*) FROM risk_split_part WHERE org = :org"
+    " AND unit = :unit AND scope = :scope AND amount >= CAST(:low AS numeric) AND amount < CAST(:high AS numeric)"
+    " AND day = CAST(:day AS date) AND at > CAST(:at AS timestamptz)"
+)
+_WINDOW = sa.text(_READ_WINDOW + " UNION ALL" + _LATER_ON_DAY)
+_ADD_AND_WINDOW = sa.text(
+    "WITH added AS (INSERT INTO risk_split_bucket (org, unit, scope, band, day, total, count)"
+    " VALUES (:org, :unit, :scope, :band, CAST(:day AS date), CAST(:amount AS numeric), 1)"
+    " ON CONFLICT (org, unit, scope, band, day) DO UPDATE"
+    " SET total = risk_split_bucket.total + EXCLUDED.total, count = risk_split_bucket.count + 1"
+    " RETURNING day, total, count)"
+    " SELECT day, total, count FROM added UNION ALL"
+    + _READ_WINDOW
+    + " AND day <> CAST(:day AS date) UNION ALL"
+    + _LATER_ON_DAY
+)
+
 
 class SplitRepository:
     def __init__(self, conn: Connection):
@@ -24,32 +61,33 @@ class SplitRepository:
 
     def lock(self, org: str, unit: str, scope: str) -> None:
         """One judge per (unit, scope) at a time: two parts heard at once each count the other."""
-        self.conn.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"risk_split:{org}:{unit}:{scope}"}
-        )
+        self.conn.execute(_LOCK, {"k": _lock_key(org, unit, scope)})
 
-    def add_part(self, org: str, scope: str, part: Part) -> bool:
-        """True when stored now (a document heard again adds nothing)."""
+    def enter(self, org: str, scope: str, part: Part, band: str) -> tuple[bool, bool]:
+        """Take the (unit, scope) lock and store the part, in one statement: (stored now, the band's buckets
+        known to exist). A document heard again adds nothing. "Known" is read before the lock was held: a
+        band counted meanwhile by another judge reads as unknown, and `counted` then finds it (its insert
+        sees committed rows)."""
         doc = part.document
         row = self.conn.execute(
-            pg_insert(risk_split_part)
-            .values(
-                document_type=doc.type,
-                document_id=doc.id,
-                scope=scope,
-                document_no=doc.no,
-                org=org,
-                unit=part.unit,
-                day=part.day,
-                at=part.at,
-                amount=part.amount,
-                title=part.title,
-                budget_line_id=part.budget_line_id,
-            )
-            .on_conflict_do_nothing()
-            .returning(P.document_id)
-        ).first()
-        return row is not None
+            _ENTER,
+            {
+                "k": _lock_key(org, part.unit, scope),
+                "document_type": doc.type,
+                "document_id": doc.id,
+                "scope": scope,
+                "document_no": doc.no,
+                "org": org,
+                "unit": part.unit,
+                "day": part.day,
+                "at": part.at,
+                "amount": part.amount,
+                "title": part.title,
+                "budget_line_id": part.budget_line_id,
+                "band": band,
+            },
+        ).one()
+        return bool(row.stored), bool(row.banded)
 
     def counted(self, org: str, unit: str, scope: str, policy: SplitPolicy) -> bool:
         """Make sure the band's buckets exist: False when they were counted just now from the stored parts
@@ -78,24 +116,31 @@ class SplitRepository:
         )
         return False
 
-    def add_to_bucket(self, org: str, unit: str, scope: str, band: str, day: date, amount: Decimal) -> None:
-        stmt = pg_insert(risk_split_bucket).values(
-            org=org, unit=unit, scope=scope, band=band, day=day, total=amount, count=1
-        )
-        self.conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[B.org, B.unit, B.scope, B.band, B.day],
-                set_={"total": B.total + amount, "count": B.count + 1},
-            )
-        )
-
-    def buckets(self, org: str, unit: str, scope: str, band: str, first: date, last: date) -> dict[date, Bucket]:
+    def window(
+        self, org: str, unit: str, scope: str, policy: SplitPolicy, part: Part, last: date, *, add: bool
+    ) -> tuple[dict[date, Bucket], Bucket]:
+        """In one statement: the part added to its day's bucket (when `add`), the band's buckets from the
+        part's window's first day to `last` (one row per day at most), and the counted parts of the part's own
+        day submitted after it (none, unless it is heard late)."""
         rows = self.conn.execute(
-            sa.select(B.day, B.total, B.count).where(
-                B.org == org, B.unit == unit, B.scope == scope, B.band == band, B.day >= first, B.day <= last
-            )
+            _ADD_AND_WINDOW if add else _WINDOW,
+            {
+                "org": org,
+                "unit": unit,
+                "scope": scope,
+                "band": policy.band,
+                "first": policy.first_day(part.day),
+                "last": last,
+                "day": part.day,
+                "at": part.at,
+                "amount": part.amount,
+                "low": policy.min_part,
+                "high": policy.threshold,
+            },
         ).all()
-        return {r.day: Bucket(Decimal(r.total), int(r.count)) for r in rows}
+        buckets = {r.day: Bucket(Decimal(r.total), int(r.count)) for r in rows if r.day is not None}
+        later = next(r for r in rows if r.day is None)
+        return buckets, Bucket(Decimal(later.total), int(later.count))
 
     def latest_parts(
         self, org: str, unit: str, scope: str, policy: SplitPolicy, first: date, part: Part, limit: int
@@ -116,15 +161,6 @@ class SplitRepository:
             .limit(limit)
         ).all()
         return [_part(r) for r in reversed(rows)]
-
-    def after_on_day(self, org: str, unit: str, scope: str, policy: SplitPolicy, part: Part) -> Bucket:
-        """The counted parts of the part's own day submitted after it (none, unless it is heard late)."""
-        r = self.conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(P.amount), 0), sa.func.count()).where(
-                *_counted(org, unit, scope, policy), P.day == part.day, P.at > part.at
-            )
-        ).one()
-        return Bucket(Decimal(r[0]), int(r[1]))
 
     def latest_on(self, org: str, unit: str, scope: str, policy: SplitPolicy, day: date) -> Part | None:
         row = self.conn.execute(
@@ -173,6 +209,10 @@ class SplitRepository:
             .values(org=org, need=seen.need, **values)
             .on_conflict_do_update(index_elements=[M.org, M.need], set_=values)
         )
+
+
+def _lock_key(org: str, unit: str, scope: str) -> str:
+    return f"risk_split:{org}:{unit}:{scope}"
 
 
 def _counted(org: str, unit: str, scope: str, policy: SplitPolicy) -> list[Any]:

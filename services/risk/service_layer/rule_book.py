@@ -3,8 +3,8 @@ a new effective-dated version of a rule's parameters (administrators and discipl
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
-from functools import cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -34,10 +34,17 @@ def parameters_in_force(uow: RiskUnitOfWork, org: str, rule: Rule, at: datetime)
     return dict(version.values) if version else dict(_defaults(rule))
 
 
-@cache
 def _defaults(rule: Rule) -> dict[str, str]:
-    """A rule's defaults are part of the code: normalised once per process, copied per use."""
-    return RULE_BOOK[rule].defaults()
+    """A rule's defaults (the code's, or the deployment's environment): normalised once per set of values."""
+    definition = RULE_BOOK[rule]
+    key = (rule, tuple(os.environ.get(p.env) if p.env else None for p in definition.parameters))
+    found = _DEFAULTS.get(key)
+    if found is None:
+        found = _DEFAULTS[key] = definition.defaults()
+    return found
+
+
+_DEFAULTS: dict[tuple, dict[str, str]] = {}
 
 
 def rule_book(uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:

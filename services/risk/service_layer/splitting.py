@@ -62,15 +62,13 @@ def judge_parts(event: Envelope, uow: RiskUnitOfWork, part: Part, scopes: list[S
     for where in scopes:
         policy = SplitPolicy.of(where.rule, _in_force(uow, event, where.rule))
         key = (event.org, part.unit, where.key)
-        uow.splits.lock(*key)
-        stored = uow.splits.add_part(event.org, where.key, part)
-        existed = uow.splits.counted(*key, policy)  # counted now from the parts: this one is in it
-        if existed and stored and policy.counts(part.amount):
-            uow.splits.add_to_bucket(*key, policy.band, part.day, part.amount)
+        stored, banded = uow.splits.enter(event.org, where.key, part, policy.band)
+        # A band not yet counted is counted now from the parts: this one is in it.
+        existed = banded or uow.splits.counted(*key, policy)
         last = part.day + timedelta(days=policy.window_days - 1)
-        buckets = uow.splits.buckets(*key, policy.band, policy.first_day(part.day), last)
         # Parts of its own day submitted after it (heard before it: it is late) are not in its window.
-        later = uow.splits.after_on_day(*key, policy, part)
+        add = existed and stored and policy.counts(part.amount)
+        buckets, later = uow.splits.window(*key, policy, part, last, add=add)
         if not warned:
             warned = _warn(event, uow, key, where, policy, part, _less(window_of(buckets, part.day, policy), later))
         if not policy.counts(part.amount):

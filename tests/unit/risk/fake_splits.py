@@ -27,6 +27,15 @@ class FakeSplits:
         self.parts[key] = (org, part)
         return True
 
+    def enter(self, org, scope, part, band):  # noqa: ANN001, ANN201
+        return self.add_part(org, scope, part), (org, part.unit, scope, band) in self.bands
+
+    def window(self, org, unit, scope, policy, part, last, *, add):  # noqa: ANN001, ANN201
+        if add:
+            self.add_to_bucket(org, unit, scope, policy.band, part.day, part.amount)
+        found = self.buckets(org, unit, scope, policy.band, policy.first_day(part.day), last)
+        return found, self.after_on_day(org, unit, scope, policy, part)
+
     def _of(self, org, unit, scope, policy):  # noqa: ANN001, ANN202
         return [
             p
