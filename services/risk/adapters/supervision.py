@@ -336,9 +336,18 @@ _PROJECT_OF = sa.select(N.project).where(*prebuilt.where(risk_project_node, "nod
 _ADD_LINK = prebuilt.insert(
     risk_project_link, "parent_type", "parent_id", "child_type", "child_id", "relation", "project"
 ).on_conflict_do_nothing()
-_ADD_LINE = prebuilt.insert(
-    risk_project_line, "node_type", "node_id", "budget_line_id", "project"
-).on_conflict_do_nothing()
+# A budget line of a node, in the node's project; the node named first (a placeholder in a project of its own)
+# when no event of its own was heard yet: one statement (the snapshot does not see the CTE's row, hence the
+# coalesce).
+_ADD_LINE = sa.text(
+    "WITH named AS (INSERT INTO risk_project_node (node_type, node_id, org, project, details)"
+    " VALUES (:node_type, :node_id, :org, :label, '{}'::jsonb) ON CONFLICT DO NOTHING RETURNING project)"
+    " INSERT INTO risk_project_line (node_type, node_id, budget_line_id, project)"
+    " SELECT CAST(:node_type AS text), CAST(:node_id AS text), CAST(:budget_line_id AS text),"
+    " coalesce((SELECT project FROM named), (SELECT project FROM risk_project_node"
+    " WHERE node_type = :node_type AND node_id = :node_id))"
+    " ON CONFLICT DO NOTHING"
+)
 
 
 class ProjectRepository:
@@ -368,8 +377,7 @@ class ProjectRepository:
                 },
             )
         for key, line in facts.lines:
-            self._named(org, key)
-            params = {"node_type": key.type, "node_id": key.id, "budget_line_id": line, "project": self._project(key)}
+            params = {"node_type": key.type, "node_id": key.id, "org": org, "label": key.key, "budget_line_id": line}
             self.conn.execute(_ADD_LINE, params)
 
     def _upsert(self, org: str, node: NodeFact) -> None:

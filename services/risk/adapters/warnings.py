@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,19 +25,17 @@ _RAISE = (
 _FOR_DOCUMENT = (
     sa.select(risk_warning).where(*prebuilt.where(risk_warning, "org", "document_type", "document_id")).order_by(W.id)
 )
-_STORY_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))")
-_ADD_SIGNAL = prebuilt.insert(
-    risk_budget_signal,
-    "event_id",
-    "org",
-    "correlation_id",
-    "kind",
-    "budget_line_id",
-    "document_type",
-    "document_id",
-    "document_no",
-    "payload",
-).on_conflict_do_nothing()
+# A budget move or crossing takes its story's lock and is kept, in one statement; the other kind of signal is
+# read by the next statement, whose snapshot is taken with the lock held.
+_ADD_SIGNAL = sa.text(
+    "WITH locked AS (SELECT pg_advisory_xact_lock(hashtext(:k)))"
+    " INSERT INTO risk_budget_signal (event_id, org, correlation_id, kind, budget_line_id, document_type,"
+    " document_id, document_no, payload)"
+    " SELECT CAST(:event_id AS uuid), CAST(:org AS text), CAST(:correlation_id AS text), CAST(:kind AS text),"
+    " CAST(:budget_line_id AS text), CAST(:document_type AS text), CAST(:document_id AS text),"
+    " CAST(:document_no AS text), CAST(:payload AS jsonb) FROM locked"
+    " ON CONFLICT DO NOTHING"
+)
 _SIGNALS = sa.select(risk_budget_signal).where(
     *prebuilt.where(risk_budget_signal, "correlation_id", "budget_line_id", "kind")
 )
@@ -71,9 +70,6 @@ class WarningRepository:
         return [warning_view(r) for r in rows]
 
     # ── budget moves and crossings of one story ──
-    def lock_story(self, correlation_id: str) -> None:
-        self.conn.execute(_STORY_LOCK, {"k": f"risk_budget:{correlation_id}"})
-
     def add_signal(
         self,
         event_id: str,
@@ -84,10 +80,13 @@ class WarningRepository:
         payload: dict[str, Any],
         document: DocumentRef | None = None,
     ) -> None:
+        """Keep the signal, holding its story's lock until commit: of a move and its crossing heard at once,
+        the second to take the lock reads the first (`signals`) and raises the warning."""
         self.conn.execute(
             _ADD_SIGNAL,
             {
-                "event_id": event_id,
+                "k": f"risk_budget:{correlation_id}",
+                "event_id": str(event_id),
                 "org": org,
                 "correlation_id": correlation_id,
                 "kind": kind,
@@ -95,7 +94,7 @@ class WarningRepository:
                 "document_type": document.type if document else None,
                 "document_id": document.id if document else None,
                 "document_no": document.no if document else None,
-                "payload": payload,
+                "payload": json.dumps(payload, ensure_ascii=False),
             },
         )
 
