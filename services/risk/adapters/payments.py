@@ -47,13 +47,21 @@ _PUT_APPLICATION = prebuilt.insert(
 ).on_conflict_do_nothing()
 
 
+# A payment request's rules each look at its contract (beyond it, before acceptance, before signing, payee,
+# account, lapsed, overdue): the row is read once per transaction, by a statement built once.
+_CONTRACT = sa.select(risk_pay_contract).where(PC.contract_id == sa.bindparam("contract_id"))
+_CONTRACT_LOCKED = _CONTRACT.with_for_update()
+
+
 class PaymentFacts:
     def __init__(self, conn: Connection):
         self.conn = conn
+        self._contracts: dict[str, ContractTerms | None] = {}  # as read in this transaction, until written
 
     # ── contracts ──
     def put_contract(self, org: str, terms: ContractTerms) -> None:
         """Stored on drafting; a contract heard drafted again keeps what was heard since (signing, changes)."""
+        self._contracts.pop(terms.contract_id, None)
         self.conn.execute(
             pg_insert(risk_pay_contract)
             .values(
@@ -72,29 +80,18 @@ class PaymentFacts:
         )
 
     def contract(self, contract_id: str | None, *, lock: bool = False) -> ContractTerms | None:
+        """The contract's terms; read again only when locked for an update, or after this transaction wrote it."""
         if not contract_id:
             return None
-        query = sa.select(risk_pay_contract).where(PC.contract_id == contract_id)
-        r = self.conn.execute(query.with_for_update() if lock else query).first()
-        if r is None:
-            return None
-        return ContractTerms(
-            r.contract_id,
-            DocumentRef("contract", r.contract_id, r.document_no),
-            r.unit,
-            r.supplier_id,
-            Decimal(r.amount),
-            Decimal(r.original_amount),
-            r.signed_on,
-            r.start_date,
-            r.end_date,
-            {int(k): v for k, v in (r.milestones or {}).items()},
-            r.amendments,
-            Decimal(r.paid),
-            r.closed,
-        )
+        if not lock and contract_id in self._contracts:
+            return self._contracts[contract_id]
+        r = self.conn.execute(_CONTRACT_LOCKED if lock else _CONTRACT, {"contract_id": contract_id}).first()
+        found = None if r is None else _terms(r)
+        self._contracts[contract_id] = found
+        return found
 
     def update_contract(self, contract_id: str, **values: Any) -> None:
+        self._contracts.pop(contract_id, None)
         self.conn.execute(sa.update(risk_pay_contract).where(PC.contract_id == contract_id).values(**values))
 
     def amended(self, contract_id: str, amount: Decimal, end_date: date | None) -> None:
@@ -316,3 +313,21 @@ class PaymentFacts:
         if r is None:
             return None
         return DocumentRef("matter_application", r.application_id, r.document_no), Decimal(r.amount)
+
+
+def _terms(r: Any) -> ContractTerms:
+    return ContractTerms(
+        r.contract_id,
+        DocumentRef("contract", r.contract_id, r.document_no),
+        r.unit,
+        r.supplier_id,
+        Decimal(r.amount),
+        Decimal(r.original_amount),
+        r.signed_on,
+        r.start_date,
+        r.end_date,
+        {int(k): v for k, v in (r.milestones or {}).items()},
+        r.amendments,
+        Decimal(r.paid),
+        r.closed,
+    )
