@@ -57,18 +57,26 @@ def _part(event: Envelope, amount: Any = None) -> Part:
 
 
 def judge_parts(event: Envelope, uow: RiskUnitOfWork, part: Part, scopes: list[Scope]) -> None:
-    """Each scope in turn; a part warned in one scope is not warned by the next (one split, one warning)."""
-    warned, completed = False, set()
-    for where in scopes:
-        policy = SplitPolicy.of(where.rule, _in_force(uow, event, where.rule))
-        key = (event.org, part.unit, where.key)
-        stored, banded = uow.splits.enter(event.org, where.key, part, policy.band)
+    """Each scope in turn; a part warned in one scope is not warned by the next (one split, one warning). The
+    part enters every scope, and every scope's window is read, before any is judged: two statements for all
+    the scopes (the judgement of one scope writes nothing another reads)."""
+    if not scopes:
+        return
+    policies = [SplitPolicy.of(where.rule, _in_force(uow, event, where.rule)) for where in scopes]
+    entered = uow.splits.enter(
+        event.org, part, [(where.key, policy.band) for where, policy in zip(scopes, policies, strict=True)]
+    )
+    reads = []
+    for where, policy, (stored, banded) in zip(scopes, policies, entered, strict=True):
         # A band not yet counted is counted now from the parts: this one is in it.
-        existed = banded or uow.splits.counted(*key, policy)
+        existed = banded or uow.splits.counted(event.org, part.unit, where.key, policy)
         last = part.day + timedelta(days=policy.window_days - 1)
+        reads.append((where.key, policy, last, existed and stored and policy.counts(part.amount)))
+    windows = uow.splits.windows(event.org, part, reads)
+    warned, completed = False, set()
+    for where, policy, (buckets, later) in zip(scopes, policies, windows, strict=True):
+        key = (event.org, part.unit, where.key)
         # Parts of its own day submitted after it (heard before it: it is late) are not in its window.
-        add = existed and stored and policy.counts(part.amount)
-        buckets, later = uow.splits.window(*key, policy, part, last, add=add)
         if not warned:
             warned = _warn(event, uow, key, where, policy, part, _less(window_of(buckets, part.day, policy), later))
         if not policy.counts(part.amount):
