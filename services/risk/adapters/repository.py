@@ -29,6 +29,19 @@ _FILE = sa.text(
 )
 
 
+# A document's first event in a story: built once too.
+_STORY_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+_IN_STORY = (
+    sa.select(E.document_type, E.document_id)
+    .distinct()
+    .where(
+        E.org == sa.bindparam("org"),
+        E.correlation_id == sa.bindparam("correlation_id"),
+        sa.not_(sa.and_(E.document_type == sa.bindparam("type"), E.document_id == sa.bindparam("id"))),
+    )
+)
+
+
 class DossierRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -60,9 +73,7 @@ class DossierRepository:
     def lock_story(self, correlation_id: str) -> None:
         """Until commit, be the only filer in this story. Without it two events of one story filed at once
         (one per document) would each miss the other's uncommitted entry, and the documents stay unlinked."""
-        self.conn.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"dossier_story:{correlation_id}"}
-        )
+        self.conn.execute(_STORY_LOCK, {"k": f"dossier_story:{correlation_id}"})
 
     def entries(self, org: str, document: DocumentRef) -> list[DossierEntry]:
         rows = self.conn.execute(
@@ -73,15 +84,8 @@ class DossierRepository:
         return [_to_entry(r) for r in rows]
 
     def documents_in_story(self, org: str, correlation_id: str, besides: DocumentRef) -> list[DocumentRef]:
-        rows = self.conn.execute(
-            sa.select(E.document_type, E.document_id)
-            .distinct()
-            .where(
-                E.org == org,
-                E.correlation_id == correlation_id,
-                sa.not_(sa.and_(E.document_type == besides.type, E.document_id == besides.id)),
-            )
-        ).all()
+        params = {"org": org, "correlation_id": correlation_id, "type": besides.type, "id": besides.id}
+        rows = self.conn.execute(_IN_STORY, params).all()
         return [DocumentRef(r.document_type, r.document_id) for r in rows]
 
 
