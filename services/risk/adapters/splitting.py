@@ -59,11 +59,12 @@ def _windows(adds: tuple[bool, ...]) -> sa.TextClause:
                 " SET total = risk_split_bucket.total + EXCLUDED.total, count = risk_split_bucket.count + 1"
                 " RETURNING day, total, count)"
             )
-            selects.append(f"SELECT {i}, day, total, count FROM added{i}")
+            selects.append(f"SELECT {i} AS i, day, total, count FROM added{i}")
             window += " AND day <> CAST(:day AS date)"
         selects.append(window)
         selects.append(
-            f"SELECT {i}, NULL::date, coalesce(sum(amount), 0), count(*) FROM risk_split_part WHERE org = :org"
+            f"SELECT {i} AS i, NULL::date AS day, coalesce(sum(amount), 0) AS total, count(*) AS count"
+            f" FROM risk_split_part WHERE org = :org"
             f" AND unit = :unit AND scope = :scope{i} AND amount >= CAST(:low{i} AS numeric)"
             f" AND amount < CAST(:high{i} AS numeric) AND day = CAST(:day AS date) AND at > CAST(:at AS timestamptz)"
         )
