@@ -39,8 +39,11 @@ def on_budget_move(event: Envelope, uow: RiskUnitOfWork) -> None:
     p = event.payload
     document = _document(p["document"])
     uow.warnings.add_signal(event.event_id, event.org, event.correlation_id, "move", p["budget_line_id"], p, document)
+    crossings = uow.warnings.signals(event.correlation_id, p["budget_line_id"], "crossing")
+    if not crossings:
+        return  # most moves cross no line: the rule book is not read for them
     level = _nearly_exhausted_level(uow, event)
-    for row in uow.warnings.signals(event.correlation_id, p["budget_line_id"], "crossing"):
+    for row in crossings:
         _raise(uow, event, budget_nearly_exhausted(_crossing(row.payload), document, level))
 
 
