@@ -3,7 +3,6 @@ a new effective-dated version of a rule's parameters (administrators and discipl
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -28,23 +27,9 @@ class SetRuleParameters(Command):
 
 
 def parameters_in_force(uow: RiskUnitOfWork, org: str, rule: Rule, at: datetime) -> dict[str, str]:
-    """What the rule uses for an event of `at`: the org's book is read once per transaction, however many rules
-    (or scopes of one rule) judge the event."""
+    """What the rule uses for an event of `at`: one indexed row, however many versions there are."""
     version = uow.rule_book.in_force(org, rule, at.astimezone(LOCAL).date())
-    return dict(version.values) if version else dict(_defaults(rule))
-
-
-def _defaults(rule: Rule) -> dict[str, str]:
-    """A rule's defaults (the code's, or the deployment's environment): normalised once per set of values."""
-    definition = RULE_BOOK[rule]
-    key = (rule, tuple(os.environ.get(p.env) if p.env else None for p in definition.parameters))
-    found = _DEFAULTS.get(key)
-    if found is None:
-        found = _DEFAULTS[key] = definition.defaults()
-    return found
-
-
-_DEFAULTS: dict[tuple, dict[str, str]] = {}
+    return dict(version.values) if version else RULE_BOOK[rule].defaults()
 
 
 def rule_book(uow: RiskUnitOfWork, ctx: CallContext) -> dict[str, Any]:
