@@ -7,12 +7,26 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
+from services.risk.adapters import prebuilt
 from services.risk.adapters.orm import risk_assessment
 
 A = risk_assessment.c
+_ADD = (
+    prebuilt.insert(
+        risk_assessment,
+        "submission_event_id",
+        "submission_type",
+        "org",
+        "document_type",
+        "document_id",
+        "rules",
+        "warning_ids",
+    )
+    .on_conflict_do_nothing()
+    .returning(A.assessed_at)
+)
 
 
 class AssessmentRepository:
@@ -30,18 +44,16 @@ class AssessmentRepository:
     ) -> datetime | None:
         """When it was assessed; None if this submission was assessed before (nothing to announce again)."""
         return self.conn.execute(
-            pg_insert(risk_assessment)
-            .values(
-                submission_event_id=uuid.UUID(submission_event_id),
-                submission_type=submission_type,
-                org=org,
-                document_type=document["type"],
-                document_id=document["id"],
-                rules=rules,
-                warning_ids=warning_ids,
-            )
-            .on_conflict_do_nothing()
-            .returning(A.assessed_at)
+            _ADD,
+            {
+                "submission_event_id": uuid.UUID(submission_event_id),
+                "submission_type": submission_type,
+                "org": org,
+                "document_type": document["type"],
+                "document_id": document["id"],
+                "rules": rules,
+                "warning_ids": warning_ids,
+            },
         ).scalar()
 
     def for_document(self, document_type: str, document_id: str) -> list[Any]:

@@ -17,13 +17,24 @@ A, C, T = risk_award.c, risk_contract.c, risk_award_tally.c
 UNIT_TOTAL = ""  # the supplier_id of a unit's own total row
 
 
+# A contract's submission is judged by three rules on the same basis and award: each row is read once per
+# transaction (by a statement built once), and read again after this transaction wrote it.
+_AWARD = sa.select(risk_award).where(A.award_id == sa.bindparam("award_id"), A.org == sa.bindparam("org"))
+_BASIS = sa.select(C.basis_type, C.award_id).where(
+    C.document_type == sa.bindparam("document_type"), C.document_id == sa.bindparam("document_id")
+)
+
+
 class ChainRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
+        self._awards: dict[tuple[str, str], AwardFact | None] = {}
+        self._bases: dict[tuple[str, str], tuple[str, str | None] | None] = {}
 
     def add_award(self, org: str, award: AwardFact) -> bool:
         """True when stored now (a redelivered award adds nothing, so it is not counted twice)."""
         doc = award.document
+        self._awards.pop((org, award.award_id), None)
         row = self.conn.execute(
             pg_insert(risk_award)
             .values(
@@ -46,20 +57,13 @@ class ChainRepository:
     def award(self, org: str, award_id: str | None) -> AwardFact | None:
         if not award_id:
             return None
-        r = self.conn.execute(sa.select(risk_award).where(A.award_id == award_id, A.org == org)).first()
-        if r is None:
-            return None
-        return AwardFact(
-            r.award_id,
-            DocumentRef(r.document_type, r.document_id, r.document_no),
-            r.unit,
-            r.supplier_id,
-            r.supplier_name,
-            Decimal(r.amount),
-            r.notice_date,
-        )
+        if (org, award_id) not in self._awards:
+            r = self.conn.execute(_AWARD, {"award_id": award_id, "org": org}).first()
+            self._awards[(org, award_id)] = None if r is None else _award(r)
+        return self._awards[(org, award_id)]
 
     def add_contract(self, org: str, document: DocumentRef, basis_type: str, award_id: str | None) -> None:
+        self._bases.pop((document.type, document.id), None)
         self.conn.execute(
             pg_insert(risk_contract)
             .values(
@@ -69,10 +73,11 @@ class ChainRepository:
         )
 
     def contract_basis(self, document: DocumentRef) -> tuple[str, str | None] | None:
-        r = self.conn.execute(
-            sa.select(C.basis_type, C.award_id).where(C.document_type == document.type, C.document_id == document.id)
-        ).first()
-        return (r.basis_type, r.award_id) if r is not None else None
+        key = (document.type, document.id)
+        if key not in self._bases:
+            r = self.conn.execute(_BASIS, {"document_type": document.type, "document_id": document.id}).first()
+            self._bases[key] = (r.basis_type, r.award_id) if r is not None else None
+        return self._bases[key]
 
     def add_to_tally(self, org: str, unit: str, year: int, supplier_id: str, amount: Decimal) -> tuple[Decimal, int]:
         """Adds one award to a (unit, year, supplier) row (or the unit's total row); the row's sum and count after."""
@@ -90,3 +95,15 @@ class ChainRepository:
 
 def parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _award(r) -> AwardFact:  # noqa: ANN001
+    return AwardFact(
+        r.award_id,
+        DocumentRef(r.document_type, r.document_id, r.document_no),
+        r.unit,
+        r.supplier_id,
+        r.supplier_name,
+        Decimal(r.amount),
+        r.notice_date,
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from ic_platform.documents import DocumentRef
+from services.risk.adapters import prebuilt
 from services.risk.adapters.orm import (
     risk_application_amount,
     risk_benford,
@@ -40,13 +41,68 @@ PC, PA, SU, SA_, IU, PS, AA = (
 )
 
 
+# Every matter application's submission stores its amount: built once (adapters/prebuilt.py).
+_PUT_APPLICATION = prebuilt.insert(
+    risk_application_amount, "application_id", "org", "document_no", "amount"
+).on_conflict_do_nothing()
+
+
+# A payment request's rules each look at its contract (beyond it, before acceptance, before signing, payee,
+# account, lapsed, overdue): the row is read once per transaction, by a statement built once.
+_CONTRACT = sa.select(risk_pay_contract).where(PC.contract_id == sa.bindparam("contract_id"))
+_CONTRACT_LOCKED = _CONTRACT.with_for_update()
+# The other rows a payment request's rules read and write by key, each statement built once.
+_ACCEPTANCE = sa.select(PA.result, PA.accepted_on).where(
+    *prebuilt.where(risk_pay_acceptance, "contract_id", "milestone_no")
+)
+_ACCEPTANCES = sa.select(PA.milestone_no, PA.result, PA.accepted_on).where(
+    PA.contract_id == sa.bindparam("contract_id"), PA.milestone_no > 0
+)
+_CREDIT_CODE = sa.select(SU.credit_code).where(*prebuilt.where(risk_supplier, "supplier_id"))
+_ACCOUNT = sa.select(risk_supplier_account).where(*prebuilt.where(risk_supplier_account, "supplier_id", "account_no"))
+_USE_INVOICE = prebuilt.insert(
+    risk_invoice_use,
+    "org",
+    "supplier_key",
+    "invoice_key",
+    "amount",
+    "document_type",
+    "document_id",
+    "document_no",
+    "on",
+).on_conflict_do_nothing()
+_INVOICE_USE = sa.select(risk_invoice_use).where(
+    *prebuilt.where(risk_invoice_use, "org", "supplier_key", "invoice_key", "amount")
+)
+_SEEN = sa.select(risk_payment_seen).where(
+    *prebuilt.where(risk_payment_seen, "org", "supplier_key", "amount"),
+    PS.on >= sa.bindparam("first"),
+    PS.on <= sa.bindparam("last"),
+)
+_SEE = prebuilt.insert(
+    risk_payment_seen,
+    "org",
+    "supplier_key",
+    "amount",
+    "on",
+    "document_id",
+    "document_type",
+    "document_no",
+    "invoice_numbers",
+).on_conflict_do_nothing()
+_APPLICATION = sa.select(risk_application_amount).where(*prebuilt.where(risk_application_amount, "application_id"))
+_ONCE = prebuilt.insert(risk_once, "purpose", "key").on_conflict_do_nothing().returning(risk_once.c.key)
+
+
 class PaymentFacts:
     def __init__(self, conn: Connection):
         self.conn = conn
+        self._contracts: dict[str, ContractTerms | None] = {}  # as read in this transaction, until written
 
     # ── contracts ──
     def put_contract(self, org: str, terms: ContractTerms) -> None:
         """Stored on drafting; a contract heard drafted again keeps what was heard since (signing, changes)."""
+        self._contracts.pop(terms.contract_id, None)
         self.conn.execute(
             pg_insert(risk_pay_contract)
             .values(
@@ -65,29 +121,18 @@ class PaymentFacts:
         )
 
     def contract(self, contract_id: str | None, *, lock: bool = False) -> ContractTerms | None:
+        """The contract's terms; read again only when locked for an update, or after this transaction wrote it."""
         if not contract_id:
             return None
-        query = sa.select(risk_pay_contract).where(PC.contract_id == contract_id)
-        r = self.conn.execute(query.with_for_update() if lock else query).first()
-        if r is None:
-            return None
-        return ContractTerms(
-            r.contract_id,
-            DocumentRef("contract", r.contract_id, r.document_no),
-            r.unit,
-            r.supplier_id,
-            Decimal(r.amount),
-            Decimal(r.original_amount),
-            r.signed_on,
-            r.start_date,
-            r.end_date,
-            {int(k): v for k, v in (r.milestones or {}).items()},
-            r.amendments,
-            Decimal(r.paid),
-            r.closed,
-        )
+        if not lock and contract_id in self._contracts:
+            return self._contracts[contract_id]
+        r = self.conn.execute(_CONTRACT_LOCKED if lock else _CONTRACT, {"contract_id": contract_id}).first()
+        found = None if r is None else _terms(r)
+        self._contracts[contract_id] = found
+        return found
 
     def update_contract(self, contract_id: str, **values: Any) -> None:
+        self._contracts.pop(contract_id, None)
         self.conn.execute(sa.update(risk_pay_contract).where(PC.contract_id == contract_id).values(**values))
 
     def amended(self, contract_id: str, amount: Decimal, end_date: date | None) -> None:
@@ -111,18 +156,12 @@ class PaymentFacts:
     def acceptance(self, contract_id: str | None, milestone_no: int) -> tuple[str, date] | None:
         if not contract_id:
             return None
-        r = self.conn.execute(
-            sa.select(PA.result, PA.accepted_on).where(PA.contract_id == contract_id, PA.milestone_no == milestone_no)
-        ).first()
+        r = self.conn.execute(_ACCEPTANCE, {"contract_id": contract_id, "milestone_no": milestone_no}).first()
         return (r.result, r.accepted_on) if r is not None else None
 
     def acceptances(self, contract_id: str) -> dict[int, tuple[str, date]]:
         """The latest acceptance of each milestone of one contract (a handful of rows)."""
-        rows = self.conn.execute(
-            sa.select(PA.milestone_no, PA.result, PA.accepted_on).where(
-                PA.contract_id == contract_id, PA.milestone_no > 0
-            )
-        ).all()
+        rows = self.conn.execute(_ACCEPTANCES, {"contract_id": contract_id}).all()
         return {r.milestone_no: (r.result, r.accepted_on) for r in rows}
 
     # ── procurement methods per unit and year ──
@@ -154,9 +193,7 @@ class PaymentFacts:
     # ── counted once; a paying unit's months and first digits (behaviour) ──
     def once(self, purpose: str, key: str) -> bool:
         """True the first time (purpose, key) is seen: what is added to a running sum is added once."""
-        row = self.conn.execute(
-            pg_insert(risk_once).values(purpose=purpose, key=key).on_conflict_do_nothing().returning(risk_once.c.key)
-        ).first()
+        row = self.conn.execute(_ONCE, {"purpose": purpose, "key": key}).first()
         return row is not None
 
     def add_to_month(self, org: str, unit: str, year: int, month: int, amount: Decimal) -> dict[int, Decimal]:
@@ -202,7 +239,7 @@ class PaymentFacts:
     def credit_code(self, supplier_id: str | None) -> str | None:
         if not supplier_id:
             return None
-        return self.conn.execute(sa.select(SU.credit_code).where(SU.supplier_id == supplier_id)).scalar()
+        return self.conn.execute(_CREDIT_CODE, {"supplier_id": supplier_id}).scalar()
 
     def put_account_change(self, change: AccountChange) -> None:
         values = {
@@ -224,9 +261,7 @@ class PaymentFacts:
     def account_change(self, supplier_id: str | None, account_no: str) -> AccountChange | None:
         if not supplier_id:
             return None
-        r = self.conn.execute(
-            sa.select(risk_supplier_account).where(SA_.supplier_id == supplier_id, SA_.account_no == account_no)
-        ).first()
+        r = self.conn.execute(_ACCOUNT, {"supplier_id": supplier_id, "account_no": account_no}).first()
         if r is None:
             return None
         return AccountChange(r.supplier_id, r.account_no, r.changed_at, r.change, r.changed_by, r.reason)
@@ -236,39 +271,17 @@ class PaymentFacts:
         self, org: str, supplier_key: str, invoice_key: str, amount: Decimal, document: DocumentRef, on: date
     ) -> EarlierPayment | None:
         """Record this payment as the invoice's first use; the earlier payment when there was one."""
-        self.conn.execute(
-            pg_insert(risk_invoice_use)
-            .values(
-                org=org,
-                supplier_key=supplier_key,
-                invoice_key=invoice_key,
-                amount=amount,
-                document_type=document.type,
-                document_id=document.id,
-                document_no=document.no,
-                on=on,
-            )
-            .on_conflict_do_nothing()
-        )
-        r = self.conn.execute(
-            sa.select(risk_invoice_use).where(
-                IU.org == org, IU.supplier_key == supplier_key, IU.invoice_key == invoice_key, IU.amount == amount
-            )
-        ).one()
+        key = {"org": org, "supplier_key": supplier_key, "invoice_key": invoice_key, "amount": amount}
+        document_values = {"document_type": document.type, "document_id": document.id, "document_no": document.no}
+        self.conn.execute(_USE_INVOICE, {**key, **document_values, "on": on})
+        r = self.conn.execute(_INVOICE_USE, key).one()
         return EarlierPayment(DocumentRef(r.document_type, r.document_id, r.document_no), Decimal(r.amount), r.on, ())
 
     def seen_payments(
         self, org: str, supplier_key: str, amount: Decimal, first: date, last: date
     ) -> list[EarlierPayment]:
-        rows = self.conn.execute(
-            sa.select(risk_payment_seen).where(
-                PS.org == org,
-                PS.supplier_key == supplier_key,
-                PS.amount == amount,
-                PS.on >= first,
-                PS.on <= last,
-            )
-        ).all()
+        params = {"org": org, "supplier_key": supplier_key, "amount": amount, "first": first, "last": last}
+        rows = self.conn.execute(_SEEN, params).all()
         return [
             EarlierPayment(
                 DocumentRef(r.document_type, r.document_id, r.document_no),
@@ -283,32 +296,46 @@ class PaymentFacts:
         self, org: str, supplier_key: str, amount: Decimal, on: date, document: DocumentRef, numbers: list[str]
     ) -> None:
         self.conn.execute(
-            pg_insert(risk_payment_seen)
-            .values(
-                org=org,
-                supplier_key=supplier_key,
-                amount=amount,
-                on=on,
-                document_id=document.id,
-                document_type=document.type,
-                document_no=document.no,
-                invoice_numbers=numbers,
-            )
-            .on_conflict_do_nothing()
+            _SEE,
+            {
+                "org": org,
+                "supplier_key": supplier_key,
+                "amount": amount,
+                "on": on,
+                "document_id": document.id,
+                "document_type": document.type,
+                "document_no": document.no,
+                "invoice_numbers": numbers,
+            },
         )
 
     # ── matter applications' amounts ──
     def put_application(self, org: str, document: DocumentRef, amount: Decimal) -> None:
-        self.conn.execute(
-            pg_insert(risk_application_amount)
-            .values(application_id=document.id, org=org, document_no=document.no, amount=amount)
-            .on_conflict_do_nothing()
-        )
+        params = {"application_id": document.id, "org": org, "document_no": document.no, "amount": amount}
+        self.conn.execute(_PUT_APPLICATION, params)
 
     def application(self, application_id: str | None) -> tuple[DocumentRef, Decimal] | None:
         if not application_id:
             return None
-        r = self.conn.execute(sa.select(risk_application_amount).where(AA.application_id == application_id)).first()
+        r = self.conn.execute(_APPLICATION, {"application_id": application_id}).first()
         if r is None:
             return None
         return DocumentRef("matter_application", r.application_id, r.document_no), Decimal(r.amount)
+
+
+def _terms(r: Any) -> ContractTerms:
+    return ContractTerms(
+        r.contract_id,
+        DocumentRef("contract", r.contract_id, r.document_no),
+        r.unit,
+        r.supplier_id,
+        Decimal(r.amount),
+        Decimal(r.original_amount),
+        r.signed_on,
+        r.start_date,
+        r.end_date,
+        {int(k): v for k, v in (r.milestones or {}).items()},
+        r.amendments,
+        Decimal(r.paid),
+        r.closed,
+    )

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from ic_platform.desk import DOCUMENT as DESK_DOCUMENT
 from ic_platform.scope import DOCUMENT_AREAS, Area, Scope
+from services.risk.adapters import prebuilt
 from services.risk.adapters.orm import dossier_entry, platform, risk_warning
 from services.risk.adapters.supervision_orm import (
     risk_project_line,
@@ -195,6 +196,14 @@ def readable_warnings(scopes: dict[Area, Scope]) -> sa.ColumnElement[bool]:
     return sa.or_(*clauses) if clauses else sa.false()
 
 
+# Every approval step risk hears records a task: one statement built once (adapters/prebuilt.py).
+_TASK_FACTS = ("step_no", "step_name", "assignee", "assigned_at", "decided_at", "decision", "overdue_at")
+_NEW_TASK = prebuilt.insert(risk_task, "task_id", "org", "document_type", "document_id", *_TASK_FACTS)
+_RECORD_TASK = _NEW_TASK.on_conflict_do_update(
+    index_elements=[TK.task_id], set_={k: sa.func.coalesce(_NEW_TASK.excluded[k], TK[k]) for k in _TASK_FACTS}
+)
+
+
 class TaskRepository:
     """Approval's tasks as risk hears them. Upserts that only add facts: events may come in any order."""
 
@@ -207,11 +216,12 @@ class TaskRepository:
         copy_rows(self.conn, risk_task, rows)
 
     def record(self, org: str, task_id: str, document: dict, **values: Any) -> None:
-        values = {k: v for k, v in values.items() if v is not None}
-        row = dict(task_id=str(task_id), org=org, document_type=document["type"], document_id=document["id"], **values)
-        stmt = pg_insert(risk_task).values(**row)
-        update = {k: sa.func.coalesce(stmt.excluded[k], risk_task.c[k]) for k in values}
-        self.conn.execute(stmt.on_conflict_do_update(index_elements=[TK.task_id], set_=update) if update else stmt)
+        """A fact left out (None) keeps what an earlier event of the task told."""
+        unknown = set(values) - set(_TASK_FACTS)
+        if unknown:
+            raise TypeError(f"not a fact of a task: {sorted(unknown)}")
+        row = dict(task_id=str(task_id), org=org, document_type=document["type"], document_id=document["id"])
+        self.conn.execute(_RECORD_TASK, {**row, **{k: values.get(k) for k in _TASK_FACTS}})
 
     def decided_in(self, org: str, start: datetime, end: datetime) -> list[Any]:
         """Tasks decided in [start, end) with their document's unit and how long they took (seconds)."""
@@ -301,13 +311,57 @@ class SodRefusalRepository:
         return {unit: n for unit, n in rows}
 
 
+# The projection's statements run for most events risk hears: built once (adapters/prebuilt.py).
+_PROJECT_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext('risk_project'))")
+_NODE_FACTS = ("no", "title", "unit", "amount", "state")
+_NEW_NODE = prebuilt.insert(
+    risk_project_node, "node_type", "node_id", "org", "project", *_NODE_FACTS, "details", "first_at", "heard_at"
+)
+
+
+def _node_update() -> dict[str, Any]:
+    """A node's facts as the latest event told them (an earlier one fills only what is still unknown)."""
+    x = _NEW_NODE.excluded
+    newer = x.heard_at >= sa.func.coalesce(N.heard_at, sa.literal_column("'-infinity'::timestamptz"))
+    update: dict[str, Any] = {
+        name: sa.case((newer, sa.func.coalesce(x[name], N[name])), else_=sa.func.coalesce(N[name], x[name]))
+        for name in _NODE_FACTS
+    }
+    update["details"] = sa.case((newer, N.details.op("||")(x.details)), else_=x.details.op("||")(N.details))
+    update["first_at"] = sa.func.least(N.first_at, x.first_at)
+    update["heard_at"] = sa.func.greatest(N.heard_at, x.heard_at)
+    return update
+
+
+_UPSERT_NODE = _NEW_NODE.on_conflict_do_update(index_elements=[N.node_type, N.node_id], set_=_node_update())
+_NAME_NODE = prebuilt.insert(
+    risk_project_node, "node_type", "node_id", "org", "project", "details"
+).on_conflict_do_nothing()
+_PROJECT_OF = sa.select(N.project).where(*prebuilt.where(risk_project_node, "node_type", "node_id"))
+_ADD_LINK = prebuilt.insert(
+    risk_project_link, "parent_type", "parent_id", "child_type", "child_id", "relation", "project"
+).on_conflict_do_nothing()
+# A budget line of a node, in the node's project; the node named first (a placeholder in a project of its own)
+# when no event of its own was heard yet: one statement (the snapshot does not see the CTE's row, hence the
+# coalesce).
+_ADD_LINE = sa.text(
+    "WITH named AS (INSERT INTO risk_project_node (node_type, node_id, org, project, details)"
+    " VALUES (:node_type, :node_id, :org, :label, '{}'::jsonb) ON CONFLICT DO NOTHING RETURNING project)"
+    " INSERT INTO risk_project_line (node_type, node_id, budget_line_id, project)"
+    " SELECT CAST(:node_type AS text), CAST(:node_id AS text), CAST(:budget_line_id AS text),"
+    " coalesce((SELECT project FROM named), (SELECT project FROM risk_project_node"
+    " WHERE node_type = :node_type AND node_id = :node_id))"
+    " ON CONFLICT DO NOTHING"
+)
+
+
 class ProjectRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
     def lock(self) -> None:
         """Projects merge when a link joins two; one writer at a time makes the relabelling race-free."""
-        self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('risk_project'))"))
+        self.conn.execute(_PROJECT_LOCK)
 
     def apply(self, org: str, facts: ProjectFacts) -> None:
         for node in facts.nodes:
@@ -317,63 +371,46 @@ class ProjectRepository:
             self._named(org, link.child)
             project = self._join(link.parent, link.child)
             self.conn.execute(
-                pg_insert(risk_project_link)
-                .values(
-                    parent_type=link.parent.type,
-                    parent_id=link.parent.id,
-                    child_type=link.child.type,
-                    child_id=link.child.id,
-                    relation=link.relation,
-                    project=project,
-                )
-                .on_conflict_do_nothing()
+                _ADD_LINK,
+                {
+                    "parent_type": link.parent.type,
+                    "parent_id": link.parent.id,
+                    "child_type": link.child.type,
+                    "child_id": link.child.id,
+                    "relation": link.relation,
+                    "project": project,
+                },
             )
         for key, line in facts.lines:
-            self._named(org, key)
-            self.conn.execute(
-                pg_insert(risk_project_line)
-                .values(node_type=key.type, node_id=key.id, budget_line_id=line, project=self._project(key))
-                .on_conflict_do_nothing()
-            )
+            params = {"node_type": key.type, "node_id": key.id, "org": org, "label": key.key, "budget_line_id": line}
+            self.conn.execute(_ADD_LINE, params)
 
     def _upsert(self, org: str, node: NodeFact) -> None:
-        stmt = pg_insert(risk_project_node).values(
-            node_type=node.key.type,
-            node_id=node.key.id,
-            org=org,
-            project=node.key.key,
-            no=node.no,
-            title=node.title,
-            unit=node.unit,
-            amount=Decimal(node.amount) if node.amount is not None else None,
-            state=node.state,
-            details=dict(node.details),
-            first_at=node.at,
-            heard_at=node.at,
+        self.conn.execute(
+            _UPSERT_NODE,
+            {
+                "node_type": node.key.type,
+                "node_id": node.key.id,
+                "org": org,
+                "project": node.key.key,
+                "no": node.no,
+                "title": node.title,
+                "unit": node.unit,
+                "amount": Decimal(node.amount) if node.amount is not None else None,
+                "state": node.state,
+                "details": dict(node.details),
+                "first_at": node.at,
+                "heard_at": node.at,
+            },
         )
-        x = stmt.excluded
-        newer = x.heard_at >= sa.func.coalesce(N.heard_at, sa.literal_column("'-infinity'::timestamptz"))
-
-        def pick(name: str) -> Any:
-            col = N[name]
-            return sa.case((newer, sa.func.coalesce(x[name], col)), else_=sa.func.coalesce(col, x[name]))
-
-        update = {name: pick(name) for name in ("no", "title", "unit", "amount", "state")}
-        update["details"] = sa.case((newer, N.details.op("||")(x.details)), else_=x.details.op("||")(N.details))
-        update["first_at"] = sa.func.least(N.first_at, x.first_at)
-        update["heard_at"] = sa.func.greatest(N.heard_at, x.heard_at)
-        self.conn.execute(stmt.on_conflict_do_update(index_elements=[N.node_type, N.node_id], set_=update))
 
     def _named(self, org: str, key: NodeKey) -> None:
         """A node another event names, before (or without) its own event: a placeholder of its own project."""
-        self.conn.execute(
-            pg_insert(risk_project_node)
-            .values(node_type=key.type, node_id=key.id, org=org, project=key.key, details={})
-            .on_conflict_do_nothing()
-        )
+        params = {"node_type": key.type, "node_id": key.id, "org": org, "project": key.key, "details": {}}
+        self.conn.execute(_NAME_NODE, params)
 
     def _project(self, key: NodeKey) -> str:
-        return self.conn.execute(sa.select(N.project).where(N.node_type == key.type, N.node_id == key.id)).scalar_one()
+        return self.conn.execute(_PROJECT_OF, {"node_type": key.type, "node_id": key.id}).scalar_one()
 
     def _join(self, a: NodeKey, b: NodeKey) -> str:
         """One project for both: the smaller set takes the larger's label (ties: the lesser label stays)."""

@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from ic_platform.documents import DocumentRef
+from services.risk.adapters import prebuilt
 from services.risk.adapters.orm import risk_budget_signal, risk_warning
 from services.risk.domain.rules import WarningDraft
 
 W, SG = risk_warning.c, risk_budget_signal.c
+
+_RAISE = (
+    prebuilt.insert(
+        risk_warning, "org", "document_type", "document_id", "document_no", "rule", "severity", "message", "evidence"
+    )
+    .on_conflict_do_nothing(constraint="risk_warning_once")
+    .returning(*risk_warning.c)
+)
+_FOR_DOCUMENT = (
+    sa.select(risk_warning).where(*prebuilt.where(risk_warning, "org", "document_type", "document_id")).order_by(W.id)
+)
+# A budget move or crossing takes its story's lock and is kept, in one statement; the other kind of signal is
+# read by the next statement, whose snapshot is taken with the lock held.
+_ADD_SIGNAL = sa.text(
+    "WITH locked AS (SELECT pg_advisory_xact_lock(hashtext(:k)))"
+    " INSERT INTO risk_budget_signal (event_id, org, correlation_id, kind, budget_line_id, document_type,"
+    " document_id, document_no, payload)"
+    " SELECT CAST(:event_id AS uuid), CAST(:org AS text), CAST(:correlation_id AS text), CAST(:kind AS text),"
+    " CAST(:budget_line_id AS text), CAST(:document_type AS text), CAST(:document_id AS text),"
+    " CAST(:document_no AS text), CAST(:payload AS jsonb) FROM locked"
+    " ON CONFLICT DO NOTHING"
+)
+_SIGNALS = sa.select(risk_budget_signal).where(
+    *prebuilt.where(risk_budget_signal, "correlation_id", "budget_line_id", "kind")
+)
 
 
 class WarningRepository:
@@ -23,34 +49,27 @@ class WarningRepository:
         """Store the warning; None if the document already has one from this rule."""
         doc = draft.document
         row = self.conn.execute(
-            pg_insert(risk_warning)
-            .values(
-                org=org,
-                document_type=doc.type,
-                document_id=doc.id,
-                document_no=doc.no,
-                rule=draft.rule.value,
-                severity=draft.severity.value,
-                message=draft.message,
-                evidence=draft.evidence,
-            )
-            .on_conflict_do_nothing(constraint="risk_warning_once")
-            .returning(*risk_warning.c)
+            _RAISE,
+            {
+                "org": org,
+                "document_type": doc.type,
+                "document_id": doc.id,
+                "document_no": doc.no,
+                "rule": draft.rule.value,
+                "severity": draft.severity.value,
+                "message": draft.message,
+                "evidence": draft.evidence,
+            },
         ).first()
         return warning_view(row) if row is not None else None
 
     def for_document(self, org: str, document_type: str, document_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
-            sa.select(risk_warning)
-            .where(W.org == org, W.document_type == document_type, W.document_id == document_id)
-            .order_by(W.id)
-        ).all()
+            _FOR_DOCUMENT, {"org": org, "document_type": document_type, "document_id": document_id}
+        )
         return [warning_view(r) for r in rows]
 
     # ── budget moves and crossings of one story ──
-    def lock_story(self, correlation_id: str) -> None:
-        self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"risk_budget:{correlation_id}"})
-
     def add_signal(
         self,
         event_id: str,
@@ -61,28 +80,27 @@ class WarningRepository:
         payload: dict[str, Any],
         document: DocumentRef | None = None,
     ) -> None:
+        """Keep the signal, holding its story's lock until commit: of a move and its crossing heard at once,
+        the second to take the lock reads the first (`signals`) and raises the warning."""
         self.conn.execute(
-            pg_insert(risk_budget_signal)
-            .values(
-                event_id=event_id,
-                org=org,
-                correlation_id=correlation_id,
-                kind=kind,
-                budget_line_id=budget_line_id,
-                document_type=document.type if document else None,
-                document_id=document.id if document else None,
-                document_no=document.no if document else None,
-                payload=payload,
-            )
-            .on_conflict_do_nothing()
+            _ADD_SIGNAL,
+            {
+                "k": f"risk_budget:{correlation_id}",
+                "event_id": str(event_id),
+                "org": org,
+                "correlation_id": correlation_id,
+                "kind": kind,
+                "budget_line_id": budget_line_id,
+                "document_type": document.type if document else None,
+                "document_id": document.id if document else None,
+                "document_no": document.no if document else None,
+                "payload": json.dumps(payload, ensure_ascii=False),
+            },
         )
 
     def signals(self, correlation_id: str, budget_line_id: str, kind: str) -> list[Any]:
-        return self.conn.execute(
-            sa.select(risk_budget_signal).where(
-                SG.correlation_id == correlation_id, SG.budget_line_id == budget_line_id, SG.kind == kind
-            )
-        ).all()
+        params = {"correlation_id": correlation_id, "budget_line_id": budget_line_id, "kind": kind}
+        return self.conn.execute(_SIGNALS, params).all()
 
 
 def warning_view(row: Any) -> dict[str, Any]:

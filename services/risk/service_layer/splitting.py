@@ -57,20 +57,26 @@ def _part(event: Envelope, amount: Any = None) -> Part:
 
 
 def judge_parts(event: Envelope, uow: RiskUnitOfWork, part: Part, scopes: list[Scope]) -> None:
-    """Each scope in turn; a part warned in one scope is not warned by the next (one split, one warning)."""
-    warned, completed = False, set()
-    for where in scopes:
-        policy = SplitPolicy.of(where.rule, _in_force(uow, event, where.rule))
-        key = (event.org, part.unit, where.key)
-        uow.splits.lock(*key)
-        stored = uow.splits.add_part(event.org, where.key, part)
-        existed = uow.splits.counted(*key, policy)  # counted now from the parts: this one is in it
-        if existed and stored and policy.counts(part.amount):
-            uow.splits.add_to_bucket(*key, policy.band, part.day, part.amount)
+    """Each scope in turn; a part warned in one scope is not warned by the next (one split, one warning). The
+    part enters every scope, and every scope's window is read, before any is judged: two statements for all
+    the scopes (the judgement of one scope writes nothing another reads)."""
+    if not scopes:
+        return
+    policies = [SplitPolicy.of(where.rule, _in_force(uow, event, where.rule)) for where in scopes]
+    entered = uow.splits.enter(
+        event.org, part, [(where.key, policy.band) for where, policy in zip(scopes, policies, strict=True)]
+    )
+    reads = []
+    for where, policy, (stored, banded) in zip(scopes, policies, entered, strict=True):
+        # A band not yet counted is counted now from the parts: this one is in it.
+        existed = banded or uow.splits.counted(event.org, part.unit, where.key, policy)
         last = part.day + timedelta(days=policy.window_days - 1)
-        buckets = uow.splits.buckets(*key, policy.band, policy.first_day(part.day), last)
+        reads.append((where.key, policy, last, existed and stored and policy.counts(part.amount)))
+    windows = uow.splits.windows(event.org, part, reads)
+    warned, completed = False, set()
+    for where, policy, (buckets, later) in zip(scopes, policies, windows, strict=True):
+        key = (event.org, part.unit, where.key)
         # Parts of its own day submitted after it (heard before it: it is late) are not in its window.
-        later = uow.splits.after_on_day(*key, policy, part)
         if not warned:
             warned = _warn(event, uow, key, where, policy, part, _less(window_of(buckets, part.day, policy), later))
         if not policy.counts(part.amount):

@@ -38,18 +38,20 @@ BUDGET_MOVES = ("budget.pre_committed", "budget.committed", "budget.actualized")
 def on_budget_move(event: Envelope, uow: RiskUnitOfWork) -> None:
     p = event.payload
     document = _document(p["document"])
-    uow.warnings.lock_story(event.correlation_id)
     uow.warnings.add_signal(event.event_id, event.org, event.correlation_id, "move", p["budget_line_id"], p, document)
+    crossings = uow.warnings.signals(event.correlation_id, p["budget_line_id"], "crossing")
+    if not crossings:
+        return  # most moves cross no line: the rule book is not read for them
     level = _nearly_exhausted_level(uow, event)
-    for row in uow.warnings.signals(event.correlation_id, p["budget_line_id"], "crossing"):
+    for row in crossings:
         _raise(uow, event, budget_nearly_exhausted(_crossing(row.payload), document, level))
 
 
 def on_threshold_crossed(event: Envelope, uow: RiskUnitOfWork) -> None:
     """The crossing names only its line; the move of the same story on that line names the document. Both are
-    kept, so whichever is heard second raises the warning (the story lock orders the two)."""
+    kept, so whichever is heard second raises the warning (the story lock, taken with the signal, orders the
+    two)."""
     p = event.payload
-    uow.warnings.lock_story(event.correlation_id)
     uow.warnings.add_signal(event.event_id, event.org, event.correlation_id, "crossing", p["budget_line_id"], p)
     crossing, level = _crossing(p), _nearly_exhausted_level(uow, event)
     for row in uow.warnings.signals(event.correlation_id, p["budget_line_id"], "move"):

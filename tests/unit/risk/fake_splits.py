@@ -27,6 +27,20 @@ class FakeSplits:
         self.parts[key] = (org, part)
         return True
 
+    def enter(self, org, part, scopes):  # noqa: ANN001, ANN201
+        return [
+            (self.add_part(org, scope, part), (org, part.unit, scope, band) in self.bands) for scope, band in scopes
+        ]
+
+    def windows(self, org, part, scopes):  # noqa: ANN001, ANN201
+        found = []
+        for scope, policy, last, add in scopes:
+            if add:
+                self.add_to_bucket(org, part.unit, scope, policy.band, part.day, part.amount)
+            buckets = self.buckets(org, part.unit, scope, policy.band, policy.first_day(part.day), last)
+            found.append((buckets, self.after_on_day(org, part.unit, scope, policy, part)))
+        return found
+
     def _of(self, org, unit, scope, policy):  # noqa: ANN001, ANN202
         return [
             p
