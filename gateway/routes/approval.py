@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Response
 
 from gateway.auth import CurrentUser, User
+from gateway.downloads import XLSX_RESPONSES, xlsx_download
 from gateway.errors import ApiError
 from gateway.openapi import answers
 from gateway.routes.base import api_router
@@ -53,6 +54,32 @@ async def my_submissions(
     ] = None,
 ) -> dict[str, Any]:
     return await rpc.call("approval", "my_submissions", {**page.kwargs(), **({"status": status} if status else {})})
+
+
+@router.get(
+    "/approval/tasks.xlsx",
+    summary="导出我的待办审批（Excel，全部待办，含代理）",
+    response_class=Response,
+    responses=XLSX_RESPONSES,
+)
+async def my_tasks_xlsx(rpc: UserRpc) -> Response:
+    return xlsx_download(await rpc.call("approval", "my_tasks_xlsx", {}), "my-tasks.xlsx")
+
+
+@router.get(
+    "/approval/submissions.xlsx",
+    summary="导出我提交的单据（Excel：当前所在节点与办理人）",
+    response_class=Response,
+    responses=XLSX_RESPONSES,
+)
+async def my_submissions_xlsx(
+    rpc: UserRpc,
+    status: Annotated[
+        Literal["in_progress", "approved", "rejected", "returned", "withdrawn"] | None, Query(description="审批状态")
+    ] = None,
+) -> Response:
+    result = await rpc.call("approval", "my_submissions_xlsx", {"status": status} if status else {})
+    return xlsx_download(result, "my-submissions.xlsx")
 
 
 @router.post(

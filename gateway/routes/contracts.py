@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import Body, Depends, Query, Request, Response
 
 from gateway.auth import CurrentUser
+from gateway.downloads import XLSX_RESPONSES, xlsx_download
 from gateway.idempotency import IdempotencyKeyRequired
 from gateway.routes.base import api_router
 from gateway.rpc import UserRpc
@@ -77,6 +78,21 @@ async def list_contracts(
 ) -> dict[str, Any]:
     kwargs = {**optional(status=status, supplier_id=supplier_id), **page.kwargs()}
     return await rpc.call("contract", "list_contracts", kwargs)
+
+
+@router.get(
+    "/export.xlsx",
+    summary="导出合同台账（Excel：数据权限范围内、按所选状态和供应商的全部合同）",
+    response_class=Response,
+    responses=XLSX_RESPONSES,
+)
+async def list_contracts_xlsx(
+    rpc: UserRpc,
+    status: Annotated[ContractStatus | None, Query(description=STATUS_DESCRIPTION)] = None,
+    supplier_id: Annotated[str | None, Query(max_length=64, description="供应商 ID")] = None,
+) -> Response:
+    result = await rpc.call("contract", "list_contracts_xlsx", optional(status=status, supplier_id=supplier_id))
+    return xlsx_download(result, "contracts.xlsx")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -24,6 +24,7 @@ from services.approval.service_layer import (
     cycle,
     deadlines,
     delegation,
+    desk_export,
     handlers,
     major_matter,
     meeting,
@@ -154,6 +155,15 @@ class ApprovalService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def my_submissions(self, **kwargs):
         return handlers.my_submissions(commands.MySubmissions.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def my_tasks_xlsx(self, **kwargs):
+        return desk_export.tasks_xlsx(self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def my_submissions_xlsx(self, **kwargs):
+        cmd = commands.MySubmissions.parse(kwargs)
+        return desk_export.submissions_xlsx(cmd, self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def get_route(self, **kwargs):

@@ -13,7 +13,15 @@ from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from ic_platform.rpc_timeout import bounded
 from services.contract.domain.errors import ContractForbidden, ContractInputInvalid, ContractRefused
-from services.payment.service_layer import claim_commands, claims, commands, handlers, payment_commands, payments
+from services.payment.service_layer import (
+    claim_commands,
+    claims,
+    commands,
+    handlers,
+    list_export,
+    payment_commands,
+    payments,
+)
 from services.payment.service_layer.unit_of_work import PaymentUnitOfWork
 
 # The contract service's refusals (the terms, acceptance, the contract amount) reach the payment gate as the
@@ -34,6 +42,7 @@ class PaymentService(AttachmentRpc, PlatformService):
     }
     contract = RpcProxy("contract")
     procurement = RpcProxy("procurement")
+    org = RpcProxy("org")  # the units' names, for the workbooks (payment keeps only their codes)
 
     @rpc(expected_exceptions=DomainError)
     def submit_matter_application(self, **kwargs):
@@ -159,6 +168,11 @@ class PaymentService(AttachmentRpc, PlatformService):
         return payments.list_payments(
             payment_commands.ListPayments.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
+
+    @rpc(expected_exceptions=DomainError)
+    def list_payments_xlsx(self, **kwargs):
+        cmd = payment_commands.ListPayments.parse(kwargs)
+        return list_export.payments_xlsx(cmd, self.platform.uow(), self.platform.ctx, bounded(self.org))
 
     @timer(interval=3)
     def release_payment_reservations(self):
