@@ -114,6 +114,11 @@ export const api = {
     get<Page<Record<string, any>>>('/contracts/execution-report', query),
   scorecards: (date_from: string, date_to: string) =>
     get<{ units: Array<Record<string, any>> }>('/risk/scorecards', { date_from, date_to }),
+  warningsByRule: (date_from: string, date_to: string) =>
+    get<{ items: Array<Record<string, any>>; totals: Record<string, number> }>('/risk/warnings/by-rule', { date_from, date_to }),
+  trail: (type: string, id: string) =>
+    get<{ document: DocRef; entries: import('@/lib/trail').TrailEntry[] }>(`/documents/${type}/${encodeURIComponent(id)}/trail`),
+  verifyTrail: () => get<Record<string, any>>('/approval/trail/verify'),
   tasks: (page = 1, page_size = 20) => get<Page<Task>>('/approval/tasks', { page, page_size }),
   task: (id: string) => get<TaskDetail>(`/approval/tasks/${encodeURIComponent(id)}`),
   decided: (page = 1) => get<Page<Task>>('/approval/decided', { page }),
