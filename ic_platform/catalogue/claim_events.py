@@ -135,7 +135,7 @@ ATTACHMENT_SPECS: list[dict[str, Any]] = [
             uploaded_by=USERNAME,
         ),
     )
-    for service in ("payment", "contract", "procurement")
+    for service in ("payment", "contract", "procurement", "approval")
 ]
 
 

@@ -10,6 +10,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
+from ic_platform.attachments import AttachmentRpc
 from ic_platform.config import settings
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
@@ -28,6 +29,7 @@ from services.approval.service_layer import (
     handlers,
     major_matter,
     meeting,
+    meeting_files,
     notifications,
     org_changes,
     supervision,
@@ -67,10 +69,12 @@ class TrailAnchors(DependencyProvider):
         return self.anchors
 
 
-class ApprovalService(PlatformService):
+class ApprovalService(AttachmentRpc, PlatformService):
     name = "approval"
     platform = ServicePlatform(ApprovalUnitOfWork, EVENT_HANDLERS)
     anchors = TrailAnchors()
+    # 附件 (ic_platform/attachments.py): a meeting record's files, read under its document's data scope.
+    attachment_documents = {meeting_files.DOCUMENT_TYPE: meeting_files.meeting_owner}
 
     @rpc(expected_exceptions=DomainError)
     def decide(self, **kwargs):

@@ -73,3 +73,40 @@ def test_the_contract_and_payment_lists_export_like_the_screen(login):
     payments = sheet(finance.get(f"{API}/payments/export.xlsx", params={"status": "executed"}))
     assert payments.cell(1, 1).value == "付款申请台账" and "状态：已支付" in payments.cell(2, 1).value
     assert finance.get(f"{API}/payments/export.xlsx", params={"status": "paid"}).status_code == 422
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_meeting_records_minutes_are_attached_and_read_in_its_documents_scope(login):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.integration.test_approval_parallel_steps import SIGNERS, at_countersign, decide
+
+    clerk, principal, auditor = login("clerk"), login("principal"), login("auditor")
+    app, tasks = at_countersign(login, "8000.00", major_matter=True)
+    for who in SIGNERS:
+        assert decide(login(who), tasks[who]["task_id"], "approve").status_code == 200
+    task = eventually(lambda: pending_task(principal, app["id"]))
+    files = f"{API}/attachments/meeting_record/{task['task_id']}"
+    assert principal.get(files).status_code == 404  # no meeting recorded yet: nothing to attach to
+    meeting = {
+        "meeting_date": datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat(),
+        "attendees": ["principal", "leader", "leader_party", "leader_discipline"],
+        "decision": "approve",
+        "minutes": "经党工委会议集体研究，同意实施。",
+    }
+    assert principal.post(f"{API}/approval/tasks/{task['task_id']}/meeting", json=meeting).status_code == 200
+
+    upload = principal.post(
+        files, files={"file": ("会议纪要.pdf", PDF, "application/pdf")}, headers={"Idempotency-Key": "minutes-1"}
+    )
+    assert upload.status_code == 201, upload.text
+    listed = clerk.get(files)  # the initiator reads the document, so its meeting's files too
+    assert listed.status_code == 200 and [a["filename"] for a in listed.json()["items"]] == ["会议纪要.pdf"]
+    assert auditor.get(files).status_code == 200
+    read_only = auditor.post(files, files={"file": ("a.pdf", PDF, "application/pdf")}, headers={"Idempotency-Key": "x"})
+    assert read_only.status_code == 403
+    assert login("clerk_czb").get(files).status_code == 404  # another unit's document: as if it did not exist
+    assert clerk.get(f"{API}/attachments/meeting_record/not-a-task").status_code == 404

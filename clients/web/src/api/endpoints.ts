@@ -72,6 +72,8 @@ export interface RouteStep {
   comment?: string | null
   decided_at?: string | null
   acting_for?: string | null
+  task_id?: string | null
+  meeting?: { meeting_date: string; attendees: string[]; decision: string; minutes: string } | null
 }
 export interface Route {
   status: string

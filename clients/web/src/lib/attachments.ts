@@ -13,6 +13,7 @@ export const ATTACHABLE: Record<string, string> = {
   contract: '合同文本、中标（成交）通知书',
   acceptance: '验收单、验收报告',
   procurement_application: '采购需求、市场调查材料',
+  meeting_record: '会议纪要扫描件、签到表', // 集体决策的会议记录 (approval keeps them, by the step's task)
 }
 
 export const TRAIL_READERS = ['auditor', 'inspector', 'admin']
