@@ -44,7 +44,7 @@ export async function lists({ browser, BASE, clerk, desk, shot, axe, signIn, che
   at('报销单列表')
   await clerk.goto(`${BASE}/expense-claims`)
   await clerk.locator('[data-test=claims] .el-table__row').first().waitFor({ timeout: 15000 })
-  await clerk.getByLabel('报销单状态').click()
+  await clerk.locator('[data-test=claims-status]').click()
   await clerk.locator('.el-select-dropdown__item:visible', { hasText: '已退回' }).first().click()
   const returnedRow = clerk.locator('[data-test=claims] .el-table__row', { hasText: E.RETURNED_CLAIM_TITLE })
   await returnedRow.waitFor({ timeout: 15000 })
