@@ -39,7 +39,9 @@ function asServed(form: ReturnType<typeof blankClaim>) {
     budget_line_id: 'line-1',
     application: { type: 'matter_application', id: 'app-1', no: 'SQ-1' },
     detail: body.detail,
-    invoices: body.invoices.map((i: Record<string, string>) => ({ ...i, key: i.number, kind: 'digital', issuer_name: null, code: null })),
+    // on the claim: references only; the registry's copy, in full, beside it
+    invoices: body.invoices.map((i: Record<string, string>) => ({ key: i.number, number: i.number, amount: i.amount })),
+    invoices_held: body.invoices.map((i: Record<string, string>) => ({ ...i, key: i.number, kind: 'digital', issuer_name: null, code: null })),
   }
 }
 

@@ -396,7 +396,10 @@ export function claimFormFrom(doc: Record<string, any>, applicationAmount: strin
     }
     if (!form.other.items.length) form.other.items = [{ description: '', amount: '' }]
   }
-  form.invoices = (doc.invoices ?? []).map((inv: Record<string, any>) => ({
+  // `invoices_held`: the invoices as the registry holds them for this claim (date, issuer and all); `invoices`
+  // on the claim itself are references (key, number, amount) only
+  const held = doc.invoices_held?.length ? doc.invoices_held : doc.invoices ?? []
+  form.invoices = held.map((inv: Record<string, any>) => ({
     number: text(inv.number),
     code: text(inv.code),
     issued_on: text(inv.issued_on),
