@@ -50,7 +50,7 @@ export async function lists({ browser, BASE, clerk, desk, shot, axe, signIn, che
   await returnedRow.waitFor({ timeout: 15000 })
   findings.claims_rows = await clerk.locator('[data-test=claims] .el-table__row').count()
   await clerk.mouse.move(0, 0)
-  await shot(clerk, 'web-32-claims-list', '报销单：我的或权限范围内全部报销单，按状态、类别筛选（服务端分页，可选每页条数、跳页），被退回的可修改后重新提交')
+  await shot(clerk, 'web-32-claims-list', '报销单：我的或权限范围内全部报销单，按状态、类别筛选（服务端分页，每页 20 条，可跳至任一页），被退回的可修改后重新提交')
   await axe(clerk, 'web-32-claims-list')
 
   at('被退回的报销单修改明细和发票后重新提交')
