@@ -396,6 +396,7 @@ ONLY: dict[str, Callable[[ThrowawayStack], object]] = {
     "accounting": lambda stack: accounting_section(stack),
     "payments": lambda stack: payments_section(stack),
     "ocds": lambda stack: ocds_section(stack.settings),
+    "clients": lambda stack: clients_section(stack),
 }
 
 

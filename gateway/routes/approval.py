@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Response
 
 from gateway.auth import require_any_role
 from gateway.openapi import answers
-from gateway.routes.base import api_router
+from gateway.routes.base import EXCEL, api_router, xlsx_response
 from gateway.rpc import UserRpc
 from gateway.schemas import DecisionBody, DocumentType, Ident, Paging, paging
 
@@ -48,6 +48,30 @@ async def my_submissions(
     ] = None,
 ) -> dict[str, Any]:
     return await rpc.call("approval", "my_submissions", {**page.kwargs(), **({"status": status} if status else {})})
+
+
+@router.get(
+    "/approval/tasks.xlsx",
+    summary="导出我的待办审批（Excel，全部待办，含代理）",
+    **EXCEL,
+)
+async def my_tasks_xlsx(rpc: UserRpc) -> Response:
+    return xlsx_response(await rpc.call("approval", "my_tasks_xlsx", {}), "my-tasks.xlsx")
+
+
+@router.get(
+    "/approval/submissions.xlsx",
+    summary="导出我提交的单据（Excel：当前所在节点与办理人）",
+    **EXCEL,
+)
+async def my_submissions_xlsx(
+    rpc: UserRpc,
+    status: Annotated[
+        Literal["in_progress", "approved", "rejected", "returned", "withdrawn"] | None, Query(description="审批状态")
+    ] = None,
+) -> Response:
+    result = await rpc.call("approval", "my_submissions_xlsx", {"status": status} if status else {})
+    return xlsx_response(result, "my-submissions.xlsx")
 
 
 @router.post(

@@ -28,6 +28,7 @@ OWNERS = {
     "contract": "contract",
     "acceptance": "contract",  # 验收: kept by the contract service, under its contract's data scope
     "procurement_application": "procurement",
+    "meeting_record": "approval",  # 会议记录 of a collective step, by its task id, under its document's scope
 }
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="文件的 SHA-256（64 位小写十六进制）")]
 

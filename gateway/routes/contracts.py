@@ -76,6 +76,20 @@ async def list_contracts(
     return await rpc.call("contract", "list_contracts", kwargs)
 
 
+@router.get(
+    "/export.xlsx",
+    summary="导出合同台账（Excel：数据权限范围内、按所选状态和供应商的全部合同）",
+    **EXCEL,
+)
+async def list_contracts_xlsx(
+    rpc: UserRpc,
+    status: Annotated[ContractStatus | None, Query(description=STATUS_DESCRIPTION)] = None,
+    supplier_id: Annotated[str | None, Query(max_length=64, description="供应商 ID")] = None,
+) -> Response:
+    result = await rpc.call("contract", "list_contracts_xlsx", optional(status=status, supplier_id=supplier_id))
+    return xlsx_response(result, "contracts.xlsx")
+
+
 ReportGroup = Annotated[
     Literal["contract", "unit", "supplier"],
     Query(description="汇总维度：contract 逐份合同、unit 单位、supplier 供应商"),

@@ -9,7 +9,7 @@ from fastapi import Body, Depends, Query, Request, Response
 
 from gateway.auth import CurrentUser
 from gateway.idempotency import IdempotencyKeyRequired
-from gateway.routes.base import api_router
+from gateway.routes.base import EXCEL, api_router, xlsx_response
 from gateway.rpc import UserRpc
 from gateway.schemas import Ident, Paging, optional, paging
 
@@ -76,6 +76,20 @@ async def list_payments(
 ) -> dict[str, Any]:
     kwargs = {**optional(status=status, contract_id=contract_id), **page.kwargs()}
     return await rpc.call("payment", "list_payments", kwargs)
+
+
+@router.get(
+    "/export.xlsx",
+    summary="导出付款申请台账（Excel：数据权限范围内、按所选状态和合同的全部付款申请）",
+    **EXCEL,
+)
+async def list_payments_xlsx(
+    rpc: UserRpc,
+    status: Annotated[PaymentStatus | None, Query(description=STATUS_DESCRIPTION)] = None,
+    contract_id: Annotated[str | None, Query(max_length=64, description="合同 ID")] = None,
+) -> Response:
+    result = await rpc.call("payment", "list_payments_xlsx", optional(status=status, contract_id=contract_id))
+    return xlsx_response(result, "payments.xlsx")
 
 
 @router.get("/{payment_id}", summary="付款申请详情（依据、收款人、发票、审批人、支付信息）")

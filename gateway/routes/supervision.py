@@ -67,6 +67,26 @@ async def list_warnings(
     return await rpc.call("risk", "list_warnings", {**kwargs, **page.kwargs()})
 
 
+# Before /warnings/{warning_id}: `by-rule` would be taken for a warning's number.
+@router.get("/warnings/by-rule", summary="风险预警按规则统计：期间内各规则的预警数及处置状态（数据权限范围内，含合计）")
+async def warnings_by_rule(
+    rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: UnitQuery = None
+) -> dict[str, Any]:
+    kwargs = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), **optional(unit=unit)}
+    return await rpc.call("risk", "warnings_by_rule", kwargs)
+
+
+@router.get(
+    "/warnings/by-rule.xlsx",
+    summary="导出风险预警按规则统计（Excel）",
+    **EXCEL,
+)
+async def warnings_by_rule_xlsx(rpc: UserRpc, date_from: DateFrom, date_to: DateTo, unit: UnitQuery = None) -> Response:
+    kwargs = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), **optional(unit=unit)}
+    result = await rpc.call("risk", "warnings_by_rule_xlsx", kwargs)
+    return xlsx_response(result, f"warnings-by-rule-{date_from}-{date_to}.xlsx")
+
+
 @router.get("/warnings/{warning_id}", summary="一条风险预警及其处置（确认知悉、排除、核实整改、销号）")
 async def get_warning(warning_id: WarningId, rpc: UserRpc) -> dict[str, Any]:
     return await rpc.call("risk", "get_warning", {"warning_id": warning_id})

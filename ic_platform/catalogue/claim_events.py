@@ -118,6 +118,12 @@ CLAIM_SPECS: list[dict[str, Any]] = [
 
 
 # 附件: each service keeping attachments announces a new one (ic_platform/attachments.py), for the dossier.
+# Approval keeps only a collective step's meeting record's files: its own kind of document, named by the task.
+MEETING_RECORD = {
+    **DOCUMENT,
+    "description": "集体决策的会议记录（id 为集体决策节点的审批任务编号）",
+    "properties": {**DOCUMENT["properties"], "type": {"type": "string", "enum": ["meeting_record"]}},
+}
 ATTACHMENT_SPECS: list[dict[str, Any]] = [
     dict(
         type=f"{service}.attachment_added",
@@ -126,7 +132,7 @@ ATTACHMENT_SPECS: list[dict[str, Any]] = [
         summary="单据新增附件（按内容寻址，SHA-256）",
         payload=obj(
             ["document", "unit", "sha256", "filename", "media_type", "size", "uploaded_by"],
-            document=DOCUMENT,
+            document=MEETING_RECORD if service == "approval" else DOCUMENT,
             unit=_UNIT,
             sha256={"type": "string", "pattern": r"^[0-9a-f]{64}$"},
             filename={"type": "string", "minLength": 1, "maxLength": 200},
@@ -135,7 +141,7 @@ ATTACHMENT_SPECS: list[dict[str, Any]] = [
             uploaded_by=USERNAME,
         ),
     )
-    for service in ("payment", "contract", "procurement")
+    for service in ("payment", "contract", "procurement", "approval")
 ]
 
 

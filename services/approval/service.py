@@ -9,6 +9,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
+from ic_platform.attachments import AttachmentRpc
 from ic_platform.config import settings
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
@@ -21,9 +22,11 @@ from services.approval.service_layer import (
     cycle,
     deadlines,
     delegation,
+    desk_export,
     handlers,
     major_matter,
     meeting,
+    meeting_files,
     notifications,
     org_changes,
     trail,
@@ -57,10 +60,12 @@ class TrailAnchors(DependencyProvider):
         return self.anchors
 
 
-class ApprovalService(PlatformService):
+class ApprovalService(AttachmentRpc, PlatformService):
     name = "approval"
     platform = ServicePlatform(ApprovalUnitOfWork, bus=BUS)
     anchors = TrailAnchors()
+    # 附件 (ic_platform/attachments.py): a meeting record's files, read under its document's data scope.
+    attachment_documents = {meeting_files.DOCUMENT_TYPE: meeting_files.meeting_owner}
 
     @rpc(expected_exceptions=DomainError)
     def decide(self, **kwargs):
@@ -145,6 +150,15 @@ class ApprovalService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def my_submissions(self, **kwargs):
         return handlers.my_submissions(commands.MySubmissions.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def my_tasks_xlsx(self, **kwargs):
+        return desk_export.tasks_xlsx(self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def my_submissions_xlsx(self, **kwargs):
+        cmd = commands.MySubmissions.parse(kwargs)
+        return desk_export.submissions_xlsx(cmd, self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def get_route(self, **kwargs):

@@ -9,7 +9,7 @@ from ic_platform.attachments import AttachmentRpc
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
-from services.contract.service_layer import acceptances, changes, commands, handlers, progress, reports
+from services.contract.service_layer import acceptances, changes, commands, handlers, list_export, progress, reports
 from services.contract.service_layer.bus import BUS
 from services.contract.service_layer.unit_of_work import ContractUnitOfWork
 
@@ -55,6 +55,11 @@ class ContractService(AttachmentRpc, PlatformService):
     @rpc(expected_exceptions=DomainError)
     def list_contracts(self, **kwargs):
         return handlers.list_contracts(commands.ListContracts.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_contracts_xlsx(self, **kwargs):
+        cmd = commands.ListContracts.parse(kwargs)
+        return list_export.contracts_xlsx(cmd, self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def propose_amendment(self, **kwargs):

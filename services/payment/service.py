@@ -18,6 +18,7 @@ from services.payment.service_layer import (
     claims,
     commands,
     handlers,
+    list_export,
     payment_check,
     payment_commands,
     payments,
@@ -43,6 +44,7 @@ class PaymentService(AttachmentRpc, PlatformService):
     }
     contract = RpcProxy("contract")
     procurement = RpcProxy("procurement")
+    org = RpcProxy("org")  # the units' names, for the workbooks (payment keeps only their codes)
 
     @rpc(expected_exceptions=DomainError)
     def submit_matter_application(self, **kwargs):
@@ -182,6 +184,11 @@ class PaymentService(AttachmentRpc, PlatformService):
         return payments.list_payments(
             payment_commands.ListPayments.parse(kwargs), self.platform.uow(), self.platform.ctx
         )
+
+    @rpc(expected_exceptions=DomainError)
+    def list_payments_xlsx(self, **kwargs):
+        cmd = payment_commands.ListPayments.parse(kwargs)
+        return list_export.payments_xlsx(cmd, self.platform.uow(), self.platform.ctx, bounded(self.org))
 
     @timer(interval=3)
     def release_payment_reservations(self):

@@ -23,6 +23,7 @@ from services.risk.service_layer import (
     scorecard,
     splitting,
     suppliers,
+    warning_totals,
     warnings,
     warnings_work,
 )
@@ -109,6 +110,17 @@ class RiskService(PlatformService):
     @rpc(expected_exceptions=DomainError)
     def scorecards_xlsx(self, **kwargs):
         return scorecard.scorecards_xlsx(scorecard.Scorecard.parse(kwargs), self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def warnings_by_rule(self, **kwargs):
+        """预警按规则统计: per rule, the warnings of a period in the reader's data scope."""
+        cmd = warning_totals.WarningsByRule.parse(kwargs)
+        return warning_totals.warnings_by_rule(cmd, self.platform.uow(), self.platform.ctx)
+
+    @rpc(expected_exceptions=DomainError)
+    def warnings_by_rule_xlsx(self, **kwargs):
+        cmd = warning_totals.WarningsByRule.parse(kwargs)
+        return warning_totals.warnings_by_rule_xlsx(cmd, self.platform.uow(), self.platform.ctx)
 
     @rpc(expected_exceptions=DomainError)
     def project_by_document(self, **kwargs):

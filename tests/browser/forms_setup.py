@@ -32,7 +32,8 @@ EQUIPMENT_LINE = "2026-DZB-31002-01"  # 党政综合办公室 办公设备购置
 REPAIRS_LINE = "2026-DZB-30213-01"  # 党政综合办公室 维修(护)费
 REPAIR_CONTRACT = "市政设施维修合同"  # 城市管理办公室, signed: 30 % on signing, 70 % on acceptance
 GREENING_CONTRACT = "辖区道路绿化养护服务合同"  # 城市管理办公室, signed and amended: 40 % paid at 60 % progress
-SIGNERS = ("finance", "finance2", "inspector")  # the countersign step of a major matter
+SIGNERS = ("finance", "finance2", "inspector")
+TRAVEL_LINE = "2026-DZB-30211-01"  # 党政综合办公室 差旅费  # the countersign step of a major matter
 
 
 def today() -> str:
@@ -147,6 +148,38 @@ def a_payment_to_execute(login: Callable[[str], Any]) -> dict:
     return {"contract_id": contract["id"], "payment_title": title, "greening_id": greening["id"]}
 
 
+def a_returned_claim(login: Callable[[str], Any], title: str, invoice: str) -> dict:
+    """A small claim (其他, standalone on the clerk's travel line) returned by the unit head: the scenario
+    corrects its items and invoice in the claim form and resubmits it (issue 14)."""
+    clerk, head = login("clerk"), login("head")
+    body = {
+        "title": title,
+        "kind": "other",
+        "budget_line_id": TRAVEL_LINE,
+        "detail": {"spent_on": today(), "items": [{"description": "资料复印费", "amount": "300.00"}]},
+        "invoices": [
+            {
+                "number": invoice,
+                "issued_on": today(),
+                "issuer_credit_code": code_for(1),
+                "amount": "300.00",
+                "tax": "0.00",
+            }
+        ],
+    }
+    claim = clerk.post(f"{API}/expense-claims", json=body, headers={"Idempotency-Key": f"returned-{invoice}"})
+    assert claim.status_code == 201, claim.text
+    claim_id = claim.json()["id"]
+    task = eventually(lambda: _task(head, claim_id))
+    assessed(head, task["task_id"])
+    answer = head.post(
+        f"{API}/approval/tasks/{task['task_id']}/decision", json={"decision": "return", "comment": "请补充复印明细"}
+    )
+    assert answer.status_code == 200, answer.text
+    _status(clerk, f"{API}/expense-claims/{claim_id}", "returned")
+    return claim.json()
+
+
 def prepare(login: Callable[[str], Any], suffix: str) -> dict[str, str]:
     """Everything above; the scenario's environment (names it finds its way by, ids it opens)."""
     started = time.monotonic()
@@ -155,7 +188,11 @@ def prepare(login: Callable[[str], Any], suffix: str) -> dict[str, str]:
     award = an_award(login, procurement_title)
     a_meeting_to_record(login, meeting_title)
     payment = a_payment_to_execute(login)
+    returned = a_returned_claim(login, f"资料复印费{suffix}", invoice_number())
     return {
+        "RETURNED_CLAIM_ID": returned["id"],
+        "RETURNED_CLAIM_TITLE": returned["title"],
+        "RESUBMIT_INVOICE": invoice_number(),
         "PROCUREMENT_TITLE": procurement_title,
         "AWARD_SUPPLIER": award["supplier"],
         "MEETING_TITLE": meeting_title,

@@ -9,7 +9,9 @@ award with its milestones refused at the field until they add up, submitted for 
 supplier analysis and its Excel export; an acceptance (the purchaser refused as a member); a payment request on
 the accepted milestone; the cashier paying an approved one; the principal recording the meeting of a 三重一大
 application; an acceptance's scan uploaded, a progress certificate, an amendment beyond 10 % refused at the
-field. Every page is screenshotted under var/test-artefacts/clients/ (their purposes in findings.json) and checked
+field; then (e2e/lists.mjs) warnings by rule, the lists' Excel, the claims list, a returned claim corrected and
+resubmitted, attachments on an application, an auditor's trail and its verification. Every page is
+screenshotted under var/test-artefacts/clients/ (their purposes in findings.json) and checked
 with axe-core, for Latin words left in the Chinese interface, and for horizontal overflow."""
 
 from __future__ import annotations
@@ -103,7 +105,16 @@ def test_clerk_submits_head_approves_on_a_phone_chart_moves_outsider_refused(sta
     assert findings["acceptance_attachment"] and findings["progress_certified"]
     assert findings["progress_reaching"].startswith("确认后 节点 2 的付款条件即满足")  # 进度款 at 60 %
     assert "超过原合同金额" in findings["amendment_refused"]
-    assert {f"web-{n}" for n in range(18, 29)} <= {Path(s["path"]).stem[:6] for s in findings["screenshots"]}
+    # issue 14's remaining pages (e2e/lists.mjs): warnings by rule, the lists' Excel, the claims list, a returned
+    # claim's items and invoice corrected and resubmitted, attachments on an application, an auditor's trail
+    assert any(r.startswith("疑似拆分采购（化整为零）:") for r in findings["rules_by_rule"])
+    for name in ("rules_export", "contracts_export", "payments_export", "submissions_export"):
+        assert findings[name].endswith(".xlsx"), (name, findings[name])
+    assert findings["submissions_rows"] >= 1 and findings["claims_rows"] >= 1
+    assert "须凭发票报销的金额 350.00 元" in findings["resubmit_field_error"] and findings["claim_resubmitted"]
+    assert findings["attachment_refused"] and findings["application_attachment"]
+    assert findings["trail_entries"] >= 3 and "逐条衔接完整" in findings["trail_chain"] and findings["trail_verified"]
+    assert {f"web-{n}" for n in range(18, 36)} <= {Path(s["path"]).stem[:6] for s in findings["screenshots"]}
     assert {name: v for name, v in findings["axe"].items() if v} == {}
     assert {name: w for name, w in findings["latin"].items() if w} == {}
     assert {name: px for name, px in findings["overflow"].items() if px > 0} == {}

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import { forms } from './forms.mjs'
+import { lists } from './lists.mjs'
 
 const require = createRequire(import.meta.url)
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8000'
@@ -363,6 +364,8 @@ try {
   const DESK = { viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
   await forms({ browser, BASE, clerk, desk: DESK, shot, axe, signIn, check, findings, at: (name) => (step = name) })
   findings.timings.forms_ms = Date.now() - formsStarted
+  // 预警按规则、列表导出、报销单列表、修改重新提交、附件、审批留痕 (e2e/lists.mjs: web-29 … web-35)
+  await lists({ browser, BASE, clerk, desk: DESK, shot, axe, signIn, check, findings, at: (name) => (step = name) })
 
   step = '组织机构管理（系统管理员）'
   check(!(await clerk.getByText('组织机构', { exact: true }).count()), '经办人的菜单里出现了组织机构')

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from ic_platform.attachments import attachment_tables
 from ic_platform.storage import platform_tables
 
 metadata = sa.MetaData()
@@ -383,3 +384,6 @@ approval_document_party = sa.Table(
     sa.Column("username", sa.Text, nullable=False),
     sa.Column("org", sa.Text, nullable=False),
 )
+
+# 附件 of meeting records (会议纪要扫描件; service_layer/meeting_files.py), as every document-owning service keeps them.
+attachments = attachment_tables(metadata)

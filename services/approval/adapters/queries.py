@@ -68,6 +68,26 @@ class ApprovalQueries:
         rows = self.conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()
         return total, rows
 
+    def full_name(self, org: str, username: str | None) -> str | None:
+        """A person's name as the org cache holds it (an export's 导出人)."""
+        row = self.conn.execute(
+            sa.select(org_user.c.full_name).where(org_user.c.org == org, org_user.c.username == username)
+        ).first()
+        return row.full_name if row else None
+
+    def unit_names(self, org: str) -> dict[str, str]:
+        rows = self.conn.execute(sa.select(org_unit.c.code, org_unit.c.name).where(org_unit.c.org == org)).all()
+        return {r.code: r.name for r in rows}
+
+    def meeting_document(self, org: str, task_id: Any) -> Any | None:
+        """The document a meeting recorded on task `task_id` decided (type, id, no, unit, initiator)."""
+        M = approval_meeting.c
+        return self.conn.execute(
+            sa.select(R.c.document_type, R.c.document_id, R.c.document_no, R.c.unit, R.c.initiator)
+            .select_from(approval_meeting.join(R, R.c.id == M.route_id))
+            .where(M.task_id == task_id, R.c.org == org)
+        ).first()
+
     def task_for_reader(self, org: str, task_id: str) -> Any | None:
         """One task as its list rows show it, with its assignee (whoever reads it is checked by the caller)."""
         query = _task_rows().add_columns(T.c.assignee).where(T.c.id == task_id, R.c.org == org)

@@ -37,6 +37,7 @@ LABELS: dict[str, str] = {
     "contract.cancelled": "{actor} 作废合同 {no}：{reason}",
     "contract.progress_certified": "{certifier} 确认合同 {contract_no} 履行进度 {percent}%（{certified_on}）",
     "procurement.attachment_added": "{uploaded_by} 上传附件「{filename}」",
+    "approval.attachment_added": "{uploaded_by} 上传会议记录附件「{filename}」",
     "budget.pre_committed": "预算指标 {budget_line_id} 预占 {amount}，可用余额 {available}",
     "budget.pre_commitment_approved": "预算指标 {budget_line_id} 预占 {amount} 随审批通过确认",
     "budget.released": "预算指标 {budget_line_id} 释放预占 {amount}{because}，可用余额 {available}",

@@ -18,6 +18,7 @@ from services.risk.adapters.supervision import (
     TaskRepository,
     UnitRepository,
 )
+from services.risk.adapters.warning_totals import WarningTotals
 from services.risk.adapters.warnings import WarningRepository
 
 
@@ -44,6 +45,7 @@ class RiskUnitOfWork(UnitOfWork):
     units = _on_connection(UnitRepository)
     sod_refusals = _on_connection(SodRefusalRepository)
     projects = _on_connection(ProjectRepository)
+    warning_totals = _on_connection(WarningTotals)  # the dashboard's warnings by rule
 
     def __enter__(self) -> RiskUnitOfWork:
         super().__enter__()

@@ -458,6 +458,10 @@ PAYLOADS |= {
         "document": {"type": "procurement_application", "id": CLAIM["id"], "no": "CG-2026-000001"},
         **_ATTACHMENT,
     },
+    "approval.attachment_added": {
+        "document": {"type": "meeting_record", "id": CLAIM["id"], "no": "SQ-2026-000001 会议记录"},
+        **_ATTACHMENT,
+    },
 }
 
 # procurement.*: produced by the procurement domain itself.

@@ -72,6 +72,8 @@ export interface RouteStep {
   comment?: string | null
   decided_at?: string | null
   acting_for?: string | null
+  task_id?: string | null
+  meeting?: { meeting_date: string; attendees: string[]; decision: string; minutes: string } | null
 }
 export interface Route {
   status: string
@@ -114,6 +116,11 @@ export const api = {
     get<Page<Record<string, any>>>('/contracts/execution-report', query),
   scorecards: (date_from: string, date_to: string) =>
     get<{ units: Array<Record<string, any>> }>('/risk/scorecards', { date_from, date_to }),
+  warningsByRule: (date_from: string, date_to: string) =>
+    get<{ items: Array<Record<string, any>>; totals: Record<string, number> }>('/risk/warnings/by-rule', { date_from, date_to }),
+  trail: (type: string, id: string) =>
+    get<{ document: DocRef; entries: import('@/lib/trail').TrailEntry[] }>(`/documents/${type}/${encodeURIComponent(id)}/trail`),
+  verifyTrail: () => get<Record<string, any>>('/approval/trail/verify'),
   tasks: (page = 1, page_size = 20) => get<Page<Task>>('/approval/tasks', { page, page_size }),
   task: (id: string) => get<TaskDetail>(`/approval/tasks/${encodeURIComponent(id)}`),
   decided: (page = 1) => get<Page<Task>>('/approval/decided', { page }),

@@ -344,3 +344,82 @@ export const CLAIM_REFUSALS: RefusalFields = {
   expenditure_standard_exceeded: 'detail',
   budget_insufficient: 'budget_line_id',
 }
+
+// ── 修改后重新提交: a returned claim's own detail and invoices back into the form, and the resubmission's body ──
+const text = (v: unknown, fallback = '') => (v === null || v === undefined ? fallback : String(v))
+
+/** The form a returned claim fills (GET /expense-claims/{id}): its kind, basis, detail and invoices as they
+ * were, so the claimant corrects them rather than typing them again. */
+export function claimFormFrom(doc: Record<string, any>, applicationAmount: string | null): ClaimForm {
+  const form = blankClaim()
+  const d = (doc.detail ?? {}) as Record<string, any>
+  form.title = text(doc.title)
+  form.kind = text(doc.kind, 'travel')
+  if (doc.application?.id)
+    form.application = { id: doc.application.id, no: doc.application.no, amount: applicationAmount ?? '0.00', budget_line_id: doc.budget_line_id }
+  else form.budget_line_id = text(doc.budget_line_id)
+  if (form.kind === 'travel') {
+    form.travel = {
+      traveller: text(d.traveller),
+      rank: text(d.rank, '其余人员'),
+      purpose: text(d.purpose),
+      trips: (d.trips ?? []).map((t: Record<string, any>) => ({
+        ...blankTrip(),
+        ...Object.fromEntries(Object.keys(blankTrip()).map((k) => [k, text(t[k], (blankTrip() as any)[k])])),
+      })),
+    }
+    if (!form.travel.trips.length) form.travel.trips = [blankTrip()]
+  } else if (form.kind === 'meeting' || form.kind === 'training') {
+    form.event = {
+      name: text(d.name),
+      category: text(d.category, '三类'),
+      held_on: text(d.held_on),
+      persons: text(d.persons),
+      days: text(d.days),
+      amount: text(d.amount),
+    }
+  } else if (form.kind === 'reception') {
+    form.reception = {
+      letter_no: text(d.letter?.no),
+      letter_issuer: text(d.letter?.issuer),
+      letter_dated: text(d.letter?.dated),
+      held_on: text(d.held_on),
+      guests: (d.guests ?? []).map((g: Record<string, any>) => ({ name: text(g.name), organisation: text(g.organisation), position: text(g.position) })),
+      accompany: text(d.accompany, '0'),
+      meals: text(d.meals, '1'),
+      amount: text(d.amount),
+    }
+    if (!form.reception.guests.length) form.reception.guests = [{ name: '', organisation: '', position: '' }]
+  } else {
+    form.other = {
+      spent_on: text(d.spent_on),
+      items: (d.items ?? []).map((i: Record<string, any>) => ({ description: text(i.description), amount: text(i.amount) })),
+    }
+    if (!form.other.items.length) form.other.items = [{ description: '', amount: '' }]
+  }
+  // `invoices_held`: the invoices as the registry holds them for this claim (date, issuer and all); `invoices`
+  // on the claim itself are references (key, number, amount) only
+  const held = doc.invoices_held?.length ? doc.invoices_held : doc.invoices ?? []
+  form.invoices = held.map((inv: Record<string, any>) => ({
+    number: text(inv.number),
+    code: text(inv.code),
+    issued_on: text(inv.issued_on),
+    issuer_credit_code: text(inv.issuer_credit_code),
+    amount: text(inv.amount),
+    tax: text(inv.tax, '0.00'),
+  }))
+  return form
+}
+
+/** POST /expense-claims/{id}/resubmit: the title, detail and invoices; the kind and basis stay the claim's. */
+export function resubmitClaimBody(form: ClaimForm): Record<string, unknown> {
+  const { title, detail, invoices } = claimBody(form)
+  return { title, detail, invoices }
+}
+
+/** Only the claimant resubmits, and only a returned claim (the server says the same, 403/409). */
+export function resubmitClaimErrors(doc: { status: string; claimant: string }, actor: string): Record<string, string> {
+  if (doc.status !== 'returned') return { _form: '只有被退回的报销单可以修改后重新提交' }
+  if (doc.claimant !== actor) return { _form: '只有报销人本人可以修改并重新提交' }
+  return {}
+}

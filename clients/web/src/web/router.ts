@@ -24,6 +24,12 @@ export const router = createRouter({
     { path: '/contracts/new', component: () => import('./views/ContractFormView.vue'), meta: { title: '合同登记' } },
     { path: '/contracts/:id', component: () => import('./views/ContractView.vue'), meta: { title: '合同详情' } },
     { path: '/claims', component: () => import('./views/ClaimView.vue'), meta: { title: '报销' } },
+    { path: '/expense-claims', component: () => import('./views/ClaimsView.vue'), meta: { title: '报销单' } },
+    {
+      path: '/trail/:type/:id',
+      component: () => import('./views/TrailView.vue'),
+      meta: { title: '审批留痕与校验' },
+    },
     { path: '/payments', component: () => import('./views/PaymentsView.vue'), meta: { title: '付款申请' } },
     { path: '/payments/new', component: () => import('./views/PaymentFormView.vue'), meta: { title: '付款申请' } },
     { path: '/payments/:id', component: () => import('./views/PaymentView.vue'), meta: { title: '付款申请详情' } },
