@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from tests.integration.budget_docs import new_line, rpc  # noqa: F401 - rpc is a fixture
+from tests.integration.budget_docs import new_line
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import pending_task, submit
 
@@ -26,7 +26,7 @@ def sheet(response):  # noqa: ANN001, ANN201
     return load_workbook(io.BytesIO(response.content)).active
 
 
-def test_warnings_by_rule_are_counted_in_the_readers_scope_and_exported(login, rpc):  # noqa: F811
+def test_warnings_by_rule_are_counted_in_the_readers_scope_and_exported(login, rpc):
     clerk, head, inspector = login("clerk"), login("head"), login("inspector")
     line_id = new_line(rpc, "500000.00")
     for n in (1, 2, 3):

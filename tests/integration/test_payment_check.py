@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration import test_payments as payments
 from tests.integration.test_payments import API, figures, request_body
 
 pytestmark = pytest.mark.integration
-
-# test_payments' module fixtures: a supplier with a registered account and a contract signed on it.
-rpc, supplier, deal = payments.rpc, payments.supplier, payments.deal
 
 
 def rules(response) -> list[str]:
