@@ -22,6 +22,8 @@ import sqlalchemy as sa
 
 from deploy.drills.load import Answers, Lines
 from ic_platform.config import SERVICES
+from ic_platform.envelope import Envelope
+from ic_platform.inbox import Inbox
 
 ONCE_PER_DOCUMENT = (
     "payment.matter_application_submitted",
@@ -66,6 +68,19 @@ def heard_types(service: str) -> frozenset[str]:
     return frozenset(module.SERVICE.platform.event_handlers)
 
 
+@cache
+def _inbox_of(service: str) -> Inbox:
+    """The service's inbox as it decides which events concern it (no engine: it is only asked, never run)."""
+    module = importlib.import_module(f"services.{service}.service")
+    return Inbox(service, None, module.SERVICE.platform.event_handlers, None)  # type: ignore[arg-type]
+
+
+def hears(service: str, envelope: dict) -> bool:
+    """Whether the service's inbox keeps this event: a handler of its type that hears it (the desk's handlers
+    hear only the service's own document types, and store nothing for another's)."""
+    return bool(_inbox_of(service).hearing(Envelope.from_dict(envelope)))
+
+
 class Counter:
     def __init__(self, engines: dict[str, sa.Engine], lines: Lines):
         self.engines, self.lines = engines, lines
@@ -73,10 +88,11 @@ class Counter:
     def count(self, answers: Answers) -> Counts:
         c = Counts()
         outbox = {
-            s: self._rows(s, "SELECT event_id::text, type, published_at IS NOT NULL FROM outbox") for s in SERVICES
+            s: self._rows(s, "SELECT event_id::text, type, published_at IS NOT NULL, envelope FROM outbox")
+            for s in SERVICES
         }
         c.events = sum(len(rows) for rows in outbox.values())
-        c.unpublished = sum(1 for rows in outbox.values() for _, _, published in rows if not published)
+        c.unpublished = sum(1 for rows in outbox.values() for _, _, published, _ in rows if not published)
         c.lost_events = c.unpublished
         for consumer in SERVICES:
             types = heard_types(consumer)
@@ -86,8 +102,11 @@ class Counter:
             c.lost_events += sum(
                 1
                 for rows in outbox.values()
-                for event_id, type_, published in rows
-                if published and ("*" in types or type_ in types) and event_id not in heard
+                for event_id, type_, published, envelope in rows
+                if published
+                and ("*" in types or type_ in types)
+                and event_id not in heard
+                and hears(consumer, envelope)
             )
             ((pending, dead),) = self._rows(
                 consumer,
