@@ -396,6 +396,7 @@ class AttachmentRpc:
             document_id,
             filename,
             content_base64,
+            producer=self.name,  # the event's type is the service's own: `<service>.attachment_added`
         )
 
     @rpc(expected_exceptions=DomainError)

@@ -66,6 +66,8 @@ NOT_A_UNITS_DOCUMENT = {
     f"{API}/approval/tasks": "the caller's own inbox (and their principal's, as delegate): their desk by definition",
     f"{API}/approval/decided": "what the caller decided: on their desk by definition",
     f"{API}/approval/submissions": "what the caller submitted",
+    f"{API}/approval/tasks.xlsx": "the caller's own inbox as a workbook: their desk by definition",
+    f"{API}/approval/submissions.xlsx": "what the caller submitted, as a workbook",
     f"{API}/approval/delegations": "delegations the caller granted or received",
     f"{API}/notifications": "the caller's own notifications",
     f"{API}/notifications/stream": "the caller's own notifications, pushed",
@@ -128,6 +130,10 @@ LISTS = {
     f"{API}/contracts/execution-report.xlsx",
     f"{API}/payments",
     f"{API}/ocds/releases",
+    f"{API}/contracts/export.xlsx",
+    f"{API}/payments/export.xlsx",
+    f"{API}/risk/warnings/by-rule",
+    f"{API}/risk/warnings/by-rule.xlsx",
 }
 
 GET_ROUTES = _get_routes()
@@ -417,6 +423,19 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
             for r in api.get(f"{API}/ocds/releases").json().get("releases", [])
             if "buyer" in r
         ),
+        f"{API}/contracts/export.xlsx": lambda api: (
+            "党政综合办公室" not in _xlsx_text(api.get(f"{API}/contracts/export.xlsx"))
+        ),
+        f"{API}/payments/export.xlsx": lambda api: (
+            "党政综合办公室" not in _xlsx_text(api.get(f"{API}/payments/export.xlsx"))
+        ),
+        f"{API}/risk/warnings/by-rule": lambda api: (
+            api.get(f"{API}/risk/warnings/by-rule", params={**PERIOD_YEAR, "unit": "dzb"}).json()["totals"]["warnings"]
+            == 0
+        ),
+        f"{API}/risk/warnings/by-rule.xlsx": lambda api: (
+            "党政综合办公室" not in _xlsx_text(api.get(f"{API}/risk/warnings/by-rule.xlsx", params=PERIOD_YEAR))
+        ),
         f"{API}/reports/three-public": lambda api: (
             api.get(f"{API}/reports/three-public", params={**year, "unit": "dzb"}).json()["totals"]["consumed"]
             == "0.00"
@@ -434,6 +453,8 @@ def test_lists_and_reports_leave_another_units_data_out(documents, login):
         f"{API}/procurement-applications",
         f"{API}/risk/warnings",
         f"{API}/expense-claims",
+        f"{API}/risk/warnings/by-rule",
+        f"{API}/contracts/export.xlsx",
     ):
         assert not checks[path](clerk), path
 
