@@ -323,7 +323,7 @@ def attach(
     document_id: str,
     filename: Any,
     content_base64: Any,
-    producer: str = "payment",
+    producer: str,  # the owning service: no default, so no service announces its files as another's
 ) -> dict[str, Any]:
     """Add a file to a document the caller reads (and may write to: not inspectors or auditors); a new one is
     announced as `<producer>.attachment_added`, in the same transaction."""

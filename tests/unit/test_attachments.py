@@ -133,10 +133,21 @@ def test_an_unsupported_document_type_or_an_unreadable_document_is_refused_befor
     ctx = CallContext(org="xinqiao", actor="clerk")
     content = base64.b64encode(PDF_BYTES).decode()
     with pytest.raises(InvalidInput) as err:
-        attach(resolvers, FakeUow(), ctx, "voucher", "7b1c2d3e-0000-4000-8000-000000000001", "a.pdf", content)
+        attach(
+            resolvers, FakeUow(), ctx, "voucher", "7b1c2d3e-0000-4000-8000-000000000001", "a.pdf", content, "payment"
+        )
     assert err.value.details["fields"][0]["field"] == "document_type"
     with pytest.raises(NotFound):
-        attach(resolvers, FakeUow(), ctx, "expense_claim", "7b1c2d3e-0000-4000-8000-000000000001", "a.pdf", content)
+        attach(
+            resolvers,
+            FakeUow(),
+            ctx,
+            "expense_claim",
+            "7b1c2d3e-0000-4000-8000-000000000001",
+            "a.pdf",
+            content,
+            "payment",
+        )
 
 
 def test_the_mixin_declares_the_three_rpcs_and_an_owner_names_its_document():
