@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from deploy.seed import demo_org
 from tests.integration.conftest import assessed, eventually
 from tests.integration.test_walking_skeleton import OFFICE_LINE, application, line, pending_task, submit
 
@@ -83,8 +84,12 @@ def test_the_initiator_withdraws_before_anyone_acted_and_resubmits(login):
     assert second["round"] == 2
     route = application(clerk, app["id"])["route"]
     assert route["earlier_rounds"][0]["status"] == "withdrawn"
-    actions = [(e["action"], e["actor"], e["comment"]) for e in trail(auditor, app["id"])]
+    answer = auditor.get(f"/api/v1/documents/matter_application/{app['id']}/trail").json()
+    actions = [(e["action"], e["actor"], e["comment"]) for e in answer["entries"]]
     assert ("withdrawn", "clerk", "金额填错，撤回修改") in actions
+    # The reader is told who the accounts are: everyone named, by their directory name.
+    named = {e[k] for e in answer["entries"] for k in ("actor", "assignee") if e.get(k)}
+    assert answer["people"] == {u: demo_org.user(u).full_name for u in named}
     assert [a for a, _, _ in actions][:4] == ["submitted", "step_assigned", "withdrawn", "resubmitted"]
 
 

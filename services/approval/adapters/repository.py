@@ -105,6 +105,16 @@ class DirectoryRepository:
             )
         )
 
+    def full_names(self, org: str, usernames: set[str]) -> dict[str, str]:
+        """username → full name, for the people a reader sees named (one statement for the lot)."""
+        if not usernames:
+            return {}
+        t = org_user
+        rows = self.conn.execute(
+            sa.select(t.c.username, t.c.full_name).where(t.c.org == org, t.c.username.in_(sorted(usernames)))
+        )
+        return {r.username: r.full_name for r in rows}
+
     def of(self, org: str) -> SqlDirectory:
         return SqlDirectory(self.conn, org)
 

@@ -399,13 +399,18 @@ def get_trail(cmd: commands.GetRoute, uow: ApprovalUnitOfWork, ctx: CallContext)
             and route.org == ctx.org
             and scoping.readable(uow, ctx, cmd.document_type, cmd.document_id, route.unit, route.initiator)
         )
-        entries = uow.trail.for_document(cmd.document_type, cmd.document_id) if readable else []
-    entries = [e for e in entries if e.org == ctx.org]
+        entries = [e.as_dict() for e in uow.trail.for_document(cmd.document_type, cmd.document_id)] if readable else []
+        entries = [e for e in entries if e["org"] == ctx.org]
+        # The sealed entries name people by username (a name may change; the seal must not); the reader is
+        # told who they are beside them.
+        named = {e[k] for e in entries for k in ("actor", "acting_for", "assignee") if e.get(k)}
+        people = uow.directory.full_names(ctx.org, named) if entries else {}
     if not entries:
         raise errors.route_not_found(cmd.document_type, cmd.document_id)
     return {
-        "document": {"type": cmd.document_type, "id": cmd.document_id, "no": entries[-1].document_no},
-        "entries": [e.as_dict() for e in entries],
+        "document": {"type": cmd.document_type, "id": cmd.document_id, "no": entries[-1]["document_no"]},
+        "entries": entries,
+        "people": people,
     }
 
 

@@ -119,7 +119,7 @@ export const api = {
   warningsByRule: (date_from: string, date_to: string) =>
     get<{ items: Array<Record<string, any>>; totals: Record<string, number> }>('/risk/warnings/by-rule', { date_from, date_to }),
   trail: (type: string, id: string) =>
-    get<{ document: DocRef; entries: import('@/lib/trail').TrailEntry[] }>(`/documents/${type}/${encodeURIComponent(id)}/trail`),
+    get<{ document: DocRef; entries: import('@/lib/trail').TrailEntry[]; people?: Record<string, string> }>(`/documents/${type}/${encodeURIComponent(id)}/trail`),
   verifyTrail: () => get<Record<string, any>>('/approval/trail/verify'),
   tasks: (page = 1, page_size = 20) => get<Page<Task>>('/approval/tasks', { page, page_size }),
   task: (id: string) => get<TaskDetail>(`/approval/tasks/${encodeURIComponent(id)}`),
