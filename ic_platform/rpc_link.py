@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 TRANSIENT = 1
 # How long opening the link may take before the publish is an outage (the caller's own timeout is longer).
 CONNECT_TIMEOUT_S = 4.0
+# Everything the broker or the socket can raise (a bug in what is published is none of them, and stays a bug).
+LINK_ERRORS = (amqp.exceptions.AMQPError, kombu.exceptions.KombuError, OSError)
 
 
 class RpcLink:
@@ -116,10 +118,6 @@ class RpcLink:
         if connection is not None:
             log.info("RPC link %s dropped: %s", self._name, reason)
             _close_quietly(connection)
-
-
-# Everything the broker or the socket can raise (a bug in what is published is none of them, and stays a bug).
-LINK_ERRORS = (amqp.exceptions.AMQPError, kombu.exceptions.KombuError, OSError)
 
 
 def _close_quietly(connection: Connection) -> None:
