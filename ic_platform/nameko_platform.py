@@ -23,8 +23,8 @@ from nameko.constants import (
 )
 from nameko.exceptions import UnserializableValueError, deserialize_to_instance, serialize
 from nameko.extensions import DependencyProvider
-from nameko.messaging import Consumer, QueueConsumer
-from nameko.rpc import MethodProxy, ReplyListener, Rpc, RpcConsumer, RpcReply, ServiceProxy, get_rpc_exchange
+from nameko.messaging import Consumer
+from nameko.rpc import MethodProxy, Rpc, RpcConsumer, RpcReply, ServiceProxy, get_rpc_exchange
 from opentelemetry import trace
 
 from ic_platform import catalogue, errors, identity, metrics, retention, rpc_link, segregation, topology, tracing
@@ -198,23 +198,6 @@ def _reply(self: RpcConsumer, message: Any, result: Any, exc_info: tuple | None)
 
 
 RpcConsumer.handle_result = _reply
-
-
-_nameko_get_consumers = QueueConsumer.get_consumers
-
-
-def _get_consumers(self: QueueConsumer, consumer_cls: Any, channel: Any) -> Any:
-    """Replies to this process's own calls are consumed without acks (as the gateway's are): its reply queue
-    serves this process alone, so a reply it lost with its connection would reach nobody on redelivery either
-    (the caller times out, 503); acking each cost every nested call one more frame each way."""
-    consumers = _nameko_get_consumers(self, consumer_cls, channel)
-    for provider, consumer in self._consumers.items():
-        if isinstance(provider, ReplyListener):
-            consumer.no_ack = True  # read when the consumer starts, after this
-    return consumers
-
-
-QueueConsumer.get_consumers = _get_consumers
 
 
 class WorkerPlatform:
