@@ -121,14 +121,18 @@ RpcConsumer.setup = _rpc_setup_with_queue_type
 
 
 def _link(container: Any) -> rpc_link.RpcLink:
-    config = container.config
-    return rpc_link.link(
-        config[AMQP_URI_CONFIG_KEY],
-        get_rpc_exchange(config).name,
-        name=container.service_name,
-        ssl=config.get(AMQP_SSL_CONFIG_KEY),
-        login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
-    )
+    """The process's RPC link, looked up once per container (its config does not change while it runs)."""
+    found = getattr(container, "_ic_rpc_link", None)
+    if found is None:
+        config = container.config
+        found = container._ic_rpc_link = rpc_link.link(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config).name,
+            name=container.service_name,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+    return found
 
 
 def _serializer(container: Any) -> str:
