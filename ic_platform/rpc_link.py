@@ -10,16 +10,18 @@ for the service; the broker says that by handing the request back (basic.return)
 turns into nameko's UnknownService for the waiting caller, as promptly as the confirm did and without a round
 trip per call. Replies go unconfirmed as before (a lost one is the caller's timeout, 503).
 
-The link is per process and per broker address, opened on first use, declared again after any failure: a
-publish that finds it broken (the broker restarted, the connection was closed) reconnects and tries once more;
-failing that it raises kombu's OperationalError, which ic_platform/outage.py names a broker outage (503, and a
-reply given up rather than raised)."""
+The link is per process and per broker address, opened on first use, opened again after any failure: a
+publish that finds it broken (the broker restarted, the connection was closed) reconnects at once and, while the
+broker is away, keeps trying for RETRY_FOR_S, as kombu's `ensure` did; then it raises kombu's OperationalError,
+which ic_platform/outage.py names a broker outage (503, and a reply given up rather than raised)."""
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import amqp
@@ -33,8 +35,12 @@ from nameko.exceptions import UnknownService
 log = logging.getLogger(__name__)
 
 TRANSIENT = 1
-# How long opening the link may take before the publish is an outage (the caller's own timeout is longer).
+# How long opening the link may take at one attempt.
 CONNECT_TIMEOUT_S = 4.0
+# How long a publish keeps trying through a broker outage (a restart takes a few seconds) before it is one: a
+# request or reply still gets through then, and its caller, which waits IC_RPC_TIMEOUT_S (10 s), is answered;
+# failing at once left the work half done (a claimed Idempotency-Key answered "in progress" until the redrive).
+RETRY_FOR_S = 8.0
 # Everything the broker or the socket can raise (a bug in what is published is none of them, and stays a bug).
 LINK_ERRORS = (amqp.exceptions.AMQPError, kombu.exceptions.KombuError, OSError)
 
@@ -42,6 +48,7 @@ LINK_ERRORS = (amqp.exceptions.AMQPError, kombu.exceptions.KombuError, OSError)
 class RpcLink:
     def __init__(self, amqp_uri: str, exchange: str, *, name: str, ssl: Any = None, login_method: str | None = None):
         self._uri, self._exchange, self._name = amqp_uri, exchange, name
+        self.retry_for_s = RETRY_FOR_S
         self._ssl, self._login_method = ssl, login_method
         self._connection: Connection | None = None
         self._channel: amqp.Channel | None = None
@@ -58,15 +65,17 @@ class RpcLink:
 
     def publish(self, body: bytes, *, routing_key: str, mandatory: bool = False, **properties: Any) -> None:
         message = amqp.Message(body, delivery_mode=TRANSIENT, **properties)
-        try:
-            self._channel_or_open().basic_publish(message, self._exchange, routing_key, mandatory=mandatory)
-        except LINK_ERRORS as first:
-            self._drop(f"publish failed: {first!r}")
-            try:  # the link was stale (a restarted broker): once more on a fresh one
+        deadline, pauses = time.monotonic() + self.retry_for_s, _pauses()
+        while True:
+            try:
                 self._channel_or_open().basic_publish(message, self._exchange, routing_key, mandatory=mandatory)
+                return
             except LINK_ERRORS as exc:
-                self._drop(f"publish failed again: {exc!r}")
-                raise kombu.exceptions.OperationalError(f"cannot publish to {routing_key}: {exc}") from exc
+                self._drop(f"publish failed: {exc!r}")
+                pause = next(pauses)  # none before the first retry: a stale link is opened again at once
+                if pause and time.monotonic() + pause > deadline:
+                    raise kombu.exceptions.OperationalError(f"cannot publish to {routing_key}: {exc}") from exc
+                eventlet.sleep(pause)
 
     def close(self) -> None:
         self._drop("closed")
@@ -118,6 +127,12 @@ class RpcLink:
         if connection is not None:
             log.info("RPC link %s dropped: %s", self._name, reason)
             _close_quietly(connection)
+
+
+def _pauses() -> Iterator[float]:
+    yield from (0.0, 0.25, 0.5, 1.0)
+    while True:
+        yield 2.0
 
 
 def _close_quietly(connection: Connection) -> None:

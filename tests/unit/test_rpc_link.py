@@ -23,6 +23,7 @@ class _Channel:
 
 def _link(*channels: _Channel) -> tuple[RpcLink, list[str]]:
     link = RpcLink("amqp://guest:guest@127.0.0.1:1//", "nameko-rpc", name="test")
+    link.retry_for_s = 0.0  # no patience unless a test asks for it
     opened, queue = [], list(channels)
 
     def open_next() -> None:
@@ -61,7 +62,17 @@ def test_a_stale_link_is_opened_again_once():
     assert opened == ["open", "open"] and len(fresh.published) == 1
 
 
+def test_a_publish_waits_out_a_short_broker_outage():
+    back = _Channel([])
+    down = [_Channel([ConnectionRefusedError("restarting")]) for _ in range(3)]
+    link, opened = _link(*down, back)
+    link.retry_for_s = 2.0
+    link.publish(b"{}", routing_key="rpc.reply-x")  # retried at once, then after 0.25 s and 0.5 s
+    assert len(opened) == 4 and len(back.published) == 1
+
+
 def test_a_link_that_fails_twice_is_a_broker_outage():
+    """Without patience left: once at once on a fresh link, then an outage."""
     link, _ = _link(_Channel([ConnectionResetError("gone")]), _Channel([amqp.exceptions.RecoverableConnectionError()]))
     with pytest.raises(Exception) as raised:
         link.publish(b"{}", routing_key="rpc.reply-x")
