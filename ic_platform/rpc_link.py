@@ -67,18 +67,18 @@ class RpcLink:
         message = amqp.Message(body, delivery_mode=TRANSIENT, **properties)
         deadline, pauses = time.monotonic() + self.retry_for_s, _pauses()
         while True:
+            channel = None
             try:
-                self._channel_or_open().basic_publish(message, self._exchange, routing_key, mandatory=mandatory)
+                channel = self._channel_or_open()
+                channel.basic_publish(message, self._exchange, routing_key, mandatory=mandatory)
                 return
             except LINK_ERRORS as exc:
-                self._drop(f"publish failed: {exc!r}")
+                if channel is not None and channel is self._channel:  # not a link another greenthread reopened
+                    self._drop(f"publish failed: {exc!r}")
                 pause = next(pauses)  # none before the first retry: a stale link is opened again at once
                 if pause and time.monotonic() + pause > deadline:
                     raise kombu.exceptions.OperationalError(f"cannot publish to {routing_key}: {exc}") from exc
                 eventlet.sleep(pause)
-
-    def close(self) -> None:
-        self._drop("closed")
 
     def _channel_or_open(self) -> amqp.Channel:
         channel = self._channel
