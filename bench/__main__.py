@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 
@@ -68,22 +69,43 @@ def floor(stack: ThrowawayStack) -> tuple[Figures, Figures, Figures]:
     return raw1, raw4, pg
 
 
-def service_rpc(stack: ThrowawayStack) -> list[Figures]:
+def service_rpc(stack: ThrowawayStack, meter: CpuMeter | None = None) -> list[Figures]:
+    """One hop, gateway client → a nameko service (`budget.ping`: no query, only the hop), at 1 and 4 callers;
+    with a meter, each figure's CPU per call summed over every process is printed after it."""
     client = RpcClient(stack.settings.amqp_uri, name="bench")
     client.start()
     try:
         ctx = _context("clerk", "dzb", "clerk")
-        return [
-            threaded(
-                "gateway client → budget.ping (RPC)",
-                n,
-                SECONDS / 2,
-                lambda: client.call("budget", "ping", {}, context=ctx),
-            )
-            for n in (1, 4)
-        ]
+        figures = []
+        # Warm up first: a freshly started stack is still busy (risk's and approval's start-up work), which
+        # would count in the first figure's CPU.
+        threaded("warm-up", 4, 2.0, lambda: client.call("budget", "ping", {}, context=ctx))
+        for n in (1, 4):
+            with meter.measure() if meter else nullcontext(lambda: {}) as spent:
+                f = threaded(
+                    "gateway client → budget.ping (RPC)",
+                    n,
+                    SECONDS / 2,
+                    lambda: client.call("budget", "ping", {}, context=ctx),
+                )
+            figures.append(f)
+            if meter:
+                per = per_operation(spent(), max(f.calls, 1))
+                print(
+                    f"  CPU per call at {n}: {sum(per.values()):.2f} ms ("
+                    + ", ".join(f"{k} {v:.2f}" for k, v in per.items() if v >= 0.05)
+                    + ")",
+                    flush=True,
+                )
+        return figures
     finally:
         client.stop()
+
+
+def rpc_section(stack: ThrowawayStack) -> None:
+    print("\n== Gateway's RPC client → a nameko service (one hop), CPU per call over every process ==", flush=True)
+    for f in service_rpc(stack, CpuMeter(stack)):
+        print(f.row(), flush=True)
 
 
 async def submits(stack: ThrowawayStack, workers: int) -> Figures:
@@ -395,6 +417,7 @@ ONLY: dict[str, Callable[[ThrowawayStack], object]] = {
     "risk-replay": lambda stack: risk_replay_section(stack, drain),
     "accounting": lambda stack: accounting_section(stack),
     "payments": lambda stack: payments_section(stack),
+    "rpc": lambda stack: rpc_section(stack),
     "ocds": lambda stack: ocds_section(stack.settings),
     "clients": lambda stack: clients_section(stack),
 }

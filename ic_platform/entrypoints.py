@@ -13,9 +13,12 @@ the edge. Before a worker starts:
 
 from __future__ import annotations
 
+import inspect
 import logging
+from functools import partial
 from typing import Any
 
+from nameko.exceptions import ContainerBeingKilled, IncorrectSignature, MalformedRequest
 from nameko.rpc import Rpc
 
 from ic_platform import identity
@@ -45,15 +48,37 @@ def check_caller(service: str, method: str, context: dict[str, Any]) -> None:
 
 class GuardedRpc(Rpc):
     def handle_message(self, body: Any, message: Any) -> None:
-        if isinstance(body, dict) and "args" in body and "kwargs" in body:
-            self.check_signature(body["args"], body["kwargs"])  # bad input is named first, as before
-        check_caller(self.container.service_name, self.method_name, self.unpack_message_headers(message))
-        super().handle_message(body, message)
+        """nameko's, with the guards first; the arguments are checked and the headers read once, not again by
+        nameko's own handle_message."""
+        try:
+            args, kwargs = body["args"], body["kwargs"]
+        except (KeyError, TypeError):
+            raise MalformedRequest("Message missing `args` or `kwargs`") from None
+        self.check_signature(args, kwargs)  # bad input is named first, before the caller is checked
+        context_data = self.unpack_message_headers(message)
+        check_caller(self.container.service_name, self.method_name, context_data)
+        try:
+            self.container.spawn_worker(
+                self, args, kwargs, context_data=context_data, handle_result=partial(self.handle_result, message)
+            )
+        except ContainerBeingKilled:
+            self.rpc_consumer.requeue_message(message)
 
     def check_signature(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        super().check_signature(args, kwargs)
+        try:
+            self._signature().bind(None, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc)) from None
         # Raised here, the refusal goes back to the caller as the entrypoint's own error would.
         refuse_control_characters({**{str(i): a for i, a in enumerate(args)}, **kwargs})
+
+    def _signature(self) -> inspect.Signature:
+        """The method's signature, read once (nameko's check reads it from the function on every call)."""
+        signature = self.__dict__.get("_method_signature")
+        if signature is None:
+            method = getattr(self.container.service_cls, self.method_name)
+            signature = self.__dict__["_method_signature"] = inspect.signature(method)
+        return signature
 
     def handle_result(self, message, worker_ctx, result, exc_info):  # noqa: ANN001, ANN201 - nameko's signature
         exc_info = as_unavailable(exc_info)

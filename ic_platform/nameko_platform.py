@@ -5,21 +5,29 @@ every worker. A service class only declares its entrypoints and calls its handle
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
+import uuid
 from typing import Any
 
 import eventlet
+import kombu.serialization
 from kombu import Exchange, Queue, binding
-from nameko.amqp.publish import Publisher
-from nameko.constants import DEFAULT_TRANSPORT_OPTIONS, NON_PERSISTENT
-from nameko.exceptions import deserialize_to_instance
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
+from nameko.exceptions import UnserializableValueError, deserialize_to_instance, serialize
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
-from nameko.rpc import MethodProxy, Responder, Rpc, RpcConsumer
+from nameko.rpc import MethodProxy, Rpc, RpcConsumer, RpcReply, ServiceProxy, get_rpc_exchange
 from opentelemetry import trace
 
-from ic_platform import catalogue, errors, identity, metrics, retention, segregation, topology, tracing
+from ic_platform import catalogue, errors, identity, metrics, retention, rpc_link, segregation, topology, tracing
 from ic_platform.config import settings
 from ic_platform.context import CallContext
 from ic_platform.db import make_engine
@@ -112,28 +120,88 @@ def _rpc_setup_with_queue_type(self: RpcConsumer) -> None:
 RpcConsumer.setup = _rpc_setup_with_queue_type
 
 
-class _RequestPublisher(Publisher):
-    """A service's RPC requests to another service: transient, as the gateway's are. A request outlives no
-    broker restart (its caller gives up after IC_RPC_TIMEOUT_S and retries with the same key), so writing it
-    to disk bought nothing. Confirms stay: with `mandatory` they tell a call to a service that has no queue."""
-
-    delivery_mode = NON_PERSISTENT
-    transport_options = DEFAULT_TRANSPORT_OPTIONS.copy()  # its own: nameko writes `confirm_publish` into it
-
-
-class _ReplyPublisher(Publisher):
-    """RPC replies: transient and unconfirmed. A reply goes to its caller's exclusive queue, which a broker
-    restart loses with the caller's connection anyway; waiting for a confirm of each reply cost every call one
-    more round trip to the broker and the broker one more frame. A reply the broker drops means the caller
-    times out (503) and retries with the same Idempotency-Key, as it would if the broker died a moment later."""
-
-    delivery_mode = NON_PERSISTENT
-    use_confirms = False
-    transport_options = DEFAULT_TRANSPORT_OPTIONS.copy()
+def _link(container: Any) -> rpc_link.RpcLink:
+    """The process's RPC link, looked up once per container (its config does not change while it runs)."""
+    found = getattr(container, "_ic_rpc_link", None)
+    if found is None:
+        config = container.config
+        found = container._ic_rpc_link = rpc_link.link(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config).name,
+            name=container.service_name,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+    return found
 
 
-MethodProxy.publisher_cls = _RequestPublisher
-Responder.publisher_cls = _ReplyPublisher
+def _serializer(container: Any) -> str:
+    return container.config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER)
+
+
+class _HopProxy(MethodProxy):
+    """A service's RPC request to another service, published on the process's link (ic_platform/rpc_link.py):
+    transient as the gateway's are (a request outlives no broker restart: its caller gives up after
+    IC_RPC_TIMEOUT_S and retries with the same key), `mandatory` and unconfirmed (a request to a service with no
+    queue comes back, and the caller's reply raises UnknownService)."""
+
+    def __init__(self, worker_ctx: Any, service_name: str, method_name: str, reply_listener: Any, **options: Any):
+        # nameko's builds a Publisher here, for every attribute looked up on the proxy; the link replaces it.
+        self.worker_ctx, self.service_name, self.method_name = worker_ctx, service_name, method_name
+        self.reply_listener = reply_listener
+
+    def _call(self, *args: Any, **kwargs: Any) -> RpcReply:
+        content_type, encoding, body = kombu.serialization.dumps(
+            {"args": args, "kwargs": kwargs}, _serializer(self.container)
+        )
+        correlation_id = str(uuid.uuid4())
+        reply_event = self.reply_listener.get_reply_event(correlation_id)
+        _link(self.container).request(
+            body,
+            routing_key=f"{self.service_name}.{self.method_name}",
+            reply_event=reply_event,
+            content_type=content_type,
+            content_encoding=encoding,
+            application_headers=self.get_message_headers(self.worker_ctx),
+            reply_to=self.reply_listener.routing_key,
+            correlation_id=correlation_id,
+        )
+        return RpcReply(reply_event)
+
+
+def _proxy_method(self: ServiceProxy, name: str) -> _HopProxy:
+    return _HopProxy(self.worker_ctx, self.service_name, name, self.reply_listener, **self.options)
+
+
+ServiceProxy.__getattr__ = _proxy_method
+
+
+def _reply(self: RpcConsumer, message: Any, result: Any, exc_info: tuple | None) -> tuple[Any, tuple | None]:
+    """RPC replies, on the process's link: transient and unconfirmed. A reply goes to its caller's exclusive
+    queue, which a broker restart loses with the caller's connection anyway; a reply the broker drops means the
+    caller times out (503) and retries with the same Idempotency-Key, as it would if the broker died a moment
+    later. As nameko's Responder: encoded as the request was, and a result that cannot be encoded answered as
+    UnserializableValueError (raised, it would kill the container); unlike it, encoded once, not twice."""
+    serializer = kombu.serialization.registry.type_to_name[message.properties["content_type"]]
+    error = serialize(exc_info[1]) if exc_info is not None else None
+    try:
+        content_type, encoding, body = kombu.serialization.dumps({"result": result, "error": error}, serializer)
+    except Exception:
+        exc_info = sys.exc_info()
+        error, result = serialize(UnserializableValueError(result)), None
+        content_type, encoding, body = kombu.serialization.dumps({"result": None, "error": error}, serializer)
+    _link(self.container).publish(
+        body,
+        routing_key=message.properties["reply_to"],
+        content_type=content_type,
+        content_encoding=encoding,
+        correlation_id=message.properties.get("correlation_id"),
+    )
+    self.queue_consumer.ack_message(message)
+    return result, exc_info
+
+
+RpcConsumer.handle_result = _reply
 
 
 class WorkerPlatform:

@@ -1,6 +1,6 @@
 """Which failures are an outage (the database down, restarting, cut off or out of connections; the broker
-unreachable under a nested call) rather than a bug: those reach the caller as errors.Unavailable (503, retry
-later), never as a 500 (see entrypoints.py)."""
+unreachable under a nested call, or the called service without a queue) rather than a bug: those reach the
+caller as errors.Unavailable (503, retry later), never as a 500 (see entrypoints.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import amqp.exceptions
 import kombu.exceptions
 import psycopg
 import sqlalchemy.exc as sa_exc
+from nameko.exceptions import UnknownService
 
 from ic_platform.errors import Unavailable, unavailable
 
@@ -18,6 +19,10 @@ def is_outage(exc: BaseException | None) -> bool:
     # OperationalError is the database's word for "not now" (connection lost, server shutting down or starting,
     # a deadlock or serialization failure): each is worth retrying; none is the request's fault.
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
+        return True
+    if isinstance(exc, UnknownService):
+        # A nested call to a service with no queue (not started yet, or not deployed): not now, as the gateway
+        # answers the same call of its own (503), rather than an internal error.
         return True
     return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError) or is_broker_outage(exc)
 

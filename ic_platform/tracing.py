@@ -109,8 +109,13 @@ def setup_tracing(service: str, trace_file: str | None = None) -> None:
     trace.set_tracer_provider(make_provider(service, trace_file))
 
 
+# Made once: get_tracer builds a new tracer on every call. A proxy, it uses whichever provider setup_tracing
+# installs, before or after this module was imported.
+_tracer = trace.ProxyTracer("ic_platform")
+
+
 def tracer() -> trace.Tracer:
-    return trace.get_tracer("ic_platform")
+    return _tracer
 
 
 def current_traceparent() -> str | None:

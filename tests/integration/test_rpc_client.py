@@ -60,13 +60,12 @@ def client(amqp_uri):
     rpc.stop()
 
 
-@pytest.fixture(scope="module")
-def probe(amqp_uri, client):
+def _nameko_service(amqp_uri, client, module: str, name: str, ready: str):
     """A real nameko service in a subprocess; ready once it answers, which is when its queue is bound."""
     log = tempfile.TemporaryFile(mode="w+")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
-        [str(NAMEKO), "run", "--broker", amqp_uri, "tests.integration.support.rpc_probe_service"],
+        [str(NAMEKO), "run", "--broker", amqp_uri, module],
         cwd=REPO,
         env=env,
         stdout=log,
@@ -76,12 +75,12 @@ def probe(amqp_uri, client):
         deadline = time.monotonic() + 30
         while True:
             try:
-                client.call("probe", "echo", {}, timeout=1.0)
+                client.call(name, ready, {}, timeout=1.0)
                 break
             except (ServiceUnavailable, RpcTimeout):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    pytest.fail(f"nameko probe service did not come up:\n{log.read()}")
+                    pytest.fail(f"nameko {name} service did not come up:\n{log.read()}")
                 time.sleep(0.1)
         yield proc
     finally:
@@ -91,6 +90,17 @@ def probe(amqp_uri, client):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def probe(amqp_uri, client):
+    yield from _nameko_service(amqp_uri, client, "tests.integration.support.rpc_probe_service", "probe", "echo")
+
+
+@pytest.fixture(scope="module")
+def hop(amqp_uri, client, probe):
+    """A service calling the probe as our services call each other (ic_platform's RPC link)."""
+    yield from _nameko_service(amqp_uri, client, "tests.integration.support.rpc_hop_service", "hop", "relay")
 
 
 def _close_connection_named(name: str) -> None:
@@ -277,3 +287,45 @@ def test_call_async_errors(client, probe):
     asyncio.run(main())
     time.sleep(0.5)
     assert client._pending == {}
+
+
+# -- a service calling a service (ic_platform/rpc_link.py) -------------------------------------------------
+
+
+def test_a_service_calls_another_through_its_link(client, hop):
+    assert client.call("hop", "relay", {"x": 1, "text": "付款"}) == {"x": 1, "text": "付款"}
+    context = client.call("hop", "relay_context", context={"org": "xinqiao", "actor": "clerk"})
+    assert context["org"] == "xinqiao" and context["actor"] == "clerk"  # the caller's context travels on
+    assert len(context["call_id_stack"]) == 3  # test client → hop → probe
+
+
+def test_a_call_to_a_service_with_no_queue_is_unknown_service_at_once(client, hop):
+    answer = client.call("hop", "call_nosuch", timeout=5.0)
+    assert answer["unknown_service"] == "nosuch"
+    assert answer["seconds"] < 1.0  # told by the returned request, not by a timeout
+    assert client.call("hop", "relay", {"after": True}) == {"after": True}
+
+
+def test_concurrent_calls_share_the_link(client, hop):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: client.call("hop", "relay", {"i": i}), range(80)))
+    assert results == [{"i": i} for i in range(80)]
+
+
+def test_an_unencodable_answer_is_an_error_reply_and_the_service_lives_on(client, hop):
+    with pytest.raises(RemoteError) as raised:
+        client.call("hop", "unencodable")
+    assert raised.value.exc_type == "UnserializableValueError"
+    assert client.call("hop", "relay", {"still": "up"}) == {"still": "up"}
+
+
+def test_a_lost_link_is_opened_again_by_the_next_call(client, hop):
+    assert client.call("hop", "relay", {"before": 1}) == {"before": 1}
+    _close_connection_named("rpc-link:hop")  # what a broker restart does to it
+    deadline = time.monotonic() + 10
+    while True:  # the reply of a call racing the close may be lost (a timeout, as with a broker restart)
+        try:
+            assert client.call("hop", "relay", {"after": 1}, timeout=2.0) == {"after": 1}
+            break
+        except RpcTimeout:
+            assert time.monotonic() < deadline

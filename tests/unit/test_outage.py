@@ -8,6 +8,7 @@ import kombu.exceptions
 import psycopg
 import pytest
 import sqlalchemy.exc as sa_exc
+from nameko.exceptions import UnknownService
 
 from ic_platform.errors import Conflict, Unavailable
 from ic_platform.outage import as_unavailable, is_outage
@@ -34,6 +35,7 @@ def _dbapi(cls, orig: Exception, invalidated: bool = False) -> sa_exc.DBAPIError
         psycopg.OperationalError("connection failed: Connection refused"),
         kombu.exceptions.OperationalError("Server unexpectedly closed connection"),
         ConnectionResetError(104, "Connection reset by peer"),
+        UnknownService("contract"),  # a nested call's request came back: no queue for the service
     ],
 )
 def test_a_lost_or_refused_database_connection_is_an_outage(exc):
