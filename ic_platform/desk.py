@@ -187,6 +187,12 @@ _CLOSE = sa.text(
     " decided_by = coalesce(nullif(excluded.decided_by, ''), t.decided_by)"
 )
 
+# own: the first owner heard stays (every submission of a document names the same).
+_OWN = sa.text(
+    "INSERT INTO desk_document (document_type, document_id, org, unit, initiator)"
+    " VALUES (:type, :id, :org, :unit, :initiator) ON CONFLICT DO NOTHING"
+)
+
 
 class Desk:
     """One service's copy of the desks, on the unit of work's connection. `document_types`: the documents this
@@ -257,10 +263,9 @@ class Desk:
         )
 
     def own(self, org: str, document: dict, unit: str, initiator: str | None) -> None:
-        stmt = pg_insert(DOCUMENT).values(
-            document_type=document["type"], document_id=document["id"], org=org, unit=unit, initiator=initiator
+        self.conn.execute(
+            _OWN, {"type": document["type"], "id": document["id"], "org": org, "unit": unit, "initiator": initiator}
         )
-        self.conn.execute(stmt.on_conflict_do_nothing())
 
 
 # ── the event handlers (`uow.desk` must be a Desk) ──
