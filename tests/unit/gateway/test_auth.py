@@ -226,12 +226,14 @@ def test_a_verified_token_is_verified_once_and_refused_once_it_expires(cfg, monk
     from gateway import auth
 
     monkeypatch.setattr(auth, "_verified", auth.VerifiedTokens())
-    token = jwt.encode({**VALID, "exp": NOW + 60}, keys.signing_key(SIGNING_KEY_FILE), algorithm="EdDSA")
+    now = int(time.time())  # not the module's NOW: the suite may have run longer than the token's minute
+    claims = {**VALID, "iat": now, "exp": now + 60}
+    token = jwt.encode(claims, keys.signing_key(SIGNING_KEY_FILE), algorithm="EdDSA")
     assert auth.token_claims(token, cfg)["sub"] == "clerk"
     decoded = []
     monkeypatch.setattr(auth.jwt, "decode", lambda *a, **k: decoded.append(a) or pytest.fail("verified again"))
     assert auth.token_claims(token, cfg)["sub"] == "clerk" and decoded == []
-    monkeypatch.setattr(auth.time, "time", lambda: NOW + 60)  # its exp: expired, as jwt.decode would judge it
+    monkeypatch.setattr(auth.time, "time", lambda: now + 60)  # its exp: expired, as jwt.decode would judge it
     with pytest.raises(auth.ApiError) as refused:
         auth.token_claims(token, cfg)
     assert refused.value.status == 401 and refused.value.details == {"reason": "expired"}
