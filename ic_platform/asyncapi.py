@@ -39,7 +39,8 @@ def document() -> dict[str, Any]:
             },
             "payload": payload,
         }
-        subscribers = sorted(set(spec.subscribers) | set(catalogue.WILDCARD_SUBSCRIBERS))
+        wildcard = {s for s in catalogue.WILDCARD_SUBSCRIBERS if catalogue.hears_everything(s, spec)}
+        subscribers = sorted(set(spec.subscribers) | wildcard)
         channels[spec.type] = {
             "description": f"{spec.summary}. Producer: {spec.producer}. Subscribers here: {', '.join(subscribers)}.",
             "subscribe": {

@@ -165,6 +165,35 @@ def unit_clause(scope: Scope, unit: ColumnElement) -> ColumnElement[bool]:
     return unit.in_(sorted(scope.units)) if scope.units else sa.false()
 
 
+# Fixed statements: every assignment and decision runs one in each service keeping a desk, and built per call
+# with SQLAlchemy (an upsert, a CTE) each cost more CPU in building and compiling than in the database.
+# open: the task's holding opens; the step before it is over, so whatever of it is still open (a parallel step's
+# skipped tasks) closes, in the same statement (one round trip; the CTE runs whether or not the UPDATE reads it).
+# The UPDATE sees the rows as they were before the statement, so the task just opened is excluded by its id.
+_OPEN = sa.text(
+    "WITH opened AS ("
+    " INSERT INTO desk_task (task_id, org, document_type, document_id, step_no, assignee, assigned_at)"
+    " VALUES (CAST(:task_id AS uuid), :org, :type, :id, :step_no, :assignee, :at)"
+    " ON CONFLICT (task_id) DO UPDATE SET assigned_at = excluded.assigned_at, step_no = excluded.step_no)"
+    " UPDATE desk_task SET closed_at = :at"
+    " WHERE document_type = :type AND document_id = :id AND task_id <> CAST(:task_id AS uuid)"
+    " AND step_no <> :step_no AND coalesce(assigned_at, :at) <= :at AND closed_at IS NULL"
+)
+# close: the first closing time heard stays; a decider, once heard, is kept.
+_CLOSE = sa.text(
+    "INSERT INTO desk_task AS t (task_id, org, document_type, document_id, assignee, decided_by, closed_at)"
+    " VALUES (CAST(:task_id AS uuid), :org, :type, :id, :assignee, :decided_by, :at)"
+    " ON CONFLICT (task_id) DO UPDATE SET closed_at = coalesce(t.closed_at, excluded.closed_at),"
+    " decided_by = coalesce(nullif(excluded.decided_by, ''), t.decided_by)"
+)
+
+# own: the first owner heard stays (every submission of a document names the same).
+_OWN = sa.text(
+    "INSERT INTO desk_document (document_type, document_id, org, unit, initiator)"
+    " VALUES (:type, :id, :org, :unit, :initiator) ON CONFLICT DO NOTHING"
+)
+
+
 class Desk:
     """One service's copy of the desks, on the unit of work's connection. `document_types`: the documents this
     service keeps desks for (None: every type, e.g. the risk service, which shows every document)."""
@@ -192,51 +221,14 @@ class Desk:
 
     # ── writes, from approval's events ──
     def open(self, org: str, document: dict, task_id: str, step_no: int, assignee: str, at: datetime) -> None:
-        stmt = pg_insert(TASK).values(
-            task_id=task_id,
-            org=org,
-            document_type=document["type"],
-            document_id=document["id"],
-            step_no=step_no,
-            assignee=assignee,
-            assigned_at=at,
-        )
-        opened = stmt.on_conflict_do_update(
-            index_elements=["task_id"], set_={"assigned_at": at, "step_no": step_no}
-        ).cte("opened")
-        # The step before it is over: whatever of it is still open (a parallel step's skipped tasks) closes, in
-        # the same statement (one round trip; the CTE runs whether or not the UPDATE reads it). The UPDATE sees
-        # the rows as they were before the statement, so the task just opened is excluded by its id.
-        self.conn.execute(
-            sa.update(TASK)
-            .where(
-                TASK.c.document_type == document["type"],
-                TASK.c.document_id == document["id"],
-                TASK.c.task_id != task_id,
-                TASK.c.step_no != step_no,
-                sa.func.coalesce(TASK.c.assigned_at, at) <= at,
-                TASK.c.closed_at.is_(None),
-            )
-            .values(closed_at=at)
-            .add_cte(opened)
-        )
+        task = {"task_id": str(task_id), "org": org, "type": document["type"], "id": document["id"]}
+        self.conn.execute(_OPEN, {**task, "step_no": step_no, "assignee": assignee, "at": at})
 
     def close(
         self, org: str, document: dict, task_id: str, assignee: str, at: datetime, decided_by: str | None = None
     ) -> None:
-        stmt = pg_insert(TASK).values(
-            task_id=task_id,
-            org=org,
-            document_type=document["type"],
-            document_id=document["id"],
-            assignee=assignee,
-            decided_by=decided_by,
-            closed_at=at,
-        )
-        changed = {"closed_at": sa.func.coalesce(TASK.c.closed_at, at)}
-        if decided_by:
-            changed["decided_by"] = decided_by
-        self.conn.execute(stmt.on_conflict_do_update(index_elements=["task_id"], set_=changed))
+        task = {"task_id": str(task_id), "org": org, "type": document["type"], "id": document["id"]}
+        self.conn.execute(_CLOSE, {**task, "assignee": assignee, "at": at, "decided_by": decided_by})
 
     def close_all(self, document: dict, at: datetime) -> None:
         self._close_where(TASK.c.document_type == document["type"], TASK.c.document_id == document["id"], at=at)
@@ -271,10 +263,9 @@ class Desk:
         )
 
     def own(self, org: str, document: dict, unit: str, initiator: str | None) -> None:
-        stmt = pg_insert(DOCUMENT).values(
-            document_type=document["type"], document_id=document["id"], org=org, unit=unit, initiator=initiator
+        self.conn.execute(
+            _OWN, {"type": document["type"], "id": document["id"], "org": org, "unit": unit, "initiator": initiator}
         )
-        self.conn.execute(stmt.on_conflict_do_nothing())
 
 
 # ── the event handlers (`uow.desk` must be a Desk) ──

@@ -42,3 +42,14 @@ def declare(channel, extra: dict[str, list[str]] | None = None) -> None:  # noqa
         channel.queue_declare(queue, durable=True, arguments=queue_arguments() or None)
         for key in keys:
             channel.queue_bind(queue, EXCHANGE, routing_key=key)
+    unbind_former(channel)
+
+
+def unbind_former(channel) -> None:  # noqa: ANN001 - pika channel
+    """A broker that ran an older version keeps the bindings it was given: a wildcard subscriber's former `#`
+    would still bring it its own events (which it files as it writes them). Declaring is not enough, so the
+    former bindings are removed here (removing one the queue does not have is a no-op)."""
+    for service in catalogue.WILDCARD_SUBSCRIBERS:
+        for key in catalogue.FORMER_WILDCARD_KEYS:
+            if key not in catalogue.subscriptions(service):
+                channel.queue_unbind(queue_name(service), EXCHANGE, routing_key=key)

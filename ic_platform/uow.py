@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from ic_platform import catalogue
@@ -27,6 +25,21 @@ OUTBOX, IDEMPOTENCY = _T["outbox"], _T["idempotency_key"]
 _INSERT_OUTBOX = sa.text(
     "INSERT INTO outbox (event_id, type, envelope) VALUES (CAST(:event_id AS uuid), :type, CAST(:envelope AS jsonb))"
     " RETURNING id"
+)
+# `claim` in one round trip (it was three: the key's lock, the read, the insert): the lock, then the key taken
+# unless it is there already. The CTE is read by the INSERT, so the lock is held before the insert is tried.
+_CLAIM = sa.text(
+    "WITH locked AS (SELECT pg_advisory_xact_lock(hashtext(:lock)))"
+    " INSERT INTO idempotency_key (scope, key, request_hash, response)"
+    " SELECT :scope, :key, :request_hash, CAST(:pending AS jsonb) FROM locked"
+    " ON CONFLICT DO NOTHING RETURNING true"
+)
+# The first answer stored for a key stays the answer: only a claim (of the same request) is answered over.
+_REMEMBER = sa.text(
+    "INSERT INTO idempotency_key AS k (scope, key, request_hash, response)"
+    " VALUES (:scope, :key, :request_hash, CAST(:response AS jsonb))"
+    " ON CONFLICT (scope, key) DO UPDATE SET response = excluded.response"
+    " WHERE k.response = CAST(:pending AS jsonb) AND k.request_hash = excluded.request_hash"
 )
 
 
@@ -144,30 +157,32 @@ class UnitOfWork:
         return row.response
 
     def claim(self, scope: str, key: str, request: dict[str, Any]) -> dict[str, Any] | None:
-        """`recall`, and when the key is new, take it for this request until it is answered."""
-        stored = self.recall(scope, key, request)
-        if stored is None:
-            self.conn.execute(
-                pg_insert(IDEMPOTENCY).values(
-                    scope=scope, key=key, response=PENDING, request_hash=request_hash(request)
-                )
-            )
-        return stored
+        """`recall`, and when the key is new, take it for this request until it is answered. The common case
+        (a new key) is one statement; a key already there is read as `recall` reads it (the lock, taken again
+        in the same transaction, is already ours)."""
+        taken = self.conn.execute(
+            _CLAIM,
+            {
+                "lock": f"{scope}:{key}",
+                "scope": scope,
+                "key": key,
+                "request_hash": request_hash(request),
+                "pending": _PENDING_JSON,
+            },
+        ).first()
+        return None if taken is not None else self.recall(scope, key, request)
 
     def remember(self, scope: str, key: str, request: dict[str, Any], response: dict[str, Any]) -> None:
         """Store the answer; the first answer stored for a key stays the answer (a claim is answered here)."""
-        insert = pg_insert(IDEMPOTENCY).values(
-            scope=scope, key=key, response=response, request_hash=request_hash(request)
-        )
         self.conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=[IDEMPOTENCY.c.scope, IDEMPOTENCY.c.key],
-                set_={"response": insert.excluded.response},
-                where=sa.and_(
-                    IDEMPOTENCY.c.response == sa.cast(PENDING, JSONB),
-                    IDEMPOTENCY.c.request_hash == insert.excluded.request_hash,
-                ),
-            )
+            _REMEMBER,
+            {
+                "scope": scope,
+                "key": key,
+                "request_hash": request_hash(request),
+                "response": json.dumps(response, ensure_ascii=False),
+                "pending": _PENDING_JSON,
+            },
         )
 
     def remember_refusal(self, scope: str, key: str, request: dict[str, Any], refusal: DomainError) -> None:
@@ -178,6 +193,7 @@ class UnitOfWork:
 
 # A claimed key's answer while its request is being answered; a stored refusal (see remember_refusal).
 PENDING: dict[str, Any] = {"__pending__": True}
+_PENDING_JSON = json.dumps(PENDING)
 REFUSAL = "__refusal__"
 
 

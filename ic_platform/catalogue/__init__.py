@@ -48,8 +48,12 @@ CATALOGUE: dict[tuple[str, int], EventSpec] = {
     (spec["type"], spec["version"]): EventSpec(**spec) for spec in _events.SPECS
 }
 
-# Services that hear every event (the risk service files all of them on dossiers).
+# Services that hear every other service's event (the risk service files all of them on dossiers; its own it
+# files as it writes them, so its queue is bound to every producer's events but its own, except those of its
+# own that nobody else hears: a published event must find a queue, or the relay keeps it, see outbox.py).
 WILDCARD_SUBSCRIBERS = ("risk",)
+# What a wildcard subscriber's queue was bound to before: unbound when the topology is declared (topology.py).
+FORMER_WILDCARD_KEYS = ("#",)
 
 
 def spec_for(type_: str, version: int = 1) -> EventSpec:
@@ -62,7 +66,9 @@ def spec_for(type_: str, version: int = 1) -> EventSpec:
 def subscriptions(service: str) -> list[str]:
     """Routing keys the service's queue is bound to."""
     if service in WILDCARD_SUBSCRIBERS:
-        return ["#"]
+        others = {f"{spec.producer}.#" for spec in CATALOGUE.values() if spec.producer != service}
+        own = {spec.type for spec in CATALOGUE.values() if spec.producer == service and hears_everything(service, spec)}
+        return sorted(others | own)
     return sorted({spec.type for spec in CATALOGUE.values() if service in spec.subscribers})
 
 
@@ -71,6 +77,14 @@ def approval_requests() -> list[str]:
     its applicant): whoever needs to know who owns a document it does not own learns it from these."""
     needed = {"document", "unit", "applicant"}
     return sorted(spec.type for spec in CATALOGUE.values() if needed <= set(spec.payload.get("required", ())))
+
+
+def hears_everything(service: str, spec: EventSpec) -> bool:
+    """Whether a wildcard subscriber's queue gets this event without naming it: every other service's, and
+    its own that no other service subscribes to (so that it finds a queue)."""
+    if service not in WILDCARD_SUBSCRIBERS:
+        return False
+    return spec.producer != service or not set(spec.subscribers) - {service}
 
 
 def subscribing_services() -> list[str]:

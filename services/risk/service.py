@@ -1,57 +1,30 @@
 """The risk service's transport: RPC entrypoints that parse a command and call a handler. Its event queue is
-bound to every routing key (catalogue.WILDCARD_SUBSCRIBERS); the handler under "*" hears them all."""
+bound to every routing key (catalogue.WILDCARD_SUBSCRIBERS); the handler under "*" hears them all (but risk's
+own, filed as they are written: service_layer/bus.py)."""
 
 from __future__ import annotations
 
-from ic_platform import catalogue
-from ic_platform.desk import with_desk_handlers
 from ic_platform.entrypoints import rpc
 from ic_platform.errors import DomainError
-from ic_platform.handler_tables import combine
 from ic_platform.nameko_platform import PlatformService, ServicePlatform
 from services.risk.service_layer import (
-    assessment,
-    authority,
-    behaviour,
-    chain,
     commands,
     handlers,
     ocds,
-    payments,
     project,
     rule_book,
     scorecard,
-    splitting,
-    suppliers,
     warning_totals,
     warnings,
     warnings_work,
 )
+from services.risk.service_layer.bus import BUS
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
 
 
 class RiskService(PlatformService):
     name = "risk"
-    platform = ServicePlatform(
-        RiskUnitOfWork,
-        with_desk_handlers(
-            combine(
-                handlers.EVENT_HANDLERS,
-                warnings.EVENT_HANDLERS,
-                chain.EVENT_HANDLERS,
-                splitting.EVENT_HANDLERS,
-                payments.EVENT_HANDLERS,
-                suppliers.EVENT_HANDLERS,
-                behaviour.EVENT_HANDLERS,
-                authority.EVENT_HANDLERS,
-                assessment.EVENT_HANDLERS,
-                warnings_work.EVENT_HANDLERS,
-                project.EVENT_HANDLERS,
-                ocds.EVENT_HANDLERS,
-            ),
-            owners_from=catalogue.approval_requests(),
-        ),
-    )
+    platform = ServicePlatform(RiskUnitOfWork, bus=BUS)
 
     @rpc(expected_exceptions=DomainError)
     def get_dossier(self, **kwargs):

@@ -90,7 +90,8 @@ def _relay(refuse: set[str]) -> tuple[OutboxRelay, _Statements, _Broker]:
     relay = OutboxRelay("budget", engine, "amqp://unused", mark_delay_s=60)
     relay._ensure_channel = lambda: None  # no broker connection in a unit test
     relay._confirms = broker
-    relay._channel = type("Channel", (), {"exchange_declare": _noop, "queue_declare": _noop, "queue_bind": _noop})()
+    declaring = {"exchange_declare": _noop, "queue_declare": _noop, "queue_bind": _noop, "queue_unbind": _noop}
+    relay._channel = type("Channel", (), declaring)()
     return relay, engine, broker
 
 

@@ -122,10 +122,27 @@ def test_every_subscription_has_a_handler_and_every_handler_a_subscription():
         handlers = importlib.import_module(f"services.{service}.service").SERVICE.platform.event_handlers
         subscribed = set(catalogue.subscriptions(service))
         handled = set(handlers)
-        if subscribed == {"#"}:
+        if service in catalogue.WILDCARD_SUBSCRIBERS:
             assert "*" in handled, service  # hears everything; may also name types some handlers want
         else:
             assert handled == subscribed, f"{service}: handlers {handled} vs catalogue subscriptions {subscribed}"
+
+
+def test_risk_is_bound_to_every_event_but_its_own_that_another_hears():
+    """Its own it files as it writes them (services/risk/service_layer/bus.py): bound to them, it would get
+    each back only to find it filed. Those nobody else hears still reach its queue: a published event must find
+    one. The `#` it was bound to before is removed when the topology is declared."""
+    keys = catalogue.subscriptions("risk")
+
+    def routed(type_: str) -> bool:
+        return any(type_.startswith(key[:-1]) if key.endswith(".#") else type_ == key for key in keys)
+
+    for spec in catalogue.CATALOGUE.values():
+        others = set(spec.subscribers) - {"risk"}
+        assert routed(spec.type) == (spec.producer != "risk" or not others), spec.type
+        assert routed(spec.type) or others, f"{spec.type} would find no queue"
+    assert "risk.document_assessed" not in keys and "risk.warning_acknowledged" in keys
+    assert "#" in catalogue.FORMER_WILDCARD_KEYS and "#" not in keys
 
 
 def test_every_event_type_names_a_real_producer_and_real_subscribers():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ic_platform import scope
+from ic_platform import catalogue, inbox, scope
 from ic_platform.context import CallContext
 from ic_platform.envelope import Envelope
 from services.risk.domain.errors import dossier_not_found
@@ -85,4 +85,9 @@ def entry_view(entry: DossierEntry) -> dict[str, Any]:
     }
 
 
-EVENT_HANDLERS = {"*": [file_on_dossier]}
+# Risk's own events (its assessments, its warnings' changes) are filed when written: the bus runs the filing in
+# the publishing transaction, so hearing each back through the inbox (a delivery, a worker, a transaction and
+# an inbox row each, one per submission for the assessment alone) would only find it filed already.
+OWN_TYPES = frozenset(spec.type for spec in catalogue.CATALOGUE.values() if spec.producer == "risk")
+OWN_EVENT_HANDLERS = {type_: [file_on_dossier] for type_ in sorted(OWN_TYPES)}
+EVENT_HANDLERS = {"*": [inbox.hearing(file_on_dossier, lambda event: event.type not in OWN_TYPES)]}

@@ -220,3 +220,33 @@ def test_the_gateway_refuses_to_start_without_a_signing_key(fake, cfg):
     app = create_app(rpc=fake, settings=cfg.with_(signing_key_file=None))
     with pytest.raises(keys.MissingKey, match="IC_SIGNING_KEY_FILE"), TestClient(app):
         pass
+
+
+def test_a_verified_token_is_verified_once_and_refused_once_it_expires(cfg, monkeypatch):
+    from gateway import auth
+
+    monkeypatch.setattr(auth, "_verified", auth.VerifiedTokens())
+    now = int(time.time())  # not the module's NOW: the suite may have run longer than the token's minute
+    claims = {**VALID, "iat": now, "exp": now + 60}
+    token = jwt.encode(claims, keys.signing_key(SIGNING_KEY_FILE), algorithm="EdDSA")
+    assert auth.token_claims(token, cfg)["sub"] == "clerk"
+    decoded = []
+    monkeypatch.setattr(auth.jwt, "decode", lambda *a, **k: decoded.append(a) or pytest.fail("verified again"))
+    assert auth.token_claims(token, cfg)["sub"] == "clerk" and decoded == []
+    monkeypatch.setattr(auth.time, "time", lambda: now + 60)  # its exp: expired, as jwt.decode would judge it
+    with pytest.raises(auth.ApiError) as refused:
+        auth.token_claims(token, cfg)
+    assert refused.value.status == 401 and refused.value.details == {"reason": "expired"}
+
+
+def test_the_verified_tokens_stay_bounded(monkeypatch):
+    from gateway.auth import VerifiedTokens
+
+    verified = VerifiedTokens(limit=3)
+    for i in range(3):
+        verified.put(f"t{i}", None, {"exp": NOW - 1 if i else NOW + 600})
+    verified.put("t3", None, {"exp": NOW + 600})  # full: the two expired go
+    assert verified.get("t0", None, now=NOW) and verified.get("t3", None, now=NOW)
+    verified.put("t4", None, {"exp": NOW + 600})
+    verified.put("t5", None, {"exp": NOW + 600})  # full of live ones: all go, each verified again when next used
+    assert verified.get("t0", None, now=NOW) is None and verified.get("t5", None, now=NOW)

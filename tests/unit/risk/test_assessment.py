@@ -110,3 +110,19 @@ def test_every_approval_request_of_the_catalogue_is_assessed():
         assert not set(module.SUBMISSION_RULES) & set(module.EVENT_HANDLERS), (
             "a rule on a request runs in the assessment"
         )
+
+
+def test_risk_files_its_own_events_as_it_writes_them_and_does_not_hear_them_back():
+    """The assessment is filed on its dossier by the bus, in the transaction that publishes it; the inbox keeps
+    no row for it (nor any other of risk's own events) and opens no transaction for it."""
+    from ic_platform.inbox import Inbox, handler_name
+    from services.risk.service_layer import handlers
+    from services.risk.service_layer.bus import BUS
+
+    own = [spec.type for spec in catalogue.CATALOGUE.values() if spec.producer == "risk"]
+    assert own and all(BUS.own[type_] == [handlers.file_on_dossier] for type_ in own)
+    inbox = Inbox("risk", None, BUS.heard, None)  # type: ignore[arg-type] - only asked, never run
+    assessed = Envelope(type=assessment.ASSESSED, payload={"document": DOCUMENT}, org="demo", producer="risk")
+    assert inbox.hearing(assessed) == []
+    submitted = inbox.hearing(request("payment.matter_application_submitted"))
+    assert handler_name(handlers.file_on_dossier) in submitted and "assessment.assess_submission" in submitted
