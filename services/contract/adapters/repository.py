@@ -199,7 +199,7 @@ def _update_contract(columns: tuple[str, ...]) -> sa.Update:
     return (
         sa.update(t)
         .where(t.c.id == sa.bindparam("contract_id"))
-        .values({k: sa.bindparam(f"v_{k}", type_=t.c[k].type) for k in columns}, updated_at=sa.func.now())
+        .values({**{k: sa.bindparam(f"v_{k}", type_=t.c[k].type) for k in columns}, "updated_at": sa.func.now()})
     )
 
 
