@@ -5,6 +5,7 @@ from ic_platform import green
 
 green.prepare()
 
+import gc  # noqa: E402
 import importlib  # noqa: E402
 import logging  # noqa: E402
 import signal  # noqa: E402
@@ -25,6 +26,15 @@ def service_class(spec: str) -> type:
         module, attr = spec.split(":")
         return getattr(importlib.import_module(module), attr)
     return importlib.import_module(f"services.{spec}.service").SERVICE
+
+
+def settle_heap() -> None:
+    """Everything the start made (modules, the catalogue's schemas, SQLAlchemy's tables, the containers) is
+    kept for the process's life: moved out of the collector's sight, so a full collection (every few seconds
+    under load) walks only what was made since. Walking it all took 60–400 ms in the contract service (timed
+    by gc callbacks under `bench contracts`): the execution report's p99 was that pause, not its query."""
+    gc.collect()
+    gc.freeze()
 
 
 def main(spec: str) -> None:
@@ -57,6 +67,7 @@ def main(spec: str) -> None:
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
     runner.start()
+    settle_heap()
     metrics.set_ready(name, True)
     logging.getLogger(__name__).info("%s started", name)
     runner.wait()

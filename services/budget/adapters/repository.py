@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -39,18 +40,17 @@ _ADD_MOVE = (
 )
 
 
-def _month_upsert(attr: str) -> Any:
+@functools.cache
+def _month_upsert(attrs: tuple[str, ...]) -> Any:
+    """The month row's stages `attrs` changed by their deltas (bound by the stage's name), in one statement."""
     month = sa.cast(sa.func.date_trunc("month", sa.func.timezone(REPORT_TZ, sa.func.now())), sa.Date)
     stmt = pg_insert(budget_line_month).values(
-        budget_line_id=sa.bindparam("line_id"), month=month, **{attr: sa.bindparam("delta")}
+        budget_line_id=sa.bindparam("line_id"), month=month, **{a: sa.bindparam(a) for a in attrs}
     )
     return stmt.on_conflict_do_update(
         index_elements=[budget_line_month.c.budget_line_id, budget_line_month.c.month],
-        set_={attr: budget_line_month.c[attr] + stmt.excluded[attr]},
+        set_={a: budget_line_month.c[a] + stmt.excluded[a] for a in attrs},
     )
-
-
-_ADD_MONTH = {attr: _month_upsert(attr) for attr, _ in EFFECT.values() if attr is not None}
 
 
 def _to_line(row: Any) -> BudgetLine:
@@ -194,10 +194,18 @@ class MonthRepository:
         self.conn = conn
 
     def add(self, line_id: str, kind: MoveKind, amount: Decimal) -> None:
-        attr, sign = EFFECT[kind]
-        if attr is None:
-            return
-        self.conn.execute(_ADD_MONTH[attr], {"line_id": line_id, "delta": sign * amount})
+        self.add_moves(line_id, [(kind, amount)])
+
+    def add_moves(self, line_id: str, moves: list[tuple[MoveKind, Decimal]]) -> None:
+        """Several moves on one line (a commitment and the pre-commitment it took over): their net change per
+        stage, one statement."""
+        deltas: dict[str, Decimal] = {}
+        for kind, amount in moves:
+            attr, sign = EFFECT[kind]
+            if attr is not None:
+                deltas[attr] = deltas.get(attr, Decimal("0.00")) + sign * amount
+        if deltas:
+            self.conn.execute(_month_upsert(tuple(sorted(deltas))), {"line_id": line_id, **deltas})
 
 
 LINE_DIMENSIONS = (

@@ -326,9 +326,15 @@ def _consume(
         consumed_before = line.consumed
         if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
             return _replayed(uow, line, document, step, kind)
+        # The source's moves, read once under the line's lock: what it holds here decides the settlement and,
+        # with the moves recorded below, what it still holds for the rest released; no statement reads them
+        # again. This line's balances are written once, after every move on it (`recorded`), not per move:
+        # the line's lock is what every other move on the line waits for.
+        source_moves = uow.moves.for_document(source) if source is not None else []
+        recorded: list[Move] = [Move(line.id, document, step, kind, amount)]
         settlement = Settlement()
         if source is not None:
-            settlement = settle(kind, amount, Held.from_sums(uow.moves.held(line.id, source)))
+            settlement = settle(kind, amount, _held_in(source_moves, line.id))
         decision = line.decide(amount, covered=settlement.covered)
         if not decision.allowed and override_id:  # 超预算审批: service_layer/overrides.py
             decision = overrides.apply(uow, ctx, line, decision, document, step, override_id)
@@ -337,28 +343,14 @@ def _consume(
         three_public.check_caps(uow, caps, amount - settlement.covered)
         taken = f"{document.no or document.id}"
         if settlement.relieved:
-            _move(
-                uow,
-                ctx,
-                line,
-                source,
-                _source_step(MoveKind.RELIEVE, document, step),
-                MoveKind.RELIEVE,
-                settlement.relieved,
-            )
+            relieve_step = _source_step(MoveKind.RELIEVE, document, step)
+            _record(uow, ctx, line, source, relieve_step, MoveKind.RELIEVE, settlement.relieved, recorded)
             _publish_give_back(
                 uow, ctx, MoveKind.RELIEVE, line, source, settlement.relieved, f"由 {taken} 实际支出核销"
             )
         if settlement.released:
-            _move(
-                uow,
-                ctx,
-                line,
-                source,
-                _source_step(MoveKind.RELEASE, document, step),
-                MoveKind.RELEASE,
-                settlement.released,
-            )
+            release_step = _source_step(MoveKind.RELEASE, document, step)
+            _record(uow, ctx, line, source, release_step, MoveKind.RELEASE, settlement.released, recorded)
             _publish_give_back(
                 uow,
                 ctx,
@@ -368,7 +360,7 @@ def _consume(
                 settlement.released,
                 f"转入 {taken} 的{'承诺' if kind is MoveKind.COMMIT else '实际支出'}",
             )
-        _apply(uow, line, kind, amount)
+        line.apply(kind, amount)
         payload = {
             "budget_line_id": line.id,
             "document": document.as_dict(),
@@ -386,7 +378,8 @@ def _consume(
         rest = []
         if release_rest and source is not None:
             rest_step = _source_step(MoveKind.RELEASE, document, f"{step}-rest")
-            rest = _release_open_pre_commitments(uow, ctx, source, release_rest, rest_step)
+            rest = _release_rest(uow, ctx, line, source, source_moves, recorded, release_rest, rest_step)
+        _write_balances(uow, line, recorded)
         uow.commit()
     return {
         "released_rest": [money_str(a) for a in rest],
@@ -398,6 +391,75 @@ def _consume(
         "relieved_from_source": money_str(settlement.relieved),
         "released_from_source": money_str(settlement.released),
     }
+
+
+def _held_in(moves: list[Move], line_id: str) -> Held:
+    """What a document holds on a line, from its moves there."""
+    sums: dict[MoveKind, Decimal] = {}
+    for m in moves:
+        if m.budget_line_id == line_id:
+            sums[m.kind] = sums.get(m.kind, Decimal("0.00")) + m.amount
+    return Held.from_sums(sums)
+
+
+def _record(
+    uow: BudgetUnitOfWork,
+    ctx: CallContext,
+    line: BudgetLine,
+    document: DocumentRef,
+    step: str,
+    kind: MoveKind,
+    amount: Decimal,
+    recorded: list[Move],
+) -> bool:
+    """`_move` on the consuming move's own line: the move recorded, its balances changed in memory and written
+    with the others (`_write_balances`); False if the step was done before."""
+    move = Move(line.id, document, step, kind, amount, ctx.actor)
+    if not uow.moves.add(move, ctx.correlation_id):
+        return False
+    line.apply(kind, amount)
+    recorded.append(move)
+    return True
+
+
+def _write_balances(uow: BudgetUnitOfWork, line: BudgetLine, recorded: list[Move]) -> None:
+    """The line's balances and its month row after every move recorded on it: one write each."""
+    uow.lines.save_balances(line)
+    uow.months.add_moves(line.id, [(m.kind, m.amount) for m in recorded])
+
+
+def _release_rest(
+    uow: BudgetUnitOfWork,
+    ctx: CallContext,
+    line: BudgetLine,
+    source: DocumentRef,
+    source_moves: list[Move],
+    recorded: list[Move],
+    reason: str,
+    step: str,
+) -> list[Decimal]:
+    """`_release_open_pre_commitments` of the source, after a move took its share on `line` (locked, the
+    source's moves read under its lock, the moves since in `recorded`). The source's other lines, if any, are
+    locked and read in id order, as there."""
+    moves = source_moves + [m for m in recorded if (m.document.type, m.document.id) == (source.type, source.id)]
+    if any(m.step == step for m in moves):
+        return []  # this document's step was done before: a replay, even if it holds money again now
+    released = []
+    for line_id in sorted({m.budget_line_id for m in moves}):
+        if line_id == line.id:
+            held = _held_in(moves, line.id)
+            if held.pre_committed > 0 and _record(
+                uow, ctx, line, source, step, MoveKind.RELEASE, held.pre_committed, recorded
+            ):
+                released.append(held.pre_committed)
+                _publish_give_back(uow, ctx, MoveKind.RELEASE, line, source, held.pre_committed, reason)
+            continue
+        other = _locked_line(uow, line_id)
+        held = Held.from_sums(uow.moves.held(other.id, source))
+        if held.pre_committed > 0 and _move(uow, ctx, other, source, step, MoveKind.RELEASE, held.pre_committed):
+            released.append(held.pre_committed)
+            _publish_give_back(uow, ctx, MoveKind.RELEASE, other, source, held.pre_committed, reason)
+    return released
 
 
 def _give_back(

@@ -405,9 +405,9 @@ def on_contract_signed(event: Envelope, uow: ProcurementUnitOfWork) -> None:
     """The purchase is contracted: the contract signed on our award is kept with it (shown on the application).
     A contract on a matter application (no procurement) names no award; an award we never made is not ours."""
     award_id = event.payload.get("award_id")
-    if not award_id or uow.awards.get(award_id) is None:
-        return
-    uow.awards.mark_contracted(award_id, event.payload["document"], date.fromisoformat(event.payload["signed_on"]))
+    if award_id:  # marks only an award of ours (the update finds no other): no read first
+        signed_on = date.fromisoformat(event.payload["signed_on"])
+        uow.awards.mark_contracted(award_id, event.payload["document"], signed_on)
 
 
 # Registered with the method changes' handlers and the desk's in bus.py.

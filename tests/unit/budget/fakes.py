@@ -82,6 +82,9 @@ class FakeMonths:
     def add(self, line_id: str, kind: MoveKind, amount: Decimal) -> None:
         self.rows.append((line_id, kind, amount))
 
+    def add_moves(self, line_id: str, moves: list[tuple[MoveKind, Decimal]]) -> None:
+        self.rows.extend((line_id, kind, amount) for kind, amount in moves)
+
 
 class _Numbered:
     prefix = ""

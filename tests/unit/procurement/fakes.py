@@ -128,7 +128,7 @@ class FakeAwards:
 
     def mark_contracted(self, award_id, contract, signed_on) -> bool:
         self.__dict__.setdefault("contracts", {})
-        if award_id in self.contracts:
+        if award_id not in self.rows or award_id in self.contracts:  # as the update: only an award of ours
             return False
         self.contracts[award_id] = {"contract": contract, "contracted_on": signed_on.isoformat()}
         return True
