@@ -338,6 +338,11 @@ _NAME_NODE = prebuilt.insert(
     risk_project_node, "node_type", "node_id", "org", "project", "details"
 ).on_conflict_do_nothing()
 _PROJECT_OF = sa.select(N.project).where(*prebuilt.where(risk_project_node, "node_type", "node_id"))
+_SIZE_CAP = 64
+_SIZES_CAPPED = sa.text(
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM risk_project_node WHERE project = :a LIMIT :cap) x),"
+    " (SELECT count(*) FROM (SELECT 1 FROM risk_project_node WHERE project = :b LIMIT :cap) y)"
+)
 _ADD_LINK = prebuilt.insert(
     risk_project_link, "parent_type", "parent_id", "child_type", "child_id", "relation", "project"
 ).on_conflict_do_nothing()
@@ -417,15 +422,24 @@ class ProjectRepository:
         pa, pb = self._project(a), self._project(b)
         if pa == pb:
             return pa
-        sizes = dict(
-            self.conn.execute(
-                sa.select(N.project, sa.func.count()).where(N.project.in_([pa, pb])).group_by(N.project)
-            ).all()
-        )
+        sizes = self._sizes(pa, pb)
         keep, gone = sorted((pa, pb), key=lambda p: (-sizes.get(p, 0), p))
         for table in (risk_project_node, risk_project_link, risk_project_line):
             self.conn.execute(sa.update(table).where(table.c.project == gone).values(project=keep))
         return keep
+
+    def _sizes(self, pa: str, pb: str) -> dict[str, int]:
+        """Both projects' sizes as far as the comparison needs them: counted up to a cap first (a payment
+        joining a contract with hundreds of payments would otherwise count them all, on every payment), in
+        full only when both reach it."""
+        a, b = self.conn.execute(_SIZES_CAPPED, {"a": pa, "b": pb, "cap": _SIZE_CAP}).one()
+        if a < _SIZE_CAP or b < _SIZE_CAP:
+            return {pa: a, pb: b}
+        return dict(
+            self.conn.execute(
+                sa.select(N.project, sa.func.count()).where(N.project.in_([pa, pb])).group_by(N.project)
+            ).all()
+        )
 
     # ── reads ──
     def project_of(self, org: str, key: NodeKey) -> str | None:
