@@ -69,6 +69,10 @@ _GET_OR_NEXT_NO = sa.select(payment_request_no.next_value().label("next_no"), t)
 )
 
 
+# Built once: a statement built per call costs SQLAlchemy its construction and cache key on every submission.
+_INSERT = sa.insert(t)
+
+
 class PaymentRequestRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -80,7 +84,7 @@ class PaymentRequestRepository:
         return (_load(row) if row.id is not None else None), _number(year, row.next_no)
 
     def add(self, p: PaymentRequest, reservation: str) -> None:
-        self.conn.execute(sa.insert(t).values(id=p.id, no=p.no, reservation=reservation, **self._values(p)))
+        self.conn.execute(_INSERT, {"id": p.id, "no": p.no, "reservation": reservation, **self._values(p)})
 
     def save(self, p: PaymentRequest, **extra: Any) -> None:
         self.conn.execute(
