@@ -103,3 +103,22 @@ def test_a_merge_relabels_the_smaller_projects_links(engine) -> None:  # noqa: A
             sa.select(risk_project_link.c.project).where(risk_project_link.c.parent_id == f"{b}-0")
         ).scalars()
         assert list(projects) == [a]
+
+
+def test_a_payment_seen_answers_those_seen_before_it_within_the_days(engine) -> None:  # noqa: ANN001
+    supplier = f"s{uuid.uuid4().hex[:6]}"
+    first, second, third = _payment("FK-1"), _payment("FK-2"), _payment("FK-3")
+
+    def see(document: DocumentRef, on: date, numbers: list[str]) -> list:
+        with RiskUnitOfWork(engine) as uow:
+            found = uow.payments.see_payment(
+                ORG, supplier, Decimal("5"), on, document, numbers, date(2026, 5, 1), date(2026, 5, 31)
+            )
+            uow.commit()
+        return found
+
+    assert see(first, date(2026, 5, 2), ["111"]) == []
+    earlier = see(second, date(2026, 5, 9), ["112"])
+    assert [(e.document, e.on, e.invoice_numbers) for e in earlier] == [(first, date(2026, 5, 2), ("111",))]
+    assert len(see(third, date(2026, 6, 20), ["113"])) == 2  # the window is the caller's: both, not itself
+    assert len(see(second, date(2026, 5, 9), ["112"])) == 2  # heard again: recorded once, itself included

@@ -86,6 +86,7 @@ _SEE = prebuilt.insert(
     "document_no",
     "invoice_numbers",
 ).on_conflict_do_nothing()
+_SEEN_AND_SEE = _SEEN.add_cte(_SEE.cte("see"))
 _APPLICATION = sa.select(risk_application_amount).where(*prebuilt.where(risk_application_amount, "application_id"))
 _ONCE = prebuilt.insert(risk_once, "purpose", "key").on_conflict_do_nothing().returning(risk_once.c.key)
 
@@ -283,11 +284,32 @@ class PaymentFacts:
             r = self.conn.execute(_INVOICE_USE, key).one()
         return EarlierPayment(DocumentRef(r.document_type, r.document_id, r.document_no), Decimal(r.amount), r.on, ())
 
-    def seen_payments(
-        self, org: str, supplier_key: str, amount: Decimal, first: date, last: date
+    def see_payment(
+        self,
+        org: str,
+        supplier_key: str,
+        amount: Decimal,
+        on: date,
+        document: DocumentRef,
+        numbers: list[str],
+        first: date,
+        last: date,
     ) -> list[EarlierPayment]:
-        params = {"org": org, "supplier_key": supplier_key, "amount": amount, "first": first, "last": last}
-        rows = self.conn.execute(_SEEN, params).all()
+        """Record this payment as seen, and answer those seen before it of the same supplier and amount between
+        `first` and `last` (one statement: the read does not see the row it records)."""
+        params = {
+            "org": org,
+            "supplier_key": supplier_key,
+            "amount": amount,
+            "on": on,
+            "document_id": document.id,
+            "document_type": document.type,
+            "document_no": document.no,
+            "invoice_numbers": numbers,
+            "first": first,
+            "last": last,
+        }
+        rows = self.conn.execute(_SEEN_AND_SEE, params).all()
         return [
             EarlierPayment(
                 DocumentRef(r.document_type, r.document_id, r.document_no),
@@ -297,23 +319,6 @@ class PaymentFacts:
             )
             for r in rows
         ]
-
-    def see_payment(
-        self, org: str, supplier_key: str, amount: Decimal, on: date, document: DocumentRef, numbers: list[str]
-    ) -> None:
-        self.conn.execute(
-            _SEE,
-            {
-                "org": org,
-                "supplier_key": supplier_key,
-                "amount": amount,
-                "on": on,
-                "document_id": document.id,
-                "document_type": document.type,
-                "document_no": document.no,
-                "invoice_numbers": numbers,
-            },
-        )
 
     # ── matter applications' amounts ──
     def put_application(self, org: str, document: DocumentRef, amount: Decimal) -> None:

@@ -382,9 +382,11 @@ class ProjectRepository:
     def apply(self, org: str, facts: ProjectFacts) -> None:
         for node in facts.nodes:
             self._upsert(org, node)
+        heard = {node.key for node in facts.nodes}  # stored just now: no placeholder needed
         for link in facts.links:
-            self._named(org, link.parent)
-            self._named(org, link.child)
+            for key in (link.parent, link.child):
+                if key not in heard:
+                    self._named(org, key)
             project = self._join(link.parent, link.child)
             self.conn.execute(
                 _ADD_LINK,
