@@ -3,6 +3,7 @@ cycle-time report's queries."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,14 @@ R, S, T = approval_route, approval_step, approval_task
 # Built once (every assignment runs both); the values come with each execution.
 _ADD_DEADLINE = pg_insert(approval_task_deadline).on_conflict_do_nothing()
 _NOTIFY = pg_insert(approval_notification).on_conflict_do_nothing()
+# The delete and the upsert touch different rows (roles not named, roles named), so one statement holds both.
+_SET_PARTIES = sa.text(
+    "WITH gone AS (DELETE FROM approval_document_party"
+    " WHERE document_type = :document_type AND document_id = :document_id AND role <> ALL(CAST(:roles AS text[])))"
+    " INSERT INTO approval_document_party (document_type, document_id, role, username, org)"
+    " SELECT :document_type, :document_id, key, value, :org FROM jsonb_each_text(CAST(:parties AS jsonb))"
+    " ON CONFLICT (document_type, document_id, role) DO UPDATE SET username = excluded.username, org = excluded.org"
+)
 
 
 @dataclass(frozen=True)
@@ -120,19 +129,10 @@ class WatchRepository:
 
     # ── the parties a document names (不相容岗位) ──
     def set_parties(self, org: str, document_type: str, document_id: str, parties: dict[str, str]) -> None:
-        """As the latest submission names them: a resubmission may name other people."""
-        P = approval_document_party.c
-        self.conn.execute(
-            sa.delete(approval_document_party).where(P.document_type == document_type, P.document_id == document_id)
-        )
-        if parties:
-            self.conn.execute(
-                sa.insert(approval_document_party),
-                [
-                    dict(document_type=document_type, document_id=document_id, role=role, username=username, org=org)
-                    for role, username in parties.items()
-                ],
-            )
+        """As the latest submission names them: a resubmission may name other people. One statement (every
+        payment request names its supplier's registrar): the roles no longer named go, the named are written."""
+        params = {"document_type": document_type, "document_id": document_id, "org": org}
+        self.conn.execute(_SET_PARTIES, {**params, "roles": list(parties), "parties": json.dumps(parties)})
 
     def parties(self, document_type: str, document_id: str) -> dict[str, str]:
         P = approval_document_party.c

@@ -21,6 +21,16 @@ _LINE_FIELDS = [c.name for c in budget_line.columns if c.name not in ("created_a
 # Core statement per call cost more CPU than sending it.
 _GET_LINE = sa.select(budget_line).where(budget_line.c.id == sa.bindparam("line_id"))
 _GET_LINE_LOCKED = _GET_LINE.with_for_update()
+# One document's moves on one line, per kind (every check of funds settling a document, every move).
+_HELD = (
+    sa.select(budget_move.c.kind, sa.func.sum(budget_move.c.amount))
+    .where(
+        budget_move.c.budget_line_id == sa.bindparam("line_id"),
+        budget_move.c.document_type == sa.bindparam("document_type"),
+        budget_move.c.document_id == sa.bindparam("document_id"),
+    )
+    .group_by(budget_move.c.kind)
+)
 _SAVE_BALANCES = (
     sa.update(budget_line)
     .where(budget_line.c.id == sa.bindparam("line_id"))
@@ -156,16 +166,8 @@ class MoveRepository:
 
     def held(self, line_id: str, document: DocumentRef) -> dict[MoveKind, Decimal]:
         """Sums per kind of one document's moves on one line (read under the line's lock)."""
-        rows = self.conn.execute(
-            sa.select(budget_move.c.kind, sa.func.sum(budget_move.c.amount))
-            .where(
-                budget_move.c.budget_line_id == line_id,
-                budget_move.c.document_type == document.type,
-                budget_move.c.document_id == document.id,
-            )
-            .group_by(budget_move.c.kind)
-        ).all()
-        return {MoveKind(kind): total for kind, total in rows}
+        params = {"line_id": line_id, "document_type": document.type, "document_id": document.id}
+        return {MoveKind(kind): total for kind, total in self.conn.execute(_HELD, params).all()}
 
     def lines_of(self, document: DocumentRef) -> list[str]:
         """The lines a document has moved money on, in lock order."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from datetime import date
+import uuid
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -41,7 +42,7 @@ from services.contract.domain.contract import (
     SupplierFacts,
     check_basis_free,
 )
-from services.contract.domain.execution import AcceptanceResult
+from services.contract.domain.execution import Acceptance, AcceptanceResult, LedgerFacts, Progress
 from services.contract.domain.progress import ProgressCertificate
 from services.contract.domain.terms import Condition, Milestone
 
@@ -499,6 +500,46 @@ class ContractRepository:
         return total, [self._load(r) for r in rows]
 
 
+# Money and percentages travel as text inside the JSON (never a float), dates as ISO text. The orders are those
+# of `held`, `of` and ProgressRepository.of.
+_LEDGER = sa.text(
+    """
+    SELECT
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('milestone_no', h.milestone_no, 'amount', h.amount::text)), '[]')
+         FROM (SELECT milestone_no, sum(amount) AS amount FROM contract_payment
+                WHERE contract_id = CAST(:contract_id AS uuid) AND status <> 'released'
+                  AND (CAST(:exclude AS uuid) IS NULL OR payment_id <> CAST(:exclude AS uuid))
+                GROUP BY milestone_no) h) AS held,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('milestone_no', a.milestone_no, 'result', a.result,
+                                                    'accepted_on', a.accepted_on)
+                                 ORDER BY a.accepted_on, a.created_at), '[]')
+         FROM contract_acceptance a
+        WHERE a.contract_id = CAST(:contract_id AS uuid) AND a.milestone_no IS NOT NULL) AS acceptances,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('percent', p.percent::text, 'certified_on', p.certified_on)
+                                 ORDER BY p.certified_on, p.percent), '[]')
+         FROM contract_progress p WHERE p.contract_id = CAST(:contract_id AS uuid)) AS progress,
+      (SELECT jsonb_build_object('payment_id', m.payment_id, 'payment_no', m.payment_no, 'contract_id', m.contract_id,
+                                 'milestone_no', m.milestone_no, 'amount', m.amount::text, 'status', m.status,
+                                 'reserved_on', m.reserved_on, 'paid_on', m.paid_on, 'reference', m.reference,
+                                 'created_at', m.created_at)
+         FROM contract_payment m WHERE m.payment_id = CAST(:mine AS uuid)) AS mine
+    """
+)
+
+
+def _ledger_row(m: dict[str, Any]) -> dict[str, Any]:
+    """The ledger row as `payment` reads it (its types back from the JSON)."""
+    return {
+        **m,
+        "payment_id": uuid.UUID(m["payment_id"]),
+        "contract_id": uuid.UUID(m["contract_id"]),
+        "amount": Decimal(m["amount"]),
+        "reserved_on": date.fromisoformat(m["reserved_on"]),
+        "paid_on": date.fromisoformat(m["paid_on"]) if m["paid_on"] else None,
+        "created_at": datetime.fromisoformat(m["created_at"]),
+    }
+
+
 class AcceptanceRepository:
     """Acceptances (验收) and the payment ledger (付款占用) against contracts."""
 
@@ -552,16 +593,21 @@ class AcceptanceRepository:
         row = self.conn.execute(sa.select(pay).where(pay.c.payment_id == payment_id)).first()
         return row._asdict() if row else None
 
-    def held(self, contract_id: str, exclude: str | None = None) -> dict[int | None, Decimal]:
-        """Per milestone, what payments paid or reserved against the contract hold (one aggregate: the gate
-        does not read every past payment)."""
-        cond = [pay.c.contract_id == contract_id, pay.c.status != "released"]
-        if exclude:
-            cond.append(pay.c.payment_id != exclude)
-        rows = self.conn.execute(
-            sa.select(pay.c.milestone_no, sa.func.sum(pay.c.amount)).where(*cond).group_by(pay.c.milestone_no)
-        ).all()
-        return {r[0]: r[1] for r in rows}
+    def ledger_facts(self, contract_id: str, exclude: str | None = None, mine: str | None = None) -> LedgerFacts:
+        """What the payment gate weighs, in one statement (it runs on every payment request, and four
+        statements cost the contract service more than the rest of its work): per milestone what payments
+        paid or reserved hold (one aggregate, but `exclude`'s own: the gate never reads every past payment),
+        the milestone acceptances and progress certificates as execution counts them, and `mine`'s ledger row."""
+        row = self.conn.execute(_LEDGER, {"contract_id": contract_id, "exclude": exclude, "mine": mine}).one()
+        return LedgerFacts(
+            held={h["milestone_no"]: Decimal(h["amount"]) for h in row.held},
+            acceptances=[
+                Acceptance(r["milestone_no"], AcceptanceResult(r["result"]), date.fromisoformat(r["accepted_on"]))
+                for r in row.acceptances
+            ],
+            progress=[Progress(Decimal(r["percent"]), date.fromisoformat(r["certified_on"])) for r in row.progress],
+            mine=_ledger_row(row.mine) if row.mine else None,
+        )
 
     def paid(self, contract_id: str) -> Decimal:
         return self.conn.execute(

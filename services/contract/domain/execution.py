@@ -67,6 +67,17 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class LedgerFacts:
+    """What the payment ledger weighs of a contract: per milestone what payments paid or reserved hold, the
+    milestone acceptances, the progress certificates, and the asking payment's own ledger row (if any)."""
+
+    held: dict[int | None, Decimal]
+    acceptances: list[Acceptance]
+    progress: list[Progress]
+    mine: dict | None
+
+
+@dataclass(frozen=True)
 class MilestoneState:
     milestone: terms.Milestone
     met_on: date | None

@@ -117,13 +117,12 @@ def _owner(c: Contract, record: AcceptanceRecord) -> Owner:
 
 
 # ── the payment ledger ──
-def _execution(uow: ContractUnitOfWork, c: Contract, on: date, exclude: str | None = None) -> execution.Execution:
-    """The contract's execution on `on`, every payment paid or reserved counted (but `exclude`'s own): an
-    on_acceptance milestone is met by its acceptances, an on_progress one by the progress certificates."""
-    payments = [execution.Payment(total, on, no) for no, total in uow.acceptances.held(c.id, exclude).items()]
-    facts = [a.fact for a in uow.acceptances.of(c.id) if a.fact is not None]
-    certified = [p.fact for p in uow.progress.of(c.id)]
-    return execution.compute(c, on, POLICY, acceptances=facts, progress=certified, payments=payments)
+def _execution(c: Contract, on: date, facts: execution.LedgerFacts) -> execution.Execution:
+    """The contract's execution on `on`, every payment paid or reserved counted (the ledger read without the
+    asking payment's own): an on_acceptance milestone is met by its acceptances, an on_progress one by the
+    progress certificates."""
+    payments = [execution.Payment(total, on, no) for no, total in facts.held.items()]
+    return execution.compute(c, on, POLICY, acceptances=facts.acceptances, progress=facts.progress, payments=payments)
 
 
 def _facts(c: Contract, row: dict[str, Any], held: Decimal | None = None) -> dict[str, Any]:
@@ -157,11 +156,12 @@ def _contract_for_payment(uow: ContractUnitOfWork, ctx: CallContext, contract_id
 def reserve_payment(cmd: commands.ReservePayment, uow: ContractUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
         c = _contract_for_payment(uow, ctx, cmd.contract_id)
-        mine = uow.acceptances.payment(cmd.payment.id)
+        facts = uow.acceptances.ledger_facts(c.id, exclude=cmd.payment.id, mine=cmd.payment.id)
+        mine = facts.mine
         if mine is not None and mine["status"] != "released":
             return _facts(c, mine)  # asked before (a retry): reserved once
         on = today()
-        ex = _execution(uow, c, on, exclude=cmd.payment.id)
+        ex = _execution(c, on, facts)
         execution.check_payment(ex, cmd.milestone_no, cmd.amount)
         row = {
             "payment_id": cmd.payment.id,
@@ -192,7 +192,7 @@ def check_payment(cmd: commands.CheckPayment, uow: ContractUnitOfWork, ctx: Call
         refusals, held = [], None
         try:
             ledger.check_payable(c)
-            ex = _execution(uow, c, today())
+            ex = _execution(c, today(), uow.acceptances.ledger_facts(c.id))
             execution.check_payment(ex, cmd.milestone_no, cmd.amount)
             held = ex.paid + cmd.amount
         except DomainError as refusal:
@@ -210,7 +210,7 @@ def settle_payment(cmd: commands.SettlePayment, uow: ContractUnitOfWork, ctx: Ca
         ledger.check_reserved(c, cmd.payment.model_dump(), mine)
         if mine["status"] == "paid":
             return _facts(c, mine)
-        ex = _execution(uow, c, cmd.paid_on, exclude=cmd.payment.id)
+        ex = _execution(c, cmd.paid_on, uow.acceptances.ledger_facts(c.id, exclude=cmd.payment.id))
         execution.check_payment(ex, mine["milestone_no"], mine["amount"])
         if cmd.dry_run:
             return _facts(c, mine, ex.paid + mine["amount"])

@@ -26,6 +26,30 @@ def _use(row: Any) -> InvoiceUse:
     return InvoiceUse(row.key, row.document_type, row.document_id, row.document_no, row.unit)
 
 
+# Built once (every payment request and claim uses its invoices): the columns from parameters of their names.
+_USE_COLUMNS = (
+    "key",
+    "kind",
+    "number",
+    "code",
+    "issued_on",
+    "issuer_credit_code",
+    "issuer_name",
+    "amount",
+    "tax",
+    "document_type",
+    "document_id",
+    "document_no",
+    "unit",
+)
+_USE = (
+    pg_insert(t)
+    .values({name: sa.bindparam(name, type_=t.c[name].type) for name in _USE_COLUMNS})
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(t.c.key)
+)
+
+
 class InvoiceRegistry:
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -37,24 +61,22 @@ class InvoiceRegistry:
         for inv in sorted(distinct(list(invoices)), key=lambda i: i.key.value):
             for _ in range(3):  # a holder released between our insert and our look-up: try again
                 inserted = self.conn.execute(
-                    pg_insert(t)
-                    .values(
-                        key=inv.key.value,
-                        kind=inv.key.kind,
-                        number=inv.key.number,
-                        code=inv.key.code,
-                        issued_on=inv.issued_on,
-                        issuer_credit_code=inv.issuer_credit_code,
-                        issuer_name=inv.issuer_name,
-                        amount=inv.amount,
-                        tax=inv.tax,
-                        document_type=document["type"],
-                        document_id=str(document["id"]),
-                        document_no=document["no"],
-                        unit=unit,
-                    )
-                    .on_conflict_do_nothing(index_elements=["key"])
-                    .returning(t.c.key)
+                    _USE,
+                    {
+                        "key": inv.key.value,
+                        "kind": inv.key.kind,
+                        "number": inv.key.number,
+                        "code": inv.key.code,
+                        "issued_on": inv.issued_on,
+                        "issuer_credit_code": inv.issuer_credit_code,
+                        "issuer_name": inv.issuer_name,
+                        "amount": inv.amount,
+                        "tax": inv.tax,
+                        "document_type": document["type"],
+                        "document_id": str(document["id"]),
+                        "document_no": document["no"],
+                        "unit": unit,
+                    },
                 ).first()
                 if inserted is not None:
                     break

@@ -59,15 +59,32 @@ def _load(row: Any) -> PaymentRequest:
     )
 
 
+def _number(year: int, n: int) -> str:
+    return f"FK-{year}-{n:06d}"
+
+
+_ONE = sa.select(sa.literal(1).label("one")).subquery("one")
+_GET_OR_NEXT_NO = sa.select(payment_request_no.next_value().label("next_no"), t).select_from(
+    _ONE.outerjoin(t, t.c.id == sa.bindparam("id", type_=t.c.id.type))
+)
+
+
+# Built once: a statement built per call costs SQLAlchemy its construction and cache key on every submission.
+_INSERT = sa.insert(t)
+
+
 class PaymentRequestRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def next_no(self, year: int) -> str:
-        return f"FK-{year}-{self.conn.execute(payment_request_no.next_value()).scalar_one():06d}"
+    def get_or_next_no(self, payment_id: str, year: int) -> tuple[PaymentRequest | None, str]:
+        """The request if stored, and the next number (drawn either way: one statement on every submission,
+        where two were; a number drawn and not used is a gap, as after any refusal by the gate)."""
+        row = self.conn.execute(_GET_OR_NEXT_NO, {"id": payment_id}).one()
+        return (_load(row) if row.id is not None else None), _number(year, row.next_no)
 
     def add(self, p: PaymentRequest, reservation: str) -> None:
-        self.conn.execute(sa.insert(t).values(id=p.id, no=p.no, reservation=reservation, **self._values(p)))
+        self.conn.execute(_INSERT, {"id": p.id, "no": p.no, "reservation": reservation, **self._values(p)})
 
     def save(self, p: PaymentRequest, **extra: Any) -> None:
         self.conn.execute(

@@ -65,14 +65,24 @@ def check_payment(
     payee = pr.Payee(cmd.payee.name, cmd.payee.credit_code, cmd.payee.account_no)
     refusals = _Refusals()
     if cmd.basis.type is pr.Basis.CONTRACT_MILESTONE:
-        _against_contract(cmd, ctx, payee, invoice_facts(invoices), refusals, contract, procurement, budget)
+        # The invoice registry is read while the contract is asked (the contract path uses `uow` for nothing
+        # else, so the read has the connection to itself).
+        holders = eventlet.spawn(_holders, uow, invoices)
+        try:
+            _against_contract(cmd, ctx, payee, invoice_facts(invoices), refusals, contract, procurement, budget)
+        finally:
+            held = holders.wait()
     else:
         _against_spending_document(cmd, uow, ctx, payee, invoice_facts(invoices), refusals, budget)
-    with uow:
-        held = uow.invoices.holders(i.key.value for i in invoices)
+        held = _holders(uow, invoices)
     for holder in held:
         refusals.add(already_used(_key_of(invoices, holder.key), holder))
     return {"ok": not refusals, "refusals": list(refusals)}
+
+
+def _holders(uow: PaymentUnitOfWork, invoices: list[Invoice]) -> list:
+    with uow:
+        return uow.invoices.holders(i.key.value for i in invoices)
 
 
 def _key_of(invoices: list[Invoice], key: str) -> Any:

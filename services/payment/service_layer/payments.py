@@ -119,10 +119,9 @@ def submit_payment(
     with uow:
         if key and (stored := uow.recall(SUBMIT_SCOPE, key, request)) is not None:
             return stored
-        existing = uow.payments.get(payment_id)
+        existing, no = uow.payments.get_or_next_no(payment_id, today().year)
         if existing is not None:
             return view(existing)
-        no = uow.payments.next_no(today().year)
         uow.commit()
     invoices = parse_invoices(cmd.invoices, today())
     document = {"type": pr.DOCUMENT_TYPE, "id": payment_id, "no": no}

@@ -73,7 +73,7 @@ def register_supplier(cmd: commands.RegisterSupplier, uow: ProcurementUnitOfWork
 
 def get_supplier(supplier_id: str, uow: ProcurementUnitOfWork, ctx: CallContext) -> dict[str, Any]:
     with uow:
-        s = uow.suppliers.get(ctx.org, supplier_id) if is_document_id(supplier_id) else None
+        s = uow.suppliers.current(ctx.org, supplier_id) if is_document_id(supplier_id) else None
     if s is None or ctx.actor is None:
         raise not_found("supplier", supplier_id, "供应商")
     return supplier_view(s)

@@ -52,27 +52,23 @@ _PUT_APPLICATION = prebuilt.insert(
 _CONTRACT = sa.select(risk_pay_contract).where(PC.contract_id == sa.bindparam("contract_id"))
 _CONTRACT_LOCKED = _CONTRACT.with_for_update()
 # The other rows a payment request's rules read and write by key, each statement built once.
-_ACCEPTANCE = sa.select(PA.result, PA.accepted_on).where(
-    *prebuilt.where(risk_pay_acceptance, "contract_id", "milestone_no")
-)
 _ACCEPTANCES = sa.select(PA.milestone_no, PA.result, PA.accepted_on).where(
-    PA.contract_id == sa.bindparam("contract_id"), PA.milestone_no > 0
+    PA.contract_id == sa.bindparam("contract_id")
 )
 _CREDIT_CODE = sa.select(SU.credit_code).where(*prebuilt.where(risk_supplier, "supplier_id"))
 _ACCOUNT = sa.select(risk_supplier_account).where(*prebuilt.where(risk_supplier_account, "supplier_id", "account_no"))
-_USE_INVOICE = prebuilt.insert(
-    risk_invoice_use,
-    "org",
-    "supplier_key",
-    "invoice_key",
-    "amount",
-    "document_type",
-    "document_id",
-    "document_no",
-    "on",
-).on_conflict_do_nothing()
 _INVOICE_USE = sa.select(risk_invoice_use).where(
     *prebuilt.where(risk_invoice_use, "org", "supplier_key", "invoice_key", "amount")
+)
+# Use the invoice and read its first user in one statement: ours if the insert took, else the row in the way.
+_USE_AND_READ_INVOICE = sa.text(
+    "WITH used AS (INSERT INTO risk_invoice_use (org, supplier_key, invoice_key, amount, document_type,"
+    ' document_id, document_no, "on") VALUES (:org, :supplier_key, :invoice_key, :amount, :document_type,'
+    " :document_id, :document_no, :on) ON CONFLICT DO NOTHING"
+    ' RETURNING document_type, document_id, document_no, amount, "on")'
+    " SELECT * FROM used UNION ALL"
+    ' SELECT document_type, document_id, document_no, amount, "on" FROM risk_invoice_use'
+    " WHERE org = :org AND supplier_key = :supplier_key AND invoice_key = :invoice_key AND amount = :amount"
 )
 _SEEN = sa.select(risk_payment_seen).where(
     *prebuilt.where(risk_payment_seen, "org", "supplier_key", "amount"),
@@ -90,6 +86,7 @@ _SEE = prebuilt.insert(
     "document_no",
     "invoice_numbers",
 ).on_conflict_do_nothing()
+_SEEN_AND_SEE = _SEEN.add_cte(_SEE.cte("see"))
 _APPLICATION = sa.select(risk_application_amount).where(*prebuilt.where(risk_application_amount, "application_id"))
 _ONCE = prebuilt.insert(risk_once, "purpose", "key").on_conflict_do_nothing().returning(risk_once.c.key)
 
@@ -98,6 +95,7 @@ class PaymentFacts:
     def __init__(self, conn: Connection):
         self.conn = conn
         self._contracts: dict[str, ContractTerms | None] = {}  # as read in this transaction, until written
+        self._acceptances: dict[str, dict[int, tuple[str, date]]] = {}  # likewise
 
     # ── contracts ──
     def put_contract(self, org: str, terms: ContractTerms) -> None:
@@ -146,6 +144,7 @@ class PaymentFacts:
 
     # ── acceptances ──
     def put_acceptance(self, contract_id: str, milestone_no: int, result: str, accepted_on: date) -> None:
+        self._acceptances.pop(contract_id, None)
         values = {"result": result, "accepted_on": accepted_on}
         self.conn.execute(
             pg_insert(risk_pay_acceptance)
@@ -154,15 +153,22 @@ class PaymentFacts:
         )
 
     def acceptance(self, contract_id: str | None, milestone_no: int) -> tuple[str, date] | None:
+        """A milestone's latest acceptance (0: the contract has a passed one)."""
         if not contract_id:
             return None
-        r = self.conn.execute(_ACCEPTANCE, {"contract_id": contract_id, "milestone_no": milestone_no}).first()
-        return (r.result, r.accepted_on) if r is not None else None
+        return self._acceptances_of(contract_id).get(milestone_no)
 
     def acceptances(self, contract_id: str) -> dict[int, tuple[str, date]]:
         """The latest acceptance of each milestone of one contract (a handful of rows)."""
-        rows = self.conn.execute(_ACCEPTANCES, {"contract_id": contract_id}).all()
-        return {r.milestone_no: (r.result, r.accepted_on) for r in rows}
+        return {no: found for no, found in self._acceptances_of(contract_id).items() if no > 0}
+
+    def _acceptances_of(self, contract_id: str) -> dict[int, tuple[str, date]]:
+        """Every row of the contract, read once per transaction until written: a payment request's rules ask
+        for its milestone's (before acceptance) and for all of them (overdue milestones)."""
+        if contract_id not in self._acceptances:
+            rows = self.conn.execute(_ACCEPTANCES, {"contract_id": contract_id}).all()
+            self._acceptances[contract_id] = {r.milestone_no: (r.result, r.accepted_on) for r in rows}
+        return self._acceptances[contract_id]
 
     # ── procurement methods per unit and year ──
     def count_method(self, org: str, document: DocumentRef, unit: str, year: int, method: str, amount: Decimal) -> None:
@@ -273,15 +279,37 @@ class PaymentFacts:
         """Record this payment as the invoice's first use; the earlier payment when there was one."""
         key = {"org": org, "supplier_key": supplier_key, "invoice_key": invoice_key, "amount": amount}
         document_values = {"document_type": document.type, "document_id": document.id, "document_no": document.no}
-        self.conn.execute(_USE_INVOICE, {**key, **document_values, "on": on})
-        r = self.conn.execute(_INVOICE_USE, key).one()
+        r = self.conn.execute(_USE_AND_READ_INVOICE, {**key, **document_values, "on": on}).first()
+        if r is None:  # another payment took it while we waited: its row is committed but not in our snapshot
+            r = self.conn.execute(_INVOICE_USE, key).one()
         return EarlierPayment(DocumentRef(r.document_type, r.document_id, r.document_no), Decimal(r.amount), r.on, ())
 
-    def seen_payments(
-        self, org: str, supplier_key: str, amount: Decimal, first: date, last: date
+    def see_payment(
+        self,
+        org: str,
+        supplier_key: str,
+        amount: Decimal,
+        on: date,
+        document: DocumentRef,
+        numbers: list[str],
+        first: date,
+        last: date,
     ) -> list[EarlierPayment]:
-        params = {"org": org, "supplier_key": supplier_key, "amount": amount, "first": first, "last": last}
-        rows = self.conn.execute(_SEEN, params).all()
+        """Record this payment as seen, and answer those seen before it of the same supplier and amount between
+        `first` and `last` (one statement: the read does not see the row it records)."""
+        params = {
+            "org": org,
+            "supplier_key": supplier_key,
+            "amount": amount,
+            "on": on,
+            "document_id": document.id,
+            "document_type": document.type,
+            "document_no": document.no,
+            "invoice_numbers": numbers,
+            "first": first,
+            "last": last,
+        }
+        rows = self.conn.execute(_SEEN_AND_SEE, params).all()
         return [
             EarlierPayment(
                 DocumentRef(r.document_type, r.document_id, r.document_no),
@@ -291,23 +319,6 @@ class PaymentFacts:
             )
             for r in rows
         ]
-
-    def see_payment(
-        self, org: str, supplier_key: str, amount: Decimal, on: date, document: DocumentRef, numbers: list[str]
-    ) -> None:
-        self.conn.execute(
-            _SEE,
-            {
-                "org": org,
-                "supplier_key": supplier_key,
-                "amount": amount,
-                "on": on,
-                "document_id": document.id,
-                "document_type": document.type,
-                "document_no": document.no,
-                "invoice_numbers": numbers,
-            },
-        )
 
     # ── matter applications' amounts ──
     def put_application(self, org: str, document: DocumentRef, amount: Decimal) -> None:

@@ -337,7 +337,23 @@ _UPSERT_NODE = _NEW_NODE.on_conflict_do_update(index_elements=[N.node_type, N.no
 _NAME_NODE = prebuilt.insert(
     risk_project_node, "node_type", "node_id", "org", "project", "details"
 ).on_conflict_do_nothing()
-_PROJECT_OF = sa.select(N.project).where(*prebuilt.where(risk_project_node, "node_type", "node_id"))
+# Both nodes' projects and their sizes, in one statement (a payment joins its contract's project on every
+# request): each size counted only up to a cap, since only the comparison matters (a payment against a contract
+# with hundreds of payments would otherwise count them all); in full only when both reach it.
+_SIZE_CAP = 64
+_PROJECTS = sa.text(
+    "WITH pa AS (SELECT project FROM risk_project_node WHERE node_type = :a_type AND node_id = :a_id),"
+    " pb AS (SELECT project FROM risk_project_node WHERE node_type = :b_type AND node_id = :b_id)"
+    " SELECT (SELECT project FROM pa), (SELECT project FROM pb),"
+    " (SELECT count(*) FROM (SELECT 1 FROM risk_project_node WHERE project = (SELECT project FROM pa) LIMIT :cap) x),"
+    " (SELECT count(*) FROM (SELECT 1 FROM risk_project_node WHERE project = (SELECT project FROM pb) LIMIT :cap) y)"
+)
+# The smaller project's nodes, links and lines take the larger's label, in one statement.
+_RELABEL = sa.text(
+    "WITH nodes AS (UPDATE risk_project_node SET project = :keep WHERE project = :gone),"
+    " links AS (UPDATE risk_project_link SET project = :keep WHERE project = :gone)"
+    " UPDATE risk_project_line SET project = :keep WHERE project = :gone"
+)
 _ADD_LINK = prebuilt.insert(
     risk_project_link, "parent_type", "parent_id", "child_type", "child_id", "relation", "project"
 ).on_conflict_do_nothing()
@@ -366,9 +382,11 @@ class ProjectRepository:
     def apply(self, org: str, facts: ProjectFacts) -> None:
         for node in facts.nodes:
             self._upsert(org, node)
+        heard = {node.key for node in facts.nodes}  # stored just now: no placeholder needed
         for link in facts.links:
-            self._named(org, link.parent)
-            self._named(org, link.child)
+            for key in (link.parent, link.child):
+                if key not in heard:
+                    self._named(org, key)
             project = self._join(link.parent, link.child)
             self.conn.execute(
                 _ADD_LINK,
@@ -409,23 +427,24 @@ class ProjectRepository:
         params = {"node_type": key.type, "node_id": key.id, "org": org, "project": key.key, "details": {}}
         self.conn.execute(_NAME_NODE, params)
 
-    def _project(self, key: NodeKey) -> str:
-        return self.conn.execute(_PROJECT_OF, {"node_type": key.type, "node_id": key.id}).scalar_one()
-
     def _join(self, a: NodeKey, b: NodeKey) -> str:
         """One project for both: the smaller set takes the larger's label (ties: the lesser label stays)."""
-        pa, pb = self._project(a), self._project(b)
+        keys = {"a_type": a.type, "a_id": a.id, "b_type": b.type, "b_id": b.id, "cap": _SIZE_CAP}
+        pa, pb, size_a, size_b = self.conn.execute(_PROJECTS, keys).one()
         if pa == pb:
             return pa
-        sizes = dict(
+        sizes = {pa: size_a, pb: size_b} if min(size_a, size_b) < _SIZE_CAP else self._sizes(pa, pb)
+        keep, gone = sorted((pa, pb), key=lambda p: (-sizes.get(p, 0), p))
+        self.conn.execute(_RELABEL, {"keep": keep, "gone": gone})
+        return keep
+
+    def _sizes(self, pa: str, pb: str) -> dict[str, int]:
+        """Both projects' full sizes, when both reached the cap `_PROJECTS` counts to."""
+        return dict(
             self.conn.execute(
                 sa.select(N.project, sa.func.count()).where(N.project.in_([pa, pb])).group_by(N.project)
             ).all()
         )
-        keep, gone = sorted((pa, pb), key=lambda p: (-sizes.get(p, 0), p))
-        for table in (risk_project_node, risk_project_link, risk_project_line):
-            self.conn.execute(sa.update(table).where(table.c.project == gone).values(project=keep))
-        return keep
 
     # ── reads ──
     def project_of(self, org: str, key: NodeKey) -> str | None:

@@ -171,9 +171,9 @@ def judge_near_duplicates(event: Envelope, uow: RiskUnitOfWork) -> None:
     p = payment_of(event)
     days = int(Decimal(_in_force(uow, event, Rule.NEAR_DUPLICATE_PAYMENT)["days"]))
     first, last = p.on - timedelta(days=days), p.on + timedelta(days=days)
-    recent = uow.payments.seen_payments(event.org, p.supplier_key, p.amount, first, last)
+    numbers = [n for _, n in p.invoices]
+    recent = uow.payments.see_payment(event.org, p.supplier_key, p.amount, p.on, p.document, numbers, first, last)
     _raise(uow, event, near_duplicate_payment(p, recent, days))
-    uow.payments.see_payment(event.org, p.supplier_key, p.amount, p.on, p.document, [n for _, n in p.invoices])
 
 
 def on_payment_executed(event: Envelope, uow: RiskUnitOfWork) -> None:

@@ -12,6 +12,7 @@ from ic_platform.documents import DocumentRef
 from ic_platform.errors import Conflict
 from services.contract.domain.amendments import Amendment, AmendmentStatus
 from services.contract.domain.contract import AwardFacts, BasisHolder, Contract, check_basis_free
+from services.contract.domain.execution import LedgerFacts
 
 
 class FakeAwards:
@@ -157,9 +158,10 @@ class FakeContracts:
 class FakeAcceptances:
     """Acceptances and the payment ledger, in memory."""
 
-    def __init__(self):
+    def __init__(self, progress: FakeProgress):
         self.records: list = []
         self.ledger: dict[str, dict[str, Any]] = {}
+        self.progress = progress  # the certificates, which the ledger's facts include
 
     def add(self, r) -> None:
         self.records.append(r)
@@ -177,12 +179,14 @@ class FakeAcceptances:
         row = self.ledger.get(payment_id)
         return dict(row) if row else None
 
-    def held(self, contract_id: str, exclude: str | None = None) -> dict:
-        out: dict = {}
+    def ledger_facts(self, contract_id: str, exclude: str | None = None, mine: str | None = None) -> LedgerFacts:
+        held: dict = {}
         for r in self.payments(contract_id):
             if r["status"] != "released" and str(r["payment_id"]) != exclude:
-                out[r["milestone_no"]] = out.get(r["milestone_no"], Decimal(0)) + Decimal(r["amount"])
-        return out
+                held[r["milestone_no"]] = held.get(r["milestone_no"], Decimal(0)) + Decimal(r["amount"])
+        facts = [a.fact for a in self.of(contract_id) if a.fact is not None]
+        certified = [p.fact for p in self.progress.of(contract_id)]
+        return LedgerFacts(held, facts, certified, self.payment(mine) if mine else None)
 
     def paid(self, contract_id: str) -> Decimal:
         return sum((Decimal(r["amount"]) for r in self.payments(contract_id) if r["status"] == "paid"), Decimal(0))
@@ -232,8 +236,8 @@ class FakeUnitOfWork:
 
     def __init__(self):
         self.contracts = FakeContracts()
-        self.acceptances = FakeAcceptances()
         self.progress = FakeProgress()
+        self.acceptances = FakeAcceptances(self.progress)
         self.attachments = FakeAttachments()
         self.desk = FakeDesk()
         self.published: list = []

@@ -237,11 +237,10 @@ class FakeFacts:
     def use_invoice(self, org, supplier_key, key, amount, document, on):  # noqa: ANN001, ANN201
         return self.invoices.setdefault((supplier_key, key, amount), EarlierPayment(document, amount, on, ()))
 
-    def seen_payments(self, org, supplier_key, amount, first, last):  # noqa: ANN001, ANN201
-        return [e for k, a, e in self.seen if (k, a) == (supplier_key, str(amount)) and first <= e.on <= last]
-
-    def see_payment(self, org, supplier_key, amount, on, document, numbers):  # noqa: ANN001, ANN201
+    def see_payment(self, org, supplier_key, amount, on, document, numbers, first, last):  # noqa: ANN001, ANN201
+        before = [e for k, a, e in self.seen if (k, a) == (supplier_key, str(amount)) and first <= e.on <= last]
         self.seen.append((supplier_key, str(amount), EarlierPayment(document, amount, on, tuple(numbers))))
+        return before
 
     def once(self, purpose, key):  # noqa: ANN001, ANN201
         if (purpose, key) in self.onces:
