@@ -135,9 +135,9 @@ class VerifiedTokens:
             raise _invalid("expired")
         return claims
 
-    def put(self, token: str, key_file: str | None, claims: dict[str, Any]) -> None:
+    def put(self, token: str, key_file: str | None, claims: dict[str, Any], now: float | None = None) -> None:
         if len(self._claims) >= self.limit:
-            now = time.time()
+            now = time.time() if now is None else now
             self._claims = {k: c for k, c in self._claims.items() if c["exp"] > now}
             if len(self._claims) >= self.limit:
                 self._claims.clear()

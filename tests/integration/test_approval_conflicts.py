@@ -10,16 +10,15 @@ from dataclasses import asdict
 import pytest
 import sqlalchemy as sa
 
-from deploy.stack import settings_from
 from ic_platform import catalogue, metrics
 from ic_platform.context import CallContext
-from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.envelope import Envelope
 from ic_platform.errors import Forbidden
 from services.approval.adapters.orm import approval_task
 from services.approval.service_layer import assessment, conflicts, handlers, warnings
 from services.approval.service_layer import bus as approval_bus
 from tests.integration.support.assessments import assessed_by_risk
+from tests.integration.support.databases import service_database
 from tests.unit.approval.conftest import UNITS, USERS
 
 pytestmark = pytest.mark.integration
@@ -46,10 +45,7 @@ def _event(type_, payload, actor=None):
 
 @pytest.fixture(scope="module")
 def engine():
-    cfg = settings_from({"IC_DB_PREFIX": f"ic_sod{uuid.uuid4().hex[:8]}"})
-    migrate("approval", cfg)
-    engine = make_engine(cfg.database_url("approval"), pool_size=2)
-    try:
+    with service_database("approval", "ic_sod") as engine:
         with approval_bus.unit_of_work(engine) as uow:
             for unit in UNITS:
                 handlers.on_unit_registered(
@@ -71,9 +67,6 @@ def engine():
                 handlers.on_user_registered(_event("org.user_registered", {"user": announced(user)}), uow)
             uow.commit()
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(cfg.database_url("approval"))
 
 
 def submit(engine, parties):

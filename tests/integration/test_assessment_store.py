@@ -9,10 +9,9 @@ import uuid
 
 import pytest
 
-from deploy.stack import settings_from
-from ic_platform.db import drop_database, make_engine, migrate
 from services.approval.domain.assessment import AssessmentState
 from services.approval.service_layer.unit_of_work import ApprovalUnitOfWork
+from tests.integration.support.databases import service_database
 
 pytestmark = pytest.mark.integration
 ORG = "xinqiao"
@@ -21,14 +20,8 @@ AT = "2026-11-27T08:00:00+00:00"
 
 @pytest.fixture(scope="module")
 def engine():
-    cfg = settings_from({"IC_DB_PREFIX": f"ic_gate{uuid.uuid4().hex[:8]}"})
-    migrate("approval", cfg)
-    engine = make_engine(cfg.database_url("approval"), pool_size=4)
-    try:
+    with service_database("approval", "ic_gate", pool_size=4) as engine:
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(cfg.database_url("approval"))
 
 
 def document() -> dict[str, str]:

@@ -17,12 +17,13 @@ from alembic import command
 from alembic.config import Config
 
 from deploy.stack import settings_from
-from ic_platform.db import drop_database, ensure_database, migrate, migrations_dir
+from ic_platform.db import drop_database, ensure_database, migrations_dir
 from ic_platform.documents import DocumentRef
 from ic_platform.errors import DomainError
 from services.contract.adapters.repository import ContractRepository
 from services.contract.domain import amendments as amending
 from services.contract.domain.contract import Status
+from tests.integration.support.databases import service_database
 from tests.unit.contract import factories as f
 
 pytestmark = pytest.mark.integration
@@ -30,15 +31,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def engine():
-    cfg = settings_from({"IC_DB_PREFIX": f"ic_basis{uuid.uuid4().hex[:8]}"})
-    url = cfg.database_url("contract")
-    migrate("contract", cfg)
-    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        yield eng
-    finally:
-        eng.dispose()
-        drop_database(url)
+    with service_database("contract", "ic_basis", pool_size=None) as engine:
+        yield engine
 
 
 def _award(conn, c) -> None:

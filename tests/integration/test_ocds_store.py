@@ -5,20 +5,18 @@ processes whose export validates against the OCDS 1.1 release schema, and Cardin
 from __future__ import annotations
 
 import json
-import uuid
 from decimal import Decimal
 
 import jsonschema
 import pytest
 import sqlalchemy as sa
 
-from deploy.stack import settings_from
 from ic_platform.context import CallContext
-from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.errors import Forbidden, InvalidInput
 from ic_platform.identity import Viewer
 from services.risk.service_layer import ocds as uc
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
+from tests.integration.support.databases import service_database
 from tests.unit.risk import ocds_samples as samples
 from tests.unit.risk.test_ocds import SCHEMA
 
@@ -29,14 +27,8 @@ EXAMPLES = "tests/unit/risk/cardinal_examples"
 
 @pytest.fixture(scope="module")
 def engine():
-    cfg = settings_from({"IC_DB_PREFIX": f"ic_ocds{uuid.uuid4().hex[:8]}"})
-    migrate("risk", cfg)
-    engine = make_engine(cfg.database_url("risk"), pool_size=2)
-    try:
+    with service_database("risk", "ic_ocds") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(cfg.database_url("risk"))
 
 
 def ctx(role="inspector", unit="jjjc", key=None, org=ORG):

@@ -11,11 +11,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from deploy.stack import settings_from
-from ic_platform.db import drop_database, migrate
 from ic_platform.documents import DocumentRef
 from ic_platform.errors import DomainError
 from services.procurement.adapters.repository import ApplicationRepository
+from tests.integration.support.databases import service_database
 from tests.unit.procurement import factories as f
 
 pytestmark = pytest.mark.integration
@@ -23,15 +22,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def engine():
-    cfg = settings_from({"IC_DB_PREFIX": f"ic_pmat{uuid.uuid4().hex[:8]}"})
-    url = cfg.database_url("procurement")
-    migrate("procurement", cfg)
-    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        yield eng
-    finally:
-        eng.dispose()
-        drop_database(url)
+    with service_database("procurement", "ic_pmat", pool_size=None) as engine:
+        yield engine
 
 
 def _from(matter: DocumentRef, n: int):

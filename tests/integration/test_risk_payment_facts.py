@@ -12,13 +12,12 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from deploy.stack import settings_from
-from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.documents import DocumentRef
 from services.risk.adapters.supervision import _SIZE_CAP
 from services.risk.adapters.supervision_orm import risk_project_link, risk_project_node
 from services.risk.domain.project import NodeKey
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
+from tests.integration.support.databases import service_database
 
 pytestmark = pytest.mark.integration
 ORG = "xinqiao"
@@ -26,14 +25,8 @@ ORG = "xinqiao"
 
 @pytest.fixture(scope="module")
 def engine():
-    cfg = settings_from({"IC_DB_PREFIX": f"ic_payf{uuid.uuid4().hex[:8]}"})
-    migrate("risk", cfg)
-    engine = make_engine(cfg.database_url("risk"), pool_size=2)
-    try:
+    with service_database("risk", "ic_payf") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(cfg.database_url("risk"))
 
 
 def _payment(no: str) -> DocumentRef:

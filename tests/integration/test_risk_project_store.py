@@ -11,9 +11,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from deploy.stack import settings_from
 from ic_platform.context import CallContext
-from ic_platform.db import drop_database, make_engine, migrate
 from ic_platform.envelope import Envelope
 from ic_platform.errors import NotFound
 from ic_platform.identity import Viewer
@@ -22,6 +20,7 @@ from services.risk.adapters.supervision_orm import risk_project_line, risk_proje
 from services.risk.domain.project import NodeKey
 from services.risk.service_layer import authority, handlers, project
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
+from tests.integration.support.databases import service_database
 from tests.unit.risk.project_samples import ORG, ids, project_events
 
 pytestmark = pytest.mark.integration
@@ -32,14 +31,8 @@ OTHER_CLERK = CallContext(org=ORG, actor="clerk_czb", viewer=Viewer.of("clerk_cz
 
 @pytest.fixture(scope="module")
 def engine():
-    cfg = settings_from({"IC_DB_PREFIX": f"ic_proj{uuid.uuid4().hex[:8]}"})
-    migrate("risk", cfg)
-    engine = make_engine(cfg.database_url("risk"), pool_size=2)
-    try:
+    with service_database("risk", "ic_proj") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(cfg.database_url("risk"))
 
 
 def hear(engine, events) -> None:  # noqa: ANN001

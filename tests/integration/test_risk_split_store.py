@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from deploy.stack import settings_from
-from ic_platform.db import drop_database, make_engine, migrate
 from services.risk.domain.rules import Rule
 from services.risk.service_layer.unit_of_work import RiskUnitOfWork
+from tests.integration.support.databases import service_database
 from tests.unit.risk.test_splitting import T0, FakeUow, hear, matter
 
 pytestmark = pytest.mark.integration
@@ -26,14 +24,8 @@ SPLIT_RULES = (Rule.SPLIT_PURCHASE, Rule.SPLIT_ACROSS_LINES, Rule.JUST_BELOW_APP
 
 @pytest.fixture(scope="module")
 def engine():
-    cfg = settings_from({"IC_DB_PREFIX": f"ic_split{uuid.uuid4().hex[:8]}"})
-    migrate("risk", cfg)
-    engine = make_engine(cfg.database_url("risk"), pool_size=2)
-    try:
+    with service_database("risk", "ic_split") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(cfg.database_url("risk"))
 
 
 def run(seed: int) -> list:  # noqa: ANN201

@@ -105,7 +105,9 @@ def test_no_token_means_please_log_in(client, fake):
 
 OLD_DEFAULT_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # what ic_platform/config.py used to hold
 NOW = int(time.time())
-VALID = {"sub": "clerk", "iat": NOW, "exp": NOW + 600, "aud": "ic-api", "iss": "ic-gateway", "roles": ["clerk"]}
+# A day ahead: the suite may run for many minutes before a test uses it; refused tokens must be refused for
+# their own reason (audience, key, algorithm), never for having expired meanwhile.
+VALID = {"sub": "clerk", "iat": NOW, "exp": NOW + 86400, "aud": "ic-api", "iss": "ic-gateway", "roles": ["clerk"]}
 
 
 def _token(claims: dict, key=None) -> dict[str, str]:  # noqa: ANN001
@@ -244,9 +246,10 @@ def test_the_verified_tokens_stay_bounded(monkeypatch):
 
     verified = VerifiedTokens(limit=3)
     for i in range(3):
-        verified.put(f"t{i}", None, {"exp": NOW - 1 if i else NOW + 600})
-    verified.put("t3", None, {"exp": NOW + 600})  # full: the two expired go
+        verified.put(f"t{i}", None, {"exp": NOW - 1 if i else NOW + 600}, now=NOW)
+    verified.put("t3", None, {"exp": NOW + 600}, now=NOW)  # full: the two expired go
     assert verified.get("t0", None, now=NOW) and verified.get("t3", None, now=NOW)
-    verified.put("t4", None, {"exp": NOW + 600})
-    verified.put("t5", None, {"exp": NOW + 600})  # full of live ones: all go, each verified again when next used
+    verified.put("t4", None, {"exp": NOW + 600}, now=NOW)
+    # Full of live ones: all go, each verified again when next used.
+    verified.put("t5", None, {"exp": NOW + 600}, now=NOW)
     assert verified.get("t0", None, now=NOW) is None and verified.get("t5", None, now=NOW)
