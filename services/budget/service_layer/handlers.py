@@ -344,13 +344,13 @@ def _consume(
         taken = f"{document.no or document.id}"
         if settlement.relieved:
             relieve_step = _source_step(MoveKind.RELIEVE, document, step)
-            _record(uow, ctx, line, source, relieve_step, MoveKind.RELIEVE, settlement.relieved, recorded)
+            _move(uow, ctx, line, source, relieve_step, MoveKind.RELIEVE, settlement.relieved, recorded)
             _publish_give_back(
                 uow, ctx, MoveKind.RELIEVE, line, source, settlement.relieved, f"由 {taken} 实际支出核销"
             )
         if settlement.released:
             release_step = _source_step(MoveKind.RELEASE, document, step)
-            _record(uow, ctx, line, source, release_step, MoveKind.RELEASE, settlement.released, recorded)
+            _move(uow, ctx, line, source, release_step, MoveKind.RELEASE, settlement.released, recorded)
             _publish_give_back(
                 uow,
                 ctx,
@@ -402,26 +402,6 @@ def _held_in(moves: list[Move], line_id: str) -> Held:
     return Held.from_sums(sums)
 
 
-def _record(
-    uow: BudgetUnitOfWork,
-    ctx: CallContext,
-    line: BudgetLine,
-    document: DocumentRef,
-    step: str,
-    kind: MoveKind,
-    amount: Decimal,
-    recorded: list[Move],
-) -> bool:
-    """`_move` on the consuming move's own line: the move recorded, its balances changed in memory and written
-    with the others (`_write_balances`); False if the step was done before."""
-    move = Move(line.id, document, step, kind, amount, ctx.actor)
-    if not uow.moves.add(move, ctx.correlation_id):
-        return False
-    line.apply(kind, amount)
-    recorded.append(move)
-    return True
-
-
 def _write_balances(uow: BudgetUnitOfWork, line: BudgetLine, recorded: list[Move]) -> None:
     """The line's balances and its month row after every move recorded on it: one write each."""
     uow.lines.save_balances(line)
@@ -448,7 +428,7 @@ def _release_rest(
     for line_id in sorted({m.budget_line_id for m in moves}):
         if line_id == line.id:
             held = _held_in(moves, line.id)
-            if held.pre_committed > 0 and _record(
+            if held.pre_committed > 0 and _move(
                 uow, ctx, line, source, step, MoveKind.RELEASE, held.pre_committed, recorded
             ):
                 released.append(held.pre_committed)
@@ -562,11 +542,19 @@ def _move(
     step: str,
     kind: MoveKind,
     amount: Decimal,
+    recorded: list[Move] | None = None,
 ) -> bool:
-    """Record one ledger move and apply it to the line's balances; False if the step was done before."""
-    if not uow.moves.add(Move(line.id, document, step, kind, amount, ctx.actor), ctx.correlation_id):
+    """Record one ledger move and apply it to the line's balances; False if the step was done before. With
+    `recorded` (a use case making several moves on one locked line), the balances change in memory and the move
+    joins `recorded`, for `_write_balances` to write once after the last."""
+    move = Move(line.id, document, step, kind, amount, ctx.actor)
+    if not uow.moves.add(move, ctx.correlation_id):
         return False
-    _apply(uow, line, kind, amount)
+    if recorded is None:
+        _apply(uow, line, kind, amount)
+    else:
+        line.apply(kind, amount)
+        recorded.append(move)
     return True
 
 
